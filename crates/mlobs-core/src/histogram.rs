@@ -1,0 +1,180 @@
+//! Fixed-edge histogram: exact counts of finite values on caller-supplied edges, with underflow
+//! and overflow bins, so a reference-fitted binning can be applied to every window and merged.
+//! NULL, NaN and ±Infinity are counted apart and never binned (drift statistics skip them).
+
+use crate::binning::{bin_index, validate_edges};
+use crate::codec::{Reader, Writer};
+use crate::error::{CoreError, Result};
+use crate::summary::Summary;
+use serde::{Deserialize, Serialize};
+
+const TAG: &[u8; 4] = b"MLhg";
+const VERSION: u8 = 1;
+/// Most edges a histogram may have (bounds the state at ~160 KiB).
+pub const MAX_EDGES: usize = 10_001;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    pub edges: Vec<f64>,
+    /// counts[i] holds edges[i] <= x < edges[i+1]; the last bin also holds x == last edge.
+    pub counts: Vec<u64>,
+    pub underflow: u64,
+    pub overflow: u64,
+    pub null_count: u64,
+    pub nan_count: u64,
+    pub pos_inf_count: u64,
+    pub neg_inf_count: u64,
+}
+
+impl Histogram {
+    pub fn new(edges: Vec<f64>, arg: &str) -> Result<Self> {
+        if edges.len() > MAX_EDGES {
+            return Err(CoreError::limit_exceeded(format!(
+                "{arg} has {} elements; at most {MAX_EDGES} are allowed",
+                edges.len()
+            )));
+        }
+        validate_edges(&edges, arg)?;
+        let bins = edges.len() - 1;
+        Ok(Self {
+            edges,
+            counts: vec![0; bins],
+            underflow: 0,
+            overflow: 0,
+            null_count: 0,
+            nan_count: 0,
+            pos_inf_count: 0,
+            neg_inf_count: 0,
+        })
+    }
+
+    #[inline]
+    pub fn add(&mut self, value: Option<f64>) {
+        match value {
+            None => self.null_count += 1,
+            Some(x) if x.is_nan() => self.nan_count += 1,
+            Some(x) if x == f64::INFINITY => self.pos_inf_count += 1,
+            Some(x) if x == f64::NEG_INFINITY => self.neg_inf_count += 1,
+            Some(x) => match bin_index(&self.edges, x) {
+                Some(i) => self.counts[i] += 1,
+                None if x < self.edges[0] => self.underflow += 1,
+                None => self.overflow += 1,
+            },
+        }
+    }
+
+    /// Finite values counted: the denominator of the shares.
+    pub fn finite_count(&self) -> u64 {
+        self.underflow + self.overflow + self.counts.iter().sum::<u64>()
+    }
+
+    /// All bins in value order: underflow, the edge bins, overflow.
+    pub fn all_counts(&self) -> Vec<u64> {
+        let mut v = Vec::with_capacity(self.counts.len() + 2);
+        v.push(self.underflow);
+        v.extend_from_slice(&self.counts);
+        v.push(self.overflow);
+        v
+    }
+
+    pub fn same_edges(&self, other: &Self) -> bool {
+        self.edges.len() == other.edges.len()
+            && self.edges.iter().zip(&other.edges).all(|(a, b)| a.to_bits() == b.to_bits())
+    }
+
+    pub fn check_same_edges(&self, other: &Self, what: &str) -> Result<()> {
+        if self.same_edges(other) {
+            Ok(())
+        } else {
+            Err(CoreError::mismatch(format!(
+                "{what}: histograms have different edges ({} edges from {} to {} vs {} edges from {} to {})",
+                self.edges.len(),
+                self.edges[0],
+                self.edges[self.edges.len() - 1],
+                other.edges.len(),
+                other.edges[0],
+                other.edges[other.edges.len() - 1]
+            )))
+        }
+    }
+
+    fn tallies(&mut self) -> [&mut u64; 6] {
+        [
+            &mut self.underflow,
+            &mut self.overflow,
+            &mut self.null_count,
+            &mut self.nan_count,
+            &mut self.pos_inf_count,
+            &mut self.neg_inf_count,
+        ]
+    }
+}
+
+impl Summary for Histogram {
+    const NAME: &'static str = "mlobs.histogram";
+
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        self.check_same_edges(o, "cannot merge")?;
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+        let mut o = o.clone();
+        for (a, b) in self.tallies().into_iter().zip(o.tallies()) {
+            *a += *b;
+        }
+        Ok(())
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(TAG, VERSION);
+        w.f64s(&self.edges);
+        w.u64s(&self.counts);
+        let mut me = self.clone();
+        for t in me.tallies() {
+            w.u64(*t);
+        }
+        w.finish()
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
+        if version != VERSION {
+            return Err(r.error(&format!("unsupported format version {version}")));
+        }
+        let edges = r.f64s(MAX_EDGES)?;
+        let counts = r.u64s(MAX_EDGES)?;
+        let mut h = Self {
+            edges,
+            counts,
+            underflow: 0,
+            overflow: 0,
+            null_count: 0,
+            nan_count: 0,
+            pos_inf_count: 0,
+            neg_inf_count: 0,
+        };
+        for t in h.tallies() {
+            *t = r.u64()?;
+        }
+        h.validate().map_err(|e| r.error(&e))?;
+        r.finish()?;
+        Ok(h)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.edges.len() > MAX_EDGES {
+            return Err(format!("more than {MAX_EDGES} edges"));
+        }
+        validate_edges(&self.edges, "edges").map_err(|e| e.message)?;
+        if self.counts.len() != self.edges.len() - 1 {
+            return Err("counts must have one element fewer than edges".into());
+        }
+        let mut me = self.clone();
+        let tallies = me.tallies().map(|t| *t);
+        let total = self.counts.iter().chain(&tallies).try_fold(0u64, |a, &c| a.checked_add(c));
+        if total.is_none() {
+            return Err("counts overflow".into());
+        }
+        Ok(())
+    }
+}

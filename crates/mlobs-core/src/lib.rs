@@ -1,0 +1,18 @@
+//! Numerical core of mlobs. Pure Rust, no PostgreSQL: summaries (numeric profile, fixed-edge
+//! histogram), the quantile sketch, numpy-compatible binning and drift statistics. The extension
+//! crate only translates between SQL and these types.
+
+pub mod binning;
+pub mod codec;
+pub mod error;
+pub mod histogram;
+pub mod profile;
+pub mod psi;
+pub mod sample;
+pub mod sketch;
+pub mod summary;
+
+pub use error::{CoreError, ErrorKind, Result};
+pub use histogram::Histogram;
+pub use profile::NumericProfile;
+pub use summary::Summary;

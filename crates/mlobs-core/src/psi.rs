@@ -1,0 +1,221 @@
+//! Population Stability Index, PSI = Σ (r_i − c_i) · ln(r_i / c_i) over bin shares.
+//!
+//! Binnings:
+//! - `evidently`: reproduces Evidently 0.7 — more than 20 distinct reference values → equal-width
+//!   bins over reference ∪ current with Sturges' count (numpy's edges); otherwise one bin per
+//!   distinct value of reference ∪ current.
+//! - reference quantiles: `bins` quantile edges of the reference (numpy "linear"), duplicates
+//!   removed, plus an underflow and an overflow bin for current values outside the reference range.
+//! - explicit edges: the bins of a `Histogram`.
+//!
+//! In every binning shares are counts / n and empty bins are filled as Evidently does (each
+//! vector on its own, no renormalisation).
+
+use crate::binning::{bin_index, histogram_counts, linspace, sturges_edges, weighted_quantiles};
+use crate::error::{CoreError, Result};
+use crate::histogram::Histogram;
+
+/// Bins of the `evidently` rule switch from distinct values to Sturges above this many distinct
+/// reference values.
+pub const EVIDENTLY_DISTINCT_LIMIT: usize = 20;
+
+/// Evidently's empty-bin fill: a zero share becomes min_nonzero / 1e6 when min_nonzero ≤ 1e-4,
+/// else 1e-4.
+pub fn fill_empty_bins(shares: &mut [f64]) {
+    let min_nonzero = shares.iter().copied().filter(|&s| s != 0.0).fold(f64::INFINITY, f64::min);
+    if !min_nonzero.is_finite() {
+        return;
+    }
+    let fill = if min_nonzero <= 1e-4 { min_nonzero / 1e6 } else { 1e-4 };
+    for s in shares.iter_mut().filter(|s| **s == 0.0) {
+        *s = fill;
+    }
+}
+
+/// PSI of two filled share vectors of equal length.
+pub fn psi_of_shares(reference: &[f64], current: &[f64]) -> f64 {
+    reference.iter().zip(current).map(|(r, c)| (r - c) * (r / c).ln()).sum()
+}
+
+fn shares(counts: &[u64], n: u64) -> Vec<f64> {
+    let mut s: Vec<f64> = counts.iter().map(|&c| c as f64 / n as f64).collect();
+    fill_empty_bins(&mut s);
+    s
+}
+
+/// PSI from bin counts; `None` when either side is empty.
+pub fn psi_of_counts(reference: &[u64], current: &[u64]) -> Option<f64> {
+    let (nr, nc): (u64, u64) = (reference.iter().sum(), current.iter().sum());
+    if nr == 0 || nc == 0 {
+        return None;
+    }
+    Some(psi_of_shares(&shares(reference, nr), &shares(current, nc)))
+}
+
+/// Bins chosen by the `evidently` rule, with the per-side counts.
+pub struct EvidentlyBins {
+    pub kind: &'static str,
+    pub reference: Vec<u64>,
+    pub current: Vec<u64>,
+}
+
+/// Evidently 0.7's binning of two finite samples (non-empty).
+pub fn evidently_bins(reference: &[f64], current: &[f64]) -> EvidentlyBins {
+    let mut ref_sorted = reference.to_vec();
+    ref_sorted.sort_by(f64::total_cmp);
+    let distinct_ref = count_distinct_sorted(&ref_sorted);
+    if distinct_ref > EVIDENTLY_DISTINCT_LIMIT {
+        let mut all = Vec::with_capacity(reference.len() + current.len());
+        all.extend_from_slice(reference);
+        all.extend_from_slice(current);
+        let edges = sturges_edges(&all);
+        EvidentlyBins {
+            kind: "sturges",
+            reference: histogram_counts(reference, &edges),
+            current: histogram_counts(current, &edges),
+        }
+    } else {
+        // One bin per distinct value of reference ∪ current; -0.0 and 0.0 are one value.
+        let mut keys: Vec<f64> = reference.iter().chain(current).map(|&x| x + 0.0).collect();
+        keys.sort_by(f64::total_cmp);
+        keys.dedup();
+        let count = |xs: &[f64]| {
+            let mut c = vec![0u64; keys.len()];
+            for &x in xs {
+                let i = keys.partition_point(|&k| k < x + 0.0);
+                c[i] += 1;
+            }
+            c
+        };
+        EvidentlyBins { kind: "distinct", reference: count(reference), current: count(current) }
+    }
+}
+
+fn count_distinct_sorted(sorted: &[f64]) -> usize {
+    let mut n = 0;
+    let mut prev: Option<f64> = None;
+    for &x in sorted {
+        if prev != Some(x) {
+            n += 1;
+        }
+        prev = Some(x);
+    }
+    n
+}
+
+/// PSI exactly as Evidently 0.7 computes it. Inputs must be finite; `None` when a side is empty.
+pub fn psi_evidently(reference: &[f64], current: &[f64]) -> Option<f64> {
+    if reference.is_empty() || current.is_empty() {
+        return None;
+    }
+    let bins = evidently_bins(reference, current);
+    psi_of_counts(&bins.reference, &bins.current)
+}
+
+/// Ascending (value, count) pairs of a finite sample.
+pub fn to_weighted(values: &[f64]) -> Vec<(f64, u64)> {
+    let mut sorted: Vec<f64> = values.iter().map(|&x| x + 0.0).collect();
+    sorted.sort_by(f64::total_cmp);
+    let mut out: Vec<(f64, u64)> = Vec::new();
+    for x in sorted {
+        match out.last_mut() {
+            Some(last) if last.0 == x => last.1 += 1,
+            _ => out.push((x, 1)),
+        }
+    }
+    out
+}
+
+/// Edges at the reference's `bins`-quantiles (numpy linear, q from `linspace(0, 1, bins + 1)`),
+/// duplicates removed.
+pub fn reference_quantile_edges(reference: &[(f64, u64)], bins: i32) -> Result<Vec<f64>> {
+    if bins < 1 {
+        return Err(CoreError::invalid_parameter(format!("bins must be at least 1, got {bins}")));
+    }
+    if bins > crate::histogram::MAX_EDGES as i32 - 1 {
+        return Err(CoreError::limit_exceeded(format!(
+            "bins must be at most {}, got {bins}",
+            crate::histogram::MAX_EDGES - 1
+        )));
+    }
+    let qs = linspace(0.0, 1.0, bins as usize + 1);
+    let mut edges = weighted_quantiles(reference, &qs);
+    edges.dedup();
+    Ok(edges)
+}
+
+/// Counts of a weighted sample in [underflow, quantile bins…, overflow]. With a single edge the
+/// middle bin holds the values equal to it.
+pub fn counts_on_edges(sample: &[(f64, u64)], edges: &[f64]) -> Vec<u64> {
+    let inner = edges.len().saturating_sub(1).max(1);
+    let mut counts = vec![0u64; inner + 2];
+    let (first, last) = (edges[0], edges[edges.len() - 1]);
+    for &(x, c) in sample {
+        let slot = if x < first {
+            0
+        } else if x > last {
+            inner + 1
+        } else if edges.len() == 1 {
+            1
+        } else {
+            1 + bin_index(edges, x).expect("x within edges")
+        };
+        counts[slot] += c;
+    }
+    counts
+}
+
+/// PSI on reference-quantile bins of two weighted samples; `None` when a side is empty.
+pub fn psi_reference_quantile_weighted(
+    reference: &[(f64, u64)],
+    current: &[(f64, u64)],
+    bins: i32,
+) -> Result<Option<f64>> {
+    if reference.is_empty() || current.is_empty() {
+        // Still validate the parameter so a bad call fails even on empty windows.
+        reference_quantile_edges(&[(0.0, 1)], bins)?;
+        return Ok(None);
+    }
+    let edges = reference_quantile_edges(reference, bins)?;
+    Ok(psi_of_counts(&counts_on_edges(reference, &edges), &counts_on_edges(current, &edges)))
+}
+
+/// PSI on reference-quantile bins of two finite samples.
+pub fn psi_reference_quantile(reference: &[f64], current: &[f64], bins: i32) -> Result<Option<f64>> {
+    psi_reference_quantile_weighted(&to_weighted(reference), &to_weighted(current), bins)
+}
+
+/// PSI of two histograms with identical edges (underflow and overflow bins included).
+pub fn psi_histograms(reference: &Histogram, current: &Histogram) -> Result<Option<f64>> {
+    reference.check_same_edges(current, "psi")?;
+    Ok(psi_of_counts(&reference.all_counts(), &current.all_counts()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_rule_branches() {
+        let mut s = vec![0.5, 0.5, 0.0];
+        fill_empty_bins(&mut s);
+        assert_eq!(s[2], 1e-4);
+        let mut s = vec![0.99995, 0.00005, 0.0];
+        fill_empty_bins(&mut s);
+        assert_eq!(s[2], 0.00005 / 1e6);
+    }
+
+    #[test]
+    fn identical_samples_have_zero_psi() {
+        let x: Vec<f64> = (0..100).map(|i| (i as f64).sin()).collect();
+        assert_eq!(psi_evidently(&x, &x), Some(0.0));
+        assert_eq!(psi_reference_quantile(&x, &x, 10).unwrap(), Some(0.0));
+    }
+
+    #[test]
+    fn empty_side_is_none() {
+        assert_eq!(psi_evidently(&[], &[1.0]), None);
+        assert_eq!(psi_reference_quantile(&[1.0], &[], 10).unwrap(), None);
+        assert!(psi_reference_quantile(&[], &[], 0).is_err());
+    }
+}

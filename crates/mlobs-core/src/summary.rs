@@ -1,0 +1,37 @@
+//! The contract every stored summary fulfils. The extension glue builds aggregates, rollups,
+//! (de)serialization and text/binary I/O for any type implementing it, so adding a summary means
+//! implementing this trait plus its value-specific transition.
+
+use crate::error::{CoreError, Result};
+use serde::{de::DeserializeOwned, Serialize};
+
+pub trait Summary: Sized + Clone + Serialize + DeserializeOwned {
+    /// Name used in error messages ("profile", "histogram").
+    const NAME: &'static str;
+
+    /// Merges `other` into `self`. Associative and commutative (exactly for counts, up to float
+    /// rounding for moments). Fails when the two summaries are incompatible.
+    fn merge(&mut self, other: &Self) -> Result<()>;
+
+    /// Versioned binary form (aggregate serialize, binary send, on-disk varlena).
+    fn to_bytes(&self) -> Vec<u8>;
+
+    /// Inverse of `to_bytes`; validates every field so forged bytes only ever produce an error.
+    fn from_bytes(bytes: &[u8]) -> Result<Self>;
+
+    /// Checks the invariants that `from_bytes` and `from_json` rely on.
+    fn validate(&self) -> std::result::Result<(), String>;
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("summaries serialize to JSON")
+    }
+
+    fn from_json(text: &str) -> Result<Self> {
+        let value: Self = serde_json::from_str(text)
+            .map_err(|e| CoreError::invalid_text(format!("invalid {}: {e}", Self::NAME)))?;
+        value
+            .validate()
+            .map_err(|e| CoreError::invalid_text(format!("invalid {}: {e}", Self::NAME)))?;
+        Ok(value)
+    }
+}

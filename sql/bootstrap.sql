@@ -1,0 +1,94 @@
+-- mlobs bootstrap: summary types and aggregates whose support functions are raw C functions.
+-- Runs first in the extension script. Every name is schema-qualified.
+
+-- mlobs.profile ---------------------------------------------------------------------------
+CREATE TYPE mlobs.profile;
+CREATE FUNCTION mlobs.profile_in(cstring) RETURNS mlobs.profile
+  AS 'MODULE_PATHNAME', 'mlobs_profile_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.profile_out(mlobs.profile) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'mlobs_profile_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.profile_recv(internal) RETURNS mlobs.profile
+  AS 'MODULE_PATHNAME', 'mlobs_profile_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.profile_send(mlobs.profile) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_profile_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlobs.profile (
+  INPUT = mlobs.profile_in, OUTPUT = mlobs.profile_out,
+  RECEIVE = mlobs.profile_recv, SEND = mlobs.profile_send,
+  INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE mlobs.profile IS
+  'Numeric profile: counts (n, NULL, NaN, ±Inf), exact min/max/mean/M2, 1%-relative-error quantile sketch';
+
+CREATE FUNCTION mlobs.profile_trans(internal, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_profile_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.profile_rollup_trans(internal, mlobs.profile) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_profile_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.profile_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_profile_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.profile_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_profile_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.profile_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_profile_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.profile_final(internal) RETURNS mlobs.profile
+  AS 'MODULE_PATHNAME', 'mlobs_profile_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE mlobs.profile_agg(float8) (
+  SFUNC = mlobs.profile_trans, STYPE = internal, SSPACE = 4096,
+  FINALFUNC = mlobs.profile_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.profile_combine,
+  SERIALFUNC = mlobs.profile_serial, DESERIALFUNC = mlobs.profile_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.profile_agg(float8) IS 'Numeric profile of a column (see docs/profile.md)';
+
+CREATE AGGREGATE mlobs.rollup(mlobs.profile) (
+  SFUNC = mlobs.profile_rollup_trans, STYPE = internal, SSPACE = 4096,
+  FINALFUNC = mlobs.profile_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.profile_combine,
+  SERIALFUNC = mlobs.profile_serial, DESERIALFUNC = mlobs.profile_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.rollup(mlobs.profile) IS 'Merges stored profiles';
+
+-- mlobs.histogram -------------------------------------------------------------------------
+CREATE TYPE mlobs.histogram;
+CREATE FUNCTION mlobs.histogram_in(cstring) RETURNS mlobs.histogram
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.histogram_out(mlobs.histogram) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.histogram_recv(internal) RETURNS mlobs.histogram
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.histogram_send(mlobs.histogram) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlobs.histogram (
+  INPUT = mlobs.histogram_in, OUTPUT = mlobs.histogram_out,
+  RECEIVE = mlobs.histogram_recv, SEND = mlobs.histogram_send,
+  INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE mlobs.histogram IS
+  'Exact counts on fixed edges with underflow/overflow bins; NULL, NaN, ±Inf counted apart';
+
+CREATE FUNCTION mlobs.histogram_trans(internal, float8, float8[]) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.histogram_rollup_trans(internal, mlobs.histogram) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.histogram_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.histogram_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.histogram_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.histogram_final(internal) RETURNS mlobs.histogram
+  AS 'MODULE_PATHNAME', 'mlobs_histogram_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE mlobs.histogram_agg(float8, float8[]) (
+  SFUNC = mlobs.histogram_trans, STYPE = internal, SSPACE = 512,
+  FINALFUNC = mlobs.histogram_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.histogram_combine,
+  SERIALFUNC = mlobs.histogram_serial, DESERIALFUNC = mlobs.histogram_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.histogram_agg(float8, float8[]) IS 'Exact counts on fixed edges (see docs/profile.md)';
+
+CREATE AGGREGATE mlobs.rollup(mlobs.histogram) (
+  SFUNC = mlobs.histogram_rollup_trans, STYPE = internal, SSPACE = 512,
+  FINALFUNC = mlobs.histogram_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.histogram_combine,
+  SERIALFUNC = mlobs.histogram_serial, DESERIALFUNC = mlobs.histogram_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.rollup(mlobs.histogram) IS 'Merges stored histograms (edges must match)';

@@ -1,0 +1,84 @@
+//! `mlobs.histogram`: histogram_agg(float8, edges float8[]), rollup, accessors.
+
+use crate::errors::OrRaise;
+use mlobs_core::Histogram as CoreHistogram;
+use pgrx::prelude::*;
+
+crate::summary_type!(
+    Histogram, CoreHistogram, "mlobs.histogram",
+    io: (mlobs_histogram_in / pg_finfo_mlobs_histogram_in, mlobs_histogram_out / pg_finfo_mlobs_histogram_out,
+         mlobs_histogram_recv / pg_finfo_mlobs_histogram_recv, mlobs_histogram_send / pg_finfo_mlobs_histogram_send),
+    agg: (mlobs_histogram_combine / pg_finfo_mlobs_histogram_combine, mlobs_histogram_serial / pg_finfo_mlobs_histogram_serial,
+          mlobs_histogram_deserial / pg_finfo_mlobs_histogram_deserial, mlobs_histogram_final / pg_finfo_mlobs_histogram_final,
+          mlobs_histogram_rollup_trans / pg_finfo_mlobs_histogram_rollup_trans)
+);
+
+/// Reads the `edges` argument; NULL edges or NULL elements are an error.
+unsafe fn edges_arg(fcinfo: pg_sys::FunctionCallInfo) -> Vec<f64> {
+    let edges: Option<Vec<Option<f64>>> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, 2) };
+    let Some(edges) = edges else {
+        crate::errors::invalid_parameter("edges must not be NULL");
+    };
+    edges
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| e.unwrap_or_else(|| crate::errors::invalid_parameter(format!("edges[{}] is NULL", i + 1))))
+        .collect()
+}
+
+crate::v1!(mlobs_histogram_trans, pg_finfo_mlobs_histogram_trans, |fcinfo| {
+    let value = pgrx::fcinfo::pg_getarg_datum(fcinfo, 1).map(|d| f64::from_bits(d.value() as u64));
+    // Edges that are a constant or parameter cannot change between rows: read them once per
+    // group. Otherwise every row's edges must equal the group's.
+    let stable = pg_sys::get_fn_expr_arg_stable((*fcinfo).flinfo, 2);
+    let state_exists = pgrx::fcinfo::pg_getarg_datum(fcinfo, 0).is_some();
+    let row_edges = (!state_exists || !stable).then(|| edges_arg(fcinfo));
+    crate::agg::transition(
+        fcinfo,
+        "mlobs.histogram_trans",
+        || CoreHistogram::new(row_edges.clone().unwrap(), "edges").or_raise(),
+        |h: &mut CoreHistogram| {
+            if let Some(e) = &row_edges {
+                if e.len() != h.edges.len() || e.iter().zip(&h.edges).any(|(a, b)| a.to_bits() != b.to_bits()) {
+                    crate::errors::raise(mlobs_core::CoreError::mismatch(
+                        "histogram_agg: edges must be the same for every row of a group",
+                    ));
+                }
+            }
+            h.add(value)
+        },
+    )
+});
+
+/// Bin edges.
+#[pg_extern(immutable, parallel_safe)]
+fn edges(h: Histogram) -> Vec<f64> {
+    h.0.edges
+}
+
+/// Counts in value order: underflow, one per bin, overflow.
+#[pg_extern(immutable, parallel_safe)]
+fn bin_counts(h: Histogram) -> Vec<i64> {
+    h.0.all_counts().into_iter().map(|c| c as i64).collect()
+}
+
+/// Finite values counted (the denominator of shares).
+#[pg_extern(immutable, parallel_safe, name = "count")]
+fn histogram_count(h: Histogram) -> i64 {
+    h.0.finite_count() as i64
+}
+
+#[pg_extern(immutable, parallel_safe, name = "null_count")]
+fn histogram_null_count(h: Histogram) -> i64 {
+    h.0.null_count as i64
+}
+
+#[pg_extern(immutable, parallel_safe, name = "nan_count")]
+fn histogram_nan_count(h: Histogram) -> i64 {
+    h.0.nan_count as i64
+}
+
+#[pg_extern(immutable, parallel_safe, name = "inf_count")]
+fn histogram_inf_count(h: Histogram) -> i64 {
+    (h.0.pos_inf_count + h.0.neg_inf_count) as i64
+}

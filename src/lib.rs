@@ -1,0 +1,36 @@
+//! mlobs: ML model monitoring inside PostgreSQL. This crate is the glue between SQL and the
+//! numerical core (`mlobs-core`): types, aggregates, functions. All `unsafe` lives here.
+
+pgrx::pg_module_magic!(name, version);
+
+mod agg;
+mod alloc;
+mod errors;
+mod histogram;
+mod profile;
+mod psi;
+mod summary_type;
+mod v1;
+mod varlena_io;
+
+#[cfg(not(test))]
+#[global_allocator]
+static GLOBAL: alloc::PgAwareAllocator = alloc::PgAwareAllocator;
+
+pgrx::extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
+pgrx::extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests;
+
+/// Required by `cargo pgrx test`.
+#[cfg(test)]
+pub mod pg_test {
+    pub fn setup(_options: Vec<&str>) {}
+
+    #[must_use]
+    pub fn postgresql_conf_options() -> Vec<&'static str> {
+        vec![]
+    }
+}

@@ -1,0 +1,95 @@
+//! `mlobs.profile`: profile_agg(float8), rollup, accessors.
+
+use crate::errors::OrRaise;
+use mlobs_core::NumericProfile;
+use pgrx::prelude::*;
+
+crate::summary_type!(
+    Profile, NumericProfile, "mlobs.profile",
+    io: (mlobs_profile_in / pg_finfo_mlobs_profile_in, mlobs_profile_out / pg_finfo_mlobs_profile_out,
+         mlobs_profile_recv / pg_finfo_mlobs_profile_recv, mlobs_profile_send / pg_finfo_mlobs_profile_send),
+    agg: (mlobs_profile_combine / pg_finfo_mlobs_profile_combine, mlobs_profile_serial / pg_finfo_mlobs_profile_serial,
+          mlobs_profile_deserial / pg_finfo_mlobs_profile_deserial, mlobs_profile_final / pg_finfo_mlobs_profile_final,
+          mlobs_profile_rollup_trans / pg_finfo_mlobs_profile_rollup_trans)
+);
+
+crate::v1!(mlobs_profile_trans, pg_finfo_mlobs_profile_trans, |fcinfo| {
+    let value = pgrx::fcinfo::pg_getarg_datum(fcinfo, 1).map(|d| f64::from_bits(d.value() as u64));
+    crate::agg::transition(fcinfo, "mlobs.profile_trans", NumericProfile::default, |p: &mut NumericProfile| {
+        p.add(value)
+    })
+});
+
+/// Finite values summarised.
+#[pg_extern(immutable, parallel_safe)]
+fn count(p: Profile) -> i64 {
+    p.0.n as i64
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn null_count(p: Profile) -> i64 {
+    p.0.null_count as i64
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn nan_count(p: Profile) -> i64 {
+    p.0.nan_count as i64
+}
+
+/// +Infinity and −Infinity values seen.
+#[pg_extern(immutable, parallel_safe)]
+fn inf_count(p: Profile) -> i64 {
+    (p.0.pos_inf_count + p.0.neg_inf_count) as i64
+}
+
+/// Rows seen, NULL/NaN/±Infinity included.
+#[pg_extern(immutable, parallel_safe)]
+fn total_count(p: Profile) -> i64 {
+    p.0.total_count() as i64
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn mean(p: Profile) -> Option<f64> {
+    p.0.mean()
+}
+
+/// Sample standard deviation (n − 1), as PostgreSQL's `stddev`.
+#[pg_extern(immutable, parallel_safe)]
+fn stddev(p: Profile) -> Option<f64> {
+    p.0.stddev()
+}
+
+/// Population standard deviation (n), as numpy's `std`.
+#[pg_extern(immutable, parallel_safe)]
+fn stddev_pop(p: Profile) -> Option<f64> {
+    p.0.stddev_pop()
+}
+
+/// Sample variance (n − 1), as PostgreSQL's `variance`.
+#[pg_extern(immutable, parallel_safe)]
+fn variance(p: Profile) -> Option<f64> {
+    p.0.variance()
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn min(p: Profile) -> Option<f64> {
+    p.0.min
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn max(p: Profile) -> Option<f64> {
+    p.0.max
+}
+
+/// Quantile from the sketch (numpy "linear" interpolation); within 1 % of the magnitude of the
+/// true neighbouring order statistics; q = 0 and q = 1 are the exact min and max.
+#[pg_extern(immutable, parallel_safe)]
+fn quantile(p: Profile, q: f64) -> Option<f64> {
+    p.0.quantile(q).or_raise()
+}
+
+/// Several quantiles at once.
+#[pg_extern(immutable, parallel_safe, name = "quantile")]
+fn quantiles(p: Profile, q: Vec<f64>) -> Option<Vec<f64>> {
+    q.iter().map(|&q| p.0.quantile(q).or_raise()).collect()
+}

@@ -1,0 +1,129 @@
+//! `summary_type!` turns a core `Summary` into a SQL type: a Rust newtype usable as a
+//! `#[pg_extern]` argument/result, text I/O as JSON, binary send/recv, and the aggregate support
+//! functions shared by its aggregates and its `rollup`. Every input path validates.
+
+use crate::errors::OrRaise;
+use crate::varlena_io::{bytes_to_datum, varlena_bytes};
+use mlobs_core::Summary;
+use pgrx::pg_sys;
+use std::ffi::CStr;
+
+/// Decodes a stored summary datum, raising on invalid bytes.
+///
+/// # Safety
+/// `datum` must be a non-NULL varlena.
+pub unsafe fn decode_datum<T: Summary>(datum: pg_sys::Datum) -> T {
+    T::from_bytes(unsafe { varlena_bytes(datum) }).or_raise()
+}
+
+/// Text input: JSON → validated summary → stored bytes.
+///
+/// # Safety
+/// Argument 0 must be a cstring.
+pub unsafe fn text_in<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let ptr = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }.expect("STRICT").cast_mut_ptr::<std::ffi::c_char>();
+    let text = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap_or("\u{FFFD}");
+    let value = T::from_json(text).or_raise();
+    bytes_to_datum(&value.to_bytes())
+}
+
+/// Text output: JSON.
+///
+/// # Safety
+/// Argument 0 must be a varlena of the summary's type.
+pub unsafe fn text_out<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }.expect("STRICT");
+    let value: T = unsafe { decode_datum(datum) };
+    let json = std::ffi::CString::new(value.to_json()).expect("JSON has no NUL");
+    pg_sys::Datum::from(unsafe { pg_sys::pstrdup(json.as_ptr()) })
+}
+
+/// Binary receive: the rest of the message buffer must be one valid summary.
+///
+/// # Safety
+/// Argument 0 must be a StringInfo.
+pub unsafe fn binary_recv<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let buf = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }.expect("STRICT").cast_mut_ptr::<pg_sys::StringInfoData>();
+    let bytes = unsafe {
+        let b = &mut *buf;
+        let start = b.cursor as usize;
+        let len = (b.len - b.cursor).max(0) as usize;
+        let s = std::slice::from_raw_parts((b.data as *const u8).add(start), len);
+        b.cursor = b.len;
+        s
+    };
+    let value = T::from_bytes(bytes).or_raise();
+    bytes_to_datum(&value.to_bytes())
+}
+
+/// Binary send: the versioned bytes (re-encoded after validation).
+///
+/// # Safety
+/// Argument 0 must be a varlena of the summary's type.
+pub unsafe fn binary_send<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }.expect("STRICT");
+    let value: T = unsafe { decode_datum(datum) };
+    bytes_to_datum(&value.to_bytes())
+}
+
+/// Declares the SQL-facing newtype `$datum` for core type `$core` named `$sql` in SQL, and the
+/// C symbols of its I/O and aggregate support functions (declared in `sql/*.sql`).
+#[macro_export]
+macro_rules! summary_type {
+    (
+        $datum:ident, $core:ty, $sql:literal,
+        io: ($in_fn:ident / $in_finfo:ident, $out_fn:ident / $out_finfo:ident,
+             $recv_fn:ident / $recv_finfo:ident, $send_fn:ident / $send_finfo:ident),
+        agg: ($combine_fn:ident / $combine_finfo:ident, $serial_fn:ident / $serial_finfo:ident,
+              $deserial_fn:ident / $deserial_finfo:ident, $final_fn:ident / $final_finfo:ident,
+              $rollup_fn:ident / $rollup_finfo:ident)
+    ) => {
+        pub struct $datum(pub $core);
+
+        impl ::pgrx::datum::FromDatum for $datum {
+            unsafe fn from_polymorphic_datum(datum: ::pgrx::pg_sys::Datum, is_null: bool, _: ::pgrx::pg_sys::Oid) -> Option<Self> {
+                if is_null { None } else { Some($datum(unsafe { $crate::summary_type::decode_datum::<$core>(datum) })) }
+            }
+        }
+
+        impl ::pgrx::datum::IntoDatum for $datum {
+            fn into_datum(self) -> Option<::pgrx::pg_sys::Datum> {
+                Some($crate::varlena_io::bytes_to_datum(&<$core as ::mlobs_core::Summary>::to_bytes(&self.0)))
+            }
+            fn type_oid() -> ::pgrx::pg_sys::Oid {
+                ::pgrx::regtypein($sql)
+            }
+        }
+
+        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $datum {
+            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+                let index = arg.index();
+                unsafe { arg.unbox_arg_using_from_datum() }.unwrap_or_else(|| panic!("argument {index} must not be null"))
+            }
+            unsafe fn unbox_nullable_arg(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> ::pgrx::nullable::Nullable<Self> {
+                unsafe { arg.unbox_arg_using_from_datum() }.into()
+            }
+        }
+
+        unsafe impl ::pgrx::callconv::BoxRet for $datum {
+            unsafe fn box_into<'fcx>(self, fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>) -> ::pgrx::datum::Datum<'fcx> {
+                match ::pgrx::datum::IntoDatum::into_datum(self) {
+                    Some(d) => unsafe { fcinfo.return_raw_datum(d) },
+                    None => fcinfo.return_null(),
+                }
+            }
+        }
+
+        ::pgrx::impl_sql_translatable!($datum, $sql);
+
+        $crate::v1!($in_fn, $in_finfo, |fcinfo| { $crate::summary_type::text_in::<$core>(fcinfo) });
+        $crate::v1!($out_fn, $out_finfo, |fcinfo| { $crate::summary_type::text_out::<$core>(fcinfo) });
+        $crate::v1!($recv_fn, $recv_finfo, |fcinfo| { $crate::summary_type::binary_recv::<$core>(fcinfo) });
+        $crate::v1!($send_fn, $send_finfo, |fcinfo| { $crate::summary_type::binary_send::<$core>(fcinfo) });
+        $crate::v1!($combine_fn, $combine_finfo, |fcinfo| { $crate::agg::combine::<$core>(fcinfo, stringify!($combine_fn)) });
+        $crate::v1!($serial_fn, $serial_finfo, |fcinfo| { $crate::agg::serialize::<$core>(fcinfo) });
+        $crate::v1!($deserial_fn, $deserial_finfo, |fcinfo| { $crate::agg::deserialize::<$core>(fcinfo) });
+        $crate::v1!($final_fn, $final_finfo, |fcinfo| { $crate::agg::finalize::<$core>(fcinfo) });
+        $crate::v1!($rollup_fn, $rollup_finfo, |fcinfo| { $crate::agg::rollup_transition::<$core>(fcinfo, stringify!($rollup_fn)) });
+    };
+}
