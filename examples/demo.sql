@@ -1,0 +1,78 @@
+-- mlobs demo: a fraud model's prediction log where one feature drifts halfway through,
+-- hourly profiles stored once, and a PSI report from those profiles (no raw rescan).
+\set ON_ERROR_STOP on
+\timing off
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS mlobs;
+
+-- 1. The logged predictions: 14 days, ~300k rows. From day 7 on, "amount" drifts upwards
+--    (a new merchant segment); the other features keep their distribution.
+SELECT setseed(0.42);
+DROP TABLE IF EXISTS fraud_predictions;
+CREATE TABLE fraud_predictions (
+  id bigserial PRIMARY KEY, ts timestamptz NOT NULL, model_version text,
+  features jsonb NOT NULL, score float8, predicted_label int, label int NULL, latency_ms float8);
+
+INSERT INTO fraud_predictions (ts, model_version, features, score, predicted_label, label, latency_ms)
+SELECT ts, 'fraud-v3', f, s, (s >= 0.5)::int, (random() < s)::int, 20 + 15 * abs(n1)
+FROM (
+  SELECT ts, n1, jsonb_build_object(
+           'amount', round((exp(3.5 + 0.9 * n1 + CASE WHEN drifted THEN 0.6 ELSE 0 END))::numeric, 2),
+           'merchant_risk', round(random()::numeric, 4),
+           'account_age_days', floor(30 + 700 * random() * random()),
+           'tx_last_24h', floor(-ln(1 - random()) * 3)) AS f,
+         1 / (1 + exp(-(-4 + 0.8 * n1 + 2.5 * random()))) AS s
+  FROM (
+    SELECT ts, ts >= timestamptz '2026-01-08' AS drifted,
+           sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS n1
+    FROM generate_series(timestamptz '2026-01-01', timestamptz '2026-01-15' - interval '1 second', interval '4 seconds') ts
+  ) base
+) rows;
+ANALYZE fraud_predictions;
+
+-- 2. Hourly profiles per feature: what a pg_cron job would insert every hour.
+DROP TABLE IF EXISTS feature_profiles_hourly;
+CREATE TABLE feature_profiles_hourly (
+  bucket timestamptz, feature text, profile mlobs.profile, PRIMARY KEY (bucket, feature));
+INSERT INTO feature_profiles_hourly
+SELECT date_bin('1 hour', p.ts, timestamptz '2000-01-01'), k.feature, mlobs.profile_agg((p.features ->> k.feature)::float8)
+FROM fraud_predictions p
+CROSS JOIN (VALUES ('amount'), ('merchant_risk'), ('account_age_days'), ('tx_last_24h')) k(feature)
+GROUP BY 1, 2;
+
+-- 3. The report: reference = first 3 days, current = the last day; PSI from rolled-up hourly
+--    profiles (10 reference-quantile bins) next to Evidently's PSI on the raw values.
+\echo
+\echo 'mlobs drift report: reference 2026-01-01..03, current 2026-01-14 (PSI threshold 0.1, as Evidently)'
+WITH ref AS (
+  SELECT feature, mlobs.rollup(profile) p FROM feature_profiles_hourly
+  WHERE bucket >= '2026-01-01' AND bucket < '2026-01-04' GROUP BY feature),
+cur AS (
+  SELECT feature, mlobs.rollup(profile) p FROM feature_profiles_hourly
+  WHERE bucket >= '2026-01-14' AND bucket < '2026-01-15' GROUP BY feature),
+raw AS (
+  SELECT k.feature,
+         array_agg((features ->> k.feature)::float8) FILTER (WHERE ts < '2026-01-04') AS ref_values,
+         array_agg((features ->> k.feature)::float8) FILTER (WHERE ts >= '2026-01-14') AS cur_values
+  FROM fraud_predictions
+  CROSS JOIN (VALUES ('amount'), ('merchant_risk'), ('account_age_days'), ('tx_last_24h')) k(feature)
+  WHERE ts < '2026-01-04' OR ts >= '2026-01-14'
+  GROUP BY k.feature)
+SELECT ref.feature,
+       mlobs.count(ref.p) AS ref_rows, mlobs.count(cur.p) AS cur_rows,
+       round(mlobs.mean(ref.p)::numeric, 2) AS ref_mean, round(mlobs.mean(cur.p)::numeric, 2) AS cur_mean,
+       round(mlobs.psi(ref.p, cur.p)::numeric, 4) AS psi_from_profiles,
+       round(mlobs.psi(raw.ref_values, raw.cur_values)::numeric, 4) AS psi_evidently_exact,
+       CASE WHEN mlobs.psi(ref.p, cur.p) >= 0.1 THEN 'DRIFT' ELSE 'ok' END AS status
+FROM ref JOIN cur USING (feature) JOIN raw USING (feature)
+ORDER BY psi_from_profiles DESC;
+
+-- 4. When did it start? Daily PSI of amount against the reference, from the stored profiles.
+\echo 'amount: daily PSI against the reference window'
+WITH ref AS (SELECT mlobs.rollup(profile) p FROM feature_profiles_hourly
+             WHERE feature = 'amount' AND bucket < '2026-01-04')
+SELECT date_trunc('day', bucket)::date AS day, round(mlobs.psi(ref.p, mlobs.rollup(profile))::numeric, 4) AS psi,
+       CASE WHEN mlobs.psi(ref.p, mlobs.rollup(profile)) >= 0.1 THEN 'DRIFT' ELSE 'ok' END AS status
+FROM feature_profiles_hourly, ref
+WHERE feature = 'amount'
+GROUP BY 1, ref.p ORDER BY 1;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite (README's test command; .ci/run calls it). Exits non-zero on any failure.
+# Layers: format/lint, core unit+property+fixture tests, #[pg_test]s inside Postgres, pg_regress
+# golden files (SQL surface, errors, parallel plans), and the executed docs examples.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+bash scripts/install.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+PG_BIN=/usr/lib/postgresql/15/bin
+PORT=${MLOBS_TEST_PORT:-28816}
+passed=0; failed=0
+step() { printf '\n==== %s\n' "$*"; }
+record() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $2"; fi; }
+run() { local name=$1; shift; step "$name"; set +e; "$@"; local rc=$?; set -e; record $rc "$name"; }
+
+run "cargo fmt --check" cargo fmt --all -- --check
+run "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
+run "core tests (unit, property, reference fixtures)" cargo test -p mlobs-core -p mlobs-explain
+
+# pgrx's test cluster must run as the postgres OS user (initdb refuses root).
+mkdir -p .run/pgrx-test && chmod o+x "$ROOT" .run && chown -R postgres: .run/pgrx-test
+run "#[pg_test] suite" env CARGO_PGRX_TEST_RUNAS=postgres CARGO_PGRX_TEST_PGDATA="$ROOT/.run/pgrx-test/data" \
+  cargo pgrx test pg15
+
+# pg_regress and docs run against the debug build `cargo pgrx test` installed, on our own cluster.
+step "install (debug) and start test cluster"
+cargo pgrx install --pg-config "$PG_BIN/pg_config" >/dev/null
+bash scripts/pg_cluster.sh stop test
+bash scripts/pg_cluster.sh start test "$PORT"
+trap 'bash scripts/pg_cluster.sh stop test' EXIT
+
+tests=$(cd tests/pg_regress/sql && ls *.sql | sed 's/\.sql$//' | sort)
+rm -rf .run/regress && mkdir -p .run/regress
+run "pg_regress suites" "$(dirname "$($PG_BIN/pg_config --pgxs)")/../test/regress/pg_regress" \
+  --use-existing --host=127.0.0.1 --port="$PORT" --user=postgres \
+  --inputdir=tests/pg_regress --outputdir=.run/regress --dbname=mlobs_regress $tests
+if [ -f .run/regress/regression.diffs ]; then head -200 .run/regress/regression.diffs; fi
+
+run "docs examples" python3 scripts/run_doc_examples.py --port "$PORT"
+
+echo
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,92 @@
+// #[pg_test]s: paths SQL cannot reach directly (forged bytes straight into the aggregate
+// deserialize and binary receive functions, allocation failure) and SQL round trips.
+
+use pgrx::prelude::*;
+
+/// Calls a V1 function the way Postgres would for deserialize(bytea, internal).
+fn call_deserialize(f: unsafe extern "C-unwind" fn(pg_sys::FunctionCallInfo) -> pg_sys::Datum, bytes: &[u8]) {
+    let arg = crate::varlena_io::bytes_to_datum(bytes);
+    unsafe {
+        pg_sys::DirectFunctionCall2Coll(Some(f), pg_sys::InvalidOid, arg, pg_sys::Datum::from(0usize));
+    }
+}
+
+/// Calls a type's binary receive function on a message buffer holding `bytes`.
+fn call_recv(f: unsafe extern "C-unwind" fn(pg_sys::FunctionCallInfo) -> pg_sys::Datum, bytes: &[u8]) -> pg_sys::Datum {
+    unsafe {
+        let buf = pg_sys::makeStringInfo();
+        pg_sys::appendBinaryStringInfo(buf, bytes.as_ptr().cast(), bytes.len() as i32);
+        pg_sys::DirectFunctionCall1Coll(Some(f), pg_sys::InvalidOid, pg_sys::Datum::from(buf))
+    }
+}
+
+fn valid_profile_bytes() -> Vec<u8> {
+    use mlobs_core::Summary;
+    let mut p = mlobs_core::NumericProfile::default();
+    for x in [1.0, 2.5, -3.0, 0.0, 1e6] {
+        p.add(Some(x));
+    }
+    p.to_bytes()
+}
+
+#[pg_test(error = "invalid mlobs.profile: bad header")]
+fn forged_bytes_into_profile_deserialize() {
+    call_deserialize(crate::profile::mlobs_profile_deserial, b"\x00\x01\x02");
+}
+
+#[pg_test(error = "invalid mlobs.profile: truncated data")]
+fn truncated_bytes_into_profile_deserialize() {
+    let bytes = valid_profile_bytes();
+    call_deserialize(crate::profile::mlobs_profile_deserial, &bytes[..bytes.len() - 3]);
+}
+
+#[pg_test(error = "invalid mlobs.profile: sketch count differs from n")]
+fn inconsistent_counts_into_profile_deserialize() {
+    let mut bytes = valid_profile_bytes();
+    bytes[5] = 99; // n
+    call_deserialize(crate::profile::mlobs_profile_deserial, &bytes);
+}
+
+#[pg_test(error = "invalid mlobs.histogram: edges must be strictly increasing: edges[1] = 0 is not below edges[2] = 0")]
+fn forged_edges_into_histogram_deserialize() {
+    use mlobs_core::Summary;
+    let mut h = mlobs_core::Histogram::new(vec![0.0, 1.0], "edges").unwrap();
+    h.add(Some(0.5));
+    let mut bytes = h.to_bytes();
+    // Second edge (offset: tag 4 + version 1 + len 4 + first edge 8) becomes 0.0.
+    bytes[17..25].copy_from_slice(&0.0f64.to_le_bytes());
+    call_deserialize(crate::histogram::mlobs_histogram_deserial, &bytes);
+}
+
+#[pg_test(error = "invalid mlobs.profile: array length 4294967295 exceeds the limit 2048")]
+fn huge_length_into_profile_recv() {
+    let mut bytes = valid_profile_bytes();
+    // Zero count, then the positive store's offset, then its length prefix.
+    let len_at = 5 + 5 * 8 + 4 * 8 + 8 + 4;
+    bytes[len_at..len_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    call_recv(crate::profile::mlobs_profile_recv, &bytes);
+}
+
+#[pg_test]
+fn valid_bytes_into_profile_recv_round_trip() {
+    let bytes = valid_profile_bytes();
+    let datum = call_recv(crate::profile::mlobs_profile_recv, &bytes);
+    let back = unsafe { crate::varlena_io::varlena_bytes(datum) };
+    assert_eq!(back, &bytes[..]);
+}
+
+#[pg_test(error = "mlobs: out of memory: a request for 2147483648 bytes failed (limit 1073741824 bytes per allocation)")]
+fn huge_allocation_is_an_error_not_a_crash() {
+    let v: Vec<u8> = Vec::with_capacity(std::hint::black_box(1usize << 31));
+    assert!(v.capacity() > 0);
+}
+
+#[pg_test]
+fn stored_profile_survives_text_round_trip() {
+    Spi::run("CREATE TABLE t_prof AS SELECT mlobs.profile_agg(x::float8 / 7) p FROM generate_series(1, 5000) x").unwrap();
+    let same = Spi::get_one::<bool>(
+        "SELECT mlobs.profile_send(p) = mlobs.profile_send(p::text::mlobs.profile) FROM t_prof",
+    )
+    .unwrap();
+    assert_eq!(same, Some(true));
+}
