@@ -32,6 +32,8 @@ trap 'bash scripts/pg_cluster.sh stop test' EXIT
 
 tests=$(cd tests/pg_regress/sql && ls *.sql | sed 's/\.sql$//' | sort)
 rm -rf .run/regress && mkdir -p .run/regress
+# pg_regress --use-existing does not create its database.
+psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS mlobs_regress" -c "CREATE DATABASE mlobs_regress"
 run "pg_regress suites" "$(dirname "$($PG_BIN/pg_config --pgxs)")/../test/regress/pg_regress" \
   --use-existing --host=127.0.0.1 --port="$PORT" --user=postgres \
   --inputdir=tests/pg_regress --outputdir=.run/regress --dbname=mlobs_regress $tests

@@ -6,6 +6,7 @@ pub mod binning;
 pub mod codec;
 pub mod error;
 pub mod histogram;
+mod json_float;
 pub mod profile;
 pub mod psi;
 pub mod sample;

@@ -4,7 +4,7 @@
 
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
-use crate::sketch::QuantileSketch;
+use crate::sketch::{add_counts, QuantileSketch};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +22,11 @@ pub struct NumericProfile {
     /// Exact extremes of the finite values; `None` when n = 0.
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// Moments overflow to ±Infinity/NaN only for data near ±1.8e308; JSON writes those as strings.
+    #[serde(with = "crate::json_float")]
     pub mean: f64,
     /// Sum of squared deviations from the mean.
+    #[serde(with = "crate::json_float")]
     pub m2: f64,
     pub sketch: QuantileSketch,
 }
@@ -54,7 +57,13 @@ impl NumericProfile {
 
     /// Rows seen, NULL included.
     pub fn total_count(&self) -> u64 {
-        self.n + self.null_count + self.nan_count + self.pos_inf_count + self.neg_inf_count
+        self.total_count_checked().unwrap_or(u64::MAX)
+    }
+
+    fn total_count_checked(&self) -> Option<u64> {
+        [self.null_count, self.nan_count, self.pos_inf_count, self.neg_inf_count]
+            .iter()
+            .try_fold(self.n, |a, &c| a.checked_add(c))
     }
 
     pub fn mean(&self) -> Option<f64> {
@@ -79,16 +88,25 @@ impl NumericProfile {
         self.variance_pop().map(f64::sqrt)
     }
 
-    /// The data as the sketch sees it: each finite value replaced by its bucket's value clamped
-    /// to [min, max], as (value, count) in increasing order. Every approximate statistic of a
-    /// profile is the exact statistic of this discretised sample.
+    /// The data as the sketch sees it, as (value, count) in increasing order: the smallest and
+    /// largest values exactly (min and max are tracked), every other finite value replaced by its
+    /// bucket's value clamped to [min, max]. Every approximate statistic of a profile is the
+    /// exact statistic of this discretised sample.
     pub fn discretised(&self) -> Vec<(f64, u64)> {
         let (Some(lo), Some(hi)) = (self.min, self.max) else { return Vec::new() };
-        let mut out: Vec<(f64, u64)> = Vec::new();
-        for (v, c) in self.sketch.buckets() {
-            let v = v.clamp(lo, hi);
+        if self.n == 1 {
+            return vec![(lo, 1)];
+        }
+        let mut inner: Vec<(f64, u64)> = self.sketch.buckets().into_iter().map(|(v, c)| (v.clamp(lo, hi), c)).collect();
+        // One value of the lowest bucket is the min, one of the highest the max.
+        inner[0].1 -= 1;
+        let last = inner.len() - 1;
+        inner[last].1 -= 1;
+        let mut out: Vec<(f64, u64)> = Vec::with_capacity(inner.len() + 2);
+        for (v, c) in std::iter::once((lo, 1)).chain(inner).chain(std::iter::once((hi, 1))) {
             match out.last_mut() {
-                Some(last) if last.0 == v => last.1 += c,
+                _ if c == 0 => {}
+                Some(prev) if prev.0 == v => prev.1 += c,
                 _ => out.push((v, c)),
             }
         }
@@ -126,15 +144,18 @@ impl Summary for NumericProfile {
                 self.mean += delta * (nb / n);
                 self.m2 += o.m2 + delta * delta * (na * nb / n);
             }
-            self.n += o.n;
+            self.n = add_counts(self.n, o.n)?;
             self.min = Some(self.min.map_or(o.min.unwrap(), |m| m.min(o.min.unwrap())));
             self.max = Some(self.max.map_or(o.max.unwrap(), |m| m.max(o.max.unwrap())));
-            self.sketch.merge(&o.sketch);
+            self.sketch.merge(&o.sketch)?;
         }
-        self.null_count += o.null_count;
-        self.nan_count += o.nan_count;
-        self.pos_inf_count += o.pos_inf_count;
-        self.neg_inf_count += o.neg_inf_count;
+        self.null_count = add_counts(self.null_count, o.null_count)?;
+        self.nan_count = add_counts(self.nan_count, o.nan_count)?;
+        self.pos_inf_count = add_counts(self.pos_inf_count, o.pos_inf_count)?;
+        self.neg_inf_count = add_counts(self.neg_inf_count, o.neg_inf_count)?;
+        if self.total_count_checked().is_none() {
+            return Err(CoreError::limit_exceeded("summary counts overflow 2^64"));
+        }
         Ok(())
     }
 
@@ -205,12 +226,13 @@ impl Summary for NumericProfile {
                 if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
                     return Err("min/max must be finite with min <= max".into());
                 }
-                if !(self.mean.is_finite() && self.m2.is_finite() && self.m2 >= 0.0) {
-                    return Err("mean/m2 must be finite, m2 >= 0".into());
+                if self.m2 < 0.0 {
+                    return Err("m2 must not be negative".into());
                 }
                 // Rounding may put the mean a hair outside [min, max]; more than that is forged.
+                // (Non-finite moments are the documented overflow of extreme data.)
                 let slack = (hi - lo).abs().max(hi.abs()).max(lo.abs()) * 1e-9;
-                if self.mean < lo - slack || self.mean > hi + slack {
+                if self.mean.is_finite() && (self.mean < lo - slack || self.mean > hi + slack) {
                     return Err("mean outside [min, max]".into());
                 }
             }

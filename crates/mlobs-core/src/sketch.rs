@@ -8,7 +8,12 @@
 //! Worst case 2 × 2048 × 8 bytes = 32 KiB; typical data spanning six decades needs ~700 buckets.
 
 use crate::codec::{Reader, Writer};
-use crate::error::Result;
+use crate::error::{CoreError, Result};
+
+/// Adds two counts, failing instead of wrapping (only forged summaries get near 2^64).
+pub fn add_counts(a: u64, b: u64) -> Result<u64> {
+    a.checked_add(b).ok_or_else(|| CoreError::limit_exceeded("summary counts overflow 2^64"))
+}
 use serde::{Deserialize, Serialize};
 
 /// Relative accuracy of a value read from the sketch.
@@ -98,19 +103,20 @@ impl Store {
             return;
         }
         let excess = self.counts.len() - MAX_BUCKETS;
-        let folded: u64 = self.counts[..=excess].iter().sum();
+        // Validated stores total below 2^64 (see validate), so this sum cannot overflow.
+        let folded: u64 = self.counts[..=excess].iter().fold(0u64, |a, &c| a.saturating_add(c));
         self.counts.drain(..excess);
         self.counts[0] = folded;
         self.offset += excess as i32;
     }
 
-    fn merge(&mut self, other: &Store) {
+    fn merge(&mut self, other: &Store) -> Result<()> {
         if other.counts.is_empty() {
-            return;
+            return Ok(());
         }
         if self.counts.is_empty() {
             *self = other.clone();
-            return;
+            return Ok(());
         }
         let lo = self.offset.min(other.offset);
         let hi = (self.offset + self.counts.len() as i32).max(other.offset + other.counts.len() as i32);
@@ -119,11 +125,13 @@ impl Store {
             counts[(self.offset - lo) as usize + i] += c;
         }
         for (i, c) in other.counts.iter().enumerate() {
-            counts[(other.offset - lo) as usize + i] += c;
+            let slot = &mut counts[(other.offset - lo) as usize + i];
+            *slot = add_counts(*slot, *c)?;
         }
         self.offset = lo;
         self.counts = counts;
         self.collapse();
+        Ok(())
     }
 
     /// Trims zero buckets at both ends so that equal multisets have equal encodings.
@@ -181,10 +189,10 @@ impl QuantileSketch {
         self.zero_count + self.positive.total() + self.negative.total()
     }
 
-    pub fn merge(&mut self, other: &QuantileSketch) {
-        self.zero_count += other.zero_count;
-        self.positive.merge(&other.positive);
-        self.negative.merge(&other.negative);
+    pub fn merge(&mut self, other: &QuantileSketch) -> Result<()> {
+        self.zero_count = add_counts(self.zero_count, other.zero_count)?;
+        self.positive.merge(&other.positive)?;
+        self.negative.merge(&other.negative)
     }
 
     /// The sketch as (representative value, count) in increasing value order. Every value of the
