@@ -24,7 +24,7 @@ SELECT mlobs.count(p), mlobs.null_count(p), mlobs.mean(p), mlobs.min(p), mlobs.q
   FROM (SELECT mlobs.profile_agg(x) p FROM obs WHERE g = 2) s;
 -- Bad q.
 SELECT mlobs.quantile(mlobs.profile_agg(x), 1.5) FROM obs;
-SELECT mlobs.quantile(mlobs.profile_agg(x), 'NaN') FROM obs;
+SELECT mlobs.quantile(mlobs.profile_agg(x), 'NaN'::float8) FROM obs;
 -- rollup merges stored summaries: equal to one aggregate over all rows.
 CREATE TABLE hourly AS SELECT i % 24 AS h, mlobs.profile_agg(i::float8) p FROM generate_series(1, 10000) i GROUP BY 1;
 SELECT mlobs.count(r), mlobs.min(r), mlobs.max(r), abs(mlobs.mean(r) - 5000.5) < 1e-9 AS mean_ok,
