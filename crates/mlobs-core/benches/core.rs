@@ -1,1 +1,67 @@
-fn main() {}
+//! Criterion benchmarks of the core hot paths: per-value profile and histogram updates, merges,
+//! and the exact Evidently PSI on arrays.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use mlobs_core::{psi, Histogram, NumericProfile, Summary};
+use std::hint::black_box;
+
+fn data(n: usize, seed: u64) -> Vec<f64> {
+    // xorshift: deterministic, no extra dependency.
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            let u = (s >> 11) as f64 / (1u64 << 53) as f64;
+            (3.0 + 2.0 * u).exp() * if s & 1 == 0 { 1.0 } else { -1.0 }
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let xs = data(1_000_000, 42);
+    let mut g = c.benchmark_group("per_value");
+    g.throughput(Throughput::Elements(xs.len() as u64));
+    g.bench_function("profile_add_1M", |b| {
+        b.iter(|| {
+            let mut p = NumericProfile::default();
+            for &x in &xs {
+                p.add(Some(x));
+            }
+            black_box(p.n)
+        })
+    });
+    let edges = vec![-150.0, -100.0, -50.0, -20.0, -10.0, 0.0, 10.0, 20.0, 50.0, 100.0, 150.0];
+    g.bench_function("histogram_add_1M_11_edges", |b| {
+        b.iter(|| {
+            let mut h = Histogram::new(edges.clone(), "edges").unwrap();
+            for &x in &xs {
+                h.add(Some(x));
+            }
+            black_box(h.finite_count())
+        })
+    });
+    g.finish();
+
+    let mut p = NumericProfile::default();
+    xs.iter().for_each(|&x| p.add(Some(x)));
+    c.bench_function("profile_merge_and_serialize", |b| {
+        b.iter(|| {
+            let mut q = p.clone();
+            q.merge(&p).unwrap();
+            black_box(NumericProfile::from_bytes(&q.to_bytes()).unwrap().n)
+        })
+    });
+
+    let mut g = c.benchmark_group("psi_evidently");
+    for n in [10_000usize, 100_000] {
+        let r = data(n, 1);
+        let cur = data(n, 2);
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| b.iter(|| black_box(psi::psi_evidently(&r, &cur))));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -22,7 +22,10 @@ pub struct NumericProfile {
     /// Exact extremes of the finite values; `None` when n = 0.
     pub min: Option<f64>,
     pub max: Option<f64>,
-    /// Moments overflow to ±Infinity/NaN only for data near ±1.8e308; JSON writes those as strings.
+    /// The first finite value: moments are accumulated on x − shift, which keeps full precision
+    /// for data clustered far from zero (timestamps, large ids), as numpy's two-pass formula does.
+    pub shift: f64,
+    /// Mean of x − shift. Moments overflow to ±Infinity/NaN only for data near ±1.8e308; JSON writes those as strings.
     #[serde(with = "crate::json_float")]
     pub mean: f64,
     /// Sum of squared deviations from the mean.
@@ -46,10 +49,14 @@ impl NumericProfile {
 
     #[inline]
     pub fn add_finite(&mut self, x: f64) {
+        if self.n == 0 {
+            self.shift = x;
+        }
         self.n += 1;
-        let delta = x - self.mean;
+        let y = x - self.shift;
+        let delta = y - self.mean;
         self.mean += delta / self.n as f64;
-        self.m2 += delta * (x - self.mean);
+        self.m2 += delta * (y - self.mean);
         self.min = Some(self.min.map_or(x, |m| m.min(x)));
         self.max = Some(self.max.map_or(x, |m| m.max(x)));
         self.sketch.add(x);
@@ -67,7 +74,7 @@ impl NumericProfile {
     }
 
     pub fn mean(&self) -> Option<f64> {
-        (self.n > 0).then_some(self.mean)
+        (self.n > 0).then_some(self.shift + self.mean)
     }
 
     /// Sample variance (n − 1), as PostgreSQL's `variance`; `None` below two values.
@@ -135,12 +142,14 @@ impl Summary for NumericProfile {
     fn merge(&mut self, o: &Self) -> Result<()> {
         if o.n > 0 {
             if self.n == 0 {
+                self.shift = o.shift;
                 self.mean = o.mean;
                 self.m2 = o.m2;
             } else {
                 let (na, nb) = (self.n as f64, o.n as f64);
                 let n = na + nb;
-                let delta = o.mean - self.mean;
+                // Both means relative to self's shift.
+                let delta = (o.shift - self.shift) + o.mean - self.mean;
                 self.mean += delta * (nb / n);
                 self.m2 += o.m2 + delta * delta * (na * nb / n);
             }
@@ -166,6 +175,7 @@ impl Summary for NumericProfile {
         }
         w.f64(self.min.unwrap_or(f64::NAN));
         w.f64(self.max.unwrap_or(f64::NAN));
+        w.f64(self.shift);
         w.f64(self.mean);
         w.f64(self.m2);
         self.sketch.encode(&mut w);
@@ -184,6 +194,7 @@ impl Summary for NumericProfile {
         let neg_inf_count = r.u64()?;
         let min = r.f64()?;
         let max = r.f64()?;
+        let shift = r.f64()?;
         let mean = r.f64()?;
         let m2 = r.f64()?;
         let sketch = QuantileSketch::decode(&mut r)?;
@@ -195,6 +206,7 @@ impl Summary for NumericProfile {
             neg_inf_count,
             min: (n > 0).then_some(min),
             max: (n > 0).then_some(max),
+            shift,
             mean,
             m2,
             sketch,
@@ -218,7 +230,7 @@ impl Summary for NumericProfile {
         }
         match (self.n, self.min, self.max) {
             (0, None, None) => {
-                if self.mean != 0.0 || self.m2 != 0.0 {
+                if self.mean != 0.0 || self.m2 != 0.0 || self.shift != 0.0 {
                     return Err("moments present without values".into());
                 }
             }
@@ -229,10 +241,14 @@ impl Summary for NumericProfile {
                 if self.m2 < 0.0 {
                     return Err("m2 must not be negative".into());
                 }
+                if !(self.shift >= lo && self.shift <= hi) {
+                    return Err("shift outside [min, max]".into());
+                }
                 // Rounding may put the mean a hair outside [min, max]; more than that is forged.
                 // (Non-finite moments are the documented overflow of extreme data.)
                 let slack = (hi - lo).abs().max(hi.abs()).max(lo.abs()) * 1e-9;
-                if self.mean.is_finite() && (self.mean < lo - slack || self.mean > hi + slack) {
+                let mean = self.shift + self.mean;
+                if mean.is_finite() && (mean < lo - slack || mean > hi + slack) {
                     return Err("mean outside [min, max]".into());
                 }
             }

@@ -34,10 +34,10 @@ SELECT mlobs.rollup(p) IS NULL AS rollup_of_nothing FROM hourly WHERE false;
 SELECT mlobs.count(mlobs.rollup(p)) FROM (SELECT NULL::mlobs.profile p UNION ALL SELECT p FROM hourly WHERE h = 1) s;
 -- Text form is JSON and round-trips; malformed text is rejected with SQLSTATE 22P02.
 SELECT mlobs.profile_agg(x)::text FROM (VALUES (1.5::float8), (NULL)) v(x);
-SELECT '{"n":1,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":2.0,"max":2.0,"mean":2.0,"m2":0.0,"sketch":{"zero_count":0,"positive":{"offset":35,"counts":[1]},"negative":{"offset":0,"counts":[]}}}'::mlobs.profile::text;
+SELECT '{"n":1,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":2.0,"max":2.0,"shift":2.0,"mean":0.0,"m2":0.0,"sketch":{"zero_count":0,"positive":{"offset":35,"counts":[1]},"negative":{"offset":0,"counts":[]}}}'::mlobs.profile::text;
 \set VERBOSITY sqlstate
 SELECT 'not json'::mlobs.profile;
-SELECT '{"n":5,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":2.0,"max":2.0,"mean":2.0,"m2":0.0,"sketch":{"zero_count":0,"positive":{"offset":35,"counts":[1]},"negative":{"offset":0,"counts":[]}}}'::mlobs.profile;
+SELECT '{"n":5,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":2.0,"max":2.0,"shift":2.0,"mean":0.0,"m2":0.0,"sketch":{"zero_count":0,"positive":{"offset":35,"counts":[1]},"negative":{"offset":0,"counts":[]}}}'::mlobs.profile;
 \set VERBOSITY default
-SELECT '{"n":1,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":3.0,"max":2.0,"mean":2.0,"m2":0.0,"sketch":{"zero_count":0,"positive":{"offset":35,"counts":[1]},"negative":{"offset":0,"counts":[]}}}'::mlobs.profile;
+SELECT '{"n":1,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":3.0,"max":2.0,"shift":2.0,"mean":0.0,"m2":0.0,"sketch":{"zero_count":0,"positive":{"offset":35,"counts":[1]},"negative":{"offset":0,"counts":[]}}}'::mlobs.profile;
 SELECT '{"n":1}'::mlobs.profile;
