@@ -19,7 +19,10 @@ use pgrx::PgMemoryContexts;
 /// # Safety
 /// `fcinfo` must be the call's valid FunctionCallInfo.
 #[inline]
-pub unsafe fn agg_context(fcinfo: pg_sys::FunctionCallInfo, function: &str) -> pg_sys::MemoryContext {
+pub unsafe fn agg_context(
+    fcinfo: pg_sys::FunctionCallInfo,
+    function: &str,
+) -> pg_sys::MemoryContext {
     let mut ctx: pg_sys::MemoryContext = std::ptr::null_mut();
     if unsafe { pg_sys::AggCheckCallContext(fcinfo, &mut ctx) } == 0 {
         ereport!(
@@ -69,7 +72,10 @@ pub unsafe fn transition<T>(
 ///
 /// # Safety
 /// As for `state_arg`; argument 1 must be a varlena of the summary's SQL type.
-pub unsafe fn rollup_transition<T: Summary>(fcinfo: pg_sys::FunctionCallInfo, function: &str) -> pg_sys::Datum {
+pub unsafe fn rollup_transition<T: Summary>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    function: &str,
+) -> pg_sys::Datum {
     let ctx = unsafe { agg_context(fcinfo, function) };
     let state = unsafe { state_arg::<T>(fcinfo, 0) };
     let Some(datum) = (unsafe { pg_getarg_datum(fcinfo, 1) }) else {
@@ -93,7 +99,10 @@ pub unsafe fn rollup_transition<T: Summary>(fcinfo: pg_sys::FunctionCallInfo, fu
 ///
 /// # Safety
 /// As for `state_arg`.
-pub unsafe fn combine<T: Summary>(fcinfo: pg_sys::FunctionCallInfo, function: &str) -> pg_sys::Datum {
+pub unsafe fn combine<T: Summary>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    function: &str,
+) -> pg_sys::Datum {
     let ctx = unsafe { agg_context(fcinfo, function) };
     let a = unsafe { state_arg::<T>(fcinfo, 0) };
     let b = unsafe { state_arg::<T>(fcinfo, 1) };

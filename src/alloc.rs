@@ -36,7 +36,11 @@ fn out_of_memory(size: usize) -> ! {
                 size,
                 MAX_ALLOCATION,
             );
-            errfinish(c"alloc.rs".as_ptr(), line!() as c_int, c"mlobs_alloc".as_ptr());
+            errfinish(
+                c"alloc.rs".as_ptr(),
+                line!() as c_int,
+                c"mlobs_alloc".as_ptr(),
+            );
         }
     }
     // errfinish(ERROR) never returns; if it somehow did, aborting is the only safe option.

@@ -1,8 +1,8 @@
 //! Core errors → PostgreSQL ERRORs with a SQLSTATE per error kind.
 
 use mlobs_core::{CoreError, ErrorKind};
-use pgrx::PgSqlErrorCode;
 use pgrx::prelude::*;
+use pgrx::PgSqlErrorCode;
 
 pub fn sqlstate(kind: &ErrorKind) -> PgSqlErrorCode {
     match kind {

@@ -22,33 +22,46 @@ unsafe fn edges_arg(fcinfo: pg_sys::FunctionCallInfo) -> Vec<f64> {
     edges
         .into_iter()
         .enumerate()
-        .map(|(i, e)| e.unwrap_or_else(|| crate::errors::invalid_parameter(format!("edges[{}] is NULL", i + 1))))
+        .map(|(i, e)| {
+            e.unwrap_or_else(|| {
+                crate::errors::invalid_parameter(format!("edges[{}] is NULL", i + 1))
+            })
+        })
         .collect()
 }
 
-crate::v1!(mlobs_histogram_trans, pg_finfo_mlobs_histogram_trans, |fcinfo| {
-    let value = pgrx::fcinfo::pg_getarg_datum(fcinfo, 1).map(|d| f64::from_bits(d.value() as u64));
-    // Edges that are a constant or parameter cannot change between rows: read them once per
-    // group. Otherwise every row's edges must equal the group's.
-    let stable = pg_sys::get_fn_expr_arg_stable((*fcinfo).flinfo, 2);
-    let state_exists = pgrx::fcinfo::pg_getarg_datum(fcinfo, 0).is_some();
-    let row_edges = (!state_exists || !stable).then(|| edges_arg(fcinfo));
-    crate::agg::transition(
-        fcinfo,
-        "mlobs.histogram_trans",
-        || CoreHistogram::new(row_edges.clone().unwrap(), "edges").or_raise(),
-        |h: &mut CoreHistogram| {
-            if let Some(e) = &row_edges {
-                if e.len() != h.edges.len() || e.iter().zip(&h.edges).any(|(a, b)| a.to_bits() != b.to_bits()) {
-                    crate::errors::raise(mlobs_core::CoreError::mismatch(
-                        "histogram_agg: edges must be the same for every row of a group",
-                    ));
+crate::v1!(
+    mlobs_histogram_trans,
+    pg_finfo_mlobs_histogram_trans,
+    |fcinfo| {
+        let value =
+            pgrx::fcinfo::pg_getarg_datum(fcinfo, 1).map(|d| f64::from_bits(d.value() as u64));
+        // Edges that are a constant or parameter cannot change between rows: read them once per
+        // group. Otherwise every row's edges must equal the group's.
+        let stable = edges_are_stable(fcinfo);
+        let state_exists = pgrx::fcinfo::pg_getarg_datum(fcinfo, 0).is_some();
+        let row_edges = (!state_exists || !stable).then(|| edges_arg(fcinfo));
+        crate::agg::transition(
+            fcinfo,
+            "mlobs.histogram_trans",
+            || CoreHistogram::new(row_edges.clone().unwrap(), "edges").or_raise(),
+            |h: &mut CoreHistogram| {
+                if let Some(e) = &row_edges {
+                    if e.len() != h.edges.len()
+                        || e.iter()
+                            .zip(&h.edges)
+                            .any(|(a, b)| a.to_bits() != b.to_bits())
+                    {
+                        crate::errors::raise(mlobs_core::CoreError::mismatch(
+                            "histogram_agg: edges must be the same for every row of a group",
+                        ));
+                    }
                 }
-            }
-            h.add(value)
-        },
-    )
-});
+                h.add(value)
+            },
+        )
+    }
+);
 
 /// Bin edges.
 #[pg_extern(immutable, parallel_safe)]

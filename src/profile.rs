@@ -13,12 +13,20 @@ crate::summary_type!(
           mlobs_profile_rollup_trans / pg_finfo_mlobs_profile_rollup_trans)
 );
 
-crate::v1!(mlobs_profile_trans, pg_finfo_mlobs_profile_trans, |fcinfo| {
-    let value = pgrx::fcinfo::pg_getarg_datum(fcinfo, 1).map(|d| f64::from_bits(d.value() as u64));
-    crate::agg::transition(fcinfo, "mlobs.profile_trans", NumericProfile::default, |p: &mut NumericProfile| {
-        p.add(value)
-    })
-});
+crate::v1!(
+    mlobs_profile_trans,
+    pg_finfo_mlobs_profile_trans,
+    |fcinfo| {
+        let value =
+            pgrx::fcinfo::pg_getarg_datum(fcinfo, 1).map(|d| f64::from_bits(d.value() as u64));
+        crate::agg::transition(
+            fcinfo,
+            "mlobs.profile_trans",
+            NumericProfile::default,
+            |p: &mut NumericProfile| p.add(value),
+        )
+    }
+);
 
 /// Finite values summarised.
 #[pg_extern(immutable, parallel_safe)]

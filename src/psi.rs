@@ -41,7 +41,9 @@ fn psi_arrays(
             }
             psi::psi_evidently(&reference, &current)
         }
-        "reference_quantile" => psi::psi_reference_quantile(&reference, &current, bins.unwrap_or(10)).or_raise(),
+        "reference_quantile" => {
+            psi::psi_reference_quantile(&reference, &current, bins.unwrap_or(10)).or_raise()
+        }
         other => invalid_parameter(format!(
             "binning must be one of 'evidently', 'reference_quantile'; got '{other}'"
         )),
@@ -58,5 +60,6 @@ fn psi_histograms(reference: Histogram, current: Histogram) -> Option<f64> {
 /// reference_quantile PSI of the data with each value moved to its sketch bucket (≤ 1 % relative).
 #[pg_extern(immutable, parallel_safe, name = "psi")]
 fn psi_profiles(reference: Profile, current: Profile, bins: default!(i32, 10)) -> Option<f64> {
-    psi::psi_reference_quantile_weighted(&reference.0.discretised(), &current.0.discretised(), bins).or_raise()
+    psi::psi_reference_quantile_weighted(&reference.0.discretised(), &current.0.discretised(), bins)
+        .or_raise()
 }

@@ -21,8 +21,12 @@ pub unsafe fn decode_datum<T: Summary>(datum: pg_sys::Datum) -> T {
 /// # Safety
 /// Argument 0 must be a cstring.
 pub unsafe fn text_in<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    let ptr = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }.expect("STRICT").cast_mut_ptr::<std::ffi::c_char>();
-    let text = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap_or("\u{FFFD}");
+    let ptr = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }
+        .expect("STRICT")
+        .cast_mut_ptr::<std::ffi::c_char>();
+    let text = unsafe { CStr::from_ptr(ptr) }
+        .to_str()
+        .unwrap_or("\u{FFFD}");
     let value = T::from_json(text).or_raise();
     bytes_to_datum(&value.to_bytes())
 }
@@ -43,7 +47,9 @@ pub unsafe fn text_out<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::
 /// # Safety
 /// Argument 0 must be a StringInfo.
 pub unsafe fn binary_recv<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    let buf = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }.expect("STRICT").cast_mut_ptr::<pg_sys::StringInfoData>();
+    let buf = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }
+        .expect("STRICT")
+        .cast_mut_ptr::<pg_sys::StringInfoData>();
     let bytes = unsafe {
         let b = &mut *buf;
         let start = b.cursor as usize;
@@ -81,14 +87,26 @@ macro_rules! summary_type {
         pub struct $datum(pub $core);
 
         impl ::pgrx::datum::FromDatum for $datum {
-            unsafe fn from_polymorphic_datum(datum: ::pgrx::pg_sys::Datum, is_null: bool, _: ::pgrx::pg_sys::Oid) -> Option<Self> {
-                if is_null { None } else { Some($datum(unsafe { $crate::summary_type::decode_datum::<$core>(datum) })) }
+            unsafe fn from_polymorphic_datum(
+                datum: ::pgrx::pg_sys::Datum,
+                is_null: bool,
+                _: ::pgrx::pg_sys::Oid,
+            ) -> Option<Self> {
+                if is_null {
+                    None
+                } else {
+                    Some($datum(unsafe {
+                        $crate::summary_type::decode_datum::<$core>(datum)
+                    }))
+                }
             }
         }
 
         impl ::pgrx::datum::IntoDatum for $datum {
             fn into_datum(self) -> Option<::pgrx::pg_sys::Datum> {
-                Some($crate::varlena_io::bytes_to_datum(&<$core as ::mlobs_core::Summary>::to_bytes(&self.0)))
+                Some($crate::varlena_io::bytes_to_datum(
+                    &<$core as ::mlobs_core::Summary>::to_bytes(&self.0),
+                ))
             }
             fn type_oid() -> ::pgrx::pg_sys::Oid {
                 ::pgrx::regtypein($sql)
@@ -98,15 +116,21 @@ macro_rules! summary_type {
         unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $datum {
             unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
                 let index = arg.index();
-                unsafe { arg.unbox_arg_using_from_datum() }.unwrap_or_else(|| panic!("argument {index} must not be null"))
+                unsafe { arg.unbox_arg_using_from_datum() }
+                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
             }
-            unsafe fn unbox_nullable_arg(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> ::pgrx::nullable::Nullable<Self> {
+            unsafe fn unbox_nullable_arg(
+                arg: ::pgrx::callconv::Arg<'_, 'fcx>,
+            ) -> ::pgrx::nullable::Nullable<Self> {
                 unsafe { arg.unbox_arg_using_from_datum() }.into()
             }
         }
 
         unsafe impl ::pgrx::callconv::BoxRet for $datum {
-            unsafe fn box_into<'fcx>(self, fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>) -> ::pgrx::datum::Datum<'fcx> {
+            unsafe fn box_into<'fcx>(
+                self,
+                fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>,
+            ) -> ::pgrx::datum::Datum<'fcx> {
                 match ::pgrx::datum::IntoDatum::into_datum(self) {
                     Some(d) => unsafe { fcinfo.return_raw_datum(d) },
                     None => fcinfo.return_null(),
@@ -116,14 +140,32 @@ macro_rules! summary_type {
 
         ::pgrx::impl_sql_translatable!($datum, $sql);
 
-        $crate::v1!($in_fn, $in_finfo, |fcinfo| { $crate::summary_type::text_in::<$core>(fcinfo) });
-        $crate::v1!($out_fn, $out_finfo, |fcinfo| { $crate::summary_type::text_out::<$core>(fcinfo) });
-        $crate::v1!($recv_fn, $recv_finfo, |fcinfo| { $crate::summary_type::binary_recv::<$core>(fcinfo) });
-        $crate::v1!($send_fn, $send_finfo, |fcinfo| { $crate::summary_type::binary_send::<$core>(fcinfo) });
-        $crate::v1!($combine_fn, $combine_finfo, |fcinfo| { $crate::agg::combine::<$core>(fcinfo, stringify!($combine_fn)) });
-        $crate::v1!($serial_fn, $serial_finfo, |fcinfo| { $crate::agg::serialize::<$core>(fcinfo) });
-        $crate::v1!($deserial_fn, $deserial_finfo, |fcinfo| { $crate::agg::deserialize::<$core>(fcinfo) });
-        $crate::v1!($final_fn, $final_finfo, |fcinfo| { $crate::agg::finalize::<$core>(fcinfo) });
-        $crate::v1!($rollup_fn, $rollup_finfo, |fcinfo| { $crate::agg::rollup_transition::<$core>(fcinfo, stringify!($rollup_fn)) });
+        $crate::v1!($in_fn, $in_finfo, |fcinfo| {
+            $crate::summary_type::text_in::<$core>(fcinfo)
+        });
+        $crate::v1!($out_fn, $out_finfo, |fcinfo| {
+            $crate::summary_type::text_out::<$core>(fcinfo)
+        });
+        $crate::v1!($recv_fn, $recv_finfo, |fcinfo| {
+            $crate::summary_type::binary_recv::<$core>(fcinfo)
+        });
+        $crate::v1!($send_fn, $send_finfo, |fcinfo| {
+            $crate::summary_type::binary_send::<$core>(fcinfo)
+        });
+        $crate::v1!($combine_fn, $combine_finfo, |fcinfo| {
+            $crate::agg::combine::<$core>(fcinfo, stringify!($combine_fn))
+        });
+        $crate::v1!($serial_fn, $serial_finfo, |fcinfo| {
+            $crate::agg::serialize::<$core>(fcinfo)
+        });
+        $crate::v1!($deserial_fn, $deserial_finfo, |fcinfo| {
+            $crate::agg::deserialize::<$core>(fcinfo)
+        });
+        $crate::v1!($final_fn, $final_finfo, |fcinfo| {
+            $crate::agg::finalize::<$core>(fcinfo)
+        });
+        $crate::v1!($rollup_fn, $rollup_finfo, |fcinfo| {
+            $crate::agg::rollup_transition::<$core>(fcinfo, stringify!($rollup_fn))
+        });
     };
 }

@@ -9,16 +9,21 @@ macro_rules! v1 {
         #[unsafe(no_mangle)]
         #[doc(hidden)]
         pub extern "C" fn $finfo() -> &'static ::pgrx::pg_sys::Pg_finfo_record {
-            const V1_API: ::pgrx::pg_sys::Pg_finfo_record = ::pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
+            const V1_API: ::pgrx::pg_sys::Pg_finfo_record =
+                ::pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
             &V1_API
         }
 
         #[unsafe(no_mangle)]
         #[doc(hidden)]
-        pub unsafe extern "C-unwind" fn $name($fcinfo: ::pgrx::pg_sys::FunctionCallInfo) -> ::pgrx::pg_sys::Datum {
+        pub unsafe extern "C-unwind" fn $name(
+            $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> ::pgrx::pg_sys::Datum {
             // What #[pg_guard] does: a Rust panic becomes a PostgreSQL ERROR at this boundary.
             #[allow(unused_unsafe)]
-            unsafe { ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body) }
+            unsafe {
+                ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body)
+            }
         }
     };
 }

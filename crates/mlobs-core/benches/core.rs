@@ -32,7 +32,9 @@ fn bench(c: &mut Criterion) {
             black_box(p.n)
         })
     });
-    let edges = vec![-150.0, -100.0, -50.0, -20.0, -10.0, 0.0, 10.0, 20.0, 50.0, 100.0, 150.0];
+    let edges = vec![
+        -150.0, -100.0, -50.0, -20.0, -10.0, 0.0, 10.0, 20.0, 50.0, 100.0, 150.0,
+    ];
     g.bench_function("histogram_add_1M_11_edges", |b| {
         b.iter(|| {
             let mut h = Histogram::new(edges.clone(), "edges").unwrap();
@@ -58,7 +60,9 @@ fn bench(c: &mut Criterion) {
     for n in [10_000usize, 100_000] {
         let r = data(n, 1);
         let cur = data(n, 2);
-        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| b.iter(|| black_box(psi::psi_evidently(&r, &cur))));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| black_box(psi::psi_evidently(&r, &cur)))
+        });
     }
     g.finish();
 }

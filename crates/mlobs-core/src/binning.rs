@@ -8,7 +8,13 @@ pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
     let div = num.saturating_sub(1).max(1) as f64;
     let step = (stop - start) / div;
     let mut out: Vec<f64> = (0..num)
-        .map(|i| if step == 0.0 { (i as f64 / div) * (stop - start) + start } else { i as f64 * step + start })
+        .map(|i| {
+            if step == 0.0 {
+                (i as f64 / div) * (stop - start) + start
+            } else {
+                i as f64 * step + start
+            }
+        })
         .collect();
     if num > 1 {
         out[num - 1] = stop;
@@ -25,12 +31,20 @@ pub fn sturges_edges(values: &[f64]) -> Vec<f64> {
         hi += 0.5;
     }
     let width = ptp / ((values.len() as f64).log2() + 1.0);
-    let n_bins = if width != 0.0 { ((hi - lo) / width).ceil() as usize } else { 1 };
+    let n_bins = if width != 0.0 {
+        ((hi - lo) / width).ceil() as usize
+    } else {
+        1
+    };
     linspace(lo, hi, n_bins + 1)
 }
 
 pub fn min_max(values: &[f64]) -> (f64, f64) {
-    values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+    values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
 }
 
 /// Index of the bin of `x` under numpy's rule: bins are [e_i, e_{i+1}) except the last, which is
@@ -67,7 +81,10 @@ pub fn validate_edges(edges: &[f64], arg: &str) -> Result<()> {
         )));
     }
     if let Some(i) = edges.iter().position(|e| e.is_nan()) {
-        return Err(CoreError::invalid_parameter(format!("{arg}[{}] is NaN", i + 1)));
+        return Err(CoreError::invalid_parameter(format!(
+            "{arg}[{}] is NaN",
+            i + 1
+        )));
     }
     if let Some(i) = edges.windows(2).position(|w| w[0] >= w[1]) {
         return Err(CoreError::invalid_parameter(format!(
@@ -156,16 +173,25 @@ mod tests {
     #[test]
     fn quantiles_match_numpy_small() {
         let s = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(quantiles_linear(&s, &[0.0, 0.5, 1.0, 0.25]), vec![1.0, 2.5, 4.0, 1.75]);
+        assert_eq!(
+            quantiles_linear(&s, &[0.0, 0.5, 1.0, 0.25]),
+            vec![1.0, 2.5, 4.0, 1.75]
+        );
         let w = [(1.0, 1), (2.0, 1), (3.0, 1), (4.0, 1)];
-        assert_eq!(weighted_quantiles(&w, &[0.0, 0.5, 1.0, 0.25]), vec![1.0, 2.5, 4.0, 1.75]);
+        assert_eq!(
+            weighted_quantiles(&w, &[0.0, 0.5, 1.0, 0.25]),
+            vec![1.0, 2.5, 4.0, 1.75]
+        );
     }
 
     #[test]
     fn edges_validation_names_argument() {
         let e = validate_edges(&[1.0, 1.0], "edges").unwrap_err();
         assert!(e.message.contains("edges[1]"), "{}", e.message);
-        assert!(validate_edges(&[f64::NAN, 1.0], "edges").unwrap_err().message.contains("NaN"));
+        assert!(validate_edges(&[f64::NAN, 1.0], "edges")
+            .unwrap_err()
+            .message
+            .contains("NaN"));
         assert!(validate_edges(&[1.0], "edges").is_err());
     }
 }

@@ -59,10 +59,19 @@ impl<'a> Reader<'a> {
     /// Checks the tag and returns the reader positioned after the version byte, plus the version.
     pub fn open(bytes: &'a [u8], tag: &[u8; 4], what: &'static str) -> Result<(Self, u8)> {
         if bytes.len() < 5 || &bytes[..4] != tag {
-            return Err(CoreError::invalid_binary(format!("invalid {what}: bad header")));
+            return Err(CoreError::invalid_binary(format!(
+                "invalid {what}: bad header"
+            )));
         }
         let version = bytes[4];
-        Ok((Self { bytes, pos: 5, what }, version))
+        Ok((
+            Self {
+                bytes,
+                pos: 5,
+                what,
+            },
+            version,
+        ))
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {

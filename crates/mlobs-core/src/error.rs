@@ -25,19 +25,34 @@ pub struct CoreError {
 
 impl CoreError {
     pub fn invalid_parameter(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::InvalidParameter, message: message.into() }
+        Self {
+            kind: ErrorKind::InvalidParameter,
+            message: message.into(),
+        }
     }
     pub fn invalid_binary(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::InvalidBinary, message: message.into() }
+        Self {
+            kind: ErrorKind::InvalidBinary,
+            message: message.into(),
+        }
     }
     pub fn invalid_text(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::InvalidText, message: message.into() }
+        Self {
+            kind: ErrorKind::InvalidText,
+            message: message.into(),
+        }
     }
     pub fn mismatch(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::Mismatch, message: message.into() }
+        Self {
+            kind: ErrorKind::Mismatch,
+            message: message.into(),
+        }
     }
     pub fn limit_exceeded(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::LimitExceeded, message: message.into() }
+        Self {
+            kind: ErrorKind::LimitExceeded,
+            message: message.into(),
+        }
     }
 }
 

@@ -79,7 +79,11 @@ impl Histogram {
 
     pub fn same_edges(&self, other: &Self) -> bool {
         self.edges.len() == other.edges.len()
-            && self.edges.iter().zip(&other.edges).all(|(a, b)| a.to_bits() == b.to_bits())
+            && self
+                .edges
+                .iter()
+                .zip(&other.edges)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
     }
 
     pub fn check_same_edges(&self, other: &Self, what: &str) -> Result<()> {
@@ -171,7 +175,11 @@ impl Summary for Histogram {
         }
         let mut me = self.clone();
         let tallies = me.tallies().map(|t| *t);
-        let total = self.counts.iter().chain(&tallies).try_fold(0u64, |a, &c| a.checked_add(c));
+        let total = self
+            .counts
+            .iter()
+            .chain(&tallies)
+            .try_fold(0u64, |a, &c| a.checked_add(c));
         if total.is_none() {
             return Err("counts overflow".into());
         }

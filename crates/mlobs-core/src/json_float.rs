@@ -29,7 +29,9 @@ pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
             "NaN" => Ok(f64::NAN),
             "Infinity" => Ok(f64::INFINITY),
             "-Infinity" => Ok(f64::NEG_INFINITY),
-            other => Err(serde::de::Error::custom(format!("expected a number, got \"{other}\""))),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a number, got \"{other}\""
+            ))),
         },
     }
 }

@@ -68,9 +68,14 @@ impl NumericProfile {
     }
 
     fn total_count_checked(&self) -> Option<u64> {
-        [self.null_count, self.nan_count, self.pos_inf_count, self.neg_inf_count]
-            .iter()
-            .try_fold(self.n, |a, &c| a.checked_add(c))
+        [
+            self.null_count,
+            self.nan_count,
+            self.pos_inf_count,
+            self.neg_inf_count,
+        ]
+        .iter()
+        .try_fold(self.n, |a, &c| a.checked_add(c))
     }
 
     pub fn mean(&self) -> Option<f64> {
@@ -100,17 +105,27 @@ impl NumericProfile {
     /// bucket's value clamped to [min, max]. Every approximate statistic of a profile is the
     /// exact statistic of this discretised sample.
     pub fn discretised(&self) -> Vec<(f64, u64)> {
-        let (Some(lo), Some(hi)) = (self.min, self.max) else { return Vec::new() };
+        let (Some(lo), Some(hi)) = (self.min, self.max) else {
+            return Vec::new();
+        };
         if self.n == 1 {
             return vec![(lo, 1)];
         }
-        let mut inner: Vec<(f64, u64)> = self.sketch.buckets().into_iter().map(|(v, c)| (v.clamp(lo, hi), c)).collect();
+        let mut inner: Vec<(f64, u64)> = self
+            .sketch
+            .buckets()
+            .into_iter()
+            .map(|(v, c)| (v.clamp(lo, hi), c))
+            .collect();
         // One value of the lowest bucket is the min, one of the highest the max.
         inner[0].1 -= 1;
         let last = inner.len() - 1;
         inner[last].1 -= 1;
         let mut out: Vec<(f64, u64)> = Vec::with_capacity(inner.len() + 2);
-        for (v, c) in std::iter::once((lo, 1)).chain(inner).chain(std::iter::once((hi, 1))) {
+        for (v, c) in std::iter::once((lo, 1))
+            .chain(inner)
+            .chain(std::iter::once((hi, 1)))
+        {
             match out.last_mut() {
                 _ if c == 0 => {}
                 Some(prev) if prev.0 == v => prev.1 += c,
@@ -132,7 +147,9 @@ impl NumericProfile {
         if self.n == 0 {
             return Ok(None);
         }
-        Ok(Some(crate::binning::weighted_quantiles(&self.discretised(), &[q])[0]))
+        Ok(Some(
+            crate::binning::weighted_quantiles(&self.discretised(), &[q])[0],
+        ))
     }
 }
 
@@ -170,7 +187,13 @@ impl Summary for NumericProfile {
 
     fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(TAG, VERSION);
-        for c in [self.n, self.null_count, self.nan_count, self.pos_inf_count, self.neg_inf_count] {
+        for c in [
+            self.n,
+            self.null_count,
+            self.nan_count,
+            self.pos_inf_count,
+            self.neg_inf_count,
+        ] {
             w.u64(c);
         }
         w.f64(self.min.unwrap_or(f64::NAN));
@@ -224,8 +247,18 @@ impl Summary for NumericProfile {
         if self.sketch.count() != self.n {
             return Err("sketch count differs from n".into());
         }
-        let counts = [self.n, self.null_count, self.nan_count, self.pos_inf_count, self.neg_inf_count];
-        if counts.iter().try_fold(0u64, |a, &c| a.checked_add(c)).is_none() {
+        let counts = [
+            self.n,
+            self.null_count,
+            self.nan_count,
+            self.pos_inf_count,
+            self.neg_inf_count,
+        ];
+        if counts
+            .iter()
+            .try_fold(0u64, |a, &c| a.checked_add(c))
+            .is_none()
+        {
             return Err("counts overflow".into());
         }
         match (self.n, self.min, self.max) {

@@ -22,11 +22,19 @@ pub const EVIDENTLY_DISTINCT_LIMIT: usize = 20;
 /// Evidently's empty-bin fill: a zero share becomes min_nonzero / 1e6 when min_nonzero ≤ 1e-4,
 /// else 1e-4.
 pub fn fill_empty_bins(shares: &mut [f64]) {
-    let min_nonzero = shares.iter().copied().filter(|&s| s != 0.0).fold(f64::INFINITY, f64::min);
+    let min_nonzero = shares
+        .iter()
+        .copied()
+        .filter(|&s| s != 0.0)
+        .fold(f64::INFINITY, f64::min);
     if !min_nonzero.is_finite() {
         return;
     }
-    let fill = if min_nonzero <= 1e-4 { min_nonzero / 1e6 } else { 1e-4 };
+    let fill = if min_nonzero <= 1e-4 {
+        min_nonzero / 1e6
+    } else {
+        1e-4
+    };
     for s in shares.iter_mut().filter(|s| **s == 0.0) {
         *s = fill;
     }
@@ -34,7 +42,11 @@ pub fn fill_empty_bins(shares: &mut [f64]) {
 
 /// PSI of two filled share vectors of equal length.
 pub fn psi_of_shares(reference: &[f64], current: &[f64]) -> f64 {
-    reference.iter().zip(current).map(|(r, c)| (r - c) * (r / c).ln()).sum()
+    reference
+        .iter()
+        .zip(current)
+        .map(|(r, c)| (r - c) * (r / c).ln())
+        .sum()
 }
 
 fn shares(counts: &[u64], n: u64) -> Vec<f64> {
@@ -87,7 +99,11 @@ pub fn evidently_bins(reference: &[f64], current: &[f64]) -> EvidentlyBins {
             }
             c
         };
-        EvidentlyBins { kind: "distinct", reference: count(reference), current: count(current) }
+        EvidentlyBins {
+            kind: "distinct",
+            reference: count(reference),
+            current: count(current),
+        }
     }
 }
 
@@ -130,7 +146,9 @@ pub fn to_weighted(values: &[f64]) -> Vec<(f64, u64)> {
 /// duplicates removed.
 pub fn reference_quantile_edges(reference: &[(f64, u64)], bins: i32) -> Result<Vec<f64>> {
     if bins < 1 {
-        return Err(CoreError::invalid_parameter(format!("bins must be at least 1, got {bins}")));
+        return Err(CoreError::invalid_parameter(format!(
+            "bins must be at least 1, got {bins}"
+        )));
     }
     if bins > crate::histogram::MAX_EDGES as i32 - 1 {
         return Err(CoreError::limit_exceeded(format!(
@@ -177,18 +195,28 @@ pub fn psi_reference_quantile_weighted(
         return Ok(None);
     }
     let edges = reference_quantile_edges(reference, bins)?;
-    Ok(psi_of_counts(&counts_on_edges(reference, &edges), &counts_on_edges(current, &edges)))
+    Ok(psi_of_counts(
+        &counts_on_edges(reference, &edges),
+        &counts_on_edges(current, &edges),
+    ))
 }
 
 /// PSI on reference-quantile bins of two finite samples.
-pub fn psi_reference_quantile(reference: &[f64], current: &[f64], bins: i32) -> Result<Option<f64>> {
+pub fn psi_reference_quantile(
+    reference: &[f64],
+    current: &[f64],
+    bins: i32,
+) -> Result<Option<f64>> {
     psi_reference_quantile_weighted(&to_weighted(reference), &to_weighted(current), bins)
 }
 
 /// PSI of two histograms with identical edges (underflow and overflow bins included).
 pub fn psi_histograms(reference: &Histogram, current: &Histogram) -> Result<Option<f64>> {
     reference.check_same_edges(current, "psi")?;
-    Ok(psi_of_counts(&reference.all_counts(), &current.all_counts()))
+    Ok(psi_of_counts(
+        &reference.all_counts(),
+        &current.all_counts(),
+    ))
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ use crate::error::{CoreError, Result};
 
 /// Adds two counts, failing instead of wrapping (only forged summaries get near 2^64).
 pub fn add_counts(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b).ok_or_else(|| CoreError::limit_exceeded("summary counts overflow 2^64"))
+    a.checked_add(b)
+        .ok_or_else(|| CoreError::limit_exceeded("summary counts overflow 2^64"))
 }
 use serde::{Deserialize, Serialize};
 
@@ -104,7 +105,9 @@ impl Store {
         }
         let excess = self.counts.len() - MAX_BUCKETS;
         // Validated stores total below 2^64 (see validate), so this sum cannot overflow.
-        let folded: u64 = self.counts[..=excess].iter().fold(0u64, |a, &c| a.saturating_add(c));
+        let folded: u64 = self.counts[..=excess]
+            .iter()
+            .fold(0u64, |a, &c| a.saturating_add(c));
         self.counts.drain(..excess);
         self.counts[0] = folded;
         self.offset += excess as i32;
@@ -119,7 +122,8 @@ impl Store {
             return Ok(());
         }
         let lo = self.offset.min(other.offset);
-        let hi = (self.offset + self.counts.len() as i32).max(other.offset + other.counts.len() as i32);
+        let hi =
+            (self.offset + self.counts.len() as i32).max(other.offset + other.counts.len() as i32);
         let mut counts = vec![0u64; (hi - lo) as usize];
         for (i, c) in self.counts.iter().enumerate() {
             counts[(self.offset - lo) as usize + i] += c;
@@ -232,7 +236,11 @@ impl QuantileSketch {
             store.counts = r.u64s(MAX_BUCKETS)?;
         }
         let [positive, negative] = stores;
-        let s = Self { zero_count, positive, negative };
+        let s = Self {
+            zero_count,
+            positive,
+            negative,
+        };
         s.validate().map_err(|e| r.error(&e))?;
         Ok(s)
     }
@@ -255,9 +263,16 @@ impl QuantileSketch {
     pub fn canonical(&self) -> Self {
         let norm = |s: &Store| {
             let (offset, counts) = s.normalized();
-            Store { offset, counts: counts.to_vec() }
+            Store {
+                offset,
+                counts: counts.to_vec(),
+            }
         };
-        Self { zero_count: self.zero_count, positive: norm(&self.positive), negative: norm(&self.negative) }
+        Self {
+            zero_count: self.zero_count,
+            positive: norm(&self.positive),
+            negative: norm(&self.negative),
+        }
     }
 }
 

@@ -12,7 +12,11 @@ fn fixtures() -> Value {
 }
 
 fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 #[test]
@@ -25,11 +29,19 @@ fn psi_matches_evidently() {
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
         let bins = evidently_bins(&r, &c);
         assert_eq!(bins.kind, case["binning_kind"].as_str().unwrap(), "{name}");
-        assert_eq!(bins.reference.len() as u64, case["n_bins"].as_u64().unwrap(), "{name}: bin count");
+        assert_eq!(
+            bins.reference.len() as u64,
+            case["n_bins"].as_u64().unwrap(),
+            "{name}: bin count"
+        );
         let got = psi_evidently(&r, &c).unwrap();
         let want = case["evidently_psi"].as_f64().unwrap();
         assert_relative_eq!(got, want, max_relative = 1e-9, epsilon = 1e-15);
-        assert_eq!(got >= 0.1, case["evidently_drifted"].as_bool().unwrap(), "{name}: drift flag");
+        assert_eq!(
+            got >= 0.1,
+            case["evidently_drifted"].as_bool().unwrap(),
+            "{name}: drift flag"
+        );
     }
 }
 
@@ -55,13 +67,21 @@ fn quantiles_match_numpy_linear_and_sketch_within_bound() {
         v.iter().for_each(|&x| p.add(Some(x)));
         v.sort_by(f64::total_cmp);
         let exact = quantiles_linear(&v, &qs);
-        for ((e, want), (&q, lower)) in exact.iter().zip(f64s(&case["linear"])).zip(qs.iter().zip(f64s(&case["lower"]))) {
+        for ((e, want), (&q, lower)) in exact
+            .iter()
+            .zip(f64s(&case["linear"]))
+            .zip(qs.iter().zip(f64s(&case["lower"])))
+        {
             assert_relative_eq!(*e, want, max_relative = 1e-12, epsilon = 1e-300);
             // The sketch: within 1 % of the neighbouring order statistics' magnitude.
             let approx = p.quantile(q).unwrap().unwrap();
             let hi = v[((v.len() - 1) as f64 * q).ceil() as usize].abs();
             let bound = 0.01 * lower.abs().max(hi) * (1.0 + 1e-9);
-            assert!((approx - want).abs() <= bound, "{} q={q}: {approx} vs {want}", case["name"]);
+            assert!(
+                (approx - want).abs() <= bound,
+                "{} q={q}: {approx} vs {want}",
+                case["name"]
+            );
         }
     }
 }
@@ -74,8 +94,17 @@ fn moments_match_numpy() {
         let mut p = NumericProfile::default();
         v.iter().for_each(|&x| p.add(Some(x)));
         assert_eq!(p.n, case["n"].as_u64().unwrap());
-        assert_relative_eq!(p.mean().unwrap(), case["mean"].as_f64().unwrap(), max_relative = 1e-9);
-        assert_relative_eq!(p.stddev_pop().unwrap(), case["std_pop"].as_f64().unwrap(), max_relative = 1e-9, epsilon = 1e-300);
+        assert_relative_eq!(
+            p.mean().unwrap(),
+            case["mean"].as_f64().unwrap(),
+            max_relative = 1e-9
+        );
+        assert_relative_eq!(
+            p.stddev_pop().unwrap(),
+            case["std_pop"].as_f64().unwrap(),
+            max_relative = 1e-9,
+            epsilon = 1e-300
+        );
         match case["std_sample"].as_f64() {
             Some(s) => assert_relative_eq!(p.stddev().unwrap(), s, max_relative = 1e-9),
             None => assert_eq!(p.stddev(), None),
@@ -91,7 +120,12 @@ fn histogram_counts_match_numpy() {
     for case in fx["histogram"].as_array().unwrap() {
         let mut h = Histogram::new(f64s(&case["edges"]), "edges").unwrap();
         f64s(&case["values"]).iter().for_each(|&x| h.add(Some(x)));
-        let want: Vec<u64> = case["counts"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap()).collect();
+        let want: Vec<u64> = case["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .collect();
         assert_eq!(h.counts, want, "{}", case["name"]);
         assert_eq!(h.underflow, case["under"].as_u64().unwrap());
         assert_eq!(h.overflow, case["over"].as_u64().unwrap());
