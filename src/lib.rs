@@ -4,6 +4,8 @@
 pgrx::pg_module_magic!(name, version);
 
 mod agg;
+// The allocator is only installed outside `cargo test` builds (see GLOBAL below).
+#[cfg_attr(test, allow(dead_code))]
 mod alloc;
 mod errors;
 mod histogram;
