@@ -5,6 +5,15 @@ SELECT mlobs.bin_counts(h), mlobs.count(h), mlobs.null_count(h), mlobs.nan_count
 -- Edge arrays that are not constants must agree row by row.
 SELECT mlobs.bin_counts(mlobs.histogram_agg(x, e)) FROM (SELECT x::float8, '{0,5,10}'::float8[] e FROM generate_series(0, 12) x) s;
 SELECT mlobs.histogram_agg(x, array[0, x + 1]) FROM generate_series(1, 3) x;
+-- Edges from a query parameter (prepared statement) are read once, like a literal.
+PREPARE hist(float8[]) AS SELECT mlobs.bin_counts(mlobs.histogram_agg(x::float8, $1)) FROM generate_series(0, 12) x;
+EXECUTE hist('{0,5,10}');
+EXECUTE hist('{0,1,2,3}');
+DEALLOCATE hist;
+-- Edges from a column differ per group: each group gets its own, merged parallel or not.
+SELECT g, mlobs.edges(mlobs.histogram_agg(x, e)), mlobs.bin_counts(mlobs.histogram_agg(x, e))
+  FROM (SELECT x % 2 AS g, x::float8 AS x, CASE WHEN x % 2 = 0 THEN '{0,5,10}' ELSE '{0,3,20}' END::float8[] AS e
+          FROM generate_series(0, 12) x) s GROUP BY g ORDER BY g;
 -- Bad edges.
 \set VERBOSITY sqlstate
 SELECT mlobs.histogram_agg(1.0, '{1}');

@@ -22,4 +22,17 @@ SELECT mlobs.count(s.p) = mlobs.count(q.p) AS count_eq,
        mlobs.psi(s.p, q.p) = 0 AS psi_zero,
        s.h::text = q.h::text AS histogram_identical
   FROM serial s, parallel q;
+-- Grouped: partial hash aggregation in workers, finalize in the leader; each group as serial.
+CREATE TABLE par_g AS SELECT i % 4 AS g, (sin(i) * 100 + (i % 1000))::float8 AS x FROM generate_series(1, 200000) i;
+ANALYZE par_g;
+EXPLAIN (COSTS OFF) SELECT g, mlobs.profile_agg(x), mlobs.histogram_agg(x, '{0,500,1000}') FROM par_g GROUP BY g;
+CREATE TEMP TABLE grouped_parallel AS SELECT g, mlobs.profile_agg(x) p, mlobs.histogram_agg(x, '{0,500,1000}') h FROM par_g GROUP BY g;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE grouped_serial AS SELECT g, mlobs.profile_agg(x) p, mlobs.histogram_agg(x, '{0,500,1000}') h FROM par_g GROUP BY g;
+SELECT count(*) AS groups,
+       bool_and(mlobs.count(a.p) = mlobs.count(b.p) AND mlobs.min(a.p) = mlobs.min(b.p) AND mlobs.max(a.p) = mlobs.max(b.p)) AS counts_extremes_eq,
+       bool_and(mlobs.quantile(a.p, '{0.1,0.5,0.9}'::float8[]) = mlobs.quantile(b.p, '{0.1,0.5,0.9}'::float8[])) AS sketch_eq,
+       bool_and(abs(mlobs.mean(a.p) - mlobs.mean(b.p)) <= 1e-12 * abs(mlobs.mean(b.p))) AS mean_eq_to_rounding,
+       bool_and(a.h::text = b.h::text) AS histograms_identical
+  FROM grouped_parallel a JOIN grouped_serial b USING (g);
 RESET ALL;
