@@ -109,18 +109,19 @@ fn lerp(a: f64, b: f64, t: f64) -> f64 {
     }
 }
 
+/// numpy's "linear" quantile of a sample of `n` values whose k-th smallest is `order_stat(k)`.
+fn linear_quantile(n: u64, q: f64, order_stat: impl Fn(u64) -> f64) -> f64 {
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor();
+    let i = (lo as u64).min(n - 1);
+    let j = (i + 1).min(n - 1);
+    lerp(order_stat(i), order_stat(j), h - lo)
+}
+
 /// `numpy.quantile(sorted, qs)` with the default "linear" method; `sorted` ascending, non-empty.
 pub fn quantiles_linear(sorted: &[f64], qs: &[f64]) -> Vec<f64> {
-    let n = sorted.len();
     qs.iter()
-        .map(|&q| {
-            let h = (n - 1) as f64 * q;
-            let lo = h.floor();
-            let t = h - lo;
-            let i = (lo as usize).min(n - 1);
-            let j = (i + 1).min(n - 1);
-            lerp(sorted[i], sorted[j], t)
-        })
+        .map(|&q| linear_quantile(sorted.len() as u64, q, |k| sorted[k as usize]))
         .collect()
 }
 
@@ -138,14 +139,7 @@ pub fn weighted_quantiles(sample: &[(f64, u64)], qs: &[f64]) -> Vec<f64> {
         sample.last().map_or(f64::NAN, |s| s.0)
     };
     qs.iter()
-        .map(|&q| {
-            let h = (n - 1) as f64 * q;
-            let lo = h.floor();
-            let t = h - lo;
-            let i = (lo as u64).min(n - 1);
-            let j = (i + 1).min(n - 1);
-            lerp(order_stat(i), order_stat(j), t)
-        })
+        .map(|&q| linear_quantile(n, q, order_stat))
         .collect()
 }
 

@@ -36,16 +36,21 @@ impl Histogram {
         }
         validate_edges(&edges, arg)?;
         let bins = edges.len() - 1;
-        Ok(Self {
+        Ok(Self::with_counts(edges, vec![0; bins]))
+    }
+
+    /// Edges and bin counts with every tally zero (no validation).
+    fn with_counts(edges: Vec<f64>, counts: Vec<u64>) -> Self {
+        Self {
             edges,
-            counts: vec![0; bins],
+            counts,
             underflow: 0,
             overflow: 0,
             null_count: 0,
             nan_count: 0,
             pos_inf_count: 0,
             neg_inf_count: 0,
-        })
+        }
     }
 
     #[inline]
@@ -147,16 +152,7 @@ impl Summary for Histogram {
         }
         let edges = r.f64s(MAX_EDGES)?;
         let counts = r.u64s(MAX_EDGES)?;
-        let mut h = Self {
-            edges,
-            counts,
-            underflow: 0,
-            overflow: 0,
-            null_count: 0,
-            nan_count: 0,
-            pos_inf_count: 0,
-            neg_inf_count: 0,
-        };
+        let mut h = Self::with_counts(edges, counts);
         for t in h.tallies() {
             *t = r.u64()?;
         }
