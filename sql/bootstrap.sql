@@ -92,3 +92,12 @@ CREATE AGGREGATE mlobs.rollup(mlobs.histogram) (
   SERIALFUNC = mlobs.histogram_serial, DESERIALFUNC = mlobs.histogram_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.rollup(mlobs.histogram) IS 'Merges stored histograms (edges must match)';
+
+-- mlobs.drift_result ----------------------------------------------------------------------
+CREATE TYPE mlobs.drift_result AS (
+  method text,        -- the method that ran ('auto' resolved to the chosen one)
+  statistic float8,   -- distance, or the test statistic
+  p_value float8,     -- tests only; NULL for distances
+  threshold float8,   -- the threshold applied (the method's default unless given)
+  drifted bool);      -- the verdict under the method's rule; NULL when undefined
+COMMENT ON TYPE mlobs.drift_result IS 'Result of mlobs.drift (see docs/drift.md)';

@@ -4,6 +4,7 @@
 pgrx::pg_module_magic!(name, version);
 
 mod agg;
+mod drift;
 // The allocator is only installed outside `cargo test` builds (see GLOBAL below).
 #[cfg_attr(test, allow(dead_code))]
 mod alloc;

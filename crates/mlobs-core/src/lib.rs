@@ -4,6 +4,8 @@
 
 pub mod binning;
 pub mod codec;
+pub mod drift;
+pub mod drift_method;
 pub mod error;
 pub mod histogram;
 mod json_float;

@@ -1,0 +1,385 @@
+//! Drift statistics between a reference and a current sample, defined as Evidently 0.7 and scipy
+//! 1.17 compute them (see docs/drift.md for each definition and its reference). Inputs are finite
+//! and non-empty; callers drop NULL/NaN/±Infinity first, as Evidently does.
+
+use crate::binning::{histogram_counts, sturges_edges};
+use crate::psi::{evidently_bins, fill_empty_bins};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+fn shares(counts: &[u64]) -> Vec<f64> {
+    let n: u64 = counts.iter().sum();
+    counts.iter().map(|&c| c as f64 / n as f64).collect()
+}
+
+fn normalized(v: &[f64]) -> Vec<f64> {
+    let s: f64 = v.iter().sum();
+    v.iter().map(|x| x / s).collect()
+}
+
+/// scipy.special.rel_entr: x·ln(x/y), 0 at x = 0, +∞ when only y = 0.
+fn rel_entr(x: f64, y: f64) -> f64 {
+    if x == 0.0 && y >= 0.0 {
+        0.0
+    } else if x > 0.0 && y > 0.0 {
+        x * (x / y).ln()
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Evidently `kl_div`: `scipy.stats.entropy(ref, cur)` on Evidently's bins with its empty-bin
+/// fill; entropy renormalises both vectors. Natural log.
+pub fn kl_div(reference: &[f64], current: &[f64]) -> f64 {
+    let bins = evidently_bins(reference, current);
+    let (mut r, mut c) = (shares(&bins.reference), shares(&bins.current));
+    fill_empty_bins(&mut r);
+    fill_empty_bins(&mut c);
+    let (p, q) = (normalized(&r), normalized(&c));
+    p.iter().zip(&q).map(|(&a, &b)| rel_entr(a, b)).sum()
+}
+
+/// Jensen–Shannon *distance* (√ of the divergence) of two share vectors, as
+/// `scipy.spatial.distance.jensenshannon(p, q, base)`: natural log unless `base` is given.
+pub fn jensenshannon_of_shares(p: &[f64], q: &[f64], base: Option<f64>) -> f64 {
+    let (p, q) = (normalized(p), normalized(q));
+    let mut js = 0.0;
+    for (&a, &b) in p.iter().zip(&q) {
+        let m = (a + b) / 2.0;
+        js += rel_entr(a, m) + rel_entr(b, m);
+    }
+    js /= 2.0;
+    if let Some(b) = base {
+        js /= b.ln();
+    }
+    js.sqrt()
+}
+
+/// Evidently `jensenshannon`: on Evidently's bins, without the empty-bin fill.
+pub fn jensenshannon(reference: &[f64], current: &[f64]) -> f64 {
+    let bins = evidently_bins(reference, current);
+    jensenshannon_of_shares(&shares(&bins.reference), &shares(&bins.current), None)
+}
+
+/// Sorted copy.
+fn sorted(v: &[f64]) -> Vec<f64> {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    s
+}
+
+/// Number of elements of ascending `s` that are <= x (numpy searchsorted side="right").
+fn count_le(s: &[f64], x: f64) -> usize {
+    s.partition_point(|&v| v <= x)
+}
+
+/// The integral of |F_u − F_v|^p over the real line, as scipy's `_cdf_distance` sums it:
+/// over consecutive points of u ∪ v.
+fn cdf_distance_terms(u: &[f64], v: &[f64], mut f: impl FnMut(f64, f64)) {
+    let (us, vs) = (sorted(u), sorted(v));
+    let mut all: Vec<f64> = us.iter().chain(&vs).copied().collect();
+    all.sort_by(f64::total_cmp);
+    let (nu, nv) = (us.len() as f64, vs.len() as f64);
+    for w in all.windows(2) {
+        let delta = w[1] - w[0];
+        let fu = count_le(&us, w[0]) as f64 / nu;
+        let fv = count_le(&vs, w[0]) as f64 / nv;
+        f(fu - fv, delta);
+    }
+}
+
+/// `scipy.stats.wasserstein_distance(u, v)`: the first Wasserstein distance (W1).
+pub fn wasserstein_raw(u: &[f64], v: &[f64]) -> f64 {
+    let mut total = 0.0;
+    cdf_distance_terms(u, v, |d, delta| total += d.abs() * delta);
+    total
+}
+
+/// numpy `std` (population) of a sample.
+pub fn std_pop(v: &[f64]) -> f64 {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt()
+}
+
+/// Evidently `wasserstein` ("normed"): W1 / max(std_pop(reference), 0.001).
+pub fn wasserstein_normed(reference: &[f64], current: &[f64]) -> f64 {
+    wasserstein_raw(reference, current) / std_pop(reference).max(0.001)
+}
+
+/// `scipy.stats.energy_distance(u, v)` = √2 · (∫ (F_u − F_v)²)^½ (Evidently `ed`).
+pub fn energy_distance(u: &[f64], v: &[f64]) -> f64 {
+    let mut total = 0.0;
+    cdf_distance_terms(u, v, |d, delta| total += d * d * delta);
+    std::f64::consts::SQRT_2 * total.sqrt()
+}
+
+/// Evidently `hellinger` for a numeric column: Sturges edges over the *distinct* values of
+/// reference ∪ current, density histograms, √(1 − clip(Σ √(p·q)·width, 0, 1)).
+pub fn hellinger(reference: &[f64], current: &[f64]) -> f64 {
+    let mut keys: Vec<f64> = reference.iter().chain(current).map(|&x| x + 0.0).collect();
+    keys.sort_by(f64::total_cmp);
+    keys.dedup();
+    let edges = sturges_edges(&keys);
+    let density = |xs: &[f64]| -> Vec<f64> {
+        let counts = histogram_counts(xs, &edges);
+        let total: u64 = counts.iter().sum();
+        counts
+            .iter()
+            .zip(edges.windows(2))
+            .map(|(&c, w)| c as f64 / (w[1] - w[0]) / total as f64)
+            .collect()
+    };
+    let (h1, h2) = (density(reference), density(current));
+    let width = (edges[edges.len() - 1] - edges[0]) / (edges.len() - 1) as f64;
+    let bc: f64 = h1
+        .iter()
+        .zip(&h2)
+        .map(|(a, b)| (a * b).sqrt() * width)
+        .sum();
+    (1.0 - bc.clamp(0.0, 1.0)).sqrt()
+}
+
+/// Two-sample t-test with pooled variance, as `scipy.stats.ttest_ind(a, b)`: (t, two-sided p).
+/// NaN when either side has fewer than two values or both variances are zero, as scipy.
+pub fn t_test(a: &[f64], b: &[f64]) -> (f64, f64) {
+    let (na, nb) = (a.len() as f64, b.len() as f64);
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (ma, mb) = (mean(a), mean(b));
+    let ss = |v: &[f64], m: f64| v.iter().map(|x| (x - m) * (x - m)).sum::<f64>();
+    let df = na + nb - 2.0;
+    if df <= 0.0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let pooled = (ss(a, ma) + ss(b, mb)) / df;
+    let t = (ma - mb) / (pooled * (1.0 / na + 1.0 / nb)).sqrt();
+    if !t.is_finite() {
+        return (t, f64::NAN);
+    }
+    let dist = StudentsT::new(0.0, 1.0, df).expect("df > 0");
+    (t, 2.0 * dist.sf(t.abs()))
+}
+
+/// Samples up to this size get scipy's exact two-sample KS p-value (scipy's `MAX_AUTO_N`).
+pub const KS_EXACT_MAX_N: usize = 10_000;
+/// Above KS_EXACT_MAX_N the exact recursion is still used while its work (cells of the lattice
+/// walk) stays below this; beyond it the Kolmogorov limiting distribution is used.
+pub const KS_EXACT_MAX_WORK: f64 = 2e9;
+
+/// Two-sample Kolmogorov–Smirnov test, two-sided, as `scipy.stats.ks_2samp(a, b)`: (D, p).
+/// Exact p-value (Hodges' lattice-path method in Viehmann's 1 − p form, or the closed form for
+/// equal sizes) — scipy's "auto" mode for samples of at most 10 000. For larger samples scipy
+/// switches to an asymptotic distribution; mlobs keeps the exact value while it is affordable
+/// (see KS_EXACT_MAX_WORK) and documents the difference.
+pub fn ks_2samp(a: &[f64], b: &[f64]) -> (f64, f64) {
+    let (sa, sb) = (sorted(a), sorted(b));
+    let (n1, n2) = (sa.len(), sb.len());
+    // D = max |F1 − F2| over the pooled points (searchsorted side="right").
+    let mut d: f64 = 0.0;
+    for &x in sa.iter().chain(&sb) {
+        let diff = count_le(&sa, x) as f64 / n1 as f64 - count_le(&sb, x) as f64 / n2 as f64;
+        d = d.max(diff.abs());
+    }
+    let d = d.min(1.0);
+    let g = gcd(n1 as u64, n2 as u64);
+    let lcm = (n1 as u64 / g) as f64 * n2 as f64;
+    let h = (d * lcm).round_ties_even();
+    if h == 0.0 {
+        return (0.0, 1.0);
+    }
+    let d_exact = h / lcm;
+    let (m, n) = (n1.max(n2) as f64, n1.min(n2) as f64);
+    let window = (2.0 * d_exact * n + 2.0).min(n + 1.0);
+    let exact_affordable = n1.max(n2) <= KS_EXACT_MAX_N || m * window <= KS_EXACT_MAX_WORK;
+    if exact_affordable {
+        let p = if n1 == n2 {
+            prob_outside_square(n1 as u64, h as u64)
+        } else {
+            outer_prob_inside(n1 as u64, n2 as u64, g, h as u64)
+        };
+        if (0.0..=1.0).contains(&p) {
+            return (d_exact, p);
+        }
+    }
+    let en = m * n / (m + n);
+    (d, kolmogorov_sf(en.sqrt() * d))
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// P(D_{n,n} ≥ h/n) for equal sample sizes: 2·Σ_k (−1)^{k+1} C(2n, n−kh)/C(2n, n), evaluated in
+/// nested (Horner) form so no binomial coefficient is ever formed.
+fn prob_outside_square(n: u64, h: u64) -> f64 {
+    let (nf, hf) = (n as f64, h as f64);
+    let mut p = 0.0;
+    let mut k = n / h;
+    loop {
+        let kf = k as f64;
+        let mut term = 1.0;
+        for j in 0..h {
+            let jf = j as f64;
+            term = (nf - kf * hf - jf) * term / (nf + kf * hf + jf + 1.0);
+        }
+        p = term * (1.0 - p);
+        if k == 0 {
+            break;
+        }
+        k -= 1;
+    }
+    2.0 * p
+}
+
+/// Share of monotone lattice paths (0,0)→(m,n) that leave the band |x/m − y/n| < h/lcm(m, n):
+/// the two-sided exact p-value for unequal sizes. The recursion tracks 1 − (share inside) per
+/// column over a sliding window, which keeps every value in [0, 1] (no overflow, no cancellation).
+fn outer_prob_inside(m: u64, n: u64, g: u64, h: u64) -> f64 {
+    let (m, n) = if m < n {
+        (n as i64, m as i64)
+    } else {
+        (m as i64, n as i64)
+    };
+    let (g, h) = (g as i64, h as i64);
+    let (mg, ng) = (m / g, n / g);
+    let ceil_div = |a: i64, b: i64| -(-a).div_euclid(b);
+    let mut minj: i64 = 0;
+    let mut maxj: i64 = ceil_div(h, mg).min(n + 1);
+    let mut curlen = maxj - minj;
+    let len_a = (2 * maxj + 2).min(n + 1) as usize;
+    let mut col = vec![1.0f64; len_a];
+    for v in col.iter_mut().take(maxj as usize) {
+        *v = 0.0;
+    }
+    for i in 1..=m {
+        let (lastminj, lastlen) = (minj, curlen);
+        minj = ((ng * i - h).div_euclid(mg) + 1).max(0).min(n);
+        maxj = ceil_div(ng * i + h, mg).min(n + 1);
+        if maxj <= minj {
+            return 1.0;
+        }
+        let fi = i as f64;
+        let mut val = if minj == 0 { 0.0 } else { 1.0 };
+        for jj in 0..(maxj - minj) {
+            let j = (jj + minj) as f64;
+            val = (col[(jj + minj - lastminj) as usize] * fi + val * j) / (fi + j);
+            col[jj as usize] = val;
+        }
+        curlen = maxj - minj;
+        if lastlen > curlen {
+            let start = (maxj - minj) as usize;
+            for v in &mut col[start..start + (lastlen - curlen) as usize] {
+                *v = 1.0;
+            }
+        }
+    }
+    col[(maxj - minj - 1) as usize]
+}
+
+/// Survival function of the Kolmogorov limiting distribution, Q(λ) = 2 Σ (−1)^{k−1} e^{−2k²λ²}.
+pub fn kolmogorov_sf(lambda: f64) -> f64 {
+    if lambda <= 0.0 {
+        return 1.0;
+    }
+    if lambda < 0.2 {
+        // The alternating series converges slowly here; Q is 1 to double precision.
+        return 1.0;
+    }
+    let mut sum = 0.0;
+    for k in 1..=200 {
+        let kf = k as f64;
+        let term = (-2.0 * kf * kf * lambda * lambda).exp();
+        sum += if k % 2 == 1 { term } else { -term };
+        if term < 1e-300 {
+            break;
+        }
+    }
+    (2.0 * sum).clamp(0.0, 1.0)
+}
+
+/// Category counts of two samples over the union of their values, in sorted key order.
+pub fn category_counts(reference: &[f64], current: &[f64]) -> (Vec<f64>, Vec<u64>, Vec<u64>) {
+    let mut keys: Vec<f64> = reference.iter().chain(current).map(|&x| x + 0.0).collect();
+    keys.sort_by(f64::total_cmp);
+    keys.dedup();
+    let count = |xs: &[f64]| {
+        let mut c = vec![0u64; keys.len()];
+        for &x in xs {
+            c[keys.partition_point(|&k| k < x + 0.0)] += 1;
+        }
+        c
+    };
+    let (r, c) = (count(reference), count(current));
+    (keys, r, c)
+}
+
+/// Evidently `chisquare`: `scipy.stats.chisquare(f_obs = current counts, f_exp = reference
+/// counts · n_cur / n_ref)` over the union of categories: (statistic, p). A category absent from
+/// the reference makes the statistic +∞ and p = 0. One category: p is NaN (no degrees of freedom).
+pub fn chisquare(reference_counts: &[u64], current_counts: &[u64]) -> (f64, f64) {
+    let nr: u64 = reference_counts.iter().sum();
+    let nc: u64 = current_counts.iter().sum();
+    let k_norm = nc as f64 / nr as f64;
+    let mut stat = 0.0;
+    for (&r, &c) in reference_counts.iter().zip(current_counts) {
+        let e = r as f64 * k_norm;
+        let d = c as f64 - e;
+        stat += d * d / e;
+    }
+    let df = reference_counts.len() as f64 - 1.0;
+    (stat, chi2_sf(stat, df))
+}
+
+/// `scipy.stats.chi2.sf(x, df)`; NaN for df ≤ 0 or NaN x, 0 for x = +∞.
+pub fn chi2_sf(x: f64, df: f64) -> f64 {
+    use statrs::distribution::ChiSquared;
+    if x.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
+    if x == f64::INFINITY {
+        return 0.0;
+    }
+    ChiSquared::new(df).expect("df > 0").sf(x)
+}
+
+/// Evidently `z` for binary categories: pooled two-proportion z-test on "is not the smallest
+/// category", two-sided: (z, p). Identical single-valued samples give (0, 1).
+pub fn z_test(reference: &[f64], current: &[f64]) -> (f64, f64) {
+    use statrs::distribution::Normal;
+    let (keys, r, c) = category_counts(reference, current);
+    if keys.len() == 1 {
+        return (0.0, 1.0);
+    }
+    let (n1, n2) = (reference.len() as f64, current.len() as f64);
+    // Share of values different from keys[0].
+    let p1 = (n1 - r[0] as f64) / n1;
+    let p2 = (n2 - c[0] as f64) / n2;
+    let pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
+    let z = (p1 - p2) / (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
+    let normal = Normal::new(0.0, 1.0).expect("standard normal");
+    (z, 2.0 * (1.0 - normal.cdf(z.abs())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_samples_are_zero() {
+        let x: Vec<f64> = (0..50).map(|i| (i as f64 * 0.7).cos()).collect();
+        assert_eq!(wasserstein_raw(&x, &x), 0.0);
+        assert_eq!(energy_distance(&x, &x), 0.0);
+        assert_eq!(jensenshannon(&x, &x), 0.0);
+        assert!(kl_div(&x, &x).abs() < 1e-15);
+        assert!(hellinger(&x, &x) < 1e-7);
+    }
+
+    #[test]
+    fn wasserstein_of_shift_is_the_shift() {
+        let x: Vec<f64> = (0..100).map(|i| i as f64).collect();
+        let y: Vec<f64> = x.iter().map(|v| v + 2.5).collect();
+        assert!((wasserstein_raw(&x, &y) - 2.5).abs() < 1e-12);
+    }
+}
