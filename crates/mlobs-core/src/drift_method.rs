@@ -129,9 +129,8 @@ fn spec(name: &str) -> Result<&'static MethodSpec> {
 /// (z for two categories, chisquare otherwise); then KS up to 1000 reference rows, normed
 /// Wasserstein above.
 pub fn auto_method(reference: &[f64], current: &[f64]) -> &'static str {
-    let (keys, _, _) = drift::category_counts(reference, &[]);
-    let _ = current;
-    if keys.len() <= AUTO_CATEGORICAL_MAX_DISTINCT {
+    let reference_distinct = drift::category_counts(reference, &[]).0.len();
+    if reference_distinct <= AUTO_CATEGORICAL_MAX_DISTINCT {
         if drift::category_counts(reference, current).0.len() <= 2 {
             "z"
         } else {
@@ -258,9 +257,7 @@ pub fn drift_numeric(
             (Some(s), Some(p))
         }
         "z" => {
-            let (_, r, _) = drift::category_counts(reference, current);
-            let (_, _, c) = drift::category_counts(reference, current);
-            if r.len() > 2 || c.len() > 2 {
+            if drift::category_counts(reference, current).0.len() > 2 {
                 return Err(CoreError::invalid_parameter(
                     "method 'z' needs binary data: reference ∪ current has more than 2 distinct values",
                 ));

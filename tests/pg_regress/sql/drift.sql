@@ -1,0 +1,33 @@
+-- mlobs.drift: edge cases, undefined results, errors.
+-- NULL/NaN/±Inf dropped; empty side → NULL.
+SELECT (mlobs.drift('{1,2,3,NULL,NaN,Infinity}'::float8[], '{1,2,3}'::float8[], 'ks')).*;
+SELECT mlobs.drift('{NULL,NaN}'::float8[], '{1}'::float8[]) IS NULL AS nothing_finite,
+       mlobs.drift('{1}'::float8[], '{}'::float8[], 'psi') IS NULL AS empty_current;
+-- Tiny samples.
+SELECT (mlobs.drift('{1}'::float8[], '{2}'::float8[], 'ks')).*;
+SELECT (mlobs.drift('{1,2}'::float8[], '{3,4,5}'::float8[], 'ks')).*;
+-- Undefined results are NULL, never NaN: t-test with no variance, χ² with one category.
+SELECT (mlobs.drift('{5,5,5}'::float8[], '{5,5}'::float8[], 't_test')).*;
+SELECT (mlobs.drift('{5,5,5}'::float8[], '{5,5}'::float8[], 'chisquare')).*;
+SELECT (mlobs.drift('{5,5,5}'::float8[], '{5,5}'::float8[], 'z')).*;
+-- Identical samples: distances 0, tests not significant.
+SELECT m, (mlobs.drift(a, a, m)).statistic, (mlobs.drift(a, a, m)).drifted
+  FROM (SELECT array(SELECT (i * 37 % 101)::float8 FROM generate_series(1, 300) i) a) s,
+       unnest('{psi,kl_div,jensenshannon,wasserstein,wasserstein_raw,hellinger,ed,ks}'::text[]) m;
+-- A value unseen in the reference: χ² is infinite with p = 0.
+SELECT (mlobs.drift('{1,1,2,2,3}'::float8[], '{1,2,3,4}'::float8[], 'chisquare')).*;
+-- auto: categorical for ≤ 5 distinct reference values, KS up to 1000 reference rows, Wasserstein above.
+SELECT (mlobs.drift('{0,1,0,1}'::float8[], '{0,0,0,1}'::float8[])).method AS binary,
+       (mlobs.drift('{0,1,2,3,4}'::float8[], '{0,0,0,1}'::float8[])).method AS five_values,
+       (mlobs.drift(array(SELECT i::float8 FROM generate_series(1, 1000) i), '{1,2,3}'::float8[])).method AS ref_1000,
+       (mlobs.drift(array(SELECT i::float8 FROM generate_series(1, 1001) i), '{1,2,3}'::float8[])).method AS ref_1001;
+-- Errors (SQLSTATE 22023).
+\set VERBOSITY sqlstate
+SELECT mlobs.drift('{1}'::float8[], '{1}'::float8[], 'nope');
+\set VERBOSITY default
+SELECT mlobs.drift('{1,2,3}'::float8[], '{1,2}'::float8[], 'z');
+SELECT mlobs.drift('{1}'::float8[], '{1}'::float8[], 'psi', 'NaN');
+SELECT mlobs.drift('{1}'::float8[], '{1}'::float8[], 'psi', options => '[1]');
+SELECT mlobs.drift('{1}'::float8[], '{1}'::float8[], 'jensenshannon', options => '{"base": 1}');
+SELECT mlobs.drift('{1}'::float8[], '{1}'::float8[], 'jensenshannon', options => '{"base": "two"}');
+SELECT mlobs.drift('{}'::float8[], '{1}'::float8[], 'psi', options => '{"nope": 1}');
