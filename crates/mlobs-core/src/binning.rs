@@ -24,13 +24,18 @@ pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
 
 /// `numpy.histogram_bin_edges(values, "sturges")` for finite, non-empty `values`.
 pub fn sturges_edges(values: &[f64]) -> Vec<f64> {
-    let (mut lo, mut hi) = min_max(values);
+    let (lo, hi) = min_max(values);
+    sturges_edges_for(lo, hi, values.len() as u64)
+}
+
+/// Sturges edges of a sample known only by its min, max and size (what numpy computes from it).
+pub fn sturges_edges_for(mut lo: f64, mut hi: f64, n: u64) -> Vec<f64> {
     let ptp = hi - lo;
     if lo == hi {
         lo -= 0.5;
         hi += 0.5;
     }
-    let width = ptp / ((values.len() as f64).log2() + 1.0);
+    let width = ptp / ((n as f64).log2() + 1.0);
     let n_bins = if width != 0.0 {
         ((hi - lo) / width).ceil() as usize
     } else {
@@ -66,6 +71,17 @@ pub fn histogram_counts(values: &[f64], edges: &[f64]) -> Vec<u64> {
     for &x in values {
         if let Some(i) = bin_index(edges, x) {
             counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// `histogram_counts` for a weighted sample of (value, count).
+pub fn histogram_counts_weighted(sample: &[(f64, u64)], edges: &[f64]) -> Vec<u64> {
+    let mut counts = vec![0u64; edges.len() - 1];
+    for &(x, c) in sample {
+        if let Some(i) = bin_index(edges, x) {
+            counts[i] += c;
         }
     }
     counts

@@ -11,7 +11,9 @@
 //! In every binning shares are counts / n and empty bins are filled as Evidently does (each
 //! vector on its own, no renormalisation).
 
-use crate::binning::{bin_index, histogram_counts, linspace, sturges_edges, weighted_quantiles};
+use crate::binning::{
+    bin_index, histogram_counts_weighted, linspace, sturges_edges_for, weighted_quantiles,
+};
 use crate::error::{CoreError, Result};
 use crate::histogram::Histogram;
 
@@ -73,29 +75,33 @@ pub struct EvidentlyBins {
 
 /// Evidently 0.7's binning of two finite samples (non-empty).
 pub fn evidently_bins(reference: &[f64], current: &[f64]) -> EvidentlyBins {
-    let mut ref_sorted = reference.to_vec();
-    ref_sorted.sort_by(f64::total_cmp);
-    let distinct_ref = count_distinct_sorted(&ref_sorted);
-    if distinct_ref > EVIDENTLY_DISTINCT_LIMIT {
-        let mut all = Vec::with_capacity(reference.len() + current.len());
-        all.extend_from_slice(reference);
-        all.extend_from_slice(current);
-        let edges = sturges_edges(&all);
+    evidently_bins_weighted(&to_weighted(reference), &to_weighted(current))
+}
+
+/// Evidently 0.7's binning of two non-empty weighted samples, ascending (value, count) pairs
+/// with distinct values (as `to_weighted` builds them).
+pub fn evidently_bins_weighted(reference: &[(f64, u64)], current: &[(f64, u64)]) -> EvidentlyBins {
+    if reference.len() > EVIDENTLY_DISTINCT_LIMIT {
+        let lo = reference[0].0.min(current[0].0);
+        let hi = reference[reference.len() - 1]
+            .0
+            .max(current[current.len() - 1].0);
+        let n: u64 = reference.iter().chain(current).map(|s| s.1).sum();
+        let edges = sturges_edges_for(lo, hi, n);
         EvidentlyBins {
             kind: "sturges",
-            reference: histogram_counts(reference, &edges),
-            current: histogram_counts(current, &edges),
+            reference: histogram_counts_weighted(reference, &edges),
+            current: histogram_counts_weighted(current, &edges),
         }
     } else {
-        // One bin per distinct value of reference ∪ current; -0.0 and 0.0 are one value.
-        let mut keys: Vec<f64> = reference.iter().chain(current).map(|&x| x + 0.0).collect();
+        // One bin per distinct value of reference ∪ current.
+        let mut keys: Vec<f64> = reference.iter().chain(current).map(|s| s.0).collect();
         keys.sort_by(f64::total_cmp);
         keys.dedup();
-        let count = |xs: &[f64]| {
+        let count = |xs: &[(f64, u64)]| {
             let mut c = vec![0u64; keys.len()];
-            for &x in xs {
-                let i = keys.partition_point(|&k| k < x + 0.0);
-                c[i] += 1;
+            for &(x, n) in xs {
+                c[keys.partition_point(|&k| k < x)] += n;
             }
             c
         };
@@ -105,18 +111,6 @@ pub fn evidently_bins(reference: &[f64], current: &[f64]) -> EvidentlyBins {
             current: count(current),
         }
     }
-}
-
-fn count_distinct_sorted(sorted: &[f64]) -> usize {
-    let mut n = 0;
-    let mut prev: Option<f64> = None;
-    for &x in sorted {
-        if prev != Some(x) {
-            n += 1;
-        }
-        prev = Some(x);
-    }
-    n
 }
 
 /// PSI exactly as Evidently 0.7 computes it. Inputs must be finite; `None` when a side is empty.
