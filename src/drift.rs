@@ -1,23 +1,16 @@
-//! `mlobs.drift` over numeric arrays: dispatch to the core registry, composite result.
+//! `mlobs.drift` over numeric arrays and over stored profiles: dispatch to the core registry,
+//! composite result.
 
 use crate::errors::OrRaise;
+use crate::profile::Profile;
 use crate::psi::finite_array;
-use mlobs_core::drift_method::drift_numeric;
+use mlobs_core::drift_method::{drift_numeric, drift_profiles, DriftResult};
 use pgrx::prelude::*;
 
-/// Drift between two numeric samples with one of Evidently's methods (docs/drift.md). NULL,
-/// NaN and ±Infinity are dropped; an empty side gives NULL.
-#[pg_extern(immutable, parallel_safe, name = "drift")]
-fn drift_arrays(
-    reference: Array<'_, f64>,
-    current: Array<'_, f64>,
-    method: default!(&str, "'auto'"),
-    threshold: default!(Option<f64>, "NULL"),
-    options: default!(pgrx::JsonB, "'{}'"),
-) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
-    let reference = finite_array(reference, "reference");
-    let current = finite_array(current, "current");
-    let result = drift_numeric(&reference, &current, method, threshold, &options.0).or_raise()?;
+// pgrx reads `composite_type!` in #[pg_extern] signatures literally, so they spell it out.
+type DriftTuple = pgrx::composite_type!('static, "mlobs.drift_result");
+
+fn to_tuple(result: DriftResult) -> DriftTuple {
     let mut tuple = PgHeapTuple::new_composite_type("mlobs.drift_result")
         .expect("type mlobs.drift_result exists");
     tuple
@@ -35,5 +28,38 @@ fn drift_arrays(
     tuple
         .set_by_name("drifted", result.drifted)
         .expect("field drifted");
-    Some(tuple)
+    tuple
+}
+
+/// Drift between two numeric samples with one of Evidently's methods (docs/drift.md). NULL,
+/// NaN and ±Infinity are dropped; an empty side gives NULL.
+#[pg_extern(immutable, parallel_safe, name = "drift")]
+fn drift_arrays(
+    reference: Array<'_, f64>,
+    current: Array<'_, f64>,
+    method: default!(&str, "'auto'"),
+    threshold: default!(Option<f64>, "NULL"),
+    options: default!(pgrx::JsonB, "'{}'"),
+) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
+    let reference = finite_array(reference, "reference");
+    let current = finite_array(current, "current");
+    drift_numeric(&reference, &current, method, threshold, &options.0)
+        .or_raise()
+        .map(to_tuple)
+}
+
+/// Drift between two stored profiles, no raw rows: the exact result on the profiles'
+/// discretised samples (values within 1 %, extremes and moments exact). Profiles with no finite
+/// value give NULL.
+#[pg_extern(immutable, parallel_safe, name = "drift")]
+fn drift_of_profiles(
+    reference: Profile,
+    current: Profile,
+    method: default!(&str, "'auto'"),
+    threshold: default!(Option<f64>, "NULL"),
+    options: default!(pgrx::JsonB, "'{}'"),
+) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
+    drift_profiles(&reference.0, &current.0, method, threshold, &options.0)
+        .or_raise()
+        .map(to_tuple)
 }

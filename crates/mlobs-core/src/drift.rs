@@ -1,12 +1,57 @@
 //! Drift statistics between a reference and a current sample, defined as Evidently 0.7 and scipy
-//! 1.17 compute them (see docs/drift.md for each definition and its reference). Inputs are finite
-//! and non-empty; callers drop NULL/NaN/±Infinity first, as Evidently does.
+//! 1.17 compute them (see docs/drift.md for each definition and its reference).
+//!
+//! Every statistic works on a `Sample`: the finite values as ascending (value, count) pairs plus
+//! the exact size, mean and variance. Raw arrays give exact samples; a stored profile gives its
+//! discretised sample (each value within 1 % of its true value, extremes exact) with exact
+//! moments — so every profile-based result is the exact result on that discretised data.
 
-use crate::binning::{histogram_counts, sturges_edges};
-use crate::psi::{evidently_bins, fill_empty_bins};
+use crate::binning::{histogram_counts_weighted, sturges_edges_for};
+use crate::profile::NumericProfile;
+use crate::psi::{evidently_bins_weighted, fill_empty_bins, to_weighted};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-fn shares(counts: &[u64]) -> Vec<f64> {
+/// A finite, non-empty sample as drift statistics need it.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// Ascending, distinct values with their counts.
+    pub values: Vec<(f64, u64)>,
+    pub n: u64,
+    pub mean: f64,
+    /// Population variance (divisor n).
+    pub var_pop: f64,
+}
+
+impl Sample {
+    /// From raw finite values; `None` when empty.
+    pub fn from_values(values: &[f64]) -> Option<Self> {
+        if values.is_empty() {
+            return None;
+        }
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let var_pop = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
+        Some(Self {
+            values: to_weighted(values),
+            n: values.len() as u64,
+            mean,
+            var_pop,
+        })
+    }
+
+    /// From a stored profile; `None` when it holds no finite value.
+    pub fn from_profile(p: &NumericProfile) -> Option<Self> {
+        Some(Self {
+            values: p.discretised(),
+            n: p.n,
+            mean: p.mean()?,
+            var_pop: p.variance_pop()?,
+        })
+    }
+}
+
+/// Bin counts as shares of their total.
+pub fn shares(counts: &[u64]) -> Vec<f64> {
     let n: u64 = counts.iter().sum();
     counts.iter().map(|&c| c as f64 / n as f64).collect()
 }
@@ -29,9 +74,14 @@ fn rel_entr(x: f64, y: f64) -> f64 {
 
 /// Evidently `kl_div`: `scipy.stats.entropy(ref, cur)` on Evidently's bins with its empty-bin
 /// fill; entropy renormalises both vectors. Natural log.
-pub fn kl_div(reference: &[f64], current: &[f64]) -> f64 {
-    let bins = evidently_bins(reference, current);
-    let (mut r, mut c) = (shares(&bins.reference), shares(&bins.current));
+pub fn kl_div(reference: &Sample, current: &Sample) -> f64 {
+    let bins = evidently_bins_weighted(&reference.values, &current.values);
+    kl_div_of_counts(&bins.reference, &bins.current)
+}
+
+/// `scipy.stats.entropy` of two bin-count vectors after Evidently's empty-bin fill.
+pub fn kl_div_of_counts(reference: &[u64], current: &[u64]) -> f64 {
+    let (mut r, mut c) = (shares(reference), shares(current));
     fill_empty_bins(&mut r);
     fill_empty_bins(&mut c);
     let (p, q) = (normalized(&r), normalized(&c));
@@ -55,73 +105,73 @@ pub fn jensenshannon_of_shares(p: &[f64], q: &[f64], base: Option<f64>) -> f64 {
 }
 
 /// Evidently `jensenshannon`: on Evidently's bins, without the empty-bin fill.
-pub fn jensenshannon(reference: &[f64], current: &[f64]) -> f64 {
-    let bins = evidently_bins(reference, current);
-    jensenshannon_of_shares(&shares(&bins.reference), &shares(&bins.current), None)
+pub fn jensenshannon(reference: &Sample, current: &Sample, base: Option<f64>) -> f64 {
+    let bins = evidently_bins_weighted(&reference.values, &current.values);
+    jensenshannon_of_shares(&shares(&bins.reference), &shares(&bins.current), base)
 }
 
-/// Sorted copy.
-fn sorted(v: &[f64]) -> Vec<f64> {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    s
-}
-
-/// Number of elements of ascending `s` that are <= x (numpy searchsorted side="right").
-fn count_le(s: &[f64], x: f64) -> usize {
-    s.partition_point(|&v| v <= x)
-}
-
-/// The integral of |F_u − F_v|^p over the real line, as scipy's `_cdf_distance` sums it:
-/// over consecutive points of u ∪ v.
-fn cdf_distance_terms(u: &[f64], v: &[f64], mut f: impl FnMut(f64, f64)) {
-    let (us, vs) = (sorted(u), sorted(v));
-    let mut all: Vec<f64> = us.iter().chain(&vs).copied().collect();
-    all.sort_by(f64::total_cmp);
-    let (nu, nv) = (us.len() as f64, vs.len() as f64);
-    for w in all.windows(2) {
-        let delta = w[1] - w[0];
-        let fu = count_le(&us, w[0]) as f64 / nu;
-        let fv = count_le(&vs, w[0]) as f64 / nv;
-        f(fu - fv, delta);
+/// Walks F_u − F_v between consecutive distinct points of u ∪ v, calling `f(F_u − F_v, gap)`:
+/// the terms scipy's `_cdf_distance` sums (zero-width gaps between duplicates add nothing).
+fn cdf_gaps(u: &Sample, v: &Sample, mut f: impl FnMut(f64, f64)) {
+    let (mut i, mut j) = (0usize, 0usize);
+    let (mut cu, mut cv) = (0u64, 0u64);
+    let (nu, nv) = (u.n as f64, v.n as f64);
+    let mut prev: Option<f64> = None;
+    while i < u.values.len() || j < v.values.len() {
+        let x = match (u.values.get(i), v.values.get(j)) {
+            (Some(a), Some(b)) => a.0.min(b.0),
+            (Some(a), None) => a.0,
+            (None, Some(b)) => b.0,
+            (None, None) => unreachable!(),
+        };
+        if let Some(p) = prev {
+            f(cu as f64 / nu - cv as f64 / nv, x - p);
+        }
+        while i < u.values.len() && u.values[i].0 == x {
+            cu += u.values[i].1;
+            i += 1;
+        }
+        while j < v.values.len() && v.values[j].0 == x {
+            cv += v.values[j].1;
+            j += 1;
+        }
+        prev = Some(x);
     }
 }
 
 /// `scipy.stats.wasserstein_distance(u, v)`: the first Wasserstein distance (W1).
-pub fn wasserstein_raw(u: &[f64], v: &[f64]) -> f64 {
+pub fn wasserstein_raw(u: &Sample, v: &Sample) -> f64 {
     let mut total = 0.0;
-    cdf_distance_terms(u, v, |d, delta| total += d.abs() * delta);
+    cdf_gaps(u, v, |d, gap| total += d.abs() * gap);
     total
 }
 
-/// numpy `std` (population) of a sample.
-pub fn std_pop(v: &[f64]) -> f64 {
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt()
-}
-
 /// Evidently `wasserstein` ("normed"): W1 / max(std_pop(reference), 0.001).
-pub fn wasserstein_normed(reference: &[f64], current: &[f64]) -> f64 {
-    wasserstein_raw(reference, current) / std_pop(reference).max(0.001)
+pub fn wasserstein_normed(reference: &Sample, current: &Sample) -> f64 {
+    wasserstein_raw(reference, current) / reference.var_pop.sqrt().max(0.001)
 }
 
 /// `scipy.stats.energy_distance(u, v)` = √2 · (∫ (F_u − F_v)²)^½ (Evidently `ed`).
-pub fn energy_distance(u: &[f64], v: &[f64]) -> f64 {
+pub fn energy_distance(u: &Sample, v: &Sample) -> f64 {
     let mut total = 0.0;
-    cdf_distance_terms(u, v, |d, delta| total += d * d * delta);
+    cdf_gaps(u, v, |d, gap| total += d * d * gap);
     std::f64::consts::SQRT_2 * total.sqrt()
 }
 
 /// Evidently `hellinger` for a numeric column: Sturges edges over the *distinct* values of
 /// reference ∪ current, density histograms, √(1 − clip(Σ √(p·q)·width, 0, 1)).
-pub fn hellinger(reference: &[f64], current: &[f64]) -> f64 {
-    let mut keys: Vec<f64> = reference.iter().chain(current).map(|&x| x + 0.0).collect();
+pub fn hellinger(reference: &Sample, current: &Sample) -> f64 {
+    let mut keys: Vec<f64> = reference
+        .values
+        .iter()
+        .chain(&current.values)
+        .map(|s| s.0)
+        .collect();
     keys.sort_by(f64::total_cmp);
     keys.dedup();
-    let edges = sturges_edges(&keys);
-    let density = |xs: &[f64]| -> Vec<f64> {
-        let counts = histogram_counts(xs, &edges);
+    let edges = sturges_edges_for(keys[0], keys[keys.len() - 1], keys.len() as u64);
+    let density = |s: &Sample| -> Vec<f64> {
+        let counts = histogram_counts_weighted(&s.values, &edges);
         let total: u64 = counts.iter().sum();
         counts
             .iter()
@@ -139,24 +189,42 @@ pub fn hellinger(reference: &[f64], current: &[f64]) -> f64 {
     (1.0 - bc.clamp(0.0, 1.0)).sqrt()
 }
 
-/// Two-sample t-test with pooled variance, as `scipy.stats.ttest_ind(a, b)`: (t, two-sided p).
-/// NaN when either side has fewer than two values or both variances are zero, as scipy.
-pub fn t_test(a: &[f64], b: &[f64]) -> (f64, f64) {
-    let (na, nb) = (a.len() as f64, b.len() as f64);
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let (ma, mb) = (mean(a), mean(b));
-    let ss = |v: &[f64], m: f64| v.iter().map(|x| (x - m) * (x - m)).sum::<f64>();
+/// Two-sample t-test with pooled variance, as `scipy.stats.ttest_ind(a, b)`: (t, two-sided p),
+/// from the exact moments. NaN when undefined (fewer than 3 values in all, or no variance).
+pub fn t_test(a: &Sample, b: &Sample) -> (f64, f64) {
+    let (na, nb) = (a.n as f64, b.n as f64);
     let df = na + nb - 2.0;
     if df <= 0.0 {
         return (f64::NAN, f64::NAN);
     }
-    let pooled = (ss(a, ma) + ss(b, mb)) / df;
-    let t = (ma - mb) / (pooled * (1.0 / na + 1.0 / nb)).sqrt();
+    let pooled = (a.var_pop * na + b.var_pop * nb) / df;
+    let t = (a.mean - b.mean) / (pooled * (1.0 / na + 1.0 / nb)).sqrt();
     if !t.is_finite() {
         return (t, f64::NAN);
     }
     let dist = StudentsT::new(0.0, 1.0, df).expect("df > 0");
     (t, 2.0 * dist.sf(t.abs()))
+}
+
+/// Category counts of two samples over the union of their values, in ascending key order.
+pub fn category_counts(reference: &Sample, current: &Sample) -> (Vec<f64>, Vec<u64>, Vec<u64>) {
+    let mut keys: Vec<f64> = reference
+        .values
+        .iter()
+        .chain(&current.values)
+        .map(|s| s.0)
+        .collect();
+    keys.sort_by(f64::total_cmp);
+    keys.dedup();
+    let count = |s: &Sample| {
+        let mut c = vec![0u64; keys.len()];
+        for &(x, n) in &s.values {
+            c[keys.partition_point(|&k| k < x)] += n;
+        }
+        c
+    };
+    let (r, c) = (count(reference), count(current));
+    (keys, r, c)
 }
 
 /// Samples up to this size get scipy's exact two-sample KS p-value (scipy's `MAX_AUTO_N`).
@@ -170,15 +238,11 @@ pub const KS_EXACT_MAX_WORK: f64 = 2e9;
 /// equal sizes) — scipy's "auto" mode for samples of at most 10 000. For larger samples scipy
 /// switches to an asymptotic distribution; mlobs keeps the exact value while it is affordable
 /// (see KS_EXACT_MAX_WORK) and documents the difference.
-pub fn ks_2samp(a: &[f64], b: &[f64]) -> (f64, f64) {
-    let (sa, sb) = (sorted(a), sorted(b));
-    let (n1, n2) = (sa.len(), sb.len());
-    // D = max |F1 − F2| over the pooled points (searchsorted side="right").
+pub fn ks_2samp(a: &Sample, b: &Sample) -> (f64, f64) {
+    let (n1, n2) = (a.n as usize, b.n as usize);
+    // D = max |F1 − F2| over the pooled points (numpy searchsorted side="right").
     let mut d: f64 = 0.0;
-    for &x in sa.iter().chain(&sb) {
-        let diff = count_le(&sa, x) as f64 / n1 as f64 - count_le(&sb, x) as f64 / n2 as f64;
-        d = d.max(diff.abs());
-    }
+    cdf_gaps(a, b, |diff, _| d = d.max(diff.abs()));
     let d = d.min(1.0);
     let g = gcd(n1 as u64, n2 as u64);
     let lcm = (n1 as u64 / g) as f64 * n2 as f64;
@@ -299,22 +363,6 @@ pub fn kolmogorov_sf(lambda: f64) -> f64 {
     (2.0 * sum).clamp(0.0, 1.0)
 }
 
-/// Category counts of two samples over the union of their values, in sorted key order.
-pub fn category_counts(reference: &[f64], current: &[f64]) -> (Vec<f64>, Vec<u64>, Vec<u64>) {
-    let mut keys: Vec<f64> = reference.iter().chain(current).map(|&x| x + 0.0).collect();
-    keys.sort_by(f64::total_cmp);
-    keys.dedup();
-    let count = |xs: &[f64]| {
-        let mut c = vec![0u64; keys.len()];
-        for &x in xs {
-            c[keys.partition_point(|&k| k < x + 0.0)] += 1;
-        }
-        c
-    };
-    let (r, c) = (count(reference), count(current));
-    (keys, r, c)
-}
-
 /// Evidently `chisquare`: `scipy.stats.chisquare(f_obs = current counts, f_exp = reference
 /// counts · n_cur / n_ref)` over the union of categories: (statistic, p). A category absent from
 /// the reference makes the statistic +∞ and p = 0. One category: p is NaN (no degrees of freedom).
@@ -346,13 +394,13 @@ pub fn chi2_sf(x: f64, df: f64) -> f64 {
 
 /// Evidently `z` for binary categories: pooled two-proportion z-test on "is not the smallest
 /// category", two-sided: (z, p). Identical single-valued samples give (0, 1).
-pub fn z_test(reference: &[f64], current: &[f64]) -> (f64, f64) {
+pub fn z_test(reference: &Sample, current: &Sample) -> (f64, f64) {
     use statrs::distribution::Normal;
     let (keys, r, c) = category_counts(reference, current);
     if keys.len() == 1 {
         return (0.0, 1.0);
     }
-    let (n1, n2) = (reference.len() as f64, current.len() as f64);
+    let (n1, n2) = (reference.n as f64, current.n as f64);
     // Share of values different from keys[0].
     let p1 = (n1 - r[0] as f64) / n1;
     let p2 = (n2 - c[0] as f64) / n2;
@@ -366,20 +414,34 @@ pub fn z_test(reference: &[f64], current: &[f64]) -> (f64, f64) {
 mod tests {
     use super::*;
 
+    fn sample(v: &[f64]) -> Sample {
+        Sample::from_values(v).unwrap()
+    }
+
     #[test]
     fn identical_samples_are_zero() {
-        let x: Vec<f64> = (0..50).map(|i| (i as f64 * 0.7).cos()).collect();
+        let x = sample(&(0..50).map(|i| (i as f64 * 0.7).cos()).collect::<Vec<_>>());
         assert_eq!(wasserstein_raw(&x, &x), 0.0);
         assert_eq!(energy_distance(&x, &x), 0.0);
-        assert_eq!(jensenshannon(&x, &x), 0.0);
+        assert_eq!(jensenshannon(&x, &x, None), 0.0);
         assert!(kl_div(&x, &x).abs() < 1e-15);
         assert!(hellinger(&x, &x) < 1e-7);
+        assert_eq!(ks_2samp(&x, &x), (0.0, 1.0));
     }
 
     #[test]
     fn wasserstein_of_shift_is_the_shift() {
         let x: Vec<f64> = (0..100).map(|i| i as f64).collect();
         let y: Vec<f64> = x.iter().map(|v| v + 2.5).collect();
-        assert!((wasserstein_raw(&x, &y) - 2.5).abs() < 1e-12);
+        assert!((wasserstein_raw(&sample(&x), &sample(&y)) - 2.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ks_small_exact_values() {
+        // scipy.stats.ks_2samp: ([1], [2]) → (1, 1.0); ([1, 2], [3, 4, 5]) → (1, 0.2).
+        assert_eq!(ks_2samp(&sample(&[1.0]), &sample(&[2.0])), (1.0, 1.0));
+        let (d, p) = ks_2samp(&sample(&[1.0, 2.0]), &sample(&[3.0, 4.0, 5.0]));
+        assert_eq!(d, 1.0);
+        assert!((p - 0.2).abs() < 1e-15);
     }
 }

@@ -1,9 +1,12 @@
 //! The drift-method registry: names, default thresholds and drift rules as Evidently 0.7's
-//! registry has them, and dispatch to the statistics in `drift`/`psi`.
+//! registry has them, options, the `auto` choice, and dispatch to the statistics in `drift`.
 
-use crate::drift;
+use crate::drift::{self, Sample};
 use crate::error::{CoreError, Result};
-use crate::psi::psi_evidently;
+use crate::profile::NumericProfile;
+use crate::psi::{
+    counts_on_edges, evidently_bins_weighted, psi_of_counts, reference_quantile_edges,
+};
 use serde_json::Value;
 
 /// How a result becomes a verdict.
@@ -21,12 +24,16 @@ pub enum Rule {
 
 pub struct MethodSpec {
     pub name: &'static str,
-    /// `None`: no default (the statistic has units), drifted is NULL unless a threshold is given.
+    /// `None`: no default (the statistic has units); drifted is NULL unless a threshold is given.
     pub default_threshold: Option<f64>,
     pub rule: Rule,
     /// Option keys the method accepts.
     pub options: &'static [&'static str],
+    /// Whether a profile (sketch) can answer it; categorical tests need exact category counts.
+    pub from_profile: bool,
 }
+
+const BINNED: &[&str] = &["binning", "bins"];
 
 /// Methods for numeric samples.
 pub const NUMERIC_METHODS: &[MethodSpec] = &[
@@ -34,67 +41,78 @@ pub const NUMERIC_METHODS: &[MethodSpec] = &[
         name: "psi",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
-        options: &[],
+        options: BINNED,
+        from_profile: true,
     },
     MethodSpec {
         name: "kl_div",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
-        options: &[],
+        options: BINNED,
+        from_profile: true,
     },
     MethodSpec {
         name: "jensenshannon",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
-        options: &["base"],
+        options: &["binning", "bins", "base"],
+        from_profile: true,
     },
     MethodSpec {
         name: "wasserstein",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
         options: &[],
+        from_profile: true,
     },
     MethodSpec {
         name: "wasserstein_raw",
         default_threshold: None,
         rule: Rule::StatisticAtLeast,
         options: &[],
+        from_profile: true,
     },
     MethodSpec {
         name: "hellinger",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
         options: &[],
+        from_profile: true,
     },
     MethodSpec {
         name: "ed",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAbove,
         options: &[],
+        from_profile: true,
     },
     MethodSpec {
         name: "ks",
         default_threshold: Some(0.05),
         rule: Rule::PValueAtMost,
         options: &[],
+        from_profile: true,
     },
     MethodSpec {
         name: "t_test",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
         options: &[],
+        from_profile: true,
     },
     MethodSpec {
         name: "chisquare",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
         options: &[],
+        from_profile: false,
     },
     MethodSpec {
         name: "z",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
         options: &[],
+        from_profile: false,
     },
 ];
 
@@ -113,40 +131,43 @@ fn spec(name: &str) -> Result<&'static MethodSpec> {
         .iter()
         .find(|m| m.name == name)
         .ok_or_else(|| {
-            let names: Vec<&str> = NUMERIC_METHODS.iter().map(|m| m.name).collect();
+            let names: Vec<String> = NUMERIC_METHODS
+                .iter()
+                .map(|m| format!("'{}'", m.name))
+                .collect();
             CoreError::invalid_parameter(format!(
                 "method must be one of 'auto', {}; got '{name}'",
-                names
-                    .iter()
-                    .map(|n| format!("'{n}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                names.join(", ")
             ))
         })
 }
 
-/// Evidently 0.7's default choice for a numeric column: few distinct values make it categorical
-/// (z for two categories, chisquare otherwise); then KS up to 1000 reference rows, normed
-/// Wasserstein above.
-pub fn auto_method(reference: &[f64], current: &[f64]) -> &'static str {
-    let reference_distinct = drift::category_counts(reference, &[]).0.len();
-    if reference_distinct <= AUTO_CATEGORICAL_MAX_DISTINCT {
-        if drift::category_counts(reference, current).0.len() <= 2 {
-            "z"
-        } else {
-            "chisquare"
-        }
-    } else if reference.len() <= AUTO_KS_MAX_REFERENCE {
-        "ks"
+/// Evidently 0.7's default choice for a numeric column (its `registry.py`): with at most 5
+/// distinct values in reference ∪ current the column is treated as categorical. References of
+/// at most 1000 rows get `z` (≤ 2 values), `chisquare` (3–5 values) or `ks`; larger ones get
+/// `jensenshannon` (≤ 5 values) or `wasserstein`. Profiles only know values to 1 %, so there
+/// (`count_values = false`) the choice is by reference size alone: `ks` or `wasserstein`.
+pub fn auto_method(reference: &Sample, current: &Sample, count_values: bool) -> &'static str {
+    let few_values = count_values
+        && drift::category_counts(reference, current).0.len() <= AUTO_CATEGORICAL_MAX_DISTINCT;
+    let n_values = if few_values {
+        drift::category_counts(reference, current).0.len()
     } else {
-        "wasserstein"
+        usize::MAX
+    };
+    match (reference.n <= AUTO_KS_MAX_REFERENCE, few_values) {
+        (true, true) if n_values <= 2 => "z",
+        (true, true) => "chisquare",
+        (true, false) => "ks",
+        (false, true) => "jensenshannon",
+        (false, false) => "wasserstein",
     }
 }
 
-/// A numeric column with at most this many distinct reference values is treated as categorical.
+/// At most this many distinct values in reference ∪ current make a numeric column categorical.
 pub const AUTO_CATEGORICAL_MAX_DISTINCT: usize = 5;
-/// KS is chosen for references of at most this many rows.
-pub const AUTO_KS_MAX_REFERENCE: usize = 1000;
+/// Smaller tests (KS, χ², z) are chosen for references of at most this many rows.
+pub const AUTO_KS_MAX_REFERENCE: u64 = 1000;
 
 fn option_f64(options: &Value, key: &str) -> Result<Option<f64>> {
     match options.get(key) {
@@ -185,18 +206,76 @@ fn check_options(spec: &MethodSpec, options: &Value) -> Result<()> {
     Ok(())
 }
 
-/// Drift between two finite numeric samples. `None` when either side is empty.
-pub fn drift_numeric(
-    reference: &[f64],
-    current: &[f64],
+/// Binning of the binned methods: `evidently` (default) or `reference_quantile` (`bins`
+/// quantile edges of the reference, default 10, plus under/overflow bins).
+fn binned_counts(
+    reference: &Sample,
+    current: &Sample,
+    options: &Value,
+) -> Result<(Vec<u64>, Vec<u64>, bool)> {
+    let binning = match options.get("binning") {
+        None | Some(Value::Null) => "evidently",
+        Some(Value::String(s)) => s.as_str(),
+        Some(v) => {
+            return Err(CoreError::invalid_parameter(format!(
+                "options.binning must be a string, got {v}"
+            )))
+        }
+    };
+    let bins = option_f64(options, "bins")?;
+    match binning {
+        "evidently" => {
+            if bins.is_some() {
+                return Err(CoreError::invalid_parameter(
+                    "options.bins is not used by binning 'evidently'; use \"binning\": \"reference_quantile\"",
+                ));
+            }
+            let b = evidently_bins_weighted(&reference.values, &current.values);
+            Ok((b.reference, b.current, false))
+        }
+        "reference_quantile" => {
+            let bins = match bins {
+                None => 10,
+                Some(b) if b.fract() == 0.0 && (1.0..=1e4).contains(&b) => b as i32,
+                Some(b) => {
+                    return Err(CoreError::invalid_parameter(format!(
+                        "options.bins must be an integer from 1 to 10000, got {b}"
+                    )))
+                }
+            };
+            let edges = reference_quantile_edges(&reference.values, bins)?;
+            Ok((
+                counts_on_edges(&reference.values, &edges),
+                counts_on_edges(&current.values, &edges),
+                true,
+            ))
+        }
+        other => Err(CoreError::invalid_parameter(format!(
+            "options.binning must be 'evidently' or 'reference_quantile', got '{other}'"
+        ))),
+    }
+}
+
+/// Which input the samples came from: profiles cannot answer categorical tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Exact,
+    Profile,
+}
+
+/// Drift between two samples; `None` when either side is empty.
+pub fn drift_samples(
+    reference: Option<&Sample>,
+    current: Option<&Sample>,
+    source: Source,
     method: &str,
     threshold: Option<f64>,
     options: &Value,
 ) -> Result<Option<DriftResult>> {
-    let name = if method == "auto" {
+    let named = if method == "auto" {
         None
     } else {
-        Some(spec(method)?.name)
+        Some(spec(method)?)
     };
     if let Some(t) = threshold {
         if !t.is_finite() {
@@ -205,35 +284,52 @@ pub fn drift_numeric(
             )));
         }
     }
-    if reference.is_empty() || current.is_empty() {
-        if let Some(n) = name {
-            check_options(spec(n)?, options)?;
+    if let Some(s) = named {
+        check_options(s, options)?;
+        if source == Source::Profile && !s.from_profile {
+            return Err(CoreError::invalid_parameter(format!(
+                "method '{}' needs exact category counts and cannot run on profiles; pass the raw values",
+                s.name
+            )));
         }
-        return Ok(None);
     }
-    let spec = spec(name.unwrap_or_else(|| auto_method(reference, current)))?;
-    check_options(spec, options)?;
+    let (Some(reference), Some(current)) = (reference, current) else {
+        return Ok(None);
+    };
+    let spec = match named {
+        Some(s) => s,
+        None => {
+            let s = spec(auto_method(reference, current, source == Source::Exact))?;
+            check_options(s, options)?;
+            s
+        }
+    };
     let (statistic, p_value) = match spec.name {
-        "psi" => (psi_evidently(reference, current), None),
-        "kl_div" => (Some(drift::kl_div(reference, current)), None),
+        "psi" => {
+            let (r, c, _) = binned_counts(reference, current, options)?;
+            (psi_of_counts(&r, &c), None)
+        }
+        "kl_div" => {
+            let (r, c, _) = binned_counts(reference, current, options)?;
+            (Some(drift::kl_div_of_counts(&r, &c)), None)
+        }
         "jensenshannon" => {
-            let base = option_f64(options, "base")?;
-            if let Some(b) = base {
-                if b <= 0.0 || b == 1.0 {
+            let (r, c, reference_fitted) = binned_counts(reference, current, options)?;
+            // Base e as scipy/Evidently; base 2 (range [0, 1]) in the reference-fitted mode, as NannyML.
+            let base = match option_f64(options, "base")? {
+                Some(b) if b <= 0.0 || b == 1.0 => {
                     return Err(CoreError::invalid_parameter(format!(
                         "options.base must be positive and not 1, got {b}"
-                    )));
+                    )))
                 }
-            }
-            let bins = crate::psi::evidently_bins(reference, current);
-            let share = |c: &[u64]| {
-                let n: u64 = c.iter().sum();
-                c.iter().map(|&x| x as f64 / n as f64).collect::<Vec<_>>()
+                Some(b) => Some(b),
+                None if reference_fitted => Some(2.0),
+                None => None,
             };
             (
                 Some(drift::jensenshannon_of_shares(
-                    &share(&bins.reference),
-                    &share(&bins.current),
+                    &drift::shares(&r),
+                    &drift::shares(&c),
                     base,
                 )),
                 None,
@@ -285,4 +381,45 @@ pub fn drift_numeric(
         threshold,
         drifted,
     }))
+}
+
+/// Drift between two raw samples (finite values).
+pub fn drift_numeric(
+    reference: &[f64],
+    current: &[f64],
+    method: &str,
+    threshold: Option<f64>,
+    options: &Value,
+) -> Result<Option<DriftResult>> {
+    let (r, c) = (Sample::from_values(reference), Sample::from_values(current));
+    drift_samples(
+        r.as_ref(),
+        c.as_ref(),
+        Source::Exact,
+        method,
+        threshold,
+        options,
+    )
+}
+
+/// Drift between two stored profiles: the exact result on their discretised samples.
+pub fn drift_profiles(
+    reference: &NumericProfile,
+    current: &NumericProfile,
+    method: &str,
+    threshold: Option<f64>,
+    options: &Value,
+) -> Result<Option<DriftResult>> {
+    let (r, c) = (
+        Sample::from_profile(reference),
+        Sample::from_profile(current),
+    );
+    drift_samples(
+        r.as_ref(),
+        c.as_ref(),
+        Source::Profile,
+        method,
+        threshold,
+        options,
+    )
 }

@@ -31,3 +31,22 @@ SELECT mlobs.drift('{1}'::float8[], '{1}'::float8[], 'psi', options => '[1]');
 SELECT mlobs.drift('{1}'::float8[], '{1}'::float8[], 'jensenshannon', options => '{"base": 1}');
 SELECT mlobs.drift('{1}'::float8[], '{1}'::float8[], 'jensenshannon', options => '{"base": "two"}');
 SELECT mlobs.drift('{}'::float8[], '{1}'::float8[], 'psi', options => '{"nope": 1}');
+-- Binning options.
+SELECT round((mlobs.drift(a, b, 'psi', options => '{"binning": "reference_quantile", "bins": 4}')).statistic::numeric, 6) AS psi_rq,
+       round(mlobs.psi(a, b, 'reference_quantile', 4)::numeric, 6) AS same_as_psi_function
+  FROM (SELECT array(SELECT i::float8 FROM generate_series(1, 100) i) a, array(SELECT i::float8 + 30 FROM generate_series(1, 100) i) b) s;
+SELECT mlobs.drift('{1,2}'::float8[], '{1}'::float8[], 'psi', options => '{"binning": "doane"}');
+SELECT mlobs.drift('{1,2}'::float8[], '{1}'::float8[], 'psi', options => '{"binning": "reference_quantile", "bins": 2.5}');
+SELECT mlobs.drift('{1,2}'::float8[], '{1}'::float8[], 'psi', options => '{"bins": 4}');
+-- From profiles: NULL for profiles without finite values; auto by reference size; categorical tests refused.
+SELECT mlobs.drift(p, p) IS NULL AS no_values FROM (SELECT mlobs.profile_agg(NULL::float8) p) s;
+SELECT (mlobs.drift(a.p, b.p)).method AS small, (mlobs.drift(c.p, b.p)).method AS large
+  FROM (SELECT mlobs.profile_agg(i % 3) p FROM generate_series(1, 1000) i) a,
+       (SELECT mlobs.profile_agg(i % 3) p FROM generate_series(1, 50) i) b,
+       (SELECT mlobs.profile_agg(i % 3) p FROM generate_series(1, 1001) i) c;
+SELECT mlobs.drift(p, p, 'z') FROM (SELECT mlobs.profile_agg(i) p FROM generate_series(1, 10) i) s;
+-- Profiles drift the same whether rolled up from hourly summaries or aggregated at once.
+SELECT (mlobs.drift(a.p, b.p, 'ks')).statistic = (mlobs.drift(w.p, b.p, 'ks')).statistic AS rollup_equals_whole
+  FROM (SELECT mlobs.rollup(p) p FROM (SELECT mlobs.profile_agg(sin(i)) p FROM generate_series(1, 2400) i GROUP BY i % 24) h) a,
+       (SELECT mlobs.profile_agg(sin(i)) p FROM generate_series(1, 2400) i) w,
+       (SELECT mlobs.profile_agg(cos(i)) p FROM generate_series(1, 900) i) b;

@@ -1,0 +1,237 @@
+//! mlobs drift methods against evidently 0.7.23 / scipy 1.17.1 (tests/fixtures/generate_drift.py).
+
+use mlobs_core::drift::{self, Sample};
+use mlobs_core::drift_method::{drift_numeric, drift_profiles};
+use mlobs_core::NumericProfile;
+use serde_json::{json, Value};
+
+fn fixtures() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/drift.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture file")).unwrap()
+}
+
+fn f64s(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// Methods mlobs implements whose Evidently value is the statistic (distances) or the p-value (tests).
+const METHODS: &[(&str, bool)] = &[
+    ("psi", false),
+    ("kl_div", false),
+    ("jensenshannon", false),
+    ("wasserstein", false),
+    ("hellinger", false),
+    ("ed", false),
+    ("t_test", true),
+    ("ks", true),
+];
+
+fn close(got: f64, want: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= 1e-9 * want.abs().max(1e-300) || (got - want).abs() <= 1e-15,
+        "{what}: got {got}, want {want}"
+    );
+}
+
+#[test]
+fn numeric_methods_match_evidently() {
+    let fx = fixtures();
+    let cases = fx["numeric"].as_array().unwrap();
+    assert!(cases.len() >= 20);
+    let mut checked = 0;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
+        for &(method, is_test) in METHODS {
+            let want = &case["evidently"][method];
+            let got = drift_numeric(&r, &c, method, None, &json!({}))
+                .unwrap()
+                .unwrap();
+            let what = format!("{name}/{method}");
+            let value = if is_test { got.p_value } else { got.statistic };
+            match want["value"].as_f64() {
+                Some(w) => close(
+                    value.unwrap_or_else(|| panic!("{what}: NULL, want {w}")),
+                    w,
+                    &what,
+                ),
+                // Evidently gives NaN (or raises): mlobs reports NULL and no verdict.
+                None => assert!(
+                    value.is_none() && got.drifted.is_none(),
+                    "{what}: got {value:?}"
+                ),
+            }
+            if let (Some(w), Some(g)) = (want["drifted"].as_bool(), got.drifted) {
+                assert_eq!(g, w, "{what}: drift flag");
+            }
+            checked += 1;
+        }
+        // Evidently's automatic choice, its value and verdict.
+        let auto = drift_numeric(&r, &c, "auto", None, &json!({}))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            auto.method,
+            case["auto"]["method"].as_str().unwrap(),
+            "{name}: auto"
+        );
+        assert_eq!(
+            auto.threshold,
+            case["auto"]["threshold"].as_f64(),
+            "{name}: auto threshold"
+        );
+        let value = if auto.p_value.is_some() {
+            auto.p_value
+        } else {
+            auto.statistic
+        };
+        if let Some(w) = case["auto"]["value"].as_f64() {
+            close(value.unwrap(), w, &format!("{name}/auto"));
+            assert_eq!(
+                auto.drifted,
+                case["auto"]["drifted"].as_bool(),
+                "{name}: auto drift flag"
+            );
+        }
+    }
+    assert!(checked >= 160);
+}
+
+#[test]
+fn statistics_match_scipy() {
+    let fx = fixtures();
+    for case in fx["numeric"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
+        let (sr, sc) = (
+            Sample::from_values(&r).unwrap(),
+            Sample::from_values(&c).unwrap(),
+        );
+        let s = &case["scipy"];
+        close(
+            drift::wasserstein_raw(&sr, &sc),
+            s["wasserstein_distance"].as_f64().unwrap(),
+            &format!("{name}/W1"),
+        );
+        close(
+            drift::energy_distance(&sr, &sc),
+            s["energy_distance"].as_f64().unwrap(),
+            &format!("{name}/ed"),
+        );
+        let (d, p) = drift::ks_2samp(&sr, &sc);
+        close(
+            d,
+            s["ks_statistic"].as_f64().unwrap(),
+            &format!("{name}/ks D"),
+        );
+        close(p, s["ks_pvalue"].as_f64().unwrap(), &format!("{name}/ks p"));
+        let (t, _) = drift::t_test(&sr, &sc);
+        match s["ttest_statistic"].as_f64() {
+            Some(w) => close(t, w, &format!("{name}/t")),
+            None => assert!(!t.is_finite(), "{name}: t = {t}"),
+        }
+    }
+}
+
+#[test]
+fn categorical_chisquare_and_z_match_evidently() {
+    // Categorical fixtures are text; coded as numbers they are the same counts.
+    let fx = fixtures();
+    for case in fx["categorical"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let strings = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect()
+        };
+        let (rs, cs) = (strings(&case["reference"]), strings(&case["current"]));
+        let mut keys: Vec<&String> = rs.iter().chain(&cs).collect();
+        keys.sort();
+        keys.dedup();
+        let code = |v: &[String]| -> Vec<f64> {
+            v.iter()
+                .map(|s| keys.binary_search(&s).unwrap() as f64)
+                .collect()
+        };
+        let (r, c) = (code(&rs), code(&cs));
+        // With at most 20 categories Evidently's binned methods use one bin per value, as ours do.
+        for method in ["chisquare", "z", "psi", "kl_div", "jensenshannon"] {
+            let want = &case["evidently"][method];
+            if want.is_null() {
+                continue;
+            }
+            let what = format!("{name}/{method}");
+            let got = drift_numeric(&r, &c, method, None, &json!({}));
+            match (want["value"].as_f64(), got) {
+                (Some(w), Ok(Some(g))) => {
+                    close(g.p_value.or(g.statistic).unwrap(), w, &what);
+                    assert_eq!(g.drifted, want["drifted"].as_bool(), "{what}: flag");
+                }
+                (None, Ok(Some(g))) => assert!(g.p_value.is_none(), "{what}: {g:?}"),
+                (w, g) => panic!("{what}: want {w:?}, got {g:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn profile_wasserstein_within_documented_bound() {
+    // Every value of a profile's discretised sample is within 1 % of the true value, so W1 moves
+    // by at most 0.01 · (E|X_ref| + E|X_cur|).
+    let fx = fixtures();
+    for case in fx["numeric"].as_array().unwrap() {
+        let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
+        let profile = |v: &[f64]| {
+            let mut p = NumericProfile::default();
+            v.iter().for_each(|&x| p.add(Some(x)));
+            p
+        };
+        let exact = drift_numeric(&r, &c, "wasserstein_raw", None, &json!({}))
+            .unwrap()
+            .unwrap()
+            .statistic
+            .unwrap();
+        let approx = drift_profiles(
+            &profile(&r),
+            &profile(&c),
+            "wasserstein_raw",
+            None,
+            &json!({}),
+        )
+        .unwrap()
+        .unwrap()
+        .statistic
+        .unwrap();
+        let mean_abs = |v: &[f64]| v.iter().map(|x| x.abs()).sum::<f64>() / v.len() as f64;
+        let bound = 0.01 * (mean_abs(&r) + mean_abs(&c)) * (1.0 + 1e-9) + 1e-12;
+        assert!(
+            (exact - approx).abs() <= bound,
+            "{}: {exact} vs {approx} (bound {bound})",
+            case["name"]
+        );
+        // t-test from profiles uses exact moments: equal to the raw one up to rounding.
+        let t_exact = drift_numeric(&r, &c, "t_test", None, &json!({}))
+            .unwrap()
+            .unwrap();
+        let t_prof = drift_profiles(&profile(&r), &profile(&c), "t_test", None, &json!({}))
+            .unwrap()
+            .unwrap();
+        match (t_exact.statistic, t_prof.statistic) {
+            (Some(a), Some(b)) => assert!(
+                (a - b).abs() <= 1e-7 * a.abs().max(1.0),
+                "{}: t {a} vs {b}",
+                case["name"]
+            ),
+            (a, b) => assert_eq!(a.is_some(), b.is_some(), "{}", case["name"]),
+        }
+    }
+}
