@@ -4,7 +4,7 @@
 use crate::errors::OrRaise;
 use crate::profile::Profile;
 use crate::psi::finite_array;
-use mlobs_core::drift_method::{drift_numeric, drift_profiles, DriftResult};
+use mlobs_core::drift_method::{drift_categories, drift_numeric, drift_profiles, DriftResult};
 use pgrx::prelude::*;
 
 // pgrx reads `composite_type!` in #[pg_extern] signatures literally, so they spell it out.
@@ -62,4 +62,37 @@ fn drift_of_profiles(
     drift_profiles(&reference.0, &current.0, method, threshold, &options.0)
         .or_raise()
         .map(to_tuple)
+}
+
+/// Drift between two categorical samples (text). NULL elements are dropped; an empty side gives
+/// NULL. Methods: chisquare, z, psi, kl_div, jensenshannon, hellinger, g_test, TVD, l_infinity.
+#[pg_extern(immutable, parallel_safe, name = "drift")]
+fn drift_text_arrays(
+    reference: Array<'_, &str>,
+    current: Array<'_, &str>,
+    method: default!(&str, "'auto'"),
+    threshold: default!(Option<f64>, "NULL"),
+    options: default!(pgrx::JsonB, "'{}'"),
+) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
+    let reference = categories(&reference, "reference");
+    let current = categories(&current, "current");
+    let (r, c): (Vec<&str>, Vec<&str>) = (
+        reference.iter().map(String::as_str).collect(),
+        current.iter().map(String::as_str).collect(),
+    );
+    drift_categories(&r, &c, method, threshold, &options.0)
+        .or_raise()
+        .map(to_tuple)
+}
+
+/// The non-NULL elements (copied: the array's borrow does not outlive the call).
+fn categories(values: &Array<'_, &str>, arg: &str) -> Vec<String> {
+    if values.len() > crate::psi::MAX_ARRAY_LEN {
+        crate::errors::raise(mlobs_core::CoreError::limit_exceeded(format!(
+            "{arg} has {} elements; at most {} are accepted",
+            values.len(),
+            crate::psi::MAX_ARRAY_LEN
+        )));
+    }
+    values.iter().flatten().map(str::to_owned).collect()
 }

@@ -445,3 +445,94 @@ mod tests {
         assert!((p - 0.2).abs() < 1e-15);
     }
 }
+
+/// Evidently `hellinger` for a categorical column: √(1 − clip(Σ √(p_i·q_i), 0, 1)) over shares.
+pub fn hellinger_categorical(reference_counts: &[u64], current_counts: &[u64]) -> f64 {
+    let (p, q) = (shares(reference_counts), shares(current_counts));
+    let bc: f64 = p.iter().zip(&q).map(|(a, b)| (a * b).sqrt()).sum();
+    (1.0 - bc.clamp(0.0, 1.0)).sqrt()
+}
+
+/// G-test (log-likelihood ratio) of current counts against reference proportions:
+/// G = 2 Σ o·ln(o/e) with e = reference · n_cur / n_ref, df = k − 1. Evidently passes the raw
+/// reference counts as e, which scipy only accepts when both samples have the same size; there
+/// the two agree exactly, otherwise Evidently raises and mlobs scales.
+pub fn g_test(reference_counts: &[u64], current_counts: &[u64]) -> (f64, f64) {
+    let nr: u64 = reference_counts.iter().sum();
+    let nc: u64 = current_counts.iter().sum();
+    let k_norm = nc as f64 / nr as f64;
+    let mut g = 0.0;
+    for (&r, &c) in reference_counts.iter().zip(current_counts) {
+        let (o, e) = (c as f64, r as f64 * k_norm);
+        if o > 0.0 {
+            g += if e > 0.0 {
+                o * (o / e).ln()
+            } else {
+                f64::INFINITY
+            };
+        }
+    }
+    let g = 2.0 * g;
+    (g, chi2_sf(g, reference_counts.len() as f64 - 1.0))
+}
+
+/// Total variation distance of the two share vectors: ½ Σ |p_i − q_i|.
+pub fn total_variation(reference_counts: &[u64], current_counts: &[u64]) -> f64 {
+    let (p, q) = (shares(reference_counts), shares(current_counts));
+    0.5 * p.iter().zip(&q).map(|(a, b)| (a - b).abs()).sum::<f64>()
+}
+
+/// Permutations used for the TVD p-value, and the fixed seed that makes it deterministic.
+pub const TVD_PERMUTATIONS: u32 = 1000;
+pub const TVD_SEED: u64 = 0x6d6c_6f62_735f_7476;
+
+/// Permutation p-value of the TVD (Evidently `TVD`): the share of random relabellings of the
+/// pooled sample whose TVD is at least the observed one. Evidently draws its permutations from
+/// numpy's global RNG; mlobs uses its own fixed-seed generator, so the p-value is deterministic
+/// and statistically equivalent but not bit-identical to Evidently's.
+pub fn tvd_permutation_p(reference_counts: &[u64], current_counts: &[u64]) -> f64 {
+    let observed = total_variation(reference_counts, current_counts);
+    let nr: u64 = reference_counts.iter().sum();
+    let mut pooled: Vec<u32> = Vec::new();
+    for (k, (&r, &c)) in reference_counts.iter().zip(current_counts).enumerate() {
+        pooled.extend(std::iter::repeat_n(k as u32, (r + c) as usize));
+    }
+    let mut state = TVD_SEED;
+    let mut next = move || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let k = reference_counts.len();
+    let mut at_least = 0u32;
+    for _ in 0..TVD_PERMUTATIONS {
+        // Fisher–Yates on the first nr positions is enough to draw the reference half.
+        for i in 0..nr as usize {
+            let j = i + (next() % (pooled.len() - i) as u64) as usize;
+            pooled.swap(i, j);
+        }
+        let (mut r, mut c) = (vec![0u64; k], vec![0u64; k]);
+        for (i, &v) in pooled.iter().enumerate() {
+            if (i as u64) < nr {
+                r[v as usize] += 1;
+            } else {
+                c[v as usize] += 1;
+            }
+        }
+        if total_variation(&r, &c) >= observed - 1e-12 {
+            at_least += 1;
+        }
+    }
+    at_least as f64 / TVD_PERMUTATIONS as f64
+}
+
+/// L-infinity distance of the share vectors (NannyML): max_i |p_i − q_i|.
+pub fn l_infinity(reference_counts: &[u64], current_counts: &[u64]) -> f64 {
+    let (p, q) = (shares(reference_counts), shares(current_counts));
+    p.iter()
+        .zip(&q)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
+}

@@ -29,92 +29,122 @@ pub struct MethodSpec {
     pub rule: Rule,
     /// Option keys the method accepts.
     pub options: &'static [&'static str],
-    /// Whether a profile (sketch) can answer it; categorical tests need exact category counts.
-    pub from_profile: bool,
+    /// Inputs the method runs on.
+    pub inputs: &'static [Source],
 }
 
 const BINNED: &[&str] = &["binning", "bins"];
+const ALL: &[Source] = &[Source::Exact, Source::Profile, Source::Categorical];
+const NUMERIC: &[Source] = &[Source::Exact, Source::Profile];
+const COUNTS: &[Source] = &[Source::Exact, Source::Categorical];
+const CATEGORICAL: &[Source] = &[Source::Categorical];
 
-/// Methods for numeric samples.
-pub const NUMERIC_METHODS: &[MethodSpec] = &[
+/// The methods, as Evidently 0.7 registers them (thresholds, rules), plus `wasserstein_raw`
+/// (scipy's W1, no default threshold) and NannyML's `l_infinity`.
+pub const METHODS: &[MethodSpec] = &[
     MethodSpec {
         name: "psi",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
         options: BINNED,
-        from_profile: true,
+        inputs: ALL,
     },
     MethodSpec {
         name: "kl_div",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
         options: BINNED,
-        from_profile: true,
+        inputs: ALL,
     },
     MethodSpec {
         name: "jensenshannon",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
         options: &["binning", "bins", "base"],
-        from_profile: true,
+        inputs: ALL,
     },
     MethodSpec {
         name: "wasserstein",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
         options: &[],
-        from_profile: true,
+        inputs: NUMERIC,
     },
     MethodSpec {
         name: "wasserstein_raw",
         default_threshold: None,
         rule: Rule::StatisticAtLeast,
         options: &[],
-        from_profile: true,
+        inputs: NUMERIC,
     },
     MethodSpec {
         name: "hellinger",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAtLeast,
         options: &[],
-        from_profile: true,
+        inputs: ALL,
     },
     MethodSpec {
         name: "ed",
         default_threshold: Some(0.1),
         rule: Rule::StatisticAbove,
         options: &[],
-        from_profile: true,
+        inputs: NUMERIC,
     },
     MethodSpec {
         name: "ks",
         default_threshold: Some(0.05),
         rule: Rule::PValueAtMost,
         options: &[],
-        from_profile: true,
+        inputs: NUMERIC,
     },
     MethodSpec {
         name: "t_test",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
         options: &[],
-        from_profile: true,
+        inputs: NUMERIC,
     },
     MethodSpec {
         name: "chisquare",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
         options: &[],
-        from_profile: false,
+        inputs: COUNTS,
     },
     MethodSpec {
         name: "z",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
         options: &[],
-        from_profile: false,
+        inputs: COUNTS,
+    },
+    MethodSpec {
+        name: "g_test",
+        default_threshold: Some(0.1),
+        rule: Rule::PValueBelow,
+        options: &[],
+        inputs: CATEGORICAL,
+    },
+    MethodSpec {
+        name: "TVD",
+        default_threshold: Some(0.1),
+        rule: Rule::PValueBelow,
+        options: &[],
+        inputs: CATEGORICAL,
+    },
+    MethodSpec {
+        name: "l_infinity",
+        default_threshold: Some(0.1),
+        rule: Rule::StatisticAtLeast,
+        options: &[],
+        inputs: CATEGORICAL,
     },
 ];
+
+/// Most values (reference + current) the TVD permutation test accepts: 1000 permutations of
+/// the pooled sample.
+pub const TVD_MAX_VALUES: u64 = 200_000;
 
 /// The outcome of one drift check.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,29 +156,48 @@ pub struct DriftResult {
     pub drifted: Option<bool>,
 }
 
-fn spec(name: &str) -> Result<&'static MethodSpec> {
-    NUMERIC_METHODS
+fn spec(name: &str, source: Source) -> Result<&'static MethodSpec> {
+    let valid: Vec<&MethodSpec> = METHODS
         .iter()
-        .find(|m| m.name == name)
-        .ok_or_else(|| {
-            let names: Vec<String> = NUMERIC_METHODS
-                .iter()
-                .map(|m| format!("'{}'", m.name))
-                .collect();
-            CoreError::invalid_parameter(format!(
-                "method must be one of 'auto', {}; got '{name}'",
-                names.join(", ")
-            ))
-        })
+        .filter(|m| m.inputs.contains(&source))
+        .collect();
+    if let Some(m) = valid.iter().find(|m| m.name == name) {
+        return Ok(m);
+    }
+    let names: Vec<String> = valid.iter().map(|m| format!("'{}'", m.name)).collect();
+    let what = match source {
+        Source::Exact => "numeric values",
+        Source::Profile => "profiles",
+        Source::Categorical => "categories",
+    };
+    let hint = if source == Source::Profile && METHODS.iter().any(|m| m.name == name) {
+        " (categorical tests need exact counts: pass the raw values)"
+    } else {
+        ""
+    };
+    Err(CoreError::invalid_parameter(format!(
+        "method for {what} must be one of 'auto', {}; got '{name}'{hint}",
+        names.join(", ")
+    )))
 }
 
 /// Evidently 0.7's default choice for a numeric column (its `registry.py`): with at most 5
 /// distinct values in reference ∪ current the column is treated as categorical. References of
 /// at most 1000 rows get `z` (≤ 2 values), `chisquare` (3–5 values) or `ks`; larger ones get
 /// `jensenshannon` (≤ 5 values) or `wasserstein`. Profiles only know values to 1 %, so there
-/// (`count_values = false`) the choice is by reference size alone: `ks` or `wasserstein`.
-pub fn auto_method(reference: &Sample, current: &Sample, count_values: bool) -> &'static str {
-    let few_values = count_values
+/// the choice is by reference size alone: `ks` or `wasserstein`. Categorical data (text) follows
+/// Evidently's categorical branch.
+pub fn auto_method(reference: &Sample, current: &Sample, source: Source) -> &'static str {
+    if source == Source::Categorical {
+        // Categorical columns: chisquare / z up to 1000 reference rows, jensenshannon above.
+        let n_values = drift::category_counts(reference, current).0.len();
+        return match (reference.n <= AUTO_KS_MAX_REFERENCE, n_values <= 2) {
+            (true, true) => "z",
+            (true, false) => "chisquare",
+            (false, _) => "jensenshannon",
+        };
+    }
+    let few_values = source == Source::Exact
         && drift::category_counts(reference, current).0.len() <= AUTO_CATEGORICAL_MAX_DISTINCT;
     let n_values = if few_values {
         drift::category_counts(reference, current).0.len()
@@ -211,8 +260,18 @@ fn check_options(spec: &MethodSpec, options: &Value) -> Result<()> {
 fn binned_counts(
     reference: &Sample,
     current: &Sample,
+    source: Source,
     options: &Value,
 ) -> Result<(Vec<u64>, Vec<u64>, bool)> {
+    if source == Source::Categorical {
+        if options.get("binning").is_some() || options.get("bins").is_some() {
+            return Err(CoreError::invalid_parameter(
+                "options.binning and options.bins do not apply to categories (one bin per category)",
+            ));
+        }
+        let (_, r, c) = drift::category_counts(reference, current);
+        return Ok((r, c, false));
+    }
     let binning = match options.get("binning") {
         None | Some(Value::Null) => "evidently",
         Some(Value::String(s)) => s.as_str(),
@@ -256,11 +315,15 @@ fn binned_counts(
     }
 }
 
-/// Which input the samples came from: profiles cannot answer categorical tests.
+/// Which input the samples came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// Raw numeric values.
     Exact,
+    /// A profile's discretised sample: categorical tests need exact counts.
     Profile,
+    /// Categories (text values), coded as numbers in sorted order.
+    Categorical,
 }
 
 /// Drift between two samples; `None` when either side is empty.
@@ -275,7 +338,7 @@ pub fn drift_samples(
     let named = if method == "auto" {
         None
     } else {
-        Some(spec(method)?)
+        Some(spec(method, source)?)
     };
     if let Some(t) = threshold {
         if !t.is_finite() {
@@ -286,12 +349,6 @@ pub fn drift_samples(
     }
     if let Some(s) = named {
         check_options(s, options)?;
-        if source == Source::Profile && !s.from_profile {
-            return Err(CoreError::invalid_parameter(format!(
-                "method '{}' needs exact category counts and cannot run on profiles; pass the raw values",
-                s.name
-            )));
-        }
     }
     let (Some(reference), Some(current)) = (reference, current) else {
         return Ok(None);
@@ -299,22 +356,22 @@ pub fn drift_samples(
     let spec = match named {
         Some(s) => s,
         None => {
-            let s = spec(auto_method(reference, current, source == Source::Exact))?;
+            let s = spec(auto_method(reference, current, source), source)?;
             check_options(s, options)?;
             s
         }
     };
     let (statistic, p_value) = match spec.name {
         "psi" => {
-            let (r, c, _) = binned_counts(reference, current, options)?;
+            let (r, c, _) = binned_counts(reference, current, source, options)?;
             (psi_of_counts(&r, &c), None)
         }
         "kl_div" => {
-            let (r, c, _) = binned_counts(reference, current, options)?;
+            let (r, c, _) = binned_counts(reference, current, source, options)?;
             (Some(drift::kl_div_of_counts(&r, &c)), None)
         }
         "jensenshannon" => {
-            let (r, c, reference_fitted) = binned_counts(reference, current, options)?;
+            let (r, c, reference_fitted) = binned_counts(reference, current, source, options)?;
             // Base e as scipy/Evidently; base 2 (range [0, 1]) in the reference-fitted mode, as NannyML.
             let base = match option_f64(options, "base")? {
                 Some(b) if b <= 0.0 || b == 1.0 => {
@@ -337,7 +394,33 @@ pub fn drift_samples(
         }
         "wasserstein" => (Some(drift::wasserstein_normed(reference, current)), None),
         "wasserstein_raw" => (Some(drift::wasserstein_raw(reference, current)), None),
+        "hellinger" if source == Source::Categorical => {
+            let (_, r, c) = drift::category_counts(reference, current);
+            (Some(drift::hellinger_categorical(&r, &c)), None)
+        }
         "hellinger" => (Some(drift::hellinger(reference, current)), None),
+        "g_test" => {
+            let (_, r, c) = drift::category_counts(reference, current);
+            let (g, p) = drift::g_test(&r, &c);
+            (Some(g), Some(p))
+        }
+        "TVD" => {
+            if reference.n + current.n > TVD_MAX_VALUES {
+                return Err(CoreError::limit_exceeded(format!(
+                    "method 'TVD' permutes the pooled sample and accepts at most {TVD_MAX_VALUES} values, got {}; use 'l_infinity' or 'jensenshannon'",
+                    reference.n + current.n
+                )));
+            }
+            let (_, r, c) = drift::category_counts(reference, current);
+            (
+                Some(drift::total_variation(&r, &c)),
+                Some(drift::tvd_permutation_p(&r, &c)),
+            )
+        }
+        "l_infinity" => {
+            let (_, r, c) = drift::category_counts(reference, current);
+            (Some(drift::l_infinity(&r, &c)), None)
+        }
         "ed" => (Some(drift::energy_distance(reference, current)), None),
         "ks" => {
             let (d, p) = drift::ks_2samp(reference, current);
@@ -396,6 +479,36 @@ pub fn drift_numeric(
         r.as_ref(),
         c.as_ref(),
         Source::Exact,
+        method,
+        threshold,
+        options,
+    )
+}
+
+/// Drift between two categorical samples (text values; NULLs already dropped).
+pub fn drift_categories(
+    reference: &[&str],
+    current: &[&str],
+    method: &str,
+    threshold: Option<f64>,
+    options: &Value,
+) -> Result<Option<DriftResult>> {
+    let mut keys: Vec<&str> = reference.iter().chain(current).copied().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let code = |v: &[&str]| -> Vec<f64> {
+        v.iter()
+            .map(|s| keys.binary_search(s).expect("key present") as f64)
+            .collect()
+    };
+    let (r, c) = (
+        Sample::from_values(&code(reference)),
+        Sample::from_values(&code(current)),
+    );
+    drift_samples(
+        r.as_ref(),
+        c.as_ref(),
+        Source::Categorical,
         method,
         threshold,
         options,

@@ -50,3 +50,19 @@ SELECT (mlobs.drift(a.p, b.p, 'ks')).statistic = (mlobs.drift(w.p, b.p, 'ks')).s
   FROM (SELECT mlobs.rollup(p) p FROM (SELECT mlobs.profile_agg(sin(i)) p FROM generate_series(1, 2400) i GROUP BY i % 24) h) a,
        (SELECT mlobs.profile_agg(sin(i)) p FROM generate_series(1, 2400) i) w,
        (SELECT mlobs.profile_agg(cos(i)) p FROM generate_series(1, 900) i) b;
+-- Categorical (text): NULLs dropped, empty string is a category, one bin per category.
+SELECT (mlobs.drift('{a,b,NULL,""}'::text[], '{a,b,b,""}'::text[], 'chisquare')).*;
+SELECT (mlobs.drift('{x,x,y}'::text[], '{x,y,y}'::text[])).method AS auto_binary,
+       (mlobs.drift('{x,y,z}'::text[], '{x,y,z}'::text[])).method AS auto_three,
+       (mlobs.drift(array(SELECT 'v' || (i % 3) FROM generate_series(1, 1001) i), '{v1}'::text[])).method AS auto_large;
+SELECT mlobs.drift('{}'::text[], '{a}'::text[]) IS NULL AS empty_reference,
+       mlobs.drift('{NULL}'::text[], '{a}'::text[]) IS NULL AS only_null;
+-- TVD: deterministic permutation p-value; identical samples never drift.
+SELECT (d).statistic, (d).p_value, (d).drifted, (mlobs.drift(a, a, 'TVD')).p_value = (d).p_value AS deterministic_rerun
+  FROM (SELECT mlobs.drift(a, a, 'TVD') d, a FROM (SELECT array(SELECT 'c' || (i % 4) FROM generate_series(1, 400) i) a) s) t;
+SELECT (mlobs.drift(array(SELECT 'c' || (i % 2) FROM generate_series(1, 300) i), array(SELECT 'c' || (i % 3 / 2) FROM generate_series(1, 300) i), 'TVD')).drifted AS shifted_drifts;
+-- Errors: numeric-only methods, binning options, the TVD cap, z with more than 2 categories.
+SELECT mlobs.drift('{a}'::text[], '{a}'::text[], 'ks');
+SELECT mlobs.drift('{a}'::text[], '{a}'::text[], 'psi', options => '{"binning": "reference_quantile"}');
+SELECT mlobs.drift(array(SELECT 'c' FROM generate_series(1, 150000)), array(SELECT 'c' FROM generate_series(1, 60000)), 'TVD');
+SELECT mlobs.drift('{a,b,c}'::text[], '{a}'::text[], 'z');
