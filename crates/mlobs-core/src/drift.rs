@@ -410,42 +410,6 @@ pub fn z_test(reference: &Sample, current: &Sample) -> (f64, f64) {
     (z, 2.0 * (1.0 - normal.cdf(z.abs())))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample(v: &[f64]) -> Sample {
-        Sample::from_values(v).unwrap()
-    }
-
-    #[test]
-    fn identical_samples_are_zero() {
-        let x = sample(&(0..50).map(|i| (i as f64 * 0.7).cos()).collect::<Vec<_>>());
-        assert_eq!(wasserstein_raw(&x, &x), 0.0);
-        assert_eq!(energy_distance(&x, &x), 0.0);
-        assert_eq!(jensenshannon(&x, &x, None), 0.0);
-        assert!(kl_div(&x, &x).abs() < 1e-15);
-        assert!(hellinger(&x, &x) < 1e-7);
-        assert_eq!(ks_2samp(&x, &x), (0.0, 1.0));
-    }
-
-    #[test]
-    fn wasserstein_of_shift_is_the_shift() {
-        let x: Vec<f64> = (0..100).map(|i| i as f64).collect();
-        let y: Vec<f64> = x.iter().map(|v| v + 2.5).collect();
-        assert!((wasserstein_raw(&sample(&x), &sample(&y)) - 2.5).abs() < 1e-12);
-    }
-
-    #[test]
-    fn ks_small_exact_values() {
-        // scipy.stats.ks_2samp: ([1], [2]) → (1, 1.0); ([1, 2], [3, 4, 5]) → (1, 0.2).
-        assert_eq!(ks_2samp(&sample(&[1.0]), &sample(&[2.0])), (1.0, 1.0));
-        let (d, p) = ks_2samp(&sample(&[1.0, 2.0]), &sample(&[3.0, 4.0, 5.0]));
-        assert_eq!(d, 1.0);
-        assert!((p - 0.2).abs() < 1e-15);
-    }
-}
-
 /// Evidently `hellinger` for a categorical column: √(1 − clip(Σ √(p_i·q_i), 0, 1)) over shares.
 pub fn hellinger_categorical(reference_counts: &[u64], current_counts: &[u64]) -> f64 {
     let (p, q) = (shares(reference_counts), shares(current_counts));
@@ -535,4 +499,40 @@ pub fn l_infinity(reference_counts: &[u64], current_counts: &[u64]) -> f64 {
         .zip(&q)
         .map(|(a, b)| (a - b).abs())
         .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(v: &[f64]) -> Sample {
+        Sample::from_values(v).unwrap()
+    }
+
+    #[test]
+    fn identical_samples_are_zero() {
+        let x = sample(&(0..50).map(|i| (i as f64 * 0.7).cos()).collect::<Vec<_>>());
+        assert_eq!(wasserstein_raw(&x, &x), 0.0);
+        assert_eq!(energy_distance(&x, &x), 0.0);
+        assert_eq!(jensenshannon(&x, &x, None), 0.0);
+        assert!(kl_div(&x, &x).abs() < 1e-15);
+        assert!(hellinger(&x, &x) < 1e-7);
+        assert_eq!(ks_2samp(&x, &x), (0.0, 1.0));
+    }
+
+    #[test]
+    fn wasserstein_of_shift_is_the_shift() {
+        let x: Vec<f64> = (0..100).map(|i| i as f64).collect();
+        let y: Vec<f64> = x.iter().map(|v| v + 2.5).collect();
+        assert!((wasserstein_raw(&sample(&x), &sample(&y)) - 2.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ks_small_exact_values() {
+        // scipy.stats.ks_2samp: ([1], [2]) → (1, 1.0); ([1, 2], [3, 4, 5]) → (1, 0.2).
+        assert_eq!(ks_2samp(&sample(&[1.0]), &sample(&[2.0])), (1.0, 1.0));
+        let (d, p) = ks_2samp(&sample(&[1.0, 2.0]), &sample(&[3.0, 4.0, 5.0]));
+        assert_eq!(d, 1.0);
+        assert!((p - 0.2).abs() < 1e-15);
+    }
 }
