@@ -101,3 +101,11 @@ CREATE TYPE mlobs.drift_result AS (
   threshold float8,   -- the threshold applied (the method's default unless given)
   drifted bool);      -- the verdict under the method's rule; NULL when undefined
 COMMENT ON TYPE mlobs.drift_result IS 'Result of mlobs.drift (see docs/drift.md)';
+
+-- mlobs.threshold_band ---------------------------------------------------------------------
+CREATE TYPE mlobs.threshold_band AS (
+  lower float8,   -- mean − k·σ, clipped to lower_limit
+  upper float8,   -- mean + k·σ, clipped to upper_limit
+  mean float8,    -- mean of the metric over the reference windows
+  stddev float8); -- population standard deviation (divisor n), as NannyML
+COMMENT ON TYPE mlobs.threshold_band IS 'Result of mlobs.learned_threshold (see docs/drift.md)';

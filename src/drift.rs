@@ -96,3 +96,27 @@ fn categories(values: &Array<'_, &str>, arg: &str) -> Vec<String> {
     }
     values.iter().flatten().map(str::to_owned).collect()
 }
+
+/// NannyML-style learned threshold: the band mean ± k·σ of a metric computed on reference
+/// windows, optionally clipped to the metric's range. NULL/NaN/±Infinity are ignored; no finite
+/// value gives NULL.
+#[pg_extern(immutable, parallel_safe)]
+fn learned_threshold(
+    values: Array<'_, f64>,
+    k: default!(f64, 3.0),
+    lower_limit: default!(Option<f64>, "NULL"),
+    upper_limit: default!(Option<f64>, "NULL"),
+) -> Option<pgrx::composite_type!('static, "mlobs.threshold_band")> {
+    let values = finite_array(values, "values");
+    let band = mlobs_core::threshold::learned_threshold(&values, k, (lower_limit, upper_limit))
+        .or_raise()?;
+    let mut tuple = PgHeapTuple::new_composite_type("mlobs.threshold_band")
+        .expect("type mlobs.threshold_band exists");
+    tuple.set_by_name("lower", band.lower).expect("field lower");
+    tuple.set_by_name("upper", band.upper).expect("field upper");
+    tuple.set_by_name("mean", band.mean).expect("field mean");
+    tuple
+        .set_by_name("stddev", band.stddev)
+        .expect("field stddev");
+    Some(tuple)
+}

@@ -14,6 +14,7 @@ pub mod psi;
 pub mod sample;
 pub mod sketch;
 pub mod summary;
+pub mod threshold;
 
 pub use error::{CoreError, ErrorKind, Result};
 pub use histogram::Histogram;

@@ -66,3 +66,9 @@ SELECT mlobs.drift('{a}'::text[], '{a}'::text[], 'ks');
 SELECT mlobs.drift('{a}'::text[], '{a}'::text[], 'psi', options => '{"binning": "reference_quantile"}');
 SELECT mlobs.drift(array(SELECT 'c' FROM generate_series(1, 150000)), array(SELECT 'c' FROM generate_series(1, 60000)), 'TVD');
 SELECT mlobs.drift('{a,b,c}'::text[], '{a}'::text[], 'z');
+-- learned_threshold: band, clipping, NULL for no finite values, errors.
+SELECT (mlobs.learned_threshold('{1,2,3,4,NULL,NaN}'::float8[])).*;
+SELECT (mlobs.learned_threshold('{0.01,0.02,0.03}'::float8[], 3, lower_limit => 0, upper_limit => 0.05)).*;
+SELECT mlobs.learned_threshold('{NULL}'::float8[]) IS NULL AS nothing_finite;
+SELECT mlobs.learned_threshold('{1,2}'::float8[], -1);
+SELECT mlobs.learned_threshold('{1,2}'::float8[], 3, 1, 0);
