@@ -109,3 +109,49 @@ CREATE TYPE mlobs.threshold_band AS (
   mean float8,    -- mean of the metric over the reference windows
   stddev float8); -- population standard deviation (divisor n), as NannyML
 COMMENT ON TYPE mlobs.threshold_band IS 'Result of mlobs.learned_threshold (see docs/drift.md)';
+
+-- mlobs.categories ------------------------------------------------------------------------
+CREATE TYPE mlobs.categories;
+CREATE FUNCTION mlobs.categories_in(cstring) RETURNS mlobs.categories
+  AS 'MODULE_PATHNAME', 'mlobs_categories_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.categories_out(mlobs.categories) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'mlobs_categories_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.categories_recv(internal) RETURNS mlobs.categories
+  AS 'MODULE_PATHNAME', 'mlobs_categories_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.categories_send(mlobs.categories) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_categories_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlobs.categories (
+  INPUT = mlobs.categories_in, OUTPUT = mlobs.categories_out,
+  RECEIVE = mlobs.categories_recv, SEND = mlobs.categories_send,
+  INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE mlobs.categories IS
+  'Category counts: exact up to 10000 categories (the smallest kept, the rest in other_count), NULLs counted';
+
+CREATE FUNCTION mlobs.categories_trans(internal, text) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_categories_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.categories_rollup_trans(internal, mlobs.categories) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_categories_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.categories_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_categories_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.categories_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_categories_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.categories_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_categories_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.categories_final(internal) RETURNS mlobs.categories
+  AS 'MODULE_PATHNAME', 'mlobs_categories_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE mlobs.category_agg(text) (
+  SFUNC = mlobs.categories_trans, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.categories_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.categories_combine,
+  SERIALFUNC = mlobs.categories_serial, DESERIALFUNC = mlobs.categories_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.category_agg(text) IS 'Category counts of a text column (see docs/drift.md)';
+
+CREATE AGGREGATE mlobs.rollup(mlobs.categories) (
+  SFUNC = mlobs.categories_rollup_trans, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.categories_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.categories_combine,
+  SERIALFUNC = mlobs.categories_serial, DESERIALFUNC = mlobs.categories_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.rollup(mlobs.categories) IS 'Merges stored category counts';

@@ -10,7 +10,7 @@ use pgrx::prelude::*;
 // pgrx reads `composite_type!` in #[pg_extern] signatures literally, so they spell it out.
 type DriftTuple = pgrx::composite_type!('static, "mlobs.drift_result");
 
-fn to_tuple(result: DriftResult) -> DriftTuple {
+pub fn to_tuple(result: DriftResult) -> DriftTuple {
     let mut tuple = PgHeapTuple::new_composite_type("mlobs.drift_result")
         .expect("type mlobs.drift_result exists");
     tuple

@@ -8,6 +8,7 @@ mod drift;
 // The allocator is only installed outside `cargo test` builds (see GLOBAL below).
 #[cfg_attr(test, allow(dead_code))]
 mod alloc;
+mod categories;
 mod errors;
 mod histogram;
 mod profile;

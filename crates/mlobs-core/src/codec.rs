@@ -44,6 +44,11 @@ impl Writer {
             self.f64(*v);
         }
     }
+    /// Length-prefixed bytes.
+    pub fn bytes(&mut self, b: &[u8]) {
+        self.u32(b.len() as u32);
+        self.buf.extend_from_slice(b);
+    }
     pub fn finish(self) -> Vec<u8> {
         self.buf
     }
@@ -125,6 +130,12 @@ impl<'a> Reader<'a> {
     pub fn f64s(&mut self, max_len: usize) -> Result<Vec<f64>> {
         let len = self.len_prefix(8, max_len)?;
         (0..len).map(|_| self.f64()).collect()
+    }
+
+    /// Length-prefixed bytes of at most `max_len`.
+    pub fn bytes(&mut self, max_len: usize) -> Result<&'a [u8]> {
+        let len = self.len_prefix(1, max_len)?;
+        self.take(len)
     }
 
     /// Every byte must be consumed: trailing garbage means the bytes were not written by us.

@@ -39,6 +39,27 @@ impl Sample {
         })
     }
 
+    /// From ascending (value, count) pairs with distinct values; `None` when empty.
+    pub fn from_weighted(values: Vec<(f64, u64)>) -> Option<Self> {
+        let n: u64 = values.iter().map(|v| v.1).sum();
+        if n == 0 {
+            return None;
+        }
+        let nf = n as f64;
+        let mean = values.iter().map(|&(x, c)| x * c as f64).sum::<f64>() / nf;
+        let var_pop = values
+            .iter()
+            .map(|&(x, c)| (x - mean) * (x - mean) * c as f64)
+            .sum::<f64>()
+            / nf;
+        Some(Self {
+            values,
+            n,
+            mean,
+            var_pop,
+        })
+    }
+
     /// From a stored profile; `None` when it holds no finite value.
     pub fn from_profile(p: &NumericProfile) -> Option<Self> {
         Some(Self {

@@ -536,3 +536,48 @@ pub fn drift_profiles(
         options,
     )
 }
+
+/// Drift between two category summaries. When either summary hit its cap, its folded values
+/// form one extra category ("other"), compared like any other.
+pub fn drift_category_summaries(
+    reference: &crate::categories::Categories,
+    current: &crate::categories::Categories,
+    method: &str,
+    threshold: Option<f64>,
+    options: &Value,
+) -> Result<Option<DriftResult>> {
+    let mut keys: Vec<&str> = reference
+        .counts
+        .keys()
+        .chain(current.counts.keys())
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let other_code = keys.len() as f64;
+    let sample = |c: &crate::categories::Categories| -> Option<Sample> {
+        let mut values: Vec<(f64, u64)> = c
+            .counts
+            .iter()
+            .map(|(k, &n)| {
+                (
+                    keys.binary_search(&k.as_str()).expect("key present") as f64,
+                    n,
+                )
+            })
+            .collect();
+        if c.other_count > 0 {
+            values.push((other_code, c.other_count));
+        }
+        Sample::from_weighted(values)
+    };
+    let (r, c) = (sample(reference), sample(current));
+    drift_samples(
+        r.as_ref(),
+        c.as_ref(),
+        Source::Categorical,
+        method,
+        threshold,
+        options,
+    )
+}

@@ -3,6 +3,7 @@
 //! crate only translates between SQL and these types.
 
 pub mod binning;
+pub mod categories;
 pub mod codec;
 pub mod drift;
 pub mod drift_method;

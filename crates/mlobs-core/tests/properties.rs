@@ -168,3 +168,48 @@ proptest! {
         prop_assert!((from_profiles - exact).abs() <= 1e-12 * exact.abs().max(1.0));
     }
 }
+
+mod category_summaries {
+    use mlobs_core::categories::Categories;
+    use mlobs_core::Summary;
+    use proptest::prelude::*;
+
+    fn of(values: &[Option<String>]) -> Categories {
+        let mut c = Categories::default();
+        values.iter().for_each(|v| c.add(v.as_deref()));
+        c
+    }
+
+    fn value() -> impl Strategy<Value = Option<String>> {
+        prop_oneof![8 => "[a-e]{0,2}".prop_map(Some), 1 => Just(None)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn merge_equals_summary_of_union(a in prop::collection::vec(value(), 0..100), b in prop::collection::vec(value(), 0..100)) {
+            let mut merged = of(&a);
+            merged.merge(&of(&b)).unwrap();
+            prop_assert_eq!(merged, of(&[a, b].concat()));
+        }
+
+        #[test]
+        fn bytes_and_json_round_trip(a in prop::collection::vec(value(), 0..100)) {
+            let c = of(&a);
+            prop_assert_eq!(&Categories::from_bytes(&c.to_bytes()).unwrap(), &c);
+            prop_assert_eq!(&Categories::from_json(&c.to_json()).unwrap(), &c);
+        }
+
+        #[test]
+        fn forged_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let mut tagged = b"MLct\x01".to_vec();
+            tagged.extend_from_slice(&bytes);
+            let _ = Categories::from_bytes(&bytes);
+            if let Ok(c) = Categories::from_bytes(&tagged) {
+                let mut d = c.clone();
+                let _ = d.merge(&c);
+            }
+        }
+    }
+}

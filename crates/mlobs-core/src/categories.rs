@@ -1,0 +1,202 @@
+//! Category counts: the summary of a categorical (text) column over a window. Exact counts for
+//! up to `MAX_CATEGORIES` distinct values; beyond that the lexicographically smallest
+//! `MAX_CATEGORIES` are kept and the rest are counted in `other_count`. Keeping the smallest keys
+//! (rather than the first seen or the most frequent) makes the result a function of the
+//! multiset alone, so merges are exactly associative and commutative, and parallel plans and
+//! rollups equal a single pass.
+
+use crate::codec::{Reader, Writer};
+use crate::error::{CoreError, Result};
+use crate::sketch::add_counts;
+use crate::summary::Summary;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const TAG: &[u8; 4] = b"MLct";
+const VERSION: u8 = 1;
+/// Distinct categories kept exactly.
+pub const MAX_CATEGORIES: usize = 10_000;
+/// Longer values are not stored as categories; they are counted in `other_count`.
+pub const MAX_KEY_BYTES: usize = 1024;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Categories {
+    pub counts: BTreeMap<String, u64>,
+    /// Values beyond the cap or longer than MAX_KEY_BYTES.
+    pub other_count: u64,
+    pub null_count: u64,
+}
+
+impl Categories {
+    /// Transition for one value; NULL is `None`.
+    pub fn add(&mut self, value: Option<&str>) {
+        match value {
+            None => self.null_count += 1,
+            Some(v) if v.len() > MAX_KEY_BYTES => self.other_count += 1,
+            Some(v) => {
+                if let Some(c) = self.counts.get_mut(v) {
+                    *c += 1;
+                } else {
+                    self.counts.insert(v.to_owned(), 1);
+                    self.trim();
+                }
+            }
+        }
+    }
+
+    /// Evicts the largest keys beyond the cap into `other_count`.
+    fn trim(&mut self) {
+        while self.counts.len() > MAX_CATEGORIES {
+            let (_, c) = self.counts.pop_last().expect("non-empty");
+            self.other_count += c;
+        }
+    }
+
+    /// Non-NULL values counted (categories and other).
+    pub fn total(&self) -> u64 {
+        self.counts.values().sum::<u64>() + self.other_count
+    }
+
+    /// Whether some values were folded into `other_count`.
+    pub fn capped(&self) -> bool {
+        self.other_count > 0
+    }
+}
+
+impl Summary for Categories {
+    const NAME: &'static str = "mlobs.categories";
+
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        for (k, &c) in &o.counts {
+            match self.counts.get_mut(k.as_str()) {
+                Some(mine) => *mine = add_counts(*mine, c)?,
+                None => {
+                    self.counts.insert(k.clone(), c);
+                }
+            }
+        }
+        self.other_count = add_counts(self.other_count, o.other_count)?;
+        self.null_count = add_counts(self.null_count, o.null_count)?;
+        self.trim();
+        if self
+            .counts
+            .values()
+            .try_fold(self.other_count, |a, &c| a.checked_add(c))
+            .is_none()
+        {
+            return Err(CoreError::limit_exceeded("summary counts overflow 2^64"));
+        }
+        Ok(())
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(TAG, VERSION);
+        w.u32(self.counts.len() as u32);
+        for (k, &c) in &self.counts {
+            w.bytes(k.as_bytes());
+            w.u64(c);
+        }
+        w.u64(self.other_count);
+        w.u64(self.null_count);
+        w.finish()
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
+        if version != VERSION {
+            return Err(r.error(&format!("unsupported format version {version}")));
+        }
+        let len = r.u32()? as usize;
+        if len > MAX_CATEGORIES {
+            return Err(r.error(&format!(
+                "{len} categories exceed the limit {MAX_CATEGORIES}"
+            )));
+        }
+        let mut counts = BTreeMap::new();
+        let mut previous: Option<String> = None;
+        for _ in 0..len {
+            let key = r.bytes(MAX_KEY_BYTES)?;
+            let key = String::from_utf8(key.to_vec())
+                .map_err(|_| r.error("category is not valid UTF-8"))?;
+            // Canonical form: strictly ascending keys (also rules out duplicates).
+            if previous.as_deref().is_some_and(|p| p >= key.as_str()) {
+                return Err(r.error("categories are not in strictly ascending order"));
+            }
+            let c = r.u64()?;
+            previous = Some(key.clone());
+            counts.insert(key, c);
+        }
+        let other_count = r.u64()?;
+        let null_count = r.u64()?;
+        r.finish()?;
+        let s = Self {
+            counts,
+            other_count,
+            null_count,
+        };
+        s.validate()
+            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
+        Ok(s)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.counts.len() > MAX_CATEGORIES {
+            return Err(format!("more than {MAX_CATEGORIES} categories"));
+        }
+        if let Some(k) = self.counts.keys().find(|k| k.len() > MAX_KEY_BYTES) {
+            return Err(format!(
+                "category of {} bytes exceeds {MAX_KEY_BYTES}",
+                k.len()
+            ));
+        }
+        if self.counts.values().any(|&c| c == 0) {
+            return Err("category counts must be positive".into());
+        }
+        let total = self
+            .counts
+            .values()
+            .try_fold(self.other_count, |a, &c| a.checked_add(c));
+        if total.and_then(|t| t.checked_add(self.null_count)).is_none() {
+            return Err("counts overflow".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(values: &[&str]) -> Categories {
+        let mut c = Categories::default();
+        values.iter().for_each(|v| c.add(Some(v)));
+        c
+    }
+
+    #[test]
+    fn counts_and_round_trip() {
+        let mut c = of(&["b", "a", "b", ""]);
+        c.add(None);
+        assert_eq!(c.counts.get("b"), Some(&2));
+        assert_eq!((c.total(), c.null_count), (4, 1));
+        assert_eq!(Categories::from_bytes(&c.to_bytes()).unwrap(), c);
+        assert_eq!(Categories::from_json(&c.to_json()).unwrap(), c);
+    }
+
+    #[test]
+    fn cap_keeps_the_smallest_keys_whatever_the_order() {
+        let keys: Vec<String> = (0..MAX_CATEGORIES + 50)
+            .map(|i| format!("k{i:06}"))
+            .collect();
+        let mut forward = Categories::default();
+        keys.iter().for_each(|k| forward.add(Some(k)));
+        let mut backward = Categories::default();
+        keys.iter().rev().for_each(|k| backward.add(Some(k)));
+        assert_eq!(forward, backward);
+        assert_eq!(forward.other_count, 50);
+        assert_eq!(
+            forward.counts.keys().last().unwrap(),
+            &format!("k{:06}", MAX_CATEGORIES - 1)
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! `mlobs.categories`: category_agg(text), rollup, accessors, drift.
+
+use crate::errors::OrRaise;
+use mlobs_core::categories::Categories as CoreCategories;
+use mlobs_core::drift_method::drift_category_summaries;
+use pgrx::prelude::*;
+
+crate::summary_type!(
+    Categories, CoreCategories, "mlobs.categories",
+    io: (mlobs_categories_in / pg_finfo_mlobs_categories_in, mlobs_categories_out / pg_finfo_mlobs_categories_out,
+         mlobs_categories_recv / pg_finfo_mlobs_categories_recv, mlobs_categories_send / pg_finfo_mlobs_categories_send),
+    agg: (mlobs_categories_combine / pg_finfo_mlobs_categories_combine, mlobs_categories_serial / pg_finfo_mlobs_categories_serial,
+          mlobs_categories_deserial / pg_finfo_mlobs_categories_deserial, mlobs_categories_final / pg_finfo_mlobs_categories_final,
+          mlobs_categories_rollup_trans / pg_finfo_mlobs_categories_rollup_trans)
+);
+
+crate::v1!(
+    mlobs_categories_trans,
+    pg_finfo_mlobs_categories_trans,
+    |fcinfo| {
+        let value: Option<&str> = pgrx::fcinfo::pg_getarg(fcinfo, 1);
+        crate::agg::transition(
+            fcinfo,
+            "mlobs.categories_trans",
+            CoreCategories::default,
+            |c: &mut CoreCategories| c.add(value),
+        )
+    }
+);
+
+/// Non-NULL values counted (kept categories and `other`).
+#[pg_extern(immutable, parallel_safe, name = "count")]
+fn categories_count(c: Categories) -> i64 {
+    c.0.total() as i64
+}
+
+#[pg_extern(immutable, parallel_safe, name = "null_count")]
+fn categories_null_count(c: Categories) -> i64 {
+    c.0.null_count as i64
+}
+
+/// Values not kept as their own category (beyond the cap of 10 000, or longer than 1 KiB).
+#[pg_extern(immutable, parallel_safe)]
+fn other_count(c: Categories) -> i64 {
+    c.0.other_count as i64
+}
+
+/// Distinct categories kept.
+#[pg_extern(immutable, parallel_safe)]
+fn distinct_count(c: Categories) -> i64 {
+    c.0.counts.len() as i64
+}
+
+/// Category → count as jsonb.
+#[pg_extern(immutable, parallel_safe)]
+fn category_counts(c: Categories) -> pgrx::JsonB {
+    pgrx::JsonB(serde_json::to_value(&c.0.counts).expect("counts serialize"))
+}
+
+/// Drift between two category summaries (chisquare, z, psi, kl_div, jensenshannon, hellinger,
+/// g_test, TVD, l_infinity; 'auto' as Evidently's categorical branch). Empty sides give NULL.
+#[pg_extern(immutable, parallel_safe, name = "drift")]
+fn drift_of_categories(
+    reference: Categories,
+    current: Categories,
+    method: default!(&str, "'auto'"),
+    threshold: default!(Option<f64>, "NULL"),
+    options: default!(pgrx::JsonB, "'{}'"),
+) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
+    drift_category_summaries(&reference.0, &current.0, method, threshold, &options.0)
+        .or_raise()
+        .map(crate::drift::to_tuple)
+}

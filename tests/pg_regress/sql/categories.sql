@@ -1,0 +1,43 @@
+-- mlobs.category_agg: counts, cap, parallel = serial, storage round trips, forged input.
+SELECT mlobs.category_agg(x) FROM unnest('{b,a,b,NULL,"",a,a}'::text[]) x;
+SELECT mlobs.category_agg(x) IS NULL AS empty_is_null FROM unnest('{}'::text[]) x;
+-- Values longer than 1 KiB are counted in other_count.
+SELECT mlobs.other_count(mlobs.category_agg(x)), mlobs.distinct_count(mlobs.category_agg(x)) FROM (VALUES (repeat('x', 1025)), ('short')) v(x);
+-- The cap: 10 000 smallest categories kept, whatever the order.
+SELECT mlobs.distinct_count(a) AS kept, mlobs.other_count(a) AS other, a::text = b::text AS order_independent
+  FROM (SELECT mlobs.category_agg(lpad(i::text, 6, '0') ORDER BY i) a, mlobs.category_agg(lpad(i::text, 6, '0') ORDER BY -i) b
+          FROM generate_series(1, 10050) i) s;
+-- Parallel plan = serial.
+CREATE TABLE cats AS SELECT i, 'c' || (i % 37) AS c FROM generate_series(1, 200000) i;
+INSERT INTO cats SELECT 0, NULL FROM generate_series(1, 10);
+ANALYZE cats;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE s AS SELECT mlobs.category_agg(c) v FROM cats;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT mlobs.category_agg(c) FROM cats;
+CREATE TEMP TABLE p AS SELECT mlobs.category_agg(c) v FROM cats;
+SELECT s.v::text = p.v::text AS parallel_equals_serial, mlobs.count(p.v), mlobs.null_count(p.v) FROM s, p;
+RESET ALL;
+-- Rollup of hourly summaries equals one pass.
+SELECT mlobs.rollup(c)::text = (SELECT mlobs.category_agg(c)::text FROM cats) AS rollup_equals_whole
+  FROM (SELECT mlobs.category_agg(c) c FROM cats GROUP BY i % 24) h;
+-- Text and binary round trips; forged input rejected.
+CREATE TABLE stored AS SELECT mlobs.category_agg(c) v FROM cats;
+SELECT mlobs.categories_send(v::text::mlobs.categories) = mlobs.categories_send(v) AS text_round_trip FROM stored;
+\set binfile '/tmp/mlobs_regress_categories.bin'
+COPY stored TO :'binfile' (FORMAT binary);
+CREATE TABLE stored_copy (LIKE stored);
+COPY stored_copy FROM :'binfile' (FORMAT binary);
+SELECT a.v::text = b.v::text AS binary_round_trip FROM stored a, stored_copy b;
+CREATE TABLE forged(b bytea);
+-- Two keys out of order: "b" then "a".
+INSERT INTO forged VALUES ('\x4d4c63740102000000010000006201000000000000000100000061010000000000000000000000000000000000000000000000');
+\set forgedfile '/tmp/mlobs_regress_categories_forged.bin'
+COPY forged TO :'forgedfile' (FORMAT binary);
+COPY stored_copy FROM :'forgedfile' (FORMAT binary);
+SELECT '{"counts":{"a":0},"other_count":0,"null_count":0}'::mlobs.categories;
+SELECT '{"counts":{"a":1},"other_count":0}'::mlobs.categories;
+-- Drift between summaries matches drift between the arrays.
+SELECT (mlobs.drift(a.v, b.v, 'jensenshannon')).statistic = (mlobs.drift(a.arr, b.arr, 'jensenshannon')).statistic AS same_as_arrays
+  FROM (SELECT mlobs.category_agg(c) v, array_agg(c) arr FROM cats WHERE i % 2 = 0) a,
+       (SELECT mlobs.category_agg(c) v, array_agg(c) arr FROM cats WHERE i % 3 = 0 AND i % 37 < 30) b;
