@@ -22,19 +22,19 @@ RESET ALL;
 SELECT mlobs.rollup(c)::text = (SELECT mlobs.category_agg(c)::text FROM cats) AS rollup_equals_whole
   FROM (SELECT mlobs.category_agg(c) c FROM cats GROUP BY i % 24) h;
 -- Text and binary round trips; forged input rejected.
-CREATE TABLE stored AS SELECT mlobs.category_agg(c) v FROM cats;
-SELECT mlobs.categories_send(v::text::mlobs.categories) = mlobs.categories_send(v) AS text_round_trip FROM stored;
+CREATE TABLE cat_stored AS SELECT mlobs.category_agg(c) v FROM cats;
+SELECT mlobs.categories_send(v::text::mlobs.categories) = mlobs.categories_send(v) AS text_round_trip FROM cat_stored;
 \set binfile '/tmp/mlobs_regress_categories.bin'
-COPY stored TO :'binfile' (FORMAT binary);
-CREATE TABLE stored_copy (LIKE stored);
-COPY stored_copy FROM :'binfile' (FORMAT binary);
-SELECT a.v::text = b.v::text AS binary_round_trip FROM stored a, stored_copy b;
-CREATE TABLE forged(b bytea);
+COPY cat_stored TO :'binfile' (FORMAT binary);
+CREATE TABLE cat_stored_copy (LIKE cat_stored);
+COPY cat_stored_copy FROM :'binfile' (FORMAT binary);
+SELECT a.v::text = b.v::text AS binary_round_trip FROM cat_stored a, cat_stored_copy b;
+CREATE TABLE cat_forged(b bytea);
 -- Two keys out of order: "b" then "a".
-INSERT INTO forged VALUES ('\x4d4c63740102000000010000006201000000000000000100000061010000000000000000000000000000000000000000000000');
+INSERT INTO cat_forged VALUES ('\x4d4c63740102000000010000006201000000000000000100000061010000000000000000000000000000000000000000000000');
 \set forgedfile '/tmp/mlobs_regress_categories_forged.bin'
-COPY forged TO :'forgedfile' (FORMAT binary);
-COPY stored_copy FROM :'forgedfile' (FORMAT binary);
+COPY cat_forged TO :'forgedfile' (FORMAT binary);
+COPY cat_stored_copy FROM :'forgedfile' (FORMAT binary);
 SELECT '{"counts":{"a":0},"other_count":0,"null_count":0}'::mlobs.categories;
 SELECT '{"counts":{"a":1},"other_count":0}'::mlobs.categories;
 -- Drift between summaries matches drift between the arrays.
