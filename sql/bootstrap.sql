@@ -155,3 +155,49 @@ CREATE AGGREGATE mlobs.rollup(mlobs.categories) (
   SERIALFUNC = mlobs.categories_serial, DESERIALFUNC = mlobs.categories_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.rollup(mlobs.categories) IS 'Merges stored category counts';
+
+-- mlobs.feature_profiles ------------------------------------------------------------------
+CREATE TYPE mlobs.feature_profiles;
+CREATE FUNCTION mlobs.feature_profiles_in(cstring) RETURNS mlobs.feature_profiles
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.feature_profiles_out(mlobs.feature_profiles) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.feature_profiles_recv(internal) RETURNS mlobs.feature_profiles
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.feature_profiles_send(mlobs.feature_profiles) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlobs.feature_profiles (
+  INPUT = mlobs.feature_profiles_in, OUTPUT = mlobs.feature_profiles_out,
+  RECEIVE = mlobs.feature_profiles_recv, SEND = mlobs.feature_profiles_send,
+  INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE mlobs.feature_profiles IS
+  'Per JSON key: numeric profile, category counts, JSON type counts (up to 1000 keys)';
+
+CREATE FUNCTION mlobs.feature_profiles_trans(internal, jsonb) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.feature_profiles_rollup_trans(internal, mlobs.feature_profiles) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.feature_profiles_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.feature_profiles_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.feature_profiles_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.feature_profiles_final(internal) RETURNS mlobs.feature_profiles
+  AS 'MODULE_PATHNAME', 'mlobs_feature_profiles_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE mlobs.features_agg(jsonb) (
+  SFUNC = mlobs.feature_profiles_trans, STYPE = internal, SSPACE = 16384,
+  FINALFUNC = mlobs.feature_profiles_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.feature_profiles_combine,
+  SERIALFUNC = mlobs.feature_profiles_serial, DESERIALFUNC = mlobs.feature_profiles_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.features_agg(jsonb) IS 'Feature profiles of a jsonb payload column, one pass (see docs/drift.md)';
+
+CREATE AGGREGATE mlobs.rollup(mlobs.feature_profiles) (
+  SFUNC = mlobs.feature_profiles_rollup_trans, STYPE = internal, SSPACE = 16384,
+  FINALFUNC = mlobs.feature_profiles_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.feature_profiles_combine,
+  SERIALFUNC = mlobs.feature_profiles_serial, DESERIALFUNC = mlobs.feature_profiles_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.rollup(mlobs.feature_profiles) IS 'Merges stored feature profiles';

@@ -10,6 +10,7 @@ mod drift;
 mod alloc;
 mod categories;
 mod errors;
+mod features;
 mod histogram;
 mod profile;
 mod psi;

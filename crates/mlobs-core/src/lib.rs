@@ -8,6 +8,7 @@ pub mod codec;
 pub mod drift;
 pub mod drift_method;
 pub mod error;
+pub mod features;
 pub mod histogram;
 mod json_float;
 pub mod profile;
