@@ -62,6 +62,7 @@ fn feature_categories(f: FeatureProfiles, feature: &str) -> Option<Categories> {
 
 /// Per feature: rows where the key was absent and the JSON types seen.
 #[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::type_complexity)]
 fn feature_types(
     f: FeatureProfiles,
 ) -> TableIterator<
