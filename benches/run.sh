@@ -15,6 +15,7 @@ psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tc "SELECT 1 FROM pg
   psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE mlobs_bench"
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -c "DROP EXTENSION IF EXISTS mlobs; CREATE EXTENSION mlobs"
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/aggregates.sql
+psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/drift.sql
 if [ "${1:-}" != "--sql-only" ]; then
   cargo bench -p mlobs-core --bench core
 fi
