@@ -99,6 +99,13 @@ pub const METHODS: &[MethodSpec] = &[
         inputs: NUMERIC,
     },
     MethodSpec {
+        name: "mannw",
+        default_threshold: Some(0.05),
+        rule: Rule::PValueBelow,
+        options: &[],
+        inputs: NUMERIC,
+    },
+    MethodSpec {
         name: "t_test",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
@@ -425,6 +432,10 @@ pub fn drift_samples(
         "ks" => {
             let (d, p) = drift::ks_2samp(reference, current);
             (Some(d), Some(p))
+        }
+        "mannw" => {
+            let (u, p) = drift::mann_whitney_less(reference, current);
+            (Some(u), Some(p))
         }
         "t_test" => {
             let (t, p) = drift::t_test(reference, current);
