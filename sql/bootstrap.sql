@@ -201,3 +201,10 @@ CREATE AGGREGATE mlobs.rollup(mlobs.feature_profiles) (
   SERIALFUNC = mlobs.feature_profiles_serial, DESERIALFUNC = mlobs.feature_profiles_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.rollup(mlobs.feature_profiles) IS 'Merges stored feature profiles';
+
+-- mlobs.concept_drift_result ---------------------------------------------------------------
+CREATE TYPE mlobs.concept_drift_result AS (
+  score float8,          -- Σ_b w_b · |ȳ_cur(b) − ȳ_ref(b)| over bins populated on both sides
+  covered_share float8,  -- share of current rows in those bins
+  bins_compared int);
+COMMENT ON TYPE mlobs.concept_drift_result IS 'Result of mlobs.concept_drift (see docs/drift.md)';

@@ -120,3 +120,47 @@ fn learned_threshold(
         .expect("field stddev");
     Some(tuple)
 }
+
+/// Concept drift: change of the target's conditional mean per reference-quantile bin of a
+/// feature, weighted by the current bin shares (docs/drift.md). Rows with a NULL or non-finite
+/// feature or target are dropped; an empty side gives NULL.
+#[pg_extern(immutable, parallel_safe)]
+fn concept_drift(
+    reference_x: Array<'_, f64>,
+    reference_y: Array<'_, f64>,
+    current_x: Array<'_, f64>,
+    current_y: Array<'_, f64>,
+    bins: default!(i32, 10),
+) -> Option<pgrx::composite_type!('static, "mlobs.concept_drift_result")> {
+    let collect = |a: Array<'_, f64>, arg: &str| -> Vec<Option<f64>> {
+        if a.len() > crate::psi::MAX_ARRAY_LEN {
+            crate::errors::raise(mlobs_core::CoreError::limit_exceeded(format!(
+                "{arg} has {} elements; at most {} are accepted",
+                a.len(),
+                crate::psi::MAX_ARRAY_LEN
+            )));
+        }
+        a.iter().collect()
+    };
+    let (rx, ry) = (
+        collect(reference_x, "reference_x"),
+        collect(reference_y, "reference_y"),
+    );
+    let (cx, cy) = (
+        collect(current_x, "current_x"),
+        collect(current_y, "current_y"),
+    );
+    let r = mlobs_core::concept::concept_drift(&rx, &ry, &cx, &cy, bins).or_raise()?;
+    let mut tuple = PgHeapTuple::new_composite_type("mlobs.concept_drift_result")
+        .expect("type mlobs.concept_drift_result exists");
+    tuple
+        .set_by_name("score", (!r.score.is_nan()).then_some(r.score))
+        .expect("field score");
+    tuple
+        .set_by_name("covered_share", r.covered_share)
+        .expect("field covered_share");
+    tuple
+        .set_by_name("bins_compared", r.bins_compared as i32)
+        .expect("field bins_compared");
+    Some(tuple)
+}

@@ -156,23 +156,27 @@ pub fn reference_quantile_edges(reference: &[(f64, u64)], bins: i32) -> Result<V
     Ok(edges)
 }
 
-/// Counts of a weighted sample in [underflow, quantile bins…, overflow]. With a single edge the
-/// middle bin holds the values equal to it.
-pub fn counts_on_edges(sample: &[(f64, u64)], edges: &[f64]) -> Vec<u64> {
+/// Slot of `x` among [underflow, quantile bins…, overflow] for `edges` (non-empty). With a
+/// single edge the middle slot holds the values equal to it.
+pub fn slot_on_edges(x: f64, edges: &[f64]) -> usize {
     let inner = edges.len().saturating_sub(1).max(1);
-    let mut counts = vec![0u64; inner + 2];
     let (first, last) = (edges[0], edges[edges.len() - 1]);
+    if x < first {
+        0
+    } else if x > last {
+        inner + 1
+    } else if edges.len() == 1 {
+        1
+    } else {
+        1 + bin_index(edges, x).expect("x within edges")
+    }
+}
+
+/// Counts of a weighted sample in [underflow, quantile bins…, overflow].
+pub fn counts_on_edges(sample: &[(f64, u64)], edges: &[f64]) -> Vec<u64> {
+    let mut counts = vec![0u64; edges.len().saturating_sub(1).max(1) + 2];
     for &(x, c) in sample {
-        let slot = if x < first {
-            0
-        } else if x > last {
-            inner + 1
-        } else if edges.len() == 1 {
-            1
-        } else {
-            1 + bin_index(edges, x).expect("x within edges")
-        };
-        counts[slot] += c;
+        counts[slot_on_edges(x, edges)] += c;
     }
     counts
 }

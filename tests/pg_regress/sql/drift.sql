@@ -72,3 +72,9 @@ SELECT (mlobs.learned_threshold('{0.01,0.02,0.03}'::float8[], 3, lower_limit => 
 SELECT mlobs.learned_threshold('{NULL}'::float8[]) IS NULL AS nothing_finite;
 SELECT mlobs.learned_threshold('{1,2}'::float8[], -1);
 SELECT mlobs.learned_threshold('{1,2}'::float8[], 3, 1, 0);
+-- concept_drift: errors and NULL rules.
+SELECT mlobs.concept_drift('{1,2}'::float8[], '{1}'::float8[], '{1}'::float8[], '{1}'::float8[]);
+SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{1,2}'::float8[], '{0}'::float8[]);
+SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{NULL}'::float8[], '{1}'::float8[]) IS NULL AS empty_current;
+SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{1}'::float8[], '{1}'::float8[], 0);
+SELECT (mlobs.concept_drift('{1,2,3}'::float8[], '{0,1,0}'::float8[], '{1,2,3,NaN}'::float8[], '{0,1,1,1}'::float8[], 3)).*;
