@@ -208,3 +208,11 @@ CREATE TYPE mlobs.concept_drift_result AS (
   covered_share float8,  -- share of current rows in those bins
   bins_compared int);
 COMMENT ON TYPE mlobs.concept_drift_result IS 'Result of mlobs.concept_drift (see docs/drift.md)';
+
+-- mlobs.pca_drift_result --------------------------------------------------------------------
+CREATE TYPE mlobs.pca_drift_result AS (
+  reference_error float8,  -- mean reconstruction error of the reference rows (the baseline)
+  current_error float8,    -- mean reconstruction error of the current rows
+  components int,          -- principal components kept
+  explained_share float8); -- variance share they explain on the reference
+COMMENT ON TYPE mlobs.pca_drift_result IS 'Result of mlobs.pca_drift (see docs/drift.md)';

@@ -12,6 +12,7 @@ mod categories;
 mod errors;
 mod features;
 mod histogram;
+mod multivariate;
 mod profile;
 mod psi;
 mod summary_type;

@@ -12,6 +12,7 @@ pub mod error;
 pub mod features;
 pub mod histogram;
 mod json_float;
+pub mod multivariate;
 pub mod profile;
 pub mod psi;
 pub mod sample;

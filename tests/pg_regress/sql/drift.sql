@@ -78,3 +78,10 @@ SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{1,2}'::float8[], 
 SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{NULL}'::float8[], '{1}'::float8[]) IS NULL AS empty_current;
 SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{1}'::float8[], '{1}'::float8[], 0);
 SELECT (mlobs.concept_drift('{1,2,3}'::float8[], '{0,1,0}'::float8[], '{1,2,3,NaN}'::float8[], '{0,1,1,1}'::float8[], 3)).*;
+-- pca_drift: shapes, NULL rows, errors.
+SELECT (mlobs.pca_drift('{{1,2},{3,NULL},{5,7},{2,2}}'::float8[], '{{1,2}}'::float8[])).components;
+SELECT mlobs.pca_drift('{{1,2},{3,4}}'::float8[], '{{NULL,1}}'::float8[]) IS NULL AS no_complete_current_row;
+SELECT mlobs.pca_drift('{{1,2},{3,4}}'::float8[], '{{1,2,3}}'::float8[]);
+SELECT mlobs.pca_drift('{{1,2}}'::float8[], '{{1,2}}'::float8[]);
+SELECT mlobs.pca_drift('{{1,2},{3,4}}'::float8[], '{{1,2}}'::float8[], 1);
+SELECT mlobs.pca_drift('{{{1}}}'::float8[], '{{1}}'::float8[]);
