@@ -612,6 +612,44 @@ fn normal_sf(z: f64) -> f64 {
     Normal::new(0.0, 1.0).expect("standard normal").sf(z)
 }
 
+/// Fisher's exact test on the 2×2 table [[current b, current a], [reference b, reference a]] of a
+/// binary column, two-sided as `scipy.stats.fisher_exact`: (odds ratio, p). p sums the
+/// hypergeometric probabilities of all tables no more likely than the observed one (relative
+/// tolerance 1e-14, as scipy). A zero row or column margin gives (NaN, 1).
+pub fn fisher_exact(reference: [u64; 2], current: [u64; 2]) -> (f64, f64) {
+    use statrs::function::gamma::ln_gamma;
+    let c = [[current[1], current[0]], [reference[1], reference[0]]];
+    if c[0][0] + c[1][0] == 0
+        || c[0][1] + c[1][1] == 0
+        || c[0][0] + c[0][1] == 0
+        || c[1][0] + c[1][1] == 0
+    {
+        return (f64::NAN, 1.0);
+    }
+    let odds = if c[1][0] > 0 && c[0][1] > 0 {
+        (c[0][0] * c[1][1]) as f64 / (c[1][0] * c[0][1]) as f64
+    } else {
+        f64::INFINITY
+    };
+    let (n1, n2, n) = (c[0][0] + c[0][1], c[1][0] + c[1][1], c[0][0] + c[1][0]);
+    let ln_choose = |a: u64, b: u64| {
+        ln_gamma(a as f64 + 1.0) - ln_gamma(b as f64 + 1.0) - ln_gamma((a - b) as f64 + 1.0)
+    };
+    let total = ln_choose(n1 + n2, n);
+    // P(X = x) for X ~ Hypergeometric(population n1 + n2, successes n1, draws n).
+    let pmf = |x: u64| (ln_choose(n1, x) + ln_choose(n2, n - x) - total).exp();
+    let (lo, hi) = (n.saturating_sub(n2), n.min(n1));
+    let pexact = pmf(c[0][0]);
+    let mode = ((n + 1) as f64 * (n1 + 1) as f64 / (n1 + n2 + 2) as f64) as u64;
+    let pmode = pmf(mode.clamp(lo, hi));
+    if (pexact - pmode).abs() / pexact.max(pmode) <= 1e-14 {
+        return (odds, 1.0);
+    }
+    let limit = pexact * (1.0 + 1e-14);
+    let p: f64 = (lo..=hi).map(pmf).filter(|&q| q <= limit).sum();
+    (odds, p.min(1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

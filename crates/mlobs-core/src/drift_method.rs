@@ -134,6 +134,13 @@ pub const METHODS: &[MethodSpec] = &[
         inputs: CATEGORICAL,
     },
     MethodSpec {
+        name: "fisher_exact",
+        default_threshold: Some(0.1),
+        rule: Rule::PValueBelow,
+        options: &[],
+        inputs: CATEGORICAL,
+    },
+    MethodSpec {
         name: "TVD",
         default_threshold: Some(0.1),
         rule: Rule::PValueBelow,
@@ -410,6 +417,24 @@ pub fn drift_samples(
             let (_, r, c) = drift::category_counts(reference, current);
             let (g, p) = drift::g_test(&r, &c);
             (Some(g), Some(p))
+        }
+        "fisher_exact" => {
+            let (_, r, c) = drift::category_counts(reference, current);
+            if r.len() > 2 {
+                return Err(CoreError::invalid_parameter(
+                    "method 'fisher_exact' needs binary data: reference ∪ current has more than 2 categories",
+                ));
+            }
+            // A single category is the table with an empty second column (p = 1).
+            let pair = |v: &[u64]| {
+                if v.len() == 2 {
+                    [v[0], v[1]]
+                } else {
+                    [v[0], 0]
+                }
+            };
+            let (odds, p) = drift::fisher_exact(pair(&r), pair(&c));
+            (Some(odds), Some(p))
         }
         "TVD" => {
             if reference.n + current.n > TVD_MAX_VALUES {

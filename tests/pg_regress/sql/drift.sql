@@ -85,3 +85,7 @@ SELECT mlobs.pca_drift('{{1,2},{3,4}}'::float8[], '{{1,2,3}}'::float8[]);
 SELECT mlobs.pca_drift('{{1,2}}'::float8[], '{{1,2}}'::float8[]);
 SELECT mlobs.pca_drift('{{1,2},{3,4}}'::float8[], '{{1,2}}'::float8[], 1);
 SELECT mlobs.pca_drift('{{{1}}}'::float8[], '{{1}}'::float8[]);
+-- fisher_exact: binary only; single category → p = 1.
+SELECT (mlobs.drift('{a,a,a,b,b,b}'::text[], '{a,b,b,b,b,b}'::text[], 'fisher_exact')).*;
+SELECT (mlobs.drift('{a,a}'::text[], '{a}'::text[], 'fisher_exact')).*;
+SELECT mlobs.drift('{a,b,c}'::text[], '{a}'::text[], 'fisher_exact');
