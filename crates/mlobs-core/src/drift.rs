@@ -650,6 +650,132 @@ pub fn fisher_exact(reference: [u64; 2], current: [u64; 2]) -> (f64, f64) {
     (odds, p.min(1.0))
 }
 
+/// Anderson–Darling k-sample test for two samples, midrank variant, as
+/// `scipy.stats.anderson_ksamp([reference, current])` (what Evidently calls): (standardised A²,
+/// p). Like scipy, p is interpolated from Scholz & Stephens' table of critical values (quadratic
+/// least-squares fit of ln p) and clipped to [0.001, 0.25]. NaN when the pooled sample has fewer
+/// than two distinct values.
+pub fn anderson_2samp(a: &Sample, b: &Sample) -> (f64, f64) {
+    let samples = [a, b];
+    let n_total = (a.n + b.n) as f64;
+    // Walk the pooled distinct values: per value its pooled count and each sample's count.
+    let mut rows: Vec<(u64, [u64; 2])> = Vec::new();
+    let (mut i, mut j) = (0usize, 0usize);
+    while i < a.values.len() || j < b.values.len() {
+        let v = match (a.values.get(i), b.values.get(j)) {
+            (Some(x), Some(y)) => x.0.min(y.0),
+            (Some(x), None) => x.0,
+            (None, Some(y)) => y.0,
+            (None, None) => unreachable!(),
+        };
+        let mut f = [0u64; 2];
+        if i < a.values.len() && a.values[i].0 == v {
+            f[0] = a.values[i].1;
+            i += 1;
+        }
+        if j < b.values.len() && b.values[j].0 == v {
+            f[1] = b.values[j].1;
+            j += 1;
+        }
+        rows.push((f[0] + f[1], f));
+    }
+    if rows.len() < 2 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mut a2 = 0.0;
+    for (s, sample) in samples.iter().enumerate() {
+        let n_i = sample.n as f64;
+        let (mut below, mut below_i) = (0u64, 0u64); // pooled / sample counts strictly below
+        let mut sum = 0.0;
+        for &(l, f) in &rows {
+            let lj = l as f64;
+            let bj = below as f64 + lj / 2.0;
+            let mij = (below_i + f[s]) as f64 - f[s] as f64 / 2.0;
+            sum += lj / n_total * (n_total * mij - bj * n_i).powi(2)
+                / (bj * (n_total - bj) - n_total * lj / 4.0);
+            below += l;
+            below_i += f[s];
+        }
+        a2 += sum / n_i;
+    }
+    a2 *= (n_total - 1.0) / n_total;
+
+    let (k, big_n) = (2.0f64, n_total);
+    let h_small = 1.0 / a.n as f64 + 1.0 / b.n as f64; // scipy's H
+                                                       // hs_cs[j] = Σ_{t ≤ j} 1/(N − 1 − t), j = 0..N−3; h = hs_cs[last] + 1; g = Σ hs_cs[j]/(j + 2).
+    let (mut cum, mut g) = (0.0, 0.0);
+    let n_int = a.n + b.n;
+    for jj in 0..n_int.saturating_sub(2) {
+        cum += 1.0 / (n_int - 1 - jj) as f64;
+        g += cum / (jj + 2) as f64;
+    }
+    let h = cum + 1.0;
+    let ca = (4.0 * g - 6.0) * (k - 1.0) + (10.0 - 6.0 * g) * h_small;
+    let cb = (2.0 * g - 4.0) * k * k + 8.0 * h * k + (2.0 * g - 14.0 * h - 4.0) * h_small - 8.0 * h
+        + 4.0 * g
+        - 6.0;
+    let cc = (6.0 * h + 2.0 * g - 2.0) * k * k
+        + (4.0 * h - 4.0 * g + 6.0) * k
+        + (2.0 * h - 6.0) * h_small
+        + 4.0 * h;
+    let cd = (2.0 * h + 6.0) * k * k - 4.0 * h * k;
+    let sigmasq = (ca * big_n.powi(3) + cb * big_n * big_n + cc * big_n + cd)
+        / ((big_n - 1.0) * (big_n - 2.0) * (big_n - 3.0));
+    let stat = (a2 - (k - 1.0)) / sigmasq.sqrt();
+    (stat, anderson_p(stat))
+}
+
+/// Scholz & Stephens (1987) Table 2 interpolation for m = k − 1 = 1, as scipy does it.
+fn anderson_p(a2: f64) -> f64 {
+    const B0: [f64; 7] = [0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085];
+    const B1: [f64; 7] = [-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615];
+    const B2: [f64; 7] = [-0.105, -0.305, -0.362, -0.391, -0.396, -0.345, -0.154];
+    const SIG: [f64; 7] = [0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.001];
+    let critical: Vec<f64> = (0..7).map(|i| B0[i] + B1[i] + B2[i]).collect();
+    let (cmin, cmax) = critical
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &c| {
+            (lo.min(c), hi.max(c))
+        });
+    if a2 < cmin {
+        return 0.25;
+    }
+    if a2 > cmax {
+        return 0.001;
+    }
+    // Least-squares quadratic ln p ≈ c0 + c1·x + c2·x² through the 7 points (np.polyfit, deg 2),
+    // solved from the normal equations.
+    let mut m = [[0.0f64; 4]; 3];
+    for (&x, &s) in critical.iter().zip(&SIG) {
+        let y = s.ln();
+        let powers = [1.0, x, x * x];
+        for r in 0..3 {
+            for c in 0..3 {
+                m[r][c] += powers[r] * powers[c];
+            }
+            m[r][3] += powers[r] * y;
+        }
+    }
+    // Gaussian elimination with partial pivoting on the 3×4 augmented matrix.
+    for col in 0..3 {
+        let pivot = (col..3)
+            .max_by(|&p, &q| m[p][col].abs().total_cmp(&m[q][col].abs()))
+            .expect("rows");
+        m.swap(col, pivot);
+        let pivot_row = m[col];
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != col {
+                let f = row[col] / pivot_row[col];
+                for (x, p) in row.iter_mut().zip(pivot_row.iter()).skip(col) {
+                    *x -= f * p;
+                }
+            }
+        }
+    }
+    let coef: Vec<f64> = (0..3).map(|r| m[r][3] / m[r][r]).collect();
+    (coef[0] + coef[1] * a2 + coef[2] * a2 * a2).exp()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,6 +106,13 @@ pub const METHODS: &[MethodSpec] = &[
         inputs: NUMERIC,
     },
     MethodSpec {
+        name: "anderson",
+        default_threshold: Some(0.1),
+        rule: Rule::PValueBelow,
+        options: &[],
+        inputs: NUMERIC,
+    },
+    MethodSpec {
         name: "t_test",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
@@ -457,6 +464,10 @@ pub fn drift_samples(
         "ks" => {
             let (d, p) = drift::ks_2samp(reference, current);
             (Some(d), Some(p))
+        }
+        "anderson" => {
+            let (a2, p) = drift::anderson_2samp(reference, current);
+            (Some(a2), Some(p))
         }
         "mannw" => {
             let (u, p) = drift::mann_whitney_less(reference, current);
