@@ -87,13 +87,7 @@ fn drift_text_arrays(
 
 /// The non-NULL elements (copied: the array's borrow does not outlive the call).
 fn categories(values: &Array<'_, &str>, arg: &str) -> Vec<String> {
-    if values.len() > crate::psi::MAX_ARRAY_LEN {
-        crate::errors::raise(mlobs_core::CoreError::limit_exceeded(format!(
-            "{arg} has {} elements; at most {} are accepted",
-            values.len(),
-            crate::psi::MAX_ARRAY_LEN
-        )));
-    }
+    crate::psi::check_array_len(values.len(), arg);
     values.iter().flatten().map(str::to_owned).collect()
 }
 
@@ -133,13 +127,7 @@ fn concept_drift(
     bins: default!(i32, 10),
 ) -> Option<pgrx::composite_type!('static, "mlobs.concept_drift_result")> {
     let collect = |a: Array<'_, f64>, arg: &str| -> Vec<Option<f64>> {
-        if a.len() > crate::psi::MAX_ARRAY_LEN {
-            crate::errors::raise(mlobs_core::CoreError::limit_exceeded(format!(
-                "{arg} has {} elements; at most {} are accepted",
-                a.len(),
-                crate::psi::MAX_ARRAY_LEN
-            )));
-        }
+        crate::psi::check_array_len(a.len(), arg);
         a.iter().collect()
     };
     let (rx, ry) = (

@@ -10,13 +10,17 @@ use pgrx::prelude::*;
 /// Most elements accepted per array argument (exact one-shot form; use summaries beyond).
 pub const MAX_ARRAY_LEN: usize = 50_000_000;
 
-pub fn finite_array(values: Array<'_, f64>, arg: &str) -> Vec<f64> {
-    if values.len() > MAX_ARRAY_LEN {
+/// ERROR when an array argument is longer than MAX_ARRAY_LEN.
+pub fn check_array_len(len: usize, arg: &str) {
+    if len > MAX_ARRAY_LEN {
         crate::errors::raise(mlobs_core::CoreError::limit_exceeded(format!(
-            "{arg} has {} elements; at most {MAX_ARRAY_LEN} are accepted, use the summary form for more",
-            values.len()
+            "{arg} has {len} elements; at most {MAX_ARRAY_LEN} are accepted, use the summary form for more"
         )));
     }
+}
+
+pub fn finite_array(values: Array<'_, f64>, arg: &str) -> Vec<f64> {
+    check_array_len(values.len(), arg);
     finite_values(values.iter()).0
 }
 

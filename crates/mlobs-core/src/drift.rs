@@ -131,13 +131,10 @@ pub fn jensenshannon(reference: &Sample, current: &Sample, base: Option<f64>) ->
     jensenshannon_of_shares(&shares(&bins.reference), &shares(&bins.current), base)
 }
 
-/// Walks F_u − F_v between consecutive distinct points of u ∪ v, calling `f(F_u − F_v, gap)`:
-/// the terms scipy's `_cdf_distance` sums (zero-width gaps between duplicates add nothing).
-fn cdf_gaps(u: &Sample, v: &Sample, mut f: impl FnMut(f64, f64)) {
+/// The distinct values of u ∪ v in ascending order, each with its count in u and in v.
+fn pooled(u: &Sample, v: &Sample) -> Vec<(f64, u64, u64)> {
+    let mut out = Vec::with_capacity(u.values.len() + v.values.len());
     let (mut i, mut j) = (0usize, 0usize);
-    let (mut cu, mut cv) = (0u64, 0u64);
-    let (nu, nv) = (u.n as f64, v.n as f64);
-    let mut prev: Option<f64> = None;
     while i < u.values.len() || j < v.values.len() {
         let x = match (u.values.get(i), v.values.get(j)) {
             (Some(a), Some(b)) => a.0.min(b.0),
@@ -145,18 +142,32 @@ fn cdf_gaps(u: &Sample, v: &Sample, mut f: impl FnMut(f64, f64)) {
             (None, Some(b)) => b.0,
             (None, None) => unreachable!(),
         };
-        if let Some(p) = prev {
-            f(cu as f64 / nu - cv as f64 / nv, x - p);
-        }
-        while i < u.values.len() && u.values[i].0 == x {
-            cu += u.values[i].1;
+        let mut cu = 0;
+        let mut cv = 0;
+        if u.values.get(i).is_some_and(|a| a.0 == x) {
+            cu = u.values[i].1;
             i += 1;
         }
-        while j < v.values.len() && v.values[j].0 == x {
-            cv += v.values[j].1;
+        if v.values.get(j).is_some_and(|b| b.0 == x) {
+            cv = v.values[j].1;
             j += 1;
         }
-        prev = Some(x);
+        out.push((x, cu, cv));
+    }
+    out
+}
+
+/// Walks F_u − F_v between consecutive distinct points of u ∪ v, calling `f(F_u − F_v, gap)`:
+/// the terms scipy's `_cdf_distance` sums (zero-width gaps between duplicates add nothing). At the
+/// last point both CDFs are 1, so it needs no call.
+fn cdf_gaps(u: &Sample, v: &Sample, mut f: impl FnMut(f64, f64)) {
+    let (nu, nv) = (u.n as f64, v.n as f64);
+    let (mut cu, mut cv) = (0u64, 0u64);
+    let points = pooled(u, v);
+    for w in points.windows(2) {
+        cu += w[0].1;
+        cv += w[0].2;
+        f(cu as f64 / nu - cv as f64 / nv, w[1].0 - w[0].0);
     }
 }
 
@@ -533,24 +544,7 @@ pub fn mann_whitney_less(x: &Sample, y: &Sample) -> (f64, f64) {
     let mut tie_term = 0.0;
     let mut ties = false;
     let mut rank = 0.0; // ranks used so far
-    let (mut i, mut j) = (0usize, 0usize);
-    while i < x.values.len() || j < y.values.len() {
-        let v = match (x.values.get(i), y.values.get(j)) {
-            (Some(a), Some(b)) => a.0.min(b.0),
-            (Some(a), None) => a.0,
-            (None, Some(b)) => b.0,
-            (None, None) => unreachable!(),
-        };
-        let mut cx = 0u64;
-        let mut cy = 0u64;
-        if i < x.values.len() && x.values[i].0 == v {
-            cx = x.values[i].1;
-            i += 1;
-        }
-        if j < y.values.len() && y.values[j].0 == v {
-            cy = y.values[j].1;
-            j += 1;
-        }
+    for (_, cx, cy) in pooled(x, y) {
         let t = (cx + cy) as f64;
         let mid = rank + (t + 1.0) / 2.0;
         rank_sum_x += mid * cx as f64;
@@ -658,27 +652,11 @@ pub fn fisher_exact(reference: [u64; 2], current: [u64; 2]) -> (f64, f64) {
 pub fn anderson_2samp(a: &Sample, b: &Sample) -> (f64, f64) {
     let samples = [a, b];
     let n_total = (a.n + b.n) as f64;
-    // Walk the pooled distinct values: per value its pooled count and each sample's count.
-    let mut rows: Vec<(u64, [u64; 2])> = Vec::new();
-    let (mut i, mut j) = (0usize, 0usize);
-    while i < a.values.len() || j < b.values.len() {
-        let v = match (a.values.get(i), b.values.get(j)) {
-            (Some(x), Some(y)) => x.0.min(y.0),
-            (Some(x), None) => x.0,
-            (None, Some(y)) => y.0,
-            (None, None) => unreachable!(),
-        };
-        let mut f = [0u64; 2];
-        if i < a.values.len() && a.values[i].0 == v {
-            f[0] = a.values[i].1;
-            i += 1;
-        }
-        if j < b.values.len() && b.values[j].0 == v {
-            f[1] = b.values[j].1;
-            j += 1;
-        }
-        rows.push((f[0] + f[1], f));
-    }
+    // Per pooled distinct value: its pooled count and each sample's count.
+    let rows: Vec<(u64, [u64; 2])> = pooled(a, b)
+        .into_iter()
+        .map(|(_, ca, cb)| (ca + cb, [ca, cb]))
+        .collect();
     if rows.len() < 2 {
         return (f64::NAN, f64::NAN);
     }
