@@ -216,3 +216,10 @@ CREATE TYPE mlobs.pca_drift_result AS (
   components int,          -- principal components kept
   explained_share float8); -- variance share they explain on the reference
 COMMENT ON TYPE mlobs.pca_drift_result IS 'Result of mlobs.pca_drift (see docs/drift.md)';
+
+-- mlobs.domain_classifier_result ------------------------------------------------------------
+CREATE TYPE mlobs.domain_classifier_result AS (
+  auc float8,           -- out-of-bag ROC AUC of reference-vs-current; 0.5 = indistinguishable
+  reference_rows int,   -- rows used (after dropping incomplete rows and thinning to 5000)
+  current_rows int);
+COMMENT ON TYPE mlobs.domain_classifier_result IS 'Result of mlobs.domain_classifier (see docs/drift.md)';

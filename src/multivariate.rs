@@ -73,3 +73,26 @@ fn pca_drift(
         .expect("field");
     Some(tuple)
 }
+
+/// Domain-classifier drift: out-of-bag ROC AUC of a seeded random forest telling reference rows
+/// from current rows (docs/drift.md). 0.5 = no detectable difference.
+#[pg_extern(immutable, parallel_safe)]
+fn domain_classifier(
+    reference: Array<'_, f64>,
+    current: Array<'_, f64>,
+) -> Option<pgrx::composite_type!('static, "mlobs.domain_classifier_result")> {
+    let (r, rc) = matrix(reference, "reference");
+    let (c, cc) = matrix(current, "current");
+    if rc != 0 && cc != 0 && rc != cc {
+        invalid_parameter(format!("reference has {rc} columns but current has {cc}"));
+    }
+    let (auc, nr, nc) = mlobs_core::domain::domain_classifier_auc(&r, &c).or_raise()?;
+    let mut tuple =
+        PgHeapTuple::new_composite_type("mlobs.domain_classifier_result").expect("type exists");
+    tuple.set_by_name("auc", auc).expect("field");
+    tuple
+        .set_by_name("reference_rows", nr as i32)
+        .expect("field");
+    tuple.set_by_name("current_rows", nc as i32).expect("field");
+    Some(tuple)
+}

@@ -89,3 +89,9 @@ SELECT mlobs.pca_drift('{{{1}}}'::float8[], '{{1}}'::float8[]);
 SELECT (mlobs.drift('{a,a,a,b,b,b}'::text[], '{a,b,b,b,b,b}'::text[], 'fisher_exact')).*;
 SELECT (mlobs.drift('{a,a}'::text[], '{a}'::text[], 'fisher_exact')).*;
 SELECT mlobs.drift('{a,b,c}'::text[], '{a}'::text[], 'fisher_exact');
+-- domain_classifier: NULL for an empty side, column mismatch, shape errors.
+SELECT mlobs.domain_classifier('{{1,2},{3,4}}'::float8[], '{{NULL,1}}'::float8[]) IS NULL AS no_current_rows;
+SELECT mlobs.domain_classifier('{{1,2},{3,4}}'::float8[], '{{1,2,3}}'::float8[]);
+SELECT mlobs.domain_classifier('{1,2}'::float8[], '{{1,2}}'::float8[]);
+SELECT (mlobs.domain_classifier('{{1},{2},{3},{4}}'::float8[], '{{1},{2},{3},{4}}'::float8[])).reference_rows;
+SELECT (mlobs.domain_classifier(array(SELECT ARRAY[i, i % 3] FROM generate_series(1, 12) i), array(SELECT ARRAY[i, i % 3] FROM generate_series(1, 12) i))).reference_rows;
