@@ -113,6 +113,13 @@ pub const METHODS: &[MethodSpec] = &[
         inputs: NUMERIC,
     },
     MethodSpec {
+        name: "empirical_mmd",
+        default_threshold: Some(0.1),
+        rule: Rule::PValueBelow,
+        options: &[],
+        inputs: NUMERIC,
+    },
+    MethodSpec {
         name: "t_test",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
@@ -468,6 +475,10 @@ pub fn drift_samples(
         "anderson" => {
             let (a2, p) = drift::anderson_2samp(reference, current);
             (Some(a2), Some(p))
+        }
+        "empirical_mmd" => {
+            let (mmd, p) = drift::empirical_mmd(reference, current);
+            (Some(mmd), Some(p))
         }
         "mannw" => {
             let (u, p) = drift::mann_whitney_less(reference, current);

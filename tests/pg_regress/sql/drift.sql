@@ -95,3 +95,9 @@ SELECT mlobs.domain_classifier('{{1,2},{3,4}}'::float8[], '{{1,2,3}}'::float8[])
 SELECT mlobs.domain_classifier('{1,2}'::float8[], '{{1,2}}'::float8[]);
 SELECT (mlobs.domain_classifier('{{1},{2},{3},{4}}'::float8[], '{{1},{2},{3},{4}}'::float8[])).reference_rows;
 SELECT (mlobs.domain_classifier(array(SELECT ARRAY[i, i % 3] FROM generate_series(1, 12) i), array(SELECT ARRAY[i, i % 3] FROM generate_series(1, 12) i))).reference_rows;
+-- empirical_mmd: deterministic p; undefined below 2 values per side.
+SELECT (d).method, round((d).statistic::numeric, 6), (d).p_value, (d).drifted,
+       (mlobs.drift(a, b, 'empirical_mmd')).p_value = (d).p_value AS deterministic
+  FROM (SELECT mlobs.drift(a, b, 'empirical_mmd') d, a, b
+          FROM (SELECT array(SELECT sin(i) FROM generate_series(1, 300) i) a, array(SELECT sin(i) + 0.3 FROM generate_series(1, 200) i) b) s) t;
+SELECT (mlobs.drift('{1}'::float8[], '{1,2}'::float8[], 'empirical_mmd')).*;
