@@ -120,6 +120,13 @@ pub const METHODS: &[MethodSpec] = &[
         inputs: NUMERIC,
     },
     MethodSpec {
+        name: "cramer_von_mises",
+        default_threshold: Some(0.1),
+        rule: Rule::PValueAtMost,
+        options: &[],
+        inputs: NUMERIC,
+    },
+    MethodSpec {
         name: "t_test",
         default_threshold: Some(0.05),
         rule: Rule::PValueBelow,
@@ -479,6 +486,10 @@ pub fn drift_samples(
         "empirical_mmd" => {
             let (mmd, p) = drift::empirical_mmd(reference, current);
             (Some(mmd), Some(p))
+        }
+        "cramer_von_mises" => {
+            let (t, p) = crate::cvm::cramer_von_mises(reference, current);
+            (Some(t), Some(p))
         }
         "mannw" => {
             let (u, p) = drift::mann_whitney_less(reference, current);

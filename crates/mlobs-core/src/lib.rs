@@ -6,6 +6,7 @@ pub mod binning;
 pub mod categories;
 pub mod codec;
 pub mod concept;
+pub mod cvm;
 pub mod domain;
 pub mod drift;
 pub mod drift_method;

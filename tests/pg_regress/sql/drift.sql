@@ -101,3 +101,8 @@ SELECT (d).method, round((d).statistic::numeric, 6), (d).p_value, (d).drifted,
   FROM (SELECT mlobs.drift(a, b, 'empirical_mmd') d, a, b
           FROM (SELECT array(SELECT sin(i) FROM generate_series(1, 300) i) a, array(SELECT sin(i) + 0.3 FROM generate_series(1, 200) i) b) s) t;
 SELECT (mlobs.drift('{1}'::float8[], '{1,2}'::float8[], 'empirical_mmd')).*;
+-- cramer_von_mises: exact (≤ 20 per side), asymptotic above, NaN → NULL below two values.
+SELECT (mlobs.drift('{-0.5,-1.5}'::float8[], '{-1,1,0}'::float8[], 'cramer_von_mises')).*;
+SELECT (d).method, round((d).statistic::numeric, 6), (d).p_value < 0.001 AS tiny_p, (d).drifted
+  FROM (SELECT mlobs.drift(array(SELECT sin(i) FROM generate_series(1, 300) i), array(SELECT sin(i) + 0.3 FROM generate_series(1, 200) i), 'cramer_von_mises') d) s;
+SELECT (mlobs.drift('{1}'::float8[], '{1,2,3}'::float8[], 'cramer_von_mises')).*;
