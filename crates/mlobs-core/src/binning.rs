@@ -44,6 +44,45 @@ pub fn sturges_edges_for(mut lo: f64, mut hi: f64, n: u64) -> Vec<f64> {
     linspace(lo, hi, n_bins + 1)
 }
 
+/// `numpy.histogram_bin_edges(values, "doane")` for a weighted sample (ascending (value, count)
+/// pairs, non-empty): width = ptp / (1 + log2 n + log2(1 + |g1| / σ_g1)) with g1 the (biased)
+/// sample skewness; one bin when n ≤ 2 or the sample is constant.
+pub fn doane_edges_weighted(sample: &[(f64, u64)]) -> Vec<f64> {
+    let n: u64 = sample.iter().map(|s| s.1).sum();
+    let (lo, hi) = (sample[0].0, sample[sample.len() - 1].0);
+    let nf = n as f64;
+    let mut width = 0.0;
+    if n > 2 {
+        let sg1 = (6.0 * (nf - 2.0) / ((nf + 1.0) * (nf + 3.0))).sqrt();
+        let mean = sample.iter().map(|&(x, c)| x * c as f64).sum::<f64>() / nf;
+        let sigma = (sample
+            .iter()
+            .map(|&(x, c)| (x - mean).powi(2) * c as f64)
+            .sum::<f64>()
+            / nf)
+            .sqrt();
+        if sigma > 0.0 {
+            let g1 = sample
+                .iter()
+                .map(|&(x, c)| ((x - mean) / sigma).powi(3) * c as f64)
+                .sum::<f64>()
+                / nf;
+            width = (hi - lo) / (1.0 + nf.log2() + (1.0 + g1.abs() / sg1).log2());
+        }
+    }
+    let (mut first, mut last) = (lo, hi);
+    if first == last {
+        first -= 0.5;
+        last += 0.5;
+    }
+    let n_bins = if width != 0.0 {
+        ((last - first) / width).ceil() as usize
+    } else {
+        1
+    };
+    linspace(first, last, n_bins + 1)
+}
+
 pub fn min_max(values: &[f64]) -> (f64, f64) {
     values
         .iter()

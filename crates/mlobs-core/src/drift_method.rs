@@ -344,8 +344,17 @@ fn binned_counts(
                 true,
             ))
         }
+        "reference_doane" => {
+            if bins.is_some() {
+                return Err(CoreError::invalid_parameter(
+                    "options.bins is not used by binning 'reference_doane' (Doane's rule picks the count)",
+                ));
+            }
+            let edges = crate::binning::doane_edges_weighted(&reference.values);
+            Ok((counts_on_edges(&reference.values, &edges), counts_on_edges(&current.values, &edges), true))
+        }
         other => Err(CoreError::invalid_parameter(format!(
-            "options.binning must be 'evidently' or 'reference_quantile', got '{other}'"
+            "options.binning must be 'evidently', 'reference_quantile' or 'reference_doane', got '{other}'"
         ))),
     }
 }

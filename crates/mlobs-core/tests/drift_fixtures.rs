@@ -304,3 +304,47 @@ fn mmd_statistic_matches_evidently() {
         assert!((0.0..=1.0).contains(&p));
     }
 }
+
+#[test]
+fn reference_doane_binning_matches_numpy() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/doane.json"
+    );
+    let doane: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let fx = fixtures();
+    for want in doane["cases"].as_array().unwrap() {
+        let name = want["name"].as_str().unwrap();
+        let case = fx["numeric"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap();
+        let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
+        let edges = mlobs_core::binning::doane_edges_weighted(&mlobs_core::psi::to_weighted(&r));
+        assert_eq!(
+            edges.len(),
+            want["edges"].as_array().unwrap().len(),
+            "{name}: edge count"
+        );
+        for (g, w) in edges.iter().zip(f64s(&want["edges"])) {
+            close(*g, w, &format!("{name}/edge"));
+        }
+        let opts = json!({"binning": "reference_doane"});
+        let js = drift_numeric(&r, &c, "jensenshannon", None, &opts)
+            .unwrap()
+            .unwrap();
+        close(
+            js.statistic.unwrap(),
+            want["jensenshannon_base2"].as_f64().unwrap(),
+            &format!("{name}/js"),
+        );
+        let psi = drift_numeric(&r, &c, "psi", None, &opts).unwrap().unwrap();
+        close(
+            psi.statistic.unwrap(),
+            want["psi"].as_f64().unwrap(),
+            &format!("{name}/psi"),
+        );
+    }
+}
