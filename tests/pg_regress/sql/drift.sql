@@ -106,3 +106,8 @@ SELECT (mlobs.drift('{-0.5,-1.5}'::float8[], '{-1,1,0}'::float8[], 'cramer_von_m
 SELECT (d).method, round((d).statistic::numeric, 6), (d).p_value < 0.001 AS tiny_p, (d).drifted
   FROM (SELECT mlobs.drift(array(SELECT sin(i) FROM generate_series(1, 300) i), array(SELECT sin(i) + 0.3 FROM generate_series(1, 200) i), 'cramer_von_mises') d) s;
 SELECT (mlobs.drift('{1}'::float8[], '{1,2,3}'::float8[], 'cramer_von_mises')).*;
+-- reference_doane binning: leftover bins catch current values outside the reference range.
+SELECT (d).method, round((d).statistic::numeric, 6), (d).drifted
+  FROM (SELECT mlobs.drift(array(SELECT i::float8 FROM generate_series(1, 500) i), array(SELECT i::float8 + 250 FROM generate_series(1, 500) i),
+                           'jensenshannon', options => '{"binning": "reference_doane"}') d) s;
+SELECT mlobs.drift('{1,2,3}'::float8[], '{1}'::float8[], 'psi', options => '{"binning": "reference_doane", "bins": 5}');
