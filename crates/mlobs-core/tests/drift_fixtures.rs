@@ -348,3 +348,54 @@ fn reference_doane_binning_matches_numpy() {
         );
     }
 }
+
+#[test]
+fn profile_results_close_to_exact() {
+    // No closed-form bound exists for binned methods (a value within 1 % of an edge may change
+    // bins), so this pins the observed agreement on the fixture cases with ≥ 100 values a side:
+    // absolute difference of the statistic, worst case over the cases, per method.
+    let limits = [
+        ("ks", 0.005),
+        ("jensenshannon", 0.015),
+        ("hellinger", 0.03),
+        ("kl_div", 0.01),
+        ("psi", 0.01),
+        ("wasserstein", 0.02),
+    ];
+    let fx = fixtures();
+    let profile = |v: &[f64]| {
+        let mut p = NumericProfile::default();
+        v.iter().for_each(|&x| p.add(Some(x)));
+        p
+    };
+    let mut worst = vec![0.0f64; limits.len()];
+    for case in fx["numeric"].as_array().unwrap() {
+        let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
+        if r.len() < 100 || c.len() < 100 {
+            continue;
+        }
+        for (k, (method, limit)) in limits.iter().enumerate() {
+            let exact = drift_numeric(&r, &c, method, None, &json!({}))
+                .unwrap()
+                .unwrap()
+                .statistic
+                .unwrap();
+            let approx = drift_profiles(&profile(&r), &profile(&c), method, None, &json!({}))
+                .unwrap()
+                .unwrap()
+                .statistic
+                .unwrap();
+            let diff = (exact - approx).abs();
+            worst[k] = worst[k].max(diff);
+            assert!(
+                diff <= *limit,
+                "{} {method}: exact {exact} vs profile {approx}",
+                case["name"]
+            );
+        }
+    }
+    eprintln!(
+        "worst |profile − exact|: {:?}",
+        limits.iter().map(|l| l.0).zip(&worst).collect::<Vec<_>>()
+    );
+}
