@@ -78,3 +78,15 @@ daily AS (SELECT date_trunc('day', bucket)::date AS day, mlobs.rollup(profile) p
 SELECT daily.day, round(mlobs.psi(ref.p, daily.p)::numeric, 4) AS psi,
        CASE WHEN mlobs.psi(ref.p, daily.p) >= 0.1 THEN 'DRIFT' ELSE 'ok' END AS status
 FROM daily, ref ORDER BY 1;
+
+-- 5. Whole-input drift in one pass over the jsonb feature column, Evidently's default tests
+--    (KS below 1000 reference rows, normed Wasserstein above) and the dataset-level verdict.
+\echo 'whole-input drift report (features_agg over the jsonb column, reference days 1-3 vs day 14)'
+WITH ref AS (SELECT mlobs.features_agg(features) fp FROM fraud_predictions WHERE ts < '2026-01-04'),
+     cur AS (SELECT mlobs.features_agg(features) fp FROM fraud_predictions WHERE ts >= '2026-01-14')
+SELECT d.feature, d.kind, d.method, round(d.statistic::numeric, 4) AS statistic, d.drifted
+FROM ref, cur, mlobs.drift_report(ref.fp, cur.fp) d;
+WITH ref AS (SELECT mlobs.features_agg(features) fp FROM fraud_predictions WHERE ts < '2026-01-04'),
+     cur AS (SELECT mlobs.features_agg(features) fp FROM fraud_predictions WHERE ts >= '2026-01-14')
+SELECT d.drifted_features, d.judged_features, round(d.share::numeric, 2) AS share, d.dataset_drifted
+FROM ref, cur, mlobs.dataset_drift(ref.fp, cur.fp) d;
