@@ -193,14 +193,7 @@ pub fn energy_distance(u: &Sample, v: &Sample) -> f64 {
 /// Evidently `hellinger` for a numeric column: Sturges edges over the *distinct* values of
 /// reference ∪ current, density histograms, √(1 − clip(Σ √(p·q)·width, 0, 1)).
 pub fn hellinger(reference: &Sample, current: &Sample) -> f64 {
-    let mut keys: Vec<f64> = reference
-        .values
-        .iter()
-        .chain(&current.values)
-        .map(|s| s.0)
-        .collect();
-    keys.sort_by(f64::total_cmp);
-    keys.dedup();
+    let keys: Vec<f64> = pooled(reference, current).iter().map(|p| p.0).collect();
     let edges = sturges_edges_for(keys[0], keys[keys.len() - 1], keys.len() as u64);
     let density = |s: &Sample| -> Vec<f64> {
         let counts = histogram_counts_weighted(&s.values, &edges);
@@ -240,23 +233,12 @@ pub fn t_test(a: &Sample, b: &Sample) -> (f64, f64) {
 
 /// Category counts of two samples over the union of their values, in ascending key order.
 pub fn category_counts(reference: &Sample, current: &Sample) -> (Vec<f64>, Vec<u64>, Vec<u64>) {
-    let mut keys: Vec<f64> = reference
-        .values
-        .iter()
-        .chain(&current.values)
-        .map(|s| s.0)
-        .collect();
-    keys.sort_by(f64::total_cmp);
-    keys.dedup();
-    let count = |s: &Sample| {
-        let mut c = vec![0u64; keys.len()];
-        for &(x, n) in &s.values {
-            c[keys.partition_point(|&k| k < x)] += n;
-        }
-        c
-    };
-    let (r, c) = (count(reference), count(current));
-    (keys, r, c)
+    let points = pooled(reference, current);
+    (
+        points.iter().map(|p| p.0).collect(),
+        points.iter().map(|p| p.1).collect(),
+        points.iter().map(|p| p.2).collect(),
+    )
 }
 
 /// Samples up to this size get scipy's exact two-sample KS p-value (scipy's `MAX_AUTO_N`).

@@ -370,6 +370,11 @@ pub enum Source {
     Categorical,
 }
 
+/// A test's (statistic, p) as the optional pair the dispatch returns.
+fn statistic_and_p((statistic, p): (f64, f64)) -> (Option<f64>, Option<f64>) {
+    (Some(statistic), Some(p))
+}
+
 /// Drift between two samples; `None` when either side is empty.
 pub fn drift_samples(
     reference: Option<&Sample>,
@@ -484,30 +489,12 @@ pub fn drift_samples(
             (Some(drift::l_infinity(&r, &c)), None)
         }
         "ed" => (Some(drift::energy_distance(reference, current)), None),
-        "ks" => {
-            let (d, p) = drift::ks_2samp(reference, current);
-            (Some(d), Some(p))
-        }
-        "anderson" => {
-            let (a2, p) = drift::anderson_2samp(reference, current);
-            (Some(a2), Some(p))
-        }
-        "empirical_mmd" => {
-            let (mmd, p) = drift::empirical_mmd(reference, current);
-            (Some(mmd), Some(p))
-        }
-        "cramer_von_mises" => {
-            let (t, p) = crate::cvm::cramer_von_mises(reference, current);
-            (Some(t), Some(p))
-        }
-        "mannw" => {
-            let (u, p) = drift::mann_whitney_less(reference, current);
-            (Some(u), Some(p))
-        }
-        "t_test" => {
-            let (t, p) = drift::t_test(reference, current);
-            (Some(t), Some(p))
-        }
+        "ks" => statistic_and_p(drift::ks_2samp(reference, current)),
+        "anderson" => statistic_and_p(drift::anderson_2samp(reference, current)),
+        "empirical_mmd" => statistic_and_p(drift::empirical_mmd(reference, current)),
+        "cramer_von_mises" => statistic_and_p(crate::cvm::cramer_von_mises(reference, current)),
+        "mannw" => statistic_and_p(drift::mann_whitney_less(reference, current)),
+        "t_test" => statistic_and_p(drift::t_test(reference, current)),
         "chisquare" => {
             let (_, r, c) = drift::category_counts(reference, current);
             let (s, p) = drift::chisquare(&r, &c);
