@@ -23,6 +23,17 @@ mod varlena_io;
 #[global_allocator]
 static GLOBAL: alloc::PgAwareAllocator = alloc::PgAwareAllocator;
 
+/// Long core computations (exact KS, permutation tests) poll PostgreSQL's interrupt flag, so a
+/// cancelled query stops promptly.
+#[pgrx::pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    mlobs_core::interrupt::set_check(check_for_interrupts);
+}
+
+fn check_for_interrupts() {
+    pgrx::check_for_interrupts!();
+}
+
 pgrx::extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
 pgrx::extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
 

@@ -234,6 +234,7 @@ fn pval_exact(s: f64, m: u64, n: u64) -> Option<f64> {
     let mut gs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); m as usize + 1];
     gs[0].push((0.0, 1.0));
     for u in 0..=n as i64 {
+        crate::interrupt::check();
         let mut next: Vec<Vec<(f64, f64)>> = Vec::with_capacity(gs.len());
         let mut tmp: Vec<(f64, f64)> = Vec::new();
         for (v, g) in gs.iter().enumerate() {

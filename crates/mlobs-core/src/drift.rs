@@ -296,6 +296,7 @@ fn prob_outside_square(n: u64, h: u64) -> f64 {
     let mut p = 0.0;
     let mut k = n / h;
     loop {
+        crate::interrupt::check();
         let kf = k as f64;
         let mut term = 1.0;
         for j in 0..h {
@@ -332,6 +333,9 @@ fn outer_prob_inside(m: u64, n: u64, g: u64, h: u64) -> f64 {
         *v = 0.0;
     }
     for i in 1..=m {
+        if i % 1024 == 0 {
+            crate::interrupt::check();
+        }
         let (lastminj, lastlen) = (minj, curlen);
         minj = ((ng * i - h).div_euclid(mg) + 1).max(0).min(n);
         maxj = ceil_div(ng * i + h, mg).min(n + 1);
@@ -486,6 +490,7 @@ pub fn tvd_permutation_p(reference_counts: &[u64], current_counts: &[u64]) -> f6
     let k = reference_counts.len();
     let mut at_least = 0u32;
     for _ in 0..TVD_PERMUTATIONS {
+        crate::interrupt::check();
         // Fisher–Yates on the first nr positions is enough to draw the reference half.
         for i in 0..nr as usize {
             let j = i + (next() % (pooled.len() - i) as u64) as usize;
@@ -562,6 +567,7 @@ fn mwu_exact_sf(u: u64, m: u64, n: u64) -> f64 {
     c[0] = 1;
     let mut top = 0usize; // current degree
     for i in 1..=m as usize {
+        crate::interrupt::check();
         let shift = n as usize + i;
         // Multiply by (1 − q^shift).
         let new_top = (top + shift).min(deg + i); // degree before dividing
@@ -820,6 +826,7 @@ pub fn empirical_mmd(reference: &Sample, current: &Sample) -> (f64, f64) {
     };
     let mut at_least = 0;
     for _ in 0..MMD_PERMUTATIONS {
+        crate::interrupt::check();
         for i in (1..total).rev() {
             let j = (next() % (i as u64 + 1)) as usize;
             idx.swap(i, j);

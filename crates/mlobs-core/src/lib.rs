@@ -13,6 +13,7 @@ pub mod drift_method;
 pub mod error;
 pub mod features;
 pub mod histogram;
+pub mod interrupt;
 mod json_float;
 pub mod multivariate;
 pub mod profile;

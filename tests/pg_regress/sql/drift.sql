@@ -111,3 +111,9 @@ SELECT (d).method, round((d).statistic::numeric, 6), (d).drifted
   FROM (SELECT mlobs.drift(array(SELECT i::float8 FROM generate_series(1, 500) i), array(SELECT i::float8 + 250 FROM generate_series(1, 500) i),
                            'jensenshannon', options => '{"binning": "reference_doane"}') d) s;
 SELECT mlobs.drift('{1,2,3}'::float8[], '{1}'::float8[], 'psi', options => '{"binning": "reference_doane", "bins": 5}');
+-- Long computations poll for cancellation: a statement timeout stops a permutation test.
+SET statement_timeout = '300ms';
+SELECT mlobs.drift(array(SELECT (i * 7919 % 10007)::float8 FROM generate_series(1, 5000) i),
+                   array(SELECT (i * 104729 % 10007)::float8 FROM generate_series(1, 5000) i), 'empirical_mmd');
+RESET statement_timeout;
+SELECT 'still alive' AS after_cancel;
