@@ -8,6 +8,7 @@ use crate::psi::{
     counts_on_edges, evidently_bins_weighted, psi_of_counts, reference_quantile_edges,
 };
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// How a result becomes a verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -558,18 +559,52 @@ pub fn drift_categories(
     threshold: Option<f64>,
     options: &Value,
 ) -> Result<Option<DriftResult>> {
-    let mut keys: Vec<&str> = reference.iter().chain(current).copied().collect();
+    fn count<'a>(values: &[&'a str]) -> BTreeMap<&'a str, u64> {
+        let mut counts = BTreeMap::new();
+        for &v in values {
+            *counts.entry(v).or_default() += 1;
+        }
+        counts
+    }
+    drift_category_counts(
+        (&count(reference), 0),
+        (&count(current), 0),
+        method,
+        threshold,
+        options,
+    )
+}
+
+/// Drift between two sets of category counts, each with a count of values folded into "other"
+/// (one extra category when non-zero). Categories are coded by their position in the sorted
+/// union of keys, so every categorical method sees the same bins.
+fn drift_category_counts(
+    reference: (&BTreeMap<&str, u64>, u64),
+    current: (&BTreeMap<&str, u64>, u64),
+    method: &str,
+    threshold: Option<f64>,
+    options: &Value,
+) -> Result<Option<DriftResult>> {
+    let mut keys: Vec<&str> = reference
+        .0
+        .keys()
+        .chain(current.0.keys())
+        .copied()
+        .collect();
     keys.sort_unstable();
     keys.dedup();
-    let code = |v: &[&str]| -> Vec<f64> {
-        v.iter()
-            .map(|s| keys.binary_search(s).expect("key present") as f64)
-            .collect()
+    let other_code = keys.len() as f64;
+    let sample = |(counts, other): (&BTreeMap<&str, u64>, u64)| -> Option<Sample> {
+        let mut values: Vec<(f64, u64)> = counts
+            .iter()
+            .map(|(k, &n)| (keys.binary_search(k).expect("key present") as f64, n))
+            .collect();
+        if other > 0 {
+            values.push((other_code, other));
+        }
+        Sample::from_weighted(values)
     };
-    let (r, c) = (
-        Sample::from_values(&code(reference)),
-        Sample::from_values(&code(current)),
-    );
+    let (r, c) = (sample(reference), sample(current));
     drift_samples(
         r.as_ref(),
         c.as_ref(),
@@ -611,36 +646,12 @@ pub fn drift_category_summaries(
     threshold: Option<f64>,
     options: &Value,
 ) -> Result<Option<DriftResult>> {
-    let mut keys: Vec<&str> = reference
-        .counts
-        .keys()
-        .chain(current.counts.keys())
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let other_code = keys.len() as f64;
-    let sample = |c: &crate::categories::Categories| -> Option<Sample> {
-        let mut values: Vec<(f64, u64)> = c
-            .counts
-            .iter()
-            .map(|(k, &n)| {
-                (
-                    keys.binary_search(&k.as_str()).expect("key present") as f64,
-                    n,
-                )
-            })
-            .collect();
-        if c.other_count > 0 {
-            values.push((other_code, c.other_count));
-        }
-        Sample::from_weighted(values)
-    };
-    let (r, c) = (sample(reference), sample(current));
-    drift_samples(
-        r.as_ref(),
-        c.as_ref(),
-        Source::Categorical,
+    fn borrowed(c: &crate::categories::Categories) -> BTreeMap<&str, u64> {
+        c.counts.iter().map(|(k, &n)| (k.as_str(), n)).collect()
+    }
+    drift_category_counts(
+        (&borrowed(reference), reference.other_count),
+        (&borrowed(current), current.other_count),
         method,
         threshold,
         options,
