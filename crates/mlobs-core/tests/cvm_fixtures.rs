@@ -3,25 +3,10 @@
 //! inline cases for the exact method (float16 / float32 frequency tables, ties, raising
 //! unsigned-table sizes) generated with Evidently's `_cvm_2samp`.
 
+mod common;
+use common::{f64s, fixture};
 use mlobs_core::cvm::cramer_von_mises;
 use mlobs_core::drift::Sample;
-use serde_json::Value;
-
-fn fixtures() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/drift.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture file")).unwrap()
-}
-
-fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
 
 fn close(got: f64, want: f64) -> bool {
     (got - want).abs() <= 1e-9 * want.abs() || (got - want).abs() <= 1e-15
@@ -35,7 +20,7 @@ fn run(x: &[f64], y: &[f64]) -> (f64, f64) {
 
 #[test]
 fn cvm_matches_evidently_fixtures() {
-    let fx = fixtures();
+    let fx = fixture("drift.json");
     let cases = fx["numeric"].as_array().unwrap();
     assert!(cases.len() >= 20);
     let mut failures = Vec::new();

@@ -1,25 +1,11 @@
 //! mlobs drift methods against evidently 0.7.23 / scipy 1.17.1 (tests/fixtures/generate_drift.py).
 
+mod common;
+use common::{f64s, fixture};
 use mlobs_core::drift::{self, Sample};
 use mlobs_core::drift_method::{drift_categories, drift_numeric, drift_profiles};
 use mlobs_core::NumericProfile;
 use serde_json::{json, Value};
-
-fn fixtures() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/drift.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture file")).unwrap()
-}
-
-fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
 
 /// Methods mlobs implements whose Evidently value is the statistic (distances) or the p-value (tests).
 const METHODS: &[(&str, bool)] = &[
@@ -44,7 +30,7 @@ fn close(got: f64, want: f64, what: &str) {
 
 #[test]
 fn numeric_methods_match_evidently() {
-    let fx = fixtures();
+    let fx = fixture("drift.json");
     let cases = fx["numeric"].as_array().unwrap();
     assert!(cases.len() >= 20);
     let mut checked = 0;
@@ -108,7 +94,7 @@ fn numeric_methods_match_evidently() {
 
 #[test]
 fn statistics_match_scipy() {
-    let fx = fixtures();
+    let fx = fixture("drift.json");
     for case in fx["numeric"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
@@ -144,7 +130,7 @@ fn statistics_match_scipy() {
 
 #[test]
 fn categorical_methods_match_evidently() {
-    let fx = fixtures();
+    let fx = fixture("drift.json");
     let mut checked = 0;
     for case in fx["categorical"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
@@ -226,7 +212,7 @@ fn categorical_methods_match_evidently() {
 fn profile_wasserstein_within_documented_bound() {
     // Every value of a profile's discretised sample is within 1 % of the true value, so W1 moves
     // by at most 0.01 · (E|X_ref| + E|X_cur|).
-    let fx = fixtures();
+    let fx = fixture("drift.json");
     for case in fx["numeric"].as_array().unwrap() {
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
         let profile = |v: &[f64]| {
@@ -278,7 +264,7 @@ fn profile_wasserstein_within_documented_bound() {
 #[test]
 fn mmd_statistic_matches_evidently() {
     // Values from evidently's kernel_matrix + mmd_2samp (diagonal removed) on these fixture cases.
-    let fx = fixtures();
+    let fx = fixture("drift.json");
     let want = [
         ("normal_same_500", -0.00015721122157896783),
         ("normal_shifted_800_600", 0.020169022167226824),
@@ -307,12 +293,8 @@ fn mmd_statistic_matches_evidently() {
 
 #[test]
 fn reference_doane_binning_matches_numpy() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/doane.json"
-    );
-    let doane: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let fx = fixtures();
+    let doane = fixture("doane.json");
+    let fx = fixture("drift.json");
     for want in doane["cases"].as_array().unwrap() {
         let name = want["name"].as_str().unwrap();
         let case = fx["numeric"]
@@ -362,7 +344,7 @@ fn profile_results_close_to_exact() {
         ("psi", 0.01),
         ("wasserstein", 0.02),
     ];
-    let fx = fixtures();
+    let fx = fixture("drift.json");
     let profile = |v: &[f64]| {
         let mut p = NumericProfile::default();
         v.iter().for_each(|&x| p.add(Some(x)));

@@ -1,29 +1,12 @@
 //! PCA reconstruction error against scikit-learn 1.7.2 (tests/fixtures/generate_multivariate.py).
 
+mod common;
+use common::{fixture, rows};
 use mlobs_core::multivariate::fit;
-use serde_json::Value;
-
-fn rows(v: &Value) -> Vec<Vec<f64>> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect()
-}
 
 #[test]
 fn reconstruction_error_matches_sklearn() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/multivariate.json"
-    );
-    let fx: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let fx = fixture("multivariate.json");
     for case in fx["pca"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let reference = rows(&case["reference"]);

@@ -1,27 +1,15 @@
 //! mlobs against fixtures computed by evidently 0.7 / numpy (tests/fixtures/generate.py).
 
+mod common;
 use approx::assert_relative_eq;
+use common::{f64s, fixture};
 use mlobs_core::binning::quantiles_linear;
 use mlobs_core::psi::{evidently_bins, psi_evidently, psi_reference_quantile};
 use mlobs_core::{Histogram, NumericProfile};
-use serde_json::Value;
-
-fn fixtures() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/psi.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture file")).unwrap()
-}
-
-fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
 
 #[test]
 fn psi_matches_evidently() {
-    let fx = fixtures();
+    let fx = fixture("psi.json");
     let cases = fx["psi"].as_array().unwrap();
     assert!(cases.len() >= 20);
     for case in cases {
@@ -47,7 +35,7 @@ fn psi_matches_evidently() {
 
 #[test]
 fn reference_quantile_psi_matches_numpy_definition() {
-    let fx = fixtures();
+    let fx = fixture("psi.json");
     for case in fx["reference_quantile_psi"].as_array().unwrap() {
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
         let bins = case["bins"].as_i64().unwrap() as i32;
@@ -59,7 +47,7 @@ fn reference_quantile_psi_matches_numpy_definition() {
 
 #[test]
 fn quantiles_match_numpy_linear_and_sketch_within_bound() {
-    let fx = fixtures();
+    let fx = fixture("psi.json");
     for case in fx["quantiles"].as_array().unwrap() {
         let mut v = f64s(&case["values"]);
         let qs = f64s(&case["q"]);
@@ -88,7 +76,7 @@ fn quantiles_match_numpy_linear_and_sketch_within_bound() {
 
 #[test]
 fn moments_match_numpy() {
-    let fx = fixtures();
+    let fx = fixture("psi.json");
     for case in fx["moments"].as_array().unwrap() {
         let v = f64s(&case["values"]);
         let mut p = NumericProfile::default();
@@ -116,7 +104,7 @@ fn moments_match_numpy() {
 
 #[test]
 fn histogram_counts_match_numpy() {
-    let fx = fixtures();
+    let fx = fixture("psi.json");
     for case in fx["histogram"].as_array().unwrap() {
         let mut h = Histogram::new(f64s(&case["edges"]), "edges").unwrap();
         f64s(&case["values"]).iter().for_each(|&x| h.add(Some(x)));
