@@ -15,19 +15,7 @@ END $$;
 -- Warm the buffer cache.
 SELECT count(*) AS rows FROM bench_rows;
 
-CREATE OR REPLACE FUNCTION pg_temp.median_ms(q text, reps int, workers int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; times float8[] := '{}';
-BEGIN
-  PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
-  PERFORM set_config('parallel_setup_cost', '0', true);
-  PERFORM set_config('min_parallel_table_scan_size', '0', true);
-  FOR i IN 1..reps LOOP
-    t0 := clock_timestamp();
-    EXECUTE q;
-    times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::float8;
-  END LOOP;
-  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t);
-END $$;
+\ir median_ms.sql
 
 \echo 'aggregate timings over 10M rows (median of 5 runs); ratio = time / avg(x) in the same mode'
 WITH q(name, sql) AS (VALUES

@@ -27,20 +27,10 @@ END $$;
 SELECT count(*) AS hourly_profiles FROM bench_hourly;
 SELECT count(*) AS payload_rows FROM bench_payloads;
 
-CREATE OR REPLACE FUNCTION pg_temp.median_ms(q text, reps int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; times float8[] := '{}';
-BEGIN
-  PERFORM set_config('max_parallel_workers_per_gather', '0', true);
-  FOR i IN 1..reps LOOP
-    t0 := clock_timestamp();
-    EXECUTE q;
-    times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::float8;
-  END LOOP;
-  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t);
-END $$;
+\ir median_ms.sql
 
 \echo 'drift paths (median of 5 runs, serial)'
-SELECT name, round(pg_temp.median_ms(sql, 5)::numeric, 1) AS median_ms FROM (VALUES
+SELECT name, round(pg_temp.median_ms(sql, 5, 0)::numeric, 1) AS median_ms FROM (VALUES
   ('drift ks: 80 days vs last day from 2160 hourly profiles',
    'SELECT mlobs.drift((SELECT mlobs.rollup(p) FROM bench_hourly WHERE bucket <= 80*24), (SELECT mlobs.rollup(p) FROM bench_hourly WHERE bucket > 89*24), ''ks'')'),
   ('drift wasserstein: same windows',
