@@ -15,6 +15,7 @@ pub mod features;
 pub mod histogram;
 pub mod interrupt;
 mod json_float;
+pub mod metrics;
 pub mod multivariate;
 pub mod profile;
 pub mod psi;

@@ -1,0 +1,596 @@
+//! `mlobs.confusion`: (actual, predicted) → summed sample weight, for binary and multiclass
+//! classification. Exact and exactly mergeable for unit weights (counts stay integers below
+//! 2^53); weighted sums merge up to float rounding. Every metric follows scikit-learn 1.7:
+//! labels are the sorted union of actual and predicted classes, zero division gives 0.
+//!
+//! CBPE reuses this summary with fractional cells: an *expected* confusion matrix.
+
+use super::label::Label;
+use crate::codec::{Reader, Writer};
+use crate::error::{CoreError, Result};
+use crate::summary::Summary;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+const TAG: &[u8; 4] = b"MLcf";
+const VERSION: u8 = 1;
+/// Distinct class labels per summary.
+pub const MAX_CLASSES: usize = 1000;
+/// Longest text label, in bytes.
+pub const MAX_LABEL_BYTES: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Average {
+    Binary,
+    Macro,
+    Micro,
+    Weighted,
+}
+
+impl Average {
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "binary" => Ok(Average::Binary),
+            "macro" => Ok(Average::Macro),
+            "micro" => Ok(Average::Micro),
+            "weighted" => Ok(Average::Weighted),
+            other => Err(CoreError::invalid_parameter(format!(
+                "average must be one of binary, macro, micro, weighted; got '{other}'"
+            ))),
+        }
+    }
+}
+
+/// One cell on the wire and in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub actual: Label,
+    pub predicted: Label,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ConfusionWire", try_from = "ConfusionWire")]
+pub struct Confusion {
+    /// Rows counted (with any weight).
+    pub rows: u64,
+    /// Rows skipped because the label, prediction or weight was NULL.
+    pub skipped: u64,
+    pub cells: BTreeMap<(Label, Label), f64>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfusionWire {
+    rows: u64,
+    skipped: u64,
+    cells: Vec<Cell>,
+}
+
+impl From<Confusion> for ConfusionWire {
+    fn from(c: Confusion) -> Self {
+        ConfusionWire {
+            rows: c.rows,
+            skipped: c.skipped,
+            cells: c
+                .cells
+                .into_iter()
+                .map(|((actual, predicted), weight)| Cell {
+                    actual,
+                    predicted,
+                    weight,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<ConfusionWire> for Confusion {
+    type Error = String;
+    fn try_from(w: ConfusionWire) -> std::result::Result<Self, String> {
+        let mut cells = BTreeMap::new();
+        for c in w.cells {
+            if cells.insert((c.actual, c.predicted), c.weight).is_some() {
+                return Err("duplicate cell".into());
+            }
+        }
+        Ok(Confusion {
+            rows: w.rows,
+            skipped: w.skipped,
+            cells,
+        })
+    }
+}
+
+/// Per-class counts: true positives, false positives, false negatives, support (actual count).
+#[derive(Debug, Clone, Copy, Default)]
+struct ClassCounts {
+    tp: f64,
+    fp: f64,
+    fn_: f64,
+    support: f64,
+}
+
+/// Binary rates with respect to a positive label; `None` where the denominator is 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    pub tpr: Option<f64>,
+    pub tnr: Option<f64>,
+    pub fpr: Option<f64>,
+    pub fnr: Option<f64>,
+}
+
+fn ratio(num: f64, den: f64) -> f64 {
+    if den == 0.0 {
+        0.0
+    } else {
+        num / den
+    }
+}
+
+fn check_weight(weight: f64) -> Result<f64> {
+    if weight.is_finite() && weight >= 0.0 {
+        Ok(weight)
+    } else {
+        Err(CoreError::invalid_parameter(format!(
+            "weight must be finite and non-negative, got {weight}"
+        )))
+    }
+}
+
+impl Confusion {
+    /// Transition for one row.
+    pub fn add(&mut self, actual: Label, predicted: Label, weight: f64) -> Result<()> {
+        let weight = check_weight(weight)?;
+        if let Some(((a, _), _)) = self.cells.first_key_value() {
+            if a.kind() != actual.kind() || a.kind() != predicted.kind() {
+                return Err(CoreError::mismatch(format!(
+                    "labels must all be of one type: {} and {}/{}",
+                    a.kind(),
+                    actual.kind(),
+                    predicted.kind()
+                )));
+            }
+        } else if actual.kind() != predicted.kind() {
+            return Err(CoreError::mismatch(format!(
+                "label and prediction must be of one type, got {} and {}",
+                actual.kind(),
+                predicted.kind()
+            )));
+        }
+        for l in [&actual, &predicted] {
+            if let Label::Text(t) = l {
+                if t.len() > MAX_LABEL_BYTES {
+                    return Err(CoreError::limit_exceeded(format!(
+                        "class labels are limited to {MAX_LABEL_BYTES} bytes"
+                    )));
+                }
+            }
+        }
+        self.rows += 1;
+        let key = (actual, predicted);
+        if let Some(w) = self.cells.get_mut(&key) {
+            *w += weight;
+            return Ok(());
+        }
+        self.cells.insert(key, weight);
+        if self.cells.len() > MAX_CLASSES {
+            self.check_classes()?;
+        }
+        Ok(())
+    }
+
+    /// Adds an expected outcome: weight `p` on (actual = positive) and `1 − p` on (actual =
+    /// negative), both in the predicted column. This is CBPE's estimated confusion matrix.
+    pub fn add_expected(&mut self, p: f64, predicted_positive: bool) -> Result<()> {
+        let predicted = Label::Int(predicted_positive as i64);
+        self.rows += 1;
+        *self
+            .cells
+            .entry((Label::Int(1), predicted.clone()))
+            .or_insert(0.0) += p;
+        *self.cells.entry((Label::Int(0), predicted)).or_insert(0.0) += 1.0 - p;
+        Ok(())
+    }
+
+    fn check_classes(&self) -> Result<()> {
+        let n = self.labels().len();
+        if n > MAX_CLASSES {
+            return Err(CoreError::limit_exceeded(format!(
+                "a confusion summary holds at most {MAX_CLASSES} classes, got {n}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Sorted union of actual and predicted labels (scikit-learn's `unique_labels`).
+    pub fn labels(&self) -> Vec<&Label> {
+        let set: BTreeSet<&Label> = self.cells.keys().flat_map(|(a, p)| [a, p]).collect();
+        set.into_iter().collect()
+    }
+
+    pub fn total_weight(&self) -> f64 {
+        self.cells.values().sum()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    fn class_counts(&self) -> BTreeMap<&Label, ClassCounts> {
+        let mut m: BTreeMap<&Label, ClassCounts> =
+            self.labels().into_iter().map(|l| (l, Default::default())).collect();
+        for ((a, p), &w) in &self.cells {
+            if a == p {
+                m.get_mut(a).expect("label").tp += w;
+            } else {
+                m.get_mut(p).expect("label").fp += w;
+                m.get_mut(a).expect("label").fn_ += w;
+            }
+            m.get_mut(a).expect("label").support += w;
+        }
+        m
+    }
+
+    /// The default positive label: 1 for int labels, true for bool; text labels need one given.
+    pub fn positive_label(&self, given: Option<&str>) -> Result<Label> {
+        let like = match self.cells.keys().next() {
+            Some((a, _)) => a.clone(),
+            None => Label::Int(1),
+        };
+        match given {
+            Some(text) => Label::parse_like(text, &like, "pos_label"),
+            None => match like {
+                Label::Int(_) => Ok(Label::Int(1)),
+                Label::Bool(_) => Ok(Label::Bool(true)),
+                Label::Text(_) => Err(CoreError::invalid_parameter(
+                    "pos_label is required for text labels",
+                )),
+            },
+        }
+    }
+
+    /// The positive label for binary averaging, checked as scikit-learn does: at most two
+    /// classes, and pos_label must be one of them when there are two.
+    fn binary_positive(&self, pos_label: Option<&str>) -> Result<Label> {
+        let labels = self.labels();
+        if labels.len() > 2 {
+            return Err(CoreError::invalid_parameter(format!(
+                "average 'binary' needs at most two classes, found {}; use macro, micro or weighted",
+                labels.len()
+            )));
+        }
+        let pos = self.positive_label(pos_label)?;
+        if labels.len() == 2 && !labels.contains(&&pos) {
+            return Err(CoreError::invalid_parameter(format!(
+                "pos_label {pos} is not one of the classes {} and {}",
+                labels[0], labels[1]
+            )));
+        }
+        Ok(pos)
+    }
+
+    /// Fraction (weighted) of rows whose prediction equals the label.
+    pub fn accuracy(&self) -> Option<f64> {
+        if self.is_empty() {
+            return None;
+        }
+        let correct: f64 = self
+            .cells
+            .iter()
+            .filter(|((a, p), _)| a == p)
+            .map(|(_, w)| w)
+            .sum();
+        Some(ratio(correct, self.total_weight()))
+    }
+
+    fn averaged(
+        &self,
+        average: Average,
+        pos_label: Option<&str>,
+        per_class: impl Fn(&ClassCounts) -> f64,
+    ) -> Result<Option<f64>> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let counts = self.class_counts();
+        Ok(Some(match average {
+            Average::Binary => {
+                let pos = self.binary_positive(pos_label)?;
+                counts.get(&pos).map_or(0.0, &per_class)
+            }
+            Average::Micro => {
+                let mut sum = ClassCounts::default();
+                for c in counts.values() {
+                    sum.tp += c.tp;
+                    sum.fp += c.fp;
+                    sum.fn_ += c.fn_;
+                    sum.support += c.support;
+                }
+                per_class(&sum)
+            }
+            Average::Macro => {
+                counts.values().map(&per_class).sum::<f64>() / counts.len() as f64
+            }
+            Average::Weighted => {
+                let support: f64 = counts.values().map(|c| c.support).sum();
+                let weighted: f64 = counts.values().map(|c| per_class(c) * c.support).sum();
+                ratio(weighted, support)
+            }
+        }))
+    }
+
+    pub fn precision(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
+        self.averaged(average, pos_label, |c| ratio(c.tp, c.tp + c.fp))
+    }
+
+    pub fn recall(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
+        self.averaged(average, pos_label, |c| ratio(c.tp, c.tp + c.fn_))
+    }
+
+    /// F1 = 2·TP / (2·TP + FP + FN) per class (scikit-learn ≥ 1.3), then averaged.
+    pub fn f1(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
+        self.averaged(average, pos_label, |c| {
+            ratio(2.0 * c.tp, 2.0 * c.tp + c.fp + c.fn_)
+        })
+    }
+
+    /// Matthews correlation coefficient, multiclass form (Gorodkin's R_K) as scikit-learn;
+    /// 0 when undefined.
+    pub fn mcc(&self) -> Option<f64> {
+        if self.is_empty() {
+            return None;
+        }
+        let counts = self.class_counts();
+        let t: Vec<f64> = counts.values().map(|c| c.support).collect();
+        let p: Vec<f64> = counts.values().map(|c| c.tp + c.fp).collect();
+        let correct: f64 = counts.values().map(|c| c.tp).sum();
+        let n: f64 = p.iter().sum();
+        let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+        let cov_ytyp = correct * n - dot(&t, &p);
+        let cov_ypyp = n * n - dot(&p, &p);
+        let cov_ytyt = n * n - dot(&t, &t);
+        if cov_ypyp * cov_ytyt == 0.0 {
+            return Some(0.0);
+        }
+        Some(cov_ytyp / (cov_ytyt * cov_ypyp).sqrt())
+    }
+
+    /// True/false positive/negative rates of `pos_label` against every other class.
+    pub fn rates(&self, pos_label: Option<&str>) -> Result<Option<Rates>> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let pos = self.positive_label(pos_label)?;
+        let (mut tp, mut fp, mut fn_, mut tn) = (0.0, 0.0, 0.0, 0.0);
+        for ((a, p), &w) in &self.cells {
+            match (a == &pos, p == &pos) {
+                (true, true) => tp += w,
+                (false, true) => fp += w,
+                (true, false) => fn_ += w,
+                (false, false) => tn += w,
+            }
+        }
+        let rate = |num: f64, den: f64| (den != 0.0).then(|| num / den);
+        Ok(Some(Rates {
+            tpr: rate(tp, tp + fn_),
+            tnr: rate(tn, tn + fp),
+            fpr: rate(fp, fp + tn),
+            fnr: rate(fn_, fn_ + tp),
+        }))
+    }
+
+    /// `{"labels": [...], "matrix": [[...]]}`: rows are actual classes, columns predicted, in
+    /// label order (scikit-learn's `confusion_matrix`).
+    pub fn matrix_json(&self) -> serde_json::Value {
+        let labels = self.labels();
+        let index: BTreeMap<&Label, usize> = labels.iter().enumerate().map(|(i, l)| (*l, i)).collect();
+        let mut m = vec![vec![0.0; labels.len()]; labels.len()];
+        for ((a, p), &w) in &self.cells {
+            m[index[a]][index[p]] += w;
+        }
+        serde_json::json!({ "labels": labels, "matrix": m })
+    }
+}
+
+fn encode_label(w: &mut Writer, l: &Label) {
+    match l {
+        Label::Bool(b) => w.u8(*b as u8),
+        Label::Int(i) => w.u64(*i as u64),
+        Label::Text(t) => w.bytes(t.as_bytes()),
+    }
+}
+
+fn decode_label(r: &mut Reader, kind: u8) -> Result<Label> {
+    Ok(match kind {
+        1 => match r.u8()? {
+            0 => Label::Bool(false),
+            1 => Label::Bool(true),
+            _ => return Err(r.error("invalid boolean label")),
+        },
+        2 => Label::Int(r.u64()? as i64),
+        3 => Label::Text(
+            String::from_utf8(r.bytes(MAX_LABEL_BYTES)?.to_vec())
+                .map_err(|_| r.error("label is not valid UTF-8"))?,
+        ),
+        _ => return Err(r.error("invalid label kind")),
+    })
+}
+
+fn kind_code(l: &Label) -> u8 {
+    match l {
+        Label::Bool(_) => 1,
+        Label::Int(_) => 2,
+        Label::Text(_) => 3,
+    }
+}
+
+impl Summary for Confusion {
+    const NAME: &'static str = "mlobs.confusion";
+
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        if let (Some(((a, _), _)), Some(((b, _), _))) =
+            (self.cells.first_key_value(), o.cells.first_key_value())
+        {
+            if a.kind() != b.kind() {
+                return Err(CoreError::mismatch(format!(
+                    "cannot merge confusion summaries of {} and {} labels",
+                    a.kind(),
+                    b.kind()
+                )));
+            }
+        }
+        for (k, &w) in &o.cells {
+            *self.cells.entry(k.clone()).or_insert(0.0) += w;
+        }
+        self.rows = self
+            .rows
+            .checked_add(o.rows)
+            .ok_or_else(|| CoreError::limit_exceeded("summary counts overflow 2^64"))?;
+        self.skipped = self.skipped.saturating_add(o.skipped);
+        self.check_classes()
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(TAG, VERSION);
+        w.u64(self.rows);
+        w.u64(self.skipped);
+        w.u8(self.cells.keys().next().map_or(0, |(a, _)| kind_code(a)));
+        w.u32(self.cells.len() as u32);
+        for ((a, p), &weight) in &self.cells {
+            encode_label(&mut w, a);
+            encode_label(&mut w, p);
+            w.f64(weight);
+        }
+        w.finish()
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
+        if version != VERSION {
+            return Err(r.error(&format!("unsupported format version {version}")));
+        }
+        let rows = r.u64()?;
+        let skipped = r.u64()?;
+        let kind = r.u8()?;
+        let len = r.u32()? as usize;
+        if len > MAX_CLASSES * MAX_CLASSES {
+            return Err(r.error("too many cells"));
+        }
+        let mut cells = BTreeMap::new();
+        for _ in 0..len {
+            let a = decode_label(&mut r, kind)?;
+            let p = decode_label(&mut r, kind)?;
+            let weight = r.f64()?;
+            if cells.insert((a, p), weight).is_some() {
+                return Err(r.error("duplicate cell"));
+            }
+        }
+        r.finish()?;
+        let c = Confusion {
+            rows,
+            skipped,
+            cells,
+        };
+        c.validate().map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let mut kinds = self.cells.keys().flat_map(|(a, p)| [a.kind(), p.kind()]);
+        if let Some(first) = kinds.next() {
+            if kinds.any(|k| k != first) {
+                return Err("labels must all be of one type".into());
+            }
+        }
+        if self.labels().len() > MAX_CLASSES {
+            return Err(format!("more than {MAX_CLASSES} classes"));
+        }
+        if let Some(w) = self.cells.values().find(|w| !(w.is_finite() && **w >= 0.0)) {
+            return Err(format!("cell weight {w} is not finite and non-negative"));
+        }
+        if self.rows == 0 && !self.cells.is_empty() {
+            return Err("cells without rows".into());
+        }
+        for (a, p) in self.cells.keys() {
+            for l in [a, p] {
+                if let Label::Text(t) = l {
+                    if t.len() > MAX_LABEL_BYTES {
+                        return Err("label too long".into());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn binary(pairs: &[(i64, i64)]) -> Confusion {
+        let mut c = Confusion::default();
+        for &(a, p) in pairs {
+            c.add(Label::Int(a), Label::Int(p), 1.0).unwrap();
+        }
+        c
+    }
+
+    #[test]
+    fn binary_metrics() {
+        // tp=2 fp=1 fn=1 tn=1
+        let c = binary(&[(1, 1), (1, 1), (0, 1), (1, 0), (0, 0)]);
+        assert_eq!(c.accuracy(), Some(0.6));
+        assert_eq!(c.precision(Average::Binary, None).unwrap(), Some(2.0 / 3.0));
+        assert_eq!(c.recall(Average::Binary, None).unwrap(), Some(2.0 / 3.0));
+        assert_eq!(c.f1(Average::Binary, None).unwrap(), Some(4.0 / 6.0));
+        let r = c.rates(None).unwrap().unwrap();
+        assert_eq!(r.tnr, Some(0.5));
+        assert_eq!(r.fpr, Some(0.5));
+    }
+
+    #[test]
+    fn binary_average_rejects_multiclass_and_foreign_pos_label() {
+        let c = binary(&[(0, 1), (2, 2)]);
+        assert!(c.f1(Average::Binary, None).is_err());
+        let c = binary(&[(0, 2), (2, 2)]);
+        assert!(c.f1(Average::Binary, None).is_err());
+        assert!(c.f1(Average::Binary, Some("2")).is_ok());
+    }
+
+    #[test]
+    fn mixed_kinds_are_rejected() {
+        let mut c = Confusion::default();
+        c.add(Label::Int(1), Label::Int(1), 1.0).unwrap();
+        assert!(c.add(Label::Text("a".into()), Label::Text("a".into()), 1.0).is_err());
+        assert!(c.add(Label::Int(1), Label::Int(1), f64::NAN).is_err());
+        assert!(c.add(Label::Int(1), Label::Int(1), -1.0).is_err());
+    }
+
+    #[test]
+    fn round_trips_and_rejects_forged_bytes() {
+        let mut c = Confusion::default();
+        for (a, p) in [("x", "y"), ("y", "y"), ("z", "x")] {
+            c.add(Label::Text(a.into()), Label::Text(p.into()), 1.5).unwrap();
+        }
+        let b = c.to_bytes();
+        assert_eq!(Confusion::from_bytes(&b).unwrap(), c);
+        for cut in 0..b.len() {
+            assert!(Confusion::from_bytes(&b[..cut]).is_err());
+        }
+        let json = c.to_json();
+        assert_eq!(Confusion::from_json(&json).unwrap(), c);
+        let mut forged = b.clone();
+        forged[5 + 16] = 9; // label kind
+        assert!(Confusion::from_bytes(&forged).is_err());
+    }
+
+    #[test]
+    fn empty_gives_none() {
+        let c = Confusion::default();
+        assert_eq!(c.accuracy(), None);
+        assert_eq!(c.mcc(), None);
+        assert_eq!(c.f1(Average::Macro, None).unwrap(), None);
+    }
+}

@@ -1,0 +1,50 @@
+//! Model performance metrics with scikit-learn's definitions: the confusion summary
+//! (classification), exact ranking metrics (ROC AUC, average precision, calibration error),
+//! the mergeable score summary (approximate AUC with a bound), probabilistic losses, the
+//! regression summary, and CBPE (performance estimated without labels from an isotonic
+//! calibration map).
+
+pub mod calibration;
+pub mod confusion;
+pub mod label;
+pub mod loss;
+pub mod ovr;
+pub mod ranking;
+pub mod regression;
+pub mod score_summary;
+
+use crate::error::{CoreError, Result};
+
+/// `value` must be finite; the message names the argument.
+pub(crate) fn finite(value: f64, arg: &str) -> Result<f64> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(CoreError::invalid_parameter(format!(
+            "{arg} must be finite, got {value}"
+        )))
+    }
+}
+
+/// `value` must be a probability in [0, 1].
+pub(crate) fn probability(value: f64, arg: &str) -> Result<f64> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(CoreError::invalid_parameter(format!(
+            "{arg} must be a probability in [0, 1], got {value}"
+        )))
+    }
+}
+
+/// Binary label → positive? Accepts 1 (positive) and 0 or −1 (negative), as scikit-learn infers
+/// `pos_label = 1` for {0, 1} and {−1, 1}.
+pub fn binary_label(label: i64, arg: &str) -> Result<bool> {
+    match label {
+        1 => Ok(true),
+        0 | -1 => Ok(false),
+        other => Err(CoreError::invalid_parameter(format!(
+            "{arg} must be 0 or 1 (or -1 for negative) for a binary metric, got {other}"
+        ))),
+    }
+}

@@ -1,0 +1,156 @@
+//! Multiclass ROC AUC, one-vs-rest, macro average (scikit-learn's
+//! `roc_auc_score(multi_class="ovr", average="macro")`): column k of the probability array
+//! scores class k against the rest. Rows must be probability vectors (sum 1 within numpy's
+//! `allclose` tolerance), as scikit-learn requires.
+
+use super::loss::class_index;
+use super::probability;
+use super::ranking::{roc_auc_sorted, MAX_SCORES};
+use crate::codec::{Reader, Writer};
+use crate::error::{CoreError, Result};
+use crate::summary::Summary;
+use serde::{Deserialize, Serialize};
+
+const TAG: &[u8; 4] = b"MLov";
+const VERSION: u8 = 1;
+pub const MAX_CLASSES: usize = 1000;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OvrSample {
+    pub classes: u32,
+    /// Row-major probabilities, `classes` per row.
+    pub probs: Vec<f64>,
+    pub labels: Vec<u32>,
+}
+
+impl OvrSample {
+    pub fn add(&mut self, probs: &[f64], label: i64) -> Result<()> {
+        let k = probs.len();
+        if !(2..=MAX_CLASSES).contains(&k) {
+            return Err(CoreError::invalid_parameter(format!(
+                "probabilities must have between 2 and {MAX_CLASSES} classes, got {k}"
+            )));
+        }
+        if !self.labels.is_empty() && self.classes as usize != k {
+            return Err(CoreError::mismatch(format!(
+                "every row must have {} class probabilities, got {k}",
+                self.classes
+            )));
+        }
+        for (i, &p) in probs.iter().enumerate() {
+            probability(p, &format!("probabilities[{}]", i + 1))?;
+        }
+        let sum: f64 = probs.iter().sum();
+        if (sum - 1.0).abs() > 1e-8 + 1e-5 {
+            return Err(CoreError::invalid_parameter(format!(
+                "probabilities must sum to 1 for one-vs-rest AUC, got {sum}"
+            )));
+        }
+        let y = class_index(label, k)?;
+        if self.probs.len() + k > MAX_SCORES {
+            return Err(CoreError::limit_exceeded(format!(
+                "exact multiclass AUC keeps at most {MAX_SCORES} probabilities"
+            )));
+        }
+        self.classes = k as u32;
+        self.probs.extend_from_slice(probs);
+        self.labels.push(y as u32);
+        Ok(())
+    }
+
+    /// Macro-average of per-class AUCs; `None` when empty or when a class has no positive or
+    /// no negative row (scikit-learn raises there).
+    pub fn roc_auc_macro(&self) -> Option<f64> {
+        let k = self.classes as usize;
+        if self.labels.is_empty() {
+            return None;
+        }
+        let mut total = 0.0;
+        for c in 0..k {
+            let (mut pos, mut neg) = (Vec::new(), Vec::new());
+            for (row, &y) in self.labels.iter().enumerate() {
+                let p = self.probs[row * k + c];
+                if y as usize == c {
+                    pos.push(p);
+                } else {
+                    neg.push(p);
+                }
+            }
+            pos.sort_unstable_by(f64::total_cmp);
+            neg.sort_unstable_by(f64::total_cmp);
+            total += roc_auc_sorted(&pos, &neg)?;
+        }
+        Some(total / k as f64)
+    }
+}
+
+impl Summary for OvrSample {
+    const NAME: &'static str = "multiclass AUC state";
+
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        if o.labels.is_empty() {
+            return Ok(());
+        }
+        if !self.labels.is_empty() && self.classes != o.classes {
+            return Err(CoreError::mismatch(
+                "every row must have the same number of class probabilities",
+            ));
+        }
+        if self.probs.len() + o.probs.len() > MAX_SCORES {
+            return Err(CoreError::limit_exceeded(format!(
+                "exact multiclass AUC keeps at most {MAX_SCORES} probabilities"
+            )));
+        }
+        self.classes = o.classes;
+        self.probs.extend_from_slice(&o.probs);
+        self.labels.extend_from_slice(&o.labels);
+        Ok(())
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(TAG, VERSION);
+        w.u32(self.classes);
+        w.f64s(&self.probs);
+        w.u64s(&self.labels.iter().map(|&l| l as u64).collect::<Vec<_>>());
+        w.finish()
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
+        if version != VERSION {
+            return Err(r.error(&format!("unsupported format version {version}")));
+        }
+        let classes = r.u32()?;
+        let probs = r.f64s(MAX_SCORES)?;
+        let labels = r.u64s(MAX_SCORES)?;
+        r.finish()?;
+        if labels.iter().any(|&l| l >= classes as u64) {
+            return Err(CoreError::invalid_binary("invalid multiclass AUC state: label out of range"));
+        }
+        let s = OvrSample {
+            classes,
+            probs,
+            labels: labels.into_iter().map(|l| l as u32).collect(),
+        };
+        s.validate()
+            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
+        Ok(s)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let k = self.classes as usize;
+        if self.labels.is_empty() {
+            return if self.probs.is_empty() { Ok(()) } else { Err("probabilities without labels".into()) };
+        }
+        if !(2..=MAX_CLASSES).contains(&k) || self.probs.len() != k * self.labels.len() {
+            return Err("inconsistent shape".into());
+        }
+        if self.probs.iter().any(|p| !(0.0..=1.0).contains(p)) {
+            return Err("probabilities outside [0, 1]".into());
+        }
+        if self.labels.iter().any(|&l| l as usize >= k) {
+            return Err("label out of range".into());
+        }
+        Ok(())
+    }
+}
