@@ -223,3 +223,415 @@ CREATE TYPE mlobs.domain_classifier_result AS (
   reference_rows int,   -- rows used (after dropping incomplete rows and thinning to 5000)
   current_rows int);
 COMMENT ON TYPE mlobs.domain_classifier_result IS 'Result of mlobs.domain_classifier (see docs/drift.md)';
+
+-- ==== model performance (docs/metrics.md) ====================================================
+
+-- mlobs.confusion -----------------------------------------------------------------------
+CREATE TYPE mlobs.confusion;
+CREATE FUNCTION mlobs.confusion_in(cstring) RETURNS mlobs.confusion
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_out(mlobs.confusion) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_recv(internal) RETURNS mlobs.confusion
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_send(mlobs.confusion) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlobs.confusion (
+  INPUT = mlobs.confusion_in, OUTPUT = mlobs.confusion_out,
+  RECEIVE = mlobs.confusion_recv, SEND = mlobs.confusion_send,
+  INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE mlobs.confusion IS
+  'Confusion counts (actual × predicted, summed weights) of int, text or bool labels, up to 1000 classes';
+CREATE FUNCTION mlobs.confusion_trans_int(internal, int8, int8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_trans_int_w(internal, int8, int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_trans_int_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_trans_text(internal, text, text) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_trans_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_trans_text_w(internal, text, text, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_trans_text_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_trans_bool(internal, bool, bool) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_trans_bool' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_trans_bool_w(internal, bool, bool, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_trans_bool_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_rollup_trans(internal, mlobs.confusion) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.confusion_final(internal) RETURNS mlobs.confusion
+  AS 'MODULE_PATHNAME', 'mlobs_confusion_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.confusion_agg(int8, int8) (
+  SFUNC = mlobs.confusion_trans_int, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.confusion_agg(int8, int8) IS 'Confusion summary of (label, prediction) with int labels (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.confusion_agg(int8, int8, float8) (
+  SFUNC = mlobs.confusion_trans_int_w, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.confusion_agg(int8, int8, float8) IS 'Confusion summary of (label, prediction, weight) with int labels (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.confusion_agg(text, text) (
+  SFUNC = mlobs.confusion_trans_text, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.confusion_agg(text, text) IS 'Confusion summary of (label, prediction) with text labels (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.confusion_agg(text, text, float8) (
+  SFUNC = mlobs.confusion_trans_text_w, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.confusion_agg(text, text, float8) IS 'Confusion summary of (label, prediction, weight) with text labels (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.confusion_agg(bool, bool) (
+  SFUNC = mlobs.confusion_trans_bool, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.confusion_agg(bool, bool) IS 'Confusion summary of (label, prediction) with bool labels (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.confusion_agg(bool, bool, float8) (
+  SFUNC = mlobs.confusion_trans_bool_w, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.confusion_agg(bool, bool, float8) IS 'Confusion summary of (label, prediction, weight) with bool labels (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.rollup(mlobs.confusion) (
+  SFUNC = mlobs.confusion_rollup_trans, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.rollup(mlobs.confusion) IS 'Merges stored confusion summaries';
+
+-- mlobs.score_summary -------------------------------------------------------------------
+CREATE TYPE mlobs.score_summary;
+CREATE FUNCTION mlobs.score_summary_in(cstring) RETURNS mlobs.score_summary
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_summary_out(mlobs.score_summary) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_summary_recv(internal) RETURNS mlobs.score_summary
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_summary_send(mlobs.score_summary) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlobs.score_summary (
+  INPUT = mlobs.score_summary_in, OUTPUT = mlobs.score_summary_out,
+  RECEIVE = mlobs.score_summary_recv, SEND = mlobs.score_summary_send,
+  INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE mlobs.score_summary IS
+  'Per-class score counts on a fine grid over [0,1]: approximate ROC/PR AUC with guaranteed bounds';
+CREATE FUNCTION mlobs.score_trans_int(internal, float8, int8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_bool(internal, float8, bool) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_bool' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_int_grid(internal, float8, int8, int4) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_int_grid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_bool_grid(internal, float8, bool, int4) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_bool_grid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_summary_rollup_trans(internal, mlobs.score_summary) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_summary_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_summary_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_summary_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_summary_final(internal) RETURNS mlobs.score_summary
+  AS 'MODULE_PATHNAME', 'mlobs_score_summary_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.score_agg(float8, int8) (
+  SFUNC = mlobs.score_trans_int, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, int8) IS 'Mergeable score summary of (probability, label) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, bool) (
+  SFUNC = mlobs.score_trans_bool, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, bool) IS 'Mergeable score summary of (probability, label) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, int8, int4) (
+  SFUNC = mlobs.score_trans_int_grid, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, int8, int4) IS 'Mergeable score summary of (probability, label) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, bool, int4) (
+  SFUNC = mlobs.score_trans_bool_grid, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, bool, int4) IS 'Mergeable score summary of (probability, label) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.rollup(mlobs.score_summary) (
+  SFUNC = mlobs.score_summary_rollup_trans, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.rollup(mlobs.score_summary) IS 'Merges stored score summaries (grids must match)';
+
+-- mlobs.regression_summary --------------------------------------------------------------
+CREATE TYPE mlobs.regression_summary;
+CREATE FUNCTION mlobs.regression_summary_in(cstring) RETURNS mlobs.regression_summary
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_summary_out(mlobs.regression_summary) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_summary_recv(internal) RETURNS mlobs.regression_summary
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_summary_send(mlobs.regression_summary) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlobs.regression_summary (
+  INPUT = mlobs.regression_summary_in, OUTPUT = mlobs.regression_summary_out,
+  RECEIVE = mlobs.regression_summary_recv, SEND = mlobs.regression_summary_send,
+  INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE mlobs.regression_summary IS
+  'Regression errors: exact moments (Chan-merged), absolute/percentage sums, max, and a 1%-relative sketch of |error|';
+CREATE FUNCTION mlobs.regression_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_regression_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_summary_rollup_trans(internal, mlobs.regression_summary) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_summary_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_summary_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_summary_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_summary_final(internal) RETURNS mlobs.regression_summary
+  AS 'MODULE_PATHNAME', 'mlobs_regression_summary_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.regression_agg(float8, float8) (
+  SFUNC = mlobs.regression_trans, STYPE = internal, SSPACE = 4096,
+  FINALFUNC = mlobs.regression_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.regression_summary_combine,
+  SERIALFUNC = mlobs.regression_summary_serial, DESERIALFUNC = mlobs.regression_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.regression_agg(float8, float8) IS 'Regression summary of (target, prediction) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.rollup(mlobs.regression_summary) (
+  SFUNC = mlobs.regression_summary_rollup_trans, STYPE = internal, SSPACE = 4096,
+  FINALFUNC = mlobs.regression_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.regression_summary_combine,
+  SERIALFUNC = mlobs.regression_summary_serial, DESERIALFUNC = mlobs.regression_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.rollup(mlobs.regression_summary) IS 'Merges stored regression summaries';
+
+-- exact ranking aggregates (state: every score) ------------------------------------------------
+CREATE FUNCTION mlobs.ranking_trans_int(internal, float8, int8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.ranking_trans_bool(internal, float8, bool) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_trans_bool' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.ranking_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.ranking_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ranking_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.roc_auc_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_roc_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.pr_auc_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_pr_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ece_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ece_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.roc_auc_agg(float8, int8) (
+  SFUNC = mlobs.ranking_trans_int, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.roc_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_agg(float8, int8) IS 'Exact ROC AUC of (score, label), ties count 1/2 (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_agg(float8, int8) (
+  SFUNC = mlobs.ranking_trans_int, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.pr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_agg(float8, int8) IS 'Exact average precision of (score, label) (scikit-learn)';
+CREATE AGGREGATE mlobs.ece_agg(float8, int8) (
+  SFUNC = mlobs.ranking_trans_int, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ece_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.ece_agg(float8, int8) IS 'Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins)';
+CREATE AGGREGATE mlobs.roc_auc_agg(float8, bool) (
+  SFUNC = mlobs.ranking_trans_bool, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.roc_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_agg(float8, bool) IS 'Exact ROC AUC of (score, label), ties count 1/2 (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_agg(float8, bool) (
+  SFUNC = mlobs.ranking_trans_bool, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.pr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_agg(float8, bool) IS 'Exact average precision of (score, label) (scikit-learn)';
+CREATE AGGREGATE mlobs.ece_agg(float8, bool) (
+  SFUNC = mlobs.ranking_trans_bool, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ece_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.ece_agg(float8, bool) IS 'Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins)';
+CREATE FUNCTION mlobs.ovr_trans(internal, float8[], int8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovr_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovr_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovr_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovr_auc_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.roc_auc_ovr_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovr_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-rest, macro average (scikit-learn)';
+
+-- probabilistic losses ---------------------------------------------------------------------------
+CREATE FUNCTION mlobs.log_loss_trans_int(internal, float8, int8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_log_loss_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.log_loss_trans_bool(internal, float8, bool) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_log_loss_trans_bool' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.log_loss_trans_array(internal, float8[], int8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_log_loss_trans_array' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.brier_trans_int(internal, float8, int8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_brier_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.brier_trans_bool(internal, float8, bool) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_brier_trans_bool' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.brier_trans_array(internal, float8[], int8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_brier_trans_array' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.loss_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_loss_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.loss_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_loss_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.loss_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_loss_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.loss_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_loss_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.log_loss_agg(float8, int8) (
+  SFUNC = mlobs.log_loss_trans_int, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.log_loss_agg(float8, int8) IS 'Log loss (scikit-learn, probabilities clipped to [eps, 1-eps])';
+CREATE AGGREGATE mlobs.log_loss_agg(float8, bool) (
+  SFUNC = mlobs.log_loss_trans_bool, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.log_loss_agg(float8, bool) IS 'Log loss (scikit-learn, probabilities clipped to [eps, 1-eps])';
+CREATE AGGREGATE mlobs.log_loss_agg(float8[], int8) (
+  SFUNC = mlobs.log_loss_trans_array, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.log_loss_agg(float8[], int8) IS 'Log loss (scikit-learn, probabilities clipped to [eps, 1-eps])';
+CREATE AGGREGATE mlobs.brier_agg(float8, int8) (
+  SFUNC = mlobs.brier_trans_int, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.brier_agg(float8, int8) IS 'Brier score (scikit-learn; multiclass sums over classes)';
+CREATE AGGREGATE mlobs.brier_agg(float8, bool) (
+  SFUNC = mlobs.brier_trans_bool, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.brier_agg(float8, bool) IS 'Brier score (scikit-learn; multiclass sums over classes)';
+CREATE AGGREGATE mlobs.brier_agg(float8[], int8) (
+  SFUNC = mlobs.brier_trans_array, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.brier_agg(float8[], int8) IS 'Brier score (scikit-learn; multiclass sums over classes)';
+
+-- mlobs.calibration ---------------------------------------------------------------------
+CREATE TYPE mlobs.calibration;
+CREATE FUNCTION mlobs.calibration_in(cstring) RETURNS mlobs.calibration
+  AS 'MODULE_PATHNAME', 'mlobs_calibration_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.calibration_out(mlobs.calibration) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'mlobs_calibration_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.calibration_recv(internal) RETURNS mlobs.calibration
+  AS 'MODULE_PATHNAME', 'mlobs_calibration_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.calibration_send(mlobs.calibration) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_calibration_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlobs.calibration (
+  INPUT = mlobs.calibration_in, OUTPUT = mlobs.calibration_out,
+  RECEIVE = mlobs.calibration_recv, SEND = mlobs.calibration_send,
+  INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE mlobs.calibration IS
+  'Isotonic calibration map fitted on a labelled reference window (scikit-learn IsotonicRegression, clip)';
+CREATE FUNCTION mlobs.calibration_fit(internal) RETURNS mlobs.calibration
+  AS 'MODULE_PATHNAME', 'mlobs_calibration_fit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.calibration_agg(float8, int8) (
+  SFUNC = mlobs.ranking_trans_int, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.calibration_fit, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.calibration_agg(float8, int8) IS 'Fits an isotonic calibration map on (score, label) (see docs/metrics.md, CBPE)';
+CREATE AGGREGATE mlobs.calibration_agg(float8, bool) (
+  SFUNC = mlobs.ranking_trans_bool, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.calibration_fit, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.calibration_agg(float8, bool) IS 'Fits an isotonic calibration map on (score, label) (see docs/metrics.md, CBPE)';
+CREATE FUNCTION mlobs.cbpe_trans(internal, float8, mlobs.calibration) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_cbpe_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.cbpe_trans_threshold(internal, float8, mlobs.calibration, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_cbpe_trans_threshold' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlobs.cbpe_agg(float8, mlobs.calibration) (
+  SFUNC = mlobs.cbpe_trans, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.cbpe_agg(float8, mlobs.calibration) IS 'CBPE: expected confusion matrix of unlabelled scores, predicted label = score >= 0.5';
+CREATE AGGREGATE mlobs.cbpe_agg(float8, mlobs.calibration, float8) (
+  SFUNC = mlobs.cbpe_trans_threshold, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.confusion_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.confusion_combine,
+  SERIALFUNC = mlobs.confusion_serial, DESERIALFUNC = mlobs.confusion_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.cbpe_agg(float8, mlobs.calibration, float8) IS 'CBPE: expected confusion matrix, predicted label = score >= threshold';
+CREATE FUNCTION mlobs.cbpe_auc_trans(internal, float8, mlobs.calibration) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_cbpe_auc_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.probability_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_probability_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.probability_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_probability_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.probability_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_probability_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.cbpe_auc_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_cbpe_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.cbpe_roc_auc_agg(float8, mlobs.calibration) (
+  SFUNC = mlobs.cbpe_auc_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.cbpe_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.probability_combine,
+  SERIALFUNC = mlobs.probability_serial, DESERIALFUNC = mlobs.probability_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.cbpe_roc_auc_agg(float8, mlobs.calibration) IS 'CBPE: expected ROC AUC of unlabelled scores';

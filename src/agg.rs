@@ -144,3 +144,45 @@ pub unsafe fn finalize<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::
     let state = unsafe { state_arg::<T>(fcinfo, 0) }.expect("final is STRICT");
     bytes_to_datum(&state.to_bytes())
 }
+
+/// Final (STRICT, read-only) computing a value from the state; `None` returns SQL NULL.
+///
+/// # Safety
+/// As for `state_arg`.
+pub unsafe fn finalize_with<T, R: IntoDatum>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    f: impl FnOnce(&T) -> Option<R>,
+) -> pg_sys::Datum {
+    let state = unsafe { state_arg::<T>(fcinfo, 0) }.expect("final is STRICT");
+    match f(state).and_then(IntoDatum::into_datum) {
+        Some(d) => d,
+        None => unsafe { pg_return_null(fcinfo) },
+    }
+}
+
+/// Argument `i` as float8, `None` when NULL.
+///
+/// # Safety
+/// Argument `i` must be a float8.
+#[inline]
+pub unsafe fn f64_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<f64> {
+    unsafe { pg_getarg_datum(fcinfo, i) }.map(|d| f64::from_bits(d.value() as u64))
+}
+
+/// Argument `i` as int8, `None` when NULL.
+///
+/// # Safety
+/// Argument `i` must be an int8.
+#[inline]
+pub unsafe fn i64_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<i64> {
+    unsafe { pg_getarg_datum(fcinfo, i) }.map(|d| d.value() as i64)
+}
+
+/// Argument `i` as bool, `None` when NULL.
+///
+/// # Safety
+/// Argument `i` must be a bool.
+#[inline]
+pub unsafe fn bool_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<bool> {
+    unsafe { pg_getarg_datum(fcinfo, i) }.map(|d| d.value() != 0)
+}

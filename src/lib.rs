@@ -4,6 +4,8 @@
 pgrx::pg_module_magic!(name, version);
 
 mod agg;
+mod calibration;
+mod classification;
 mod drift;
 // The allocator is only installed outside `cargo test` builds (see GLOBAL below).
 #[cfg_attr(test, allow(dead_code))]
@@ -15,6 +17,8 @@ mod histogram;
 mod multivariate;
 mod profile;
 mod psi;
+mod ranking;
+mod regression;
 mod summary_type;
 mod v1;
 mod varlena_io;

@@ -169,3 +169,22 @@ macro_rules! summary_type {
         });
     };
 }
+
+/// The parallel-aggregate support functions (combine, serialize, deserialize) of an `internal`
+/// state that is a core `Summary` but has no SQL type of its own (exact-sample states whose
+/// final function returns a number).
+#[macro_export]
+macro_rules! state_functions {
+    ($core:ty, $combine_fn:ident / $combine_finfo:ident, $serial_fn:ident / $serial_finfo:ident,
+     $deserial_fn:ident / $deserial_finfo:ident) => {
+        $crate::v1!($combine_fn, $combine_finfo, |fcinfo| {
+            $crate::agg::combine::<$core>(fcinfo, stringify!($combine_fn))
+        });
+        $crate::v1!($serial_fn, $serial_finfo, |fcinfo| {
+            $crate::agg::serialize::<$core>(fcinfo)
+        });
+        $crate::v1!($deserial_fn, $deserial_finfo, |fcinfo| {
+            $crate::agg::deserialize::<$core>(fcinfo)
+        });
+    };
+}

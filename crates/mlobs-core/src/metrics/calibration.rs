@@ -91,8 +91,13 @@ impl CalibrationMap {
         let fitted = pav(&uy, &uw);
         // Keep the ends and every point whose y differs from a neighbour's.
         let n = fitted.len();
-        let keep = |i: usize| i == 0 || i + 1 == n || fitted[i] != fitted[i - 1] || fitted[i] != fitted[i + 1];
-        let (x, y): (Vec<f64>, Vec<f64>) = (0..n).filter(|&i| keep(i)).map(|i| (ux[i], fitted[i])).unzip();
+        let keep = |i: usize| {
+            i == 0 || i + 1 == n || fitted[i] != fitted[i - 1] || fitted[i] != fitted[i + 1]
+        };
+        let (x, y): (Vec<f64>, Vec<f64>) = (0..n)
+            .filter(|&i| keep(i))
+            .map(|i| (ux[i], fitted[i]))
+            .unzip();
         if x.len() > MAX_POINTS {
             return Err(CoreError::limit_exceeded(format!(
                 "the calibration map would hold {} points, more than {MAX_POINTS}",
@@ -194,7 +199,8 @@ impl Summary for CalibrationMap {
         if self.x.iter().any(|v| !v.is_finite()) || self.x.windows(2).any(|w| w[0] >= w[1]) {
             return Err("x must be finite and strictly increasing".into());
         }
-        if self.y.iter().any(|v| !(0.0..=1.0).contains(v)) || self.y.windows(2).any(|w| w[0] > w[1]) {
+        if self.y.iter().any(|v| !(0.0..=1.0).contains(v)) || self.y.windows(2).any(|w| w[0] > w[1])
+        {
             return Err("y must be non-decreasing probabilities".into());
         }
         Ok(())
@@ -228,7 +234,9 @@ impl Summary for ProbabilitySample {
 
     fn merge(&mut self, o: &Self) -> Result<()> {
         if self.values.len() + o.values.len() > super::ranking::MAX_SCORES {
-            return Err(CoreError::limit_exceeded("too many rows for the exact expected AUC"));
+            return Err(CoreError::limit_exceeded(
+                "too many rows for the exact expected AUC",
+            ));
         }
         self.values.extend_from_slice(&o.values);
         Ok(())

@@ -218,8 +218,11 @@ impl Confusion {
     }
 
     fn class_counts(&self) -> BTreeMap<&Label, ClassCounts> {
-        let mut m: BTreeMap<&Label, ClassCounts> =
-            self.labels().into_iter().map(|l| (l, Default::default())).collect();
+        let mut m: BTreeMap<&Label, ClassCounts> = self
+            .labels()
+            .into_iter()
+            .map(|l| (l, Default::default()))
+            .collect();
         for ((a, p), &w) in &self.cells {
             if a == p {
                 m.get_mut(a).expect("label").tp += w;
@@ -309,9 +312,7 @@ impl Confusion {
                 }
                 per_class(&sum)
             }
-            Average::Macro => {
-                counts.values().map(&per_class).sum::<f64>() / counts.len() as f64
-            }
+            Average::Macro => counts.values().map(&per_class).sum::<f64>() / counts.len() as f64,
             Average::Weighted => {
                 let support: f64 = counts.values().map(|c| c.support).sum();
                 let weighted: f64 = counts.values().map(|c| per_class(c) * c.support).sum();
@@ -384,7 +385,8 @@ impl Confusion {
     /// label order (scikit-learn's `confusion_matrix`).
     pub fn matrix_json(&self) -> serde_json::Value {
         let labels = self.labels();
-        let index: BTreeMap<&Label, usize> = labels.iter().enumerate().map(|(i, l)| (*l, i)).collect();
+        let index: BTreeMap<&Label, usize> =
+            labels.iter().enumerate().map(|(i, l)| (*l, i)).collect();
         let mut m = vec![vec![0.0; labels.len()]; labels.len()];
         for ((a, p), &w) in &self.cells {
             m[index[a]][index[p]] += w;
@@ -492,7 +494,8 @@ impl Summary for Confusion {
             skipped,
             cells,
         };
-        c.validate().map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
+        c.validate()
+            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
         Ok(c)
     }
 
@@ -563,7 +566,9 @@ mod tests {
     fn mixed_kinds_are_rejected() {
         let mut c = Confusion::default();
         c.add(Label::Int(1), Label::Int(1), 1.0).unwrap();
-        assert!(c.add(Label::Text("a".into()), Label::Text("a".into()), 1.0).is_err());
+        assert!(c
+            .add(Label::Text("a".into()), Label::Text("a".into()), 1.0)
+            .is_err());
         assert!(c.add(Label::Int(1), Label::Int(1), f64::NAN).is_err());
         assert!(c.add(Label::Int(1), Label::Int(1), -1.0).is_err());
     }
@@ -572,7 +577,8 @@ mod tests {
     fn round_trips_and_rejects_forged_bytes() {
         let mut c = Confusion::default();
         for (a, p) in [("x", "y"), ("y", "y"), ("z", "x")] {
-            c.add(Label::Text(a.into()), Label::Text(p.into()), 1.5).unwrap();
+            c.add(Label::Text(a.into()), Label::Text(p.into()), 1.5)
+                .unwrap();
         }
         let b = c.to_bytes();
         assert_eq!(Confusion::from_bytes(&b).unwrap(), c);

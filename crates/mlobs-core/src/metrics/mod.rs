@@ -32,7 +32,7 @@ pub(crate) fn probability(value: f64, arg: &str) -> Result<f64> {
         Ok(value)
     } else {
         Err(CoreError::invalid_parameter(format!(
-            "{arg} must be a probability in [0, 1], got {value}"
+            "{arg} must be in [0, 1], got {value}"
         )))
     }
 }

@@ -125,7 +125,9 @@ impl Summary for OvrSample {
         let labels = r.u64s(MAX_SCORES)?;
         r.finish()?;
         if labels.iter().any(|&l| l >= classes as u64) {
-            return Err(CoreError::invalid_binary("invalid multiclass AUC state: label out of range"));
+            return Err(CoreError::invalid_binary(
+                "invalid multiclass AUC state: label out of range",
+            ));
         }
         let s = OvrSample {
             classes,
@@ -140,7 +142,11 @@ impl Summary for OvrSample {
     fn validate(&self) -> std::result::Result<(), String> {
         let k = self.classes as usize;
         if self.labels.is_empty() {
-            return if self.probs.is_empty() { Ok(()) } else { Err("probabilities without labels".into()) };
+            return if self.probs.is_empty() {
+                Ok(())
+            } else {
+                Err("probabilities without labels".into())
+            };
         }
         if !(2..=MAX_CLASSES).contains(&k) || self.probs.len() != k * self.labels.len() {
             return Err("inconsistent shape".into());

@@ -86,7 +86,12 @@ impl RankSample {
         for &s in self.positive.iter().chain(&self.negative) {
             probability(s, "probability")?;
         }
-        let mut all: Vec<f64> = self.positive.iter().chain(&self.negative).copied().collect();
+        let mut all: Vec<f64> = self
+            .positive
+            .iter()
+            .chain(&self.negative)
+            .copied()
+            .collect();
         sort(&mut all);
         let qs: Vec<f64> = linspace(0.0, 100.0, bins + 1)
             .into_iter()
@@ -219,7 +224,12 @@ impl Summary for RankSample {
         if self.len() > MAX_SCORES {
             return Err("too many scores".into());
         }
-        if self.positive.iter().chain(&self.negative).any(|s| !s.is_finite()) {
+        if self
+            .positive
+            .iter()
+            .chain(&self.negative)
+            .any(|s| !s.is_finite())
+        {
             return Err("scores must be finite".into());
         }
         Ok(())

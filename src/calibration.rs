@@ -1,0 +1,146 @@
+//! `mlobs.calibration` (an isotonic map fitted by calibration_agg) and CBPE: cbpe_agg gives the
+//! expected confusion matrix of an unlabelled window, cbpe_roc_auc_agg its expected ROC AUC.
+
+use crate::agg::{f64_arg, finalize_with, state_arg, transition};
+use crate::errors::OrRaise;
+use crate::varlena_io::varlena_bytes;
+use mlobs_core::metrics::calibration::{expected_roc_auc, CalibrationMap, ProbabilitySample};
+use mlobs_core::metrics::confusion::Confusion as CoreConfusion;
+use mlobs_core::metrics::ranking::RankSample;
+use mlobs_core::Summary;
+use pgrx::prelude::*;
+use pgrx::PgMemoryContexts;
+
+crate::summary_type!(
+    Calibration, CalibrationMap, "mlobs.calibration",
+    io: (mlobs_calibration_in / pg_finfo_mlobs_calibration_in, mlobs_calibration_out / pg_finfo_mlobs_calibration_out,
+         mlobs_calibration_recv / pg_finfo_mlobs_calibration_recv, mlobs_calibration_send / pg_finfo_mlobs_calibration_send),
+    agg: (mlobs_calibration_combine / pg_finfo_mlobs_calibration_combine, mlobs_calibration_serial / pg_finfo_mlobs_calibration_serial,
+          mlobs_calibration_deserial / pg_finfo_mlobs_calibration_deserial, mlobs_calibration_final / pg_finfo_mlobs_calibration_final,
+          mlobs_calibration_rollup_trans / pg_finfo_mlobs_calibration_rollup_trans)
+);
+
+// calibration_agg's final: fit the isotonic map on the collected (score, label) rows.
+crate::v1!(
+    mlobs_calibration_fit,
+    pg_finfo_mlobs_calibration_fit,
+    |fcinfo| {
+        let state = state_arg::<RankSample>(fcinfo, 0).expect("final is STRICT");
+        match CalibrationMap::fit_sample(state).or_raise() {
+            Some(map) => crate::varlena_io::bytes_to_datum(&map.to_bytes()),
+            None => pgrx::fcinfo::pg_return_null(fcinfo),
+        }
+    }
+);
+
+/// Calibrated probability of `score` under the map.
+#[pg_extern(immutable, parallel_safe)]
+fn calibrate(calibration: Calibration, score: f64) -> f64 {
+    calibration.0.predict(score).or_raise()
+}
+
+/// The decoded calibration argument, cached in fn_extra and reused while the bytes are equal
+/// (the map is normally one value for the whole query; decoding it per row would dominate).
+struct CachedMap {
+    bytes: Vec<u8>,
+    map: CalibrationMap,
+}
+
+unsafe fn calibration_arg<'a>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    i: usize,
+) -> Option<&'a CalibrationMap> {
+    let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }?;
+    let bytes = unsafe { varlena_bytes(datum) };
+    unsafe {
+        let flinfo = (*fcinfo).flinfo;
+        let cached = (*flinfo).fn_extra as *mut CachedMap;
+        if !cached.is_null() && (*cached).bytes == bytes {
+            return Some(&(*cached).map);
+        }
+        let map = CalibrationMap::from_bytes(bytes).or_raise();
+        let entry = CachedMap {
+            bytes: bytes.to_vec(),
+            map,
+        };
+        let ptr = if cached.is_null() {
+            PgMemoryContexts::For((*flinfo).fn_mcxt).leak_and_drop_on_delete(entry)
+        } else {
+            *cached = entry;
+            cached
+        };
+        (*flinfo).fn_extra = ptr.cast();
+        Some(&(*ptr).map)
+    }
+}
+
+/// CBPE transition: predicted label = score ≥ threshold; the calibrated probability p̂ adds p̂
+/// to (actual 1, predicted) and 1 − p̂ to (actual 0, predicted). NULL score or map skips.
+unsafe fn cbpe_step(fcinfo: pg_sys::FunctionCallInfo, with_threshold: bool) -> pg_sys::Datum {
+    let score = unsafe { f64_arg(fcinfo, 1) };
+    let map = unsafe { calibration_arg(fcinfo, 2) };
+    let threshold = if with_threshold {
+        unsafe { f64_arg(fcinfo, 3) }
+            .unwrap_or_else(|| crate::errors::invalid_parameter("threshold must not be NULL"))
+    } else {
+        0.5
+    };
+    unsafe {
+        transition(
+            fcinfo,
+            "mlobs.cbpe_agg",
+            CoreConfusion::default,
+            |c: &mut CoreConfusion| match (score, map) {
+                (Some(s), Some(m)) => {
+                    let p = m.predict(s).or_raise();
+                    c.add_expected(p, s >= threshold).or_raise();
+                }
+                _ => c.skipped += 1,
+            },
+        )
+    }
+}
+
+crate::v1!(mlobs_cbpe_trans, pg_finfo_mlobs_cbpe_trans, |fcinfo| {
+    cbpe_step(fcinfo, false)
+});
+crate::v1!(
+    mlobs_cbpe_trans_threshold,
+    pg_finfo_mlobs_cbpe_trans_threshold,
+    |fcinfo| { cbpe_step(fcinfo, true) }
+);
+
+crate::state_functions!(
+    ProbabilitySample,
+    mlobs_probability_combine / pg_finfo_mlobs_probability_combine,
+    mlobs_probability_serial / pg_finfo_mlobs_probability_serial,
+    mlobs_probability_deserial / pg_finfo_mlobs_probability_deserial
+);
+
+crate::v1!(
+    mlobs_cbpe_auc_trans,
+    pg_finfo_mlobs_cbpe_auc_trans,
+    |fcinfo| {
+        let score = f64_arg(fcinfo, 1);
+        let map = calibration_arg(fcinfo, 2);
+        transition(
+            fcinfo,
+            "mlobs.cbpe_roc_auc_agg",
+            ProbabilitySample::default,
+            |s: &mut ProbabilitySample| {
+                if let (Some(x), Some(m)) = (score, map) {
+                    s.add(m.predict(x).or_raise()).or_raise();
+                }
+            },
+        )
+    }
+);
+crate::v1!(
+    mlobs_cbpe_auc_final,
+    pg_finfo_mlobs_cbpe_auc_final,
+    |fcinfo| {
+        finalize_with(fcinfo, |s: &ProbabilitySample| {
+            expected_roc_auc(&mut s.values.clone())
+        })
+    }
+);

@@ -1,0 +1,186 @@
+//! `mlobs.confusion`: confusion_agg over int, text or bool labels (optionally weighted),
+//! rollup, and the classification metrics read from it.
+
+use crate::agg::{f64_arg, transition};
+use crate::errors::OrRaise;
+use mlobs_core::metrics::confusion::{Average, Confusion as CoreConfusion};
+use mlobs_core::metrics::label::Label;
+use pgrx::prelude::*;
+use pgrx::JsonB;
+
+crate::summary_type!(
+    Confusion, CoreConfusion, "mlobs.confusion",
+    io: (mlobs_confusion_in / pg_finfo_mlobs_confusion_in, mlobs_confusion_out / pg_finfo_mlobs_confusion_out,
+         mlobs_confusion_recv / pg_finfo_mlobs_confusion_recv, mlobs_confusion_send / pg_finfo_mlobs_confusion_send),
+    agg: (mlobs_confusion_combine / pg_finfo_mlobs_confusion_combine, mlobs_confusion_serial / pg_finfo_mlobs_confusion_serial,
+          mlobs_confusion_deserial / pg_finfo_mlobs_confusion_deserial, mlobs_confusion_final / pg_finfo_mlobs_confusion_final,
+          mlobs_confusion_rollup_trans / pg_finfo_mlobs_confusion_rollup_trans)
+);
+
+/// Shared transition: rows with a NULL label, prediction or weight are counted as skipped.
+unsafe fn confusion_step(
+    fcinfo: pg_sys::FunctionCallInfo,
+    label: impl Fn(usize) -> Option<Label>,
+    weighted: bool,
+) -> pg_sys::Datum {
+    let actual = label(1);
+    let predicted = label(2);
+    let weight = if weighted {
+        unsafe { f64_arg(fcinfo, 3) }
+    } else {
+        Some(1.0)
+    };
+    unsafe {
+        transition(
+            fcinfo,
+            "mlobs.confusion_agg",
+            CoreConfusion::default,
+            |c: &mut CoreConfusion| match (actual, predicted, weight) {
+                (Some(a), Some(p), Some(w)) => c.add(a, p, w).or_raise(),
+                _ => c.skipped += 1,
+            },
+        )
+    }
+}
+
+macro_rules! confusion_transitions {
+    ($($name:ident / $finfo:ident, $weighted:literal, |$fc:ident, $i:ident| $read:expr;)*) => {$(
+        crate::v1!($name, $finfo, |fcinfo| {
+            let $fc = fcinfo;
+            confusion_step(fcinfo, |$i| unsafe { $read }, $weighted)
+        });
+    )*};
+}
+
+confusion_transitions! {
+    mlobs_confusion_trans_int / pg_finfo_mlobs_confusion_trans_int, false,
+        |fc, i| crate::agg::i64_arg(fc, i).map(Label::Int);
+    mlobs_confusion_trans_int_w / pg_finfo_mlobs_confusion_trans_int_w, true,
+        |fc, i| crate::agg::i64_arg(fc, i).map(Label::Int);
+    mlobs_confusion_trans_bool / pg_finfo_mlobs_confusion_trans_bool, false,
+        |fc, i| crate::agg::bool_arg(fc, i).map(Label::Bool);
+    mlobs_confusion_trans_bool_w / pg_finfo_mlobs_confusion_trans_bool_w, true,
+        |fc, i| crate::agg::bool_arg(fc, i).map(Label::Bool);
+    mlobs_confusion_trans_text / pg_finfo_mlobs_confusion_trans_text, false,
+        |fc, i| pgrx::fcinfo::pg_getarg::<&str>(fc, i).map(|s| Label::Text(s.to_owned()));
+    mlobs_confusion_trans_text_w / pg_finfo_mlobs_confusion_trans_text_w, true,
+        |fc, i| pgrx::fcinfo::pg_getarg::<&str>(fc, i).map(|s| Label::Text(s.to_owned()));
+}
+
+fn average(text: &str) -> Average {
+    Average::parse(text).or_raise()
+}
+
+/// Share (weighted) of rows predicted correctly; NULL when empty.
+#[pg_extern(immutable, parallel_safe)]
+fn accuracy(c: Confusion) -> Option<f64> {
+    c.0.accuracy()
+}
+
+/// Precision as scikit-learn's precision_score (zero division → 0).
+#[pg_extern(immutable, parallel_safe)]
+fn precision(
+    c: Confusion,
+    average: default!(&str, "'binary'"),
+    pos_label: default!(Option<&str>, "NULL"),
+) -> Option<f64> {
+    c.0.precision(self::average(average), pos_label).or_raise()
+}
+
+/// Recall as scikit-learn's recall_score (zero division → 0).
+#[pg_extern(immutable, parallel_safe)]
+fn recall(
+    c: Confusion,
+    average: default!(&str, "'binary'"),
+    pos_label: default!(Option<&str>, "NULL"),
+) -> Option<f64> {
+    c.0.recall(self::average(average), pos_label).or_raise()
+}
+
+/// F1 as scikit-learn's f1_score (zero division → 0).
+#[pg_extern(immutable, parallel_safe)]
+fn f1(
+    c: Confusion,
+    average: default!(&str, "'binary'"),
+    pos_label: default!(Option<&str>, "NULL"),
+) -> Option<f64> {
+    c.0.f1(self::average(average), pos_label).or_raise()
+}
+
+/// Matthews correlation coefficient (multiclass form; 0 when undefined).
+#[pg_extern(immutable, parallel_safe)]
+fn mcc(c: Confusion) -> Option<f64> {
+    c.0.mcc()
+}
+
+macro_rules! rate_fn {
+    ($($name:ident => $field:ident, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        #[pg_extern(immutable, parallel_safe)]
+        fn $name(c: Confusion, pos_label: default!(Option<&str>, "NULL")) -> Option<f64> {
+            c.0.rates(pos_label).or_raise().and_then(|r| r.$field)
+        }
+    )*};
+}
+
+rate_fn! {
+    tpr => tpr, "True positive rate (recall) of pos_label; NULL when it never occurs.";
+    tnr => tnr, "True negative rate (specificity) of pos_label.";
+    fpr => fpr, "False positive rate of pos_label.";
+    fnr => fnr, "False negative rate of pos_label.";
+}
+
+/// `{"labels": [...], "matrix": [[...]]}`, rows actual, columns predicted.
+#[pg_extern(immutable, parallel_safe)]
+fn confusion_matrix(c: Confusion) -> JsonB {
+    JsonB(c.0.matrix_json())
+}
+
+/// Rows counted.
+#[pg_extern(immutable, parallel_safe, name = "count")]
+fn confusion_count(c: Confusion) -> i64 {
+    c.0.rows as i64
+}
+
+/// Every metric of the summary as one jsonb object, ready for a metrics table. Binary metrics
+/// appear when there are at most two classes (pos_label as for `f1`).
+#[pg_extern(immutable, parallel_safe)]
+fn classification_report(c: Confusion, pos_label: default!(Option<&str>, "NULL")) -> JsonB {
+    let c = &c.0;
+    let mut report = serde_json::json!({
+        "rows": c.rows,
+        "skipped": c.skipped,
+        "accuracy": c.accuracy(),
+        "mcc": c.mcc(),
+    });
+    let map = report.as_object_mut().expect("object");
+    for avg in ["macro", "micro", "weighted"] {
+        let a = average(avg);
+        map.insert(
+            format!("precision_{avg}"),
+            c.precision(a, None).or_raise().into(),
+        );
+        map.insert(format!("recall_{avg}"), c.recall(a, None).or_raise().into());
+        map.insert(format!("f1_{avg}"), c.f1(a, None).or_raise().into());
+    }
+    if c.labels().len() <= 2 && c.positive_label(pos_label).is_ok() {
+        let b = Average::Binary;
+        map.insert(
+            "precision".into(),
+            c.precision(b, pos_label).or_raise().into(),
+        );
+        map.insert("recall".into(), c.recall(b, pos_label).or_raise().into());
+        map.insert("f1".into(), c.f1(b, pos_label).or_raise().into());
+        if let Some(r) = c.rates(pos_label).or_raise() {
+            for (k, v) in [
+                ("tpr", r.tpr),
+                ("tnr", r.tnr),
+                ("fpr", r.fpr),
+                ("fnr", r.fnr),
+            ] {
+                map.insert(k.into(), v.into());
+            }
+        }
+    }
+    JsonB(report)
+}

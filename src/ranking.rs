@@ -1,0 +1,303 @@
+//! Exact ranking aggregates (roc_auc_agg, pr_auc_agg, ece_agg, roc_auc_ovr_agg), probabilistic
+//! losses (log_loss_agg, brier_agg) and the mergeable `mlobs.score_summary` (score_agg).
+
+use crate::agg::{bool_arg, f64_arg, finalize_with, i64_arg, transition};
+use crate::errors::OrRaise;
+use mlobs_core::metrics::binary_label;
+use mlobs_core::metrics::loss::{LossKind, MeanLoss};
+use mlobs_core::metrics::ovr::OvrSample;
+use mlobs_core::metrics::ranking::RankSample;
+use mlobs_core::metrics::score_summary::ScoreSummary as CoreScoreSummary;
+use pgrx::prelude::*;
+
+/// The label argument (index 2) as "positive?": bool as is, int 1 / 0 (or −1).
+unsafe fn positive_arg(fcinfo: pg_sys::FunctionCallInfo, is_bool: bool) -> Option<bool> {
+    if is_bool {
+        unsafe { bool_arg(fcinfo, 2) }
+    } else {
+        unsafe { i64_arg(fcinfo, 2) }.map(|l| binary_label(l, "label").or_raise())
+    }
+}
+
+// --- exact ranking sample -------------------------------------------------------------------
+
+crate::state_functions!(
+    RankSample,
+    mlobs_ranking_combine / pg_finfo_mlobs_ranking_combine,
+    mlobs_ranking_serial / pg_finfo_mlobs_ranking_serial,
+    mlobs_ranking_deserial / pg_finfo_mlobs_ranking_deserial
+);
+
+/// Rows with a NULL score or label are skipped.
+unsafe fn ranking_step(fcinfo: pg_sys::FunctionCallInfo, is_bool: bool) -> pg_sys::Datum {
+    let score = unsafe { f64_arg(fcinfo, 1) };
+    let positive = unsafe { positive_arg(fcinfo, is_bool) };
+    unsafe {
+        transition(
+            fcinfo,
+            "mlobs.ranking_trans",
+            RankSample::default,
+            |s: &mut RankSample| {
+                if let (Some(x), Some(y)) = (score, positive) {
+                    s.add(x, y).or_raise();
+                }
+            },
+        )
+    }
+}
+
+crate::v1!(
+    mlobs_ranking_trans_int,
+    pg_finfo_mlobs_ranking_trans_int,
+    |fcinfo| { ranking_step(fcinfo, false) }
+);
+crate::v1!(
+    mlobs_ranking_trans_bool,
+    pg_finfo_mlobs_ranking_trans_bool,
+    |fcinfo| { ranking_step(fcinfo, true) }
+);
+crate::v1!(
+    mlobs_roc_auc_final,
+    pg_finfo_mlobs_roc_auc_final,
+    |fcinfo| { finalize_with(fcinfo, RankSample::roc_auc) }
+);
+crate::v1!(mlobs_pr_auc_final, pg_finfo_mlobs_pr_auc_final, |fcinfo| {
+    finalize_with(fcinfo, RankSample::average_precision)
+});
+crate::v1!(mlobs_ece_final, pg_finfo_mlobs_ece_final, |fcinfo| {
+    finalize_with(fcinfo, |s: &RankSample| s.calibration_error(10).or_raise())
+});
+
+/// Expected calibration error of arrays on `bins` equal-count bins (scikit-learn's
+/// calibration_curve with strategy "quantile"); NULL elements are skipped in pairs.
+#[pg_extern(immutable, parallel_safe)]
+fn calibration_error(
+    probabilities: Vec<Option<f64>>,
+    labels: Vec<Option<i64>>,
+    bins: default!(i32, 10),
+) -> Option<f64> {
+    if probabilities.len() != labels.len() {
+        crate::errors::invalid_parameter(format!(
+            "probabilities and labels must have equal lengths, got {} and {}",
+            probabilities.len(),
+            labels.len()
+        ));
+    }
+    let mut s = RankSample::default();
+    for (p, y) in probabilities.into_iter().zip(labels) {
+        if let (Some(p), Some(y)) = (p, y) {
+            s.add(p, binary_label(y, "labels").or_raise()).or_raise();
+        }
+    }
+    s.calibration_error(bins).or_raise()
+}
+
+// --- multiclass one-vs-rest -----------------------------------------------------------------
+
+crate::state_functions!(
+    OvrSample,
+    mlobs_ovr_combine / pg_finfo_mlobs_ovr_combine,
+    mlobs_ovr_serial / pg_finfo_mlobs_ovr_serial,
+    mlobs_ovr_deserial / pg_finfo_mlobs_ovr_deserial
+);
+
+/// Reads a float8[] argument without NULL elements.
+unsafe fn probs_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<Vec<f64>> {
+    let arr: Option<pgrx::Array<f64>> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, i) };
+    arr.map(|a| {
+        a.iter()
+            .enumerate()
+            .map(|(k, v)| {
+                v.unwrap_or_else(|| {
+                    crate::errors::invalid_parameter(format!("probabilities[{}] is NULL", k + 1))
+                })
+            })
+            .collect()
+    })
+}
+
+crate::v1!(mlobs_ovr_trans, pg_finfo_mlobs_ovr_trans, |fcinfo| {
+    let probs = probs_arg(fcinfo, 1);
+    let label = i64_arg(fcinfo, 2);
+    transition(
+        fcinfo,
+        "mlobs.ovr_trans",
+        OvrSample::default,
+        |s: &mut OvrSample| {
+            if let (Some(p), Some(y)) = (probs, label) {
+                s.add(&p, y).or_raise();
+            }
+        },
+    )
+});
+crate::v1!(
+    mlobs_ovr_auc_final,
+    pg_finfo_mlobs_ovr_auc_final,
+    |fcinfo| { finalize_with(fcinfo, OvrSample::roc_auc_macro) }
+);
+
+// --- log loss and Brier -----------------------------------------------------------------------
+
+crate::state_functions!(
+    MeanLoss,
+    mlobs_loss_combine / pg_finfo_mlobs_loss_combine,
+    mlobs_loss_serial / pg_finfo_mlobs_loss_serial,
+    mlobs_loss_deserial / pg_finfo_mlobs_loss_deserial
+);
+
+unsafe fn loss_step(
+    fcinfo: pg_sys::FunctionCallInfo,
+    kind: LossKind,
+    label: Option<&str>,
+) -> pg_sys::Datum {
+    let step: Box<dyn FnOnce(&mut MeanLoss)> = match label {
+        Some("array") => {
+            let probs = unsafe { probs_arg(fcinfo, 1) };
+            let y = unsafe { i64_arg(fcinfo, 2) };
+            Box::new(move |s: &mut MeanLoss| {
+                if let (Some(p), Some(y)) = (probs, y) {
+                    s.add_multiclass(&p, y).or_raise();
+                }
+            })
+        }
+        other => {
+            let p = unsafe { f64_arg(fcinfo, 1) };
+            let y = unsafe { positive_arg(fcinfo, other == Some("bool")) };
+            Box::new(move |s: &mut MeanLoss| {
+                if let (Some(p), Some(y)) = (p, y) {
+                    s.add_binary(p, y).or_raise();
+                }
+            })
+        }
+    };
+    unsafe { transition(fcinfo, "mlobs.loss_trans", || MeanLoss::new(kind), step) }
+}
+
+crate::v1!(
+    mlobs_log_loss_trans_int,
+    pg_finfo_mlobs_log_loss_trans_int,
+    |fcinfo| { loss_step(fcinfo, LossKind::LogLoss, None) }
+);
+crate::v1!(
+    mlobs_log_loss_trans_bool,
+    pg_finfo_mlobs_log_loss_trans_bool,
+    |fcinfo| { loss_step(fcinfo, LossKind::LogLoss, Some("bool")) }
+);
+crate::v1!(
+    mlobs_log_loss_trans_array,
+    pg_finfo_mlobs_log_loss_trans_array,
+    |fcinfo| { loss_step(fcinfo, LossKind::LogLoss, Some("array")) }
+);
+crate::v1!(
+    mlobs_brier_trans_int,
+    pg_finfo_mlobs_brier_trans_int,
+    |fcinfo| { loss_step(fcinfo, LossKind::Brier, None) }
+);
+crate::v1!(
+    mlobs_brier_trans_bool,
+    pg_finfo_mlobs_brier_trans_bool,
+    |fcinfo| { loss_step(fcinfo, LossKind::Brier, Some("bool")) }
+);
+crate::v1!(
+    mlobs_brier_trans_array,
+    pg_finfo_mlobs_brier_trans_array,
+    |fcinfo| { loss_step(fcinfo, LossKind::Brier, Some("array")) }
+);
+crate::v1!(mlobs_loss_final, pg_finfo_mlobs_loss_final, |fcinfo| {
+    finalize_with(fcinfo, MeanLoss::mean)
+});
+
+// --- mergeable score summary --------------------------------------------------------------------
+
+crate::summary_type!(
+    ScoreSummary, CoreScoreSummary, "mlobs.score_summary",
+    io: (mlobs_score_summary_in / pg_finfo_mlobs_score_summary_in, mlobs_score_summary_out / pg_finfo_mlobs_score_summary_out,
+         mlobs_score_summary_recv / pg_finfo_mlobs_score_summary_recv, mlobs_score_summary_send / pg_finfo_mlobs_score_summary_send),
+    agg: (mlobs_score_summary_combine / pg_finfo_mlobs_score_summary_combine, mlobs_score_summary_serial / pg_finfo_mlobs_score_summary_serial,
+          mlobs_score_summary_deserial / pg_finfo_mlobs_score_summary_deserial, mlobs_score_summary_final / pg_finfo_mlobs_score_summary_final,
+          mlobs_score_summary_rollup_trans / pg_finfo_mlobs_score_summary_rollup_trans)
+);
+
+unsafe fn score_step(
+    fcinfo: pg_sys::FunctionCallInfo,
+    is_bool: bool,
+    gridded: bool,
+) -> pg_sys::Datum {
+    let score = unsafe { f64_arg(fcinfo, 1) };
+    let positive = unsafe { positive_arg(fcinfo, is_bool) };
+    let grid = if gridded {
+        let g: Option<i32> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, 3) };
+        g.unwrap_or_else(|| crate::errors::invalid_parameter("grid must not be NULL"))
+    } else {
+        mlobs_core::metrics::score_summary::DEFAULT_GRID as i32
+    };
+    let init = || CoreScoreSummary::new(u32::try_from(grid).unwrap_or(0)).or_raise();
+    unsafe {
+        transition(
+            fcinfo,
+            "mlobs.score_agg",
+            init,
+            |s: &mut CoreScoreSummary| {
+                if s.grid as i64 != grid as i64 {
+                    crate::errors::invalid_parameter(
+                        "grid must be the same for every row of a group",
+                    );
+                }
+                if let (Some(x), Some(y)) = (score, positive) {
+                    s.add(x, y).or_raise();
+                }
+            },
+        )
+    }
+}
+
+crate::v1!(
+    mlobs_score_trans_int,
+    pg_finfo_mlobs_score_trans_int,
+    |fcinfo| { score_step(fcinfo, false, false) }
+);
+crate::v1!(
+    mlobs_score_trans_bool,
+    pg_finfo_mlobs_score_trans_bool,
+    |fcinfo| { score_step(fcinfo, true, false) }
+);
+crate::v1!(
+    mlobs_score_trans_int_grid,
+    pg_finfo_mlobs_score_trans_int_grid,
+    |fcinfo| { score_step(fcinfo, false, true) }
+);
+crate::v1!(
+    mlobs_score_trans_bool_grid,
+    pg_finfo_mlobs_score_trans_bool_grid,
+    |fcinfo| { score_step(fcinfo, true, true) }
+);
+
+/// Approximate ROC AUC (pairs sharing a grid bin count ½); NULL when a class is absent.
+#[pg_extern(immutable, parallel_safe, name = "roc_auc")]
+fn score_roc_auc(s: ScoreSummary) -> Option<f64> {
+    s.0.roc_auc().map(|b| b.estimate)
+}
+
+/// `{lower, upper}`: the exact ROC AUC of the summarised rows is guaranteed to lie within.
+#[pg_extern(immutable, parallel_safe)]
+fn roc_auc_bounds(s: ScoreSummary) -> Option<Vec<f64>> {
+    s.0.roc_auc().map(|b| vec![b.lower, b.upper])
+}
+
+/// Approximate average precision (each grid bin one threshold); NULL without positives.
+#[pg_extern(immutable, parallel_safe, name = "pr_auc")]
+fn score_pr_auc(s: ScoreSummary) -> Option<f64> {
+    s.0.pr_auc().map(|b| b.estimate)
+}
+
+/// `{lower, upper}`: the exact average precision is guaranteed to lie within.
+#[pg_extern(immutable, parallel_safe)]
+fn pr_auc_bounds(s: ScoreSummary) -> Option<Vec<f64>> {
+    s.0.pr_auc().map(|b| vec![b.lower, b.upper])
+}
+
+/// Rows summarised.
+#[pg_extern(immutable, parallel_safe, name = "count")]
+fn score_count(s: ScoreSummary) -> i64 {
+    s.0.count() as i64
+}

@@ -1,0 +1,107 @@
+//! `mlobs.regression_summary`: regression_agg(target, prediction), rollup, metrics.
+
+use crate::agg::{f64_arg, transition};
+use crate::errors::OrRaise;
+use mlobs_core::metrics::regression::RegressionSummary as CoreRegression;
+use pgrx::prelude::*;
+use pgrx::JsonB;
+
+crate::summary_type!(
+    RegressionSummary, CoreRegression, "mlobs.regression_summary",
+    io: (mlobs_regression_summary_in / pg_finfo_mlobs_regression_summary_in, mlobs_regression_summary_out / pg_finfo_mlobs_regression_summary_out,
+         mlobs_regression_summary_recv / pg_finfo_mlobs_regression_summary_recv, mlobs_regression_summary_send / pg_finfo_mlobs_regression_summary_send),
+    agg: (mlobs_regression_summary_combine / pg_finfo_mlobs_regression_summary_combine, mlobs_regression_summary_serial / pg_finfo_mlobs_regression_summary_serial,
+          mlobs_regression_summary_deserial / pg_finfo_mlobs_regression_summary_deserial, mlobs_regression_summary_final / pg_finfo_mlobs_regression_summary_final,
+          mlobs_regression_summary_rollup_trans / pg_finfo_mlobs_regression_summary_rollup_trans)
+);
+
+crate::v1!(
+    mlobs_regression_trans,
+    pg_finfo_mlobs_regression_trans,
+    |fcinfo| {
+        let target = f64_arg(fcinfo, 1);
+        let prediction = f64_arg(fcinfo, 2);
+        transition(
+            fcinfo,
+            "mlobs.regression_agg",
+            CoreRegression::default,
+            |s: &mut CoreRegression| match (target, prediction) {
+                (Some(y), Some(p)) => s.add(y, p).or_raise(),
+                _ => s.skipped += 1,
+            },
+        )
+    }
+);
+
+macro_rules! regression_metric {
+    ($($name:ident => $doc:literal;)*) => {$(
+        #[doc = $doc]
+        #[pg_extern(immutable, parallel_safe)]
+        fn $name(s: RegressionSummary) -> Option<f64> {
+            s.0.$name()
+        }
+    )*};
+}
+
+regression_metric! {
+    rmse => "Root mean squared error.";
+    mse => "Mean squared error.";
+    mae => "Mean absolute error.";
+    mape => "Mean absolute percentage error as a fraction, |e| / max(|y|, f64 epsilon) (scikit-learn).";
+    r2 => "Coefficient of determination; NULL below two rows; constant target gives 1 (perfect) or 0.";
+    mean_error => "Mean of prediction − target (positive: over-prediction).";
+    explained_variance => "1 − Var(y − ŷ)/Var(y), scikit-learn's force_finite rule.";
+    max_error => "Largest absolute error.";
+    median_absolute_error => "Median absolute error from the sketch (within 1 % of the exact value).";
+}
+
+/// Rows summarised.
+#[pg_extern(immutable, parallel_safe, name = "count")]
+fn regression_count(s: RegressionSummary) -> i64 {
+    s.0.n() as i64
+}
+
+/// Every regression metric as one jsonb object.
+#[pg_extern(immutable, parallel_safe)]
+fn regression_report(s: RegressionSummary) -> JsonB {
+    let s = &s.0;
+    JsonB(serde_json::json!({
+        "rows": s.n(), "skipped": s.skipped,
+        "rmse": s.rmse(), "mse": s.mse(), "mae": s.mae(), "mape": s.mape(), "r2": s.r2(),
+        "mean_error": s.mean_error(), "explained_variance": s.explained_variance(),
+        "max_error": s.max_error(), "median_absolute_error": s.median_absolute_error(),
+    }))
+}
+
+/// (current − reference) / |reference|: the relative change of a metric between windows.
+/// NULL when either is NULL or the reference is 0.
+#[pg_extern(immutable, parallel_safe)]
+fn relative_change(reference: Option<f64>, current: Option<f64>) -> Option<f64> {
+    let (r, c) = (reference?, current?);
+    if !r.is_finite() || !c.is_finite() {
+        crate::errors::invalid_parameter("reference and current must be finite");
+    }
+    (r != 0.0).then(|| (c - r) / r.abs())
+}
+
+/// Whether a metric degraded by more than `max_drop` (relative) from the reference window:
+/// a drop for metrics where higher is better (accuracy, F1, AUC), a rise otherwise (RMSE).
+#[pg_extern(immutable, parallel_safe)]
+fn degraded(
+    reference: Option<f64>,
+    current: Option<f64>,
+    max_drop: default!(f64, 0.1),
+    higher_is_better: default!(bool, true),
+) -> Option<bool> {
+    if !(max_drop.is_finite() && max_drop >= 0.0) {
+        crate::errors::invalid_parameter(format!(
+            "max_drop must be finite and non-negative, got {max_drop}"
+        ));
+    }
+    let change = relative_change(reference, current)?;
+    Some(if higher_is_better {
+        change < -max_drop
+    } else {
+        change > max_drop
+    })
+}
