@@ -86,12 +86,9 @@ impl RankSample {
         for &s in self.positive.iter().chain(&self.negative) {
             probability(s, "probability")?;
         }
-        let mut all: Vec<f64> = self
-            .positive
-            .iter()
-            .chain(&self.negative)
-            .copied()
-            .collect();
+        // Sorted inputs make every sum below independent of row order (parallel = serial).
+        let (pos, neg) = self.sorted();
+        let mut all: Vec<f64> = pos.iter().chain(&neg).copied().collect();
         sort(&mut all);
         let qs: Vec<f64> = linspace(0.0, 100.0, bins + 1)
             .into_iter()
@@ -103,7 +100,7 @@ impl RankSample {
         let mut total = vec![0u64; bins];
         let mut prob_sum = vec![0.0; bins];
         let mut label_sum = vec![0u64; bins];
-        for (values, label) in [(&self.positive, 1), (&self.negative, 0)] {
+        for (values, label) in [(&pos, 1), (&neg, 0)] {
             for &x in values {
                 let b = bin_of(x);
                 total[b] += 1;
