@@ -16,7 +16,8 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"```(sql|sql-error|output)\n(.*?)```", re.S)
 # Support functions of types and aggregates, not called by users.
-SUPPORT = re.compile(r"_(in|out|recv|send|trans|rollup_trans|combine|serial|deserial|final)$")
+# (Everything taking or returning `internal` or `cstring` is excluded in the catalog query.)
+SUPPORT = re.compile(r"_send$")
 
 
 def psql(args, sql, db):
@@ -59,7 +60,8 @@ def main():
     psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
     psql(args, "CREATE EXTENSION mlobs;", db)
     res = psql(args, "SELECT DISTINCT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                     "WHERE n.nspname = 'mlobs' ORDER BY 1;", db)
+                     "WHERE n.nspname = 'mlobs' AND p.prorettype NOT IN ('internal'::regtype, 'cstring'::regtype) "
+                     "AND NOT (p.proargtypes::regtype[] && ARRAY['internal', 'cstring']::regtype[]) ORDER BY 1;", db)
     psql(args, f"DROP DATABASE IF EXISTS {db};", "postgres")
     text = "\n".join(executed)
     for name in res.stdout.split():
