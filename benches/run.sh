@@ -16,6 +16,10 @@ psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tc "SELECT 1 FROM pg
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -c "DROP EXTENSION IF EXISTS mlobs; CREATE EXTENSION mlobs"
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/aggregates.sql
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/drift.sql
+psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/metrics.sql
+if [ -x tests/fixtures/.venv/bin/python ]; then
+  tests/fixtures/.venv/bin/python benches/python_metrics_peer.py --port "$PORT"
+fi
 if [ "${1:-}" != "--sql-only" ]; then
   cargo bench -p mlobs-core --bench core
 fi

@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod multivariate;
 pub mod profile;
 pub mod psi;
+pub mod quality;
 pub mod sample;
 pub mod sketch;
 pub mod summary;
