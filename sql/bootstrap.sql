@@ -635,3 +635,36 @@ CREATE AGGREGATE mlobs.cbpe_roc_auc_agg(float8, mlobs.calibration) (
   SERIALFUNC = mlobs.probability_serial, DESERIALFUNC = mlobs.probability_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.cbpe_roc_auc_agg(float8, mlobs.calibration) IS 'CBPE: expected ROC AUC of unlabelled scores';
+
+-- ==== data quality (docs/quality.md) ==========================================================
+CREATE TYPE mlobs.fences AS (
+  lower float8,   -- values below are outliers
+  upper float8);  -- values above are outliers
+COMMENT ON TYPE mlobs.fences IS 'Result of mlobs.outlier_fences (see docs/quality.md)';
+
+CREATE FUNCTION mlobs.outlier_count_trans(int8, float8, float8, float8) RETURNS int8
+  AS 'MODULE_PATHNAME', 'mlobs_outlier_count_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlobs.outlier_count_agg(float8, float8, float8) (
+  SFUNC = mlobs.outlier_count_trans, STYPE = int8,
+  COMBINEFUNC = pg_catalog.int8pl, PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.outlier_count_agg(float8, float8, float8) IS
+  'Exact count of values below lower or above upper (NULLs skipped, NaN never an outlier)';
+
+CREATE FUNCTION mlobs.violations_trans(internal, jsonb, jsonb) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_violations_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.violations_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_violations_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.violations_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_violations_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.violations_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_violations_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.violations_final(internal) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'mlobs_violations_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.schema_violations_agg(jsonb, jsonb) (
+  SFUNC = mlobs.violations_trans, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.violations_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.violations_combine,
+  SERIALFUNC = mlobs.violations_serial, DESERIALFUNC = mlobs.violations_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.schema_violations_agg(jsonb, jsonb) IS
+  'Violation counts by kind and key of payloads against a schema (see docs/quality.md)';

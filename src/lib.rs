@@ -17,6 +17,7 @@ mod histogram;
 mod multivariate;
 mod profile;
 mod psi;
+mod quality;
 mod ranking;
 mod regression;
 mod summary_type;
