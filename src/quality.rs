@@ -257,7 +257,7 @@ fn quality_report(
     'static,
     (
         name!(feature, String),
-        name!(check, String),
+        name!(check_name, String),
         name!(value, Option<f64>),
         name!(reference_value, Option<f64>),
         name!(threshold, Option<f64>),
