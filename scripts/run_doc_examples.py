@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"```(sql|sql-error|output)\n(.*?)```", re.S)
 # Support functions of types and aggregates, not called by users.
 # (Everything taking or returning `internal` or `cstring` is excluded in the catalog query.)
-SUPPORT = re.compile(r"_send$")
+SUPPORT = re.compile(r"(_send|_trans)$")
 
 
 def psql(args, sql, db):
