@@ -64,14 +64,20 @@ fn metrics(c: &Confusion, auc: f64) -> Metrics {
 fn estimate_tracks_realized_performance_under_covariate_shift() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let reference = window(&mut rng, 0.0, 50_000);
-    let rows = reference.iter().map(|&(s, y)| (s, y as u8 as f64, 1.0)).collect();
+    let rows = reference
+        .iter()
+        .map(|&(s, y)| (s, y as u8 as f64, 1.0))
+        .collect();
     let map = CalibrationMap::fit(rows).unwrap().unwrap();
 
     let mut realized_acc = Vec::new();
     for mean in [-1.0, -0.5, 0.0, 0.5, 1.0] {
         let rows = window(&mut rng, mean, 50_000);
-        let (mut est, mut real, mut exact) =
-            (Confusion::default(), Confusion::default(), RankSample::default());
+        let (mut est, mut real, mut exact) = (
+            Confusion::default(),
+            Confusion::default(),
+            RankSample::default(),
+        );
         let mut calibrated = Vec::new();
         for &(score, y) in &rows {
             let predicted = score >= 0.5;
@@ -96,7 +102,10 @@ fn estimate_tracks_realized_performance_under_covariate_shift() {
                 "shift {mean}: estimated {name} {a:.4} vs realized {b:.4}"
             );
         }
-        eprintln!("shift {mean:+.1}: acc {:.4}/{:.4} f1 {:.4}/{:.4} auc {:.4}/{:.4}", e.accuracy, r.accuracy, e.f1, r.f1, e.auc, r.auc);
+        eprintln!(
+            "shift {mean:+.1}: acc {:.4}/{:.4} f1 {:.4}/{:.4} auc {:.4}/{:.4}",
+            e.accuracy, r.accuracy, e.f1, r.f1, e.auc, r.auc
+        );
         realized_acc.push(r.accuracy);
     }
     // The shift moves the realized metric by much more than the estimation error.
