@@ -76,7 +76,8 @@ impl RankSample {
 
     /// Expected calibration error on `bins` equal-count (quantile) bins, exactly as
     /// `sklearn.calibration.calibration_curve(strategy="quantile")` bins: edges are numpy-linear
-    /// percentiles of the probabilities, a value goes right of an edge it equals, empty bins drop.
+    /// percentiles of the probabilities, a value equal to an edge goes to the lower bin (numpy's
+    /// `searchsorted` default), empty bins drop.
     /// ECE = Σ_b (n_b/N)·|mean label_b − mean prob_b|. Scores must be probabilities.
     pub fn calibration_error(&self, bins: i32) -> Result<Option<f64>> {
         let bins = calibration_bins(bins)?;
@@ -96,7 +97,9 @@ impl RankSample {
             .collect();
         let edges = quantiles_linear(&all, &qs);
         let inner = &edges[1..edges.len() - 1];
-        let bin_of = |x: f64| inner.partition_point(|&e| e <= x);
+        // numpy.searchsorted(inner, x) with the default side="left": a value equal to an edge
+        // goes to the lower bin.
+        let bin_of = |x: f64| inner.partition_point(|&e| e < x);
         let mut total = vec![0u64; bins];
         let mut prob_sum = vec![0.0; bins];
         let mut label_sum = vec![0u64; bins];
