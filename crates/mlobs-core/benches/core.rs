@@ -67,5 +67,51 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Per-row cost of the model-performance summaries and the exact AUC on 1M rows.
+fn bench_metrics(c: &mut Criterion) {
+    use mlobs_core::metrics::confusion::Confusion;
+    use mlobs_core::metrics::label::Label;
+    use mlobs_core::metrics::ranking::RankSample;
+    use mlobs_core::metrics::regression::RegressionSummary;
+    use mlobs_core::metrics::score_summary::ScoreSummary;
+    let us: Vec<f64> = data(1_000_000, 7).iter().map(|x| (x.abs().ln() - 3.0) / 2.0).collect();
+    let labels: Vec<bool> = data(1_000_000, 8).iter().map(|x| *x > 0.0).collect();
+    let mut g = c.benchmark_group("metrics_per_row");
+    g.throughput(Throughput::Elements(us.len() as u64));
+    g.bench_function("confusion_add_1M", |b| {
+        b.iter(|| {
+            let mut cm = Confusion::default();
+            for (&u, &y) in us.iter().zip(&labels) {
+                cm.add(Label::Int(y as i64), Label::Int((u > 0.5) as i64), 1.0).unwrap();
+            }
+            black_box(cm.rows)
+        })
+    });
+    g.bench_function("score_summary_add_1M", |b| {
+        b.iter(|| {
+            let mut s = ScoreSummary::default();
+            for (&u, &y) in us.iter().zip(&labels) {
+                s.add(u, y).unwrap();
+            }
+            black_box(s.count())
+        })
+    });
+    g.bench_function("regression_add_1M", |b| {
+        b.iter(|| {
+            let mut r = RegressionSummary::default();
+            for (&u, &y) in us.iter().zip(&labels) {
+                r.add(u * 100.0, u * 100.0 + y as u8 as f64).unwrap();
+            }
+            black_box(r.n())
+        })
+    });
+    g.bench_function("exact_roc_auc_1M", |b| {
+        let mut r = RankSample::default();
+        us.iter().zip(&labels).for_each(|(&u, &y)| r.add(u, y).unwrap());
+        b.iter(|| black_box(r.roc_auc()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_metrics);
 criterion_main!(benches);
