@@ -13,7 +13,7 @@ bash scripts/pg_cluster.sh start bench "$PORT" "max_parallel_workers_per_gather 
 trap 'bash scripts/pg_cluster.sh stop bench' EXIT
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'mlobs_bench'" | grep -q 1 ||
   psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE mlobs_bench"
-psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -c "DROP EXTENSION IF EXISTS mlobs CASCADE; CREATE EXTENSION mlobs"
+psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -c "DROP TABLE IF EXISTS bench_hourly; DROP EXTENSION IF EXISTS mlobs CASCADE; CREATE EXTENSION mlobs"
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/aggregates.sql
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/drift.sql
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/metrics.sql

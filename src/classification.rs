@@ -184,3 +184,54 @@ fn classification_report(c: Confusion, pos_label: default!(Option<&str>, "NULL")
     }
     JsonB(report)
 }
+
+/// Metrics of a current window next to a reference window, one row each, with the relative
+/// change and whether it degraded by more than `max_drop`: accuracy, F1, precision, recall
+/// (binary with at most two classes, macro otherwise) and MCC.
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::type_complexity)]
+fn performance_report(
+    reference: Confusion,
+    current: Confusion,
+    max_drop: default!(f64, 0.1),
+    pos_label: default!(Option<&str>, "NULL"),
+) -> TableIterator<
+    'static,
+    (
+        name!(metric, String),
+        name!(reference_value, Option<f64>),
+        name!(current_value, Option<f64>),
+        name!(relative_change, Option<f64>),
+        name!(degraded, Option<bool>),
+    ),
+> {
+    let binary = |c: &CoreConfusion| c.labels().len() <= 2 && c.positive_label(pos_label).is_ok();
+    let avg = if binary(&reference.0) && binary(&current.0) {
+        Average::Binary
+    } else {
+        Average::Macro
+    };
+    let metrics = |c: &CoreConfusion| -> Vec<(&'static str, Option<f64>)> {
+        vec![
+            ("accuracy", c.accuracy()),
+            ("f1", c.f1(avg, pos_label).or_raise()),
+            ("precision", c.precision(avg, pos_label).or_raise()),
+            ("recall", c.recall(avg, pos_label).or_raise()),
+            ("mcc", c.mcc()),
+        ]
+    };
+    let rows: Vec<_> = metrics(&reference.0)
+        .into_iter()
+        .zip(metrics(&current.0))
+        .map(|((name, r), (_, c))| {
+            (
+                name.to_string(),
+                r,
+                c,
+                crate::regression::relative_change(r, c),
+                crate::regression::degraded(r, c, max_drop, true),
+            )
+        })
+        .collect();
+    TableIterator::new(rows)
+}

@@ -90,3 +90,43 @@ fn stored_profile_survives_text_round_trip() {
     .unwrap();
     assert_eq!(same, Some(true));
 }
+
+#[pg_test(error = "invalid ranking state: array length 4294967295 exceeds the limit 50000000")]
+fn huge_length_into_ranking_deserialize() {
+    let mut bytes = b"MLrk\x01".to_vec();
+    bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+    call_deserialize(crate::ranking::mlobs_ranking_deserial, &bytes);
+}
+
+#[pg_test(error = "invalid mlobs.confusion: invalid label kind")]
+fn forged_label_kind_into_confusion_recv() {
+    let mut bytes = b"MLcf\x01".to_vec();
+    bytes.extend_from_slice(&1u64.to_le_bytes()); // rows
+    bytes.extend_from_slice(&0u64.to_le_bytes()); // skipped
+    bytes.push(9); // label kind
+    bytes.extend_from_slice(&1u32.to_le_bytes()); // one cell
+    bytes.extend_from_slice(&[0; 24]);
+    call_recv(crate::classification::mlobs_confusion_recv, &bytes);
+}
+
+#[pg_test(error = "invalid mlobs.calibration: x must be finite and strictly increasing")]
+fn unsorted_calibration_into_recv() {
+    let mut bytes = b"MLcb\x01".to_vec();
+    bytes.extend_from_slice(&2u64.to_le_bytes());
+    for values in [[0.5f64, 0.2], [0.0, 1.0]] {
+        bytes.extend_from_slice(&2u32.to_le_bytes());
+        values.iter().for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
+    }
+    call_recv(crate::calibration::mlobs_calibration_recv, &bytes);
+}
+
+#[pg_test(error = "invalid mlobs.score_summary: bin 20 outside the grid")]
+fn out_of_grid_bin_into_score_summary_deserialize() {
+    let mut bytes = b"MLsc\x01".to_vec();
+    bytes.extend_from_slice(&10u32.to_le_bytes()); // grid
+    bytes.extend_from_slice(&1u32.to_le_bytes()); // one bin
+    bytes.extend_from_slice(&20u32.to_le_bytes());
+    bytes.extend_from_slice(&1u64.to_le_bytes());
+    bytes.extend_from_slice(&0u64.to_le_bytes());
+    call_deserialize(crate::ranking::mlobs_score_summary_deserial, &bytes);
+}

@@ -76,7 +76,7 @@ fn regression_report(s: RegressionSummary) -> JsonB {
 /// (current − reference) / |reference|: the relative change of a metric between windows.
 /// NULL when either is NULL or the reference is 0.
 #[pg_extern(immutable, parallel_safe)]
-fn relative_change(reference: Option<f64>, current: Option<f64>) -> Option<f64> {
+pub(crate) fn relative_change(reference: Option<f64>, current: Option<f64>) -> Option<f64> {
     let (r, c) = (reference?, current?);
     if !r.is_finite() || !c.is_finite() {
         crate::errors::invalid_parameter("reference and current must be finite");
@@ -87,7 +87,7 @@ fn relative_change(reference: Option<f64>, current: Option<f64>) -> Option<f64> 
 /// Whether a metric degraded by more than `max_drop` (relative) from the reference window:
 /// a drop for metrics where higher is better (accuracy, F1, AUC), a rise otherwise (RMSE).
 #[pg_extern(immutable, parallel_safe)]
-fn degraded(
+pub(crate) fn degraded(
     reference: Option<f64>,
     current: Option<f64>,
     max_drop: default!(f64, 0.1),
@@ -104,4 +104,45 @@ fn degraded(
     } else {
         change > max_drop
     })
+}
+
+/// Regression metrics of a current window next to a reference window (rmse, mae, mape, r2,
+/// mean_error), with the relative change and whether each degraded by more than `max_drop`
+/// (a rise for errors, a drop for R²; mean_error is reported without a verdict).
+#[pg_extern(immutable, parallel_safe, name = "performance_report")]
+#[allow(clippy::type_complexity)]
+fn regression_performance_report(
+    reference: RegressionSummary,
+    current: RegressionSummary,
+    max_drop: default!(f64, 0.1),
+) -> TableIterator<
+    'static,
+    (
+        name!(metric, String),
+        name!(reference_value, Option<f64>),
+        name!(current_value, Option<f64>),
+        name!(relative_change, Option<f64>),
+        name!(degraded, Option<bool>),
+    ),
+> {
+    let (r, c) = (&reference.0, &current.0);
+    let rows: Vec<_> = [
+        ("rmse", r.rmse(), c.rmse(), Some(false)),
+        ("mae", r.mae(), c.mae(), Some(false)),
+        ("mape", r.mape(), c.mape(), Some(false)),
+        ("r2", r.r2(), c.r2(), Some(true)),
+        ("mean_error", r.mean_error(), c.mean_error(), None),
+    ]
+    .into_iter()
+    .map(|(name, rv, cv, higher_is_better)| {
+        (
+            name.to_string(),
+            rv,
+            cv,
+            relative_change(rv, cv),
+            higher_is_better.and_then(|h| degraded(rv, cv, max_drop, h)),
+        )
+    })
+    .collect();
+    TableIterator::new(rows)
 }
