@@ -7,12 +7,11 @@ DO $$ BEGIN
   IF to_regclass('public.bench_preds') IS NULL THEN
     PERFORM setseed(0.3);
     CREATE TABLE bench_preds AS
-      SELECT (random() < 0.3)::int AS label, NULL::float8 AS score,
-             (random() * 100)::float8 AS target, NULL::float8 AS prediction
-        FROM generate_series(1, 10000000);
-    UPDATE bench_preds SET score = least(1, greatest(0, 0.3 * label + random() * 0.7)),
-                           prediction = target + (random() - 0.5) * 10;
-    VACUUM ANALYZE bench_preds;
+      SELECT label, least(1, greatest(0, 0.3 * label + random() * 0.7))::float8 AS score,
+             target, target + (random() - 0.5) * 10 AS prediction
+        FROM (SELECT (random() < 0.3)::int AS label, (random() * 100)::float8 AS target
+                FROM generate_series(1, 10000000)) s;
+    ANALYZE bench_preds;
   END IF;
 END $$;
 SELECT count(*) AS rows FROM bench_preds;

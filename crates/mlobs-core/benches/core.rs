@@ -74,7 +74,10 @@ fn bench_metrics(c: &mut Criterion) {
     use mlobs_core::metrics::ranking::RankSample;
     use mlobs_core::metrics::regression::RegressionSummary;
     use mlobs_core::metrics::score_summary::ScoreSummary;
-    let us: Vec<f64> = data(1_000_000, 7).iter().map(|x| (x.abs().ln() - 3.0) / 2.0).collect();
+    let us: Vec<f64> = data(1_000_000, 7)
+        .iter()
+        .map(|x| (x.abs().ln() - 3.0) / 2.0)
+        .collect();
     let labels: Vec<bool> = data(1_000_000, 8).iter().map(|x| *x > 0.0).collect();
     let mut g = c.benchmark_group("metrics_per_row");
     g.throughput(Throughput::Elements(us.len() as u64));
@@ -82,7 +85,8 @@ fn bench_metrics(c: &mut Criterion) {
         b.iter(|| {
             let mut cm = Confusion::default();
             for (&u, &y) in us.iter().zip(&labels) {
-                cm.add(Label::Int(y as i64), Label::Int((u > 0.5) as i64), 1.0).unwrap();
+                cm.add(Label::Int(y as i64), Label::Int((u > 0.5) as i64), 1.0)
+                    .unwrap();
             }
             black_box(cm.rows)
         })
@@ -107,7 +111,9 @@ fn bench_metrics(c: &mut Criterion) {
     });
     g.bench_function("exact_roc_auc_1M", |b| {
         let mut r = RankSample::default();
-        us.iter().zip(&labels).for_each(|(&u, &y)| r.add(u, y).unwrap());
+        us.iter()
+            .zip(&labels)
+            .for_each(|(&u, &y)| r.add(u, y).unwrap());
         b.iter(|| black_box(r.roc_auc()))
     });
     g.finish();

@@ -15,12 +15,40 @@ use crate::error::{CoreError, Result};
 use crate::sketch::add_counts;
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 const TAG: &[u8; 4] = b"MLsc";
 const VERSION: u8 = 1;
 pub const DEFAULT_GRID: u32 = 10_000;
 pub const MAX_GRID: u32 = 1_000_000;
+
+/// Bin keys are small integers: a multiplicative hash is enough and ~4× cheaper per row than an
+/// ordered map with thousands of live keys (the per-row cost of score_agg).
+#[derive(Default)]
+pub struct BinHasher(u64);
+
+impl Hasher for BinHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = (v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type Bins = HashMap<u32, [u64; 2], BuildHasherDefault<BinHasher>>;
+
+/// Serializes bins in bin order, so the text form is deterministic.
+fn sorted_bins<S: serde::Serializer>(bins: &Bins, s: S) -> std::result::Result<S::Ok, S::Error> {
+    let ordered: BTreeMap<&u32, &[u64; 2]> = bins.iter().collect();
+    ordered.serialize(s)
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,7 +56,8 @@ pub struct ScoreSummary {
     /// Number of equal-width bins over [0, 1].
     pub grid: u32,
     /// Bin → [negatives, positives]; only non-empty bins are stored.
-    pub bins: BTreeMap<u32, [u64; 2]>,
+    #[serde(serialize_with = "sorted_bins")]
+    pub bins: Bins,
 }
 
 impl Default for ScoreSummary {
@@ -54,7 +83,7 @@ impl ScoreSummary {
         }
         Ok(Self {
             grid,
-            bins: BTreeMap::new(),
+            bins: Bins::default(),
         })
     }
 
@@ -68,6 +97,13 @@ impl ScoreSummary {
         let b = self.bin(score);
         self.bins.entry(b).or_insert([0, 0])[positive as usize] += 1;
         Ok(())
+    }
+
+    /// Non-empty bins in ascending order.
+    fn ordered(&self) -> Vec<(u32, [u64; 2])> {
+        let mut v: Vec<(u32, [u64; 2])> = self.bins.iter().map(|(&b, &c)| (b, c)).collect();
+        v.sort_unstable_by_key(|e| e.0);
+        v
     }
 
     fn totals(&self) -> (u64, u64) {
@@ -88,7 +124,7 @@ impl ScoreSummary {
             return None;
         }
         let (mut below, mut twice_u, mut same) = (0u128, 0u128, 0u128);
-        for c in self.bins.values() {
+        for (_, c) in self.ordered() {
             let (n, p) = (c[0] as u128, c[1] as u128);
             twice_u += p * (2 * below + n);
             same += p * n;
@@ -116,7 +152,7 @@ impl ScoreSummary {
         let total = pos as f64;
         let (mut a, mut c) = (0u64, 0u64);
         let (mut est, mut lo, mut hi) = (0.0, 0.0, 0.0);
-        for counts in self.bins.values().rev() {
+        for (_, counts) in self.ordered().into_iter().rev() {
             let (n, p) = (counts[0], counts[1]);
             if p > 0 {
                 let share = p as f64 / total;
@@ -166,7 +202,7 @@ impl Summary for ScoreSummary {
         let mut w = Writer::new(TAG, VERSION);
         w.u32(self.grid);
         w.u32(self.bins.len() as u32);
-        for (&b, c) in &self.bins {
+        for (b, c) in self.ordered() {
             w.u32(b);
             w.u64(c[0]);
             w.u64(c[1]);
@@ -184,11 +220,13 @@ impl Summary for ScoreSummary {
         if len > grid || grid > MAX_GRID {
             return Err(r.error("bin count exceeds the grid"));
         }
-        let mut bins = BTreeMap::new();
+        let mut bins = Bins::default();
         for _ in 0..len {
             let b = r.u32()?;
             let c = [r.u64()?, r.u64()?];
-            bins.insert(b, c);
+            if bins.insert(b, c).is_some() {
+                return Err(r.error("duplicate bin"));
+            }
         }
         r.finish()?;
         let s = ScoreSummary { grid, bins };
@@ -201,7 +239,7 @@ impl Summary for ScoreSummary {
         if !(10..=MAX_GRID).contains(&self.grid) {
             return Err(format!("grid {} outside 10..={MAX_GRID}", self.grid));
         }
-        if let Some((&b, _)) = self.bins.last_key_value() {
+        if let Some(&b) = self.bins.keys().max() {
             if b >= self.grid {
                 return Err(format!("bin {b} outside the grid"));
             }
@@ -261,6 +299,13 @@ mod tests {
         assert!(s.add(f64::NAN, true).is_err());
         s.add(1.0, true).unwrap();
         assert_eq!(s.bins.keys().next(), Some(&(DEFAULT_GRID - 1)));
+        assert_eq!(
+            s.to_json(),
+            format!(
+                r#"{{"grid":{DEFAULT_GRID},"bins":{{"{}":[0,1]}}}}"#,
+                DEFAULT_GRID - 1
+            )
+        );
         let mut other = ScoreSummary::new(100).unwrap();
         assert!(other.merge(&s).is_err());
         let b = s.to_bytes();
