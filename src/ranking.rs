@@ -145,32 +145,39 @@ crate::state_functions!(
     mlobs_loss_deserial / pg_finfo_mlobs_loss_deserial
 );
 
+/// The arguments of one loss row: a binary probability or a probability array, and the label.
+enum LossRow {
+    Binary(Option<f64>, Option<bool>),
+    Multiclass(Option<Vec<f64>>, Option<i64>),
+}
+
 unsafe fn loss_step(
     fcinfo: pg_sys::FunctionCallInfo,
     kind: LossKind,
     label: Option<&str>,
 ) -> pg_sys::Datum {
-    let step: Box<dyn FnOnce(&mut MeanLoss)> = match label {
-        Some("array") => {
-            let probs = unsafe { probs_arg(fcinfo, 1) };
-            let y = unsafe { i64_arg(fcinfo, 2) };
-            Box::new(move |s: &mut MeanLoss| {
-                if let (Some(p), Some(y)) = (probs, y) {
-                    s.add_multiclass(&p, y).or_raise();
-                }
-            })
-        }
-        other => {
-            let p = unsafe { f64_arg(fcinfo, 1) };
-            let y = unsafe { positive_arg(fcinfo, other == Some("bool")) };
-            Box::new(move |s: &mut MeanLoss| {
-                if let (Some(p), Some(y)) = (p, y) {
-                    s.add_binary(p, y).or_raise();
-                }
-            })
-        }
+    // No per-row allocation for the scalar forms.
+    let row = match label {
+        Some("array") => unsafe { LossRow::Multiclass(probs_arg(fcinfo, 1), i64_arg(fcinfo, 2)) },
+        other => unsafe {
+            LossRow::Binary(
+                f64_arg(fcinfo, 1),
+                positive_arg(fcinfo, other == Some("bool")),
+            )
+        },
     };
-    unsafe { transition(fcinfo, "mlobs.loss_trans", || MeanLoss::new(kind), step) }
+    unsafe {
+        transition(
+            fcinfo,
+            "mlobs.loss_trans",
+            || MeanLoss::new(kind),
+            |s: &mut MeanLoss| match row {
+                LossRow::Binary(Some(p), Some(y)) => s.add_binary(p, y).or_raise(),
+                LossRow::Multiclass(Some(p), Some(y)) => s.add_multiclass(&p, y).or_raise(),
+                _ => {}
+            },
+        )
+    }
 }
 
 crate::v1!(
