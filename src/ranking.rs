@@ -101,19 +101,11 @@ crate::state_functions!(
     mlobs_ovr_deserial / pg_finfo_mlobs_ovr_deserial
 );
 
-/// Reads a float8[] argument without NULL elements.
+/// Reads a float8[] argument; an array with a NULL element counts as a NULL row (skipped, as a
+/// NULL score is).
 unsafe fn probs_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<Vec<f64>> {
     let arr: Option<pgrx::Array<f64>> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, i) };
-    arr.map(|a| {
-        a.iter()
-            .enumerate()
-            .map(|(k, v)| {
-                v.unwrap_or_else(|| {
-                    crate::errors::invalid_parameter(format!("probabilities[{}] is NULL", k + 1))
-                })
-            })
-            .collect()
-    })
+    arr.and_then(|a| a.iter().collect::<Option<Vec<f64>>>())
 }
 
 crate::v1!(mlobs_ovr_trans, pg_finfo_mlobs_ovr_trans, |fcinfo| {

@@ -107,7 +107,9 @@ CREATE TEMP TABLE m_serial AS
   SELECT i % 3 AS g, mlobs.confusion_agg(y, yhat)::text c, mlobs.score_agg(s, b)::text sc,
          mlobs.roc_auc_agg(s, b) auc, mlobs.pr_auc_agg(s, b) ap, mlobs.ece_agg(s, b) ece,
          mlobs.log_loss_agg(s, b) ll, mlobs.regression_agg(target, pred) r,
-         mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb
+         mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb,
+         mlobs.brier_agg(s, b) br, mlobs.roc_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr,
+         mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -119,7 +121,9 @@ CREATE TEMP TABLE m_parallel AS
   SELECT i % 3 AS g, mlobs.confusion_agg(y, yhat)::text c, mlobs.score_agg(s, b)::text sc,
          mlobs.roc_auc_agg(s, b) auc, mlobs.pr_auc_agg(s, b) ap, mlobs.ece_agg(s, b) ece,
          mlobs.log_loss_agg(s, b) ll, mlobs.regression_agg(target, pred) r,
-         mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb
+         mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb,
+         mlobs.brier_agg(s, b) br, mlobs.roc_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr,
+         mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SELECT count(*) AS groups,
        bool_and(a.c = b.c) AS confusion_identical, bool_and(a.sc = b.sc) AS score_summary_identical,
@@ -127,6 +131,8 @@ SELECT count(*) AS groups,
        bool_and(abs(a.ll - b.ll) <= 1e-12 * a.ll) AS log_loss_eq_to_rounding,
        bool_and(abs(mlobs.rmse(a.r) - mlobs.rmse(b.r)) <= 1e-12 * mlobs.rmse(a.r)
                 AND abs(mlobs.r2(a.r) - mlobs.r2(b.r)) <= 1e-12 AND mlobs.count(a.r) = mlobs.count(b.r)) AS regression_eq_to_rounding,
-       bool_and(abs(mlobs.accuracy(a.cb::mlobs.confusion) - mlobs.accuracy(b.cb::mlobs.confusion)) <= 1e-12) AS cbpe_eq_to_rounding
+       bool_and(abs(mlobs.accuracy(a.cb::mlobs.confusion) - mlobs.accuracy(b.cb::mlobs.confusion)) <= 1e-12) AS cbpe_eq_to_rounding,
+       bool_and(abs(a.br - b.br) <= 1e-12 * a.br) AS brier_eq_to_rounding,
+       bool_and(a.ovr = b.ovr AND a.cal = b.cal AND a.cba = b.cba) AS ovr_calibration_cbpe_auc_identical
   FROM m_serial a JOIN m_parallel b USING (g);
 RESET ALL;
