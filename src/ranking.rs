@@ -295,6 +295,19 @@ fn pr_auc_bounds(s: ScoreSummary) -> Option<Vec<f64>> {
     s.0.pr_auc().map(|b| vec![b.lower, b.upper])
 }
 
+/// Mean log loss of the summarised rows (exact: the sum is kept, probabilities clipped to
+/// [ε, 1 − ε] as scikit-learn); NULL when empty.
+#[pg_extern(immutable, parallel_safe, name = "log_loss")]
+fn score_log_loss(s: ScoreSummary) -> Option<f64> {
+    s.0.log_loss()
+}
+
+/// Mean Brier score (y − p)² of the summarised rows (exact); NULL when empty.
+#[pg_extern(immutable, parallel_safe, name = "brier")]
+fn score_brier(s: ScoreSummary) -> Option<f64> {
+    s.0.brier()
+}
+
 /// Rows summarised.
 #[pg_extern(immutable, parallel_safe, name = "count")]
 fn score_count(s: ScoreSummary) -> i64 {

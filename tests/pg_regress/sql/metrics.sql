@@ -62,6 +62,10 @@ SELECT round(mlobs.roc_auc(x)::numeric, 9) AS auc, mlobs.roc_auc_bounds(x) AS au
   FROM (SELECT mlobs.score_agg(s, b) x FROM preds) t;
 SELECT mlobs.score_agg(1.5, true);
 SELECT mlobs.rollup(x) IS NOT NULL FROM (SELECT mlobs.score_agg(0.3, true, 100) x UNION ALL SELECT mlobs.score_agg(0.3, true)) t;
+-- Log loss and Brier from the summary are exact and merge across windows.
+SELECT abs(mlobs.log_loss(mlobs.rollup(x)) - (SELECT mlobs.log_loss_agg(s, b) FROM preds)) < 1e-12 AS log_loss_exact,
+       abs(mlobs.brier(mlobs.rollup(x)) - (SELECT mlobs.brier_agg(s, b) FROM preds)) < 1e-12 AS brier_exact
+  FROM (SELECT mlobs.score_agg(s, b) x FROM preds GROUP BY i % 7) t;
 
 -- Losses ---------------------------------------------------------------------------------------
 SELECT round(mlobs.log_loss_agg(s, b)::numeric, 9) AS log_loss, round(mlobs.brier_agg(s, b)::numeric, 9) AS brier FROM preds;
@@ -126,7 +130,12 @@ CREATE TEMP TABLE m_parallel AS
          mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SELECT count(*) AS groups,
-       bool_and(a.c = b.c) AS confusion_identical, bool_and(a.sc = b.sc) AS score_summary_identical,
+       bool_and(a.c = b.c) AS confusion_identical,
+       bool_and(mlobs.roc_auc(a.sc::mlobs.score_summary) = mlobs.roc_auc(b.sc::mlobs.score_summary)
+                AND mlobs.roc_auc_bounds(a.sc::mlobs.score_summary) = mlobs.roc_auc_bounds(b.sc::mlobs.score_summary)
+                AND mlobs.pr_auc_bounds(a.sc::mlobs.score_summary) = mlobs.pr_auc_bounds(b.sc::mlobs.score_summary)
+                AND abs(mlobs.log_loss(a.sc::mlobs.score_summary) - mlobs.log_loss(b.sc::mlobs.score_summary)) <= 1e-12)
+         AS score_summary_eq,
        bool_and(a.auc = b.auc AND a.ap = b.ap AND a.ece = b.ece) AS exact_ranking_identical,
        bool_and(abs(a.ll - b.ll) <= 1e-12 * a.ll) AS log_loss_eq_to_rounding,
        bool_and(abs(mlobs.rmse(a.r) - mlobs.rmse(b.r)) <= 1e-12 * mlobs.rmse(a.r)

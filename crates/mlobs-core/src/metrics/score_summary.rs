@@ -58,6 +58,12 @@ pub struct ScoreSummary {
     /// Bin → [negatives, positives]; only non-empty bins are stored.
     #[serde(serialize_with = "sorted_bins")]
     pub bins: Bins,
+    /// Σ log loss and Σ Brier score of the exact probabilities (scikit-learn's definitions), so
+    /// both merge across windows exactly up to float rounding.
+    #[serde(default)]
+    pub log_loss_sum: f64,
+    #[serde(default)]
+    pub brier_sum: f64,
 }
 
 impl Default for ScoreSummary {
@@ -84,6 +90,8 @@ impl ScoreSummary {
         Ok(Self {
             grid,
             bins: Bins::default(),
+            log_loss_sum: 0.0,
+            brier_sum: 0.0,
         })
     }
 
@@ -96,6 +104,13 @@ impl ScoreSummary {
         probability(score, "score")?;
         let b = self.bin(score);
         self.bins.entry(b).or_insert([0, 0])[positive as usize] += 1;
+        let (p_true, y) = if positive {
+            (score, 1.0)
+        } else {
+            (1.0 - score, 0.0)
+        };
+        self.log_loss_sum -= p_true.clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
+        self.brier_sum += (y - score) * (y - score);
         Ok(())
     }
 
@@ -115,6 +130,18 @@ impl ScoreSummary {
     pub fn count(&self) -> u64 {
         let (n, p) = self.totals();
         n + p
+    }
+
+    /// Mean log loss (probabilities clipped to [ε, 1 − ε]); `None` when empty.
+    pub fn log_loss(&self) -> Option<f64> {
+        let n = self.count();
+        (n > 0).then(|| self.log_loss_sum / n as f64)
+    }
+
+    /// Mean Brier score (y − p)²; `None` when empty.
+    pub fn brier(&self) -> Option<f64> {
+        let n = self.count();
+        (n > 0).then(|| self.brier_sum / n as f64)
     }
 
     /// ROC AUC with pairs inside one bin counted as ties; `None` when a class is absent.
@@ -186,6 +213,8 @@ impl Summary for ScoreSummary {
             mine[0] = add_counts(mine[0], c[0])?;
             mine[1] = add_counts(mine[1], c[1])?;
         }
+        self.log_loss_sum += o.log_loss_sum;
+        self.brier_sum += o.brier_sum;
         let (n, p) = self
             .bins
             .values()
@@ -201,6 +230,8 @@ impl Summary for ScoreSummary {
     fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(TAG, VERSION);
         w.u32(self.grid);
+        w.f64(self.log_loss_sum);
+        w.f64(self.brier_sum);
         w.u32(self.bins.len() as u32);
         for (b, c) in self.ordered() {
             w.u32(b);
@@ -216,6 +247,8 @@ impl Summary for ScoreSummary {
             return Err(r.error(&format!("unsupported format version {version}")));
         }
         let grid = r.u32()?;
+        let log_loss_sum = r.f64()?;
+        let brier_sum = r.f64()?;
         let len = r.u32()?;
         if len > grid || grid > MAX_GRID {
             return Err(r.error("bin count exceeds the grid"));
@@ -229,7 +262,12 @@ impl Summary for ScoreSummary {
             }
         }
         r.finish()?;
-        let s = ScoreSummary { grid, bins };
+        let s = ScoreSummary {
+            grid,
+            bins,
+            log_loss_sum,
+            brier_sum,
+        };
         s.validate()
             .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
         Ok(s)
@@ -242,6 +280,11 @@ impl Summary for ScoreSummary {
         if let Some(&b) = self.bins.keys().max() {
             if b >= self.grid {
                 return Err(format!("bin {b} outside the grid"));
+            }
+        }
+        for sum in [self.log_loss_sum, self.brier_sum] {
+            if !(sum.is_finite() && sum >= 0.0) || (self.bins.is_empty() && sum != 0.0) {
+                return Err("loss sums must be finite, non-negative, and 0 when empty".into());
             }
         }
         if self.bins.values().any(|c| c[0] == 0 && c[1] == 0) {
@@ -302,7 +345,7 @@ mod tests {
         assert_eq!(
             s.to_json(),
             format!(
-                r#"{{"grid":{DEFAULT_GRID},"bins":{{"{}":[0,1]}}}}"#,
+                r#"{{"grid":{DEFAULT_GRID},"bins":{{"{}":[0,1]}},"log_loss_sum":2.2204460492503136e-16,"brier_sum":0.0}}"#,
                 DEFAULT_GRID - 1
             )
         );
