@@ -112,7 +112,7 @@ pub fn out_of_range(
 /// Is one value (almost) all there is?
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ConstantCheck {
-    /// Share of the non-missing values taken by the most frequent value. For category counts
+    /// Share of all rows taken by the most frequent non-missing value. For category counts
     /// exact unless capped (then the folded values are not counted as one value, so it is a lower
     /// bound); for numeric profiles an upper bound (see `numeric_constant`).
     pub top_share: f64,
@@ -132,11 +132,16 @@ fn check_threshold(threshold: f64) -> Result<()> {
     }
 }
 
-/// Top value share of the non-NULL values (max count / total); `None` when there are none.
+/// Top value share as Evidently's "almost constant" check computes it: the most frequent
+/// non-NULL value's count over all rows, NULLs included (so a mostly-NULL column is not almost
+/// constant). `None` without non-NULL values.
 pub fn categories_constant(c: &Categories, threshold: f64) -> Result<Option<ConstantCheck>> {
     check_threshold(threshold)?;
+    if c.total() == 0 {
+        return Ok(None);
+    }
     let top = c.counts.values().copied().max().unwrap_or(0);
-    let Some(top_share) = ratio(top, c.total()) else {
+    let Some(top_share) = ratio(top, c.total() + c.null_count) else {
         return Ok(None);
     };
     Ok(Some(ConstantCheck {
@@ -146,23 +151,24 @@ pub fn categories_constant(c: &Categories, threshold: f64) -> Result<Option<Cons
     }))
 }
 
-/// Constant is exact (min == max). The top value share is estimated by the largest sketch
-/// bucket's share of the finite values: every copy of a value falls in one bucket, so this is an
-/// upper bound on the true top value share, and `almost_constant` may over-flag data packed
-/// within ~2 % (one bucket) of one value. `None` without finite values.
+/// Constant is exact (min == max). The top value share (over all rows, NULL/NaN/±Inf included,
+/// as Evidently) is estimated by the largest sketch bucket: every copy of a value falls in one
+/// bucket, so this is an upper bound on the true top value share, and `almost_constant` may
+/// over-flag data packed within ~2 % (one bucket) of one value. `None` without finite values.
 pub fn numeric_constant(p: &NumericProfile, threshold: f64) -> Result<Option<ConstantCheck>> {
     check_threshold(threshold)?;
     let (Some(lo), Some(hi)) = (p.min, p.max) else {
         return Ok(None);
     };
     let constant = lo == hi;
-    let top_share = if constant {
-        1.0
+    let top = if constant {
+        p.n
     } else {
         let top = p.sketch.buckets().iter().map(|b| b.1).max().unwrap_or(0);
         // min and max are distinct values, so no value takes more than n − 1.
-        (top.min(p.n.saturating_sub(1))) as f64 / p.n as f64
+        top.min(p.n.saturating_sub(1))
     };
+    let top_share = top as f64 / p.total_count() as f64;
     Ok(Some(ConstantCheck {
         top_share,
         constant,
@@ -296,9 +302,25 @@ mod tests {
             .starts_with("threshold "));
         assert!(numeric_constant(&NumericProfile::default(), f64::NAN).is_err());
 
+        // NULLs stay in the denominator (Evidently): constant, but not almost constant.
         let p = numeric(&[Some(3.0), Some(3.0), None]);
         let k = numeric_constant(&p, 0.95).unwrap().unwrap();
-        assert!(k.constant && k.almost_constant && k.top_share == 1.0);
+        assert!(k.constant && !k.almost_constant && k.top_share == 2.0 / 3.0);
+        let mut with_null = c.clone();
+        with_null.add(None); // 19 of 20 rows: still almost constant (≥ 0.95)
+        assert!(
+            categories_constant(&with_null, 0.95)
+                .unwrap()
+                .unwrap()
+                .almost_constant
+        );
+        with_null.add(None); // 19 of 21 rows: not
+        assert!(
+            !categories_constant(&with_null, 0.95)
+                .unwrap()
+                .unwrap()
+                .almost_constant
+        );
         // 97 copies of 1.5 and two values in its bucket: flagged (an upper bound).
         let mut v = vec![Some(1.5); 97];
         v.extend([Some(1.51), Some(1.52), Some(100.0)]);
