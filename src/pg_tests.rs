@@ -124,6 +124,7 @@ fn unsorted_calibration_into_recv() {
 fn out_of_grid_bin_into_score_summary_deserialize() {
     let mut bytes = b"MLsc\x01".to_vec();
     bytes.extend_from_slice(&10u32.to_le_bytes()); // grid
+    bytes.extend_from_slice(&[0; 16]); // log-loss and Brier sums
     bytes.extend_from_slice(&1u32.to_le_bytes()); // one bin
     bytes.extend_from_slice(&20u32.to_le_bytes());
     bytes.extend_from_slice(&1u64.to_le_bytes());
