@@ -308,6 +308,22 @@ fn score_brier(s: ScoreSummary) -> Option<f64> {
     s.0.brier()
 }
 
+/// Expected calibration error on `bins` equal-count bins, estimated from the grid (mergeable
+/// counterpart of `ece_agg`); NULL when empty.
+#[pg_extern(immutable, parallel_safe, name = "calibration_error")]
+fn score_calibration_error(s: ScoreSummary, bins: default!(i32, 10)) -> Option<f64> {
+    s.0.calibration_error(bins).or_raise().map(|b| b.estimate)
+}
+
+/// `{lower, upper}`: the exact calibration error (as `ece_agg` / `calibration_error` on arrays)
+/// is guaranteed to lie within.
+#[pg_extern(immutable, parallel_safe)]
+fn calibration_error_bounds(s: ScoreSummary, bins: default!(i32, 10)) -> Option<Vec<f64>> {
+    s.0.calibration_error(bins)
+        .or_raise()
+        .map(|b| vec![b.lower, b.upper])
+}
+
 /// Rows summarised.
 #[pg_extern(immutable, parallel_safe, name = "count")]
 fn score_count(s: ScoreSummary) -> i64 {

@@ -62,6 +62,12 @@ SELECT round(mlobs.roc_auc(x)::numeric, 9) AS auc, mlobs.roc_auc_bounds(x) AS au
   FROM (SELECT mlobs.score_agg(s, b) x FROM preds) t;
 SELECT mlobs.score_agg(1.5, true);
 SELECT mlobs.rollup(x) IS NOT NULL FROM (SELECT mlobs.score_agg(0.3, true, 100) x UNION ALL SELECT mlobs.score_agg(0.3, true)) t;
+-- Calibration error from the summary: bounds contain the exact ECE.
+SELECT (mlobs.calibration_error_bounds(x, b))[1] <= mlobs.calibration_error(array_s, array_y, b)
+         AND mlobs.calibration_error(array_s, array_y, b) <= (mlobs.calibration_error_bounds(x, b))[2] AS ece_within_bounds,
+       b AS bins
+  FROM (SELECT mlobs.score_agg(s, b) x, array_agg(s) FILTER (WHERE s IS NOT NULL) array_s,
+               array_agg(b::int) FILTER (WHERE s IS NOT NULL) array_y FROM preds) t, (VALUES (5), (10), (20)) v(b);
 -- Log loss and Brier from the summary are exact and merge across windows.
 SELECT abs(mlobs.log_loss(mlobs.rollup(x)) - (SELECT mlobs.log_loss_agg(s, b) FROM preds)) < 1e-12 AS log_loss_exact,
        abs(mlobs.brier(mlobs.rollup(x)) - (SELECT mlobs.brier_agg(s, b) FROM preds)) < 1e-12 AS brier_exact

@@ -196,6 +196,63 @@ impl ScoreSummary {
             upper: hi.max(est),
         })
     }
+
+    /// Expected calibration error on `bins` equal-count bins (the definition of `ece_agg`),
+    /// estimated from the grid: each grid bin counts as its midpoint and goes wholly to one
+    /// equal-count bin. Bound: midpoints move Σ p by at most N/(2·grid), and only rows in the grid
+    /// bins holding the order statistics next to an equal-count edge can change sides, each
+    /// moving the sum by at most 2/N. `None` when empty.
+    pub fn calibration_error(&self, bins: i32) -> Result<Option<Bounded>> {
+        let bins = super::ranking::calibration_bins(bins)?;
+        let ordered = self.ordered();
+        let n = self.count();
+        if n == 0 {
+            return Ok(None);
+        }
+        let width = 1.0 / self.grid as f64;
+        let mids: Vec<(f64, u64)> = ordered
+            .iter()
+            .map(|(b, c)| ((*b as f64 + 0.5) * width, c[0] + c[1]))
+            .collect();
+        let qs: Vec<f64> = crate::binning::linspace(0.0, 100.0, bins + 1)
+            .into_iter()
+            .map(|q| q / 100.0)
+            .collect();
+        let edges = crate::binning::weighted_quantiles(&mids, &qs);
+        let inner = &edges[1..edges.len() - 1];
+        // Grid bins (indices into `ordered`) holding the order statistics around each edge.
+        let mut uncertain = std::collections::BTreeSet::new();
+        let bin_of_rank = |rank: u64| {
+            let mut seen = 0;
+            for (i, (_, c)) in ordered.iter().enumerate() {
+                seen += c[0] + c[1];
+                if rank < seen {
+                    return i;
+                }
+            }
+            ordered.len() - 1
+        };
+        for &q in &qs[1..qs.len() - 1] {
+            let h = q * (n - 1) as f64;
+            uncertain.insert(bin_of_rank(h.floor() as u64));
+            uncertain.insert(bin_of_rank(h.ceil() as u64));
+        }
+        let mut residual = vec![0.0; bins];
+        for (i, (_, c)) in ordered.iter().enumerate() {
+            let (mid, count) = mids[i];
+            let b = inner.partition_point(|&e| e < mid);
+            residual[b] += c[1] as f64 - count as f64 * mid;
+        }
+        let total = n as f64;
+        let estimate: f64 = residual.iter().map(|r| r.abs()).sum::<f64>() / total;
+        let moved: u64 = uncertain.iter().map(|&i| mids[i].1).sum();
+        let half_width = width / 2.0 + 2.0 * moved as f64 / total;
+        Ok(Some(Bounded {
+            estimate,
+            lower: (estimate - half_width).max(0.0),
+            upper: (estimate + half_width).min(1.0),
+        }))
+    }
 }
 
 impl Summary for ScoreSummary {
@@ -325,6 +382,18 @@ mod tests {
                 exact.add(x, y).unwrap();
             }
             let (auc, ap) = (s.roc_auc().unwrap(), s.pr_auc().unwrap());
+            for bins in [1, 5, 10, 15] {
+                let ece = s.calibration_error(bins).unwrap().unwrap();
+                let exact_ece = exact.calibration_error(bins).unwrap().unwrap();
+                assert!(
+                    ece.lower <= exact_ece && exact_ece <= ece.upper,
+                    "{grid}/{bins}: {ece:?} {exact_ece}"
+                );
+                if grid == 10_000 {
+                    // 3000 rows: a few rows per edge may change sides (2/N each).
+                    assert!(ece.upper - ece.lower < 0.05, "{ece:?}");
+                }
+            }
             let (ea, ep) = (exact.roc_auc().unwrap(), exact.average_precision().unwrap());
             assert!(auc.lower <= ea && ea <= auc.upper, "{grid}: {auc:?} {ea}");
             assert!(ap.lower <= ep && ep <= ap.upper, "{grid}: {ap:?} {ep}");
