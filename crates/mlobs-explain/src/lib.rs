@@ -1,5 +1,11 @@
-//! Model decoders (XGBoost JSON, LightGBM dump, scikit-learn export, linear), prediction and
-//! explanations (TreeSHAP, linear SHAP, LIME, counterfactuals).
-//!
-//! Skeleton only: the model registry and explainability issue fills this crate. It exists now so
-//! the workspace layout, CI and clippy already cover it.
+//! Model decoders (XGBoost JSON so far; LightGBM dump, scikit-learn export and linear models to
+//! follow), prediction with each library's exact routing, and explanations (path-dependent
+//! TreeSHAP so far). Pure Rust, no PostgreSQL: the extension glue will only translate.
+
+pub mod error;
+pub mod tree;
+pub mod treeshap;
+pub mod xgboost;
+
+pub use error::{ExplainError, Result};
+pub use tree::{Ensemble, Node, Split, Tree};

@@ -1,0 +1,186 @@
+//! One representation for every tree library: nodes in an array, the root at 0, each internal
+//! node carrying its split rule exactly as its library evaluates it (XGBoost compares in float32
+//! with `<`; LightGBM and scikit-learn use `<=`), where missing values go, and its cover (the
+//! training weight TreeSHAP needs).
+
+use crate::error::{ExplainError, Result};
+
+/// Deepest tree accepted: TreeSHAP recurses once per level, so this bounds the stack.
+pub const MAX_DEPTH: usize = 64;
+/// Nodes per tree accepted.
+pub const MAX_NODES: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Split {
+    /// XGBoost: `(x as f32) < (threshold as f32)`.
+    LessF32,
+    /// LightGBM / scikit-learn: `x <= threshold`.
+    LessEqual,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// `None` for a leaf.
+    pub feature: Option<usize>,
+    pub threshold: f64,
+    pub split: Split,
+    pub left: usize,
+    pub right: usize,
+    /// Where a missing (NaN) value goes.
+    pub default_left: bool,
+    /// Leaf output (margin space); unused for internal nodes.
+    pub value: f64,
+    /// Training weight reaching the node (XGBoost sum_hessian, LightGBM counts, sklearn
+    /// weighted_n_node_samples).
+    pub cover: f64,
+}
+
+impl Node {
+    pub fn is_leaf(&self) -> bool {
+        self.feature.is_none()
+    }
+
+    /// The child a value goes to; NaN is missing.
+    pub fn child(&self, x: f64) -> usize {
+        let left = if x.is_nan() {
+            self.default_left
+        } else {
+            match self.split {
+                Split::LessF32 => (x as f32) < (self.threshold as f32),
+                Split::LessEqual => x <= self.threshold,
+            }
+        };
+        if left {
+            self.left
+        } else {
+            self.right
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+impl Tree {
+    /// Checks what prediction and TreeSHAP rely on: children in range and each node reached
+    /// from exactly one parent (so no cycles), depth within MAX_DEPTH, feature ids below
+    /// `n_features`, finite thresholds, values and positive covers.
+    pub fn validate(&self, n_features: usize, path: &str) -> Result<()> {
+        let n = self.nodes.len();
+        if n == 0 || n > MAX_NODES {
+            return Err(ExplainError::at(
+                path,
+                format!("a tree needs 1 to {MAX_NODES} nodes, got {n}"),
+            ));
+        }
+        let mut parents = vec![0u32; n];
+        for (i, node) in self.nodes.iter().enumerate() {
+            let at = format!("{path}.nodes[{i}]");
+            if !node.value.is_finite() || !node.cover.is_finite() || node.cover < 0.0 {
+                return Err(ExplainError::at(
+                    &at,
+                    "leaf value and cover must be finite (cover >= 0)",
+                ));
+            }
+            if let Some(f) = node.feature {
+                if f >= n_features {
+                    return Err(ExplainError::at(
+                        &at,
+                        format!("feature {f} >= n_features {n_features}"),
+                    ));
+                }
+                if !node.threshold.is_finite() {
+                    return Err(ExplainError::at(&at, "threshold must be finite"));
+                }
+                for c in [node.left, node.right] {
+                    if c >= n || c == 0 {
+                        return Err(ExplainError::at(&at, format!("child {c} out of range")));
+                    }
+                    parents[c] += 1;
+                }
+            }
+        }
+        if let Some(i) = parents.iter().skip(1).position(|&p| p != 1) {
+            return Err(ExplainError::at(
+                path,
+                format!("node {} must have exactly one parent", i + 1),
+            ));
+        }
+        // Depth by an explicit stack (no recursion on untrusted input).
+        let mut stack = vec![(0usize, 0usize)];
+        while let Some((i, d)) = stack.pop() {
+            if d > MAX_DEPTH {
+                return Err(ExplainError::at(
+                    path,
+                    format!("deeper than {MAX_DEPTH} levels"),
+                ));
+            }
+            let node = &self.nodes[i];
+            if !node.is_leaf() {
+                stack.push((node.left, d + 1));
+                stack.push((node.right, d + 1));
+            }
+        }
+        Ok(())
+    }
+
+    /// The leaf value a row reaches (iterative).
+    pub fn predict(&self, x: &[f64]) -> f64 {
+        let mut i = 0;
+        loop {
+            let node = &self.nodes[i];
+            match node.feature {
+                None => return node.value,
+                Some(f) => i = node.child(x[f]),
+            }
+        }
+    }
+
+    /// Cover-weighted mean leaf value: the tree's part of TreeSHAP's base value.
+    pub fn expected_value(&self) -> f64 {
+        let root = self.nodes[0].cover;
+        self.nodes
+            .iter()
+            .filter(|n| n.is_leaf())
+            .map(|n| n.value * n.cover / root)
+            .sum()
+    }
+}
+
+/// A sum of trees plus a margin offset (one output; multiclass models hold one per class).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ensemble {
+    pub n_features: usize,
+    pub trees: Vec<Tree>,
+    /// Added to the summed leaf values: the raw-margin base (e.g. logit(base_score)).
+    pub base_margin: f64,
+    /// Applied to the margin to get the library's prediction.
+    pub link: Link,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Link {
+    Identity,
+    Logistic,
+}
+
+impl Ensemble {
+    pub fn margin(&self, x: &[f64]) -> f64 {
+        self.base_margin + self.trees.iter().map(|t| t.predict(x)).sum::<f64>()
+    }
+
+    pub fn predict(&self, x: &[f64]) -> f64 {
+        let m = self.margin(x);
+        match self.link {
+            Link::Identity => m,
+            Link::Logistic => 1.0 / (1.0 + (-m).exp()),
+        }
+    }
+
+    /// TreeSHAP's base value in margin space.
+    pub fn expected_value(&self) -> f64 {
+        self.base_margin + self.trees.iter().map(Tree::expected_value).sum::<f64>()
+    }
+}

@@ -1,0 +1,224 @@
+//! XGBoost's JSON model format (`booster.save_model("model.json")`, gbtree). Splits are
+//! `x < threshold` in float32, missing values follow `default_left`, cover is `sum_hessian`, and
+//! leaves keep their value in `split_conditions`. `base_score` is a probability for
+//! `binary:logistic` (margin offset = logit) and a plain offset for `reg:squarederror`; XGBoost 3
+//! writes it as a string like "[5.2E-2]".
+
+use crate::error::{ExplainError, Result};
+use crate::tree::{Ensemble, Link, Node, Split, Tree};
+use serde_json::Value;
+
+/// Trees accepted per model.
+pub const MAX_TREES: usize = 100_000;
+/// Features accepted per model.
+pub const MAX_FEATURES: usize = 100_000;
+
+fn field<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a Value> {
+    v.get(key)
+        .ok_or_else(|| ExplainError::at(&format!("{path}.{key}"), "missing"))
+}
+
+/// A number, or a string holding one (XGBoost writes most parameters as strings, base_score
+/// as "[x]" since 3.0).
+fn number(v: &Value, path: &str) -> Result<f64> {
+    let parsed = match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .ok(),
+        _ => None,
+    };
+    parsed
+        .filter(|x: &f64| x.is_finite())
+        .ok_or_else(|| ExplainError::at(path, format!("expected a finite number, got {v}")))
+}
+
+fn array<'a>(v: &'a Value, key: &str, path: &str, len: Option<usize>) -> Result<&'a Vec<Value>> {
+    let at = format!("{path}.{key}");
+    let a = field(v, key, path)?
+        .as_array()
+        .ok_or_else(|| ExplainError::at(&at, "expected an array"))?;
+    if let Some(n) = len {
+        if a.len() != n {
+            return Err(ExplainError::at(
+                &at,
+                format!("expected {n} elements, got {}", a.len()),
+            ));
+        }
+    }
+    Ok(a)
+}
+
+fn int(v: &Value, path: &str) -> Result<i64> {
+    v.as_i64()
+        .ok_or_else(|| ExplainError::at(path, format!("expected an integer, got {v}")))
+}
+
+fn decode_tree(t: &Value, n_features: usize, path: &str) -> Result<Tree> {
+    let left = array(t, "left_children", path, None)?;
+    let n = left.len();
+    let right = array(t, "right_children", path, Some(n))?;
+    let feature = array(t, "split_indices", path, Some(n))?;
+    let cond = array(t, "split_conditions", path, Some(n))?;
+    let default_left = array(t, "default_left", path, Some(n))?;
+    let hess = array(t, "sum_hessian", path, Some(n))?;
+    let mut nodes = Vec::with_capacity(n);
+    for i in 0..n {
+        let at = |k: &str| format!("{path}.{k}[{i}]");
+        let l = int(&left[i], &at("left_children"))?;
+        let r = int(&right[i], &at("right_children"))?;
+        let value = number(&cond[i], &at("split_conditions"))?;
+        let cover = number(&hess[i], &at("sum_hessian"))?;
+        let dl = match &default_left[i] {
+            Value::Bool(b) => *b,
+            v => int(v, &at("default_left"))? != 0,
+        };
+        let leaf = l == -1;
+        if leaf != (r == -1) {
+            return Err(ExplainError::at(
+                &at("right_children"),
+                "a node needs both children or none",
+            ));
+        }
+        let child = |c: i64, k: &str| -> Result<usize> {
+            usize::try_from(c).map_err(|_| ExplainError::at(&at(k), format!("invalid child {c}")))
+        };
+        let f = int(&feature[i], &at("split_indices"))?;
+        nodes.push(Node {
+            feature: if leaf {
+                None
+            } else {
+                Some(
+                    usize::try_from(f)
+                        .map_err(|_| ExplainError::at(&at("split_indices"), "negative feature"))?,
+                )
+            },
+            threshold: if leaf { 0.0 } else { value },
+            split: Split::LessF32,
+            left: if leaf { 0 } else { child(l, "left_children")? },
+            right: if leaf { 0 } else { child(r, "right_children")? },
+            default_left: dl,
+            value: if leaf { value } else { 0.0 },
+            cover,
+        });
+    }
+    let tree = Tree { nodes };
+    tree.validate(n_features, path)?;
+    Ok(tree)
+}
+
+/// Decodes and validates an XGBoost JSON model (binary:logistic or reg:squarederror).
+pub fn decode(model: &Value) -> Result<Ensemble> {
+    let learner = field(model, "learner", "model")?;
+    let params = field(learner, "learner_model_param", "model.learner")?;
+    let p = "model.learner.learner_model_param";
+    let n_features = number(
+        field(params, "num_feature", p)?,
+        &format!("{p}.num_feature"),
+    )? as usize;
+    if n_features == 0 || n_features > MAX_FEATURES {
+        return Err(ExplainError::at(
+            &format!("{p}.num_feature"),
+            format!("must be 1..{MAX_FEATURES}"),
+        ));
+    }
+    if let Some(k) = params.get("num_class") {
+        if number(k, &format!("{p}.num_class"))? > 1.0 {
+            return Err(ExplainError::at(
+                &format!("{p}.num_class"),
+                "multiclass models are not supported yet",
+            ));
+        }
+    }
+    let base_score = number(field(params, "base_score", p)?, &format!("{p}.base_score"))?;
+    let objective = field(
+        field(learner, "objective", "model.learner")?,
+        "name",
+        "model.learner.objective",
+    )?
+    .as_str()
+    .unwrap_or("");
+    let (base_margin, link) = match objective {
+        "binary:logistic" => {
+            if !(base_score > 0.0 && base_score < 1.0) {
+                return Err(ExplainError::at(
+                    &format!("{p}.base_score"),
+                    "must be in (0, 1) for binary:logistic",
+                ));
+            }
+            ((base_score / (1.0 - base_score)).ln(), Link::Logistic)
+        }
+        "reg:squarederror" => (base_score, Link::Identity),
+        other => {
+            return Err(ExplainError::at(
+                "model.learner.objective.name",
+                format!("objective '{other}' is not supported (binary:logistic, reg:squarederror)"),
+            ))
+        }
+    };
+    let gb = field(learner, "gradient_booster", "model.learner")?;
+    let trees_path = "model.learner.gradient_booster.model.trees";
+    let trees = array(
+        field(gb, "model", "model.learner.gradient_booster")?,
+        "trees",
+        "model.learner.gradient_booster.model",
+        None,
+    )?;
+    if trees.len() > MAX_TREES {
+        return Err(ExplainError::at(
+            trees_path,
+            format!("more than {MAX_TREES} trees"),
+        ));
+    }
+    let trees = trees
+        .iter()
+        .enumerate()
+        .map(|(i, t)| decode_tree(t, n_features, &format!("{trees_path}[{i}]")))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Ensemble {
+        n_features,
+        trees,
+        base_margin,
+        link,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_models_name_the_path() {
+        let m: Value = serde_json::json!({"learner": {"learner_model_param": {"num_feature": "2", "base_score": "[5E-1]"},
+            "objective": {"name": "binary:logistic"},
+            "gradient_booster": {"model": {"trees": [{"left_children": [1, -1, -1], "right_children": [2, -1, -1],
+              "split_indices": [0, 0, 0], "split_conditions": [0.5, 1.0, -1.0], "default_left": [1, 0, 0],
+              "sum_hessian": [10.0, 4.0, 6.0]}]}}}});
+        let e = decode(&m).unwrap();
+        assert_eq!(e.trees.len(), 1);
+        assert_eq!(e.base_margin, 0.0);
+        assert_eq!(e.margin(&[0.2, 0.0]), 1.0);
+        assert_eq!(e.margin(&[f64::NAN, 0.0]), 1.0);
+        let mut bad = m.clone();
+        bad["learner"]["gradient_booster"]["model"]["trees"][0]["left_children"][0] = 7.into();
+        assert!(decode(&bad)
+            .unwrap_err()
+            .message
+            .contains("child 7 out of range"));
+        let mut bad = m.clone();
+        bad["learner"]["gradient_booster"]["model"]["trees"][0]["split_indices"][0] = 5.into();
+        assert!(decode(&bad).unwrap_err().message.contains("feature 5"));
+        let mut bad = m.clone();
+        bad["learner"]["gradient_booster"]["model"]["trees"][0]["left_children"][0] = 0.into();
+        assert!(decode(&bad).is_err()); // a cycle to the root
+        let mut bad = m;
+        bad["learner"]["learner_model_param"]["base_score"] = "[x]".into();
+        assert!(decode(&bad)
+            .unwrap_err()
+            .message
+            .starts_with("model.learner.learner_model_param.base_score"));
+    }
+}
