@@ -3,9 +3,10 @@
 //! TreeSHAP so far). Pure Rust, no PostgreSQL: the extension glue will only translate.
 
 pub mod error;
+pub mod lightgbm;
 pub mod tree;
 pub mod treeshap;
 pub mod xgboost;
 
 pub use error::{ExplainError, Result};
-pub use tree::{Ensemble, Node, Split, Tree};
+pub use tree::{Ensemble, Missing, Node, Split, Tree};

@@ -18,6 +18,17 @@ pub enum Split {
     LessEqual,
 }
 
+/// How a node treats missing values (NaN), per library.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Missing {
+    /// NaN follows `default_left` (XGBoost; LightGBM missing_type "NaN").
+    NanDefault,
+    /// NaN is compared as 0.0 (LightGBM missing_type "None").
+    NanAsZero,
+    /// NaN and zero (|x| ≤ 1e-35) follow `default_left` (LightGBM missing_type "Zero").
+    ZeroDefault,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// `None` for a leaf.
@@ -26,8 +37,9 @@ pub struct Node {
     pub split: Split,
     pub left: usize,
     pub right: usize,
-    /// Where a missing (NaN) value goes.
+    /// Where a missing value goes.
     pub default_left: bool,
+    pub missing: Missing,
     /// Leaf output (margin space); unused for internal nodes.
     pub value: f64,
     /// Training weight reaching the node (XGBoost sum_hessian, LightGBM counts, sklearn
@@ -42,13 +54,15 @@ impl Node {
 
     /// The child a value goes to; NaN is missing.
     pub fn child(&self, x: f64) -> usize {
-        let left = if x.is_nan() {
-            self.default_left
-        } else {
-            match self.split {
-                Split::LessF32 => (x as f32) < (self.threshold as f32),
-                Split::LessEqual => x <= self.threshold,
-            }
+        let compare = |x: f64| match self.split {
+            Split::LessF32 => (x as f32) < (self.threshold as f32),
+            Split::LessEqual => x <= self.threshold,
+        };
+        let left = match self.missing {
+            Missing::NanDefault if x.is_nan() => self.default_left,
+            Missing::NanAsZero if x.is_nan() => compare(0.0),
+            Missing::ZeroDefault if x.is_nan() || x.abs() <= 1e-35 => self.default_left,
+            _ => compare(x),
         };
         if left {
             self.left

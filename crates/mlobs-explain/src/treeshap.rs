@@ -137,7 +137,7 @@ pub fn shap_values(model: &Ensemble, x: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::{Link, Node, Split};
+    use crate::tree::{Link, Missing, Node, Split};
 
     fn leaf(value: f64, cover: f64) -> Node {
         Node {
@@ -147,6 +147,7 @@ mod tests {
             left: 0,
             right: 0,
             default_left: true,
+            missing: Missing::NanDefault,
             value,
             cover,
         }
@@ -160,6 +161,7 @@ mod tests {
             left,
             right,
             default_left: true,
+            missing: Missing::NanDefault,
             value: 0.0,
             cover,
         }

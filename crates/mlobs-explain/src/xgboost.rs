@@ -5,7 +5,7 @@
 //! writes it as a string like "[5.2E-2]".
 
 use crate::error::{ExplainError, Result};
-use crate::tree::{Ensemble, Link, Node, Split, Tree};
+use crate::tree::{Ensemble, Link, Missing, Node, Split, Tree};
 use serde_json::Value;
 
 /// Trees accepted per model.
@@ -101,6 +101,7 @@ fn decode_tree(t: &Value, n_features: usize, path: &str) -> Result<Tree> {
             left: if leaf { 0 } else { child(l, "left_children")? },
             right: if leaf { 0 } else { child(r, "right_children")? },
             default_left: dl,
+            missing: Missing::NanDefault,
             value: if leaf { value } else { 0.0 },
             cover,
         });

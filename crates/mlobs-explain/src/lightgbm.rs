@@ -1,0 +1,148 @@
+//! LightGBM's `Booster.dump_model()` JSON. Splits are `x <= threshold` in double; missing values
+//! follow `missing_type` ("None": NaN compared as 0.0; "Zero": zero and NaN go to the default
+//! side; "NaN": NaN goes to the default side) and `default_left`; cover is
+//! `internal_count`/`leaf_count`. The nested tree is flattened with an explicit stack, so hostile
+//! nesting cannot overflow the stack; depth is capped by `Tree::validate`.
+
+use crate::error::{ExplainError, Result};
+use crate::tree::{Ensemble, Link, Missing, Node, Split, Tree, MAX_NODES};
+use serde_json::Value;
+
+fn num(v: &Value, key: &str, path: &str) -> Result<f64> {
+    v.get(key)
+        .and_then(Value::as_f64)
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| ExplainError::at(&format!("{path}.{key}"), "expected a finite number"))
+}
+
+fn decode_tree(root: &Value, n_features: usize, path: &str) -> Result<Tree> {
+    let mut nodes: Vec<Node> = Vec::new();
+    // (json node, its JSON path, index of the parent slot to patch, is left child)
+    let mut stack: Vec<(&Value, String, Option<(usize, bool)>)> =
+        vec![(root, path.to_string(), None)];
+    while let Some((v, at, parent)) = stack.pop() {
+        if nodes.len() >= MAX_NODES {
+            return Err(ExplainError::at(
+                path,
+                format!("more than {MAX_NODES} nodes"),
+            ));
+        }
+        let index = nodes.len();
+        if let Some((p, left)) = parent {
+            if left {
+                nodes[p].left = index;
+            } else {
+                nodes[p].right = index;
+            }
+        }
+        if v.get("leaf_value").is_some() || v.get("split_feature").is_none() {
+            nodes.push(Node {
+                feature: None,
+                threshold: 0.0,
+                split: Split::LessEqual,
+                left: 0,
+                right: 0,
+                default_left: true,
+                missing: Missing::NanDefault,
+                value: num(v, "leaf_value", &at)?,
+                cover: num(v, "leaf_count", &at)?,
+            });
+            continue;
+        }
+        let feature = v["split_feature"].as_u64().ok_or_else(|| {
+            ExplainError::at(&format!("{at}.split_feature"), "expected a feature index")
+        })? as usize;
+        match v.get("decision_type").and_then(Value::as_str) {
+            Some("<=") => {}
+            other => {
+                return Err(ExplainError::at(
+                    &format!("{at}.decision_type"),
+                    format!("only numerical '<=' splits are supported, got {other:?}"),
+                ))
+            }
+        }
+        let missing = match v.get("missing_type").and_then(Value::as_str) {
+            Some("None") | None => Missing::NanAsZero,
+            Some("Zero") => Missing::ZeroDefault,
+            Some("NaN") => Missing::NanDefault,
+            Some(other) => {
+                return Err(ExplainError::at(
+                    &format!("{at}.missing_type"),
+                    format!("unknown '{other}'"),
+                ))
+            }
+        };
+        let default_left = v
+            .get("default_left")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        nodes.push(Node {
+            feature: Some(feature),
+            threshold: num(v, "threshold", &at)?,
+            split: Split::LessEqual,
+            left: 0,
+            right: 0,
+            default_left,
+            missing,
+            value: 0.0,
+            cover: num(v, "internal_count", &at)?,
+        });
+        for (key, left) in [("right_child", false), ("left_child", true)] {
+            let child = v
+                .get(key)
+                .ok_or_else(|| ExplainError::at(&format!("{at}.{key}"), "missing"))?;
+            stack.push((child, format!("{at}.{key}"), Some((index, left))));
+        }
+    }
+    let tree = Tree { nodes };
+    tree.validate(n_features, path)?;
+    Ok(tree)
+}
+
+/// Decodes and validates a LightGBM dump (regression or binary objective).
+pub fn decode(model: &Value) -> Result<Ensemble> {
+    let n_features = model
+        .get("max_feature_idx")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| ExplainError::at("model.max_feature_idx", "expected an integer"))?
+        as usize
+        + 1;
+    let objective = model.get("objective").and_then(Value::as_str).unwrap_or("");
+    let link = if objective.starts_with("binary") {
+        Link::Logistic
+    } else if objective.starts_with("regression") {
+        Link::Identity
+    } else {
+        return Err(ExplainError::at(
+            "model.objective",
+            format!("objective '{objective}' is not supported (regression, binary)"),
+        ));
+    };
+    if model.get("average_output").and_then(Value::as_bool) == Some(true) {
+        return Err(ExplainError::at(
+            "model.average_output",
+            "random-forest mode is not supported yet",
+        ));
+    }
+    let infos = model
+        .get("tree_info")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ExplainError::at("model.tree_info", "expected an array"))?;
+    let trees = infos
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let path = format!("model.tree_info[{i}].tree_structure");
+            let root = t
+                .get("tree_structure")
+                .ok_or_else(|| ExplainError::at(&path, "missing"))?;
+            decode_tree(root, n_features, &path)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Ensemble {
+        n_features,
+        trees,
+        base_margin: 0.0,
+        link,
+    })
+}
