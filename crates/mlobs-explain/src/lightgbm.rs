@@ -15,11 +15,14 @@ fn num(v: &Value, key: &str, path: &str) -> Result<f64> {
         .ok_or_else(|| ExplainError::at(&format!("{path}.{key}"), "expected a finite number"))
 }
 
+/// A JSON node still to place: the node, its JSON path, and the parent slot to patch (parent
+/// index, is the left child).
+type Pending<'a> = (&'a Value, String, Option<(usize, bool)>);
+
 fn decode_tree(root: &Value, n_features: usize, path: &str) -> Result<Tree> {
     let mut nodes: Vec<Node> = Vec::new();
     // (json node, its JSON path, index of the parent slot to patch, is left child)
-    let mut stack: Vec<(&Value, String, Option<(usize, bool)>)> =
-        vec![(root, path.to_string(), None)];
+    let mut stack: Vec<Pending> = vec![(root, path.to_string(), None)];
     while let Some((v, at, parent)) = stack.pop() {
         if nodes.len() >= MAX_NODES {
             return Err(ExplainError::at(
