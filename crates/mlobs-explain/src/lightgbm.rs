@@ -147,5 +147,6 @@ pub fn decode(model: &Value) -> Result<Ensemble> {
         trees,
         base_margin: 0.0,
         link,
+        float32: false,
     })
 }

@@ -172,6 +172,9 @@ pub struct Ensemble {
     pub base_margin: f64,
     /// Applied to the margin to get the library's prediction.
     pub link: Link,
+    /// XGBoost sums leaves (and applies the link) in float32; matching its output bit for bit
+    /// needs the same arithmetic.
+    pub float32: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -182,14 +185,22 @@ pub enum Link {
 
 impl Ensemble {
     pub fn margin(&self, x: &[f64]) -> f64 {
+        if self.float32 {
+            let mut m = self.base_margin as f32;
+            for t in &self.trees {
+                m += t.predict(x) as f32;
+            }
+            return m as f64;
+        }
         self.base_margin + self.trees.iter().map(|t| t.predict(x)).sum::<f64>()
     }
 
     pub fn predict(&self, x: &[f64]) -> f64 {
         let m = self.margin(x);
-        match self.link {
-            Link::Identity => m,
-            Link::Logistic => 1.0 / (1.0 + (-m).exp()),
+        match (self.link, self.float32) {
+            (Link::Identity, _) => m,
+            (Link::Logistic, true) => (1.0f32 / (1.0f32 + (-(m as f32)).exp())) as f64,
+            (Link::Logistic, false) => 1.0 / (1.0 + (-m).exp()),
         }
     }
 

@@ -220,6 +220,7 @@ mod tests {
             trees: vec![tree.clone()],
             base_margin: 0.25,
             link: Link::Identity,
+            float32: false,
         };
         for x in [
             [0.2, 2.0, 0.0],

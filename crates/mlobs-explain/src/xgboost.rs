@@ -184,6 +184,7 @@ pub fn decode(model: &Value) -> Result<Ensemble> {
         trees,
         base_margin,
         link,
+        float32: true,
     })
 }
 
