@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod lightgbm;
+pub mod sklearn;
 pub mod tree;
 pub mod treeshap;
 pub mod xgboost;

@@ -14,8 +14,10 @@ pub const MAX_NODES: usize = 1 << 20;
 pub enum Split {
     /// XGBoost: `(x as f32) < (threshold as f32)`.
     LessF32,
-    /// LightGBM / scikit-learn: `x <= threshold`.
+    /// LightGBM: `x <= threshold`.
     LessEqual,
+    /// scikit-learn: the input cast to float32, then `x <= threshold` (threshold in float64).
+    LessEqualF32Input,
 }
 
 /// How a node treats missing values (NaN), per library.
@@ -57,6 +59,7 @@ impl Node {
         let compare = |x: f64| match self.split {
             Split::LessF32 => (x as f32) < (self.threshold as f32),
             Split::LessEqual => x <= self.threshold,
+            Split::LessEqualF32Input => (x as f32) as f64 <= self.threshold,
         };
         let left = match self.missing {
             Missing::NanDefault if x.is_nan() => self.default_left,
@@ -105,8 +108,9 @@ impl Tree {
                         format!("feature {f} >= n_features {n_features}"),
                     ));
                 }
-                if !node.threshold.is_finite() {
-                    return Err(ExplainError::at(&at, "threshold must be finite"));
+                // ±Infinity is meaningful (scikit-learn splits "present vs missing" at +inf).
+                if node.threshold.is_nan() {
+                    return Err(ExplainError::at(&at, "threshold must not be NaN"));
                 }
                 for c in [node.left, node.right] {
                     if c >= n || c == 0 {

@@ -84,3 +84,10 @@ fn lightgbm_matches_lightgbm_and_shap() {
     let model = lightgbm::decode(&load("price_lgbm.json")).unwrap();
     check(&model, &expected["models"]["price_lgbm"], 1e-6);
 }
+
+#[test]
+fn sklearn_forest_matches_sklearn_and_shap() {
+    let expected = load("expected.json");
+    let model = mlobs_explain::sklearn::decode(&load("churn_rf.json"), 1).unwrap();
+    check(&model, &expected["models"]["churn_rf"], 1e-6);
+}
