@@ -668,3 +668,18 @@ CREATE AGGREGATE mlobs.schema_violations_agg(jsonb, jsonb) (
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.schema_violations_agg(jsonb, jsonb) IS
   'Violation counts by kind and key of payloads against a schema (see docs/quality.md)';
+
+-- ==== models (docs/models.md) =================================================================
+CREATE TABLE mlobs.models (
+  name text NOT NULL,
+  version int NOT NULL,
+  format text NOT NULL CHECK (format IN ('xgboost', 'lightgbm', 'sklearn')),
+  body jsonb NOT NULL,
+  feature_names text[],
+  n_features int NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  metadata jsonb NOT NULL DEFAULT '{}',
+  PRIMARY KEY (name, version));
+COMMENT ON TABLE mlobs.models IS 'Registered models; one row per version (mlobs.register_model)';
+-- Registered models are user data: pg_dump keeps them.
+SELECT pg_catalog.pg_extension_config_dump('mlobs.models', '');

@@ -14,6 +14,7 @@ mod categories;
 mod errors;
 mod features;
 mod histogram;
+mod models;
 mod multivariate;
 mod profile;
 mod psi;

@@ -1,0 +1,19 @@
+-- Model registry: versions, cache invalidation by version, errors.
+CREATE TABLE model_body AS SELECT '{"learner": {"learner_model_param": {"num_feature": "2", "base_score": "[5E-1]"},
+  "objective": {"name": "binary:logistic"},
+  "gradient_booster": {"model": {"trees": [{"left_children": [1, -1, -1], "right_children": [2, -1, -1],
+    "split_indices": [0, 0, 0], "split_conditions": [0.5, 1.0, -1.0], "default_left": [1, 0, 0],
+    "sum_hessian": [10.0, 4.0, 6.0]}]}}}}'::jsonb AS body;
+SELECT mlobs.register_model('m', 'xgboost', body) FROM model_body;
+SELECT mlobs.predict_margin('m', ARRAY[0.2, 0]) AS v1_margin;
+-- A second version with another leaf value is used by the next call (new cache key).
+SELECT mlobs.register_model('m', 'xgboost', jsonb_set(body, '{learner,gradient_booster,model,trees,0,split_conditions,1}', '2.5')) FROM model_body;
+SELECT mlobs.predict_margin('m', ARRAY[0.2, 0]) AS v2_margin, mlobs.predict_margin('m', ARRAY[0.9, 0]) AS right_leaf;
+SELECT name, version FROM mlobs.models ORDER BY version;
+SELECT mlobs.register_model('m', 'onnx', body) FROM model_body;
+SELECT mlobs.register_model('m', 'xgboost', body, ARRAY['only_one']) FROM model_body;
+SELECT mlobs.register_model('m', 'xgboost', jsonb_set(body, '{learner,gradient_booster,model,trees,0,left_children,0}', '0')) FROM model_body;
+SELECT mlobs.register_model('m', 'xgboost', jsonb_set(body, '{learner,objective,name}', '"rank:pairwise"')) FROM model_body;
+SELECT mlobs.register_model('m', 'lightgbm', '{"max_feature_idx": 0, "objective": "regression", "tree_info": [{"tree_structure": {"split_feature": 0, "threshold": 1, "decision_type": "<=", "internal_count": 2, "left_child": {"leaf_value": 1}}}]}');
+SELECT mlobs.predict('m', ARRAY[1, 2, 3]);
+SELECT mlobs.shap('missing_model', ARRAY[1.0]);
