@@ -3,13 +3,11 @@
 
 use crate::agg::{f64_arg, finalize_with, state_arg, transition};
 use crate::errors::OrRaise;
-use crate::varlena_io::varlena_bytes;
 use mlobs_core::metrics::calibration::{expected_roc_auc, CalibrationMap, ProbabilitySample};
 use mlobs_core::metrics::confusion::Confusion as CoreConfusion;
 use mlobs_core::metrics::ranking::RankSample;
 use mlobs_core::Summary;
 use pgrx::prelude::*;
-use pgrx::PgMemoryContexts;
 
 crate::summary_type!(
     Calibration, CalibrationMap, "mlobs.calibration",
@@ -39,38 +37,15 @@ fn calibrate(calibration: Calibration, score: f64) -> f64 {
     calibration.0.predict(score).or_raise()
 }
 
-/// The decoded calibration argument, cached in fn_extra and reused while the bytes are equal
-/// (the map is normally one value for the whole query; decoding it per row would dominate).
-struct CachedMap {
-    bytes: Vec<u8>,
-    map: CalibrationMap,
-}
-
+/// The calibration argument, decoded once per query (see `arg_cache`).
 unsafe fn calibration_arg<'a>(
     fcinfo: pg_sys::FunctionCallInfo,
     i: usize,
 ) -> Option<&'a CalibrationMap> {
-    let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }?;
-    let bytes = unsafe { varlena_bytes(datum) };
     unsafe {
-        let flinfo = (*fcinfo).flinfo;
-        let cached = (*flinfo).fn_extra as *mut CachedMap;
-        if !cached.is_null() && (*cached).bytes == bytes {
-            return Some(&(*cached).map);
-        }
-        let map = CalibrationMap::from_bytes(bytes).or_raise();
-        let entry = CachedMap {
-            bytes: bytes.to_vec(),
-            map,
-        };
-        let ptr = if cached.is_null() {
-            PgMemoryContexts::For((*flinfo).fn_mcxt).leak_and_drop_on_delete(entry)
-        } else {
-            *cached = entry;
-            cached
-        };
-        (*flinfo).fn_extra = ptr.cast();
-        Some(&(*ptr).map)
+        crate::arg_cache::cached_arg(fcinfo, i, |bytes| {
+            CalibrationMap::from_bytes(bytes).or_raise()
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 pgrx::pg_module_magic!(name, version);
 
 mod agg;
+mod arg_cache;
 mod calibration;
 mod classification;
 mod drift;

@@ -6,14 +6,13 @@ use crate::categories::Categories;
 use crate::errors::OrRaise;
 use crate::features::FeatureProfiles;
 use crate::profile::Profile;
-use crate::varlena_io::varlena_bytes;
 use mlobs_core::quality::checks;
 use mlobs_core::quality::{
     fences_from_profile, fences_from_values, outside_share_estimate, quality_report as core_report,
     FenceMethod, Fences, QualityOptions, Schema, ViolationCounts,
 };
 use pgrx::prelude::*;
-use pgrx::{JsonB, PgMemoryContexts};
+use pgrx::JsonB;
 
 type FencesTuple = pgrx::composite_type!('static, "mlobs.fences");
 
@@ -179,38 +178,15 @@ fn schema_violations(features: Option<JsonB>, schema: JsonB) -> JsonB {
     }
 }
 
-/// The parsed schema argument, cached in fn_extra while its bytes are unchanged.
-struct CachedSchema {
-    bytes: Vec<u8>,
-    schema: Schema,
-}
-
+/// The schema argument, parsed once per query (see `arg_cache`).
 unsafe fn schema_arg<'a>(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> &'a Schema {
-    let Some(datum) = (unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }) else {
-        crate::errors::invalid_parameter("schema must not be NULL");
+    let schema = unsafe {
+        crate::arg_cache::cached_arg(fcinfo, i, |_| {
+            let json: Option<JsonB> = pgrx::fcinfo::pg_getarg(fcinfo, i);
+            Schema::parse(&json.expect("not NULL").0).or_raise()
+        })
     };
-    let bytes = unsafe { varlena_bytes(datum) };
-    unsafe {
-        let flinfo = (*fcinfo).flinfo;
-        let cached = (*flinfo).fn_extra as *mut CachedSchema;
-        if !cached.is_null() && (*cached).bytes == bytes {
-            return &(*cached).schema;
-        }
-        let json: Option<JsonB> = pgrx::fcinfo::pg_getarg(fcinfo, i);
-        let schema = Schema::parse(&json.expect("not NULL").0).or_raise();
-        let entry = CachedSchema {
-            bytes: bytes.to_vec(),
-            schema,
-        };
-        let ptr = if cached.is_null() {
-            PgMemoryContexts::For((*flinfo).fn_mcxt).leak_and_drop_on_delete(entry)
-        } else {
-            *cached = entry;
-            cached
-        };
-        (*flinfo).fn_extra = ptr.cast();
-        &(*ptr).schema
-    }
+    schema.unwrap_or_else(|| crate::errors::invalid_parameter("schema must not be NULL"))
 }
 
 crate::state_functions!(

@@ -91,11 +91,7 @@ impl RankSample {
         let (pos, neg) = self.sorted();
         let mut all: Vec<f64> = pos.iter().chain(&neg).copied().collect();
         sort(&mut all);
-        let qs: Vec<f64> = linspace(0.0, 100.0, bins + 1)
-            .into_iter()
-            .map(|q| q / 100.0)
-            .collect();
-        let edges = quantiles_linear(&all, &qs);
+        let edges = quantiles_linear(&all, &calibration_quantiles(bins));
         let inner = &edges[1..edges.len() - 1];
         // numpy.searchsorted(inner, x) with the default side="left": a value equal to an edge
         // goes to the lower bin.
@@ -121,6 +117,15 @@ impl RankSample {
             .sum();
         Ok(Some(ece))
     }
+}
+
+/// The quantiles of `calibration_curve`'s equal-count edges: numpy's
+/// `percentile(p, linspace(0, 100, bins + 1))`, as fractions.
+pub(crate) fn calibration_quantiles(bins: usize) -> Vec<f64> {
+    linspace(0.0, 100.0, bins + 1)
+        .into_iter()
+        .map(|q| q / 100.0)
+        .collect()
 }
 
 pub(crate) fn calibration_bins(bins: i32) -> Result<usize> {

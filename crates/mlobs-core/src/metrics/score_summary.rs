@@ -214,10 +214,7 @@ impl ScoreSummary {
             .iter()
             .map(|(b, c)| ((*b as f64 + 0.5) * width, c[0] + c[1]))
             .collect();
-        let qs: Vec<f64> = crate::binning::linspace(0.0, 100.0, bins + 1)
-            .into_iter()
-            .map(|q| q / 100.0)
-            .collect();
+        let qs = super::ranking::calibration_quantiles(bins);
         let edges = crate::binning::weighted_quantiles(&mids, &qs);
         let inner = &edges[1..edges.len() - 1];
         // Grid bins (indices into `ordered`) holding the order statistics around each edge.
