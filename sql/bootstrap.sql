@@ -673,13 +673,59 @@ COMMENT ON AGGREGATE mlobs.schema_violations_agg(jsonb, jsonb) IS
 CREATE TABLE mlobs.models (
   name text NOT NULL,
   version int NOT NULL,
-  format text NOT NULL CHECK (format IN ('xgboost', 'lightgbm', 'sklearn')),
+  format text NOT NULL CHECK (format IN ('xgboost', 'lightgbm', 'sklearn', 'linear')),
   body jsonb NOT NULL,
   feature_names text[],
   n_features int NOT NULL,
+  objective text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   metadata jsonb NOT NULL DEFAULT '{}',
   PRIMARY KEY (name, version));
 COMMENT ON TABLE mlobs.models IS 'Registered models; one row per version (mlobs.register_model)';
 -- Registered models are user data: pg_dump keeps them.
 SELECT pg_catalog.pg_extension_config_dump('mlobs.models', '');
+
+-- shap_importance_agg: mean |SHAP| per feature. The transitions read mlobs.models (STABLE);
+-- reading a table is allowed in parallel workers, so the aggregate is PARALLEL SAFE.
+CREATE FUNCTION mlobs.shap_importance_trans(internal, text, float8[]) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_shap_importance_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.shap_importance_trans(internal, text, jsonb) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_shap_importance_json_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.shap_importance_trans(internal, text, float8[], int) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_shap_importance_class_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.shap_importance_trans(internal, text, jsonb, int) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_shap_importance_json_class_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.shap_importance_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_shap_importance_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.shap_importance_serial(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'mlobs_shap_importance_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.shap_importance_deserial(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_shap_importance_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.shap_importance_final(internal) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'mlobs_shap_importance_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.shap_importance_agg(text, float8[]) (
+  SFUNC = mlobs.shap_importance_trans, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.shap_importance_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.shap_importance_combine,
+  SERIALFUNC = mlobs.shap_importance_serial, DESERIALFUNC = mlobs.shap_importance_deserial,
+  PARALLEL = SAFE);
+CREATE AGGREGATE mlobs.shap_importance_agg(text, jsonb) (
+  SFUNC = mlobs.shap_importance_trans, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.shap_importance_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.shap_importance_combine,
+  SERIALFUNC = mlobs.shap_importance_serial, DESERIALFUNC = mlobs.shap_importance_deserial,
+  PARALLEL = SAFE);
+CREATE AGGREGATE mlobs.shap_importance_agg(text, float8[], int) (
+  SFUNC = mlobs.shap_importance_trans, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.shap_importance_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.shap_importance_combine,
+  SERIALFUNC = mlobs.shap_importance_serial, DESERIALFUNC = mlobs.shap_importance_deserial,
+  PARALLEL = SAFE);
+CREATE AGGREGATE mlobs.shap_importance_agg(text, jsonb, int) (
+  SFUNC = mlobs.shap_importance_trans, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.shap_importance_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.shap_importance_combine,
+  SERIALFUNC = mlobs.shap_importance_serial, DESERIALFUNC = mlobs.shap_importance_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, float8[]) IS
+  'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';

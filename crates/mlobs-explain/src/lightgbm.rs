@@ -5,7 +5,8 @@
 //! nesting cannot overflow the stack; depth is capped by `Tree::validate`.
 
 use crate::error::{ExplainError, Result};
-use crate::tree::{Ensemble, Link, Missing, Node, Split, Tree, MAX_NODES};
+use crate::model::{Link, Model, Output};
+use crate::tree::{Ensemble, Missing, Node, Split, Tree, MAX_NODES};
 use serde_json::Value;
 
 fn num(v: &Value, key: &str, path: &str) -> Result<f64> {
@@ -102,51 +103,80 @@ fn decode_tree(root: &Value, n_features: usize, path: &str) -> Result<Tree> {
     Ok(tree)
 }
 
-/// Decodes and validates a LightGBM dump (regression or binary objective).
-pub fn decode(model: &Value) -> Result<Ensemble> {
+/// Decodes and validates a LightGBM dump (regression, binary, or multiclass softmax).
+pub fn decode(model: &Value) -> Result<Model> {
     let n_features = model
         .get("max_feature_idx")
         .and_then(Value::as_u64)
-        .ok_or_else(|| ExplainError::at("model.max_feature_idx", "expected an integer"))?
-        as usize
+        .filter(|&m| (m as usize) < crate::xgboost::MAX_FEATURES)
+        .ok_or_else(|| {
+            ExplainError::at("model.max_feature_idx", "expected an integer below 100000")
+        })? as usize
         + 1;
     let objective = model.get("objective").and_then(Value::as_str).unwrap_or("");
-    let link = if objective.starts_with("binary") {
-        Link::Logistic
-    } else if objective.starts_with("regression") {
-        Link::Identity
-    } else {
-        return Err(ExplainError::at(
-            "model.objective",
-            format!("objective '{objective}' is not supported (regression, binary)"),
-        ));
+    let per_iteration = model
+        .get("num_tree_per_iteration")
+        .and_then(Value::as_u64)
+        .unwrap_or(1) as usize;
+    // The dump's objective string carries parameters ("binary sigmoid:1", "multiclass num_class:3").
+    let (link, n_classes) = match objective.split_whitespace().next().unwrap_or("") {
+        "binary" => (Link::Logistic, 2),
+        "regression" | "regression_l2" | "l2" | "mean_squared_error" | "mse" | "regression_l1"
+        | "l1" | "huber" | "fair" | "quantile" | "mape" => (Link::Identity, 0),
+        "multiclass" | "softmax" if per_iteration >= 2 => (Link::Softmax, per_iteration),
+        _ => {
+            return Err(ExplainError::at(
+                "model.objective",
+                format!(
+                    "objective '{objective}' is not supported (regression, binary, multiclass)"
+                ),
+            ))
+        }
     };
+    if link != Link::Softmax && per_iteration != 1 {
+        return Err(ExplainError::at(
+            "model.num_tree_per_iteration",
+            "must be 1 for regression and binary models",
+        ));
+    }
     if model.get("average_output").and_then(Value::as_bool) == Some(true) {
         return Err(ExplainError::at(
             "model.average_output",
-            "random-forest mode is not supported yet",
+            "random-forest mode is not supported",
         ));
     }
     let infos = model
         .get("tree_info")
         .and_then(Value::as_array)
         .ok_or_else(|| ExplainError::at("model.tree_info", "expected an array"))?;
-    let trees = infos
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let path = format!("model.tree_info[{i}].tree_structure");
-            let root = t
-                .get("tree_structure")
-                .ok_or_else(|| ExplainError::at(&path, "missing"))?;
-            decode_tree(root, n_features, &path)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Ensemble {
+    if infos.len() > crate::xgboost::MAX_TREES {
+        return Err(ExplainError::at("model.tree_info", "too many trees"));
+    }
+    let mut outputs = vec![Vec::new(); per_iteration];
+    for (i, t) in infos.iter().enumerate() {
+        let path = format!("model.tree_info[{i}].tree_structure");
+        let root = t
+            .get("tree_structure")
+            .ok_or_else(|| ExplainError::at(&path, "missing"))?;
+        // Trees are stored iteration by iteration, one per class.
+        outputs[i % per_iteration].push(decode_tree(root, n_features, &path)?);
+    }
+    Ok(Model {
         n_features,
-        trees,
-        base_margin: 0.0,
+        feature_names: crate::names::feature_names(model, "model.feature_names", n_features)?,
+        objective: objective.to_string(),
+        n_classes,
         link,
         float32: false,
+        outputs: outputs
+            .into_iter()
+            .map(|trees| {
+                Output::Trees(Ensemble {
+                    trees,
+                    base_margin: 0.0,
+                })
+            })
+            .collect(),
+        feature_means: None,
     })
 }

@@ -7,7 +7,8 @@
 //! `weighted_n_node_samples` as cover.
 
 use crate::error::{ExplainError, Result};
-use crate::tree::{Ensemble, Link, Missing, Node, Split, Tree};
+use crate::model::{Link, Model, Output};
+use crate::tree::{Ensemble, Missing, Node, Split, Tree};
 use serde_json::Value;
 
 fn arr<'a>(t: &'a Value, key: &str, path: &str, n: Option<usize>) -> Result<&'a Vec<Value>> {
@@ -22,13 +23,14 @@ fn arr<'a>(t: &'a Value, key: &str, path: &str, n: Option<usize>) -> Result<&'a 
     }
 }
 
-/// Decodes a forest (or a single tree: `trees` of length 1); `class` selects the output of a
-/// classifier (index into `classes`), ignored for regressors.
-pub fn decode(model: &Value, class: usize) -> Result<Ensemble> {
+/// Decodes a forest (or a single tree: `trees` of length 1): one output per class for a
+/// classifier (the averaged class fraction, identity link), one for a regressor.
+pub fn decode(model: &Value) -> Result<Model> {
     let n_features = model
         .get("n_features")
         .and_then(Value::as_u64)
-        .ok_or_else(|| ExplainError::at("model.n_features", "expected an integer"))?
+        .filter(|&n| n >= 1 && (n as usize) <= crate::xgboost::MAX_FEATURES)
+        .ok_or_else(|| ExplainError::at("model.n_features", "expected an integer 1..100000"))?
         as usize;
     let classifier = match model.get("kind").and_then(Value::as_str) {
         Some("classifier") => true,
@@ -45,8 +47,21 @@ pub fn decode(model: &Value, class: usize) -> Result<Ensemble> {
         .and_then(Value::as_array)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ExplainError::at("model.trees", "expected a non-empty array"))?;
+    if trees.len() > crate::xgboost::MAX_TREES {
+        return Err(ExplainError::at("model.trees", "too many trees"));
+    }
+    let n_outputs = if classifier {
+        model
+            .get("n_classes")
+            .and_then(Value::as_u64)
+            .filter(|&k| (2..=10_000).contains(&k))
+            .ok_or_else(|| ExplainError::at("model.n_classes", "expected an integer 2..10000"))?
+            as usize
+    } else {
+        1
+    };
     let scale = 1.0 / trees.len() as f64;
-    let mut out = Vec::with_capacity(trees.len());
+    let mut out = vec![Vec::with_capacity(trees.len()); n_outputs];
     for (ti, t) in trees.iter().enumerate() {
         let path = format!("model.trees[{ti}]");
         let left = arr(t, "children_left", &path, None)?;
@@ -58,6 +73,7 @@ pub fn decode(model: &Value, class: usize) -> Result<Ensemble> {
         let cover = arr(t, "weighted_n_node_samples", &path, Some(n))?;
         let missing_left = t.get("missing_go_to_left").and_then(Value::as_array);
         let mut nodes = Vec::with_capacity(n);
+        let mut leaf_values = Vec::with_capacity(n);
         for i in 0..n {
             let at = |k: &str| format!("{path}.{k}[{i}]");
             let l = left[i]
@@ -68,13 +84,17 @@ pub fn decode(model: &Value, class: usize) -> Result<Ensemble> {
                 .ok_or_else(|| ExplainError::at(&at("children_right"), "expected an integer"))?;
             let leaf = l < 0;
             let v = &value[i];
-            let out_value = if classifier {
-                v.get(class).and_then(Value::as_f64)
+            let values: Vec<f64> = if classifier {
+                v.as_array()
+                    .filter(|a| a.len() == n_outputs)
+                    .and_then(|a| a.iter().map(Value::as_f64).collect::<Option<Vec<_>>>())
             } else {
-                v.as_f64().or_else(|| v.get(0).and_then(Value::as_f64))
+                v.as_f64()
+                    .or_else(|| v.get(0).and_then(Value::as_f64))
+                    .map(|x| vec![x])
             }
             .ok_or_else(|| {
-                ExplainError::at(&at("value"), format!("no value for output {class}"))
+                ExplainError::at(&at("value"), format!("expected {n_outputs} numbers"))
             })?;
             let child = |c: i64, k: &str| {
                 usize::try_from(c).map_err(|_| ExplainError::at(&at(k), "invalid child"))
@@ -106,21 +126,44 @@ pub fn decode(model: &Value, class: usize) -> Result<Ensemble> {
                     .and_then(Value::as_i64)
                     .is_some_and(|m| m != 0),
                 missing: Missing::NanDefault,
-                value: out_value * scale,
+                value: 0.0,
                 cover: cover[i].as_f64().ok_or_else(|| {
                     ExplainError::at(&at("weighted_n_node_samples"), "expected a number")
                 })?,
             });
+            leaf_values.push(values);
         }
         let tree = Tree { nodes };
-        tree.validate(n_features, &path)?;
-        out.push(tree);
+        for (k, trees) in out.iter_mut().enumerate() {
+            let mut t = tree.clone();
+            for (node, values) in t.nodes.iter_mut().zip(&leaf_values) {
+                node.value = values[k] * scale;
+            }
+            t.validate(n_features, &path)?;
+            trees.push(t);
+        }
     }
-    Ok(Ensemble {
+    Ok(Model {
         n_features,
-        trees: out,
-        base_margin: 0.0,
+        feature_names: crate::names::feature_names(model, "model.feature_names", n_features)?,
+        objective: if classifier {
+            "classifier"
+        } else {
+            "regressor"
+        }
+        .to_string(),
+        n_classes: if classifier { n_outputs } else { 0 },
         link: Link::Identity,
         float32: false,
+        outputs: out
+            .into_iter()
+            .map(|trees| {
+                Output::Trees(Ensemble {
+                    trees,
+                    base_margin: 0.0,
+                })
+            })
+            .collect(),
+        feature_means: None,
     })
 }

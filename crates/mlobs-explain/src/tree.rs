@@ -167,29 +167,20 @@ impl Tree {
     }
 }
 
-/// A sum of trees plus a margin offset (one output; multiclass models hold one per class).
+/// One model output as a sum of trees plus a margin offset (binary and regression models have
+/// one; multiclass models one per class).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ensemble {
-    pub n_features: usize,
     pub trees: Vec<Tree>,
     /// Added to the summed leaf values: the raw-margin base (e.g. logit(base_score)).
     pub base_margin: f64,
-    /// Applied to the margin to get the library's prediction.
-    pub link: Link,
-    /// XGBoost sums leaves (and applies the link) in float32; matching its output bit for bit
-    /// needs the same arithmetic.
-    pub float32: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Link {
-    Identity,
-    Logistic,
 }
 
 impl Ensemble {
-    pub fn margin(&self, x: &[f64]) -> f64 {
-        if self.float32 {
+    /// The margin; `float32` sums as XGBoost does (base first, then each tree in order, in f32),
+    /// which matching its output bit for bit needs.
+    pub fn margin(&self, x: &[f64], float32: bool) -> f64 {
+        if float32 {
             let mut m = self.base_margin as f32;
             for t in &self.trees {
                 m += t.predict(x) as f32;
@@ -197,15 +188,6 @@ impl Ensemble {
             return m as f64;
         }
         self.base_margin + self.trees.iter().map(|t| t.predict(x)).sum::<f64>()
-    }
-
-    pub fn predict(&self, x: &[f64]) -> f64 {
-        let m = self.margin(x);
-        match (self.link, self.float32) {
-            (Link::Identity, _) => m,
-            (Link::Logistic, true) => (1.0f32 / (1.0f32 + (-(m as f32)).exp())) as f64,
-            (Link::Logistic, false) => 1.0 / (1.0 + (-m).exp()),
-        }
     }
 
     /// TreeSHAP's base value in margin space.

@@ -5,7 +5,8 @@
 //! writes it as a string like "[5.2E-2]".
 
 use crate::error::{ExplainError, Result};
-use crate::tree::{Ensemble, Link, Missing, Node, Split, Tree};
+use crate::model::{Link, Model, Output};
+use crate::tree::{Ensemble, Missing, Node, Split, Tree};
 use serde_json::Value;
 
 /// Trees accepted per model.
@@ -111,30 +112,50 @@ fn decode_tree(t: &Value, n_features: usize, path: &str) -> Result<Tree> {
     Ok(tree)
 }
 
-/// Decodes and validates an XGBoost JSON model (binary:logistic or reg:squarederror).
-pub fn decode(model: &Value) -> Result<Ensemble> {
+/// `base_score`: a number, a string holding one, or XGBoost 3's bracketed vector "[a,b,c]".
+fn numbers(v: &Value, path: &str) -> Result<Vec<f64>> {
+    match v {
+        Value::String(s) if s.trim().starts_with('[') => s
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .split(',')
+            .map(|p| number(&Value::String(p.to_string()), path))
+            .collect(),
+        v => Ok(vec![number(v, path)?]),
+    }
+}
+
+/// Decodes and validates an XGBoost JSON model (gbtree; binary:logistic, reg:logistic,
+/// reg:squarederror, multi:softprob).
+pub fn decode(model: &Value) -> Result<Model> {
     let learner = field(model, "learner", "model")?;
     let params = field(learner, "learner_model_param", "model.learner")?;
     let p = "model.learner.learner_model_param";
     let n_features = number(
         field(params, "num_feature", p)?,
         &format!("{p}.num_feature"),
-    )? as usize;
-    if n_features == 0 || n_features > MAX_FEATURES {
+    )?;
+    if !(1.0..=MAX_FEATURES as f64).contains(&n_features) {
         return Err(ExplainError::at(
             &format!("{p}.num_feature"),
             format!("must be 1..{MAX_FEATURES}"),
         ));
     }
-    if let Some(k) = params.get("num_class") {
-        if number(k, &format!("{p}.num_class"))? > 1.0 {
-            return Err(ExplainError::at(
-                &format!("{p}.num_class"),
-                "multiclass models are not supported yet",
-            ));
-        }
+    let n_features = n_features as usize;
+    let num_class = match params.get("num_class") {
+        Some(k) => number(k, &format!("{p}.num_class"))?,
+        None => 0.0,
+    };
+    if !(0.0..=10_000.0).contains(&num_class) || num_class.fract() != 0.0 {
+        return Err(ExplainError::at(
+            &format!("{p}.num_class"),
+            "must be 0..10000",
+        ));
     }
-    let base_score = number(field(params, "base_score", p)?, &format!("{p}.base_score"))?;
+    let num_class = num_class as usize;
+    let base_path = format!("{p}.base_score");
+    let base_score = numbers(field(params, "base_score", p)?, &base_path)?;
     let objective = field(
         field(learner, "objective", "model.learner")?,
         "name",
@@ -142,49 +163,113 @@ pub fn decode(model: &Value) -> Result<Ensemble> {
     )?
     .as_str()
     .unwrap_or("");
-    let (base_margin, link) = match objective {
-        "binary:logistic" => {
-            if !(base_score > 0.0 && base_score < 1.0) {
-                return Err(ExplainError::at(
-                    &format!("{p}.base_score"),
-                    "must be in (0, 1) for binary:logistic",
-                ));
-            }
-            ((base_score / (1.0 - base_score)).ln(), Link::Logistic)
+    let gb = field(learner, "gradient_booster", "model.learner")?;
+    if let Some(name) = gb.get("name").and_then(Value::as_str) {
+        if name != "gbtree" {
+            return Err(ExplainError::at(
+                "model.learner.gradient_booster.name",
+                format!("booster '{name}' is not supported (gbtree)"),
+            ));
         }
-        "reg:squarederror" => (base_score, Link::Identity),
+    }
+    let (link, n_outputs, n_classes) = match objective {
+        "binary:logistic" | "reg:logistic" => (Link::Logistic, 1, 2),
+        "reg:squarederror" => (Link::Identity, 1, 0),
+        "multi:softprob" if num_class >= 2 => (Link::Softmax, num_class, num_class),
         other => {
             return Err(ExplainError::at(
                 "model.learner.objective.name",
-                format!("objective '{other}' is not supported (binary:logistic, reg:squarederror)"),
+                format!(
+                    "objective '{other}' is not supported (binary:logistic, reg:logistic, \
+                     reg:squarederror, multi:softprob with num_class >= 2)"
+                ),
             ))
         }
     };
-    let gb = field(learner, "gradient_booster", "model.learner")?;
-    let trees_path = "model.learner.gradient_booster.model.trees";
-    let trees = array(
-        field(gb, "model", "model.learner.gradient_booster")?,
-        "trees",
-        "model.learner.gradient_booster.model",
-        None,
-    )?;
+    // One base score for all outputs, or one per output (XGBoost 3 multi-output intercepts).
+    let base_margins: Vec<f64> = match base_score.len() {
+        1 => vec![base_score[0]; n_outputs],
+        k if k == n_outputs => base_score,
+        k => {
+            return Err(ExplainError::at(
+                &base_path,
+                format!("has {k} values, the model has {n_outputs} outputs"),
+            ))
+        }
+    }
+    .into_iter()
+    .map(|b| {
+        if link == Link::Logistic {
+            // A probability: its logit offsets the margin.
+            if !(b > 0.0 && b < 1.0) {
+                return Err(ExplainError::at(
+                    &base_path,
+                    format!("must be in (0, 1) for {objective}"),
+                ));
+            }
+            Ok((b / (1.0 - b)).ln())
+        } else {
+            Ok(b)
+        }
+    })
+    .collect::<Result<_>>()?;
+    let model_path = "model.learner.gradient_booster.model";
+    let trees_path = format!("{model_path}.trees");
+    let gbm = field(gb, "model", "model.learner.gradient_booster")?;
+    let trees = array(gbm, "trees", model_path, None)?;
     if trees.len() > MAX_TREES {
         return Err(ExplainError::at(
-            trees_path,
+            &trees_path,
             format!("more than {MAX_TREES} trees"),
         ));
     }
-    let trees = trees
-        .iter()
-        .enumerate()
-        .map(|(i, t)| decode_tree(t, n_features, &format!("{trees_path}[{i}]")))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Ensemble {
+    let tree_info = match gbm.get("tree_info") {
+        Some(_) => array(gbm, "tree_info", model_path, Some(trees.len()))?
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let at = format!("{model_path}.tree_info[{i}]");
+                usize::try_from(int(c, &at)?)
+                    .ok()
+                    .filter(|&c| c < n_outputs)
+                    .ok_or_else(|| ExplainError::at(&at, format!("must be 0..{}", n_outputs - 1)))
+            })
+            .collect::<Result<Vec<_>>>()?,
+        None if n_outputs == 1 => vec![0; trees.len()],
+        None => {
+            return Err(ExplainError::at(
+                &format!("{model_path}.tree_info"),
+                "missing",
+            ))
+        }
+    };
+    let mut outputs: Vec<Ensemble> = base_margins
+        .into_iter()
+        .map(|base_margin| Ensemble {
+            trees: Vec::new(),
+            base_margin,
+        })
+        .collect();
+    for (i, t) in trees.iter().enumerate() {
+        outputs[tree_info[i]].trees.push(decode_tree(
+            t,
+            n_features,
+            &format!("{trees_path}[{i}]"),
+        )?);
+    }
+    Ok(Model {
         n_features,
-        trees,
-        base_margin,
+        feature_names: crate::names::feature_names_at(
+            learner.get("feature_names"),
+            "model.learner.feature_names",
+            n_features,
+        )?,
+        objective: objective.to_string(),
+        n_classes,
         link,
         float32: true,
+        outputs: outputs.into_iter().map(Output::Trees).collect(),
+        feature_means: None,
     })
 }
 
@@ -200,10 +285,14 @@ mod tests {
               "split_indices": [0, 0, 0], "split_conditions": [0.5, 1.0, -1.0], "default_left": [1, 0, 0],
               "sum_hessian": [10.0, 4.0, 6.0]}]}}}});
         let e = decode(&m).unwrap();
-        assert_eq!(e.trees.len(), 1);
-        assert_eq!(e.base_margin, 0.0);
-        assert_eq!(e.margin(&[0.2, 0.0]), 1.0);
-        assert_eq!(e.margin(&[f64::NAN, 0.0]), 1.0);
+        assert_eq!(e.outputs.len(), 1);
+        assert_eq!(e.margin(&[0.2, 0.0], None), Ok(1.0));
+        assert_eq!(e.margin(&[f64::NAN, 0.0], None), Ok(1.0));
+        assert_eq!(e.margin(&[f64::NAN, 0.0], Some(0)), Ok(-1.0));
+        // base_score as a plain number (XGBoost < 3 writes strings, other tools numbers).
+        let mut plain = m.clone();
+        plain["learner"]["learner_model_param"]["base_score"] = serde_json::json!(0.5);
+        assert_eq!(decode(&plain).unwrap(), e);
         let mut bad = m.clone();
         bad["learner"]["gradient_booster"]["model"]["trees"][0]["left_children"][0] = 7.into();
         assert!(decode(&bad)

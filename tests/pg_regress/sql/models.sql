@@ -9,7 +9,7 @@ SELECT mlobs.predict_margin('m', ARRAY[0.2, 0]) AS v1_margin;
 -- A second version with another leaf value is used by the next call (new cache key).
 SELECT mlobs.register_model('m', 'xgboost', jsonb_set(body, '{learner,gradient_booster,model,trees,0,split_conditions,1}', '2.5')) FROM model_body;
 SELECT mlobs.predict_margin('m', ARRAY[0.2, 0]) AS v2_margin, mlobs.predict_margin('m', ARRAY[0.9, 0]) AS right_leaf;
-SELECT name, version FROM mlobs.models ORDER BY version;
+SELECT name, version FROM mlobs.models WHERE name = 'm' ORDER BY version;
 SELECT mlobs.register_model('m', 'onnx', body) FROM model_body;
 SELECT mlobs.register_model('m', 'xgboost', body, ARRAY['only_one']) FROM model_body;
 SELECT mlobs.register_model('m', 'xgboost', jsonb_set(body, '{learner,gradient_booster,model,trees,0,left_children,0}', '0')) FROM model_body;

@@ -1,0 +1,215 @@
+//! LIME, what-if and counterfactuals in SQL; results are jsonb keyed by feature name.
+
+use super::registry::resolve;
+use super::shap::background_arg;
+use super::{by_feature, class_arg, json_number, row_from_array, row_from_json, OrRaise};
+use crate::errors::invalid_parameter;
+use mlobs_explain::counterfactual::{counterfactual as search, what_if as apply};
+use mlobs_explain::lime::{explain, LimeOptions};
+use mlobs_explain::Model;
+use pgrx::prelude::*;
+use pgrx::{pg_sys, JsonB};
+use serde_json::{json, Map, Value};
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn lime_impl(
+    fcinfo: pg_sys::FunctionCallInfo,
+    model: &str,
+    row: impl FnOnce(&Model) -> Vec<f64>,
+    seed: i64,
+    num_samples: i32,
+    num_features: i32,
+    discretize: bool,
+    kernel_width: Option<f64>,
+    class: Option<i32>,
+) -> JsonB {
+    let r = unsafe { resolve(fcinfo, model, None) };
+    let x = row(&r.model);
+    let Some(training) = (unsafe { background_arg(fcinfo, 2, "training") }) else {
+        invalid_parameter("training must not be NULL")
+    };
+    let options = LimeOptions {
+        num_samples: usize::try_from(num_samples)
+            .unwrap_or_else(|_| invalid_parameter("num_samples must be positive")),
+        num_features: usize::try_from(num_features)
+            .unwrap_or_else(|_| invalid_parameter("num_features must be positive")),
+        kernel_width,
+        discretize,
+        seed: seed as u64,
+        class: class_arg(class),
+    };
+    let e = explain(&r.model, &x, &training, &options).or_raise();
+    let weights: Map<String, Value> = e
+        .weights
+        .iter()
+        .map(|&(f, w)| (r.model.feature_label(f), json_number(w)))
+        .collect();
+    let conditions: Map<String, Value> = e
+        .weights
+        .iter()
+        .map(|&(f, _)| {
+            (
+                r.model.feature_label(f),
+                Value::String(e.conditions[f].clone()),
+            )
+        })
+        .collect();
+    JsonB(json!({
+        "intercept": json_number(e.intercept),
+        "weights": weights,
+        "conditions": conditions,
+        "score": json_number(e.score),
+        "local_prediction": json_number(e.local_prediction),
+        "prediction": json_number(e.prediction),
+        "order": e.weights.iter().map(|&(f, _)| r.model.feature_label(f)).collect::<Vec<_>>(),
+    }))
+}
+
+/// LIME (tabular, the lime package's defaults) for one row, `training` standing for the
+/// training data (a 2-D float8 array: rows × features).
+#[allow(clippy::too_many_arguments)]
+#[pg_extern(stable, parallel_safe, name = "lime")]
+fn lime_json(
+    model: &str,
+    features: JsonB,
+    training: Vec<Option<f64>>,
+    seed: default!(i64, 0),
+    num_samples: default!(i32, 5000),
+    num_features: default!(i32, 10),
+    discretize: default!(bool, true),
+    kernel_width: default!(Option<f64>, "NULL"),
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> JsonB {
+    drop(training); // read again as a matrix
+    let f = features.0;
+    unsafe {
+        lime_impl(
+            fcinfo,
+            model,
+            |m| row_from_json(m, &f),
+            seed,
+            num_samples,
+            num_features,
+            discretize,
+            kernel_width,
+            class,
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[pg_extern(stable, parallel_safe, name = "lime")]
+fn lime_array(
+    model: &str,
+    features: Vec<Option<f64>>,
+    training: Vec<Option<f64>>,
+    seed: default!(i64, 0),
+    num_samples: default!(i32, 5000),
+    num_features: default!(i32, 10),
+    discretize: default!(bool, true),
+    kernel_width: default!(Option<f64>, "NULL"),
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> JsonB {
+    drop(training);
+    unsafe {
+        lime_impl(
+            fcinfo,
+            model,
+            |_| row_from_array(&features),
+            seed,
+            num_samples,
+            num_features,
+            discretize,
+            kernel_width,
+            class,
+        )
+    }
+}
+
+/// Predictions before and after setting `changes` ({feature: value or null}), and the change
+/// of every feature's SHAP value.
+#[pg_extern(stable, parallel_safe)]
+fn what_if(
+    model: &str,
+    features: JsonB,
+    changes: JsonB,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> JsonB {
+    let r = unsafe { resolve(fcinfo, model, None) };
+    let x = row_from_json(&r.model, &features.0);
+    let set = row_from_json(&r.model, &changes.0);
+    let Some(keys) = changes.0.as_object() else {
+        invalid_parameter("changes: expected a jsonb object {feature: value}")
+    };
+    let changed: Vec<(usize, f64)> = keys
+        .keys()
+        .map(|k| {
+            let i = r
+                .model
+                .feature_names
+                .as_ref()
+                .and_then(|n| n.iter().position(|n| n == k))
+                .expect("row_from_json checked the keys");
+            (i, set[i])
+        })
+        .collect();
+    let w = apply(&r.model, &x, &changed, class_arg(class)).or_raise();
+    JsonB(json!({
+        "prediction_before": json_number(w.prediction_before),
+        "prediction_after": json_number(w.prediction_after),
+        "change": json_number(w.prediction_after - w.prediction_before),
+        "shap_delta": by_feature(&r.model, &w.shap_delta),
+    }))
+}
+
+/// A smallest set of feature changes (at the trees' split thresholds) moving the prediction
+/// past `target`, or NULL when none of at most `max_changes` mutable features does.
+#[pg_extern(stable, parallel_safe)]
+fn counterfactual(
+    model: &str,
+    features: JsonB,
+    target: f64,
+    max_changes: default!(i32, 1),
+    immutable: default!(Vec<String>, "'{}'"),
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<JsonB> {
+    let r = unsafe { resolve(fcinfo, model, None) };
+    let x = row_from_json(&r.model, &features.0);
+    let names = r
+        .model
+        .feature_names
+        .as_ref()
+        .expect("row_from_json needs names");
+    let fixed: Vec<usize> = immutable
+        .iter()
+        .map(|f| {
+            names.iter().position(|n| n == f).unwrap_or_else(|| {
+                invalid_parameter(format!("immutable: '{f}' is not a feature of the model"))
+            })
+        })
+        .collect();
+    let max_changes = usize::try_from(max_changes)
+        .unwrap_or_else(|_| invalid_parameter("max_changes must be positive"));
+    let found = search(&r.model, &x, target, max_changes, &fixed, class_arg(class)).or_raise()?;
+    let changes: Map<String, Value> = found
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                r.model.feature_label(c.feature),
+                json!({"from": json_number(c.from), "to": json_number(c.to)}),
+            )
+        })
+        .collect();
+    Some(JsonB(json!({
+        "changes": changes,
+        "n_changes": found.changes.len(),
+        "prediction_before": json_number(found.prediction_before),
+        "prediction_after": json_number(found.prediction_after),
+        "evaluations": found.evaluations,
+    })))
+}

@@ -1,0 +1,236 @@
+//! The model registry: `mlobs.register_model` validates an export and stores it as the next
+//! version in `mlobs.models`; readers find a model by name (latest version) or (name, version).
+//!
+//! Two caches keep decoding off the per-row path:
+//! * per backend, decoded models by (name, version), checked against the row's `xmin` so a
+//!   version number reused after a rolled-back registration is never served stale;
+//! * per call site (the function's `fn_extra`), the model resolved for the current command: a
+//!   statement sees one snapshot, so within one command id the lookup cannot change.
+
+use crate::errors::invalid_parameter;
+use mlobs_explain::Model;
+use pgrx::prelude::*;
+use pgrx::{pg_sys, PgMemoryContexts};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// (name, version) → (the row's xmin, decoded model).
+type Decoded = HashMap<(String, i32), (String, Rc<Model>)>;
+/// A matrix argument's bytes and its decoded rows.
+pub type Matrix = (Vec<u8>, Rc<Vec<Vec<f64>>>);
+
+thread_local! {
+    static DECODED: RefCell<Decoded> = RefCell::new(HashMap::new());
+}
+
+/// Decoded models kept per backend; beyond this the cache starts over (models are large).
+const MAX_CACHED: usize = 64;
+
+fn decode(format: &str, body: &serde_json::Value) -> Model {
+    mlobs_explain::decode(format, body)
+        .unwrap_or_else(|e| invalid_parameter(format!("invalid model: {e}")))
+}
+
+/// Validates `body` as a `format` model and stores it as the next version of `name`.
+#[pg_extern(volatile, parallel_unsafe)]
+fn register_model(
+    name: &str,
+    format: &str,
+    body: pgrx::JsonB,
+    feature_names: default!(Option<Vec<String>>, "NULL"),
+) -> i32 {
+    if name.is_empty() {
+        invalid_parameter("name must not be empty");
+    }
+    let model = decode(format, &body.0);
+    let names = match feature_names {
+        Some(names) => Some(
+            mlobs_explain::names::check_names(names, "feature_names", model.n_features)
+                .unwrap_or_else(|e| invalid_parameter(e.message)),
+        ),
+        None => model.feature_names.clone(),
+    };
+    let objective = model.objective.clone();
+    Spi::get_one_with_args::<i32>(
+        "INSERT INTO mlobs.models (name, version, format, body, feature_names, n_features, objective)
+         SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6 FROM mlobs.models WHERE name = $1
+         RETURNING version",
+        &[
+            name.into(),
+            format.into(),
+            body.into(),
+            names.into(),
+            (model.n_features as i32).into(),
+            objective.into(),
+        ],
+    )
+    .expect("insert into mlobs.models")
+    .expect("RETURNING version")
+}
+
+/// A resolved model: the decoded form with the registry's feature names.
+pub struct Resolved {
+    pub model: Rc<Model>,
+}
+
+/// Reads the first row of a read-only query on `mlobs.models` with parameters (name text,
+/// version int4 or NULL), every column as text. Read-only SPI, as PL/pgSQL runs STABLE
+/// functions: no command-counter increment and no transaction id, so it also works inside
+/// parallel workers (pgrx's Spi helpers decide read-only-ness per transaction instead).
+fn read_row(
+    query: &str,
+    name: &str,
+    version: Option<i32>,
+    columns: usize,
+) -> Option<Vec<Option<String>>> {
+    let query = std::ffi::CString::new(query).expect("no NUL in query");
+    let name_datum = name.into_datum().expect("text datum");
+    let mut types = [pg_sys::TEXTOID, pg_sys::INT4OID];
+    let mut values = [name_datum, pg_sys::Datum::from(version.unwrap_or(0))];
+    let nulls = [
+        b' ' as std::ffi::c_char,
+        if version.is_some() { b' ' } else { b'n' } as std::ffi::c_char,
+    ];
+    unsafe {
+        if pg_sys::SPI_connect() != pg_sys::SPI_OK_CONNECT as i32 {
+            error!("SPI_connect failed");
+        }
+        let rc = pg_sys::SPI_execute_with_args(
+            query.as_ptr(),
+            2,
+            types.as_mut_ptr(),
+            values.as_mut_ptr(),
+            nulls.as_ptr(),
+            true,
+            1,
+        );
+        if rc != pg_sys::SPI_OK_SELECT as i32 {
+            error!("reading mlobs.models failed ({rc})");
+        }
+        let row = if pg_sys::SPI_processed == 1 {
+            let table = &*pg_sys::SPI_tuptable;
+            let tuple = *table.vals;
+            Some(
+                (1..=columns as i32)
+                    .map(|c| {
+                        let p = pg_sys::SPI_getvalue(tuple, table.tupdesc, c);
+                        (!p.is_null())
+                            .then(|| std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned())
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        pg_sys::SPI_finish();
+        row
+    }
+}
+
+/// Looks the model up in `mlobs.models` (latest version when `version` is None).
+fn lookup(name: &str, version: Option<i32>) -> Resolved {
+    let found = read_row(
+        "SELECT version, xmin::text FROM mlobs.models
+         WHERE name = $1 AND ($2 IS NULL OR version = $2)
+         ORDER BY version DESC LIMIT 1",
+        name,
+        version,
+        2,
+    );
+    let Some([Some(found_version), Some(xmin)]) =
+        found.map(|r| <[Option<String>; 2]>::try_from(r).expect("2 columns"))
+    else {
+        let what = match version {
+            Some(v) => format!("model '{name}' version {v} is not registered"),
+            None => format!("model '{name}' is not registered"),
+        };
+        ereport!(ERROR, PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT, what);
+    };
+    let version: i32 = found_version.parse().expect("int4 text");
+    let key = (name.to_owned(), version);
+    let hit = DECODED.with(|c| {
+        c.borrow()
+            .get(&key)
+            .filter(|(x, _)| *x == xmin)
+            .map(|(_, m)| m.clone())
+    });
+    let model = match hit {
+        Some(m) => m,
+        None => {
+            let row = read_row(
+                "SELECT format, body::text, array_to_json(feature_names)::text FROM mlobs.models
+                 WHERE name = $1 AND version = $2",
+                name,
+                Some(version),
+                3,
+            )
+            .expect("the row just found");
+            let format = row[0].clone().unwrap_or_default();
+            let body = row[1].clone().unwrap_or_default();
+            let names: Option<Vec<String>> = row[2]
+                .as_deref()
+                .map(|t| serde_json::from_str(t).expect("text[] as JSON"));
+            let body: serde_json::Value = serde_json::from_str(&body).expect("jsonb text is JSON");
+            let mut model = decode(&format, &body);
+            if names.is_some() {
+                model.feature_names = names;
+            }
+            let model = Rc::new(model);
+            DECODED.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() >= MAX_CACHED {
+                    c.clear();
+                }
+                c.insert(key, (xmin, model.clone()));
+            });
+            model
+        }
+    };
+    Resolved { model }
+}
+
+/// Per call site state in fn_extra: the model resolved for the current command, and the last
+/// background argument decoded (interventional SHAP, LIME).
+#[derive(Default)]
+pub struct CallSite {
+    model: Option<(String, Option<i32>, u32, Rc<Resolved>)>,
+    pub background: Option<Matrix>,
+}
+
+/// The call site's state, created on first use in the function's memory context.
+///
+/// # Safety
+/// `fcinfo` must be the current call's, and nothing else may use its fn_extra.
+pub unsafe fn call_site<'a>(fcinfo: pg_sys::FunctionCallInfo) -> &'a mut CallSite {
+    unsafe {
+        let flinfo = (*fcinfo).flinfo;
+        if (*flinfo).fn_extra.is_null() {
+            let ptr = PgMemoryContexts::For((*flinfo).fn_mcxt)
+                .leak_and_drop_on_delete(CallSite::default());
+            (*flinfo).fn_extra = ptr.cast();
+        }
+        &mut *((*flinfo).fn_extra as *mut CallSite)
+    }
+}
+
+/// The model `name` (latest, or `version`), resolved once per command at this call site.
+///
+/// # Safety
+/// As for `call_site`.
+pub unsafe fn resolve(
+    fcinfo: pg_sys::FunctionCallInfo,
+    name: &str,
+    version: Option<i32>,
+) -> Rc<Resolved> {
+    let command = unsafe { pg_sys::GetCurrentCommandId(false) };
+    let site = unsafe { call_site(fcinfo) };
+    if let Some((n, v, c, r)) = &site.model {
+        if n == name && *v == version && *c == command {
+            return r.clone();
+        }
+    }
+    let r = Rc::new(lookup(name, version));
+    site.model = Some((name.to_owned(), version, command, r.clone()));
+    r
+}

@@ -1,0 +1,230 @@
+//! SHAP in SQL: path-dependent TreeSHAP (no background), interventional SHAP against background
+//! rows (a 2-D float8 array, e.g. `(SELECT array_agg(features) FROM background_sample)`), linear
+//! SHAP, and the base values; float8[] in → float8[] out, jsonb in → jsonb {feature: φ} out.
+
+use super::registry::{call_site, resolve};
+use super::{by_feature, class_arg, row_from_array, row_from_json, OrRaise};
+use crate::varlena_io::varlena_bytes;
+use mlobs_explain::Model;
+use pgrx::prelude::*;
+use pgrx::{pg_sys, JsonB};
+use std::rc::Rc;
+
+/// Argument `i` as a background matrix, decoded once while its bytes are unchanged.
+///
+/// # Safety
+/// Argument `i` must be a float8[] (or NULL).
+pub unsafe fn background_arg(
+    fcinfo: pg_sys::FunctionCallInfo,
+    i: usize,
+    what: &str,
+) -> Option<Rc<Vec<Vec<f64>>>> {
+    let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }?;
+    let bytes = unsafe { varlena_bytes(datum) };
+    let site = unsafe { call_site(fcinfo) };
+    if let Some((b, m)) = &site.background {
+        if b.as_slice() == bytes {
+            return Some(m.clone());
+        }
+    }
+    let m = Rc::new(super::arrays::matrix(bytes, what));
+    site.background = Some((bytes.to_vec(), m.clone()));
+    Some(m)
+}
+
+enum Features {
+    Array(Vec<Option<f64>>),
+    Json(serde_json::Value),
+}
+
+impl Features {
+    fn row(&self, model: &Model) -> Vec<f64> {
+        match self {
+            Features::Array(a) => row_from_array(a),
+            Features::Json(j) => row_from_json(model, j),
+        }
+    }
+}
+
+/// # Safety
+/// `fcinfo` must be the current call's; `background` the index of a float8[] argument.
+unsafe fn values(
+    fcinfo: pg_sys::FunctionCallInfo,
+    model: &str,
+    version: Option<i32>,
+    features: &Features,
+    background: Option<usize>,
+    class: Option<i32>,
+) -> (Rc<super::registry::Resolved>, Vec<f64>) {
+    let r = unsafe { resolve(fcinfo, model, version) };
+    let x = features.row(&r.model);
+    let phi = match background {
+        None => r.model.shap(&x, class_arg(class)).or_raise(),
+        Some(i) => {
+            let Some(bg) = (unsafe { background_arg(fcinfo, i, "background") }) else {
+                crate::errors::invalid_parameter("background must not be NULL")
+            };
+            r.model
+                .shap_interventional(&x, &bg, class_arg(class))
+                .or_raise()
+        }
+    };
+    (r, phi)
+}
+
+/// Path-dependent TreeSHAP (as `shap.TreeExplainer(model)`), or linear SHAP against the
+/// export's feature means, in margin space: Σφ + shap_base_value = predict_margin.
+#[pg_extern(stable, parallel_safe, name = "shap")]
+fn shap_array(
+    model: &str,
+    features: Vec<Option<f64>>,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Vec<f64> {
+    unsafe { values(fcinfo, model, None, &Features::Array(features), None, class) }.1
+}
+
+#[pg_extern(stable, parallel_safe, name = "shap")]
+fn shap_json(
+    model: &str,
+    features: JsonB,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> JsonB {
+    let (r, phi) = unsafe {
+        values(
+            fcinfo,
+            model,
+            None,
+            &Features::Json(features.0),
+            None,
+            class,
+        )
+    };
+    JsonB(by_feature(&r.model, &phi))
+}
+
+#[pg_extern(stable, parallel_safe, name = "shap")]
+fn shap_version_array(
+    model: &str,
+    version: Option<i32>,
+    features: Vec<Option<f64>>,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Vec<f64> {
+    unsafe {
+        values(
+            fcinfo,
+            model,
+            version,
+            &Features::Array(features),
+            None,
+            class,
+        )
+    }
+    .1
+}
+
+#[pg_extern(stable, parallel_safe, name = "shap")]
+fn shap_version_json(
+    model: &str,
+    version: Option<i32>,
+    features: JsonB,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> JsonB {
+    let (r, phi) = unsafe {
+        values(
+            fcinfo,
+            model,
+            version,
+            &Features::Json(features.0),
+            None,
+            class,
+        )
+    };
+    JsonB(by_feature(&r.model, &phi))
+}
+
+/// Interventional SHAP against background rows (as `shap.TreeExplainer(model, data)` and
+/// `shap.LinearExplainer(model, data)`): Σφ + shap_base_value(model, background) = margin.
+#[pg_extern(stable, parallel_safe, name = "shap")]
+fn shap_background_array(
+    model: &str,
+    features: Vec<Option<f64>>,
+    background: Vec<Option<f64>>,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Vec<f64> {
+    drop(background); // read again as a matrix (pgrx flattens arrays)
+    unsafe {
+        values(
+            fcinfo,
+            model,
+            None,
+            &Features::Array(features),
+            Some(2),
+            class,
+        )
+    }
+    .1
+}
+
+#[pg_extern(stable, parallel_safe, name = "shap")]
+fn shap_background_json(
+    model: &str,
+    features: JsonB,
+    background: Vec<Option<f64>>,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> JsonB {
+    drop(background);
+    let (r, phi) = unsafe {
+        values(
+            fcinfo,
+            model,
+            None,
+            &Features::Json(features.0),
+            Some(2),
+            class,
+        )
+    };
+    JsonB(by_feature(&r.model, &phi))
+}
+
+/// The base value of path-dependent SHAP (the trees' cover-weighted expectation; the margin at
+/// the feature means for linear models), in margin space.
+#[pg_extern(stable, parallel_safe, name = "shap_base_value")]
+fn shap_base_value(model: &str, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+    let r = unsafe { resolve(fcinfo, model, None) };
+    r.model.shap_base_value(None).or_raise()
+}
+
+#[pg_extern(stable, parallel_safe, name = "shap_base_value")]
+fn shap_base_value_version(
+    model: &str,
+    version: Option<i32>,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> f64 {
+    let r = unsafe { resolve(fcinfo, model, version) };
+    r.model.shap_base_value(class_arg(class)).or_raise()
+}
+
+/// The base value of interventional SHAP: the mean margin over the background rows.
+#[pg_extern(stable, parallel_safe, name = "shap_base_value")]
+fn shap_base_value_background(
+    model: &str,
+    background: Vec<Option<f64>>,
+    class: default!(Option<i32>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> f64 {
+    drop(background);
+    let r = unsafe { resolve(fcinfo, model, None) };
+    let Some(bg) = (unsafe { background_arg(fcinfo, 1, "background") }) else {
+        crate::errors::invalid_parameter("background must not be NULL")
+    };
+    r.model
+        .shap_base_value_interventional(&bg, class_arg(class))
+        .or_raise()
+}
