@@ -17,9 +17,14 @@ psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -c "DROP TABLE IF 
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/aggregates.sql
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/drift.sql
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/metrics.sql
+psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d mlobs_bench -f benches/models.sql
 if [ -x tests/fixtures/.venv/bin/python ]; then
   tests/fixtures/.venv/bin/python benches/python_metrics_peer.py --port "$PORT"
 fi
+if [ -x tests/fixtures/.venv-models/bin/python ]; then
+  tests/fixtures/.venv-models/bin/python benches/python_shap_peer.py
+fi
 if [ "${1:-}" != "--sql-only" ]; then
   cargo bench -p mlobs-core --bench core
+  cargo bench -p mlobs-explain --bench explain
 fi

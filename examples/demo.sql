@@ -1,5 +1,6 @@
 -- mlobs demo: a fraud model's prediction log where one feature drifts halfway through,
--- hourly profiles stored once, and a PSI report from those profiles (no raw rescan).
+-- hourly profiles stored once, and a PSI report from those profiles (no raw rescan); then the
+-- registered XGBoost / LightGBM / scikit-learn models scoring and explaining a second log.
 \set ON_ERROR_STOP on
 \timing off
 SET client_min_messages = warning;
@@ -90,3 +91,52 @@ WITH ref AS (SELECT mlobs.features_agg(features) fp FROM fraud_predictions WHERE
      cur AS (SELECT mlobs.features_agg(features) fp FROM fraud_predictions WHERE ts >= '2026-01-14')
 SELECT d.drifted_features, d.judged_features, round(d.share::numeric, 2) AS share, d.dataset_drifted
 FROM ref, cur, mlobs.dataset_drift(ref.fp, cur.fp) d;
+
+-- 6. Models in the database: the platform's three models (fraud: XGBoost; price: LightGBM;
+--    churn: scikit-learn random forest), exported once and registered; predictions and SHAP
+--    values are the libraries' own (see docs/models.md). A second log with the models'
+--    features: from day 8 on, transaction amounts shift upwards as above.
+\set body `cat tests/fixtures/models/fraud_xgb.json`
+SELECT mlobs.register_model('fraud', 'xgboost', :'body') AS fraud_version \gset
+\set body `cat tests/fixtures/models/price_lgbm.json`
+SELECT mlobs.register_model('price', 'lightgbm', :'body') AS price_version \gset
+\set body `cat tests/fixtures/models/churn_rf.json`
+SELECT mlobs.register_model('churn', 'sklearn', :'body') AS churn_version \gset
+DROP TABLE IF EXISTS transactions;
+CREATE TABLE transactions AS
+SELECT id, ts, jsonb_build_object(
+         'amount', round((exp(3.5 + n1 + CASE WHEN ts >= '2026-01-08' THEN 0.8 ELSE 0 END))::numeric, 2),
+         'age', 18 + floor(random() * 63), 'hour', extract(hour FROM ts),
+         'distance', CASE WHEN random() < 0.05 THEN NULL ELSE round((-20 * ln(1 - random()))::numeric, 1) END,
+         'n_tx', floor(-ln(1 - random()) * 5), 'score_ext', round(random()::numeric, 3)) AS features
+FROM (SELECT row_number() OVER () AS id, ts, sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS n1
+      FROM generate_series(timestamptz '2026-01-01', timestamptz '2026-01-15' - interval '1 second', interval '1 minute') ts) s;
+ANALYZE transactions;
+
+\echo 'models: daily mean fraud probability, price and churn probability from the registered models'
+SELECT ts::date AS day, count(*) AS rows,
+       round(avg(mlobs.predict('fraud', features))::numeric, 4) AS fraud_p,
+       round(avg(mlobs.predict('price', features))::numeric, 2) AS price,
+       round(avg(mlobs.predict('churn', features))::numeric, 4) AS churn_p
+FROM transactions WHERE ts::date IN ('2026-01-02', '2026-01-07', '2026-01-08', '2026-01-14') GROUP BY 1 ORDER BY 1;
+
+\echo 'fraud model: attribution drift, mean |SHAP| per feature, days 1-3 vs day 14'
+SELECT feature, round(reference_importance::numeric, 4) AS ref_importance, round(current_importance::numeric, 4) AS cur_importance,
+       reference_rank AS ref_rank, current_rank AS cur_rank
+FROM mlobs.importance_drift(
+  (SELECT mlobs.shap_importance_agg('fraud', features) FROM transactions WHERE ts < '2026-01-04'),
+  (SELECT mlobs.shap_importance_agg('fraud', features) FROM transactions WHERE ts >= '2026-01-14'))
+ORDER BY current_rank;
+
+\echo 'the riskiest transaction of day 14, explained: SHAP (log-odds) per feature'
+SELECT id, round(mlobs.predict('fraud', features)::numeric, 4) AS fraud_p FROM transactions
+WHERE ts >= '2026-01-14' ORDER BY mlobs.predict('fraud', features) DESC, id LIMIT 1 \gset top_
+SELECT key AS feature, features->key AS value, round(value::numeric, 4) AS shap
+FROM transactions, jsonb_each_text(mlobs.shap('fraud', features)) WHERE id = :top_id
+ORDER BY abs(value::float8) DESC;
+
+\echo 'what would bring it under 0.5? (smallest change, age immutable)'
+SELECT key AS feature, value->'from' AS from_value, value->'to' AS to_value,
+       round((c->>'prediction_after')::numeric, 4) AS fraud_p_after
+FROM (SELECT mlobs.counterfactual('fraud', features, 0.5, 2, ARRAY['age']) AS c FROM transactions WHERE id = :top_id) s,
+     jsonb_each(c->'changes');

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Peer timings for the model benchmarks: XGBoost's own C++ prediction and TreeSHAP
+(`Booster.predict(..., pred_contribs=True)`) and shap's TreeExplainer (its C++ extension), one
+thread, on the fixture fraud model and the same deterministic rows as
+crates/mlobs-explain/benches/explain.rs. Prints rows/second.
+
+Run with the pinned model venv: tests/fixtures/.venv-models/bin/python benches/python_shap_peer.py
+"""
+import json
+import os
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one thread, before the libraries load
+
+import numpy as np
+import shap
+import xgboost
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODEL = os.path.join(HERE, "..", "tests", "fixtures", "models", "fraud_xgb.json")
+ROWS = 10_000
+
+
+def rows(n, offset=0):
+    i = np.arange(offset, offset + n)
+    return np.column_stack([i * 7 % 400 + 5, 18 + i % 60, i % 24, i * 3 % 120, i % 12, (i % 10) / 10.0]).astype(float)
+
+
+def best_of(f, repeat=5):
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        f()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def main():
+    booster = xgboost.Booster(model_file=MODEL)
+    booster.set_param({"nthread": 1})
+    X = rows(ROWS)
+    dm = xgboost.DMatrix(X)
+    res = {}
+    res["xgboost predict"] = ROWS / best_of(lambda: booster.predict(dm))
+    res["xgboost pred_contribs (C++ TreeSHAP)"] = ROWS / best_of(lambda: booster.predict(dm, pred_contribs=True))
+    explainer = shap.TreeExplainer(booster)
+    res["shap TreeExplainer (path-dependent)"] = ROWS / best_of(lambda: explainer.shap_values(X, check_additivity=False))
+    bg = np.array([rows(1, i * 37 + 11)[0] for i in range(50)])
+    inter = shap.TreeExplainer(booster, data=bg, feature_perturbation="interventional")
+    res["shap TreeExplainer (interventional, 50 background)"] = 1000 / best_of(
+        lambda: inter.shap_values(X[:1000], check_additivity=False), repeat=3)
+    print(json.dumps({k: round(v) for k, v in res.items()}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
