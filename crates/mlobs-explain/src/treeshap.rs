@@ -5,7 +5,7 @@
 //!
 //! Recursion depth is bounded by `tree::MAX_DEPTH`, checked when a tree is validated.
 
-use crate::tree::{Ensemble, Tree};
+use crate::tree::{Ensemble, Tree, MAX_DEPTH};
 
 #[derive(Clone, Copy, Debug)]
 struct PathElement {
@@ -16,83 +16,95 @@ struct PathElement {
     weight: f64,
 }
 
-fn extend(path: &mut Vec<PathElement>, zero: f64, one: f64, feature: usize) {
-    let depth = path.len();
-    path.push(PathElement {
+/// Grows the path `p[..=d]` (d = its new last index) by one element.
+fn extend(p: &mut [PathElement], d: usize, zero: f64, one: f64, feature: usize) {
+    p[d] = PathElement {
         feature,
         zero_fraction: zero,
         one_fraction: one,
-        weight: if depth == 0 { 1.0 } else { 0.0 },
-    });
-    let l = depth as f64;
-    for i in (0..depth).rev() {
-        let w = path[i].weight;
-        path[i + 1].weight += one * w * (i as f64 + 1.0) / (l + 1.0);
-        path[i].weight = zero * w * (l - i as f64) / (l + 1.0);
+        weight: if d == 0 { 1.0 } else { 0.0 },
+    };
+    let l = d as f64;
+    for i in (0..d).rev() {
+        let w = p[i].weight;
+        p[i + 1].weight += one * w * (i as f64 + 1.0) / (l + 1.0);
+        p[i].weight = zero * w * (l - i as f64) / (l + 1.0);
     }
 }
 
-fn unwind(path: &mut Vec<PathElement>, index: usize) {
-    let depth = path.len() - 1;
-    let l = depth as f64;
-    let (one, zero) = (path[index].one_fraction, path[index].zero_fraction);
-    let mut next = path[depth].weight;
-    for i in (0..depth).rev() {
+/// Removes element `index` from the path `p[..=d]`.
+fn unwind(p: &mut [PathElement], d: usize, index: usize) {
+    let l = d as f64;
+    let (one, zero) = (p[index].one_fraction, p[index].zero_fraction);
+    let mut next = p[d].weight;
+    for i in (0..d).rev() {
         if one != 0.0 {
-            let tmp = path[i].weight;
-            path[i].weight = next * (l + 1.0) / ((i as f64 + 1.0) * one);
-            next = tmp - path[i].weight * zero * (l - i as f64) / (l + 1.0);
+            let tmp = p[i].weight;
+            p[i].weight = next * (l + 1.0) / ((i as f64 + 1.0) * one);
+            next = tmp - p[i].weight * zero * (l - i as f64) / (l + 1.0);
         } else {
-            path[i].weight = path[i].weight * (l + 1.0) / (zero * (l - i as f64));
+            p[i].weight = p[i].weight * (l + 1.0) / (zero * (l - i as f64));
         }
     }
-    for i in index..depth {
-        path[i].feature = path[i + 1].feature;
-        path[i].zero_fraction = path[i + 1].zero_fraction;
-        path[i].one_fraction = path[i + 1].one_fraction;
+    for i in index..d {
+        p[i].feature = p[i + 1].feature;
+        p[i].zero_fraction = p[i + 1].zero_fraction;
+        p[i].one_fraction = p[i + 1].one_fraction;
     }
-    path.pop();
 }
 
-fn unwound_sum(path: &[PathElement], index: usize) -> f64 {
-    let depth = path.len() - 1;
-    let l = depth as f64;
-    let (one, zero) = (path[index].one_fraction, path[index].zero_fraction);
-    let mut next = path[depth].weight;
+/// The total weight of the path `p[..=d]` with element `index` unwound (without modifying it).
+fn unwound_sum(p: &[PathElement], d: usize, index: usize) -> f64 {
+    let l = d as f64;
+    let (one, zero) = (p[index].one_fraction, p[index].zero_fraction);
+    let mut next = p[d].weight;
     let mut total = 0.0;
-    for i in (0..depth).rev() {
+    for i in (0..d).rev() {
         if one != 0.0 {
             let tmp = next * (l + 1.0) / ((i as f64 + 1.0) * one);
             total += tmp;
-            next = path[i].weight - tmp * zero * ((l - i as f64) / (l + 1.0));
+            next = p[i].weight - tmp * zero * ((l - i as f64) / (l + 1.0));
         } else if zero != 0.0 {
-            total += path[i].weight / (zero * ((l - i as f64) / (l + 1.0)));
+            total += p[i].weight / (zero * ((l - i as f64) / (l + 1.0)));
         }
     }
     total
 }
 
-/// One row's walk through one tree, accumulating into `phi`.
+/// One row's walk through one tree, accumulating into `phi`. The paths of all recursion levels
+/// share one buffer: each level copies its parent's path into the segment after it (as the
+/// reference implementation does), so the walk allocates nothing.
 struct Walk<'a> {
     tree: &'a Tree,
     x: &'a [f64],
     phi: &'a mut [f64],
+    buffer: &'a mut [PathElement],
 }
 
 impl Walk<'_> {
+    /// `parent`: where the parent's path starts in the buffer; `depth`: its length (the new
+    /// element's index on this level's path).
     fn recurse(
         &mut self,
         node: usize,
-        mut path: Vec<PathElement>,
+        parent: usize,
+        depth: usize,
         zero: f64,
         one: f64,
         feature: usize,
     ) {
-        extend(&mut path, zero, one, feature);
+        // This level's path starts right after the parent's (which has `depth` elements).
+        let start = parent + depth;
+        if depth > 0 {
+            self.buffer.copy_within(parent..parent + depth, start);
+        }
+        let mut d = depth;
+        extend(&mut self.buffer[start..], d, zero, one, feature);
         let n = &self.tree.nodes[node];
         let Some(split) = n.feature else {
-            for i in 1..path.len() {
-                let w = unwound_sum(&path, i);
+            let path = &self.buffer[start..=start + d];
+            for i in 1..=d {
+                let w = unwound_sum(path, d, i);
                 let el = path[i];
                 self.phi[el.feature] += w * (el.one_fraction - el.zero_fraction) * n.value;
             }
@@ -110,19 +122,44 @@ impl Walk<'_> {
             (0.0, 0.0)
         };
         let (mut in_zero, mut in_one) = (1.0, 1.0);
-        if let Some(k) = path.iter().position(|e| e.feature == split) {
-            in_zero = path[k].zero_fraction;
-            in_one = path[k].one_fraction;
-            unwind(&mut path, k);
+        if let Some(k) = (1..=d).find(|&k| self.buffer[start + k].feature == split) {
+            in_zero = self.buffer[start + k].zero_fraction;
+            in_one = self.buffer[start + k].one_fraction;
+            unwind(&mut self.buffer[start..], d, k);
+            d -= 1;
         }
-        self.recurse(hot, path.clone(), hot_zero * in_zero, in_one, split);
-        self.recurse(cold, path, cold_zero * in_zero, 0.0, split);
+        self.recurse(hot, start, d + 1, hot_zero * in_zero, in_one, split);
+        self.recurse(cold, start, d + 1, cold_zero * in_zero, 0.0, split);
     }
+}
+
+const EMPTY: PathElement = PathElement {
+    feature: usize::MAX,
+    zero_fraction: 0.0,
+    one_fraction: 0.0,
+    weight: 0.0,
+};
+
+/// Path elements for every level of a MAX_DEPTH tree (levels hold at most MAX_DEPTH + 2).
+const BUFFER: usize = (MAX_DEPTH + 2) * (MAX_DEPTH + 3) / 2 + MAX_DEPTH + 2;
+
+thread_local! {
+    // Reused across calls: zeroing a fresh 70 KB buffer per tree would cost more than the walk.
+    static PATHS: std::cell::RefCell<Vec<PathElement>> = std::cell::RefCell::new(vec![EMPTY; BUFFER]);
 }
 
 /// Adds the SHAP values of one tree for row `x` to `phi` (length = number of features).
 pub fn tree_shap(tree: &Tree, x: &[f64], phi: &mut [f64]) {
-    Walk { tree, x, phi }.recurse(0, Vec::with_capacity(16), 1.0, 1.0, usize::MAX);
+    PATHS.with(|paths| {
+        let mut paths = paths.borrow_mut();
+        let mut walk = Walk {
+            tree,
+            x,
+            phi,
+            buffer: &mut paths,
+        };
+        walk.recurse(0, 0, 0, 1.0, 1.0, usize::MAX);
+    });
 }
 
 /// SHAP values of row `x` for the whole ensemble, in margin space.
