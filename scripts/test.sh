@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite (README's test command; .ci/run calls it). Exits non-zero on any failure.
-# Layers: format/lint, core unit+property+fixture tests, #[pg_test]s inside Postgres, pg_regress
+# Layers: format/lint, core unit+property+fixture tests, bounded decoder fuzzing, #[pg_test]s inside Postgres, pg_regress
 # golden files (SQL surface, errors, parallel plans), and the executed docs examples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,8 @@ run() { local name=$1; shift; step "$name"; set +e; "$@"; local rc=$?; set -e; r
 run "cargo fmt --check" cargo fmt --all -- --check
 run "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 run "core tests (unit, property, reference fixtures)" cargo test -p mlobs-core -p mlobs-explain
+# Every model decoder under libFuzzer for a bounded time (longer runs: scripts/fuzz.sh 600).
+run "decoder fuzzing (${MLOBS_FUZZ_SECONDS:-20} s per decoder)" bash scripts/fuzz.sh "${MLOBS_FUZZ_SECONDS:-20}"
 
 # pgrx's test cluster must run as the postgres OS user (initdb refuses root).
 mkdir -p .run/pgrx-test && chmod o+x "$ROOT" .run && chown -R postgres: .run/pgrx-test

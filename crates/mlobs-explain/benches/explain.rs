@@ -21,7 +21,10 @@ fn row(i: usize) -> Vec<f64> {
 }
 
 fn model() -> Model {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/models/fraud_xgb.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/models/fraud_xgb.json"
+    );
     let body: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON");
     mlobs_explain::decode("xgboost", &body).expect("valid model")
@@ -34,7 +37,11 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("fraud_xgb");
     g.throughput(Throughput::Elements(ROWS as u64));
     g.bench_function("predict", |b| {
-        b.iter(|| rows.iter().map(|x| m.predict(black_box(x), None).unwrap()).sum::<f64>())
+        b.iter(|| {
+            rows.iter()
+                .map(|x| m.predict(black_box(x), None).unwrap())
+                .sum::<f64>()
+        })
     });
     g.bench_function("shap_path_dependent", |b| {
         b.iter(|| {
@@ -49,7 +56,10 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             rows[..1000]
                 .iter()
-                .map(|x| m.shap_interventional(black_box(x), &background, None).unwrap()[0])
+                .map(|x| {
+                    m.shap_interventional(black_box(x), &background, None)
+                        .unwrap()[0]
+                })
                 .sum::<f64>()
         })
     });

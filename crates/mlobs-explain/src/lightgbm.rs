@@ -114,10 +114,20 @@ pub fn decode(model: &Value) -> Result<Model> {
         })? as usize
         + 1;
     let objective = model.get("objective").and_then(Value::as_str).unwrap_or("");
-    let per_iteration = model
-        .get("num_tree_per_iteration")
-        .and_then(Value::as_u64)
-        .unwrap_or(1) as usize;
+    // Bounded like XGBoost's num_class and scikit-learn's n_classes: one output is allocated per
+    // tree of an iteration, so an unchecked count aborts on allocation.
+    let per_iteration = match model.get("num_tree_per_iteration") {
+        None => 1,
+        Some(v) => v
+            .as_u64()
+            .filter(|k| (1..=10_000).contains(k))
+            .ok_or_else(|| {
+                ExplainError::at(
+                    "model.num_tree_per_iteration",
+                    "expected an integer 1..10000",
+                )
+            })? as usize,
+    };
     // The dump's objective string carries parameters ("binary sigmoid:1", "multiclass num_class:3").
     let (link, n_classes) = match objective.split_whitespace().next().unwrap_or("") {
         "binary" => (Link::Logistic, 2),
@@ -179,4 +189,24 @@ pub fn decode(model: &Value) -> Result<Model> {
             .collect(),
         feature_means: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn num_tree_per_iteration_is_bounded() {
+        // Reproduced with the decode_lightgbm fuzz target: an unchecked count panicked with
+        // "capacity overflow" (or aborted on allocation) before any tree was read.
+        for k in [0u64, 10_001, 1 << 40, u64::MAX] {
+            let m = serde_json::json!({"max_feature_idx": 0, "objective": "multiclass",
+                "num_tree_per_iteration": k, "tree_info": []});
+            let e = decode(&m).unwrap_err();
+            assert!(e.message.starts_with("model.num_tree_per_iteration"), "{e}");
+        }
+        let m = serde_json::json!({"max_feature_idx": 0, "objective": "multiclass",
+            "num_tree_per_iteration": 3, "tree_info": []});
+        assert_eq!(decode(&m).unwrap().n_classes, 3);
+    }
 }

@@ -220,6 +220,11 @@ impl Model {
         if !self.is_classifier() {
             return Ok(vec![self.output_margin(0, x)]);
         }
+        if self.link == Link::Softmax {
+            // One softmax for every class (what `predict` computes per class): calling `predict`
+            // per class would be quadratic in the class count (up to 10000).
+            return Ok(softmax(&self.margins(x), self.float32));
+        }
         (0..self.n_classes as i64)
             .map(|k| self.predict(x, Some(k)))
             .collect()
