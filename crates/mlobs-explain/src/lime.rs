@@ -303,6 +303,33 @@ pub fn explain(
         }
         y.push(model.predict(row, options.class)?);
     }
+    let fit = fit_local(&data, &y, width, options.num_features);
+    Ok(LimeExplanation {
+        intercept: fit.intercept,
+        local_prediction: fit.local_prediction,
+        score: fit.score,
+        weights: fit.weights,
+        prediction,
+        conditions,
+    })
+}
+
+/// The local model lime fits to a neighbourhood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalFit {
+    pub intercept: f64,
+    /// (feature index, weight), largest |weight| first.
+    pub weights: Vec<(usize, f64)>,
+    pub score: f64,
+    pub local_prediction: f64,
+}
+
+/// lime's `explain_instance_with_data`: `data` is the interpretable representation of the
+/// samples (row 0 the explained row), `y` the model's outputs on them; samples are weighted by
+/// the kernel √exp(−d²/width²) of their euclidean distance to row 0, features selected
+/// ("auto") and a weighted Ridge(α = 1) with intercept fitted.
+pub fn fit_local(data: &[Vec<f64>], y: &[f64], width: f64, num_features: usize) -> LocalFit {
+    let n = data[0].len();
     let first = data[0].clone();
     let weights: Vec<f64> = data
         .iter()
@@ -311,8 +338,8 @@ pub fn explain(
             (-d2 / (width * width)).exp().sqrt()
         })
         .collect();
-    let used = select_features(&data, &y, &weights, options.num_features, n);
-    let fit = ridge::fit(&data, &used, &y, &weights, 1.0);
+    let used = select_features(data, y, &weights, num_features, n);
+    let fit = ridge::fit(data, &used, y, &weights, 1.0);
     let local: Vec<f64> = used.iter().map(|&f| first[f]).collect();
     let mut listed: Vec<(usize, f64)> = used
         .iter()
@@ -320,14 +347,35 @@ pub fn explain(
         .zip(fit.coefficients.iter().copied())
         .collect();
     listed.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-    Ok(LimeExplanation {
+    LocalFit {
         intercept: fit.intercept,
         local_prediction: fit.predict(&local),
         score: fit.score,
         weights: listed,
-        prediction,
-        conditions,
-    })
+    }
+}
+
+/// lime's QuartileDiscretizer statistics of one training column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuartileBins {
+    /// The unique quartiles (bin boundaries).
+    pub quartiles: Vec<f64>,
+    /// Per bin: training mean, standard deviation (+1e-11), lower and upper bound.
+    pub means: Vec<f64>,
+    pub stds: Vec<f64>,
+    pub mins: Vec<f64>,
+    pub maxs: Vec<f64>,
+}
+
+pub fn quartile_bins(column: &[f64]) -> QuartileBins {
+    let b = Bins::new(column);
+    QuartileBins {
+        quartiles: b.quartiles,
+        means: b.mean,
+        stds: b.std,
+        mins: b.lo,
+        maxs: b.hi,
+    }
 }
 
 /// lime's feature_selection="auto".
@@ -353,15 +401,12 @@ fn select_features(data: &[Vec<f64>], y: &[f64], w: &[f64], k: usize, n: usize) 
         }
         return used;
     }
-    // Highest weights of a lightly penalised fit on every feature.
+    // Highest weights of a lightly penalised fit on every feature, weighted by the row's own
+    // representation (lime ranks |coef · data[0]|).
     let fit = ridge::fit(data, &all, y, w, 0.01);
     let mut order: Vec<usize> = all;
-    order.sort_by(|&a, &b| {
-        fit.coefficients[b]
-            .abs()
-            .total_cmp(&fit.coefficients[a].abs())
-            .then(a.cmp(&b))
-    });
+    let rank = |f: usize| (fit.coefficients[f] * data[0][f]).abs();
+    order.sort_by(|&a, &b| rank(b).total_cmp(&rank(a)).then(a.cmp(&b)));
     order.truncate(k);
     order
 }

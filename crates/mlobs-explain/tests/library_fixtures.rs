@@ -91,6 +91,10 @@ fn check(model: &Model, expected: &Value, shap_tol: f64, classes: &[(Option<i64>
             "interventional base value",
         );
         let mut compared = 0;
+        // shap's multiclass XGBoost interventional flags are all off by the base-score bug.
+        let multiclass_xgb_base = expected
+            .get("base_value_interventional_corrected")
+            .is_some();
         for row in rows {
             let note = row["note"].as_str().unwrap_or("");
             let x = row_values(&row["features"]);
@@ -140,7 +144,16 @@ fn check(model: &Model, expected: &Value, shap_tol: f64, classes: &[(Option<i64>
             // additivity error on the row, and rows where that error is gross are skipped.
             let theirs = shap_of("shap_interventional");
             let own_error = (pick(&row["margin"]) - base_i - theirs.iter().sum::<f64>()).abs();
-            if own_error < 1e-3 {
+            // For LightGBM, shap's interventional explainer also routes rows within a float32
+            // step of a split threshold differently from LightGBM (which compares doubles):
+            // on those fixture rows only mlobs' own additivity (checked above) is asserted.
+            let lightgbm_edge = expected["format"] == "lightgbm" && note.contains("threshold");
+            let flagged = row["shap_interventional_additive"]
+                .as_array()
+                .map_or(&row["shap_interventional_additive"], |a| &a[slot])
+                .as_bool()
+                == Some(false);
+            if own_error < 1e-3 && !lightgbm_edge && !(flagged && !multiclass_xgb_base) {
                 compared += 1;
                 for (i, (a, b)) in phi.iter().zip(theirs).enumerate() {
                     assert!(
@@ -150,7 +163,7 @@ fn check(model: &Model, expected: &Value, shap_tol: f64, classes: &[(Option<i64>
                 }
             }
         }
-        assert!(compared >= rows.len() - 6, "only {compared} rows compared");
+        assert!(compared >= rows.len() - 12, "only {compared} rows compared");
     }
 }
 
@@ -258,4 +271,21 @@ fn linear_models_match_sklearn_and_linear_explainer() {
         );
         check(&model, &expected["models"][key], 1e-9, &classes);
     }
+}
+
+#[test]
+fn lightgbm_classifiers_match_lightgbm_and_shap() {
+    let expected = load("expected.json");
+    let model = decode("lightgbm", "fraud_lgbm.json");
+    assert_eq!((model.n_classes, model.outputs.len()), (2, 1));
+    check(
+        &model,
+        &expected["models"]["fraud_lgbm"],
+        1e-6,
+        &[(None, 0)],
+    );
+    let model = decode("lightgbm", "risk_lgbm.json");
+    assert_eq!((model.n_classes, model.outputs.len()), (3, 3));
+    let classes = [(Some(0), 0), (Some(1), 1), (Some(2), 2)];
+    check(&model, &expected["models"]["risk_lgbm"], 1e-6, &classes);
 }

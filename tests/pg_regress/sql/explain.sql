@@ -12,6 +12,10 @@ SELECT mlobs.register_model('risk_xgb', 'xgboost', :'body');
 SELECT mlobs.register_model('price_xgb', 'xgboost', :'body');
 \set body `cat tests/fixtures/models/price_lgbm.json`
 SELECT mlobs.register_model('price_lgbm', 'lightgbm', :'body');
+\set body `cat tests/fixtures/models/fraud_lgbm.json`
+SELECT mlobs.register_model('fraud_lgbm', 'lightgbm', :'body');
+\set body `cat tests/fixtures/models/risk_lgbm.json`
+SELECT mlobs.register_model('risk_lgbm', 'lightgbm', :'body');
 \set body `cat tests/fixtures/models/churn_rf.json`
 SELECT mlobs.register_model('churn_rf', 'sklearn', :'body');
 \set body `cat tests/fixtures/models/price_rf.json`
