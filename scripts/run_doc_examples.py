@@ -15,9 +15,9 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"```(sql|sql-error|output)\n(.*?)```", re.S)
-# Support functions of types and aggregates, not called by users.
+# Support functions of types and aggregates, and internal helpers (leading underscore), not called by users.
 # (Everything taking or returning `internal` or `cstring` is excluded in the catalog query.)
-SUPPORT = re.compile(r"(_send|_trans)$")
+SUPPORT = re.compile(r"(^_|_send$|_trans$)")
 
 
 def psql(args, sql, db):

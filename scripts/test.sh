@@ -42,6 +42,8 @@ run "pg_regress suites" "$(dirname "$($PG_BIN/pg_config --pgxs)")/../test/regres
 if [ -f .run/regress/regression.diffs ]; then head -200 .run/regress/regression.diffs; fi
 
 run "docs examples" python3 scripts/run_doc_examples.py --port "$PORT"
+# Against real sessions and a real pg_cron, on their own cluster.
+run "monitoring integration (NOTIFY, overlapping runs, pg_cron)" bash tests/integration/monitoring.sh
 
 echo
 echo "suites: $passed passed, $failed failed"

@@ -2,3 +2,28 @@
 -- PUBLIC may use the schema (call the pure functions) but never create objects in it.
 REVOKE ALL ON SCHEMA mlobs FROM PUBLIC;
 GRANT USAGE ON SCHEMA mlobs TO PUBLIC;
+
+-- Roles (cluster-wide, created once): mlobs_reader reads metrics, alerts, monitors and models
+-- (Grafana, exporters) and calls the read-only functions; mlobs_admin also writes them.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'mlobs_reader') THEN
+    CREATE ROLE mlobs_reader NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'mlobs_admin') THEN
+    CREATE ROLE mlobs_admin NOLOGIN;
+  END IF;
+END $$;
+GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
+GRANT SELECT ON mlobs.models, mlobs.monitors, mlobs.monitor_windows, mlobs.metric_points, mlobs.alert_rules,
+  mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests TO mlobs_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.monitor_windows, mlobs.metric_points,
+  mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests TO mlobs_admin;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
+-- Functions that write are not for PUBLIC.
+REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz),
+  mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz),
+  mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text) TO mlobs_admin;

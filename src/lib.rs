@@ -42,6 +42,11 @@ fn check_for_interrupts() {
 }
 
 pgrx::extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
+pgrx::extension_sql_file!(
+    "../sql/monitoring.sql",
+    name = "monitoring",
+    requires = ["bootstrap"]
+);
 pgrx::extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

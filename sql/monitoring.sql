@@ -1,0 +1,492 @@
+-- ==== monitoring runtime (docs/monitoring.md) ====================================================
+-- Monitors compute per-window summaries of a model's log table and the metrics derived from them
+-- (mlobs.metric_points, what Grafana and Prometheus read); rules turn metric points into alerts
+-- (pending → firing → resolved, pg_notify on every transition); mlobs.run_monitors() is the
+-- pg_cron job. Everything is plain SQL/PL/pgSQL over the extension's aggregates: windows are
+-- summarised once (mlobs.monitor_windows) and never rescanned; reference summaries are computed
+-- once per monitor.
+
+CREATE TABLE mlobs.monitors (
+  id bigserial PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  model text NOT NULL,                      -- label of the metric points (the model's name)
+  source regclass NOT NULL,                 -- the log table or view
+  ts_column text NOT NULL DEFAULT 'ts',
+  kind text NOT NULL CHECK (kind IN ('feature_drift', 'prediction_drift', 'quality',
+                                     'classification', 'regression', 'cbpe', 'latency')),
+  config jsonb NOT NULL DEFAULT '{}',       -- column names and options per kind (docs/monitoring.md)
+  window_size interval NOT NULL DEFAULT '1 hour' CHECK (window_size >= interval '1 minute'),
+  reference_from timestamptz,
+  reference_to timestamptz,
+  start_at timestamptz,                     -- first window; default: reference_to, else the first row
+  enabled bool NOT NULL DEFAULT true,
+  reference_summary text,                   -- computed on the first run
+  reference_metrics jsonb,
+  watermark timestamptz,                    -- end of the last computed window
+  created_at timestamptz NOT NULL DEFAULT now());
+COMMENT ON TABLE mlobs.monitors IS 'What to compute over which log table (mlobs.create_monitor, mlobs.run_monitors)';
+
+CREATE TABLE mlobs.monitor_windows (
+  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  window_start timestamptz NOT NULL,
+  window_end timestamptz NOT NULL,
+  rows bigint NOT NULL,
+  summary text,                             -- the window's summary in its type's text form
+  computed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (monitor_id, window_start));
+COMMENT ON TABLE mlobs.monitor_windows IS 'Per-window summaries: rolled up instead of rescanning rows';
+
+CREATE TABLE mlobs.metric_points (
+  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  ts timestamptz NOT NULL,                  -- window end
+  window_start timestamptz NOT NULL,
+  model text NOT NULL,
+  feature text NOT NULL DEFAULT '',         -- '' for model-level metrics
+  metric text NOT NULL,
+  value float8,
+  labels jsonb NOT NULL DEFAULT '{}',
+  PRIMARY KEY (monitor_id, window_start, feature, metric));
+CREATE INDEX metric_points_ts ON mlobs.metric_points (model, metric, ts);
+COMMENT ON TABLE mlobs.metric_points IS 'The metric time series (Grafana, Prometheus read it)';
+
+CREATE TABLE mlobs.alert_rules (
+  id bigserial PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  metric text NOT NULL,
+  comparison text NOT NULL DEFAULT '>' CHECK (comparison IN ('>', '>=', '<', '<=')),
+  threshold float8 NOT NULL,
+  -- 'value': the metric itself; 'drop_vs_reference': (reference − value) / reference.
+  mode text NOT NULL DEFAULT 'value' CHECK (mode IN ('value', 'drop_vs_reference')),
+  severity text NOT NULL DEFAULT 'warning' CHECK (severity IN ('info', 'warning', 'critical')),
+  for_duration interval NOT NULL DEFAULT '0',  -- breached this long (in window time) before firing
+  model text,                               -- NULL: every model
+  feature text,                             -- NULL: every feature
+  request_retraining bool NOT NULL DEFAULT false,
+  enabled bool NOT NULL DEFAULT true);
+COMMENT ON TABLE mlobs.alert_rules IS 'Alert rules over metric points; the platform defaults are preinstalled';
+
+INSERT INTO mlobs.alert_rules (name, metric, comparison, threshold, mode, severity, request_retraining) VALUES
+  ('psi_warning', 'psi', '>', 0.2, 'value', 'warning', false),
+  ('psi_critical', 'psi', '>', 0.3, 'value', 'critical', true),
+  ('accuracy_drop', 'accuracy', '>', 0.10, 'drop_vs_reference', 'critical', true),
+  ('missing_share', 'missing_share', '>', 0.05, 'value', 'warning', false),
+  ('outlier_share', 'outlier_share', '>', 0.10, 'value', 'warning', false),
+  ('latency_p99', 'latency_p99_seconds', '>', 0.2, 'value', 'warning', false),
+  ('error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false);
+
+CREATE TABLE mlobs.alerts (
+  id bigserial PRIMARY KEY,
+  rule_id bigint NOT NULL REFERENCES mlobs.alert_rules ON DELETE CASCADE,
+  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  model text NOT NULL,
+  feature text NOT NULL,
+  metric text NOT NULL,
+  severity text NOT NULL,
+  state text NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+  value float8,
+  threshold float8,
+  started_at timestamptz NOT NULL,          -- window end of the first breach
+  fired_at timestamptz,
+  resolved_at timestamptz,
+  updated_at timestamptz NOT NULL DEFAULT now());
+-- At most one open alert per rule, monitor and feature.
+CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature) WHERE state <> 'resolved';
+COMMENT ON TABLE mlobs.alerts IS 'Alert state machine: pending → firing → resolved (NOTIFY mlobs_alerts, payload = id)';
+
+CREATE TABLE mlobs.alert_routes (
+  severity text PRIMARY KEY CHECK (severity IN ('info', 'warning', 'critical')),
+  receiver text NOT NULL);
+INSERT INTO mlobs.alert_routes VALUES ('critical', 'oncall'), ('warning', 'ml-team'), ('info', 'log');
+COMMENT ON TABLE mlobs.alert_routes IS 'Severity-based routing for relays (e.g. to Alertmanager receivers)';
+
+CREATE TABLE mlobs.runs (
+  id bigserial PRIMARY KEY,
+  started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  finished_at timestamptz,
+  duration_ms float8,
+  as_of timestamptz NOT NULL,               -- the `now` argument
+  status text NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'skipped')),
+  windows int NOT NULL DEFAULT 0,
+  points int NOT NULL DEFAULT 0,
+  alert_transitions int NOT NULL DEFAULT 0,
+  errors jsonb NOT NULL DEFAULT '[]');
+COMMENT ON TABLE mlobs.runs IS 'One row per mlobs.run_monitors call: duration, counts, per-monitor errors';
+
+CREATE TABLE mlobs.retraining_requests (
+  id bigserial PRIMARY KEY,
+  model text NOT NULL,
+  alert_id bigint REFERENCES mlobs.alerts ON DELETE SET NULL,
+  reason text NOT NULL,
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dismissed')),
+  requested_at timestamptz NOT NULL DEFAULT now());
+COMMENT ON TABLE mlobs.retraining_requests IS 'Raised by rules with request_retraining (NOTIFY mlobs_retraining)';
+
+-- User data and configuration: pg_dump keeps them.
+SELECT pg_catalog.pg_extension_config_dump('mlobs.monitors', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.monitors_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.monitor_windows', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.metric_points', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.alert_rules', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.alert_rules_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.alerts', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.alerts_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.alert_routes', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.runs', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.runs_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.retraining_requests', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.retraining_requests_id_seq', '');
+
+-- mlobs.create_monitor: validates the source, the columns the kind needs and the window.
+CREATE FUNCTION mlobs.create_monitor(
+  name text, model text, source regclass, kind text, config jsonb DEFAULT '{}',
+  window_size interval DEFAULT '1 hour', reference_from timestamptz DEFAULT NULL,
+  reference_to timestamptz DEFAULT NULL, ts_column text DEFAULT 'ts', start_at timestamptz DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  needed text[];
+  col text;
+  id bigint;
+BEGIN
+  needed := CASE kind
+    WHEN 'feature_drift' THEN ARRAY['features'] WHEN 'quality' THEN ARRAY['features']
+    WHEN 'prediction_drift' THEN ARRAY['score']
+    WHEN 'classification' THEN ARRAY['label', 'predicted']
+    WHEN 'regression' THEN ARRAY['target', 'prediction']
+    WHEN 'cbpe' THEN ARRAY['score', 'label']
+    WHEN 'latency' THEN ARRAY['latency_ms']
+    ELSE NULL END;
+  IF needed IS NULL THEN
+    RAISE EXCEPTION 'kind must be feature_drift, prediction_drift, quality, classification, regression, cbpe or latency, got %', kind
+      USING ERRCODE = '22023';
+  END IF;
+  IF kind IN ('feature_drift', 'quality', 'classification', 'regression', 'cbpe', 'prediction_drift')
+     AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
+    RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
+  END IF;
+  -- Column names default to the key itself; every named column must exist in the source.
+  FOREACH col IN ARRAY needed || ARRAY['ts'] LOOP
+    PERFORM 1 FROM pg_attribute a
+     WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped
+       AND a.attname = CASE WHEN col = 'ts' THEN ts_column ELSE coalesce(config->>col, col) END;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'monitor %: column "%" (config.%) does not exist in %', name,
+        CASE WHEN col = 'ts' THEN ts_column ELSE coalesce(config->>col, col) END, col, source
+        USING ERRCODE = '42703';
+    END IF;
+  END LOOP;
+  INSERT INTO mlobs.monitors (name, model, source, ts_column, kind, config, window_size,
+                              reference_from, reference_to, start_at)
+  VALUES (create_monitor.name, create_monitor.model, source, ts_column, kind, config, window_size,
+          reference_from, reference_to, start_at)
+  RETURNING monitors.id INTO id;
+  RETURN id;
+END $$;
+
+-- The column a monitor's config names for `key` (default: the key itself), quoted.
+CREATE FUNCTION mlobs._monitor_column(m mlobs.monitors, key text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT quote_ident(coalesce(m.config->>key, key)) $$;
+
+-- The aggregate expression summarising rows of a monitor's source, and its summary type.
+CREATE FUNCTION mlobs._monitor_summary_sql(m mlobs.monitors) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN CASE m.kind
+    WHEN 'feature_drift' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
+    WHEN 'quality' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
+    WHEN 'prediction_drift' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
+    WHEN 'classification' THEN format(
+      'jsonb_build_object(''confusion'', mlobs.confusion_agg(%1$s, %2$s)::text, ''score'', %3$s)::text',
+      mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'predicted'),
+      CASE WHEN m.config ? 'score'
+           THEN format('(mlobs.score_agg(%s, %s) FILTER (WHERE %s IS NOT NULL))::text',
+                       mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'label'))
+           ELSE 'NULL' END)
+    WHEN 'regression' THEN format('mlobs.regression_agg(%s, %s)::text',
+      mlobs._monitor_column(m, 'target'), mlobs._monitor_column(m, 'prediction'))
+    WHEN 'cbpe' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
+    WHEN 'latency' THEN format('jsonb_build_object(''latency'', mlobs.profile_agg(%s)::text, ''errors'', %s)::text',
+      mlobs._monitor_column(m, 'latency_ms'),
+      CASE WHEN m.config ? 'error' THEN format('count(*) FILTER (WHERE %s)', mlobs._monitor_column(m, 'error'))
+           ELSE '0' END)
+  END;
+END $$;
+
+-- Metric points of one window from its summary and the monitor's reference.
+CREATE FUNCTION mlobs._monitor_metrics(m mlobs.monitors, summary text, rows bigint, window_start timestamptz,
+                                       window_end timestamptz)
+RETURNS TABLE (feature text, metric text, value float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v_method text := coalesce(m.config->>'method', 'psi');
+  v_cat_method text := coalesce(m.config->>'categorical_method', 'psi');
+  s jsonb;
+  conf mlobs.confusion;
+BEGIN
+  feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
+  IF summary IS NULL THEN RETURN; END IF;
+  CASE m.kind
+  WHEN 'feature_drift' THEN
+    RETURN QUERY SELECT d.feature, d.method, d.statistic
+      FROM mlobs.drift_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
+                              v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
+    RETURN QUERY SELECT '', 'drifted_features', d.drifted_features::float8
+      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d
+    UNION ALL SELECT '', 'drift_share', d.share
+      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d;
+  WHEN 'quality' THEN
+    RETURN QUERY SELECT q.feature, q.check_name, q.value
+      FROM mlobs.quality_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
+                                coalesce(m.config->'options', '{}')) q WHERE q.value IS NOT NULL;
+  WHEN 'prediction_drift' THEN
+    IF mlobs.count(summary::mlobs.profile) > 0 THEN
+      RETURN QUERY SELECT 'prediction', 'psi', mlobs.psi(m.reference_summary::mlobs.profile, summary::mlobs.profile)
+        UNION ALL SELECT 'prediction', 'kl_div',
+          (mlobs.drift(m.reference_summary::mlobs.profile, summary::mlobs.profile, 'kl_div')).statistic
+        UNION ALL SELECT 'prediction', 'mean', mlobs.mean(summary::mlobs.profile);
+    END IF;
+  WHEN 'classification' THEN
+    s := summary::jsonb;
+    conf := (s->>'confusion')::mlobs.confusion;
+    IF mlobs.count(conf) > 0 THEN
+      RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
+        UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'))
+        UNION ALL SELECT '', 'labelled_rows', mlobs.count(conf)::float8;
+      IF s->>'score' IS NOT NULL AND mlobs.count((s->>'score')::mlobs.score_summary) > 0 THEN
+        RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
+      END IF;
+    END IF;
+  WHEN 'regression' THEN
+    IF mlobs.count(summary::mlobs.regression_summary) > 0 THEN
+      RETURN QUERY SELECT '', 'rmse', mlobs.rmse(summary::mlobs.regression_summary)
+        UNION ALL SELECT '', 'mae', mlobs.mae(summary::mlobs.regression_summary);
+    END IF;
+  WHEN 'cbpe' THEN
+    -- Estimated performance from scores alone: the reference calibration map applied to the
+    -- window's scores (re-read: CBPE needs every score of the window once).
+    RETURN QUERY EXECUTE format(
+      'SELECT '''', ''cbpe_accuracy'', mlobs.accuracy(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.count(c) > 0
+       UNION ALL
+       SELECT '''', ''cbpe_f1'', mlobs.f1(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.count(c) > 0',
+      mlobs._monitor_column(m, 'score'), coalesce((m.config->>'threshold')::float8, 0.5), m.source, m.ts_column)
+      USING m.reference_summary, window_start, window_end;
+  WHEN 'latency' THEN
+    s := summary::jsonb;
+    IF mlobs.count((s->>'latency')::mlobs.profile) > 0 THEN
+      RETURN QUERY SELECT '', 'latency_p99_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.99) / 1000
+        UNION ALL SELECT '', 'latency_p50_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.5) / 1000;
+    END IF;
+    IF rows > 0 THEN
+      feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;
+    END IF;
+  END CASE;
+END $$;
+
+-- Evaluates every enabled rule on the latest metric point per (monitor, feature) — of one monitor,
+-- or of all — and moves the alert state machine; returns the number of transitions (each one
+-- NOTIFYs mlobs_alerts with the alert id). `for_duration` counts window time, so a catch-up over
+-- many windows (evaluated window by window) gives the same alerts as a run per window.
+CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  r record;
+  a mlobs.alerts;
+  transitions int := 0;
+BEGIN
+  FOR r IN
+    WITH latest AS (
+      SELECT DISTINCT ON (p.monitor_id, p.feature, p.metric) p.*
+        FROM mlobs.metric_points p WHERE evaluate_alerts.monitor IS NULL OR p.monitor_id = evaluate_alerts.monitor
+       ORDER BY p.monitor_id, p.feature, p.metric, p.ts DESC),
+    candidates AS (
+      SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining,
+             ru.threshold, l.monitor_id, l.model, l.feature, l.metric, l.ts,
+             CASE ru.mode WHEN 'value' THEN l.value
+                  ELSE ((mo.reference_metrics->>l.metric)::float8 - l.value)
+                       / nullif(abs((mo.reference_metrics->>l.metric)::float8), 0) END AS observed,
+             ru.comparison
+        FROM mlobs.alert_rules ru
+        JOIN latest l ON l.metric = ru.metric AND (ru.model IS NULL OR ru.model = l.model)
+                     AND (ru.feature IS NULL OR ru.feature = l.feature)
+        JOIN mlobs.monitors mo ON mo.id = l.monitor_id
+       WHERE ru.enabled)
+    SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
+                                  WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
+      FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature
+  LOOP
+    SELECT * INTO a FROM mlobs.alerts
+     WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND state <> 'resolved'
+     FOR UPDATE;
+    IF coalesce(r.breached, false) THEN
+      IF a.id IS NULL THEN
+        INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
+                                  started_at, fired_at)
+        VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
+                CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
+                r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END)
+        RETURNING * INTO a;
+        PERFORM pg_notify('mlobs_alerts', a.id::text);
+        transitions := transitions + 1;
+      ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
+        UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, updated_at = now()
+         WHERE id = a.id RETURNING * INTO a;
+        PERFORM pg_notify('mlobs_alerts', a.id::text);
+        transitions := transitions + 1;
+      ELSE
+        UPDATE mlobs.alerts SET value = r.observed, updated_at = now() WHERE id = a.id;
+        CONTINUE;
+      END IF;
+      IF a.state = 'firing' AND r.request_retraining THEN
+        INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
+        VALUES (r.model, a.id, format('%s: %s %s = %s (threshold %s)', r.rule_name, r.feature, r.metric,
+                                      round(r.observed::numeric, 4), r.threshold));
+        PERFORM pg_notify('mlobs_retraining', r.model);
+      END IF;
+    ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
+      UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, updated_at = now()
+       WHERE id = a.id;
+      PERFORM pg_notify('mlobs_alerts', a.id::text);
+      transitions := transitions + 1;
+    END IF;
+  END LOOP;
+  -- Alerts of rules since disabled (or deleted filters no longer matching) are resolved.
+  FOR a IN
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = now(), updated_at = now()
+      FROM mlobs.alert_rules ru
+     WHERE ru.id = al.rule_id AND al.state <> 'resolved' AND NOT ru.enabled
+       AND (evaluate_alerts.monitor IS NULL OR al.monitor_id = evaluate_alerts.monitor)
+    RETURNING al.*
+  LOOP
+    PERFORM pg_notify('mlobs_alerts', a.id::text);
+    transitions := transitions + 1;
+  END LOOP;
+  RETURN transitions;
+END $$;
+
+-- One monitor: reference (once), then every complete window after the watermark (or from
+-- `backfill_from`), summarised once and turned into metric points; alert rules are evaluated
+-- after each new window (not during a backfill of past windows). Returns counts.
+CREATE FUNCTION mlobs._run_monitor(monitor_id bigint, as_of timestamptz, backfill_from timestamptz,
+                                   OUT windows int, OUT points int, OUT transitions int)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  m mlobs.monitors;
+  agg text;
+  ws timestamptz;
+  we timestamptz;
+  first_ts timestamptz;
+  summary text;
+  n bigint;
+  k int;
+BEGIN
+  windows := 0; points := 0; transitions := 0;
+  SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
+  agg := mlobs._monitor_summary_sql(m);
+  IF m.reference_summary IS NULL AND m.reference_from IS NOT NULL THEN
+    IF m.kind = 'cbpe' THEN
+      EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
+                     mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
+                     m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
+        INTO m.reference_summary USING m.reference_from, m.reference_to;
+    ELSE
+      EXECUTE format('SELECT %s FROM %s WHERE %I >= $1 AND %I < $2', agg, m.source, m.ts_column, m.ts_column)
+        INTO m.reference_summary USING m.reference_from, m.reference_to;
+    END IF;
+    IF m.reference_summary IS NULL THEN
+      RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
+    END IF;
+    m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
+        m, CASE WHEN m.kind IN ('classification', 'regression', 'latency') THEN m.reference_summary END, NULL,
+        m.reference_from, m.reference_to) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
+    UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
+     WHERE id = m.id;
+  END IF;
+  IF backfill_from IS NOT NULL THEN
+    ws := date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00');
+  ELSIF m.watermark IS NOT NULL THEN
+    ws := m.watermark;
+  ELSE
+    first_ts := coalesce(m.start_at, m.reference_to);
+    IF first_ts IS NULL THEN
+      EXECUTE format('SELECT min(%I) FROM %s', m.ts_column, m.source) INTO first_ts;
+    END IF;
+    IF first_ts IS NULL THEN RETURN; END IF;
+    ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
+  END IF;
+  LOOP
+    we := ws + m.window_size;
+    EXIT WHEN we > as_of;
+    EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', agg, m.source, m.ts_column, m.ts_column)
+      INTO n, summary USING ws, we;
+    INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
+    VALUES (m.id, ws, we, n, summary)
+    ON CONFLICT ON CONSTRAINT monitor_windows_pkey
+      DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
+    INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
+    SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value
+      FROM mlobs._monitor_metrics(m, summary, n, ws, we) x
+    ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
+    GET DIAGNOSTICS k = ROW_COUNT;
+    points := points + k;
+    windows := windows + 1;
+    IF backfill_from IS NULL THEN
+      transitions := transitions + mlobs.evaluate_alerts(m.id);
+    END IF;
+    ws := we;
+  END LOOP;
+  UPDATE mlobs.monitors SET watermark = greatest(watermark, ws) WHERE id = m.id;
+END $$;
+
+-- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
+-- Idempotent (upserts), serialised by an advisory lock (an overlapping run returns 'skipped'),
+-- and one failing monitor is recorded in the run's errors without stopping the others.
+CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT now(), backfill_from timestamptz DEFAULT NULL)
+RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  run mlobs.runs;
+  m record;
+  res record;
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  INSERT INTO mlobs.runs (as_of, status) VALUES (run_monitors.now, 'running') RETURNING * INTO run;
+  IF NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors')) THEN
+    UPDATE mlobs.runs SET status = 'skipped', finished_at = clock_timestamp(),
+           duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000
+     WHERE id = run.id RETURNING * INTO run;
+    RETURN run;
+  END IF;
+  FOR m IN SELECT id, name FROM mlobs.monitors WHERE enabled ORDER BY id LOOP
+    BEGIN
+      SELECT * INTO res FROM mlobs._run_monitor(m.id, run_monitors.now, backfill_from);
+      run.windows := run.windows + res.windows;
+      run.points := run.points + res.points;
+      run.alert_transitions := run.alert_transitions + res.transitions;
+    EXCEPTION WHEN OTHERS THEN
+      run.errors := run.errors || jsonb_build_object('monitor', m.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
+    END;
+  END LOOP;
+  -- Rules added or changed since the last window still apply to the latest points.
+  run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
+  UPDATE mlobs.runs SET status = CASE WHEN jsonb_array_length(run.errors) > 0 THEN 'partial' ELSE 'ok' END,
+         finished_at = clock_timestamp(), duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,
+         windows = run.windows, points = run.points, alert_transitions = run.alert_transitions, errors = run.errors
+   WHERE id = run.id RETURNING * INTO run;
+  RETURN run;
+END $$;
+
+-- Schedules mlobs.run_monitors() with pg_cron (1.4: minute granularity) in this database.
+CREATE FUNCTION mlobs.schedule_monitors(cron text DEFAULT '*/5 * * * *') RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  job bigint;
+BEGIN
+  IF to_regnamespace('cron') IS NULL THEN
+    RAISE EXCEPTION 'pg_cron is not installed in this database (CREATE EXTENSION pg_cron)'
+      USING ERRCODE = '55000';
+  END IF;
+  EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job
+    USING 'mlobs_run_monitors', cron, 'SELECT mlobs.run_monitors()';
+  RETURN job;
+END $$;
