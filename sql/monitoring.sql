@@ -23,6 +23,8 @@ CREATE TABLE mlobs.monitors (
   reference_summary text,                   -- computed on the first run
   reference_metrics jsonb,
   watermark timestamptz,                    -- end of the last computed window
+  rows_total bigint NOT NULL DEFAULT 0,     -- rows of every window ever summarised: a true counter
+                                            -- (recomputing or pruning never lowers it)
   created_at timestamptz NOT NULL DEFAULT now());
 COMMENT ON TABLE mlobs.monitors IS 'What to compute over which log table (mlobs.create_monitor, mlobs.run_monitors)';
 
@@ -380,6 +382,7 @@ DECLARE
   summary text;
   n bigint;
   k int;
+  is_new bool;
 BEGIN
   windows := 0; points := 0; transitions := 0;
   SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
@@ -420,10 +423,15 @@ BEGIN
     EXIT WHEN we > as_of;
     EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', agg, m.source, m.ts_column, m.ts_column)
       INTO n, summary USING ws, we;
+    -- xmax 0: the window is new (not an update of a recomputed one), so its rows count once.
     INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
     VALUES (m.id, ws, we, n, summary)
     ON CONFLICT ON CONSTRAINT monitor_windows_pkey
-      DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
+      DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now()
+    RETURNING (xmax::text = '0') INTO is_new;
+    IF is_new THEN
+      UPDATE mlobs.monitors SET rows_total = rows_total + n WHERE id = m.id;
+    END IF;
     INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
     SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value
       FROM mlobs._monitor_metrics(m, summary, n, ws, we) x

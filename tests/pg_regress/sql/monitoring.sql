@@ -81,6 +81,10 @@ FROM generate_series(timestamptz '2026-01-04', timestamptz '2026-01-04 06:00' - 
 SELECT status, windows, jsonb_array_length(errors) AS errors, errors->0->>'monitor' AS failed_monitor
 FROM mlobs.run_monitors('2026-01-04 06:00');
 
+-- rows_total counts every window's rows once, backfills and reruns included: a true counter.
+SELECT name, rows_total, rows_total = (SELECT coalesce(sum(rows), 0) FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id) AS consistent
+FROM mlobs.monitors m ORDER BY id;
+
 -- Roles: the reader reads and predicts but cannot run monitors or register models.
 SET ROLE mlobs_reader;
 SELECT count(*) > 0 AS reader_reads_points FROM mlobs.metric_points;
