@@ -140,3 +140,83 @@ SELECT key AS feature, value->'from' AS from_value, value->'to' AS to_value,
        round((c->>'prediction_after')::numeric, 4) AS fraud_p_after
 FROM (SELECT mlobs.counterfactual('fraud', features, 0.5, 2, ARRAY['age']) AS c FROM transactions WHERE id = :top_id) s,
      jsonb_each(c->'changes');
+
+-- 7. The platform's monitoring, end to end: two weeks of simulated traffic (mlobs.simulate) for
+--    the three registered models, with scripted incidents — a covariate shift of amounts from
+--    day 6, a concept drift from day 9, a missing-value spike on day 4, outliers on day 11 and a
+--    latency spike on day 13. Drift, quality and performance are judged per day (6-hour windows
+--    would compare a night against whole days), latency per 6 hours. Monitors run every 6 hours of
+--    simulated time, exactly what the pg_cron job (mlobs.schedule_monitors) does in production;
+--    alerts fire as the incidents hit.
+\echo
+\echo 'platform: simulating 14 days of traffic for fraud (XGBoost), price (LightGBM) and churn (random forest)'
+DROP TABLE IF EXISTS fraud_log, price_log, churn_log;
+DELETE FROM mlobs.monitors;
+DELETE FROM mlobs.runs;
+DELETE FROM mlobs.retraining_requests;
+CREATE TABLE fraud_log AS
+SELECT s.ts, s.features, mlobs.predict('fraud', s.features) AS score, s.label, s.latency_ms, s.failed
+FROM mlobs.simulate('2026-02-01', '14 days', 120, '{
+  "covariate_shift": {"feature": "amount", "from": "2026-02-06", "factor": 2.0},
+  "concept_drift": {"from": "2026-02-09", "strength": 2.0},
+  "missing_spike": {"feature": "distance", "from": "2026-02-04", "to": "2026-02-04 12:00", "share": 0.3},
+  "outliers": {"feature": "amount", "from": "2026-02-11", "to": "2026-02-11 12:00", "share": 0.15, "scale": 60},
+  "latency_spike": {"from": "2026-02-13", "to": "2026-02-13 12:00", "extra_ms": 500}}', 0.11) s;
+ALTER TABLE fraud_log ADD COLUMN predicted int;
+UPDATE fraud_log SET predicted = (score >= 0.5)::int;
+CREATE TABLE price_log AS
+SELECT s.ts, s.features, mlobs.predict('price', s.features) AS prediction,
+       50 + 0.5 * (s.features->>'amount')::float8 + 10 * ln(1 + coalesce((s.features->>'distance')::float8, 20))
+          - 0.2 * (s.features->>'age')::float8 + 3 * (s.features->>'n_tx')::float8 + 5 * (random() - 0.5) AS price
+FROM mlobs.simulate('2026-02-01', '14 days', 60, '{"covariate_shift": {"feature": "distance", "from": "2026-02-08", "factor": 3.0}}', 0.22) s;
+CREATE TABLE churn_log AS
+SELECT s.ts, s.features, mlobs.predict('churn', s.features) AS score,
+       (random() < 1 / (1 + exp(-(1.0 - 0.03 * ((s.features->>'age')::float8 - 40) - 0.3 * (s.features->>'n_tx')::float8
+                                 + 2.0 * ((s.features->>'score_ext')::float8 < 0.2)::int + 0.004 * (s.features->>'amount')::float8))))::int AS label
+FROM mlobs.simulate('2026-02-01', '14 days', 60, '{}', 0.33) s;
+ALTER TABLE churn_log ADD COLUMN predicted int;
+UPDATE churn_log SET predicted = (score >= 0.5)::int;
+ANALYZE fraud_log; ANALYZE price_log; ANALYZE churn_log;
+
+SELECT count(*) AS monitors FROM (
+  SELECT mlobs.create_monitor('fraud features', 'fraud', 'fraud_log', 'feature_drift', '{}', '1 day', '2026-02-01', '2026-02-04')
+  UNION ALL SELECT mlobs.create_monitor('fraud quality', 'fraud', 'fraud_log', 'quality', '{}', '1 day', '2026-02-01', '2026-02-04')
+  UNION ALL SELECT mlobs.create_monitor('fraud score', 'fraud', 'fraud_log', 'prediction_drift', '{}', '1 day', '2026-02-01', '2026-02-04')
+  UNION ALL SELECT mlobs.create_monitor('fraud performance', 'fraud', 'fraud_log', 'classification', '{"score": "score"}', '1 day', '2026-02-01', '2026-02-04')
+  UNION ALL SELECT mlobs.create_monitor('fraud cbpe', 'fraud', 'fraud_log', 'cbpe', '{}', '1 day', '2026-02-01', '2026-02-04')
+  UNION ALL SELECT mlobs.create_monitor('fraud latency', 'fraud', 'fraud_log', 'latency', '{"error": "failed"}', '6 hours', start_at => '2026-02-01')
+  UNION ALL SELECT mlobs.create_monitor('price features', 'price', 'price_log', 'feature_drift', '{}', '1 day', '2026-02-01', '2026-02-04')
+  UNION ALL SELECT mlobs.create_monitor('price errors', 'price', 'price_log', 'regression', '{"target": "price"}', '1 day', '2026-02-01', '2026-02-04')
+  UNION ALL SELECT mlobs.create_monitor('churn score', 'churn', 'churn_log', 'prediction_drift', '{}', '1 day', '2026-02-01', '2026-02-04')
+  UNION ALL SELECT mlobs.create_monitor('churn performance', 'churn', 'churn_log', 'classification', '{"score": "score"}', '1 day', '2026-02-01', '2026-02-04')
+) m;
+
+-- What pg_cron would do every 6 hours, replayed over the two weeks (progress per simulated day).
+DO $$
+DECLARE t timestamptz; r mlobs.runs;
+BEGIN
+  FOR t IN SELECT generate_series(timestamptz '2026-02-04 06:00', '2026-02-15', '6 hours') LOOP
+    r := mlobs.run_monitors(t);
+    IF extract(hour FROM t AT TIME ZONE 'UTC') = 0 THEN
+      RAISE NOTICE 'run_monitors(%): % windows, % alert transitions, status %', t, r.windows, r.alert_transitions, r.status;
+    END IF;
+  END LOOP;
+END $$;
+
+\echo 'alerts (first breach, severity, state); every transition was sent as NOTIFY mlobs_alerts'
+SELECT a.model, r.name AS rule, nullif(a.feature, '') AS feature, a.severity, a.state,
+       to_char(a.started_at AT TIME ZONE 'UTC', 'Mon DD HH24:MI') AS since,
+       to_char(a.resolved_at AT TIME ZONE 'UTC', 'Mon DD HH24:MI') AS resolved, round(a.value::numeric, 3) AS last_value
+FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id ORDER BY a.started_at, a.model, r.name;
+
+\echo 'fraud model per day: PSI of amount, realised accuracy vs the label-free CBPE estimate, p99 latency'
+SELECT (p.ts - interval '1 second')::date AS day,
+       round(max(p.value) FILTER (WHERE p.metric = 'psi' AND p.feature = 'amount')::numeric, 3) AS psi_amount,
+       round(avg(p.value) FILTER (WHERE p.metric = 'accuracy')::numeric, 3) AS accuracy,
+       round(avg(p.value) FILTER (WHERE p.metric = 'cbpe_accuracy')::numeric, 3) AS cbpe_accuracy,
+       round(max(p.value) FILTER (WHERE p.metric = 'latency_p99_seconds')::numeric * 1000) AS p99_ms
+FROM mlobs.metric_points p WHERE p.model = 'fraud' GROUP BY 1 ORDER BY 1;
+
+\echo 'retraining requests raised by critical drift rules'
+SELECT model, reason FROM mlobs.retraining_requests ORDER BY id;
+\echo 'Grafana: provision examples/grafana (datasource uid "mlobs", role mlobs_reader) against this database; Prometheus: examples/prometheus'

@@ -48,7 +48,8 @@ CREATE TABLE mlobs.metric_points (
   value float8,
   labels jsonb NOT NULL DEFAULT '{}',
   PRIMARY KEY (monitor_id, window_start, feature, metric));
-CREATE INDEX metric_points_ts ON mlobs.metric_points (model, metric, ts);
+-- Latest point per series (exporters, dashboards, alert evaluation).
+CREATE INDEX metric_points_series ON mlobs.metric_points (metric, model, feature, ts DESC);
 COMMENT ON TABLE mlobs.metric_points IS 'The metric time series (Grafana, Prometheus read it)';
 
 CREATE TABLE mlobs.alert_rules (
@@ -340,9 +341,12 @@ BEGIN
         UPDATE mlobs.alerts SET value = r.observed, updated_at = now() WHERE id = a.id;
         CONTINUE;
       END IF;
-      IF a.state = 'firing' AND r.request_retraining THEN
+      -- One open request per model: a flapping alert does not queue retraining after retraining.
+      IF a.state = 'firing' AND r.request_retraining
+         AND NOT EXISTS (SELECT 1 FROM mlobs.retraining_requests q WHERE q.model = r.model AND q.status = 'open') THEN
         INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
-        VALUES (r.model, a.id, format('%s: %s %s = %s (threshold %s)', r.rule_name, r.feature, r.metric,
+        VALUES (r.model, a.id, format('%s: %s = %s (threshold %s)', r.rule_name,
+                                      concat_ws(' ', nullif(r.feature, ''), r.metric),
                                       round(r.observed::numeric, 4), r.threshold));
         PERFORM pg_notify('mlobs_retraining', r.model);
       END IF;
@@ -497,4 +501,80 @@ BEGIN
   EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job
     USING 'mlobs_run_monitors', cron, 'SELECT mlobs.run_monitors()';
   RETURN job;
+END $$;
+
+-- mlobs.simulate: a realistic prediction log for the fixture models' features (amount, age, hour,
+-- distance, n_tx, score_ext) with scripted incidents, for demos and tests. Deterministic for a
+-- given seed (it calls setseed, which also sets the session's random() state).
+CREATE FUNCTION mlobs.simulate(start_at timestamptz, duration interval, rows_per_hour int DEFAULT 600,
+                               scenario jsonb DEFAULT '{}', seed float8 DEFAULT 0.42)
+RETURNS TABLE (ts timestamptz, features jsonb, label int, label_at timestamptz, latency_ms float8, failed bool)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  cov jsonb := scenario->'covariate_shift';
+  con jsonb := scenario->'concept_drift';
+  mis jsonb := scenario->'missing_spike';
+  outl jsonb := scenario->'outliers';
+  lat jsonb := scenario->'latency_spike';
+  delay interval := coalesce((scenario->>'label_delay')::interval, interval '0');
+  label_share float8 := coalesce((scenario->>'label_share')::float8, 1.0);
+BEGIN
+  IF rows_per_hour < 1 OR rows_per_hour > 360000 THEN
+    RAISE EXCEPTION 'rows_per_hour must be 1..360000, got %', rows_per_hour USING ERRCODE = '22023';
+  END IF;
+  IF seed < -1 OR seed > 1 THEN
+    RAISE EXCEPTION 'seed must be in [-1, 1] (setseed), got %', seed USING ERRCODE = '22023';
+  END IF;
+  PERFORM setseed(seed);
+  RETURN QUERY
+  WITH base AS (
+    SELECT g.t,
+           sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z,
+           random() AS u_age, random() AS u_dist, random() AS u_tx, random() AS u_ext, random() AS u_label,
+           random() AS u_missing, random() AS u_outlier, random() AS u_lat, random() AS u_fail, random() AS u_labelled
+      FROM generate_series(start_at, start_at + duration - interval '1 microsecond',
+                           interval '1 hour' / rows_per_hour) g(t)),
+  shifted AS (
+    SELECT b.*,
+           -- covariate shift: multiply one feature from `from` on (amount by default)
+           CASE WHEN cov IS NOT NULL AND b.t >= (cov->>'from')::timestamptz
+                THEN coalesce((cov->>'factor')::float8, 1.8) ELSE 1 END AS shift,
+           coalesce(cov->>'feature', 'amount') AS shift_feature,
+           mis IS NOT NULL AND b.t >= (mis->>'from')::timestamptz AND b.t < (mis->>'to')::timestamptz
+             AND b.u_missing < coalesce((mis->>'share')::float8, 0.3) AS missing,
+           outl IS NOT NULL AND b.t >= (outl->>'from')::timestamptz AND b.t < (outl->>'to')::timestamptz
+             AND b.u_outlier < coalesce((outl->>'share')::float8, 0.05) AS outlier
+      FROM base b),
+  feats AS (
+    SELECT s.*,
+           round((exp(3.5 + s.z) * CASE WHEN s.shift_feature = 'amount' THEN s.shift ELSE 1 END
+                  * CASE WHEN s.outlier THEN coalesce((outl->>'scale')::float8, 50) ELSE 1 END)::numeric, 2) AS amount,
+           floor(18 + 63 * s.u_age) AS age,
+           extract(hour FROM s.t) AS hour,
+           round((-20 * ln(1 - s.u_dist) * CASE WHEN s.shift_feature = 'distance' THEN s.shift ELSE 1 END)::numeric, 1) AS distance,
+           floor(-ln(1 - s.u_tx) * 5) AS n_tx,
+           round(s.u_ext::numeric, 3) AS score_ext
+      FROM shifted s),
+  truth AS (
+    SELECT f.*,
+           -- the world's fraud rate; concept drift changes how it depends on the features
+           1 / (1 + exp(-(-4.0 + 0.6 * ln(f.amount + 1) + 1.2 * (f.hour < 6 OR f.hour >= 22)::int
+                         + f.distance / 40 + 1.5 * (f.score_ext > 0.8)::int - 0.01 * f.age
+                         + CASE WHEN con IS NOT NULL AND f.t >= (con->>'from')::timestamptz
+                                THEN coalesce((con->>'strength')::float8, 1.5) * (f.n_tx >= 5)::int - 0.5 * (f.score_ext > 0.8)::int
+                                ELSE 0 END))) AS p
+      FROM feats f)
+  SELECT t.t,
+         jsonb_build_object('amount', t.amount, 'age', t.age, 'hour', t.hour,
+                            'distance', CASE WHEN t.missing AND coalesce(mis->>'feature', 'distance') = 'distance' THEN NULL ELSE t.distance END,
+                            'n_tx', t.n_tx,
+                            'score_ext', CASE WHEN t.missing AND mis->>'feature' = 'score_ext' THEN NULL ELSE t.score_ext END),
+         CASE WHEN t.u_labelled < label_share THEN (t.u_label < t.p)::int END,
+         CASE WHEN t.u_labelled < label_share THEN t.t + delay END,
+         round((15 + 25 * t.u_lat + CASE WHEN lat IS NOT NULL AND t.t >= (lat->>'from')::timestamptz
+                                              AND t.t < (lat->>'to')::timestamptz
+                                         THEN coalesce((lat->>'extra_ms')::float8, 300) * t.u_lat ELSE 0 END)::numeric, 2)::float8,
+         t.u_fail < CASE WHEN lat IS NOT NULL AND t.t >= (lat->>'from')::timestamptz AND t.t < (lat->>'to')::timestamptz
+                         THEN 0.08 ELSE 0.005 END
+    FROM truth t ORDER BY t.t;
 END $$;

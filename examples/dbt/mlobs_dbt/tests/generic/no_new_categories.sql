@@ -1,0 +1,27 @@
+{#- Fails (one row per offending current window) when the current rows hold categories the reference
+    never had (mlobs.new_categories over mlobs.category_agg summaries; '' is a category, NULL is not),
+    more precisely when their share of the current non-NULL values exceeds max_share (default 0: any).
+    arguments: reference_filter, current_filter, reference_relation, group_by, key (jsonb), max_share. -#}
+{% test no_new_categories(model, column_name, reference_filter=none, current_filter=none, key=none,
+                                group_by=none, reference_relation=none, max_share=0) %}
+with reference as (
+    select {{ mlobs_dbt.categories(column_name, key) }} as summary
+    from {{ reference_relation if reference_relation is not none else model }}
+    where {{ reference_filter or 'true' }}
+),
+current_windows as (
+    select ({{ group_by or "'all'::text" }})::text as current_window,
+           {{ mlobs_dbt.categories(column_name, key) }} as summary
+    from {{ model }}
+    where {{ current_filter or 'true' }}
+    group by 1
+),
+compared as (
+    select c.current_window, mlobs.new_categories(r.summary, c.summary) as new_categories,
+           mlobs.new_category_share(r.summary, c.summary) as new_category_share
+    from reference r cross join current_windows c
+)
+select current_window, new_categories, new_category_share, {{ max_share }} as max_share
+from compared
+where coalesce(new_category_share, 0) > {{ max_share }}
+{% endtest %}
