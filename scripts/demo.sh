@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # README's demo command: installs what is missing, builds and installs the release build of
 # mlobs, starts a local cluster under .run/demo (127.0.0.1), loads a prediction log where one
-# feature drifts halfway, stores hourly profiles and prints the drift report. Stops the cluster.
+# feature drifts halfway, stores hourly profiles and prints the drift report; registers the three
+# fixture models (XGBoost, LightGBM, scikit-learn) and explains predictions; then simulates two
+# weeks of traffic with incidents, runs the monitors as pg_cron would and prints the alerts.
+# Stops the cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh

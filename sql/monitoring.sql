@@ -257,6 +257,20 @@ BEGIN
         UNION ALL SELECT '', 'labelled_rows', mlobs.count(conf)::float8;
       IF s->>'score' IS NOT NULL AND mlobs.count((s->>'score')::mlobs.score_summary) > 0 THEN
         RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
+        -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
+        -- rates per reference-quantile score bin). It needs the raw pairs of both windows, so it
+        -- reads the reference rows again for every window: keep reference windows moderate.
+        IF window_start IS NOT NULL THEN
+          RETURN QUERY EXECUTE format(
+            'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift(r.x, r.y, c.x, c.y)).score
+               FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
+                      WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) r,
+                    (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
+                      WHERE %4$I >= $3 AND %4$I < $4 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
+              WHERE r.x IS NOT NULL AND c.x IS NOT NULL',
+            mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+            USING m.reference_from, m.reference_to, window_start, window_end;
+        END IF;
       END IF;
     END IF;
   WHEN 'regression' THEN
@@ -406,7 +420,7 @@ BEGIN
     END IF;
     m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
         m, CASE WHEN m.kind IN ('classification', 'regression', 'latency') THEN m.reference_summary END, NULL,
-        m.reference_from, m.reference_to) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
+        NULL, NULL) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
     UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
      WHERE id = m.id;
   END IF;

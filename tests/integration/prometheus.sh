@@ -246,8 +246,8 @@ echo "== Prometheus: latest metric points after the second run"
     "$(( $(sql "SELECT max(rows_total) FROM mlobs.monitors WHERE model = 'fraud'") - total_a ))"
   # Every custom query ran without error as the mlobs_reader login.
   printf 'pg_exporter_last_scrape_error\t0\n'
-  # No concept-drift monitor exists yet: the series is absent rather than invented.
-  printf 'absent(ml_concept_drift_score)\t1\n'
+  # Concept drift of P(label | score), written by the classification monitor (it has a score).
+  printf 'ml_concept_drift_score{model="fraud",feature="score"}\t%s\n' "$(latest fraud score concept_drift_score)"
 } | check_prom "second run"
 types=$(python3 - "$PROM_PORT" <<'PY'
 import json, sys, urllib.request
