@@ -103,21 +103,7 @@ pub fn shap_values(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::{Missing, Node, Split};
-
-    fn node(feature: Option<usize>, threshold: f64, l: usize, r: usize, value: f64) -> Node {
-        Node {
-            feature,
-            threshold,
-            split: Split::LessEqual,
-            left: l,
-            right: r,
-            default_left: true,
-            missing: Missing::NanDefault,
-            value,
-            cover: 1.0,
-        }
-    }
+    use crate::tree::Node;
 
     /// Exact Shapley values by enumerating coalitions of v(S) = f(x_S, z_rest).
     fn brute_force(tree: &Tree, x: &[f64], z: &[f64]) -> Vec<f64> {
@@ -147,15 +133,15 @@ mod tests {
         // Feature 0 is split on twice along a path; feature 3 is never used.
         let tree = Tree {
             nodes: vec![
-                node(Some(0), 0.5, 1, 2, 0.0),
-                node(Some(1), 1.0, 3, 4, 0.0),
-                node(Some(0), 0.8, 5, 6, 0.0),
-                node(None, 0.0, 0, 0, 1.0),
-                node(Some(2), -1.0, 7, 8, 0.0),
-                node(None, 0.0, 0, 0, 3.0),
-                node(None, 0.0, 0, 0, -2.0),
-                node(None, 0.0, 0, 0, 0.5),
-                node(None, 0.0, 0, 0, 4.0),
+                Node::split(0, 0.5, 1, 2, 1.0),
+                Node::split(1, 1.0, 3, 4, 1.0),
+                Node::split(0, 0.8, 5, 6, 1.0),
+                Node::leaf(1.0, 1.0),
+                Node::split(2, -1.0, 7, 8, 1.0),
+                Node::leaf(3.0, 1.0),
+                Node::leaf(-2.0, 1.0),
+                Node::leaf(0.5, 1.0),
+                Node::leaf(4.0, 1.0),
             ],
         };
         tree.validate(4, "tree").unwrap();

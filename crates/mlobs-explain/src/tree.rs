@@ -50,6 +50,32 @@ pub struct Node {
 }
 
 impl Node {
+    /// A leaf with `value` and `cover` (hand-built trees: tests, examples).
+    pub fn leaf(value: f64, cover: f64) -> Node {
+        Node {
+            feature: None,
+            threshold: 0.0,
+            split: Split::LessEqual,
+            left: 0,
+            right: 0,
+            default_left: true,
+            missing: Missing::NanDefault,
+            value,
+            cover,
+        }
+    }
+
+    /// An `x <= threshold` split on `feature` (missing values go left).
+    pub fn split(feature: usize, threshold: f64, left: usize, right: usize, cover: f64) -> Node {
+        Node {
+            feature: Some(feature),
+            threshold,
+            left,
+            right,
+            ..Node::leaf(0.0, cover)
+        }
+    }
+
     pub fn is_leaf(&self) -> bool {
         self.feature.is_none()
     }

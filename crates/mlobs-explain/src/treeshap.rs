@@ -174,34 +174,14 @@ pub fn shap_values(model: &Ensemble, n_features: usize, x: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::{Missing, Node, Split};
+    use crate::tree::Node;
 
     fn leaf(value: f64, cover: f64) -> Node {
-        Node {
-            feature: None,
-            threshold: 0.0,
-            split: Split::LessEqual,
-            left: 0,
-            right: 0,
-            default_left: true,
-            missing: Missing::NanDefault,
-            value,
-            cover,
-        }
+        Node::leaf(value, cover)
     }
 
     fn split(feature: usize, threshold: f64, left: usize, right: usize, cover: f64) -> Node {
-        Node {
-            feature: Some(feature),
-            threshold,
-            split: Split::LessEqual,
-            left,
-            right,
-            default_left: true,
-            missing: Missing::NanDefault,
-            value: 0.0,
-            cover,
-        }
+        Node::split(feature, threshold, left, right, cover)
     }
 
     /// Exact Shapley values by enumerating coalitions, with the path-dependent value function

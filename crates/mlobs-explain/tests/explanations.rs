@@ -6,7 +6,7 @@
 use mlobs_explain::counterfactual::{counterfactual, what_if};
 use mlobs_explain::lime::{explain, LimeOptions};
 use mlobs_explain::linear::Linear;
-use mlobs_explain::tree::{Ensemble, Missing, Node, Split, Tree};
+use mlobs_explain::tree::{Ensemble, Node, Tree};
 use mlobs_explain::{Link, Model, Output};
 use serde_json::Value;
 
@@ -51,20 +51,6 @@ fn single_tree_model(n: usize, tree: Tree) -> Model {
     }
 }
 
-fn leaf(value: f64) -> Node {
-    Node {
-        feature: None,
-        threshold: 0.0,
-        split: Split::LessEqual,
-        left: 0,
-        right: 0,
-        default_left: true,
-        missing: Missing::NanDefault,
-        value,
-        cover: 1.0,
-    }
-}
-
 #[test]
 fn lime_recovers_a_step_at_a_quartile() {
     let train = training(400, 4);
@@ -73,15 +59,9 @@ fn lime_recovers_a_step_at_a_quartile() {
     let q75 = mlobs_core::binning::quantiles_linear(&col, &[0.75])[0];
     let tree = Tree {
         nodes: vec![
-            Node {
-                feature: Some(0),
-                threshold: q75,
-                left: 1,
-                right: 2,
-                ..leaf(0.0)
-            },
-            leaf(0.0),
-            leaf(1.0),
+            Node::split(0, q75, 1, 2, 1.0),
+            Node::leaf(0.0, 1.0),
+            Node::leaf(1.0, 1.0),
         ],
     };
     tree.validate(4, "tree").unwrap();
