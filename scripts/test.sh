@@ -44,6 +44,7 @@ if [ -f .run/regress/regression.diffs ]; then head -200 .run/regress/regression.
 run "docs examples" python3 scripts/run_doc_examples.py --port "$PORT"
 # Against real sessions and a real pg_cron, on their own cluster.
 run "monitoring integration (NOTIFY, overlapping runs, pg_cron)" bash tests/integration/monitoring.sh
+run "upgrade 0.1.0 -> current (stored summaries, models, schema diff)" bash tests/integration/upgrade.sh
 run "hostile calls (every function, random NULL/NaN/Inf/empty/huge/forged arguments, no crash)" bash tests/integration/hostile.sh
 run "prometheus/alertmanager integration (exporter queries, relay)" bash tests/integration/prometheus.sh
 run "grafana integration (every panel's SQL, macros expanded, as mlobs_reader)" bash tests/integration/grafana.sh
