@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes every model decoder of crates/mlobs-explain (fuzz/fuzz_targets/decode_*.rs) for a
+# Fuzzes every model decoder (fuzz/fuzz_targets/decode_*.rs) and every summary deserializer,
+# binary and text (summary_bytes, summary_text: all 14 stored/aggregate-state types), for a
 # bounded time each; exits non-zero if any target crashes (panic, abort, OOM, timeout).
 #
 #   scripts/fuzz.sh [seconds_per_target]     (default 60)
@@ -18,7 +19,7 @@ set -euo pipefail
 
 SECONDS_PER_TARGET="${1:-60}"
 CARGO_FUZZ_VERSION="0.13.2"
-TARGETS=(decode_xgboost decode_lightgbm decode_sklearn decode_linear)
+TARGETS=(decode_xgboost decode_lightgbm decode_sklearn decode_linear summary_bytes summary_text)
 # Per-input limits: a hostile model must be rejected or evaluated well within these.
 RSS_LIMIT_MB="${FUZZ_RSS_LIMIT_MB:-2048}"
 TIMEOUT_S="${FUZZ_TIMEOUT_S:-10}"

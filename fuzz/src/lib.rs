@@ -126,3 +126,5 @@ pub fn decode_and_exercise(format: &str, data: &[u8]) {
     let _ = model.shap_interventional(&rows[2], &[], None);
     let _ = model.shap_interventional(&rows[2], &[inf], None);
 }
+
+pub mod summaries;

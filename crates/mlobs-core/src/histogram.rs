@@ -5,6 +5,7 @@
 use crate::binning::{bin_index, validate_edges};
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
+use crate::sketch::add_counts;
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
@@ -124,14 +125,15 @@ impl Summary for Histogram {
 
     fn merge(&mut self, o: &Self) -> Result<()> {
         self.check_same_edges(o, "cannot merge")?;
+        // Checked: forged or long-lived states can hold counts near 2^64 (found by fuzzing).
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {
-            *a += b;
+            *a = add_counts(*a, *b)?;
         }
         let mut o = o.clone();
         for (a, b) in self.tallies().into_iter().zip(o.tallies()) {
-            *a += *b;
+            *a = add_counts(*a, *b)?;
         }
-        Ok(())
+        self.validate().map_err(CoreError::limit_exceeded)
     }
 
     fn to_bytes(&self) -> Vec<u8> {
