@@ -1,6 +1,6 @@
 //! `mlobs.categories`: category_agg(text), rollup, accessors, drift.
 
-use crate::errors::OrRaise;
+use crate::errors::{required, OrRaise};
 use mlobs_core::categories::Categories as CoreCategories;
 use mlobs_core::drift_method::drift_category_summaries;
 use pgrx::prelude::*;
@@ -61,13 +61,15 @@ fn category_counts(c: Categories) -> pgrx::JsonB {
 /// g_test, TVD, l_infinity; 'auto' as Evidently's categorical branch). Empty sides give NULL.
 #[pg_extern(immutable, parallel_safe, name = "drift")]
 fn drift_of_categories(
-    reference: Categories,
-    current: Categories,
-    method: default!(&str, "'auto'"),
+    reference: Option<Categories>,
+    current: Option<Categories>,
+    method: default!(Option<&str>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
-    options: default!(pgrx::JsonB, "'{}'"),
+    options: default!(Option<pgrx::JsonB>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
-    drift_category_summaries(&reference.0, &current.0, method, threshold, &options.0)
+    let method = required(method, "method");
+    let options = required(options, "options");
+    drift_category_summaries(&reference?.0, &current?.0, method, threshold, &options.0)
         .or_raise()
         .map(crate::drift::to_tuple)
 }

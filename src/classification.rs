@@ -2,7 +2,7 @@
 //! rollup, and the classification metrics read from it.
 
 use crate::agg::{f64_arg, transition};
-use crate::errors::OrRaise;
+use crate::errors::{required, OrRaise};
 use mlobs_core::metrics::confusion::{Average, Confusion as CoreConfusion};
 use mlobs_core::metrics::label::Label;
 use pgrx::prelude::*;
@@ -80,31 +80,34 @@ fn accuracy(c: Confusion) -> Option<f64> {
 /// Precision as scikit-learn's precision_score (zero division → 0).
 #[pg_extern(immutable, parallel_safe)]
 fn precision(
-    c: Confusion,
-    average: default!(&str, "'binary'"),
+    c: Option<Confusion>,
+    average: default!(Option<&str>, "'binary'"),
     pos_label: default!(Option<&str>, "NULL"),
 ) -> Option<f64> {
-    c.0.precision(self::average(average), pos_label).or_raise()
+    let average = self::average(required(average, "average"));
+    c?.0.precision(average, pos_label).or_raise()
 }
 
 /// Recall as scikit-learn's recall_score (zero division → 0).
 #[pg_extern(immutable, parallel_safe)]
 fn recall(
-    c: Confusion,
-    average: default!(&str, "'binary'"),
+    c: Option<Confusion>,
+    average: default!(Option<&str>, "'binary'"),
     pos_label: default!(Option<&str>, "NULL"),
 ) -> Option<f64> {
-    c.0.recall(self::average(average), pos_label).or_raise()
+    let average = self::average(required(average, "average"));
+    c?.0.recall(average, pos_label).or_raise()
 }
 
 /// F1 as scikit-learn's f1_score (zero division → 0).
 #[pg_extern(immutable, parallel_safe)]
 fn f1(
-    c: Confusion,
-    average: default!(&str, "'binary'"),
+    c: Option<Confusion>,
+    average: default!(Option<&str>, "'binary'"),
     pos_label: default!(Option<&str>, "NULL"),
 ) -> Option<f64> {
-    c.0.f1(self::average(average), pos_label).or_raise()
+    let average = self::average(required(average, "average"));
+    c?.0.f1(average, pos_label).or_raise()
 }
 
 /// Matthews correlation coefficient (multiclass form; 0 when undefined).
@@ -117,8 +120,8 @@ macro_rules! rate_fn {
     ($($name:ident => $field:ident, $doc:literal;)*) => {$(
         #[doc = $doc]
         #[pg_extern(immutable, parallel_safe)]
-        fn $name(c: Confusion, pos_label: default!(Option<&str>, "NULL")) -> Option<f64> {
-            c.0.rates(pos_label).or_raise().and_then(|r| r.$field)
+        fn $name(c: Option<Confusion>, pos_label: default!(Option<&str>, "NULL")) -> Option<f64> {
+            c?.0.rates(pos_label).or_raise().and_then(|r| r.$field)
         }
     )*};
 }
@@ -145,8 +148,11 @@ fn confusion_count(c: Confusion) -> i64 {
 /// Every metric of the summary as one jsonb object, ready for a metrics table. Binary metrics
 /// appear when there are at most two classes (pos_label as for `f1`).
 #[pg_extern(immutable, parallel_safe)]
-fn classification_report(c: Confusion, pos_label: default!(Option<&str>, "NULL")) -> JsonB {
-    let c = &c.0;
+fn classification_report(
+    c: Option<Confusion>,
+    pos_label: default!(Option<&str>, "NULL"),
+) -> Option<JsonB> {
+    let c = &c?.0;
     let mut report = serde_json::json!({
         "rows": c.rows,
         "skipped": c.skipped,
@@ -182,7 +188,7 @@ fn classification_report(c: Confusion, pos_label: default!(Option<&str>, "NULL")
             }
         }
     }
-    JsonB(report)
+    Some(JsonB(report))
 }
 
 /// Metrics of a current window next to a reference window, one row each, with the relative
@@ -191,9 +197,9 @@ fn classification_report(c: Confusion, pos_label: default!(Option<&str>, "NULL")
 #[pg_extern(immutable, parallel_safe)]
 #[allow(clippy::type_complexity)]
 fn performance_report(
-    reference: Confusion,
-    current: Confusion,
-    max_drop: default!(f64, 0.1),
+    reference: Option<Confusion>,
+    current: Option<Confusion>,
+    max_drop: default!(Option<f64>, 0.1),
     pos_label: default!(Option<&str>, "NULL"),
 ) -> TableIterator<
     'static,
@@ -205,6 +211,11 @@ fn performance_report(
         name!(degraded, Option<bool>),
     ),
 > {
+    let max_drop = required(max_drop, "max_drop");
+    // An empty window (NULL summary) gives no rows, as an aggregate over no rows would.
+    let (Some(reference), Some(current)) = (reference, current) else {
+        return TableIterator::new(Vec::new());
+    };
     let binary = |c: &CoreConfusion| c.labels().len() <= 2 && c.positive_label(pos_label).is_ok();
     let avg = if binary(&reference.0) && binary(&current.0) {
         Average::Binary

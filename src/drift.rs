@@ -1,7 +1,7 @@
 //! `mlobs.drift` over numeric arrays and over stored profiles: dispatch to the core registry,
 //! composite result.
 
-use crate::errors::OrRaise;
+use crate::errors::{required, OrRaise};
 use crate::profile::Profile;
 use crate::psi::finite_array;
 use mlobs_core::drift_method::{drift_categories, drift_numeric, drift_profiles, DriftResult};
@@ -35,14 +35,17 @@ pub fn to_tuple(result: DriftResult) -> DriftTuple {
 /// NaN and ±Infinity are dropped; an empty side gives NULL.
 #[pg_extern(immutable, parallel_safe, name = "drift")]
 fn drift_arrays(
-    reference: Array<'_, f64>,
-    current: Array<'_, f64>,
-    method: default!(&str, "'auto'"),
+    reference: Option<Array<'_, f64>>,
+    current: Option<Array<'_, f64>>,
+    method: default!(Option<&str>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
-    options: default!(pgrx::JsonB, "'{}'"),
+    options: default!(Option<pgrx::JsonB>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
-    let reference = finite_array(reference, "reference");
-    let current = finite_array(current, "current");
+    let method = required(method, "method");
+    let options = required(options, "options");
+    // NULL data (an empty window's array_agg) gives NULL, as for the STRICT functions.
+    let reference = finite_array(reference?, "reference");
+    let current = finite_array(current?, "current");
     drift_numeric(&reference, &current, method, threshold, &options.0)
         .or_raise()
         .map(to_tuple)
@@ -53,13 +56,15 @@ fn drift_arrays(
 /// value give NULL.
 #[pg_extern(immutable, parallel_safe, name = "drift")]
 fn drift_of_profiles(
-    reference: Profile,
-    current: Profile,
-    method: default!(&str, "'auto'"),
+    reference: Option<Profile>,
+    current: Option<Profile>,
+    method: default!(Option<&str>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
-    options: default!(pgrx::JsonB, "'{}'"),
+    options: default!(Option<pgrx::JsonB>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
-    drift_profiles(&reference.0, &current.0, method, threshold, &options.0)
+    let method = required(method, "method");
+    let options = required(options, "options");
+    drift_profiles(&reference?.0, &current?.0, method, threshold, &options.0)
         .or_raise()
         .map(to_tuple)
 }
@@ -68,14 +73,16 @@ fn drift_of_profiles(
 /// NULL. Methods: chisquare, z, psi, kl_div, jensenshannon, hellinger, g_test, TVD, l_infinity.
 #[pg_extern(immutable, parallel_safe, name = "drift")]
 fn drift_text_arrays(
-    reference: Array<'_, &str>,
-    current: Array<'_, &str>,
-    method: default!(&str, "'auto'"),
+    reference: Option<Array<'_, &str>>,
+    current: Option<Array<'_, &str>>,
+    method: default!(Option<&str>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
-    options: default!(pgrx::JsonB, "'{}'"),
+    options: default!(Option<pgrx::JsonB>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
-    let reference = categories(&reference, "reference");
-    let current = categories(&current, "current");
+    let method = required(method, "method");
+    let options = required(options, "options");
+    let reference = categories(&reference?, "reference");
+    let current = categories(&current?, "current");
     let (r, c): (Vec<&str>, Vec<&str>) = (
         reference.iter().map(String::as_str).collect(),
         current.iter().map(String::as_str).collect(),
@@ -96,12 +103,13 @@ fn categories(values: &Array<'_, &str>, arg: &str) -> Vec<String> {
 /// value gives NULL.
 #[pg_extern(immutable, parallel_safe)]
 fn learned_threshold(
-    values: Array<'_, f64>,
-    k: default!(f64, 3.0),
+    values: Option<Array<'_, f64>>,
+    k: default!(Option<f64>, 3.0),
     lower_limit: default!(Option<f64>, "NULL"),
     upper_limit: default!(Option<f64>, "NULL"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.threshold_band")> {
-    let values = finite_array(values, "values");
+    let k = required(k, "k");
+    let values = finite_array(values?, "values");
     let band = mlobs_core::threshold::learned_threshold(&values, k, (lower_limit, upper_limit))
         .or_raise()?;
     let mut tuple = PgHeapTuple::new_composite_type("mlobs.threshold_band")

@@ -36,3 +36,20 @@ impl<T> OrRaise<T> for Result<T, CoreError> {
 pub fn invalid_parameter(message: impl Into<String>) -> ! {
     raise(CoreError::invalid_parameter(message))
 }
+
+/// A required argument of a non-STRICT function (one with optional arguments): its value, or
+/// ERROR 22004 naming it. Without this pgrx reports a NULL there as an internal error (XX000).
+pub fn required<T>(value: Option<T>, arg: &str) -> T {
+    match value {
+        Some(v) => v,
+        None => null_not_allowed(arg),
+    }
+}
+
+fn null_not_allowed(arg: &str) -> ! {
+    ereport!(
+        ERROR,
+        PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+        format!("{arg} must not be NULL")
+    );
+}

@@ -1,6 +1,6 @@
 //! `mlobs.psi` over arrays, histograms and profiles.
 
-use crate::errors::{invalid_parameter, OrRaise};
+use crate::errors::{invalid_parameter, required, OrRaise};
 use crate::histogram::Histogram;
 use crate::profile::Profile;
 use mlobs_core::psi;
@@ -29,13 +29,14 @@ pub fn finite_array(values: Array<'_, f64>, arg: &str) -> Vec<f64> {
 /// bins. NULL, NaN and ±Infinity are dropped; an empty side gives NULL.
 #[pg_extern(immutable, parallel_safe, name = "psi")]
 fn psi_arrays(
-    reference: Array<'_, f64>,
-    current: Array<'_, f64>,
-    binning: default!(&str, "'evidently'"),
+    reference: Option<Array<'_, f64>>,
+    current: Option<Array<'_, f64>>,
+    binning: default!(Option<&str>, "'evidently'"),
     bins: default!(Option<i32>, "NULL"),
 ) -> Option<f64> {
-    let reference = finite_array(reference, "reference");
-    let current = finite_array(current, "current");
+    let binning = required(binning, "binning");
+    let reference = finite_array(reference?, "reference");
+    let current = finite_array(current?, "current");
     match binning {
         "evidently" => {
             if let Some(b) = bins {

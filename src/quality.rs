@@ -3,7 +3,7 @@
 
 use crate::agg::{f64_arg, finalize_with, transition};
 use crate::categories::Categories;
-use crate::errors::OrRaise;
+use crate::errors::{required, OrRaise};
 use crate::features::FeatureProfiles;
 use crate::profile::Profile;
 use mlobs_core::quality::checks;
@@ -24,8 +24,8 @@ fn fences_tuple(f: Fences) -> FencesTuple {
 }
 
 /// The default k: 1.5 for IQR fences, 3 for z-scores.
-fn method_and_k(method: &str, k: Option<f64>) -> (FenceMethod, f64) {
-    let m = FenceMethod::parse(method).or_raise();
+fn method_and_k(method: Option<&str>, k: Option<f64>) -> (FenceMethod, f64) {
+    let m = FenceMethod::parse(required(method, "method")).or_raise();
     let k = k.unwrap_or(match m {
         FenceMethod::Iqr => 1.5,
         FenceMethod::ZScore => 3.0,
@@ -37,12 +37,12 @@ fn method_and_k(method: &str, k: Option<f64>) -> (FenceMethod, f64) {
 /// sketch, within 1 %) or z-score (mean ± k·σ_pop, exact). NULL for an empty profile.
 #[pg_extern(immutable, parallel_safe)]
 fn outlier_fences(
-    reference: Profile,
-    method: default!(&str, "'iqr'"),
+    reference: Option<Profile>,
+    method: default!(Option<&str>, "'iqr'"),
     k: default!(Option<f64>, "NULL"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.fences")> {
     let (m, k) = method_and_k(method, k);
-    fences_from_profile(&reference.0, m, k)
+    fences_from_profile(&reference?.0, m, k)
         .or_raise()
         .map(fences_tuple)
 }
@@ -50,12 +50,12 @@ fn outlier_fences(
 /// Exact outlier fences of reference values (numpy-linear quartiles; NaN/±Inf skipped).
 #[pg_extern(immutable, parallel_safe, name = "outlier_fences")]
 fn outlier_fences_of_values(
-    reference: Vec<Option<f64>>,
-    method: default!(&str, "'iqr'"),
+    reference: Option<Vec<Option<f64>>>,
+    method: default!(Option<&str>, "'iqr'"),
     k: default!(Option<f64>, "NULL"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.fences")> {
     let (m, k) = method_and_k(method, k);
-    let values: Vec<f64> = reference.into_iter().flatten().collect();
+    let values: Vec<f64> = reference?.into_iter().flatten().collect();
     fences_from_values(&values, m, k)
         .or_raise()
         .map(fences_tuple)
@@ -170,8 +170,8 @@ fn schema_of(reference: FeatureProfiles) -> JsonB {
 /// Violations of one payload against a schema, as a jsonb array of {key, kind, ...}; `[]` when
 /// valid. A malformed schema is an ERROR naming the path.
 #[pg_extern(immutable, parallel_safe)]
-fn schema_violations(features: Option<JsonB>, schema: JsonB) -> JsonB {
-    let schema = Schema::parse(&schema.0).or_raise();
+fn schema_violations(features: Option<JsonB>, schema: Option<JsonB>) -> JsonB {
+    let schema = Schema::parse(&required(schema, "schema").0).or_raise();
     match features {
         Some(f) => JsonB(schema.violations_json(&f.0)),
         None => JsonB(serde_json::json!([{"key": "", "kind": "not_an_object", "got": "null"}])),

@@ -3,7 +3,7 @@
 use super::registry::resolve;
 use super::shap::background_arg;
 use super::{by_feature, class_arg, json_number, row_from_array, row_from_json, OrRaise};
-use crate::errors::invalid_parameter;
+use crate::errors::{invalid_parameter, required};
 use mlobs_explain::counterfactual::{counterfactual as search, what_if as apply};
 use mlobs_explain::lime::{explain, LimeOptions};
 use mlobs_explain::Model;
@@ -70,74 +70,78 @@ unsafe fn lime_impl(
 #[allow(clippy::too_many_arguments)]
 #[pg_extern(stable, parallel_safe, name = "lime")]
 fn lime_json(
-    model: &str,
-    features: JsonB,
-    training: Vec<Option<f64>>,
-    seed: default!(i64, 0),
-    num_samples: default!(i32, 5000),
-    num_features: default!(i32, 10),
-    discretize: default!(bool, true),
+    model: Option<&str>,
+    features: Option<JsonB>,
+    training: Option<Vec<Option<f64>>>,
+    seed: default!(Option<i64>, 0),
+    num_samples: default!(Option<i32>, 5000),
+    num_features: default!(Option<i32>, 10),
+    discretize: default!(Option<bool>, true),
     kernel_width: default!(Option<f64>, "NULL"),
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> JsonB {
-    drop(training); // read again as a matrix
-    let f = features.0;
-    unsafe {
+) -> Option<JsonB> {
+    // A NULL model or row gives NULL (as predict does); NULL parameters are an ERROR.
+    let (model, f) = (model?, features?.0);
+    drop(required(training, "training")); // read again as a matrix
+    Some(unsafe {
         lime_impl(
             fcinfo,
             model,
             |m| row_from_json(m, &f),
-            seed,
-            num_samples,
-            num_features,
-            discretize,
+            required(seed, "seed"),
+            required(num_samples, "num_samples"),
+            required(num_features, "num_features"),
+            required(discretize, "discretize"),
             kernel_width,
             class,
         )
-    }
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
 #[pg_extern(stable, parallel_safe, name = "lime")]
 fn lime_array(
-    model: &str,
-    features: Vec<Option<f64>>,
-    training: Vec<Option<f64>>,
-    seed: default!(i64, 0),
-    num_samples: default!(i32, 5000),
-    num_features: default!(i32, 10),
-    discretize: default!(bool, true),
+    model: Option<&str>,
+    features: Option<Vec<Option<f64>>>,
+    training: Option<Vec<Option<f64>>>,
+    seed: default!(Option<i64>, 0),
+    num_samples: default!(Option<i32>, 5000),
+    num_features: default!(Option<i32>, 10),
+    discretize: default!(Option<bool>, true),
     kernel_width: default!(Option<f64>, "NULL"),
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> JsonB {
-    drop(training);
-    unsafe {
+) -> Option<JsonB> {
+    let (model, features) = (model?, features?);
+    drop(required(training, "training"));
+    Some(unsafe {
         lime_impl(
             fcinfo,
             model,
             |_| row_from_array(&features),
-            seed,
-            num_samples,
-            num_features,
-            discretize,
+            required(seed, "seed"),
+            required(num_samples, "num_samples"),
+            required(num_features, "num_features"),
+            required(discretize, "discretize"),
             kernel_width,
             class,
         )
-    }
+    })
 }
 
 /// Predictions before and after setting `changes` ({feature: value or null}), and the change
 /// of every feature's SHAP value.
 #[pg_extern(stable, parallel_safe)]
 fn what_if(
-    model: &str,
-    features: JsonB,
-    changes: JsonB,
+    model: Option<&str>,
+    features: Option<JsonB>,
+    changes: Option<JsonB>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> JsonB {
+) -> Option<JsonB> {
+    let (model, features) = (model?, features?);
+    let changes = required(changes, "changes");
     let r = unsafe { resolve(fcinfo, model, None) };
     let x = row_from_json(&r.model, &features.0);
     let set = row_from_json(&r.model, &changes.0);
@@ -157,26 +161,30 @@ fn what_if(
         })
         .collect();
     let w = apply(&r.model, &x, &changed, class_arg(class)).or_raise();
-    JsonB(json!({
+    Some(JsonB(json!({
         "prediction_before": json_number(w.prediction_before),
         "prediction_after": json_number(w.prediction_after),
         "change": json_number(w.prediction_after - w.prediction_before),
         "shap_delta": by_feature(&r.model, &w.shap_delta),
-    }))
+    })))
 }
 
 /// A smallest set of feature changes (at the trees' split thresholds) moving the prediction
 /// past `target`, or NULL when none of at most `max_changes` mutable features does.
 #[pg_extern(stable, parallel_safe)]
 fn counterfactual(
-    model: &str,
-    features: JsonB,
-    target: f64,
-    max_changes: default!(i32, 1),
-    immutable: default!(Vec<String>, "'{}'"),
+    model: Option<&str>,
+    features: Option<JsonB>,
+    target: Option<f64>,
+    max_changes: default!(Option<i32>, 1),
+    immutable: default!(Option<Vec<String>>, "'{}'"),
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<JsonB> {
+    let (model, features) = (model?, features?);
+    let target = required(target, "target");
+    let max_changes = required(max_changes, "max_changes");
+    let immutable = required(immutable, "immutable");
     let r = unsafe { resolve(fcinfo, model, None) };
     let x = row_from_json(&r.model, &features.0);
     let names = r

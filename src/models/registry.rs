@@ -7,7 +7,7 @@
 //! * per call site (the function's `fn_extra`), the model resolved for the current command: a
 //!   statement sees one snapshot, so within one command id the lookup cannot change.
 
-use crate::errors::invalid_parameter;
+use crate::errors::{invalid_parameter, required};
 use mlobs_explain::Model;
 use pgrx::prelude::*;
 use pgrx::{pg_sys, PgMemoryContexts};
@@ -35,11 +35,14 @@ fn decode(format: &str, body: &serde_json::Value) -> Model {
 /// Validates `body` as a `format` model and stores it as the next version of `name`.
 #[pg_extern(volatile, parallel_unsafe)]
 fn register_model(
-    name: &str,
-    format: &str,
-    body: pgrx::JsonB,
+    name: Option<&str>,
+    format: Option<&str>,
+    body: Option<pgrx::JsonB>,
     feature_names: default!(Option<Vec<String>>, "NULL"),
 ) -> i32 {
+    let name = required(name, "name");
+    let format = required(format, "format");
+    let body = required(body, "body");
     if name.is_empty() {
         invalid_parameter("name must not be empty");
     }

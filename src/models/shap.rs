@@ -4,6 +4,7 @@
 
 use super::registry::{call_site, resolve};
 use super::{by_feature, class_arg, row_from_array, row_from_json, OrRaise};
+use crate::errors::required;
 use crate::varlena_io::varlena_bytes;
 use mlobs_explain::Model;
 use pgrx::prelude::*;
@@ -150,35 +151,40 @@ fn shap_version_json(
 /// `shap.LinearExplainer(model, data)`): Σφ + shap_base_value(model, background) = margin.
 #[pg_extern(stable, parallel_safe, name = "shap")]
 fn shap_background_array(
-    model: &str,
-    features: Vec<Option<f64>>,
-    background: Vec<Option<f64>>,
+    model: Option<&str>,
+    features: Option<Vec<Option<f64>>>,
+    background: Option<Vec<Option<f64>>>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Vec<f64> {
-    drop(background); // read again as a matrix (pgrx flattens arrays)
-    unsafe {
-        values(
-            fcinfo,
-            model,
-            None,
-            &Features::Array(features),
-            Some(2),
-            class,
-        )
-    }
-    .1
+) -> Option<Vec<f64>> {
+    // A NULL model or row gives NULL (as predict does); a NULL background is an ERROR.
+    let (model, features) = (model?, features?);
+    drop(required(background, "background")); // read again as a matrix (pgrx flattens arrays)
+    Some(
+        unsafe {
+            values(
+                fcinfo,
+                model,
+                None,
+                &Features::Array(features),
+                Some(2),
+                class,
+            )
+        }
+        .1,
+    )
 }
 
 #[pg_extern(stable, parallel_safe, name = "shap")]
 fn shap_background_json(
-    model: &str,
-    features: JsonB,
-    background: Vec<Option<f64>>,
+    model: Option<&str>,
+    features: Option<JsonB>,
+    background: Option<Vec<Option<f64>>>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> JsonB {
-    drop(background);
+) -> Option<JsonB> {
+    let (model, features) = (model?, features?);
+    drop(required(background, "background"));
     let (r, phi) = unsafe {
         values(
             fcinfo,
@@ -189,7 +195,7 @@ fn shap_background_json(
             class,
         )
     };
-    JsonB(by_feature(&r.model, &phi))
+    Some(JsonB(by_feature(&r.model, &phi)))
 }
 
 /// The base value of path-dependent SHAP (the trees' cover-weighted expectation; the margin at
@@ -202,29 +208,31 @@ fn shap_base_value(model: &str, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
 
 #[pg_extern(stable, parallel_safe, name = "shap_base_value")]
 fn shap_base_value_version(
-    model: &str,
+    model: Option<&str>,
     version: Option<i32>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> f64 {
-    let r = unsafe { resolve(fcinfo, model, version) };
-    r.model.shap_base_value(class_arg(class)).or_raise()
+) -> Option<f64> {
+    let r = unsafe { resolve(fcinfo, model?, version) };
+    Some(r.model.shap_base_value(class_arg(class)).or_raise())
 }
 
 /// The base value of interventional SHAP: the mean margin over the background rows.
 #[pg_extern(stable, parallel_safe, name = "shap_base_value")]
 fn shap_base_value_background(
-    model: &str,
-    background: Vec<Option<f64>>,
+    model: Option<&str>,
+    background: Option<Vec<Option<f64>>>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> f64 {
-    drop(background);
-    let r = unsafe { resolve(fcinfo, model, None) };
+) -> Option<f64> {
+    drop(required(background, "background"));
+    let r = unsafe { resolve(fcinfo, model?, None) };
     let Some(bg) = (unsafe { background_arg(fcinfo, 1, "background") }) else {
         crate::errors::invalid_parameter("background must not be NULL")
     };
-    r.model
-        .shap_base_value_interventional(&bg, class_arg(class))
-        .or_raise()
+    Some(
+        r.model
+            .shap_base_value_interventional(&bg, class_arg(class))
+            .or_raise(),
+    )
 }

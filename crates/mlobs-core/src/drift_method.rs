@@ -96,7 +96,7 @@ pub const METHODS: &[MethodSpec] = &[
         name: "ks",
         default_threshold: Some(0.05),
         rule: Rule::PValueAtMost,
-        options: &[],
+        options: &["p_value"],
         inputs: NUMERIC,
     },
     MethodSpec {
@@ -490,7 +490,20 @@ pub fn drift_samples(
             (Some(drift::l_infinity(&r, &c)), None)
         }
         "ed" => (Some(drift::energy_distance(reference, current)), None),
-        "ks" => statistic_and_p(drift::ks_2samp(reference, current)),
+        "ks" => {
+            let p_value = match options.get("p_value") {
+                None | Some(Value::Null) => drift::KsPValue::Auto,
+                Some(Value::String(s)) if s == "auto" => drift::KsPValue::Auto,
+                Some(Value::String(s)) if s == "asymptotic" => drift::KsPValue::Asymptotic,
+                Some(Value::String(s)) if s == "exact" => drift::KsPValue::Exact,
+                Some(v) => {
+                    return Err(CoreError::invalid_parameter(format!(
+                        "options.p_value must be 'auto', 'exact' or 'asymptotic', got {v}"
+                    )))
+                }
+            };
+            statistic_and_p(drift::ks_2samp_with(reference, current, p_value))
+        }
         "anderson" => statistic_and_p(drift::anderson_2samp(reference, current)),
         "empirical_mmd" => statistic_and_p(drift::empirical_mmd(reference, current)),
         "cramer_von_mises" => statistic_and_p(crate::cvm::cramer_von_mises(reference, current)),
