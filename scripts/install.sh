@@ -7,7 +7,7 @@ PG_MAJOR=15
 PG_CONFIG=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config
 PGRX_VERSION=0.18.1
 APT_PACKAGES=(postgresql-${PG_MAJOR} postgresql-server-dev-${PG_MAJOR} postgresql-${PG_MAJOR}-cron
-  postgresql-${PG_MAJOR}-pgtap clang libclang-dev sudo pkg-config libssl-dev make)
+  postgresql-${PG_MAJOR}-pgtap clang libclang-dev sudo pkg-config libssl-dev make sqlsmith)
 
 log() { printf '[install] %s\n' "$*" >&2; }
 
