@@ -46,6 +46,7 @@ run "docs examples" python3 scripts/run_doc_examples.py --port "$PORT"
 run "monitoring integration (NOTIFY, overlapping runs, pg_cron)" bash tests/integration/monitoring.sh
 run "upgrade 0.1.0 -> current (stored summaries, models, schema diff)" bash tests/integration/upgrade.sh
 run "hostile calls (every function, random NULL/NaN/Inf/empty/huge/forged arguments, no crash)" bash tests/integration/hostile.sh
+run "concurrency and load (4 ingest clients, 2 concurrent runners, dashboards as mlobs_reader; ${MLOBS_LOAD_SECONDS:-120} s)" bash tests/integration/load.sh
 run "scale-out (postgres_fdw: 3 shards + coordinator, pushdown, text round trip, merged = single node)" bash tests/integration/shards.sh
 run "prometheus/alertmanager integration (exporter queries, relay)" bash tests/integration/prometheus.sh
 run "grafana integration (every panel's SQL, macros expanded, as mlobs_reader)" bash tests/integration/grafana.sh
