@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
 """Executes every SQL example in docs/*.md against a running server with mlobs installed.
 
-A ```sql block runs through psql (unaligned, tuples only, ON_ERROR_STOP). When it is followed by an
-```output block, the printed rows must equal that block; a ```sql-error block must fail with an
-ERROR containing the text of its ```output block. Each docs page gets a fresh database. Finally,
-every user-facing function in schema mlobs must appear in at least one executed example.
+A ```sql block runs through psql (unaligned, tuples only, ON_ERROR_STOP) from the repository root.
+When it is followed by an ```output block, the printed rows must equal that block. A ```sql-error
+block must fail with an ERROR; it runs with VERBOSITY verbose, so psql prints `ERROR:  22023: ...`.
+Its ```output block is either a message fragment the error output must contain, or
+`SQLSTATE[ condition_name]: fragment` — then the error's SQLSTATE must be exactly that code (the
+condition name, if given, is checked against the server's own table) and the fragment must be part
+of the error message. Each docs page gets a fresh database. Finally, every user-facing function in
+schema mlobs must appear in at least one executed example.
+
+docs/errors.md, the bad-input catalogue, is held to more: every sql-error block states its SQLSTATE,
+none may expect XX000 (an internal error is a bug, never a documented behaviour), and every
+user-facing function has a section (a heading naming `mlobs.<name>`) with an executed example
+calling it, so the catalogue cannot silently fall behind the extension.
 Prints 'docs: N passed, N failed'. Standard library only.
 """
 import argparse
@@ -15,6 +24,14 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"```(sql|sql-error|output)\n(.*?)```", re.S)
+HEADING = re.compile(r"^#{1,6} (.*)$", re.M)
+CATALOGUE = "errors.md"
+# `22023 invalid_parameter_value: fragment` (the condition name is optional).
+EXPECTED_STATE = re.compile(r"([0-9A-Z]{5})(?: ([a-z_]+))?: (.*)", re.S)
+ERROR_LINE = re.compile(r"^ERROR:  ([0-9A-Z]{5}): (.*)$", re.M)
+# psql's verbose fields after the message; anything else on following lines continues the message.
+FIELD = re.compile(r"^(DETAIL|HINT|CONTEXT|LOCATION|QUERY|LINE \d+|SCHEMA NAME|TABLE NAME|COLUMN NAME|"
+                   r"DATATYPE NAME|CONSTRAINT NAME):")
 # Support functions of types and aggregates, and internal helpers (leading underscore), not called by users.
 # (Everything taking or returning `internal` or `cstring` is excluded in the catalog query.)
 SUPPORT = re.compile(r"(^_|_send$|_trans$)")
@@ -23,7 +40,58 @@ SUPPORT = re.compile(r"(^_|_send$|_trans$)")
 def psql(args, sql, db):
     cmd = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
            "-h", "127.0.0.1", "-p", str(args.port), "-U", "postgres", "-d", db]
-    return subprocess.run(cmd, input=sql, capture_output=True, text=True)
+    return subprocess.run(cmd, input=sql, capture_output=True, text=True, cwd=ROOT)
+
+
+def raised(stderr):
+    """(SQLSTATE, message) of the first ERROR in verbose psql output, or None."""
+    m = ERROR_LINE.search(stderr)
+    if not m:
+        return None
+    lines = [m.group(2)]
+    for line in stderr[m.end():].splitlines()[1:]:
+        if FIELD.match(line) or line.startswith("ERROR:"):
+            break
+        lines.append(line)
+    return m.group(1), "\n".join(lines)
+
+
+def condition_code(args, name, cache):
+    """The SQLSTATE PostgreSQL assigns to condition `name` (None if it has no such condition)."""
+    if name not in cache:
+        res = psql(args, f"\\set VERBOSITY verbose\nDO $$BEGIN RAISE EXCEPTION 'probe' USING ERRCODE = '{name}'; END$$;",
+                   "postgres")
+        got = raised(res.stderr)
+        cache[name] = got[0] if got and got[1] == "probe" else None
+    return cache[name]
+
+
+def error_ok(args, expected, stderr, conditions):
+    m = EXPECTED_STATE.fullmatch(expected)
+    if not m:
+        return expected in stderr
+    code, name, fragment = m.groups()
+    got = raised(stderr)
+    if got is None or got[0] != code:
+        return False
+    if name and condition_code(args, name, conditions) != code:
+        return False
+    return fragment in got[1]
+
+
+def user_functions(args):
+    db = "mlobs_docs_catalog"
+    psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
+    psql(args, "CREATE EXTENSION mlobs;", db)
+    res = psql(args, "SELECT DISTINCT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                     "WHERE n.nspname = 'mlobs' AND p.prorettype NOT IN ('internal'::regtype, 'cstring'::regtype) "
+                     "AND NOT (p.proargtypes::regtype[] && ARRAY['internal', 'cstring']::regtype[]) ORDER BY 1;", db)
+    psql(args, f"DROP DATABASE IF EXISTS {db};", "postgres")
+    return [name for name in res.stdout.split() if not SUPPORT.search(name)]
+
+
+def calls(name, text):
+    return re.search(rf"mlobs\.{re.escape(name)}\s*\(", text) is not None
 
 
 def main():
@@ -32,46 +100,63 @@ def main():
     args = ap.parse_args()
     passed = failed = 0
     executed = []
+    sections = {}        # heading of docs/errors.md -> its executed SQL
+    conditions = {}
     for page in sorted((ROOT / "docs").glob("*.md")):
         db = "mlobs_docs_" + re.sub(r"\W", "_", page.stem)
         psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
         psql(args, "CREATE EXTENSION mlobs;", db)
-        blocks = BLOCK.findall(page.read_text())
-        for i, (kind, body) in enumerate(blocks):
+        text = page.read_text()
+        catalogue = page.name == CATALOGUE
+        headings = [(h.start(), h.group(1)) for h in HEADING.finditer(text)]
+        blocks = [(b.start(), b.group(1), b.group(2)) for b in BLOCK.finditer(text)]
+        for i, (at, kind, body) in enumerate(blocks):
             if kind == "output":
                 continue
-            expected = blocks[i + 1][1] if i + 1 < len(blocks) and blocks[i + 1][0] == "output" else None
-            res = psql(args, body, db)
+            expected = blocks[i + 1][2] if i + 1 < len(blocks) and blocks[i + 1][1] == "output" else None
+            sql = "\\set VERBOSITY verbose\n" + body if kind == "sql-error" else body
+            res = psql(args, sql, db)
             executed.append(body)
+            if catalogue:
+                heading = next((h for pos, h in reversed(headings) if pos < at), "")
+                sections[heading] = sections.get(heading, "") + body
             where = f"{page.name} example {i + 1}"
+            why = ""
             if kind == "sql":
                 ok = res.returncode == 0 and (expected is None or res.stdout.strip() == expected.strip())
             else:
-                ok = res.returncode != 0 and expected is not None and expected.strip() in res.stderr
+                ok = res.returncode != 0 and expected is not None and error_ok(args, expected.strip(), res.stderr,
+                                                                               conditions)
+                if catalogue and expected is not None and not EXPECTED_STATE.fullmatch(expected.strip()):
+                    ok, why = False, "catalogue entries state the SQLSTATE: `22023 condition_name: fragment`\n"
+                if catalogue and expected is not None and expected.strip().startswith("XX000"):
+                    ok, why = False, "XX000 is an internal error, a bug to fix rather than a behaviour to document\n"
             if ok:
                 passed += 1
             else:
                 failed += 1
-                print(f"FAIL {where}\n--- sql\n{body}--- expected\n{expected}--- got stdout\n{res.stdout}--- stderr\n{res.stderr}")
+                print(f"FAIL {where}\n{why}--- sql\n{body}--- expected\n{expected}--- got stdout\n{res.stdout}"
+                      f"--- stderr\n{res.stderr}")
         psql(args, f"DROP DATABASE IF EXISTS {db};", "postgres")
 
-    # Coverage: every user-facing function of the extension has an executed example.
-    db = "mlobs_docs_catalog"
-    psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
-    psql(args, "CREATE EXTENSION mlobs;", db)
-    res = psql(args, "SELECT DISTINCT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                     "WHERE n.nspname = 'mlobs' AND p.prorettype NOT IN ('internal'::regtype, 'cstring'::regtype) "
-                     "AND NOT (p.proargtypes::regtype[] && ARRAY['internal', 'cstring']::regtype[]) ORDER BY 1;", db)
-    psql(args, f"DROP DATABASE IF EXISTS {db};", "postgres")
+    # Coverage: every user-facing function of the extension has an executed example, and (when the
+    # catalogue exists) a section of docs/errors.md whose examples call it.
     text = "\n".join(executed)
-    for name in res.stdout.split():
-        if SUPPORT.search(name):
-            continue
-        if re.search(rf"mlobs\.{re.escape(name)}\s*\(", text):
+    has_catalogue = (ROOT / "docs" / CATALOGUE).exists()
+    for name in user_functions(args):
+        if calls(name, text):
             passed += 1
         else:
             failed += 1
             print(f"FAIL no executed docs example calls mlobs.{name}")
+        if not has_catalogue:
+            continue
+        named = [h for h in sections if re.search(rf"mlobs\.{re.escape(name)}\b", h)]
+        if any(calls(name, sections[h]) for h in named):
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL docs/{CATALOGUE} has no section on mlobs.{name} with an executed example calling it")
     print(f"docs: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

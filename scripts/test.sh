@@ -17,8 +17,9 @@ run() { local name=$1; shift; step "$name"; set +e; "$@"; local rc=$?; set -e; r
 run "cargo fmt --check" cargo fmt --all -- --check
 run "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 run "core tests (unit, property, reference fixtures)" cargo test -p mlobs-core -p mlobs-explain
-# Every model decoder under libFuzzer for a bounded time (longer runs: scripts/fuzz.sh 600).
-run "decoder fuzzing (${MLOBS_FUZZ_SECONDS:-20} s per decoder)" bash scripts/fuzz.sh "${MLOBS_FUZZ_SECONDS:-20}"
+# Every model decoder and summary deserializer (binary and text) under libFuzzer for a bounded
+# time (longer runs: scripts/fuzz.sh 600).
+run "fuzzing: model decoders, summary binary/text deserializers (${MLOBS_FUZZ_SECONDS:-20} s per target)" bash scripts/fuzz.sh "${MLOBS_FUZZ_SECONDS:-20}"
 
 # pgrx's test cluster must run as the postgres OS user (initdb refuses root).
 mkdir -p .run/pgrx-test && chmod o+x "$ROOT" .run && chown -R postgres: .run/pgrx-test

@@ -1,6 +1,19 @@
 -- mlobs bootstrap: summary types and aggregates whose support functions are raw C functions.
 -- Runs first in the extension script. Every name is schema-qualified.
 
+-- CREATE EXTENSION reuses an existing schema named in the control file as it is: one created
+-- beforehand by another role would stay that role's (it could add look-alike overloads next to
+-- ours, and this script's unqualified references resolve through it). Only a superuser-owned
+-- schema is trusted; CREATE EXTENSION creates it owned by the installing superuser.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+                 WHERE n.nspname OPERATOR(pg_catalog.=) 'mlobs' AND r.rolsuper) THEN
+    RAISE EXCEPTION 'schema mlobs exists and is not owned by a superuser'
+      USING ERRCODE = '42501', HINT = 'Drop it, or ALTER SCHEMA mlobs OWNER TO a superuser, before CREATE EXTENSION mlobs.';
+  END IF;
+END $$;
+
 -- mlobs.profile ---------------------------------------------------------------------------
 CREATE TYPE mlobs.profile;
 CREATE FUNCTION mlobs.profile_in(cstring) RETURNS mlobs.profile
@@ -678,7 +691,7 @@ CREATE TABLE mlobs.models (
   feature_names text[],
   n_features int NOT NULL,
   objective text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   metadata jsonb NOT NULL DEFAULT '{}',
   PRIMARY KEY (name, version));
 COMMENT ON TABLE mlobs.models IS 'Registered models; one row per version (mlobs.register_model)';

@@ -27,3 +27,11 @@ REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlob
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text) TO mlobs_admin;
+-- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
+-- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
+REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz),
+  mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz),
+  mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;

@@ -25,7 +25,7 @@ CREATE TABLE mlobs.monitors (
   watermark timestamptz,                    -- end of the last computed window
   rows_total bigint NOT NULL DEFAULT 0,     -- rows of every window ever summarised: a true counter
                                             -- (recomputing or pruning never lowers it)
-  created_at timestamptz NOT NULL DEFAULT now());
+  created_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE mlobs.monitors IS 'What to compute over which log table (mlobs.create_monitor, mlobs.run_monitors)';
 
 CREATE TABLE mlobs.monitor_windows (
@@ -34,7 +34,7 @@ CREATE TABLE mlobs.monitor_windows (
   window_end timestamptz NOT NULL,
   rows bigint NOT NULL,
   summary text,                             -- the window's summary in its type's text form
-  computed_at timestamptz NOT NULL DEFAULT now(),
+  computed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   PRIMARY KEY (monitor_id, window_start));
 COMMENT ON TABLE mlobs.monitor_windows IS 'Per-window summaries: rolled up instead of rescanning rows';
 
@@ -91,7 +91,7 @@ CREATE TABLE mlobs.alerts (
   started_at timestamptz NOT NULL,          -- window end of the first breach
   fired_at timestamptz,
   resolved_at timestamptz,
-  updated_at timestamptz NOT NULL DEFAULT now());
+  updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 -- At most one open alert per rule, monitor and feature.
 CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature) WHERE state <> 'resolved';
 COMMENT ON TABLE mlobs.alerts IS 'Alert state machine: pending → firing → resolved (NOTIFY mlobs_alerts, payload = id)';
@@ -104,7 +104,7 @@ COMMENT ON TABLE mlobs.alert_routes IS 'Severity-based routing for relays (e.g. 
 
 CREATE TABLE mlobs.runs (
   id bigserial PRIMARY KEY,
-  started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  started_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
   finished_at timestamptz,
   duration_ms float8,
   as_of timestamptz NOT NULL,               -- the `now` argument
@@ -121,7 +121,7 @@ CREATE TABLE mlobs.retraining_requests (
   alert_id bigint REFERENCES mlobs.alerts ON DELETE SET NULL,
   reason text NOT NULL,
   status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dismissed')),
-  requested_at timestamptz NOT NULL DEFAULT now());
+  requested_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE mlobs.retraining_requests IS 'Raised by rules with request_retraining (NOTIFY mlobs_retraining)';
 
 -- User data and configuration: pg_dump keeps them.
@@ -150,6 +150,9 @@ DECLARE
   col text;
   id bigint;
 BEGIN
+  IF source IS NULL THEN
+    RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = '22004';
+  END IF;
   needed := CASE kind
     WHEN 'feature_drift' THEN ARRAY['features'] WHEN 'quality' THEN ARRAY['features']
     WHEN 'prediction_drift' THEN ARRAY['score']
@@ -468,7 +471,7 @@ END $$;
 -- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
 -- Idempotent (upserts), serialised by an advisory lock (an overlapping run returns 'skipped'),
 -- and one failing monitor is recorded in the run's errors without stopping the others.
-CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT now(), backfill_from timestamptz DEFAULT NULL)
+CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL)
 RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   run mlobs.runs;
@@ -476,6 +479,13 @@ DECLARE
   res record;
   t0 timestamptz := clock_timestamp();
 BEGIN
+  -- Infinite bounds would loop over windows forever (or move every watermark to infinity).
+  IF NOT isfinite(run_monitors.now) THEN
+    RAISE EXCEPTION 'now must be a finite timestamp, got %', run_monitors.now USING ERRCODE = '22023';
+  END IF;
+  IF NOT isfinite(backfill_from) THEN
+    RAISE EXCEPTION 'backfill_from must be a finite timestamp, got %', backfill_from USING ERRCODE = '22023';
+  END IF;
   INSERT INTO mlobs.runs (as_of, status) VALUES (run_monitors.now, 'running') RETURNING * INTO run;
   IF NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors')) THEN
     UPDATE mlobs.runs SET status = 'skipped', finished_at = clock_timestamp(),
@@ -536,6 +546,9 @@ DECLARE
   delay interval := coalesce((scenario->>'label_delay')::interval, interval '0');
   label_share float8 := coalesce((scenario->>'label_share')::float8, 1.0);
 BEGIN
+  IF NOT isfinite(start_at) OR NOT isfinite(duration) THEN
+    RAISE EXCEPTION 'start_at and duration must be finite, got % and %', start_at, duration USING ERRCODE = '22023';
+  END IF;
   IF rows_per_hour < 1 OR rows_per_hour > 360000 THEN
     RAISE EXCEPTION 'rows_per_hour must be 1..360000, got %', rows_per_hour USING ERRCODE = '22023';
   END IF;

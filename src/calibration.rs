@@ -60,6 +60,10 @@ unsafe fn cbpe_step(fcinfo: pg_sys::FunctionCallInfo, with_threshold: bool) -> p
     } else {
         0.5
     };
+    // s >= NaN is false for every score: a NaN threshold would silently predict 0 everywhere.
+    if !threshold.is_finite() {
+        crate::errors::invalid_parameter(format!("threshold must be finite, got {threshold}"));
+    }
     unsafe {
         transition(
             fcinfo,

@@ -53,3 +53,13 @@ fn null_not_allowed(arg: &str) -> ! {
         format!("{arg} must not be NULL")
     );
 }
+
+/// The elements of a required array argument: ERROR 22004 naming the first NULL element
+/// (1-based, as SQL arrays), where pgrx would report an internal error.
+pub fn no_null_elements<T>(values: Vec<Option<T>>, arg: &str) -> Vec<T> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| v.unwrap_or_else(|| null_not_allowed(&format!("{arg}[{}]", i + 1))))
+        .collect()
+}

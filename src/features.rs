@@ -22,12 +22,12 @@ crate::v1!(
     mlobs_feature_profiles_trans,
     pg_finfo_mlobs_feature_profiles_trans,
     |fcinfo| {
-        let payload: Option<pgrx::JsonB> = pgrx::fcinfo::pg_getarg(fcinfo, 1);
+        let payload = crate::jsonb_arg::jsonb_arg(fcinfo, 1, "features");
         crate::agg::transition(
             fcinfo,
             "mlobs.feature_profiles_trans",
             CoreFeatureProfiles::default,
-            |f: &mut CoreFeatureProfiles| f.add(payload.as_ref().map(|p| &p.0)),
+            |f: &mut CoreFeatureProfiles| f.add(payload.as_ref()),
         )
     }
 );

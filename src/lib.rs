@@ -15,6 +15,7 @@ mod categories;
 mod errors;
 mod features;
 mod histogram;
+mod jsonb_arg;
 mod models;
 mod multivariate;
 mod profile;

@@ -98,6 +98,7 @@ fn quantile(p: Profile, q: f64) -> Option<f64> {
 
 /// Several quantiles at once.
 #[pg_extern(immutable, parallel_safe, name = "quantile")]
-fn quantiles(p: Profile, q: Vec<f64>) -> Option<Vec<f64>> {
+fn quantiles(p: Profile, q: Vec<Option<f64>>) -> Option<Vec<f64>> {
+    let q = crate::errors::no_null_elements(q, "q");
     q.iter().map(|&q| p.0.quantile(q).or_raise()).collect()
 }

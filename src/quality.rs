@@ -73,7 +73,13 @@ crate::v1!(
             (Some(x), Some(l), Some(u)) => (x < l || x > u) as i64,
             _ => 0,
         };
-        pg_sys::Datum::from(count + outside)
+        // Checked: the state is an ordinary int8 argument a caller can pass directly.
+        let total = count.checked_add(outside).unwrap_or_else(|| {
+            crate::errors::raise(mlobs_core::CoreError::limit_exceeded(
+                "outlier count out of range for bigint",
+            ))
+        });
+        pg_sys::Datum::from(total)
     }
 );
 
@@ -201,12 +207,12 @@ crate::v1!(
     pg_finfo_mlobs_violations_trans,
     |fcinfo| {
         let schema = schema_arg(fcinfo, 2);
-        let payload: Option<JsonB> = pgrx::fcinfo::pg_getarg(fcinfo, 1);
+        let payload = crate::jsonb_arg::jsonb_arg(fcinfo, 1, "features");
         transition(
             fcinfo,
             "mlobs.schema_violations_agg",
             ViolationCounts::default,
-            |c: &mut ViolationCounts| c.add(schema, payload.as_ref().map(|p| &p.0)).or_raise(),
+            |c: &mut ViolationCounts| c.add(schema, payload.as_ref()).or_raise(),
         )
     }
 );

@@ -90,9 +90,11 @@ pub(crate) fn relative_change(reference: Option<f64>, current: Option<f64>) -> O
 pub(crate) fn degraded(
     reference: Option<f64>,
     current: Option<f64>,
-    max_drop: default!(f64, 0.1),
-    higher_is_better: default!(bool, true),
+    max_drop: default!(Option<f64>, 0.1),
+    higher_is_better: default!(Option<bool>, true),
 ) -> Option<bool> {
+    let max_drop = crate::errors::required(max_drop, "max_drop");
+    let higher_is_better = crate::errors::required(higher_is_better, "higher_is_better");
     if !(max_drop.is_finite() && max_drop >= 0.0) {
         crate::errors::invalid_parameter(format!(
             "max_drop must be finite and non-negative, got {max_drop}"
@@ -140,7 +142,7 @@ fn regression_performance_report(
             rv,
             cv,
             relative_change(rv, cv),
-            higher_is_better.and_then(|h| degraded(rv, cv, max_drop, h)),
+            higher_is_better.and_then(|h| degraded(rv, cv, Some(max_drop), Some(h))),
         )
     })
     .collect();

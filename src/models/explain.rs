@@ -144,10 +144,10 @@ fn what_if(
     let changes = required(changes, "changes");
     let r = unsafe { resolve(fcinfo, model, None) };
     let x = row_from_json(&r.model, &features.0);
-    let set = row_from_json(&r.model, &changes.0);
     let Some(keys) = changes.0.as_object() else {
         invalid_parameter("changes: expected a jsonb object {feature: value}")
     };
+    let set = super::row_from_json_arg(&r.model, &changes.0, "changes");
     let changed: Vec<(usize, f64)> = keys
         .keys()
         .map(|k| {
@@ -177,14 +177,14 @@ fn counterfactual(
     features: Option<JsonB>,
     target: Option<f64>,
     max_changes: default!(Option<i32>, 1),
-    immutable: default!(Option<Vec<String>>, "'{}'"),
+    immutable: default!(Option<Vec<Option<String>>>, "'{}'"),
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<JsonB> {
     let (model, features) = (model?, features?);
     let target = required(target, "target");
     let max_changes = required(max_changes, "max_changes");
-    let immutable = required(immutable, "immutable");
+    let immutable = crate::errors::no_null_elements(required(immutable, "immutable"), "immutable");
     let r = unsafe { resolve(fcinfo, model, None) };
     let x = row_from_json(&r.model, &features.0);
     let names = r

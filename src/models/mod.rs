@@ -37,26 +37,33 @@ pub fn row_from_array(features: &[Option<f64>]) -> Vec<f64> {
 /// are missing values; unknown keys and non-numbers are errors (a misspelt feature would
 /// otherwise silently become missing).
 pub fn row_from_json(model: &Model, features: &Value) -> Vec<f64> {
+    row_from_json_arg(model, features, "features")
+}
+
+/// `row_from_json` for an argument named `arg` in the error messages.
+pub fn row_from_json_arg(model: &Model, features: &Value, arg: &str) -> Vec<f64> {
     let Some(names) = &model.feature_names else {
-        invalid_parameter(
-            "features: the model has no feature names; register it with feature_names or pass float8[]",
-        )
+        invalid_parameter(format!(
+            "{arg}: the model has no feature names; register it with feature_names or pass float8[]",
+        ))
     };
     let Some(object) = features.as_object() else {
-        invalid_parameter("features: expected a jsonb object {feature: number}")
+        invalid_parameter(format!(
+            "{arg}: expected a jsonb object {{feature: number}}"
+        ))
     };
     let mut row = vec![f64::NAN; names.len()];
     for (key, value) in object {
         let Some(i) = names.iter().position(|n| n == key) else {
             invalid_parameter(format!(
-                "features.{key}: not a feature of the model (its features: {})",
+                "{arg}.{key}: not a feature of the model (its features: {})",
                 names.join(", ")
             ))
         };
         row[i] = match value {
             Value::Null => f64::NAN,
             Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
-            other => invalid_parameter(format!("features.{key}: expected a number, got {other}")),
+            other => invalid_parameter(format!("{arg}.{key}: expected a number, got {other}")),
         };
     }
     row

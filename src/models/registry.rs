@@ -38,7 +38,7 @@ fn register_model(
     name: Option<&str>,
     format: Option<&str>,
     body: Option<pgrx::JsonB>,
-    feature_names: default!(Option<Vec<String>>, "NULL"),
+    feature_names: default!(Option<Vec<Option<String>>>, "NULL"),
 ) -> i32 {
     let name = required(name, "name");
     let format = required(format, "format");
@@ -49,8 +49,12 @@ fn register_model(
     let model = decode(format, &body.0);
     let names = match feature_names {
         Some(names) => Some(
-            mlobs_explain::names::check_names(names, "feature_names", model.n_features)
-                .unwrap_or_else(|e| invalid_parameter(e.message)),
+            mlobs_explain::names::check_names(
+                crate::errors::no_null_elements(names, "feature_names"),
+                "feature_names",
+                model.n_features,
+            )
+            .unwrap_or_else(|e| invalid_parameter(e.message)),
         ),
         None => model.feature_names.clone(),
     };

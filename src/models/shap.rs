@@ -77,21 +77,24 @@ unsafe fn values(
 /// export's feature means, in margin space: Σφ + shap_base_value = predict_margin.
 #[pg_extern(stable, parallel_safe, name = "shap")]
 fn shap_array(
-    model: &str,
-    features: Vec<Option<f64>>,
+    model: Option<&str>,
+    features: Option<Vec<Option<f64>>>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Vec<f64> {
-    unsafe { values(fcinfo, model, None, &Features::Array(features), None, class) }.1
+) -> Option<Vec<f64>> {
+    // A NULL model or row gives NULL, as predict does.
+    let (model, features) = (model?, features?);
+    Some(unsafe { values(fcinfo, model, None, &Features::Array(features), None, class) }.1)
 }
 
 #[pg_extern(stable, parallel_safe, name = "shap")]
 fn shap_json(
-    model: &str,
-    features: JsonB,
+    model: Option<&str>,
+    features: Option<JsonB>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> JsonB {
+) -> Option<JsonB> {
+    let (model, features) = (model?, features?);
     let (r, phi) = unsafe {
         values(
             fcinfo,
@@ -102,38 +105,42 @@ fn shap_json(
             class,
         )
     };
-    JsonB(by_feature(&r.model, &phi))
+    Some(JsonB(by_feature(&r.model, &phi)))
 }
 
 #[pg_extern(stable, parallel_safe, name = "shap")]
 fn shap_version_array(
-    model: &str,
+    model: Option<&str>,
     version: Option<i32>,
-    features: Vec<Option<f64>>,
+    features: Option<Vec<Option<f64>>>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Vec<f64> {
-    unsafe {
-        values(
-            fcinfo,
-            model,
-            version,
-            &Features::Array(features),
-            None,
-            class,
-        )
-    }
-    .1
+) -> Option<Vec<f64>> {
+    let (model, features) = (model?, features?);
+    Some(
+        unsafe {
+            values(
+                fcinfo,
+                model,
+                version,
+                &Features::Array(features),
+                None,
+                class,
+            )
+        }
+        .1,
+    )
 }
 
 #[pg_extern(stable, parallel_safe, name = "shap")]
 fn shap_version_json(
-    model: &str,
+    model: Option<&str>,
     version: Option<i32>,
-    features: JsonB,
+    features: Option<JsonB>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> JsonB {
+) -> Option<JsonB> {
+    let (model, features) = (model?, features?);
     let (r, phi) = unsafe {
         values(
             fcinfo,
@@ -144,7 +151,7 @@ fn shap_version_json(
             class,
         )
     };
-    JsonB(by_feature(&r.model, &phi))
+    Some(JsonB(by_feature(&r.model, &phi)))
 }
 
 /// Interventional SHAP against background rows (as `shap.TreeExplainer(model, data)` and

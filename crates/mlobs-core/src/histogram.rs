@@ -36,6 +36,16 @@ impl Histogram {
             )));
         }
         validate_edges(&edges, arg)?;
+        // Finite edges only: the under/overflow bins already hold ±Infinity, and an infinite
+        // edge has no JSON (text) form, so such a histogram could not be dumped and restored.
+        // (Only new histograms are refused; stored ones still decode.)
+        if let Some(i) = edges.iter().position(|e| e.is_infinite()) {
+            return Err(CoreError::invalid_parameter(format!(
+                "{arg}[{}] is {}; edges must be finite (values beyond the edges are counted as underflow/overflow)",
+                i + 1,
+                edges[i]
+            )));
+        }
         let bins = edges.len() - 1;
         Ok(Self::with_counts(edges, vec![0; bins]))
     }
