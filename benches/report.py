@@ -28,25 +28,31 @@ def rows(port):
 
 
 def timing_table(res, grp, ratio=True):
+    """Rows keyed by name (a size may leave a query out), in first-seen order."""
     print(f"\n### {TITLES[grp]}\n")
     head = "| query | 1M serial | 1M 2 workers | 10M serial | 10M 2 workers | growth 10M/1M (serial) |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
-    ords = sorted({k[3] for k in res if k[1] == grp})
-    for o in ords:
-        name = next(v[0] for k, v in res.items() if k[1] == grp and k[3] == o)
+    by_name = {}
+    for (tbl, g, mode, o), v in res.items():
+        if g == grp:
+            by_name.setdefault(v[0], {})[(tbl, mode)] = (o, v)
+    names = sorted(by_name, key=lambda n: min(o for o, _ in by_name[n].values()))
+    for name in names:
         cells = []
         for tbl in SIZES:
             for mode in ("serial", "2 workers"):
-                v = res.get((tbl, grp, mode, o))
-                if v is None:
+                entry = by_name[name].get((tbl, mode))
+                if entry is None:
                     cells.append("–")
-                elif ratio and o > 1:
+                    continue
+                o, v = entry
+                if ratio and o > 1:
                     cells.append(f"{v[1]:.0f} ms ({v[1] / v[2]:.2f}×)")
                 else:
                     cells.append(f"{v[1]:.1f} ms" if v[1] < 100 else f"{v[1]:.0f} ms")
-        a, b = res.get((SIZES[0], grp, "serial", o)), res.get((SIZES[1], grp, "serial", o))
-        growth = f"{b[1] / a[1]:.1f}" if a and b else "–"
+        a, b = by_name[name].get((SIZES[0], "serial")), by_name[name].get((SIZES[1], "serial"))
+        growth = f"{b[1][1] / a[1][1]:.1f}" if a and b else "–"
         print(f"| {name} | " + " | ".join(cells) + f" | {growth} |")
 
 
