@@ -123,8 +123,10 @@ impl FeatureProfiles {
                 None => {
                     self.features.insert(key.clone(), FeatureSummary::default());
                     if self.trim() {
-                        // The new key was the one evicted.
+                        // The new key was the one evicted: it had no occurrence yet to count, so
+                        // this one is counted here (it was lost before, depending on key order).
                         if !self.features.contains_key(key.as_str()) {
+                            self.dropped_keys += 1;
                             continue;
                         }
                     }
@@ -308,6 +310,17 @@ impl Summary for FeatureProfiles {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_key_evicted_on_arrival_is_counted_as_dropped() {
+        // Keys arrive in ascending order, so the 1001st is the largest and is evicted at once.
+        let mut p = FeatureProfiles::default();
+        for i in 0..=MAX_FEATURES {
+            p.add(Some(&json!({ format!("k{i:05}"): 1 })));
+        }
+        assert_eq!(p.features.len(), MAX_FEATURES);
+        assert_eq!(p.dropped_keys, 1);
+    }
 
     #[test]
     fn one_pass_over_payloads() {
