@@ -47,6 +47,7 @@ run "docs examples" python3 scripts/run_doc_examples.py --port "$PORT"
 run "monitoring integration (NOTIFY, overlapping runs, pg_cron)" bash tests/integration/monitoring.sh
 run "upgrade 0.1.0 -> current (stored summaries, models, schema diff)" bash tests/integration/upgrade.sh
 run "hostile calls (every function, random NULL/NaN/Inf/empty/huge/forged arguments, no crash)" bash tests/integration/hostile.sh
+run "sqlsmith (random SQL as a non-superuser, judged on the server; ${MLOBS_SQLSMITH_SECONDS:-90} s)" bash tests/integration/sqlsmith.sh
 run "concurrency and load (4 ingest clients, 2 concurrent runners, dashboards as mlobs_reader; ${MLOBS_LOAD_SECONDS:-120} s)" bash tests/integration/load.sh
 run "scale-out (postgres_fdw: 3 shards + coordinator, pushdown, text round trip, merged = single node)" bash tests/integration/shards.sh
 run "prometheus/alertmanager integration (exporter queries, relay)" bash tests/integration/prometheus.sh
