@@ -29,6 +29,11 @@ run "#[pg_test] suite" env CARGO_PGRX_TEST_RUNAS=postgres CARGO_PGRX_TEST_PGDATA
 # pg_regress and docs run against the debug build `cargo pgrx test` installed, on our own cluster.
 step "install (debug) and start test cluster"
 cargo pgrx install --pg-config "$PG_BIN/pg_config" >/dev/null
+# The installed extension script and the upgrade script against PostgreSQL's extension-script rules.
+CURRENT=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+run "extension script audit: self-test" python3 scripts/audit_extension_script.py --self-test
+run "extension script audit: install script" python3 scripts/audit_extension_script.py --quiet "$($PG_BIN/pg_config --sharedir)/extension/mlobs--$CURRENT.sql"
+run "extension script audit: 0.1.0 -> current upgrade" python3 scripts/audit_extension_script.py --quiet --base sql/releases/mlobs--0.1.0.sql "sql/mlobs--0.1.0--$CURRENT.sql"
 bash scripts/pg_cluster.sh stop test
 bash scripts/pg_cluster.sh start test "$PORT"
 trap 'bash scripts/pg_cluster.sh stop test' EXIT
@@ -48,6 +53,7 @@ run "monitoring integration (NOTIFY, overlapping runs, pg_cron)" bash tests/inte
 run "upgrade 0.1.0 -> current (stored summaries, models, schema diff)" bash tests/integration/upgrade.sh
 run "hostile calls (every function, random NULL/NaN/Inf/empty/huge/forged arguments, no crash)" bash tests/integration/hostile.sh
 run "sqlsmith (random SQL as a non-superuser, judged on the server; ${MLOBS_SQLSMITH_SECONDS:-90} s)" bash tests/integration/sqlsmith.sh
+run "memory: GROUP BY 100k groups over 1M rows under 64 MB per backend" bash tests/integration/memory.sh
 run "concurrency and load (4 ingest clients, 2 concurrent runners, dashboards as mlobs_reader; ${MLOBS_LOAD_SECONDS:-120} s)" bash tests/integration/load.sh
 run "scale-out (postgres_fdw: 3 shards + coordinator, pushdown, text round trip, merged = single node)" bash tests/integration/shards.sh
 run "prometheus/alertmanager integration (exporter queries, relay)" bash tests/integration/prometheus.sh

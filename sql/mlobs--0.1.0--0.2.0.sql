@@ -21,8 +21,8 @@ BEGIN
 END $$;
 
 -- run_monitors: infinite now/backfill_from are ERROR 22023 (they looped forever or moved every
--- watermark to infinity; found by the bad-input catalogue).
-CREATE OR REPLACE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT now(), backfill_from timestamptz DEFAULT NULL)
+-- watermark to infinity; found by the bad-input catalogue); default pg_catalog.now().
+CREATE OR REPLACE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL)
 RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   run mlobs.runs;
@@ -188,3 +188,11 @@ BEGIN
                          THEN 0.08 ELSE 0.005 END
     FROM truth t ORDER BY t.t;
 END $$;
+
+-- The monitoring runtime's internal steps are for run_monitors (mlobs_admin) only.
+REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz),
+  mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz),
+  mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;

@@ -61,7 +61,8 @@ fn register_model(
     let objective = model.objective.clone();
     Spi::get_one_with_args::<i32>(
         "INSERT INTO mlobs.models (name, version, format, body, feature_names, n_features, objective)
-         SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6 FROM mlobs.models WHERE name = $1
+         SELECT $1, coalesce(pg_catalog.max(version), 0) OPERATOR(pg_catalog.+) 1, $2, $3, $4, $5, $6
+           FROM mlobs.models WHERE name OPERATOR(pg_catalog.=) $1
          RETURNING version",
         &[
             name.into(),
@@ -139,7 +140,7 @@ fn read_row(
 fn lookup(name: &str, version: Option<i32>) -> Resolved {
     let found = read_row(
         "SELECT version, xmin::text FROM mlobs.models
-         WHERE name = $1 AND ($2 IS NULL OR version = $2)
+         WHERE name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR version OPERATOR(pg_catalog.=) $2)
          ORDER BY version DESC LIMIT 1",
         name,
         version,
@@ -166,8 +167,8 @@ fn lookup(name: &str, version: Option<i32>) -> Resolved {
         Some(m) => m,
         None => {
             let row = read_row(
-                "SELECT format, body::text, array_to_json(feature_names)::text FROM mlobs.models
-                 WHERE name = $1 AND version = $2",
+                "SELECT format, body::text, pg_catalog.array_to_json(feature_names)::text FROM mlobs.models
+                 WHERE name OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
                 name,
                 Some(version),
                 3,
