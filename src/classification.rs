@@ -240,7 +240,7 @@ fn performance_report(
                 r,
                 c,
                 crate::regression::relative_change(r, c),
-                crate::regression::degraded(r, c, Some(max_drop), Some(true)),
+                crate::regression::degraded_by(r, c, max_drop, true),
             )
         })
         .collect();

@@ -230,16 +230,7 @@ unsafe fn score_step(
     } else {
         mlobs_core::metrics::score_summary::DEFAULT_GRID as i32
     };
-    let init = || {
-        // A negative grid is reported as given (not as 0) by the core's range check.
-        let g = u32::try_from(grid).unwrap_or_else(|_| {
-            crate::errors::invalid_parameter(format!(
-                "grid must be between 10 and {} bins, got {grid}",
-                mlobs_core::metrics::score_summary::MAX_GRID
-            ))
-        });
-        CoreScoreSummary::new(g).or_raise()
-    };
+    let init = || CoreScoreSummary::new(grid.into()).or_raise();
     unsafe {
         transition(
             fcinfo,

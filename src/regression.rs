@@ -87,14 +87,27 @@ pub(crate) fn relative_change(reference: Option<f64>, current: Option<f64>) -> O
 /// Whether a metric degraded by more than `max_drop` (relative) from the reference window:
 /// a drop for metrics where higher is better (accuracy, F1, AUC), a rise otherwise (RMSE).
 #[pg_extern(immutable, parallel_safe)]
-pub(crate) fn degraded(
+fn degraded(
     reference: Option<f64>,
     current: Option<f64>,
     max_drop: default!(Option<f64>, 0.1),
     higher_is_better: default!(Option<bool>, true),
 ) -> Option<bool> {
-    let max_drop = crate::errors::required(max_drop, "max_drop");
-    let higher_is_better = crate::errors::required(higher_is_better, "higher_is_better");
+    degraded_by(
+        reference,
+        current,
+        crate::errors::required(max_drop, "max_drop"),
+        crate::errors::required(higher_is_better, "higher_is_better"),
+    )
+}
+
+/// `degraded` for callers holding the parameters already (the performance reports).
+pub(crate) fn degraded_by(
+    reference: Option<f64>,
+    current: Option<f64>,
+    max_drop: f64,
+    higher_is_better: bool,
+) -> Option<bool> {
     if !(max_drop.is_finite() && max_drop >= 0.0) {
         crate::errors::invalid_parameter(format!(
             "max_drop must be finite and non-negative, got {max_drop}"
@@ -142,7 +155,7 @@ fn regression_performance_report(
             rv,
             cv,
             relative_change(rv, cv),
-            higher_is_better.and_then(|h| degraded(rv, cv, Some(max_drop), Some(h))),
+            higher_is_better.and_then(|h| degraded_by(rv, cv, max_drop, h)),
         )
     })
     .collect();

@@ -118,6 +118,26 @@ impl Histogram {
         }
     }
 
+    /// The tallies by value, in `tallies` order (no clone of the histogram needed to read them).
+    fn tally_values(&self) -> [u64; 6] {
+        [
+            self.underflow,
+            self.overflow,
+            self.null_count,
+            self.nan_count,
+            self.pos_inf_count,
+            self.neg_inf_count,
+        ]
+    }
+
+    /// Every value counted (bins and tallies); None when the sum overflows u64.
+    fn total_checked(&self) -> Option<u64> {
+        self.counts
+            .iter()
+            .chain(&self.tally_values())
+            .try_fold(0u64, |a, &c| a.checked_add(c))
+    }
+
     fn tallies(&mut self) -> [&mut u64; 6] {
         [
             &mut self.underflow,
@@ -139,20 +159,21 @@ impl Summary for Histogram {
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {
             *a = add_counts(*a, *b)?;
         }
-        let mut o = o.clone();
-        for (a, b) in self.tallies().into_iter().zip(o.tallies()) {
-            *a = add_counts(*a, *b)?;
+        for (a, b) in self.tallies().into_iter().zip(o.tally_values()) {
+            *a = add_counts(*a, b)?;
         }
-        self.validate().map_err(CoreError::limit_exceeded)
+        if self.total_checked().is_none() {
+            return Err(CoreError::limit_exceeded("summary counts overflow 2^64"));
+        }
+        Ok(())
     }
 
     fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(TAG, VERSION);
         w.f64s(&self.edges);
         w.u64s(&self.counts);
-        let mut me = self.clone();
-        for t in me.tallies() {
-            w.u64(*t);
+        for t in self.tally_values() {
+            w.u64(t);
         }
         w.finish()
     }
@@ -181,14 +202,7 @@ impl Summary for Histogram {
         if self.counts.len() != self.edges.len() - 1 {
             return Err("counts must have one element fewer than edges".into());
         }
-        let mut me = self.clone();
-        let tallies = me.tallies().map(|t| *t);
-        let total = self
-            .counts
-            .iter()
-            .chain(&tallies)
-            .try_fold(0u64, |a, &c| a.checked_add(c));
-        if total.is_none() {
+        if self.total_checked().is_none() {
             return Err("counts overflow".into());
         }
         Ok(())

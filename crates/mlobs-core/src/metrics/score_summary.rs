@@ -68,7 +68,7 @@ pub struct ScoreSummary {
 
 impl Default for ScoreSummary {
     fn default() -> Self {
-        Self::new(DEFAULT_GRID).expect("valid default")
+        Self::new(i64::from(DEFAULT_GRID)).expect("valid default")
     }
 }
 
@@ -81,14 +81,15 @@ pub struct Bounded {
 }
 
 impl ScoreSummary {
-    pub fn new(grid: u32) -> Result<Self> {
-        if !(10..=MAX_GRID).contains(&grid) {
+    /// `grid` as SQL passes it (any integer): out of range, it is reported as given.
+    pub fn new(grid: i64) -> Result<Self> {
+        if !(10..=i64::from(MAX_GRID)).contains(&grid) {
             return Err(CoreError::invalid_parameter(format!(
                 "grid must be between 10 and {MAX_GRID} bins, got {grid}"
             )));
         }
         Ok(Self {
-            grid,
+            grid: grid as u32,
             bins: Bins::default(),
             log_loss_sum: 0.0,
             brier_sum: 0.0,
