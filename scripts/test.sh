@@ -33,7 +33,10 @@ cargo pgrx install --pg-config "$PG_BIN/pg_config" >/dev/null
 CURRENT=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 run "extension script audit: self-test" python3 scripts/audit_extension_script.py --self-test
 run "extension script audit: install script" python3 scripts/audit_extension_script.py --quiet "$($PG_BIN/pg_config --sharedir)/extension/mlobs--$CURRENT.sql"
-run "extension script audit: 0.1.0 -> current upgrade" python3 scripts/audit_extension_script.py --quiet --base sql/releases/mlobs--0.1.0.sql "sql/mlobs--0.1.0--$CURRENT.sql"
+for up in sql/mlobs--*--*.sql; do
+  from=$(basename "$up" | sed 's/^mlobs--\(.*\)--.*\.sql$/\1/')
+  run "extension script audit: $(basename "$up")" python3 scripts/audit_extension_script.py --quiet --base "sql/releases/mlobs--$from.sql" "$up"
+done
 bash scripts/pg_cluster.sh stop test
 bash scripts/pg_cluster.sh start test "$PORT"
 trap 'bash scripts/pg_cluster.sh stop test' EXIT
@@ -50,7 +53,7 @@ if [ -f .run/regress/regression.diffs ]; then head -200 .run/regress/regression.
 run "docs examples" python3 scripts/run_doc_examples.py --port "$PORT"
 # Against real sessions and a real pg_cron, on their own cluster.
 run "monitoring integration (NOTIFY, overlapping runs, pg_cron)" bash tests/integration/monitoring.sh
-run "upgrade 0.1.0 -> current (stored summaries, models, schema diff)" bash tests/integration/upgrade.sh
+run "upgrade every release -> current (stored summaries, models, schema diff)" bash tests/integration/upgrade.sh
 run "hostile calls (every function, random NULL/NaN/Inf/empty/huge/forged arguments, no crash)" bash tests/integration/hostile.sh
 run "sqlsmith (random SQL as a non-superuser, judged on the server; ${MLOBS_SQLSMITH_SECONDS:-90} s)" bash tests/integration/sqlsmith.sh
 run "memory: GROUP BY 100k groups over 1M rows under 64 MB per backend" bash tests/integration/memory.sh
