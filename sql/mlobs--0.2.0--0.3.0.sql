@@ -6,6 +6,574 @@
 
 -- ==== section: runtime (monitoring tables and functions) ========================================
 
+-- monitors.owner: runs read each monitor's source as its owner (issue 13). Monitors created
+-- before 0.3.0 are owned by the role running this update (a superuser: what ran them before);
+-- hand them over with UPDATE mlobs.monitors SET owner = '<role>'.
+
+ALTER TABLE mlobs.monitors ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
+
+-- A window whose computation failed: the run records it here (the windows before and after it
+-- stay committed) and retries it on every later run until it succeeds.
+CREATE TABLE mlobs.window_failures (
+  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  window_start timestamptz NOT NULL,
+  window_end timestamptz NOT NULL,
+  sqlstate text NOT NULL,
+  error text NOT NULL,
+  find_rows text NOT NULL,                  -- a query that lists the window's rows
+  attempts int NOT NULL DEFAULT 1,
+  first_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  last_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  PRIMARY KEY (monitor_id, window_start));
+COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run until they succeed';
+
+-- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
+-- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).
+CREATE TABLE mlobs.removed_defaults (
+  table_name text NOT NULL CHECK (table_name IN ('alert_rules', 'alert_routes')),
+  key text NOT NULL,
+  PRIMARY KEY (table_name, key));
+COMMENT ON TABLE mlobs.removed_defaults IS 'Preinstalled alert rules and routes deleted by the user (kept through pg_dump/pg_restore)';
+
+-- The preinstalled (platform) rules exactly as CREATE EXTENSION inserts them. A row equal to its
+-- default is left out of pg_dump (the restore's CREATE EXTENSION inserts it again); an edited one
+-- is dumped and, when restored, replaces the default (mlobs._replace_default_alert_rule).
+CREATE FUNCTION mlobs._default_alert_rules() RETURNS SETOF mlobs.alert_rules
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT d.id, d.name, d.metric, d.comparison, d.threshold, d.mode, d.severity, interval '0', NULL::text,
+         NULL::text, d.request_retraining, true
+  FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false),
+               (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true),
+               (3, 'accuracy_drop', 'accuracy', '>', 0.10, 'drop_vs_reference', 'critical', true),
+               (4, 'missing_share', 'missing_share', '>', 0.05, 'value', 'warning', false),
+               (5, 'outlier_share', 'outlier_share', '>', 0.10, 'value', 'warning', false),
+               (6, 'latency_p99', 'latency_p99_seconds', '>', 0.2, 'value', 'warning', false),
+               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false))
+       d(id, name, metric, comparison, threshold, mode, severity, request_retraining)
+$$;
+
+CREATE FUNCTION mlobs._is_default_alert_rule(r mlobs.alert_rules) RETURNS bool
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT EXISTS (SELECT 1 FROM mlobs._default_alert_rules() d WHERE d IS NOT DISTINCT FROM r) $$;
+
+CREATE FUNCTION mlobs._default_alert_routes() RETURNS SETOF mlobs.alert_routes
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ VALUES ('critical'::text, 'oncall'::text), ('warning', 'ml-team'), ('info', 'log') $$;
+
+CREATE FUNCTION mlobs._is_default_alert_route(r mlobs.alert_routes) RETURNS bool
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT EXISTS (SELECT 1 FROM mlobs._default_alert_routes() d WHERE d IS NOT DISTINCT FROM r) $$;
+
+-- pg_dump round trip of the preinstalled rows. A restore runs CREATE EXTENSION (every default
+-- inserted, untouched) and then loads the dumped rows: an incoming rule or route with the id,
+-- name or severity of an untouched default replaces it (when no alert refers to it), and an
+-- incoming tombstone deletes the default the user had deleted. In normal use the same triggers
+-- record deletions of defaults and let an explicit INSERT take over an untouched default's name.
+CREATE FUNCTION mlobs._replace_default_alert_rule() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  DELETE FROM mlobs.alert_rules o
+   WHERE (o.id = NEW.id OR o.name = NEW.name) AND mlobs._is_default_alert_rule(o)
+     AND NOT EXISTS (SELECT 1 FROM mlobs.alerts a WHERE a.rule_id = o.id);
+  DELETE FROM mlobs.removed_defaults WHERE table_name = 'alert_rules' AND key = NEW.id::text;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER replace_default BEFORE INSERT ON mlobs.alert_rules
+  FOR EACH ROW EXECUTE FUNCTION mlobs._replace_default_alert_rule();
+CREATE FUNCTION mlobs._replace_default_alert_route() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  DELETE FROM mlobs.alert_routes o WHERE o.severity = NEW.severity AND mlobs._is_default_alert_route(o);
+  DELETE FROM mlobs.removed_defaults WHERE table_name = 'alert_routes' AND key = NEW.severity;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER replace_default BEFORE INSERT ON mlobs.alert_routes
+  FOR EACH ROW EXECUTE FUNCTION mlobs._replace_default_alert_route();
+CREATE FUNCTION mlobs._record_removed_default() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  -- Separate branches: each one names only its own table's columns.
+  IF TG_TABLE_NAME = 'alert_rules' THEN
+    IF EXISTS (SELECT 1 FROM mlobs._default_alert_rules() d WHERE d.id = OLD.id) THEN
+      INSERT INTO mlobs.removed_defaults VALUES ('alert_rules', OLD.id::text) ON CONFLICT DO NOTHING;
+    END IF;
+  ELSE
+    INSERT INTO mlobs.removed_defaults VALUES ('alert_routes', OLD.severity) ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER record_removed_default AFTER DELETE ON mlobs.alert_rules
+  FOR EACH ROW EXECUTE FUNCTION mlobs._record_removed_default();
+CREATE TRIGGER record_removed_default AFTER DELETE ON mlobs.alert_routes
+  FOR EACH ROW EXECUTE FUNCTION mlobs._record_removed_default();
+CREATE FUNCTION mlobs._apply_removed_default() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NEW.table_name = 'alert_rules' THEN
+    DELETE FROM mlobs.alert_rules o WHERE o.id::text = NEW.key AND mlobs._is_default_alert_rule(o)
+       AND NOT EXISTS (SELECT 1 FROM mlobs.alerts a WHERE a.rule_id = o.id);
+  ELSE
+    DELETE FROM mlobs.alert_routes o WHERE o.severity = NEW.key AND mlobs._is_default_alert_route(o);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER apply_removed_default AFTER INSERT ON mlobs.removed_defaults
+  FOR EACH ROW EXECUTE FUNCTION mlobs._apply_removed_default();
+
+-- Defaults deleted under an earlier version get their tombstone, so a restore does not bring
+-- them back.
+INSERT INTO mlobs.removed_defaults
+SELECT 'alert_rules', d.id::text FROM mlobs._default_alert_rules() d WHERE NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id)
+UNION ALL
+SELECT 'alert_routes', d.severity FROM mlobs._default_alert_routes() d WHERE NOT EXISTS (SELECT 1 FROM mlobs.alert_routes r WHERE r.severity = d.severity);
+
+SELECT pg_catalog.pg_extension_config_dump('mlobs.alert_rules', 'WHERE NOT mlobs._is_default_alert_rule(alert_rules)');
+
+SELECT pg_catalog.pg_extension_config_dump('mlobs.alert_routes', 'WHERE NOT mlobs._is_default_alert_route(alert_routes)');
+
+SELECT pg_catalog.pg_extension_config_dump('mlobs.removed_defaults', '');
+
+SELECT pg_catalog.pg_extension_config_dump('mlobs.window_failures', '');
+
+-- Replaced with new result columns or parameters.
+DROP FUNCTION mlobs.run_monitors(timestamptz, timestamptz);
+DROP FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz);
+DROP FUNCTION mlobs.create_monitor(text, text, regclass, text, jsonb, interval, timestamptz, timestamptz, text, timestamptz);
+DROP FUNCTION mlobs.schedule_monitors(text);
+
+-- The source columns a monitor reads, by config key (default: the key itself): the required ones
+-- of its kind, the optional ones its config names, and the timestamp column under key 'ts'.
+CREATE FUNCTION mlobs._monitor_columns(kind text, config jsonb, ts_column text)
+RETURNS TABLE (key text, column_name text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT k, CASE WHEN k = 'ts' THEN ts_column ELSE coalesce(config->>k, k) END
+  FROM unnest(CASE kind
+    WHEN 'feature_drift' THEN ARRAY['features'] WHEN 'quality' THEN ARRAY['features']
+    WHEN 'prediction_drift' THEN ARRAY['score']
+    WHEN 'classification' THEN ARRAY['label', 'predicted'] || CASE WHEN config ? 'score' THEN ARRAY['score'] ELSE '{}' END
+    WHEN 'regression' THEN ARRAY['target', 'prediction']
+    WHEN 'cbpe' THEN ARRAY['score', 'label']
+    WHEN 'latency' THEN ARRAY['latency_ms'] || CASE WHEN config ? 'error' THEN ARRAY['error'] ELSE '{}' END
+  END || ARRAY['ts']) k
+$$;
+
+-- Why the current role may not read what a monitor reads (NULL: it may). Checked when a monitor
+-- is created and, as its owner, before every run of it.
+CREATE FUNCTION mlobs._monitor_access_error(name text, source regclass, kind text, config jsonb, ts_column text)
+RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  c record;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = source) THEN
+    RETURN format('monitor %s: its source (relation oid %s) no longer exists; drop the monitor (mlobs.drop_monitor) or disable it',
+                  name, source::oid);
+  END IF;
+  FOR c IN SELECT * FROM mlobs._monitor_columns(kind, config, ts_column) LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped
+                      AND a.attname = c.column_name) THEN
+      RETURN format('monitor %s: column "%s" (config.%s) does not exist in %s', name, c.column_name, c.key, source);
+    END IF;
+    IF NOT has_column_privilege(source, c.column_name, 'SELECT') THEN
+      RETURN format('monitor %s: permission denied: role %s may not SELECT column "%s" of %s', name, current_user,
+                    c.column_name, source);
+    END IF;
+  END LOOP;
+  RETURN NULL;
+END $$;
+
+-- mlobs.create_monitor: validates everything a run will need — the kind, config keys, column
+-- names, types (by planning the monitor's query over no rows), drift methods and options (by
+-- calling the functions themselves), the window, and that the creator may SELECT every column
+-- it reads. The creator becomes the monitor's owner: runs read the source as that role.
+CREATE FUNCTION mlobs.create_monitor(
+  name text, model text, source regclass, kind text, config jsonb DEFAULT '{}',
+  window_size interval DEFAULT '1 hour', reference_from timestamptz DEFAULT NULL,
+  reference_to timestamptz DEFAULT NULL, ts_column text DEFAULT 'ts', start_at timestamptz DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  m mlobs.monitors;
+  allowed text[];
+  k text;
+  err text;
+  msg text;
+  id bigint;
+BEGIN
+  IF source IS NULL THEN
+    RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF name IS NULL OR model IS NULL OR kind IS NULL OR config IS NULL OR window_size IS NULL OR ts_column IS NULL THEN
+    RAISE EXCEPTION 'name, model, kind, config, window_size and ts_column must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF kind NOT IN ('feature_drift', 'prediction_drift', 'quality', 'classification', 'regression', 'cbpe', 'latency') THEN
+    RAISE EXCEPTION 'kind must be feature_drift, prediction_drift, quality, classification, regression, cbpe or latency, got %', kind
+      USING ERRCODE = '22023';
+  END IF;
+  IF jsonb_typeof(config) <> 'object' THEN
+    RAISE EXCEPTION 'monitor %: config must be a JSON object, got %', name, config USING ERRCODE = '22023';
+  END IF;
+  allowed := ARRAY(SELECT c.key FROM mlobs._monitor_columns(kind, '{"score": "", "error": ""}', ts_column) c WHERE c.key <> 'ts')
+    || CASE kind WHEN 'feature_drift' THEN ARRAY['method', 'categorical_method'] WHEN 'quality' THEN ARRAY['options']
+                 WHEN 'classification' THEN ARRAY['average'] WHEN 'cbpe' THEN ARRAY['threshold'] ELSE '{}' END;
+  FOR k IN SELECT jsonb_object_keys(config) LOOP
+    IF NOT k = ANY (allowed) THEN
+      RAISE EXCEPTION 'monitor %: unknown config key "%" for kind %; known keys: %', name, k, kind, array_to_string(allowed, ', ')
+        USING ERRCODE = '22023';
+    END IF;
+    IF k <> 'options' AND jsonb_typeof(config->k) <> 'string' AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
+      RAISE EXCEPTION 'monitor %: config.% must be a string, got %', name, k, config->k USING ERRCODE = '22023';
+    END IF;
+  END LOOP;
+  IF extract(month FROM window_size) <> 0 OR extract(year FROM window_size) <> 0 OR window_size < interval '1 minute' THEN
+    RAISE EXCEPTION 'monitor %: window_size must be at least 1 minute and use days, hours or minutes (months and years vary in length), got %',
+      name, window_size USING ERRCODE = '22023';
+  END IF;
+  IF NOT isfinite(reference_from) OR NOT isfinite(reference_to) OR NOT isfinite(start_at) THEN
+    RAISE EXCEPTION 'monitor %: reference_from, reference_to and start_at must be finite', name USING ERRCODE = '22023';
+  END IF;
+  IF kind IN ('feature_drift', 'quality', 'classification', 'regression', 'cbpe', 'prediction_drift')
+     AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
+    RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
+  END IF;
+  err := mlobs._monitor_access_error(name, source, kind, config, ts_column);
+  IF err IS NOT NULL THEN
+    RAISE EXCEPTION '%', err USING ERRCODE = CASE WHEN err LIKE '%permission denied%' THEN '42501' ELSE '42703' END;
+  END IF;
+  m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
+  -- Types: plan the window query over no rows (a float8 column as features, a text ts, ...).
+  BEGIN
+    EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2 AND false',
+                   mlobs._monitor_summary_sql(m), source, ts_column, ts_column)
+      USING now(), now();
+  EXCEPTION WHEN undefined_function OR datatype_mismatch OR invalid_text_representation OR cannot_coerce THEN
+    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+    RAISE EXCEPTION 'monitor %: the % columns of % have the wrong type for a % monitor (%)', name,
+      (SELECT string_agg(format('%s %s', c.column_name, format_type(a.atttypid, a.atttypmod)), ', ')
+         FROM mlobs._monitor_columns(kind, config, ts_column) c
+         JOIN pg_attribute a ON a.attrelid = source AND a.attname = c.column_name),
+      source, kind, msg USING ERRCODE = '42804';
+  END;
+  -- Methods and options, with the functions' own messages.
+  IF kind = 'feature_drift' THEN
+    PERFORM mlobs.drift_report(f, f, coalesce(config->>'method', 'psi'), coalesce(config->>'categorical_method', 'psi'))
+      FROM (SELECT mlobs.features_agg(x) f FROM (VALUES ('{"a": 1, "b": "x"}'::jsonb), ('{"a": 2, "b": "y"}')) v(x)) s;
+  ELSIF kind = 'quality' THEN
+    PERFORM mlobs.quality_report(f, f, coalesce(config->'options', '{}'))
+      FROM (SELECT mlobs.features_agg(x) f FROM (VALUES ('{"a": 1, "b": "x"}'::jsonb), ('{"a": 2, "b": "y"}')) v(x)) s;
+  ELSIF kind = 'classification' THEN
+    PERFORM mlobs.f1(mlobs.confusion_agg(x, x), coalesce(config->>'average', 'binary')) FROM (VALUES (0), (1)) v(x);
+  ELSIF kind = 'cbpe' AND config ? 'threshold' THEN
+    IF NOT ((config->>'threshold')::float8 BETWEEN 0 AND 1) THEN
+      RAISE EXCEPTION 'monitor %: config.threshold must be in [0, 1], got %', name, config->>'threshold' USING ERRCODE = '22023';
+    END IF;
+  END IF;
+  INSERT INTO mlobs.monitors (name, model, source, ts_column, kind, config, window_size,
+                              reference_from, reference_to, start_at, owner)
+  VALUES (create_monitor.name, create_monitor.model, source, ts_column, kind, config, window_size,
+          reference_from, reference_to, start_at, (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)::regrole)
+  RETURNING monitors.id INTO id;
+  RETURN id;
+END $$;
+
+-- Monitor management for mlobs_admin: remove a monitor with its windows, points and alerts, or
+-- pause / resume it (a disabled monitor is skipped by runs; its watermark waits).
+CREATE FUNCTION mlobs.drop_monitor(name text) RETURNS bool
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF name IS NULL THEN RAISE EXCEPTION 'name must not be NULL' USING ERRCODE = '22004'; END IF;
+  DELETE FROM mlobs.monitors m WHERE m.name = drop_monitor.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'monitor "%" does not exist', name USING ERRCODE = '42704';
+  END IF;
+  RETURN true;
+END $$;
+
+CREATE FUNCTION mlobs.set_monitor_enabled(name text, enabled bool) RETURNS bool
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF name IS NULL OR enabled IS NULL THEN
+    RAISE EXCEPTION 'name and enabled must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  UPDATE mlobs.monitors m SET enabled = set_monitor_enabled.enabled WHERE m.name = set_monitor_enabled.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'monitor "%" does not exist', name USING ERRCODE = '42704';
+  END IF;
+  RETURN enabled;
+END $$;
+
+-- One window of one monitor: its summary (upserted) and metric points. Returns the number of
+-- points written.
+CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz) RETURNS int
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  summary text;
+  n bigint;
+  k int;
+  is_new bool;
+BEGIN
+  EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
+                 m.ts_column, m.ts_column)
+    INTO n, summary USING ws, we;
+  -- xmax 0: the window is new (not an update of a recomputed one), so its rows count once.
+  INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
+  VALUES (m.id, ws, we, n, summary)
+  ON CONFLICT ON CONSTRAINT monitor_windows_pkey
+    DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now()
+  RETURNING (xmax::text = '0') INTO is_new;
+  IF is_new THEN
+    UPDATE mlobs.monitors SET rows_total = rows_total + n WHERE id = m.id;
+  END IF;
+  INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
+  SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value
+    FROM mlobs._monitor_metrics(m, summary, n, ws, we) x
+  ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
+  GET DIAGNOSTICS k = ROW_COUNT;
+  DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
+  RETURN k;
+END $$;
+
+-- One monitor: reference (once), then the windows that failed before (retried) and every
+-- complete window after the watermark (or from `backfill_from`, never before the monitor's
+-- first window). Each window is its own subtransaction: one that fails is rolled back alone,
+-- recorded in mlobs.window_failures (and in `failures`), and the monitor goes on with the next;
+-- the watermark moves past it and later runs retry it. Alert rules are evaluated after each new
+-- window (not during a backfill of past windows).
+CREATE FUNCTION mlobs._run_monitor(monitor_id bigint, as_of timestamptz, backfill_from timestamptz,
+                                   OUT windows int, OUT points int, OUT transitions int, OUT failures jsonb)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  m mlobs.monitors;
+  agg text;
+  ws timestamptz;
+  we timestamptz;
+  first_ws timestamptz;
+  first_ts timestamptz;
+  retry record;
+  e_state text;
+  e_msg text;
+  e_find text;
+BEGIN
+  windows := 0; points := 0; transitions := 0; failures := '[]';
+  SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
+  agg := mlobs._monitor_summary_sql(m);
+  IF m.reference_summary IS NULL AND m.reference_from IS NOT NULL THEN
+    IF m.kind = 'cbpe' THEN
+      EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
+                     mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
+                     m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
+        INTO m.reference_summary USING m.reference_from, m.reference_to;
+    ELSE
+      EXECUTE format('SELECT %s FROM %s WHERE %I >= $1 AND %I < $2', agg, m.source, m.ts_column, m.ts_column)
+        INTO m.reference_summary USING m.reference_from, m.reference_to;
+    END IF;
+    IF m.reference_summary IS NULL THEN
+      RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
+    END IF;
+    m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
+        m, CASE WHEN m.kind IN ('classification', 'regression', 'latency') THEN m.reference_summary END, NULL,
+        NULL, NULL) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
+    UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
+     WHERE id = m.id;
+  END IF;
+  -- The monitor's first window: start_at, else the end of the reference, else its first row.
+  first_ts := coalesce(m.start_at, m.reference_to);
+  IF first_ts IS NULL THEN
+    EXECUTE format('SELECT min(%I) FROM %s', m.ts_column, m.source) INTO first_ts;
+  END IF;
+  IF first_ts IS NULL THEN RETURN; END IF;
+  first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
+  IF backfill_from IS NOT NULL THEN
+    ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
+  ELSE
+    ws := coalesce(m.watermark, first_ws);
+  END IF;
+  -- Windows that failed before (and lie before the ones computed now) are retried first.
+  FOR retry IN SELECT f.window_start, f.window_end FROM mlobs.window_failures f
+                WHERE f.monitor_id = m.id AND f.window_start < ws ORDER BY f.window_start LOOP
+    BEGIN
+      points := points + mlobs._monitor_window(m, retry.window_start, retry.window_end);
+      windows := windows + 1;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
+      UPDATE mlobs.window_failures f SET attempts = f.attempts + 1, last_failed_at = now(), sqlstate = e_state, error = e_msg
+       WHERE f.monitor_id = m.id AND f.window_start = retry.window_start;
+      failures := failures || jsonb_build_object('monitor', m.name, 'window_start', retry.window_start,
+                                                 'sqlstate', e_state, 'error', e_msg, 'retry', true);
+    END;
+  END LOOP;
+  LOOP
+    we := ws + m.window_size;
+    EXIT WHEN we > as_of;
+    BEGIN
+      points := points + mlobs._monitor_window(m, ws, we);
+      windows := windows + 1;
+      IF backfill_from IS NULL THEN
+        transitions := transitions + mlobs.evaluate_alerts(m.id);
+      END IF;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
+      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source, m.ts_column, ws, m.ts_column, we);
+      INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
+      VALUES (m.id, ws, we, e_state, e_msg, e_find)
+      ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
+        SET attempts = window_failures.attempts + 1, last_failed_at = now(), sqlstate = excluded.sqlstate,
+            error = excluded.error;
+      failures := failures || jsonb_build_object('monitor', m.name, 'window_start', ws, 'sqlstate', e_state,
+                                                 'error', e_msg, 'find_rows', e_find);
+    END;
+    ws := we;
+  END LOOP;
+  UPDATE mlobs.monitors SET watermark = greatest(watermark, ws) WHERE id = m.id;
+END $$;
+
+-- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
+-- Idempotent (upserts), serialised by an advisory lock (an overlapping run returns 'skipped'),
+-- one failing monitor or window is recorded in the run's errors without stopping the others.
+-- Each monitor runs as its owner (SET ROLE for its duration): the run's session user must be
+-- that role or a member of it (a superuser is), and the owner must still be allowed to SELECT
+-- every column the monitor reads; otherwise the monitor is skipped with the reason.
+CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
+                                   monitor text DEFAULT NULL)
+RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  run mlobs.runs;
+  m record;
+  res record;
+  err text;
+  saved_role text := current_setting('role');
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  IF run_monitors.now IS NULL THEN
+    RAISE EXCEPTION 'now must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  -- Infinite bounds would loop over windows forever (or move every watermark to infinity).
+  IF NOT isfinite(run_monitors.now) THEN
+    RAISE EXCEPTION 'now must be a finite timestamp, got %', run_monitors.now USING ERRCODE = '22023';
+  END IF;
+  IF NOT isfinite(backfill_from) THEN
+    RAISE EXCEPTION 'backfill_from must be a finite timestamp, got %', backfill_from USING ERRCODE = '22023';
+  END IF;
+  IF monitor IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.name = monitor) THEN
+    RAISE EXCEPTION 'monitor "%" does not exist', monitor USING ERRCODE = '42704';
+  END IF;
+  INSERT INTO mlobs.runs (as_of, status) VALUES (run_monitors.now, 'running') RETURNING * INTO run;
+  IF NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors')) THEN
+    UPDATE mlobs.runs SET status = 'skipped', finished_at = clock_timestamp(),
+           duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000
+     WHERE id = run.id RETURNING * INTO run;
+    RETURN run;
+  END IF;
+  FOR m IN SELECT mo.id, mo.name, mo.source, mo.kind, mo.config, mo.ts_column, mo.owner, ro.rolname
+             FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
+            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) ORDER BY mo.id LOOP
+    BEGIN
+      IF m.rolname IS NULL THEN
+        RAISE EXCEPTION 'monitor %: its owner (role oid %) no longer exists; UPDATE mlobs.monitors SET owner = ... to hand it over',
+          m.name, m.owner::oid USING ERRCODE = '42704';
+      END IF;
+      IF m.rolname <> current_user THEN
+        IF NOT pg_has_role(session_user, m.owner, 'MEMBER') THEN
+          RAISE EXCEPTION 'monitor %: this run''s session user % may not act as the monitor''s owner %', m.name, session_user, m.rolname
+            USING ERRCODE = '42501', HINT = format('GRANT %I TO %I, or schedule the job as %I', m.rolname, session_user, m.rolname);
+        END IF;
+        PERFORM set_config('role', m.rolname, true);
+      END IF;
+      err := mlobs._monitor_access_error(m.name, m.source, m.kind, m.config, m.ts_column);
+      IF err IS NOT NULL THEN
+        RAISE EXCEPTION '%', err USING ERRCODE = CASE WHEN err LIKE '%permission denied%' THEN '42501'
+                                                      WHEN err LIKE '%no longer exists%' THEN '42P01' ELSE '42703' END;
+      END IF;
+      SELECT * INTO res FROM mlobs._run_monitor(m.id, run_monitors.now, backfill_from);
+      PERFORM set_config('role', saved_role, true);
+      run.windows := run.windows + res.windows;
+      run.points := run.points + res.points;
+      run.alert_transitions := run.alert_transitions + res.transitions;
+      run.errors := run.errors || res.failures;
+    EXCEPTION WHEN OTHERS THEN
+      -- The subtransaction's rollback also restored the role.
+      run.errors := run.errors || jsonb_build_object('monitor', m.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
+    END;
+  END LOOP;
+  -- Rules added or changed since the last window still apply to the latest points.
+  run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
+  UPDATE mlobs.runs SET status = CASE WHEN jsonb_array_length(run.errors) > 0 THEN 'partial' ELSE 'ok' END,
+         finished_at = clock_timestamp(), duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,
+         windows = run.windows, points = run.points, alert_transitions = run.alert_transitions, errors = run.errors
+   WHERE id = run.id RETURNING * INTO run;
+  RETURN run;
+END $$;
+
+-- Schedules mlobs.run_monitors() with pg_cron (1.4: minute granularity) in this database, as the
+-- calling role. The scheduled run closes windows one minute late: a row stamped now() by a
+-- transaction that commits after its window ended would otherwise miss the window for good
+-- (the load test measured commits up to 0.25 s after the window end). Monitors run as their
+-- owners whoever runs the job; a job owned by a superuser still gets a WARNING: schedule it as
+-- a dedicated mlobs_admin role that is a member of the monitors' owners (docs/monitoring.md).
+CREATE FUNCTION mlobs.schedule_monitors(cron text DEFAULT '*/5 * * * *') RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  job bigint;
+BEGIN
+  IF to_regnamespace('cron') IS NULL THEN
+    RAISE EXCEPTION 'pg_cron is not installed in this database (CREATE EXTENSION pg_cron)'
+      USING ERRCODE = '55000';
+  END IF;
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    RAISE WARNING 'the mlobs_run_monitors job will run as superuser %', current_user
+      USING DETAIL = 'Each monitor still reads its source as its owner, but the job itself needs no superuser.',
+            HINT = 'Schedule it as a dedicated LOGIN role that is a member of mlobs_admin and of the monitors'' owners (docs/monitoring.md, "Running as a dedicated role").';
+  END IF;
+  EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job
+    USING 'mlobs_run_monitors', cron, 'SELECT mlobs.run_monitors(now() - interval ''1 minute'')';
+  RETURN job;
+END $$;
+
+-- Removes the pg_cron job schedule_monitors created (DROP EXTENSION mlobs leaves pg_cron's jobs
+-- alone: call this first). Returns whether a job was removed.
+CREATE FUNCTION mlobs.unschedule_monitors() RETURNS bool
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  removed bool;
+BEGIN
+  IF to_regnamespace('cron') IS NULL THEN
+    RETURN false;
+  END IF;
+  EXECUTE 'SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1 AND database = current_database()'
+    INTO removed USING 'mlobs_run_monitors';
+  RETURN coalesce(removed, false);
+END $$;
+
+-- Privileges as a fresh install grants them (sql/finalize.sql); readers lose the summary columns.
+REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;
+GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
+GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs,
+  mlobs.retraining_requests, mlobs.window_failures, mlobs.removed_defaults TO mlobs_reader;
+-- Stored summaries hold values of the monitored tables (category values, quantiles): readers
+-- (dashboards, exporters) get every column but those.
+GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
+  enabled, reference_metrics, watermark, rows_total, created_at, owner) ON mlobs.monitors TO mlobs_reader;
+GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at) ON mlobs.monitor_windows TO mlobs_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.monitor_windows, mlobs.metric_points,
+  mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests, mlobs.window_failures,
+  mlobs.removed_defaults TO mlobs_admin;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
+-- Functions that write are not for PUBLIC.
+REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz, text),
+  mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
+  mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz, text),
+  mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
+  mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool) TO mlobs_admin;
+-- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
+-- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
+REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+  mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+  mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
+
 -- ==== section: jsonb (native jsonb reading) ======================================================
 
 -- ==== section: numerics (drift, categories, profiles) ============================================

@@ -188,9 +188,12 @@ CREATE TRIGGER replace_default BEFORE INSERT ON mlobs.alert_routes
 CREATE FUNCTION mlobs._record_removed_default() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF TG_TABLE_NAME = 'alert_rules' AND EXISTS (SELECT 1 FROM mlobs._default_alert_rules() d WHERE d.id = OLD.id) THEN
-    INSERT INTO mlobs.removed_defaults VALUES ('alert_rules', OLD.id::text) ON CONFLICT DO NOTHING;
-  ELSIF TG_TABLE_NAME = 'alert_routes' THEN
+  -- Separate branches: each one names only its own table's columns.
+  IF TG_TABLE_NAME = 'alert_rules' THEN
+    IF EXISTS (SELECT 1 FROM mlobs._default_alert_rules() d WHERE d.id = OLD.id) THEN
+      INSERT INTO mlobs.removed_defaults VALUES ('alert_rules', OLD.id::text) ON CONFLICT DO NOTHING;
+    END IF;
+  ELSE
     INSERT INTO mlobs.removed_defaults VALUES ('alert_routes', OLD.severity) ON CONFLICT DO NOTHING;
   END IF;
   RETURN NULL;
@@ -818,7 +821,7 @@ BEGIN
   IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
     RAISE WARNING 'the mlobs_run_monitors job will run as superuser %', current_user
       USING DETAIL = 'Each monitor still reads its source as its owner, but the job itself needs no superuser.',
-            HINT = 'Schedule it as a dedicated role: CREATE ROLE mlobs_runner LOGIN IN ROLE mlobs_admin; GRANT <monitor owners> TO mlobs_runner; SET ROLE mlobs_runner; SELECT mlobs.schedule_monitors();';
+            HINT = 'Schedule it as a dedicated LOGIN role that is a member of mlobs_admin and of the monitors'' owners (docs/monitoring.md, "Running as a dedicated role").';
   END IF;
   EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job
     USING 'mlobs_run_monitors', cron, 'SELECT mlobs.run_monitors(now() - interval ''1 minute'')';
