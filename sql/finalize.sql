@@ -35,6 +35,9 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool) TO mlobs_admin;
+-- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
+REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
+  mlobs._record_removed_default(), mlobs._apply_removed_default() FROM PUBLIC;
 -- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),

@@ -411,7 +411,10 @@ BEGIN
       END IF;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source, m.ts_column, ws, m.ts_column, we);
+      -- ISO timestamps in UTC, whatever the session's DateStyle and TimeZone.
+      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
+                       m.ts_column, to_char(ws AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
+                       m.ts_column, to_char(we AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
       INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
       VALUES (m.id, ws, we, e_state, e_msg, e_find)
       ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
@@ -565,6 +568,9 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool) TO mlobs_admin;
+-- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
+REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
+  mlobs._record_removed_default(), mlobs._apply_removed_default() FROM PUBLIC;
 -- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),

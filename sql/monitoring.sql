@@ -712,7 +712,10 @@ BEGIN
       END IF;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source, m.ts_column, ws, m.ts_column, we);
+      -- ISO timestamps in UTC, whatever the session's DateStyle and TimeZone.
+      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
+                       m.ts_column, to_char(ws AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
+                       m.ts_column, to_char(we AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
       INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
       VALUES (m.id, ws, we, e_state, e_msg, e_find)
       ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
