@@ -30,11 +30,13 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
-  mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool) FROM PUBLIC;
+  mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
+  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
-  mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool) TO mlobs_admin;
+  mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
+  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int) TO mlobs_admin;
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
   mlobs._record_removed_default(), mlobs._apply_removed_default() FROM PUBLIC;

@@ -68,7 +68,9 @@ CREATE TABLE mlobs.alert_rules (
   model text,                               -- NULL: every model
   feature text,                             -- NULL: every feature
   request_retraining bool NOT NULL DEFAULT false,
-  enabled bool NOT NULL DEFAULT true);
+  enabled bool NOT NULL DEFAULT true,
+  -- A window with fewer rows is not judged (a 1-row window gives any drift statistic).
+  min_rows int NOT NULL DEFAULT 30 CHECK (min_rows >= 1));
 COMMENT ON TABLE mlobs.alert_rules IS 'Alert rules over metric points; the platform defaults are preinstalled';
 
 -- The preinstalled (platform) rules exactly as CREATE EXTENSION inserts them. A row equal to its
@@ -77,7 +79,7 @@ COMMENT ON TABLE mlobs.alert_rules IS 'Alert rules over metric points; the platf
 CREATE FUNCTION mlobs._default_alert_rules() RETURNS SETOF mlobs.alert_rules
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT d.id, d.name, d.metric, d.comparison, d.threshold, d.mode, d.severity, interval '0', NULL::text,
-         NULL::text, d.request_retraining, true
+         NULL::text, d.request_retraining, true, 30
   FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false),
                (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true),
                (3, 'accuracy_drop', 'accuracy', '>', 0.10, 'drop_vs_reference', 'critical', true),
@@ -107,7 +109,11 @@ CREATE TABLE mlobs.alerts (
   started_at timestamptz NOT NULL,          -- window end of the first breach
   fired_at timestamptz,
   resolved_at timestamptz,
-  updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
+  updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  window_start timestamptz,                 -- start of the first breaching window
+  worst_value float8,                       -- the most extreme value judged while open
+  judged_rows bigint,                       -- rows of the window last judged
+  resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled')));
 -- At most one open alert per rule, monitor and feature.
 CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature) WHERE state <> 'resolved';
 COMMENT ON TABLE mlobs.alerts IS 'Alert state machine: pending → firing → resolved (NOTIFY mlobs_alerts, payload = id)';
@@ -517,10 +523,14 @@ BEGIN
   END CASE;
 END $$;
 
--- Evaluates every enabled rule on the latest metric point per (monitor, feature) — of one monitor,
--- or of all — and moves the alert state machine; returns the number of transitions (each one
--- NOTIFYs mlobs_alerts with the alert id). `for_duration` counts window time, so a catch-up over
--- many windows (evaluated window by window) gives the same alerts as a run per window.
+-- Evaluates every enabled rule on each monitor's latest window — of one monitor, or of all —
+-- and moves the alert state machine; returns the number of transitions (each one NOTIFYs
+-- mlobs_alerts with the alert id). A rule judges a window only when it has at least the rule's
+-- `min_rows` rows (a window of 1 row gives any drift statistic); a series whose latest window is
+-- empty, too small or lacks the metric has no data, and its open alert resolves with reason
+-- 'no_data' at that window's end. `for_duration`, started_at, fired_at and resolved_at count
+-- window time, so a catch-up over many windows (evaluated window by window) gives the same
+-- alerts as a run per window.
 CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -530,21 +540,22 @@ DECLARE
 BEGIN
   FOR r IN
     WITH latest AS (
-      SELECT DISTINCT ON (p.monitor_id, p.feature, p.metric) p.*
-        FROM mlobs.metric_points p WHERE evaluate_alerts.monitor IS NULL OR p.monitor_id = evaluate_alerts.monitor
-       ORDER BY p.monitor_id, p.feature, p.metric, p.ts DESC),
+      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
+        FROM mlobs.monitor_windows w WHERE evaluate_alerts.monitor IS NULL OR w.monitor_id = evaluate_alerts.monitor
+       ORDER BY w.monitor_id, w.window_start DESC),
     candidates AS (
-      SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining,
-             ru.threshold, l.monitor_id, l.model, l.feature, l.metric, l.ts,
-             CASE ru.mode WHEN 'value' THEN l.value
-                  ELSE ((mo.reference_metrics->>l.metric)::float8 - l.value)
-                       / nullif(abs((mo.reference_metrics->>l.metric)::float8), 0) END AS observed,
-             ru.comparison
+      SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
+             ru.threshold, ru.min_rows, ru.comparison, l.monitor_id, mo.model, p.feature, ru.metric, l.window_start,
+             l.window_end AS ts, l.rows, p.value, (mo.reference_metrics->>ru.metric)::float8 AS reference,
+             CASE ru.mode WHEN 'value' THEN p.value
+                  ELSE ((mo.reference_metrics->>ru.metric)::float8 - p.value)
+                       / nullif(abs((mo.reference_metrics->>ru.metric)::float8), 0) END AS observed
         FROM mlobs.alert_rules ru
-        JOIN latest l ON l.metric = ru.metric AND (ru.model IS NULL OR ru.model = l.model)
-                     AND (ru.feature IS NULL OR ru.feature = l.feature)
-        JOIN mlobs.monitors mo ON mo.id = l.monitor_id
-       WHERE ru.enabled)
+        JOIN latest l ON true
+        JOIN mlobs.monitors mo ON mo.id = l.monitor_id AND (ru.model IS NULL OR ru.model = mo.model)
+        JOIN mlobs.metric_points p ON p.monitor_id = l.monitor_id AND p.window_start = l.window_start
+                                  AND p.metric = ru.metric AND (ru.feature IS NULL OR ru.feature = p.feature)
+       WHERE ru.enabled AND l.rows >= ru.min_rows)
     SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
                                   WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
       FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature
@@ -555,43 +566,75 @@ BEGIN
     IF coalesce(r.breached, false) THEN
       IF a.id IS NULL THEN
         INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
-                                  started_at, fired_at)
+                                  started_at, fired_at, window_start, worst_value, judged_rows)
         VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
                 CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
-                r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END)
+                r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.rows)
         RETURNING * INTO a;
         PERFORM pg_notify('mlobs_alerts', a.id::text);
         transitions := transitions + 1;
       ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
-        UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, updated_at = now()
+        UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.rows,
+               worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
+               updated_at = now()
          WHERE id = a.id RETURNING * INTO a;
         PERFORM pg_notify('mlobs_alerts', a.id::text);
         transitions := transitions + 1;
       ELSE
-        UPDATE mlobs.alerts SET value = r.observed, updated_at = now() WHERE id = a.id;
+        UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.rows,
+               worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
+               updated_at = now()
+         WHERE id = a.id;
         CONTINUE;
       END IF;
       -- One open request per model: a flapping alert does not queue retraining after retraining.
       IF a.state = 'firing' AND r.request_retraining
          AND NOT EXISTS (SELECT 1 FROM mlobs.retraining_requests q WHERE q.model = r.model AND q.status = 'open') THEN
         INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
-        VALUES (r.model, a.id, format('%s: %s = %s (threshold %s)', r.rule_name,
-                                      concat_ws(' ', nullif(r.feature, ''), r.metric),
-                                      round(r.observed::numeric, 4), r.threshold));
+        VALUES (r.model, a.id, CASE r.mode
+          WHEN 'value' THEN format('%s: %s = %s (%s %s), window starting %s', r.rule_name,
+                                   concat_ws(' ', nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
+                                   r.comparison, r.threshold, to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
+          ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
+                      concat_ws(' ', nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
+                      round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
+                      to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
         PERFORM pg_notify('mlobs_retraining', r.model);
       END IF;
     ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
-      UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, updated_at = now()
+      UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.rows,
+             resolved_reason = 'recovered', updated_at = now()
        WHERE id = a.id;
       PERFORM pg_notify('mlobs_alerts', a.id::text);
       transitions := transitions + 1;
     END IF;
   END LOOP;
-  -- Alerts of rules since disabled (or deleted filters no longer matching) are resolved.
+  -- No data: open alerts whose monitor's latest window gives their rule nothing to judge (empty
+  -- or too small, or the metric is missing) resolve at that window's end.
   FOR a IN
-    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = now(), updated_at = now()
-      FROM mlobs.alert_rules ru
-     WHERE ru.id = al.rule_id AND al.state <> 'resolved' AND NOT ru.enabled
+    WITH latest AS (
+      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
+        FROM mlobs.monitor_windows w WHERE evaluate_alerts.monitor IS NULL OR w.monitor_id = evaluate_alerts.monitor
+       ORDER BY w.monitor_id, w.window_start DESC)
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
+      FROM latest l, mlobs.alert_rules ru
+     WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
+       AND al.started_at < l.window_end
+       AND (l.rows < ru.min_rows OR NOT EXISTS (
+             SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
+                AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
+    RETURNING al.*
+  LOOP
+    PERFORM pg_notify('mlobs_alerts', a.id::text);
+    transitions := transitions + 1;
+  END LOOP;
+  -- Alerts of rules since disabled resolve at their monitor's watermark (window time, like every
+  -- other transition).
+  FOR a IN
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
+           resolved_reason = 'rule_disabled', updated_at = now()
+      FROM mlobs.alert_rules ru, mlobs.monitors mo
+     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved' AND NOT ru.enabled
        AND (evaluate_alerts.monitor IS NULL OR al.monitor_id = evaluate_alerts.monitor)
     RETURNING al.*
   LOOP
@@ -600,6 +643,51 @@ BEGIN
   END LOOP;
   RETURN transitions;
 END $$;
+
+-- mlobs.create_alert_rule: a rule whose metric is one mlobs writes (a typo would never fire).
+CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,
+  mode text DEFAULT 'value', severity text DEFAULT 'warning', for_duration interval DEFAULT '0',
+  model text DEFAULT NULL, feature text DEFAULT NULL, request_retraining bool DEFAULT false, min_rows int DEFAULT 30)
+RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  id bigint;
+BEGIN
+  IF name IS NULL OR metric IS NULL OR comparison IS NULL OR threshold IS NULL OR mode IS NULL OR severity IS NULL
+     OR for_duration IS NULL OR request_retraining IS NULL OR min_rows IS NULL THEN
+    RAISE EXCEPTION 'only model and feature may be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF NOT metric = ANY (mlobs.metric_names()) THEN
+    RAISE EXCEPTION 'metric "%" is not one mlobs writes; known metrics: %', metric, array_to_string(mlobs.metric_names(), ', ')
+      USING ERRCODE = '22023';
+  END IF;
+  IF threshold = 'NaN' OR threshold IN ('Infinity', '-Infinity') THEN
+    RAISE EXCEPTION 'threshold must be finite, got %', threshold USING ERRCODE = '22023';
+  END IF;
+  IF min_rows < 1 THEN
+    RAISE EXCEPTION 'min_rows must be at least 1, got %', min_rows USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO mlobs.alert_rules (name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
+                                 request_retraining, min_rows)
+  VALUES (create_alert_rule.name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
+          request_retraining, min_rows)
+  RETURNING alert_rules.id INTO id;
+  RETURN id;
+END $$;
+
+-- Every metric name the monitors write (metric_points.metric), for rules and dashboards.
+CREATE FUNCTION mlobs.metric_names() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT ARRAY['rows', 'drifted_features', 'drift_share', 'mean',
+               -- drift methods (feature_drift statistic per feature, prediction_drift psi/kl_div)
+               'psi', 'kl_div', 'jensenshannon', 'wasserstein', 'wasserstein_raw', 'hellinger', 'ed', 'ks', 'mannw',
+               'anderson', 'empirical_mmd', 'cramer_von_mises', 't_test', 'chisquare', 'z', 'g_test', 'TVD', 'fisher_exact',
+               -- quality checks
+               'missing_share', 'out_of_range_share', 'outlier_share', 'new_category_share', 'almost_constant',
+               'distinct_count', 'type_mismatch_share', 'new_feature',
+               -- performance
+               'accuracy', 'f1', 'labelled_rows', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
+               'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
+$$;
 
 -- One window of one monitor: its summary (upserted) and metric points. Returns the number of
 -- points written.

@@ -88,6 +88,40 @@ SELECT mlobs.drop_monitor('rs doomed');
 SELECT mlobs.drop_monitor('rs doomed');
 SELECT mlobs.run_monitors(NULL);
 
+-- Alerts judge windows with enough rows only: a trailing 1-row window gives PSI > 0.3 but no
+-- alert; an open alert resolves with reason no_data when its series stops (empty windows).
+CREATE TABLE rs_traffic AS
+  SELECT timestamptz '2026-08-01 00:00' + i * interval '30 seconds' AS ts, (i % 50)::float8 AS score FROM generate_series(0, 479) i
+  UNION ALL SELECT timestamptz '2026-08-01 04:00' + i * interval '30 seconds', 100 + (i % 50)::float8 FROM generate_series(0, 119) i
+  UNION ALL SELECT timestamptz '2026-08-01 05:30', 1000;
+SELECT mlobs.create_monitor('rs traffic', 'traffic', 'rs_traffic', 'prediction_drift', '{}', '1 hour', '2026-08-01', '2026-08-01 02:00');
+-- Rules: the metric must be one mlobs writes; min_rows is per rule.
+SELECT mlobs.create_alert_rule('rs typo', 'acuracy', '<', 0.8);
+SELECT mlobs.create_alert_rule('rs mean', 'mean', '>', 50, model => 'traffic', min_rows => 1) > 7 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-08-01 06:00', monitor => 'rs traffic');
+-- psi alerts from the 04:00 window (120 rows); the 1-row 05:00 window is not judged by them, so
+-- they resolve as no_data at its end; rs mean (min_rows 1) judges it and stays firing.
+SELECT r.name, a.state, a.window_start, a.started_at, a.fired_at, a.resolved_at, a.resolved_reason,
+       round(a.value::numeric, 2) AS value, round(a.worst_value::numeric, 2) AS worst, a.judged_rows
+  FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id JOIN mlobs.monitors m ON m.id = a.monitor_id
+ WHERE m.name = 'rs traffic' ORDER BY a.id;
+SELECT reason FROM mlobs.retraining_requests WHERE model = 'traffic';
+-- A disabled rule's open alert resolves at the monitor's watermark (window time, not now()).
+UPDATE mlobs.alert_rules SET enabled = false WHERE name = 'rs mean';
+SELECT mlobs.evaluate_alerts();
+SELECT r.name, a.state, a.resolved_at, a.resolved_reason FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id
+ WHERE r.name = 'rs mean';
+SELECT status, windows FROM mlobs.run_monitors('2026-08-01 08:00', monitor => 'rs traffic');
+SELECT w.window_start, w.rows, round(p.value::numeric, 2) AS psi FROM mlobs.monitor_windows w
+  JOIN mlobs.monitors m ON m.id = w.monitor_id LEFT JOIN mlobs.metric_points p ON p.monitor_id = w.monitor_id
+   AND p.window_start = w.window_start AND p.metric = 'psi'
+ WHERE m.name = 'rs traffic' ORDER BY 1;
+SELECT count(*) AS open_alerts FROM mlobs.alerts a JOIN mlobs.monitors m ON m.id = a.monitor_id
+ WHERE m.name = 'rs traffic' AND a.state <> 'resolved';
+DELETE FROM mlobs.alert_rules WHERE name = 'rs mean';
+DELETE FROM mlobs.retraining_requests WHERE model = 'traffic';
+DROP TABLE rs_traffic CASCADE;
+
 -- Creation validates everything a run needs, with the functions' own messages.
 SELECT mlobs.create_monitor('rs bad', 'x', 'rs_log', 'feature_drift', '{"method": "bogus"}', '1 hour', '2026-07-01', '2026-07-01 01:00');
 SELECT mlobs.create_monitor('rs bad', 'x', 'rs_log', 'quality', '{"options": {"bogus": 1}}', '1 hour', '2026-07-01', '2026-07-01 01:00');
