@@ -56,9 +56,25 @@ status=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status FROM mlobs.run_monitors()")
 echo "next run: $status"
 [ "$status" = ok ] || fail "expected 'ok' after the lock was released, got '$status'"
 
-echo "== 3. pg_cron runs the monitors"
+echo "== 3. pg_cron runs the monitors as a dedicated non-superuser role"
+# A superuser scheduling the job is warned (rolled back here).
+warn=$("${PSQL[@]}" -d "$DB" -c "BEGIN" -c "SELECT mlobs.schedule_monitors('* * * * *')" -c "ROLLBACK" 2>&1 >/dev/null || true)
+grep -q "WARNING:  the mlobs_run_monitors job will run as superuser postgres" <<<"$warn" || fail "no WARNING for a superuser job: $warn"
+# The monitor belongs to a team role; the job runs as mlobs_it_runner, a member of mlobs_admin and
+# of the team, without superuser (docs/monitoring.md, "Privileges").
+"${PSQL[@]}" -d "$DB" <<'SQL'
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS mlobs_it_runner; DROP ROLE IF EXISTS mlobs_it_team;
+CREATE ROLE mlobs_it_team IN ROLE mlobs_admin;
+GRANT SELECT ON log TO mlobs_it_team;
+UPDATE mlobs.monitors SET owner = 'mlobs_it_team';
+CREATE ROLE mlobs_it_runner LOGIN IN ROLE mlobs_admin, mlobs_it_team;
+GRANT USAGE ON SCHEMA cron TO mlobs_it_runner;
+SQL
 before=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM mlobs.runs")
-"${PSQL[@]}" -d "$DB" -At -c "SELECT 'job ' || mlobs.schedule_monitors('* * * * *')"
+"${PSQL[@]}" -U mlobs_it_runner -d "$DB" -At -c "SELECT 'job ' || mlobs.schedule_monitors('* * * * *')" 2>&1 | tee /dev/stderr | grep -q WARNING \
+  && fail "a non-superuser job must not be warned about"
+"${PSQL[@]}" -d "$DB" -At -c "SELECT 'job runs as ' || username FROM cron.job WHERE jobname = 'mlobs_run_monitors'"
 for _ in $(seq 1 30); do
   sleep 5
   after=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM mlobs.runs WHERE status = 'ok'")
@@ -67,4 +83,7 @@ done
 "${PSQL[@]}" -d "$DB" -At -c "SELECT 'cron: ' || status || ' ' || coalesce(return_message, '') FROM cron.job_run_details ORDER BY runid DESC LIMIT 1"
 [ "$after" -gt "$before" ] || fail "no mlobs.runs row appeared under pg_cron within 150 s"
 "${PSQL[@]}" -d "$DB" -At -c "SELECT 'runs by cron: ' || count(*) FROM mlobs.runs WHERE status = 'ok' AND id > $before"
+"${PSQL[@]}" -d "$DB" -At -c "SELECT 'unscheduled: ' || mlobs.unschedule_monitors()"
+left=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM cron.job WHERE jobname = 'mlobs_run_monitors'")
+[ "$left" = 0 ] || fail "unschedule_monitors left the job"
 echo "monitoring integration: ok"
