@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Executes every SQL example in docs/*.md against a running server with mlobs installed.
+"""Executes every SQL example in docs/*.md and README.md against a running server with mlobs installed.
 
 A ```sql block runs through psql (unaligned, tuples only, ON_ERROR_STOP) from the repository root.
 When it is followed by an ```output block, the printed rows must equal that block. A ```sql-error
@@ -102,7 +102,8 @@ def main():
     executed = []
     sections = {}        # heading of docs/errors.md -> its executed SQL
     conditions = {}
-    for page in sorted((ROOT / "docs").glob("*.md")):
+    # README.md too: its quick start must run as written in a fresh database.
+    for page in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]:
         db = "mlobs_docs_" + re.sub(r"\W", "_", page.stem)
         psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
         psql(args, "CREATE EXTENSION mlobs;", db)

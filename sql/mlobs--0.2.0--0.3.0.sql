@@ -756,3 +756,5 @@ GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz), 
 -- ==== section: jsonb (native jsonb reading) ======================================================
 
 -- ==== section: numerics (drift, categories, profiles) ============================================
+
+-- ==== section: surface (comments, internal schema, accessor names) ===============================
