@@ -29,10 +29,9 @@ unsafe fn lime_impl(
         invalid_parameter("training must not be NULL")
     };
     let options = LimeOptions {
-        num_samples: usize::try_from(num_samples)
-            .unwrap_or_else(|_| invalid_parameter("num_samples must be positive")),
-        num_features: usize::try_from(num_features)
-            .unwrap_or_else(|_| invalid_parameter("num_features must be positive")),
+        // Negative counts go to the core's range check as 0, so 0 and -5 get one message.
+        num_samples: usize::try_from(num_samples).unwrap_or(0),
+        num_features: usize::try_from(num_features).unwrap_or(0),
         kernel_width,
         discretize,
         seed: seed as u64,

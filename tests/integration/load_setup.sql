@@ -71,6 +71,9 @@ GRANT USAGE ON SCHEMA load TO load_ingest, load_runner;
 GRANT INSERT ON load.predictions TO load_ingest;
 GRANT USAGE ON SEQUENCE load.predictions_id_seq TO load_ingest;
 GRANT SELECT ON load.predictions TO load_runner;
+-- The scheduler owns the monitors: each monitor reads its log as its owner, and a run's session
+-- user must be (a member of) that owner (docs/monitoring.md, "Privileges").
+UPDATE mlobs.monitors SET owner = 'load_runner';
 
 -- The runners' horizon: windows close :grace_s real seconds after they end (see docs/reliability.md:
 -- run_monitors has no grace period of its own; an ingest transaction must commit within the grace).
