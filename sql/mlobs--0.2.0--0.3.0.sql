@@ -10,10 +10,16 @@
 -- before 0.3.0 are owned by the role running this update (a superuser: what ran them before);
 -- hand them over with UPDATE mlobs.monitors SET owner = '<role>'.
 ALTER TABLE mlobs.monitors ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
+-- Late labels and late rows (issue 14): windows within these horizons are revised.
+ALTER TABLE mlobs.monitors ADD COLUMN label_horizon interval NOT NULL DEFAULT '7 days' CHECK (label_horizon >= interval '0'),
+  ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0');
+ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0;
 -- Alert rules judge only windows with enough rows; alerts record their window, worst value,
 -- the rows judged and why they resolved.
-ALTER TABLE mlobs.alert_rules ADD COLUMN min_rows int NOT NULL DEFAULT 30 CHECK (min_rows >= 1);
+ALTER TABLE mlobs.alert_rules ADD COLUMN min_rows int NOT NULL DEFAULT 30 CHECK (min_rows >= 1),
+  ADD COLUMN min_coverage float8 NOT NULL DEFAULT 0 CHECK (min_coverage >= 0 AND min_coverage <= 1);
 ALTER TABLE mlobs.alerts ADD COLUMN window_start timestamptz, ADD COLUMN worst_value float8, ADD COLUMN judged_rows bigint,
+  ADD COLUMN judged_share float8,
   ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));
 
 -- A window whose computation failed: the run records it here (the windows before and after it
@@ -31,6 +37,18 @@ CREATE TABLE mlobs.window_failures (
   PRIMARY KEY (monitor_id, window_start));
 COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run until they succeed';
 
+-- Minutes of a monitored table whose rows changed after their window could have been computed:
+-- labels written by UPDATE days later, rows committed late, deletions. Written by the table's
+-- statement triggers (mlobs.track_changes), consumed by run_monitors, which recomputes the
+-- affected windows still within their monitor's horizon. No key: concurrent writers never wait
+-- on each other; duplicates collapse when read.
+CREATE TABLE mlobs.source_changes (
+  source oid NOT NULL,
+  minute timestamptz NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
+CREATE INDEX source_changes_source ON mlobs.source_changes (source);
+COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
+
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).
 CREATE TABLE mlobs.removed_defaults (
@@ -45,7 +63,7 @@ COMMENT ON TABLE mlobs.removed_defaults IS 'Preinstalled alert rules and routes 
 CREATE FUNCTION mlobs._default_alert_rules() RETURNS SETOF mlobs.alert_rules
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT d.id, d.name, d.metric, d.comparison, d.threshold, d.mode, d.severity, interval '0', NULL::text,
-         NULL::text, d.request_retraining, true, 30
+         NULL::text, d.request_retraining, true, 30, 0::float8
   FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false),
                (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true),
                (3, 'accuracy_drop', 'accuracy', '>', 0.10, 'drop_vs_reference', 'critical', true),
@@ -139,12 +157,84 @@ SELECT pg_catalog.pg_extension_config_dump('mlobs.removed_defaults', '');
 
 SELECT pg_catalog.pg_extension_config_dump('mlobs.window_failures', '');
 
+SELECT pg_catalog.pg_extension_config_dump('mlobs.source_changes', '');
+
 -- Replaced with new result columns or parameters.
 DROP FUNCTION mlobs.run_monitors(timestamptz, timestamptz);
 DROP FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz);
 DROP FUNCTION mlobs.create_monitor(text, text, regclass, text, jsonb, interval, timestamptz, timestamptz, text, timestamptz);
 DROP FUNCTION mlobs.schedule_monitors(text);
 DROP FUNCTION mlobs.evaluate_alerts(bigint);
+
+-- The change triggers' function. SECURITY DEFINER is unavoidable here: it runs as whoever writes
+-- the monitored table (the application, a labelling job), who has no privileges on mlobs'
+-- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
+-- search_path is pinned, it runs only as a trigger, and only mlobs_admin may attach it (EXECUTE).
+-- Rows stamped less than a minute ago are not recorded: their windows are not computed yet (the
+-- scheduled run closes windows a minute late), so ordinary ingest writes nothing here.
+CREATE FUNCTION mlobs._record_source_changes() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  rows_sql text;
+BEGIN
+  rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
+                         WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
+                         ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
+  EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
+                  SELECT DISTINCT $1, date_bin(''1 minute'', t, timestamptz ''2000-01-01 00:00:00+00'')
+                    FROM (%s) r(t) WHERE t < $2', rows_sql)
+    USING TG_RELID, now() - interval '1 minute';
+  RETURN NULL;
+END $$;
+
+-- mlobs.track_changes: installs the statement triggers that record which minutes of a table
+-- changed after the fact (INSERT, UPDATE, DELETE, transition tables), so runs recompute only the
+-- windows whose labels or rows changed. create_monitor calls it when its creator may (TRIGGER
+-- privilege on a table); without it, label monitors recompute every open window on every run and
+-- late rows are not noticed. Returns whether the triggers are (now) installed.
+CREATE FUNCTION mlobs.track_changes(source regclass, ts_column text DEFAULT 'ts') RETURNS bool
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  op text;
+  tname text;
+BEGIN
+  IF source IS NULL OR ts_column IS NULL THEN
+    RAISE EXCEPTION 'source and ts_column must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF (SELECT relkind FROM pg_class WHERE oid = source) NOT IN ('r', 'p') THEN
+    RAISE EXCEPTION '% is not a table: changes of views and foreign tables cannot be tracked', source
+      USING ERRCODE = '42809';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = source AND attname = ts_column AND attnum > 0 AND NOT attisdropped) THEN
+    RAISE EXCEPTION 'column "%" does not exist in %', ts_column, source USING ERRCODE = '42703';
+  END IF;
+  IF NOT has_table_privilege(source, 'TRIGGER') THEN
+    RAISE EXCEPTION 'permission denied: role % may not create triggers on %', current_user, source
+      USING ERRCODE = '42501', HINT = format('GRANT TRIGGER ON %s TO %I', source, current_user);
+  END IF;
+  FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+    tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
+    CONTINUE WHEN EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = source AND tgname = tname);
+    EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L)',
+                   tname, upper(op), source,
+                   CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
+                           ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column);
+  END LOOP;
+  RETURN true;
+END $$;
+
+-- Whether a table's changes are tracked for a timestamp column (its three triggers exist).
+CREATE FUNCTION mlobs._changes_tracked(source regclass, ts_column text) RETURNS bool
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
+    'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
+    'mlobs_changes_delete_' || left(md5(ts_column), 8))
+$$;
+
+-- Metrics that need labels: judged on windows with enough labels, whenever those land.
+CREATE FUNCTION mlobs._label_metric(metric text) RETURNS bool
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT metric IN ('accuracy', 'f1', 'roc_auc', 'concept_drift_score', 'rmse', 'mae') $$;
 
 -- The source columns a monitor reads, by config key (default: the key itself): the required ones
 -- of its kind, the optional ones its config names, and the timestamp column under key 'ts'.
@@ -193,7 +283,8 @@ END $$;
 CREATE FUNCTION mlobs.create_monitor(
   name text, model text, source regclass, kind text, config jsonb DEFAULT '{}',
   window_size interval DEFAULT '1 hour', reference_from timestamptz DEFAULT NULL,
-  reference_to timestamptz DEFAULT NULL, ts_column text DEFAULT 'ts', start_at timestamptz DEFAULT NULL)
+  reference_to timestamptz DEFAULT NULL, ts_column text DEFAULT 'ts', start_at timestamptz DEFAULT NULL,
+  label_horizon interval DEFAULT '7 days', late_data_horizon interval DEFAULT '1 day')
 RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   m mlobs.monitors;
@@ -231,6 +322,15 @@ BEGIN
   IF extract(month FROM window_size) <> 0 OR extract(year FROM window_size) <> 0 OR window_size < interval '1 minute' THEN
     RAISE EXCEPTION 'monitor %: window_size must be at least 1 minute and use days, hours or minutes (months and years vary in length), got %',
       name, window_size USING ERRCODE = '22023';
+  END IF;
+  -- Whole minutes: changes are tracked per minute (mlobs.source_changes).
+  IF extract(epoch FROM window_size)::numeric % 60 <> 0 THEN
+    RAISE EXCEPTION 'monitor %: window_size must be a whole number of minutes, got %', name, window_size USING ERRCODE = '22023';
+  END IF;
+  IF label_horizon IS NULL OR late_data_horizon IS NULL OR label_horizon < interval '0' OR late_data_horizon < interval '0'
+     OR NOT isfinite(label_horizon) OR NOT isfinite(late_data_horizon) THEN
+    RAISE EXCEPTION 'monitor %: label_horizon and late_data_horizon must be finite and not negative, got % and %', name,
+      label_horizon, late_data_horizon USING ERRCODE = '22023';
   END IF;
   IF NOT isfinite(reference_from) OR NOT isfinite(reference_to) OR NOT isfinite(start_at) THEN
     RAISE EXCEPTION 'monitor %: reference_from, reference_to and start_at must be finite', name USING ERRCODE = '22023';
@@ -272,10 +372,20 @@ BEGIN
     END IF;
   END IF;
   INSERT INTO mlobs.monitors (name, model, source, ts_column, kind, config, window_size,
-                              reference_from, reference_to, start_at, owner)
+                              reference_from, reference_to, start_at, owner, label_horizon, late_data_horizon)
   VALUES (create_monitor.name, create_monitor.model, source, ts_column, kind, config, window_size,
-          reference_from, reference_to, start_at, (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)::regrole)
+          reference_from, reference_to, start_at, (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)::regrole,
+          label_horizon, late_data_horizon)
   RETURNING monitors.id INTO id;
+  -- Late labels and late rows: track the table's changes when the creator may add triggers.
+  IF NOT mlobs._changes_tracked(source, ts_column) THEN
+    IF (SELECT relkind FROM pg_class WHERE oid = source) IN ('r', 'p') AND has_table_privilege(source, 'TRIGGER') THEN
+      PERFORM mlobs.track_changes(source, ts_column);
+    ELSE
+      RAISE NOTICE 'monitor %: changes of % are not tracked (a view, or no TRIGGER privilege): label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', name, source
+        USING HINT = 'Run mlobs.track_changes on the underlying table as a role with the TRIGGER privilege.';
+    END IF;
+  END IF;
   RETURN id;
 END $$;
 
@@ -305,14 +415,21 @@ BEGIN
   RETURN enabled;
 END $$;
 
--- Evaluates every enabled rule on each monitor's latest window — of one monitor, or of all —
--- and moves the alert state machine; returns the number of transitions (each one NOTIFYs
--- mlobs_alerts with the alert id). A rule judges a window only when it has at least the rule's
--- `min_rows` rows (a window of 1 row gives any drift statistic); a series whose latest window is
--- empty, too small or lacks the metric has no data, and its open alert resolves with reason
--- 'no_data' at that window's end. `for_duration`, started_at, fired_at and resolved_at count
--- window time, so a catch-up over many windows (evaluated window by window) gives the same
--- alerts as a run per window.
+-- Evaluates every enabled rule — on the monitors of one monitor id, or of all — and moves the
+-- alert state machine; returns the number of transitions (each one NOTIFYs mlobs_alerts with the
+-- alert id). Which window a rule judges:
+--  * a metric computed from features, scores or latency: the monitor's latest window, when it
+--    has at least the rule's `min_rows` rows (a window of 1 row gives any drift statistic). When
+--    that window is empty, too small or lacks the metric, the series has no data and its open
+--    alert resolves with reason 'no_data' at that window's end;
+--  * a performance metric (labels): the latest window with at least `min_rows` labelled rows and
+--    `min_coverage` labelled share — labels land days later, so that is usually not the latest
+--    window, and a window that becomes judgeable when its labels land moves the state machine
+--    then, attributed to its own window. A drop_vs_reference rule also needs `min_rows`
+--    labelled rows in the reference. Missing labels are not "no data".
+-- `for_duration`, started_at, fired_at and resolved_at count window time (window ends), so a
+-- catch-up over many windows (evaluated window by window) gives the same alerts as a run per
+-- window.
 CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -321,23 +438,37 @@ DECLARE
   transitions int := 0;
 BEGIN
   FOR r IN
-    WITH latest AS (
-      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
-        FROM mlobs.monitor_windows w WHERE evaluate_alerts.monitor IS NULL OR w.monitor_id = evaluate_alerts.monitor
-       ORDER BY w.monitor_id, w.window_start DESC),
-    candidates AS (
+    WITH judged AS (
       SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
-             ru.threshold, ru.min_rows, ru.comparison, l.monitor_id, mo.model, p.feature, ru.metric, l.window_start,
-             l.window_end AS ts, l.rows, p.value, (mo.reference_metrics->>ru.metric)::float8 AS reference,
-             CASE ru.mode WHEN 'value' THEN p.value
-                  ELSE ((mo.reference_metrics->>ru.metric)::float8 - p.value)
-                       / nullif(abs((mo.reference_metrics->>ru.metric)::float8), 0) END AS observed
+             ru.threshold, ru.min_rows, ru.comparison, ru.metric, ru.feature AS feature_filter, mo.id AS monitor_id,
+             mo.model, mo.reference_metrics, mlobs._label_metric(ru.metric) AS needs_labels, j.*
         FROM mlobs.alert_rules ru
-        JOIN latest l ON true
-        JOIN mlobs.monitors mo ON mo.id = l.monitor_id AND (ru.model IS NULL OR ru.model = mo.model)
-        JOIN mlobs.metric_points p ON p.monitor_id = l.monitor_id AND p.window_start = l.window_start
-                                  AND p.metric = ru.metric AND (ru.feature IS NULL OR ru.feature = p.feature)
-       WHERE ru.enabled AND l.rows >= ru.min_rows)
+        JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
+                              AND (evaluate_alerts.monitor IS NULL OR mo.id = evaluate_alerts.monitor)
+        CROSS JOIN LATERAL (
+          SELECT w.window_start, w.window_end, w.rows, lr.value AS labelled, ls.value AS share
+            FROM mlobs.monitor_windows w
+            LEFT JOIN mlobs.metric_points lr ON lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start
+                                            AND lr.feature = '' AND lr.metric = 'labelled_rows'
+            LEFT JOIN mlobs.metric_points ls ON ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
+                                            AND ls.feature = '' AND ls.metric = 'labelled_share'
+           WHERE w.monitor_id = mo.id
+             AND (NOT mlobs._label_metric(ru.metric) OR (lr.value >= ru.min_rows AND coalesce(ls.value, 0) >= ru.min_coverage))
+           ORDER BY w.window_start DESC LIMIT 1) j
+       WHERE ru.enabled),
+    candidates AS (
+      SELECT j.*, p.feature, j.window_end AS ts, p.value, (j.reference_metrics->>j.metric)::float8 AS reference,
+             CASE WHEN j.needs_labels THEN j.labelled ELSE j.rows END AS judged_rows,
+             CASE WHEN j.needs_labels THEN j.share END AS judged_share,
+             CASE j.mode WHEN 'value' THEN p.value
+                  ELSE ((j.reference_metrics->>j.metric)::float8 - p.value)
+                       / nullif(abs((j.reference_metrics->>j.metric)::float8), 0) END AS observed
+        FROM judged j
+        JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
+                                  AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
+       WHERE (j.needs_labels OR j.rows >= j.min_rows)
+         AND (j.mode = 'value' OR NOT j.needs_labels
+              OR coalesce((j.reference_metrics->>'labelled_rows')::float8, 0) >= j.min_rows))
     SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
                                   WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
       FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature
@@ -345,25 +476,29 @@ BEGIN
     SELECT * INTO a FROM mlobs.alerts
      WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND state <> 'resolved'
      FOR UPDATE;
+    -- An open alert is moved only by a window at or after the one it last judged.
+    CONTINUE WHEN a.id IS NOT NULL AND r.ts < a.started_at;
     IF coalesce(r.breached, false) THEN
       IF a.id IS NULL THEN
         INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
-                                  started_at, fired_at, window_start, worst_value, judged_rows)
+                                  started_at, fired_at, window_start, worst_value, judged_rows, judged_share)
         VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
                 CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
-                r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.rows)
+                r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.judged_rows,
+                r.judged_share)
         RETURNING * INTO a;
         PERFORM pg_notify('mlobs_alerts', a.id::text);
         transitions := transitions + 1;
       ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
-        UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.rows,
+        UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
+               judged_share = r.judged_share,
                worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
                updated_at = now()
          WHERE id = a.id RETURNING * INTO a;
         PERFORM pg_notify('mlobs_alerts', a.id::text);
         transitions := transitions + 1;
       ELSE
-        UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.rows,
+        UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.judged_rows, judged_share = r.judged_share,
                worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
                updated_at = now()
          WHERE id = a.id;
@@ -384,15 +519,15 @@ BEGIN
         PERFORM pg_notify('mlobs_retraining', r.model);
       END IF;
     ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
-      UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.rows,
-             resolved_reason = 'recovered', updated_at = now()
+      UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
+             judged_share = r.judged_share, resolved_reason = 'recovered', updated_at = now()
        WHERE id = a.id;
       PERFORM pg_notify('mlobs_alerts', a.id::text);
       transitions := transitions + 1;
     END IF;
   END LOOP;
-  -- No data: open alerts whose monitor's latest window gives their rule nothing to judge (empty
-  -- or too small, or the metric is missing) resolve at that window's end.
+  -- No data: open alerts on feature-side metrics whose monitor's latest window gives their rule
+  -- nothing to judge (empty or too small, or the metric is missing) resolve at that window's end.
   FOR a IN
     WITH latest AS (
       SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
@@ -401,7 +536,7 @@ BEGIN
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
       FROM latest l, mlobs.alert_rules ru
      WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
-       AND al.started_at < l.window_end
+       AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
        AND (l.rows < ru.min_rows OR NOT EXISTS (
              SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
                 AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
@@ -429,13 +564,14 @@ END $$;
 -- mlobs.create_alert_rule: a rule whose metric is one mlobs writes (a typo would never fire).
 CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,
   mode text DEFAULT 'value', severity text DEFAULT 'warning', for_duration interval DEFAULT '0',
-  model text DEFAULT NULL, feature text DEFAULT NULL, request_retraining bool DEFAULT false, min_rows int DEFAULT 30)
+  model text DEFAULT NULL, feature text DEFAULT NULL, request_retraining bool DEFAULT false, min_rows int DEFAULT 30,
+  min_coverage float8 DEFAULT 0)
 RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   id bigint;
 BEGIN
   IF name IS NULL OR metric IS NULL OR comparison IS NULL OR threshold IS NULL OR mode IS NULL OR severity IS NULL
-     OR for_duration IS NULL OR request_retraining IS NULL OR min_rows IS NULL THEN
+     OR for_duration IS NULL OR request_retraining IS NULL OR min_rows IS NULL OR min_coverage IS NULL THEN
     RAISE EXCEPTION 'only model and feature may be NULL' USING ERRCODE = '22004';
   END IF;
   IF NOT metric = ANY (mlobs.metric_names()) THEN
@@ -448,10 +584,13 @@ BEGIN
   IF min_rows < 1 THEN
     RAISE EXCEPTION 'min_rows must be at least 1, got %', min_rows USING ERRCODE = '22023';
   END IF;
+  IF NOT (min_coverage BETWEEN 0 AND 1) THEN
+    RAISE EXCEPTION 'min_coverage must be in [0, 1], got %', min_coverage USING ERRCODE = '22023';
+  END IF;
   INSERT INTO mlobs.alert_rules (name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
-                                 request_retraining, min_rows)
+                                 request_retraining, min_rows, min_coverage)
   VALUES (create_alert_rule.name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
-          request_retraining, min_rows)
+          request_retraining, min_rows, min_coverage)
   RETURNING alert_rules.id INTO id;
   RETURN id;
 END $$;
@@ -467,31 +606,121 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'missing_share', 'out_of_range_share', 'outlier_share', 'new_category_share', 'almost_constant',
                'distinct_count', 'type_mismatch_share', 'new_feature',
                -- performance
-               'accuracy', 'f1', 'labelled_rows', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
+               'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
                'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
 $$;
 
+-- Coverage (labelled_rows, labelled_share) beside every performance value.
+CREATE OR REPLACE FUNCTION mlobs._monitor_metrics(m mlobs.monitors, summary text, rows bigint, window_start timestamptz,
+                                       window_end timestamptz)
+RETURNS TABLE (feature text, metric text, value float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v_method text := coalesce(m.config->>'method', 'psi');
+  v_cat_method text := coalesce(m.config->>'categorical_method', 'psi');
+  s jsonb;
+  conf mlobs.confusion;
+BEGIN
+  feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
+  IF summary IS NULL THEN RETURN; END IF;
+  CASE m.kind
+  WHEN 'feature_drift' THEN
+    RETURN QUERY SELECT d.feature, d.method, d.statistic
+      FROM mlobs.drift_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
+                              v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
+    RETURN QUERY SELECT '', 'drifted_features', d.drifted_features::float8
+      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d
+    UNION ALL SELECT '', 'drift_share', d.share
+      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d;
+  WHEN 'quality' THEN
+    RETURN QUERY SELECT q.feature, q.check_name, q.value
+      FROM mlobs.quality_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
+                                coalesce(m.config->'options', '{}')) q WHERE q.value IS NOT NULL;
+  WHEN 'prediction_drift' THEN
+    IF mlobs.count(summary::mlobs.profile) > 0 THEN
+      RETURN QUERY SELECT 'prediction', 'psi', mlobs.psi(m.reference_summary::mlobs.profile, summary::mlobs.profile)
+        UNION ALL SELECT 'prediction', 'kl_div',
+          (mlobs.drift(m.reference_summary::mlobs.profile, summary::mlobs.profile, 'kl_div')).statistic
+        UNION ALL SELECT 'prediction', 'mean', mlobs.mean(summary::mlobs.profile);
+    END IF;
+  WHEN 'classification' THEN
+    s := summary::jsonb;
+    conf := (s->>'confusion')::mlobs.confusion;
+    -- Coverage beside every performance value: labels land later than predictions.
+    RETURN QUERY SELECT '', 'labelled_rows', mlobs.count(conf)::float8
+      UNION ALL SELECT '', 'labelled_share', mlobs.count(conf)::float8 / rows WHERE rows > 0;
+    IF mlobs.count(conf) > 0 THEN
+      RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
+        UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'));
+      IF s->>'score' IS NOT NULL AND mlobs.count((s->>'score')::mlobs.score_summary) > 0 THEN
+        RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
+        -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
+        -- rates per reference-quantile score bin). It needs the raw pairs of both windows, so it
+        -- reads the reference rows again for every window: keep reference windows moderate.
+        IF window_start IS NOT NULL THEN
+          RETURN QUERY EXECUTE format(
+            'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift(r.x, r.y, c.x, c.y)).score
+               FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
+                      WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) r,
+                    (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
+                      WHERE %4$I >= $3 AND %4$I < $4 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
+              WHERE r.x IS NOT NULL AND c.x IS NOT NULL',
+            mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+            USING m.reference_from, m.reference_to, window_start, window_end;
+        END IF;
+      END IF;
+    END IF;
+  WHEN 'regression' THEN
+    RETURN QUERY SELECT '', 'labelled_rows', mlobs.count(summary::mlobs.regression_summary)::float8
+      UNION ALL SELECT '', 'labelled_share', mlobs.count(summary::mlobs.regression_summary)::float8 / rows WHERE rows > 0;
+    IF mlobs.count(summary::mlobs.regression_summary) > 0 THEN
+      RETURN QUERY SELECT '', 'rmse', mlobs.rmse(summary::mlobs.regression_summary)
+        UNION ALL SELECT '', 'mae', mlobs.mae(summary::mlobs.regression_summary);
+    END IF;
+  WHEN 'cbpe' THEN
+    -- Estimated performance from scores alone: the reference calibration map applied to the
+    -- window's scores (re-read: CBPE needs every score of the window once).
+    RETURN QUERY EXECUTE format(
+      'SELECT '''', ''cbpe_accuracy'', mlobs.accuracy(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.count(c) > 0
+       UNION ALL
+       SELECT '''', ''cbpe_f1'', mlobs.f1(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.count(c) > 0',
+      mlobs._monitor_column(m, 'score'), coalesce((m.config->>'threshold')::float8, 0.5), m.source, m.ts_column)
+      USING m.reference_summary, window_start, window_end;
+  WHEN 'latency' THEN
+    s := summary::jsonb;
+    IF mlobs.count((s->>'latency')::mlobs.profile) > 0 THEN
+      RETURN QUERY SELECT '', 'latency_p99_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.99) / 1000
+        UNION ALL SELECT '', 'latency_p50_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.5) / 1000;
+    END IF;
+    IF rows > 0 THEN
+      feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;
+    END IF;
+  END CASE;
+END $$;
+
 -- One window of one monitor: its summary (upserted) and metric points. Returns the number of
--- points written.
+-- points written. rows_total grows by the window's rows the first time and by any rows that
+-- arrived late when it is recomputed (never shrinks: a true counter).
 CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   summary text;
   n bigint;
   k int;
-  is_new bool;
+  before bigint;
 BEGIN
   EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
                  m.ts_column, m.ts_column)
     INTO n, summary USING ws, we;
-  -- xmax 0: the window is new (not an update of a recomputed one), so its rows count once.
+  SELECT w.rows INTO before FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ws;
   INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
   VALUES (m.id, ws, we, n, summary)
   ON CONFLICT ON CONSTRAINT monitor_windows_pkey
-    DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now()
-  RETURNING (xmax::text = '0') INTO is_new;
-  IF is_new THEN
-    UPDATE mlobs.monitors SET rows_total = rows_total + n WHERE id = m.id;
+    DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
+  IF n > coalesce(before, 0) THEN
+    UPDATE mlobs.monitors SET rows_total = rows_total + n - coalesce(before, 0) WHERE id = m.id;
   END IF;
   INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
   SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value
@@ -502,18 +731,48 @@ BEGIN
   RETURN k;
 END $$;
 
--- One monitor: reference (once), then the windows that failed before (retried) and every
--- complete window after the watermark (or from `backfill_from`, never before the monitor's
--- first window). Each window is its own subtransaction: one that fails is rolled back alone,
--- recorded in mlobs.window_failures (and in `failures`), and the monitor goes on with the next;
--- the watermark moves past it and later runs retry it. Alert rules are evaluated after each new
--- window (not during a backfill of past windows).
-CREATE FUNCTION mlobs._run_monitor(monitor_id bigint, as_of timestamptz, backfill_from timestamptz,
-                                   OUT windows int, OUT points int, OUT transitions int, OUT failures jsonb)
+-- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
+-- computed over [reference_from, reference_to) and stored in the monitor row.
+CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors) RETURNS mlobs.monitors
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF m.kind = 'cbpe' THEN
+    EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
+                   mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
+                   m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
+      INTO m.reference_summary USING m.reference_from, m.reference_to;
+  ELSE
+    EXECUTE format('SELECT %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
+                   m.ts_column, m.ts_column)
+      INTO m.reference_summary USING m.reference_from, m.reference_to;
+  END IF;
+  IF m.reference_summary IS NULL THEN
+    RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
+  END IF;
+  m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
+      m, CASE WHEN m.kind IN ('classification', 'regression', 'latency') THEN m.reference_summary END, NULL,
+      NULL, NULL) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
+  UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
+   WHERE id = m.id;
+  RETURN m;
+END $$;
+
+-- One monitor: its reference (once, and again while labels may still land in it), the windows
+-- that failed before (retried), the computed windows still within the monitor's horizon whose
+-- rows or labels changed (`changed`: the source's changed minutes; NULL when its changes are not
+-- tracked, then label monitors recompute every window within label_horizon), and every
+-- complete window after the watermark (or from `backfill_from`, never before the monitor's first
+-- window). Each window is its own subtransaction: one that fails is rolled back alone, recorded
+-- in mlobs.window_failures (and in `failures`), and the monitor goes on with the next; the
+-- watermark moves past it and later runs retry it. Alert rules are evaluated after each new or
+-- revised window (not during a backfill of past windows).
+CREATE FUNCTION mlobs._run_monitor(monitor_id bigint, as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
+                                   OUT windows int, OUT revised int, OUT points int, OUT transitions int, OUT failures jsonb)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   m mlobs.monitors;
-  agg text;
+  labels bool;
+  horizon interval;
   ws timestamptz;
   we timestamptz;
   first_ws timestamptz;
@@ -523,27 +782,14 @@ DECLARE
   e_msg text;
   e_find text;
 BEGIN
-  windows := 0; points := 0; transitions := 0; failures := '[]';
+  windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]';
   SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
-  agg := mlobs._monitor_summary_sql(m);
-  IF m.reference_summary IS NULL AND m.reference_from IS NOT NULL THEN
-    IF m.kind = 'cbpe' THEN
-      EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
-                     mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
-                     m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
-        INTO m.reference_summary USING m.reference_from, m.reference_to;
-    ELSE
-      EXECUTE format('SELECT %s FROM %s WHERE %I >= $1 AND %I < $2', agg, m.source, m.ts_column, m.ts_column)
-        INTO m.reference_summary USING m.reference_from, m.reference_to;
-    END IF;
-    IF m.reference_summary IS NULL THEN
-      RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
-    END IF;
-    m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
-        m, CASE WHEN m.kind IN ('classification', 'regression', 'latency') THEN m.reference_summary END, NULL,
-        NULL, NULL) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
-    UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
-     WHERE id = m.id;
+  labels := m.kind IN ('classification', 'regression');
+  IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
+     -- Labels still landing in the reference: recompute it (when they changed, if tracked).
+     OR (m.kind IN ('classification', 'regression', 'cbpe') AND m.reference_to > as_of - m.label_horizon
+         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
+    m := mlobs._monitor_reference(m);
   END IF;
   -- The monitor's first window: start_at, else the end of the reference, else its first row.
   first_ts := coalesce(m.start_at, m.reference_to);
@@ -557,16 +803,36 @@ BEGIN
   ELSE
     ws := coalesce(m.watermark, first_ws);
   END IF;
-  -- Windows that failed before (and lie before the ones computed now) are retried first.
-  FOR retry IN SELECT f.window_start, f.window_end FROM mlobs.window_failures f
-                WHERE f.monitor_id = m.id AND f.window_start < ws ORDER BY f.window_start LOOP
+  -- Windows that failed before (and lie before the ones computed now) are retried first, then
+  -- the open windows whose rows or labels changed are revised in place.
+  horizon := CASE WHEN labels THEN greatest(m.label_horizon, m.late_data_horizon) ELSE m.late_data_horizon END;
+  FOR retry IN
+    SELECT DISTINCT ON (x.window_start) x.* FROM (
+      SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
+       WHERE f.monitor_id = m.id AND f.window_start < ws
+      UNION ALL
+      SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
+       WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
+         AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
+                  ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) x
+    ORDER BY x.window_start, x.failed DESC
+  LOOP
     BEGIN
       points := points + mlobs._monitor_window(m, retry.window_start, retry.window_end);
-      windows := windows + 1;
+      IF retry.failed THEN windows := windows + 1; ELSE revised := revised + 1; END IF;
+      IF backfill_from IS NULL THEN
+        transitions := transitions + mlobs.evaluate_alerts(m.id);
+      END IF;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      UPDATE mlobs.window_failures f SET attempts = f.attempts + 1, last_failed_at = now(), sqlstate = e_state, error = e_msg
-       WHERE f.monitor_id = m.id AND f.window_start = retry.window_start;
+      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
+                       m.ts_column, to_char(retry.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
+                       m.ts_column, to_char(retry.window_end AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
+      INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
+      VALUES (m.id, retry.window_start, retry.window_end, e_state, e_msg, e_find)
+      ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
+        SET attempts = window_failures.attempts + 1, last_failed_at = now(), sqlstate = excluded.sqlstate,
+            error = excluded.error;
       failures := failures || jsonb_build_object('monitor', m.name, 'window_start', retry.window_start,
                                                  'sqlstate', e_state, 'error', e_msg, 'retry', true);
     END;
@@ -613,6 +879,8 @@ DECLARE
   m record;
   res record;
   err text;
+  changes jsonb;
+  changed timestamptz[];
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -636,6 +904,16 @@ BEGIN
      WHERE id = run.id RETURNING * INTO run;
     RETURN run;
   END IF;
+  -- The minutes of each monitored table that changed since the last run (late labels, late rows),
+  -- as its triggers recorded them: consumed by a full run (a run of one monitor only reads them).
+  IF monitor IS NULL THEN
+    WITH consumed AS (DELETE FROM mlobs.source_changes RETURNING source, minute)
+    SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
+      FROM (SELECT source, array_agg(DISTINCT minute ORDER BY minute) AS minutes FROM consumed GROUP BY source) c;
+  ELSE
+    SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
+      FROM (SELECT source, array_agg(DISTINCT minute ORDER BY minute) AS minutes FROM mlobs.source_changes GROUP BY source) c;
+  END IF;
   FOR m IN SELECT mo.id, mo.name, mo.source, mo.kind, mo.config, mo.ts_column, mo.owner, ro.rolname
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
             WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) ORDER BY mo.id LOOP
@@ -656,22 +934,32 @@ BEGIN
         RAISE EXCEPTION '%', err USING ERRCODE = CASE WHEN err LIKE '%permission denied%' THEN '42501'
                                                       WHEN err LIKE '%no longer exists%' THEN '42P01' ELSE '42703' END;
       END IF;
-      SELECT * INTO res FROM mlobs._run_monitor(m.id, run_monitors.now, backfill_from);
+      changed := CASE WHEN mlobs._changes_tracked(m.source, m.ts_column)
+                      THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(m.source::oid::text), '[]')))::timestamptz[] END;
+      SELECT * INTO res FROM mlobs._run_monitor(m.id, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
       run.windows := run.windows + res.windows;
+      run.revised := run.revised + res.revised;
       run.points := run.points + res.points;
       run.alert_transitions := run.alert_transitions + res.transitions;
       run.errors := run.errors || res.failures;
     EXCEPTION WHEN OTHERS THEN
-      -- The subtransaction's rollback also restored the role.
+      -- The subtransaction's rollback also restored the role. The monitor's changed minutes go
+      -- back, so the next run still revises those windows.
       run.errors := run.errors || jsonb_build_object('monitor', m.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
+      IF monitor IS NULL AND changes ? (m.source::oid::text) THEN
+        INSERT INTO mlobs.source_changes (source, minute)
+        SELECT m.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(m.source::oid::text)) x;
+        changes := changes - (m.source::oid::text);
+      END IF;
     END;
   END LOOP;
   -- Rules added or changed since the last window still apply to the latest points.
   run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
   UPDATE mlobs.runs SET status = CASE WHEN jsonb_array_length(run.errors) > 0 THEN 'partial' ELSE 'ok' END,
          finished_at = clock_timestamp(), duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,
-         windows = run.windows, points = run.points, alert_transitions = run.alert_transitions, errors = run.errors
+         windows = run.windows, points = run.points, alert_transitions = run.alert_transitions, errors = run.errors,
+         revised = run.revised
    WHERE id = run.id RETURNING * INTO run;
   RETURN run;
 END $$;
@@ -720,36 +1008,39 @@ END $$;
 REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs,
-  mlobs.retraining_requests, mlobs.window_failures, mlobs.removed_defaults TO mlobs_reader;
+  mlobs.retraining_requests, mlobs.window_failures, mlobs.removed_defaults, mlobs.source_changes TO mlobs_reader;
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers
 -- (dashboards, exporters) get every column but those.
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
-  enabled, reference_metrics, watermark, rows_total, created_at, owner) ON mlobs.monitors TO mlobs_reader;
+  enabled, reference_metrics, watermark, rows_total, created_at, owner, label_horizon, late_data_horizon)
+  ON mlobs.monitors TO mlobs_reader;
 GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at) ON mlobs.monitor_windows TO mlobs_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.monitor_windows, mlobs.metric_points,
   mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests, mlobs.window_failures,
-  mlobs.removed_defaults TO mlobs_admin;
+  mlobs.removed_defaults, mlobs.source_changes TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
-  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz, text),
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
-  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int) FROM PUBLIC;
+  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8),
+  mlobs.track_changes(regclass, text), mlobs._record_source_changes() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
-  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz), mlobs.run_monitors(timestamptz, timestamptz, text),
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
-  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int) TO mlobs_admin;
+  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8),
+  mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
   mlobs._record_removed_default(), mlobs._apply_removed_default() FROM PUBLIC;
 -- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
-REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
 
