@@ -42,9 +42,18 @@ DUMP=("$PG_BIN/pg_dump" -h 127.0.0.1 -p "$PORT" -U postgres)
 "$PG_BIN/pg_restore" -h 127.0.0.1 -p "$PORT" -U postgres --exit-on-error -d dataonly "$OUT/src-data.dump" \
   && check ok "pg_restore --data-only: no error" || check no "pg_restore --data-only reported errors"
 
+# A data-only restore loads the log into a table that already has mlobs' change triggers
+# (restored with the schema): its rows are recorded in mlobs.source_changes as late rows, and the
+# next run recomputes the windows within the horizons once (to the same values). That table and
+# the next run's counts are compared for the other formats only.
 for db in custom plain dataonly; do
   "${P[@]}" -d $db -f tests/dump/snapshot.sql > "$OUT/$db.txt"
-  same "$db: every mlobs table and sequence equals the source" "$OUT/src.txt" "$OUT/$db.txt"
+  if [ $db = dataonly ]; then
+    grep -v '^ source_changes' "$OUT/src.txt" > "$OUT/src-nochanges.txt"; grep -v '^ source_changes' "$OUT/$db.txt" > "$OUT/$db-nochanges.txt"
+    same "$db: every mlobs table and sequence equals the source (but source_changes)" "$OUT/src-nochanges.txt" "$OUT/$db-nochanges.txt"
+  else
+    same "$db: every mlobs table and sequence equals the source" "$OUT/src.txt" "$OUT/$db.txt"
+  fi
 done
 
 # Run on: the source and every restored copy compute the same next windows, alerts and requests.
@@ -52,7 +61,13 @@ done
 cat "$OUT/src-continue.txt" | cut -c1-160
 for db in custom plain dataonly; do
   "${P[@]}" -d $db -f tests/dump/continue.sql > "$OUT/$db-continue.txt"
-  same "$db: monitors run on from the watermarks as in the source, models predict equal" "$OUT/src-continue.txt" "$OUT/$db-continue.txt"
+  if [ $db = dataonly ]; then
+    grep -v '^ run \|^ windows ' "$OUT/src-continue.txt" > "$OUT/src-continue-values.txt"
+    grep -v '^ run \|^ windows ' "$OUT/$db-continue.txt" > "$OUT/$db-continue-values.txt"
+    same "$db: monitors run on to the same points, alerts, requests and predictions" "$OUT/src-continue-values.txt" "$OUT/$db-continue-values.txt"
+  else
+    same "$db: monitors run on from the watermarks as in the source, models predict equal" "$OUT/src-continue.txt" "$OUT/$db-continue.txt"
+  fi
 done
 grep -q 'recomputed=0' "$OUT/src-continue.txt" && check ok "no window computed before the dump was recomputed" \
   || check no "windows recomputed after restore"
