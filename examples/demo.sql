@@ -154,9 +154,13 @@ DROP TABLE IF EXISTS fraud_log, price_log, churn_log;
 DELETE FROM mlobs.monitors;
 DELETE FROM mlobs.runs;
 DELETE FROM mlobs.retraining_requests;
+-- Labels (chargebacks) arrive two days after the prediction, by UPDATE: the log starts with them
+-- NULL (true_label is what the UPDATEs will write, label_at when).
 CREATE TABLE fraud_log AS
-SELECT s.ts, s.features, mlobs.predict('fraud', s.features) AS score, s.label, s.latency_ms, s.failed
+SELECT s.ts, s.features, mlobs.predict('fraud', s.features) AS score, NULL::int AS label, s.label AS true_label,
+       s.label_at, s.latency_ms, s.failed
 FROM mlobs.simulate('2026-02-01', '14 days', 120, '{
+  "label_delay": "2 days",
   "covariate_shift": {"feature": "amount", "from": "2026-02-06", "factor": 2.0},
   "concept_drift": {"from": "2026-02-09", "strength": 2.0},
   "missing_spike": {"feature": "distance", "from": "2026-02-04", "to": "2026-02-04 12:00", "share": 0.3},
@@ -196,9 +200,11 @@ DO $$
 DECLARE t timestamptz; r mlobs.runs;
 BEGIN
   FOR t IN SELECT generate_series(timestamptz '2026-02-04 06:00', '2026-02-15', '6 hours') LOOP
+    UPDATE fraud_log SET label = true_label WHERE label IS NULL AND label_at <= t;   -- chargebacks land
     r := mlobs.run_monitors(t);
     IF extract(hour FROM t AT TIME ZONE 'UTC') = 0 THEN
-      RAISE NOTICE 'run_monitors(%): % windows, % alert transitions, status %', t, r.windows, r.alert_transitions, r.status;
+      RAISE NOTICE 'run_monitors(%): % windows, % revised as labels landed, % alert transitions, status %', t, r.windows,
+        r.revised, r.alert_transitions, r.status;
     END IF;
   END LOOP;
 END $$;
@@ -209,11 +215,13 @@ SELECT a.model, r.name AS rule, nullif(a.feature, '') AS feature, a.severity, a.
        to_char(a.resolved_at AT TIME ZONE 'UTC', 'Mon DD HH24:MI') AS resolved, round(a.value::numeric, 3) AS last_value
 FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id ORDER BY a.started_at, a.model, r.name;
 
-\echo 'fraud model per day: PSI of amount, realised accuracy vs the label-free CBPE estimate, p99 latency'
+\echo 'fraud model per day: PSI of amount, realised accuracy (labels land 2 days late: the last days are'
+\echo 'estimated by CBPE only) vs the label-free CBPE estimate, label coverage, p99 latency'
 SELECT (p.ts - interval '1 second')::date AS day,
        round(max(p.value) FILTER (WHERE p.metric = 'psi' AND p.feature = 'amount')::numeric, 3) AS psi_amount,
        round(avg(p.value) FILTER (WHERE p.metric = 'accuracy')::numeric, 3) AS accuracy,
        round(avg(p.value) FILTER (WHERE p.metric = 'cbpe_accuracy')::numeric, 3) AS cbpe_accuracy,
+       round(avg(p.value) FILTER (WHERE p.metric = 'labelled_share' AND p.monitor_id = (SELECT id FROM mlobs.monitors WHERE name = 'fraud performance'))::numeric, 2) AS labelled,
        round(max(p.value) FILTER (WHERE p.metric = 'latency_p99_seconds')::numeric * 1000) AS p99_ms
 FROM mlobs.metric_points p WHERE p.model = 'fraud' GROUP BY 1 ORDER BY 1;
 

@@ -1154,6 +1154,9 @@ DECLARE
   lat jsonb := scenario->'latency_spike';
   delay interval := coalesce((scenario->>'label_delay')::interval, interval '0');
   label_share float8 := coalesce((scenario->>'label_share')::float8, 1.0);
+  -- Production-shaped labels: NULL unless they arrived by then (label_at <= labels_as_of); the
+  -- rest are written later by UPDATE (docs/monitoring.md, "Late labels and late rows").
+  labels_as_of timestamptz := (scenario->>'labels_as_of')::timestamptz;
 BEGIN
   IF NOT isfinite(start_at) OR NOT isfinite(duration) THEN
     RAISE EXCEPTION 'start_at and duration must be finite, got % and %', start_at, duration USING ERRCODE = '22023';
@@ -1208,7 +1211,8 @@ BEGIN
                             'distance', CASE WHEN t.missing AND coalesce(mis->>'feature', 'distance') = 'distance' THEN NULL ELSE t.distance END,
                             'n_tx', t.n_tx,
                             'score_ext', CASE WHEN t.missing AND mis->>'feature' = 'score_ext' THEN NULL ELSE t.score_ext END),
-         CASE WHEN t.u_labelled < label_share THEN (t.u_label < t.p)::int END,
+         CASE WHEN t.u_labelled < label_share AND (labels_as_of IS NULL OR t.t + delay <= labels_as_of)
+              THEN (t.u_label < t.p)::int END,
          CASE WHEN t.u_labelled < label_share THEN t.t + delay END,
          round((15 + 25 * t.u_lat + CASE WHEN lat IS NOT NULL AND t.t >= (lat->>'from')::timestamptz
                                               AND t.t < (lat->>'to')::timestamptz
