@@ -43,10 +43,31 @@ fn check_for_interrupts() {
 }
 
 pgrx::extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
+// The monitoring runtime, in dependency order (SQL-language bodies are checked at creation).
 pgrx::extension_sql_file!(
     "../sql/monitoring.sql",
     name = "monitoring",
     requires = ["bootstrap"]
+);
+pgrx::extension_sql_file!(
+    "../sql/monitor_config.sql",
+    name = "monitor_config",
+    requires = ["monitoring"]
+);
+pgrx::extension_sql_file!(
+    "../sql/monitor_alerts.sql",
+    name = "monitor_alerts",
+    requires = ["monitor_config"]
+);
+pgrx::extension_sql_file!(
+    "../sql/monitor_run.sql",
+    name = "monitor_run",
+    requires = ["monitor_alerts"]
+);
+pgrx::extension_sql_file!(
+    "../sql/simulate.sql",
+    name = "simulate",
+    requires = ["monitor_run"]
 );
 pgrx::extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
 

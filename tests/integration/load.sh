@@ -7,6 +7,9 @@
 #  * two sessions call mlobs.run_monitors every 2-4 s (overlapping calls must come back 'skipped');
 #  * two sessions run every query of the five monitoring dashboards (examples/grafana) as a mlobs_reader
 #    login role, at MLOBS_LOAD_DASH_RATE (40) queries/s in read-only transactions;
+#  * one session writes late labels by UPDATE (20 transactions/s of up to 50 rows, load_labels.pgbench)
+#    into windows already computed, as a role without mlobs privileges: the change triggers record them,
+#    runs revise those windows, and the final values must still equal a direct SQL computation;
 # after MLOBS_LOAD_BASELINE (15) s of ingest alone, whose throughput is the baseline of the ratio reported.
 # Then (tests/integration/load_verify.sql): no duplicate or missing window or metric point, every row counted
 # once in its window, values equal to a direct SQL computation and to a backfill recomputation, one runs row
@@ -68,12 +71,16 @@ t_load=$(date +%s.%N)
 "${PGB[@]}" -U load_runner -c 2 -j 1 -T "$DURATION" -f $IT/load_runner.pgbench \
   -l --log-prefix="$WORK/log/runner" "$DB" >"$WORK/runner.out" 2>&1 &
 runner=$!; pids+=("$runner")
+# Late labels: one client writes labels by UPDATE into windows already computed.
+"${PGB[@]}" -U load_labeller -c 1 -j 1 -T "$DURATION" -R 20 -f $IT/load_labels.pgbench \
+  -l --log-prefix="$WORK/log/labels" "$DB" >"$WORK/labels.out" 2>&1 &
+labels=$!; pids+=("$labels")
 dash_files=()
 for f in "$WORK"/dash/*.sql; do dash_files+=(-f "$f"); done
 PGOPTIONS="-c default_transaction_read_only=on" "${PGB[@]}" -U load_grafana -c 2 -j 1 -M simple -R "$DASH_RATE" \
   -T "$DURATION" "${dash_files[@]}" -l --log-prefix="$WORK/log/dash" "$DB" >"$WORK/dash.out" 2>&1 &
 dash=$!; pids+=("$dash")
-for who in ingest runner dash; do
+for who in ingest runner dash labels; do
   rc=0; wait "${!who}" || rc=$?
   # pgbench exits non-zero when a client aborted on an ERROR; failed transactions are listed too.
   if [ "$rc" -ne 0 ] || grep -Eq 'aborted|error|failed transactions: [1-9]' "$WORK/$who.out" \

@@ -67,6 +67,9 @@ SELECT mlobs.create_monitor('load drift', 'load', 'load.predictions', 'feature_d
 CREATE ROLE load_ingest LOGIN;
 CREATE ROLE load_runner LOGIN IN ROLE mlobs_admin;
 CREATE ROLE load_grafana LOGIN IN ROLE mlobs_reader;
+CREATE ROLE load_labeller LOGIN;                 -- writes late labels (UPDATE), no mlobs privileges
+GRANT USAGE ON SCHEMA load TO load_labeller;
+GRANT SELECT, UPDATE ON load.predictions TO load_labeller;
 GRANT USAGE ON SCHEMA load TO load_ingest, load_runner;
 GRANT INSERT ON load.predictions TO load_ingest;
 GRANT USAGE ON SEQUENCE load.predictions_id_seq TO load_ingest;

@@ -1,0 +1,292 @@
+-- ==== metric points and alert rules (docs/monitoring.md) =========================================
+-- The metrics of a window from its summary, and the alert state machine over them.
+
+-- Metric points of one window from its summary and the monitor's reference.
+CREATE FUNCTION mlobs._monitor_metrics(m mlobs.monitors, summary text, rows bigint, window_start timestamptz,
+                                       window_end timestamptz)
+RETURNS TABLE (feature text, metric text, value float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v_method text := coalesce(m.config->>'method', 'psi');
+  v_cat_method text := coalesce(m.config->>'categorical_method', 'psi');
+  s jsonb;
+  conf mlobs.confusion;
+BEGIN
+  feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
+  IF summary IS NULL THEN RETURN; END IF;
+  CASE m.kind
+  WHEN 'feature_drift' THEN
+    RETURN QUERY SELECT d.feature, d.method, d.statistic
+      FROM mlobs.drift_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
+                              v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
+    RETURN QUERY SELECT '', 'drifted_features', d.drifted_features::float8
+      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d
+    UNION ALL SELECT '', 'drift_share', d.share
+      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d;
+  WHEN 'quality' THEN
+    RETURN QUERY SELECT q.feature, q.check_name, q.value
+      FROM mlobs.quality_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
+                                coalesce(m.config->'options', '{}')) q WHERE q.value IS NOT NULL;
+  WHEN 'prediction_drift' THEN
+    IF mlobs.count(summary::mlobs.profile) > 0 THEN
+      RETURN QUERY SELECT 'prediction', 'psi', mlobs.psi(m.reference_summary::mlobs.profile, summary::mlobs.profile)
+        UNION ALL SELECT 'prediction', 'kl_div',
+          (mlobs.drift(m.reference_summary::mlobs.profile, summary::mlobs.profile, 'kl_div')).statistic
+        UNION ALL SELECT 'prediction', 'mean', mlobs.mean(summary::mlobs.profile);
+    END IF;
+  WHEN 'classification' THEN
+    s := summary::jsonb;
+    conf := (s->>'confusion')::mlobs.confusion;
+    -- Coverage beside every performance value: labels land later than predictions.
+    RETURN QUERY SELECT '', 'labelled_rows', mlobs.count(conf)::float8
+      UNION ALL SELECT '', 'labelled_share', mlobs.count(conf)::float8 / rows WHERE rows > 0;
+    IF mlobs.count(conf) > 0 THEN
+      RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
+        UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'));
+      IF s->>'score' IS NOT NULL AND mlobs.count((s->>'score')::mlobs.score_summary) > 0 THEN
+        RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
+        -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
+        -- rates per reference-quantile score bin). It needs the raw pairs of both windows, so it
+        -- reads the reference rows again for every window: keep reference windows moderate.
+        IF window_start IS NOT NULL THEN
+          RETURN QUERY EXECUTE format(
+            'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift(r.x, r.y, c.x, c.y)).score
+               FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
+                      WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) r,
+                    (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
+                      WHERE %4$I >= $3 AND %4$I < $4 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
+              WHERE r.x IS NOT NULL AND c.x IS NOT NULL',
+            mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+            USING m.reference_from, m.reference_to, window_start, window_end;
+        END IF;
+      END IF;
+    END IF;
+  WHEN 'regression' THEN
+    RETURN QUERY SELECT '', 'labelled_rows', mlobs.count(summary::mlobs.regression_summary)::float8
+      UNION ALL SELECT '', 'labelled_share', mlobs.count(summary::mlobs.regression_summary)::float8 / rows WHERE rows > 0;
+    IF mlobs.count(summary::mlobs.regression_summary) > 0 THEN
+      RETURN QUERY SELECT '', 'rmse', mlobs.rmse(summary::mlobs.regression_summary)
+        UNION ALL SELECT '', 'mae', mlobs.mae(summary::mlobs.regression_summary);
+    END IF;
+  WHEN 'cbpe' THEN
+    -- Estimated performance from scores alone: the reference calibration map applied to the
+    -- window's scores (re-read: CBPE needs every score of the window once).
+    RETURN QUERY EXECUTE format(
+      'SELECT '''', ''cbpe_accuracy'', mlobs.accuracy(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.count(c) > 0
+       UNION ALL
+       SELECT '''', ''cbpe_f1'', mlobs.f1(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.count(c) > 0',
+      mlobs._monitor_column(m, 'score'), coalesce((m.config->>'threshold')::float8, 0.5), m.source, m.ts_column)
+      USING m.reference_summary, window_start, window_end;
+  WHEN 'latency' THEN
+    s := summary::jsonb;
+    IF mlobs.count((s->>'latency')::mlobs.profile) > 0 THEN
+      RETURN QUERY SELECT '', 'latency_p99_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.99) / 1000
+        UNION ALL SELECT '', 'latency_p50_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.5) / 1000;
+    END IF;
+    IF rows > 0 THEN
+      feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;
+    END IF;
+  END CASE;
+END $$;
+
+-- Metrics that need labels: judged on windows with enough labels, whenever those land.
+CREATE FUNCTION mlobs._label_metric(metric text) RETURNS bool
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT metric IN ('accuracy', 'f1', 'roc_auc', 'concept_drift_score', 'rmse', 'mae') $$;
+
+-- Evaluates every enabled rule — on the monitors of one monitor id, or of all — and moves the
+-- alert state machine; returns the number of transitions (each one NOTIFYs mlobs_alerts with the
+-- alert id). Which window a rule judges:
+--  * a metric computed from features, scores or latency: the monitor's latest window, when it
+--    has at least the rule's `min_rows` rows (a window of 1 row gives any drift statistic). When
+--    that window is empty, too small or lacks the metric, the series has no data and its open
+--    alert resolves with reason 'no_data' at that window's end;
+--  * a performance metric (labels): the latest window with at least `min_rows` labelled rows and
+--    `min_coverage` labelled share — labels land days later, so that is usually not the latest
+--    window, and a window that becomes judgeable when its labels land moves the state machine
+--    then, attributed to its own window. A drop_vs_reference rule also needs `min_rows`
+--    labelled rows in the reference. Missing labels are not "no data".
+-- `for_duration`, started_at, fired_at and resolved_at count window time (window ends), so a
+-- catch-up over many windows (evaluated window by window) gives the same alerts as a run per
+-- window.
+CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  r record;
+  a mlobs.alerts;
+  transitions int := 0;
+BEGIN
+  FOR r IN
+    WITH judged AS (
+      SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
+             ru.threshold, ru.min_rows, ru.comparison, ru.metric, ru.feature AS feature_filter, mo.id AS monitor_id,
+             mo.model, mo.reference_metrics, mlobs._label_metric(ru.metric) AS needs_labels, j.*
+        FROM mlobs.alert_rules ru
+        JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
+                              AND (evaluate_alerts.monitor IS NULL OR mo.id = evaluate_alerts.monitor)
+        CROSS JOIN LATERAL (
+          SELECT w.window_start, w.window_end, w.rows, lr.value AS labelled, ls.value AS share
+            FROM mlobs.monitor_windows w
+            LEFT JOIN mlobs.metric_points lr ON lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start
+                                            AND lr.feature = '' AND lr.metric = 'labelled_rows'
+            LEFT JOIN mlobs.metric_points ls ON ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
+                                            AND ls.feature = '' AND ls.metric = 'labelled_share'
+           WHERE w.monitor_id = mo.id
+             AND (NOT mlobs._label_metric(ru.metric) OR (lr.value >= ru.min_rows AND coalesce(ls.value, 0) >= ru.min_coverage))
+           ORDER BY w.window_start DESC LIMIT 1) j
+       WHERE ru.enabled),
+    candidates AS (
+      SELECT j.*, p.feature, j.window_end AS ts, p.value, (j.reference_metrics->>j.metric)::float8 AS reference,
+             CASE WHEN j.needs_labels THEN j.labelled ELSE j.rows END AS judged_rows,
+             CASE WHEN j.needs_labels THEN j.share END AS judged_share,
+             CASE j.mode WHEN 'value' THEN p.value
+                  ELSE ((j.reference_metrics->>j.metric)::float8 - p.value)
+                       / nullif(abs((j.reference_metrics->>j.metric)::float8), 0) END AS observed
+        FROM judged j
+        JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
+                                  AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
+       WHERE (j.needs_labels OR j.rows >= j.min_rows)
+         AND (j.mode = 'value' OR NOT j.needs_labels
+              OR coalesce((j.reference_metrics->>'labelled_rows')::float8, 0) >= j.min_rows))
+    SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
+                                  WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
+      FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature
+  LOOP
+    SELECT * INTO a FROM mlobs.alerts
+     WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND state <> 'resolved'
+     FOR UPDATE;
+    -- An open alert is moved only by a window at or after the one it last judged.
+    CONTINUE WHEN a.id IS NOT NULL AND r.ts < a.started_at;
+    IF coalesce(r.breached, false) THEN
+      IF a.id IS NULL THEN
+        INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
+                                  started_at, fired_at, window_start, worst_value, judged_rows, judged_share)
+        VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
+                CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
+                r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.judged_rows,
+                r.judged_share)
+        RETURNING * INTO a;
+        PERFORM pg_notify('mlobs_alerts', a.id::text);
+        transitions := transitions + 1;
+      ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
+        UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
+               judged_share = r.judged_share,
+               worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
+               updated_at = now()
+         WHERE id = a.id RETURNING * INTO a;
+        PERFORM pg_notify('mlobs_alerts', a.id::text);
+        transitions := transitions + 1;
+      ELSE
+        UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.judged_rows, judged_share = r.judged_share,
+               worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
+               updated_at = now()
+         WHERE id = a.id;
+        CONTINUE;
+      END IF;
+      -- One open request per model: a flapping alert does not queue retraining after retraining.
+      IF a.state = 'firing' AND r.request_retraining
+         AND NOT EXISTS (SELECT 1 FROM mlobs.retraining_requests q WHERE q.model = r.model AND q.status = 'open') THEN
+        INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
+        VALUES (r.model, a.id, CASE r.mode
+          WHEN 'value' THEN format('%s: %s = %s (%s %s), window starting %s', r.rule_name,
+                                   concat_ws(' ', nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
+                                   r.comparison, r.threshold, to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
+          ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
+                      concat_ws(' ', nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
+                      round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
+                      to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
+        PERFORM pg_notify('mlobs_retraining', r.model);
+      END IF;
+    ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
+      UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
+             judged_share = r.judged_share, resolved_reason = 'recovered', updated_at = now()
+       WHERE id = a.id;
+      PERFORM pg_notify('mlobs_alerts', a.id::text);
+      transitions := transitions + 1;
+    END IF;
+  END LOOP;
+  -- No data: open alerts on feature-side metrics whose monitor's latest window gives their rule
+  -- nothing to judge (empty or too small, or the metric is missing) resolve at that window's end.
+  FOR a IN
+    WITH latest AS (
+      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
+        FROM mlobs.monitor_windows w WHERE evaluate_alerts.monitor IS NULL OR w.monitor_id = evaluate_alerts.monitor
+       ORDER BY w.monitor_id, w.window_start DESC)
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
+      FROM latest l, mlobs.alert_rules ru
+     WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
+       AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
+       AND (l.rows < ru.min_rows OR NOT EXISTS (
+             SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
+                AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
+    RETURNING al.*
+  LOOP
+    PERFORM pg_notify('mlobs_alerts', a.id::text);
+    transitions := transitions + 1;
+  END LOOP;
+  -- Alerts of rules since disabled resolve at their monitor's watermark (window time, like every
+  -- other transition).
+  FOR a IN
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
+           resolved_reason = 'rule_disabled', updated_at = now()
+      FROM mlobs.alert_rules ru, mlobs.monitors mo
+     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved' AND NOT ru.enabled
+       AND (evaluate_alerts.monitor IS NULL OR al.monitor_id = evaluate_alerts.monitor)
+    RETURNING al.*
+  LOOP
+    PERFORM pg_notify('mlobs_alerts', a.id::text);
+    transitions := transitions + 1;
+  END LOOP;
+  RETURN transitions;
+END $$;
+
+-- mlobs.create_alert_rule: a rule whose metric is one mlobs writes (a typo would never fire).
+CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,
+  mode text DEFAULT 'value', severity text DEFAULT 'warning', for_duration interval DEFAULT '0',
+  model text DEFAULT NULL, feature text DEFAULT NULL, request_retraining bool DEFAULT false, min_rows int DEFAULT 30,
+  min_coverage float8 DEFAULT 0)
+RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  id bigint;
+BEGIN
+  IF name IS NULL OR metric IS NULL OR comparison IS NULL OR threshold IS NULL OR mode IS NULL OR severity IS NULL
+     OR for_duration IS NULL OR request_retraining IS NULL OR min_rows IS NULL OR min_coverage IS NULL THEN
+    RAISE EXCEPTION 'only model and feature may be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF NOT metric = ANY (mlobs.metric_names()) THEN
+    RAISE EXCEPTION 'metric "%" is not one mlobs writes; known metrics: %', metric, array_to_string(mlobs.metric_names(), ', ')
+      USING ERRCODE = '22023';
+  END IF;
+  IF threshold = 'NaN' OR threshold IN ('Infinity', '-Infinity') THEN
+    RAISE EXCEPTION 'threshold must be finite, got %', threshold USING ERRCODE = '22023';
+  END IF;
+  IF min_rows < 1 THEN
+    RAISE EXCEPTION 'min_rows must be at least 1, got %', min_rows USING ERRCODE = '22023';
+  END IF;
+  IF NOT (min_coverage BETWEEN 0 AND 1) THEN
+    RAISE EXCEPTION 'min_coverage must be in [0, 1], got %', min_coverage USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO mlobs.alert_rules (name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
+                                 request_retraining, min_rows, min_coverage)
+  VALUES (create_alert_rule.name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
+          request_retraining, min_rows, min_coverage)
+  RETURNING alert_rules.id INTO id;
+  RETURN id;
+END $$;
+
+-- Every metric name the monitors write (metric_points.metric), for rules and dashboards.
+CREATE FUNCTION mlobs.metric_names() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT ARRAY['rows', 'drifted_features', 'drift_share', 'mean',
+               -- drift methods (feature_drift statistic per feature, prediction_drift psi/kl_div)
+               'psi', 'kl_div', 'jensenshannon', 'wasserstein', 'wasserstein_raw', 'hellinger', 'ed', 'ks', 'mannw',
+               'anderson', 'empirical_mmd', 'cramer_von_mises', 't_test', 'chisquare', 'z', 'g_test', 'TVD', 'fisher_exact',
+               -- quality checks
+               'missing_share', 'out_of_range_share', 'outlier_share', 'new_category_share', 'almost_constant',
+               'distinct_count', 'type_mismatch_share', 'new_feature',
+               -- performance
+               'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
+               'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
+$$;

@@ -1,0 +1,276 @@
+-- ==== monitors: creation, validation, privileges, change tracking (docs/monitoring.md) ==========
+-- create_monitor checks everything a run needs and installs the change triggers of the monitored
+-- table; the summary SQL of each kind is built here too.
+
+-- The source columns a monitor reads, by config key (default: the key itself): the required ones
+-- of its kind, the optional ones its config names, and the timestamp column under key 'ts'.
+CREATE FUNCTION mlobs._monitor_columns(kind text, config jsonb, ts_column text)
+RETURNS TABLE (key text, column_name text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT k, CASE WHEN k = 'ts' THEN ts_column ELSE coalesce(config->>k, k) END
+  FROM unnest(CASE kind
+    WHEN 'feature_drift' THEN ARRAY['features'] WHEN 'quality' THEN ARRAY['features']
+    WHEN 'prediction_drift' THEN ARRAY['score']
+    WHEN 'classification' THEN ARRAY['label', 'predicted'] || CASE WHEN config ? 'score' THEN ARRAY['score'] ELSE '{}' END
+    WHEN 'regression' THEN ARRAY['target', 'prediction']
+    WHEN 'cbpe' THEN ARRAY['score', 'label']
+    WHEN 'latency' THEN ARRAY['latency_ms'] || CASE WHEN config ? 'error' THEN ARRAY['error'] ELSE '{}' END
+  END || ARRAY['ts']) k
+$$;
+
+-- Why the current role may not read what a monitor reads (NULL: it may). Checked when a monitor
+-- is created and, as its owner, before every run of it.
+CREATE FUNCTION mlobs._monitor_access_error(name text, source regclass, kind text, config jsonb, ts_column text)
+RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  c record;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = source) THEN
+    RETURN format('monitor %s: its source (relation oid %s) no longer exists; drop the monitor (mlobs.drop_monitor) or disable it',
+                  name, source::oid);
+  END IF;
+  FOR c IN SELECT * FROM mlobs._monitor_columns(kind, config, ts_column) LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped
+                      AND a.attname = c.column_name) THEN
+      RETURN format('monitor %s: column "%s" (config.%s) does not exist in %s', name, c.column_name, c.key, source);
+    END IF;
+    IF NOT has_column_privilege(source, c.column_name, 'SELECT') THEN
+      RETURN format('monitor %s: permission denied: role %s may not SELECT column "%s" of %s', name, current_user,
+                    c.column_name, source);
+    END IF;
+  END LOOP;
+  RETURN NULL;
+END $$;
+
+-- The change triggers' function. SECURITY DEFINER is unavoidable here: it runs as whoever writes
+-- the monitored table (the application, a labelling job), who has no privileges on mlobs'
+-- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
+-- search_path is pinned, it runs only as a trigger, and only mlobs_admin may attach it (EXECUTE).
+-- Rows stamped less than a minute ago are not recorded: their windows are not computed yet (the
+-- scheduled run closes windows a minute late), so ordinary ingest writes nothing here.
+CREATE FUNCTION mlobs._record_source_changes() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  rows_sql text;
+BEGIN
+  rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
+                         WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
+                         ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
+  EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
+                  SELECT DISTINCT $1, date_bin(''1 minute'', t, timestamptz ''2000-01-01 00:00:00+00'')
+                    FROM (%s) r(t) WHERE t < $2', rows_sql)
+    USING TG_RELID, now() - interval '1 minute';
+  RETURN NULL;
+END $$;
+
+-- mlobs.track_changes: installs the statement triggers that record which minutes of a table
+-- changed after the fact (INSERT, UPDATE, DELETE, transition tables), so runs recompute only the
+-- windows whose labels or rows changed. create_monitor calls it when its creator may (TRIGGER
+-- privilege on a table); without it, label monitors recompute every open window on every run and
+-- late rows are not noticed. Returns whether the triggers are (now) installed.
+CREATE FUNCTION mlobs.track_changes(source regclass, ts_column text DEFAULT 'ts') RETURNS bool
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  op text;
+  tname text;
+BEGIN
+  IF source IS NULL OR ts_column IS NULL THEN
+    RAISE EXCEPTION 'source and ts_column must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF (SELECT relkind FROM pg_class WHERE oid = source) NOT IN ('r', 'p') THEN
+    RAISE EXCEPTION '% is not a table: changes of views and foreign tables cannot be tracked', source
+      USING ERRCODE = '42809';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = source AND attname = ts_column AND attnum > 0 AND NOT attisdropped) THEN
+    RAISE EXCEPTION 'column "%" does not exist in %', ts_column, source USING ERRCODE = '42703';
+  END IF;
+  IF NOT has_table_privilege(source, 'TRIGGER') THEN
+    RAISE EXCEPTION 'permission denied: role % may not create triggers on %', current_user, source
+      USING ERRCODE = '42501', HINT = format('GRANT TRIGGER ON %s TO %I', source, current_user);
+  END IF;
+  FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+    tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
+    CONTINUE WHEN EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = source AND tgname = tname);
+    EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L)',
+                   tname, upper(op), source,
+                   CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
+                           ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column);
+  END LOOP;
+  RETURN true;
+END $$;
+
+-- Whether a table's changes are tracked for a timestamp column (its three triggers exist).
+CREATE FUNCTION mlobs._changes_tracked(source regclass, ts_column text) RETURNS bool
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
+    'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
+    'mlobs_changes_delete_' || left(md5(ts_column), 8))
+$$;
+
+-- mlobs.create_monitor: validates everything a run will need — the kind, config keys, column
+-- names, types (by planning the monitor's query over no rows), drift methods and options (by
+-- calling the functions themselves), the window, and that the creator may SELECT every column
+-- it reads. The creator becomes the monitor's owner: runs read the source as that role.
+CREATE FUNCTION mlobs.create_monitor(
+  name text, model text, source regclass, kind text, config jsonb DEFAULT '{}',
+  window_size interval DEFAULT '1 hour', reference_from timestamptz DEFAULT NULL,
+  reference_to timestamptz DEFAULT NULL, ts_column text DEFAULT 'ts', start_at timestamptz DEFAULT NULL,
+  label_horizon interval DEFAULT '7 days', late_data_horizon interval DEFAULT '1 day')
+RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  m mlobs.monitors;
+  allowed text[];
+  k text;
+  err text;
+  msg text;
+  id bigint;
+BEGIN
+  IF source IS NULL THEN
+    RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF name IS NULL OR model IS NULL OR kind IS NULL OR config IS NULL OR window_size IS NULL OR ts_column IS NULL THEN
+    RAISE EXCEPTION 'name, model, kind, config, window_size and ts_column must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF kind NOT IN ('feature_drift', 'prediction_drift', 'quality', 'classification', 'regression', 'cbpe', 'latency') THEN
+    RAISE EXCEPTION 'kind must be feature_drift, prediction_drift, quality, classification, regression, cbpe or latency, got %', kind
+      USING ERRCODE = '22023';
+  END IF;
+  IF jsonb_typeof(config) <> 'object' THEN
+    RAISE EXCEPTION 'monitor %: config must be a JSON object, got %', name, config USING ERRCODE = '22023';
+  END IF;
+  allowed := ARRAY(SELECT c.key FROM mlobs._monitor_columns(kind, '{"score": "", "error": ""}', ts_column) c WHERE c.key <> 'ts')
+    || CASE kind WHEN 'feature_drift' THEN ARRAY['method', 'categorical_method'] WHEN 'quality' THEN ARRAY['options']
+                 WHEN 'classification' THEN ARRAY['average'] WHEN 'cbpe' THEN ARRAY['threshold'] ELSE '{}' END;
+  FOR k IN SELECT jsonb_object_keys(config) LOOP
+    IF NOT k = ANY (allowed) THEN
+      RAISE EXCEPTION 'monitor %: unknown config key "%" for kind %; known keys: %', name, k, kind, array_to_string(allowed, ', ')
+        USING ERRCODE = '22023';
+    END IF;
+    IF k <> 'options' AND jsonb_typeof(config->k) <> 'string' AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
+      RAISE EXCEPTION 'monitor %: config.% must be a string, got %', name, k, config->k USING ERRCODE = '22023';
+    END IF;
+  END LOOP;
+  IF extract(month FROM window_size) <> 0 OR extract(year FROM window_size) <> 0 OR window_size < interval '1 minute' THEN
+    RAISE EXCEPTION 'monitor %: window_size must be at least 1 minute and use days, hours or minutes (months and years vary in length), got %',
+      name, window_size USING ERRCODE = '22023';
+  END IF;
+  -- Whole minutes: changes are tracked per minute (mlobs.source_changes).
+  IF extract(epoch FROM window_size)::numeric % 60 <> 0 THEN
+    RAISE EXCEPTION 'monitor %: window_size must be a whole number of minutes, got %', name, window_size USING ERRCODE = '22023';
+  END IF;
+  IF label_horizon IS NULL OR late_data_horizon IS NULL OR label_horizon < interval '0' OR late_data_horizon < interval '0'
+     OR NOT isfinite(label_horizon) OR NOT isfinite(late_data_horizon) THEN
+    RAISE EXCEPTION 'monitor %: label_horizon and late_data_horizon must be finite and not negative, got % and %', name,
+      label_horizon, late_data_horizon USING ERRCODE = '22023';
+  END IF;
+  IF NOT isfinite(reference_from) OR NOT isfinite(reference_to) OR NOT isfinite(start_at) THEN
+    RAISE EXCEPTION 'monitor %: reference_from, reference_to and start_at must be finite', name USING ERRCODE = '22023';
+  END IF;
+  IF kind IN ('feature_drift', 'quality', 'classification', 'regression', 'cbpe', 'prediction_drift')
+     AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
+    RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
+  END IF;
+  err := mlobs._monitor_access_error(name, source, kind, config, ts_column);
+  IF err IS NOT NULL THEN
+    RAISE EXCEPTION '%', err USING ERRCODE = CASE WHEN err LIKE '%permission denied%' THEN '42501' ELSE '42703' END;
+  END IF;
+  m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
+  -- Types: plan the window query over no rows (a float8 column as features, a text ts, ...).
+  BEGIN
+    EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2 AND false',
+                   mlobs._monitor_summary_sql(m), source, ts_column, ts_column)
+      USING now(), now();
+  EXCEPTION WHEN undefined_function OR datatype_mismatch OR invalid_text_representation OR cannot_coerce THEN
+    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+    RAISE EXCEPTION 'monitor %: the % columns of % have the wrong type for a % monitor (%)', name,
+      (SELECT string_agg(format('%s %s', c.column_name, format_type(a.atttypid, a.atttypmod)), ', ')
+         FROM mlobs._monitor_columns(kind, config, ts_column) c
+         JOIN pg_attribute a ON a.attrelid = source AND a.attname = c.column_name),
+      source, kind, msg USING ERRCODE = '42804';
+  END;
+  -- Methods and options, with the functions' own messages.
+  IF kind = 'feature_drift' THEN
+    PERFORM mlobs.drift_report(f, f, coalesce(config->>'method', 'psi'), coalesce(config->>'categorical_method', 'psi'))
+      FROM (SELECT mlobs.features_agg(x) f FROM (VALUES ('{"a": 1, "b": "x"}'::jsonb), ('{"a": 2, "b": "y"}')) v(x)) s;
+  ELSIF kind = 'quality' THEN
+    PERFORM mlobs.quality_report(f, f, coalesce(config->'options', '{}'))
+      FROM (SELECT mlobs.features_agg(x) f FROM (VALUES ('{"a": 1, "b": "x"}'::jsonb), ('{"a": 2, "b": "y"}')) v(x)) s;
+  ELSIF kind = 'classification' THEN
+    PERFORM mlobs.f1(mlobs.confusion_agg(x, x), coalesce(config->>'average', 'binary')) FROM (VALUES (0), (1)) v(x);
+  ELSIF kind = 'cbpe' AND config ? 'threshold' THEN
+    IF NOT ((config->>'threshold')::float8 BETWEEN 0 AND 1) THEN
+      RAISE EXCEPTION 'monitor %: config.threshold must be in [0, 1], got %', name, config->>'threshold' USING ERRCODE = '22023';
+    END IF;
+  END IF;
+  INSERT INTO mlobs.monitors (name, model, source, ts_column, kind, config, window_size,
+                              reference_from, reference_to, start_at, owner, label_horizon, late_data_horizon)
+  VALUES (create_monitor.name, create_monitor.model, source, ts_column, kind, config, window_size,
+          reference_from, reference_to, start_at, (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)::regrole,
+          label_horizon, late_data_horizon)
+  RETURNING monitors.id INTO id;
+  -- Late labels and late rows: track the table's changes when the creator may add triggers.
+  IF NOT mlobs._changes_tracked(source, ts_column) THEN
+    IF (SELECT relkind FROM pg_class WHERE oid = source) IN ('r', 'p') AND has_table_privilege(source, 'TRIGGER') THEN
+      PERFORM mlobs.track_changes(source, ts_column);
+    ELSE
+      RAISE NOTICE 'monitor %: changes of % are not tracked (a view, or no TRIGGER privilege): label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', name, source
+        USING HINT = 'Run mlobs.track_changes on the underlying table as a role with the TRIGGER privilege.';
+    END IF;
+  END IF;
+  RETURN id;
+END $$;
+
+-- Monitor management for mlobs_admin: remove a monitor with its windows, points and alerts, or
+-- pause / resume it (a disabled monitor is skipped by runs; its watermark waits).
+CREATE FUNCTION mlobs.drop_monitor(name text) RETURNS bool
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF name IS NULL THEN RAISE EXCEPTION 'name must not be NULL' USING ERRCODE = '22004'; END IF;
+  DELETE FROM mlobs.monitors m WHERE m.name = drop_monitor.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'monitor "%" does not exist', name USING ERRCODE = '42704';
+  END IF;
+  RETURN true;
+END $$;
+CREATE FUNCTION mlobs.set_monitor_enabled(name text, enabled bool) RETURNS bool
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF name IS NULL OR enabled IS NULL THEN
+    RAISE EXCEPTION 'name and enabled must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  UPDATE mlobs.monitors m SET enabled = set_monitor_enabled.enabled WHERE m.name = set_monitor_enabled.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'monitor "%" does not exist', name USING ERRCODE = '42704';
+  END IF;
+  RETURN enabled;
+END $$;
+
+-- The column a monitor's config names for `key` (default: the key itself), quoted.
+CREATE FUNCTION mlobs._monitor_column(m mlobs.monitors, key text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT quote_ident(coalesce(m.config->>key, key)) $$;
+
+-- The aggregate expression summarising rows of a monitor's source, and its summary type.
+CREATE FUNCTION mlobs._monitor_summary_sql(m mlobs.monitors) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN CASE m.kind
+    WHEN 'feature_drift' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
+    WHEN 'quality' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
+    WHEN 'prediction_drift' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
+    WHEN 'classification' THEN format(
+      'jsonb_build_object(''confusion'', mlobs.confusion_agg(%1$s, %2$s)::text, ''score'', %3$s)::text',
+      mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'predicted'),
+      CASE WHEN m.config ? 'score'
+           THEN format('(mlobs.score_agg(%s, %s) FILTER (WHERE %s IS NOT NULL))::text',
+                       mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'label'))
+           ELSE 'NULL' END)
+    WHEN 'regression' THEN format('mlobs.regression_agg(%s, %s)::text',
+      mlobs._monitor_column(m, 'target'), mlobs._monitor_column(m, 'prediction'))
+    WHEN 'cbpe' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
+    WHEN 'latency' THEN format('jsonb_build_object(''latency'', mlobs.profile_agg(%s)::text, ''errors'', %s)::text',
+      mlobs._monitor_column(m, 'latency_ms'),
+      CASE WHEN m.config ? 'error' THEN format('count(*) FILTER (WHERE %s)', mlobs._monitor_column(m, 'error'))
+           ELSE '0' END)
+  END;
+END $$;
