@@ -25,6 +25,12 @@ BEGIN
   IF rows_per_hour < 1 OR rows_per_hour > 360000 THEN
     RAISE EXCEPTION 'rows_per_hour must be 1..360000, got %', rows_per_hour USING ERRCODE = '22023';
   END IF;
+  -- A set-returning PL/pgSQL function materialises its whole result before the first row is
+  -- read (LIMIT does not stop it): bound it instead of filling the disk.
+  IF extract(epoch FROM duration) / 3600 * rows_per_hour > 50000000 THEN
+    RAISE EXCEPTION 'simulate would generate % rows (duration × rows_per_hour); at most 50 000 000 per call: call it per day',
+      round(extract(epoch FROM duration) / 3600 * rows_per_hour) USING ERRCODE = '54000';
+  END IF;
   IF seed < -1 OR seed > 1 THEN
     RAISE EXCEPTION 'seed must be in [-1, 1] (setseed), got %', seed USING ERRCODE = '22023';
   END IF;
