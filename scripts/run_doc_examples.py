@@ -104,7 +104,8 @@ def main():
     conditions = {}
     # README.md too: its quick start must run as written in a fresh database.
     for page in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]:
-        db = "mlobs_docs_" + re.sub(r"\W", "_", page.stem)
+        # Lower case: CREATE DATABASE folds the unquoted name, psql -d does not (README.md).
+        db = "mlobs_docs_" + re.sub(r"\W", "_", page.stem).lower()
         psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
         psql(args, "CREATE EXTENSION mlobs;", db)
         text = page.read_text()
