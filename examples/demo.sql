@@ -62,7 +62,7 @@ raw AS (
   WHERE ts < '2026-01-04' OR ts >= '2026-01-14'
   GROUP BY k.feature)
 SELECT ref.feature,
-       mlobs.count(ref.p) AS ref_rows, mlobs.count(cur.p) AS cur_rows,
+       mlobs.row_count(ref.p) AS ref_rows, mlobs.row_count(cur.p) AS cur_rows,
        round(mlobs.mean(ref.p)::numeric, 2) AS ref_mean, round(mlobs.mean(cur.p)::numeric, 2) AS cur_mean,
        round(mlobs.psi(ref.p, cur.p)::numeric, 4) AS psi_from_profiles,
        round(mlobs.psi(raw.ref_values, raw.cur_values)::numeric, 4) AS psi_evidently_exact,

@@ -44,6 +44,11 @@ ALLOWLIST = [
      "CREATE EXTENSION makes the control file's schema (mlobs) the first entry of search_path, so "
      "they are created in mlobs (tests/pg_regress 00_setup checks nothing lands elsewhere), and "
      "the schema guard at the top of sql/bootstrap.sql makes sure mlobs is superuser-owned"),
+    ("if-not-exists", r"^CREATE SCHEMA mlobs_internal;?$",
+     "a plain CREATE SCHEMA (no IF NOT EXISTS) fails when the schema exists, so the script never "
+     "adopts a schema someone created beforehand: mlobs_internal is always created by the script, "
+     "owned by the installing superuser and a member of the extension (tests/pg_regress 00_setup "
+     "checks owner, membership and that PUBLIC has no privilege on it)"),
     ("conditional-role", r"CREATE ROLE mlobs_(reader|admin) NOLOGIN",
      "the roles are cluster-wide and shared by every database that installs mlobs, so they are "
      "created only if missing; only a superuser or a CREATEROLE role can create a role of that "

@@ -32,9 +32,10 @@ ERROR_LINE = re.compile(r"^ERROR:  ([0-9A-Z]{5}): (.*)$", re.M)
 # psql's verbose fields after the message; anything else on following lines continues the message.
 FIELD = re.compile(r"^(DETAIL|HINT|CONTEXT|LOCATION|QUERY|LINE \d+|SCHEMA NAME|TABLE NAME|COLUMN NAME|"
                    r"DATATYPE NAME|CONSTRAINT NAME):")
-# Support functions of types and aggregates, and internal helpers (leading underscore), not called by users.
-# (Everything taking or returning `internal` or `cstring` is excluded in the catalog query.)
-SUPPORT = re.compile(r"(^_|_send$|_trans$)")
+# The runtime's internal steps (leading underscore), not called by users. The support functions of
+# the types and aggregates live in schema mlobs_internal, outside the catalog query (which also
+# skips anything taking or returning `internal` or `cstring`).
+SUPPORT = re.compile(r"^_")
 
 
 def psql(args, sql, db):
@@ -104,6 +105,7 @@ def main():
     conditions = {}
     # README.md too: its quick start must run as written in a fresh database.
     for page in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]:
+        # Lower case: CREATE DATABASE folds the unquoted name, psql -d does not (README.md).
         db = "mlobs_docs_" + re.sub(r"\W", "_", page.stem).lower()
         psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
         psql(args, "CREATE EXTENSION mlobs;", db)

@@ -85,7 +85,7 @@ fn huge_allocation_is_an_error_not_a_crash() {
 fn stored_profile_survives_text_round_trip() {
     Spi::run("CREATE TABLE t_prof AS SELECT mlobs.profile_agg(x::float8 / 7) p FROM generate_series(1, 5000) x").unwrap();
     let same = Spi::get_one::<bool>(
-        "SELECT mlobs.profile_send(p) = mlobs.profile_send(p::text::mlobs.profile) FROM t_prof",
+        "SELECT mlobs_internal.profile_send(p) = mlobs_internal.profile_send(p::text::mlobs.profile) FROM t_prof",
     )
     .unwrap();
     assert_eq!(same, Some(true));

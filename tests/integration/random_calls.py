@@ -84,11 +84,12 @@ def main():
     for t in types:
         POOLS[f"mlobs.{t}"] = ["NULL", summary_values.get(t, "NULL"), f"'{{}}'::mlobs.{t}",
                                f"'{{\"n\": -1}}'::mlobs.{t}", f"'\\x00'::bytea::text::mlobs.{t}"]
-    # Every user-facing function: no internal/cstring arguments, no support functions.
+    # Every function callable from SQL: no internal/cstring arguments. Schema mlobs_internal too:
+    # the types' send functions and outlier_count_agg's transition take ordinary values.
     rows = psql(args, """
-      SELECT p.proname, p.prokind, pg_get_function_identity_arguments(p.oid),
+      SELECT p.pronamespace::regnamespace::text || '.' || p.proname, p.prokind, pg_get_function_identity_arguments(p.oid),
              array_to_string(ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) t), '|')
-        FROM pg_proc p WHERE p.pronamespace = 'mlobs'::regnamespace
+        FROM pg_proc p WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace)
          AND NOT EXISTS (SELECT 1 FROM unnest(p.proargtypes) t WHERE t IN ('internal'::regtype, 'cstring'::regtype))
          AND p.proname !~ '^_' AND p.proname NOT IN ('schedule_monitors', 'run_monitors', 'simulate')
        ORDER BY 1, 3;""", check=True).stdout.splitlines()
@@ -104,7 +105,7 @@ def main():
         if any(a not in POOLS for a in argtypes):
             continue
         values = [f"({rng.choice(POOLS[a])})::{a}" for a in argtypes]
-        call = f"mlobs.{name}({', '.join(values)})"
+        call = f"{name}({', '.join(values)})"
         if kind == "a":
             # Aggregates over a few rows, so transition, combine and final all run.
             statements.append(f"SELECT {call} FROM generate_series(1, {rng.choice([1, 3, 50])});")

@@ -61,7 +61,9 @@ UNION ALL
 SELECT 'other ' || pg_describe_object(m.classid, m.objid, 0)
 FROM members m WHERE m.classid NOT IN ('pg_proc'::regclass, 'pg_type'::regclass, 'pg_class'::regclass)
 UNION ALL
-SELECT 'schema mlobs acl=' || coalesce(nspacl::text, '-') FROM pg_namespace WHERE nspname = 'mlobs'
+SELECT 'schema ' || nspname || ' owner_is_superuser=' || (SELECT rolsuper FROM pg_roles WHERE oid = nspowner)
+       || ' acl=' || coalesce(nspacl::text, '-') || ' comment=' || md5(coalesce(obj_description(oid, 'pg_namespace'), ''))
+FROM pg_namespace WHERE nspname IN ('mlobs', 'mlobs_internal')
 UNION ALL
 SELECT 'config ' || c::regclass || ' ' || coalesce(cond, '')
 FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(c, cond) WHERE e.extname = 'mlobs'

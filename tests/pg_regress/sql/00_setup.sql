@@ -3,13 +3,51 @@ CREATE EXTENSION mlobs;
 SELECT extname, extrelocatable, extnamespace::regnamespace FROM pg_extension WHERE extname = 'mlobs';
 -- PUBLIC may use the schema but not create in it.
 SELECT has_schema_privilege('public', 'mlobs', 'USAGE') AS usage, has_schema_privilege('public', 'mlobs', 'CREATE') AS create;
--- Nothing outside schema mlobs belongs to the extension.
+-- Nothing outside schemas mlobs and mlobs_internal belongs to the extension.
 SELECT count(*) AS objects_outside_mlobs FROM pg_depend d JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
- WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'mlobs') AND p.pronamespace <> 'mlobs'::regnamespace;
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'mlobs')
+   AND p.pronamespace NOT IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace);
+-- mlobs_internal (the types' and aggregates' support functions) is created by the extension script:
+-- owned by a superuser, a member of the extension, and PUBLIC has no privilege on it.
+SELECT r.rolsuper AS owner_is_superuser,
+       EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e'
+                 AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'mlobs')) AS extension_member,
+       has_schema_privilege('public', 'mlobs_internal', 'USAGE') AS public_usage,
+       has_schema_privilege('public', 'mlobs_internal', 'CREATE') AS public_create
+  FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname = 'mlobs_internal';
+-- No support function is left in mlobs, where users browse (\df mlobs.*): nothing taking or
+-- returning internal or cstring, and no transition, final, combine, serialize or type I/O function
+-- of any aggregate or type. A new one in sql/bootstrap.sql must be moved by the surface section of
+-- sql/finalize.sql and of the update script.
+SELECT p.oid::regprocedure AS support_function_in_mlobs FROM pg_proc p
+ WHERE p.pronamespace = 'mlobs'::regnamespace AND p.prokind = 'f'
+   AND (p.prorettype IN ('internal'::regtype, 'cstring'::regtype)
+        OR p.proargtypes::regtype[] && ARRAY['internal', 'cstring']::regtype[]
+        OR p.oid IN (SELECT unnest(ARRAY[aggtransfn, aggfinalfn, aggcombinefn, aggserialfn, aggdeserialfn,
+                                         aggmtransfn, aggminvtransfn, aggmfinalfn]::oid[]) FROM pg_aggregate)
+        OR p.oid IN (SELECT unnest(ARRAY[typinput, typoutput, typreceive, typsend, typmodin, typmodout, typanalyze]::oid[])
+                       FROM pg_type))
+ ORDER BY 1;
 -- Volatility/parallel audit: every function is IMMUTABLE PARALLEL SAFE (pure mathematics) except the
 -- model registry: readers of mlobs.models are STABLE PARALLEL SAFE (read-only SPI works in parallel
 -- workers), register_model VOLATILE UNSAFE.
 SELECT p.proname, p.provolatile, p.proparallel FROM pg_proc p
  WHERE p.pronamespace = 'mlobs'::regnamespace AND (p.provolatile <> 'i' OR p.proparallel <> 's') ORDER BY 1;
+-- The same audit in mlobs_internal: the support functions are IMMUTABLE PARALLEL SAFE except the
+-- SHAP-importance transitions, which read mlobs.models.
+SELECT p.proname, p.provolatile, p.proparallel FROM pg_proc p
+ WHERE p.pronamespace = 'mlobs_internal'::regnamespace AND (p.provolatile <> 'i' OR p.proparallel <> 's') ORDER BY 1;
 SELECT count(*) > 0 AS no_security_definer FROM pg_proc WHERE pronamespace = 'mlobs'::regnamespace AND NOT prosecdef;
-SELECT count(*) AS security_definer FROM pg_proc WHERE pronamespace = 'mlobs'::regnamespace AND prosecdef;
+SELECT count(*) AS security_definer FROM pg_proc
+ WHERE pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) AND prosecdef;
+-- Every user-facing function and aggregate of schema mlobs has a COMMENT saying what it returns
+-- (\df+, \dd); the monitoring runtime's internal steps (leading underscore) are not user-facing.
+SELECT p.oid::regprocedure AS function_without_comment FROM pg_proc p
+ WHERE p.pronamespace = 'mlobs'::regnamespace AND p.proname !~ '^_' AND obj_description(p.oid, 'pg_proc') IS NULL
+ ORDER BY 1;
+-- ... and every type (not the array types, nor the row types of the tables).
+SELECT t.oid::regtype AS type_without_comment FROM pg_type t
+ WHERE t.typnamespace = 'mlobs'::regnamespace AND t.typcategory <> 'A'
+   AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+   AND obj_description(t.oid, 'pg_type') IS NULL
+ ORDER BY 1;

@@ -23,7 +23,7 @@ SELECT mlobs.rollup(c)::text = (SELECT mlobs.category_agg(c)::text FROM cats) AS
   FROM (SELECT mlobs.category_agg(c) c FROM cats GROUP BY i % 24) h;
 -- Text and binary round trips; forged input rejected.
 CREATE TABLE cat_stored AS SELECT mlobs.category_agg(c) v FROM cats;
-SELECT mlobs.categories_send(v::text::mlobs.categories) = mlobs.categories_send(v) AS text_round_trip FROM cat_stored;
+SELECT mlobs_internal.categories_send(v::text::mlobs.categories) = mlobs_internal.categories_send(v) AS text_round_trip FROM cat_stored;
 \set binfile '/tmp/mlobs_regress_categories.bin'
 COPY cat_stored TO :'binfile' (FORMAT binary);
 CREATE TABLE cat_stored_copy (LIKE cat_stored);

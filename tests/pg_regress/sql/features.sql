@@ -29,7 +29,7 @@ SELECT (SELECT array_agg(t.missing ORDER BY t.feature) FROM mlobs.feature_types(
      = (SELECT array_agg(t.missing ORDER BY t.feature) FROM mlobs.feature_types((SELECT v FROM fs)) t) AS rollup_missing_eq
   FROM (SELECT mlobs.rollup(h) r FROM (SELECT mlobs.features_agg(f) h FROM fx GROUP BY i % 24) x) y;
 -- Text and binary round trips, forged input rejected.
-SELECT mlobs.feature_profiles_send(v::text::mlobs.feature_profiles) = mlobs.feature_profiles_send(v) AS text_round_trip FROM fs;
+SELECT mlobs_internal.feature_profiles_send(v::text::mlobs.feature_profiles) = mlobs_internal.feature_profiles_send(v) AS text_round_trip FROM fs;
 SELECT '{"rows":1,"non_object_rows":0,"dropped_keys":0,"features":{"a":{"types":{"number":5,"string":0,"boolean":0,"null":0,"object":0,"array":0},"numeric":{"n":0,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":null,"max":null,"shift":0.0,"mean":0.0,"m2":0.0,"sketch":{"zero_count":0,"positive":{"offset":0,"counts":[]},"negative":{"offset":0,"counts":[]}}},"categories":{"counts":{},"other_count":0,"null_count":0}}}}'::mlobs.feature_profiles;
 -- Drift report and dataset verdict; methods are validated even on empty summaries.
 WITH r AS (SELECT mlobs.features_agg(f) v FROM fx WHERE i <= 50000),

@@ -22,23 +22,28 @@ GROUP BY 1, 2 ORDER BY 1;
 -- The functions PUBLIC may not execute: every one that writes, and the runtime's internal steps.
 SELECT p.oid::regprocedure AS function, has_function_privilege('mlobs_reader', p.oid, 'EXECUTE') AS reader,
        has_function_privilege('mlobs_admin', p.oid, 'EXECUTE') AS admin
-FROM pg_proc p WHERE p.pronamespace = 'mlobs'::regnamespace AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
+FROM pg_proc p WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
 ORDER BY 1::text;
 -- VOLATILE functions PUBLIC can still call: only simulate (it returns rows and writes nothing).
 SELECT p.oid::regprocedure AS volatile_public FROM pg_proc p
-WHERE p.pronamespace = 'mlobs'::regnamespace AND p.provolatile = 'v' AND has_function_privilege('public', p.oid, 'EXECUTE');
--- Counts per kind, volatility, parallel safety, strictness, language and PUBLIC EXECUTE: any change shows here.
-SELECT p.prokind, p.provolatile, p.proparallel, p.proisstrict, l.lanname,
+WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) AND p.provolatile = 'v' AND has_function_privilege('public', p.oid, 'EXECUTE');
+-- Counts per schema, kind, volatility, parallel safety, strictness, language and PUBLIC EXECUTE: any change shows here.
+SELECT p.pronamespace::regnamespace AS schema, p.prokind, p.provolatile, p.proparallel, p.proisstrict, l.lanname,
        has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute, count(*)
-FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.pronamespace = 'mlobs'::regnamespace
-GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6;
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace)
+GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY p.pronamespace::regnamespace::text, 2, 3, 4, 5, 6, 7;
 
 -- 2. An unprivileged role computes with the pure functions but cannot read or write the
 -- extension's tables, register models, create or run monitors, or create objects in mlobs.
 CREATE ROLE regress_mlobs_nobody;
 SET ROLE regress_mlobs_nobody;
 SELECT mlobs.psi(ARRAY[1, 2, 3, 4, 5]::float8[], ARRAY[2, 3, 4, 5, 6]::float8[]) > 0 AS pure_functions_work;
+-- Aggregates, rollups and the types' text I/O work without any privilege on mlobs_internal (their
+-- support functions are called by OID), but the support functions cannot be named.
+SELECT mlobs.row_count(mlobs.rollup(p)) AS aggregates_work, bool_and(p::text::mlobs.profile::text = p::text) AS text_io_works
+FROM (SELECT mlobs.profile_agg(x) AS p FROM generate_series(1, 6) x GROUP BY x % 2) s;
 \set VERBOSITY terse
+SELECT mlobs_internal.profile_send(mlobs.profile_agg(1.0));
 SELECT count(*) FROM mlobs.models;
 SELECT count(*) FROM mlobs.metric_points;
 INSERT INTO mlobs.alert_rules (name, metric, threshold) VALUES ('nobody', 'psi', 1);
@@ -68,10 +73,10 @@ RESET ROLE;
 -- 3. No SECURITY DEFINER without a pinned search_path (there is none at all), nothing LEAKPROOF,
 -- and every SQL / PL/pgSQL function pins search_path to pg_catalog then pg_temp.
 SELECT p.oid::regprocedure AS definer_without_search_path FROM pg_proc p
-WHERE p.pronamespace = 'mlobs'::regnamespace AND p.prosecdef
+WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) AND p.prosecdef
   AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%');
 SELECT count(*) FILTER (WHERE p.prosecdef) AS security_definer, count(*) FILTER (WHERE p.proleakproof) AS leakproof
-FROM pg_proc p WHERE p.pronamespace = 'mlobs'::regnamespace;
+FROM pg_proc p WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace);
 SELECT p.proname, l.lanname, p.proconfig FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = 'mlobs'::regnamespace AND l.lanname NOT IN ('c', 'internal') ORDER BY 1;
 
@@ -237,11 +242,11 @@ DELETE FROM mlobs.models WHERE name LIKE 'sec_model%';
 SELECT p.oid::regprocedure AS internal_from_nothing FROM pg_proc p
 WHERE p.prorettype = 'internal'::regtype AND NOT ('internal'::regtype = ANY (p.proargtypes));
 \set VERBOSITY terse
-SELECT mlobs.profile_final(pg_catalog.internal_in('0'));
-SELECT mlobs.profile_trans(NULL, 1.0);
-SELECT mlobs.histogram_deserial('\x00'::bytea, NULL::internal);
+SELECT mlobs_internal.profile_final(pg_catalog.internal_in('0'));
+SELECT mlobs_internal.profile_trans(NULL, 1.0);
+SELECT mlobs_internal.histogram_deserial('\x00'::bytea, NULL::internal);
 SET ROLE regress_mlobs_evil;
-CREATE AGGREGATE evil.confused(float8, float8[]) (SFUNC = mlobs.histogram_trans, STYPE = internal, FINALFUNC = mlobs.profile_final);
+CREATE AGGREGATE evil.confused(float8, float8[]) (SFUNC = mlobs_internal.histogram_trans, STYPE = internal, FINALFUNC = mlobs_internal.profile_final);
 RESET ROLE;
 \set VERBOSITY default
 
@@ -254,10 +259,10 @@ SELECT mlobs.profile_agg(x) AS p, mlobs.histogram_agg(x, '{0,1,2}') AS h, mlobs.
 FROM (VALUES (0.5::float8), (1.5), (2)) v(x);
 CREATE TABLE sec_forged AS
 SELECT t AS type, f.label, f.bytes FROM sec_valid, LATERAL (VALUES
-  ('profile', mlobs.profile_send(p)), ('histogram', mlobs.histogram_send(h)), ('categories', mlobs.categories_send(c)),
-  ('feature_profiles', mlobs.feature_profiles_send(f)), ('confusion', mlobs.confusion_send(cf)),
-  ('score_summary', mlobs.score_summary_send(s)), ('regression_summary', mlobs.regression_summary_send(r)),
-  ('calibration', mlobs.calibration_send(cal))) v(t, good),
+  ('profile', mlobs_internal.profile_send(p)), ('histogram', mlobs_internal.histogram_send(h)), ('categories', mlobs_internal.categories_send(c)),
+  ('feature_profiles', mlobs_internal.feature_profiles_send(f)), ('confusion', mlobs_internal.confusion_send(cf)),
+  ('score_summary', mlobs_internal.score_summary_send(s)), ('regression_summary', mlobs_internal.regression_summary_send(r)),
+  ('calibration', mlobs_internal.calibration_send(cal))) v(t, good),
 LATERAL (VALUES ('1 valid', good), ('2 empty', ''::bytea), ('3 truncated', substring(good FROM 1 FOR length(good) - 1)),
   ('4 trailing byte', good || '\x00'::bytea), ('5 wrong tag', overlay(good PLACING '\x00'::bytea FROM 1 FOR 1)),
   ('6 version 255', overlay(good PLACING '\xff'::bytea FROM 5 FOR 1)),

@@ -3,8 +3,8 @@
 CREATE TABLE profiles(h int, p mlobs.profile, hist mlobs.histogram);
 INSERT INTO profiles SELECT i % 3, mlobs.profile_agg(i / 7.0), mlobs.histogram_agg(i, '{0,100,1000}') FROM generate_series(1, 3000) i GROUP BY 1;
 -- Text (what pg_dump writes) back to the same bytes.
-SELECT bool_and(mlobs.profile_send(p::text::mlobs.profile) = mlobs.profile_send(p)) AS profile_text_round_trip,
-       bool_and(mlobs.histogram_send(hist::text::mlobs.histogram) = mlobs.histogram_send(hist)) AS histogram_text_round_trip
+SELECT bool_and(mlobs_internal.profile_send(p::text::mlobs.profile) = mlobs_internal.profile_send(p)) AS profile_text_round_trip,
+       bool_and(mlobs_internal.histogram_send(hist::text::mlobs.histogram) = mlobs_internal.histogram_send(hist)) AS histogram_text_round_trip
   FROM profiles;
 -- Binary COPY out and in (send/recv).
 \set binfile '/tmp/mlobs_regress_profiles.bin'
@@ -29,4 +29,4 @@ CREATE TABLE target_h(h mlobs.histogram);
 COPY target_h FROM :'forgedfile' (FORMAT binary);
 -- Large summaries are TOASTed (compressed/external) and read back intact.
 CREATE TABLE wide AS SELECT mlobs.profile_agg(exp(i / 300.0)) p FROM generate_series(-6000, 6000) i;
-SELECT mlobs.count(p), pg_column_size(p) < octet_length(mlobs.profile_send(p)) AS compressed FROM wide;
+SELECT mlobs.count(p), pg_column_size(p) < octet_length(mlobs_internal.profile_send(p)) AS compressed FROM wide;

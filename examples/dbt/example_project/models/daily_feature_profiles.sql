@@ -13,7 +13,7 @@ with days as (
 select d.day,
        t.feature,
        t.kind,
-       mlobs.count(d.fp) as rows,
+       mlobs.row_count(d.fp) as rows,
        t.missing as absent,
        mlobs.feature_profile(d.fp, t.feature) as profile,
        mlobs.feature_categories(d.fp, t.feature) as categories,
