@@ -28,7 +28,7 @@ BEGIN
       FROM mlobs.quality_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
                                 coalesce(m.config->'options', '{}')) q WHERE q.value IS NOT NULL;
   WHEN 'prediction_drift' THEN
-    IF mlobs.count(summary::mlobs.profile) > 0 THEN
+    IF mlobs.row_count(summary::mlobs.profile) > 0 THEN
       RETURN QUERY SELECT 'prediction', 'psi', mlobs.psi(m.reference_summary::mlobs.profile, summary::mlobs.profile)
         UNION ALL SELECT 'prediction', 'kl_div',
           (mlobs.drift(m.reference_summary::mlobs.profile, summary::mlobs.profile, 'kl_div')).statistic
@@ -38,12 +38,12 @@ BEGIN
     s := summary::jsonb;
     conf := (s->>'confusion')::mlobs.confusion;
     -- Coverage beside every performance value: labels land later than predictions.
-    RETURN QUERY SELECT '', 'labelled_rows', mlobs.count(conf)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.count(conf)::float8 / rows WHERE rows > 0;
-    IF mlobs.count(conf) > 0 THEN
+    RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(conf)::float8
+      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / rows WHERE rows > 0;
+    IF mlobs.row_count(conf) > 0 THEN
       RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
         UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'));
-      IF s->>'score' IS NOT NULL AND mlobs.count((s->>'score')::mlobs.score_summary) > 0 THEN
+      IF s->>'score' IS NOT NULL AND mlobs.row_count((s->>'score')::mlobs.score_summary) > 0 THEN
         RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
         -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
         -- rates per reference-quantile score bin). It needs the raw pairs of both windows, so it
@@ -62,9 +62,9 @@ BEGIN
       END IF;
     END IF;
   WHEN 'regression' THEN
-    RETURN QUERY SELECT '', 'labelled_rows', mlobs.count(summary::mlobs.regression_summary)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.count(summary::mlobs.regression_summary)::float8 / rows WHERE rows > 0;
-    IF mlobs.count(summary::mlobs.regression_summary) > 0 THEN
+    RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(summary::mlobs.regression_summary)::float8
+      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(summary::mlobs.regression_summary)::float8 / rows WHERE rows > 0;
+    IF mlobs.row_count(summary::mlobs.regression_summary) > 0 THEN
       RETURN QUERY SELECT '', 'rmse', mlobs.rmse(summary::mlobs.regression_summary)
         UNION ALL SELECT '', 'mae', mlobs.mae(summary::mlobs.regression_summary);
     END IF;
@@ -73,15 +73,15 @@ BEGIN
     -- window's scores (re-read: CBPE needs every score of the window once).
     RETURN QUERY EXECUTE format(
       'SELECT '''', ''cbpe_accuracy'', mlobs.accuracy(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
-         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.count(c) > 0
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.row_count(c) > 0
        UNION ALL
        SELECT '''', ''cbpe_f1'', mlobs.f1(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
-         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.count(c) > 0',
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.row_count(c) > 0',
       mlobs._monitor_column(m, 'score'), coalesce((m.config->>'threshold')::float8, 0.5), m.source, m.ts_column)
       USING m.reference_summary, window_start, window_end;
   WHEN 'latency' THEN
     s := summary::jsonb;
-    IF mlobs.count((s->>'latency')::mlobs.profile) > 0 THEN
+    IF mlobs.row_count((s->>'latency')::mlobs.profile) > 0 THEN
       RETURN QUERY SELECT '', 'latency_p99_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.99) / 1000
         UNION ALL SELECT '', 'latency_p50_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.5) / 1000;
     END IF;
