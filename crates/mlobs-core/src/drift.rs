@@ -286,8 +286,10 @@ pub fn ks_2samp_with(a: &Sample, b: &Sample, mode: KsPValue) -> (f64, f64) {
     let d_exact = h / lcm;
     let (m, n) = (n1.max(n2) as f64, n1.min(n2) as f64);
     let window = (2.0 * d_exact * n + 2.0).min(n + 1.0);
-    let exact_affordable =
-        n1.max(n2) <= KS_EXACT_MAX_N || (mode == KsPValue::Auto && m * window <= KS_EXACT_MAX_WORK);
+    // `Exact` is exact at every size (scipy's method='exact' too); only `Auto` weighs the cost.
+    let exact_affordable = n1.max(n2) <= KS_EXACT_MAX_N
+        || mode == KsPValue::Exact
+        || (mode == KsPValue::Auto && m * window <= KS_EXACT_MAX_WORK);
     if exact_affordable {
         let p = if n1 == n2 {
             prob_outside_square(n1 as u64, h as u64)
@@ -919,6 +921,26 @@ mod tests {
             p_asym > 0.0 && (p_asym - p_exact).abs() <= 0.05 * p_exact,
             "{d_exact} {p_exact} {p_asym}"
         );
+    }
+
+    #[test]
+    fn ks_exact_mode_is_exact_above_10000() {
+        // Regression: `Exact` silently returned the limiting-distribution value above 10 000
+        // values per side (0.00133874… from kolmogorov_sf instead of the exact 0.00133393…).
+        // scipy 1.17.1: a = [(i·7919) mod 100003 for i < 12000], b = [(j·6007) mod 100003 + 2500
+        // for j < 11000]; ks_2samp(a, b, method='exact') → (0.025204545454545455,
+        // 0.001333933161374876); method='asymp' → 0.0013387418070210974.
+        let a: Vec<f64> = (0..12_000u64).map(|i| ((i * 7919) % 100_003) as f64).collect();
+        let b: Vec<f64> = (0..11_000u64)
+            .map(|j| ((j * 6007) % 100_003 + 2500) as f64)
+            .collect();
+        let (a, b) = (sample(&a), sample(&b));
+        let (d, p) = ks_2samp_with(&a, &b, KsPValue::Exact);
+        assert!((d - 0.025204545454545455).abs() < 1e-15, "{d}");
+        assert!((p / 0.001333933161374876 - 1.0).abs() < 1e-9, "{p}");
+        // Auto keeps the cost guard here (work ≈ 6.7e6 cells > KS_EXACT_MAX_WORK) and differs.
+        let (_, p_auto) = ks_2samp(&a, &b);
+        assert!((p_auto / 0.001333933161374876 - 1.0).abs() > 1e-3, "{p_auto}");
     }
 
     #[test]
