@@ -61,6 +61,13 @@ impl Categories {
     pub fn capped(&self) -> bool {
         self.other_count > 0
     }
+
+    /// Whether the category cap was reached and categories were dropped into `other_count`
+    /// (not merely over-long values): which keys the summary saw is then unknown above its
+    /// largest kept key.
+    pub fn truncated(&self) -> bool {
+        self.other_count > 0 && self.counts.len() >= MAX_CATEGORIES
+    }
 }
 
 impl Summary for Categories {
