@@ -930,7 +930,9 @@ mod tests {
         // scipy 1.17.1: a = [(i·7919) mod 100003 for i < 12000], b = [(j·6007) mod 100003 + 2500
         // for j < 11000]; ks_2samp(a, b, method='exact') → (0.025204545454545455,
         // 0.001333933161374876); method='asymp' → 0.0013387418070210974.
-        let a: Vec<f64> = (0..12_000u64).map(|i| ((i * 7919) % 100_003) as f64).collect();
+        let a: Vec<f64> = (0..12_000u64)
+            .map(|i| ((i * 7919) % 100_003) as f64)
+            .collect();
         let b: Vec<f64> = (0..11_000u64)
             .map(|j| ((j * 6007) % 100_003 + 2500) as f64)
             .collect();
@@ -940,7 +942,10 @@ mod tests {
         assert!((p / 0.001333933161374876 - 1.0).abs() < 1e-9, "{p}");
         // Auto keeps the cost guard here (work ≈ 6.7e6 cells > KS_EXACT_MAX_WORK) and differs.
         let (_, p_auto) = ks_2samp(&a, &b);
-        assert!((p_auto / 0.001333933161374876 - 1.0).abs() > 1e-3, "{p_auto}");
+        assert!(
+            (p_auto / 0.001333933161374876 - 1.0).abs() > 1e-3,
+            "{p_auto}"
+        );
     }
 
     #[test]
