@@ -87,7 +87,9 @@ pub unsafe fn rollup_transition<T: Summary>(
     let incoming = T::from_bytes(unsafe { varlena_bytes(datum) }).or_raise();
     match state {
         Some(s) => {
-            s.merge(&incoming).or_raise();
+            s.merge(&incoming)
+                .map_err(|e| e.in_summary(T::NAME))
+                .or_raise();
             pg_sys::Datum::from(s as *mut T)
         }
         None => pg_sys::Datum::from(new_state(ctx, incoming)),
@@ -111,7 +113,7 @@ pub unsafe fn combine<T: Summary>(
         (None, Some(b)) => pg_sys::Datum::from(new_state(ctx, b.clone())),
         (Some(a), None) => pg_sys::Datum::from(a as *mut T),
         (Some(a), Some(b)) => {
-            a.merge(b).or_raise();
+            a.merge(b).map_err(|e| e.in_summary(T::NAME)).or_raise();
             pg_sys::Datum::from(a as *mut T)
         }
     }

@@ -7,7 +7,7 @@
 
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
-use crate::sketch::add_counts;
+use crate::sketch::{add_counts, sum_counts};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -85,14 +85,12 @@ impl Summary for Categories {
         self.other_count = add_counts(self.other_count, o.other_count)?;
         self.null_count = add_counts(self.null_count, o.null_count)?;
         self.trim();
-        if self
-            .counts
-            .values()
-            .try_fold(self.other_count, |a, &c| a.checked_add(c))
-            .is_none()
-        {
-            return Err(CoreError::limit_exceeded("summary counts overflow 2^64"));
-        }
+        sum_counts(
+            self.counts
+                .values()
+                .copied()
+                .chain([self.other_count, self.null_count]),
+        )?;
         Ok(())
     }
 

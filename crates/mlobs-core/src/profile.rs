@@ -4,7 +4,7 @@
 
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
-use crate::sketch::{add_counts, QuantileSketch};
+use crate::sketch::{add_counts, sum_counts, QuantileSketch};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
@@ -179,9 +179,13 @@ impl Summary for NumericProfile {
         self.nan_count = add_counts(self.nan_count, o.nan_count)?;
         self.pos_inf_count = add_counts(self.pos_inf_count, o.pos_inf_count)?;
         self.neg_inf_count = add_counts(self.neg_inf_count, o.neg_inf_count)?;
-        if self.total_count_checked().is_none() {
-            return Err(CoreError::limit_exceeded("summary counts overflow 2^64"));
-        }
+        sum_counts([
+            self.n,
+            self.null_count,
+            self.nan_count,
+            self.pos_inf_count,
+            self.neg_inf_count,
+        ])?;
         Ok(())
     }
 
