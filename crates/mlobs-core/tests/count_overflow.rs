@@ -3,6 +3,8 @@
 //! u64 and only a sum past 2^64 failed: a forged profile with n near i64::MAX rolled up twice read
 //! back as `count = -2` through the bigint accessors.
 
+#![allow(clippy::field_reassign_with_default)] // forged states, one field at a time
+
 use mlobs_core::categories::Categories;
 use mlobs_core::features::FeatureProfiles;
 use mlobs_core::metrics::confusion::Confusion;
