@@ -204,13 +204,31 @@ pub fn hellinger(reference: &Sample, current: &Sample) -> f64 {
             .map(|(&c, w)| c as f64 / (w[1] - w[0]) / total as f64)
             .collect()
     };
-    let (h1, h2) = (density(reference), density(current));
-    let width = (edges[edges.len() - 1] - edges[0]) / (edges.len() - 1) as f64;
-    let bc: f64 = h1
-        .iter()
-        .zip(&h2)
-        .map(|(a, b)| (a * b).sqrt() * width)
-        .sum();
+    let k = (edges.len() - 1) as f64;
+    let (first, last) = (edges[0], edges[edges.len() - 1]);
+    let width = (last - first) / k;
+    let bc: f64 = if (1e-150..=1e150).contains(&width) {
+        let (h1, h2) = (density(reference), density(current));
+        h1.iter()
+            .zip(&h2)
+            .map(|(a, b)| (a * b).sqrt() * width)
+            .sum()
+    } else {
+        // Densities (1/width) near 1e±308 would overflow or underflow in a·b: the same sum from
+        // shares and width ratios, Σ √(r_i·c_i) · width / width_i, which stay near 1.
+        let width = 2.0 * ((last * 0.5 - first * 0.5) / k);
+        let share = |s: &Sample| -> Vec<f64> {
+            let counts = histogram_counts_weighted(&s.values, &edges);
+            let total: u64 = counts.iter().sum();
+            counts.iter().map(|&c| c as f64 / total as f64).collect()
+        };
+        let (s1, s2) = (share(reference), share(current));
+        s1.iter()
+            .zip(&s2)
+            .zip(edges.windows(2))
+            .map(|((a, b), w)| (a * b).sqrt() * (width / (w[1] - w[0])))
+            .sum()
+    };
     (1.0 - bc.clamp(0.0, 1.0)).sqrt()
 }
 
