@@ -92,7 +92,7 @@ fn variance(p: Profile) -> Option<f64> {
     p.0.variance().inspect(|v| {
         if v.is_infinite() && p.0.stddev().is_some_and(f64::is_finite) {
             crate::errors::raise(mlobs_core::CoreError::out_of_range(format!(
-                "variance of the profile exceeds the float8 range (stddev is {})",
+                "variance of the profile exceeds the float8 range (stddev is {:e})",
                 p.0.stddev().unwrap_or(f64::NAN)
             )));
         }
