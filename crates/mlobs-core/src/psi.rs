@@ -138,6 +138,40 @@ pub fn psi_evidently(reference: &[f64], current: &[f64]) -> Option<f64> {
     psi_of_counts(&bins.reference, &bins.current)
 }
 
+/// The default PSI binning of every entry point (arrays, profiles, `drift(..., 'psi')`).
+pub const DEFAULT_BINNING: &str = "evidently";
+
+/// PSI of two weighted samples by binning name — the one place where `mlobs.psi` over arrays
+/// and over profiles choose their bins, so both have the same default and the same errors.
+/// `bins` is only for `reference_quantile` (default 10).
+pub fn psi_binned_weighted(
+    reference: &[(f64, u64)],
+    current: &[(f64, u64)],
+    binning: &str,
+    bins: Option<i32>,
+) -> Result<Option<f64>> {
+    match binning {
+        "evidently" => {
+            if let Some(b) = bins {
+                return Err(CoreError::invalid_parameter(format!(
+                    "bins = {b} is not used by binning 'evidently' (it picks Sturges or distinct-value bins); pass NULL or use binning 'reference_quantile'"
+                )));
+            }
+            if reference.is_empty() || current.is_empty() {
+                return Ok(None);
+            }
+            let b = evidently_bins_weighted(reference, current);
+            Ok(psi_of_counts(&b.reference, &b.current))
+        }
+        "reference_quantile" => {
+            psi_reference_quantile_weighted(reference, current, bins.unwrap_or(10))
+        }
+        other => Err(CoreError::invalid_parameter(format!(
+            "binning must be one of 'evidently', 'reference_quantile'; got '{other}'"
+        ))),
+    }
+}
+
 /// Ascending (value, count) pairs of a finite sample.
 pub fn to_weighted(values: &[f64]) -> Vec<(f64, u64)> {
     let mut sorted: Vec<f64> = values.iter().map(|&x| x + 0.0).collect();
