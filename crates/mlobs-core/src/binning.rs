@@ -174,6 +174,11 @@ pub fn validate_edges(edges: &[f64], arg: &str) -> Result<()> {
 #[inline]
 fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let diff = b - a;
+    if diff.is_infinite() && a.is_finite() && b.is_finite() {
+        // b − a overflows float8 (neighbours on both sides of ±1e308; numpy gives ±inf or NaN):
+        // the same interpolation on halves, exact to scale back.
+        return 2.0 * lerp(a * 0.5, b * 0.5, t);
+    }
     if t >= 0.5 {
         b - diff * (1.0 - t)
     } else {

@@ -97,6 +97,28 @@ fn equal_width_edges_over_huge_ranges() {
 }
 
 #[test]
+fn quantiles_between_huge_neighbours() {
+    // numpy-linear interpolation between −1e308 and 1e308 overflowed (b − a = ∞): the profile's
+    // 0.3-quantile of {1e308, −1e308, 1e308} was −Infinity; the true value is −1e308 + 0.6·2e308.
+    let p = profile(&[1e308, -1e308, 1e308]);
+    let q = p.quantile(0.3).unwrap().unwrap();
+    assert!(close(q, 0.2e308), "{q}");
+    assert_eq!(
+        mlobs_core::binning::weighted_quantiles(&[(-1e308, 1), (1e308, 1)], &[0.0, 0.5, 1.0]),
+        vec![-1e308, 0.0, 1e308]
+    );
+    // Reference-quantile PSI over such data is a finite number.
+    let psi = mlobs_core::psi::psi_reference_quantile(
+        &[1e308, -1e308, 1e308, 0.0, 5.0],
+        &[-1e308, 1e308, 3.0],
+        4,
+    )
+    .unwrap()
+    .unwrap();
+    assert!(psi.is_finite(), "{psi}");
+}
+
+#[test]
 fn hellinger_over_a_huge_range() {
     let r = Sample::from_values(&[1e308, -1e308, 1e308]).unwrap();
     let c = Sample::from_values(&[-1e308, 1e308]).unwrap();
