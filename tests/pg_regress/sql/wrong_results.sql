@@ -47,6 +47,8 @@ FROM (SELECT mlobs.profile_agg(x) p FROM huge) s;
 SELECT mlobs.mean(p), mlobs.stddev(p)
 FROM (SELECT mlobs.rollup(p) p FROM (SELECT mlobs.profile_agg(x) p FROM huge GROUP BY k) g) s;
 SELECT pg_temp.outcome($$SELECT mlobs.variance(mlobs.profile_agg(x)) FROM huge$$) AS variance;
+-- Quantiles between neighbours ±1e308 apart (the 0.3-quantile was -Infinity).
+SELECT mlobs.quantile(mlobs.profile_agg(x), 0.3) FROM huge;
 -- An ordinary profile merged with a huge one.
 SELECT mlobs.mean(p), mlobs.stddev(p)
 FROM (SELECT mlobs.rollup(p) p FROM (SELECT mlobs.profile_agg(x) p FROM unnest('{1,2,3}'::float8[]) x
