@@ -1131,322 +1131,9 @@ GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, t
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
 
--- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
--- The same statements end sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);
--- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
-
--- Schema mlobs_internal holds the support functions of the types and aggregates (type I/O,
--- transition, combine, serialize, deserialize, final), out of `\df mlobs.*`. Types and aggregates
--- reference them by OID, so moving them changes nothing for callers. A plain CREATE SCHEMA (no IF
--- NOT EXISTS) fails when a schema of that name exists, so the script never adopts someone else's:
--- the schema is the installing superuser's and belongs to the extension (DROP EXTENSION drops it).
--- PUBLIC gets nothing on it: calling an aggregate or reading/writing a value checks no privilege
--- on its support functions.
-CREATE SCHEMA mlobs_internal;
-REVOKE ALL ON SCHEMA mlobs_internal FROM PUBLIC;
-COMMENT ON SCHEMA mlobs_internal IS 'Support functions of the mlobs types and aggregates; not for direct use';
--- Every raw C support function sql/bootstrap.sql creates, in its order (tests/pg_regress 00_setup
--- fails if one is left in mlobs).
-ALTER FUNCTION mlobs.profile_in(cstring) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_out(mlobs.profile) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_recv(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_send(mlobs.profile) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_trans(internal, double precision) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_rollup_trans(internal, mlobs.profile) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.profile_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_in(cstring) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_out(mlobs.histogram) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_recv(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_send(mlobs.histogram) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_trans(internal, double precision, double precision[]) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_rollup_trans(internal, mlobs.histogram) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.histogram_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_in(cstring) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_out(mlobs.categories) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_recv(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_send(mlobs.categories) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_trans(internal, text) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_rollup_trans(internal, mlobs.categories) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.categories_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_in(cstring) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_out(mlobs.feature_profiles) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_recv(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_send(mlobs.feature_profiles) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_trans(internal, jsonb) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_rollup_trans(internal, mlobs.feature_profiles) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.feature_profiles_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_in(cstring) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_out(mlobs.confusion) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_recv(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_send(mlobs.confusion) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_trans_int(internal, bigint, bigint) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_trans_int_w(internal, bigint, bigint, double precision) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_trans_text(internal, text, text) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_trans_text_w(internal, text, text, double precision) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_trans_bool(internal, boolean, boolean) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_trans_bool_w(internal, boolean, boolean, double precision) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_rollup_trans(internal, mlobs.confusion) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.confusion_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_in(cstring) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_out(mlobs.score_summary) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_recv(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_send(mlobs.score_summary) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_trans_int_grid(internal, double precision, bigint, integer) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_trans_bool_grid(internal, double precision, boolean, integer) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_rollup_trans(internal, mlobs.score_summary) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.score_summary_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_in(cstring) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_out(mlobs.regression_summary) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_recv(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_send(mlobs.regression_summary) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_rollup_trans(internal, mlobs.regression_summary) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.regression_summary_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ranking_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ranking_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ranking_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ranking_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ranking_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.roc_auc_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.pr_auc_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ece_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ovr_trans(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ovr_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ovr_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ovr_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.ovr_auc_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.log_loss_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.log_loss_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.brier_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.brier_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.brier_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.loss_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.loss_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.loss_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.loss_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.calibration_in(cstring) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.calibration_out(mlobs.calibration) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.calibration_recv(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.calibration_send(mlobs.calibration) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.calibration_fit(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.cbpe_trans(internal, double precision, mlobs.calibration) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.cbpe_trans_threshold(internal, double precision, mlobs.calibration, double precision) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.cbpe_auc_trans(internal, double precision, mlobs.calibration) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.probability_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.probability_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.probability_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.cbpe_auc_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.outlier_count_trans(bigint, double precision, double precision, double precision) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.violations_trans(internal, jsonb, jsonb) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.violations_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.violations_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.violations_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.violations_final(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.shap_importance_trans(internal, text, double precision[]) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.shap_importance_trans(internal, text, jsonb) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.shap_importance_trans(internal, text, double precision[], integer) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.shap_importance_trans(internal, text, jsonb, integer) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.shap_importance_combine(internal, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.shap_importance_serial(internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.shap_importance_deserial(bytea, internal) SET SCHEMA mlobs_internal;
-ALTER FUNCTION mlobs.shap_importance_final(internal) SET SCHEMA mlobs_internal;
-
--- mlobs.row_count: the documented name of the summaries' row/value count. mlobs.count, its
--- deprecated alias, shadows the built-in count aggregate for these argument types whenever mlobs is
--- on search_path (count(p) picks the accessor, an exact type match, over count("any")); it goes
--- away in a later release. Same C function as the alias (pgrx's wrapper of the accessor).
-CREATE FUNCTION mlobs.row_count(p mlobs.profile) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mlobs.row_count(h mlobs.histogram) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'histogram_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mlobs.row_count(c mlobs.categories) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'categories_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mlobs.row_count(f mlobs.feature_profiles) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'feature_profiles_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mlobs.row_count(c mlobs.confusion) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'confusion_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mlobs.row_count(s mlobs.score_summary) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'score_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mlobs.row_count(s mlobs.regression_summary) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'regression_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
--- One sentence per user-facing function and aggregate: what it returns (\df+ shows it). The types
--- and the other aggregates have theirs where sql/bootstrap.sql creates them.
-COMMENT ON FUNCTION mlobs.row_count(mlobs.profile) IS 'Number of finite values summarised by a profile (NULL, NaN and +/-Infinity excluded; see total_count)';
-COMMENT ON FUNCTION mlobs.row_count(mlobs.histogram) IS 'Number of finite values counted by a histogram (the denominator of its shares)';
-COMMENT ON FUNCTION mlobs.row_count(mlobs.categories) IS 'Number of non-NULL values counted by a category summary (kept categories and other)';
-COMMENT ON FUNCTION mlobs.row_count(mlobs.feature_profiles) IS 'Number of rows summarised by a feature-profile summary (NULL payloads included)';
-COMMENT ON FUNCTION mlobs.row_count(mlobs.confusion) IS 'Number of rows counted by a confusion summary';
-COMMENT ON FUNCTION mlobs.row_count(mlobs.score_summary) IS 'Number of rows summarised by a score summary';
-COMMENT ON FUNCTION mlobs.row_count(mlobs.regression_summary) IS 'Number of rows summarised by a regression summary';
-COMMENT ON FUNCTION mlobs.count(mlobs.profile) IS 'Deprecated: use mlobs.row_count(mlobs.profile); this alias shadows the built-in count aggregate when mlobs is on search_path and will be removed in a later release';
-COMMENT ON FUNCTION mlobs.count(mlobs.histogram) IS 'Deprecated: use mlobs.row_count(mlobs.histogram); this alias shadows the built-in count aggregate when mlobs is on search_path and will be removed in a later release';
-COMMENT ON FUNCTION mlobs.count(mlobs.categories) IS 'Deprecated: use mlobs.row_count(mlobs.categories); this alias shadows the built-in count aggregate when mlobs is on search_path and will be removed in a later release';
-COMMENT ON FUNCTION mlobs.count(mlobs.feature_profiles) IS 'Deprecated: use mlobs.row_count(mlobs.feature_profiles); this alias shadows the built-in count aggregate when mlobs is on search_path and will be removed in a later release';
-COMMENT ON FUNCTION mlobs.count(mlobs.confusion) IS 'Deprecated: use mlobs.row_count(mlobs.confusion); this alias shadows the built-in count aggregate when mlobs is on search_path and will be removed in a later release';
-COMMENT ON FUNCTION mlobs.count(mlobs.score_summary) IS 'Deprecated: use mlobs.row_count(mlobs.score_summary); this alias shadows the built-in count aggregate when mlobs is on search_path and will be removed in a later release';
-COMMENT ON FUNCTION mlobs.count(mlobs.regression_summary) IS 'Deprecated: use mlobs.row_count(mlobs.regression_summary); this alias shadows the built-in count aggregate when mlobs is on search_path and will be removed in a later release';
-COMMENT ON FUNCTION mlobs.accuracy(mlobs.confusion) IS 'Accuracy of a confusion summary: the (weighted) share of rows predicted correctly; NULL when empty';
-COMMENT ON FUNCTION mlobs.almost_constant(mlobs.categories, double precision) IS 'Whether the most frequent category''s share is at least threshold (Evidently''s almost-constant check, default 0.95)';
-COMMENT ON FUNCTION mlobs.almost_constant(mlobs.profile, double precision) IS 'Whether a profile is almost constant: exact when min = max, otherwise from the sketch''s largest bucket share (may over-flag)';
-COMMENT ON FUNCTION mlobs.bin_counts(mlobs.histogram) IS 'Counts of a histogram in value order: underflow, one per bin, overflow';
-COMMENT ON FUNCTION mlobs.brier(mlobs.score_summary) IS 'Mean Brier score (y - p)^2 of the rows of a score summary (exact); NULL when empty';
-COMMENT ON FUNCTION mlobs.calibrate(mlobs.calibration, double precision) IS 'Calibrated probability of a score under an isotonic calibration map';
-COMMENT ON FUNCTION mlobs.calibration_error(double precision[], bigint[], integer) IS 'Expected calibration error of probability and label arrays on equal-count bins (scikit-learn calibration_curve, quantile strategy)';
-COMMENT ON FUNCTION mlobs.calibration_error(mlobs.score_summary, integer) IS 'Expected calibration error of a score summary on equal-count bins, estimated from its grid; NULL when empty';
-COMMENT ON FUNCTION mlobs.calibration_error_bounds(mlobs.score_summary, integer) IS 'Bounds {lower, upper} guaranteed to contain the exact expected calibration error of a score summary''s rows';
-COMMENT ON FUNCTION mlobs.category_counts(mlobs.categories) IS 'Count of every kept category of a category summary, as a jsonb object';
-COMMENT ON FUNCTION mlobs.classification_report(mlobs.confusion, text) IS 'Every classification metric of a confusion summary as one jsonb object';
-COMMENT ON FUNCTION mlobs.concept_drift(double precision[], double precision[], double precision[], double precision[], integer) IS 'Concept drift of (feature, target) samples: the shift of the target''s mean per reference-quantile bin of the feature, with the share of rows covered';
-COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
-COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';
-COMMENT ON FUNCTION mlobs.create_alert_rule(text, text, text, double precision, text, text, interval, text, text, boolean, integer, double precision) IS 'Creates an alert rule on a metric the monitors record and returns its id';
-COMMENT ON FUNCTION mlobs.create_monitor(text, text, regclass, text, jsonb, interval, timestamp with time zone, timestamp with time zone, text, timestamp with time zone, interval, interval) IS 'Creates a monitor computing metrics of a source table per time window (run as its creator; windows revised within the label and late-data horizons); returns its id';
-COMMENT ON FUNCTION mlobs.track_changes(regclass, text) IS 'Installs the statement triggers that record which minutes of a monitored table changed late (labels, rows), so runs revise only those windows; returns true';
-COMMENT ON FUNCTION mlobs.dataset_drift(mlobs.feature_profiles, mlobs.feature_profiles, text, double precision, text) IS 'Dataset-level drift of two feature-profile summaries: how many and which share of features drifted, and whether that reaches drift_share';
-COMMENT ON FUNCTION mlobs.degraded(double precision, double precision, double precision, boolean) IS 'Whether a metric got worse by more than max_drop (relative) from its reference value';
-COMMENT ON FUNCTION mlobs.distinct_count(mlobs.categories) IS 'Number of distinct categories kept in a category summary';
-COMMENT ON FUNCTION mlobs.domain_classifier(double precision[], double precision[]) IS 'Domain-classifier drift of two row sets: out-of-bag ROC AUC of a random forest telling reference from current rows (0.5 = no difference)';
-COMMENT ON FUNCTION mlobs.drift(double precision[], double precision[], text, double precision, jsonb) IS 'Drift between two numeric samples with an Evidently method, as a drift_result (statistic, p-value, threshold, verdict)';
-COMMENT ON FUNCTION mlobs.drift(mlobs.categories, mlobs.categories, text, double precision, jsonb) IS 'Drift between two category summaries with an Evidently categorical method, as a drift_result';
-COMMENT ON FUNCTION mlobs.drift(mlobs.profile, mlobs.profile, text, double precision, jsonb) IS 'Drift between two stored profiles with an Evidently method (no raw rows), as a drift_result';
-COMMENT ON FUNCTION mlobs.drift(text[], text[], text, double precision, jsonb) IS 'Drift between two categorical (text) samples with an Evidently method, as a drift_result';
-COMMENT ON FUNCTION mlobs.drift_report(mlobs.feature_profiles, mlobs.feature_profiles, text, text) IS 'One row per feature of two feature-profile summaries with the drift method, statistic, p-value, threshold and verdict';
-COMMENT ON FUNCTION mlobs.drop_monitor(text) IS 'Drops a monitor with its windows, metric points and alerts; returns whether it existed';
-COMMENT ON FUNCTION mlobs.edges(mlobs.histogram) IS 'Bin edges of a histogram';
-COMMENT ON FUNCTION mlobs.evaluate_alerts(bigint) IS 'Evaluates the alert rules on the recorded metrics of one monitor (NULL: every monitor) and returns the number of alert transitions';
-COMMENT ON FUNCTION mlobs.explained_variance(mlobs.regression_summary) IS 'Explained variance score of a regression summary (scikit-learn)';
-COMMENT ON FUNCTION mlobs.f1(mlobs.confusion, text, text) IS 'F1 score of a confusion summary (scikit-learn f1_score, binary/macro/micro/weighted average; zero division gives 0)';
-COMMENT ON FUNCTION mlobs.feature_categories(mlobs.feature_profiles, text) IS 'Category counts of one feature''s strings and booleans in a feature-profile summary; NULL when the key was never seen';
-COMMENT ON FUNCTION mlobs.feature_profile(mlobs.feature_profiles, text) IS 'Numeric profile of one feature''s numbers in a feature-profile summary; NULL when the key was never seen';
-COMMENT ON FUNCTION mlobs.feature_types(mlobs.feature_profiles) IS 'One row per feature of a feature-profile summary: rows without the key and the count of each JSON type seen';
-COMMENT ON FUNCTION mlobs.features(mlobs.feature_profiles) IS 'Feature keys tracked by a feature-profile summary, in order';
-COMMENT ON FUNCTION mlobs.fnr(mlobs.confusion, text) IS 'False negative rate of a confusion summary for the positive label';
-COMMENT ON FUNCTION mlobs.fpr(mlobs.confusion, text) IS 'False positive rate of a confusion summary for the positive label';
-COMMENT ON FUNCTION mlobs.importance_drift(jsonb, jsonb) IS 'One row per feature comparing two importance objects (as from shap_importance_agg): importances, shares and ranks on both sides';
-COMMENT ON FUNCTION mlobs.importance_shift(jsonb, jsonb) IS 'How far the attribution shares of two importance objects moved: half the sum of absolute share changes (0 = same, 1 = disjoint)';
-COMMENT ON FUNCTION mlobs.inf_count(mlobs.histogram) IS 'Number of +Infinity and -Infinity values counted by a histogram';
-COMMENT ON FUNCTION mlobs.inf_count(mlobs.profile) IS 'Number of +Infinity and -Infinity values seen by a profile';
-COMMENT ON FUNCTION mlobs.is_constant(mlobs.profile) IS 'Whether every finite value summarised by a profile is the same (min = max)';
-COMMENT ON FUNCTION mlobs.learned_threshold(double precision[], double precision, double precision, double precision) IS 'NannyML-style threshold band mean +/- k standard deviations of a metric over reference windows, optionally clipped to limits';
-COMMENT ON FUNCTION mlobs.lime(text, double precision[], double precision[], bigint, integer, integer, boolean, double precision, integer) IS 'LIME explanation (lime''s LimeTabularExplainer defaults) of one prediction of a registered model, as jsonb';
-COMMENT ON FUNCTION mlobs.lime(text, jsonb, double precision[], bigint, integer, integer, boolean, double precision, integer) IS 'LIME explanation (lime''s LimeTabularExplainer defaults) of one prediction of a registered model, as jsonb';
-COMMENT ON FUNCTION mlobs.log_loss(mlobs.score_summary) IS 'Mean log loss of the rows of a score summary (exact, probabilities clipped as scikit-learn); NULL when empty';
-COMMENT ON FUNCTION mlobs.mae(mlobs.regression_summary) IS 'Mean absolute error of a regression summary; NULL when empty';
-COMMENT ON FUNCTION mlobs.mape(mlobs.regression_summary) IS 'Mean absolute percentage error of a regression summary (scikit-learn); NULL when empty';
-COMMENT ON FUNCTION mlobs.max(mlobs.profile) IS 'Exact maximum of the finite values of a profile; NULL when there are none';
-COMMENT ON FUNCTION mlobs.max_error(mlobs.regression_summary) IS 'Largest absolute error of a regression summary; NULL when empty';
-COMMENT ON FUNCTION mlobs.mcc(mlobs.confusion) IS 'Matthews correlation coefficient of a confusion summary (0 when undefined)';
-COMMENT ON FUNCTION mlobs.mean(mlobs.profile) IS 'Exact mean of the finite values of a profile; NULL when there are none';
-COMMENT ON FUNCTION mlobs.mean_error(mlobs.regression_summary) IS 'Mean of prediction - target of a regression summary (positive = over-prediction); NULL when empty';
-COMMENT ON FUNCTION mlobs.median_absolute_error(mlobs.regression_summary) IS 'Median absolute error of a regression summary, from its sketch (within 1 %); NULL when empty';
-COMMENT ON FUNCTION mlobs.metric_names() IS 'Names of every metric the monitors record, the ones alert rules may reference';
-COMMENT ON FUNCTION mlobs.min(mlobs.profile) IS 'Exact minimum of the finite values of a profile; NULL when there are none';
-COMMENT ON FUNCTION mlobs.missing_share(mlobs.categories) IS 'Share of NULL and empty-string values among all rows of a category summary';
-COMMENT ON FUNCTION mlobs.missing_share(mlobs.profile) IS 'Share of NULL, NaN and +/-Infinity values among all rows of a profile';
-COMMENT ON FUNCTION mlobs.mse(mlobs.regression_summary) IS 'Mean squared error of a regression summary; NULL when empty';
-COMMENT ON FUNCTION mlobs.nan_count(mlobs.histogram) IS 'Number of NaN values counted by a histogram';
-COMMENT ON FUNCTION mlobs.nan_count(mlobs.profile) IS 'Number of NaN values seen by a profile';
-COMMENT ON FUNCTION mlobs.new_categories(mlobs.categories, mlobs.categories) IS 'Categories of the current category summary never seen in the reference, sorted';
-COMMENT ON FUNCTION mlobs.new_category_share(mlobs.categories, mlobs.categories) IS 'Share of the current category summary''s non-NULL values whose category is not in the reference';
-COMMENT ON FUNCTION mlobs.null_count(mlobs.categories) IS 'Number of NULL values counted by a category summary';
-COMMENT ON FUNCTION mlobs.null_count(mlobs.histogram) IS 'Number of NULL values counted by a histogram';
-COMMENT ON FUNCTION mlobs.null_count(mlobs.profile) IS 'Number of NULL values seen by a profile';
-COMMENT ON FUNCTION mlobs.other_count(mlobs.categories) IS 'Number of values of a category summary not kept as their own category (beyond the 10000 cap or longer than 1 KiB)';
-COMMENT ON FUNCTION mlobs.out_of_range_share(mlobs.profile, mlobs.profile) IS 'Estimated share of the current profile''s values outside the reference profile''s [min, max]';
-COMMENT ON FUNCTION mlobs.outlier_fences(mlobs.profile, text, double precision) IS 'Outlier fences (IQR from the sketch, or exact z-score) of a reference profile; NULL when empty';
-COMMENT ON FUNCTION mlobs.outlier_fences(double precision[], text, double precision) IS 'Exact outlier fences (IQR or z-score) of an array of reference values';
-COMMENT ON FUNCTION mlobs.outside_share(mlobs.profile, double precision, double precision) IS 'Estimated share of a profile''s finite values outside [lower, upper], read from its sketch';
-COMMENT ON FUNCTION mlobs.outside_share_bounds(mlobs.profile, double precision, double precision) IS 'Bounds {lower, upper} guaranteed to contain the exact share of a profile''s values outside [lower, upper]';
-COMMENT ON FUNCTION mlobs.pca_drift(double precision[], double precision[], double precision) IS 'PCA reconstruction-error drift (NannyML) of two row sets: the mean reconstruction error of reference and current rows';
-COMMENT ON FUNCTION mlobs.performance_report(mlobs.confusion, mlobs.confusion, double precision, text) IS 'One row per classification metric of a current confusion summary next to the reference, with relative change and degradation verdict';
-COMMENT ON FUNCTION mlobs.performance_report(mlobs.regression_summary, mlobs.regression_summary, double precision) IS 'One row per regression metric of a current summary next to the reference, with relative change and degradation verdict';
-COMMENT ON FUNCTION mlobs.pr_auc(mlobs.score_summary) IS 'Approximate average precision of a score summary; NULL without positives';
-COMMENT ON FUNCTION mlobs.pr_auc_bounds(mlobs.score_summary) IS 'Bounds {lower, upper} guaranteed to contain the exact average precision of a score summary''s rows';
-COMMENT ON FUNCTION mlobs."precision"(mlobs.confusion, text, text) IS 'Precision of a confusion summary (scikit-learn precision_score; zero division gives 0)';
-COMMENT ON FUNCTION mlobs.predict(text, double precision[], integer) IS 'Prediction of a registered model for one row of features: the regression value, or the probability of class';
-COMMENT ON FUNCTION mlobs.predict(text, jsonb, integer) IS 'Prediction of a registered model for one row of features: the regression value, or the probability of class';
-COMMENT ON FUNCTION mlobs.predict(text, integer, double precision[], integer) IS 'Prediction of a registered model for one row of features: the regression value, or the probability of class';
-COMMENT ON FUNCTION mlobs.predict(text, integer, jsonb, integer) IS 'Prediction of a registered model for one row of features: the regression value, or the probability of class';
-COMMENT ON FUNCTION mlobs.predict_margin(text, double precision[], integer) IS 'Raw margin of a registered model for one row of features (log-odds for logistic models)';
-COMMENT ON FUNCTION mlobs.predict_margin(text, jsonb, integer) IS 'Raw margin of a registered model for one row of features (log-odds for logistic models)';
-COMMENT ON FUNCTION mlobs.predict_margin(text, integer, double precision[], integer) IS 'Raw margin of a registered model for one row of features (log-odds for logistic models)';
-COMMENT ON FUNCTION mlobs.predict_margin(text, integer, jsonb, integer) IS 'Raw margin of a registered model for one row of features (log-odds for logistic models)';
-COMMENT ON FUNCTION mlobs.predict_proba(text, double precision[]) IS 'Probability of every class from a registered model for one row of features (or the one prediction of a regressor)';
-COMMENT ON FUNCTION mlobs.predict_proba(text, jsonb) IS 'Probability of every class from a registered model for one row of features (or the one prediction of a regressor)';
-COMMENT ON FUNCTION mlobs.predict_proba(text, integer, double precision[]) IS 'Probability of every class from a registered model for one row of features (or the one prediction of a regressor)';
-COMMENT ON FUNCTION mlobs.predict_proba(text, integer, jsonb) IS 'Probability of every class from a registered model for one row of features (or the one prediction of a regressor)';
-COMMENT ON FUNCTION mlobs.psi(double precision[], double precision[], text, integer) IS 'Population stability index of two numeric samples (Evidently binning by default)';
-COMMENT ON FUNCTION mlobs.psi(mlobs.histogram, mlobs.histogram) IS 'Population stability index of two histograms with identical edges';
-COMMENT ON FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, integer) IS 'Population stability index of two profiles on reference-quantile bins read from their sketches';
-COMMENT ON FUNCTION mlobs.quality_report(mlobs.feature_profiles, mlobs.feature_profiles, jsonb) IS 'One row per feature and data-quality check of the current feature-profile summary against the reference';
-COMMENT ON FUNCTION mlobs.quantile(mlobs.profile, double precision) IS 'Quantile q of a profile from its sketch (within 1 %; q = 0 and 1 are the exact min and max)';
-COMMENT ON FUNCTION mlobs.quantile(mlobs.profile, double precision[]) IS 'Quantiles of a profile at every q of the array, from its sketch';
-COMMENT ON FUNCTION mlobs.r2(mlobs.regression_summary) IS 'Coefficient of determination R^2 of a regression summary; NULL when empty';
-COMMENT ON FUNCTION mlobs.recall(mlobs.confusion, text, text) IS 'Recall of a confusion summary (scikit-learn recall_score; zero division gives 0)';
-COMMENT ON FUNCTION mlobs.register_model(text, text, jsonb, text[]) IS 'Validates a model export and stores it as the next version of the named model; returns that version';
-COMMENT ON FUNCTION mlobs.regression_report(mlobs.regression_summary) IS 'Every regression metric of a regression summary as one jsonb object';
-COMMENT ON FUNCTION mlobs.relative_change(double precision, double precision) IS 'Relative change (current - reference) / |reference| of a metric; NULL when either is NULL or the reference is 0';
-COMMENT ON FUNCTION mlobs.rmse(mlobs.regression_summary) IS 'Root mean squared error of a regression summary; NULL when empty';
-COMMENT ON FUNCTION mlobs.roc_auc(mlobs.score_summary) IS 'Approximate ROC AUC of a score summary; NULL when a class is absent';
-COMMENT ON FUNCTION mlobs.roc_auc_bounds(mlobs.score_summary) IS 'Bounds {lower, upper} guaranteed to contain the exact ROC AUC of a score summary''s rows';
-COMMENT ON FUNCTION mlobs.run_monitors(timestamp with time zone, timestamp with time zone, text) IS 'Computes every due window of the enabled monitors and evaluates their alerts; returns the run''s mlobs.runs row';
-COMMENT ON FUNCTION mlobs.schedule_monitors(text) IS 'Schedules mlobs.run_monitors with pg_cron on the given cron schedule; returns the job id';
-COMMENT ON FUNCTION mlobs.schema_of(mlobs.feature_profiles) IS 'Schema the payloads of a reference feature-profile summary follow (per key type, required, nullable, range, categories), as jsonb';
-COMMENT ON FUNCTION mlobs.schema_violations(jsonb, jsonb) IS 'Violations of one jsonb payload against a schema, as a jsonb array ([] when valid)';
-COMMENT ON FUNCTION mlobs.set_monitor_enabled(text, boolean) IS 'Enables or disables a monitor; returns whether it exists';
-COMMENT ON FUNCTION mlobs.shap(text, double precision[], integer) IS 'SHAP values of one row for a registered model (path-dependent TreeSHAP or linear SHAP, margin space)';
-COMMENT ON FUNCTION mlobs.shap(text, double precision[], double precision[], integer) IS 'Interventional SHAP values of one row against background rows for a registered model (margin space)';
-COMMENT ON FUNCTION mlobs.shap(text, jsonb, double precision[], integer) IS 'Interventional SHAP values of one row against background rows for a registered model (margin space), as jsonb by feature';
-COMMENT ON FUNCTION mlobs.shap(text, jsonb, integer) IS 'SHAP values of one row for a registered model (path-dependent TreeSHAP or linear SHAP, margin space), as jsonb by feature';
-COMMENT ON FUNCTION mlobs.shap(text, integer, double precision[], integer) IS 'SHAP values of one row for a version of a registered model (path-dependent TreeSHAP or linear SHAP, margin space)';
-COMMENT ON FUNCTION mlobs.shap(text, integer, jsonb, integer) IS 'SHAP values of one row for a version of a registered model (path-dependent TreeSHAP or linear SHAP, margin space), as jsonb by feature';
-COMMENT ON FUNCTION mlobs.shap_base_value(text) IS 'Base value of path-dependent SHAP for a registered model, in margin space';
-COMMENT ON FUNCTION mlobs.shap_base_value(text, double precision[], integer) IS 'Base value of interventional SHAP for a registered model: the mean margin over the background rows';
-COMMENT ON FUNCTION mlobs.shap_base_value(text, integer, integer) IS 'Base value of path-dependent SHAP for a version of a registered model, in margin space';
-COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, jsonb) IS 'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';
-COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, double precision[], integer) IS 'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';
-COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, jsonb, integer) IS 'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';
-COMMENT ON FUNCTION mlobs.simulate(timestamp with time zone, interval, integer, jsonb, double precision) IS 'Synthetic prediction log (ts, features, label, label_at, latency_ms, failed) for the fixture models with scripted incidents, for demos and tests';
-COMMENT ON FUNCTION mlobs.stddev(mlobs.profile) IS 'Sample standard deviation (n - 1) of the finite values of a profile; NULL with fewer than two';
-COMMENT ON FUNCTION mlobs.stddev_pop(mlobs.profile) IS 'Population standard deviation (n) of the finite values of a profile; NULL when there are none';
-COMMENT ON FUNCTION mlobs.tnr(mlobs.confusion, text) IS 'True negative rate of a confusion summary for the positive label';
-COMMENT ON FUNCTION mlobs.top_share(mlobs.categories) IS 'Share of the most frequent category among the non-NULL values of a category summary';
-COMMENT ON FUNCTION mlobs.total_count(mlobs.profile) IS 'Number of rows seen by a profile, NULL, NaN and +/-Infinity included';
-COMMENT ON FUNCTION mlobs.tpr(mlobs.confusion, text) IS 'True positive rate (recall) of a confusion summary for the positive label';
-COMMENT ON FUNCTION mlobs.unschedule_monitors() IS 'Removes the pg_cron job of mlobs.schedule_monitors; returns whether there was one';
-COMMENT ON FUNCTION mlobs.variance(mlobs.profile) IS 'Sample variance (n - 1) of the finite values of a profile; NULL with fewer than two';
-COMMENT ON FUNCTION mlobs.what_if(text, jsonb, jsonb, integer) IS 'Predictions of a registered model before and after changing some features, with every feature''s SHAP change, as jsonb';
-
 -- ==== section: jsonb (native jsonb reading) ======================================================
 
 -- ==== section: numerics (drift, categories, profiles) ============================================
-
--- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
 
@@ -1756,3 +1443,30 @@ COMMENT ON FUNCTION mlobs.tpr(mlobs.confusion, text) IS 'True positive rate (rec
 COMMENT ON FUNCTION mlobs.unschedule_monitors() IS 'Removes the pg_cron job of mlobs.schedule_monitors; returns whether there was one';
 COMMENT ON FUNCTION mlobs.variance(mlobs.profile) IS 'Sample variance (n - 1) of the finite values of a profile; NULL with fewer than two';
 COMMENT ON FUNCTION mlobs.what_if(text, jsonb, jsonb, integer) IS 'Predictions of a registered model before and after changing some features, with every feature''s SHAP change, as jsonb';
+=======
+-- mlobs.psi(profile, profile): one name, one default. Without a binning it now uses Evidently's
+-- bins like mlobs.psi(float8[], float8[]) and mlobs.drift(p, p, 'psi') (0.2.0 used 10
+-- reference-quantile bins); binning => 'reference_quantile' keeps the old numbers. The 0.2.0
+-- positional form psi(r, c, n) keeps its meaning (n reference-quantile bins) under the same C
+-- symbol, without a default so that psi(r, c) is not ambiguous. A view calling
+-- mlobs.psi(profile, profile[, int]) must be dropped before this update and recreated after.
+DROP FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, integer);
+CREATE FUNCTION mlobs.psi(
+	"reference" mlobs.profile,
+	"current" mlobs.profile,
+	"reference_quantile_bins" INT
+) RETURNS double precision
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'psi_profiles_wrapper';
+CREATE FUNCTION mlobs.psi(
+	"reference" mlobs.profile,
+	"current" mlobs.profile,
+	"binning" TEXT DEFAULT 'evidently',
+	"bins" INT DEFAULT NULL
+) RETURNS double precision
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'psi_profiles_binned_wrapper';
+
+-- ==== section: surface (comments, internal schema, accessor names) ========================

@@ -68,6 +68,16 @@ pub unsafe fn transition<T>(
     pg_sys::Datum::from(state)
 }
 
+/// A count overflow of a merge names the summary type (the core's message cannot know which
+/// rollup it is in); other merge errors already say what disagrees and are left as they are.
+fn name_overflow<T: Summary>(e: mlobs_core::CoreError) -> mlobs_core::CoreError {
+    if e.kind == mlobs_core::ErrorKind::OutOfRange {
+        e.in_summary(T::NAME)
+    } else {
+        e
+    }
+}
+
 /// Rollup transition: merge a stored summary (argument 1) into the state; NULL summaries skip.
 ///
 /// # Safety
@@ -87,7 +97,7 @@ pub unsafe fn rollup_transition<T: Summary>(
     let incoming = T::from_bytes(unsafe { varlena_bytes(datum) }).or_raise();
     match state {
         Some(s) => {
-            s.merge(&incoming).or_raise();
+            s.merge(&incoming).map_err(name_overflow::<T>).or_raise();
             pg_sys::Datum::from(s as *mut T)
         }
         None => pg_sys::Datum::from(new_state(ctx, incoming)),
@@ -111,7 +121,7 @@ pub unsafe fn combine<T: Summary>(
         (None, Some(b)) => pg_sys::Datum::from(new_state(ctx, b.clone())),
         (Some(a), None) => pg_sys::Datum::from(a as *mut T),
         (Some(a), Some(b)) => {
-            a.merge(b).or_raise();
+            a.merge(b).map_err(name_overflow::<T>).or_raise();
             pg_sys::Datum::from(a as *mut T)
         }
     }

@@ -1,6 +1,6 @@
 //! `mlobs.categories`: category_agg(text), rollup, accessors, drift.
 
-use crate::errors::{required, OrRaise};
+use crate::errors::{bigint, required, OrRaise};
 use mlobs_core::categories::Categories as CoreCategories;
 use mlobs_core::drift_method::drift_category_summaries;
 use pgrx::prelude::*;
@@ -28,21 +28,23 @@ crate::v1!(
     }
 );
 
+const NAME: &str = "mlobs.categories";
+
 /// Non-NULL values counted (kept categories and `other`).
 #[pg_extern(immutable, parallel_safe, name = "count")]
 fn categories_count(c: Categories) -> i64 {
-    c.0.total() as i64
+    bigint(c.0.total(), NAME, "count")
 }
 
 #[pg_extern(immutable, parallel_safe, name = "null_count")]
 fn categories_null_count(c: Categories) -> i64 {
-    c.0.null_count as i64
+    bigint(c.0.null_count, NAME, "null_count")
 }
 
 /// Values not kept as their own category (beyond the cap of 10 000, or longer than 1 KiB).
 #[pg_extern(immutable, parallel_safe)]
 fn other_count(c: Categories) -> i64 {
-    c.0.other_count as i64
+    bigint(c.0.other_count, NAME, "other_count")
 }
 
 /// Distinct categories kept.

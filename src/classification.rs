@@ -142,7 +142,7 @@ fn confusion_matrix(c: Confusion) -> JsonB {
 /// Rows counted.
 #[pg_extern(immutable, parallel_safe, name = "count")]
 fn confusion_count(c: Confusion) -> i64 {
-    c.0.rows as i64
+    crate::errors::bigint(c.0.rows, "mlobs.confusion", "count")
 }
 
 /// Every metric of the summary as one jsonb object, ready for a metrics table. Binary metrics

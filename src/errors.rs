@@ -11,6 +11,7 @@ pub fn sqlstate(kind: &ErrorKind) -> PgSqlErrorCode {
         ErrorKind::InvalidText => PgSqlErrorCode::ERRCODE_INVALID_TEXT_REPRESENTATION,
         ErrorKind::Mismatch => PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
         ErrorKind::LimitExceeded => PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+        ErrorKind::OutOfRange => PgSqlErrorCode::ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
     }
 }
 
@@ -30,6 +31,27 @@ impl<T> OrRaise<T> for Result<T, CoreError> {
             Ok(v) => v,
             Err(e) => raise(e),
         }
+    }
+}
+
+/// A count of a summary as bigint, or ERROR 22003 naming the summary and the count: only a
+/// forged summary holds a count above i64::MAX (merges refuse to build one), and `as i64` would
+/// read it as a negative number.
+pub fn bigint(value: u64, summary: &str, what: &str) -> i64 {
+    i64::try_from(value).unwrap_or_else(|_| {
+        raise(CoreError::out_of_range(format!(
+            "{summary}: {what} = {value} is out of range for type bigint"
+        )))
+    })
+}
+
+/// The sum of counts of a summary as bigint, or ERROR 22003 as `bigint`.
+pub fn bigint_sum(values: &[u64], summary: &str, what: &str) -> i64 {
+    match values.iter().try_fold(0u64, |a, &c| a.checked_add(c)) {
+        Some(total) => bigint(total, summary, what),
+        None => raise(CoreError::out_of_range(format!(
+            "{summary}: {what} is out of range for type bigint"
+        ))),
     }
 }
 

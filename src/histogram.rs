@@ -1,6 +1,6 @@
 //! `mlobs.histogram`: histogram_agg(float8, edges float8[]), rollup, accessors.
 
-use crate::errors::OrRaise;
+use crate::errors::{bigint, bigint_sum, OrRaise};
 use mlobs_core::Histogram as CoreHistogram;
 use pgrx::prelude::*;
 
@@ -107,6 +107,8 @@ crate::v1!(
     }
 );
 
+const NAME: &str = "mlobs.histogram";
+
 /// Bin edges.
 #[pg_extern(immutable, parallel_safe)]
 fn edges(h: Histogram) -> Vec<f64> {
@@ -116,26 +118,29 @@ fn edges(h: Histogram) -> Vec<f64> {
 /// Counts in value order: underflow, one per bin, overflow.
 #[pg_extern(immutable, parallel_safe)]
 fn bin_counts(h: Histogram) -> Vec<i64> {
-    h.0.all_counts().into_iter().map(|c| c as i64).collect()
+    h.0.all_counts()
+        .into_iter()
+        .map(|c| bigint(c, NAME, "bin count"))
+        .collect()
 }
 
 /// Finite values counted (the denominator of shares).
 #[pg_extern(immutable, parallel_safe, name = "count")]
 fn histogram_count(h: Histogram) -> i64 {
-    h.0.finite_count() as i64
+    bigint(h.0.finite_count(), NAME, "count")
 }
 
 #[pg_extern(immutable, parallel_safe, name = "null_count")]
 fn histogram_null_count(h: Histogram) -> i64 {
-    h.0.null_count as i64
+    bigint(h.0.null_count, NAME, "null_count")
 }
 
 #[pg_extern(immutable, parallel_safe, name = "nan_count")]
 fn histogram_nan_count(h: Histogram) -> i64 {
-    h.0.nan_count as i64
+    bigint(h.0.nan_count, NAME, "nan_count")
 }
 
 #[pg_extern(immutable, parallel_safe, name = "inf_count")]
 fn histogram_inf_count(h: Histogram) -> i64 {
-    (h.0.pos_inf_count + h.0.neg_inf_count) as i64
+    bigint_sum(&[h.0.pos_inf_count, h.0.neg_inf_count], NAME, "inf_count")
 }

@@ -1,6 +1,6 @@
 //! `mlobs.profile`: profile_agg(float8), rollup, accessors.
 
-use crate::errors::OrRaise;
+use crate::errors::{bigint, bigint_sum, OrRaise};
 use mlobs_core::NumericProfile;
 use pgrx::prelude::*;
 
@@ -28,32 +28,45 @@ crate::v1!(
     }
 );
 
+const NAME: &str = "mlobs.profile";
+
 /// Finite values summarised.
 #[pg_extern(immutable, parallel_safe)]
 fn count(p: Profile) -> i64 {
-    p.0.n as i64
+    bigint(p.0.n, NAME, "count")
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn null_count(p: Profile) -> i64 {
-    p.0.null_count as i64
+    bigint(p.0.null_count, NAME, "null_count")
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn nan_count(p: Profile) -> i64 {
-    p.0.nan_count as i64
+    bigint(p.0.nan_count, NAME, "nan_count")
 }
 
 /// +Infinity and −Infinity values seen.
 #[pg_extern(immutable, parallel_safe)]
 fn inf_count(p: Profile) -> i64 {
-    (p.0.pos_inf_count + p.0.neg_inf_count) as i64
+    bigint_sum(&[p.0.pos_inf_count, p.0.neg_inf_count], NAME, "inf_count")
 }
 
 /// Rows seen, NULL/NaN/±Infinity included.
 #[pg_extern(immutable, parallel_safe)]
 fn total_count(p: Profile) -> i64 {
-    p.0.total_count() as i64
+    let q = &p.0;
+    bigint_sum(
+        &[
+            q.n,
+            q.null_count,
+            q.nan_count,
+            q.pos_inf_count,
+            q.neg_inf_count,
+        ],
+        NAME,
+        "total_count",
+    )
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -76,7 +89,14 @@ fn stddev_pop(p: Profile) -> Option<f64> {
 /// Sample variance (n − 1), as PostgreSQL's `variance`.
 #[pg_extern(immutable, parallel_safe)]
 fn variance(p: Profile) -> Option<f64> {
-    p.0.variance()
+    p.0.variance().inspect(|v| {
+        if v.is_infinite() && p.0.stddev().is_some_and(f64::is_finite) {
+            crate::errors::raise(mlobs_core::CoreError::out_of_range(format!(
+                "variance of the profile exceeds the float8 range (stddev is {:e})",
+                p.0.stddev().unwrap_or(f64::NAN)
+            )));
+        }
+    })
 }
 
 #[pg_extern(immutable, parallel_safe)]

@@ -1,6 +1,6 @@
 //! `mlobs.psi` over arrays, histograms and profiles.
 
-use crate::errors::{invalid_parameter, required, OrRaise};
+use crate::errors::{required, OrRaise};
 use crate::histogram::Histogram;
 use crate::profile::Profile;
 use mlobs_core::psi;
@@ -24,9 +24,10 @@ pub fn finite_array(values: Array<'_, f64>, arg: &str) -> Vec<f64> {
     finite_values(values.iter()).0
 }
 
-/// PSI of two samples. binning 'evidently' (default) reproduces Evidently 0.7; binning
-/// 'reference_quantile' uses `bins` (default 10) reference quantile edges plus under/overflow
-/// bins. NULL, NaN and ±Infinity are dropped; an empty side gives NULL.
+/// PSI of two samples. binning 'evidently' (default, the same for every PSI entry point)
+/// reproduces Evidently 0.7; binning 'reference_quantile' uses `bins` (default 10) reference
+/// quantile edges plus under/overflow bins. NULL, NaN and ±Infinity are dropped; an empty side
+/// gives NULL.
 #[pg_extern(immutable, parallel_safe, name = "psi")]
 fn psi_arrays(
     reference: Option<Array<'_, f64>>,
@@ -35,24 +36,9 @@ fn psi_arrays(
     bins: default!(Option<i32>, "NULL"),
 ) -> Option<f64> {
     let binning = required(binning, "binning");
-    let reference = finite_array(reference?, "reference");
-    let current = finite_array(current?, "current");
-    match binning {
-        "evidently" => {
-            if let Some(b) = bins {
-                invalid_parameter(format!(
-                    "bins = {b} is not used by binning 'evidently' (it picks Sturges or distinct-value bins); pass NULL or use binning 'reference_quantile'"
-                ));
-            }
-            psi::psi_evidently(&reference, &current)
-        }
-        "reference_quantile" => {
-            psi::psi_reference_quantile(&reference, &current, bins.unwrap_or(10)).or_raise()
-        }
-        other => invalid_parameter(format!(
-            "binning must be one of 'evidently', 'reference_quantile'; got '{other}'"
-        )),
-    }
+    let reference = psi::to_weighted(&finite_array(reference?, "reference"));
+    let current = psi::to_weighted(&finite_array(current?, "current"));
+    psi::psi_binned_weighted(&reference, &current, binning, bins).or_raise()
 }
 
 /// PSI of two histograms with identical edges (underflow and overflow bins included).
@@ -61,10 +47,36 @@ fn psi_histograms(reference: Histogram, current: Histogram) -> Option<f64> {
     psi::psi_histograms(&reference.0, &current.0).or_raise()
 }
 
-/// PSI of two profiles on `bins` reference-quantile bins read from the sketches. Equals the exact
-/// reference_quantile PSI of the data with each value moved to its sketch bucket (≤ 1 % relative).
+/// PSI of two profiles, on the data as their sketches see it (`discretised`), with the same
+/// binnings and the same default as the array form: 'evidently' (default; as
+/// `mlobs.drift(p, p, 'psi')`) or 'reference_quantile' with `bins` (default 10) quantile edges.
 #[pg_extern(immutable, parallel_safe, name = "psi")]
-fn psi_profiles(reference: Profile, current: Profile, bins: default!(i32, 10)) -> Option<f64> {
-    psi::psi_reference_quantile_weighted(&reference.0.discretised(), &current.0.discretised(), bins)
-        .or_raise()
+fn psi_profiles_binned(
+    reference: Option<Profile>,
+    current: Option<Profile>,
+    binning: default!(Option<&str>, "'evidently'"),
+    bins: default!(Option<i32>, "NULL"),
+) -> Option<f64> {
+    let binning = required(binning, "binning");
+    let (reference, current) = (reference?, current?);
+    psi::psi_binned_weighted(
+        &reference.0.discretised(),
+        &current.0.discretised(),
+        binning,
+        bins,
+    )
+    .or_raise()
+}
+
+/// The 0.2.0 form with an explicit bin count: `reference_quantile_bins` reference-quantile bins,
+/// i.e. `mlobs.psi(r, c, 'reference_quantile', n)`. Kept so stored queries `psi(r, c, 10)` and
+/// installs of 0.2.0 running on this library (symbol `psi_profiles_wrapper`) keep their meaning.
+#[pg_extern(immutable, parallel_safe, name = "psi")]
+fn psi_profiles(reference: Profile, current: Profile, reference_quantile_bins: i32) -> Option<f64> {
+    psi::psi_reference_quantile_weighted(
+        &reference.0.discretised(),
+        &current.0.discretised(),
+        reference_quantile_bins,
+    )
+    .or_raise()
 }

@@ -119,16 +119,18 @@ fn categories_missing_share(c: Categories) -> Option<f64> {
     checks::categories_missing_share(&c.0)
 }
 
-/// Categories of the current window never seen in the reference, sorted.
+/// Categories of the current window never seen in the reference, sorted; NULL when a summary is
+/// capped so that the list would be wrong (see checks::new_categories).
 #[pg_extern(immutable, parallel_safe)]
-fn new_categories(reference: Categories, current: Categories) -> Vec<String> {
-    checks::new_categories(&reference.0, &current.0).keys
+fn new_categories(reference: Categories, current: Categories) -> Option<Vec<String>> {
+    checks::new_categories(&reference.0, &current.0).map(|n| n.keys)
 }
 
-/// Share of the current window's non-NULL values whose category is not in the reference.
+/// Share of the current window's non-NULL values whose category is not in the reference; NULL
+/// as `new_categories`, or when the current window has no non-NULL value.
 #[pg_extern(immutable, parallel_safe)]
 fn new_category_share(reference: Categories, current: Categories) -> Option<f64> {
-    checks::new_categories(&reference.0, &current.0).share
+    checks::new_categories(&reference.0, &current.0).and_then(|n| n.share)
 }
 
 /// Share of the most frequent category among non-NULL values.

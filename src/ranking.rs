@@ -327,5 +327,5 @@ fn calibration_error_bounds(s: ScoreSummary, bins: default!(i32, 10)) -> Option<
 /// Rows summarised.
 #[pg_extern(immutable, parallel_safe, name = "count")]
 fn score_count(s: ScoreSummary) -> i64 {
-    s.0.count() as i64
+    crate::errors::bigint(s.0.count(), "mlobs.score_summary", "count")
 }

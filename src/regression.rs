@@ -58,7 +58,7 @@ regression_metric! {
 /// Rows summarised.
 #[pg_extern(immutable, parallel_safe, name = "count")]
 fn regression_count(s: RegressionSummary) -> i64 {
-    s.0.n() as i64
+    crate::errors::bigint(s.0.n(), "mlobs.regression_summary", "count")
 }
 
 /// Every regression metric as one jsonb object.

@@ -13,7 +13,9 @@ WITH m AS (
          mlobs.rollup(cf) cf, mlobs.rollup(s) s, mlobs.rollup(r) r
   FROM upgrade_states)
 SELECT p::text, h::text, c::text, f::text, cf::text, s::text, r::text,
-       mlobs.psi(p, (SELECT p FROM upgrade_states WHERE bucket = 0)) AS psi,
+       -- psi(profile, profile, n): n reference-quantile bins in every version (0.3.0 changed only
+       -- the default of the two-argument form, to Evidently's bins).
+       mlobs.psi(p, (SELECT p FROM upgrade_states WHERE bucket = 0), 10) AS psi,
        (mlobs.drift(c, (SELECT c FROM upgrade_states WHERE bucket = 1), 'chisquare')).p_value AS chi2_p,
        mlobs.log_loss(s), mlobs.r2(r), mlobs.f1(cf, 'binary', NULL)
 FROM m;

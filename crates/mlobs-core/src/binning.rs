@@ -7,6 +7,19 @@ use crate::error::{CoreError, Result};
 pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
     let div = num.saturating_sub(1).max(1) as f64;
     let step = (stop - start) / div;
+    if !step.is_finite() && start.is_finite() && stop.is_finite() {
+        // stop − start overflows float8 (a range wider than 1.8e308, numpy gives NaN edges
+        // there): the same points computed on halves, which cannot overflow; halving and
+        // doubling are exact at these magnitudes.
+        let half_step = (stop * 0.5 - start * 0.5) / div;
+        let mut out: Vec<f64> = (0..num)
+            .map(|i| 2.0 * (i as f64 * half_step + start * 0.5))
+            .collect();
+        if num > 1 {
+            out[num - 1] = stop;
+        }
+        return out;
+    }
     let mut out: Vec<f64> = (0..num)
         .map(|i| {
             if step == 0.0 {
@@ -36,7 +49,11 @@ pub fn sturges_edges_for(mut lo: f64, mut hi: f64, n: u64) -> Vec<f64> {
         hi += 0.5;
     }
     let width = ptp / ((n as f64).log2() + 1.0);
-    let n_bins = if width != 0.0 {
+    let n_bins = if !ptp.is_finite() {
+        // The range overflows float8: the same count from half the range and half the width.
+        let half_ptp = hi * 0.5 - lo * 0.5;
+        (half_ptp / (half_ptp / ((n as f64).log2() + 1.0))).ceil() as usize
+    } else if width != 0.0 {
         ((hi - lo) / width).ceil() as usize
     } else {
         1
@@ -157,6 +174,11 @@ pub fn validate_edges(edges: &[f64], arg: &str) -> Result<()> {
 #[inline]
 fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let diff = b - a;
+    if diff.is_infinite() && a.is_finite() && b.is_finite() {
+        // b − a overflows float8 (neighbours on both sides of ±1e308; numpy gives ±inf or NaN):
+        // the same interpolation on halves, exact to scale back.
+        return 2.0 * lerp(a * 0.5, b * 0.5, t);
+    }
     if t >= 0.5 {
         b - diff * (1.0 - t)
     } else {

@@ -7,7 +7,7 @@
 
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
-use crate::sketch::add_counts;
+use crate::sketch::{add_counts, sum_counts};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -61,6 +61,13 @@ impl Categories {
     pub fn capped(&self) -> bool {
         self.other_count > 0
     }
+
+    /// Whether the category cap was reached and categories were dropped into `other_count`
+    /// (not merely over-long values): which keys the summary saw is then unknown above its
+    /// largest kept key.
+    pub fn truncated(&self) -> bool {
+        self.other_count > 0 && self.counts.len() >= MAX_CATEGORIES
+    }
 }
 
 impl Summary for Categories {
@@ -78,14 +85,12 @@ impl Summary for Categories {
         self.other_count = add_counts(self.other_count, o.other_count)?;
         self.null_count = add_counts(self.null_count, o.null_count)?;
         self.trim();
-        if self
-            .counts
-            .values()
-            .try_fold(self.other_count, |a, &c| a.checked_add(c))
-            .is_none()
-        {
-            return Err(CoreError::limit_exceeded("summary counts overflow 2^64"));
-        }
+        sum_counts(
+            self.counts
+                .values()
+                .copied()
+                .chain([self.other_count, self.null_count]),
+        )?;
         Ok(())
     }
 

@@ -204,13 +204,31 @@ pub fn hellinger(reference: &Sample, current: &Sample) -> f64 {
             .map(|(&c, w)| c as f64 / (w[1] - w[0]) / total as f64)
             .collect()
     };
-    let (h1, h2) = (density(reference), density(current));
-    let width = (edges[edges.len() - 1] - edges[0]) / (edges.len() - 1) as f64;
-    let bc: f64 = h1
-        .iter()
-        .zip(&h2)
-        .map(|(a, b)| (a * b).sqrt() * width)
-        .sum();
+    let k = (edges.len() - 1) as f64;
+    let (first, last) = (edges[0], edges[edges.len() - 1]);
+    let width = (last - first) / k;
+    let bc: f64 = if (1e-150..=1e150).contains(&width) {
+        let (h1, h2) = (density(reference), density(current));
+        h1.iter()
+            .zip(&h2)
+            .map(|(a, b)| (a * b).sqrt() * width)
+            .sum()
+    } else {
+        // Densities (1/width) near 1e±308 would overflow or underflow in a·b: the same sum from
+        // shares and width ratios, Σ √(r_i·c_i) · width / width_i, which stay near 1.
+        let width = 2.0 * ((last * 0.5 - first * 0.5) / k);
+        let share = |s: &Sample| -> Vec<f64> {
+            let counts = histogram_counts_weighted(&s.values, &edges);
+            let total: u64 = counts.iter().sum();
+            counts.iter().map(|&c| c as f64 / total as f64).collect()
+        };
+        let (s1, s2) = (share(reference), share(current));
+        s1.iter()
+            .zip(&s2)
+            .zip(edges.windows(2))
+            .map(|((a, b), w)| (a * b).sqrt() * (width / (w[1] - w[0])))
+            .sum()
+    };
     (1.0 - bc.clamp(0.0, 1.0)).sqrt()
 }
 
@@ -286,8 +304,10 @@ pub fn ks_2samp_with(a: &Sample, b: &Sample, mode: KsPValue) -> (f64, f64) {
     let d_exact = h / lcm;
     let (m, n) = (n1.max(n2) as f64, n1.min(n2) as f64);
     let window = (2.0 * d_exact * n + 2.0).min(n + 1.0);
-    let exact_affordable =
-        n1.max(n2) <= KS_EXACT_MAX_N || (mode == KsPValue::Auto && m * window <= KS_EXACT_MAX_WORK);
+    // `Exact` is exact at every size (scipy's method='exact' too); only `Auto` weighs the cost.
+    let exact_affordable = n1.max(n2) <= KS_EXACT_MAX_N
+        || mode == KsPValue::Exact
+        || (mode == KsPValue::Auto && m * window <= KS_EXACT_MAX_WORK);
     if exact_affordable {
         let p = if n1 == n2 {
             prob_outside_square(n1 as u64, h as u64)
@@ -918,6 +938,31 @@ mod tests {
         assert!(
             p_asym > 0.0 && (p_asym - p_exact).abs() <= 0.05 * p_exact,
             "{d_exact} {p_exact} {p_asym}"
+        );
+    }
+
+    #[test]
+    fn ks_exact_mode_is_exact_above_10000() {
+        // Regression: `Exact` silently returned the limiting-distribution value above 10 000
+        // values per side (0.00133874… from kolmogorov_sf instead of the exact 0.00133393…).
+        // scipy 1.17.1: a = [(i·7919) mod 100003 for i < 12000], b = [(j·6007) mod 100003 + 2500
+        // for j < 11000]; ks_2samp(a, b, method='exact') → (0.025204545454545455,
+        // 0.001333933161374876); method='asymp' → 0.0013387418070210974.
+        let a: Vec<f64> = (0..12_000u64)
+            .map(|i| ((i * 7919) % 100_003) as f64)
+            .collect();
+        let b: Vec<f64> = (0..11_000u64)
+            .map(|j| ((j * 6007) % 100_003 + 2500) as f64)
+            .collect();
+        let (a, b) = (sample(&a), sample(&b));
+        let (d, p) = ks_2samp_with(&a, &b, KsPValue::Exact);
+        assert!((d - 0.025204545454545455).abs() < 1e-15, "{d}");
+        assert!((p / 0.001333933161374876 - 1.0).abs() < 1e-9, "{p}");
+        // Auto keeps the cost guard here (work ≈ 6.7e6 cells > KS_EXACT_MAX_WORK) and differs.
+        let (_, p_auto) = ks_2samp(&a, &b);
+        assert!(
+            (p_auto / 0.001333933161374876 - 1.0).abs() > 1e-3,
+            "{p_auto}"
         );
     }
 

@@ -5,7 +5,8 @@ use crate::drift::{self, Sample};
 use crate::error::{CoreError, Result};
 use crate::profile::NumericProfile;
 use crate::psi::{
-    counts_on_edges, evidently_bins_weighted, psi_of_counts, reference_quantile_edges,
+    counts_on_edges, evidently_bins_weighted, occupied_bins, psi_of_counts,
+    reference_quantile_edges,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -339,11 +340,11 @@ fn binned_counts(
                 }
             };
             let edges = reference_quantile_edges(&reference.values, bins)?;
-            Ok((
-                counts_on_edges(&reference.values, &edges),
-                counts_on_edges(&current.values, &edges),
-                true,
-            ))
+            let (r, c) = occupied_bins(
+                &counts_on_edges(&reference.values, &edges),
+                &counts_on_edges(&current.values, &edges),
+            );
+            Ok((r, c, true))
         }
         "reference_doane" => {
             if bins.is_some() {
@@ -352,7 +353,11 @@ fn binned_counts(
                 ));
             }
             let edges = crate::binning::doane_edges_weighted(&reference.values);
-            Ok((counts_on_edges(&reference.values, &edges), counts_on_edges(&current.values, &edges), true))
+            let (r, c) = occupied_bins(
+                &counts_on_edges(&reference.values, &edges),
+                &counts_on_edges(&current.values, &edges),
+            );
+            Ok((r, c, true))
         }
         other => Err(CoreError::invalid_parameter(format!(
             "options.binning must be 'evidently', 'reference_quantile' or 'reference_doane', got '{other}'"

@@ -15,6 +15,9 @@ pub enum ErrorKind {
     Mismatch,
     /// An input exceeds a documented cap (SQLSTATE 54000 program_limit_exceeded).
     LimitExceeded,
+    /// A result does not fit its SQL type, e.g. a count beyond bigint (SQLSTATE 22003
+    /// numeric_value_out_of_range).
+    OutOfRange,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +55,24 @@ impl CoreError {
         Self {
             kind: ErrorKind::LimitExceeded,
             message: message.into(),
+        }
+    }
+    pub fn out_of_range(message: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::OutOfRange,
+            message: message.into(),
+        }
+    }
+
+    /// The error with the summary type named in front (`mlobs.profile: …`), for messages raised
+    /// by the generic merge paths that do not know which summary they merge.
+    pub fn in_summary(self, name: &str) -> Self {
+        if self.message.starts_with(name) {
+            return self;
+        }
+        Self {
+            kind: self.kind,
+            message: format!("{name}: {}", self.message),
         }
     }
 }

@@ -271,6 +271,11 @@ impl Summary for FeatureProfiles {
         if self.non_object_rows > self.rows {
             return Err("non_object_rows exceeds rows".into());
         }
+        // Every count SQL reads from a feature profile is at most `rows` (or `dropped_keys`), so
+        // bounding these keeps the bigint accessors from wrapping on forged input.
+        if self.rows > crate::sketch::MAX_COUNT || self.dropped_keys > crate::sketch::MAX_COUNT {
+            return Err("counts exceed the bigint range".into());
+        }
         for (k, f) in &self.features {
             if k.len() > MAX_KEY_BYTES {
                 return Err(format!("key of {} bytes exceeds {MAX_KEY_BYTES}", k.len()));

@@ -5,7 +5,7 @@
 use crate::binning::{bin_index, validate_edges};
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
-use crate::sketch::add_counts;
+use crate::sketch::{add_counts, sum_counts};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
@@ -162,9 +162,7 @@ impl Summary for Histogram {
         for (a, b) in self.tallies().into_iter().zip(o.tally_values()) {
             *a = add_counts(*a, b)?;
         }
-        if self.total_checked().is_none() {
-            return Err(CoreError::limit_exceeded("summary counts overflow 2^64"));
-        }
+        sum_counts(self.counts.iter().copied().chain(self.tally_values()))?;
         Ok(())
     }
 

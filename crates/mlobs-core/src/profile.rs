@@ -4,12 +4,33 @@
 
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
-use crate::sketch::{add_counts, QuantileSketch};
+use crate::sketch::{add_counts, sum_counts, QuantileSketch};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
 const TAG: &[u8; 4] = b"MLpf";
 const VERSION: u8 = 1;
+/// Format of a profile whose moments are scaled (`scale` ≠ 0): version 1 plus the scale. Profiles
+/// of ordinary data keep writing version 1, byte for byte as before.
+const VERSION_SCALED: u8 = 2;
+
+/// Moments switch to scaled units once a finite value reaches this magnitude (2^440 ≈ 2.8e132).
+/// Below it no difference, square or n-fold sum of squares can overflow: deviations stay below
+/// 2^441, squares below 2^882, m2 below 2^945 for up to 2^63 values.
+const SCALE_FROM: f64 = 3.273_390_607_896_142e132; // 2^440
+/// Moments of a scaled profile are in units of 2^SCALE (mean) and 2^(2·SCALE) (m2): scaled values
+/// stay below 2^448, so m2 stays below 2^961 for up to 2^63 values. Powers of two scale exactly.
+pub const SCALE: i32 = 576;
+
+/// x · 2^k for |k| ≤ 2 · SCALE, in steps that keep each factor representable.
+fn scale_by(x: f64, k: i32) -> f64 {
+    let half = k / 2;
+    x * 2f64.powi(half) * 2f64.powi(k - half)
+}
+
+fn is_zero(s: &i32) -> bool {
+    *s == 0
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumericProfile {
@@ -25,13 +46,19 @@ pub struct NumericProfile {
     /// The first finite value: moments are accumulated on x − shift, which keeps full precision
     /// for data clustered far from zero (timestamps, large ids), as numpy's two-pass formula does.
     pub shift: f64,
-    /// Mean of x − shift. Moments overflow to ±Infinity/NaN only for data near ±1.8e308; JSON writes those as strings.
+    /// Mean of x − shift (in units of 2^scale). Profiles written before `scale` existed may hold
+    /// ±Infinity/NaN moments for data near ±1.8e308; JSON writes those as strings.
     #[serde(with = "crate::json_float")]
     pub mean: f64,
     /// Sum of squared deviations from the mean.
     #[serde(with = "crate::json_float")]
     pub m2: f64,
     pub sketch: QuantileSketch,
+    /// 0, or SCALE once a value of magnitude ≥ 2^440 was seen: `mean` is then in units of
+    /// 2^SCALE and `m2` in units of 2^(2·SCALE), so data near ±1.8e308 keeps exact moments
+    /// (the mean of {1e308, 1e308, −1e308} is 3.33e307, not NaN). Absent from the JSON when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub scale: i32,
 }
 
 impl NumericProfile {
@@ -52,14 +79,30 @@ impl NumericProfile {
         if self.n == 0 {
             self.shift = x;
         }
+        if self.scale == 0 && x.abs() >= SCALE_FROM {
+            self.rescale();
+        }
         self.n += 1;
-        let y = x - self.shift;
+        let y = if self.scale == 0 {
+            x - self.shift
+        } else {
+            scale_by(x, -self.scale) - scale_by(self.shift, -self.scale)
+        };
         let delta = y - self.mean;
         self.mean += delta / self.n as f64;
         self.m2 += delta * (y - self.mean);
         self.min = Some(self.min.map_or(x, |m| m.min(x)));
         self.max = Some(self.max.map_or(x, |m| m.max(x)));
         self.sketch.add(x);
+    }
+
+    /// Switches the moments to scaled units (see `scale`).
+    fn rescale(&mut self) {
+        if self.scale == 0 {
+            self.mean = scale_by(self.mean, -SCALE);
+            self.m2 = scale_by(self.m2, -2 * SCALE);
+            self.scale = SCALE;
+        }
     }
 
     /// Rows seen, NULL included.
@@ -79,25 +122,41 @@ impl NumericProfile {
     }
 
     pub fn mean(&self) -> Option<f64> {
-        (self.n > 0).then_some(self.shift + self.mean)
+        if self.n == 0 {
+            return None;
+        }
+        if self.scale == 0 {
+            return Some(self.shift + self.mean);
+        }
+        Some(scale_by(
+            scale_by(self.shift, -self.scale) + self.mean,
+            self.scale,
+        ))
     }
 
-    /// Sample variance (n − 1), as PostgreSQL's `variance`; `None` below two values.
+    /// m2 / divisor in scaled units (m2 itself when not scaled), never negative.
+    fn scaled_var(&self, divisor: u64) -> f64 {
+        (self.m2 / divisor as f64).max(0.0)
+    }
+
+    /// Sample variance (n − 1), as PostgreSQL's `variance`; `None` below two values. +Infinity
+    /// when the variance itself exceeds float8 (data spread near ±1.8e308: the variance of
+    /// {1e308, 1e308, −1e308} is 1.3e616); `stddev` is still finite then.
     pub fn variance(&self) -> Option<f64> {
-        (self.n > 1).then(|| (self.m2 / (self.n - 1) as f64).max(0.0))
+        (self.n > 1).then(|| scale_by(self.scaled_var(self.n - 1), 2 * self.scale))
     }
 
-    /// Population variance (n), as numpy's default `var`.
+    /// Population variance (n), as numpy's default `var`; +Infinity as `variance`.
     pub fn variance_pop(&self) -> Option<f64> {
-        (self.n > 0).then(|| (self.m2 / self.n as f64).max(0.0))
+        (self.n > 0).then(|| scale_by(self.scaled_var(self.n), 2 * self.scale))
     }
 
     pub fn stddev(&self) -> Option<f64> {
-        self.variance().map(f64::sqrt)
+        (self.n > 1).then(|| scale_by(self.scaled_var(self.n - 1).sqrt(), self.scale))
     }
 
     pub fn stddev_pop(&self) -> Option<f64> {
-        self.variance_pop().map(f64::sqrt)
+        (self.n > 0).then(|| scale_by(self.scaled_var(self.n).sqrt(), self.scale))
     }
 
     /// The data as the sketch sees it, as (value, count) in increasing order: the smallest and
@@ -162,13 +221,28 @@ impl Summary for NumericProfile {
                 self.shift = o.shift;
                 self.mean = o.mean;
                 self.m2 = o.m2;
+                self.scale = o.scale;
             } else {
+                let (mut o_mean, mut o_m2) = (o.mean, o.m2);
+                if self.scale != o.scale {
+                    // One side is scaled: bring the other to scaled units too.
+                    self.rescale();
+                    if o.scale == 0 {
+                        o_mean = scale_by(o_mean, -SCALE);
+                        o_m2 = scale_by(o_m2, -2 * SCALE);
+                    }
+                }
                 let (na, nb) = (self.n as f64, o.n as f64);
                 let n = na + nb;
                 // Both means relative to self's shift.
-                let delta = (o.shift - self.shift) + o.mean - self.mean;
+                let shift_gap = if self.scale == 0 {
+                    o.shift - self.shift
+                } else {
+                    scale_by(o.shift, -self.scale) - scale_by(self.shift, -self.scale)
+                };
+                let delta = shift_gap + o_mean - self.mean;
                 self.mean += delta * (nb / n);
-                self.m2 += o.m2 + delta * delta * (na * nb / n);
+                self.m2 += o_m2 + delta * delta * (na * nb / n);
             }
             self.n = add_counts(self.n, o.n)?;
             self.min = Some(self.min.map_or(o.min.unwrap(), |m| m.min(o.min.unwrap())));
@@ -179,14 +253,23 @@ impl Summary for NumericProfile {
         self.nan_count = add_counts(self.nan_count, o.nan_count)?;
         self.pos_inf_count = add_counts(self.pos_inf_count, o.pos_inf_count)?;
         self.neg_inf_count = add_counts(self.neg_inf_count, o.neg_inf_count)?;
-        if self.total_count_checked().is_none() {
-            return Err(CoreError::limit_exceeded("summary counts overflow 2^64"));
-        }
+        sum_counts([
+            self.n,
+            self.null_count,
+            self.nan_count,
+            self.pos_inf_count,
+            self.neg_inf_count,
+        ])?;
         Ok(())
     }
 
     fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(TAG, VERSION);
+        let version = if self.scale == 0 {
+            VERSION
+        } else {
+            VERSION_SCALED
+        };
+        let mut w = Writer::new(TAG, version);
         for c in [
             self.n,
             self.null_count,
@@ -201,13 +284,16 @@ impl Summary for NumericProfile {
         w.f64(self.shift);
         w.f64(self.mean);
         w.f64(self.m2);
+        if self.scale != 0 {
+            w.u32(self.scale as u32);
+        }
         self.sketch.encode(&mut w);
         w.finish()
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
+        if version != VERSION && version != VERSION_SCALED {
             return Err(r.error(&format!("unsupported format version {version}")));
         }
         let n = r.u64()?;
@@ -220,6 +306,15 @@ impl Summary for NumericProfile {
         let shift = r.f64()?;
         let mean = r.f64()?;
         let m2 = r.f64()?;
+        let scale = if version == VERSION_SCALED {
+            let s = r.u32()?;
+            if s != SCALE as u32 {
+                return Err(r.error(&format!("scale must be {SCALE}, got {s}")));
+            }
+            SCALE
+        } else {
+            0
+        };
         let sketch = QuantileSketch::decode(&mut r)?;
         let p = Self {
             n,
@@ -233,6 +328,7 @@ impl Summary for NumericProfile {
             mean,
             m2,
             sketch,
+            scale,
         };
         if n == 0 && !(min.is_nan() && max.is_nan()) {
             return Err(r.error("min/max present without values"));
@@ -243,6 +339,12 @@ impl Summary for NumericProfile {
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
+        if self.scale != 0 && self.scale != SCALE {
+            return Err(format!("scale must be 0 or {SCALE}, got {}", self.scale));
+        }
+        if self.scale != 0 && self.n == 0 {
+            return Err("scale present without values".into());
+        }
         self.sketch.validate()?;
         if self.sketch.count() != self.n {
             return Err("sketch count differs from n".into());
@@ -279,8 +381,8 @@ impl Summary for NumericProfile {
                 }
                 // Rounding may put the mean a hair outside [min, max]; more than that is forged.
                 // (Non-finite moments are the documented overflow of extreme data.)
-                let slack = (hi - lo).abs().max(hi.abs()).max(lo.abs()) * 1e-9;
-                let mean = self.shift + self.mean;
+                let slack = (hi * 0.5 - lo * 0.5).max(hi.abs()).max(lo.abs()) * 1e-9;
+                let mean = self.mean().unwrap_or(f64::NAN);
                 if mean.is_finite() && (mean < lo - slack || mean > hi + slack) {
                     return Err("mean outside [min, max]".into());
                 }

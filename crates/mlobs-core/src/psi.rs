@@ -66,6 +66,22 @@ pub fn psi_of_counts(reference: &[u64], current: &[u64]) -> Option<f64> {
     Some(psi_of_shares(&shares(reference, nr), &shares(current, nc)))
 }
 
+/// The bins that hold a value on at least one side. Reference-fitted and explicit-edge binnings
+/// use this before PSI/KL: a bin empty on both sides (typically an under/overflow bin when the
+/// current stays within the reference range) says nothing about drift, but the empty-bin fill
+/// gives it a different share per side (each side's own fill), which added e.g. 0.00145 to the
+/// PSI of 1..20000 against 1..20000 ∪ {30000}. Evidently's own binning keeps such bins (its
+/// `get_binned_data` fills every zero share, so an empty Sturges bin between two clusters counts
+/// there), and so does mlobs' `evidently` binning, to stay identical.
+pub fn occupied_bins(reference: &[u64], current: &[u64]) -> (Vec<u64>, Vec<u64>) {
+    reference
+        .iter()
+        .zip(current)
+        .filter(|(&r, &c)| r != 0 || c != 0)
+        .map(|(&r, &c)| (r, c))
+        .unzip()
+}
+
 /// Bins chosen by the `evidently` rule, with the per-side counts.
 pub struct EvidentlyBins {
     pub kind: &'static str,
@@ -120,6 +136,40 @@ pub fn psi_evidently(reference: &[f64], current: &[f64]) -> Option<f64> {
     }
     let bins = evidently_bins(reference, current);
     psi_of_counts(&bins.reference, &bins.current)
+}
+
+/// The default PSI binning of every entry point (arrays, profiles, `drift(..., 'psi')`).
+pub const DEFAULT_BINNING: &str = "evidently";
+
+/// PSI of two weighted samples by binning name — the one place where `mlobs.psi` over arrays
+/// and over profiles choose their bins, so both have the same default and the same errors.
+/// `bins` is only for `reference_quantile` (default 10).
+pub fn psi_binned_weighted(
+    reference: &[(f64, u64)],
+    current: &[(f64, u64)],
+    binning: &str,
+    bins: Option<i32>,
+) -> Result<Option<f64>> {
+    match binning {
+        "evidently" => {
+            if let Some(b) = bins {
+                return Err(CoreError::invalid_parameter(format!(
+                    "bins = {b} is not used by binning 'evidently' (it picks Sturges or distinct-value bins); pass NULL or use binning 'reference_quantile'"
+                )));
+            }
+            if reference.is_empty() || current.is_empty() {
+                return Ok(None);
+            }
+            let b = evidently_bins_weighted(reference, current);
+            Ok(psi_of_counts(&b.reference, &b.current))
+        }
+        "reference_quantile" => {
+            psi_reference_quantile_weighted(reference, current, bins.unwrap_or(10))
+        }
+        other => Err(CoreError::invalid_parameter(format!(
+            "binning must be one of 'evidently', 'reference_quantile'; got '{other}'"
+        ))),
+    }
 }
 
 /// Ascending (value, count) pairs of a finite sample.
@@ -193,10 +243,11 @@ pub fn psi_reference_quantile_weighted(
         return Ok(None);
     }
     let edges = reference_quantile_edges(reference, bins)?;
-    Ok(psi_of_counts(
+    let (r, c) = occupied_bins(
         &counts_on_edges(reference, &edges),
         &counts_on_edges(current, &edges),
-    ))
+    );
+    Ok(psi_of_counts(&r, &c))
 }
 
 /// PSI on reference-quantile bins of two finite samples.
@@ -211,10 +262,8 @@ pub fn psi_reference_quantile(
 /// PSI of two histograms with identical edges (underflow and overflow bins included).
 pub fn psi_histograms(reference: &Histogram, current: &Histogram) -> Result<Option<f64>> {
     reference.check_same_edges(current, "psi")?;
-    Ok(psi_of_counts(
-        &reference.all_counts(),
-        &current.all_counts(),
-    ))
+    let (r, c) = occupied_bins(&reference.all_counts(), &current.all_counts());
+    Ok(psi_of_counts(&r, &c))
 }
 
 #[cfg(test)]
@@ -236,6 +285,39 @@ mod tests {
         let x: Vec<f64> = (0..100).map(|i| (i as f64).sin()).collect();
         assert_eq!(psi_evidently(&x, &x), Some(0.0));
         assert_eq!(psi_reference_quantile(&x, &x, 10).unwrap(), Some(0.0));
+    }
+
+    #[test]
+    fn bins_empty_on_both_sides_add_nothing() {
+        // Regression: 1..20000 against 1..20000 ∪ {30000} on 10 reference-quantile bins. Only the
+        // overflow bin differs (0 vs 1 value); the underflow bin is empty on both sides but was
+        // filled with 1e-4 (reference) vs 1/20001/1e6 (current) and added ≈ 0.00145.
+        let r: Vec<f64> = (1..=20_000).map(f64::from).collect();
+        let mut c = r.clone();
+        c.push(30_000.0);
+        let got = psi_reference_quantile(&r, &c, 10).unwrap().unwrap();
+        // By hand over the 11 occupied bins: reference shares 0.1 ×10 and fill 1e-4 for the
+        // overflow bin (its smallest non-zero share is 0.1 > 1e-4); current 2000/20001 ×10 and
+        // 1/20001.
+        let mut want = 0.0;
+        let (rs, cs): (f64, f64) = (0.1, 2000.0 / 20001.0);
+        want += 10.0 * (rs - cs) * (rs / cs).ln();
+        let (ro, co): (f64, f64) = (1e-4, 1.0 / 20001.0);
+        want += (ro - co) * (ro / co).ln();
+        assert!((got - want).abs() < 1e-15, "{got} vs {want}");
+        assert!(got < 1e-4, "{got}");
+        // Same through explicit edges (underflow and overflow bins of a histogram).
+        let edges: Vec<f64> = (0..=10).map(|i| 0.5 + 2000.0 * i as f64).collect();
+        let hist = |xs: &[f64]| {
+            let mut h = Histogram::new(edges.clone(), "edges").unwrap();
+            xs.iter().for_each(|&x| h.add(Some(x)));
+            h
+        };
+        let (hr, hc) = (hist(&r), hist(&c));
+        let h = psi_histograms(&hr, &hc).unwrap().unwrap();
+        assert!((h - want).abs() < 1e-15, "{h} vs {want}");
+        // Identical samples: every occupied bin matches, PSI 0 whatever the empty bins.
+        assert_eq!(psi_reference_quantile(&r, &r, 10).unwrap(), Some(0.0));
     }
 
     #[test]

@@ -10,10 +10,27 @@
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
 
-/// Adds two counts, failing instead of wrapping (only forged summaries get near 2^64).
+/// Largest count a summary may reach by merging: SQL reads counts as bigint, so a merged count or
+/// total above i64::MAX would come out negative. Only forged summaries get near it.
+pub const MAX_COUNT: u64 = i64::MAX as u64;
+
+/// The error of a merge whose counts would leave the bigint range (SQLSTATE 22003).
+pub fn count_overflow() -> CoreError {
+    CoreError::out_of_range(format!(
+        "summary counts overflow bigint: a merged count or total would exceed {MAX_COUNT}"
+    ))
+}
+
+/// Adds two counts, failing instead of wrapping or leaving the bigint range.
 pub fn add_counts(a: u64, b: u64) -> Result<u64> {
     a.checked_add(b)
-        .ok_or_else(|| CoreError::limit_exceeded("summary counts overflow 2^64"))
+        .filter(|&s| s <= MAX_COUNT)
+        .ok_or_else(count_overflow)
+}
+
+/// Sum of counts within the bigint range, or the overflow error.
+pub fn sum_counts(counts: impl IntoIterator<Item = u64>) -> Result<u64> {
+    counts.into_iter().try_fold(0u64, add_counts)
 }
 use serde::{Deserialize, Serialize};
 

@@ -23,7 +23,7 @@ GROUP BY 1, 2 ORDER BY 1;
 SELECT p.oid::regprocedure AS function, has_function_privilege('mlobs_reader', p.oid, 'EXECUTE') AS reader,
        has_function_privilege('mlobs_admin', p.oid, 'EXECUTE') AS admin
 FROM pg_proc p WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text;
 -- VOLATILE functions PUBLIC can still call: only simulate (it returns rows and writes nothing).
 SELECT p.oid::regprocedure AS volatile_public FROM pg_proc p
 WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) AND p.provolatile = 'v' AND has_function_privilege('public', p.oid, 'EXECUTE');

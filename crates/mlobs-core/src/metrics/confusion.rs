@@ -448,8 +448,9 @@ impl Summary for Confusion {
         self.rows = self
             .rows
             .checked_add(o.rows)
-            .ok_or_else(|| CoreError::limit_exceeded("summary counts overflow 2^64"))?;
-        self.skipped = self.skipped.saturating_add(o.skipped);
+            .filter(|&r| r <= crate::sketch::MAX_COUNT)
+            .ok_or_else(crate::sketch::count_overflow)?;
+        self.skipped = crate::sketch::add_counts(self.skipped, o.skipped)?;
         self.check_classes()
     }
 

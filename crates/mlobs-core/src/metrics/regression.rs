@@ -157,7 +157,7 @@ impl Summary for RegressionSummary {
 
     fn merge(&mut self, o: &Self) -> Result<()> {
         add_counts(self.n(), o.n())?;
-        self.skipped = self.skipped.saturating_add(o.skipped);
+        self.skipped = add_counts(self.skipped, o.skipped)?;
         self.target.merge(&o.target);
         self.error.merge(&o.error);
         self.sum_abs_error += o.sum_abs_error;

@@ -270,15 +270,7 @@ impl Summary for ScoreSummary {
         }
         self.log_loss_sum += o.log_loss_sum;
         self.brier_sum += o.brier_sum;
-        let (n, p) = self
-            .bins
-            .values()
-            .try_fold((0u64, 0u64), |(n, p), c| {
-                Some((n.checked_add(c[0])?, p.checked_add(c[1])?))
-            })
-            .ok_or_else(|| CoreError::limit_exceeded("summary counts overflow 2^64"))?;
-        n.checked_add(p)
-            .ok_or_else(|| CoreError::limit_exceeded("summary counts overflow 2^64"))?;
+        crate::sketch::sum_counts(self.bins.values().flat_map(|c| [c[0], c[1]]))?;
         Ok(())
     }
 

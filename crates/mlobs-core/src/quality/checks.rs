@@ -69,16 +69,23 @@ pub struct NewCategories {
     pub count: u64,
     /// count / current non-NULL values (`other_count` included); `None` when there are none.
     pub share: Option<f64>,
-    /// The reference folded values into `other_count` (cap reached or over-long values): a key
-    /// above its largest kept key may have been seen there, so `keys` and `count` may
-    /// over-report.
-    pub reference_capped: bool,
-    /// The current summary folded values into `other_count`: those may be new as well, so
-    /// `count` may under-report.
-    pub current_capped: bool,
 }
 
-pub fn new_categories(reference: &Categories, current: &Categories) -> NewCategories {
+/// The new categories, or `None` when the summaries cannot tell them exactly:
+/// - the reference reached the category cap and folded values into `other_count`: a current
+///   key above its largest kept key may have been seen there, so a list would over-report
+///   (reference u000000..u019999 against current u010000..u029999 listed 10 000 "new" keys
+///   that all occur in the reference);
+/// - the current summary folded any value into `other_count` (cap, or values over
+///   MAX_KEY_BYTES): those values may be new as well, so count and share would under-report.
+///
+/// A reference whose `other_count` holds only over-long values (fewer than MAX_CATEGORIES kept)
+/// still answers exactly: every key a current summary keeps is short, and all short reference
+/// keys are kept.
+pub fn new_categories(reference: &Categories, current: &Categories) -> Option<NewCategories> {
+    if reference.truncated() || current.capped() {
+        return None;
+    }
     let mut keys = Vec::new();
     let mut count = 0u64;
     for (k, &c) in &current.counts {
@@ -87,13 +94,11 @@ pub fn new_categories(reference: &Categories, current: &Categories) -> NewCatego
             count = count.saturating_add(c);
         }
     }
-    NewCategories {
+    Some(NewCategories {
         keys,
         count,
         share: ratio(count, current.total()),
-        reference_capped: reference.capped(),
-        current_capped: current.capped(),
-    }
+    })
 }
 
 /// Estimate (with rigorous bounds) of the current finite values outside the reference's exact
@@ -241,24 +246,40 @@ mod tests {
     fn new_categories_sorted_with_share() {
         let r = cats(&[Some("a"), Some("b")]);
         let c = cats(&[Some("z"), Some("a"), Some("c"), Some("c"), None]);
-        let n = new_categories(&r, &c);
+        let n = new_categories(&r, &c).unwrap();
         assert_eq!(n.keys, vec!["c".to_string(), "z".to_string()]);
         assert_eq!((n.count, n.share), (3, Some(0.75)));
-        assert!(!n.reference_capped && !n.current_capped);
-        let none = new_categories(&r, &cats(&[None]));
+        let none = new_categories(&r, &cats(&[None])).unwrap();
         assert_eq!((none.count, none.share), (0, None));
     }
 
     #[test]
-    fn capped_reference_is_flagged() {
+    fn capped_summaries_give_no_list() {
+        // Regression: a capped reference u000000..u019999 (keeps u000000..u009999) against
+        // current u010000..u029999 listed all 10 000 current keys below u020000 that the
+        // reference had folded into `other_count` as new. Now None (NULL in SQL).
         let mut r = Categories::default();
-        for i in 0..=MAX_CATEGORIES {
-            r.add(Some(&format!("k{i:06}")));
+        for i in 0..20_000 {
+            r.add(Some(&format!("u{i:06}")));
         }
-        let c = cats(&[Some(&format!("k{MAX_CATEGORIES:06}"))]);
-        let n = new_categories(&r, &c);
-        assert!(n.reference_capped);
-        assert_eq!(n.count, 1);
+        let mut c = Categories::default();
+        for i in 10_000..30_000 {
+            c.add(Some(&format!("u{i:06}")));
+        }
+        assert!(r.capped() && c.capped());
+        assert_eq!(new_categories(&r, &c), None);
+        // Capped reference, uncapped current.
+        let small = cats(&[Some("u015000"), Some("zzz")]);
+        assert_eq!(new_categories(&r, &small), None);
+        // Capped current (its folded values may be new), uncapped reference.
+        assert_eq!(new_categories(&small, &c), None);
+        // Over-long values alone: the reference still answers exactly, the current does not.
+        let long = "x".repeat(crate::categories::MAX_KEY_BYTES + 1);
+        let r_long = cats(&[Some("a"), Some(&long)]);
+        assert!(r_long.capped() && !r_long.truncated());
+        let n = new_categories(&r_long, &cats(&[Some("a"), Some("b")])).unwrap();
+        assert_eq!((n.keys, n.count), (vec!["b".to_string()], 1));
+        assert_eq!(new_categories(&cats(&[Some("a")]), &r_long), None);
         let d = distinct_count(&r);
         assert_eq!((d.count, d.capped), (MAX_CATEGORIES as u64, true));
     }

@@ -177,7 +177,7 @@ fn compare(
             let (rc, cc) = (&r.categories, &c.categories);
             rows.push(
                 "new_category_share",
-                new_categories(rc, cc).share,
+                new_categories(rc, cc).and_then(|n| n.share),
                 None,
                 Some(o.new_category_share),
                 Flag::Above,
@@ -280,6 +280,20 @@ mod tests {
         rows.iter()
             .find(|r| r.feature == feature && r.check == check)
             .unwrap_or_else(|| panic!("no row {feature}/{check}"))
+    }
+
+    #[test]
+    fn capped_categories_give_null_new_category_share() {
+        // Regression: a capped reference made the report claim 0.5 of the current values were in
+        // new categories although every one of them below u020000 occurs in the reference.
+        let rows_of = |range: std::ops::Range<u32>| -> Vec<Value> {
+            range.map(|i| json!({"m": format!("u{i:06}")})).collect()
+        };
+        let reference = profiles(&rows_of(0..20_000));
+        let current = profiles(&rows_of(10_000..30_000));
+        let rows = quality_report(&reference, &current, &QualityOptions::default()).unwrap();
+        let n = find(&rows, "m", "new_category_share");
+        assert_eq!((n.value, n.flagged), (None, None));
     }
 
     #[test]

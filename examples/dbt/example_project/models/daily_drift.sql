@@ -17,7 +17,7 @@ current_days as (
 ),
 scored as (
     select c.day, c.feature, c.kind,
-           case when c.kind = 'numeric' then mlobs.psi(r.profile, c.profile)
+           case when c.kind = 'numeric' then mlobs.psi(r.profile, c.profile, 'reference_quantile')
                 when c.kind = 'categorical' then (mlobs.drift(r.categories, c.categories, 'psi')).statistic
            end as psi,
            case when c.kind = 'categorical' then mlobs.new_categories(r.categories, c.categories) end as new_categories

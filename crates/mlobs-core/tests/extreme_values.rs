@@ -1,0 +1,133 @@
+//! Values near float8's limits: moments, their merge, and equal-width binning. Before, the
+//! moments of {1e308, 1e308, −1e308} came out as mean NaN and variance 0 (x − shift overflowed),
+//! and numeric Hellinger between {1e308, −1e308, 1e308} and {−1e308, 1e308} — the same support —
+//! was 1 (the Sturges edges min + i·(max − min)/k overflowed to NaN, leaving no bin).
+
+use mlobs_core::binning::{linspace, sturges_edges_for};
+use mlobs_core::drift::{hellinger, Sample};
+use mlobs_core::{NumericProfile, Summary};
+
+fn profile(xs: &[f64]) -> NumericProfile {
+    let mut p = NumericProfile::default();
+    xs.iter().for_each(|&x| p.add(Some(x)));
+    p
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-15 * b.abs()
+}
+
+/// Moments of {1e308, 1e308, −1e308}, worked out exactly: mean 1e308/3; deviations
+/// (2/3, 2/3, −4/3)·1e308, squares summing to (24/9)·1e616.
+const MEAN: f64 = 1e308 / 3.0;
+const STDDEV: f64 = 1.154_700_538_379_251_5e308; // √(12/9)·1e308, sample (n − 1)
+const STDDEV_POP: f64 = 9.428_090_415_820_634e307; // √(8/9)·1e308
+
+#[test]
+fn moments_near_the_float8_limit() {
+    let p = profile(&[1e308, 1e308, -1e308]);
+    assert!(close(p.mean().unwrap(), MEAN), "{:?}", p.mean());
+    assert!(close(p.stddev().unwrap(), STDDEV), "{:?}", p.stddev());
+    assert!(
+        close(p.stddev_pop().unwrap(), STDDEV_POP),
+        "{:?}",
+        p.stddev_pop()
+    );
+    // The variance itself (1.33e616) exceeds float8: +Infinity, never 0 or NaN.
+    assert_eq!(p.variance(), Some(f64::INFINITY));
+    // The extremes one at a time, and the largest finite values.
+    let q = profile(&[f64::MAX, -f64::MAX]);
+    assert_eq!(q.mean(), Some(0.0));
+    assert!(
+        close(q.stddev_pop().unwrap(), f64::MAX),
+        "{:?}",
+        q.stddev_pop()
+    );
+    let same = profile(&[f64::MAX, f64::MAX, f64::MAX]);
+    assert_eq!((same.mean(), same.variance()), (Some(f64::MAX), Some(0.0)));
+}
+
+#[test]
+fn merge_of_extreme_and_ordinary_profiles() {
+    // Chan's merge in scaled units, whatever the order and the split.
+    let parts = [profile(&[1e308]), profile(&[1e308]), profile(&[-1e308])];
+    for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+        let mut m = NumericProfile::default();
+        for i in order {
+            m.merge(&parts[i]).unwrap();
+        }
+        assert!(close(m.mean().unwrap(), MEAN), "{order:?} {:?}", m.mean());
+        assert!(
+            close(m.stddev().unwrap(), STDDEV),
+            "{order:?} {:?}",
+            m.stddev()
+        );
+    }
+    // An ordinary profile merged with an extreme one, both ways.
+    let small = profile(&[1.0, 2.0, 3.0]);
+    let big = profile(&[1e300]);
+    let whole = profile(&[1.0, 2.0, 3.0, 1e300]);
+    for (a, b) in [(&small, &big), (&big, &small)] {
+        let mut m = a.clone();
+        m.merge(b).unwrap();
+        assert!(close(m.mean().unwrap(), whole.mean().unwrap()));
+        assert!(close(m.stddev().unwrap(), whole.stddev().unwrap()));
+        assert!(close(m.mean().unwrap(), 2.5e299));
+    }
+    // Ordinary data keeps the unscaled moments and the version-1 bytes of before.
+    assert_eq!(small.scale, 0);
+    assert_eq!(small.to_bytes()[4], 1);
+    // Scaled profiles round-trip through bytes and JSON.
+    let p = profile(&[1e308, 1e308, -1e308]);
+    assert_eq!(NumericProfile::from_bytes(&p.to_bytes()).unwrap(), p);
+    let text = p.to_json();
+    assert!(text.contains("\"scale\":576"), "{text}");
+    assert_eq!(NumericProfile::from_json(&text).unwrap(), p);
+}
+
+#[test]
+fn equal_width_edges_over_huge_ranges() {
+    let e = linspace(-1e308, 1e308, 3);
+    assert_eq!(e, vec![-1e308, 0.0, 1e308]);
+    let e = sturges_edges_for(-f64::MAX, f64::MAX, 1000);
+    assert!(e.iter().all(|x| x.is_finite()), "{e:?}");
+    assert_eq!(e.len(), 12); // ceil(log2(1000) + 1) = 11 bins, as for any range
+    assert!(e.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!((e[0], e[11]), (-f64::MAX, f64::MAX));
+}
+
+#[test]
+fn quantiles_between_huge_neighbours() {
+    // numpy-linear interpolation between −1e308 and 1e308 overflowed (b − a = ∞): the profile's
+    // 0.3-quantile of {1e308, −1e308, 1e308} was −Infinity; the true value is −1e308 + 0.6·2e308.
+    let p = profile(&[1e308, -1e308, 1e308]);
+    let q = p.quantile(0.3).unwrap().unwrap();
+    assert!(close(q, 0.2e308), "{q}");
+    assert_eq!(
+        mlobs_core::binning::weighted_quantiles(&[(-1e308, 1), (1e308, 1)], &[0.0, 0.5, 1.0]),
+        vec![-1e308, 0.0, 1e308]
+    );
+    // Reference-quantile PSI over such data is a finite number.
+    let psi = mlobs_core::psi::psi_reference_quantile(
+        &[1e308, -1e308, 1e308, 0.0, 5.0],
+        &[-1e308, 1e308, 3.0],
+        4,
+    )
+    .unwrap()
+    .unwrap();
+    assert!(psi.is_finite(), "{psi}");
+}
+
+#[test]
+fn hellinger_over_a_huge_range() {
+    let r = Sample::from_values(&[1e308, -1e308, 1e308]).unwrap();
+    let c = Sample::from_values(&[-1e308, 1e308]).unwrap();
+    // Two distinct values → two Sturges bins [−1e308, 0), [0, 1e308] holding shares (1/3, 2/3)
+    // and (1/2, 1/2): H = √(1 − √(1/6) − √(1/3)).
+    let want = (1.0 - (1.0f64 / 6.0).sqrt() - (1.0f64 / 3.0).sqrt()).sqrt();
+    let got = hellinger(&r, &c);
+    assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+    // Same shares, same support: 0.
+    let c2 = Sample::from_values(&[-1e308, 1e308, 1e308]).unwrap();
+    assert!(hellinger(&r, &c2).abs() < 1e-7, "{}", hellinger(&r, &c2));
+}
