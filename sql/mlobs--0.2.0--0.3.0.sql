@@ -18,6 +18,11 @@ ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0;
 -- the rows judged and why they resolved.
 ALTER TABLE mlobs.alert_rules ADD COLUMN min_rows int NOT NULL DEFAULT 30 CHECK (min_rows >= 1),
   ADD COLUMN min_coverage float8 NOT NULL DEFAULT 0 CHECK (min_coverage >= 0 AND min_coverage <= 1);
+-- The preinstalled accuracy_drop judges windows with at least 500 labelled rows, unless edited.
+UPDATE mlobs.alert_rules SET min_rows = 500
+ WHERE id = 3 AND name = 'accuracy_drop' AND metric = 'accuracy' AND comparison = '>' AND threshold = 0.10
+   AND mode = 'drop_vs_reference' AND severity = 'critical' AND for_duration = '0' AND model IS NULL AND feature IS NULL
+   AND request_retraining AND enabled;
 ALTER TABLE mlobs.alerts ADD COLUMN window_start timestamptz, ADD COLUMN worst_value float8, ADD COLUMN judged_rows bigint,
   ADD COLUMN judged_share float8,
   ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));
@@ -63,15 +68,17 @@ COMMENT ON TABLE mlobs.removed_defaults IS 'Preinstalled alert rules and routes 
 CREATE FUNCTION mlobs._default_alert_rules() RETURNS SETOF mlobs.alert_rules
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT d.id, d.name, d.metric, d.comparison, d.threshold, d.mode, d.severity, interval '0', NULL::text,
-         NULL::text, d.request_retraining, true, 30, 0::float8
-  FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false),
-               (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true),
-               (3, 'accuracy_drop', 'accuracy', '>', 0.10, 'drop_vs_reference', 'critical', true),
-               (4, 'missing_share', 'missing_share', '>', 0.05, 'value', 'warning', false),
-               (5, 'outlier_share', 'outlier_share', '>', 0.10, 'value', 'warning', false),
-               (6, 'latency_p99', 'latency_p99_seconds', '>', 0.2, 'value', 'warning', false),
-               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false))
-       d(id, name, metric, comparison, threshold, mode, severity, request_retraining)
+         NULL::text, d.request_retraining, true, d.min_rows, 0::float8
+  FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false, 30),
+               (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true, 30),
+               -- 500 labelled rows: the standard error of an accuracy near 0.75 is then 0.019, well
+               -- below the 10 % drop judged (with 30 it is 0.079: partial labels would flap it).
+               (3, 'accuracy_drop', 'accuracy', '>', 0.10, 'drop_vs_reference', 'critical', true, 500),
+               (4, 'missing_share', 'missing_share', '>', 0.05, 'value', 'warning', false, 30),
+               (5, 'outlier_share', 'outlier_share', '>', 0.10, 'value', 'warning', false, 30),
+               (6, 'latency_p99', 'latency_p99_seconds', '>', 0.2, 'value', 'warning', false, 30),
+               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false, 30))
+       d(id, name, metric, comparison, threshold, mode, severity, request_retraining, min_rows)
 $$;
 
 CREATE FUNCTION mlobs._is_default_alert_rule(r mlobs.alert_rules) RETURNS bool

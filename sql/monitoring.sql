@@ -87,15 +87,17 @@ COMMENT ON TABLE mlobs.alert_rules IS 'Alert rules over metric points; the platf
 CREATE FUNCTION mlobs._default_alert_rules() RETURNS SETOF mlobs.alert_rules
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT d.id, d.name, d.metric, d.comparison, d.threshold, d.mode, d.severity, interval '0', NULL::text,
-         NULL::text, d.request_retraining, true, 30, 0::float8
-  FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false),
-               (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true),
-               (3, 'accuracy_drop', 'accuracy', '>', 0.10, 'drop_vs_reference', 'critical', true),
-               (4, 'missing_share', 'missing_share', '>', 0.05, 'value', 'warning', false),
-               (5, 'outlier_share', 'outlier_share', '>', 0.10, 'value', 'warning', false),
-               (6, 'latency_p99', 'latency_p99_seconds', '>', 0.2, 'value', 'warning', false),
-               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false))
-       d(id, name, metric, comparison, threshold, mode, severity, request_retraining)
+         NULL::text, d.request_retraining, true, d.min_rows, 0::float8
+  FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false, 30),
+               (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true, 30),
+               -- 500 labelled rows: the standard error of an accuracy near 0.75 is then 0.019, well
+               -- below the 10 % drop judged (with 30 it is 0.079: partial labels would flap it).
+               (3, 'accuracy_drop', 'accuracy', '>', 0.10, 'drop_vs_reference', 'critical', true, 500),
+               (4, 'missing_share', 'missing_share', '>', 0.05, 'value', 'warning', false, 30),
+               (5, 'outlier_share', 'outlier_share', '>', 0.10, 'value', 'warning', false, 30),
+               (6, 'latency_p99', 'latency_p99_seconds', '>', 0.2, 'value', 'warning', false, 30),
+               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false, 30))
+       d(id, name, metric, comparison, threshold, mode, severity, request_retraining, min_rows)
 $$;
 CREATE FUNCTION mlobs._is_default_alert_rule(r mlobs.alert_rules) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
