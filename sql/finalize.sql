@@ -324,6 +324,7 @@ COMMENT ON FUNCTION mlobs.predict_proba(text, integer, jsonb) IS 'Probability of
 COMMENT ON FUNCTION mlobs.psi(double precision[], double precision[], text, integer) IS 'Population stability index of two numeric samples (Evidently binning by default)';
 COMMENT ON FUNCTION mlobs.psi(mlobs.histogram, mlobs.histogram) IS 'Population stability index of two histograms with identical edges';
 COMMENT ON FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, integer) IS 'Population stability index of two profiles on reference-quantile bins read from their sketches';
+COMMENT ON FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, text, integer) IS 'PSI between two profiles; binning (default evidently, as psi(float8[], float8[]) and drift(p, p, ''psi'')) and bins as the array form';
 COMMENT ON FUNCTION mlobs.quality_report(mlobs.feature_profiles, mlobs.feature_profiles, jsonb) IS 'One row per feature and data-quality check of the current feature-profile summary against the reference';
 COMMENT ON FUNCTION mlobs.quantile(mlobs.profile, double precision) IS 'Quantile q of a profile from its sketch (within 1 %; q = 0 and 1 are the exact min and max)';
 COMMENT ON FUNCTION mlobs.quantile(mlobs.profile, double precision[]) IS 'Quantiles of a profile at every q of the array, from its sketch';

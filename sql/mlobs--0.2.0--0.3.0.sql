@@ -1141,6 +1141,32 @@ GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, t
 -- ==== section: jsonb (native jsonb reading) ======================================================
 
 -- ==== section: numerics (drift, categories, profiles) ============================================
+-- mlobs.psi(profile, profile): one name, one default. Without a binning it now uses Evidently's
+-- bins like mlobs.psi(float8[], float8[]) and mlobs.drift(p, p, 'psi') (0.2.0 used 10
+-- reference-quantile bins); binning => 'reference_quantile' keeps the old numbers. The 0.2.0
+-- positional form psi(r, c, n) keeps its meaning (n reference-quantile bins) under the same C
+-- symbol, without a default so that psi(r, c) is not ambiguous. A view calling
+-- mlobs.psi(profile, profile[, int]) must be dropped before this update and recreated after.
+DROP FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, integer);
+CREATE FUNCTION mlobs.psi(
+	"reference" mlobs.profile,
+	"current" mlobs.profile,
+	"reference_quantile_bins" INT
+) RETURNS double precision
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'psi_profiles_wrapper';
+CREATE FUNCTION mlobs.psi(
+	"reference" mlobs.profile,
+	"current" mlobs.profile,
+	"binning" TEXT DEFAULT 'evidently',
+	"bins" INT DEFAULT NULL
+) RETURNS double precision
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'psi_profiles_binned_wrapper';
+
+-- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
 
@@ -1412,6 +1438,7 @@ COMMENT ON FUNCTION mlobs.predict_proba(text, integer, jsonb) IS 'Probability of
 COMMENT ON FUNCTION mlobs.psi(double precision[], double precision[], text, integer) IS 'Population stability index of two numeric samples (Evidently binning by default)';
 COMMENT ON FUNCTION mlobs.psi(mlobs.histogram, mlobs.histogram) IS 'Population stability index of two histograms with identical edges';
 COMMENT ON FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, integer) IS 'Population stability index of two profiles on reference-quantile bins read from their sketches';
+COMMENT ON FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, text, integer) IS 'PSI between two profiles; binning (default evidently, as psi(float8[], float8[]) and drift(p, p, ''psi'')) and bins as the array form';
 COMMENT ON FUNCTION mlobs.quality_report(mlobs.feature_profiles, mlobs.feature_profiles, jsonb) IS 'One row per feature and data-quality check of the current feature-profile summary against the reference';
 COMMENT ON FUNCTION mlobs.quantile(mlobs.profile, double precision) IS 'Quantile q of a profile from its sketch (within 1 %; q = 0 and 1 are the exact min and max)';
 COMMENT ON FUNCTION mlobs.quantile(mlobs.profile, double precision[]) IS 'Quantiles of a profile at every q of the array, from its sketch';
@@ -1450,30 +1477,3 @@ COMMENT ON FUNCTION mlobs.tpr(mlobs.confusion, text) IS 'True positive rate (rec
 COMMENT ON FUNCTION mlobs.unschedule_monitors() IS 'Removes the pg_cron job of mlobs.schedule_monitors; returns whether there was one';
 COMMENT ON FUNCTION mlobs.variance(mlobs.profile) IS 'Sample variance (n - 1) of the finite values of a profile; NULL with fewer than two';
 COMMENT ON FUNCTION mlobs.what_if(text, jsonb, jsonb, integer) IS 'Predictions of a registered model before and after changing some features, with every feature''s SHAP change, as jsonb';
-=======
--- mlobs.psi(profile, profile): one name, one default. Without a binning it now uses Evidently's
--- bins like mlobs.psi(float8[], float8[]) and mlobs.drift(p, p, 'psi') (0.2.0 used 10
--- reference-quantile bins); binning => 'reference_quantile' keeps the old numbers. The 0.2.0
--- positional form psi(r, c, n) keeps its meaning (n reference-quantile bins) under the same C
--- symbol, without a default so that psi(r, c) is not ambiguous. A view calling
--- mlobs.psi(profile, profile[, int]) must be dropped before this update and recreated after.
-DROP FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, integer);
-CREATE FUNCTION mlobs.psi(
-	"reference" mlobs.profile,
-	"current" mlobs.profile,
-	"reference_quantile_bins" INT
-) RETURNS double precision
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c
-AS 'MODULE_PATHNAME', 'psi_profiles_wrapper';
-CREATE FUNCTION mlobs.psi(
-	"reference" mlobs.profile,
-	"current" mlobs.profile,
-	"binning" TEXT DEFAULT 'evidently',
-	"bins" INT DEFAULT NULL
-) RETURNS double precision
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c
-AS 'MODULE_PATHNAME', 'psi_profiles_binned_wrapper';
-
--- ==== section: surface (comments, internal schema, accessor names) ========================

@@ -4,13 +4,16 @@
 -- once labels cover it.
 SET timezone = 'UTC';
 \set VERBOSITY terse
+-- Full runs below must touch only this suite's monitors: pause the others (resumed at the end).
+CREATE TEMP TABLE paused AS SELECT name FROM mlobs.monitors WHERE enabled;
+UPDATE mlobs.monitors SET enabled = false WHERE enabled;
 CREATE TABLE ll_log AS                         -- score: the simulator's own pre-drift fraud probability
 SELECT ts, features, NULL::int AS label, label AS true_label, label_at, s AS score, (s >= 0.5)::int AS predicted FROM (
   SELECT ts, features, label, label_at,
          1 / (1 + exp(-(-4.0 + 0.6 * ln((features->>'amount')::float8 + 1) + 1.2 * ((features->>'hour')::float8 < 6 OR (features->>'hour')::float8 >= 22)::int
             + coalesce((features->>'distance')::float8, 0) / 40 + 1.5 * ((features->>'score_ext')::float8 > 0.8)::int - 0.01 * (features->>'age')::float8))) AS s
   FROM mlobs.simulate('2026-03-01', '8 days', 120, '{"label_delay": "2 days", "concept_drift": {"from": "2026-03-05", "strength": 3}}', 0.5)) x;
-SELECT mlobs.create_monitor('late acc', 'fraud', 'll_log', 'classification', '{"score": "score"}', '1 day', '2026-03-01', '2026-03-02');
+SELECT mlobs.create_monitor('late acc', 'late', 'll_log', 'classification', '{"score": "score"}', '1 day', '2026-03-01', '2026-03-02');
 SELECT label_horizon, late_data_horizon, mlobs._changes_tracked('ll_log', 'ts') AS tracked FROM mlobs.monitors WHERE name = 'late acc';
 -- What pg_cron does every 6 hours while labels land.
 DO $$ DECLARE t timestamptz := '2026-03-02'; BEGIN
@@ -37,7 +40,7 @@ SELECT r.name, a.state, a.window_start, a.started_at, a.judged_rows, round(a.jud
        round(a.value::numeric, 4) AS drop
   FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id JOIN mlobs.monitors m ON m.id = a.monitor_id
  WHERE m.name = 'late acc' ORDER BY a.id;
-SELECT reason FROM mlobs.retraining_requests WHERE model = 'fraud' ORDER BY id;
+SELECT reason FROM mlobs.retraining_requests WHERE model = 'late' ORDER BY id;
 -- Revisions were driven by the table's change triggers: nothing left to consume.
 SELECT count(*) AS pending_changes FROM mlobs.source_changes;
 SELECT sum(revised) > 0 AS revised_windows FROM mlobs.runs;
@@ -77,5 +80,6 @@ SELECT w.rows FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.mon
  WHERE m.name = 'rand acc' AND w.window_start = '2026-05-02 00:00';
 
 SELECT mlobs.drop_monitor('late acc'), mlobs.drop_monitor('rand acc');
-DELETE FROM mlobs.retraining_requests WHERE model IN ('fraud', 'rand');
+DELETE FROM mlobs.retraining_requests WHERE model IN ('late', 'rand');
 DROP TABLE ll_log, ll_rand;
+UPDATE mlobs.monitors SET enabled = true WHERE name IN (SELECT name FROM paused);
