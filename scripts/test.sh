@@ -54,6 +54,7 @@ run "docs examples" python3 scripts/run_doc_examples.py --port "$PORT"
 # Against real sessions and a real pg_cron, on their own cluster.
 run "monitoring integration (NOTIFY, overlapping runs, pg_cron)" bash tests/integration/monitoring.sh
 run "upgrade every release -> current (stored summaries, models, schema diff)" bash tests/integration/upgrade.sh
+run "no backtrace reaches a client (server started with RUST_BACKTRACE=1)" bash tests/integration/backtrace.sh
 run "hostile calls (every function, random NULL/NaN/Inf/empty/huge/forged arguments, no crash)" bash tests/integration/hostile.sh
 run "sqlsmith (random SQL as a non-superuser, judged on the server; ${MLOBS_SQLSMITH_SECONDS:-90} s)" bash tests/integration/sqlsmith.sh
 run "memory: GROUP BY 100k groups over 1M rows under 64 MB per backend" bash tests/integration/memory.sh
