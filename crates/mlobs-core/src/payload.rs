@@ -7,7 +7,6 @@
 //! e.g. `1e400`), one too small for float8 is ±0 — counted, never an error.
 
 use serde_json::Value;
-use std::io::Write;
 
 /// A top-level value of a payload object.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -140,11 +139,23 @@ fn slow_path(ndigits: usize, weight: i32, digit: impl Fn(usize) -> u16) -> f64 {
         len += 1;
         exp10 -= 1;
     }
-    let mut rest = &mut buf[len..];
-    let before = rest.len();
-    // Cannot fail: 16 bytes hold "e" and any i64.
-    let _ = write!(rest, "e{exp10}");
-    len += before - rest.len();
+    // The exponent, written by hand (core::fmt costs as much as the parse here).
+    buf[len] = b'e';
+    len += 1;
+    if exp10 < 0 {
+        buf[len] = b'-';
+        len += 1;
+    }
+    let (mut e, start) = (exp10.unsigned_abs(), len);
+    loop {
+        buf[len] = b'0' + (e % 10) as u8;
+        len += 1;
+        e /= 10;
+        if e == 0 {
+            break;
+        }
+    }
+    buf[start..len].reverse();
     std::str::from_utf8(&buf[..len])
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
