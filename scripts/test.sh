@@ -55,6 +55,7 @@ run "docs examples" python3 scripts/run_doc_examples.py --port "$PORT"
 run "monitoring integration (NOTIFY, overlapping runs, pg_cron)" bash tests/integration/monitoring.sh
 run "upgrade every release -> current (stored summaries, models, schema diff)" bash tests/integration/upgrade.sh
 run "pg_dump/pg_restore round trip (custom, plain, data-only; monitors run on from the watermarks)" bash tests/integration/dump_restore.sh
+run "no backtrace reaches a client (server started with RUST_BACKTRACE=1)" bash tests/integration/backtrace.sh
 run "hostile calls (every function, random NULL/NaN/Inf/empty/huge/forged arguments, no crash)" bash tests/integration/hostile.sh
 run "sqlsmith (random SQL as a non-superuser, judged on the server; ${MLOBS_SQLSMITH_SECONDS:-90} s)" bash tests/integration/sqlsmith.sh
 run "memory: GROUP BY 100k groups over 1M rows under 64 MB per backend" bash tests/integration/memory.sh

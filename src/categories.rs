@@ -67,11 +67,17 @@ fn drift_of_categories(
     current: Option<Categories>,
     method: default!(Option<&str>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
-    options: default!(Option<pgrx::JsonB>, "'{}'"),
+    options: default!(Option<crate::jsonb_arg::JsonbArg>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
     let method = required(method, "method");
     let options = required(options, "options");
-    drift_category_summaries(&reference?.0, &current?.0, method, threshold, &options.0)
-        .or_raise()
-        .map(crate::drift::to_tuple)
+    drift_category_summaries(
+        &reference?.0,
+        &current?.0,
+        method,
+        threshold,
+        &options.value("options"),
+    )
+    .or_raise()
+    .map(crate::drift::to_tuple)
 }

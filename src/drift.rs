@@ -39,16 +39,22 @@ fn drift_arrays(
     current: Option<Array<'_, f64>>,
     method: default!(Option<&str>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
-    options: default!(Option<pgrx::JsonB>, "'{}'"),
+    options: default!(Option<crate::jsonb_arg::JsonbArg>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
     let method = required(method, "method");
     let options = required(options, "options");
     // NULL data (an empty window's array_agg) gives NULL, as for the STRICT functions.
     let reference = finite_array(reference?, "reference");
     let current = finite_array(current?, "current");
-    drift_numeric(&reference, &current, method, threshold, &options.0)
-        .or_raise()
-        .map(to_tuple)
+    drift_numeric(
+        &reference,
+        &current,
+        method,
+        threshold,
+        &options.value("options"),
+    )
+    .or_raise()
+    .map(to_tuple)
 }
 
 /// Drift between two stored profiles, no raw rows: the exact result on the profiles'
@@ -60,13 +66,19 @@ fn drift_of_profiles(
     current: Option<Profile>,
     method: default!(Option<&str>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
-    options: default!(Option<pgrx::JsonB>, "'{}'"),
+    options: default!(Option<crate::jsonb_arg::JsonbArg>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
     let method = required(method, "method");
     let options = required(options, "options");
-    drift_profiles(&reference?.0, &current?.0, method, threshold, &options.0)
-        .or_raise()
-        .map(to_tuple)
+    drift_profiles(
+        &reference?.0,
+        &current?.0,
+        method,
+        threshold,
+        &options.value("options"),
+    )
+    .or_raise()
+    .map(to_tuple)
 }
 
 /// Drift between two categorical samples (text). NULL elements are dropped; an empty side gives
@@ -77,7 +89,7 @@ fn drift_text_arrays(
     current: Option<Array<'_, &str>>,
     method: default!(Option<&str>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
-    options: default!(Option<pgrx::JsonB>, "'{}'"),
+    options: default!(Option<crate::jsonb_arg::JsonbArg>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
     let method = required(method, "method");
     let options = required(options, "options");
@@ -87,7 +99,7 @@ fn drift_text_arrays(
         reference.iter().map(String::as_str).collect(),
         current.iter().map(String::as_str).collect(),
     );
-    drift_categories(&r, &c, method, threshold, &options.0)
+    drift_categories(&r, &c, method, threshold, &options.value("options"))
         .or_raise()
         .map(to_tuple)
 }

@@ -2,6 +2,7 @@
 
 use crate::categories::Categories;
 use crate::errors::OrRaise;
+use crate::jsonb_arg::Payload;
 use crate::profile::Profile;
 use mlobs_core::drift_method::{
     dataset_drift as core_dataset_drift, drift_report as core_drift_report,
@@ -22,12 +23,16 @@ crate::v1!(
     mlobs_feature_profiles_trans,
     pg_finfo_mlobs_feature_profiles_trans,
     |fcinfo| {
-        let payload = crate::jsonb_arg::jsonb_arg(fcinfo, 1, "features");
+        // Read natively: any nesting depth, numbers beyond float8's range counted as ±Infinity.
+        let payload = crate::jsonb_arg::payload_arg(fcinfo, 1, "features");
         crate::agg::transition(
             fcinfo,
             "mlobs.feature_profiles_trans",
             CoreFeatureProfiles::default,
-            |f: &mut CoreFeatureProfiles| f.add(payload.as_ref()),
+            |f: &mut CoreFeatureProfiles| match payload {
+                Payload::Object(entries) => f.add_object(entries),
+                Payload::NotAnObject => f.add_non_object(),
+            },
         )
     }
 );

@@ -1,12 +1,41 @@
-//! Reading a jsonb argument without pgrx's conversion, which panics (an internal error, XX000)
-//! on valid jsonb that serde_json cannot represent: numbers beyond float8's range (1e400) and
-//! nesting deeper than serde_json's 128 levels. The aggregates over a prediction log read every
-//! payload through here, so one such row is a clear ERROR naming the argument.
+//! Reading jsonb arguments.
+//!
+//! pgrx's `JsonB` conversion panics (an internal error, XX000) on valid jsonb that serde_json
+//! cannot represent: numbers beyond float8's range (`1e400`) and nesting deeper than
+//! serde_json's 128 levels. So no function takes `pgrx::JsonB`:
+//!
+//! - the aggregates over a prediction log (`features_agg`, `schema_violations_agg`) read each
+//!   payload natively (`payload_arg`): the top-level object with PostgreSQL's jsonb iterator,
+//!   nested containers only as their kind (any depth), numerics straight from their stored
+//!   digits to f64 (±Infinity beyond float8's range). One such row is counted, never an error;
+//! - every other jsonb argument is a `JsonbArg`, read as serde_json only by `JsonbArg::value`,
+//!   which raises ERROR 22023 naming the argument when it cannot be represented.
 
 use crate::errors::invalid_parameter;
+use mlobs_core::payload::{pg_numeric_to_f64, Scalar};
 use pgrx::pg_sys;
+use pgrx::pg_sys::jbvType as jbv;
+use pgrx::pg_sys::JsonbIteratorToken::{WJB_BEGIN_OBJECT, WJB_KEY, WJB_VALUE};
 use serde_json::Value;
 use std::ffi::CStr;
+use std::marker::PhantomData;
+
+/// A jsonb datum as serde_json; ERROR 22023 naming `arg` when serde_json cannot represent it.
+///
+/// # Safety
+/// `datum` must be a (possibly toasted) jsonb.
+unsafe fn datum_to_value(datum: pg_sys::Datum, arg: &str) -> Value {
+    let text: &CStr = unsafe { pgrx::direct_function_call(pg_sys::jsonb_out, &[Some(datum)]) }
+        .expect("jsonb_out");
+    let text = text
+        .to_str()
+        .unwrap_or_else(|_| invalid_parameter(format!("{arg}: not valid UTF-8")));
+    serde_json::from_str(text).unwrap_or_else(|e| {
+        invalid_parameter(format!(
+            "{arg}: this jsonb value cannot be read ({e}); numbers must fit in float8 and nesting must stay within 128 levels"
+        ))
+    })
+}
 
 /// Argument `i` (a jsonb) as a serde_json value; `None` when NULL.
 ///
@@ -14,14 +43,166 @@ use std::ffi::CStr;
 /// Argument `i` of `fcinfo` must be a jsonb.
 pub unsafe fn jsonb_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize, arg: &str) -> Option<Value> {
     let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }?;
-    let text: &CStr = unsafe { pgrx::direct_function_call(pg_sys::jsonb_out, &[Some(datum)]) }
-        .expect("jsonb_out");
-    let text = text
-        .to_str()
-        .unwrap_or_else(|_| invalid_parameter(format!("{arg}: not valid UTF-8")));
-    Some(serde_json::from_str(text).unwrap_or_else(|e| {
-        invalid_parameter(format!(
-            "{arg}: this jsonb value cannot be read ({e}); numbers must fit in float8 and nesting must stay within 128 levels"
-        ))
-    }))
+    Some(unsafe { datum_to_value(datum, arg) })
+}
+
+/// A jsonb argument of a `#[pg_extern]` function, unread until `value` names it. Declared as
+/// `jsonb` in SQL, exactly as `pgrx::JsonB` was.
+pub struct JsonbArg(pg_sys::Datum);
+
+impl JsonbArg {
+    /// The argument as serde_json; ERROR 22023 naming `arg` when serde_json cannot represent it
+    /// (a number beyond float8's range, nesting deeper than 128 levels).
+    pub fn value(&self, arg: &str) -> Value {
+        // SAFETY: the datum came from a jsonb argument of the current call.
+        unsafe { datum_to_value(self.0, arg) }
+    }
+}
+
+impl pgrx::datum::FromDatum for JsonbArg {
+    unsafe fn from_polymorphic_datum(
+        datum: pg_sys::Datum,
+        is_null: bool,
+        _: pg_sys::Oid,
+    ) -> Option<Self> {
+        (!is_null).then_some(JsonbArg(datum))
+    }
+}
+
+unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for JsonbArg {
+    unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+        let index = arg.index();
+        unsafe { arg.unbox_arg_using_from_datum() }
+            .unwrap_or_else(|| panic!("argument {index} must not be null"))
+    }
+    unsafe fn unbox_nullable_arg(
+        arg: pgrx::callconv::Arg<'_, 'fcx>,
+    ) -> pgrx::nullable::Nullable<Self> {
+        unsafe { arg.unbox_arg_using_from_datum() }.into()
+    }
+}
+
+pgrx::impl_sql_translatable!(JsonbArg, arg_only = "jsonb");
+
+/// A payload: an object's top-level entries, or not an object (SQL NULL, array, scalar).
+pub enum Payload<'a> {
+    Object(JsonbObject<'a>),
+    NotAnObject,
+}
+
+/// A jsonb object read in place; iterating it yields its top-level `(key, Scalar)` entries
+/// (iterable again: each iteration walks the container afresh).
+#[derive(Clone, Copy)]
+pub struct JsonbObject<'a> {
+    root: *mut pg_sys::JsonbContainer,
+    arg: &'a str,
+}
+
+/// Argument `i` (a jsonb) as a payload, read natively.
+///
+/// # Safety
+/// Argument `i` of `fcinfo` must be a jsonb; the result must not outlive the call.
+pub unsafe fn payload_arg<'a>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    i: usize,
+    arg: &'a str,
+) -> Payload<'a> {
+    let Some(datum) = (unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }) else {
+        return Payload::NotAnObject;
+    };
+    // As DatumGetJsonbP: the 4-byte-header, uncompressed form (a copy only when toasted or
+    // short-headered).
+    let jsonb = unsafe { pg_sys::pg_detoast_datum(datum.cast_mut_ptr()) } as *mut pg_sys::Jsonb;
+    let root = unsafe { &raw mut (*jsonb).root };
+    if unsafe { (*root).header } & pg_sys::JB_FOBJECT == 0 {
+        return Payload::NotAnObject;
+    }
+    Payload::Object(JsonbObject { root, arg })
+}
+
+impl<'a> IntoIterator for JsonbObject<'a> {
+    type Item = (&'a str, Scalar<'a>);
+    type IntoIter = JsonbEntries<'a>;
+
+    fn into_iter(self) -> JsonbEntries<'a> {
+        // SAFETY: `root` is the root container of a detoasted jsonb object of this call.
+        let it = unsafe { pg_sys::JsonbIteratorInit(self.root) };
+        JsonbEntries {
+            it,
+            arg: self.arg,
+            _data: PhantomData,
+        }
+    }
+}
+
+pub struct JsonbEntries<'a> {
+    /// NULL once the object's end was returned (the iterator frees itself there).
+    it: *mut pg_sys::JsonbIterator,
+    arg: &'a str,
+    _data: PhantomData<&'a [u8]>,
+}
+
+impl<'a> JsonbEntries<'a> {
+    fn text(&self, s: &pg_sys::JsonbValue__bindgen_ty_1__bindgen_ty_1, what: &str) -> &'a str {
+        // SAFETY: a jsonb string: `len` bytes inside the jsonb, which outlives 'a.
+        let bytes = unsafe { std::slice::from_raw_parts(s.val as *const u8, s.len as usize) };
+        std::str::from_utf8(bytes).unwrap_or_else(|_| {
+            invalid_parameter(format!("{}: {what} is not valid UTF-8", self.arg))
+        })
+    }
+
+    /// The kind of a value returned with `WJB_VALUE` (skipNested: containers as jbv::jbvBinary).
+    fn scalar(&self, v: &pg_sys::JsonbValue) -> Scalar<'a> {
+        // SAFETY: the union member read is the one `type_` names.
+        unsafe {
+            match v.type_ {
+                jbv::jbvNull => Scalar::Null,
+                jbv::jbvBool => Scalar::Bool(v.val.boolean),
+                jbv::jbvString => Scalar::String(self.text(&v.val.string, "a string")),
+                jbv::jbvNumeric => {
+                    let n = v.val.numeric as *const pg_sys::varlena;
+                    let data = std::slice::from_raw_parts(
+                        pgrx::vardata_any(n) as *const u8,
+                        pgrx::varsize_any_exhdr(n),
+                    );
+                    Scalar::Number(pg_numeric_to_f64(data).unwrap_or(f64::NAN))
+                }
+                jbv::jbvBinary if (*v.val.binary.data).header & pg_sys::JB_FOBJECT != 0 => {
+                    Scalar::Object
+                }
+                jbv::jbvBinary | jbv::jbvArray => Scalar::Array,
+                jbv::jbvObject => Scalar::Object,
+                other => {
+                    invalid_parameter(format!("{}: unexpected jsonb value type {other}", self.arg))
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for JsonbEntries<'a> {
+    type Item = (&'a str, Scalar<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut v = pg_sys::JsonbValue::default();
+        let mut key = None;
+        while !self.it.is_null() {
+            // SAFETY: a live iterator of this call's jsonb; skipNested keeps it at the top level.
+            let token = unsafe { pg_sys::JsonbIteratorNext(&mut self.it, &mut v, true) };
+            match token {
+                WJB_BEGIN_OBJECT => {}
+                // SAFETY: a key is a jbv::jbvString.
+                WJB_KEY => key = Some(self.text(unsafe { &v.val.string }, "a key")),
+                WJB_VALUE => {
+                    return Some((
+                        key.take().expect("a key precedes its value"),
+                        self.scalar(&v),
+                    ))
+                }
+                // WJB_END_OBJECT (the iterator freed itself and is now NULL) or WJB_DONE.
+                _ => self.it = std::ptr::null_mut(),
+            }
+        }
+        None
+    }
 }

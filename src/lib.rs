@@ -33,10 +33,21 @@ static GLOBAL: alloc::PgAwareAllocator = alloc::PgAwareAllocator;
 
 /// Long core computations (exact KS, permutation tests) poll PostgreSQL's interrupt flag, so a
 /// cancelled query stops promptly.
+///
+/// No error sends a Rust backtrace to the client: pgrx's panic hook captures one
+/// (`Backtrace::capture`) for every panic and every PostgreSQL ERROR raised inside Rust code, and
+/// appends it to the ERROR's DETAIL whenever capturing is enabled — by RUST_BACKTRACE or
+/// RUST_LIB_BACKTRACE in the server's environment. RUST_LIB_BACKTRACE takes precedence and is
+/// read once per process, at the first capture, which comes after this (tested by
+/// tests/integration/backtrace.sh). Backends are single-threaded, so setting it is sound.
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
+    std::env::set_var(NO_BACKTRACE.0, NO_BACKTRACE.1);
     mlobs_core::interrupt::set_check(check_for_interrupts);
 }
+
+/// The environment setting that disables backtrace capture.
+const NO_BACKTRACE: (&str, &str) = ("RUST_LIB_BACKTRACE", "0");
 
 fn check_for_interrupts() {
     pgrx::check_for_interrupts!();

@@ -131,3 +131,30 @@ fn out_of_grid_bin_into_score_summary_deserialize() {
     bytes.extend_from_slice(&0u64.to_le_bytes());
     call_deserialize(crate::ranking::mlobs_score_summary_deserial, &bytes);
 }
+
+/// A Rust panic becomes an ERROR whose DETAIL carries no backtrace, even when the server's
+/// environment asks for backtraces (no panic is reachable from SQL, so this one is deliberate;
+/// tests/integration/backtrace.sh checks the reachable error paths on a cluster started with
+/// RUST_BACKTRACE=1). `_PG_init` disabled capturing before any capture could happen.
+#[pg_test]
+fn panics_carry_no_backtrace() {
+    assert_eq!(std::env::var("RUST_LIB_BACKTRACE").as_deref(), Ok("0"));
+    // RUST_LIB_BACKTRACE takes precedence over this, whenever the process first captures.
+    std::env::set_var("RUST_BACKTRACE", "1");
+    assert_ne!(
+        std::backtrace::Backtrace::capture().status(),
+        std::backtrace::BacktraceStatus::Captured
+    );
+    let (message, detail) = PgTryBuilder::new(|| -> (String, Option<String>) {
+        panic!("a deliberate panic")
+    })
+    .catch_others(|e| match e {
+        pg_sys::panic::CaughtError::RustPanic { ereport, .. } => {
+            (ereport.message().to_string(), ereport.detail_with_backtrace())
+        }
+        other => panic!("expected a Rust panic, caught {other:?}"),
+    })
+    .execute();
+    assert_eq!(message, "a deliberate panic");
+    assert_eq!(detail, None);
+}

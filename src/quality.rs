@@ -5,6 +5,7 @@ use crate::agg::{f64_arg, finalize_with, transition};
 use crate::categories::Categories;
 use crate::errors::{required, OrRaise};
 use crate::features::FeatureProfiles;
+use crate::jsonb_arg::{JsonbArg, Payload};
 use crate::profile::Profile;
 use mlobs_core::quality::checks;
 use mlobs_core::quality::{
@@ -178,10 +179,10 @@ fn schema_of(reference: FeatureProfiles) -> JsonB {
 /// Violations of one payload against a schema, as a jsonb array of {key, kind, ...}; `[]` when
 /// valid. A malformed schema is an ERROR naming the path.
 #[pg_extern(immutable, parallel_safe)]
-fn schema_violations(features: Option<JsonB>, schema: Option<JsonB>) -> JsonB {
-    let schema = Schema::parse(&required(schema, "schema").0).or_raise();
+fn schema_violations(features: Option<JsonbArg>, schema: Option<JsonbArg>) -> JsonB {
+    let schema = Schema::parse(&required(schema, "schema").value("schema")).or_raise();
     match features {
-        Some(f) => JsonB(schema.violations_json(&f.0)),
+        Some(f) => JsonB(schema.violations_json(&f.value("features"))),
         None => JsonB(serde_json::json!([{"key": "", "kind": "not_an_object", "got": "null"}])),
     }
 }
@@ -190,8 +191,8 @@ fn schema_violations(features: Option<JsonB>, schema: Option<JsonB>) -> JsonB {
 unsafe fn schema_arg<'a>(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> &'a Schema {
     let schema = unsafe {
         crate::arg_cache::cached_arg(fcinfo, i, |_| {
-            let json: Option<JsonB> = pgrx::fcinfo::pg_getarg(fcinfo, i);
-            Schema::parse(&json.expect("not NULL").0).or_raise()
+            let json = crate::jsonb_arg::jsonb_arg(fcinfo, i, "schema");
+            Schema::parse(&json.expect("not NULL")).or_raise()
         })
     };
     schema.unwrap_or_else(|| crate::errors::invalid_parameter("schema must not be NULL"))
@@ -209,12 +210,18 @@ crate::v1!(
     pg_finfo_mlobs_violations_trans,
     |fcinfo| {
         let schema = schema_arg(fcinfo, 2);
-        let payload = crate::jsonb_arg::jsonb_arg(fcinfo, 1, "features");
+        let payload = crate::jsonb_arg::payload_arg(fcinfo, 1, "features");
         transition(
             fcinfo,
             "mlobs.schema_violations_agg",
             ViolationCounts::default,
-            |c: &mut ViolationCounts| c.add(schema, payload.as_ref()).or_raise(),
+            |c: &mut ViolationCounts| {
+                match payload {
+                    Payload::Object(entries) => c.add_entries(schema, entries),
+                    Payload::NotAnObject => c.add_non_object(),
+                }
+                .or_raise()
+            },
         )
     }
 );
@@ -236,7 +243,7 @@ crate::v1!(
 fn quality_report(
     reference: FeatureProfiles,
     current: FeatureProfiles,
-    options: default!(JsonB, "'{}'"),
+    options: default!(crate::jsonb_arg::JsonbArg, "'{}'"),
 ) -> TableIterator<
     'static,
     (
@@ -248,7 +255,7 @@ fn quality_report(
         name!(flagged, Option<bool>),
     ),
 > {
-    let options = QualityOptions::from_json(&options.0).or_raise();
+    let options = QualityOptions::from_json(&options.value("options")).or_raise();
     let rows = core_report(&reference.0, &current.0, &options).or_raise();
     TableIterator::new(rows.into_iter().map(|r| {
         (

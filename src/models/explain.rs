@@ -70,7 +70,7 @@ unsafe fn lime_impl(
 #[pg_extern(stable, parallel_safe, name = "lime")]
 fn lime_json(
     model: Option<&str>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     training: Option<Vec<Option<f64>>>,
     seed: default!(Option<i64>, 0),
     num_samples: default!(Option<i32>, 5000),
@@ -81,7 +81,7 @@ fn lime_json(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<JsonB> {
     // A NULL model or row gives NULL (as predict does); NULL parameters are an ERROR.
-    let (model, f) = (model?, features?.0);
+    let (model, f) = (model?, features?.value("features"));
     drop(required(training, "training")); // read again as a matrix
     Some(unsafe {
         lime_impl(
@@ -134,19 +134,20 @@ fn lime_array(
 #[pg_extern(stable, parallel_safe)]
 fn what_if(
     model: Option<&str>,
-    features: Option<JsonB>,
-    changes: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
+    changes: Option<crate::jsonb_arg::JsonbArg>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<JsonB> {
     let (model, features) = (model?, features?);
     let changes = required(changes, "changes");
     let r = unsafe { resolve(fcinfo, model, None) };
-    let x = row_from_json(&r.model, &features.0);
-    let Some(keys) = changes.0.as_object() else {
+    let x = row_from_json(&r.model, &features.value("features"));
+    let changes = changes.value("changes");
+    let Some(keys) = changes.as_object() else {
         invalid_parameter("changes: expected a jsonb object {feature: value}")
     };
-    let set = super::row_from_json_arg(&r.model, &changes.0, "changes");
+    let set = super::row_from_json_arg(&r.model, &changes, "changes");
     let changed: Vec<(usize, f64)> = keys
         .keys()
         .map(|k| {
@@ -173,7 +174,7 @@ fn what_if(
 #[pg_extern(stable, parallel_safe)]
 fn counterfactual(
     model: Option<&str>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     target: Option<f64>,
     max_changes: default!(Option<i32>, 1),
     immutable: default!(Option<Vec<Option<String>>>, "'{}'"),
@@ -185,7 +186,7 @@ fn counterfactual(
     let max_changes = required(max_changes, "max_changes");
     let immutable = crate::errors::no_null_elements(required(immutable, "immutable"), "immutable");
     let r = unsafe { resolve(fcinfo, model, None) };
-    let x = row_from_json(&r.model, &features.0);
+    let x = row_from_json(&r.model, &features.value("features"));
     let names = r
         .model
         .feature_names

@@ -35,8 +35,8 @@ unsafe fn importance_step(
     };
     let r = unsafe { resolve(fcinfo, &model, None) };
     let x: Option<Vec<f64>> = if json {
-        let j: Option<JsonB> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, 2) };
-        j.map(|j| row_from_json(&r.model, &j.0))
+        let j = unsafe { crate::jsonb_arg::jsonb_arg(fcinfo, 2, "features") };
+        j.map(|j| row_from_json(&r.model, &j))
     } else {
         let a: Option<Vec<Option<f64>>> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, 2) };
         a.map(|a| row_from_array(&a))
@@ -131,8 +131,8 @@ fn pairs(v: &Value, what: &str) -> Vec<(String, f64)> {
 #[allow(clippy::type_complexity)]
 #[pg_extern(immutable, parallel_safe)]
 fn importance_drift(
-    reference: JsonB,
-    current: JsonB,
+    reference: crate::jsonb_arg::JsonbArg,
+    current: crate::jsonb_arg::JsonbArg,
 ) -> TableIterator<
     'static,
     (
@@ -146,8 +146,8 @@ fn importance_drift(
     ),
 > {
     let (rows, _) = compare(
-        &pairs(&reference.0, "reference"),
-        &pairs(&current.0, "current"),
+        &pairs(&reference.value("reference"), "reference"),
+        &pairs(&current.value("current"), "current"),
     );
     TableIterator::new(rows.into_iter().map(|c| {
         (
@@ -165,10 +165,13 @@ fn importance_drift(
 /// How much the attribution profile moved: ½Σ|share_current − share_reference| over features
 /// (0 = same shares, 1 = disjoint).
 #[pg_extern(immutable, parallel_safe)]
-fn importance_shift(reference: JsonB, current: JsonB) -> f64 {
+fn importance_shift(
+    reference: crate::jsonb_arg::JsonbArg,
+    current: crate::jsonb_arg::JsonbArg,
+) -> f64 {
     compare(
-        &pairs(&reference.0, "reference"),
-        &pairs(&current.0, "current"),
+        &pairs(&reference.value("reference"), "reference"),
+        &pairs(&current.value("current"), "current"),
     )
     .1
 }

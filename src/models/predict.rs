@@ -4,8 +4,8 @@
 
 use super::registry::resolve;
 use super::{class_arg, row_from_array, row_from_json, OrRaise};
+use pgrx::pg_sys;
 use pgrx::prelude::*;
-use pgrx::{pg_sys, JsonB};
 
 #[derive(Clone, Copy)]
 enum What {
@@ -73,11 +73,11 @@ fn predict_array(
 #[pg_extern(stable, parallel_safe, name = "predict")]
 fn predict_json(
     model: Option<&str>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let j = features.map(|j| j.0);
+    let j = features.map(|j| j.value("features"));
     unsafe {
         one(
             fcinfo,
@@ -116,11 +116,11 @@ fn predict_version_array(
 fn predict_version_json(
     model: Option<&str>,
     version: Option<i32>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let j = features.map(|j| j.0);
+    let j = features.map(|j| j.value("features"));
     unsafe {
         one(
             fcinfo,
@@ -159,11 +159,11 @@ fn predict_margin_array(
 #[pg_extern(stable, parallel_safe, name = "predict_margin")]
 fn predict_margin_json(
     model: Option<&str>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let j = features.map(|j| j.0);
+    let j = features.map(|j| j.value("features"));
     unsafe { one(fcinfo, What::Margin, model, None, None, j.as_ref(), class) }
 }
 
@@ -192,11 +192,11 @@ fn predict_margin_version_array(
 fn predict_margin_version_json(
     model: Option<&str>,
     version: Option<i32>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let j = features.map(|j| j.0);
+    let j = features.map(|j| j.value("features"));
     unsafe {
         one(
             fcinfo,
@@ -241,10 +241,10 @@ fn predict_proba_array(
 #[pg_extern(stable, parallel_safe, name = "predict_proba")]
 fn predict_proba_json(
     model: Option<&str>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Vec<f64>> {
-    let j = features.map(|j| j.0);
+    let j = features.map(|j| j.value("features"));
     unsafe { proba(fcinfo, model, None, None, j.as_ref()) }
 }
 
@@ -262,9 +262,9 @@ fn predict_proba_version_array(
 fn predict_proba_version_json(
     model: Option<&str>,
     version: Option<i32>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Vec<f64>> {
-    let j = features.map(|j| j.0);
+    let j = features.map(|j| j.value("features"));
     unsafe { proba(fcinfo, model, version, None, j.as_ref()) }
 }

@@ -37,16 +37,16 @@ fn decode(format: &str, body: &serde_json::Value) -> Model {
 fn register_model(
     name: Option<&str>,
     format: Option<&str>,
-    body: Option<pgrx::JsonB>,
+    body: Option<crate::jsonb_arg::JsonbArg>,
     feature_names: default!(Option<Vec<Option<String>>>, "NULL"),
 ) -> i32 {
     let name = required(name, "name");
     let format = required(format, "format");
-    let body = required(body, "body");
+    let body = required(body, "body").value("body");
     if name.is_empty() {
         invalid_parameter("name must not be empty");
     }
-    let model = decode(format, &body.0);
+    let model = decode(format, &body);
     let names = match feature_names {
         Some(names) => Some(
             mlobs_explain::names::check_names(
@@ -67,7 +67,7 @@ fn register_model(
         &[
             name.into(),
             format.into(),
-            body.into(),
+            pgrx::JsonB(body).into(),
             names.into(),
             (model.n_features as i32).into(),
             objective.into(),

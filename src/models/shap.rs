@@ -90,7 +90,7 @@ fn shap_array(
 #[pg_extern(stable, parallel_safe, name = "shap")]
 fn shap_json(
     model: Option<&str>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<JsonB> {
@@ -100,7 +100,7 @@ fn shap_json(
             fcinfo,
             model,
             None,
-            &Features::Json(features.0),
+            &Features::Json(features.value("features")),
             None,
             class,
         )
@@ -136,7 +136,7 @@ fn shap_version_array(
 fn shap_version_json(
     model: Option<&str>,
     version: Option<i32>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<JsonB> {
@@ -146,7 +146,7 @@ fn shap_version_json(
             fcinfo,
             model,
             version,
-            &Features::Json(features.0),
+            &Features::Json(features.value("features")),
             None,
             class,
         )
@@ -185,7 +185,7 @@ fn shap_background_array(
 #[pg_extern(stable, parallel_safe, name = "shap")]
 fn shap_background_json(
     model: Option<&str>,
-    features: Option<JsonB>,
+    features: Option<crate::jsonb_arg::JsonbArg>,
     background: Option<Vec<Option<f64>>>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
@@ -197,7 +197,7 @@ fn shap_background_json(
             fcinfo,
             model,
             None,
-            &Features::Json(features.0),
+            &Features::Json(features.value("features")),
             Some(2),
             class,
         )

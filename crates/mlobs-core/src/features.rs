@@ -9,6 +9,7 @@
 use crate::categories::Categories;
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
+use crate::payload::{entries_of, Scalar};
 use crate::profile::NumericProfile;
 use crate::sketch::add_counts;
 use crate::summary::Summary;
@@ -106,50 +107,70 @@ pub struct FeatureProfiles {
 }
 
 impl FeatureProfiles {
-    /// Transition for one row; `None` is SQL NULL.
+    /// Transition for one row; `None` is SQL NULL. The serde_json form of `add_object` /
+    /// `add_non_object`.
     pub fn add(&mut self, payload: Option<&Value>) {
+        match payload.and_then(entries_of) {
+            Some(entries) => self.add_object(entries),
+            None => self.add_non_object(),
+        }
+    }
+
+    /// Transition for a row whose payload is SQL NULL or not a JSON object.
+    pub fn add_non_object(&mut self) {
         self.rows += 1;
-        let Some(Value::Object(map)) = payload else {
-            self.non_object_rows += 1;
+        self.non_object_rows += 1;
+    }
+
+    /// Transition for a row whose payload is an object, given as its top-level entries (keys
+    /// unique, in any order). Allocates only for a key seen for the first time (and for new
+    /// categories).
+    pub fn add_object<'a>(&mut self, entries: impl IntoIterator<Item = (&'a str, Scalar<'a>)>) {
+        self.rows += 1;
+        for (key, value) in entries {
+            self.add_entry(key, value);
+        }
+    }
+
+    fn add_entry(&mut self, key: &str, value: Scalar<'_>) {
+        if key.len() > MAX_KEY_BYTES {
+            self.dropped_keys += 1;
             return;
-        };
-        for (key, value) in map {
-            if key.len() > MAX_KEY_BYTES {
-                self.dropped_keys += 1;
-                continue;
-            }
-            let f = match self.features.get_mut(key.as_str()) {
-                Some(f) => f,
-                None => {
-                    self.features.insert(key.clone(), FeatureSummary::default());
-                    if self.trim() {
-                        // The new key was the one evicted: it had no occurrence yet to count, so
-                        // this one is counted here (it was lost before, depending on key order).
-                        if !self.features.contains_key(key.as_str()) {
-                            self.dropped_keys += 1;
-                            continue;
-                        }
+        }
+        let f = match self.features.get_mut(key) {
+            Some(f) => f,
+            None => {
+                self.features
+                    .insert(key.to_owned(), FeatureSummary::default());
+                if self.trim() {
+                    // The new key was the one evicted: it had no occurrence yet to count, so
+                    // this one is counted here (it was lost before, depending on key order).
+                    if !self.features.contains_key(key) {
+                        self.dropped_keys += 1;
+                        return;
                     }
-                    self.features.get_mut(key.as_str()).expect("just inserted")
                 }
-            };
-            match value {
-                Value::Number(n) => {
-                    f.types.number += 1;
-                    f.numeric.add(n.as_f64());
-                }
-                Value::String(s) => {
-                    f.types.string += 1;
-                    f.categories.add(Some(s));
-                }
-                Value::Bool(b) => {
-                    f.types.boolean += 1;
-                    f.categories.add(Some(if *b { "true" } else { "false" }));
-                }
-                Value::Null => f.types.null += 1,
-                Value::Object(_) => f.types.object += 1,
-                Value::Array(_) => f.types.array += 1,
+                self.features.get_mut(key).expect("just inserted")
             }
+        };
+        match value {
+            // ±Infinity (a jsonb number beyond float8's range) and NaN are counted by the
+            // profile's pos_inf/neg_inf/nan counts.
+            Scalar::Number(x) => {
+                f.types.number += 1;
+                f.numeric.add(Some(x));
+            }
+            Scalar::String(s) => {
+                f.types.string += 1;
+                f.categories.add(Some(s));
+            }
+            Scalar::Bool(b) => {
+                f.types.boolean += 1;
+                f.categories.add(Some(if b { "true" } else { "false" }));
+            }
+            Scalar::Null => f.types.null += 1,
+            Scalar::Object => f.types.object += 1,
+            Scalar::Array => f.types.array += 1,
         }
     }
 
@@ -348,6 +369,39 @@ mod tests {
         let back = FeatureProfiles::from_bytes(&p.to_bytes()).unwrap();
         assert_eq!(back, p);
         assert_eq!(FeatureProfiles::from_json(&p.to_json()).unwrap(), p);
+    }
+
+    #[test]
+    fn entries_equal_values_and_count_infinities() {
+        let payloads = [
+            json!({"x": 1.5, "c": "a", "n": null, "o": {"deep": [1]}, "a": [], "b": false}),
+            json!({"x": -2, "c": "b"}),
+            json!([1, 2]),
+        ];
+        let mut by_value = FeatureProfiles::default();
+        let mut by_entries = FeatureProfiles::default();
+        for p in &payloads {
+            by_value.add(Some(p));
+            match entries_of(p) {
+                Some(e) => by_entries.add_object(e.collect::<Vec<_>>()),
+                None => by_entries.add_non_object(),
+            }
+        }
+        by_entries.add_non_object();
+        by_value.add(None);
+        assert_eq!(by_value.to_bytes(), by_entries.to_bytes());
+        // A number beyond float8's range arrives as ±Infinity and is counted, not an error.
+        let mut p = FeatureProfiles::default();
+        p.add_object([
+            ("x", Scalar::Number(f64::INFINITY)),
+            ("c", Scalar::String("a")),
+        ]);
+        p.add_object([("x", Scalar::Number(f64::NEG_INFINITY))]);
+        p.add_object([("x", Scalar::Number(0.0))]);
+        let x = &p.features["x"];
+        assert_eq!((x.types.number, x.numeric.n), (3, 1));
+        assert_eq!((x.numeric.pos_inf_count, x.numeric.neg_inf_count), (1, 1));
+        assert_eq!(FeatureProfiles::from_bytes(&p.to_bytes()).unwrap(), p);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod interrupt;
 mod json_float;
 pub mod metrics;
 pub mod multivariate;
+pub mod payload;
 pub mod profile;
 pub mod psi;
 pub mod quality;

@@ -11,6 +11,8 @@ use serde_json::Value;
 pub struct QualityOptions {
     /// Flag missing share > this (0.05).
     pub missing_share: f64,
+    /// Flag non-finite share > this (0: any ±Infinity/NaN number).
+    pub non_finite_share: f64,
     /// Flag out-of-reference-range share > this (0.10).
     pub out_of_range_share: f64,
     /// Flag outlier share > this (0.10).
@@ -31,6 +33,7 @@ impl Default for QualityOptions {
     fn default() -> Self {
         Self {
             missing_share: 0.05,
+            non_finite_share: 0.0,
             out_of_range_share: 0.10,
             outlier_share: 0.10,
             outlier_method: FenceMethod::Iqr,
@@ -42,8 +45,9 @@ impl Default for QualityOptions {
     }
 }
 
-const OPTION_NAMES: [&str; 8] = [
+const OPTION_NAMES: [&str; 9] = [
     "missing_share",
+    "non_finite_share",
     "out_of_range_share",
     "outlier_share",
     "outlier_method",
@@ -80,6 +84,7 @@ impl QualityOptions {
         for (name, v) in map {
             match name.as_str() {
                 "missing_share" => o.missing_share = share_option(v, name)?,
+                "non_finite_share" => o.non_finite_share = share_option(v, name)?,
                 "out_of_range_share" => o.out_of_range_share = share_option(v, name)?,
                 "outlier_share" => o.outlier_share = share_option(v, name)?,
                 "new_category_share" => o.new_category_share = share_option(v, name)?,

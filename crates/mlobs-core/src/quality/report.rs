@@ -15,8 +15,9 @@ use crate::features::{FeatureProfiles, FeatureSummary, Kind, TypeCounts};
 use crate::profile::NumericProfile;
 
 /// Check names in report order.
-pub const CHECKS: [&str; 8] = [
+pub const CHECKS: [&str; 9] = [
     "missing_share",
+    "non_finite_share",
     "out_of_range_share",
     "outlier_share",
     "new_category_share",
@@ -64,6 +65,15 @@ pub fn feature_missing_share(p: &FeatureProfiles, f: Option<&FeatureSummary>) ->
         }
     };
     Some(missing.min(p.rows as u128) as f64 / p.rows as f64)
+}
+
+/// Share of a window's rows in which the key holds a non-finite number: ±Infinity (in a jsonb
+/// payload, a number beyond float8's range such as 1e400) or NaN. Such values are also counted by
+/// `missing_share`; this check names them. `None` without rows.
+pub fn non_finite_share(p: &FeatureProfiles, f: &FeatureSummary) -> Option<f64> {
+    let n = &f.numeric;
+    let count = n.nan_count as u128 + n.pos_inf_count as u128 + n.neg_inf_count as u128;
+    (p.rows > 0).then(|| count.min(p.rows as u128) as f64 / p.rows as f64)
 }
 
 /// Share of present non-null values whose JSON type is not `expected`; `None` when there are no
@@ -152,6 +162,13 @@ fn compare(
         Kind::Numeric => {
             let (rn, cn) = (&r.numeric, &c.numeric);
             rows.push(
+                "non_finite_share",
+                non_finite_share(cp, c),
+                non_finite_share(rp, r),
+                Some(o.non_finite_share),
+                Flag::Above,
+            );
+            rows.push(
                 "out_of_range_share",
                 out_of_range(rn, cn).map(|e| e.share()),
                 None,
@@ -213,6 +230,7 @@ fn compare(
 /// Data-quality rows of `current` against `reference`, ordered by feature then by `CHECKS`.
 /// Checks per reference kind (see `FeatureSummary::kind`): every key gets `missing_share` and
 /// `type_mismatch_share` (against the reference's dominant type); numeric keys add
+/// `non_finite_share` (±Infinity/NaN numbers, e.g. jsonb numbers beyond float8's range),
 /// `out_of_range_share` (outside the reference's exact [min, max]), `outlier_share` (outside the
 /// reference's fences, estimated from the sketch) and `almost_constant` (largest sketch bucket
 /// share, an upper bound); categorical keys add `new_category_share`, `almost_constant` (top
@@ -297,6 +315,29 @@ mod tests {
     }
 
     #[test]
+    fn non_finite_numbers_are_a_check_of_their_own() {
+        use crate::payload::Scalar;
+        let reference = profiles(&(0..10).map(|i| json!({"x": i})).collect::<Vec<_>>());
+        let mut current = FeatureProfiles::default();
+        for i in 0..8 {
+            current.add_object([("x", Scalar::Number(i as f64))]);
+        }
+        // What features_agg makes of {"x": 1e400} and {"x": -1e400}.
+        current.add_object([("x", Scalar::Number(f64::INFINITY))]);
+        current.add_object([("x", Scalar::Number(f64::NEG_INFINITY))]);
+        let rows = quality_report(&reference, &current, &QualityOptions::default()).unwrap();
+        let r = find(&rows, "x", "non_finite_share");
+        assert_eq!(
+            (r.value, r.reference_value, r.threshold, r.flagged),
+            (Some(0.2), Some(0.0), Some(0.0), Some(true))
+        );
+        assert_eq!(find(&rows, "x", "missing_share").value, Some(0.2));
+        let lenient = QualityOptions::from_json(&json!({"non_finite_share": 0.5})).unwrap();
+        let rows = quality_report(&reference, &current, &lenient).unwrap();
+        assert_eq!(find(&rows, "x", "non_finite_share").flagged, Some(false));
+    }
+
+    #[test]
     fn report_rows_in_order() {
         let reference = profiles(
             &(0..100)
@@ -316,6 +357,7 @@ mod tests {
             order,
             vec![
                 ("amount", "missing_share"),
+                ("amount", "non_finite_share"),
                 ("amount", "out_of_range_share"),
                 ("amount", "outlier_share"),
                 ("amount", "almost_constant"),

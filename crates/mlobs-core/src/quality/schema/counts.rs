@@ -9,6 +9,7 @@
 use super::{Schema, Violation, ViolationKind};
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
+use crate::payload::Scalar;
 use crate::sketch::add_counts;
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,22 @@ impl ViolationCounts {
             }],
         };
         self.add_violations(&violations)
+    }
+
+    /// Transition for a row whose payload is an object, given as its top-level entries.
+    pub fn add_entries<'a, I>(&mut self, schema: &Schema, entries: I) -> Result<()>
+    where
+        I: IntoIterator<Item = (&'a str, Scalar<'a>)> + Clone,
+    {
+        self.add_violations(&schema.violations_of_entries(entries))
+    }
+
+    /// Transition for a row whose payload is SQL NULL or not a JSON object.
+    pub fn add_non_object(&mut self) -> Result<()> {
+        self.add_violations(&[Violation {
+            kind: ViolationKind::NotAnObject,
+            key: String::new(),
+        }])
     }
 
     /// Transition for one row whose violations are already known.

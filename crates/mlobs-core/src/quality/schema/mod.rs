@@ -12,6 +12,7 @@ pub use counts::{ViolationCounts, MAX_VIOLATION_ENTRIES, MAX_VIOLATION_KEY_BYTES
 pub use infer::{dominant_type, infer_schema, schema_of, MAX_SCHEMA_CATEGORIES};
 pub use violations::{Violation, ViolationKind};
 
+use crate::payload::Scalar;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -68,7 +69,20 @@ impl JsonType {
 
     /// Whether a non-null `v` has this type.
     pub fn accepts(self, v: &Value) -> bool {
-        self == JsonType::Any || JsonType::of(v) == Some(self)
+        self.accepts_scalar(&Scalar::of(v))
+    }
+
+    /// Whether a non-null top-level value has this type.
+    pub fn accepts_scalar(self, v: &Scalar<'_>) -> bool {
+        let ty = match v {
+            Scalar::Null => None,
+            Scalar::Bool(_) => Some(JsonType::Boolean),
+            Scalar::Number(_) => Some(JsonType::Number),
+            Scalar::String(_) => Some(JsonType::String),
+            Scalar::Array => Some(JsonType::Array),
+            Scalar::Object => Some(JsonType::Object),
+        };
+        self == JsonType::Any || ty == Some(self)
     }
 }
 

@@ -3,6 +3,7 @@
 //! `ViolationCounts` do not depend on map iteration order.
 
 use super::{type_name, KeySchema, Schema};
+use crate::payload::{entries_of, Scalar};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -70,23 +71,24 @@ pub struct Violation {
 }
 
 /// The value as a category: strings as is, booleans as "true"/"false".
-fn category_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
+fn category_of<'a>(v: &Scalar<'a>) -> Option<&'a str> {
+    match *v {
+        Scalar::String(s) => Some(s),
+        Scalar::Bool(b) => Some(if b { "true" } else { "false" }),
         _ => None,
     }
 }
 
 /// The violation of one present value, if any (one per value: a wrong type skips the rest).
-fn check_value(s: &KeySchema, v: &Value) -> Option<ViolationKind> {
-    if v.is_null() {
+/// A number beyond float8's range is ±Infinity here, so it is below `min` / above `max`.
+fn check_value(s: &KeySchema, v: &Scalar<'_>) -> Option<ViolationKind> {
+    if *v == Scalar::Null {
         return (!s.nullable).then_some(ViolationKind::NullNotAllowed);
     }
-    if !s.ty.accepts(v) {
+    if !s.ty.accepts_scalar(v) {
         return Some(ViolationKind::WrongType);
     }
-    if let Some(x) = v.as_f64() {
+    if let Scalar::Number(x) = *v {
         if s.min.is_some_and(|lo| x < lo) {
             return Some(ViolationKind::BelowMin);
         }
@@ -95,44 +97,65 @@ fn check_value(s: &KeySchema, v: &Value) -> Option<ViolationKind> {
         }
     }
     if let (Some(allowed), Some(c)) = (&s.categories, category_of(v)) {
-        if !allowed.contains(&c) {
+        if !allowed.contains(c) {
             return Some(ViolationKind::UnseenCategory);
         }
     }
     None
 }
 
+fn not_an_object() -> Vec<Violation> {
+    vec![Violation {
+        kind: ViolationKind::NotAnObject,
+        key: String::new(),
+    }]
+}
+
 impl Schema {
     /// Every violation of `payload`, ordered by key then kind.
     pub fn violations(&self, payload: &Value) -> Vec<Violation> {
-        let Value::Object(map) = payload else {
-            return vec![Violation {
-                kind: ViolationKind::NotAnObject,
-                key: String::new(),
-            }];
-        };
+        match entries_of(payload) {
+            Some(entries) => self.violations_of_entries(entries),
+            None => not_an_object(),
+        }
+    }
+
+    /// Every violation of an object payload given as its top-level entries (keys unique, any
+    /// order), ordered by key then kind. `entries` is iterated a second time only when a
+    /// required key is missing; nothing is allocated for a valid payload.
+    pub fn violations_of_entries<'a, I>(&self, entries: I) -> Vec<Violation>
+    where
+        I: IntoIterator<Item = (&'a str, Scalar<'a>)> + Clone,
+    {
         let mut out = Vec::new();
-        for (key, s) in &self.keys {
-            let kind = match map.get(key) {
-                None => s.required.then_some(ViolationKind::MissingRequired),
-                Some(v) => check_value(s, v),
-            };
-            if let Some(kind) = kind {
-                out.push(Violation {
-                    kind,
-                    key: key.clone(),
-                });
+        let mut required_present = 0usize;
+        for (key, v) in entries.clone() {
+            match self.keys.get(key) {
+                Some(s) => {
+                    required_present += s.required as usize;
+                    if let Some(kind) = check_value(s, &v) {
+                        out.push(Violation {
+                            kind,
+                            key: key.to_owned(),
+                        });
+                    }
+                }
+                None if !self.additional_keys => out.push(Violation {
+                    kind: ViolationKind::UnexpectedKey,
+                    key: key.to_owned(),
+                }),
+                None => {}
             }
         }
-        if !self.additional_keys {
-            out.extend(
-                map.keys()
-                    .filter(|k| !self.keys.contains_key(k.as_str()))
-                    .map(|k| Violation {
-                        kind: ViolationKind::UnexpectedKey,
-                        key: k.clone(),
-                    }),
-            );
+        if required_present < self.keys.values().filter(|s| s.required).count() {
+            for (key, _) in self.keys.iter().filter(|(_, s)| s.required) {
+                if !entries.clone().into_iter().any(|(k, _)| k == key) {
+                    out.push(Violation {
+                        kind: ViolationKind::MissingRequired,
+                        key: key.clone(),
+                    });
+                }
+            }
         }
         out.sort_unstable_by(|a, b| (&a.key, a.kind).cmp(&(&b.key, b.kind)));
         out
@@ -197,6 +220,39 @@ mod tests {
             .into_iter()
             .map(|v| (v.key, v.kind.name()))
             .collect()
+    }
+
+    #[test]
+    fn entries_as_values_and_infinities_out_of_bounds() {
+        let s = schema();
+        let payload = json!({"merchant": "z", "vip": true, "extra": {"deep": [1]}});
+        let by_entries = s.violations_of_entries(crate::payload::entries_of(&payload).unwrap());
+        assert_eq!(by_entries, s.violations(&payload));
+        let kinds = |v: Vec<Violation>| {
+            v.into_iter()
+                .map(|v| (v.key, v.kind.name()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(by_entries),
+            vec![
+                ("amount".into(), "missing_required"),
+                ("extra".into(), "unexpected_key"),
+                ("merchant".into(), "unseen_category"),
+                ("vip".into(), "unseen_category"),
+            ]
+        );
+        // What schema_violations_agg makes of {"amount": 1e400} / {"amount": -1e400}.
+        for (x, kind) in [
+            (f64::INFINITY, "above_max"),
+            (f64::NEG_INFINITY, "below_min"),
+        ] {
+            let entries = [("amount", Scalar::Number(x)), ("merchant", Scalar::Null)];
+            assert_eq!(
+                kinds(s.violations_of_entries(entries)),
+                vec![("amount".into(), kind)]
+            );
+        }
     }
 
     #[test]
