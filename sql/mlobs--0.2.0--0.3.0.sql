@@ -177,8 +177,10 @@ DROP FUNCTION mlobs.evaluate_alerts(bigint);
 -- the monitored table (the application, a labelling job), who has no privileges on mlobs'
 -- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
 -- search_path is pinned, it runs only as a trigger, and only mlobs_admin may attach it (EXECUTE).
--- Rows stamped less than a minute ago are not recorded: their windows are not computed yet (the
--- scheduled run closes windows a minute late), so ordinary ingest writes nothing here.
+-- Only rows stamped before the table's most advanced monitor watermark are recorded (their window
+-- was computed already): ordinary ingest writes nothing here, whatever the clock of the
+-- timestamps. A row that commits while a run is computing its window is covered, as before, by
+-- the scheduled run's one-minute lag.
 CREATE FUNCTION mlobs._record_source_changes() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -190,7 +192,7 @@ BEGIN
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
                   SELECT DISTINCT $1, date_bin(''1 minute'', t, timestamptz ''2000-01-01 00:00:00+00'')
                     FROM (%s) r(t) WHERE t < $2', rows_sql)
-    USING TG_RELID, now() - interval '1 minute';
+    USING TG_RELID, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source = TG_RELID::regclass);
   RETURN NULL;
 END $$;
 
@@ -611,7 +613,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'anderson', 'empirical_mmd', 'cramer_von_mises', 't_test', 'chisquare', 'z', 'g_test', 'TVD', 'fisher_exact',
                -- quality checks
                'missing_share', 'out_of_range_share', 'outlier_share', 'new_category_share', 'almost_constant',
-               'distinct_count', 'type_mismatch_share', 'new_feature',
+               'distinct_count', 'type_mismatch_share', 'new_feature', 'non_finite_share',
                -- performance
                'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
                'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']

@@ -285,7 +285,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'anderson', 'empirical_mmd', 'cramer_von_mises', 't_test', 'chisquare', 'z', 'g_test', 'TVD', 'fisher_exact',
                -- quality checks
                'missing_share', 'out_of_range_share', 'outlier_share', 'new_category_share', 'almost_constant',
-               'distinct_count', 'type_mismatch_share', 'new_feature',
+               'distinct_count', 'type_mismatch_share', 'new_feature', 'non_finite_share',
                -- performance
                'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
                'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']

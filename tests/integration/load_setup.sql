@@ -23,7 +23,8 @@ CREATE TABLE load.predictions (
   predicted int NOT NULL,
   label int,                                 -- NULL: not labelled (yet)
   latency_ms float8 NOT NULL,
-  failed bool NOT NULL);
+  failed bool NOT NULL,
+  late_label bool NOT NULL DEFAULT false);   -- labelled later by UPDATE (load_labels.pgbench)
 CREATE INDEX ON load.predictions (ts);
 
 -- n fake predictions at (simulated) time `at`: numeric features amount (lognormal) and age (2 % missing),

@@ -88,7 +88,9 @@ SELECT count(*) FILTER (WHERE c >= closable) = 0 AND count(*) FILTER (WHERE c IS
                        k.real_epoch + (p.ts - timestamptz '2026-01-01') / :speed AS stamped,
                        k.real_epoch + (date_bin('1 minute', p.ts, '2000-01-01') + interval '1 minute'
                                        - timestamptz '2026-01-01') / :speed AS ended
-                  FROM load.predictions p, clock k WHERE p.ts >= '2026-01-01') r1) r;
+                  -- A row labelled later by UPDATE carries the labeller's xmin: its insert's commit
+                  -- time is gone, so only rows as ingest wrote them are judged here.
+                  FROM load.predictions p, clock k WHERE p.ts >= '2026-01-01' AND NOT p.late_label) r1) r;
 
 -- 5. Values equal a direct computation over each window's rows (SQL only, not the monitor code).
 CREATE FUNCTION pg_temp.close(a float8, b float8) RETURNS bool LANGUAGE sql IMMUTABLE
