@@ -15,6 +15,7 @@ BEGIN
   END IF;
 END $$;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
+GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs,
   mlobs.retraining_requests, mlobs.window_failures, mlobs.removed_defaults, mlobs.source_changes TO mlobs_reader;
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers

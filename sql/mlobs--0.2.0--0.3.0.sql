@@ -1013,6 +1013,22 @@ BEGIN
   RETURN coalesce(removed, false);
 END $$;
 
+-- NannyML's estimated-vs-realised view: per model and window, the CBPE estimate (from scores,
+-- available at once) beside the realised value (from labels, revised as they land), the label
+-- coverage it rests on, and the estimation error. The cbpe and classification monitors of a
+-- model are matched on the window.
+CREATE VIEW mlobs.estimated_vs_realised AS
+SELECT e.model, e.window_start, e.ts AS window_end, m.metric, e.value AS estimated, r.value AS realised,
+       c.value AS labelled_share, r.value - e.value AS estimation_error
+  FROM mlobs.metric_points e
+  CROSS JOIN LATERAL (VALUES (CASE e.metric WHEN 'cbpe_accuracy' THEN 'accuracy' ELSE 'f1' END)) m(metric)
+  LEFT JOIN mlobs.metric_points r ON r.model = e.model AND r.window_start = e.window_start AND r.feature = ''
+                                 AND r.metric = m.metric AND r.ts = e.ts
+  LEFT JOIN mlobs.metric_points c ON c.monitor_id = r.monitor_id AND c.window_start = r.window_start
+                                 AND c.feature = '' AND c.metric = 'labelled_share'
+ WHERE e.metric IN ('cbpe_accuracy', 'cbpe_f1') AND e.feature = '';
+COMMENT ON VIEW mlobs.estimated_vs_realised IS 'CBPE estimate beside the realised value of every window, with label coverage and estimation error';
+
 -- simulate: scenario key labels_as_of (labels NULL until they arrive).
 CREATE OR REPLACE FUNCTION mlobs.simulate(start_at timestamptz, duration interval, rows_per_hour int DEFAULT 600,
                                scenario jsonb DEFAULT '{}', seed float8 DEFAULT 0.42)
@@ -1103,6 +1119,7 @@ END $$;
 -- Privileges as a fresh install grants them (sql/finalize.sql); readers lose the summary columns.
 REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
+GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs,
   mlobs.retraining_requests, mlobs.window_failures, mlobs.removed_defaults, mlobs.source_changes TO mlobs_reader;
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers
