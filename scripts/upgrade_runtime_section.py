@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Writes the runtime section of sql/mlobs--0.2.0--0.3.0.sql from the sources it must equal.
+
+The 0.2.0 -> 0.3.0 update replaces most of the monitoring runtime. Its section is generated
+from sql/monitoring.sql, monitor_config.sql, monitor_alerts.sql, monitor_run.sql, simulate.sql
+and finalize.sql, so that an edit of a runtime function cannot leave the update behind (the
+upgrade test's schema diff would catch it later; `--check`, run by scripts/test.sh, says which
+file to regenerate at once). Hand-written statements (ALTERs, drops, tombstones) are below.
+Usage: scripts/upgrade_runtime_section.py [--check]. Standard library only.
+"""
+import pathlib
+import sys
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+UPGRADE = ROOT / "sql" / "mlobs--0.2.0--0.3.0.sql"
+CHECK = "--check" in sys.argv
+BEFORE = UPGRADE.read_text()
+import re
+src='\n'.join(open(str(ROOT / 'sql') + '/'+f).read() for f in ['monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql'])
+lines=src.split('\n')
+def idx(prefix):
+    return next(k for k,l in enumerate(lines) if l.startswith(prefix))
+def block(start_pat, end_pat='END $$;', comments=True):
+    i=idx(start_pat); j=i
+    if comments:
+        while j>0 and lines[j-1].startswith('--'): j-=1
+    e=next(k for k in range(i,len(lines)) if lines[k].startswith(end_pat))
+    return '\n'.join(lines[j:e+1])
+def span(a_text, b_text):
+    i=src.index(a_text); j=src.index(b_text, i); j=src.index('\n', j)
+    return src[i:j]
+out=[]
+out.append("""-- monitors.owner: runs read each monitor's source as its owner (issue 13). Monitors created
+-- before 0.3.0 are owned by the role running this update (a superuser: what ran them before);
+-- hand them over with UPDATE mlobs.monitors SET owner = '<role>'.
+ALTER TABLE mlobs.monitors ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
+-- Late labels and late rows (issue 14): windows within these horizons are revised.
+ALTER TABLE mlobs.monitors ADD COLUMN label_horizon interval NOT NULL DEFAULT '7 days' CHECK (label_horizon >= interval '0'),
+  ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0');
+ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0;
+-- Alert rules judge only windows with enough rows; alerts record their window, worst value,
+-- the rows judged and why they resolved.
+ALTER TABLE mlobs.alert_rules ADD COLUMN min_rows int NOT NULL DEFAULT 30 CHECK (min_rows >= 1),
+  ADD COLUMN min_coverage float8 NOT NULL DEFAULT 0 CHECK (min_coverage >= 0 AND min_coverage <= 1);
+-- The preinstalled accuracy_drop judges windows with at least 500 labelled rows, unless edited.
+UPDATE mlobs.alert_rules SET min_rows = 500
+ WHERE id = 3 AND name = 'accuracy_drop' AND metric = 'accuracy' AND comparison = '>' AND threshold = 0.10
+   AND mode = 'drop_vs_reference' AND severity = 'critical' AND for_duration = '0' AND model IS NULL AND feature IS NULL
+   AND request_retraining AND enabled;
+ALTER TABLE mlobs.alerts ADD COLUMN window_start timestamptz, ADD COLUMN worst_value float8, ADD COLUMN judged_rows bigint,
+  ADD COLUMN judged_share float8,
+  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));""")
+out.append(span('-- A window whose computation failed', "COMMENT ON TABLE mlobs.window_failures"))
+out.append(span('-- Minutes of a monitored table whose rows changed', "COMMENT ON TABLE mlobs.source_changes"))
+out.append(span('-- Default alert rules and routes that a user deleted', "COMMENT ON TABLE mlobs.removed_defaults"))
+out.append(block('CREATE FUNCTION mlobs._default_alert_rules()', '$$;'))
+out.append(block('CREATE FUNCTION mlobs._is_default_alert_rule(', 'AS $$', False))
+out.append(block('CREATE FUNCTION mlobs._default_alert_routes()', 'AS $$', False))
+out.append(block('CREATE FUNCTION mlobs._is_default_alert_route(', 'AS $$', False))
+out.append(span('-- pg_dump round trip of the preinstalled rows.', 'FOR EACH ROW EXECUTE FUNCTION mlobs._apply_removed_default();'))
+out.append("""-- Defaults deleted under an earlier version get their tombstone, so a restore does not bring
+-- them back.
+INSERT INTO mlobs.removed_defaults
+SELECT 'alert_rules', d.id::text FROM mlobs._default_alert_rules() d WHERE NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id)
+UNION ALL
+SELECT 'alert_routes', d.severity FROM mlobs._default_alert_routes() d WHERE NOT EXISTS (SELECT 1 FROM mlobs.alert_routes r WHERE r.severity = d.severity);""")
+for l in lines:
+    if re.match(r"SELECT pg_catalog.pg_extension_config_dump\('mlobs\.(alert_rules|alert_routes|removed_defaults|window_failures|source_changes)'", l):
+        out.append(l)
+out.append("""-- Replaced with new result columns or parameters.
+DROP FUNCTION mlobs.run_monitors(timestamptz, timestamptz);
+DROP FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz);
+DROP FUNCTION mlobs.create_monitor(text, text, regclass, text, jsonb, interval, timestamptz, timestamptz, text, timestamptz);
+DROP FUNCTION mlobs.schedule_monitors(text);
+DROP FUNCTION mlobs.evaluate_alerts(bigint);""")
+out.append(block('CREATE FUNCTION mlobs._record_source_changes('))
+out.append(block('CREATE FUNCTION mlobs.track_changes('))
+out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
+out.append(block('CREATE FUNCTION mlobs._label_metric(', 'AS $$', True))
+out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
+for pat in ['_monitor_access_error(','create_monitor(','drop_monitor(','set_monitor_enabled(','evaluate_alerts(','create_alert_rule(']:
+    out.append(block('CREATE FUNCTION mlobs.'+pat))
+out.append(block('CREATE FUNCTION mlobs.metric_names()', '$$;'))
+out.append("-- Coverage (labelled_rows, labelled_share) beside every performance value.\n" + block('CREATE FUNCTION mlobs._monitor_metrics(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
+for pat in ['_monitor_window(','_monitor_reference(','_run_monitor(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
+    out.append(block('CREATE FUNCTION mlobs.'+pat))
+out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
+out.append("-- simulate: scenario key labels_as_of (labels NULL until they arrive).\n" + block('CREATE FUNCTION mlobs.simulate(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
+fin=open(ROOT / 'sql' / 'finalize.sql').read()
+i=fin.index('GRANT USAGE ON SCHEMA mlobs TO mlobs_reader')
+fin=fin[:fin.index('-- ==== surface:')] if '-- ==== surface:' in fin else fin
+out.append("-- Privileges as a fresh install grants them (sql/finalize.sql); readers lose the summary columns.\nREVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;\n"+fin[i:].strip())
+sec="\n\n".join(out)
+up=open(UPGRADE).read()
+marker='-- ==== section: runtime (monitoring tables and functions) ========================================\n'
+a=up.index(marker)+len(marker)
+b=up.index('-- ==== section: jsonb')
+up=up[:a]+'\n'+sec+'\n\n'+up[b:]
+open(UPGRADE, 'w').write(up)
+
+if CHECK:
+    AFTER = UPGRADE.read_text()
+    UPGRADE.write_text(BEFORE)
+    if AFTER != BEFORE:
+        sys.exit("sql/mlobs--0.2.0--0.3.0.sql: the runtime section differs from the sources; "
+                 "run scripts/upgrade_runtime_section.py")
+    print("upgrade runtime section: up to date")
