@@ -77,6 +77,7 @@ out.append(block('CREATE FUNCTION mlobs.track_changes('))
 out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._label_metric(', 'AS $$', True))
 out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
+out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
 for pat in ['_monitor_access_error(','create_monitor(','drop_monitor(','set_monitor_enabled(','evaluate_alerts(','create_alert_rule(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE FUNCTION mlobs.metric_names()', '$$;'))

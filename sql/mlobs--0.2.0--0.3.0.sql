@@ -261,6 +261,27 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   END || ARRAY['ts']) k
 $$;
 
+-- A monitor reads its source as its owner, so who may name an owner is a privilege question: a
+-- role may create, edit or hand over a monitor only as a role it is a member of (else an admin
+-- could point a monitor owned by a superuser at any table and read its summaries). The runtime's
+-- own updates run as the owner (or a superuser) and pass.
+CREATE FUNCTION mlobs._check_monitor_owner() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = NEW.owner)
+     OR NOT pg_has_role(current_user, NEW.owner, 'MEMBER')
+     OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM pg_roles WHERE oid = OLD.owner)
+         AND NOT pg_has_role(current_user, OLD.owner, 'MEMBER')) THEN
+    RAISE EXCEPTION 'permission denied: role % may not % monitor % owned by %', current_user,
+      CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name,
+      CASE WHEN TG_OP = 'UPDATE' AND NEW.owner <> OLD.owner THEN format('%s (to %s)', OLD.owner, NEW.owner) ELSE NEW.owner::text END
+      USING ERRCODE = '42501', HINT = 'A monitor reads its source as its owner: only members of that role may create or change it.';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
+  FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
+
 -- Why the current role may not read what a monitor reads (NULL: it may). Checked when a monitor
 -- is created and, as its owner, before every run of it.
 CREATE FUNCTION mlobs._monitor_access_error(name text, source regclass, kind text, config jsonb, ts_column text)
@@ -1146,7 +1167,7 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
-  mlobs._record_removed_default(), mlobs._apply_removed_default() FROM PUBLIC;
+  mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner() FROM PUBLIC;
 -- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),

@@ -222,6 +222,27 @@ BEGIN
   RETURN id;
 END $$;
 
+-- A monitor reads its source as its owner, so who may name an owner is a privilege question: a
+-- role may create, edit or hand over a monitor only as a role it is a member of (else an admin
+-- could point a monitor owned by a superuser at any table and read its summaries). The runtime's
+-- own updates run as the owner (or a superuser) and pass.
+CREATE FUNCTION mlobs._check_monitor_owner() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = NEW.owner)
+     OR NOT pg_has_role(current_user, NEW.owner, 'MEMBER')
+     OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM pg_roles WHERE oid = OLD.owner)
+         AND NOT pg_has_role(current_user, OLD.owner, 'MEMBER')) THEN
+    RAISE EXCEPTION 'permission denied: role % may not % monitor % owned by %', current_user,
+      CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name,
+      CASE WHEN TG_OP = 'UPDATE' AND NEW.owner <> OLD.owner THEN format('%s (to %s)', OLD.owner, NEW.owner) ELSE NEW.owner::text END
+      USING ERRCODE = '42501', HINT = 'A monitor reads its source as its owner: only members of that role may create or change it.';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
+  FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
+
 -- Monitor management for mlobs_admin: remove a monitor with its windows, points and alerts, or
 -- pause / resume it (a disabled monitor is skipped by runs; its watermark waits).
 CREATE FUNCTION mlobs.drop_monitor(name text) RETURNS bool

@@ -40,6 +40,18 @@ SET SESSION AUTHORIZATION regress_mlobs_runner;
 SELECT status, windows, errors FROM mlobs.run_monitors('2026-07-01 04:00', monitor => 'rs bob');
 SELECT current_user;
 RESET SESSION AUTHORIZATION;
+-- Nobody may hand a monitor to, or edit one of, a role they are not a member of: bob pointing
+-- his monitor at rs_secrets under the superuser would otherwise read it through the job.
+SET ROLE regress_mlobs_bob;
+UPDATE mlobs.monitors SET owner = 'postgres', source = 'rs_secrets' WHERE name = 'rs bob';
+INSERT INTO mlobs.monitors (name, model, source, kind, owner) VALUES ('rs forged', 'x', 'rs_secrets', 'latency', 'postgres');
+RESET ROLE;
+SELECT mlobs.create_monitor('rs admin', 'x', 'rs_log', 'latency', '{"latency_ms": "d"}', '1 hour', start_at => '2026-07-01') > 0 AS created;
+SET ROLE regress_mlobs_bob;
+UPDATE mlobs.monitors SET source = 'rs_secrets' WHERE name = 'rs admin';
+SELECT mlobs.set_monitor_enabled('rs bob', true);
+RESET ROLE;
+SELECT mlobs.drop_monitor('rs admin');
 -- Readers see metrics, never the stored summaries (values of the monitored table).
 SET ROLE regress_mlobs_rita;
 SELECT reference_summary FROM mlobs.monitors WHERE name = 'rs bob';
