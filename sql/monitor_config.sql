@@ -46,10 +46,13 @@ END $$;
 -- the monitored table (the application, a labelling job), who has no privileges on mlobs'
 -- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
 -- search_path is pinned, it runs only as a trigger, and only mlobs_admin may attach it (EXECUTE).
--- Only rows stamped before the table's most advanced monitor watermark are recorded (their window
--- was computed already): ordinary ingest writes nothing here, whatever the clock of the
--- timestamps. A row that commits while a run is computing its window is covered, as before, by
--- the scheduled run's one-minute lag.
+-- Updated and deleted rows are always recorded: a label written while a run computes its window
+-- (with a snapshot that cannot see it) must be revisited, and a run consumes only the changes it
+-- can see, so a window is recomputed after every change committed to it. Inserted rows are
+-- recorded when stamped before the table's most advanced watermark (their window was computed
+-- already), so ordinary ingest writes nothing here, whatever the clock of its timestamps; a row
+-- inserted while a run is computing its window is covered, as before, by the scheduled run's
+-- one-minute lag (found by the load test's labelling client).
 CREATE FUNCTION mlobs._record_source_changes() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -60,8 +63,9 @@ BEGIN
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
                   SELECT DISTINCT $1, date_bin(''1 minute'', t, timestamptz ''2000-01-01 00:00:00+00'')
-                    FROM (%s) r(t) WHERE t < $2', rows_sql)
-    USING TG_RELID, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source = TG_RELID::regclass);
+                    FROM (%s) r(t) WHERE $3 OR t < $2', rows_sql)
+    USING TG_RELID, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source = TG_RELID::regclass),
+          TG_OP <> 'INSERT';
   RETURN NULL;
 END $$;
 
