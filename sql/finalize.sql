@@ -47,9 +47,11 @@ REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_d
 -- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+  mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+  mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
 

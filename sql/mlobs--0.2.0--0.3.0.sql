@@ -286,28 +286,28 @@ END $$;
 CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 
--- Why the current role may not read what a monitor reads (NULL: it may). Checked when a monitor
--- is created and, as its owner, before every run of it.
-CREATE FUNCTION mlobs._monitor_access_error(name text, source regclass, kind text, config jsonb, ts_column text)
-RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+-- Raises, with its SQLSTATE, why the current role may not read what a monitor reads. Checked when
+-- a monitor is created and, as its owner, before every run of it.
+CREATE FUNCTION mlobs._monitor_check_access(name text, source regclass, kind text, config jsonb, ts_column text)
+RETURNS void LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   c record;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = source) THEN
-    RETURN format('monitor %s: its source (relation oid %s) no longer exists; drop the monitor (mlobs.drop_monitor) or disable it',
-                  name, source::oid);
+    RAISE EXCEPTION 'monitor %: its source (relation oid %) no longer exists; drop the monitor (mlobs.drop_monitor) or disable it',
+      name, source::oid USING ERRCODE = '42P01';
   END IF;
   FOR c IN SELECT * FROM mlobs._monitor_columns(kind, config, ts_column) LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped
                       AND a.attname = c.column_name) THEN
-      RETURN format('monitor %s: column "%s" (config.%s) does not exist in %s', name, c.column_name, c.key, source);
+      RAISE EXCEPTION 'monitor %: column "%" (config.%) does not exist in %', name, c.column_name, c.key, source
+        USING ERRCODE = '42703';
     END IF;
     IF NOT has_column_privilege(source, c.column_name, 'SELECT') THEN
-      RETURN format('monitor %s: permission denied: role %s may not SELECT column "%s" of %s', name, current_user,
-                    c.column_name, source);
+      RAISE EXCEPTION 'monitor %: permission denied: role % may not SELECT column "%" of %', name, current_user,
+        c.column_name, source USING ERRCODE = '42501';
     END IF;
   END LOOP;
-  RETURN NULL;
 END $$;
 
 -- mlobs.create_monitor: validates everything a run will need — the kind, config keys, column
@@ -324,7 +324,6 @@ DECLARE
   m mlobs.monitors;
   allowed text[];
   k text;
-  err text;
   msg text;
   id bigint;
 BEGIN
@@ -373,10 +372,7 @@ BEGIN
      AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
     RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
   END IF;
-  err := mlobs._monitor_access_error(name, source, kind, config, ts_column);
-  IF err IS NOT NULL THEN
-    RAISE EXCEPTION '%', err USING ERRCODE = CASE WHEN err LIKE '%permission denied%' THEN '42501' ELSE '42703' END;
-  END IF;
+  PERFORM mlobs._monitor_check_access(name, source, kind, config, ts_column);
   m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
   -- Types: plan the window query over no rows (a float8 column as features, a text ts, ...).
   BEGIN
@@ -791,6 +787,26 @@ BEGIN
   RETURN m;
 END $$;
 
+-- Records a window that failed in mlobs.window_failures (first failure, or one more attempt) and
+-- returns the run's error entry: a first failure names a query listing the window's rows (ISO
+-- timestamps in UTC, whatever the session's DateStyle and TimeZone), a retry says so.
+CREATE FUNCTION mlobs._record_window_failure(m mlobs.monitors, ws timestamptz, we timestamptz, e_state text, e_msg text,
+                                             retry bool) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  find_rows text := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
+                           m.ts_column, to_char(ws AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
+                           m.ts_column, to_char(we AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
+BEGIN
+  INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
+  VALUES (m.id, ws, we, e_state, e_msg, find_rows)
+  ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
+    SET attempts = window_failures.attempts + 1, last_failed_at = now(), sqlstate = excluded.sqlstate,
+        error = excluded.error;
+  RETURN jsonb_build_object('monitor', m.name, 'window_start', ws, 'sqlstate', e_state, 'error', e_msg)
+         || CASE WHEN retry THEN jsonb_build_object('retry', true) ELSE jsonb_build_object('find_rows', find_rows) END;
+END $$;
+
 -- One monitor: its reference (once, and again while labels may still land in it), the windows
 -- that failed before (retried), the computed windows still within the monitor's horizon whose
 -- rows or labels changed (`changed`: the source's changed minutes; NULL when its changes are not
@@ -814,7 +830,6 @@ DECLARE
   retry record;
   e_state text;
   e_msg text;
-  e_find text;
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]';
   SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
@@ -859,16 +874,7 @@ BEGIN
       END IF;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
-                       m.ts_column, to_char(retry.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
-                       m.ts_column, to_char(retry.window_end AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
-      INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
-      VALUES (m.id, retry.window_start, retry.window_end, e_state, e_msg, e_find)
-      ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
-        SET attempts = window_failures.attempts + 1, last_failed_at = now(), sqlstate = excluded.sqlstate,
-            error = excluded.error;
-      failures := failures || jsonb_build_object('monitor', m.name, 'window_start', retry.window_start,
-                                                 'sqlstate', e_state, 'error', e_msg, 'retry', true);
+      failures := failures || mlobs._record_window_failure(m, retry.window_start, retry.window_end, e_state, e_msg, true);
     END;
   END LOOP;
   LOOP
@@ -882,17 +888,7 @@ BEGIN
       END IF;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      -- ISO timestamps in UTC, whatever the session's DateStyle and TimeZone.
-      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
-                       m.ts_column, to_char(ws AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
-                       m.ts_column, to_char(we AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
-      INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
-      VALUES (m.id, ws, we, e_state, e_msg, e_find)
-      ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
-        SET attempts = window_failures.attempts + 1, last_failed_at = now(), sqlstate = excluded.sqlstate,
-            error = excluded.error;
-      failures := failures || jsonb_build_object('monitor', m.name, 'window_start', ws, 'sqlstate', e_state,
-                                                 'error', e_msg, 'find_rows', e_find);
+      failures := failures || mlobs._record_window_failure(m, ws, we, e_state, e_msg, false);
     END;
     ws := we;
   END LOOP;
@@ -912,7 +908,6 @@ DECLARE
   run mlobs.runs;
   m record;
   res record;
-  err text;
   changes jsonb;
   changed timestamptz[];
   saved_role text := current_setting('role');
@@ -963,11 +958,7 @@ BEGIN
         END IF;
         PERFORM set_config('role', m.rolname, true);
       END IF;
-      err := mlobs._monitor_access_error(m.name, m.source, m.kind, m.config, m.ts_column);
-      IF err IS NOT NULL THEN
-        RAISE EXCEPTION '%', err USING ERRCODE = CASE WHEN err LIKE '%permission denied%' THEN '42501'
-                                                      WHEN err LIKE '%no longer exists%' THEN '42P01' ELSE '42703' END;
-      END IF;
+      PERFORM mlobs._monitor_check_access(m.name, m.source, m.kind, m.config, m.ts_column);
       changed := CASE WHEN mlobs._changes_tracked(m.source, m.ts_column)
                       THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(m.source::oid::text), '[]')))::timestamptz[] END;
       SELECT * INTO res FROM mlobs._run_monitor(m.id, run_monitors.now, backfill_from, changed);
@@ -1175,9 +1166,11 @@ REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_d
 -- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+  mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+  mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
 
@@ -1211,6 +1204,7 @@ AS 'MODULE_PATHNAME', 'psi_profiles_binned_wrapper';
 
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of sql/finalize.sql (a fresh install);
+-- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
 -- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
 
 -- Schema mlobs_internal holds the support functions of the types and aggregates (type I/O,

@@ -18,28 +18,28 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   END || ARRAY['ts']) k
 $$;
 
--- Why the current role may not read what a monitor reads (NULL: it may). Checked when a monitor
--- is created and, as its owner, before every run of it.
-CREATE FUNCTION mlobs._monitor_access_error(name text, source regclass, kind text, config jsonb, ts_column text)
-RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+-- Raises, with its SQLSTATE, why the current role may not read what a monitor reads. Checked when
+-- a monitor is created and, as its owner, before every run of it.
+CREATE FUNCTION mlobs._monitor_check_access(name text, source regclass, kind text, config jsonb, ts_column text)
+RETURNS void LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   c record;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = source) THEN
-    RETURN format('monitor %s: its source (relation oid %s) no longer exists; drop the monitor (mlobs.drop_monitor) or disable it',
-                  name, source::oid);
+    RAISE EXCEPTION 'monitor %: its source (relation oid %) no longer exists; drop the monitor (mlobs.drop_monitor) or disable it',
+      name, source::oid USING ERRCODE = '42P01';
   END IF;
   FOR c IN SELECT * FROM mlobs._monitor_columns(kind, config, ts_column) LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped
                       AND a.attname = c.column_name) THEN
-      RETURN format('monitor %s: column "%s" (config.%s) does not exist in %s', name, c.column_name, c.key, source);
+      RAISE EXCEPTION 'monitor %: column "%" (config.%) does not exist in %', name, c.column_name, c.key, source
+        USING ERRCODE = '42703';
     END IF;
     IF NOT has_column_privilege(source, c.column_name, 'SELECT') THEN
-      RETURN format('monitor %s: permission denied: role %s may not SELECT column "%s" of %s', name, current_user,
-                    c.column_name, source);
+      RAISE EXCEPTION 'monitor %: permission denied: role % may not SELECT column "%" of %', name, current_user,
+        c.column_name, source USING ERRCODE = '42501';
     END IF;
   END LOOP;
-  RETURN NULL;
 END $$;
 
 -- The change triggers' function. SECURITY DEFINER is unavoidable here: it runs as whoever writes
@@ -127,7 +127,6 @@ DECLARE
   m mlobs.monitors;
   allowed text[];
   k text;
-  err text;
   msg text;
   id bigint;
 BEGIN
@@ -176,10 +175,7 @@ BEGIN
      AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
     RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
   END IF;
-  err := mlobs._monitor_access_error(name, source, kind, config, ts_column);
-  IF err IS NOT NULL THEN
-    RAISE EXCEPTION '%', err USING ERRCODE = CASE WHEN err LIKE '%permission denied%' THEN '42501' ELSE '42703' END;
-  END IF;
+  PERFORM mlobs._monitor_check_access(name, source, kind, config, ts_column);
   m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
   -- Types: plan the window query over no rows (a float8 column as features, a text ts, ...).
   BEGIN

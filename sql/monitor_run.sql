@@ -59,6 +59,26 @@ BEGIN
   RETURN m;
 END $$;
 
+-- Records a window that failed in mlobs.window_failures (first failure, or one more attempt) and
+-- returns the run's error entry: a first failure names a query listing the window's rows (ISO
+-- timestamps in UTC, whatever the session's DateStyle and TimeZone), a retry says so.
+CREATE FUNCTION mlobs._record_window_failure(m mlobs.monitors, ws timestamptz, we timestamptz, e_state text, e_msg text,
+                                             retry bool) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  find_rows text := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
+                           m.ts_column, to_char(ws AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
+                           m.ts_column, to_char(we AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
+BEGIN
+  INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
+  VALUES (m.id, ws, we, e_state, e_msg, find_rows)
+  ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
+    SET attempts = window_failures.attempts + 1, last_failed_at = now(), sqlstate = excluded.sqlstate,
+        error = excluded.error;
+  RETURN jsonb_build_object('monitor', m.name, 'window_start', ws, 'sqlstate', e_state, 'error', e_msg)
+         || CASE WHEN retry THEN jsonb_build_object('retry', true) ELSE jsonb_build_object('find_rows', find_rows) END;
+END $$;
+
 -- One monitor: its reference (once, and again while labels may still land in it), the windows
 -- that failed before (retried), the computed windows still within the monitor's horizon whose
 -- rows or labels changed (`changed`: the source's changed minutes; NULL when its changes are not
@@ -82,7 +102,6 @@ DECLARE
   retry record;
   e_state text;
   e_msg text;
-  e_find text;
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]';
   SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
@@ -127,16 +146,7 @@ BEGIN
       END IF;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
-                       m.ts_column, to_char(retry.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
-                       m.ts_column, to_char(retry.window_end AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
-      INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
-      VALUES (m.id, retry.window_start, retry.window_end, e_state, e_msg, e_find)
-      ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
-        SET attempts = window_failures.attempts + 1, last_failed_at = now(), sqlstate = excluded.sqlstate,
-            error = excluded.error;
-      failures := failures || jsonb_build_object('monitor', m.name, 'window_start', retry.window_start,
-                                                 'sqlstate', e_state, 'error', e_msg, 'retry', true);
+      failures := failures || mlobs._record_window_failure(m, retry.window_start, retry.window_end, e_state, e_msg, true);
     END;
   END LOOP;
   LOOP
@@ -150,17 +160,7 @@ BEGIN
       END IF;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      -- ISO timestamps in UTC, whatever the session's DateStyle and TimeZone.
-      e_find := format('SELECT * FROM %s WHERE %I >= %L AND %I < %L', m.source,
-                       m.ts_column, to_char(ws AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'),
-                       m.ts_column, to_char(we AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"'));
-      INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
-      VALUES (m.id, ws, we, e_state, e_msg, e_find)
-      ON CONFLICT ON CONSTRAINT window_failures_pkey DO UPDATE
-        SET attempts = window_failures.attempts + 1, last_failed_at = now(), sqlstate = excluded.sqlstate,
-            error = excluded.error;
-      failures := failures || jsonb_build_object('monitor', m.name, 'window_start', ws, 'sqlstate', e_state,
-                                                 'error', e_msg, 'find_rows', e_find);
+      failures := failures || mlobs._record_window_failure(m, ws, we, e_state, e_msg, false);
     END;
     ws := we;
   END LOOP;
@@ -180,7 +180,6 @@ DECLARE
   run mlobs.runs;
   m record;
   res record;
-  err text;
   changes jsonb;
   changed timestamptz[];
   saved_role text := current_setting('role');
@@ -231,11 +230,7 @@ BEGIN
         END IF;
         PERFORM set_config('role', m.rolname, true);
       END IF;
-      err := mlobs._monitor_access_error(m.name, m.source, m.kind, m.config, m.ts_column);
-      IF err IS NOT NULL THEN
-        RAISE EXCEPTION '%', err USING ERRCODE = CASE WHEN err LIKE '%permission denied%' THEN '42501'
-                                                      WHEN err LIKE '%no longer exists%' THEN '42P01' ELSE '42703' END;
-      END IF;
+      PERFORM mlobs._monitor_check_access(m.name, m.source, m.kind, m.config, m.ts_column);
       changed := CASE WHEN mlobs._changes_tracked(m.source, m.ts_column)
                       THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(m.source::oid::text), '[]')))::timestamptz[] END;
       SELECT * INTO res FROM mlobs._run_monitor(m.id, run_monitors.now, backfill_from, changed);
