@@ -31,7 +31,7 @@ step "install (debug) and start test cluster"
 cargo pgrx install --pg-config "$PG_BIN/pg_config" >/dev/null
 # The installed extension script and the upgrade script against PostgreSQL's extension-script rules.
 CURRENT=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-run "upgrade script: runtime section generated from the sources" python3 scripts/upgrade_runtime_section.py --check
+run "upgrade script: runtime and surface sections generated from the sources" python3 scripts/upgrade_sections.py --check
 run "extension script audit: self-test" python3 scripts/audit_extension_script.py --self-test
 run "extension script audit: install script" python3 scripts/audit_extension_script.py --quiet "$($PG_BIN/pg_config --sharedir)/extension/mlobs--$CURRENT.sql"
 for up in sql/mlobs--*--*.sql; do

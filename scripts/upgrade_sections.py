@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Writes the runtime section of sql/mlobs--0.2.0--0.3.0.sql from the sources it must equal.
+"""Writes the runtime and surface sections of sql/mlobs--0.2.0--0.3.0.sql from their sources.
 
 The 0.2.0 -> 0.3.0 update replaces most of the monitoring runtime. Its section is generated
 from sql/monitoring.sql, monitor_config.sql, monitor_alerts.sql, monitor_run.sql, simulate.sql
 and finalize.sql, so that an edit of a runtime function cannot leave the update behind (the
 upgrade test's schema diff would catch it later; `--check`, run by scripts/test.sh, says which
 file to regenerate at once). Hand-written statements (ALTERs, drops, tombstones) are below.
-Usage: scripts/upgrade_runtime_section.py [--check]. Standard library only.
+The surface section (internal schema, row_count, COMMENTs) is the surface part of finalize.sql,
+statement for statement.
+Usage: scripts/upgrade_sections.py [--check]. Standard library only.
 """
 import pathlib
 import sys
@@ -78,11 +80,11 @@ out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._label_metric(', 'AS $$', True))
 out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
-for pat in ['_monitor_access_error(','create_monitor(','drop_monitor(','set_monitor_enabled(','evaluate_alerts(','create_alert_rule(']:
+for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','evaluate_alerts(','create_alert_rule(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE FUNCTION mlobs.metric_names()', '$$;'))
 out.append("-- Coverage (labelled_rows, labelled_share) beside every performance value.\n" + block('CREATE FUNCTION mlobs._monitor_metrics(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
-for pat in ['_monitor_window(','_monitor_reference(','_run_monitor(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
+for pat in ['_monitor_window(','_monitor_reference(','_record_window_failure(','_run_monitor(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
 out.append("-- simulate: scenario key labels_as_of (labels NULL until they arrive).\n" + block('CREATE FUNCTION mlobs.simulate(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
@@ -98,10 +100,21 @@ b=up.index('-- ==== section: jsonb')
 up=up[:a]+'\n'+sec+'\n\n'+up[b:]
 open(UPGRADE, 'w').write(up)
 
+# The surface section: the statements after finalize.sql's surface header, verbatim.
+M_SURF = "-- ==== section: surface (comments, internal schema, accessor names) ===============================\n"
+fin_all = (ROOT / "sql" / "finalize.sql").read_text()
+fin_surface = fin_all[fin_all.index("-- ==== surface:"):]
+fin_surface = fin_surface.split("\n", 2)[2]          # past its two header lines
+up = UPGRADE.read_text()
+head = up[:up.index(M_SURF) + len(M_SURF)]
+body = up[up.index(M_SURF) + len(M_SURF):]
+keep = body.split("\n", 2)[:2]                        # the section's own two header lines
+UPGRADE.write_text(head + keep[0] + "\n" + keep[1] + "\n" + fin_surface)
+
 if CHECK:
     AFTER = UPGRADE.read_text()
     UPGRADE.write_text(BEFORE)
     if AFTER != BEFORE:
-        sys.exit("sql/mlobs--0.2.0--0.3.0.sql: the runtime section differs from the sources; "
-                 "run scripts/upgrade_runtime_section.py")
-    print("upgrade runtime section: up to date")
+        sys.exit("sql/mlobs--0.2.0--0.3.0.sql: the runtime or surface section differs from the sources; "
+                 "run scripts/upgrade_sections.py")
+    print("upgrade runtime and surface sections: up to date")
