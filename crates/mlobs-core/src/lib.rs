@@ -2,6 +2,8 @@
 //! histogram), the quantile sketch, numpy-compatible binning and drift statistics. The extension
 //! crate only translates between SQL and these types.
 
+#![forbid(unsafe_code)]
+
 pub mod binning;
 pub mod categories;
 pub mod codec;

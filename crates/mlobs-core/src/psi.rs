@@ -77,7 +77,7 @@ pub fn occupied_bins(reference: &[u64], current: &[u64]) -> (Vec<u64>, Vec<u64>)
     reference
         .iter()
         .zip(current)
-        .filter(|(&r, &c)| r != 0 || c != 0)
+        .filter(|&(&r, &c)| r != 0 || c != 0)
         .map(|(&r, &c)| (r, c))
         .unzip()
 }

@@ -24,12 +24,12 @@ pub fn learned_threshold(
             "k must be a finite number >= 0, got {k}"
         )));
     }
-    if let (Some(lo), Some(hi)) = limits {
-        if lo.is_nan() || hi.is_nan() || lo > hi {
-            return Err(CoreError::invalid_parameter(format!(
-                "lower_limit {lo} must not exceed upper_limit {hi}"
-            )));
-        }
+    if let (Some(lo), Some(hi)) = limits
+        && (lo.is_nan() || hi.is_nan() || lo > hi)
+    {
+        return Err(CoreError::invalid_parameter(format!(
+            "lower_limit {lo} must not exceed upper_limit {hi}"
+        )));
     }
     let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     if finite.is_empty() {

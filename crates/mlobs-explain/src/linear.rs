@@ -42,13 +42,13 @@ fn finite_numbers(v: &Value, path: &str, n: Option<usize>) -> Result<Vec<f64>> {
     let a = v
         .as_array()
         .ok_or_else(|| ExplainError::at(path, "expected an array of numbers"))?;
-    if let Some(n) = n {
-        if a.len() != n {
-            return Err(ExplainError::at(
-                path,
-                format!("expected {n} numbers, got {}", a.len()),
-            ));
-        }
+    if let Some(n) = n
+        && a.len() != n
+    {
+        return Err(ExplainError::at(
+            path,
+            format!("expected {n} numbers, got {}", a.len()),
+        ));
     }
     a.iter()
         .enumerate()

@@ -42,13 +42,13 @@ fn array<'a>(v: &'a Value, key: &str, path: &str, len: Option<usize>) -> Result<
     let a = field(v, key, path)?
         .as_array()
         .ok_or_else(|| ExplainError::at(&at, "expected an array"))?;
-    if let Some(n) = len {
-        if a.len() != n {
-            return Err(ExplainError::at(
-                &at,
-                format!("expected {n} elements, got {}", a.len()),
-            ));
-        }
+    if let Some(n) = len
+        && a.len() != n
+    {
+        return Err(ExplainError::at(
+            &at,
+            format!("expected {n} elements, got {}", a.len()),
+        ));
     }
     Ok(a)
 }
@@ -164,13 +164,13 @@ pub fn decode(model: &Value) -> Result<Model> {
     .as_str()
     .unwrap_or("");
     let gb = field(learner, "gradient_booster", "model.learner")?;
-    if let Some(name) = gb.get("name").and_then(Value::as_str) {
-        if name != "gbtree" {
-            return Err(ExplainError::at(
-                "model.learner.gradient_booster.name",
-                format!("booster '{name}' is not supported (gbtree)"),
-            ));
-        }
+    if let Some(name) = gb.get("name").and_then(Value::as_str)
+        && name != "gbtree"
+    {
+        return Err(ExplainError::at(
+            "model.learner.gradient_booster.name",
+            format!("booster '{name}' is not supported (gbtree)"),
+        ));
     }
     let (link, n_outputs, n_classes) = match objective {
         "binary:logistic" | "reg:logistic" => (Link::Logistic, 1, 2),

@@ -324,10 +324,10 @@ impl Summary for ScoreSummary {
         if !(10..=MAX_GRID).contains(&self.grid) {
             return Err(format!("grid {} outside 10..={MAX_GRID}", self.grid));
         }
-        if let Some(&b) = self.bins.keys().max() {
-            if b >= self.grid {
-                return Err(format!("bin {b} outside the grid"));
-            }
+        if let Some(&b) = self.bins.keys().max()
+            && b >= self.grid
+        {
+            return Err(format!("bin {b} outside the grid"));
         }
         for sum in [self.log_loss_sum, self.brier_sum] {
             if !(sum.is_finite() && sum >= 0.0) || (self.bins.is_empty() && sum != 0.0) {
