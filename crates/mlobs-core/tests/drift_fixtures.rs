@@ -2,8 +2,12 @@
 
 mod common;
 use common::{f64s, fixture};
-use mlobs_core::drift::{self, Sample};
-use mlobs_core::drift_method::{drift_categories, drift_numeric, drift_profiles};
+use mlobs_core::drift::distance::{energy_distance, wasserstein_raw};
+use mlobs_core::drift::ks::ks_2samp;
+use mlobs_core::drift::mmd::empirical_mmd;
+use mlobs_core::drift::rank_tests::t_test;
+use mlobs_core::drift::run::{drift_categories, drift_numeric, drift_profiles};
+use mlobs_core::drift::sample::Sample;
 use mlobs_core::NumericProfile;
 use serde_json::{json, Value};
 
@@ -104,23 +108,23 @@ fn statistics_match_scipy() {
         );
         let s = &case["scipy"];
         close(
-            drift::wasserstein_raw(&sr, &sc),
+            wasserstein_raw(&sr, &sc),
             s["wasserstein_distance"].as_f64().unwrap(),
             &format!("{name}/W1"),
         );
         close(
-            drift::energy_distance(&sr, &sc),
+            energy_distance(&sr, &sc),
             s["energy_distance"].as_f64().unwrap(),
             &format!("{name}/ed"),
         );
-        let (d, p) = drift::ks_2samp(&sr, &sc);
+        let (d, p) = ks_2samp(&sr, &sc);
         close(
             d,
             s["ks_statistic"].as_f64().unwrap(),
             &format!("{name}/ks D"),
         );
         close(p, s["ks_pvalue"].as_f64().unwrap(), &format!("{name}/ks p"));
-        let (t, _) = drift::t_test(&sr, &sc);
+        let (t, _) = t_test(&sr, &sc);
         match s["ttest_statistic"].as_f64() {
             Some(w) => close(t, w, &format!("{name}/t")),
             None => assert!(!t.is_finite(), "{name}: t = {t}"),
@@ -279,7 +283,7 @@ fn mmd_statistic_matches_evidently() {
             .find(|c| c["name"] == name)
             .unwrap();
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
-        let (mmd, p) = drift::empirical_mmd(
+        let (mmd, p) = empirical_mmd(
             &Sample::from_values(&r).unwrap(),
             &Sample::from_values(&c).unwrap(),
         );
@@ -304,7 +308,8 @@ fn reference_doane_binning_matches_numpy() {
             .find(|c| c["name"] == name)
             .unwrap();
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
-        let edges = mlobs_core::binning::doane_edges_weighted(&mlobs_core::psi::to_weighted(&r));
+        let edges =
+            mlobs_core::binning::doane_edges_weighted(&mlobs_core::drift::psi::to_weighted(&r));
         assert_eq!(
             edges.len(),
             want["edges"].as_array().unwrap().len(),

@@ -1,6 +1,6 @@
 //! Merge laws, serialization round trips and forged-input safety of the summaries.
 
-use mlobs_core::psi::{psi_reference_quantile_weighted, to_weighted};
+use mlobs_core::drift::psi::{psi_reference_quantile_weighted, to_weighted};
 use mlobs_core::{Histogram, NumericProfile, Summary};
 use proptest::prelude::*;
 
@@ -133,7 +133,7 @@ proptest! {
         tagged.extend_from_slice(&bytes);
         let _ = Histogram::from_bytes(&bytes);
         if let Ok(h) = Histogram::from_bytes(&tagged) {
-            let _ = mlobs_core::psi::psi_histograms(&h, &h);
+            let _ = mlobs_core::drift::psi::psi_histograms(&h, &h);
         }
     }
 
