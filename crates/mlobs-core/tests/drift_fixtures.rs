@@ -34,6 +34,15 @@ fn recorded(cases: &Value) -> Vec<&'static str> {
         .collect()
 }
 
+/// A fixture's array of strings.
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
 fn close(got: f64, want: f64, what: &str) {
     assert!(
         (got - want).abs() <= 1e-9 * want.abs().max(1e-300) || (got - want).abs() <= 1e-15,
@@ -155,13 +164,6 @@ fn categorical_methods_match_evidently() {
     let mut checked = 0;
     for case in fx["categorical"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let strings = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|s| s.as_str().unwrap().to_string())
-                .collect()
-        };
         let (rs, cs) = (strings(&case["reference"]), strings(&case["current"]));
         let r: Vec<&str> = rs.iter().map(String::as_str).collect();
         let c: Vec<&str> = cs.iter().map(String::as_str).collect();
@@ -406,13 +408,6 @@ fn l_infinity_matches_nannyml_definition() {
     // (`np.max(np.abs(ref_proportions - cur_proportions))`), on the categorical fixture cases.
     let fx = fixture("drift.json");
     for case in fx["categorical"].as_array().unwrap() {
-        let strings = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|s| s.as_str().unwrap().to_string())
-                .collect()
-        };
         let (rs, cs) = (strings(&case["reference"]), strings(&case["current"]));
         let share =
             |v: &[String], k: &str| v.iter().filter(|x| *x == k).count() as f64 / v.len() as f64;

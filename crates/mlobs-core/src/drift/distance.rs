@@ -41,10 +41,7 @@ mod tests {
     use super::*;
     use crate::drift::divergence::{hellinger, jensenshannon, kl_div};
     use crate::drift::ks::ks_2samp;
-
-    fn sample(v: &[f64]) -> Sample {
-        Sample::from_values(v).unwrap()
-    }
+    use crate::drift::sample::of as sample;
 
     #[test]
     fn identical_samples_are_zero() {

@@ -2,6 +2,7 @@
 //! compute them: KL, Jensen–Shannon, Hellinger, total variation (with its permutation p) and L∞.
 
 use super::psi::{evidently_bins_weighted, fill_empty_bins};
+use super::rng::xorshift64star;
 use super::sample::{pooled, shares, Sample};
 use crate::binning::{histogram_counts_weighted, sturges_edges_for};
 
@@ -132,14 +133,7 @@ pub fn tvd_permutation_p(reference_counts: &[u64], current_counts: &[u64]) -> f6
     for (k, (&r, &c)) in reference_counts.iter().zip(current_counts).enumerate() {
         pooled.extend(std::iter::repeat_n(k as u32, (r + c) as usize));
     }
-    let mut state = TVD_SEED;
-    let mut next = move || {
-        // xorshift64*
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
+    let mut next = xorshift64star(TVD_SEED);
     let k = reference_counts.len();
     let mut at_least = 0u32;
     for _ in 0..TVD_PERMUTATIONS {

@@ -170,10 +170,7 @@ pub fn kolmogorov_sf(lambda: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample(v: &[f64]) -> Sample {
-        Sample::from_values(v).unwrap()
-    }
+    use crate::drift::sample::of as sample;
 
     #[test]
     fn ks_asymptotic_mode_only_changes_large_samples() {

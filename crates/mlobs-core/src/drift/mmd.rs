@@ -1,6 +1,7 @@
 //! Maximum mean discrepancy with an RBF kernel (Evidently's `empirical_mmd`), with a
 //! deterministic permutation p-value.
 
+use super::rng::xorshift64star;
 use super::sample::Sample;
 
 /// Most values per window the MMD test uses (its kernel matrix is (n + m)²); larger windows are
@@ -79,13 +80,7 @@ pub fn empirical_mmd(reference: &Sample, current: &Sample) -> (f64, f64) {
     };
     let mut idx: Vec<usize> = (0..total).collect();
     let observed = mmd_of(&idx);
-    let mut state = MMD_SEED;
-    let mut next = move || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
+    let mut next = xorshift64star(MMD_SEED);
     let mut at_least = 0;
     for _ in 0..MMD_PERMUTATIONS {
         crate::interrupt::check();

@@ -22,6 +22,7 @@ pub mod options;
 pub mod psi;
 pub mod rank_tests;
 pub mod report;
+mod rng;
 pub mod run;
 pub mod sample;
 pub mod threshold;

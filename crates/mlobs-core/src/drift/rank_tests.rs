@@ -208,10 +208,7 @@ fn anderson_p(a2: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample(v: &[f64]) -> Sample {
-        Sample::from_values(v).unwrap()
-    }
+    use crate::drift::sample::of as sample;
 
     #[test]
     fn mann_whitney_exact_distribution() {

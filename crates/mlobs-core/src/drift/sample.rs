@@ -107,3 +107,9 @@ pub fn category_counts(reference: &Sample, current: &Sample) -> (Vec<f64>, Vec<u
         points.iter().map(|p| p.2).collect(),
     )
 }
+
+/// A sample of raw values, for unit tests.
+#[cfg(test)]
+pub(super) fn of(values: &[f64]) -> Sample {
+    Sample::from_values(values).expect("non-empty test sample")
+}
