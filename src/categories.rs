@@ -2,7 +2,7 @@
 
 use crate::errors::{bigint, required, OrRaise};
 use mlobs_core::categories::Categories as CoreCategories;
-use mlobs_core::drift_method::drift_category_summaries;
+use mlobs_core::drift::run::drift_category_summaries;
 use pgrx::prelude::*;
 
 crate::summary_type!(
@@ -59,8 +59,8 @@ fn category_counts(c: Categories) -> pgrx::JsonB {
     pgrx::JsonB(serde_json::to_value(&c.0.counts).expect("counts serialize"))
 }
 
-/// Drift between two category summaries (chisquare, z, psi, kl_div, jensenshannon, hellinger,
-/// g_test, TVD, l_infinity; 'auto' as Evidently's categorical branch). Empty sides give NULL.
+/// Drift between two category summaries with a method of `mlobs.drift_methods()` whose inputs
+/// include 'categories' ('auto' as Evidently's categorical branch). Empty sides give NULL.
 #[pg_extern(immutable, parallel_safe, name = "drift")]
 fn drift_of_categories(
     reference: Option<Categories>,

@@ -4,7 +4,7 @@ use crate::categories::Categories;
 use crate::errors::OrRaise;
 use crate::jsonb_arg::Payload;
 use crate::profile::Profile;
-use mlobs_core::drift_method::{
+use mlobs_core::drift::report::{
     dataset_drift as core_dataset_drift, drift_report as core_drift_report,
 };
 use mlobs_core::features::FeatureProfiles as CoreFeatureProfiles;

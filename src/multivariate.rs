@@ -1,7 +1,7 @@
 //! `mlobs.pca_drift`: multivariate drift by PCA reconstruction error over 2-D arrays.
 
 use crate::errors::{invalid_parameter, OrRaise};
-use mlobs_core::multivariate::{finite_rows, fit};
+use mlobs_core::drift::multivariate::{finite_rows, fit};
 use pgrx::array::RawArray;
 use pgrx::prelude::*;
 
@@ -86,7 +86,7 @@ fn domain_classifier(
     if rc != 0 && cc != 0 && rc != cc {
         invalid_parameter(format!("reference has {rc} columns but current has {cc}"));
     }
-    let (auc, nr, nc) = mlobs_core::domain::domain_classifier_auc(&r, &c).or_raise()?;
+    let (auc, nr, nc) = mlobs_core::drift::domain::domain_classifier_auc(&r, &c).or_raise()?;
     let mut tuple =
         PgHeapTuple::new_composite_type("mlobs.domain_classifier_result").expect("type exists");
     tuple.set_by_name("auc", auc).expect("field");

@@ -1,4 +1,4 @@
-//! Two-sample Cramér–von Mises (`mlobs_core::cvm`) against evidently 0.7.23 / numpy 2.4.6 /
+//! Two-sample Cramér–von Mises (`mlobs_core::drift::cvm`) against evidently 0.7.23 / numpy 2.4.6 /
 //! scipy 1.17.1: the drift.json fixtures (all asymptotic, or cases where Evidently raises) plus
 //! cvm.json (tests/fixtures/generate_cvm.py): the exact method (float16 / float32 frequency
 //! tables, ties, raising unsigned-table sizes) and asymptotic cases from Evidently's
@@ -6,8 +6,8 @@
 
 mod common;
 use common::{f64s, fixture};
-use mlobs_core::cvm::cramer_von_mises;
-use mlobs_core::drift::Sample;
+use mlobs_core::drift::cvm::cramer_von_mises;
+use mlobs_core::drift::sample::Sample;
 
 fn close(got: f64, want: f64) -> bool {
     (got - want).abs() <= 1e-9 * want.abs() || (got - want).abs() <= 1e-15

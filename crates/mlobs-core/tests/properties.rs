@@ -1,7 +1,7 @@
 //! Forged-input safety of the summaries, the quantile sketch's error bound and PSI over
 //! profiles. The merge laws and round trips of every summary are in merge_laws.rs.
 
-use mlobs_core::psi::{psi_reference_quantile_weighted, to_weighted};
+use mlobs_core::drift::psi::{psi_reference_quantile_weighted, to_weighted};
 use mlobs_core::{Histogram, NumericProfile, Summary};
 use proptest::prelude::*;
 
@@ -51,7 +51,7 @@ proptest! {
         tagged.extend_from_slice(&bytes);
         let _ = Histogram::from_bytes(&bytes);
         if let Ok(h) = Histogram::from_bytes(&tagged) {
-            let _ = mlobs_core::psi::psi_histograms(&h, &h);
+            let _ = mlobs_core::drift::psi::psi_histograms(&h, &h);
         }
     }
 

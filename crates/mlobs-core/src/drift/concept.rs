@@ -9,8 +9,8 @@
 //! (P(x) moves, P(y | x) stays) scores ≈ 0; a changed P(y | x) scores the average change of the
 //! conditional mean where the current data lives.
 
+use super::psi::{reference_quantile_edges, slot_on_edges, to_weighted};
 use crate::error::{CoreError, Result};
-use crate::psi::{reference_quantile_edges, slot_on_edges, to_weighted};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConceptDrift {

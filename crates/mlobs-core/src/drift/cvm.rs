@@ -18,7 +18,8 @@
 //!     including the float `//` of numpy for the ζ threshold (U is a float because of midranks).
 //! * Fewer than 2 values in either sample: Evidently raises → (NaN, NaN).
 
-use crate::drift::Sample;
+use super::ks::gcd;
+use super::sample::Sample;
 use statrs::function::gamma::ln_gamma;
 
 /// (T statistic, p-value) of the two-sample Cramér–von Mises test exactly as Evidently 0.7.23
@@ -95,14 +96,6 @@ fn u_statistic(x: &Sample, y: &Sample) -> f64 {
     }
     let uq = px * qx + py * qy;
     uq as f64 / 4.0
-}
-
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
-    }
 }
 
 /// numpy's float64 `floor_divide` (npy_divmod).
