@@ -35,12 +35,12 @@ pub fn drift_samples(
     } else {
         Some(lookup(method, source)?)
     };
-    if let Some(t) = threshold {
-        if !t.is_finite() {
-            return Err(CoreError::invalid_parameter(format!(
-                "threshold must be finite, got {t}"
-            )));
-        }
+    if let Some(t) = threshold
+        && !t.is_finite()
+    {
+        return Err(CoreError::invalid_parameter(format!(
+            "threshold must be finite, got {t}"
+        )));
     }
     if let Some(s) = named {
         check_options(s, options)?;
