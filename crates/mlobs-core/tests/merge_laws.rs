@@ -43,9 +43,9 @@ fn same_profile(a: &NumericProfile, b: &NumericProfile) -> Result<(), String> {
     eq("nan_count", a.nan_count, b.nan_count)?;
     eq("pos_inf_count", a.pos_inf_count, b.pos_inf_count)?;
     eq("neg_inf_count", a.neg_inf_count, b.neg_inf_count)?;
-    // Numerically: min and max of {0.0, −0.0} keep the sign of whichever came first.
-    eq("min", a.min, b.min)?;
-    eq("max", a.max, b.max)?;
+    // Bit for bit: min of {0.0, −0.0} is −0.0 and max is 0.0 whatever the row order.
+    eq("min", a.min.map(f64::to_bits), b.min.map(f64::to_bits))?;
+    eq("max", a.max.map(f64::to_bits), b.max.map(f64::to_bits))?;
     eq("sketch", a.sketch.canonical(), b.sketch.canonical())?;
     eq("scale", a.scale, b.scale)?;
     let scale = b
