@@ -104,7 +104,7 @@ impl Summary for ImportanceState {
         let b = r.bytes(1 << 16)?;
         let model = text(&mut r, b)?;
         let n = r.u32()? as usize;
-        if n > crate::xgboost::MAX_FEATURES {
+        if n > crate::model::MAX_FEATURES {
             return Err(r.error("too many features"));
         }
         let mut features = Vec::with_capacity(n);
@@ -115,8 +115,8 @@ impl Summary for ImportanceState {
         let s = Self {
             model,
             features,
-            abs_sum: r.f64s(crate::xgboost::MAX_FEATURES)?,
-            sum: r.f64s(crate::xgboost::MAX_FEATURES)?,
+            abs_sum: r.f64s(crate::model::MAX_FEATURES)?,
+            sum: r.f64s(crate::model::MAX_FEATURES)?,
             rows: r.u64()?,
         };
         r.finish()?;

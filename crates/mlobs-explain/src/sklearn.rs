@@ -29,7 +29,7 @@ pub fn decode(model: &Value) -> Result<Model> {
     let n_features = model
         .get("n_features")
         .and_then(Value::as_u64)
-        .filter(|&n| n >= 1 && (n as usize) <= crate::xgboost::MAX_FEATURES)
+        .filter(|&n| n >= 1 && (n as usize) <= crate::model::MAX_FEATURES)
         .ok_or_else(|| ExplainError::at("model.n_features", "expected an integer 1..100000"))?
         as usize;
     let classifier = match model.get("kind").and_then(Value::as_str) {
