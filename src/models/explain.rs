@@ -2,8 +2,8 @@
 
 use super::registry::resolve;
 use super::shap::background_arg;
-use super::{by_feature, class_arg, json_number, row_from_array, row_from_json, OrRaise};
-use crate::errors::{invalid_parameter, required};
+use super::{by_feature, class_arg, json_number, row_from_array, row_from_json};
+use crate::errors::{invalid_parameter, required, OrRaise};
 use mlobs_explain::counterfactual::{counterfactual as search, what_if as apply};
 use mlobs_explain::lime::{explain, LimeOptions};
 use mlobs_explain::Model;

@@ -3,8 +3,9 @@
 //! `importance_shift` to compare two windows' importances.
 
 use super::registry::resolve;
-use super::{class_arg, json_number, row_from_array, row_from_json, OrRaise};
+use super::{class_arg, json_number, row_from_array, row_from_json};
 use crate::agg::{finalize_with, transition};
+use crate::errors::OrRaise;
 use mlobs_explain::importance::{compare, ImportanceState};
 use pgrx::prelude::*;
 use pgrx::{pg_sys, JsonB};

@@ -10,23 +10,8 @@ mod registry;
 mod shap;
 
 use crate::errors::invalid_parameter;
-use mlobs_explain::{ExplainError, Model};
+use mlobs_explain::Model;
 use serde_json::Value;
-
-/// An explanation error as an ERROR 22023 (the message names the offending argument or field).
-pub fn raise(e: ExplainError) -> ! {
-    invalid_parameter(e.message)
-}
-
-pub trait OrRaise<T> {
-    fn or_raise(self) -> T;
-}
-
-impl<T> OrRaise<T> for mlobs_explain::Result<T> {
-    fn or_raise(self) -> T {
-        self.unwrap_or_else(|e| raise(e))
-    }
-}
 
 /// A positional feature vector: NULL (and NaN) elements are missing values.
 pub fn row_from_array(features: &[Option<f64>]) -> Vec<f64> {

@@ -3,7 +3,8 @@
 //! features give NULL.
 
 use super::registry::resolve;
-use super::{class_arg, row_from_array, row_from_json, OrRaise};
+use super::{class_arg, row_from_array, row_from_json};
+use crate::errors::OrRaise;
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 

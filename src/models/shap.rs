@@ -3,8 +3,8 @@
 //! SHAP, and the base values; float8[] in → float8[] out, jsonb in → jsonb {feature: φ} out.
 
 use super::registry::{call_site, resolve};
-use super::{by_feature, class_arg, row_from_array, row_from_json, OrRaise};
-use crate::errors::required;
+use super::{by_feature, class_arg, row_from_array, row_from_json};
+use crate::errors::{required, OrRaise};
 use crate::varlena_io::varlena_bytes;
 use mlobs_explain::Model;
 use pgrx::prelude::*;
