@@ -94,10 +94,7 @@ impl Summary for ImportanceState {
     }
 
     fn from_bytes(bytes: &[u8]) -> mlobs_core::Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let text = |r: &mut Reader, b: &[u8]| {
             String::from_utf8(b.to_vec()).map_err(|_| r.error("invalid UTF-8"))
         };
@@ -120,9 +117,7 @@ impl Summary for ImportanceState {
             rows: r.u64()?,
         };
         r.finish()?;
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
