@@ -198,12 +198,7 @@ unsafe fn schema_arg<'a>(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> &'a Sche
     schema.unwrap_or_else(|| crate::errors::invalid_parameter("schema must not be NULL"))
 }
 
-crate::state_functions!(
-    ViolationCounts,
-    mlobs_violations_combine / pg_finfo_mlobs_violations_combine,
-    mlobs_violations_serial / pg_finfo_mlobs_violations_serial,
-    mlobs_violations_deserial / pg_finfo_mlobs_violations_deserial
-);
+crate::state_functions!(ViolationCounts, mlobs_violations);
 
 crate::v1!(
     mlobs_violations_trans,

@@ -11,12 +11,7 @@ use pgrx::prelude::*;
 use pgrx::{pg_sys, JsonB};
 use serde_json::{Map, Value};
 
-crate::state_functions!(
-    ImportanceState,
-    mlobs_shap_importance_combine / pg_finfo_mlobs_shap_importance_combine,
-    mlobs_shap_importance_serial / pg_finfo_mlobs_shap_importance_serial,
-    mlobs_shap_importance_deserial / pg_finfo_mlobs_shap_importance_deserial
-);
+crate::state_functions!(ImportanceState, mlobs_shap_importance);
 
 /// Transition: rows with NULL features are skipped (and counted nowhere), as NULLs are by
 /// built-in aggregates.
