@@ -18,10 +18,7 @@ use pgrx::JsonB;
 type FencesTuple = pgrx::composite_type!('static, "mlobs.fences");
 
 fn fences_tuple(f: Fences) -> FencesTuple {
-    let mut t = PgHeapTuple::new_composite_type("mlobs.fences").expect("type mlobs.fences");
-    t.set_by_name("lower", f.lower).expect("lower");
-    t.set_by_name("upper", f.upper).expect("upper");
-    t
+    crate::composite!("mlobs.fences" { lower: f.lower, upper: f.upper })
 }
 
 /// The default k: 1.5 for IQR fences, 3 for z-scores.
