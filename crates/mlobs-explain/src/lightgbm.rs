@@ -159,7 +159,7 @@ pub fn decode(model: &Value) -> Result<Model> {
         .get("tree_info")
         .and_then(Value::as_array)
         .ok_or_else(|| ExplainError::at("model.tree_info", "expected an array"))?;
-    if infos.len() > crate::xgboost::MAX_TREES {
+    if infos.len() > crate::tree::MAX_TREES {
         return Err(ExplainError::at("model.tree_info", "too many trees"));
     }
     let mut outputs = vec![Vec::new(); per_iteration];

@@ -47,7 +47,7 @@ pub fn decode(model: &Value) -> Result<Model> {
         .and_then(Value::as_array)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ExplainError::at("model.trees", "expected a non-empty array"))?;
-    if trees.len() > crate::xgboost::MAX_TREES {
+    if trees.len() > crate::tree::MAX_TREES {
         return Err(ExplainError::at("model.trees", "too many trees"));
     }
     let n_outputs = if classifier {

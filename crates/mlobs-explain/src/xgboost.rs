@@ -6,11 +6,8 @@
 
 use crate::error::{ExplainError, Result};
 use crate::model::{Link, Model, Output, MAX_FEATURES};
-use crate::tree::{Ensemble, Missing, Node, Split, Tree};
+use crate::tree::{Ensemble, Missing, Node, Split, Tree, MAX_TREES};
 use serde_json::Value;
-
-/// Trees accepted per model.
-pub const MAX_TREES: usize = 100_000;
 
 fn field<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a Value> {
     v.get(key)
