@@ -6,12 +6,10 @@ use mlobs_core::drift::run::drift_category_summaries;
 use pgrx::prelude::*;
 
 crate::summary_type!(
-    Categories, CoreCategories, "mlobs.categories",
-    io: (mlobs_categories_in / pg_finfo_mlobs_categories_in, mlobs_categories_out / pg_finfo_mlobs_categories_out,
-         mlobs_categories_recv / pg_finfo_mlobs_categories_recv, mlobs_categories_send / pg_finfo_mlobs_categories_send),
-    agg: (mlobs_categories_combine / pg_finfo_mlobs_categories_combine, mlobs_categories_serial / pg_finfo_mlobs_categories_serial,
-          mlobs_categories_deserial / pg_finfo_mlobs_categories_deserial, mlobs_categories_final / pg_finfo_mlobs_categories_final,
-          mlobs_categories_rollup_trans / pg_finfo_mlobs_categories_rollup_trans)
+    Categories,
+    CoreCategories,
+    "mlobs.categories",
+    mlobs_categories
 );
 
 crate::v1!(

@@ -12,24 +12,13 @@ use pgrx::prelude::*;
 type DriftTuple = pgrx::composite_type!('static, "mlobs.drift_result");
 
 pub fn to_tuple(result: DriftResult) -> DriftTuple {
-    let mut tuple = PgHeapTuple::new_composite_type("mlobs.drift_result")
-        .expect("type mlobs.drift_result exists");
-    tuple
-        .set_by_name("method", result.method)
-        .expect("field method");
-    tuple
-        .set_by_name("statistic", result.statistic)
-        .expect("field statistic");
-    tuple
-        .set_by_name("p_value", result.p_value)
-        .expect("field p_value");
-    tuple
-        .set_by_name("threshold", result.threshold)
-        .expect("field threshold");
-    tuple
-        .set_by_name("drifted", result.drifted)
-        .expect("field drifted");
-    tuple
+    crate::composite!("mlobs.drift_result" {
+        method: result.method,
+        statistic: result.statistic,
+        p_value: result.p_value,
+        threshold: result.threshold,
+        drifted: result.drifted,
+    })
 }
 
 /// Drift between two numeric samples with one of Evidently's methods (docs/drift.md). NULL,
@@ -154,18 +143,14 @@ fn learned_threshold(
 ) -> Option<pgrx::composite_type!('static, "mlobs.threshold_band")> {
     let k = required(k, "k");
     let values = finite_array(values?, "values");
-    let band =
-        mlobs_core::drift::threshold::learned_threshold(&values, k, (lower_limit, upper_limit))
-            .or_raise()?;
-    let mut tuple = PgHeapTuple::new_composite_type("mlobs.threshold_band")
-        .expect("type mlobs.threshold_band exists");
-    tuple.set_by_name("lower", band.lower).expect("field lower");
-    tuple.set_by_name("upper", band.upper).expect("field upper");
-    tuple.set_by_name("mean", band.mean).expect("field mean");
-    tuple
-        .set_by_name("stddev", band.stddev)
-        .expect("field stddev");
-    Some(tuple)
+    let band = mlobs_core::drift::threshold::learned_threshold(&values, k, (lower_limit, upper_limit))
+        .or_raise()?;
+    Some(crate::composite!("mlobs.threshold_band" {
+        lower: band.lower,
+        upper: band.upper,
+        mean: band.mean,
+        stddev: band.stddev,
+    }))
 }
 
 /// Concept drift: change of the target's conditional mean per reference-quantile bin of a
@@ -192,16 +177,9 @@ fn concept_drift(
         collect(current_y, "current_y"),
     );
     let r = mlobs_core::drift::concept::concept_drift(&rx, &ry, &cx, &cy, bins).or_raise()?;
-    let mut tuple = PgHeapTuple::new_composite_type("mlobs.concept_drift_result")
-        .expect("type mlobs.concept_drift_result exists");
-    tuple
-        .set_by_name("score", (!r.score.is_nan()).then_some(r.score))
-        .expect("field score");
-    tuple
-        .set_by_name("covered_share", r.covered_share)
-        .expect("field covered_share");
-    tuple
-        .set_by_name("bins_compared", r.bins_compared as i32)
-        .expect("field bins_compared");
-    Some(tuple)
+    Some(crate::composite!("mlobs.concept_drift_result" {
+        score: (!r.score.is_nan()).then_some(r.score),
+        covered_share: r.covered_share,
+        bins_compared: r.bins_compared as i32,
+    }))
 }

@@ -4,14 +4,7 @@ use crate::errors::{bigint, bigint_sum, OrRaise};
 use mlobs_core::Histogram as CoreHistogram;
 use pgrx::prelude::*;
 
-crate::summary_type!(
-    Histogram, CoreHistogram, "mlobs.histogram",
-    io: (mlobs_histogram_in / pg_finfo_mlobs_histogram_in, mlobs_histogram_out / pg_finfo_mlobs_histogram_out,
-         mlobs_histogram_recv / pg_finfo_mlobs_histogram_recv, mlobs_histogram_send / pg_finfo_mlobs_histogram_send),
-    agg: (mlobs_histogram_combine / pg_finfo_mlobs_histogram_combine, mlobs_histogram_serial / pg_finfo_mlobs_histogram_serial,
-          mlobs_histogram_deserial / pg_finfo_mlobs_histogram_deserial, mlobs_histogram_final / pg_finfo_mlobs_histogram_final,
-          mlobs_histogram_rollup_trans / pg_finfo_mlobs_histogram_rollup_trans)
-);
+crate::summary_type!(Histogram, CoreHistogram, "mlobs.histogram", mlobs_histogram);
 
 /// Reads the `edges` argument; NULL edges or NULL elements are an error.
 unsafe fn edges_arg(fcinfo: pg_sys::FunctionCallInfo) -> Vec<f64> {

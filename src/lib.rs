@@ -7,6 +7,7 @@ mod agg;
 mod arg_cache;
 mod calibration;
 mod classification;
+mod composite;
 mod drift;
 // The allocator is only installed outside `cargo test` builds (see GLOBAL below).
 #[cfg_attr(test, allow(dead_code))]

@@ -58,20 +58,12 @@ fn pca_drift(
         return None;
     }
     let model = fit(&r, variance).or_raise();
-    let mut tuple = PgHeapTuple::new_composite_type("mlobs.pca_drift_result").expect("type exists");
-    tuple
-        .set_by_name("reference_error", model.mean_error(&r))
-        .expect("field");
-    tuple
-        .set_by_name("current_error", model.mean_error(&c))
-        .expect("field");
-    tuple
-        .set_by_name("components", model.components() as i32)
-        .expect("field");
-    tuple
-        .set_by_name("explained_share", model.explained_share)
-        .expect("field");
-    Some(tuple)
+    Some(crate::composite!("mlobs.pca_drift_result" {
+        reference_error: model.mean_error(&r),
+        current_error: model.mean_error(&c),
+        components: model.components() as i32,
+        explained_share: model.explained_share,
+    }))
 }
 
 /// Domain-classifier drift: out-of-bag ROC AUC of a seeded random forest telling reference rows
@@ -87,12 +79,9 @@ fn domain_classifier(
         invalid_parameter(format!("reference has {rc} columns but current has {cc}"));
     }
     let (auc, nr, nc) = mlobs_core::drift::domain::domain_classifier_auc(&r, &c).or_raise()?;
-    let mut tuple =
-        PgHeapTuple::new_composite_type("mlobs.domain_classifier_result").expect("type exists");
-    tuple.set_by_name("auc", auc).expect("field");
-    tuple
-        .set_by_name("reference_rows", nr as i32)
-        .expect("field");
-    tuple.set_by_name("current_rows", nc as i32).expect("field");
-    Some(tuple)
+    Some(crate::composite!("mlobs.domain_classifier_result" {
+        auc: auc,
+        reference_rows: nr as i32,
+        current_rows: nc as i32,
+    }))
 }

@@ -298,10 +298,8 @@ impl Summary for NumericProfile {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION && version != VERSION_SCALED {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let (mut r, version) =
+            Reader::open_any_version(bytes, TAG, &[VERSION, VERSION_SCALED], Self::NAME)?;
         let n = r.u64()?;
         let null_count = r.u64()?;
         let nan_count = r.u64()?;

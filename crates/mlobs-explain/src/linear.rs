@@ -8,8 +8,7 @@
 //! φᵢ = βᵢ·(xᵢ − E[xᵢ]), in margin space; its base value is the margin at the means.
 
 use crate::error::{ExplainError, Result};
-use crate::model::{Link, Model, Output};
-use crate::xgboost::MAX_FEATURES;
+use crate::model::{Link, Model, Output, MAX_FEATURES};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]

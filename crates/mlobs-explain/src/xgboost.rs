@@ -5,14 +5,9 @@
 //! writes it as a string like "[5.2E-2]".
 
 use crate::error::{ExplainError, Result};
-use crate::model::{Link, Model, Output};
-use crate::tree::{Ensemble, Missing, Node, Split, Tree};
+use crate::model::{Link, Model, Output, MAX_FEATURES};
+use crate::tree::{Ensemble, Missing, Node, Split, Tree, MAX_TREES};
 use serde_json::Value;
-
-/// Trees accepted per model.
-pub const MAX_TREES: usize = 100_000;
-/// Features accepted per model.
-pub const MAX_FEATURES: usize = 100_000;
 
 fn field<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a Value> {
     v.get(key)

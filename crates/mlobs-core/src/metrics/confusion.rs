@@ -468,10 +468,7 @@ impl Summary for Confusion {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let rows = r.u64()?;
         let skipped = r.u64()?;
         let kind = r.u8()?;
@@ -494,9 +491,7 @@ impl Summary for Confusion {
             skipped,
             cells,
         };
-        c.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(c)
+        c.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
