@@ -143,8 +143,9 @@ fn learned_threshold(
 ) -> Option<pgrx::composite_type!('static, "mlobs.threshold_band")> {
     let k = required(k, "k");
     let values = finite_array(values?, "values");
-    let band = mlobs_core::drift::threshold::learned_threshold(&values, k, (lower_limit, upper_limit))
-        .or_raise()?;
+    let band =
+        mlobs_core::drift::threshold::learned_threshold(&values, k, (lower_limit, upper_limit))
+            .or_raise()?;
     Some(crate::composite!("mlobs.threshold_band" {
         lower: band.lower,
         upper: band.upper,

@@ -83,16 +83,15 @@ crate::v1!(
             "mlobs.histogram_trans",
             || CoreHistogram::new(row_edges.clone().unwrap(), "edges").or_raise(),
             |h: &mut CoreHistogram| {
-                if let Some(e) = &row_edges {
-                    if e.len() != h.edges.len()
+                if let Some(e) = &row_edges
+                    && (e.len() != h.edges.len()
                         || e.iter()
                             .zip(&h.edges)
-                            .any(|(a, b)| a.to_bits() != b.to_bits())
-                    {
-                        crate::errors::raise(mlobs_core::CoreError::mismatch(
-                            "histogram_agg: edges must be the same for every row of a group",
-                        ));
-                    }
+                            .any(|(a, b)| a.to_bits() != b.to_bits()))
+                {
+                    crate::errors::raise(mlobs_core::CoreError::mismatch(
+                        "histogram_agg: edges must be the same for every row of a group",
+                    ));
                 }
                 h.add(value)
             },

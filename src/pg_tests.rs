@@ -140,7 +140,8 @@ fn out_of_grid_bin_into_score_summary_deserialize() {
 fn panics_carry_no_backtrace() {
     assert_eq!(std::env::var("RUST_LIB_BACKTRACE").as_deref(), Ok("0"));
     // RUST_LIB_BACKTRACE takes precedence over this, whenever the process first captures.
-    std::env::set_var("RUST_BACKTRACE", "1");
+    // SAFETY: the test backend is single-threaded; nothing reads the environment concurrently.
+    unsafe { std::env::set_var("RUST_BACKTRACE", "1") };
     assert_ne!(
         std::backtrace::Backtrace::capture().status(),
         std::backtrace::BacktraceStatus::Captured

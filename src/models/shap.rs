@@ -22,10 +22,10 @@ pub unsafe fn background_arg(
     let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }?;
     let bytes = unsafe { varlena_bytes(datum) };
     let site = unsafe { call_site(fcinfo) };
-    if let Some((b, m)) = &site.background {
-        if b.as_slice() == bytes {
-            return Some(m.clone());
-        }
+    if let Some((b, m)) = &site.background
+        && b.as_slice() == bytes
+    {
+        return Some(m.clone());
     }
     let m = Rc::new(super::arrays::matrix(bytes, what));
     site.background = Some((bytes.to_vec(), m.clone()));
