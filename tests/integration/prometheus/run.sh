@@ -249,6 +249,11 @@ echo "== relay --once: the firing alerts reach both Alertmanagers, field by fiel
           WHERE a.state = 'firing' AND a.severity = 'warning' AND c.state = 'firing' AND c.severity = 'critical'")" -ge 1 ] \
   || fail "expected a warning and a critical alert firing for the same model, feature and metric"
 check_am "after --once"
+echo "== relay --once with a third, unreachable Alertmanager: the others get the alerts, exit status 1"
+rc=0; "${RELAY[@]}" --alertmanager http://127.0.0.1:1 --once >"$STACK/relay-once-down.log" 2>&1 || rc=$?
+cat "$STACK/relay-once-down.log"
+[ "$rc" = 1 ] && grep -q 'POST http://127.0.0.1:1/api/v2/alerts failed' "$STACK/relay-once-down.log" \
+  && grep -q 'sent firing id=.* to 2/3 ' "$STACK/relay-once-down.log" || fail "relay with one Alertmanager down (exit $rc)"
 
 echo "== relay listening; run_monitors up to 2026-01-04 (latency jumps: latency_p99 fires)"
 "${RELAY[@]}" --timeout 90 >"$STACK/relay.log" 2>&1 &
