@@ -10,7 +10,8 @@
 #     the expected number of series; ml_predictions_total typed counter, increasing between two
 #     runs without resets; `promtool check metrics` passes on a live scrape of the ml_* families;
 #     a second exporter with the shipped (cached) file serves the same families and keeps a value
-#     for its cache_seconds; the staleness rules (examples/prometheus/rules.yml) evaluate;
+#     for its cache_seconds; the staleness rules (examples/prometheus/rules.yml) evaluate; a
+#     failing window shows in ml_monitor_failed_windows and ml_run_last_status{status="partial"};
 #  2. examples/alertmanager/relay.py against two Alertmanagers (0.25, an HA pair's list) with
 #     examples/alertmanager/alertmanager.yml (test timings): --once sends the firing alerts, and
 #     check_alertmanager.py compares each alert field by field (labels, annotations, startsAt,
@@ -396,4 +397,24 @@ wait "$relay" 2>/dev/null || true
 echo "-- relay log"
 cat "$STACK/relay.log"
 grep -q "sent resolved .*alertname=psi_warning" "$STACK/relay.log" || fail "relay did not send the resolved alerts"
+
+echo "== a window that fails (division by zero in a view): failed windows, run status partial"
+"${PSQL[@]}" -d "$DB" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE VIEW broken_log AS
+SELECT ts, latency_ms / CASE WHEN ts = '2026-01-02 06:00' THEN 0 ELSE 1 END AS latency_ms FROM predictions;
+SELECT mlobs.create_monitor('broken latency', 'broken', 'broken_log', 'latency', '{}', '12 hours', start_at => '2026-01-02');
+SQL
+sql "SELECT 'run: ' || status || ', windows ' || windows || ', errors ' || jsonb_array_length(errors)
+     FROM mlobs.run_monitors('2026-01-04', monitor => 'broken latency')"
+{
+  printf 'ml_monitor_failed_windows{monitor="broken latency"}\t%s\n' \
+    "$(sql "SELECT count(*) FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.name = 'broken latency'")"
+  printf 'ml_run_last_status{status="partial"}\t1\n'
+  printf 'ml_run_last_status{status="ok"}\t0\n'
+  printf 'ml_run_last_errors\t%s\n' "$(sql "SELECT jsonb_array_length(errors) FROM mlobs.runs ORDER BY id DESC LIMIT 1")"
+  printf 'count(ml_run_last_status{status="partial"} == 1)\t1\n'
+  printf 'count(ml_alerts_firing)\t9\n'
+} | check_prom "failed window"
+[ "$(sql "SELECT count(*) FROM mlobs.window_failures")" -ge 1 ] || fail "expected a window failure"
 echo "prometheus/alertmanager integration: ok ($(( $(date +%s) - T0 )) s)"
