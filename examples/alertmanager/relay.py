@@ -46,7 +46,7 @@ Alertmanager did not accept the alerts.
 import sys
 
 if sys.version_info < (3, 7):  # subprocess text=True, datetime.timezone, dict order
-    sys.exit(f"relay.py needs Python 3.7 or later, this is {sys.version.split()[0]}")
+    sys.exit("relay.py needs Python 3.7 or later, this is %s" % sys.version.split()[0])
 
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
