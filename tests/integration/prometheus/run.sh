@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # mlobs → Prometheus and Alertmanager, with the real Debian 12 binaries on loopback:
-#  1. prometheus-postgres-exporter (0.11.1) with examples/prometheus/queries.yaml, connected as a
-#     login role that only has mlobs_reader, scraped every second by Prometheus (2.42) with
-#     examples/prometheus/prometheus.yml: the query API must return the latest metric points
-#     (psi per feature and of the prediction, kl, drifted features, accuracy, f1, AUC, RMSE,
-#     latency p50/p99) and ml_predictions_total = max(monitors.rows_total), typed counter,
-#     increasing between two runs without resets;
-#  2. examples/alertmanager/relay.py against Alertmanager (0.25) with
-#     examples/alertmanager/alertmanager.yml: --once sends the firing alerts (labels alertname,
-#     model, feature, severity, receiver; Alertmanager's own severity routes must pick the same
-#     receiver as mlobs.alert_routes); listening, a new firing transition arrives through
-#     LISTEN/NOTIFY, and alerts resolved by disabling their rule disappear.
-# Own cluster (.run/prom, port 28820); exporter 28821, Prometheus 28822, Alertmanager 28823; state
-# and logs of those in .run/prom-stack. Installs the three Debian packages when missing (their
-# services are not used). Exits non-zero on failure.
+#  0. static checks: promtool check config (production and test configs), promtool check rules,
+#     amtool check-config (the shipped Alertmanager config and the test's copy), every ```yaml
+#     block of docs/prometheus.md, every query of examples/prometheus/queries.yaml cached;
+#  1. prometheus-postgres-exporter (0.11.1) with examples/prometheus/queries.yaml (cache_seconds
+#     stripped, so a run shows at once), connected as a login role that only has mlobs_reader,
+#     scraped every second by Prometheus (2.42) with examples/prometheus/prometheus-test.yml: the
+#     query API must return every ml_* family equal to the latest metric point / table row, with
+#     the expected number of series; ml_predictions_total typed counter, increasing between two
+#     runs without resets; `promtool check metrics` passes on a live scrape of the ml_* families;
+#     a second exporter with the shipped (cached) file serves the same families and keeps a value
+#     for its cache_seconds; the staleness rules (examples/prometheus/rules.yml) evaluate; a
+#     failing window shows in ml_monitor_failed_windows and ml_run_last_status{status="partial"};
+#  2. examples/alertmanager/relay.py against two Alertmanagers (0.25, an HA pair's list) with
+#     examples/alertmanager/alertmanager.yml (test timings): --once sends the firing alerts, and
+#     check_alertmanager.py compares each alert field by field (labels, annotations, startsAt,
+#     endsAt, generatorURL, routing, inhibition of a warning under the matching critical);
+#     listening, a new firing transition arrives through LISTEN/NOTIFY, and alerts resolved by
+#     disabling their rule disappear. The relay's timestamp format parses with 5-digit fractions.
+# Own cluster (.run/prom, port 28820); exporters 28821 (test) and 28825 (shipped file), Prometheus
+# 28822, Alertmanagers 28823 and 28824; state and logs in .run/prom-stack. Installs the three
+# Debian packages when missing (their services are not used). Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
-PG_PORT=28820 EXPORTER_PORT=28821 PROM_PORT=28822 AM_PORT=28823
+PG_PORT=28820 EXPORTER_PORT=28821 PROM_PORT=28822 AM_PORT=28823 AM2_PORT=28824 CACHED_PORT=28825
 DB=mlobs_prom
 STACK=$ROOT/.run/prom-stack
 T0=$(date +%s)
@@ -41,7 +48,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
 fi
 
-for port in "$PG_PORT" "$EXPORTER_PORT" "$PROM_PORT" "$AM_PORT"; do
+for port in "$PG_PORT" "$EXPORTER_PORT" "$PROM_PORT" "$AM_PORT" "$AM2_PORT" "$CACHED_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     [ "$port" = "$PG_PORT" ] && [ -f .run/prom/data/postmaster.pid ] && continue  # our own leftover cluster
     echo "FAIL: port $port on 127.0.0.1 is in use" >&2; exit 1
@@ -54,24 +61,59 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "$rc" -ne 0 ]; then
-    for f in exporter prometheus alertmanager relay; do
+    for f in exporter exporter-cached prometheus alertmanager alertmanager2 relay; do
       [ -f "$STACK/$f.log" ] && { echo "--- tail $f.log"; tail -15 "$STACK/$f.log"; }
     done
   fi
   bash scripts/pg_cluster.sh destroy prom
 }
+fail() { echo "FAIL: $*" >&2; exit 1; }
 bash scripts/pg_cluster.sh destroy prom
 rm -rf "$STACK" && mkdir -p "$STACK"
+
+echo "== static checks: promtool check config/rules, amtool check-config, docs yaml, cache_seconds"
+promtool check config examples/prometheus/prometheus.yml >/dev/null || fail "promtool check config prometheus.yml"
+promtool check config examples/prometheus/prometheus-test.yml >/dev/null || fail "promtool check config prometheus-test.yml"
+promtool check rules examples/prometheus/rules.yml >/dev/null || fail "promtool check rules rules.yml"
+amtool check-config examples/alertmanager/alertmanager.yml >/dev/null || fail "amtool check-config alertmanager.yml"
+# The test's Alertmanager config: the shipped one with short timings (its only difference).
+sed -e 's/^\(  group_wait:\) 30s$/\1 1s/' -e 's/^\(  group_interval:\) 5m$/\1 5s/' \
+  examples/alertmanager/alertmanager.yml >"$STACK/alertmanager.yml"
+[ "$(diff examples/alertmanager/alertmanager.yml "$STACK/alertmanager.yml" | grep -c '^>')" = 2 ] \
+  || fail "the test timings did not replace group_wait/group_interval of alertmanager.yml"
+amtool check-config "$STACK/alertmanager.yml" >/dev/null || fail "amtool check-config (test copy)"
+# Every ```yaml block of docs/prometheus.md is a complete config of its kind and passes its checker.
+python3 - "$STACK" <<'PY' || fail "docs/prometheus.md yaml blocks"
+import re, subprocess, sys
+blocks = re.findall(r"^```yaml\n(.*?)^```", open("docs/prometheus.md").read(), re.S | re.M)
+assert blocks, "no yaml block"
+for i, b in enumerate(blocks):
+    f = f"{sys.argv[1]}/docs-{i}.yml"
+    open(f, "w").write(b)
+    cmd = (["amtool", "check-config", f] if re.search(r"^route:", b, re.M) else
+           ["promtool", "check", "rules", f] if re.search(r"^groups:", b, re.M) else
+           ["promtool", "check", "config", "--syntax-only", f] if re.search(r"^scrape_configs:", b, re.M) else None)
+    if cmd is None:
+        sys.exit(f"docs yaml block {i}: neither an Alertmanager config, rules nor a Prometheus config")
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    print(f"  {'ok  ' if r.returncode == 0 else 'FAIL'} docs yaml block {i}: {' '.join(cmd[:-1])}")
+    if r.returncode:
+        sys.exit(r.stdout + r.stderr)
+PY
+# Each query of the shipped file is cached (values change once per window); the test's copy is not.
+[ "$(grep -c '^[a-z_0-9]*:$' examples/prometheus/queries.yaml)" = "$(grep -c '^  cache_seconds: 60$' examples/prometheus/queries.yaml)" ] \
+  || fail "every query of queries.yaml needs cache_seconds: 60"
+grep -v '^  cache_seconds:' examples/prometheus/queries.yaml >"$STACK/queries-uncached.yaml"
+
 bash scripts/pg_cluster.sh start prom "$PG_PORT" "timezone = 'UTC'"
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
 sql() { "${PSQL[@]}" -d "$DB" -At -c "$1"; }
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
 
 # Three days of one prediction a minute. From 2026-01-03 the feature `amount` and the score drift;
-# from 2026-01-03 12:00 the latency jumps. Model `fraud` (drift, prediction drift, classification,
-# latency monitors) and model `eta` (a regression monitor on the same log).
+# from 2026-01-03 12:00 the latency jumps. Model `fraud` (drift, prediction drift, quality,
+# classification, CBPE, latency monitors) and model `eta` (a regression monitor on the same log).
 "${PSQL[@]}" -d "$DB" >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION mlobs;
@@ -81,13 +123,15 @@ SELECT ts, jsonb_build_object('amount', round((exp(3 + random() + CASE WHEN ts >
                               'merchant', (ARRAY['a', 'b', 'c'])[1 + floor(random() * 3)::int]) AS features,
        s AS score, (s >= 0.5)::int AS predicted, (random() < s)::int AS label,
        20 + random() * 60 + CASE WHEN ts >= '2026-01-03 12:00' THEN 250 ELSE 0 END AS latency_ms,
-       10 * s AS target, 10 * s + random() - 0.5 AS prediction
+       10 * s AS target, 10 * s + random() - 0.5 AS prediction, random() < 0.02 AS failed
 FROM (SELECT ts, CASE WHEN ts >= '2026-01-03' THEN sqrt(random()) ELSE random() END AS s
       FROM generate_series(timestamptz '2026-01-01', timestamptz '2026-01-04' - interval '1 minute', interval '1 minute') ts) x;
 SELECT mlobs.create_monitor('fraud drift', 'fraud', 'predictions', 'feature_drift', '{}', '12 hours', '2026-01-01', '2026-01-02');
 SELECT mlobs.create_monitor('fraud score drift', 'fraud', 'predictions', 'prediction_drift', '{}', '12 hours', '2026-01-01', '2026-01-02');
+SELECT mlobs.create_monitor('fraud quality', 'fraud', 'predictions', 'quality', '{}', '12 hours', '2026-01-01', '2026-01-02');
 SELECT mlobs.create_monitor('fraud accuracy', 'fraud', 'predictions', 'classification', '{"score": "score"}', '12 hours', '2026-01-01', '2026-01-02');
-SELECT mlobs.create_monitor('fraud latency', 'fraud', 'predictions', 'latency', '{}', '12 hours', start_at => '2026-01-02');
+SELECT mlobs.create_monitor('fraud cbpe', 'fraud', 'predictions', 'cbpe', '{}', '12 hours', '2026-01-01', '2026-01-02');
+SELECT mlobs.create_monitor('fraud latency', 'fraud', 'predictions', 'latency', '{"error": "failed"}', '12 hours', start_at => '2026-01-02');
 SELECT mlobs.create_monitor('eta error', 'eta', 'predictions', 'regression', '{}', '12 hours', '2026-01-01', '2026-01-02');
 -- The exporter and the relay log in with read access only.
 CREATE ROLE mlobs_exporter LOGIN IN ROLE mlobs_reader;
@@ -95,20 +139,26 @@ CREATE ROLE mlobs_relay LOGIN IN ROLE mlobs_reader;
 SQL
 READER_DSN="host=127.0.0.1 port=$PG_PORT dbname=$DB sslmode=disable"
 
-echo "== start postgres_exporter, Prometheus, Alertmanager on 127.0.0.1:$EXPORTER_PORT/$PROM_PORT/$AM_PORT"
-DATA_SOURCE_NAME="postgresql://mlobs_exporter@127.0.0.1:$PG_PORT/$DB?sslmode=disable" \
-  prometheus-postgres-exporter --web.listen-address="127.0.0.1:$EXPORTER_PORT" \
-  --extend.query-path=examples/prometheus/queries.yaml --disable-default-metrics --disable-settings-metrics \
-  --no-collector.database --no-collector.bgwriter >"$STACK/exporter.log" 2>&1 &
-pids+=($!)
-prometheus --config.file=examples/prometheus/prometheus.yml --storage.tsdb.path="$STACK/prometheus" \
+echo "== start postgres_exporter (test and shipped queries), Prometheus, 2 Alertmanagers on 127.0.0.1"
+start_exporter() {  # port, queries file, log
+  DATA_SOURCE_NAME="postgresql://mlobs_exporter@127.0.0.1:$PG_PORT/$DB?sslmode=disable" \
+    prometheus-postgres-exporter --web.listen-address="127.0.0.1:$1" \
+    --extend.query-path="$2" --disable-default-metrics --disable-settings-metrics \
+    --no-collector.database --no-collector.bgwriter >"$STACK/$3.log" 2>&1 &
+  pids+=($!)
+}
+start_exporter "$EXPORTER_PORT" "$STACK/queries-uncached.yaml" exporter
+start_exporter "$CACHED_PORT" examples/prometheus/queries.yaml exporter-cached
+prometheus --config.file=examples/prometheus/prometheus-test.yml --storage.tsdb.path="$STACK/prometheus" \
   --web.listen-address="127.0.0.1:$PROM_PORT" >"$STACK/prometheus.log" 2>&1 &
 pids+=($!)
-prometheus-alertmanager --config.file=examples/alertmanager/alertmanager.yml --storage.path="$STACK/alertmanager" \
-  --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= >"$STACK/alertmanager.log" 2>&1 &
-pids+=($!)
+for port in "$AM_PORT" "$AM2_PORT"; do
+  prometheus-alertmanager --config.file="$STACK/alertmanager.yml" --storage.path="$STACK/alertmanager-$port" \
+    --web.listen-address="127.0.0.1:$port" --cluster.listen-address= >"$STACK/alertmanager$([ "$port" = "$AM_PORT" ] || echo 2).log" 2>&1 &
+  pids+=($!)
+done
 
-# Python helpers: wait for Prometheus values / Alertmanager alerts (polling, 40 s at most).
+# Python helper: wait for Prometheus values (polling, 40 s at most).
 check_prom() {  # stdin: lines "<promql>\t<expected value>"; args: label for the output
   local input; input=$(cat)
   python3 - "$PROM_PORT" "$1" "$input" <<'PY'
@@ -137,59 +187,48 @@ if bad:
     sys.exit(f"Prometheus ({what}): {len(bad)} of {len(checks)} checks failed")
 PY
 }
-check_am() {  # stdin: expected alerts as JSON lines {alertname, model, feature, severity, receiver}; $1: label
-  local input; input=$(cat)
-  python3 - "$AM_PORT" "$1" "$input" <<'PY'
-import json, sys, time, urllib.request
-port, what = sys.argv[1], sys.argv[2]
-expected = [json.loads(l) for l in sys.argv[3].splitlines() if l.strip()]
-def key(e):
-    return (e["alertname"], e["model"], e["feature"] or "", e["severity"], e["receiver"])
-def current():
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/alerts", timeout=5) as r:
-            alerts = json.load(r)
-    except OSError:
-        return None, []
-    got, problems = [], []
-    for a in alerts:
-        lb = a["labels"]
-        routed = [r["name"] for r in a.get("receivers", [])]
-        got.append((lb.get("alertname"), lb.get("model"), lb.get("feature", ""), lb.get("severity"), lb.get("receiver")))
-        # Alertmanager's own routing (by severity) must agree with mlobs.alert_routes.
-        if routed != [lb.get("receiver")]:
-            problems.append(f"{lb.get('alertname')}/{lb.get('feature', '')}: routed to {routed}, label receiver={lb.get('receiver')}")
-        if a["status"]["state"] != "active":
-            problems.append(f"{lb.get('alertname')}: state {a['status']['state']}")
-    return sorted(got), problems
-want = sorted(key(e) for e in expected)
-deadline = time.time() + 40
-while True:
-    got, problems = current()
-    if (got == want and not problems) or time.time() > deadline:
-        break
-    time.sleep(0.5)
-for g in got or []:
-    print(f"  {'ok  ' if g in want else 'FAIL'} alertname={g[0]} model={g[1]} feature={g[2]} severity={g[3]} receiver={g[4]}")
-for w in want:
-    if w not in (got or []):
-        print(f"  MISSING alertname={w[0]} model={w[1]} feature={w[2]} severity={w[3]} receiver={w[4]}")
-for p in problems:
-    print(f"  FAIL {p}")
-if got != want or problems:
-    sys.exit(f"Alertmanager ({what}): active alerts differ from mlobs.alerts")
-PY
+GRAFANA=http://grafana.test:3000
+RUNBOOK='https://runbooks.test/mlobs/{alertname}?model={model}&feature={feature}&metric={metric}'
+RESEND=3600
+RELAY=(python3 examples/alertmanager/relay.py --dsn "$READER_DSN user=mlobs_relay"
+       --alertmanager "http://127.0.0.1:$AM_PORT" --alertmanager "http://127.0.0.1:$AM2_PORT"
+       --grafana-url "$GRAFANA" --runbook-url "$RUNBOOK" --resend "$RESEND")
+# Every firing mlobs alert, compared field by field with both Alertmanagers.
+check_am() {  # $1: label (also names the saved rows, passed to later checks: values as last sent)
+  local f="$STACK/alerts-$((++am_checks)).jsonl" earlier=()
+  for g in "$STACK"/alerts-*.jsonl; do [ -f "$g" ] && earlier+=(--sent "$g"); done
+  sql "SELECT json_build_object('id', a.id, 'state', a.state, 'rule', r.name, 'mode', r.mode, 'model', a.model,
+                                'feature', a.feature, 'metric', a.metric, 'severity', a.severity, 'value', a.value,
+                                'threshold', a.threshold, 'monitor', m.name, 'kind', m.kind, 'receiver', rt.receiver,
+                                'started_epoch', extract(epoch FROM a.started_at))
+       FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id JOIN mlobs.monitors m ON m.id = a.monitor_id
+       JOIN mlobs.alert_routes rt ON rt.severity = a.severity
+       WHERE a.state = 'firing' ORDER BY a.id" >"$f.new"
+  python3 tests/integration/prometheus/check_alertmanager.py --what "$1" --grafana "$GRAFANA" --runbook "$RUNBOOK" \
+      "${earlier[@]}" <"$f.new" \
+      --resend "$RESEND" --alertmanager "http://127.0.0.1:$AM_PORT" --alertmanager "http://127.0.0.1:$AM2_PORT"
+  mv "$f.new" "$f"
 }
-# Every firing alert as Alertmanager should show it (receiver from mlobs.alert_routes).
-expected_alerts() {
-  sql "SELECT json_build_object('alertname', r.name, 'model', a.model, 'feature', a.feature, 'severity', a.severity,
-                                'receiver', rt.receiver)
-       FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id JOIN mlobs.alert_routes rt ON rt.severity = a.severity
-       WHERE a.state = 'firing' ORDER BY a.id"
-}
+am_checks=0
 latest() {  # model feature metric → the latest point's value, straight from metric_points
   sql "SELECT value FROM mlobs.metric_points WHERE model = '$1' AND feature = '$2' AND metric = '$3' ORDER BY ts DESC LIMIT 1"
 }
+scrape_ml() {  # port → the ml_* families of one scrape (HELP, TYPE and samples)
+  curl -sf "http://127.0.0.1:$1/metrics" | grep -E '^(# (HELP|TYPE) )?ml_'
+}
+
+echo "== relay: timestamps formatted by PostgreSQL parse on every Python 3.7+ (5-digit fraction)"
+python3 - "$READER_DSN user=mlobs_relay" <<'PY' || fail "relay timestamp format"
+import importlib.util, subprocess, sys
+spec = importlib.util.spec_from_file_location("relay", "examples/alertmanager/relay.py")
+relay = importlib.util.module_from_spec(spec); spec.loader.exec_module(relay)
+sql = "SELECT " + relay.TS_SQL.format("timestamptz '2026-01-03 12:00:00.12345+01'")
+out = subprocess.run(["psql", "-X", "-At", "-d", sys.argv[1], "-c", sql], capture_output=True, text=True, check=True).stdout.strip()
+t = relay.parse_ts(out)
+assert out == "2026-01-03T11:00:00.123450Z" and t.timestamp() == 1767438000.12345, (out, t)
+assert relay.rfc3339(t) == out
+print(f"  ok   {out} -> {t.isoformat()}")
+PY
 
 echo "== run_monitors up to 2026-01-03 12:00 (amount and score drift: psi alerts fire)"
 sql "SELECT 'run: ' || status || ', windows ' || windows || ', points ' || points || ', transitions ' || alert_transitions
@@ -197,19 +236,28 @@ sql "SELECT 'run: ' || status || ', windows ' || windows || ', points ' || point
 total_a=$(sql "SELECT max(rows_total) FROM mlobs.monitors WHERE model = 'fraud'")
 echo "== Prometheus: ml_predictions_total after the first run"
 printf 'ml_predictions_total{model="fraud"}\t%s\n' "$total_a" | check_prom "first run"
+# The exporter with the shipped file caches its queries for 60 s: scrape it now, again after the
+# second run (well within 60 s), and expect the first run's value both times.
+cached_a=$(scrape_ml "$CACHED_PORT" | grep '^ml_predictions_total{.*model="fraud"' || true)
+cached_t0=$(date +%s)
+[ -n "$cached_a" ] || fail "the exporter with the shipped queries.yaml serves no ml_predictions_total"
 
-echo "== relay --once: the firing alerts reach Alertmanager with their severity routes"
-python3 examples/alertmanager/relay.py --dsn "$READER_DSN user=mlobs_relay" \
-  --alertmanager "http://127.0.0.1:$AM_PORT" --once | tee "$STACK/relay-once.log"
+echo "== relay --once: the firing alerts reach both Alertmanagers, field by field; warnings inhibited"
+"${RELAY[@]}" --once | tee "$STACK/relay-once.log"
 [ "$(sql "SELECT count(*) FROM mlobs.alerts WHERE state = 'firing' AND severity = 'critical'")" -ge 1 ] \
   || fail "expected a critical alert after the drift"
-[ "$(sql "SELECT count(*) FROM mlobs.alerts WHERE state = 'firing' AND severity = 'warning'")" -ge 1 ] \
-  || fail "expected a warning alert after the drift"
-expected_alerts | check_am "after --once"
+[ "$(sql "SELECT count(*) FROM mlobs.alerts a JOIN mlobs.alerts c ON (c.model, c.feature, c.metric) = (a.model, a.feature, a.metric)
+          WHERE a.state = 'firing' AND a.severity = 'warning' AND c.state = 'firing' AND c.severity = 'critical'")" -ge 1 ] \
+  || fail "expected a warning and a critical alert firing for the same model, feature and metric"
+check_am "after --once"
+echo "== relay --once with a third, unreachable Alertmanager: the others get the alerts, exit status 1"
+rc=0; "${RELAY[@]}" --alertmanager http://127.0.0.1:1 --once >"$STACK/relay-once-down.log" 2>&1 || rc=$?
+cat "$STACK/relay-once-down.log"
+[ "$rc" = 1 ] && grep -q 'POST http://127.0.0.1:1/api/v2/alerts failed' "$STACK/relay-once-down.log" \
+  && grep -q 'sent firing id=.* to 2/3 ' "$STACK/relay-once-down.log" || fail "relay with one Alertmanager down (exit $rc)"
 
 echo "== relay listening; run_monitors up to 2026-01-04 (latency jumps: latency_p99 fires)"
-python3 examples/alertmanager/relay.py --dsn "$READER_DSN user=mlobs_relay" \
-  --alertmanager "http://127.0.0.1:$AM_PORT" --timeout 90 --resend 3600 >"$STACK/relay.log" 2>&1 &
+"${RELAY[@]}" --timeout 90 >"$STACK/relay.log" 2>&1 &
 relay=$!
 pids+=("$relay")
 for _ in $(seq 1 50); do grep -q 'listening on mlobs_alerts' "$STACK/relay.log" && break; sleep 0.2; done
@@ -218,38 +266,80 @@ sql "SELECT 'run: ' || status || ', windows ' || windows || ', points ' || point
      FROM mlobs.run_monitors('2026-01-04')"
 [ "$(sql "SELECT count(*) FROM mlobs.alerts r JOIN mlobs.alert_rules u ON u.id = r.rule_id
           WHERE u.name = 'latency_p99' AND r.state = 'firing'")" = 1 ] || fail "latency_p99 should fire"
-expected_alerts | check_am "after the second run (via NOTIFY)"
+check_am "after the second run (via NOTIFY)"
 
-echo "== Prometheus: latest metric points after the second run"
+echo "== Prometheus: every ml_* family after the second run"
+n() { sql "$1"; }
 {
+  for f in amount merchant; do
+    printf 'ml_feature_drift_psi{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" psi)"
+  done
+  printf 'ml_prediction_score_drift_psi{model="fraud"}\t%s\n' "$(latest fraud prediction psi)"
+  printf 'ml_prediction_score_drift_kl{model="fraud"}\t%s\n' "$(latest fraud prediction kl_div)"
+  # The deprecated aliases: feature drift and prediction drift under one name, feature="prediction".
   for f in amount merchant prediction; do
     printf 'ml_prediction_drift_psi{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" psi)"
   done
   printf 'ml_prediction_drift_kl{model="fraud",feature="prediction"}\t%s\n' "$(latest fraud prediction kl_div)"
   printf 'ml_drifted_features{model="fraud"}\t%s\n' "$(latest fraud '' drifted_features)"
+  printf 'ml_drifted_features_ratio{model="fraud"}\t%s\n' "$(latest fraud '' drift_share)"
+  printf 'ml_concept_drift_score{model="fraud",feature="score"}\t%s\n' "$(latest fraud score concept_drift_score)"
+  for f in $(n "SELECT DISTINCT feature FROM mlobs.metric_points WHERE metric = 'missing_share' ORDER BY 1"); do
+    printf 'ml_feature_missing_ratio{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" missing_share)"
+  done
+  for f in $(n "SELECT DISTINCT feature FROM mlobs.metric_points WHERE metric = 'outlier_share' ORDER BY 1"); do
+    printf 'ml_feature_outlier_ratio{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" outlier_share)"
+    printf 'ml_feature_out_of_range_ratio{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" out_of_range_share)"
+  done
   printf 'ml_model_accuracy{model="fraud"}\t%s\n' "$(latest fraud '' accuracy)"
   printf 'ml_model_f1_score{model="fraud"}\t%s\n' "$(latest fraud '' f1)"
   printf 'ml_model_auc_roc{model="fraud"}\t%s\n' "$(latest fraud '' roc_auc)"
   printf 'ml_model_label_coverage_ratio{model="fraud"}\t%s\n' "$(latest fraud '' labelled_share)"
   printf 'ml_model_label_rows{model="fraud"}\t%s\n' "$(latest fraud '' labelled_rows)"
+  printf 'ml_model_estimated_accuracy{model="fraud"}\t%s\n' "$(latest fraud '' cbpe_accuracy)"
+  printf 'ml_model_estimated_f1_score{model="fraud"}\t%s\n' "$(latest fraud '' cbpe_f1)"
   printf 'ml_model_rmse{model="eta"}\t%s\n' "$(latest eta '' rmse)"
-  printf 'ml_prediction_latency_seconds{model="fraud",quantile="0.99"}\t%s\n' "$(latest fraud '' latency_p99_seconds)"
-  printf 'ml_prediction_latency_seconds{model="fraud",quantile="0.5"}\t%s\n' "$(latest fraud '' latency_p50_seconds)"
+  printf 'ml_prediction_latency_p99_seconds{model="fraud"}\t%s\n' "$(latest fraud '' latency_p99_seconds)"
+  printf 'ml_prediction_latency_p50_seconds{model="fraud"}\t%s\n' "$(latest fraud '' latency_p50_seconds)"
+  printf 'ml_prediction_error_ratio{model="fraud"}\t%s\n' "$(latest fraud '' error_rate)"
   for m in fraud eta; do
-    printf 'ml_predictions_total{model="%s"}\t%s\n' "$m" "$(sql "SELECT max(rows_total) FROM mlobs.monitors WHERE model = '$m'")"
+    printf 'ml_predictions_total{model="%s"}\t%s\n' "$m" "$(n "SELECT max(rows_total) FROM mlobs.monitors WHERE model = '$m'")"
   done
-  # One series per name and model: no NaN/duplicate series (count over all label sets).
-  printf 'count(ml_prediction_drift_psi{model="fraud"})\t3\n'
+  # Pipeline health: per monitor, open alerts per model and severity, the last run.
+  while IFS='|' read -r mon end size; do
+    printf 'ml_monitor_last_window_end_timestamp_seconds{monitor="%s"}\t%s\n' "$mon" "$end"
+    printf 'ml_monitor_window_size_seconds{monitor="%s"}\t%s\n' "$mon" "$size"
+  done < <(n "SELECT name, extract(epoch FROM watermark), extract(epoch FROM window_size) FROM mlobs.monitors ORDER BY id")
+  printf 'sum(ml_monitor_failed_windows)\t%s\n' "$(n "SELECT count(*) FROM mlobs.window_failures")"
+  for s in info warning critical; do
+    for st in firing pending; do
+      printf 'ml_alerts_%s{model="fraud",severity="%s"}\t%s\n' "$st" "$s" \
+        "$(n "SELECT count(*) FROM mlobs.alerts WHERE model = 'fraud' AND severity = '$s' AND state = '$st'")"
+    done
+  done
+  printf 'ml_run_last_duration_seconds\t%s\n' "$(n "SELECT duration_ms / 1000 FROM mlobs.runs ORDER BY id DESC LIMIT 1")"
+  printf 'ml_run_last_end_timestamp_seconds\t%s\n' "$(n "SELECT extract(epoch FROM finished_at) FROM mlobs.runs ORDER BY id DESC LIMIT 1")"
+  printf 'ml_run_last_errors\t0\n'
+  printf 'ml_run_last_status{status="ok"}\t1\n'
+  printf 'ml_run_last_status{status="partial"}\t0\n'
+  # Cardinality: one series per model and feature the monitors are configured with, per monitor,
+  # per model and severity; nothing else (no NaN or duplicate series).
+  printf 'count(ml_feature_drift_psi)\t2\n'
+  printf 'count(ml_prediction_drift_psi)\t3\n'
+  printf 'count(ml_prediction_score_drift_psi)\t1\n'
+  printf 'count(ml_feature_missing_ratio)\t%s\n' "$(n "SELECT count(DISTINCT (model, feature)) FROM mlobs.metric_points WHERE metric = 'missing_share'")"
   printf 'count(ml_model_accuracy)\t1\n'
+  printf 'count(ml_prediction_latency_p99_seconds)\t1\n'
   printf 'count(ml_predictions_total)\t2\n'
+  printf 'count(ml_monitor_last_window_end_timestamp_seconds)\t%s\n' "$(n "SELECT count(*) FROM mlobs.monitors")"
+  printf 'count(ml_alerts_firing)\t6\n'
+  printf 'count(ml_run_last_status)\t2\n'
   # The counter never reset between the two runs and grew by the second run's rows.
   printf 'resets(ml_predictions_total{model="fraud"}[5m])\t0\n'
   printf 'max_over_time(ml_predictions_total{model="fraud"}[5m]) - min_over_time(ml_predictions_total{model="fraud"}[5m])\t%s\n' \
-    "$(( $(sql "SELECT max(rows_total) FROM mlobs.monitors WHERE model = 'fraud'") - total_a ))"
+    "$(( $(n "SELECT max(rows_total) FROM mlobs.monitors WHERE model = 'fraud'") - total_a ))"
   # Every custom query ran without error as the mlobs_reader login.
   printf 'pg_exporter_last_scrape_error\t0\n'
-  # Concept drift of P(label | score), written by the classification monitor (it has a score).
-  printf 'ml_concept_drift_score{model="fraud",feature="score"}\t%s\n' "$(latest fraud score concept_drift_score)"
 } | check_prom "second run"
 types=$(python3 - "$PROM_PORT" <<'PY'
 import json, sys, urllib.request
@@ -262,15 +352,69 @@ echo "  metadata: $types"
 grep -q 'ml_predictions_total=counter' <<<"$types" || fail "ml_predictions_total is not typed counter"
 grep -q 'ml_model_accuracy=gauge' <<<"$types" || fail "ml_model_accuracy is not typed gauge"
 
+echo "== promtool check metrics on live scrapes of the ml_* families (test and shipped queries)"
+for port in "$EXPORTER_PORT" "$CACHED_PORT"; do
+  scrape_ml "$port" >"$STACK/scrape-$port.txt"
+  promtool check metrics <"$STACK/scrape-$port.txt" || fail "promtool check metrics on 127.0.0.1:$port/metrics"
+  echo "  ok   127.0.0.1:$port: $(grep -c '^# TYPE' "$STACK/scrape-$port.txt") families, $(grep -vc '^#' "$STACK/scrape-$port.txt") series"
+done
+[ "$(grep '^# TYPE' "$STACK/scrape-$EXPORTER_PORT.txt")" = "$(grep '^# TYPE' "$STACK/scrape-$CACHED_PORT.txt")" ] \
+  || fail "the shipped queries.yaml and the test copy serve different families"
+cached_b=$(grep '^ml_predictions_total{.*model="fraud"' "$STACK/scrape-$CACHED_PORT.txt" || true)
+if [ $(( $(date +%s) - cached_t0 )) -lt 55 ]; then
+  [ "$cached_b" = "$cached_a" ] || fail "cache_seconds: the shipped exporter re-ran its query ($cached_a -> $cached_b)"
+  echo "  ok   shipped queries.yaml cached: $cached_b (first run's value)"
+fi
+
+echo "== Prometheus rules (examples/prometheus/rules.yml): loaded, evaluating; the old log's monitors are stalled"
+python3 - "$PROM_PORT" "$(n "SELECT count(*) FROM mlobs.monitors")" <<'PY' || fail "Prometheus rules"
+import json, sys, time, urllib.request
+port, monitors = sys.argv[1], int(sys.argv[2])
+deadline = time.time() + 20
+while True:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/rules", timeout=5) as r:
+        rules = {x["name"]: x for g in json.load(r)["data"]["groups"] for x in g["rules"]}
+    stalled = rules.get("MlobsMonitorStalled", {}).get("alerts", [])
+    ok = (len(rules) == 5 and all(x.get("health") == "ok" for x in rules.values()) and len(stalled) == monitors
+          and not rules["MlobsRunsStopped"]["alerts"] and not rules["MlobsRunPartial"]["alerts"]
+          and not rules["MlobsExporterFailing"]["alerts"])
+    if ok or time.time() > deadline:
+        break
+    time.sleep(0.5)
+for name, x in sorted(rules.items()):
+    print(f"  {name}: health {x.get('health')}, {len(x.get('alerts', []))} alerts {x.get('lastError', '')}")
+sys.exit(0 if ok else "rules: expected 5 healthy rules, MlobsMonitorStalled for every monitor (the log is from 2026-01), nothing else")
+PY
+
 echo "== disable rule psi_warning: its alerts resolve and leave Alertmanager, psi_critical stays"
 sql "UPDATE mlobs.alert_rules SET enabled = false WHERE name = 'psi_warning'"
 sql "SELECT 'evaluate_alerts: ' || mlobs.evaluate_alerts() || ' transitions'"
 [ "$(sql "SELECT count(*) FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id
           WHERE r.name = 'psi_warning' AND a.state <> 'resolved'")" = 0 ] || fail "psi_warning alerts should be resolved"
-expected_alerts | check_am "after resolving psi_warning"
+check_am "after resolving psi_warning"
 kill "$relay" 2>/dev/null || true
 wait "$relay" 2>/dev/null || true
 echo "-- relay log"
 cat "$STACK/relay.log"
 grep -q "sent resolved .*alertname=psi_warning" "$STACK/relay.log" || fail "relay did not send the resolved alerts"
+
+echo "== a window that fails (division by zero in a view): failed windows, run status partial"
+"${PSQL[@]}" -d "$DB" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE VIEW broken_log AS
+SELECT ts, latency_ms / CASE WHEN ts = '2026-01-02 06:00' THEN 0 ELSE 1 END AS latency_ms FROM predictions;
+SELECT mlobs.create_monitor('broken latency', 'broken', 'broken_log', 'latency', '{}', '12 hours', start_at => '2026-01-02');
+SQL
+sql "SELECT 'run: ' || status || ', windows ' || windows || ', errors ' || jsonb_array_length(errors)
+     FROM mlobs.run_monitors('2026-01-04', monitor => 'broken latency')"
+{
+  printf 'ml_monitor_failed_windows{monitor="broken latency"}\t%s\n' \
+    "$(sql "SELECT count(*) FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.name = 'broken latency'")"
+  printf 'ml_run_last_status{status="partial"}\t1\n'
+  printf 'ml_run_last_status{status="ok"}\t0\n'
+  printf 'ml_run_last_errors\t%s\n' "$(sql "SELECT jsonb_array_length(errors) FROM mlobs.runs ORDER BY id DESC LIMIT 1")"
+  printf 'count(ml_run_last_status{status="partial"} == 1)\t1\n'
+  printf 'count(ml_alerts_firing)\t9\n'
+} | check_prom "failed window"
+[ "$(sql "SELECT count(*) FROM mlobs.window_failures")" -ge 1 ] || fail "expected a window failure"
 echo "prometheus/alertmanager integration: ok ($(( $(date +%s) - T0 )) s)"
