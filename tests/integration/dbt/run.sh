@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The dbt package (examples/dbt/mlobs_dbt) and its example project (examples/dbt/example_project)
-# against a real dbt: dbt-core 1.11 + dbt-postgres 1.11.0 from examples/dbt/requirements.txt in a
-# venv (.run/dbt-venv, created when missing or when the requirements changed), on its own cluster
-# (.run/dbt, port 28840) with the installed mlobs build. The project is copied to .run/dbt-work so
-# the working tree stays clean. Checks:
+# against real dbt, on the oldest and the newest dbt the package claims (require-dbt-version
+# >=1.8.0,<1.12.0): dbt-core 1.8 + dbt-postgres 1.8.2 (examples/dbt/requirements-1.8.txt, venv
+# .run/dbt-venv-1.8) and dbt-core 1.11 + dbt-postgres 1.11.0 (examples/dbt/requirements.txt, venv
+# .run/dbt-venv), each venv created when missing or when its requirements changed. One cluster
+# (.run/dbt, port 28840) with the installed mlobs build, a fresh database per dbt version. The project
+# is copied to .run/dbt-work so the working tree stays clean. Per dbt version:
 #  1. `dbt build` on days 1-10 (no drift yet): every model built, every test passes;
 #  2. `dbt build` on days 1-14 (drift from day 11): the incremental models append days 11-14 and
 #     recompute day 10 only (rows of days 1-9 untouched); the warn-severity PSI and new-category tests
@@ -12,33 +14,40 @@
 #  3. the PSI test's failing rows (--store-failures) are those 4 days and --warn-error makes it fail;
 #  4. the package's psi_between macro (dbt show --inline, a raw-row pass) equals the PSI daily_drift
 #     read from the rolled-up stored profiles;
-#  5. a third `dbt build` on unchanged data changes no stored number (idempotent).
-# Exits non-zero on failure.
+#  5. a third `dbt build` on unchanged data changes no stored number (idempotent);
+#  6. `config: where:` on a drift test without reference_relation: the package warns that the filter
+#     also applies to the reference rows (here it empties the reference: the test fails);
+#  7. `dbt source freshness`: the January log and its labels are stale (error, exit 1); after a fresh
+#     prediction whose newest label is 36 hours old, the log passes and the labels warn (exit 0).
+# MLOBS_DBT_VERSIONS="1.11" limits the run to some of the versions. Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
 START=$SECONDS
 PORT=${MLOBS_DBT_PORT:-28840}
-VENV=$ROOT/.run/dbt-venv
-REQ=$ROOT/examples/dbt/requirements.txt
+VERSIONS=${MLOBS_DBT_VERSIONS:-"1.8 1.11"}
+NEWEST=1.11
 WORK=$ROOT/.run/dbt-work
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-echo "== venv ($VENV)"
-t0=$SECONDS
 if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
   apt-get install -y -q python3-venv >/dev/null
 fi
-stamp=$(sha256sum "$REQ" | cut -d' ' -f1)
-if [ ! -x "$VENV/bin/dbt" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$stamp" ]; then
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ"
-  echo "$stamp" > "$VENV/.requirements.sha256"
-fi
-DBT=$VENV/bin/dbt
-"$DBT" --version | grep -E 'installed|postgres:' | tr -s ' '
-echo "venv ready in $((SECONDS - t0)) s"
+# venv VERSION: creates or reuses the venv of a dbt version; prints its path.
+venv() {
+  local v=$1 req venv stamp
+  if [ "$v" = "$NEWEST" ]; then req=$ROOT/examples/dbt/requirements.txt; venv=$ROOT/.run/dbt-venv
+  else req=$ROOT/examples/dbt/requirements-$v.txt; venv=$ROOT/.run/dbt-venv-$v; fi
+  [ -f "$req" ] || fail "no requirements file for dbt $v ($req)"
+  stamp=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ ! -x "$venv/bin/dbt" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$req" >&2
+    echo "$stamp" > "$venv/.requirements.sha256"
+  fi
+  echo "$venv"
+}
 
 bash scripts/pg_cluster.sh destroy dbt
 bash scripts/pg_cluster.sh start dbt "$PORT" "timezone = 'UTC'"
@@ -46,13 +55,7 @@ trap 'bash "$ROOT/scripts/pg_cluster.sh" destroy dbt' EXIT
 export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGDATABASE=mlobs_dbt DBT_SCHEMA=monitoring
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_VERSION_CHECK=false DBT_USE_COLORS=false
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE mlobs_dbt"
-"${PSQL[@]}" -c "CREATE EXTENSION mlobs"
 q() { "${PSQL[@]}" -At -c "$1"; }
-
-rm -rf "$WORK" && mkdir -p "$WORK"
-cp -r examples/dbt/mlobs_dbt examples/dbt/example_project "$WORK/"
-cd "$WORK/example_project"
 dbt() { "$DBT" "$@" --profiles-dir .; }
 # status and failures of one node of the last run: "<status> <failures>"
 result() {
@@ -73,7 +76,29 @@ c = collections.Counter(r["status"] for r in json.load(open("target/run_results.
 print(" ".join(f"{k}={v}" for k, v in sorted(c.items())))
 PY
 }
+# freshness status per source table of the last `dbt source freshness`: "labels=error predictions=error"
+freshness() {
+  python3 - <<'PY'
+import json
+r = json.load(open("target/sources.json"))["results"]
+print(" ".join(sorted(f"{x['unique_id'].split('.')[-1]}={x['status']}" for x in r)))
+PY
+}
 counts() { q "SELECT (SELECT count(*) FROM monitoring.daily_feature_profiles) || ' ' || (SELECT count(*) FROM monitoring.daily_drift) || ' ' || (SELECT count(*) FROM monitoring.daily_metrics)"; }
+
+scenario() {
+local v=$1 VSTART=$SECONDS
+echo
+echo "######## dbt $v"
+t0=$SECONDS
+DBT=$(venv "$v")/bin/dbt
+"$DBT" --version | grep -E 'installed|postgres:' | tr -s ' '
+echo "venv ready in $((SECONDS - t0)) s"
+"${PSQL[@]}" -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS mlobs_dbt" -c "CREATE DATABASE mlobs_dbt"
+"${PSQL[@]}" -c "CREATE EXTENSION mlobs"
+rm -rf "$WORK" && mkdir -p "$WORK"
+cp -r "$ROOT/examples/dbt/mlobs_dbt" "$ROOT/examples/dbt/example_project" "$WORK/"
+cd "$WORK/example_project"
 
 t0=$SECONDS
 dbt deps
@@ -81,9 +106,14 @@ echo "dbt deps: $((SECONDS - t0)) s"
 
 echo "== 1. dbt build, days 1-10 (before the drift)"
 t0=$SECONDS
-dbt build --vars '{log_through: "2026-01-10"}' | tail -n 3
+dbt build --vars '{log_through: "2026-01-10"}' > "$WORK/build1.log"
+tail -n 3 "$WORK/build1.log"
+# The project and the package use no construct this dbt deprecates (the version banner of old dbts aside).
+if grep -i 'deprecat' "$WORK/build1.log" | grep -v 'This version of dbt is deprecated'; then
+  fail "dbt $v reports deprecations"
+fi
 echo "build 1: $((SECONDS - t0)) s; results: $(statuses)"
-[ "$(statuses)" = "pass=16 success=4" ] || fail "run 1: expected 4 models built and 16 tests passing"
+[ "$(statuses)" = "pass=17 success=4" ] || fail "run 1: expected 4 models built and 17 tests passing"
 c=$(counts); echo "profiles/drift/metrics rows: $c"
 [ "$c" = "30 9 10" ] || fail "run 1: expected 30 profile rows (10 days x 3 features), 9 drift rows, 10 metric days"
 [ "$(q "SELECT count(*) FROM monitoring.daily_drift WHERE drifted")" = 0 ] || fail "run 1: drift before day 11"
@@ -93,11 +123,11 @@ echo "== 2. dbt build, days 1-14 (drift from day 11): incremental append, warnin
 t0=$SECONDS
 dbt build | grep -E 'incremental model|WARN|Done\.'
 echo "build 2: $((SECONDS - t0)) s; results: $(statuses)"
-[ "$(statuses)" = "pass=14 success=4 warn=2" ] || fail "run 2: expected 14 passing tests and 2 warnings"
+[ "$(statuses)" = "pass=15 success=4 warn=2" ] || fail "run 2: expected 15 passing tests and 2 warnings"
 for t in amount_psi_below_0_1_per_day merchant_no_new_categories_per_day; do
   [ "$(result "$t")" = "warn 4" ] || fail "run 2: $t: expected 'warn 4', got '$(result "$t")'"
 done
-for t in age_psi_below_0_1_per_day stored_age_profiles_psi_below_0_1_per_day amount_missing_share_below_5pct_per_day score_missing_share_below_1pct; do
+for t in age_psi_below_0_1_per_day stored_age_profiles_psi_below_0_1_per_day amount_missing_share_below_5pct_per_day score_missing_share_below_1pct age_psi_below_0_1_since_day_5_where daily_drift_kind_is_known; do
   [ "$(result "$t")" = "pass 0" ] || fail "run 2: $t: expected 'pass 0', got '$(result "$t")'"
 done
 c=$(counts); echo "profiles/drift/metrics rows: $c"
@@ -143,7 +173,55 @@ before="$(q "$snap") $(q "$snap_m")"
 t0=$SECONDS
 dbt build | grep -E 'Done\.'
 echo "build 3: $((SECONDS - t0)) s; results: $(statuses)"
-[ "$(statuses)" = "pass=14 success=4 warn=2" ] || fail "run 3: results changed"
+[ "$(statuses)" = "pass=15 success=4 warn=2" ] || fail "run 3: results changed"
 [ "$(counts)" = "42 21 14" ] || fail "run 3: row counts changed: $(counts)"
 [ "$(q "$snap") $(q "$snap_m")" = "$before" ] || fail "run 3: stored drift or metrics changed"
-echo "dbt integration: ok ($((SECONDS - START)) s)"
+
+echo "== 6. config where on a drift test also filters its reference rows: the package warns"
+cat > models/where_pitfall.yml <<'YML'
+version: 2
+sources:
+  - name: pitfall
+    schema: "{{ target.schema }}"
+    tables:
+      - name: log
+        identifier: prediction_log
+        columns:
+          - name: features
+            data_tests:
+              - mlobs_dbt.psi_below:
+                  name: where_pitfall_psi
+                  arguments:
+                    key: age
+                    reference_filter: "ts < '2026-01-08 00:00+00'"
+                  config:
+                    where: "ts >= '2026-01-11 00:00+00'"
+YML
+set +e
+out=$(dbt test --select where_pitfall_psi 2>&1)
+set -e
+echo "$out" | grep -o "psi_below: config where .*reference rows as well as the current ones" | head -n 1 \
+  || fail "no warning about config where filtering the reference rows"
+[ "$(result where_pitfall_psi)" = "fail 1" ] || fail "where_pitfall_psi: expected 'fail 1' (empty reference), got '$(result where_pitfall_psi)'"
+echo "where_pitfall_psi: $(result where_pitfall_psi) (the where left no reference row: PSI undefined)"
+rm models/where_pitfall.yml
+
+echo "== 7. dbt source freshness: the log (ts) and its late labels (label_at)"
+set +e
+dbt source freshness >/dev/null
+rc=$?
+set -e
+echo "January data: $(freshness), exit $rc"
+[ "$rc" -ne 0 ] && [ "$(freshness)" = "labels=error predictions=error" ] || fail "stale sources should be errors"
+q "INSERT INTO monitoring.prediction_log (id, ts, features, score, predicted, label, label_at)
+   SELECT max(id) + 1, now(), '{\"amount\": 50, \"age\": 40, \"merchant\": \"fuel\"}', 0.4, 0, 0, now() - interval '36 hours'
+   FROM monitoring.prediction_log" >/dev/null
+dbt source freshness >/dev/null || fail "source freshness with a fresh log should exit 0 (labels only warn)"
+echo "a prediction now, newest label 36 h old: $(freshness)"
+[ "$(freshness)" = "labels=warn predictions=pass" ] || fail "expected labels=warn predictions=pass"
+echo "dbt $v: ok ($((SECONDS - VSTART)) s)"
+cd "$ROOT"
+}
+
+for v in $VERSIONS; do scenario "$v"; done
+echo "dbt integration: ok, dbt $VERSIONS ($((SECONDS - START)) s)"

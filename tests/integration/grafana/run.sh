@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # The Grafana dashboards (examples/grafana/) against real data, without a Grafana server:
+#  0. tests/integration/grafana/check_static.py: the files import into an empty Grafana 10.2.3+ without edits
+#     (isDefault false, relative time range, the datasource variable instead of a uid, no hard-coded table,
+#     alert annotations, units, severity-coloured thresholds read from mlobs.alert_rules, data links);
 #  1. tests/integration/grafana/expand.py --self-test: Grafana's template-variable, sqleng and PostgreSQL macro
 #     expansion (pkg/tsdb/grafana-postgresql-datasource/macros.go) against hand-computed expansions;
 #  2. the demo (examples/demo.sql: fraud_predictions, transactions, the registered models), the monitors of
 #     tests/integration/grafana/setup.sql run once at 2026-01-15 00:00 so metric points and alerts exist, and the
 #     login role mlobs_grafana (IN ROLE mlobs_reader) the provisioned datasource connects as;
-#  3. tests/integration/grafana/run_panels.py: every dashboard's variables and panel queries expanded for the demo's
-#     time range, run as mlobs_grafana in read-only transactions, frame shape checked.
+#  3. tests/integration/grafana/run_panels.py: every dashboard's variables, annotation queries and panel queries
+#     expanded for the demo's time range (the dashboards default to now-7d; the test pins 2026-01-01..15), run as
+#     mlobs_grafana in read-only transactions, frame shape checked.
 # Uses its own cluster (.run/grafana, port 28830) with the installed mlobs build. Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 PORT=${MLOBS_GRAFANA_PORT:-28830}
 DB=mlobs_grafana_it
 start=$(date +%s)
+
+echo "== 0. static checks (import into an empty Grafana 10.2.3+)"
+python3 tests/integration/grafana/check_static.py
 
 echo "== 1. macro expansion self-test"
 python3 tests/integration/grafana/expand.py --self-test

@@ -6,15 +6,21 @@ For each dashboard JSON (default: examples/grafana/dashboards/*.json):
     the datasource's login role; a multi-value / include-All variable takes every value (what "All"
     sends), a single-value one its saved current value if the query returns it, else the first row
     (column __value if present, else the first column);
-  * every panel target must use the datasource uid 'mlobs' and raw SQL; its rawSql is expanded with
-    expand.py (template variables, sqleng globals, PostgreSQL macros) for a fixed time range and run
+  * the datasource variable (type datasource, query grafana-postgresql-datasource) stands for the
+    database this harness connects to; every variable, annotation and panel target must reference it
+    ({type: grafana-postgresql-datasource, uid: ${datasource}}) and use raw SQL; the rawSql is expanded
+    with expand.py (template variables, sqleng globals, PostgreSQL macros) for a fixed time range and run
     through psql as the login role (default mlobs_grafana, a member of mlobs_reader) in a read-only
     transaction (default_transaction_read_only = on);
+  * annotation queries (annotations.list, target.rawSql): a column named "time" (a time or epoch
+    seconds), a text column "text", optional "timeend" and "tags"; they may return no rows (no alert
+    in range), but together the annotation queries of the run must return some;
   * checks: no error and at least one row; format time_series: a column named exactly "time"
     (timestamptz / timestamp / date, or epoch seconds as a number), rows sorted ascending by time (Grafana's
     long-to-wide conversion needs it), every other column either numeric (int, float, numeric) or a text
     label, at least one numeric column; format table: at least the declared columns (the panel's organize
-    transformation, indexByName), in any order.
+    transformation, indexByName), in any order. A target with refId RULES (the alert-rule threshold series,
+    read from mlobs.alert_rules) may return no rows: a metric without a rule draws no line.
 Prints one line per panel and a summary; exits non-zero on any failure. Standard library only.
 """
 import argparse
@@ -31,6 +37,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import expand  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
+DS_REF = {"type": "grafana-postgresql-datasource", "uid": "${datasource}"}
 NUMERIC = {"smallint", "integer", "bigint", "real", "double precision", "numeric"}
 TIME = {"timestamp with time zone", "timestamp without time zone", "date"}
 LABEL = {"text", "character varying", "name", "character", "\"char\""}
@@ -82,14 +89,18 @@ class Runner:
             if kind == "query":
                 query = v.get("query")
                 query = query.get("rawSql") if isinstance(query, dict) else query
-                if v.get("datasource", {}).get("uid") != "mlobs":
-                    raise PanelError(f"variable {name}: datasource uid is not 'mlobs'")
+                if v.get("datasource") != DS_REF:
+                    raise PanelError(f"variable {name}: datasource {v.get('datasource')} is not {DS_REF}")
                 columns, rows = self.run(self.expand(query, variables))
                 names = [c[0] for c in columns]
                 i = names.index("__value") if "__value" in names else 0
                 values = [r[i] for r in rows]
                 if not values:
                     raise PanelError(f"variable {name}: the query returned no values")
+            elif kind == "datasource":
+                if v.get("query") != DS_REF["type"]:
+                    raise PanelError(f"variable {name}: datasource type {v.get('query')} is not {DS_REF['type']}")
+                values = [self.args.datasource_uid]  # the database this harness runs against
             elif kind in ("custom", "constant", "textbox"):
                 cur = v.get("current", {}).get("value") or v.get("query", "")
                 values = cur if isinstance(cur, list) else [str(cur)]
@@ -102,8 +113,23 @@ class Runner:
             variables[name] = {"value": value, "multi": multi, "includeAll": include_all}
         return variables
 
+    def check_annotation(self, columns, rows):
+        names = [c[0] for c in columns]
+        types = dict(columns)
+        for col in ("time", "text"):
+            if names.count(col) != 1:
+                raise PanelError(f'an annotation query needs one column "{col}", got {names}')
+        for col in ("time", "timeend"):
+            if col in types and base_type(types[col]) not in TIME | NUMERIC:
+                raise PanelError(f'column "{col}" has type {types[col]}')
+        if any(r[names.index("time")] == "" for r in rows):
+            raise PanelError('NULL in column "time"')
+        return f"annotations {len(rows)} rows, columns {', '.join(names)}"
+
     def check(self, target, panel, columns, rows):
         fmt = target.get("format", "time_series")
+        if not rows and target.get("refId") == "RULES":
+            return "no rule for these metrics (no threshold line)"
         if not rows:
             raise PanelError("no rows for the demo data")
         names = [c[0] for c in columns]
@@ -175,12 +201,13 @@ def main():
     ap.add_argument("--from", dest="frm", default="2026-01-01T00:00:00Z")
     ap.add_argument("--to", default="2026-01-15T00:00:00Z")
     ap.add_argument("--interval", default="1h", help="$__interval of every panel")
+    ap.add_argument("--datasource-uid", default="mlobs", help="value of the datasource variable")
     ap.add_argument("--show-sql", action="store_true", help="print every expanded query")
     ap.add_argument("dashboards", nargs="*")
     args = ap.parse_args()
     files = [pathlib.Path(f) for f in args.dashboards] or sorted((ROOT / "examples/grafana/dashboards").glob("*.json"))
     runner = Runner(args)
-    passed = failed = 0
+    passed = failed = annotation_rows = 0
     for f in files:
         dash = json.loads(f.read_text())
         try:
@@ -192,6 +219,27 @@ def main():
         shown = ", ".join(f"{k}={v['value'] if isinstance(v['value'], str) else '{' + ','.join(v['value']) + '}'}"
                           for k, v in variables.items())
         print(f"== {f.name} ({dash.get('title')}){': ' + shown if shown else ''}")
+        for anno in dash.get("annotations", {}).get("list", []):
+            if anno.get("builtIn"):
+                continue
+            label = f"{f.stem} annotation {anno.get('name')!r}"
+            try:
+                target = anno.get("target") or {}
+                if anno.get("datasource") != DS_REF or target.get("datasource", DS_REF) != DS_REF:
+                    raise PanelError(f"datasource {anno.get('datasource')} is not {DS_REF}")
+                if not target.get("rawQuery") or not target.get("rawSql"):
+                    raise PanelError("not a raw SQL annotation target")
+                sql = runner.expand(target["rawSql"], variables)
+                if args.show_sql:
+                    print(sql)
+                columns, rows = runner.run(sql)
+                info = runner.check_annotation(columns, rows)
+                annotation_rows += len(rows)
+                passed += 1
+                print(f"ok   {label}: {info}")
+            except (PanelError, expand.MacroError, ValueError) as e:
+                failed += 1
+                print(f"FAIL {label}: {e}")
         for panel in panels_of(dash):
             if panel.get("type") == "row":
                 continue
@@ -199,8 +247,8 @@ def main():
                 label = f"{f.stem} #{panel.get('id')} {panel.get('title')!r} [{target.get('refId')}]"
                 try:
                     ds = target.get("datasource") or panel.get("datasource") or {}
-                    if ds.get("uid") != "mlobs" or ds.get("type") != "grafana-postgresql-datasource":
-                        raise PanelError(f"datasource {ds} is not the provisioned mlobs datasource")
+                    if ds != DS_REF or (panel.get("datasource") or DS_REF) != DS_REF:
+                        raise PanelError(f"datasource {ds} is not the datasource variable {DS_REF}")
                     if not target.get("rawQuery") or not target.get("rawSql"):
                         raise PanelError("not a raw SQL target")
                     sql = runner.expand(target["rawSql"], variables)
@@ -213,6 +261,9 @@ def main():
                 except (PanelError, expand.MacroError, ValueError) as e:
                     failed += 1
                     print(f"FAIL {label}: {e}")
+    if not annotation_rows:
+        failed += 1
+        print("FAIL no annotation query returned a row (the demo has alerts)")
     print(f"grafana panels: {passed} passed, {failed} failed")
     sys.exit(1 if failed or not passed else 0)
 

@@ -34,7 +34,8 @@ def dashboards(args):
     n = 0
     for name in DASHBOARDS:
         dash = json.loads((ROOT / f"examples/grafana/dashboards/{name}.json").read_text())
-        queries = [(f"variable {v['name']}", v["query"]) for v in dash.get("templating", {}).get("list", [])]
+        queries = [(f"variable {v['name']}", v["query"]) for v in dash.get("templating", {}).get("list", [])
+                   if v.get("type") == "query"]  # not the datasource variable
         queries += [(f"panel {p.get('title')}", t["rawSql"]) for p in dash["panels"] for t in p.get("targets", [])]
         for label, sql in queries:
             sql = expand.expand(sql, frm, to, variables, interval=args.interval).strip().rstrip(";")

@@ -3,7 +3,7 @@
 -- the label. Deterministic (low-discrepancy sequences, no random()); rows_per_day rows a day for
 -- log_start .. log_through. From drift_from on, `amount` shifts upwards, 10 % of the payments go to a
 -- new merchant category 'crypto' and the true fraud rate no longer follows the score.
--- About 1.5 % of the payloads lack `amount` (absent key or JSON null).
+-- About 1.5 % of the payloads lack `amount` (absent key or JSON null). label_at: when the label landed.
 with grid as (
     select d, i,
            ('{{ var("log_start") }}'::date + d) >= '{{ var("drift_from") }}'::date as drifted,
@@ -36,5 +36,7 @@ select row_number() over (order by ts) as id,
                  else jsonb_build_object('amount', amount) end as features,
        score,
        (score >= 0.5)::int as predicted,
-       (u_label < true_rate)::int as label
+       (u_label < true_rate)::int as label,
+       -- when the label arrived: 6 to 42 hours after the prediction
+       ts + interval '6 hours' + (i % 4) * interval '12 hours' as label_at
 from scored

@@ -64,3 +64,29 @@
      from (select {{ mlobs_dbt.profile(column, key) }} as p from {{ reference_relation }} where {{ reference_filter }}) r,
           (select {{ mlobs_dbt.profile(column, key) }} as p from {{ current_relation }} where {{ current_filter }}) c)
 {%- endmacro %}
+
+{#- Internal: the inputs of a generic test. dbt >= 1.10.5 unpacks a test's `arguments:` block itself;
+    older versions pass the block as one keyword argument `arguments`, whose keys then override the
+    defaults given here. Unknown keys are a compile error (a typo would otherwise be ignored). -#}
+{% macro _test_args(arguments) -%}
+  {%- set out = {} -%}
+  {%- do out.update(kwargs) -%}
+  {%- if arguments is mapping -%}
+    {%- for k, v in arguments.items() -%}
+      {%- if k not in kwargs -%}
+        {{ exceptions.raise_compiler_error("unknown argument '" ~ k ~ "' (expected one of " ~ (kwargs.keys() | sort | join(', ')) ~ ")") }}
+      {%- endif -%}
+      {%- do out.update({k: v}) -%}
+    {%- endfor -%}
+  {%- elif arguments is not none -%}
+    {{ exceptions.raise_compiler_error("arguments must be a mapping") }}
+  {%- endif -%}
+  {{ return(out) }}
+{%- endmacro %}
+
+{#- Internal: warn when dbt's `config: where:` also filters a drift test's reference rows. -#}
+{% macro _warn_where_on_reference(test_name, reference_relation, where_filters_reference) -%}
+  {%- if execute and config.get('where') and reference_relation is none and not where_filters_reference -%}
+    {%- do exceptions.warn(test_name ~ ": config where (" ~ config.get('where') ~ ") filters the reference rows as well as the current ones; filter one side with reference_filter / current_filter, read the reference from reference_relation, or set where_filters_reference: true") -%}
+  {%- endif -%}
+{%- endmacro %}

@@ -5,9 +5,11 @@
       kind 'numeric' (default): NULL, NaN, ±Infinity — mlobs.missing_share(mlobs.profile_agg(...));
       kind 'categorical':       NULL or '' — mlobs.missing_share(mlobs.category_agg(...)).
     arguments: threshold (default 0.05), key, kind, group_by (SQL expression, one share per window),
-    filter (SQL predicate on the rows checked). -#}
+    filter (SQL predicate on the rows checked; `config: where:` does the same). -#}
 {% test missing_share_below(model, column_name, threshold=0.05, key=none, kind='numeric',
-                                  group_by=none, filter=none) %}
+                                  group_by=none, filter=none, arguments=none, description=none) %}
+{%- set a = mlobs_dbt._test_args(arguments, threshold=threshold, key=key, kind=kind, group_by=group_by, filter=filter) -%}
+{%- set threshold, key, kind, group_by, filter = a.threshold, a.key, a.kind, a.group_by, a.filter -%}
 {%- if kind not in ['numeric', 'categorical'] -%}
   {{ exceptions.raise_compiler_error("missing_share_below: kind must be 'numeric' or 'categorical', got '" ~ kind ~ "'") }}
 {%- endif %}

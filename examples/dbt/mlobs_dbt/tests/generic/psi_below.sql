@@ -12,10 +12,25 @@
                         raw value arrays (mlobs.psi(float8[], float8[], binning, bins))
       bins              quantile bins (default 10; must stay unset with 'evidently')
       stored            true when the column already holds mlobs.profile values (e.g. daily summaries
-                        stored by an incremental model): they are merged with mlobs.rollup, no raw scan -#}
+                        stored by an incremental model): they are merged with mlobs.rollup, no raw scan
+      where_filters_reference  true: accept that `config: where:` also filters the reference rows (see below)
+    dbt's `config: where:` wraps the tested model in a filtered subquery before the test sees it, so without
+    reference_relation it filters the reference rows as well as the current ones; the test then warns
+    (an error under --warn-error) unless where_filters_reference is true. Filter one side with
+    reference_filter / current_filter, or read the reference from reference_relation (e.g. the same
+    model, unfiltered: "{{ ref('prediction_log') }}").
+    `arguments` / `description`: dbt 1.8 - 1.10.4 pass a test's `arguments:` block and `description:` to the
+    macro as keyword arguments; the test reads its inputs from that block (mlobs_dbt._test_args). -#}
 {% test psi_below(model, column_name, reference_filter=none, current_filter=none, threshold=0.1,
                         key=none, group_by=none, reference_relation=none, binning='profile', bins=none,
-                        stored=false) %}
+                        stored=false, where_filters_reference=false, arguments=none, description=none) %}
+{%- set a = mlobs_dbt._test_args(arguments, reference_filter=reference_filter, current_filter=current_filter,
+                                 threshold=threshold, key=key, group_by=group_by, reference_relation=reference_relation,
+                                 binning=binning, bins=bins, stored=stored,
+                                 where_filters_reference=where_filters_reference) -%}
+{%- set reference_filter, current_filter, threshold, key, group_by = a.reference_filter, a.current_filter, a.threshold, a.key, a.group_by -%}
+{%- set reference_relation, binning, bins, stored = a.reference_relation, a.binning, a.bins, a.stored -%}
+{{- mlobs_dbt._warn_where_on_reference('psi_below', reference_relation, a.where_filters_reference) -}}
 {%- if binning not in ['profile', 'evidently', 'reference_quantile'] -%}
   {{ exceptions.raise_compiler_error("psi_below: binning must be 'profile', 'evidently' or 'reference_quantile', got '" ~ binning ~ "'") }}
 {%- endif -%}
