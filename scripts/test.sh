@@ -35,7 +35,7 @@ SUITES=(
   "shards|scale-out (postgres_fdw: 3 shards + coordinator, pushdown, text round trip, merged = single node)"
   "prometheus|prometheus/alertmanager integration (exporter queries, relay)"
   "grafana|grafana integration (every panel's SQL, macros expanded, as mlobs_reader)"
-  "dbt|dbt integration (mlobs_dbt package, incremental example project; dbt-core 1.11 venv in .run/dbt-venv)"
+  "dbt|dbt integration (mlobs_dbt package, incremental example project, source freshness; dbt-core 1.8 and 1.11 venvs in .run/)"
 )
 suite_names() { local s; for s in "${SUITES[@]}"; do echo "${s%%|*}"; done; }
 
