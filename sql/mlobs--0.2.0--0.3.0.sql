@@ -1131,7 +1131,7 @@ BEGIN
     FROM truth t ORDER BY t.t;
 END $$;
 
--- Privileges as a fresh install grants them (sql/finalize.sql); readers lose the summary columns.
+-- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns.
 REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
@@ -1217,8 +1217,8 @@ AS 'MODULE_PATHNAME', 'psi_profiles_binned_wrapper';
 CREATE SCHEMA mlobs_internal;
 REVOKE ALL ON SCHEMA mlobs_internal FROM PUBLIC;
 COMMENT ON SCHEMA mlobs_internal IS 'Support functions of the mlobs types and aggregates; not for direct use';
--- Every raw C support function sql/bootstrap.sql creates, in its order (tests/pg_regress 00_setup
--- fails if one is left in mlobs).
+-- Every raw C support function the family files in src/sql/ create, in their order
+-- (tests/pg_regress 00_setup fails if one is left in mlobs).
 ALTER FUNCTION mlobs.profile_in(cstring) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.profile_out(mlobs.profile) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.profile_recv(internal) SET SCHEMA mlobs_internal;
@@ -1367,7 +1367,7 @@ CREATE FUNCTION mlobs.row_count(s mlobs.regression_summary) RETURNS bigint
   AS 'MODULE_PATHNAME', 'regression_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- One sentence per user-facing function and aggregate: what it returns (\df+ shows it). The types
--- and the other aggregates have theirs where sql/bootstrap.sql creates them.
+-- and the other aggregates have theirs in the family file that creates them (src/sql/).
 COMMENT ON FUNCTION mlobs.row_count(mlobs.profile) IS 'Number of finite values summarised by a profile (NULL, NaN and +/-Infinity excluded; see total_count)';
 COMMENT ON FUNCTION mlobs.row_count(mlobs.histogram) IS 'Number of finite values counted by a histogram (the denominator of its shares)';
 COMMENT ON FUNCTION mlobs.row_count(mlobs.categories) IS 'Number of non-NULL values counted by a category summary (kept categories and other)';
