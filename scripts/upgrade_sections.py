@@ -2,10 +2,10 @@
 """Writes the runtime and surface sections of sql/mlobs--0.2.0--0.3.0.sql from their sources.
 
 The 0.2.0 -> 0.3.0 update replaces most of the monitoring runtime. Its section is generated
-from src/sql/monitoring.sql, monitor_config.sql, monitor_alerts.sql, monitor_run.sql,
-simulate.sql and finalize.sql, so that an edit of a runtime function cannot leave the update behind (the
-upgrade test's schema diff would catch it later; `--check`, run by scripts/test.sh, says which
-file to regenerate at once). Hand-written statements (ALTERs, drops, tombstones) are below.
+from src/sql/monitor_kinds.sql, monitoring.sql, monitor_config.sql, monitor_alerts.sql,
+monitor_run.sql, simulate.sql and finalize.sql, so that an edit of a runtime function cannot
+leave the update behind (the upgrade test's schema diff would catch it later; `--check`, run by
+scripts/test.sh, says which file to regenerate at once). Hand-written statements (ALTERs, drops, tombstones) are below.
 The surface section (internal schema, row_count, COMMENTs) is the surface part of finalize.sql,
 statement for statement.
 Usage: scripts/upgrade_sections.py [--check]. Standard library only.
@@ -18,7 +18,7 @@ SOURCES = ROOT / "src" / "sql"
 CHECK = "--check" in sys.argv
 BEFORE = UPGRADE.read_text()
 import re
-src='\n'.join((SOURCES / f).read_text() for f in ['monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql'])
+src='\n'.join((SOURCES / f).read_text() for f in ['monitor_kinds.sql','monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql'])
 lines=src.split('\n')
 def idx(prefix):
     return next(k for k,l in enumerate(lines) if l.startswith(prefix))
@@ -79,6 +79,7 @@ out.append(block('CREATE FUNCTION mlobs._record_source_changes('))
 out.append(block('CREATE FUNCTION mlobs.track_changes('))
 out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._label_metric(', 'AS $$', True))
+out.append(block('CREATE FUNCTION mlobs._monitor_kinds()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
 for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','evaluate_alerts(','create_alert_rule(']:

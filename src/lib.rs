@@ -107,11 +107,13 @@ pgrx::extension_sql_file!(
 pgrx::extension_sql_file!("sql/quality.sql", name = "quality");
 pgrx::extension_sql_file!("sql/models.sql", name = "models");
 // The monitoring runtime, in dependency order (SQL-language bodies are checked at creation); its
-// summaries are those of every family above.
+// summaries are those of every family above. monitor_kinds: one descriptor row per monitor kind.
+pgrx::extension_sql_file!("sql/monitor_kinds.sql", name = "monitor_kinds");
 pgrx::extension_sql_file!(
     "sql/monitoring.sql",
     name = "monitoring",
     requires = [
+        "monitor_kinds",
         "profile",
         "histogram",
         "categories",
