@@ -1,7 +1,8 @@
 -- ==== monitor kinds (docs/monitoring.md) =========================================================
 -- One row per monitor kind: what a monitor of that kind reads and when it needs a reference or
 -- labels. create_monitor, the column checks and the run read these rows instead of listing kinds;
--- a new kind is a row here plus its summary SQL (_monitor_summary_sql) and its metrics
+-- a new kind is a row here, its name in the kind CHECK of mlobs.monitors (pg_regress monitoring
+-- checks that the two agree), its summary SQL (_monitor_summary_sql) and its metrics
 -- (_monitor_metrics), which are code, not data.
 --   columns            source columns it always reads, by config key (default: the key itself)
 --   optional_columns   source columns it reads when its config names them
