@@ -14,6 +14,10 @@ docs/errors.md, the bad-input catalogue, is held to more: every sql-error block 
 none may expect XX000 (an internal error is a bug, never a documented behaviour), and every
 user-facing function has a section (a heading naming `mlobs.<name>`) with an executed example
 calling it, so the catalogue cannot silently fall behind the extension.
+
+docs/drift.md's method tables are held to the drift-method registry: the table under the float8[]
+form of mlobs.drift lists exactly the methods whose inputs (mlobs.drift_methods()) include
+`numeric`, the one under the text[] form exactly those including `categories`.
 Prints 'docs: N passed, N failed'. Standard library only.
 """
 import argparse
@@ -91,6 +95,46 @@ def user_functions(args):
     return [name for name in res.stdout.split() if not SUPPORT.search(name)]
 
 
+def catalog_rows(args, sql):
+    """Rows (|-separated) of a query on a fresh database with mlobs installed."""
+    db = "mlobs_docs_catalog"
+    psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
+    psql(args, "CREATE EXTENSION mlobs;", db)
+    res = psql(args, sql, db)
+    psql(args, f"DROP DATABASE IF EXISTS {db};", "postgres")
+    return [line.split("|") for line in res.stdout.splitlines() if line]
+
+
+# Heading of a drift.md section with a method table -> the input kind its table lists.
+METHOD_TABLES = {"reference float8[]": "numeric", "reference text[]": "categories"}
+
+
+def method_table_problems(args):
+    """How docs/drift.md's method tables differ from mlobs.drift_methods() (empty when they agree)."""
+    page = ROOT / "docs" / "drift.md"
+    if not page.exists():
+        return []
+    registry = catalog_rows(args, "SELECT name, array_to_string(inputs, ',') FROM mlobs.drift_methods();")
+    text = page.read_text()
+    headings = [(h.start(), h.group(1)) for h in HEADING.finditer(text)]
+    listed = {kind: set() for kind in METHOD_TABLES.values()}
+    # A method table: a `| method |` header line, its separator, then rows up to the first non-row.
+    for table in re.finditer(r"^\| method \|.*\n\|[-|]+\|\n((?:\|.*\n)*)", text, re.M):
+        heading = next((h for pos, h in reversed(headings) if pos < table.start()), "")
+        kind = next((k for key, k in METHOD_TABLES.items()
+                     if heading.startswith("`mlobs.drift(") and key in heading), None)
+        if kind:
+            for row in table.group(1).splitlines():
+                listed[kind] |= set(re.findall(r"`([^`]+)`", row.split("|")[1]))
+    problems = []
+    for kind, names in listed.items():
+        want = {name for name, inputs in registry if kind in inputs.split(",")}
+        if not names or names != want:
+            problems.append(f"docs/drift.md's {kind} method table lists {sorted(names)}; "
+                            f"mlobs.drift_methods() has {sorted(want)}")
+    return problems
+
+
 def calls(name, text):
     return re.search(rf"mlobs\.{re.escape(name)}\s*\(", text) is not None
 
@@ -160,6 +204,9 @@ def main():
         else:
             failed += 1
             print(f"FAIL docs/{CATALOGUE} has no section on mlobs.{name} with an executed example calling it")
+    for problem in method_table_problems(args):
+        failed += 1
+        print(f"FAIL {problem}")
     print(f"docs: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -1227,6 +1227,19 @@ IMMUTABLE PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'psi_profiles_binned_wrapper';
 
+-- mlobs.drift_methods(): the drift-method registry (new in 0.3.0).
+CREATE FUNCTION mlobs.drift_methods() RETURNS TABLE (
+	"name" TEXT,
+	"inputs" TEXT[],
+	"options" TEXT[],
+	"default_threshold" double precision,
+	"drifted_when" TEXT,
+	"statistic" TEXT
+)
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'drift_methods_wrapper';
+
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
@@ -1432,6 +1445,7 @@ COMMENT ON FUNCTION mlobs.drift(double precision[], double precision[], text, do
 COMMENT ON FUNCTION mlobs.drift(mlobs.categories, mlobs.categories, text, double precision, jsonb) IS 'Drift between two category summaries with an Evidently categorical method, as a drift_result';
 COMMENT ON FUNCTION mlobs.drift(mlobs.profile, mlobs.profile, text, double precision, jsonb) IS 'Drift between two stored profiles with an Evidently method (no raw rows), as a drift_result';
 COMMENT ON FUNCTION mlobs.drift(text[], text[], text, double precision, jsonb) IS 'Drift between two categorical (text) samples with an Evidently method, as a drift_result';
+COMMENT ON FUNCTION mlobs.drift_methods() IS 'The methods of mlobs.drift, one row per method: input kinds, option keys, default threshold, drift rule and what the statistic is';
 COMMENT ON FUNCTION mlobs.drift_report(mlobs.feature_profiles, mlobs.feature_profiles, text, text) IS 'One row per feature of two feature-profile summaries with the drift method, statistic, p-value, threshold and verdict';
 COMMENT ON FUNCTION mlobs.drop_monitor(text) IS 'Drops a monitor with its windows, metric points and alerts; returns whether it existed';
 COMMENT ON FUNCTION mlobs.edges(mlobs.histogram) IS 'Bin edges of a histogram';

@@ -10,12 +10,10 @@ use mlobs_core::Summary;
 use pgrx::prelude::*;
 
 crate::summary_type!(
-    Calibration, CalibrationMap, "mlobs.calibration",
-    io: (mlobs_calibration_in / pg_finfo_mlobs_calibration_in, mlobs_calibration_out / pg_finfo_mlobs_calibration_out,
-         mlobs_calibration_recv / pg_finfo_mlobs_calibration_recv, mlobs_calibration_send / pg_finfo_mlobs_calibration_send),
-    agg: (mlobs_calibration_combine / pg_finfo_mlobs_calibration_combine, mlobs_calibration_serial / pg_finfo_mlobs_calibration_serial,
-          mlobs_calibration_deserial / pg_finfo_mlobs_calibration_deserial, mlobs_calibration_final / pg_finfo_mlobs_calibration_final,
-          mlobs_calibration_rollup_trans / pg_finfo_mlobs_calibration_rollup_trans)
+    Calibration,
+    CalibrationMap,
+    "mlobs.calibration",
+    mlobs_calibration
 );
 
 // calibration_agg's final: fit the isotonic map on the collected (score, label) rows.
@@ -89,12 +87,7 @@ crate::v1!(
     |fcinfo| { cbpe_step(fcinfo, true) }
 );
 
-crate::state_functions!(
-    ProbabilitySample,
-    mlobs_probability_combine / pg_finfo_mlobs_probability_combine,
-    mlobs_probability_serial / pg_finfo_mlobs_probability_serial,
-    mlobs_probability_deserial / pg_finfo_mlobs_probability_deserial
-);
+crate::state_functions!(ProbabilitySample, mlobs_probability);
 
 crate::v1!(
     mlobs_cbpe_auc_trans,

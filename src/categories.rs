@@ -2,16 +2,14 @@
 
 use crate::errors::{bigint, required, OrRaise};
 use mlobs_core::categories::Categories as CoreCategories;
-use mlobs_core::drift_method::drift_category_summaries;
+use mlobs_core::drift::run::drift_category_summaries;
 use pgrx::prelude::*;
 
 crate::summary_type!(
-    Categories, CoreCategories, "mlobs.categories",
-    io: (mlobs_categories_in / pg_finfo_mlobs_categories_in, mlobs_categories_out / pg_finfo_mlobs_categories_out,
-         mlobs_categories_recv / pg_finfo_mlobs_categories_recv, mlobs_categories_send / pg_finfo_mlobs_categories_send),
-    agg: (mlobs_categories_combine / pg_finfo_mlobs_categories_combine, mlobs_categories_serial / pg_finfo_mlobs_categories_serial,
-          mlobs_categories_deserial / pg_finfo_mlobs_categories_deserial, mlobs_categories_final / pg_finfo_mlobs_categories_final,
-          mlobs_categories_rollup_trans / pg_finfo_mlobs_categories_rollup_trans)
+    Categories,
+    CoreCategories,
+    "mlobs.categories",
+    mlobs_categories
 );
 
 crate::v1!(
@@ -59,8 +57,8 @@ fn category_counts(c: Categories) -> pgrx::JsonB {
     pgrx::JsonB(serde_json::to_value(&c.0.counts).expect("counts serialize"))
 }
 
-/// Drift between two category summaries (chisquare, z, psi, kl_div, jensenshannon, hellinger,
-/// g_test, TVD, l_infinity; 'auto' as Evidently's categorical branch). Empty sides give NULL.
+/// Drift between two category summaries with a method of `mlobs.drift_methods()` whose inputs
+/// include 'categories' ('auto' as Evidently's categorical branch). Empty sides give NULL.
 #[pg_extern(immutable, parallel_safe, name = "drift")]
 fn drift_of_categories(
     reference: Option<Categories>,

@@ -8,14 +8,7 @@ use mlobs_core::metrics::label::Label;
 use pgrx::prelude::*;
 use pgrx::JsonB;
 
-crate::summary_type!(
-    Confusion, CoreConfusion, "mlobs.confusion",
-    io: (mlobs_confusion_in / pg_finfo_mlobs_confusion_in, mlobs_confusion_out / pg_finfo_mlobs_confusion_out,
-         mlobs_confusion_recv / pg_finfo_mlobs_confusion_recv, mlobs_confusion_send / pg_finfo_mlobs_confusion_send),
-    agg: (mlobs_confusion_combine / pg_finfo_mlobs_confusion_combine, mlobs_confusion_serial / pg_finfo_mlobs_confusion_serial,
-          mlobs_confusion_deserial / pg_finfo_mlobs_confusion_deserial, mlobs_confusion_final / pg_finfo_mlobs_confusion_final,
-          mlobs_confusion_rollup_trans / pg_finfo_mlobs_confusion_rollup_trans)
-);
+crate::summary_type!(Confusion, CoreConfusion, "mlobs.confusion", mlobs_confusion);
 
 /// Shared transition: rows with a NULL label, prediction or weight are counted as skipped.
 unsafe fn confusion_step(

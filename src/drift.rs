@@ -1,34 +1,24 @@
 //! `mlobs.drift` over numeric arrays and over stored profiles: dispatch to the core registry,
-//! composite result.
+//! composite result; `mlobs.drift_methods()`, the registry itself.
 
 use crate::errors::{required, OrRaise};
 use crate::profile::Profile;
 use crate::psi::finite_array;
-use mlobs_core::drift_method::{drift_categories, drift_numeric, drift_profiles, DriftResult};
+use mlobs_core::drift::methods::{Source, METHODS};
+use mlobs_core::drift::run::{drift_categories, drift_numeric, drift_profiles, DriftResult};
 use pgrx::prelude::*;
 
 // pgrx reads `composite_type!` in #[pg_extern] signatures literally, so they spell it out.
 type DriftTuple = pgrx::composite_type!('static, "mlobs.drift_result");
 
 pub fn to_tuple(result: DriftResult) -> DriftTuple {
-    let mut tuple = PgHeapTuple::new_composite_type("mlobs.drift_result")
-        .expect("type mlobs.drift_result exists");
-    tuple
-        .set_by_name("method", result.method)
-        .expect("field method");
-    tuple
-        .set_by_name("statistic", result.statistic)
-        .expect("field statistic");
-    tuple
-        .set_by_name("p_value", result.p_value)
-        .expect("field p_value");
-    tuple
-        .set_by_name("threshold", result.threshold)
-        .expect("field threshold");
-    tuple
-        .set_by_name("drifted", result.drifted)
-        .expect("field drifted");
-    tuple
+    crate::composite!("mlobs.drift_result" {
+        method: result.method,
+        statistic: result.statistic,
+        p_value: result.p_value,
+        threshold: result.threshold,
+        drifted: result.drifted,
+    })
 }
 
 /// Drift between two numeric samples with one of Evidently's methods (docs/drift.md). NULL,
@@ -82,7 +72,7 @@ fn drift_of_profiles(
 }
 
 /// Drift between two categorical samples (text). NULL elements are dropped; an empty side gives
-/// NULL. Methods: chisquare, z, psi, kl_div, jensenshannon, hellinger, g_test, TVD, l_infinity.
+/// NULL. Methods: those of `mlobs.drift_methods()` whose inputs include 'categories'.
 #[pg_extern(immutable, parallel_safe, name = "drift")]
 fn drift_text_arrays(
     reference: Option<Array<'_, &str>>,
@@ -110,6 +100,37 @@ fn categories(values: &Array<'_, &str>, arg: &str) -> Vec<String> {
     values.iter().flatten().map(str::to_owned).collect()
 }
 
+/// The methods of `mlobs.drift`, one row per entry of the core registry
+/// (`mlobs_core::drift::methods::METHODS`): the input kinds it accepts ('numeric' for float8[],
+/// 'profile', 'categories' for text[] and category summaries), its option keys, default
+/// threshold, drift rule and what its statistic is. Docs and tests are checked against it.
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::type_complexity)]
+fn drift_methods() -> TableIterator<
+    'static,
+    (
+        name!(name, String),
+        name!(inputs, Vec<String>),
+        name!(options, Vec<String>),
+        name!(default_threshold, Option<f64>),
+        name!(drifted_when, String),
+        name!(statistic, String),
+    ),
+> {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    TableIterator::new(METHODS.iter().map(move |m| {
+        let inputs: Vec<&str> = m.inputs.iter().map(|s: &Source| s.name()).collect();
+        (
+            m.name.to_string(),
+            strings(&inputs),
+            strings(m.options),
+            m.default_threshold,
+            m.rule.describe().to_string(),
+            m.statistic.to_string(),
+        )
+    }))
+}
+
 /// NannyML-style learned threshold: the band mean ± k·σ of a metric computed on reference
 /// windows, optionally clipped to the metric's range. NULL/NaN/±Infinity are ignored; no finite
 /// value gives NULL.
@@ -122,17 +143,15 @@ fn learned_threshold(
 ) -> Option<pgrx::composite_type!('static, "mlobs.threshold_band")> {
     let k = required(k, "k");
     let values = finite_array(values?, "values");
-    let band = mlobs_core::threshold::learned_threshold(&values, k, (lower_limit, upper_limit))
-        .or_raise()?;
-    let mut tuple = PgHeapTuple::new_composite_type("mlobs.threshold_band")
-        .expect("type mlobs.threshold_band exists");
-    tuple.set_by_name("lower", band.lower).expect("field lower");
-    tuple.set_by_name("upper", band.upper).expect("field upper");
-    tuple.set_by_name("mean", band.mean).expect("field mean");
-    tuple
-        .set_by_name("stddev", band.stddev)
-        .expect("field stddev");
-    Some(tuple)
+    let band =
+        mlobs_core::drift::threshold::learned_threshold(&values, k, (lower_limit, upper_limit))
+            .or_raise()?;
+    Some(crate::composite!("mlobs.threshold_band" {
+        lower: band.lower,
+        upper: band.upper,
+        mean: band.mean,
+        stddev: band.stddev,
+    }))
 }
 
 /// Concept drift: change of the target's conditional mean per reference-quantile bin of a
@@ -158,17 +177,10 @@ fn concept_drift(
         collect(current_x, "current_x"),
         collect(current_y, "current_y"),
     );
-    let r = mlobs_core::concept::concept_drift(&rx, &ry, &cx, &cy, bins).or_raise()?;
-    let mut tuple = PgHeapTuple::new_composite_type("mlobs.concept_drift_result")
-        .expect("type mlobs.concept_drift_result exists");
-    tuple
-        .set_by_name("score", (!r.score.is_nan()).then_some(r.score))
-        .expect("field score");
-    tuple
-        .set_by_name("covered_share", r.covered_share)
-        .expect("field covered_share");
-    tuple
-        .set_by_name("bins_compared", r.bins_compared as i32)
-        .expect("field bins_compared");
-    Some(tuple)
+    let r = mlobs_core::drift::concept::concept_drift(&rx, &ry, &cx, &cy, bins).or_raise()?;
+    Some(crate::composite!("mlobs.concept_drift_result" {
+        score: (!r.score.is_nan()).then_some(r.score),
+        covered_share: r.covered_share,
+        bins_compared: r.bins_compared as i32,
+    }))
 }

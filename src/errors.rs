@@ -1,4 +1,4 @@
-//! Core errors → PostgreSQL ERRORs with a SQLSTATE per error kind.
+//! Core and explanation errors → PostgreSQL ERRORs with a SQLSTATE per error kind.
 
 use mlobs_core::{CoreError, ErrorKind};
 use pgrx::prelude::*;
@@ -15,16 +15,41 @@ pub fn sqlstate(kind: &ErrorKind) -> PgSqlErrorCode {
     }
 }
 
-pub fn raise(e: CoreError) -> ! {
-    ereport!(ERROR, sqlstate(&e.kind), e.message);
+/// An error of the numerical crates with the SQLSTATE it is raised with.
+pub trait SqlError {
+    fn sqlstate(&self) -> PgSqlErrorCode;
+    fn into_message(self) -> String;
+}
+
+impl SqlError for CoreError {
+    fn sqlstate(&self) -> PgSqlErrorCode {
+        sqlstate(&self.kind)
+    }
+    fn into_message(self) -> String {
+        self.message
+    }
+}
+
+/// Explanation errors are all bad arguments (22023); the message names the argument or field.
+impl SqlError for mlobs_explain::ExplainError {
+    fn sqlstate(&self) -> PgSqlErrorCode {
+        PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE
+    }
+    fn into_message(self) -> String {
+        self.message
+    }
+}
+
+pub fn raise(e: impl SqlError) -> ! {
+    ereport!(ERROR, e.sqlstate(), e.into_message());
 }
 
 pub trait OrRaise<T> {
-    /// The value, or an ERROR carrying the core error's SQLSTATE and message.
+    /// The value, or an ERROR carrying the error's SQLSTATE and message.
     fn or_raise(self) -> T;
 }
 
-impl<T> OrRaise<T> for Result<T, CoreError> {
+impl<T, E: SqlError> OrRaise<T> for Result<T, E> {
     #[inline]
     fn or_raise(self) -> T {
         match self {

@@ -4,19 +4,17 @@ use crate::categories::Categories;
 use crate::errors::OrRaise;
 use crate::jsonb_arg::Payload;
 use crate::profile::Profile;
-use mlobs_core::drift_method::{
+use mlobs_core::drift::report::{
     dataset_drift as core_dataset_drift, drift_report as core_drift_report,
 };
 use mlobs_core::features::FeatureProfiles as CoreFeatureProfiles;
 use pgrx::prelude::*;
 
 crate::summary_type!(
-    FeatureProfiles, CoreFeatureProfiles, "mlobs.feature_profiles",
-    io: (mlobs_feature_profiles_in / pg_finfo_mlobs_feature_profiles_in, mlobs_feature_profiles_out / pg_finfo_mlobs_feature_profiles_out,
-         mlobs_feature_profiles_recv / pg_finfo_mlobs_feature_profiles_recv, mlobs_feature_profiles_send / pg_finfo_mlobs_feature_profiles_send),
-    agg: (mlobs_feature_profiles_combine / pg_finfo_mlobs_feature_profiles_combine, mlobs_feature_profiles_serial / pg_finfo_mlobs_feature_profiles_serial,
-          mlobs_feature_profiles_deserial / pg_finfo_mlobs_feature_profiles_deserial, mlobs_feature_profiles_final / pg_finfo_mlobs_feature_profiles_final,
-          mlobs_feature_profiles_rollup_trans / pg_finfo_mlobs_feature_profiles_rollup_trans)
+    FeatureProfiles,
+    CoreFeatureProfiles,
+    "mlobs.feature_profiles",
+    mlobs_feature_profiles
 );
 
 crate::v1!(

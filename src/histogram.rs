@@ -4,14 +4,7 @@ use crate::errors::{bigint, bigint_sum, OrRaise};
 use mlobs_core::Histogram as CoreHistogram;
 use pgrx::prelude::*;
 
-crate::summary_type!(
-    Histogram, CoreHistogram, "mlobs.histogram",
-    io: (mlobs_histogram_in / pg_finfo_mlobs_histogram_in, mlobs_histogram_out / pg_finfo_mlobs_histogram_out,
-         mlobs_histogram_recv / pg_finfo_mlobs_histogram_recv, mlobs_histogram_send / pg_finfo_mlobs_histogram_send),
-    agg: (mlobs_histogram_combine / pg_finfo_mlobs_histogram_combine, mlobs_histogram_serial / pg_finfo_mlobs_histogram_serial,
-          mlobs_histogram_deserial / pg_finfo_mlobs_histogram_deserial, mlobs_histogram_final / pg_finfo_mlobs_histogram_final,
-          mlobs_histogram_rollup_trans / pg_finfo_mlobs_histogram_rollup_trans)
-);
+crate::summary_type!(Histogram, CoreHistogram, "mlobs.histogram", mlobs_histogram);
 
 /// Reads the `edges` argument; NULL edges or NULL elements are an error.
 unsafe fn edges_arg(fcinfo: pg_sys::FunctionCallInfo) -> Vec<f64> {
@@ -90,16 +83,15 @@ crate::v1!(
             "mlobs.histogram_trans",
             || CoreHistogram::new(row_edges.clone().unwrap(), "edges").or_raise(),
             |h: &mut CoreHistogram| {
-                if let Some(e) = &row_edges {
-                    if e.len() != h.edges.len()
+                if let Some(e) = &row_edges
+                    && (e.len() != h.edges.len()
                         || e.iter()
                             .zip(&h.edges)
-                            .any(|(a, b)| a.to_bits() != b.to_bits())
-                    {
-                        crate::errors::raise(mlobs_core::CoreError::mismatch(
-                            "histogram_agg: edges must be the same for every row of a group",
-                        ));
-                    }
+                            .any(|(a, b)| a.to_bits() != b.to_bits()))
+                {
+                    crate::errors::raise(mlobs_core::CoreError::mismatch(
+                        "histogram_agg: edges must be the same for every row of a group",
+                    ));
                 }
                 h.add(value)
             },

@@ -7,6 +7,7 @@ mod agg;
 mod arg_cache;
 mod calibration;
 mod classification;
+mod composite;
 mod drift;
 // The allocator is only installed outside `cargo test` builds (see GLOBAL below).
 #[cfg_attr(test, allow(dead_code))]
@@ -42,7 +43,8 @@ static GLOBAL: alloc::PgAwareAllocator = alloc::PgAwareAllocator;
 /// tests/integration/backtrace.sh). Backends are single-threaded, so setting it is sound.
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
-    std::env::set_var(NO_BACKTRACE.0, NO_BACKTRACE.1);
+    // SAFETY: _PG_init runs once per backend, before any thread could read the environment.
+    unsafe { std::env::set_var(NO_BACKTRACE.0, NO_BACKTRACE.1) };
     mlobs_core::interrupt::set_check(check_for_interrupts);
 }
 

@@ -1,7 +1,7 @@
 //! `mlobs.pca_drift`: multivariate drift by PCA reconstruction error over 2-D arrays.
 
 use crate::errors::{invalid_parameter, OrRaise};
-use mlobs_core::multivariate::{finite_rows, fit};
+use mlobs_core::drift::multivariate::{finite_rows, fit};
 use pgrx::array::RawArray;
 use pgrx::prelude::*;
 
@@ -58,20 +58,12 @@ fn pca_drift(
         return None;
     }
     let model = fit(&r, variance).or_raise();
-    let mut tuple = PgHeapTuple::new_composite_type("mlobs.pca_drift_result").expect("type exists");
-    tuple
-        .set_by_name("reference_error", model.mean_error(&r))
-        .expect("field");
-    tuple
-        .set_by_name("current_error", model.mean_error(&c))
-        .expect("field");
-    tuple
-        .set_by_name("components", model.components() as i32)
-        .expect("field");
-    tuple
-        .set_by_name("explained_share", model.explained_share)
-        .expect("field");
-    Some(tuple)
+    Some(crate::composite!("mlobs.pca_drift_result" {
+        reference_error: model.mean_error(&r),
+        current_error: model.mean_error(&c),
+        components: model.components() as i32,
+        explained_share: model.explained_share,
+    }))
 }
 
 /// Domain-classifier drift: out-of-bag ROC AUC of a seeded random forest telling reference rows
@@ -86,13 +78,10 @@ fn domain_classifier(
     if rc != 0 && cc != 0 && rc != cc {
         invalid_parameter(format!("reference has {rc} columns but current has {cc}"));
     }
-    let (auc, nr, nc) = mlobs_core::domain::domain_classifier_auc(&r, &c).or_raise()?;
-    let mut tuple =
-        PgHeapTuple::new_composite_type("mlobs.domain_classifier_result").expect("type exists");
-    tuple.set_by_name("auc", auc).expect("field");
-    tuple
-        .set_by_name("reference_rows", nr as i32)
-        .expect("field");
-    tuple.set_by_name("current_rows", nc as i32).expect("field");
-    Some(tuple)
+    let (auc, nr, nc) = mlobs_core::drift::domain::domain_classifier_auc(&r, &c).or_raise()?;
+    Some(crate::composite!("mlobs.domain_classifier_result" {
+        auc: auc,
+        reference_rows: nr as i32,
+        current_rows: nc as i32,
+    }))
 }

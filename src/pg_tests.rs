@@ -31,20 +31,20 @@ fn valid_profile_bytes() -> Vec<u8> {
 
 #[pg_test(error = "invalid mlobs.profile: bad header")]
 fn forged_bytes_into_profile_deserialize() {
-    call_deserialize(crate::profile::mlobs_profile_deserial, b"\x00\x01\x02");
+    call_deserialize(crate::profile::mlobs_profile::deserial, b"\x00\x01\x02");
 }
 
 #[pg_test(error = "invalid mlobs.profile: truncated data")]
 fn truncated_bytes_into_profile_deserialize() {
     let bytes = valid_profile_bytes();
-    call_deserialize(crate::profile::mlobs_profile_deserial, &bytes[..bytes.len() - 3]);
+    call_deserialize(crate::profile::mlobs_profile::deserial, &bytes[..bytes.len() - 3]);
 }
 
 #[pg_test(error = "invalid mlobs.profile: sketch count differs from n")]
 fn inconsistent_counts_into_profile_deserialize() {
     let mut bytes = valid_profile_bytes();
     bytes[5] = 99; // n
-    call_deserialize(crate::profile::mlobs_profile_deserial, &bytes);
+    call_deserialize(crate::profile::mlobs_profile::deserial, &bytes);
 }
 
 #[pg_test(error = "invalid mlobs.histogram: edges must be strictly increasing: edges[1] = 0 is not below edges[2] = 0")]
@@ -55,7 +55,7 @@ fn forged_edges_into_histogram_deserialize() {
     let mut bytes = h.to_bytes();
     // Second edge (offset: tag 4 + version 1 + len 4 + first edge 8) becomes 0.0.
     bytes[17..25].copy_from_slice(&0.0f64.to_le_bytes());
-    call_deserialize(crate::histogram::mlobs_histogram_deserial, &bytes);
+    call_deserialize(crate::histogram::mlobs_histogram::deserial, &bytes);
 }
 
 #[pg_test(error = "invalid mlobs.profile: array length 4294967295 exceeds the limit 2048")]
@@ -64,13 +64,13 @@ fn huge_length_into_profile_recv() {
     // Header, 5 counts, 5 floats (min, max, shift, mean, m2), zero count, store offset, length.
     let len_at = 5 + 5 * 8 + 5 * 8 + 8 + 4;
     bytes[len_at..len_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-    call_recv(crate::profile::mlobs_profile_recv, &bytes);
+    call_recv(crate::profile::mlobs_profile::recv, &bytes);
 }
 
 #[pg_test]
 fn valid_bytes_into_profile_recv_round_trip() {
     let bytes = valid_profile_bytes();
-    let datum = call_recv(crate::profile::mlobs_profile_recv, &bytes);
+    let datum = call_recv(crate::profile::mlobs_profile::recv, &bytes);
     let back = unsafe { crate::varlena_io::varlena_bytes(datum) };
     assert_eq!(back, &bytes[..]);
 }
@@ -95,7 +95,7 @@ fn stored_profile_survives_text_round_trip() {
 fn huge_length_into_ranking_deserialize() {
     let mut bytes = b"MLrk\x01".to_vec();
     bytes.extend_from_slice(&u32::MAX.to_le_bytes());
-    call_deserialize(crate::ranking::mlobs_ranking_deserial, &bytes);
+    call_deserialize(crate::ranking::mlobs_ranking::deserial, &bytes);
 }
 
 #[pg_test(error = "invalid mlobs.confusion: invalid label kind")]
@@ -106,7 +106,7 @@ fn forged_label_kind_into_confusion_recv() {
     bytes.push(9); // label kind
     bytes.extend_from_slice(&1u32.to_le_bytes()); // one cell
     bytes.extend_from_slice(&[0; 24]);
-    call_recv(crate::classification::mlobs_confusion_recv, &bytes);
+    call_recv(crate::classification::mlobs_confusion::recv, &bytes);
 }
 
 #[pg_test(error = "invalid mlobs.calibration: x must be finite and strictly increasing")]
@@ -117,7 +117,7 @@ fn unsorted_calibration_into_recv() {
         bytes.extend_from_slice(&2u32.to_le_bytes());
         values.iter().for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
     }
-    call_recv(crate::calibration::mlobs_calibration_recv, &bytes);
+    call_recv(crate::calibration::mlobs_calibration::recv, &bytes);
 }
 
 #[pg_test(error = "invalid mlobs.score_summary: bin 20 outside the grid")]
@@ -129,7 +129,7 @@ fn out_of_grid_bin_into_score_summary_deserialize() {
     bytes.extend_from_slice(&20u32.to_le_bytes());
     bytes.extend_from_slice(&1u64.to_le_bytes());
     bytes.extend_from_slice(&0u64.to_le_bytes());
-    call_deserialize(crate::ranking::mlobs_score_summary_deserial, &bytes);
+    call_deserialize(crate::ranking::mlobs_score_summary::deserial, &bytes);
 }
 
 /// A Rust panic becomes an ERROR whose DETAIL carries no backtrace, even when the server's
@@ -140,7 +140,8 @@ fn out_of_grid_bin_into_score_summary_deserialize() {
 fn panics_carry_no_backtrace() {
     assert_eq!(std::env::var("RUST_LIB_BACKTRACE").as_deref(), Ok("0"));
     // RUST_LIB_BACKTRACE takes precedence over this, whenever the process first captures.
-    std::env::set_var("RUST_BACKTRACE", "1");
+    // SAFETY: the test backend is single-threaded; nothing reads the environment concurrently.
+    unsafe { std::env::set_var("RUST_BACKTRACE", "1") };
     assert_ne!(
         std::backtrace::Backtrace::capture().status(),
         std::backtrace::BacktraceStatus::Captured

@@ -4,14 +4,7 @@ use crate::errors::{bigint, bigint_sum, OrRaise};
 use mlobs_core::NumericProfile;
 use pgrx::prelude::*;
 
-crate::summary_type!(
-    Profile, NumericProfile, "mlobs.profile",
-    io: (mlobs_profile_in / pg_finfo_mlobs_profile_in, mlobs_profile_out / pg_finfo_mlobs_profile_out,
-         mlobs_profile_recv / pg_finfo_mlobs_profile_recv, mlobs_profile_send / pg_finfo_mlobs_profile_send),
-    agg: (mlobs_profile_combine / pg_finfo_mlobs_profile_combine, mlobs_profile_serial / pg_finfo_mlobs_profile_serial,
-          mlobs_profile_deserial / pg_finfo_mlobs_profile_deserial, mlobs_profile_final / pg_finfo_mlobs_profile_final,
-          mlobs_profile_rollup_trans / pg_finfo_mlobs_profile_rollup_trans)
-);
+crate::summary_type!(Profile, NumericProfile, "mlobs.profile", mlobs_profile);
 
 crate::v1!(
     mlobs_profile_trans,

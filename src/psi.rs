@@ -3,7 +3,7 @@
 use crate::errors::{required, OrRaise};
 use crate::histogram::Histogram;
 use crate::profile::Profile;
-use mlobs_core::psi;
+use mlobs_core::drift::psi;
 use mlobs_core::sample::finite_values;
 use pgrx::prelude::*;
 

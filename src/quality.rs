@@ -18,10 +18,7 @@ use pgrx::JsonB;
 type FencesTuple = pgrx::composite_type!('static, "mlobs.fences");
 
 fn fences_tuple(f: Fences) -> FencesTuple {
-    let mut t = PgHeapTuple::new_composite_type("mlobs.fences").expect("type mlobs.fences");
-    t.set_by_name("lower", f.lower).expect("lower");
-    t.set_by_name("upper", f.upper).expect("upper");
-    t
+    crate::composite!("mlobs.fences" { lower: f.lower, upper: f.upper })
 }
 
 /// The default k: 1.5 for IQR fences, 3 for z-scores.
@@ -198,12 +195,7 @@ unsafe fn schema_arg<'a>(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> &'a Sche
     schema.unwrap_or_else(|| crate::errors::invalid_parameter("schema must not be NULL"))
 }
 
-crate::state_functions!(
-    ViolationCounts,
-    mlobs_violations_combine / pg_finfo_mlobs_violations_combine,
-    mlobs_violations_serial / pg_finfo_mlobs_violations_serial,
-    mlobs_violations_deserial / pg_finfo_mlobs_violations_deserial
-);
+crate::state_functions!(ViolationCounts, mlobs_violations);
 
 crate::v1!(
     mlobs_violations_trans,

@@ -21,12 +21,7 @@ unsafe fn positive_arg(fcinfo: pg_sys::FunctionCallInfo, is_bool: bool) -> Optio
 
 // --- exact ranking sample -------------------------------------------------------------------
 
-crate::state_functions!(
-    RankSample,
-    mlobs_ranking_combine / pg_finfo_mlobs_ranking_combine,
-    mlobs_ranking_serial / pg_finfo_mlobs_ranking_serial,
-    mlobs_ranking_deserial / pg_finfo_mlobs_ranking_deserial
-);
+crate::state_functions!(RankSample, mlobs_ranking);
 
 /// Rows with a NULL score or label are skipped.
 unsafe fn ranking_step(fcinfo: pg_sys::FunctionCallInfo, is_bool: bool) -> pg_sys::Datum {
@@ -94,12 +89,7 @@ fn calibration_error(
 
 // --- multiclass one-vs-rest -----------------------------------------------------------------
 
-crate::state_functions!(
-    OvrSample,
-    mlobs_ovr_combine / pg_finfo_mlobs_ovr_combine,
-    mlobs_ovr_serial / pg_finfo_mlobs_ovr_serial,
-    mlobs_ovr_deserial / pg_finfo_mlobs_ovr_deserial
-);
+crate::state_functions!(OvrSample, mlobs_ovr);
 
 /// Reads a float8[] argument; an array with a NULL element counts as a NULL row (skipped, as a
 /// NULL score is).
@@ -130,12 +120,7 @@ crate::v1!(
 
 // --- log loss and Brier -----------------------------------------------------------------------
 
-crate::state_functions!(
-    MeanLoss,
-    mlobs_loss_combine / pg_finfo_mlobs_loss_combine,
-    mlobs_loss_serial / pg_finfo_mlobs_loss_serial,
-    mlobs_loss_deserial / pg_finfo_mlobs_loss_deserial
-);
+crate::state_functions!(MeanLoss, mlobs_loss);
 
 /// The arguments of one loss row: a binary probability or a probability array, and the label.
 enum LossRow {
@@ -209,12 +194,10 @@ crate::v1!(mlobs_loss_final, pg_finfo_mlobs_loss_final, |fcinfo| {
 // --- mergeable score summary --------------------------------------------------------------------
 
 crate::summary_type!(
-    ScoreSummary, CoreScoreSummary, "mlobs.score_summary",
-    io: (mlobs_score_summary_in / pg_finfo_mlobs_score_summary_in, mlobs_score_summary_out / pg_finfo_mlobs_score_summary_out,
-         mlobs_score_summary_recv / pg_finfo_mlobs_score_summary_recv, mlobs_score_summary_send / pg_finfo_mlobs_score_summary_send),
-    agg: (mlobs_score_summary_combine / pg_finfo_mlobs_score_summary_combine, mlobs_score_summary_serial / pg_finfo_mlobs_score_summary_serial,
-          mlobs_score_summary_deserial / pg_finfo_mlobs_score_summary_deserial, mlobs_score_summary_final / pg_finfo_mlobs_score_summary_final,
-          mlobs_score_summary_rollup_trans / pg_finfo_mlobs_score_summary_rollup_trans)
+    ScoreSummary,
+    CoreScoreSummary,
+    "mlobs.score_summary",
+    mlobs_score_summary
 );
 
 unsafe fn score_step(

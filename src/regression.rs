@@ -7,12 +7,10 @@ use pgrx::prelude::*;
 use pgrx::JsonB;
 
 crate::summary_type!(
-    RegressionSummary, CoreRegression, "mlobs.regression_summary",
-    io: (mlobs_regression_summary_in / pg_finfo_mlobs_regression_summary_in, mlobs_regression_summary_out / pg_finfo_mlobs_regression_summary_out,
-         mlobs_regression_summary_recv / pg_finfo_mlobs_regression_summary_recv, mlobs_regression_summary_send / pg_finfo_mlobs_regression_summary_send),
-    agg: (mlobs_regression_summary_combine / pg_finfo_mlobs_regression_summary_combine, mlobs_regression_summary_serial / pg_finfo_mlobs_regression_summary_serial,
-          mlobs_regression_summary_deserial / pg_finfo_mlobs_regression_summary_deserial, mlobs_regression_summary_final / pg_finfo_mlobs_regression_summary_final,
-          mlobs_regression_summary_rollup_trans / pg_finfo_mlobs_regression_summary_rollup_trans)
+    RegressionSummary,
+    CoreRegression,
+    "mlobs.regression_summary",
+    mlobs_regression_summary
 );
 
 crate::v1!(

@@ -73,17 +73,13 @@ pub unsafe fn binary_send<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sy
 }
 
 /// Declares the SQL-facing newtype `$datum` for core type `$core` named `$sql` in SQL, and the
-/// C symbols of its I/O and aggregate support functions (declared in `sql/*.sql`).
+/// C functions of its I/O and aggregate support (declared in `sql/*.sql`): `<$prefix>_in`,
+/// `_out`, `_recv`, `_send`, `_combine`, `_serial`, `_deserial`, `_final` and `_rollup_trans`,
+/// each with its `pg_finfo_` record. In Rust they are the functions of module `$prefix`
+/// (`crate::profile::mlobs_profile::deserial`).
 #[macro_export]
 macro_rules! summary_type {
-    (
-        $datum:ident, $core:ty, $sql:literal,
-        io: ($in_fn:ident / $in_finfo:ident, $out_fn:ident / $out_finfo:ident,
-             $recv_fn:ident / $recv_finfo:ident, $send_fn:ident / $send_finfo:ident),
-        agg: ($combine_fn:ident / $combine_finfo:ident, $serial_fn:ident / $serial_finfo:ident,
-              $deserial_fn:ident / $deserial_finfo:ident, $final_fn:ident / $final_finfo:ident,
-              $rollup_fn:ident / $rollup_finfo:ident)
-    ) => {
+    ($datum:ident, $core:ty, $sql:literal, $prefix:ident) => {
         pub struct $datum(pub $core);
 
         impl ::pgrx::datum::FromDatum for $datum {
@@ -140,50 +136,59 @@ macro_rules! summary_type {
 
         ::pgrx::impl_sql_translatable!($datum, $sql);
 
-        $crate::v1!($in_fn, $in_finfo, |fcinfo| {
-            $crate::summary_type::text_in::<$core>(fcinfo)
-        });
-        $crate::v1!($out_fn, $out_finfo, |fcinfo| {
-            $crate::summary_type::text_out::<$core>(fcinfo)
-        });
-        $crate::v1!($recv_fn, $recv_finfo, |fcinfo| {
-            $crate::summary_type::binary_recv::<$core>(fcinfo)
-        });
-        $crate::v1!($send_fn, $send_finfo, |fcinfo| {
-            $crate::summary_type::binary_send::<$core>(fcinfo)
-        });
-        $crate::v1!($combine_fn, $combine_finfo, |fcinfo| {
-            $crate::agg::combine::<$core>(fcinfo, stringify!($combine_fn))
-        });
-        $crate::v1!($serial_fn, $serial_finfo, |fcinfo| {
-            $crate::agg::serialize::<$core>(fcinfo)
-        });
-        $crate::v1!($deserial_fn, $deserial_finfo, |fcinfo| {
-            $crate::agg::deserialize::<$core>(fcinfo)
-        });
-        $crate::v1!($final_fn, $final_finfo, |fcinfo| {
-            $crate::agg::finalize::<$core>(fcinfo)
-        });
-        $crate::v1!($rollup_fn, $rollup_finfo, |fcinfo| {
-            $crate::agg::rollup_transition::<$core>(fcinfo, stringify!($rollup_fn))
-        });
+        #[doc(hidden)]
+        pub mod $prefix {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $crate::v1!($prefix "in" => input / pg_finfo_input, |fcinfo| {
+                $crate::summary_type::text_in::<$core>(fcinfo)
+            });
+            $crate::v1!($prefix "out" => output / pg_finfo_output, |fcinfo| {
+                $crate::summary_type::text_out::<$core>(fcinfo)
+            });
+            $crate::v1!($prefix "recv" => recv / pg_finfo_recv, |fcinfo| {
+                $crate::summary_type::binary_recv::<$core>(fcinfo)
+            });
+            $crate::v1!($prefix "send" => send / pg_finfo_send, |fcinfo| {
+                $crate::summary_type::binary_send::<$core>(fcinfo)
+            });
+            $crate::state_functions!(@in_module $core, $prefix);
+            $crate::v1!($prefix "final" => finalize / pg_finfo_finalize, |fcinfo| {
+                $crate::agg::finalize::<$core>(fcinfo)
+            });
+            $crate::v1!($prefix "rollup_trans" => rollup_trans / pg_finfo_rollup_trans, |fcinfo| {
+                $crate::agg::rollup_transition::<$core>(
+                    fcinfo,
+                    concat!(stringify!($prefix), "_rollup_trans"),
+                )
+            });
+        }
     };
 }
 
-/// The parallel-aggregate support functions (combine, serialize, deserialize) of an `internal`
-/// state that is a core `Summary` but has no SQL type of its own (exact-sample states whose
-/// final function returns a number).
+/// The parallel-aggregate support functions `<$prefix>_combine`, `_serial` and `_deserial` of an
+/// `internal` state that is a core `Summary` but has no SQL type of its own (exact-sample states
+/// whose final function returns a number); in Rust, the functions of module `$prefix`.
 #[macro_export]
 macro_rules! state_functions {
-    ($core:ty, $combine_fn:ident / $combine_finfo:ident, $serial_fn:ident / $serial_finfo:ident,
-     $deserial_fn:ident / $deserial_finfo:ident) => {
-        $crate::v1!($combine_fn, $combine_finfo, |fcinfo| {
-            $crate::agg::combine::<$core>(fcinfo, stringify!($combine_fn))
+    ($core:ty, $prefix:ident) => {
+        #[doc(hidden)]
+        pub mod $prefix {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $crate::state_functions!(@in_module $core, $prefix);
+        }
+    };
+    (@in_module $core:ty, $prefix:ident) => {
+        $crate::v1!($prefix "combine" => combine / pg_finfo_combine, |fcinfo| {
+            $crate::agg::combine::<$core>(fcinfo, concat!(stringify!($prefix), "_combine"))
         });
-        $crate::v1!($serial_fn, $serial_finfo, |fcinfo| {
+        $crate::v1!($prefix "serial" => serial / pg_finfo_serial, |fcinfo| {
             $crate::agg::serialize::<$core>(fcinfo)
         });
-        $crate::v1!($deserial_fn, $deserial_finfo, |fcinfo| {
+        $crate::v1!($prefix "deserial" => deserial / pg_finfo_deserial, |fcinfo| {
             $crate::agg::deserialize::<$core>(fcinfo)
         });
     };

@@ -6,7 +6,21 @@
 #[macro_export]
 macro_rules! v1 {
     ($name:ident, $finfo:ident, |$fcinfo:ident| $body:block) => {
-        #[unsafe(no_mangle)]
+        $crate::v1!(@emit (no_mangle) $finfo, (no_mangle) $name, |$fcinfo| $body);
+    };
+    // `v1!(prefix "suffix" => name / finfo, …)`: the C symbols `prefix_suffix` and
+    // `pg_finfo_prefix_suffix` derived for a family of functions (`summary_type!`), through
+    // `export_name` strings so that no identifier is pasted; `name` and `finfo` are Rust names.
+    ($prefix:ident $suffix:literal => $name:ident / $finfo:ident, |$fcinfo:ident| $body:block) => {
+        $crate::v1!(
+            @emit (export_name = concat!("pg_finfo_", stringify!($prefix), "_", $suffix)) $finfo,
+            (export_name = concat!(stringify!($prefix), "_", $suffix)) $name,
+            |$fcinfo| $body
+        );
+    };
+    (@emit ($($finfo_symbol:tt)*) $finfo:ident, ($($symbol:tt)*) $name:ident,
+     |$fcinfo:ident| $body:block) => {
+        #[unsafe($($finfo_symbol)*)]
         #[doc(hidden)]
         pub extern "C" fn $finfo() -> &'static ::pgrx::pg_sys::Pg_finfo_record {
             const V1_API: ::pgrx::pg_sys::Pg_finfo_record =
@@ -14,7 +28,7 @@ macro_rules! v1 {
             &V1_API
         }
 
-        #[unsafe(no_mangle)]
+        #[unsafe($($symbol)*)]
         #[doc(hidden)]
         pub unsafe extern "C-unwind" fn $name(
             $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,

@@ -51,10 +51,10 @@ pub fn from_bytes(data: &[u8]) {
 
 /// Input: selector byte, then the text (JSON) form.
 pub fn from_text(data: &[u8]) {
-    if let Some((&sel, rest)) = data.split_first() {
-        if let Ok(text) = std::str::from_utf8(rest) {
-            dispatch!(sel, text_case, text)
-        }
+    if let Some((&sel, rest)) = data.split_first()
+        && let Ok(text) = std::str::from_utf8(rest)
+    {
+        dispatch!(sel, text_case, text)
     }
 }
 

@@ -2,11 +2,10 @@
 
 use super::registry::resolve;
 use super::shap::background_arg;
-use super::{by_feature, class_arg, json_number, row_from_array, row_from_json, OrRaise};
-use crate::errors::{invalid_parameter, required};
+use super::{by_feature, class_arg, json_number, row_from_json, Features};
+use crate::errors::{invalid_parameter, required, OrRaise};
 use mlobs_explain::counterfactual::{counterfactual as search, what_if as apply};
 use mlobs_explain::lime::{explain, LimeOptions};
-use mlobs_explain::Model;
 use pgrx::prelude::*;
 use pgrx::{pg_sys, JsonB};
 use serde_json::{json, Map, Value};
@@ -15,7 +14,7 @@ use serde_json::{json, Map, Value};
 unsafe fn lime_impl(
     fcinfo: pg_sys::FunctionCallInfo,
     model: &str,
-    row: impl FnOnce(&Model) -> Vec<f64>,
+    features: &Features,
     seed: i64,
     num_samples: i32,
     num_features: i32,
@@ -24,7 +23,7 @@ unsafe fn lime_impl(
     class: Option<i32>,
 ) -> JsonB {
     let r = unsafe { resolve(fcinfo, model, None) };
-    let x = row(&r.model);
+    let x = features.row(&r.model);
     let Some(training) = (unsafe { background_arg(fcinfo, 2, "training") }) else {
         invalid_parameter("training must not be NULL")
     };
@@ -64,69 +63,38 @@ unsafe fn lime_impl(
     }))
 }
 
-/// LIME (tabular, the lime package's defaults) for one row, `training` standing for the
-/// training data (a 2-D float8 array: rows × features).
-#[allow(clippy::too_many_arguments)]
-#[pg_extern(stable, parallel_safe, name = "lime")]
-fn lime_json(
-    model: Option<&str>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    training: Option<Vec<Option<f64>>>,
-    seed: default!(Option<i64>, 0),
-    num_samples: default!(Option<i32>, 5000),
-    num_features: default!(Option<i32>, 10),
-    discretize: default!(Option<bool>, true),
-    kernel_width: default!(Option<f64>, "NULL"),
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<JsonB> {
-    // A NULL model or row gives NULL (as predict does); NULL parameters are an ERROR.
-    let (model, f) = (model?, features?.value("features"));
-    drop(required(training, "training")); // read again as a matrix
-    Some(unsafe {
-        lime_impl(
-            fcinfo,
-            model,
-            |m| row_from_json(m, &f),
-            required(seed, "seed"),
-            required(num_samples, "num_samples"),
-            required(num_features, "num_features"),
-            required(discretize, "discretize"),
-            kernel_width,
-            class,
-        )
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-#[pg_extern(stable, parallel_safe, name = "lime")]
-fn lime_array(
-    model: Option<&str>,
-    features: Option<Vec<Option<f64>>>,
-    training: Option<Vec<Option<f64>>>,
-    seed: default!(Option<i64>, 0),
-    num_samples: default!(Option<i32>, 5000),
-    num_features: default!(Option<i32>, 10),
-    discretize: default!(Option<bool>, true),
-    kernel_width: default!(Option<f64>, "NULL"),
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<JsonB> {
-    let (model, features) = (model?, features?);
-    drop(required(training, "training"));
-    Some(unsafe {
-        lime_impl(
-            fcinfo,
-            model,
-            |_| row_from_array(&features),
-            required(seed, "seed"),
-            required(num_samples, "num_samples"),
-            required(num_features, "num_features"),
-            required(discretize, "discretize"),
-            kernel_width,
-            class,
-        )
-    })
+model_fn! {
+    /// LIME (tabular, the lime package's defaults) for one row, `training` standing for the
+    /// training data (a 2-D float8 array: rows × features).
+    fn "lime"(
+        training: Option<Vec<Option<f64>>>,
+        seed: default!(Option<i64>, 0),
+        num_samples: default!(Option<i32>, 5000),
+        num_features: default!(Option<i32>, 10),
+        discretize: default!(Option<bool>, true),
+        kernel_width: default!(Option<f64>, "NULL"),
+        class: default!(Option<i32>, "NULL"),
+    )
+        |fcinfo, model, features| {
+            // A NULL model or row gives NULL (as predict does); NULL parameters are an ERROR.
+            let (model, features) = (model?, features?.read());
+            drop(required(training, "training")); // read again as a matrix
+            Some(unsafe {
+                lime_impl(
+                    fcinfo,
+                    model,
+                    &features,
+                    required(seed, "seed"),
+                    required(num_samples, "num_samples"),
+                    required(num_features, "num_features"),
+                    required(discretize, "discretize"),
+                    kernel_width,
+                    class,
+                )
+            })
+        };
+    float8[] -> (Option<JsonB>): lime_array;
+    jsonb -> (Option<JsonB>): lime_json;
 }
 
 /// Predictions before and after setting `changes` ({feature: value or null}), and the change

@@ -3,19 +3,15 @@
 //! `importance_shift` to compare two windows' importances.
 
 use super::registry::resolve;
-use super::{class_arg, json_number, row_from_array, row_from_json, OrRaise};
+use super::{class_arg, json_number, row_from_array, row_from_json};
 use crate::agg::{finalize_with, transition};
+use crate::errors::OrRaise;
 use mlobs_explain::importance::{compare, ImportanceState};
 use pgrx::prelude::*;
 use pgrx::{pg_sys, JsonB};
 use serde_json::{Map, Value};
 
-crate::state_functions!(
-    ImportanceState,
-    mlobs_shap_importance_combine / pg_finfo_mlobs_shap_importance_combine,
-    mlobs_shap_importance_serial / pg_finfo_mlobs_shap_importance_serial,
-    mlobs_shap_importance_deserial / pg_finfo_mlobs_shap_importance_deserial
-);
+crate::state_functions!(ImportanceState, mlobs_shap_importance);
 
 /// Transition: rows with NULL features are skipped (and counted nowhere), as NULLs are by
 /// built-in aggregates.

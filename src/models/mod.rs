@@ -2,6 +2,55 @@
 //! (`shap`), global importance (`importance`), LIME, what-if and counterfactuals (`explain`).
 //! The numerical work is `mlobs-explain`; this is translation between SQL values and it.
 
+/// The overloads of model function `$sql` over its features argument: `float8[]` (positional)
+/// and `jsonb` (named by the model's feature names), each of the latest version
+/// `$sql(model, features, …)` and, where a second name is given, of `$sql(model, version,
+/// features, …)` (a NULL version is the latest). pgrx reads every `#[pg_extern]` signature
+/// literally, so this writes them out: the arguments after `features` (each followed by a comma)
+/// go in verbatim, then `fcinfo`. The body sees `features` as `Option<FeaturesArg>` and
+/// `version` as `Option<i32>` (None in the latest-version overloads); its `Option` result is
+/// converted to each overload's return type with `Into`.
+macro_rules! model_fn {
+    (
+        $(#[$doc:meta])*
+        fn $sql:literal $extra:tt
+            |$fcinfo:ident, $model:ident, $features:ident $(, $version:ident)?| $body:expr;
+        float8[] -> $array_ret:tt: $array:ident $(, $version_array:ident)?;
+        jsonb -> $json_ret:tt: $json:ident $(, $version_json:ident)?;
+    ) => {
+        model_fn!(@overload [$(#[$doc])*] $sql $array ($model: Option<&str>,)
+            $features (Option<Vec<Option<f64>>>) Array $extra $fcinfo $array_ret
+            { $(let $version: Option<i32> = None;)? } $body);
+        model_fn!(@overload [] $sql $json ($model: Option<&str>,)
+            $features (Option<crate::jsonb_arg::JsonbArg>) Json $extra $fcinfo $json_ret
+            { $(let $version: Option<i32> = None;)? } $body);
+        $(model_fn!(@overload [] $sql $version_array ($model: Option<&str>, $version: Option<i32>,)
+            $features (Option<Vec<Option<f64>>>) Array $extra $fcinfo $array_ret {} $body);)?
+        $(model_fn!(@overload [] $sql $version_json ($model: Option<&str>, $version: Option<i32>,)
+            $features (Option<crate::jsonb_arg::JsonbArg>) Json $extra $fcinfo $json_ret
+            {} $body);)?
+    };
+    (
+        @overload [$($attr:tt)*] $sql:literal $name:ident ($($lead:tt)*)
+        $features:ident ($($features_ty:tt)+) $from:ident ($($extra:tt)*) $fcinfo:ident
+        ($($ret:tt)+) { $($prelude:tt)* } $body:expr
+    ) => {
+        $($attr)*
+        #[allow(clippy::too_many_arguments)] // pgrx signatures: one argument per SQL argument
+        #[pg_extern(stable, parallel_safe, name = $sql)]
+        fn $name(
+            $($lead)*
+            $features: $($features_ty)+,
+            $($extra)*
+            $fcinfo: pg_sys::FunctionCallInfo,
+        ) -> $($ret)+ {
+            $($prelude)*
+            let $features = $features.map($crate::models::FeaturesArg::$from);
+            ($body).map(Into::into)
+        }
+    };
+}
+
 mod arrays;
 mod explain;
 mod importance;
@@ -10,21 +59,38 @@ mod registry;
 mod shap;
 
 use crate::errors::invalid_parameter;
-use mlobs_explain::{ExplainError, Model};
+use mlobs_explain::Model;
 use serde_json::Value;
 
-/// An explanation error as an ERROR 22023 (the message names the offending argument or field).
-pub fn raise(e: ExplainError) -> ! {
-    invalid_parameter(e.message)
+/// The features argument of a model function as passed; `read` converts a jsonb one (which can
+/// raise, so each function reads it at the point it always has).
+pub enum FeaturesArg {
+    Array(Vec<Option<f64>>),
+    Json(crate::jsonb_arg::JsonbArg),
 }
 
-pub trait OrRaise<T> {
-    fn or_raise(self) -> T;
+impl FeaturesArg {
+    pub fn read(self) -> Features {
+        match self {
+            FeaturesArg::Array(a) => Features::Array(a),
+            FeaturesArg::Json(j) => Features::Json(j.value("features")),
+        }
+    }
 }
 
-impl<T> OrRaise<T> for mlobs_explain::Result<T> {
-    fn or_raise(self) -> T {
-        self.unwrap_or_else(|e| raise(e))
+/// A model function's features: positional or named.
+pub enum Features {
+    Array(Vec<Option<f64>>),
+    Json(Value),
+}
+
+impl Features {
+    /// The feature vector for `model`.
+    pub fn row(&self, model: &Model) -> Vec<f64> {
+        match self {
+            Features::Array(a) => row_from_array(a),
+            Features::Json(j) => row_from_json(model, j),
+        }
     }
 }
 

@@ -2,269 +2,56 @@
 //! features, latest version or `(model, version)` (a NULL version is the latest). NULL model or
 //! features give NULL.
 
-use super::registry::resolve;
-use super::{class_arg, row_from_array, row_from_json, OrRaise};
+use super::registry::{resolve, Resolved};
+use super::{class_arg, FeaturesArg};
+use crate::errors::OrRaise;
 use pgrx::pg_sys;
 use pgrx::prelude::*;
+use std::rc::Rc;
 
-#[derive(Clone, Copy)]
-enum What {
-    Prediction,
-    Margin,
-}
-
-fn features_row(
-    model: &mlobs_explain::Model,
-    array: Option<&[Option<f64>]>,
-    json: Option<&serde_json::Value>,
-) -> Vec<f64> {
-    match (array, json) {
-        (Some(a), _) => row_from_array(a),
-        (_, Some(j)) => row_from_json(model, j),
-        _ => unreachable!("callers pass one form"),
-    }
-}
-
+/// The model and the feature vector, or None for a NULL model or features. A jsonb row is read
+/// first, before the NULL checks, as it always was.
+///
 /// # Safety
 /// `fcinfo` must be the current call's.
-unsafe fn one(
+unsafe fn model_and_row(
     fcinfo: pg_sys::FunctionCallInfo,
-    what: What,
     model: Option<&str>,
     version: Option<i32>,
-    array: Option<&[Option<f64>]>,
-    json: Option<&serde_json::Value>,
-    class: Option<i32>,
-) -> Option<f64> {
-    let name = model?;
-    if array.is_none() && json.is_none() {
-        return None;
-    }
+    features: Option<FeaturesArg>,
+) -> Option<(Rc<Resolved>, Vec<f64>)> {
+    let features = features.map(FeaturesArg::read);
+    let (name, features) = (model?, features?);
     let r = unsafe { resolve(fcinfo, name, version) };
-    let x = features_row(&r.model, array, json);
-    Some(match what {
-        What::Prediction => r.model.predict(&x, class_arg(class)).or_raise(),
-        What::Margin => r.model.margin(&x, class_arg(class)).or_raise(),
-    })
+    let x = features.row(&r.model);
+    Some((r, x))
 }
 
-/// The library's prediction (regression value, or the probability of `class`; binary
-/// classifiers default to class 1).
-#[pg_extern(stable, parallel_safe, name = "predict")]
-fn predict_array(
-    model: Option<&str>,
-    features: Option<Vec<Option<f64>>>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<f64> {
-    unsafe {
-        one(
-            fcinfo,
-            What::Prediction,
-            model,
-            None,
-            features.as_deref(),
-            None,
-            class,
-        )
-    }
+model_fn! {
+    /// The library's prediction (regression value, or the probability of `class`; binary
+    /// classifiers default to class 1).
+    fn "predict"(class: default!(Option<i32>, "NULL"),)
+        |fcinfo, model, features, version| unsafe { model_and_row(fcinfo, model, version, features) }
+            .map(|(r, x)| r.model.predict(&x, class_arg(class)).or_raise());
+    float8[] -> (Option<f64>): predict_array, predict_version_array;
+    jsonb -> (Option<f64>): predict_json, predict_version_json;
 }
 
-#[pg_extern(stable, parallel_safe, name = "predict")]
-fn predict_json(
-    model: Option<&str>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<f64> {
-    let j = features.map(|j| j.value("features"));
-    unsafe {
-        one(
-            fcinfo,
-            What::Prediction,
-            model,
-            None,
-            None,
-            j.as_ref(),
-            class,
-        )
-    }
+model_fn! {
+    /// The raw margin of `class` (log-odds for logistic models, the class's margin for softmax
+    /// models, the prediction for forests and regressors).
+    fn "predict_margin"(class: default!(Option<i32>, "NULL"),)
+        |fcinfo, model, features, version| unsafe { model_and_row(fcinfo, model, version, features) }
+            .map(|(r, x)| r.model.margin(&x, class_arg(class)).or_raise());
+    float8[] -> (Option<f64>): predict_margin_array, predict_margin_version_array;
+    jsonb -> (Option<f64>): predict_margin_json, predict_margin_version_json;
 }
 
-#[pg_extern(stable, parallel_safe, name = "predict")]
-fn predict_version_array(
-    model: Option<&str>,
-    version: Option<i32>,
-    features: Option<Vec<Option<f64>>>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<f64> {
-    unsafe {
-        one(
-            fcinfo,
-            What::Prediction,
-            model,
-            version,
-            features.as_deref(),
-            None,
-            class,
-        )
-    }
-}
-
-#[pg_extern(stable, parallel_safe, name = "predict")]
-fn predict_version_json(
-    model: Option<&str>,
-    version: Option<i32>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<f64> {
-    let j = features.map(|j| j.value("features"));
-    unsafe {
-        one(
-            fcinfo,
-            What::Prediction,
-            model,
-            version,
-            None,
-            j.as_ref(),
-            class,
-        )
-    }
-}
-
-/// The raw margin of `class` (log-odds for logistic models, the class's margin for softmax
-/// models, the prediction for forests and regressors).
-#[pg_extern(stable, parallel_safe, name = "predict_margin")]
-fn predict_margin_array(
-    model: Option<&str>,
-    features: Option<Vec<Option<f64>>>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<f64> {
-    unsafe {
-        one(
-            fcinfo,
-            What::Margin,
-            model,
-            None,
-            features.as_deref(),
-            None,
-            class,
-        )
-    }
-}
-
-#[pg_extern(stable, parallel_safe, name = "predict_margin")]
-fn predict_margin_json(
-    model: Option<&str>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<f64> {
-    let j = features.map(|j| j.value("features"));
-    unsafe { one(fcinfo, What::Margin, model, None, None, j.as_ref(), class) }
-}
-
-#[pg_extern(stable, parallel_safe, name = "predict_margin")]
-fn predict_margin_version_array(
-    model: Option<&str>,
-    version: Option<i32>,
-    features: Option<Vec<Option<f64>>>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<f64> {
-    unsafe {
-        one(
-            fcinfo,
-            What::Margin,
-            model,
-            version,
-            features.as_deref(),
-            None,
-            class,
-        )
-    }
-}
-
-#[pg_extern(stable, parallel_safe, name = "predict_margin")]
-fn predict_margin_version_json(
-    model: Option<&str>,
-    version: Option<i32>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<f64> {
-    let j = features.map(|j| j.value("features"));
-    unsafe {
-        one(
-            fcinfo,
-            What::Margin,
-            model,
-            version,
-            None,
-            j.as_ref(),
-            class,
-        )
-    }
-}
-
-/// # Safety
-/// `fcinfo` must be the current call's.
-unsafe fn proba(
-    fcinfo: pg_sys::FunctionCallInfo,
-    model: Option<&str>,
-    version: Option<i32>,
-    array: Option<&[Option<f64>]>,
-    json: Option<&serde_json::Value>,
-) -> Option<Vec<f64>> {
-    let name = model?;
-    if array.is_none() && json.is_none() {
-        return None;
-    }
-    let r = unsafe { resolve(fcinfo, name, version) };
-    let x = features_row(&r.model, array, json);
-    Some(r.model.predict_proba(&x).or_raise())
-}
-
-/// Every class's probability (classifiers, as `predict_proba`), or the one prediction.
-#[pg_extern(stable, parallel_safe, name = "predict_proba")]
-fn predict_proba_array(
-    model: Option<&str>,
-    features: Option<Vec<Option<f64>>>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Vec<f64>> {
-    unsafe { proba(fcinfo, model, None, features.as_deref(), None) }
-}
-
-#[pg_extern(stable, parallel_safe, name = "predict_proba")]
-fn predict_proba_json(
-    model: Option<&str>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Vec<f64>> {
-    let j = features.map(|j| j.value("features"));
-    unsafe { proba(fcinfo, model, None, None, j.as_ref()) }
-}
-
-#[pg_extern(stable, parallel_safe, name = "predict_proba")]
-fn predict_proba_version_array(
-    model: Option<&str>,
-    version: Option<i32>,
-    features: Option<Vec<Option<f64>>>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Vec<f64>> {
-    unsafe { proba(fcinfo, model, version, features.as_deref(), None) }
-}
-
-#[pg_extern(stable, parallel_safe, name = "predict_proba")]
-fn predict_proba_version_json(
-    model: Option<&str>,
-    version: Option<i32>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Vec<f64>> {
-    let j = features.map(|j| j.value("features"));
-    unsafe { proba(fcinfo, model, version, None, j.as_ref()) }
+model_fn! {
+    /// Every class's probability (classifiers, as `predict_proba`), or the one prediction.
+    fn "predict_proba"()
+        |fcinfo, model, features, version| unsafe { model_and_row(fcinfo, model, version, features) }
+            .map(|(r, x)| r.model.predict_proba(&x).or_raise());
+    float8[] -> (Option<Vec<f64>>): predict_proba_array, predict_proba_version_array;
+    jsonb -> (Option<Vec<f64>>): predict_proba_json, predict_proba_version_json;
 }

@@ -233,10 +233,12 @@ pub unsafe fn resolve(
 ) -> Rc<Resolved> {
     let command = unsafe { pg_sys::GetCurrentCommandId(false) };
     let site = unsafe { call_site(fcinfo) };
-    if let Some((n, v, c, r)) = &site.model {
-        if n == name && *v == version && *c == command {
-            return r.clone();
-        }
+    if let Some((n, v, c, r)) = &site.model
+        && n == name
+        && *v == version
+        && *c == command
+    {
+        return r.clone();
     }
     let r = Rc::new(lookup(name, version));
     site.model = Some((name.to_owned(), version, command, r.clone()));

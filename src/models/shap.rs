@@ -3,10 +3,9 @@
 //! SHAP, and the base values; float8[] in → float8[] out, jsonb in → jsonb {feature: φ} out.
 
 use super::registry::{call_site, resolve};
-use super::{by_feature, class_arg, row_from_array, row_from_json, OrRaise};
-use crate::errors::required;
+use super::{by_feature, class_arg, Features};
+use crate::errors::{required, OrRaise};
 use crate::varlena_io::varlena_bytes;
-use mlobs_explain::Model;
 use pgrx::prelude::*;
 use pgrx::{pg_sys, JsonB};
 use std::rc::Rc;
@@ -23,28 +22,14 @@ pub unsafe fn background_arg(
     let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }?;
     let bytes = unsafe { varlena_bytes(datum) };
     let site = unsafe { call_site(fcinfo) };
-    if let Some((b, m)) = &site.background {
-        if b.as_slice() == bytes {
-            return Some(m.clone());
-        }
+    if let Some((b, m)) = &site.background
+        && b.as_slice() == bytes
+    {
+        return Some(m.clone());
     }
     let m = Rc::new(super::arrays::matrix(bytes, what));
     site.background = Some((bytes.to_vec(), m.clone()));
     Some(m)
-}
-
-enum Features {
-    Array(Vec<Option<f64>>),
-    Json(serde_json::Value),
-}
-
-impl Features {
-    fn row(&self, model: &Model) -> Vec<f64> {
-        match self {
-            Features::Array(a) => row_from_array(a),
-            Features::Json(j) => row_from_json(model, j),
-        }
-    }
 }
 
 /// # Safety
@@ -73,136 +58,56 @@ unsafe fn values(
     (r, phi)
 }
 
-/// Path-dependent TreeSHAP (as `shap.TreeExplainer(model)`), or linear SHAP against the
-/// export's feature means, in margin space: Σφ + shap_base_value = predict_margin.
-#[pg_extern(stable, parallel_safe, name = "shap")]
-fn shap_array(
-    model: Option<&str>,
-    features: Option<Vec<Option<f64>>>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Vec<f64>> {
-    // A NULL model or row gives NULL, as predict does.
-    let (model, features) = (model?, features?);
-    Some(unsafe { values(fcinfo, model, None, &Features::Array(features), None, class) }.1)
+/// SHAP values with the model they explain: float8[] for positional features, jsonb {feature: φ}
+/// for named ones.
+struct Shap {
+    r: Rc<super::registry::Resolved>,
+    phi: Vec<f64>,
 }
 
-#[pg_extern(stable, parallel_safe, name = "shap")]
-fn shap_json(
-    model: Option<&str>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<JsonB> {
-    let (model, features) = (model?, features?);
-    let (r, phi) = unsafe {
-        values(
-            fcinfo,
-            model,
-            None,
-            &Features::Json(features.value("features")),
-            None,
-            class,
-        )
-    };
-    Some(JsonB(by_feature(&r.model, &phi)))
+impl From<Shap> for Vec<f64> {
+    fn from(s: Shap) -> Self {
+        s.phi
+    }
 }
 
-#[pg_extern(stable, parallel_safe, name = "shap")]
-fn shap_version_array(
-    model: Option<&str>,
-    version: Option<i32>,
-    features: Option<Vec<Option<f64>>>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Vec<f64>> {
-    let (model, features) = (model?, features?);
-    Some(
-        unsafe {
-            values(
-                fcinfo,
-                model,
-                version,
-                &Features::Array(features),
-                None,
-                class,
-            )
-        }
-        .1,
+impl From<Shap> for JsonB {
+    fn from(s: Shap) -> Self {
+        JsonB(by_feature(&s.r.model, &s.phi))
+    }
+}
+
+model_fn! {
+    /// Path-dependent TreeSHAP (as `shap.TreeExplainer(model)`), or linear SHAP against the
+    /// export's feature means, in margin space: Σφ + shap_base_value = predict_margin.
+    fn "shap"(class: default!(Option<i32>, "NULL"),)
+        |fcinfo, model, features, version| {
+            // A NULL model or row gives NULL, as predict does.
+            let (model, features) = (model?, features?.read());
+            let (r, phi) = unsafe { values(fcinfo, model, version, &features, None, class) };
+            Some(Shap { r, phi })
+        };
+    float8[] -> (Option<Vec<f64>>): shap_array, shap_version_array;
+    jsonb -> (Option<JsonB>): shap_json, shap_version_json;
+}
+
+model_fn! {
+    /// Interventional SHAP against background rows (as `shap.TreeExplainer(model, data)` and
+    /// `shap.LinearExplainer(model, data)`): Σφ + shap_base_value(model, background) = margin.
+    fn "shap"(
+        background: Option<Vec<Option<f64>>>,
+        class: default!(Option<i32>, "NULL"),
     )
-}
-
-#[pg_extern(stable, parallel_safe, name = "shap")]
-fn shap_version_json(
-    model: Option<&str>,
-    version: Option<i32>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<JsonB> {
-    let (model, features) = (model?, features?);
-    let (r, phi) = unsafe {
-        values(
-            fcinfo,
-            model,
-            version,
-            &Features::Json(features.value("features")),
-            None,
-            class,
-        )
-    };
-    Some(JsonB(by_feature(&r.model, &phi)))
-}
-
-/// Interventional SHAP against background rows (as `shap.TreeExplainer(model, data)` and
-/// `shap.LinearExplainer(model, data)`): Σφ + shap_base_value(model, background) = margin.
-#[pg_extern(stable, parallel_safe, name = "shap")]
-fn shap_background_array(
-    model: Option<&str>,
-    features: Option<Vec<Option<f64>>>,
-    background: Option<Vec<Option<f64>>>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Vec<f64>> {
-    // A NULL model or row gives NULL (as predict does); a NULL background is an ERROR.
-    let (model, features) = (model?, features?);
-    drop(required(background, "background")); // read again as a matrix (pgrx flattens arrays)
-    Some(
-        unsafe {
-            values(
-                fcinfo,
-                model,
-                None,
-                &Features::Array(features),
-                Some(2),
-                class,
-            )
-        }
-        .1,
-    )
-}
-
-#[pg_extern(stable, parallel_safe, name = "shap")]
-fn shap_background_json(
-    model: Option<&str>,
-    features: Option<crate::jsonb_arg::JsonbArg>,
-    background: Option<Vec<Option<f64>>>,
-    class: default!(Option<i32>, "NULL"),
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<JsonB> {
-    let (model, features) = (model?, features?);
-    drop(required(background, "background"));
-    let (r, phi) = unsafe {
-        values(
-            fcinfo,
-            model,
-            None,
-            &Features::Json(features.value("features")),
-            Some(2),
-            class,
-        )
-    };
-    Some(JsonB(by_feature(&r.model, &phi)))
+        |fcinfo, model, features| {
+            // A NULL model or row gives NULL (as predict does); a NULL background is an ERROR.
+            let (model, features) = (model?, features?);
+            drop(required(background, "background")); // read again as a matrix (pgrx flattens arrays)
+            let features = features.read();
+            let (r, phi) = unsafe { values(fcinfo, model, None, &features, Some(2), class) };
+            Some(Shap { r, phi })
+        };
+    float8[] -> (Option<Vec<f64>>): shap_background_array;
+    jsonb -> (Option<JsonB>): shap_background_json;
 }
 
 /// The base value of path-dependent SHAP (the trees' cover-weighted expectation; the margin at

@@ -2,7 +2,8 @@
 //! and the exact Evidently PSI on arrays.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use mlobs_core::{psi, Histogram, NumericProfile, Summary};
+use mlobs_core::drift::psi;
+use mlobs_core::{Histogram, NumericProfile, Summary};
 use std::hint::black_box;
 
 fn data(n: usize, seed: u64) -> Vec<f64> {

@@ -6,7 +6,7 @@
 //! rollups equal a single pass.
 
 use crate::codec::{Reader, Writer};
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::sketch::{add_counts, sum_counts};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
@@ -107,10 +107,7 @@ impl Summary for Categories {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let len = r.u32()? as usize;
         if len > MAX_CATEGORIES {
             return Err(r.error(&format!(
@@ -139,9 +136,7 @@ impl Summary for Categories {
             other_count,
             null_count,
         };
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

@@ -79,6 +79,30 @@ impl<'a> Reader<'a> {
         ))
     }
 
+    /// `open` for a summary with one format version: any other version is an error.
+    pub fn open_versioned(
+        bytes: &'a [u8],
+        tag: &[u8; 4],
+        version: u8,
+        what: &'static str,
+    ) -> Result<Self> {
+        Self::open_any_version(bytes, tag, &[version], what).map(|(r, _)| r)
+    }
+
+    /// `open` for a summary that reads several format versions: another version is an error.
+    pub fn open_any_version(
+        bytes: &'a [u8],
+        tag: &[u8; 4],
+        versions: &[u8],
+        what: &'static str,
+    ) -> Result<(Self, u8)> {
+        let (r, version) = Self::open(bytes, tag, what)?;
+        if !versions.contains(&version) {
+            return Err(r.error(&format!("unsupported format version {version}")));
+        }
+        Ok((r, version))
+    }
+
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
         match end {

@@ -8,7 +8,7 @@
 
 use crate::categories::Categories;
 use crate::codec::{Reader, Writer};
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::payload::{entries_of, Scalar};
 use crate::profile::NumericProfile;
 use crate::sketch::add_counts;
@@ -237,10 +237,7 @@ impl Summary for FeatureProfiles {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let rows = r.u64()?;
         let non_object_rows = r.u64()?;
         let dropped_keys = r.u64()?;
@@ -280,9 +277,7 @@ impl Summary for FeatureProfiles {
             dropped_keys,
             features,
         };
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

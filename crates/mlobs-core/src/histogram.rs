@@ -177,10 +177,7 @@ impl Summary for Histogram {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let edges = r.f64s(MAX_EDGES)?;
         let counts = r.u64s(MAX_EDGES)?;
         let mut h = Self::with_counts(edges, counts);

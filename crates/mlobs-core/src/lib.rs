@@ -2,29 +2,24 @@
 //! histogram), the quantile sketch, numpy-compatible binning and drift statistics. The extension
 //! crate only translates between SQL and these types.
 
+#![forbid(unsafe_code)]
+
 pub mod binning;
 pub mod categories;
 pub mod codec;
-pub mod concept;
-pub mod cvm;
-pub mod domain;
 pub mod drift;
-pub mod drift_method;
 pub mod error;
 pub mod features;
 pub mod histogram;
 pub mod interrupt;
 mod json_float;
 pub mod metrics;
-pub mod multivariate;
 pub mod payload;
 pub mod profile;
-pub mod psi;
 pub mod quality;
 pub mod sample;
 pub mod sketch;
 pub mod summary;
-pub mod threshold;
 
 pub use error::{CoreError, ErrorKind, Result};
 pub use histogram::Histogram;

@@ -91,8 +91,8 @@ impl NumericProfile {
         let delta = y - self.mean;
         self.mean += delta / self.n as f64;
         self.m2 += delta * (y - self.mean);
-        self.min = Some(self.min.map_or(x, |m| m.min(x)));
-        self.max = Some(self.max.map_or(x, |m| m.max(x)));
+        self.min = Some(self.min.map_or(x, |m| signed_min(m, x)));
+        self.max = Some(self.max.map_or(x, |m| signed_max(m, x)));
         self.sketch.add(x);
     }
 
@@ -245,8 +245,14 @@ impl Summary for NumericProfile {
                 self.m2 += o_m2 + delta * delta * (na * nb / n);
             }
             self.n = add_counts(self.n, o.n)?;
-            self.min = Some(self.min.map_or(o.min.unwrap(), |m| m.min(o.min.unwrap())));
-            self.max = Some(self.max.map_or(o.max.unwrap(), |m| m.max(o.max.unwrap())));
+            self.min = Some(
+                self.min
+                    .map_or(o.min.unwrap(), |m| signed_min(m, o.min.unwrap())),
+            );
+            self.max = Some(
+                self.max
+                    .map_or(o.max.unwrap(), |m| signed_max(m, o.max.unwrap())),
+            );
             self.sketch.merge(&o.sketch)?;
         }
         self.null_count = add_counts(self.null_count, o.null_count)?;
@@ -292,10 +298,8 @@ impl Summary for NumericProfile {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION && version != VERSION_SCALED {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let (mut r, version) =
+            Reader::open_any_version(bytes, TAG, &[VERSION, VERSION_SCALED], Self::NAME)?;
         let n = r.u64()?;
         let null_count = r.u64()?;
         let nan_count = r.u64()?;
@@ -390,5 +394,24 @@ impl Summary for NumericProfile {
             _ => return Err("min/max must be present exactly when n > 0".into()),
         }
         Ok(())
+    }
+}
+
+/// `f64::min`/`max` may return either zero for (0.0, -0.0), so a serial pass and a parallel merge
+/// could disagree on the sign shown. Like IEEE 754-2019 `minimum`/`maximum`, -0 is the smaller:
+/// the result no longer depends on row order. (Inputs are finite here.)
+fn signed_min(a: f64, b: f64) -> f64 {
+    if a < b || (a == b && a.is_sign_negative()) {
+        a
+    } else {
+        b
+    }
+}
+
+fn signed_max(a: f64, b: f64) -> f64 {
+    if a > b || (a == b && a.is_sign_positive()) {
+        a
+    } else {
+        b
     }
 }

@@ -22,6 +22,14 @@ pub trait Summary: Sized + Clone + Serialize + DeserializeOwned {
     /// Checks the invariants that `from_bytes` and `from_json` rely on.
     fn validate(&self) -> std::result::Result<(), String>;
 
+    /// The last step of `from_bytes`: the decoded value if it passes `validate`, else an
+    /// invalid-binary error naming the summary.
+    fn decode_checked(self) -> Result<Self> {
+        self.validate()
+            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
+        Ok(self)
+    }
+
     fn to_json(&self) -> String {
         serde_json::to_string(self).expect("summaries serialize to JSON")
     }

@@ -2,24 +2,46 @@
 
 mod common;
 use common::{f64s, fixture};
-use mlobs_core::drift::{self, Sample};
-use mlobs_core::drift_method::{drift_categories, drift_numeric, drift_profiles};
+use mlobs_core::drift::distance::{energy_distance, wasserstein_raw};
+use mlobs_core::drift::ks::ks_2samp;
+use mlobs_core::drift::methods::{Rule, METHODS};
+use mlobs_core::drift::mmd::empirical_mmd;
+use mlobs_core::drift::rank_tests::t_test;
+use mlobs_core::drift::run::{drift_categories, drift_numeric, drift_profiles};
+use mlobs_core::drift::sample::Sample;
 use mlobs_core::NumericProfile;
 use serde_json::{json, Value};
 
-/// Methods mlobs implements whose Evidently value is the statistic (distances) or the p-value (tests).
-const METHODS: &[(&str, bool)] = &[
-    ("psi", false),
-    ("kl_div", false),
-    ("jensenshannon", false),
-    ("wasserstein", false),
-    ("hellinger", false),
-    ("ed", false),
-    ("t_test", true),
-    ("mannw", true),
-    ("anderson", true),
-    ("ks", true),
-];
+/// Whether Evidently's value of a method is its p-value (tests) rather than its statistic, as
+/// the registry's drift rule says.
+fn is_test(method: &str) -> bool {
+    let spec = METHODS.iter().find(|m| m.name == method).unwrap();
+    matches!(spec.rule, Rule::PValueBelow | Rule::PValueAtMost)
+}
+
+/// The methods a fixture case records Evidently's result for, registry order.
+fn recorded(cases: &Value) -> Vec<&'static str> {
+    METHODS
+        .iter()
+        .map(|m| m.name)
+        .filter(|name| {
+            cases
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| !c["evidently"][name].is_null())
+        })
+        .collect()
+}
+
+/// A fixture's array of strings.
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
 
 fn close(got: f64, want: f64, what: &str) {
     assert!(
@@ -37,13 +59,21 @@ fn numeric_methods_match_evidently() {
     for case in cases {
         let name = case["name"].as_str().unwrap();
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
-        for &(method, is_test) in METHODS {
+        // cramer_von_mises is checked in cvm_fixtures.rs, on its own cases and tolerance.
+        for method in recorded(&fx["numeric"])
+            .into_iter()
+            .filter(|&m| m != "cramer_von_mises")
+        {
             let want = &case["evidently"][method];
             let got = drift_numeric(&r, &c, method, None, &json!({}))
                 .unwrap()
                 .unwrap();
             let what = format!("{name}/{method}");
-            let value = if is_test { got.p_value } else { got.statistic };
+            let value = if is_test(method) {
+                got.p_value
+            } else {
+                got.statistic
+            };
             match want["value"].as_f64() {
                 Some(w) => close(
                     value.unwrap_or_else(|| panic!("{what}: NULL, want {w}")),
@@ -104,23 +134,23 @@ fn statistics_match_scipy() {
         );
         let s = &case["scipy"];
         close(
-            drift::wasserstein_raw(&sr, &sc),
+            wasserstein_raw(&sr, &sc),
             s["wasserstein_distance"].as_f64().unwrap(),
             &format!("{name}/W1"),
         );
         close(
-            drift::energy_distance(&sr, &sc),
+            energy_distance(&sr, &sc),
             s["energy_distance"].as_f64().unwrap(),
             &format!("{name}/ed"),
         );
-        let (d, p) = drift::ks_2samp(&sr, &sc);
+        let (d, p) = ks_2samp(&sr, &sc);
         close(
             d,
             s["ks_statistic"].as_f64().unwrap(),
             &format!("{name}/ks D"),
         );
         close(p, s["ks_pvalue"].as_f64().unwrap(), &format!("{name}/ks p"));
-        let (t, _) = drift::t_test(&sr, &sc);
+        let (t, _) = t_test(&sr, &sc);
         match s["ttest_statistic"].as_f64() {
             Some(w) => close(t, w, &format!("{name}/t")),
             None => assert!(!t.is_finite(), "{name}: t = {t}"),
@@ -134,25 +164,14 @@ fn categorical_methods_match_evidently() {
     let mut checked = 0;
     for case in fx["categorical"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let strings = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|s| s.as_str().unwrap().to_string())
-                .collect()
-        };
         let (rs, cs) = (strings(&case["reference"]), strings(&case["current"]));
         let r: Vec<&str> = rs.iter().map(String::as_str).collect();
         let c: Vec<&str> = cs.iter().map(String::as_str).collect();
-        for method in [
-            "chisquare",
-            "z",
-            "psi",
-            "kl_div",
-            "jensenshannon",
-            "hellinger",
-            "g_test",
-        ] {
+        // TVD's p-value is mlobs' own: its verdict is compared below.
+        for method in recorded(&fx["categorical"])
+            .into_iter()
+            .filter(|&m| m != "TVD")
+        {
             let want = &case["evidently"][method];
             if want.is_null() || (want["value"].is_null() && want["drifted"].is_null()) {
                 continue; // not applicable, or Evidently raises (g_test with unequal sizes)
@@ -195,14 +214,14 @@ fn categorical_methods_match_evidently() {
             .unwrap();
         let p = tvd.p_value.unwrap();
         assert!((0.0..=1.0).contains(&p), "{name}: TVD p {p}");
-        if let Some(w) = case["evidently"]["TVD"]["value"].as_f64() {
-            if w <= 0.001 || w >= 0.5 {
-                assert_eq!(
-                    p < 0.1,
-                    w < 0.1,
-                    "{name}: TVD verdict (ours {p}, Evidently {w})"
-                );
-            }
+        if let Some(w) = case["evidently"]["TVD"]["value"].as_f64()
+            && (w <= 0.001 || w >= 0.5)
+        {
+            assert_eq!(
+                p < 0.1,
+                w < 0.1,
+                "{name}: TVD verdict (ours {p}, Evidently {w})"
+            );
         }
     }
     assert!(checked >= 60, "{checked}");
@@ -279,7 +298,7 @@ fn mmd_statistic_matches_evidently() {
             .find(|c| c["name"] == name)
             .unwrap();
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
-        let (mmd, p) = drift::empirical_mmd(
+        let (mmd, p) = empirical_mmd(
             &Sample::from_values(&r).unwrap(),
             &Sample::from_values(&c).unwrap(),
         );
@@ -304,7 +323,8 @@ fn reference_doane_binning_matches_numpy() {
             .find(|c| c["name"] == name)
             .unwrap();
         let (r, c) = (f64s(&case["reference"]), f64s(&case["current"]));
-        let edges = mlobs_core::binning::doane_edges_weighted(&mlobs_core::psi::to_weighted(&r));
+        let edges =
+            mlobs_core::binning::doane_edges_weighted(&mlobs_core::drift::psi::to_weighted(&r));
         assert_eq!(
             edges.len(),
             want["edges"].as_array().unwrap().len(),
@@ -380,4 +400,62 @@ fn profile_results_close_to_exact() {
         "worst |profile − exact|: {:?}",
         limits.iter().map(|l| l.0).zip(&worst).collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn l_infinity_matches_nannyml_definition() {
+    // NannyML's L-infinity: max |p_i − q_i| over the category shares of reference ∪ current
+    // (`np.max(np.abs(ref_proportions - cur_proportions))`), on the categorical fixture cases.
+    let fx = fixture("drift.json");
+    for case in fx["categorical"].as_array().unwrap() {
+        let (rs, cs) = (strings(&case["reference"]), strings(&case["current"]));
+        let share =
+            |v: &[String], k: &str| v.iter().filter(|x| *x == k).count() as f64 / v.len() as f64;
+        let want = rs
+            .iter()
+            .chain(&cs)
+            .map(|k| (share(&rs, k) - share(&cs, k)).abs())
+            .fold(0.0, f64::max);
+        let r: Vec<&str> = rs.iter().map(String::as_str).collect();
+        let c: Vec<&str> = cs.iter().map(String::as_str).collect();
+        let got = drift_categories(&r, &c, "l_infinity", None, &json!({}))
+            .unwrap()
+            .unwrap();
+        close(
+            got.statistic.unwrap(),
+            want,
+            &format!("{}/l_infinity", case["name"]),
+        );
+    }
+}
+
+/// Where each registry method meets a reference implementation: the methods recorded in
+/// drift.json's cases (checked by the tests above, which iterate over them) and these, checked by
+/// the named tests. A method added to the registry without a fixture case fails here.
+const CHECKED_ELSEWHERE: &[(&str, &str)] = &[
+    ("wasserstein_raw", "statistics_match_scipy"),
+    ("empirical_mmd", "mmd_statistic_matches_evidently"),
+    ("cramer_von_mises", "cvm_fixtures.rs"),
+    ("l_infinity", "l_infinity_matches_nannyml_definition"),
+];
+
+#[test]
+fn every_registry_method_has_a_fixture_case() {
+    let fx = fixture("drift.json");
+    let mut covered: Vec<&str> = recorded(&fx["numeric"]);
+    covered.extend(recorded(&fx["categorical"]));
+    covered.extend(CHECKED_ELSEWHERE.iter().map(|c| c.0));
+    for m in METHODS {
+        assert!(
+            covered.contains(&m.name),
+            "method '{}' has no fixture case: add it to tests/fixtures/generate_drift.py or a test here",
+            m.name
+        );
+    }
+    for (name, test) in CHECKED_ELSEWHERE {
+        assert!(
+            METHODS.iter().any(|m| m.name == *name),
+            "{test} checks '{name}', which is not a registry method"
+        );
+    }
 }

@@ -4,7 +4,8 @@
 //! was 1 (the Sturges edges min + i·(max − min)/k overflowed to NaN, leaving no bin).
 
 use mlobs_core::binning::{linspace, sturges_edges_for};
-use mlobs_core::drift::{hellinger, Sample};
+use mlobs_core::drift::divergence::hellinger;
+use mlobs_core::drift::sample::Sample;
 use mlobs_core::{NumericProfile, Summary};
 
 fn profile(xs: &[f64]) -> NumericProfile {
@@ -108,7 +109,7 @@ fn quantiles_between_huge_neighbours() {
         vec![-1e308, 0.0, 1e308]
     );
     // Reference-quantile PSI over such data is a finite number.
-    let psi = mlobs_core::psi::psi_reference_quantile(
+    let psi = mlobs_core::drift::psi::psi_reference_quantile(
         &[1e308, -1e308, 1e308, 0.0, 5.0],
         &[-1e308, 1e308, 3.0],
         4,

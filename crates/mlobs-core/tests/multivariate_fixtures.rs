@@ -2,7 +2,7 @@
 
 mod common;
 use common::{fixture, rows};
-use mlobs_core::multivariate::fit;
+use mlobs_core::drift::multivariate::fit;
 
 #[test]
 fn reconstruction_error_matches_sklearn() {

@@ -20,7 +20,7 @@ fn value() -> impl Strategy<Value = f64> {
     ]
 }
 
-fn fence(values: &[f64]) -> impl Strategy<Value = f64> {
+fn fence(values: &[f64]) -> impl Strategy<Value = f64> + use<> {
     let picks = values.to_vec();
     prop_oneof![
         3 => -2e3f64..2e3,

@@ -4,7 +4,7 @@ mod common;
 use approx::assert_relative_eq;
 use common::{f64s, fixture};
 use mlobs_core::binning::quantiles_linear;
-use mlobs_core::psi::{evidently_bins, psi_evidently, psi_reference_quantile};
+use mlobs_core::drift::psi::{evidently_bins, psi_evidently, psi_reference_quantile};
 use mlobs_core::{Histogram, NumericProfile};
 
 #[test]

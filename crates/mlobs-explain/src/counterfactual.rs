@@ -65,10 +65,10 @@ fn candidates(model: &Model, x: &[f64]) -> Result<Vec<(Vec<f64>, f64)>> {
         };
         for tree in &e.trees {
             for node in &tree.nodes {
-                if let Some(f) = node.feature {
-                    if node.threshold.is_finite() {
-                        cuts[f].push(sides(node.threshold, node.split));
-                    }
+                if let Some(f) = node.feature
+                    && node.threshold.is_finite()
+                {
+                    cuts[f].push(sides(node.threshold, node.split));
                 }
             }
         }

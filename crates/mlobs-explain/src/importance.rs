@@ -94,17 +94,14 @@ impl Summary for ImportanceState {
     }
 
     fn from_bytes(bytes: &[u8]) -> mlobs_core::Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let text = |r: &mut Reader, b: &[u8]| {
             String::from_utf8(b.to_vec()).map_err(|_| r.error("invalid UTF-8"))
         };
         let b = r.bytes(1 << 16)?;
         let model = text(&mut r, b)?;
         let n = r.u32()? as usize;
-        if n > crate::xgboost::MAX_FEATURES {
+        if n > crate::model::MAX_FEATURES {
             return Err(r.error("too many features"));
         }
         let mut features = Vec::with_capacity(n);
@@ -115,14 +112,12 @@ impl Summary for ImportanceState {
         let s = Self {
             model,
             features,
-            abs_sum: r.f64s(crate::xgboost::MAX_FEATURES)?,
-            sum: r.f64s(crate::xgboost::MAX_FEATURES)?,
+            abs_sum: r.f64s(crate::model::MAX_FEATURES)?,
+            sum: r.f64s(crate::model::MAX_FEATURES)?,
             rows: r.u64()?,
         };
         r.finish()?;
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

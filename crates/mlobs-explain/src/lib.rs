@@ -3,6 +3,8 @@
 //! interventional TreeSHAP, linear SHAP, LIME, counterfactuals). Pure Rust, no PostgreSQL: the
 //! extension glue only translates.
 
+#![forbid(unsafe_code)]
+
 pub mod counterfactual;
 pub mod error;
 pub mod importance;

@@ -108,7 +108,7 @@ pub fn decode(model: &Value) -> Result<Model> {
     let n_features = model
         .get("max_feature_idx")
         .and_then(Value::as_u64)
-        .filter(|&m| (m as usize) < crate::xgboost::MAX_FEATURES)
+        .filter(|&m| (m as usize) < crate::model::MAX_FEATURES)
         .ok_or_else(|| {
             ExplainError::at("model.max_feature_idx", "expected an integer below 100000")
         })? as usize
@@ -159,7 +159,7 @@ pub fn decode(model: &Value) -> Result<Model> {
         .get("tree_info")
         .and_then(Value::as_array)
         .ok_or_else(|| ExplainError::at("model.tree_info", "expected an array"))?;
-    if infos.len() > crate::xgboost::MAX_TREES {
+    if infos.len() > crate::tree::MAX_TREES {
         return Err(ExplainError::at("model.tree_info", "too many trees"));
     }
     let mut outputs = vec![Vec::new(); per_iteration];

@@ -8,8 +8,7 @@
 //! φᵢ = βᵢ·(xᵢ − E[xᵢ]), in margin space; its base value is the margin at the means.
 
 use crate::error::{ExplainError, Result};
-use crate::model::{Link, Model, Output};
-use crate::xgboost::MAX_FEATURES;
+use crate::model::{Link, Model, Output, MAX_FEATURES};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,13 +41,13 @@ fn finite_numbers(v: &Value, path: &str, n: Option<usize>) -> Result<Vec<f64>> {
     let a = v
         .as_array()
         .ok_or_else(|| ExplainError::at(path, "expected an array of numbers"))?;
-    if let Some(n) = n {
-        if a.len() != n {
-            return Err(ExplainError::at(
-                path,
-                format!("expected {n} numbers, got {}", a.len()),
-            ));
-        }
+    if let Some(n) = n
+        && a.len() != n
+    {
+        return Err(ExplainError::at(
+            path,
+            format!("expected {n} numbers, got {}", a.len()),
+        ));
     }
     a.iter()
         .enumerate()

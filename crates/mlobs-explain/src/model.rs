@@ -12,6 +12,8 @@ use crate::linear::Linear;
 use crate::tree::Ensemble;
 use crate::treeshap;
 
+/// Features accepted per model, by every decoder.
+pub const MAX_FEATURES: usize = 100_000;
 /// Background rows accepted by interventional SHAP (each costs a walk of every tree).
 pub const MAX_BACKGROUND: usize = 100_000;
 

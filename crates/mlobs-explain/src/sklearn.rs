@@ -29,7 +29,7 @@ pub fn decode(model: &Value) -> Result<Model> {
     let n_features = model
         .get("n_features")
         .and_then(Value::as_u64)
-        .filter(|&n| n >= 1 && (n as usize) <= crate::xgboost::MAX_FEATURES)
+        .filter(|&n| n >= 1 && (n as usize) <= crate::model::MAX_FEATURES)
         .ok_or_else(|| ExplainError::at("model.n_features", "expected an integer 1..100000"))?
         as usize;
     let classifier = match model.get("kind").and_then(Value::as_str) {
@@ -47,7 +47,7 @@ pub fn decode(model: &Value) -> Result<Model> {
         .and_then(Value::as_array)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ExplainError::at("model.trees", "expected a non-empty array"))?;
-    if trees.len() > crate::xgboost::MAX_TREES {
+    if trees.len() > crate::tree::MAX_TREES {
         return Err(ExplainError::at("model.trees", "too many trees"));
     }
     let n_outputs = if classifier {

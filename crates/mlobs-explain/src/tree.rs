@@ -9,6 +9,8 @@ use crate::error::{ExplainError, Result};
 pub const MAX_DEPTH: usize = 64;
 /// Nodes per tree accepted.
 pub const MAX_NODES: usize = 1 << 20;
+/// Trees accepted per model, by every tree-ensemble decoder.
+pub const MAX_TREES: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Split {

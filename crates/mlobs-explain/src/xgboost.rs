@@ -5,14 +5,9 @@
 //! writes it as a string like "[5.2E-2]".
 
 use crate::error::{ExplainError, Result};
-use crate::model::{Link, Model, Output};
-use crate::tree::{Ensemble, Missing, Node, Split, Tree};
+use crate::model::{Link, Model, Output, MAX_FEATURES};
+use crate::tree::{Ensemble, Missing, Node, Split, Tree, MAX_TREES};
 use serde_json::Value;
-
-/// Trees accepted per model.
-pub const MAX_TREES: usize = 100_000;
-/// Features accepted per model.
-pub const MAX_FEATURES: usize = 100_000;
 
 fn field<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a Value> {
     v.get(key)
@@ -42,13 +37,13 @@ fn array<'a>(v: &'a Value, key: &str, path: &str, len: Option<usize>) -> Result<
     let a = field(v, key, path)?
         .as_array()
         .ok_or_else(|| ExplainError::at(&at, "expected an array"))?;
-    if let Some(n) = len {
-        if a.len() != n {
-            return Err(ExplainError::at(
-                &at,
-                format!("expected {n} elements, got {}", a.len()),
-            ));
-        }
+    if let Some(n) = len
+        && a.len() != n
+    {
+        return Err(ExplainError::at(
+            &at,
+            format!("expected {n} elements, got {}", a.len()),
+        ));
     }
     Ok(a)
 }
@@ -164,13 +159,13 @@ pub fn decode(model: &Value) -> Result<Model> {
     .as_str()
     .unwrap_or("");
     let gb = field(learner, "gradient_booster", "model.learner")?;
-    if let Some(name) = gb.get("name").and_then(Value::as_str) {
-        if name != "gbtree" {
-            return Err(ExplainError::at(
-                "model.learner.gradient_booster.name",
-                format!("booster '{name}' is not supported (gbtree)"),
-            ));
-        }
+    if let Some(name) = gb.get("name").and_then(Value::as_str)
+        && name != "gbtree"
+    {
+        return Err(ExplainError::at(
+            "model.learner.gradient_booster.name",
+            format!("booster '{name}' is not supported (gbtree)"),
+        ));
     }
     let (link, n_outputs, n_classes) = match objective {
         "binary:logistic" | "reg:logistic" => (Link::Logistic, 1, 2),

@@ -117,3 +117,30 @@ SELECT mlobs.drift(array(SELECT (i * 7919 % 10007)::float8 FROM generate_series(
                    array(SELECT (i * 104729 % 10007)::float8 FROM generate_series(1, 5000) i), 'empirical_mmd');
 RESET statement_timeout;
 SELECT 'still alive' AS after_cancel;
+-- The registry, mlobs.drift_methods(): every method runs on exactly the input kinds it lists
+-- (binary data, which every method takes) and is refused on the others. No row: all agree.
+CREATE FUNCTION pg_temp.drift_runs(m text, kind text) RETURNS bool LANGUAGE plpgsql AS $$
+DECLARE
+  r float8[] := '{0,1,1,0,1,1,0,1}';
+  c float8[] := '{1,1,1,0,1}';
+BEGIN
+  PERFORM CASE kind
+    WHEN 'numeric' THEN mlobs.drift(r, c, m)
+    WHEN 'profile' THEN mlobs.drift((SELECT mlobs.profile_agg(x) FROM unnest(r) x), (SELECT mlobs.profile_agg(x) FROM unnest(c) x), m)
+    WHEN 'categories' THEN mlobs.drift(r::text[], c::text[], m)
+  END;
+  RETURN true;
+EXCEPTION WHEN invalid_parameter_value THEN
+  RETURN false;
+END $$;
+SELECT name, inputs, runs_on
+  FROM (SELECT name, inputs,
+               array(SELECT kind FROM unnest('{numeric,profile,categories}'::text[]) kind WHERE pg_temp.drift_runs(name, kind)) AS runs_on
+          FROM mlobs.drift_methods()) d
+ WHERE NOT (runs_on @> inputs AND runs_on <@ inputs);
+-- Rows exist, each described and named once, with known input kinds; 'auto' is not a row but
+-- runs, an unknown name is refused.
+SELECT count(*) > 0 AS has_methods, bool_and(statistic <> '') AS described, count(DISTINCT name) = count(*) AS unique_names,
+       bool_and(inputs <@ '{numeric,profile,categories}' AND cardinality(inputs) > 0) AS known_inputs
+  FROM mlobs.drift_methods();
+SELECT pg_temp.drift_runs('auto', 'numeric') AS auto_runs, pg_temp.drift_runs('nope', 'numeric') AS unknown_runs;

@@ -3,7 +3,7 @@
 -- an ERROR with SQLSTATE 54000 (program_limit_exceeded) or 22023 (invalid_parameter_value), never
 -- an abort or an out-of-memory. And a GROUP BY whose HashAggregate spills to disk (the summaries'
 -- SSPACE makes the planner size the hash table) gives the same summaries as a sorted GroupAggregate.
--- The peak memory of a 100k-group GROUP BY over 1M rows is measured by tests/integration/memory.sh.
+-- The peak memory of a 100k-group GROUP BY over 1M rows is measured by tests/integration/memory/run.sh.
 SET timezone = 'UTC';
 CREATE FUNCTION pg_temp.outcome(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE r text;

@@ -1,7 +1,7 @@
 -- Monitoring runtime: monitors of every kind over a synthetic log, idempotent runs, windows
 -- summarised once, alerts (pending → firing → resolved), retraining requests, backfill, error
 -- isolation, roles. (NOTIFY payloads, the advisory lock against a concurrent run and pg_cron are
--- tested by tests/integration/monitoring.sh against real sessions.)
+-- tested by tests/integration/monitoring/run.sh against real sessions.)
 SET timezone = 'UTC';
 SELECT setseed(0.5);
 CREATE TABLE log AS

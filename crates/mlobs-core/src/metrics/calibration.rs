@@ -175,18 +175,13 @@ impl Summary for CalibrationMap {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let fitted_rows = r.u64()?;
         let x = r.f64s(MAX_POINTS)?;
         let y = r.f64s(MAX_POINTS)?;
         r.finish()?;
         let m = CalibrationMap { x, y, fitted_rows };
-        m.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(m)
+        m.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
@@ -249,16 +244,11 @@ impl Summary for ProbabilitySample {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, SAMPLE_TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, SAMPLE_TAG, VERSION, Self::NAME)?;
         let values = r.f64s(super::ranking::MAX_SCORES)?;
         r.finish()?;
         let s = ProbabilitySample { values };
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

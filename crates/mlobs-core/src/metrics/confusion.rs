@@ -159,12 +159,12 @@ impl Confusion {
             )));
         }
         for l in [&actual, &predicted] {
-            if let Label::Text(t) = l {
-                if t.len() > MAX_LABEL_BYTES {
-                    return Err(CoreError::limit_exceeded(format!(
-                        "class labels are limited to {MAX_LABEL_BYTES} bytes"
-                    )));
-                }
+            if let Label::Text(t) = l
+                && t.len() > MAX_LABEL_BYTES
+            {
+                return Err(CoreError::limit_exceeded(format!(
+                    "class labels are limited to {MAX_LABEL_BYTES} bytes"
+                )));
             }
         }
         self.rows += 1;
@@ -433,14 +433,13 @@ impl Summary for Confusion {
     fn merge(&mut self, o: &Self) -> Result<()> {
         if let (Some(((a, _), _)), Some(((b, _), _))) =
             (self.cells.first_key_value(), o.cells.first_key_value())
+            && a.kind() != b.kind()
         {
-            if a.kind() != b.kind() {
-                return Err(CoreError::mismatch(format!(
-                    "cannot merge confusion summaries of {} and {} labels",
-                    a.kind(),
-                    b.kind()
-                )));
-            }
+            return Err(CoreError::mismatch(format!(
+                "cannot merge confusion summaries of {} and {} labels",
+                a.kind(),
+                b.kind()
+            )));
         }
         for (k, &w) in &o.cells {
             *self.cells.entry(k.clone()).or_insert(0.0) += w;
@@ -469,10 +468,7 @@ impl Summary for Confusion {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let rows = r.u64()?;
         let skipped = r.u64()?;
         let kind = r.u8()?;
@@ -495,17 +491,15 @@ impl Summary for Confusion {
             skipped,
             cells,
         };
-        c.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(c)
+        c.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
         let mut kinds = self.cells.keys().flat_map(|(a, p)| [a.kind(), p.kind()]);
-        if let Some(first) = kinds.next() {
-            if kinds.any(|k| k != first) {
-                return Err("labels must all be of one type".into());
-            }
+        if let Some(first) = kinds.next()
+            && kinds.any(|k| k != first)
+        {
+            return Err("labels must all be of one type".into());
         }
         if self.labels().len() > MAX_CLASSES {
             return Err(format!("more than {MAX_CLASSES} classes"));
@@ -518,10 +512,10 @@ impl Summary for Confusion {
         }
         for (a, p) in self.cells.keys() {
             for l in [a, p] {
-                if let Label::Text(t) = l {
-                    if t.len() > MAX_LABEL_BYTES {
-                        return Err("label too long".into());
-                    }
+                if let Label::Text(t) = l
+                    && t.len() > MAX_LABEL_BYTES
+                {
+                    return Err("label too long".into());
                 }
             }
         }

@@ -145,10 +145,7 @@ impl Summary for MeanLoss {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let kind = match r.u8()? {
             0 => LossKind::LogLoss,
             1 => LossKind::Brier,
@@ -161,9 +158,7 @@ impl Summary for MeanLoss {
             sum: r.f64()?,
         };
         r.finish()?;
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

@@ -116,10 +116,7 @@ impl Summary for OvrSample {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let classes = r.u32()?;
         let probs = r.f64s(MAX_SCORES)?;
         let labels = r.u64s(MAX_SCORES)?;
@@ -134,9 +131,7 @@ impl Summary for OvrSample {
             probs,
             labels: labels.into_iter().map(|l| l as u32).collect(),
         };
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

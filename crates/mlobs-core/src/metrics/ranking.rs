@@ -212,17 +212,12 @@ impl Summary for RankSample {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let positive = r.f64s(MAX_SCORES)?;
         let negative = r.f64s(MAX_SCORES)?;
         r.finish()?;
         let s = RankSample { positive, negative };
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

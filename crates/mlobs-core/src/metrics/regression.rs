@@ -182,10 +182,7 @@ impl Summary for RegressionSummary {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let skipped = r.u64()?;
         let mut moments = [Moments::default(); 2];
         for m in &mut moments {
@@ -203,9 +200,7 @@ impl Summary for RegressionSummary {
             abs_error_sketch: QuantileSketch::decode(&mut r)?,
         };
         r.finish()?;
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

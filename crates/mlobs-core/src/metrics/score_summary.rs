@@ -289,10 +289,7 @@ impl Summary for ScoreSummary {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let grid = r.u32()?;
         let log_loss_sum = r.f64()?;
         let brier_sum = r.f64()?;
@@ -315,19 +312,17 @@ impl Summary for ScoreSummary {
             log_loss_sum,
             brier_sum,
         };
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
         if !(10..=MAX_GRID).contains(&self.grid) {
             return Err(format!("grid {} outside 10..={MAX_GRID}", self.grid));
         }
-        if let Some(&b) = self.bins.keys().max() {
-            if b >= self.grid {
-                return Err(format!("bin {b} outside the grid"));
-            }
+        if let Some(&b) = self.bins.keys().max()
+            && b >= self.grid
+        {
+            return Err(format!("bin {b} outside the grid"));
         }
         for sum in [self.log_loss_sum, self.brier_sum] {
             if !(sum.is_finite() && sum >= 0.0) || (self.bins.is_empty() && sum != 0.0) {

@@ -91,7 +91,7 @@ fn store_buckets(s: &Store) -> Vec<(i64, u64, bool)> {
     s.counts
         .iter()
         .enumerate()
-        .filter(|(_, &c)| c > 0)
+        .filter(|&(_, &c)| c > 0)
         .map(|(i, &c)| (s.offset as i64 + i as i64, c, may_fold && Some(i) == first))
         .collect()
 }

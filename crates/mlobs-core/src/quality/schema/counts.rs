@@ -8,7 +8,7 @@
 
 use super::{Schema, Violation, ViolationKind};
 use crate::codec::{Reader, Writer};
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::payload::Scalar;
 use crate::sketch::add_counts;
 use crate::summary::Summary;
@@ -170,10 +170,7 @@ impl Summary for ViolationCounts {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) = Reader::open(bytes, TAG, Self::NAME)?;
-        if version != VERSION {
-            return Err(r.error(&format!("unsupported format version {version}")));
-        }
+        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
         let rows = r.u64()?;
         let rows_with_violations = r.u64()?;
         let other_count = r.u64()?;
@@ -208,9 +205,7 @@ impl Summary for ViolationCounts {
             by_kind,
             other_count,
         };
-        s.validate()
-            .map_err(|e| CoreError::invalid_binary(format!("invalid {}: {e}", Self::NAME)))?;
-        Ok(s)
+        s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

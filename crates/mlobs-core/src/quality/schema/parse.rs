@@ -115,10 +115,10 @@ fn parse_key(v: &Value, path: &str) -> Result<KeySchema> {
             format!("only allowed for type number, not {}", ty.name()),
         ));
     }
-    if let (Some(lo), Some(hi)) = (min, max) {
-        if lo > hi {
-            return Err(err(path, format!("min {lo} exceeds max {hi}")));
-        }
+    if let (Some(lo), Some(hi)) = (min, max)
+        && lo > hi
+    {
+        return Err(err(path, format!("min {lo} exceeds max {hi}")));
     }
     let categories = match map.get("categories") {
         None => None,

@@ -96,10 +96,10 @@ fn check_value(s: &KeySchema, v: &Scalar<'_>) -> Option<ViolationKind> {
             return Some(ViolationKind::AboveMax);
         }
     }
-    if let (Some(allowed), Some(c)) = (&s.categories, category_of(v)) {
-        if !allowed.contains(c) {
-            return Some(ViolationKind::UnseenCategory);
-        }
+    if let (Some(allowed), Some(c)) = (&s.categories, category_of(v))
+        && !allowed.contains(c)
+    {
+        return Some(ViolationKind::UnseenCategory);
     }
     None
 }

@@ -1,0 +1,539 @@
+//! The merge laws (tests/common/laws.rs) for every summary type of mlobs-core; mlobs-explain's
+//! tests/merge_laws.rs covers its `ImportanceState`. Per type: a generator of rows, the
+//! one-pass summary of rows, and equality within the type's documented error.
+
+#[path = "common/laws.rs"]
+mod laws;
+
+use laws::{
+    close, eq, exact, merge_laws, multiset, round_trips, sql_number as value, three, SUM_REL,
+};
+use mlobs_core::categories::Categories;
+use mlobs_core::features::FeatureProfiles;
+use mlobs_core::metrics::calibration::{CalibrationMap, ProbabilitySample};
+use mlobs_core::metrics::confusion::Confusion;
+use mlobs_core::metrics::label::Label;
+use mlobs_core::metrics::loss::{LossKind, MeanLoss};
+use mlobs_core::metrics::ovr::OvrSample;
+use mlobs_core::metrics::ranking::RankSample;
+use mlobs_core::metrics::regression::{Moments, RegressionSummary};
+use mlobs_core::metrics::score_summary::ScoreSummary;
+use mlobs_core::payload::Scalar;
+use mlobs_core::quality::{Violation, ViolationCounts, ViolationKind};
+use mlobs_core::{Histogram, NumericProfile, Summary};
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+fn probability() -> impl Strategy<Value = f64> {
+    prop_oneof![8 => 0.0f64..=1.0, 1 => Just(0.0), 1 => Just(1.0), 1 => Just(0.5)]
+}
+
+// ---- numeric profile: counts, extremes and sketch exact; Welford/Chan moments up to rounding.
+
+fn profile_of(values: &[Option<f64>]) -> NumericProfile {
+    let mut p = NumericProfile::default();
+    values.iter().for_each(|&v| p.add(v));
+    p
+}
+
+/// The moments' tolerance of properties.rs: 1e-9 of the data's magnitude (its square for M2).
+fn same_profile(a: &NumericProfile, b: &NumericProfile) -> Result<(), String> {
+    eq("n", a.n, b.n)?;
+    eq("null_count", a.null_count, b.null_count)?;
+    eq("nan_count", a.nan_count, b.nan_count)?;
+    eq("pos_inf_count", a.pos_inf_count, b.pos_inf_count)?;
+    eq("neg_inf_count", a.neg_inf_count, b.neg_inf_count)?;
+    // Bit for bit: min of {0.0, −0.0} is −0.0 and max is 0.0 whatever the row order.
+    eq("min", a.min.map(f64::to_bits), b.min.map(f64::to_bits))?;
+    eq("max", a.max.map(f64::to_bits), b.max.map(f64::to_bits))?;
+    eq("sketch", a.sketch.canonical(), b.sketch.canonical())?;
+    eq("scale", a.scale, b.scale)?;
+    let scale = b
+        .min
+        .map_or(1.0, |lo| lo.abs().max(b.max.unwrap().abs()).max(1.0));
+    let m = |p: &NumericProfile| p.mean().unwrap_or(0.0);
+    close("mean", m(a), m(b), 1e-9, scale)?;
+    if b.scale == 0 {
+        close("m2", a.m2, b.m2, 1e-9, b.m2.abs().max(scale * scale))?;
+    }
+    let s = |p: &NumericProfile| p.stddev_pop().unwrap_or(0.0);
+    close("stddev_pop", s(a), s(b), 1e-9, scale)
+}
+
+// ---- categories (text), feature profiles (JSON payloads), violation counts: exact.
+
+fn category() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![8 => "[a-e]{0,2}".prop_map(Some), 1 => Just(None)]
+}
+
+fn categories_of(values: &[Option<String>]) -> Categories {
+    let mut c = Categories::default();
+    values.iter().for_each(|v| c.add(v.as_deref()));
+    c
+}
+
+#[derive(Debug, Clone)]
+enum Json {
+    Number(f64),
+    String(String),
+    Bool(bool),
+    Null,
+    Object,
+    Array,
+}
+
+impl Json {
+    fn scalar(&self) -> Scalar<'_> {
+        match self {
+            Json::Number(x) => Scalar::Number(*x),
+            Json::String(s) => Scalar::String(s),
+            Json::Bool(b) => Scalar::Bool(*b),
+            Json::Null => Scalar::Null,
+            Json::Object => Scalar::Object,
+            Json::Array => Scalar::Array,
+        }
+    }
+}
+
+fn json_value() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        6 => value().prop_map(|v| Json::Number(v.unwrap_or(0.0))),
+        4 => "[a-c]{0,2}".prop_map(Json::String),
+        2 => any::<bool>().prop_map(Json::Bool),
+        1 => Just(Json::Null),
+        1 => Just(Json::Object),
+        1 => Just(Json::Array),
+    ]
+}
+
+/// A row's payload: SQL NULL / not an object, or an object with unique keys.
+type Payload = Option<std::collections::BTreeMap<String, Json>>;
+
+fn payload() -> impl Strategy<Value = Payload> {
+    prop_oneof![
+        1 => Just(None),
+        8 => prop::collection::btree_map("[a-e]", json_value(), 0..4).prop_map(Some),
+    ]
+}
+
+fn features_of(rows: &[Payload]) -> FeatureProfiles {
+    let mut f = FeatureProfiles::default();
+    for row in rows {
+        match row {
+            Some(entries) => f.add_object(entries.iter().map(|(k, v)| (k.as_str(), v.scalar()))),
+            None => f.add_non_object(),
+        }
+    }
+    f
+}
+
+fn same_features(a: &FeatureProfiles, b: &FeatureProfiles) -> Result<(), String> {
+    eq("rows", a.rows, b.rows)?;
+    eq("non_object_rows", a.non_object_rows, b.non_object_rows)?;
+    eq("dropped_keys", a.dropped_keys, b.dropped_keys)?;
+    eq(
+        "keys",
+        a.features.keys().collect::<Vec<_>>(),
+        b.features.keys().collect(),
+    )?;
+    for (key, fa) in &a.features {
+        let fb = &b.features[key];
+        eq(&format!("{key}: types"), fa.types, fb.types)?;
+        eq(
+            &format!("{key}: categories"),
+            &fa.categories,
+            &fb.categories,
+        )?;
+        same_profile(&fa.numeric, &fb.numeric).map_err(|e| format!("{key}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// A row's violations: distinct (kind, key) pairs (a row has at most one of each), the empty
+/// key for `not_an_object`, sometimes a key too long to count by name.
+fn violations() -> impl Strategy<Value = Vec<(usize, String)>> {
+    let key = prop_oneof![8 => "[a-d]{0,1}", 1 => Just("k".repeat(300))];
+    prop::collection::btree_set((0..ViolationKind::ALL.len(), key), 0..4).prop_map(|set| {
+        let fixed: std::collections::BTreeSet<(usize, String)> = set
+            .into_iter()
+            .map(|(k, key)| {
+                let not_an_object = ViolationKind::ALL[k] == ViolationKind::NotAnObject;
+                (k, if not_an_object { String::new() } else { key })
+            })
+            .collect();
+        fixed.into_iter().collect()
+    })
+}
+
+fn violation_counts_of(rows: &[Vec<(usize, String)>]) -> ViolationCounts {
+    let mut c = ViolationCounts::default();
+    for row in rows {
+        let v: Vec<Violation> = row
+            .iter()
+            .map(|(k, key)| Violation {
+                kind: ViolationKind::ALL[*k],
+                key: key.clone(),
+            })
+            .collect();
+        c.add_violations(&v).unwrap();
+    }
+    c
+}
+
+// ---- samples kept in row order (exact ranking, one-vs-rest AUC, calibrated probabilities):
+// merged by concatenation, every result computed from the sorted values, so a state stands for
+// the multiset of its rows.
+
+fn rank_of(rows: &[(f64, bool)]) -> RankSample {
+    let mut s = RankSample::default();
+    rows.iter().for_each(|&(x, y)| s.add(x, y).unwrap());
+    s
+}
+
+fn same_rank(a: &RankSample, b: &RankSample) -> Result<(), String> {
+    eq("positive", multiset(&a.positive), multiset(&b.positive))?;
+    eq("negative", multiset(&a.negative), multiset(&b.negative))
+}
+
+fn probability_sample_of(rows: &[f64]) -> ProbabilitySample {
+    let mut s = ProbabilitySample::default();
+    rows.iter().for_each(|&p| s.add(p).unwrap());
+    s
+}
+
+fn same_probabilities(a: &ProbabilitySample, b: &ProbabilitySample) -> Result<(), String> {
+    eq("values", multiset(&a.values), multiset(&b.values))
+}
+
+/// k class probabilities summing to 1 (to rounding) and a label in 0..k.
+fn ovr_row(k: usize) -> impl Strategy<Value = (Vec<f64>, i64)> {
+    (vec(0.01f64..1.0, k), 0..k as i64).prop_map(|(w, label)| {
+        let total: f64 = w.iter().sum();
+        (w.iter().map(|x| x / total).collect(), label)
+    })
+}
+
+fn ovr_of(rows: &[(Vec<f64>, i64)]) -> OvrSample {
+    let mut s = OvrSample::default();
+    rows.iter().for_each(|(p, y)| s.add(p, *y).unwrap());
+    s
+}
+
+fn same_ovr(a: &OvrSample, b: &OvrSample) -> Result<(), String> {
+    eq("classes", a.classes, b.classes)?;
+    let rows = |s: &OvrSample| {
+        let k = s.classes.max(1) as usize;
+        let mut r: Vec<(Vec<u64>, u32)> = s
+            .probs
+            .chunks(k)
+            .zip(&s.labels)
+            .map(|(p, &y)| (p.iter().map(|x| x.to_bits()).collect(), y))
+            .collect();
+        r.sort();
+        r
+    };
+    eq("rows", rows(a), rows(b))
+}
+
+// ---- confusion: exact for unit weights; weighted cells up to float rounding.
+
+/// (actual, predicted, weight); `None` is a row skipped for a NULL.
+type ConfusionRow = Option<(i64, i64, f64)>;
+
+fn confusion_of(rows: &[ConfusionRow], text: bool) -> Confusion {
+    let label = |v: i64| {
+        if text {
+            Label::Text(format!("class {v}"))
+        } else {
+            Label::Int(v)
+        }
+    };
+    let mut c = Confusion::default();
+    for row in rows {
+        match *row {
+            Some((a, p, w)) => c.add(label(a), label(p), w).unwrap(),
+            None => c.skipped += 1,
+        }
+    }
+    c
+}
+
+/// Weighted: cells are sums of non-negative weights, so 1e-12 of the cell itself.
+fn same_confusion(a: &Confusion, b: &Confusion) -> Result<(), String> {
+    eq("rows", a.rows, b.rows)?;
+    eq("skipped", a.skipped, b.skipped)?;
+    eq(
+        "cells",
+        a.cells.keys().collect::<Vec<_>>(),
+        b.cells.keys().collect(),
+    )?;
+    for (k, &wa) in &a.cells {
+        let wb = b.cells[k];
+        close(&format!("cell {k:?}"), wa, wb, SUM_REL, wa.max(wb))?;
+    }
+    Ok(())
+}
+
+fn confusion_row(unit: bool) -> impl Strategy<Value = ConfusionRow> {
+    let weight = if unit {
+        Just(1.0).boxed()
+    } else {
+        prop_oneof![0.0f64..10.0, Just(0.0), Just(1.0)].boxed()
+    };
+    prop_oneof![1 => Just(None), 8 => (0i64..4, 0i64..4, weight).prop_map(Some)]
+}
+
+// ---- losses, score summary, regression summary: counts exact, sums up to rounding.
+
+/// (class probabilities, label): binary when `classes` is 0 (one probability, label 0/1).
+fn loss_row(classes: usize) -> BoxedStrategy<(Vec<f64>, i64)> {
+    if classes == 0 {
+        (probability(), 0i64..2)
+            .prop_map(|(p, y)| (vec![p], y))
+            .boxed()
+    } else {
+        (vec(probability(), classes), 0..classes as i64).boxed()
+    }
+}
+
+fn loss_of(kind: LossKind, rows: &[(Vec<f64>, i64)]) -> MeanLoss {
+    let mut l = MeanLoss::new(kind);
+    for (p, y) in rows {
+        if p.len() == 1 {
+            l.add_binary(p[0], *y == 1).unwrap();
+        } else {
+            l.add_multiclass(p, *y).unwrap();
+        }
+    }
+    l
+}
+
+/// Σ loss: non-negative terms, so 1e-12 of the sum.
+fn same_loss(a: &MeanLoss, b: &MeanLoss) -> Result<(), String> {
+    eq("kind", a.kind, b.kind)?;
+    eq("classes", a.classes, b.classes)?;
+    eq("n", a.n, b.n)?;
+    close("sum", a.sum, b.sum, SUM_REL, a.sum.max(b.sum))
+}
+
+fn score_summary_of(grid: i64, rows: &[(f64, bool)]) -> ScoreSummary {
+    let mut s = ScoreSummary::new(grid).unwrap();
+    rows.iter().for_each(|&(p, y)| s.add(p, y).unwrap());
+    s
+}
+
+/// Bins exact ("exactly mergeable"); Σ log loss and Σ Brier "exactly up to float rounding".
+fn same_score_summary(a: &ScoreSummary, b: &ScoreSummary) -> Result<(), String> {
+    eq("grid", a.grid, b.grid)?;
+    eq("bins", &a.bins, &b.bins)?;
+    let (la, lb) = (a.log_loss_sum, b.log_loss_sum);
+    close("log_loss_sum", la, lb, SUM_REL, la.max(lb))?;
+    close(
+        "brier_sum",
+        a.brier_sum,
+        b.brier_sum,
+        SUM_REL,
+        a.brier_sum.max(b.brier_sum),
+    )
+}
+
+fn regression_row() -> impl Strategy<Value = Option<(f64, f64)>> {
+    let x = || prop_oneof![8 => -1e6f64..1e6, 2 => -1e-3f64..1e-3, 1 => Just(0.0)];
+    prop_oneof![1 => Just(None), 8 => (x(), x()).prop_map(Some)]
+}
+
+fn regression_of(rows: &[Option<(f64, f64)>]) -> RegressionSummary {
+    let mut r = RegressionSummary::default();
+    for row in rows {
+        match *row {
+            Some((y, p)) => r.add(y, p).unwrap(),
+            None => r.skipped += 1,
+        }
+    }
+    r
+}
+
+/// Welford/Chan moments with the profile's tolerance (1e-9 of the magnitude, its square for
+/// M2); the magnitude is bounded by the generator (2e6 for errors).
+fn same_moments(what: &str, a: &Moments, b: &Moments) -> Result<(), String> {
+    eq(&format!("{what}.n"), a.n, b.n)?;
+    let scale = 2e6;
+    close(&format!("{what}.mean"), a.mean, b.mean, 1e-9, scale)?;
+    close(
+        &format!("{what}.m2"),
+        a.m2,
+        b.m2,
+        1e-9,
+        b.m2.abs().max(scale * scale),
+    )
+}
+
+fn same_regression(a: &RegressionSummary, b: &RegressionSummary) -> Result<(), String> {
+    eq("skipped", a.skipped, b.skipped)?;
+    same_moments("target", &a.target, &b.target)?;
+    same_moments("error", &a.error, &b.error)?;
+    let (x, y) = (a.sum_abs_error, b.sum_abs_error);
+    close("sum_abs_error", x, y, SUM_REL, x.max(y))?;
+    let (x, y) = (a.sum_abs_pct_error, b.sum_abs_pct_error);
+    close("sum_abs_pct_error", x, y, SUM_REL, x.max(y))?;
+    eq(
+        "max_abs_error",
+        a.max_abs_error.to_bits(),
+        b.max_abs_error.to_bits(),
+    )?;
+    eq(
+        "abs_error_sketch",
+        a.abs_error_sketch.canonical(),
+        b.abs_error_sketch.canonical(),
+    )
+}
+
+fn histogram_of(edges: &[f64], values: &[Option<f64>]) -> Histogram {
+    let mut h = Histogram::new(edges.to_vec(), "edges").unwrap();
+    values.iter().for_each(|&v| h.add(v));
+    h
+}
+
+/// Strictly increasing finite edges, 2 to 8 of them.
+fn edges() -> impl Strategy<Value = Vec<f64>> {
+    prop_oneof![
+        Just(vec![-10.0, -1.0, 0.0, 1.0, 10.0, 1000.0]),
+        vec(-1e6f64..1e6, 2..8).prop_filter_map("distinct edges", |mut e| {
+            e.sort_by(f64::total_cmp);
+            e.dedup();
+            (e.len() >= 2).then_some(e)
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn numeric_profile((a, b, c) in three(value)) {
+        merge_laws(profile_of, same_profile, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn histogram(e in edges(), (a, b, c) in three(value)) {
+        merge_laws(|v: &[Option<f64>]| histogram_of(&e, v), exact, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn categories((a, b, c) in three(category)) {
+        merge_laws(categories_of, exact, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn feature_profiles((a, b, c) in three(payload)) {
+        merge_laws(features_of, same_features, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn violation_counts((a, b, c) in three(violations)) {
+        merge_laws(violation_counts_of, exact, &a, &b, &c)?;
+    }
+
+    /// Unit weights (integer counts): exact; weighted: up to rounding.
+    #[test]
+    fn confusion(text in any::<bool>(),
+                 (unit, (a, b, c)) in any::<bool>().prop_flat_map(|unit| (Just(unit), three(move || confusion_row(unit))))) {
+        let same = if unit { exact } else { same_confusion };
+        merge_laws(|r: &[ConfusionRow]| confusion_of(r, text), same, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn score_summary(grid in prop_oneof![Just(10i64), Just(100), Just(1000), 10i64..5000],
+                     (a, b, c) in three(|| (probability(), any::<bool>()))) {
+        merge_laws(|r: &[(f64, bool)]| score_summary_of(grid, r), same_score_summary, &a, &b, &c)?;
+    }
+
+    /// The middle set is all ties (0.5, ±0) with both labels.
+    #[test]
+    fn ranking((a, _, c) in three(|| (-1e3f64..1e3, any::<bool>())),
+               ties in vec((prop_oneof![Just(0.5), Just(-0.0), Just(0.0)], any::<bool>()), laws::ROWS)) {
+        merge_laws(rank_of, same_rank, &a, &ties, &c)?;
+    }
+
+    #[test]
+    fn one_vs_rest((a, b, c) in (2usize..5).prop_flat_map(|k| three(move || ovr_row(k)))) {
+        merge_laws(ovr_of, same_ovr, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn probability_sample((a, b, c) in three(probability)) {
+        merge_laws(probability_sample_of, same_probabilities, &a, &b, &c)?;
+    }
+
+    /// Binary (a scalar P(y = 1)) or 2 to 4 class probabilities.
+    #[test]
+    fn mean_loss(log in any::<bool>(),
+                 (a, b, c) in prop_oneof![Just(0usize), 2usize..5].prop_flat_map(|k| three(move || loss_row(k)))) {
+        let kind = if log { LossKind::LogLoss } else { LossKind::Brier };
+        merge_laws(|r: &[(Vec<f64>, i64)]| loss_of(kind, r), same_loss, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn regression_summary((a, b, c) in three(regression_row)) {
+        merge_laws(regression_of, same_regression, &a, &b, &c)?;
+    }
+
+    /// A calibration map is fitted on one reference window and documented as not mergeable:
+    /// merge refuses, and the map round trips.
+    #[test]
+    fn calibration_map(rows in vec((-1e3f64..1e3, prop_oneof![Just(0.0), Just(1.0), 0.0f64..=1.0], 0.0f64..5.0), 1..60),
+                       other in vec((-1e3f64..1e3, Just(1.0), Just(1.0)), 1..10)) {
+        let Some(map) = CalibrationMap::fit(rows).unwrap() else { return Ok(()) };
+        round_trips(&map)?;
+        let o = CalibrationMap::fit(other).unwrap().unwrap();
+        prop_assert!(map.clone().merge(&o).is_err());
+        prop_assert!(map.clone().merge(&map).is_err());
+    }
+}
+
+/// Shrunk failures that properties.rs's profile law tests persisted (before the laws moved
+/// here): data beyond 2^440 (scaled moments) next to zero.
+#[test]
+fn numeric_profile_regressions() {
+    let cases: [[&[Option<f64>]; 3]; 3] = [
+        [&[Some(5.484101622614932e208), Some(0.0)], &[], &[]],
+        [&[Some(9.366991707372056e257)], &[Some(0.0)], &[]],
+        [&[Some(0.0), Some(-0.0)], &[Some(-0.0)], &[Some(0.0)]],
+    ];
+    for [a, b, c] in cases {
+        merge_laws(profile_of, same_profile, a, b, c).unwrap();
+    }
+}
+
+/// The caps, where the smallest keys are kept and the rest counted apart: the laws still hold
+/// (a, b and c overlap, and each alone stays under the cap while their union does not).
+#[test]
+fn laws_at_the_caps() {
+    use mlobs_core::categories::MAX_CATEGORIES;
+    use mlobs_core::features::MAX_FEATURES;
+    let keys = |from: usize, to: usize| (from..to).map(|i| format!("k{i:06}"));
+
+    let cats = |from, to| keys(from, to).map(Some).collect::<Vec<_>>();
+    let (n, third) = (MAX_CATEGORIES, MAX_CATEGORIES / 3);
+    let (a, b, c) = (
+        cats(0, n - 1),
+        cats(third, n + third),
+        cats(2 * third, n + 2 * third),
+    );
+    assert!(categories_of(&[a.clone(), b.clone()].concat()).truncated());
+    merge_laws(categories_of, exact, &a, &b, &c).unwrap();
+
+    let rows = |from, to| {
+        keys(from, to)
+            .map(|k| Some([(k, Json::Number(1.0))].into_iter().collect()))
+            .collect::<Vec<Payload>>()
+    };
+    let (n, third) = (MAX_FEATURES, MAX_FEATURES / 3);
+    let (a, b, c) = (
+        rows(0, n - 1),
+        rows(third, n + third),
+        rows(2 * third, n + 2 * third),
+    );
+    assert!(features_of(&[a.clone(), b.clone()].concat()).dropped_keys > 0);
+    merge_laws(features_of, same_features, &a, &b, &c).unwrap();
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# The dbt package (examples/dbt/mlobs_dbt) and its example project (examples/dbt/example_project)
+# against a real dbt: dbt-core 1.11 + dbt-postgres 1.11.0 from examples/dbt/requirements.txt in a
+# venv (.run/dbt-venv, created when missing or when the requirements changed), on its own cluster
+# (.run/dbt, port 28840) with the installed mlobs build. The project is copied to .run/dbt-work so
+# the working tree stays clean. Checks:
+#  1. `dbt build` on days 1-10 (no drift yet): every model built, every test passes;
+#  2. `dbt build` on days 1-14 (drift from day 11): the incremental models append days 11-14 and
+#     recompute day 10 only (rows of days 1-9 untouched); the warn-severity PSI and new-category tests
+#     report exactly the 4 drifted days, the other tests pass, the build exits 0; the stored-profile
+#     drift table flags amount and merchant on days 11-14 and nothing else; accuracy drops;
+#  3. the PSI test's failing rows (--store-failures) are those 4 days and --warn-error makes it fail;
+#  4. the package's psi_between macro (dbt show --inline, a raw-row pass) equals the PSI daily_drift
+#     read from the rolled-up stored profiles;
+#  5. a third `dbt build` on unchanged data changes no stored number (idempotent).
+# Exits non-zero on failure.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+ROOT=$PWD
+START=$SECONDS
+PORT=${MLOBS_DBT_PORT:-28840}
+VENV=$ROOT/.run/dbt-venv
+REQ=$ROOT/examples/dbt/requirements.txt
+WORK=$ROOT/.run/dbt-work
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+echo "== venv ($VENV)"
+t0=$SECONDS
+if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  apt-get install -y -q python3-venv >/dev/null
+fi
+stamp=$(sha256sum "$REQ" | cut -d' ' -f1)
+if [ ! -x "$VENV/bin/dbt" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$stamp" ]; then
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ"
+  echo "$stamp" > "$VENV/.requirements.sha256"
+fi
+DBT=$VENV/bin/dbt
+"$DBT" --version | grep -E 'installed|postgres:' | tr -s ' '
+echo "venv ready in $((SECONDS - t0)) s"
+
+bash scripts/pg_cluster.sh destroy dbt
+bash scripts/pg_cluster.sh start dbt "$PORT" "timezone = 'UTC'"
+trap 'bash "$ROOT/scripts/pg_cluster.sh" destroy dbt' EXIT
+export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGDATABASE=mlobs_dbt DBT_SCHEMA=monitoring
+export DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_VERSION_CHECK=false DBT_USE_COLORS=false
+PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE mlobs_dbt"
+"${PSQL[@]}" -c "CREATE EXTENSION mlobs"
+q() { "${PSQL[@]}" -At -c "$1"; }
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+cp -r examples/dbt/mlobs_dbt examples/dbt/example_project "$WORK/"
+cd "$WORK/example_project"
+dbt() { "$DBT" "$@" --profiles-dir .; }
+# status and failures of one node of the last run: "<status> <failures>"
+result() {
+  python3 - "$1" <<'PY'
+import json, sys
+for r in json.load(open("target/run_results.json"))["results"]:
+    if r["unique_id"].split(".")[2] == sys.argv[1]:
+        print(r["status"], r.get("failures"))
+        break
+else:
+    print("missing")
+PY
+}
+statuses() {
+  python3 - <<'PY'
+import collections, json
+c = collections.Counter(r["status"] for r in json.load(open("target/run_results.json"))["results"])
+print(" ".join(f"{k}={v}" for k, v in sorted(c.items())))
+PY
+}
+counts() { q "SELECT (SELECT count(*) FROM monitoring.daily_feature_profiles) || ' ' || (SELECT count(*) FROM monitoring.daily_drift) || ' ' || (SELECT count(*) FROM monitoring.daily_metrics)"; }
+
+t0=$SECONDS
+dbt deps
+echo "dbt deps: $((SECONDS - t0)) s"
+
+echo "== 1. dbt build, days 1-10 (before the drift)"
+t0=$SECONDS
+dbt build --vars '{log_through: "2026-01-10"}' | tail -n 3
+echo "build 1: $((SECONDS - t0)) s; results: $(statuses)"
+[ "$(statuses)" = "pass=16 success=4" ] || fail "run 1: expected 4 models built and 16 tests passing"
+c=$(counts); echo "profiles/drift/metrics rows: $c"
+[ "$c" = "30 9 10" ] || fail "run 1: expected 30 profile rows (10 days x 3 features), 9 drift rows, 10 metric days"
+[ "$(q "SELECT count(*) FROM monitoring.daily_drift WHERE drifted")" = 0 ] || fail "run 1: drift before day 11"
+q "CREATE TABLE public.after_run1 AS SELECT day, feature, computed_at FROM monitoring.daily_feature_profiles" >/dev/null
+
+echo "== 2. dbt build, days 1-14 (drift from day 11): incremental append, warnings"
+t0=$SECONDS
+dbt build | grep -E 'incremental model|WARN|Done\.'
+echo "build 2: $((SECONDS - t0)) s; results: $(statuses)"
+[ "$(statuses)" = "pass=14 success=4 warn=2" ] || fail "run 2: expected 14 passing tests and 2 warnings"
+for t in amount_psi_below_0_1_per_day merchant_no_new_categories_per_day; do
+  [ "$(result "$t")" = "warn 4" ] || fail "run 2: $t: expected 'warn 4', got '$(result "$t")'"
+done
+for t in age_psi_below_0_1_per_day stored_age_profiles_psi_below_0_1_per_day amount_missing_share_below_5pct_per_day score_missing_share_below_1pct; do
+  [ "$(result "$t")" = "pass 0" ] || fail "run 2: $t: expected 'pass 0', got '$(result "$t")'"
+done
+c=$(counts); echo "profiles/drift/metrics rows: $c"
+[ "$c" = "42 21 14" ] || fail "run 2: expected 42 / 21 / 14 rows"
+kept=$(q "SELECT count(*) FROM monitoring.daily_feature_profiles p JOIN public.after_run1 a USING (day, feature, computed_at)")
+echo "profile rows untouched by run 2: $kept (days 1-9; day 10 recomputed)"
+[ "$kept" = 27 ] || fail "run 2: expected the 27 rows of days 1-9 untouched"
+[ "$(q "SELECT count(*) FROM monitoring.daily_feature_profiles p JOIN public.after_run1 a USING (day, feature) WHERE p.computed_at > a.computed_at AND p.day = '2026-01-10'")" = 3 ] \
+  || fail "run 2: day 10 was not recomputed"
+drifted=$(q "SELECT string_agg(feature || ':' || to_char(day, 'MM-DD'), ' ' ORDER BY feature, day) FROM monitoring.daily_drift WHERE drifted")
+echo "drifted: $drifted"
+[ "$drifted" = "amount:01-11 amount:01-12 amount:01-13 amount:01-14 merchant:01-11 merchant:01-12 merchant:01-13 merchant:01-14" ] \
+  || fail "run 2: expected amount and merchant drifted on days 11-14 only"
+q "SELECT 'accuracy reference ' || round(avg(accuracy) FILTER (WHERE day < '2026-01-11')::numeric, 3) || ', drifted days ' || round(avg(accuracy) FILTER (WHERE day >= '2026-01-11')::numeric, 3) FROM monitoring.daily_metrics"
+[ "$(q "SELECT avg(accuracy) FILTER (WHERE day >= '2026-01-11') < avg(accuracy) FILTER (WHERE day < '2026-01-11') - 0.05 FROM monitoring.daily_metrics")" = t ] \
+  || fail "run 2: accuracy did not drop on the drifted days"
+[ "$(q "SELECT round(mlobs.accuracy(mlobs.rollup(confusion))::numeric, 6) = round((sum(accuracy * predictions) / sum(predictions))::numeric, 6) FROM monitoring.daily_metrics")" = t ] \
+  || fail "rollup of the stored confusion summaries disagrees with the daily accuracies"
+
+echo "== 3. the PSI test's failing rows"
+set +e
+dbt test --select amount_psi_below_0_1_per_day --store-failures --warn-error >/dev/null
+rc=$?
+set -e
+[ "$rc" -ne 0 ] || fail "--warn-error should turn the drift warning into a failure"
+rows=$(q "SELECT string_agg(current_window || '=' || round(psi::numeric, 2), ' ' ORDER BY current_window) FROM monitoring_dbt_test__audit.amount_psi_below_0_1_per_day")
+echo "failing rows (--warn-error exit $rc): $rows"
+[ "$(q "SELECT string_agg(current_window, ' ' ORDER BY current_window) FROM monitoring_dbt_test__audit.amount_psi_below_0_1_per_day")" \
+  = "2026-01-11 2026-01-12 2026-01-13 2026-01-14" ] || fail "failing rows should be days 11-14"
+
+echo "== 4. psi_between (raw rows) = daily_drift (rolled-up stored profiles)"
+raw=$(dbt show --quiet --output json --inline "select {{ mlobs_dbt.psi_between(ref('prediction_log'), ref('prediction_log'), 'features', key='amount', reference_filter=\"ts < '2026-01-08'\", current_filter=\"ts >= '2026-01-12' and ts < '2026-01-13'\") }} as psi" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["show"][0]["psi"])')
+stored=$(q "SELECT psi FROM monitoring.daily_drift WHERE feature = 'amount' AND day = '2026-01-12'")
+echo "raw: $raw, stored: $stored"
+python3 -c "import sys; r, s = map(float, sys.argv[1:]); sys.exit(0 if abs(r - s) <= 1e-9 * abs(s) else 1)" "$raw" "$stored" \
+  || fail "psi_between and daily_drift disagree"
+
+echo "== 5. third dbt build on unchanged data: nothing changes"
+snap="SELECT md5(string_agg(concat_ws('|', day, feature, psi, drifted, new_categories), ',' ORDER BY day, feature)) FROM monitoring.daily_drift"
+snap_m="SELECT md5(string_agg(concat_ws('|', day, predictions, accuracy, roc_auc, confusion::text, scores::text), ',' ORDER BY day)) FROM monitoring.daily_metrics"
+before="$(q "$snap") $(q "$snap_m")"
+t0=$SECONDS
+dbt build | grep -E 'Done\.'
+echo "build 3: $((SECONDS - t0)) s; results: $(statuses)"
+[ "$(statuses)" = "pass=14 success=4 warn=2" ] || fail "run 3: results changed"
+[ "$(counts)" = "42 21 14" ] || fail "run 3: row counts changed: $(counts)"
+[ "$(q "$snap") $(q "$snap_m")" = "$before" ] || fail "run 3: stored drift or metrics changed"
+echo "dbt integration: ok ($((SECONDS - START)) s)"

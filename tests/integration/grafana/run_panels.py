@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Runs every panel query of the Grafana dashboards as Grafana would, without Grafana.
+
+For each dashboard JSON (default: examples/grafana/dashboards/*.json):
+  * template variables are resolved in order: a query variable's SQL is expanded (expand.py) and run as
+    the datasource's login role; a multi-value / include-All variable takes every value (what "All"
+    sends), a single-value one its saved current value if the query returns it, else the first row
+    (column __value if present, else the first column);
+  * every panel target must use the datasource uid 'mlobs' and raw SQL; its rawSql is expanded with
+    expand.py (template variables, sqleng globals, PostgreSQL macros) for a fixed time range and run
+    through psql as the login role (default mlobs_grafana, a member of mlobs_reader) in a read-only
+    transaction (default_transaction_read_only = on);
+  * checks: no error and at least one row; format time_series: a column named exactly "time"
+    (timestamptz / timestamp / date, or epoch seconds as a number), rows sorted ascending by time (Grafana's
+    long-to-wide conversion needs it), every other column either numeric (int, float, numeric) or a text
+    label, at least one numeric column; format table: at least the declared columns (the panel's organize
+    transformation, indexByName), in any order.
+Prints one line per panel and a summary; exits non-zero on any failure. Standard library only.
+"""
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import expand  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+NUMERIC = {"smallint", "integer", "bigint", "real", "double precision", "numeric"}
+TIME = {"timestamp with time zone", "timestamp without time zone", "date"}
+LABEL = {"text", "character varying", "name", "character", "\"char\""}
+
+
+class PanelError(Exception):
+    pass
+
+
+def base_type(t):
+    return t.split("(")[0].strip()
+
+
+class Runner:
+    def __init__(self, args):
+        self.args = args
+        self.frm = expand.parse_time(args.frm)
+        self.to = expand.parse_time(args.to)
+
+    def psql(self, sql, *extra):
+        cmd = ["psql", "-X", "-q", "--csv", "-v", "ON_ERROR_STOP=1", "-h", self.args.host, "-p", str(self.args.port),
+               "-U", self.args.user, "-d", self.args.db, *extra]
+        env = dict(os.environ, PGOPTIONS="-c default_transaction_read_only=on -c statement_timeout=60s", PGTZ="UTC")
+        res = subprocess.run(cmd, input=sql, capture_output=True, text=True, env=env)
+        if res.returncode != 0:
+            raise PanelError(res.stderr.strip().replace("\n", " | "))
+        return list(csv.reader(io.StringIO(res.stdout)))
+
+    def run(self, sql):
+        """→ (columns [(name, type)], rows)."""
+        body = sql.strip().rstrip(";").strip()
+        desc = self.psql(body + "\n\\gdesc\n")
+        columns = [(r[0], r[1]) for r in desc[1:]]
+        out = self.psql(body + ";\n")
+        if not out:
+            raise PanelError("no result set")
+        names = out[0]
+        if names != [c[0] for c in columns]:
+            raise PanelError(f"column mismatch between \\gdesc and the result: {names}")
+        return columns, out[1:]
+
+    def expand(self, sql, variables):
+        return expand.expand(sql, self.frm, self.to, variables, interval=self.args.interval)
+
+    def resolve_variables(self, dash):
+        variables = {}
+        for v in dash.get("templating", {}).get("list", []):
+            name, kind = v["name"], v.get("type")
+            if kind == "query":
+                query = v.get("query")
+                query = query.get("rawSql") if isinstance(query, dict) else query
+                if v.get("datasource", {}).get("uid") != "mlobs":
+                    raise PanelError(f"variable {name}: datasource uid is not 'mlobs'")
+                columns, rows = self.run(self.expand(query, variables))
+                names = [c[0] for c in columns]
+                i = names.index("__value") if "__value" in names else 0
+                values = [r[i] for r in rows]
+                if not values:
+                    raise PanelError(f"variable {name}: the query returned no values")
+            elif kind in ("custom", "constant", "textbox"):
+                cur = v.get("current", {}).get("value") or v.get("query", "")
+                values = cur if isinstance(cur, list) else [str(cur)]
+            else:
+                raise PanelError(f"variable {name}: type {kind} is not handled by this harness")
+            multi, include_all = bool(v.get("multi")), bool(v.get("includeAll"))
+            current = v.get("current", {}).get("value")
+            # Grafana keeps the saved selection when it is still an option, else takes the first one.
+            value = values if (multi or include_all) else (current if current in values else values[0])
+            variables[name] = {"value": value, "multi": multi, "includeAll": include_all}
+        return variables
+
+    def check(self, target, panel, columns, rows):
+        fmt = target.get("format", "time_series")
+        if not rows:
+            raise PanelError("no rows for the demo data")
+        names = [c[0] for c in columns]
+        if fmt == "table":
+            declared = []
+            for t in panel.get("transformations", []):
+                if t.get("id") == "organize":
+                    declared += list(t.get("options", {}).get("indexByName", {}))
+            if not declared:
+                raise PanelError("table format without declared columns (organize transformation, indexByName)")
+            missing = [c for c in declared if c not in names]
+            if missing:
+                raise PanelError(f"declared columns missing: {missing} (got {names})")
+            return f"table {len(rows)} rows, columns {', '.join(names)}"
+        if fmt != "time_series":
+            raise PanelError(f"unknown format {fmt}")
+        if names.count("time") != 1:
+            raise PanelError(f'time_series needs exactly one column named "time", got {names}')
+        ti = names.index("time")
+        ttype = base_type(columns[ti][1])
+        if ttype in TIME:
+            def key(s):
+                s = s.replace(" ", "T")
+                if len(s) >= 3 and s[-3] in "+-" and s[-3:].lstrip("+-").isdigit():
+                    s += ":00"
+                return dt.datetime.fromisoformat(s)
+        elif ttype in NUMERIC:
+            key = float
+        else:
+            raise PanelError(f'column "time" has type {columns[ti][1]}')
+        if any(r[ti] == "" for r in rows):
+            raise PanelError('NULL in column "time"')
+        times = [key(r[ti]) for r in rows]
+        if any(b < a for a, b in zip(times, times[1:])):
+            raise PanelError("rows are not sorted by time (ORDER BY time)")
+        values, labels = [], []
+        for i, (name, typ) in enumerate(columns):
+            if i == ti:
+                continue
+            b = base_type(typ)
+            if b in NUMERIC:
+                values.append(name)
+                for r in rows:
+                    if r[i] != "":
+                        float(r[i])
+            elif b in LABEL:
+                labels.append(name)
+            else:
+                raise PanelError(f"column {name} of type {typ} is neither numeric nor a text label")
+        if not values:
+            raise PanelError("no numeric value column")
+        series = len({tuple(r[names.index(lab)] for lab in labels) for r in rows}) * len(values)
+        return (f"time_series {len(rows)} rows, {series} series, time {ttype}, values {', '.join(values)}"
+                + (f", labels {', '.join(labels)}" if labels else ""))
+
+
+def panels_of(dash):
+    for p in dash.get("panels", []):
+        yield p
+        yield from p.get("panels", [])  # collapsed rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--user", default="mlobs_grafana")
+    ap.add_argument("--from", dest="frm", default="2026-01-01T00:00:00Z")
+    ap.add_argument("--to", default="2026-01-15T00:00:00Z")
+    ap.add_argument("--interval", default="1h", help="$__interval of every panel")
+    ap.add_argument("--show-sql", action="store_true", help="print every expanded query")
+    ap.add_argument("dashboards", nargs="*")
+    args = ap.parse_args()
+    files = [pathlib.Path(f) for f in args.dashboards] or sorted((ROOT / "examples/grafana/dashboards").glob("*.json"))
+    runner = Runner(args)
+    passed = failed = 0
+    for f in files:
+        dash = json.loads(f.read_text())
+        try:
+            variables = runner.resolve_variables(dash)
+        except (PanelError, expand.MacroError, ValueError) as e:
+            failed += 1
+            print(f"FAIL {f.name}: variables: {e}")
+            continue
+        shown = ", ".join(f"{k}={v['value'] if isinstance(v['value'], str) else '{' + ','.join(v['value']) + '}'}"
+                          for k, v in variables.items())
+        print(f"== {f.name} ({dash.get('title')}){': ' + shown if shown else ''}")
+        for panel in panels_of(dash):
+            if panel.get("type") == "row":
+                continue
+            for target in panel.get("targets", []):
+                label = f"{f.stem} #{panel.get('id')} {panel.get('title')!r} [{target.get('refId')}]"
+                try:
+                    ds = target.get("datasource") or panel.get("datasource") or {}
+                    if ds.get("uid") != "mlobs" or ds.get("type") != "grafana-postgresql-datasource":
+                        raise PanelError(f"datasource {ds} is not the provisioned mlobs datasource")
+                    if not target.get("rawQuery") or not target.get("rawSql"):
+                        raise PanelError("not a raw SQL target")
+                    sql = runner.expand(target["rawSql"], variables)
+                    if args.show_sql:
+                        print(sql)
+                    columns, rows = runner.run(sql)
+                    info = runner.check(target, panel, columns, rows)
+                    passed += 1
+                    print(f"ok   {label}: {info}")
+                except (PanelError, expand.MacroError, ValueError) as e:
+                    failed += 1
+                    print(f"FAIL {label}: {e}")
+    print(f"grafana panels: {passed} passed, {failed} failed")
+    sys.exit(1 if failed or not passed else 0)
+
+
+if __name__ == "__main__":
+    main()

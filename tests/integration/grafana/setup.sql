@@ -1,0 +1,30 @@
+-- Monitors over the demo's tables (examples/demo.sql must have run), one run at a fixed time after the data,
+-- and the login role Grafana connects as. Used by tests/integration/grafana/run.sh; also what a local Grafana
+-- pointed at the demo database needs.
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+SET timezone = 'UTC';
+-- The serving log: a request slower than the client's 60 ms timeout counts as an error.
+CREATE OR REPLACE VIEW fraud_requests AS
+SELECT ts, latency_ms, latency_ms > 60 AS error FROM fraud_predictions;
+-- Reference: the first three days (before "amount" drifts on day 8); 6-hour windows from there on.
+SELECT mlobs.create_monitor('fraud_predictions drift', 'fraud', 'fraud_predictions', 'feature_drift', '{}', '6 hours',
+                            '2026-01-01', '2026-01-04') AS drift,
+       mlobs.create_monitor('fraud_predictions performance', 'fraud', 'fraud_predictions', 'classification',
+                            '{"label": "label", "predicted": "predicted_label", "score": "score"}', '6 hours',
+                            '2026-01-01', '2026-01-04') AS performance,
+       mlobs.create_monitor('fraud_predictions cbpe', 'fraud', 'fraud_predictions', 'cbpe', '{}', '6 hours',
+                            '2026-01-01', '2026-01-04') AS cbpe,
+       mlobs.create_monitor('transactions quality', 'fraud', 'transactions', 'quality', '{}', '6 hours',
+                            '2026-01-01', '2026-01-04') AS quality,
+       mlobs.create_monitor('fraud_requests latency', 'fraud', 'fraud_requests', 'latency', '{"error": "error"}', '6 hours',
+                            start_at => '2026-01-01') AS latency;
+-- (examples/demo.sql's own platform monitors, on February's simulated logs, have nothing new before this.)
+SELECT status, windows, points, alert_transitions, errors FROM mlobs.run_monitors('2026-01-15 00:00');
+-- Grafana's login role: read-only through mlobs_reader, plus the demo log it explains predictions from.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mlobs_grafana') THEN
+    CREATE ROLE mlobs_grafana LOGIN IN ROLE mlobs_reader;
+  END IF;
+END $$;
+GRANT SELECT ON transactions TO mlobs_reader;

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Monitoring against real sessions and a real pg_cron (what pg_regress cannot show):
+#  1. every alert transition NOTIFYs mlobs_alerts with the alert id (a listening session gets them);
+#  2. a run overlapping another (advisory lock held) returns 'skipped' instead of waiting or
+#     duplicating work;
+#  3. mlobs.schedule_monitors() under pg_cron 1.4 (shared_preload_libraries) makes mlobs.runs rows
+#     appear without anyone calling run_monitors (minute granularity: waits up to ~2.5 minutes).
+# Uses its own cluster (.run/it, port 28819) with the installed mlobs build. Exits non-zero on failure.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+PORT=${MLOBS_IT_PORT:-28819}
+DB=mlobs_it
+bash scripts/pg_cluster.sh destroy it
+bash scripts/pg_cluster.sh start it "$PORT" "shared_preload_libraries = 'pg_cron'" \
+  "cron.database_name = '$DB'" "cron.use_background_workers = on" "timezone = 'UTC'"
+trap 'bash scripts/pg_cluster.sh destroy it' EXIT
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# A log whose latency jumps 12 minutes ago: one 1-minute latency monitor over the last 40 minutes.
+"${PSQL[@]}" -d "$DB" <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION pg_cron;
+CREATE EXTENSION mlobs;
+CREATE TABLE log AS
+SELECT ts, 20 + (extract(epoch FROM ts)::bigint % 50) + CASE WHEN ts >= date_trunc('minute', now()) - interval '12 minutes' THEN 400 ELSE 0 END AS latency_ms
+FROM generate_series(date_trunc('minute', now()) - interval '40 minutes', now() + interval '10 minutes', interval '2 seconds') ts;
+SELECT mlobs.create_monitor('api latency', 'fraud', 'log', 'latency', '{}', '1 minute',
+                            start_at => date_trunc('minute', now()) - interval '40 minutes');
+SQL
+
+echo "== 1. NOTIFY mlobs_alerts on every transition"
+out=$("${PSQL[@]}" -d "$DB" -At <<'SQL'
+LISTEN mlobs_alerts;
+SELECT 'transitions=' || alert_transitions FROM mlobs.run_monitors(date_trunc('minute', now()) - interval '2 minutes');
+SQL
+)
+transitions=$(grep -o 'transitions=[0-9]*' <<<"$out" | cut -d= -f2)
+mapfile -t payloads < <(grep -o 'Asynchronous notification "mlobs_alerts" with payload "[0-9]*"' <<<"$out" | grep -o '"[0-9]*"$' | tr -d '"')
+ids=$("${PSQL[@]}" -d "$DB" -At -c "SELECT string_agg(id::text, ' ' ORDER BY id) FROM mlobs.alerts")
+echo "transitions: $transitions; notified ids: ${payloads[*]:-none}; alert ids: $ids"
+[ "${transitions:-0}" -ge 1 ] || fail "expected at least one alert transition"
+[ "${#payloads[@]}" -eq "$transitions" ] || fail "one NOTIFY per transition expected"
+for p in "${payloads[@]}"; do grep -qw "$p" <<<"$ids" || fail "notified id $p is not an alert"; done
+
+echo "== 2. an overlapping run is skipped"
+"${PSQL[@]}" -d "$DB" -c "BEGIN; SELECT pg_advisory_xact_lock(hashtext('mlobs.run_monitors')); SELECT pg_sleep(6); COMMIT;" >/dev/null &
+holder=$!
+sleep 2
+status=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status FROM mlobs.run_monitors()")
+wait "$holder"
+echo "overlapping run: $status"
+[ "$status" = skipped ] || fail "expected 'skipped', got '$status'"
+status=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status FROM mlobs.run_monitors()")
+echo "next run: $status"
+[ "$status" = ok ] || fail "expected 'ok' after the lock was released, got '$status'"
+
+echo "== 3. pg_cron runs the monitors as a dedicated non-superuser role"
+# A superuser scheduling the job is warned (rolled back here).
+warn=$("${PSQL[@]}" -d "$DB" -c "BEGIN" -c "SELECT mlobs.schedule_monitors('* * * * *')" -c "ROLLBACK" 2>&1 >/dev/null || true)
+grep -q "WARNING:  the mlobs_run_monitors job will run as superuser postgres" <<<"$warn" || fail "no WARNING for a superuser job: $warn"
+# The monitor belongs to a team role; the job runs as mlobs_it_runner, a member of mlobs_admin and
+# of the team, without superuser (docs/monitoring.md, "Privileges").
+"${PSQL[@]}" -d "$DB" <<'SQL'
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS mlobs_it_runner; DROP ROLE IF EXISTS mlobs_it_team;
+CREATE ROLE mlobs_it_team IN ROLE mlobs_admin;
+GRANT SELECT ON log TO mlobs_it_team;
+UPDATE mlobs.monitors SET owner = 'mlobs_it_team';
+CREATE ROLE mlobs_it_runner LOGIN IN ROLE mlobs_admin, mlobs_it_team;
+GRANT USAGE ON SCHEMA cron TO mlobs_it_runner;
+SQL
+before=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM mlobs.runs")
+sched=$("${PSQL[@]}" -U mlobs_it_runner -d "$DB" -At -c "SELECT 'job ' || mlobs.schedule_monitors('* * * * *')" 2>&1)
+echo "$sched"
+grep -q WARNING <<<"$sched" && fail "a non-superuser job must not be warned about"
+"${PSQL[@]}" -d "$DB" -At -c "SELECT 'job runs as ' || username FROM cron.job WHERE jobname = 'mlobs_run_monitors'"
+for _ in $(seq 1 30); do
+  sleep 5
+  after=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM mlobs.runs WHERE status = 'ok'")
+  if [ "$after" -gt "$before" ]; then break; fi
+done
+"${PSQL[@]}" -d "$DB" -At -c "SELECT 'cron: ' || status || ' ' || coalesce(return_message, '') FROM cron.job_run_details ORDER BY runid DESC LIMIT 1"
+[ "$after" -gt "$before" ] || fail "no mlobs.runs row appeared under pg_cron within 150 s"
+"${PSQL[@]}" -d "$DB" -At -c "SELECT 'runs by cron: ' || count(*) FROM mlobs.runs WHERE status = 'ok' AND id > $before"
+"${PSQL[@]}" -d "$DB" -At -c "SELECT 'unscheduled: ' || mlobs.unschedule_monitors()"
+left=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM cron.job WHERE jobname = 'mlobs_run_monitors'")
+[ "$left" = 0 ] || fail "unschedule_monitors left the job"
+echo "monitoring integration: ok"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Upgrade test: every frozen release's install script (sql/releases/) + ALTER EXTENSION UPDATE must
+# (1) keep every value stored under that release readable and mergeable with identical results,
+# (2) keep registered models predicting the same numbers, and
+# (3) describe exactly the same schema as a fresh install of the current version.
+# Also loads the summaries 0.1.0 wrote with COPY (text and binary, tests/integration/upgrade/states-0.1.0.*),
+# so a change to the on-disk/wire format of any summary type fails here.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+PORT=${MLOBS_UPGRADE_PORT:-28845}
+EXTDIR="$(/usr/lib/postgresql/15/bin/pg_config --sharedir)/extension"
+CURRENT=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+OUT=.run/upgrade-out
+fail=0
+check() { if [ "$1" = ok ]; then echo "PASS: $2"; else echo "FAIL: $2"; fail=1; fi; }
+same() { # same NAME EXPECTED ACTUAL
+  if diff -u "$2" "$3" > "$3.diff"; then check ok "$1"; else head -40 "$3.diff"; check no "$1"; fi
+}
+
+# The frozen scripts are not part of `cargo pgrx install` (which writes only the current version and
+# the upgrade scripts); old versions are installable for this test only.
+RELEASES=$(cd sql/releases && ls mlobs--*.sql | sed 's/^mlobs--\(.*\)\.sql$/\1/' | sort -V)
+for r in $RELEASES; do install -m 644 "sql/releases/mlobs--$r.sql" "$EXTDIR/"; done
+bash scripts/pg_cluster.sh destroy upgrade
+bash scripts/pg_cluster.sh start upgrade "$PORT"
+trap 'bash scripts/pg_cluster.sh destroy upgrade' EXIT
+rm -rf "$OUT" && mkdir -p "$OUT"
+P=(psql -X -q -A -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
+for db in new fixtures_text fixtures_binary; do "${P[@]}" -d postgres -c "CREATE DATABASE $db"; done
+"${P[@]}" -d new -c "CREATE EXTENSION mlobs"
+"${P[@]}" -d new -f tests/integration/upgrade/schema.sql > "$OUT/schema-fresh.txt"
+echo "schema objects compared: $(wc -l < "$OUT/schema-fresh.txt")"
+"${P[@]}" -At -d postgres -c "SELECT string_agg(source || '->' || target, ' ') FROM pg_extension_update_paths('mlobs') WHERE path IS NOT NULL AND target = '$CURRENT'"
+
+# Every frozen release: install it, store values, models and a running monitor the way a user
+# would, upgrade in place, and check that everything reads, merges, predicts and runs on.
+for REL in $RELEASES; do
+old=old_${REL//./_}
+"${P[@]}" -d postgres -c "CREATE DATABASE $old"
+# 1. Install the release and store values and models the way a user would.
+"${P[@]}" -d $old -c "CREATE EXTENSION mlobs VERSION '$REL'"
+"${P[@]}" -d $old -f tests/integration/upgrade/states.sql
+"${P[@]}" -d $old -f tests/integration/upgrade/models.sql > /dev/null
+"${P[@]}" -d $old -f tests/integration/upgrade/readback.sql > "$OUT/readback-before-$REL.out"
+"${P[@]}" -d $old -f tests/integration/upgrade/models_readback.sql > "$OUT/models-before-$REL.out"
+same "$REL install: stored summaries read as written" tests/integration/upgrade/expected/readback.out "$OUT/readback-before-$REL.out"
+same "$REL install: models predict as expected" tests/integration/upgrade/expected/models_readback.out "$OUT/models-before-$REL.out"
+
+# 2. Upgrade in place.
+"${P[@]}" -d $old -c "ALTER EXTENSION mlobs UPDATE"
+v=$("${P[@]}" -At -d $old -c "SELECT extversion FROM pg_extension WHERE extname = 'mlobs'")
+[ "$v" = "$CURRENT" ] && check ok "$REL: ALTER EXTENSION mlobs UPDATE reaches $CURRENT" || check no "extversion after update is $v, want $CURRENT"
+"${P[@]}" -d $old -f tests/integration/upgrade/readback.sql > "$OUT/readback-after-$REL.out"
+"${P[@]}" -d $old -f tests/integration/upgrade/models_readback.sql > "$OUT/models-after-$REL.out"
+same "$REL -> $CURRENT: every stored summary reads and merges identically" tests/integration/upgrade/expected/readback.out "$OUT/readback-after-$REL.out"
+same "$REL -> $CURRENT: registered models predict and explain identically" tests/integration/upgrade/expected/models_readback.out "$OUT/models-after-$REL.out"
+# Stored (old) states merge with states computed by the new version: counts add up and the merge
+# equals a fresh aggregate over all rows for the exact parts (n, min, max, counts).
+merged=$("${P[@]}" -At -d $old -c "
+  WITH old AS (SELECT p, c, cf, r FROM upgrade_states),
+       new AS (SELECT mlobs.profile_agg(x) p, mlobs.category_agg(cat) c,
+                      mlobs.confusion_agg(label, score >= 0.5) cf, mlobs.regression_agg(target, prediction) r FROM upgrade_rows),
+       m AS (SELECT mlobs.rollup(p) p, mlobs.rollup(c) c, mlobs.rollup(cf) cf, mlobs.rollup(r) r
+             FROM (SELECT * FROM old UNION ALL SELECT * FROM new) u)
+  SELECT mlobs.count(p) = 6000 AND mlobs.min(p) = (SELECT min(x) FROM upgrade_rows) AND mlobs.max(p) = (SELECT max(x) FROM upgrade_rows)
+     AND mlobs.category_counts(c) = (SELECT jsonb_object_agg(cat, 2 * n) FROM (SELECT cat, count(*) n FROM upgrade_rows WHERE cat IS NOT NULL GROUP BY cat) s)
+     AND mlobs.count(cf) = 6000 AND mlobs.count(r) = 6000
+  FROM m")
+[ "$merged" = t ] && check ok "$REL -> $CURRENT: old stored states merge with newly computed ones" || check no "$REL: old+new merge ($merged)"
+
+"${P[@]}" -d $old -f tests/integration/upgrade/schema.sql > "$OUT/schema-upgraded-$REL.txt"
+same "install($CURRENT) and install($REL) + update describe the same schema" "$OUT/schema-fresh.txt" "$OUT/schema-upgraded-$REL.txt"
+done
+
+# 3. The summaries 0.1.0 wrote, through COPY text and COPY binary (the types' input and receive).
+for fmt in text binary; do
+  db=fixtures_$fmt
+  file=tests/integration/upgrade/states-0.1.0.copy; opt=""
+  [ $fmt = binary ] && { file=tests/integration/upgrade/states-0.1.0.bin; opt="(FORMAT binary)"; }
+  "${P[@]}" -d $db -c "CREATE EXTENSION mlobs" -c "CREATE TABLE upgrade_states (bucket int PRIMARY KEY, p mlobs.profile, h mlobs.histogram, c mlobs.categories, f mlobs.feature_profiles, cf mlobs.confusion, s mlobs.score_summary, r mlobs.regression_summary, cal mlobs.calibration)" \
+    -c "\\copy upgrade_states FROM '$file' $opt"
+  "${P[@]}" -d $db -f tests/integration/upgrade/readback.sql > "$OUT/readback-$fmt.out"
+  same "0.1.0 COPY $fmt fixture reads and merges identically in $CURRENT" tests/integration/upgrade/expected/readback.out "$OUT/readback-$fmt.out"
+done
+
+[ $fail -eq 0 ] && echo "upgrade: all checks passed" || { echo "upgrade: FAILED"; exit 1; }
