@@ -43,7 +43,7 @@ ALLOWLIST = [
      "pgrx 0.18 emits `CREATE FUNCTION \"name\"(...)` without a schema for every #[pg_extern]; "
      "CREATE EXTENSION makes the control file's schema (mlobs) the first entry of search_path, so "
      "they are created in mlobs (tests/pg_regress 00_setup checks nothing lands elsewhere), and "
-     "the schema guard at the top of sql/bootstrap.sql makes sure mlobs is superuser-owned"),
+     "the schema guard that opens the script (src/sql/schema_guard.sql) makes sure mlobs is superuser-owned"),
     ("if-not-exists", r"^CREATE SCHEMA mlobs_internal;?$",
      "a plain CREATE SCHEMA (no IF NOT EXISTS) fails when the schema exists, so the script never "
      "adopts a schema someone created beforehand: mlobs_internal is always created by the script, "

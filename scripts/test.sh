@@ -110,6 +110,7 @@ fi
 if on regress; then
   # The installed extension script and the upgrade script against PostgreSQL's extension-script rules.
   CURRENT=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+  run "src/sql: per-type blocks generated from their declarations" python3 scripts/sql_families.py --check
   run "upgrade script: runtime and surface sections generated from the sources" python3 scripts/upgrade_sections.py --check
   run "extension script audit: self-test" python3 scripts/audit_extension_script.py --self-test
   run "extension script audit: install script" python3 scripts/audit_extension_script.py --quiet "$($PG_BIN/pg_config --sharedir)/extension/mlobs--$CURRENT.sql"

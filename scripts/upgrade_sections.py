@@ -2,10 +2,10 @@
 """Writes the runtime and surface sections of sql/mlobs--0.2.0--0.3.0.sql from their sources.
 
 The 0.2.0 -> 0.3.0 update replaces most of the monitoring runtime. Its section is generated
-from sql/monitoring.sql, monitor_config.sql, monitor_alerts.sql, monitor_run.sql, simulate.sql
-and finalize.sql, so that an edit of a runtime function cannot leave the update behind (the
-upgrade test's schema diff would catch it later; `--check`, run by scripts/test.sh, says which
-file to regenerate at once). Hand-written statements (ALTERs, drops, tombstones) are below.
+from src/sql/monitor_kinds.sql, monitoring.sql, monitor_config.sql, monitor_alerts.sql,
+monitor_run.sql, simulate.sql and finalize.sql, so that an edit of a runtime function cannot
+leave the update behind (the upgrade test's schema diff would catch it later; `--check`, run by
+scripts/test.sh, says which file to regenerate at once). Hand-written statements (ALTERs, drops, tombstones) are below.
 The surface section (internal schema, row_count, COMMENTs) is the surface part of finalize.sql,
 statement for statement.
 Usage: scripts/upgrade_sections.py [--check]. Standard library only.
@@ -14,10 +14,11 @@ import pathlib
 import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 UPGRADE = ROOT / "sql" / "mlobs--0.2.0--0.3.0.sql"
+SOURCES = ROOT / "src" / "sql"
 CHECK = "--check" in sys.argv
 BEFORE = UPGRADE.read_text()
 import re
-src='\n'.join(open(str(ROOT / 'sql') + '/'+f).read() for f in ['monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql'])
+src='\n'.join((SOURCES / f).read_text() for f in ['monitor_kinds.sql','monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql'])
 lines=src.split('\n')
 def idx(prefix):
     return next(k for k,l in enumerate(lines) if l.startswith(prefix))
@@ -78,6 +79,7 @@ out.append(block('CREATE FUNCTION mlobs._record_source_changes('))
 out.append(block('CREATE FUNCTION mlobs.track_changes('))
 out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._label_metric(', 'AS $$', True))
+out.append(block('CREATE FUNCTION mlobs._monitor_kinds()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
 for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','evaluate_alerts(','create_alert_rule(']:
@@ -88,10 +90,10 @@ for pat in ['_monitor_window(','_monitor_reference(','_record_window_failure(','
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
 out.append("-- simulate: scenario key labels_as_of (labels NULL until they arrive).\n" + block('CREATE FUNCTION mlobs.simulate(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
-fin=open(ROOT / 'sql' / 'finalize.sql').read()
+fin=(SOURCES / 'finalize.sql').read_text()
 i=fin.index('GRANT USAGE ON SCHEMA mlobs TO mlobs_reader')
 fin=fin[:fin.index('-- ==== surface:')] if '-- ==== surface:' in fin else fin
-out.append("-- Privileges as a fresh install grants them (sql/finalize.sql); readers lose the summary columns.\nREVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;\n"+fin[i:].strip())
+out.append("-- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns.\nREVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;\n"+fin[i:].strip())
 sec="\n\n".join(out)
 up=open(UPGRADE).read()
 marker='-- ==== section: runtime (monitoring tables and functions) ========================================\n'
@@ -102,7 +104,7 @@ open(UPGRADE, 'w').write(up)
 
 # The surface section: the statements after finalize.sql's surface header, verbatim.
 M_SURF = "-- ==== section: surface (comments, internal schema, accessor names) ===============================\n"
-fin_all = (ROOT / "sql" / "finalize.sql").read_text()
+fin_all = (SOURCES / "finalize.sql").read_text()
 fin_surface = fin_all[fin_all.index("-- ==== surface:"):]
 fin_surface = fin_surface.split("\n", 2)[2]          # past its two header lines
 up = UPGRADE.read_text()

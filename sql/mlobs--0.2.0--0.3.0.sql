@@ -249,20 +249,43 @@ CREATE FUNCTION mlobs._label_metric(metric text) RETURNS bool
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$ SELECT metric IN ('accuracy', 'f1', 'roc_auc', 'concept_drift_score', 'rmse', 'mae') $$;
 
+-- ==== monitor kinds (docs/monitoring.md) =========================================================
+-- One row per monitor kind: what a monitor of that kind reads and when it needs a reference or
+-- labels. create_monitor, the column checks and the run read these rows instead of listing kinds;
+-- a new kind is a row here, its name in the kind CHECK of mlobs.monitors (pg_regress monitoring
+-- checks that the two agree), its summary SQL (_monitor_summary_sql) and its metrics
+-- (_monitor_metrics), which are code, not data.
+--   columns            source columns it always reads, by config key (default: the key itself)
+--   optional_columns   source columns it reads when its config names them
+--   options            its other config keys
+--   needs_reference    create_monitor requires reference_from < reference_to
+--   labelled           its window metrics need labels, which land late (windows within
+--                      label_horizon are recomputed when they change)
+--   reference_labelled its reference summary needs labels too (recomputed while they land)
+--   reference_metrics  its reference summary yields reference metrics (drop_vs_reference rules)
+CREATE FUNCTION mlobs._monitor_kinds()
+RETURNS TABLE (kind text, columns text[], optional_columns text[], options text[], needs_reference bool,
+               labelled bool, reference_labelled bool, reference_metrics bool)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  -- In the order error messages list them.
+  VALUES
+    ('feature_drift',    '{features}'::text[],    '{}'::text[],   '{method,categorical_method}'::text[], true, false, false, false),
+    ('prediction_drift', '{score}',               '{}',           '{}',                                  true, false, false, false),
+    ('quality',          '{features}',            '{}',           '{options}',                           true, false, false, false),
+    ('classification',   '{label,predicted}',     '{score}',      '{average}',                           true, true,  true,  true),
+    ('regression',       '{target,prediction}',   '{}',           '{}',                                  true, true,  true,  true),
+    ('cbpe',             '{score,label}',         '{}',           '{threshold}',                         true, false, true,  false),
+    ('latency',          '{latency_ms}',          '{error}',      '{}',                                  false, false, false, true)
+$$;
+
 -- The source columns a monitor reads, by config key (default: the key itself): the required ones
 -- of its kind, the optional ones its config names, and the timestamp column under key 'ts'.
 CREATE FUNCTION mlobs._monitor_columns(kind text, config jsonb, ts_column text)
 RETURNS TABLE (key text, column_name text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT k, CASE WHEN k = 'ts' THEN ts_column ELSE coalesce(config->>k, k) END
-  FROM unnest(CASE kind
-    WHEN 'feature_drift' THEN ARRAY['features'] WHEN 'quality' THEN ARRAY['features']
-    WHEN 'prediction_drift' THEN ARRAY['score']
-    WHEN 'classification' THEN ARRAY['label', 'predicted'] || CASE WHEN config ? 'score' THEN ARRAY['score'] ELSE '{}' END
-    WHEN 'regression' THEN ARRAY['target', 'prediction']
-    WHEN 'cbpe' THEN ARRAY['score', 'label']
-    WHEN 'latency' THEN ARRAY['latency_ms'] || CASE WHEN config ? 'error' THEN ARRAY['error'] ELSE '{}' END
-  END || ARRAY['ts']) k
+  FROM unnest((SELECT d.columns || ARRAY(SELECT o FROM unnest(d.optional_columns) o WHERE config ? o)
+                 FROM mlobs._monitor_kinds() d WHERE d.kind = _monitor_columns.kind) || ARRAY['ts']) k
 $$;
 
 -- A monitor reads its source as its owner, so who may name an owner is a privilege question: a
@@ -322,6 +345,8 @@ CREATE FUNCTION mlobs.create_monitor(
 RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   m mlobs.monitors;
+  d record;
+  kinds text[] := ARRAY(SELECT x.kind FROM mlobs._monitor_kinds() x);
   allowed text[];
   k text;
   msg text;
@@ -333,16 +358,15 @@ BEGIN
   IF name IS NULL OR model IS NULL OR kind IS NULL OR config IS NULL OR window_size IS NULL OR ts_column IS NULL THEN
     RAISE EXCEPTION 'name, model, kind, config, window_size and ts_column must not be NULL' USING ERRCODE = '22004';
   END IF;
-  IF kind NOT IN ('feature_drift', 'prediction_drift', 'quality', 'classification', 'regression', 'cbpe', 'latency') THEN
-    RAISE EXCEPTION 'kind must be feature_drift, prediction_drift, quality, classification, regression, cbpe or latency, got %', kind
-      USING ERRCODE = '22023';
+  SELECT * INTO d FROM mlobs._monitor_kinds() x WHERE x.kind = create_monitor.kind;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'kind must be % or %, got %', array_to_string(kinds[:cardinality(kinds) - 1], ', '),
+      kinds[cardinality(kinds)], kind USING ERRCODE = '22023';
   END IF;
   IF jsonb_typeof(config) <> 'object' THEN
     RAISE EXCEPTION 'monitor %: config must be a JSON object, got %', name, config USING ERRCODE = '22023';
   END IF;
-  allowed := ARRAY(SELECT c.key FROM mlobs._monitor_columns(kind, '{"score": "", "error": ""}', ts_column) c WHERE c.key <> 'ts')
-    || CASE kind WHEN 'feature_drift' THEN ARRAY['method', 'categorical_method'] WHEN 'quality' THEN ARRAY['options']
-                 WHEN 'classification' THEN ARRAY['average'] WHEN 'cbpe' THEN ARRAY['threshold'] ELSE '{}' END;
+  allowed := d.columns || d.optional_columns || d.options;
   FOR k IN SELECT jsonb_object_keys(config) LOOP
     IF NOT k = ANY (allowed) THEN
       RAISE EXCEPTION 'monitor %: unknown config key "%" for kind %; known keys: %', name, k, kind, array_to_string(allowed, ', ')
@@ -368,8 +392,7 @@ BEGIN
   IF NOT isfinite(reference_from) OR NOT isfinite(reference_to) OR NOT isfinite(start_at) THEN
     RAISE EXCEPTION 'monitor %: reference_from, reference_to and start_at must be finite', name USING ERRCODE = '22023';
   END IF;
-  IF kind IN ('feature_drift', 'quality', 'classification', 'regression', 'cbpe', 'prediction_drift')
-     AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
+  IF d.needs_reference AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
     RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
   END IF;
   PERFORM mlobs._monitor_check_access(name, source, kind, config, ts_column);
@@ -780,7 +803,8 @@ BEGIN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
   END IF;
   m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
-      m, CASE WHEN m.kind IN ('classification', 'regression', 'latency') THEN m.reference_summary END, NULL,
+      m, CASE WHEN (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind)
+              THEN m.reference_summary END, NULL,
       NULL, NULL) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
   UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
    WHERE id = m.id;
@@ -822,6 +846,7 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   m mlobs.monitors;
   labels bool;
+  reference_labels bool;
   horizon interval;
   ws timestamptz;
   we timestamptz;
@@ -833,10 +858,10 @@ DECLARE
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]';
   SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
-  labels := m.kind IN ('classification', 'regression');
+  SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
-     OR (m.kind IN ('classification', 'regression', 'cbpe') AND m.reference_to > as_of - m.label_horizon
+     OR (reference_labels AND m.reference_to > as_of - m.label_horizon
          AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
     m := mlobs._monitor_reference(m);
   END IF;
@@ -1131,7 +1156,7 @@ BEGIN
     FROM truth t ORDER BY t.t;
 END $$;
 
--- Privileges as a fresh install grants them (sql/finalize.sql); readers lose the summary columns.
+-- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns.
 REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
@@ -1230,8 +1255,8 @@ AS 'MODULE_PATHNAME', 'drift_methods_wrapper';
 CREATE SCHEMA mlobs_internal;
 REVOKE ALL ON SCHEMA mlobs_internal FROM PUBLIC;
 COMMENT ON SCHEMA mlobs_internal IS 'Support functions of the mlobs types and aggregates; not for direct use';
--- Every raw C support function sql/bootstrap.sql creates, in its order (tests/pg_regress 00_setup
--- fails if one is left in mlobs).
+-- Every raw C support function the family files in src/sql/ create, in their order
+-- (tests/pg_regress 00_setup fails if one is left in mlobs).
 ALTER FUNCTION mlobs.profile_in(cstring) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.profile_out(mlobs.profile) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.profile_recv(internal) SET SCHEMA mlobs_internal;
@@ -1380,7 +1405,7 @@ CREATE FUNCTION mlobs.row_count(s mlobs.regression_summary) RETURNS bigint
   AS 'MODULE_PATHNAME', 'regression_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- One sentence per user-facing function and aggregate: what it returns (\df+ shows it). The types
--- and the other aggregates have theirs where sql/bootstrap.sql creates them.
+-- and the other aggregates have theirs in the family file that creates them (src/sql/).
 COMMENT ON FUNCTION mlobs.row_count(mlobs.profile) IS 'Number of finite values summarised by a profile (NULL, NaN and +/-Infinity excluded; see total_count)';
 COMMENT ON FUNCTION mlobs.row_count(mlobs.histogram) IS 'Number of finite values counted by a histogram (the denominator of its shares)';
 COMMENT ON FUNCTION mlobs.row_count(mlobs.categories) IS 'Number of non-NULL values counted by a category summary (kept categories and other)';

@@ -55,34 +55,104 @@ fn check_for_interrupts() {
     pgrx::check_for_interrupts!();
 }
 
-pgrx::extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
-// The monitoring runtime, in dependency order (SQL-language bodies are checked at creation).
+// The hand-written SQL, one file per family in src/sql/ (the per-type blocks inside them are
+// written by scripts/sql_families.py). pgrx places a #[pg_extern] after the file that `creates`
+// a type it takes or returns. Composite result types (drift.sql, quality.sql) are named by string
+// (`composite_type!`), which gives pgrx no such edge: those files rely on pgrx emitting SQL files
+// that require no Rust entity before the functions (CREATE EXTENSION fails loudly otherwise).
+pgrx::extension_sql_file!("sql/schema_guard.sql", name = "schema_guard", bootstrap);
 pgrx::extension_sql_file!(
-    "../sql/monitoring.sql",
-    name = "monitoring",
-    requires = ["bootstrap"]
+    "sql/profile.sql",
+    name = "profile",
+    creates = [Type(crate::profile::Profile)]
 );
 pgrx::extension_sql_file!(
-    "../sql/monitor_config.sql",
+    "sql/histogram.sql",
+    name = "histogram",
+    creates = [Type(crate::histogram::Histogram)]
+);
+pgrx::extension_sql_file!(
+    "sql/categories.sql",
+    name = "categories",
+    creates = [Type(crate::categories::Categories)]
+);
+pgrx::extension_sql_file!(
+    "sql/features.sql",
+    name = "features",
+    creates = [Type(crate::features::FeatureProfiles)]
+);
+pgrx::extension_sql_file!("sql/drift.sql", name = "drift");
+pgrx::extension_sql_file!(
+    "sql/confusion.sql",
+    name = "confusion",
+    creates = [Type(crate::classification::Confusion)]
+);
+pgrx::extension_sql_file!(
+    "sql/score.sql",
+    name = "score",
+    creates = [Type(crate::ranking::ScoreSummary)]
+);
+pgrx::extension_sql_file!(
+    "sql/regression.sql",
+    name = "regression",
+    creates = [Type(crate::regression::RegressionSummary)]
+);
+pgrx::extension_sql_file!("sql/ranking.sql", name = "ranking");
+pgrx::extension_sql_file!("sql/losses.sql", name = "losses");
+// calibration_agg runs on the ranking state; cbpe_agg ends in a confusion summary.
+pgrx::extension_sql_file!(
+    "sql/calibration.sql",
+    name = "calibration",
+    requires = ["ranking", "confusion"],
+    creates = [Type(crate::calibration::Calibration)]
+);
+pgrx::extension_sql_file!("sql/quality.sql", name = "quality");
+pgrx::extension_sql_file!("sql/models.sql", name = "models");
+// The monitoring runtime, in dependency order (SQL-language bodies are checked at creation); its
+// summaries are those of every family above. monitor_kinds: one descriptor row per monitor kind.
+pgrx::extension_sql_file!("sql/monitor_kinds.sql", name = "monitor_kinds");
+pgrx::extension_sql_file!(
+    "sql/monitoring.sql",
+    name = "monitoring",
+    requires = [
+        "monitor_kinds",
+        "profile",
+        "histogram",
+        "categories",
+        "features",
+        "drift",
+        "confusion",
+        "score",
+        "regression",
+        "ranking",
+        "losses",
+        "calibration",
+        "quality",
+        "models"
+    ]
+);
+pgrx::extension_sql_file!(
+    "sql/monitor_config.sql",
     name = "monitor_config",
     requires = ["monitoring"]
 );
 pgrx::extension_sql_file!(
-    "../sql/monitor_alerts.sql",
+    "sql/monitor_alerts.sql",
     name = "monitor_alerts",
     requires = ["monitor_config"]
 );
 pgrx::extension_sql_file!(
-    "../sql/monitor_run.sql",
+    "sql/monitor_run.sql",
     name = "monitor_run",
     requires = ["monitor_alerts"]
 );
+// A demo and test data generator, apart from the runtime.
 pgrx::extension_sql_file!(
-    "../sql/simulate.sql",
+    "sql/simulate.sql",
     name = "simulate",
     requires = ["monitor_run"]
 );
-pgrx::extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
+pgrx::extension_sql_file!("sql/finalize.sql", name = "finalize", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]
 #[pgrx::pg_schema]

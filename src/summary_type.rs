@@ -73,7 +73,7 @@ pub unsafe fn binary_send<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sy
 }
 
 /// Declares the SQL-facing newtype `$datum` for core type `$core` named `$sql` in SQL, and the
-/// C functions of its I/O and aggregate support (declared in `sql/*.sql`): `<$prefix>_in`,
+/// C functions of its I/O and aggregate support (declared in `src/sql/*.sql`): `<$prefix>_in`,
 /// `_out`, `_recv`, `_send`, `_combine`, `_serial`, `_deserial`, `_final` and `_rollup_trans`,
 /// each with its `pg_finfo_` record. In Rust they are the functions of module `$prefix`
 /// (`crate::profile::mlobs_profile::deserial`).

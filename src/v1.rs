@@ -1,6 +1,6 @@
 //! `v1!` declares a raw PostgreSQL V1 C function (`PG_FUNCTION_INFO_V1` + body) with pgrx's
 //! panic guard. Used for type I/O and aggregate support functions, whose SQL is hand-written in
-//! `sql/` because their signatures (`internal`, `cstring`, shell types) are outside pgrx's model
+//! `src/sql/` because their signatures (`internal`, `cstring`, shell types) are outside pgrx's model
 //! and because the transition functions are the hot path.
 
 #[macro_export]

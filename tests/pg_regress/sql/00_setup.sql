@@ -17,8 +17,8 @@ SELECT r.rolsuper AS owner_is_superuser,
   FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname = 'mlobs_internal';
 -- No support function is left in mlobs, where users browse (\df mlobs.*): nothing taking or
 -- returning internal or cstring, and no transition, final, combine, serialize or type I/O function
--- of any aggregate or type. A new one in sql/bootstrap.sql must be moved by the surface section of
--- sql/finalize.sql and of the update script.
+-- of any aggregate or type. A new one in src/sql/ must be moved by the surface section of
+-- src/sql/finalize.sql and of the update script.
 SELECT p.oid::regprocedure AS support_function_in_mlobs FROM pg_proc p
  WHERE p.pronamespace = 'mlobs'::regnamespace AND p.prokind = 'f'
    AND (p.prorettype IN ('internal'::regtype, 'cstring'::regtype)

@@ -21,6 +21,11 @@ SELECT mlobs.create_monitor('fraud score', 'fraud', 'log', 'prediction_drift', '
 SELECT mlobs.create_monitor('fraud performance', 'fraud', 'log', 'classification', '{"score": "score"}', '6 hours', '2026-01-01', '2026-01-02');
 SELECT mlobs.create_monitor('fraud cbpe', 'fraud', 'log', 'cbpe', '{}', '6 hours', '2026-01-01', '2026-01-02');
 SELECT mlobs.create_monitor('fraud latency', 'fraud', 'log', 'latency', '{"error": "failed"}', '6 hours', start_at => '2026-01-01');
+-- The table's CHECK and mlobs._monitor_kinds() list the same kinds (a new kind needs both).
+SELECT ARRAY(SELECT d.kind FROM mlobs._monitor_kinds() d ORDER BY 1)
+       = ARRAY(SELECT k[1] FROM regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') k ORDER BY 1)
+       AS check_lists_every_kind
+  FROM pg_constraint c WHERE c.conrelid = 'mlobs.monitors'::regclass AND c.conname = 'monitors_kind_check';
 -- Invalid monitors are refused with the reason.
 \set VERBOSITY terse
 SELECT mlobs.create_monitor('x', 'fraud', 'log', 'psi', '{}');

@@ -8,14 +8,8 @@ CREATE FUNCTION mlobs._monitor_columns(kind text, config jsonb, ts_column text)
 RETURNS TABLE (key text, column_name text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT k, CASE WHEN k = 'ts' THEN ts_column ELSE coalesce(config->>k, k) END
-  FROM unnest(CASE kind
-    WHEN 'feature_drift' THEN ARRAY['features'] WHEN 'quality' THEN ARRAY['features']
-    WHEN 'prediction_drift' THEN ARRAY['score']
-    WHEN 'classification' THEN ARRAY['label', 'predicted'] || CASE WHEN config ? 'score' THEN ARRAY['score'] ELSE '{}' END
-    WHEN 'regression' THEN ARRAY['target', 'prediction']
-    WHEN 'cbpe' THEN ARRAY['score', 'label']
-    WHEN 'latency' THEN ARRAY['latency_ms'] || CASE WHEN config ? 'error' THEN ARRAY['error'] ELSE '{}' END
-  END || ARRAY['ts']) k
+  FROM unnest((SELECT d.columns || ARRAY(SELECT o FROM unnest(d.optional_columns) o WHERE config ? o)
+                 FROM mlobs._monitor_kinds() d WHERE d.kind = _monitor_columns.kind) || ARRAY['ts']) k
 $$;
 
 -- Raises, with its SQLSTATE, why the current role may not read what a monitor reads. Checked when
@@ -125,6 +119,8 @@ CREATE FUNCTION mlobs.create_monitor(
 RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   m mlobs.monitors;
+  d record;
+  kinds text[] := ARRAY(SELECT x.kind FROM mlobs._monitor_kinds() x);
   allowed text[];
   k text;
   msg text;
@@ -136,16 +132,15 @@ BEGIN
   IF name IS NULL OR model IS NULL OR kind IS NULL OR config IS NULL OR window_size IS NULL OR ts_column IS NULL THEN
     RAISE EXCEPTION 'name, model, kind, config, window_size and ts_column must not be NULL' USING ERRCODE = '22004';
   END IF;
-  IF kind NOT IN ('feature_drift', 'prediction_drift', 'quality', 'classification', 'regression', 'cbpe', 'latency') THEN
-    RAISE EXCEPTION 'kind must be feature_drift, prediction_drift, quality, classification, regression, cbpe or latency, got %', kind
-      USING ERRCODE = '22023';
+  SELECT * INTO d FROM mlobs._monitor_kinds() x WHERE x.kind = create_monitor.kind;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'kind must be % or %, got %', array_to_string(kinds[:cardinality(kinds) - 1], ', '),
+      kinds[cardinality(kinds)], kind USING ERRCODE = '22023';
   END IF;
   IF jsonb_typeof(config) <> 'object' THEN
     RAISE EXCEPTION 'monitor %: config must be a JSON object, got %', name, config USING ERRCODE = '22023';
   END IF;
-  allowed := ARRAY(SELECT c.key FROM mlobs._monitor_columns(kind, '{"score": "", "error": ""}', ts_column) c WHERE c.key <> 'ts')
-    || CASE kind WHEN 'feature_drift' THEN ARRAY['method', 'categorical_method'] WHEN 'quality' THEN ARRAY['options']
-                 WHEN 'classification' THEN ARRAY['average'] WHEN 'cbpe' THEN ARRAY['threshold'] ELSE '{}' END;
+  allowed := d.columns || d.optional_columns || d.options;
   FOR k IN SELECT jsonb_object_keys(config) LOOP
     IF NOT k = ANY (allowed) THEN
       RAISE EXCEPTION 'monitor %: unknown config key "%" for kind %; known keys: %', name, k, kind, array_to_string(allowed, ', ')
@@ -171,8 +166,7 @@ BEGIN
   IF NOT isfinite(reference_from) OR NOT isfinite(reference_to) OR NOT isfinite(start_at) THEN
     RAISE EXCEPTION 'monitor %: reference_from, reference_to and start_at must be finite', name USING ERRCODE = '22023';
   END IF;
-  IF kind IN ('feature_drift', 'quality', 'classification', 'regression', 'cbpe', 'prediction_drift')
-     AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
+  IF d.needs_reference AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
     RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
   END IF;
   PERFORM mlobs._monitor_check_access(name, source, kind, config, ts_column);

@@ -52,7 +52,8 @@ BEGIN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
   END IF;
   m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
-      m, CASE WHEN m.kind IN ('classification', 'regression', 'latency') THEN m.reference_summary END, NULL,
+      m, CASE WHEN (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind)
+              THEN m.reference_summary END, NULL,
       NULL, NULL) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
   UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
    WHERE id = m.id;
@@ -94,6 +95,7 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   m mlobs.monitors;
   labels bool;
+  reference_labels bool;
   horizon interval;
   ws timestamptz;
   we timestamptz;
@@ -105,10 +107,10 @@ DECLARE
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]';
   SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
-  labels := m.kind IN ('classification', 'regression');
+  SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
-     OR (m.kind IN ('classification', 'regression', 'cbpe') AND m.reference_to > as_of - m.label_horizon
+     OR (reference_labels AND m.reference_to > as_of - m.label_horizon
          AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
     m := mlobs._monitor_reference(m);
   END IF;

@@ -56,7 +56,7 @@ GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, t
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
--- The same statements end sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);
+-- The same statements end src/sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);
 -- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
 
 -- Schema mlobs_internal holds the support functions of the types and aggregates (type I/O,
@@ -69,8 +69,8 @@ GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, t
 CREATE SCHEMA mlobs_internal;
 REVOKE ALL ON SCHEMA mlobs_internal FROM PUBLIC;
 COMMENT ON SCHEMA mlobs_internal IS 'Support functions of the mlobs types and aggregates; not for direct use';
--- Every raw C support function sql/bootstrap.sql creates, in its order (tests/pg_regress 00_setup
--- fails if one is left in mlobs).
+-- Every raw C support function the family files in src/sql/ create, in their order
+-- (tests/pg_regress 00_setup fails if one is left in mlobs).
 ALTER FUNCTION mlobs.profile_in(cstring) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.profile_out(mlobs.profile) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.profile_recv(internal) SET SCHEMA mlobs_internal;
@@ -219,7 +219,7 @@ CREATE FUNCTION mlobs.row_count(s mlobs.regression_summary) RETURNS bigint
   AS 'MODULE_PATHNAME', 'regression_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- One sentence per user-facing function and aggregate: what it returns (\df+ shows it). The types
--- and the other aggregates have theirs where sql/bootstrap.sql creates them.
+-- and the other aggregates have theirs in the family file that creates them (src/sql/).
 COMMENT ON FUNCTION mlobs.row_count(mlobs.profile) IS 'Number of finite values summarised by a profile (NULL, NaN and +/-Infinity excluded; see total_count)';
 COMMENT ON FUNCTION mlobs.row_count(mlobs.histogram) IS 'Number of finite values counted by a histogram (the denominator of its shares)';
 COMMENT ON FUNCTION mlobs.row_count(mlobs.categories) IS 'Number of non-NULL values counted by a category summary (kept categories and other)';
