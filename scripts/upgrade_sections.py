@@ -106,7 +106,7 @@ open(UPGRADE, 'w').write(up)
 M_SURF = "-- ==== section: surface (comments, internal schema, accessor names) ===============================\n"
 fin_all = (SOURCES / "finalize.sql").read_text()
 fin_surface = fin_all[fin_all.index("-- ==== surface:"):]
-fin_surface = fin_surface.split("\n", 2)[2]          # past its two header lines
+fin_surface = fin_surface.split("\n", 3)[3]          # past its three header lines
 up = UPGRADE.read_text()
 head = up[:up.index(M_SURF) + len(M_SURF)]
 body = up[up.index(M_SURF) + len(M_SURF):]

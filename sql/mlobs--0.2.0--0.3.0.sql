@@ -1241,9 +1241,8 @@ LANGUAGE c
 AS 'MODULE_PATHNAME', 'drift_methods_wrapper';
 
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
--- The same statements as the surface section at the end of sql/finalize.sql (a fresh install);
--- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
--- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
+-- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
+-- tests/integration/upgrade/run.sh diffs the two schemas, COMMENTs included.
 
 -- Schema mlobs_internal holds the support functions of the types and aggregates (type I/O,
 -- transition, combine, serialize, deserialize, final), out of `\df mlobs.*`. Types and aggregates

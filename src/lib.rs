@@ -40,7 +40,7 @@ static GLOBAL: alloc::PgAwareAllocator = alloc::PgAwareAllocator;
 /// appends it to the ERROR's DETAIL whenever capturing is enabled — by RUST_BACKTRACE or
 /// RUST_LIB_BACKTRACE in the server's environment. RUST_LIB_BACKTRACE takes precedence and is
 /// read once per process, at the first capture, which comes after this (tested by
-/// tests/integration/backtrace.sh). Backends are single-threaded, so setting it is sound.
+/// tests/integration/backtrace/run.sh). Backends are single-threaded, so setting it is sound.
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     // SAFETY: _PG_init runs once per backend, before any thread could read the environment.

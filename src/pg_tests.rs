@@ -134,7 +134,7 @@ fn out_of_grid_bin_into_score_summary_deserialize() {
 
 /// A Rust panic becomes an ERROR whose DETAIL carries no backtrace, even when the server's
 /// environment asks for backtraces (no panic is reachable from SQL, so this one is deliberate;
-/// tests/integration/backtrace.sh checks the reachable error paths on a cluster started with
+/// tests/integration/backtrace/run.sh checks the reachable error paths on a cluster started with
 /// RUST_BACKTRACE=1). `_PG_init` disabled capturing before any capture could happen.
 #[pg_test]
 fn panics_carry_no_backtrace() {

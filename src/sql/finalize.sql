@@ -57,7 +57,7 @@ GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, t
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
 -- The same statements end src/sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);
--- tests/integration/upgrade.sh diffs the two schemas, COMMENTs included.
+-- tests/integration/upgrade/run.sh diffs the two schemas, COMMENTs included.
 
 -- Schema mlobs_internal holds the support functions of the types and aggregates (type I/O,
 -- transition, combine, serialize, deserialize, final), out of `\df mlobs.*`. Types and aggregates

@@ -17,7 +17,7 @@ No Grafana and no database: the JSON and YAML are read as files. Checks:
   units          every timeseries, stat and barchart panel sets a unit; a column named *_ms / *_seconds
                  of a table or stat panel has a unit override (ms / s);
   thresholds     a static threshold step at the value of a preinstalled alert rule (read from
-                 sql/monitoring.sql) of a metric the panel queries has the rule's severity colour
+                 src/sql/monitoring.sql) of a metric the panel queries has the rule's severity colour
                  (critical red, warning orange/yellow); a panel showing a metric that has a preinstalled
                  rule reads the thresholds from mlobs.alert_rules (a target on mlobs.alert_rules) and
                  colours the rule series by severity (byRegexp overrides ^critical / ^warning);
@@ -42,8 +42,8 @@ COLOURS = {"critical": RED, "warning": WARN}
 
 
 def default_rules(root):
-    """(name, metric, threshold, mode, severity) of mlobs._default_alert_rules() in sql/monitoring.sql."""
-    text = (root / "sql/monitoring.sql").read_text()
+    """(name, metric, threshold, mode, severity) of mlobs._default_alert_rules() in src/sql/monitoring.sql."""
+    text = (root / "src/sql/monitoring.sql").read_text()
     body = text[text.index("FUNCTION mlobs._default_alert_rules()"):]
     body = body[:body.index("$$;")]
     rules = []
@@ -51,7 +51,7 @@ def default_rules(root):
                          r"\s*([0-9.]+)(?:::float8)?,\s*'(\w+)'(?:::text)?,\s*'(\w+)'", body):
         rules.append({"name": m[1], "metric": m[2], "threshold": float(m[4]), "mode": m[5], "severity": m[6]})
     if len(rules) < 5:
-        raise SystemExit(f"could not read the default alert rules from sql/monitoring.sql (got {rules})")
+        raise SystemExit(f"could not read the default alert rules from src/sql/monitoring.sql (got {rules})")
     return rules
 
 
@@ -226,7 +226,7 @@ def check_dashboard(f, dash, rules, fail):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", default=str(ROOT), help="checkout whose examples/grafana is checked")
-    ap.add_argument("--rules-root", default=str(ROOT), help="checkout whose sql/monitoring.sql holds the default rules")
+    ap.add_argument("--rules-root", default=str(ROOT), help="checkout whose src/sql/monitoring.sql holds the default rules")
     args = ap.parse_args()
     root = pathlib.Path(args.root)
     rules = default_rules(pathlib.Path(args.rules_root))
