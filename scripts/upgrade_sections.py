@@ -88,6 +88,8 @@ out.append(block('CREATE FUNCTION mlobs.metric_names()', '$$;'))
 out.append("-- Coverage (labelled_rows, labelled_share) beside every performance value.\n" + block('CREATE FUNCTION mlobs._monitor_metrics(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
 for pat in ['_monitor_window(','_monitor_reference(','_record_window_failure(','_run_monitor(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
+for pat in ['schedule_monitors_command(', 'unschedule_monitors_command(']:
+    out.append(block('CREATE FUNCTION mlobs.'+pat, '$$;'))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
 out.append("-- simulate: scenario key labels_as_of (labels NULL until they arrive).\n" + block('CREATE FUNCTION mlobs.simulate(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
 fin=(SOURCES / 'finalize.sql').read_text()

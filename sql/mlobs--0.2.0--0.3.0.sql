@@ -1027,7 +1027,10 @@ DECLARE
 BEGIN
   IF to_regnamespace('cron') IS NULL THEN
     RAISE EXCEPTION 'pg_cron is not installed in this database (CREATE EXTENSION pg_cron)'
-      USING ERRCODE = '55000';
+      USING ERRCODE = '55000',
+            HINT = 'pg_cron lives in one database per cluster (cron.database_name, postgres by default). '
+                   'There, as a superuser (pg_cron grants schedule_in_database to no one else), execute: '
+                   || mlobs.schedule_monitors_command(cron, current_user);
   END IF;
   IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
     RAISE WARNING 'the mlobs_run_monitors job will run as superuser %', current_user
@@ -1039,20 +1042,45 @@ BEGIN
   RETURN job;
 END $$;
 
--- Removes the pg_cron job schedule_monitors created (DROP EXTENSION mlobs leaves pg_cron's jobs
--- alone: call this first). Returns whether a job was removed.
+-- Removes the pg_cron jobs that run this database's monitors (DROP EXTENSION mlobs leaves pg_cron's
+-- jobs alone: call this first). Returns whether a job was removed. With pg_cron in another
+-- database there is nothing to remove from here: a NOTICE gives the statement to run there.
 CREATE FUNCTION mlobs.unschedule_monitors() RETURNS bool
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   removed bool;
 BEGIN
   IF to_regnamespace('cron') IS NULL THEN
+    RAISE NOTICE 'pg_cron is not installed in this database; in its database, run: %',
+      mlobs.unschedule_monitors_command();
     RETURN false;
   END IF;
-  EXECUTE 'SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1 AND database = current_database()'
-    INTO removed USING 'mlobs_run_monitors';
+  EXECUTE 'SELECT bool_or(cron.unschedule(jobid)) FROM cron.job WHERE database = current_database() AND jobname IN ($1, $2)'
+    INTO removed USING 'mlobs_run_monitors', 'mlobs_run_monitors_' || current_database();
   RETURN coalesce(removed, false);
 END $$;
+
+-- pg_cron can be created in one database per cluster only (cron.database_name, `postgres` by
+-- default), and a function here cannot reach another database. So for a log in any other
+-- database this returns the statement to run in pg_cron's database: pg_cron 1.4's
+-- cron.schedule_in_database, with a job name per database (jobs are unique per name and user).
+-- pg_cron leaves schedule_in_database to superusers unless they grant it, so a superuser usually
+-- runs the statement: job_role names the role the job runs as.
+CREATE FUNCTION mlobs.schedule_monitors_command(cron text DEFAULT '*/5 * * * *', job_role name DEFAULT NULL) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L%s);',
+           'mlobs_run_monitors_' || pg_catalog.current_database(), cron,
+           'SELECT mlobs.run_monitors(now() - interval ''1 minute'')', pg_catalog.current_database(),
+           CASE WHEN job_role IS NOT NULL THEN pg_catalog.format(', username => %L', job_role) ELSE '' END)
+   WHERE cron IS NOT NULL
+$$;
+
+-- The statement that removes this database's jobs in pg_cron's database (either name).
+CREATE FUNCTION mlobs.unschedule_monitors_command() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND jobname IN (%L, %L);',
+           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_' || pg_catalog.current_database())
+$$;
 
 -- NannyML's estimated-vs-realised view: per model and window, the CBPE estimate (from scores,
 -- available at once) beside the realised value (from labels, revised as they land), the label
@@ -1176,12 +1204,14 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
+  mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
   mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
+  mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
   mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
@@ -1549,6 +1579,8 @@ COMMENT ON FUNCTION mlobs.tnr(mlobs.confusion, text) IS 'True negative rate of a
 COMMENT ON FUNCTION mlobs.top_share(mlobs.categories) IS 'Share of the most frequent category among the non-NULL values of a category summary';
 COMMENT ON FUNCTION mlobs.total_count(mlobs.profile) IS 'Number of rows seen by a profile, NULL, NaN and +/-Infinity included';
 COMMENT ON FUNCTION mlobs.tpr(mlobs.confusion, text) IS 'True positive rate (recall) of a confusion summary for the positive label';
-COMMENT ON FUNCTION mlobs.unschedule_monitors() IS 'Removes the pg_cron job of mlobs.schedule_monitors; returns whether there was one';
+COMMENT ON FUNCTION mlobs.unschedule_monitors() IS 'Removes the pg_cron jobs that run this database''s monitors; returns whether there was one (call before DROP EXTENSION)';
+COMMENT ON FUNCTION mlobs.schedule_monitors_command(text, name) IS 'The cron.schedule_in_database statement (job run as job_role) to run in pg_cron''s database when pg_cron lives in another database';
+COMMENT ON FUNCTION mlobs.unschedule_monitors_command() IS 'The statement that removes this database''s monitor jobs in pg_cron''s database';
 COMMENT ON FUNCTION mlobs.variance(mlobs.profile) IS 'Sample variance (n - 1) of the finite values of a profile; NULL with fewer than two';
 COMMENT ON FUNCTION mlobs.what_if(text, jsonb, jsonb, integer) IS 'Predictions of a registered model before and after changing some features, with every feature''s SHAP change, as jsonb';

@@ -4,7 +4,8 @@
 #  2. a run overlapping another (advisory lock held) returns 'skipped' instead of waiting or
 #     duplicating work;
 #  3. mlobs.schedule_monitors() under pg_cron 1.4 (shared_preload_libraries) makes mlobs.runs rows
-#     appear without anyone calling run_monitors (minute granularity: waits up to ~2.5 minutes).
+#     appear without anyone calling run_monitors (minute granularity: waits up to ~2.5 minutes),
+#     and so does schedule_monitors_command's statement for a second database without pg_cron.
 # Uses its own cluster (.run/it, port 28819) with the installed mlobs build. Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -71,6 +72,31 @@ UPDATE mlobs.monitors SET owner = 'mlobs_it_team';
 CREATE ROLE mlobs_it_runner LOGIN IN ROLE mlobs_admin, mlobs_it_team;
 GRANT USAGE ON SCHEMA cron TO mlobs_it_runner;
 SQL
+# A second database without pg_cron (pg_cron lives in one database per cluster): its
+# schedule_monitors fails with the statement to run in pg_cron's database as HINT, and that
+# statement (schedule_monitors_command, cron.schedule_in_database) runs its monitors from there.
+OTHER=mlobs_it_other
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE $OTHER"
+"${PSQL[@]}" -d "$OTHER" <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION mlobs;
+CREATE TABLE log AS
+SELECT ts, 30::float8 AS latency_ms
+FROM generate_series(date_trunc('minute', now()) - interval '10 minutes', now() + interval '10 minutes', interval '5 seconds') ts;
+GRANT SELECT ON log TO mlobs_it_team;
+SET ROLE mlobs_it_team;
+SELECT mlobs.create_monitor('other latency', 'fraud', 'log', 'latency', '{}', '1 minute',
+                            start_at => date_trunc('minute', now()) - interval '10 minutes');
+SQL
+hint=$("${PSQL[@]}" -U mlobs_it_runner -d "$OTHER" -c "SELECT mlobs.schedule_monitors('* * * * *')" 2>&1 || true)
+grep -q "HINT:.*SELECT cron.schedule_in_database('mlobs_run_monitors_$OTHER', .*, username => 'mlobs_it_runner');" <<<"$hint" || fail "no schedule_in_database HINT: $hint"
+# pg_cron grants schedule_in_database to superusers only: the superuser runs the statement, and
+# the job runs as the runner (job_role).
+cmd=$("${PSQL[@]}" -U mlobs_it_runner -d "$OTHER" -At -c "SELECT mlobs.schedule_monitors_command('* * * * *', 'mlobs_it_runner')")
+"${PSQL[@]}" -d "$DB" -At -c "$cmd" >/dev/null
+runs_as=$("${PSQL[@]}" -d "$DB" -At -c "SELECT username FROM cron.job WHERE database = '$OTHER'")
+[ "$runs_as" = mlobs_it_runner ] || fail "the $OTHER job runs as '$runs_as', not mlobs_it_runner"
+before_other=$("${PSQL[@]}" -d "$OTHER" -At -c "SELECT count(*) FROM mlobs.runs")
 before=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM mlobs.runs")
 sched=$("${PSQL[@]}" -U mlobs_it_runner -d "$DB" -At -c "SELECT 'job ' || mlobs.schedule_monitors('* * * * *')" 2>&1)
 echo "$sched"
@@ -79,12 +105,25 @@ grep -q WARNING <<<"$sched" && fail "a non-superuser job must not be warned abou
 for _ in $(seq 1 30); do
   sleep 5
   after=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM mlobs.runs WHERE status = 'ok'")
-  if [ "$after" -gt "$before" ]; then break; fi
+  after_other=$("${PSQL[@]}" -d "$OTHER" -At -c "SELECT count(*) FROM mlobs.runs WHERE status = 'ok'")
+  if [ "$after" -gt "$before" ] && [ "$after_other" -gt "$before_other" ]; then break; fi
 done
+[ "$after_other" -gt "$before_other" ] || fail "no mlobs.runs row appeared in $OTHER (scheduled from pg_cron's database) within 150 s"
+"${PSQL[@]}" -d "$OTHER" -At -c "SELECT 'runs by cron in $OTHER: ' || count(*) || ', windows: ' || (SELECT count(*) FROM mlobs.monitor_windows) FROM mlobs.runs WHERE status = 'ok'"
 "${PSQL[@]}" -d "$DB" -At -c "SELECT 'cron: ' || status || ' ' || coalesce(return_message, '') FROM cron.job_run_details ORDER BY runid DESC LIMIT 1"
 [ "$after" -gt "$before" ] || fail "no mlobs.runs row appeared under pg_cron within 150 s"
 "${PSQL[@]}" -d "$DB" -At -c "SELECT 'runs by cron: ' || count(*) FROM mlobs.runs WHERE status = 'ok' AND id > $before"
 "${PSQL[@]}" -d "$DB" -At -c "SELECT 'unscheduled: ' || mlobs.unschedule_monitors()"
 left=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM cron.job WHERE jobname = 'mlobs_run_monitors'")
 [ "$left" = 0 ] || fail "unschedule_monitors left the job"
+# The other database: unschedule_monitors cannot reach pg_cron (false, NOTICE with the statement);
+# the statement, run in pg_cron's database, removes its job; then DROP EXTENSION leaves nothing.
+un=$("${PSQL[@]}" -U mlobs_it_runner -d "$OTHER" -At -c "SELECT mlobs.unschedule_monitors()" 2>&1)
+grep -q "NOTICE:.*SELECT cron.unschedule(jobid)" <<<"$un" && grep -qx f <<<"$un" || fail "unschedule_monitors in $OTHER: $un"
+cmd=$("${PSQL[@]}" -U mlobs_it_runner -d "$OTHER" -At -c "SELECT mlobs.unschedule_monitors_command()")
+"${PSQL[@]}" -U mlobs_it_runner -d "$DB" -At -c "$cmd" >/dev/null
+"${PSQL[@]}" -d "$OTHER" -c "SET client_min_messages = warning" -c "DROP EXTENSION mlobs CASCADE"
+left=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM cron.job WHERE database = '$OTHER'")
+[ "$left" = 0 ] || fail "a job for $OTHER survived unschedule_monitors_command"
+echo "pg_cron in another database: scheduled, ran, unscheduled, extension dropped"
 echo "monitoring integration: ok"
