@@ -397,9 +397,23 @@ fn pow_scaled(hi: f64, lo: f64, m: i64) -> (f64, i64) {
     }
     let (mant, e) = frexp(hi);
     let r = lo / hi;
-    let adj = (m as f64 * r.ln_1p()).exp_m1();
-    // mant^m in chunks whose value stays above 2^-960.
-    let chunk = ((960.0 / -mant.log2()).floor() as i64).max(1);
+    // (1 + r)^m − 1, by its Taylor series while that is exact to double precision.
+    let mf = m as f64;
+    let mut adj = mf * r;
+    if adj.abs() > 1e-8 {
+        adj = if adj.abs() < 1e-4 {
+            adj + adj * ((mf - 1.0) / 2.0 * r)
+        } else {
+            (mf * r.ln_1p()).exp_m1()
+        };
+    }
+    // mant^m in chunks whose value stays above 2^-960 (one chunk when it cannot underflow:
+    // mant ≥ 1/2, so mant^m ≥ 2^-m).
+    let chunk = if m <= 960 {
+        m
+    } else {
+        ((960.0 / -mant.log2()).floor() as i64).max(1)
+    };
     let (mut acc, mut acc_e) = (1.0f64, 0i64);
     let mut left = m;
     let (cm, ce) = if m >= chunk {
@@ -407,11 +421,21 @@ fn pow_scaled(hi: f64, lo: f64, m: i64) -> (f64, i64) {
     } else {
         (1.0, 0)
     };
-    while left >= chunk {
-        let (a, ae) = frexp(acc * cm);
-        acc = a;
-        acc_e += ae + ce;
-        left -= chunk;
+    // (mant^chunk)^(m / chunk) by binary powering, renormalising at each step.
+    let (mut q, mut b, mut be) = (left / chunk, cm, ce);
+    left %= chunk;
+    while q > 0 {
+        if q & 1 == 1 {
+            let (a, ae) = frexp(acc * b);
+            acc = a;
+            acc_e += ae + be;
+        }
+        q >>= 1;
+        if q > 0 {
+            let (bb, bbe) = frexp(b * b);
+            b = bb;
+            be = 2 * be + bbe;
+        }
     }
     if left > 0 {
         let (pm, pe) = frexp(mant.powf(left as f64));
@@ -532,6 +556,9 @@ pub fn smirnov_sf(n: u64, x: f64) -> f64 {
     let vmid = ni / 2;
     let mut j = 1i64;
     while j < n_terms {
+        if j % 4096 == 0 {
+            crate::interrupt::check();
+        }
         let v = start + j * step;
         // 1 − x − v/n and x + v/n in double-double.
         let (q2h, q2l) = dd_div((ni - v) as f64, nf);
