@@ -87,7 +87,23 @@ pub fn ks(i: &Inputs) -> Result<Scores> {
             )))
         }
     };
-    test(ks_test::ks_2samp_with(i.reference, i.current, mode))
+    let alternative = match i.options.get("alternative") {
+        None | Some(Value::Null) => ks_test::Alternative::TwoSided,
+        Some(Value::String(s)) if s == "two-sided" => ks_test::Alternative::TwoSided,
+        Some(Value::String(s)) if s == "less" => ks_test::Alternative::Less,
+        Some(Value::String(s)) if s == "greater" => ks_test::Alternative::Greater,
+        Some(v) => {
+            return Err(CoreError::invalid_parameter(format!(
+                "options.alternative must be 'two-sided', 'less' or 'greater', got {v}"
+            )))
+        }
+    };
+    test(ks_test::ks_2samp_alt(
+        i.reference,
+        i.current,
+        alternative,
+        mode,
+    ))
 }
 
 pub fn mannw(i: &Inputs) -> Result<Scores> {

@@ -189,10 +189,10 @@ pub const METHODS: &[MethodSpec] = &[
     MethodSpec {
         name: "ks",
         inputs: NUMERIC,
-        options: &["p_value"],
+        options: &["p_value", "alternative"],
         default_threshold: Some(0.05),
         rule: Rule::PValueAtMost,
-        statistic: "Kolmogorov-Smirnov D (two-sided test)",
+        statistic: "Kolmogorov-Smirnov D (two-sided unless options.alternative)",
         compute: compute::ks,
     },
     MethodSpec {

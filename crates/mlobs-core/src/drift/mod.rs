@@ -14,6 +14,7 @@ pub mod cvm;
 pub mod distance;
 pub mod divergence;
 pub mod domain;
+pub mod kolmogorov;
 pub mod ks;
 pub mod methods;
 pub mod mmd;
