@@ -26,7 +26,7 @@ fn method_and_k(method: Option<&str>, k: Option<f64>) -> (FenceMethod, f64) {
     let m = FenceMethod::parse(required(method, "method")).or_raise();
     let k = k.unwrap_or(match m {
         FenceMethod::Iqr => 1.5,
-        FenceMethod::ZScore => 3.0,
+        FenceMethod::ZScore | FenceMethod::ZScoreSample => 3.0,
     });
     (m, k)
 }

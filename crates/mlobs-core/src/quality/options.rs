@@ -2,7 +2,7 @@
 //! outliers > 10 %) and the outlier fences, parsed from a JSON object so that SQL passes one
 //! `jsonb` argument; an unknown option is an error rather than silently ignored.
 
-use super::outliers::FenceMethod;
+use super::outliers::{FenceMethod, FENCE_METHODS};
 use crate::error::{CoreError, Result};
 use serde_json::Value;
 
@@ -17,7 +17,7 @@ pub struct QualityOptions {
     pub out_of_range_share: f64,
     /// Flag outlier share > this (0.10).
     pub outlier_share: f64,
-    /// Fences fitted on the reference: "iqr" (default) or "zscore".
+    /// Fences fitted on the reference: "iqr" (default), "zscore" or "zscore_sample".
     pub outlier_method: FenceMethod,
     /// Fence width k (1.5).
     pub outlier_k: f64,
@@ -100,12 +100,12 @@ impl QualityOptions {
                 "outlier_method" => {
                     let Some(s) = v.as_str() else {
                         return Err(CoreError::invalid_parameter(format!(
-                            "options.outlier_method must be 'iqr' or 'zscore', got {v}"
+                            "options.outlier_method must be {FENCE_METHODS}, got {v}"
                         )));
                     };
                     o.outlier_method = FenceMethod::parse(s).map_err(|_| {
                         CoreError::invalid_parameter(format!(
-                            "options.outlier_method must be 'iqr' or 'zscore', got '{s}'"
+                            "options.outlier_method must be {FENCE_METHODS}, got '{s}'"
                         ))
                     })?;
                 }
@@ -140,6 +140,8 @@ mod tests {
             (o.missing_share, o.outlier_method, o.outlier_k),
             (0.2, FenceMethod::ZScore, 3.0)
         );
+        let o = QualityOptions::from_json(&json!({"outlier_method": "zscore_sample"})).unwrap();
+        assert_eq!(o.outlier_method, FenceMethod::ZScoreSample);
         for (v, msg) in [
             (json!({"bogus": 1}), "option 'bogus' is not valid"),
             (json!({"missing_share": 2}), "options.missing_share must be"),

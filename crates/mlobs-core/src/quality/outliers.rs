@@ -17,16 +17,23 @@ pub enum FenceMethod {
     Iqr,
     /// mean ± k·σ with the population σ (ddof = 0), i.e. |scipy.stats.zscore(x)| > k is outside.
     ZScore,
+    /// mean ± k·s with the sample standard deviation (ddof = 1: pandas' `Series.std()`,
+    /// `scipy.stats.zscore(x, ddof=1)`); undefined, so no fences, for a single value.
+    ZScoreSample,
 }
 
+/// The SQL-facing method names, for error messages.
+pub const FENCE_METHODS: &str = "'iqr', 'zscore' or 'zscore_sample'";
+
 impl FenceMethod {
-    /// Parses the SQL-facing name: `iqr` or `zscore`.
+    /// Parses the SQL-facing name: `iqr`, `zscore` or `zscore_sample`.
     pub fn parse(name: &str) -> Result<Self> {
         match name {
             "iqr" => Ok(Self::Iqr),
             "zscore" => Ok(Self::ZScore),
+            "zscore_sample" => Ok(Self::ZScoreSample),
             other => Err(CoreError::invalid_parameter(format!(
-                "method must be 'iqr' or 'zscore', got '{other}'"
+                "method must be {FENCE_METHODS}, got '{other}'"
             ))),
         }
     }
@@ -35,6 +42,7 @@ impl FenceMethod {
         match self {
             Self::Iqr => "iqr",
             Self::ZScore => "zscore",
+            Self::ZScoreSample => "zscore_sample",
         }
     }
 }
@@ -90,11 +98,15 @@ pub fn fences_from_values(values: &[f64], method: FenceMethod, k: f64) -> Result
             let q = quantiles_linear(&finite, &[0.25, 0.75]);
             widen(q[0], q[1], k, q[1] - q[0])
         }
-        FenceMethod::ZScore => {
+        FenceMethod::ZScore | FenceMethod::ZScoreSample => {
+            let ddof = usize::from(method == FenceMethod::ZScoreSample);
+            if finite.len() <= ddof {
+                return Ok(None);
+            }
             let n = finite.len() as f64;
             let mean = finite.iter().sum::<f64>() / n;
-            let sigma = (finite.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt();
-            widen(mean, mean, k, sigma)
+            let squares = finite.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>();
+            widen(mean, mean, k, (squares / (n - ddof as f64)).sqrt())
         }
     })
 }
@@ -120,6 +132,10 @@ pub fn fences_from_profile(
         }
         FenceMethod::ZScore => match (p.mean(), p.stddev_pop()) {
             (Some(mean), Some(sigma)) => widen(mean, mean, k, sigma),
+            _ => None,
+        },
+        FenceMethod::ZScoreSample => match (p.mean(), p.stddev()) {
+            (Some(mean), Some(s)) => widen(mean, mean, k, s),
             _ => None,
         },
     })
@@ -186,6 +202,34 @@ mod tests {
         let sigma = 8.25f64.sqrt();
         assert!((f.lower - (5.5 - 2.0 * sigma)).abs() < 1e-12);
         assert!((f.upper - (5.5 + 2.0 * sigma)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zscore_sample_uses_ddof_1() {
+        let f = fences_from_values(&one_to_ten(), FenceMethod::ZScoreSample, 2.0)
+            .unwrap()
+            .unwrap();
+        // numpy.std(range(1, 11), ddof=1) = sqrt(82.5 / 9)
+        let s = (82.5f64 / 9.0).sqrt();
+        assert!((f.lower - (5.5 - 2.0 * s)).abs() < 1e-12);
+        assert!((f.upper - (5.5 + 2.0 * s)).abs() < 1e-12);
+        // One value has no sample standard deviation: no fences (pandas gives NaN).
+        assert_eq!(
+            fences_from_values(&[3.0], FenceMethod::ZScoreSample, 2.0).unwrap(),
+            None
+        );
+        let mut p = NumericProfile::default();
+        for x in one_to_ten() {
+            p.add(Some(x));
+        }
+        let g = fences_from_profile(&p, FenceMethod::ZScoreSample, 2.0)
+            .unwrap()
+            .unwrap();
+        assert!((g.lower - f.lower).abs() < 1e-12 && (g.upper - f.upper).abs() < 1e-12);
+        assert_eq!(
+            FenceMethod::parse("zscore_sample").unwrap().name(),
+            "zscore_sample"
+        );
     }
 
     #[test]
