@@ -1270,6 +1270,35 @@ IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'drift_methods_wrapper';
 
+-- mlobs.class_report(confusion): scikit-learn's classification_report as rows (new in 0.3.0).
+CREATE FUNCTION mlobs.class_report(
+	"c" mlobs.confusion,
+	"zero_division" double precision DEFAULT 0
+) RETURNS TABLE (
+	"class" TEXT,
+	"precision" double precision,
+	"recall" double precision,
+	"f1" double precision,
+	"support" double precision
+)
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'class_report_wrapper';
+
+-- mlobs.chi2_contingency(confusion): feature-target chi-square test and Cramér's V (new in 0.3.0).
+CREATE FUNCTION mlobs.chi2_contingency(
+	"c" mlobs.confusion,
+	"correction" bool DEFAULT true
+) RETURNS TABLE (
+	"statistic" double precision,
+	"p_value" double precision,
+	"dof" bigint,
+	"cramers_v" double precision
+)
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'chi2_contingency_wrapper';
+
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade/run.sh diffs the two schemas, COMMENTs included.
@@ -1460,6 +1489,8 @@ COMMENT ON FUNCTION mlobs.calibration_error(mlobs.score_summary, integer) IS 'Ex
 COMMENT ON FUNCTION mlobs.calibration_error_bounds(mlobs.score_summary, integer) IS 'Bounds {lower, upper} guaranteed to contain the exact expected calibration error of a score summary''s rows';
 COMMENT ON FUNCTION mlobs.category_counts(mlobs.categories) IS 'Count of every kept category of a category summary, as a jsonb object';
 COMMENT ON FUNCTION mlobs.classification_report(mlobs.confusion, text) IS 'Every classification metric of a confusion summary as one jsonb object';
+COMMENT ON FUNCTION mlobs.class_report(mlobs.confusion, double precision) IS 'Precision, recall, F1 and support per class, then accuracy, macro and weighted averages (scikit-learn classification_report)';
+COMMENT ON FUNCTION mlobs.chi2_contingency(mlobs.confusion, boolean) IS 'Chi-square test of independence and Cramér''s V of a (feature, target) confusion summary (scipy chi2_contingency)';
 COMMENT ON FUNCTION mlobs.concept_drift(double precision[], double precision[], double precision[], double precision[], integer) IS 'Concept drift of (feature, target) samples: the shift of the target''s mean per reference-quantile bin of the feature, with the share of rows covered';
 COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
 COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';

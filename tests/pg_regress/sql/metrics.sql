@@ -36,6 +36,39 @@ SELECT mlobs.confusion_agg(1, 1, 'NaN');
 -- Empty input → NULL; one class → metrics defined, zero division → 0.
 SELECT mlobs.confusion_agg(y, yhat) IS NULL AS empty_is_null FROM preds WHERE false;
 SELECT mlobs.precision(mlobs.confusion_agg(0, 0)), mlobs.accuracy(mlobs.confusion_agg(0, 0));
+-- Per-class report (scikit-learn classification_report): classes in label order, then accuracy,
+-- macro avg, weighted avg; weighted support; zero_division 0, 1 or NULL (undefined).
+SELECT class, round(precision::numeric, 6) AS precision, round(recall::numeric, 6) AS recall,
+       round(f1::numeric, 6) AS f1, support
+  FROM mlobs.class_report((SELECT mlobs.confusion_agg(y, yhat) FROM preds));
+SELECT r.* FROM mlobs.class_report((SELECT mlobs.confusion_agg(a, p, w)
+  FROM (VALUES ('cat', 'cat', 2.0), ('cat', 'dog', 1.0), ('bird', 'cat', 0.5), ('bird', 'bird', 0.0)) v(a, p, w))) r;
+SELECT zd, r.class, r.precision, r.recall, r.f1
+  FROM (VALUES (0.0), (1.0), (NULL), ('NaN')) z(zd),
+       mlobs.class_report((SELECT mlobs.confusion_agg(a, p) FROM (VALUES ('x', 'x'), ('x', 'y')) v(a, p)), zd) r
+ ORDER BY zd NULLS FIRST, r.class;
+SELECT count(*) AS null_summary_rows FROM mlobs.class_report(NULL);
+SELECT * FROM mlobs.class_report((SELECT mlobs.confusion_agg(1, 1)), 0.5);
+-- The report of rolled-up halves equals the report of the whole.
+SELECT bool_and(a IS NOT DISTINCT FROM b) AS rollup_equals_whole
+  FROM (SELECT array_agg(r ORDER BY r.class) a FROM mlobs.class_report((SELECT mlobs.confusion_agg(y, yhat) FROM preds)) r) w,
+       (SELECT array_agg(r ORDER BY r.class) b FROM mlobs.class_report((
+          SELECT mlobs.rollup(c) FROM (SELECT mlobs.confusion_agg(y, yhat) c FROM preds GROUP BY i % 2) h)) r) m;
+
+-- Feature-target association (scipy chi2_contingency, Cramér's V) on a (feature, target) summary.
+SELECT round(statistic::numeric, 9) AS statistic, round(p_value::numeric, 12) AS p_value, dof,
+       round(cramers_v::numeric, 9) AS cramers_v
+  FROM mlobs.chi2_contingency((SELECT mlobs.confusion_agg((i % 5)::text, y::text) FROM preds));
+SELECT round(statistic::numeric, 9) AS statistic, round(p_value::numeric, 12) AS p_value, dof,
+       round(cramers_v::numeric, 9) AS cramers_v
+  FROM mlobs.chi2_contingency((SELECT mlobs.confusion_agg(s >= 0.5, b) FROM preds));
+-- 2x2 by hand: Yates' correction by default, none with correction => false.
+SELECT c, r.* FROM (VALUES (true), (false)) v(c),
+  mlobs.chi2_contingency((SELECT mlobs.confusion_agg(a, t) FROM (VALUES ('a', 'x'), ('a', 'y'), ('a', 'x'), ('b', 'y'),
+                                                                    ('b', 'y'), ('b', 'y'), ('b', 'x'), ('a', 'x')) v(a, t)), c) r;
+SELECT * FROM mlobs.chi2_contingency((SELECT mlobs.confusion_agg('a', t) FROM (VALUES ('x'), ('y')) v(t)));
+SELECT count(*) AS null_summary_rows FROM mlobs.chi2_contingency(NULL);
+SELECT * FROM mlobs.chi2_contingency((SELECT mlobs.confusion_agg(1, 1)), NULL);
 
 -- Ranking ----------------------------------------------------------------------------------
 SELECT round(mlobs.roc_auc_agg(s, b)::numeric, 9) AS auc, round(mlobs.pr_auc_agg(s, b)::numeric, 9) AS ap,
