@@ -1299,6 +1299,36 @@ IMMUTABLE PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'chi2_contingency_wrapper';
 
+-- Multiclass ROC AUC over the one-vs-rest state: one-vs-rest weighted, one-vs-one (Hand & Till)
+-- macro and weighted (new in 0.3.0). Their final functions move to mlobs_internal below.
+CREATE FUNCTION mlobs.ovr_auc_weighted_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_auc_weighted_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovo_auc_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovo_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovo_auc_weighted_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovo_auc_weighted_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.roc_auc_ovr_weighted_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_auc_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovr_weighted_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-rest, class-prevalence weighted average (scikit-learn)';
+CREATE AGGREGATE mlobs.roc_auc_ovo_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovo_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovo_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-one (Hand & Till), macro average (scikit-learn)';
+CREATE AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovo_auc_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-one (Hand & Till), pair-prevalence weighted average (scikit-learn)';
+
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade/run.sh diffs the two schemas, COMMENTs included.
@@ -1406,6 +1436,9 @@ ALTER FUNCTION mlobs.ovr_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_deserial(bytea, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_auc_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovr_auc_weighted_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovo_auc_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovo_auc_weighted_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;

@@ -1,4 +1,5 @@
-//! Exact ranking aggregates (roc_auc_agg, pr_auc_agg, ece_agg, roc_auc_ovr_agg), probabilistic
+//! Exact ranking aggregates (roc_auc_agg, pr_auc_agg, ece_agg, roc_auc_ovr_agg and its weighted
+//! and one-vs-one variants), probabilistic
 //! losses (log_loss_agg, brier_agg) and the mergeable `mlobs.score_summary` (score_agg).
 
 use crate::agg::{bool_arg, f64_arg, finalize_with, i64_arg, transition};
@@ -116,6 +117,21 @@ crate::v1!(
     mlobs_ovr_auc_final,
     pg_finfo_mlobs_ovr_auc_final,
     |fcinfo| { finalize_with(fcinfo, OvrSample::roc_auc_macro) }
+);
+crate::v1!(
+    mlobs_ovr_auc_weighted_final,
+    pg_finfo_mlobs_ovr_auc_weighted_final,
+    |fcinfo| { finalize_with(fcinfo, OvrSample::roc_auc_ovr_weighted) }
+);
+crate::v1!(
+    mlobs_ovo_auc_final,
+    pg_finfo_mlobs_ovo_auc_final,
+    |fcinfo| { finalize_with(fcinfo, |s: &OvrSample| s.roc_auc_ovo(false)) }
+);
+crate::v1!(
+    mlobs_ovo_auc_weighted_final,
+    pg_finfo_mlobs_ovo_auc_weighted_final,
+    |fcinfo| { finalize_with(fcinfo, |s: &OvrSample| s.roc_auc_ovo(true)) }
 );
 
 // --- log loss and Brier -----------------------------------------------------------------------

@@ -278,6 +278,13 @@ fn multiclass_auc_matches_sklearn() {
             s.add(&p[i], y[i] as i64).unwrap()
         });
         close(s.roc_auc_macro(), &case["roc_auc_ovr_macro"], name);
+        for (key, got) in [
+            ("roc_auc_ovr_weighted", s.roc_auc_ovr_weighted()),
+            ("roc_auc_ovo_macro", s.roc_auc_ovo(false)),
+            ("roc_auc_ovo_weighted", s.roc_auc_ovo(true)),
+        ] {
+            close(got, &case[key], &format!("{name} {key}"));
+        }
     }
 }
 

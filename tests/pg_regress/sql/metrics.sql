@@ -81,6 +81,12 @@ SELECT mlobs.roc_auc_agg('NaN', true);
 SELECT mlobs.roc_auc_agg(0.3, 2);
 SELECT round(mlobs.roc_auc_ovr_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ovr_auc
   FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
+SELECT round(mlobs.roc_auc_ovr_weighted_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ovr_weighted,
+       round(mlobs.roc_auc_ovo_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ovo_macro,
+       round(mlobs.roc_auc_ovo_weighted_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ovo_weighted
+  FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
+SELECT mlobs.roc_auc_ovo_agg(p, y) IS NULL AS class_without_rows
+  FROM (VALUES (ARRAY[0.6, 0.3, 0.1], 0), (ARRAY[0.3, 0.6, 0.1], 1)) v(p, y);
 SELECT mlobs.roc_auc_ovr_agg(ARRAY[0.5, 0.6], 0);
 SELECT mlobs.roc_auc_ovr_agg(ARRAY[0.5, 0.5], 2);
 SELECT round(mlobs.calibration_error(ARRAY[0.1, 0.4, 0.35, 0.8], ARRAY[0, 0, 1, 1], 2)::numeric, 12) AS ece_2_bins;
