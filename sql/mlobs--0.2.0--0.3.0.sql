@@ -1329,6 +1329,16 @@ CREATE AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) (
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-one (Hand & Till), pair-prevalence weighted average (scikit-learn)';
 
+-- mlobs.in_top_k: one row's top-k hit (scikit-learn top_k_accuracy_score), new in 0.3.0.
+CREATE FUNCTION mlobs.in_top_k(
+	"scores" double precision[],
+	"label" bigint,
+	"k" INT DEFAULT 2
+) RETURNS bool
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'in_top_k_wrapper';
+
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade/run.sh diffs the two schemas, COMMENTs included.
@@ -1524,6 +1534,7 @@ COMMENT ON FUNCTION mlobs.category_counts(mlobs.categories) IS 'Count of every k
 COMMENT ON FUNCTION mlobs.classification_report(mlobs.confusion, text) IS 'Every classification metric of a confusion summary as one jsonb object';
 COMMENT ON FUNCTION mlobs.class_report(mlobs.confusion, double precision) IS 'Precision, recall, F1 and support per class, then accuracy, macro and weighted averages (scikit-learn classification_report)';
 COMMENT ON FUNCTION mlobs.chi2_contingency(mlobs.confusion, boolean) IS 'Chi-square test of independence and Cramér''s V of a (feature, target) confusion summary (scipy chi2_contingency)';
+COMMENT ON FUNCTION mlobs.in_top_k(double precision[], bigint, integer) IS 'Whether the label is among the k best-scored classes of a row; its mean is top-k accuracy (scikit-learn top_k_accuracy_score)';
 COMMENT ON FUNCTION mlobs.concept_drift(double precision[], double precision[], double precision[], double precision[], integer) IS 'Concept drift of (feature, target) samples: the shift of the target''s mean per reference-quantile bin of the feature, with the share of rows covered';
 COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
 COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';

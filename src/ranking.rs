@@ -6,7 +6,7 @@ use crate::agg::{bool_arg, f64_arg, finalize_with, i64_arg, transition};
 use crate::errors::OrRaise;
 use mlobs_core::metrics::binary_label;
 use mlobs_core::metrics::loss::{LossKind, MeanLoss};
-use mlobs_core::metrics::ovr::OvrSample;
+use mlobs_core::metrics::ovr::{in_top_k as in_top_k_core, OvrSample};
 use mlobs_core::metrics::ranking::RankSample;
 use mlobs_core::metrics::score_summary::ScoreSummary as CoreScoreSummary;
 use pgrx::prelude::*;
@@ -133,6 +133,20 @@ crate::v1!(
     pg_finfo_mlobs_ovo_auc_weighted_final,
     |fcinfo| { finalize_with(fcinfo, |s: &OvrSample| s.roc_auc_ovo(true)) }
 );
+
+/// Whether `label` is among the `k` best-scored classes of one row (element i of `scores` scores
+/// class i − 1): scikit-learn's top_k_accuracy_score per row, so `avg(in_top_k(...)::int)` is
+/// top-k accuracy. NULL when the scores, one of them, or the label is NULL.
+#[pg_extern(immutable, parallel_safe)]
+fn in_top_k(
+    scores: Option<Vec<Option<f64>>>,
+    label: Option<i64>,
+    k: default!(Option<i32>, 2),
+) -> Option<bool> {
+    let k = crate::errors::required(k, "k");
+    let scores: Vec<f64> = scores?.into_iter().collect::<Option<_>>()?;
+    Some(in_top_k_core(&scores, label?, k).or_raise())
+}
 
 // --- log loss and Brier -----------------------------------------------------------------------
 

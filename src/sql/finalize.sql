@@ -252,6 +252,7 @@ COMMENT ON FUNCTION mlobs.category_counts(mlobs.categories) IS 'Count of every k
 COMMENT ON FUNCTION mlobs.classification_report(mlobs.confusion, text) IS 'Every classification metric of a confusion summary as one jsonb object';
 COMMENT ON FUNCTION mlobs.class_report(mlobs.confusion, double precision) IS 'Precision, recall, F1 and support per class, then accuracy, macro and weighted averages (scikit-learn classification_report)';
 COMMENT ON FUNCTION mlobs.chi2_contingency(mlobs.confusion, boolean) IS 'Chi-square test of independence and Cramér''s V of a (feature, target) confusion summary (scipy chi2_contingency)';
+COMMENT ON FUNCTION mlobs.in_top_k(double precision[], bigint, integer) IS 'Whether the label is among the k best-scored classes of a row; its mean is top-k accuracy (scikit-learn top_k_accuracy_score)';
 COMMENT ON FUNCTION mlobs.concept_drift(double precision[], double precision[], double precision[], double precision[], integer) IS 'Concept drift of (feature, target) samples: the shift of the target''s mean per reference-quantile bin of the feature, with the share of rows covered';
 COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
 COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';

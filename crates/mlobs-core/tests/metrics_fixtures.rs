@@ -12,7 +12,7 @@ use mlobs_core::metrics::calibration::CalibrationMap;
 use mlobs_core::metrics::confusion::{Average, Confusion, ZeroDivision};
 use mlobs_core::metrics::label::Label;
 use mlobs_core::metrics::loss::{LossKind, MeanLoss};
-use mlobs_core::metrics::ovr::OvrSample;
+use mlobs_core::metrics::ovr::{in_top_k, OvrSample};
 use mlobs_core::metrics::ranking::RankSample;
 use mlobs_core::metrics::regression::RegressionSummary;
 use mlobs_core::Summary;
@@ -285,6 +285,29 @@ fn multiclass_auc_matches_sklearn() {
         ] {
             close(got, &case[key], &format!("{name} {key}"));
         }
+    }
+}
+
+/// Top-k accuracy against `top_k_accuracy_score(labels=range(K))`: the (weighted) mean of the
+/// per-row `in_top_k`, as `avg(mlobs.in_top_k(...)::int)` computes it.
+#[test]
+fn top_k_accuracy_matches_sklearn() {
+    let f = fixture("metrics.json");
+    let cases = f["top_k_accuracy"].as_array().unwrap();
+    assert!(cases.len() >= 8);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let (y, p) = (f64s(&case["y_true"]), rows(&case["scores"]));
+        let k = case["k"].as_i64().unwrap() as i32;
+        let w = weights(case, y.len());
+        let (mut hits, mut total) = (0.0, 0.0);
+        for i in 0..y.len() {
+            if in_top_k(&p[i], y[i] as i64, k).unwrap() {
+                hits += w[i];
+            }
+            total += w[i];
+        }
+        close(Some(hits / total), &case["value"], name);
     }
 }
 

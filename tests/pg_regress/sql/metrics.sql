@@ -87,6 +87,15 @@ SELECT round(mlobs.roc_auc_ovr_weighted_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::nume
   FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
 SELECT mlobs.roc_auc_ovo_agg(p, y) IS NULL AS class_without_rows
   FROM (VALUES (ARRAY[0.6, 0.3, 0.1], 0), (ARRAY[0.3, 0.6, 0.1], 1)) v(p, y);
+-- Top-k accuracy: ties rank the higher class index first; k >= K always hits; two classes use the
+-- binary rule on P(class 1) (0.5 is not above the threshold).
+SELECT mlobs.in_top_k(ARRAY[0.4, 0.4, 0.2], 0, 1) AS tie_lower_index, mlobs.in_top_k(ARRAY[0.4, 0.4, 0.2], 1, 1) AS tie_higher_index,
+       mlobs.in_top_k(ARRAY[0.1, 0.2, 0.7], 0, 3) AS k_ge_classes, mlobs.in_top_k(ARRAY[0.5, 0.5], 1, 1) AS binary_half,
+       mlobs.in_top_k(ARRAY[-3, 1.5, 0.25], 2) AS decision_values;
+SELECT round(avg(mlobs.in_top_k(ARRAY[p0, p1, 1 - p0 - p1], y, 1)::int), 9) AS top_1,
+       round(avg(mlobs.in_top_k(ARRAY[p0, p1, 1 - p0 - p1], y)::int), 9) AS top_2
+  FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
+SELECT mlobs.in_top_k(ARRAY[0.2, 0.3, 0.5], 1, 0);
 SELECT mlobs.roc_auc_ovr_agg(ARRAY[0.5, 0.6], 0);
 SELECT mlobs.roc_auc_ovr_agg(ARRAY[0.5, 0.5], 2);
 SELECT round(mlobs.calibration_error(ARRAY[0.1, 0.4, 0.35, 0.8], ARRAY[0, 0, 1, 1], 2)::numeric, 12) AS ece_2_bins;

@@ -144,6 +144,44 @@ impl OvrSample {
     }
 }
 
+/// Is `label` among the `k` best-scored classes of one row? The per-row hit of scikit-learn's
+/// `top_k_accuracy_score(labels=range(K))`, whose (weighted) mean is top-k accuracy:
+///  * K ≥ 3: classes ranked by `argsort(kind="mergesort")[::-1]`, so among equal scores the
+///    higher class index ranks first; scores need only be finite (decision values work);
+///  * K = 2 (scikit-learn's binary rule, on the probability of class 1): k = 1 predicts class 1
+///    when `scores[2] > 0.5`, k ≥ 2 always hits; the scores must be probabilities in [0, 1].
+pub fn in_top_k(scores: &[f64], label: i64, k: i32) -> Result<bool> {
+    let n = scores.len();
+    if !(2..=MAX_CLASSES).contains(&n) {
+        return Err(CoreError::invalid_parameter(format!(
+            "scores must have between 2 and {MAX_CLASSES} classes, got {n}"
+        )));
+    }
+    if k < 1 {
+        return Err(CoreError::invalid_parameter(format!(
+            "k must be at least 1, got {k}"
+        )));
+    }
+    for (i, &s) in scores.iter().enumerate() {
+        if n == 2 {
+            probability(s, &format!("scores[{}]", i + 1))?;
+        } else {
+            super::finite(s, &format!("scores[{}]", i + 1))?;
+        }
+    }
+    let y = class_index(label, n)?;
+    if n == 2 {
+        return Ok(k >= 2 || (scores[1] > 0.5) == (y == 1));
+    }
+    let sy = scores[y];
+    let ahead = scores
+        .iter()
+        .enumerate()
+        .filter(|&(j, &s)| s > sy || (s == sy && j > y))
+        .count();
+    Ok(ahead < k as usize)
+}
+
 impl Summary for OvrSample {
     const NAME: &'static str = "multiclass AUC state";
 
