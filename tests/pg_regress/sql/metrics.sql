@@ -167,6 +167,7 @@ CREATE TEMP TABLE m_serial AS
          mlobs.log_loss_agg(s, b) ll, mlobs.regression_agg(target, pred) r,
          mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb,
          mlobs.brier_agg(s, b) br, mlobs.roc_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr,
+         mlobs.roc_auc_ovo_weighted_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovo,
          mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SET parallel_setup_cost = 0;
@@ -181,6 +182,7 @@ CREATE TEMP TABLE m_parallel AS
          mlobs.log_loss_agg(s, b) ll, mlobs.regression_agg(target, pred) r,
          mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb,
          mlobs.brier_agg(s, b) br, mlobs.roc_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr,
+         mlobs.roc_auc_ovo_weighted_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovo,
          mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SELECT count(*) AS groups,
@@ -196,6 +198,6 @@ SELECT count(*) AS groups,
                 AND abs(mlobs.r2(a.r) - mlobs.r2(b.r)) <= 1e-12 AND mlobs.count(a.r) = mlobs.count(b.r)) AS regression_eq_to_rounding,
        bool_and(abs(mlobs.accuracy(a.cb::mlobs.confusion) - mlobs.accuracy(b.cb::mlobs.confusion)) <= 1e-12) AS cbpe_eq_to_rounding,
        bool_and(abs(a.br - b.br) <= 1e-12 * a.br) AS brier_eq_to_rounding,
-       bool_and(a.ovr = b.ovr AND a.cal = b.cal AND a.cba = b.cba) AS ovr_calibration_cbpe_auc_identical
+       bool_and(a.ovr = b.ovr AND a.ovo = b.ovo AND a.cal = b.cal AND a.cba = b.cba) AS ovr_calibration_cbpe_auc_identical
   FROM m_serial a JOIN m_parallel b USING (g);
 RESET ALL;
