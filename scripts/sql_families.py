@@ -167,9 +167,17 @@ FAMILIES = {
                                            ("pr_auc_agg", "pr_auc_final", PR_DOC),
                                            ("ece_agg", "ece_final", ECE_DOC)]),
         "\n".join([transitions(("ovr_trans", "float8[], int8")), state("ovr"),
-                   finals(("ovr_auc_final", "float8"))]),
-        agg("roc_auc_ovr_agg", "float8[], int8", "ovr_trans", "ovr", 65536, "ovr_auc_final",
-            "Exact multiclass ROC AUC, one-vs-rest, macro average (scikit-learn)")]),
+                   finals(("ovr_auc_final", "float8"), ("ovr_auc_weighted_final", "float8"),
+                          ("ovo_auc_final", "float8"), ("ovo_auc_weighted_final", "float8"))]),
+        "\n".join(agg(name, "float8[], int8", "ovr_trans", "ovr", 65536, final, doc) for name, final, doc in [
+            ("roc_auc_ovr_agg", "ovr_auc_final",
+             "Exact multiclass ROC AUC, one-vs-rest, macro average (scikit-learn)"),
+            ("roc_auc_ovr_weighted_agg", "ovr_auc_weighted_final",
+             "Exact multiclass ROC AUC, one-vs-rest, class-prevalence weighted average (scikit-learn)"),
+            ("roc_auc_ovo_agg", "ovo_auc_final",
+             "Exact multiclass ROC AUC, one-vs-one (Hand & Till), macro average (scikit-learn)"),
+            ("roc_auc_ovo_weighted_agg", "ovo_auc_weighted_final",
+             "Exact multiclass ROC AUC, one-vs-one (Hand & Till), pair-prevalence weighted average (scikit-learn)")])]),
     "losses": "\n\n".join([
         "\n".join([transitions(*[(f"{loss}_trans_{t}", args) for loss in ["log_loss", "brier"]
                                  for t, args in [("int", "float8, int8"), ("bool", "float8, bool"),

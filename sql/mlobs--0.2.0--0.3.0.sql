@@ -1270,6 +1270,75 @@ IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'drift_methods_wrapper';
 
+-- mlobs.class_report(confusion): scikit-learn's classification_report as rows (new in 0.3.0).
+CREATE FUNCTION mlobs.class_report(
+	"c" mlobs.confusion,
+	"zero_division" double precision DEFAULT 0
+) RETURNS TABLE (
+	"class" TEXT,
+	"precision" double precision,
+	"recall" double precision,
+	"f1" double precision,
+	"support" double precision
+)
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'class_report_wrapper';
+
+-- mlobs.chi2_contingency(confusion): feature-target chi-square test and Cramér's V (new in 0.3.0).
+CREATE FUNCTION mlobs.chi2_contingency(
+	"c" mlobs.confusion,
+	"correction" bool DEFAULT true
+) RETURNS TABLE (
+	"statistic" double precision,
+	"p_value" double precision,
+	"dof" bigint,
+	"cramers_v" double precision
+)
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'chi2_contingency_wrapper';
+
+-- Multiclass ROC AUC over the one-vs-rest state: one-vs-rest weighted, one-vs-one (Hand & Till)
+-- macro and weighted (new in 0.3.0). Their final functions move to mlobs_internal below.
+CREATE FUNCTION mlobs.ovr_auc_weighted_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_auc_weighted_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovo_auc_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovo_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovo_auc_weighted_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovo_auc_weighted_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.roc_auc_ovr_weighted_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_auc_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovr_weighted_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-rest, class-prevalence weighted average (scikit-learn)';
+CREATE AGGREGATE mlobs.roc_auc_ovo_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovo_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovo_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-one (Hand & Till), macro average (scikit-learn)';
+CREATE AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovo_auc_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-one (Hand & Till), pair-prevalence weighted average (scikit-learn)';
+
+-- mlobs.in_top_k: one row's top-k hit (scikit-learn top_k_accuracy_score), new in 0.3.0.
+CREATE FUNCTION mlobs.in_top_k(
+	"scores" double precision[],
+	"label" bigint,
+	"k" INT DEFAULT 2
+) RETURNS bool
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'in_top_k_wrapper';
+
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade/run.sh diffs the two schemas, COMMENTs included.
@@ -1377,6 +1446,9 @@ ALTER FUNCTION mlobs.ovr_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_deserial(bytea, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_auc_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovr_auc_weighted_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovo_auc_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovo_auc_weighted_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
@@ -1460,6 +1532,9 @@ COMMENT ON FUNCTION mlobs.calibration_error(mlobs.score_summary, integer) IS 'Ex
 COMMENT ON FUNCTION mlobs.calibration_error_bounds(mlobs.score_summary, integer) IS 'Bounds {lower, upper} guaranteed to contain the exact expected calibration error of a score summary''s rows';
 COMMENT ON FUNCTION mlobs.category_counts(mlobs.categories) IS 'Count of every kept category of a category summary, as a jsonb object';
 COMMENT ON FUNCTION mlobs.classification_report(mlobs.confusion, text) IS 'Every classification metric of a confusion summary as one jsonb object';
+COMMENT ON FUNCTION mlobs.class_report(mlobs.confusion, double precision) IS 'Precision, recall, F1 and support per class, then accuracy, macro and weighted averages (scikit-learn classification_report)';
+COMMENT ON FUNCTION mlobs.chi2_contingency(mlobs.confusion, boolean) IS 'Chi-square test of independence and Cramér''s V of a (feature, target) confusion summary (scipy chi2_contingency)';
+COMMENT ON FUNCTION mlobs.in_top_k(double precision[], bigint, integer) IS 'Whether the label is among the k best-scored classes of a row; its mean is top-k accuracy (scikit-learn top_k_accuracy_score)';
 COMMENT ON FUNCTION mlobs.concept_drift(double precision[], double precision[], double precision[], double precision[], integer) IS 'Concept drift of (feature, target) samples: the shift of the target''s mean per reference-quantile bin of the feature, with the share of rows covered';
 COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
 COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';

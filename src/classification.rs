@@ -3,7 +3,8 @@
 
 use crate::agg::{f64_arg, transition};
 use crate::errors::{required, OrRaise};
-use mlobs_core::metrics::confusion::{Average, Confusion as CoreConfusion};
+use mlobs_core::metrics::association;
+use mlobs_core::metrics::confusion::{Average, Confusion as CoreConfusion, ZeroDivision};
 use mlobs_core::metrics::label::Label;
 use pgrx::prelude::*;
 use pgrx::JsonB;
@@ -182,6 +183,60 @@ fn classification_report(
         }
     }
     Some(JsonB(report))
+}
+
+/// scikit-learn's classification_report as rows: precision, recall, F1 and support per class (in
+/// label order), then `accuracy` (F1 = accuracy, total support), `macro avg` and `weighted avg`.
+/// `zero_division` (0, 1, or NULL / NaN for undefined) is the value of a ratio with an empty
+/// denominator. A NULL summary gives no rows.
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::type_complexity)]
+fn class_report(
+    c: Option<Confusion>,
+    zero_division: default!(Option<f64>, 0),
+) -> TableIterator<
+    'static,
+    (
+        name!(class, String),
+        name!(precision, Option<f64>),
+        name!(recall, Option<f64>),
+        name!(f1, Option<f64>),
+        name!(support, f64),
+    ),
+> {
+    let zero_division = ZeroDivision::parse(zero_division).or_raise();
+    let rows = c.map_or_else(Vec::new, |c| c.0.class_report(zero_division));
+    TableIterator::new(
+        rows.into_iter()
+            .map(|r| (r.class, r.precision, r.recall, r.f1, r.support)),
+    )
+}
+
+/// Pearson's chi-square test of independence between the two columns of a confusion summary
+/// built over (feature, target), as scipy.stats.chi2_contingency (Yates' correction on a 2x2
+/// table when `correction`), with Cramér's V as scipy.stats.contingency.association (always
+/// uncorrected). One row; none for a NULL summary.
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::type_complexity)]
+fn chi2_contingency(
+    c: Option<Confusion>,
+    correction: default!(Option<bool>, true),
+) -> TableIterator<
+    'static,
+    (
+        name!(statistic, f64),
+        name!(p_value, f64),
+        name!(dof, i64),
+        name!(cramers_v, Option<f64>),
+    ),
+> {
+    let correction = required(correction, "correction");
+    let result = c.and_then(|c| association::chi2_contingency(&c.0, correction));
+    TableIterator::new(
+        result
+            .into_iter()
+            .map(|r| (r.statistic, r.p_value, r.dof as i64, r.cramers_v)),
+    )
 }
 
 /// Metrics of a current window next to a reference window, one row each, with the relative

@@ -1,11 +1,12 @@
-//! Exact ranking aggregates (roc_auc_agg, pr_auc_agg, ece_agg, roc_auc_ovr_agg), probabilistic
+//! Exact ranking aggregates (roc_auc_agg, pr_auc_agg, ece_agg, roc_auc_ovr_agg and its weighted
+//! and one-vs-one variants), probabilistic
 //! losses (log_loss_agg, brier_agg) and the mergeable `mlobs.score_summary` (score_agg).
 
 use crate::agg::{bool_arg, f64_arg, finalize_with, i64_arg, transition};
 use crate::errors::OrRaise;
 use mlobs_core::metrics::binary_label;
 use mlobs_core::metrics::loss::{LossKind, MeanLoss};
-use mlobs_core::metrics::ovr::OvrSample;
+use mlobs_core::metrics::ovr::{in_top_k as in_top_k_core, OvrSample};
 use mlobs_core::metrics::ranking::RankSample;
 use mlobs_core::metrics::score_summary::ScoreSummary as CoreScoreSummary;
 use pgrx::prelude::*;
@@ -117,6 +118,35 @@ crate::v1!(
     pg_finfo_mlobs_ovr_auc_final,
     |fcinfo| { finalize_with(fcinfo, OvrSample::roc_auc_macro) }
 );
+crate::v1!(
+    mlobs_ovr_auc_weighted_final,
+    pg_finfo_mlobs_ovr_auc_weighted_final,
+    |fcinfo| { finalize_with(fcinfo, OvrSample::roc_auc_ovr_weighted) }
+);
+crate::v1!(
+    mlobs_ovo_auc_final,
+    pg_finfo_mlobs_ovo_auc_final,
+    |fcinfo| { finalize_with(fcinfo, |s: &OvrSample| s.roc_auc_ovo(false)) }
+);
+crate::v1!(
+    mlobs_ovo_auc_weighted_final,
+    pg_finfo_mlobs_ovo_auc_weighted_final,
+    |fcinfo| { finalize_with(fcinfo, |s: &OvrSample| s.roc_auc_ovo(true)) }
+);
+
+/// Whether `label` is among the `k` best-scored classes of one row (element i of `scores` scores
+/// class i − 1): scikit-learn's top_k_accuracy_score per row, so `avg(in_top_k(...)::int)` is
+/// top-k accuracy. NULL when the scores, one of them, or the label is NULL.
+#[pg_extern(immutable, parallel_safe)]
+fn in_top_k(
+    scores: Option<Vec<Option<f64>>>,
+    label: Option<i64>,
+    k: default!(Option<i32>, 2),
+) -> Option<bool> {
+    let k = crate::errors::required(k, "k");
+    let scores: Vec<f64> = scores?.into_iter().collect::<Option<_>>()?;
+    Some(in_top_k_core(&scores, label?, k).or_raise())
+}
 
 // --- log loss and Brier -----------------------------------------------------------------------
 

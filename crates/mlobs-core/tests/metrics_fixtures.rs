@@ -7,11 +7,12 @@ mod common;
 
 use approx::assert_relative_eq;
 use common::{f64s, fixture, rows};
+use mlobs_core::metrics::association::chi2_contingency;
 use mlobs_core::metrics::calibration::CalibrationMap;
-use mlobs_core::metrics::confusion::{Average, Confusion};
+use mlobs_core::metrics::confusion::{Average, Confusion, ZeroDivision};
 use mlobs_core::metrics::label::Label;
 use mlobs_core::metrics::loss::{LossKind, MeanLoss};
-use mlobs_core::metrics::ovr::OvrSample;
+use mlobs_core::metrics::ovr::{in_top_k, OvrSample};
 use mlobs_core::metrics::ranking::RankSample;
 use mlobs_core::metrics::regression::RegressionSummary;
 use mlobs_core::Summary;
@@ -56,6 +57,7 @@ fn classification_matches_sklearn() {
     let f = fixture("metrics.json");
     let cases = f["classification"].as_array().unwrap();
     assert!(cases.len() >= 8);
+    let mut worst_report: f64 = 0.0;
     for case in cases {
         let name = case["name"].as_str().unwrap();
         let (y, p) = (
@@ -111,6 +113,7 @@ fn classification_matches_sklearn() {
                 close(got, want, &format!("{name} {metric} {avg}"));
             }
         }
+        worst_report = worst_report.max(check_report(&c, case, name));
         if pos.is_some() && !case["tpr"].is_null() {
             let r = c.rates(pos.as_deref()).unwrap().unwrap();
             close(r.tpr, &case["tpr"], &format!("{name} tpr"));
@@ -119,6 +122,121 @@ fn classification_matches_sklearn() {
             close(r.fnr, &case["fnr"], &format!("{name} fnr"));
         }
     }
+    eprintln!("class_report: worst relative error {worst_report:e}");
+}
+
+/// `class_report` against `classification_report(output_dict=True)` for zero_division 0, 1 and
+/// NaN: the per-class rows in label order, then accuracy, macro avg, weighted avg.
+fn check_report(c: &Confusion, case: &Value, name: &str) -> f64 {
+    let mut worst: f64 = 0.0;
+    let mut rel = |g: Option<f64>, w: &Value| {
+        if let (Some(g), Some(w)) = (g, w.as_f64())
+            && w != 0.0
+        {
+            worst = worst.max(((g - w) / w).abs());
+        }
+    };
+    for (key, zd) in [
+        ("0", ZeroDivision::Zero),
+        ("1", ZeroDivision::One),
+        ("nan", ZeroDivision::Undefined),
+    ] {
+        let want = case["report"][key].as_object().unwrap();
+        let rows = c.class_report(zd);
+        let names: Vec<&str> = rows.iter().map(|r| r.class.as_str()).collect();
+        let want_names: Vec<String> = want
+            .keys()
+            .map(|k| match k.as_str() {
+                // str(True) in Python; mlobs prints PostgreSQL's spelling
+                "True" => "true".into(),
+                "False" => "false".into(),
+                k => k.into(),
+            })
+            .collect();
+        // serde_json's map is sorted by key; compare as sets, then the order separately.
+        let mut sorted = names.clone();
+        sorted.sort();
+        let mut want_sorted: Vec<&str> = want_names.iter().map(String::as_str).collect();
+        want_sorted.sort();
+        assert_eq!(sorted, want_sorted, "{name} report {key} rows");
+        let labels: Vec<String> = case["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| label(l).to_string())
+            .collect();
+        let mut order = labels.clone();
+        order.extend(["accuracy", "macro avg", "weighted avg"].map(String::from));
+        assert_eq!(names, order, "{name} report {key} order");
+        for r in &rows {
+            let w = match r.class.as_str() {
+                "true" if labels.len() <= 2 && want.contains_key("True") => &want["True"],
+                "false" if labels.len() <= 2 && want.contains_key("False") => &want["False"],
+                k => &want[k],
+            };
+            let what = format!("{name} report {key} {}", r.class);
+            if r.class == "accuracy" {
+                rel(r.f1, w);
+                close(r.f1, w, &what);
+                assert_eq!((r.precision, r.recall), (None, None), "{what}");
+                let total: f64 = rows[..labels.len()].iter().map(|r| r.support).sum();
+                assert_relative_eq!(r.support, total);
+                continue;
+            }
+            for (g, k) in [
+                (r.precision, "precision"),
+                (r.recall, "recall"),
+                (r.f1, "f1-score"),
+            ] {
+                rel(g, &w[k]);
+            }
+            close(r.precision, &w["precision"], &format!("{what} precision"));
+            close(r.recall, &w["recall"], &format!("{what} recall"));
+            close(r.f1, &w["f1-score"], &format!("{what} f1"));
+            close(Some(r.support), &w["support"], &format!("{what} support"));
+        }
+    }
+    worst
+}
+
+/// χ² test of independence against scipy 1.17's `chi2_contingency` (with and without Yates'
+/// correction) and Cramér's V against `contingency.association(method="cramer")`, on a
+/// (feature, target) confusion summary built in two halves and merged.
+#[test]
+fn chi2_contingency_matches_scipy() {
+    let f = fixture("metrics.json");
+    let cases = f["chi2_contingency"].as_array().unwrap();
+    assert!(cases.len() >= 10);
+    let mut worst: f64 = 0.0;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let (x, y) = (
+            case["feature"].as_array().unwrap(),
+            case["target"].as_array().unwrap(),
+        );
+        let w = weights(case, x.len());
+        let c: Confusion = merged(x.len(), |c: &mut Confusion, i| {
+            c.add(label(&x[i]), label(&y[i]), w[i]).unwrap()
+        });
+        for (key, correction) in [("corrected", true), ("uncorrected", false)] {
+            let want = &case[key];
+            let got = chi2_contingency(&c, correction).unwrap();
+            assert_eq!(got.dof, want["dof"].as_u64().unwrap(), "{name} {key} dof");
+            for (what, g, wv) in [
+                ("statistic", got.statistic, &want["statistic"]),
+                ("p_value", got.p_value, &want["p_value"]),
+            ] {
+                let wv = wv.as_f64().unwrap();
+                if wv != 0.0 {
+                    worst = worst.max(((g - wv) / wv).abs());
+                }
+                assert_relative_eq!(g, wv, epsilon = 1e-12, max_relative = 1e-9);
+                let _ = what;
+            }
+            close(got.cramers_v, &case["cramers_v"], &format!("{name} V"));
+        }
+    }
+    eprintln!("chi2_contingency: worst relative error {worst:e}");
 }
 
 #[test]
@@ -160,6 +278,36 @@ fn multiclass_auc_matches_sklearn() {
             s.add(&p[i], y[i] as i64).unwrap()
         });
         close(s.roc_auc_macro(), &case["roc_auc_ovr_macro"], name);
+        for (key, got) in [
+            ("roc_auc_ovr_weighted", s.roc_auc_ovr_weighted()),
+            ("roc_auc_ovo_macro", s.roc_auc_ovo(false)),
+            ("roc_auc_ovo_weighted", s.roc_auc_ovo(true)),
+        ] {
+            close(got, &case[key], &format!("{name} {key}"));
+        }
+    }
+}
+
+/// Top-k accuracy against `top_k_accuracy_score(labels=range(K))`: the (weighted) mean of the
+/// per-row `in_top_k`, as `avg(mlobs.in_top_k(...)::int)` computes it.
+#[test]
+fn top_k_accuracy_matches_sklearn() {
+    let f = fixture("metrics.json");
+    let cases = f["top_k_accuracy"].as_array().unwrap();
+    assert!(cases.len() >= 8);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let (y, p) = (f64s(&case["y_true"]), rows(&case["scores"]));
+        let k = case["k"].as_i64().unwrap() as i32;
+        let w = weights(case, y.len());
+        let (mut hits, mut total) = (0.0, 0.0);
+        for i in 0..y.len() {
+            if in_top_k(&p[i], y[i] as i64, k).unwrap() {
+                hits += w[i];
+            }
+            total += w[i];
+        }
+        close(Some(hits / total), &case["value"], name);
     }
 }
 

@@ -36,6 +36,39 @@ SELECT mlobs.confusion_agg(1, 1, 'NaN');
 -- Empty input → NULL; one class → metrics defined, zero division → 0.
 SELECT mlobs.confusion_agg(y, yhat) IS NULL AS empty_is_null FROM preds WHERE false;
 SELECT mlobs.precision(mlobs.confusion_agg(0, 0)), mlobs.accuracy(mlobs.confusion_agg(0, 0));
+-- Per-class report (scikit-learn classification_report): classes in label order, then accuracy,
+-- macro avg, weighted avg; weighted support; zero_division 0, 1 or NULL (undefined).
+SELECT class, round(precision::numeric, 6) AS precision, round(recall::numeric, 6) AS recall,
+       round(f1::numeric, 6) AS f1, support
+  FROM mlobs.class_report((SELECT mlobs.confusion_agg(y, yhat) FROM preds));
+SELECT r.* FROM mlobs.class_report((SELECT mlobs.confusion_agg(a, p, w)
+  FROM (VALUES ('cat', 'cat', 2.0), ('cat', 'dog', 1.0), ('bird', 'cat', 0.5), ('bird', 'bird', 0.0)) v(a, p, w))) r;
+SELECT zd, r.class, r.precision, r.recall, r.f1
+  FROM (VALUES (0.0), (1.0), (NULL), ('NaN')) z(zd),
+       mlobs.class_report((SELECT mlobs.confusion_agg(a, p) FROM (VALUES ('x', 'x'), ('x', 'y')) v(a, p)), zd) r
+ ORDER BY zd NULLS FIRST, r.class;
+SELECT count(*) AS null_summary_rows FROM mlobs.class_report(NULL);
+SELECT * FROM mlobs.class_report((SELECT mlobs.confusion_agg(1, 1)), 0.5);
+-- The report of rolled-up halves equals the report of the whole.
+SELECT bool_and(a IS NOT DISTINCT FROM b) AS rollup_equals_whole
+  FROM (SELECT array_agg(r ORDER BY r.class) a FROM mlobs.class_report((SELECT mlobs.confusion_agg(y, yhat) FROM preds)) r) w,
+       (SELECT array_agg(r ORDER BY r.class) b FROM mlobs.class_report((
+          SELECT mlobs.rollup(c) FROM (SELECT mlobs.confusion_agg(y, yhat) c FROM preds GROUP BY i % 2) h)) r) m;
+
+-- Feature-target association (scipy chi2_contingency, Cramér's V) on a (feature, target) summary.
+SELECT round(statistic::numeric, 9) AS statistic, round(p_value::numeric, 12) AS p_value, dof,
+       round(cramers_v::numeric, 9) AS cramers_v
+  FROM mlobs.chi2_contingency((SELECT mlobs.confusion_agg((i % 5)::text, y::text) FROM preds));
+SELECT round(statistic::numeric, 9) AS statistic, round(p_value::numeric, 12) AS p_value, dof,
+       round(cramers_v::numeric, 9) AS cramers_v
+  FROM mlobs.chi2_contingency((SELECT mlobs.confusion_agg(s >= 0.5, b) FROM preds));
+-- 2x2 by hand: Yates' correction by default, none with correction => false.
+SELECT c, r.* FROM (VALUES (true), (false)) v(c),
+  mlobs.chi2_contingency((SELECT mlobs.confusion_agg(a, t) FROM (VALUES ('a', 'x'), ('a', 'y'), ('a', 'x'), ('b', 'y'),
+                                                                    ('b', 'y'), ('b', 'y'), ('b', 'x'), ('a', 'x')) v(a, t)), c) r;
+SELECT * FROM mlobs.chi2_contingency((SELECT mlobs.confusion_agg('a', t) FROM (VALUES ('x'), ('y')) v(t)));
+SELECT count(*) AS null_summary_rows FROM mlobs.chi2_contingency(NULL);
+SELECT * FROM mlobs.chi2_contingency((SELECT mlobs.confusion_agg(1, 1)), NULL);
 
 -- Ranking ----------------------------------------------------------------------------------
 SELECT round(mlobs.roc_auc_agg(s, b)::numeric, 9) AS auc, round(mlobs.pr_auc_agg(s, b)::numeric, 9) AS ap,
@@ -48,6 +81,21 @@ SELECT mlobs.roc_auc_agg('NaN', true);
 SELECT mlobs.roc_auc_agg(0.3, 2);
 SELECT round(mlobs.roc_auc_ovr_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ovr_auc
   FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
+SELECT round(mlobs.roc_auc_ovr_weighted_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ovr_weighted,
+       round(mlobs.roc_auc_ovo_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ovo_macro,
+       round(mlobs.roc_auc_ovo_weighted_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ovo_weighted
+  FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
+SELECT mlobs.roc_auc_ovo_agg(p, y) IS NULL AS class_without_rows
+  FROM (VALUES (ARRAY[0.6, 0.3, 0.1], 0), (ARRAY[0.3, 0.6, 0.1], 1)) v(p, y);
+-- Top-k accuracy: ties rank the higher class index first; k >= K always hits; two classes use the
+-- binary rule on P(class 1) (0.5 is not above the threshold).
+SELECT mlobs.in_top_k(ARRAY[0.4, 0.4, 0.2], 0, 1) AS tie_lower_index, mlobs.in_top_k(ARRAY[0.4, 0.4, 0.2], 1, 1) AS tie_higher_index,
+       mlobs.in_top_k(ARRAY[0.1, 0.2, 0.7], 0, 3) AS k_ge_classes, mlobs.in_top_k(ARRAY[0.5, 0.5], 1, 1) AS binary_half,
+       mlobs.in_top_k(ARRAY[-3, 1.5, 0.25], 2) AS decision_values;
+SELECT round(avg(mlobs.in_top_k(ARRAY[p0, p1, 1 - p0 - p1], y, 1)::int), 9) AS top_1,
+       round(avg(mlobs.in_top_k(ARRAY[p0, p1, 1 - p0 - p1], y)::int), 9) AS top_2
+  FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
+SELECT mlobs.in_top_k(ARRAY[0.2, 0.3, 0.5], 1, 0);
 SELECT mlobs.roc_auc_ovr_agg(ARRAY[0.5, 0.6], 0);
 SELECT mlobs.roc_auc_ovr_agg(ARRAY[0.5, 0.5], 2);
 SELECT round(mlobs.calibration_error(ARRAY[0.1, 0.4, 0.35, 0.8], ARRAY[0, 0, 1, 1], 2)::numeric, 12) AS ece_2_bins;
@@ -119,6 +167,7 @@ CREATE TEMP TABLE m_serial AS
          mlobs.log_loss_agg(s, b) ll, mlobs.regression_agg(target, pred) r,
          mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb,
          mlobs.brier_agg(s, b) br, mlobs.roc_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr,
+         mlobs.roc_auc_ovo_weighted_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovo,
          mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SET parallel_setup_cost = 0;
@@ -133,6 +182,7 @@ CREATE TEMP TABLE m_parallel AS
          mlobs.log_loss_agg(s, b) ll, mlobs.regression_agg(target, pred) r,
          mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb,
          mlobs.brier_agg(s, b) br, mlobs.roc_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr,
+         mlobs.roc_auc_ovo_weighted_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovo,
          mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SELECT count(*) AS groups,
@@ -148,6 +198,6 @@ SELECT count(*) AS groups,
                 AND abs(mlobs.r2(a.r) - mlobs.r2(b.r)) <= 1e-12 AND mlobs.count(a.r) = mlobs.count(b.r)) AS regression_eq_to_rounding,
        bool_and(abs(mlobs.accuracy(a.cb::mlobs.confusion) - mlobs.accuracy(b.cb::mlobs.confusion)) <= 1e-12) AS cbpe_eq_to_rounding,
        bool_and(abs(a.br - b.br) <= 1e-12 * a.br) AS brier_eq_to_rounding,
-       bool_and(a.ovr = b.ovr AND a.cal = b.cal AND a.cba = b.cba) AS ovr_calibration_cbpe_auc_identical
+       bool_and(a.ovr = b.ovr AND a.ovo = b.ovo AND a.cal = b.cal AND a.cba = b.cba) AS ovr_calibration_cbpe_auc_identical
   FROM m_serial a JOIN m_parallel b USING (g);
 RESET ALL;

@@ -381,6 +381,58 @@ impl Confusion {
         }))
     }
 
+    /// Per-class precision, recall, F1 and support, then the `accuracy`, `macro avg` and
+    /// `weighted avg` rows: scikit-learn's `classification_report(output_dict=True)`. Classes in
+    /// label order, support is the (weighted) number of rows whose label is the class. A ratio
+    /// with an empty denominator is `zero_division` (0 or 1), or `None` (scikit-learn's `np.nan`),
+    /// which the averages then leave out. The accuracy row carries only F1 (= accuracy, the
+    /// micro average) and the total support, as scikit-learn's printed report. Empty: no rows.
+    pub fn class_report(&self, zero_division: ZeroDivision) -> Vec<ReportRow> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let zd = zero_division.value();
+        let div = |num: f64, den: f64| if den == 0.0 { zd } else { Some(num / den) };
+        let counts = self.class_counts();
+        let mut rows: Vec<ReportRow> = counts
+            .iter()
+            .map(|(label, c)| ReportRow {
+                class: label.to_string(),
+                precision: div(c.tp, c.tp + c.fp),
+                recall: div(c.tp, c.tp + c.fn_),
+                f1: div(2.0 * c.tp, 2.0 * c.tp + c.fp + c.fn_),
+                support: c.support,
+            })
+            .collect();
+        let total: f64 = counts.values().map(|c| c.support).sum();
+        let correct: f64 = counts.values().map(|c| c.tp).sum();
+        let supports: Vec<f64> = rows.iter().map(|r| r.support).collect();
+        let average = |weights: Option<&[f64]>, pick: fn(&ReportRow) -> Option<f64>| {
+            let values: Vec<Option<f64>> = rows.iter().map(pick).collect();
+            nan_average(&values, weights)
+        };
+        let mut averages = Vec::with_capacity(3);
+        averages.push(ReportRow {
+            class: "accuracy".into(),
+            precision: None,
+            recall: None,
+            // micro F1 = 2·ΣTP / (Σtrue + Σpredicted), both sums the total weight
+            f1: div(2.0 * correct, 2.0 * total),
+            support: total,
+        });
+        for (name, weights) in [("macro avg", None), ("weighted avg", Some(&supports[..]))] {
+            averages.push(ReportRow {
+                class: name.into(),
+                precision: average(weights, |r| r.precision),
+                recall: average(weights, |r| r.recall),
+                f1: average(weights, |r| r.f1),
+                support: total,
+            });
+        }
+        rows.extend(averages);
+        rows
+    }
+
     /// `{"labels": [...], "matrix": [[...]]}`: rows are actual classes, columns predicted, in
     /// label order (scikit-learn's `confusion_matrix`).
     pub fn matrix_json(&self) -> serde_json::Value {
@@ -393,6 +445,66 @@ impl Confusion {
         }
         serde_json::json!({ "labels": labels, "matrix": m })
     }
+}
+
+/// scikit-learn's `zero_division`: the value of a ratio whose denominator is 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ZeroDivision {
+    Zero,
+    One,
+    /// `np.nan`: undefined, left out of averages.
+    Undefined,
+}
+
+impl ZeroDivision {
+    /// 0, 1, or NULL / NaN (undefined).
+    pub fn parse(value: Option<f64>) -> Result<Self> {
+        match value {
+            Some(0.0) => Ok(ZeroDivision::Zero),
+            Some(1.0) => Ok(ZeroDivision::One),
+            Some(v) if v.is_nan() => Ok(ZeroDivision::Undefined),
+            None => Ok(ZeroDivision::Undefined),
+            Some(v) => Err(CoreError::invalid_parameter(format!(
+                "zero_division must be 0, 1, NaN or NULL, got {v}"
+            ))),
+        }
+    }
+
+    fn value(self) -> Option<f64> {
+        match self {
+            ZeroDivision::Zero => Some(0.0),
+            ZeroDivision::One => Some(1.0),
+            ZeroDivision::Undefined => None,
+        }
+    }
+}
+
+/// One row of [`Confusion::class_report`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    pub class: String,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub f1: Option<f64>,
+    pub support: f64,
+}
+
+/// scikit-learn's `_nanaverage`: the (weighted) mean of the defined values; `None` when none is;
+/// the plain mean when their weights sum to 0.
+fn nan_average(values: &[Option<f64>], weights: Option<&[f64]>) -> Option<f64> {
+    let defined: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (v, weights.map_or(1.0, |w| w[i]))))
+        .collect();
+    if defined.is_empty() {
+        return None;
+    }
+    let weight: f64 = defined.iter().map(|(_, w)| w).sum();
+    if weights.is_none() || weight == 0.0 {
+        return Some(defined.iter().map(|(v, _)| v).sum::<f64>() / defined.len() as f64);
+    }
+    Some(defined.iter().map(|(v, w)| v * w).sum::<f64>() / weight)
 }
 
 fn encode_label(w: &mut Writer, l: &Label) {
@@ -585,6 +697,34 @@ mod tests {
         let mut forged = b.clone();
         forged[5 + 16] = 9; // label kind
         assert!(Confusion::from_bytes(&forged).is_err());
+    }
+
+    #[test]
+    fn class_report_zero_division() {
+        // class 2 is only predicted: precision 0/1, recall 0/0 (zero_division), support 0
+        let c = binary(&[(0, 0), (1, 2), (1, 1)]);
+        assert!(ZeroDivision::parse(Some(0.5)).is_err());
+        assert_eq!(ZeroDivision::parse(None).unwrap(), ZeroDivision::Undefined);
+        assert_eq!(
+            ZeroDivision::parse(Some(f64::NAN)).unwrap(),
+            ZeroDivision::Undefined
+        );
+        let rows = c.class_report(ZeroDivision::One);
+        let names: Vec<&str> = rows.iter().map(|r| r.class.as_str()).collect();
+        assert_eq!(
+            names,
+            ["0", "1", "2", "accuracy", "macro avg", "weighted avg"]
+        );
+        assert_eq!((rows[2].precision, rows[2].recall), (Some(0.0), Some(1.0)));
+        let rows = c.class_report(ZeroDivision::Undefined);
+        assert_eq!(rows[2].recall, None);
+        // macro recall leaves the undefined class out: (1 + 0.5) / 2
+        assert_eq!(rows[4].recall, Some(0.75));
+        assert_eq!(rows[3].f1, Some(2.0 / 3.0));
+        assert_eq!(rows[5].support, 3.0);
+        assert!(Confusion::default()
+            .class_report(ZeroDivision::Zero)
+            .is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! regression summary, and CBPE (performance estimated without labels from an isotonic
 //! calibration map).
 
+pub mod association;
 pub mod calibration;
 pub mod confusion;
 pub mod label;

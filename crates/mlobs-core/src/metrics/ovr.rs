@@ -1,6 +1,6 @@
-//! Multiclass ROC AUC, one-vs-rest, macro average (scikit-learn's
-//! `roc_auc_score(multi_class="ovr", average="macro")`): column k of the probability array
-//! scores class k against the rest. Rows must be probability vectors (sum 1 within numpy's
+//! Multiclass ROC AUC as scikit-learn's `roc_auc_score(multi_class=..., average=...)`:
+//! one-vs-rest (column k of the probability array scores class k against the rest) with macro
+//! or prevalence-weighted average, and one-vs-one (Hand & Till) with macro or weighted average. Rows must be probability vectors (sum 1 within numpy's
 //! `allclose` tolerance), as scikit-learn requires.
 
 use super::loss::class_index;
@@ -43,7 +43,7 @@ impl OvrSample {
         let sum: f64 = probs.iter().sum();
         if (sum - 1.0).abs() > 1e-8 + 1e-5 {
             return Err(CoreError::invalid_parameter(format!(
-                "probabilities must sum to 1 for one-vs-rest AUC, got {sum}"
+                "probabilities must sum to 1 for multiclass AUC, got {sum}"
             )));
         }
         let y = class_index(label, k)?;
@@ -58,30 +58,128 @@ impl OvrSample {
         Ok(())
     }
 
+    /// AUC of column `col` with `positive` as the positive class, over the rows whose label
+    /// `keep` accepts; `None` without a positive or a negative row.
+    fn auc(&self, col: usize, positive: usize, keep: impl Fn(usize) -> bool) -> Option<f64> {
+        let k = self.classes as usize;
+        let (mut pos, mut neg) = (Vec::new(), Vec::new());
+        for (row, &y) in self.labels.iter().enumerate() {
+            let y = y as usize;
+            if !keep(y) {
+                continue;
+            }
+            let p = self.probs[row * k + col];
+            if y == positive {
+                pos.push(p);
+            } else {
+                neg.push(p);
+            }
+        }
+        pos.sort_unstable_by(f64::total_cmp);
+        neg.sort_unstable_by(f64::total_cmp);
+        roc_auc_sorted(&pos, &neg)
+    }
+
+    /// Rows per class.
+    fn supports(&self) -> Vec<f64> {
+        let mut n = vec![0.0; self.classes as usize];
+        for &y in &self.labels {
+            n[y as usize] += 1.0;
+        }
+        n
+    }
+
+    /// One-vs-rest AUC of every class; `None` when empty or when a class has no positive or no
+    /// negative row (scikit-learn raises there: every column must be a class of y_true).
+    fn ovr_aucs(&self) -> Option<Vec<f64>> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        (0..self.classes as usize)
+            .map(|c| self.auc(c, c, |_| true))
+            .collect()
+    }
+
     /// Macro-average of per-class AUCs; `None` when empty or when a class has no positive or
     /// no negative row (scikit-learn raises there).
     pub fn roc_auc_macro(&self) -> Option<f64> {
+        let aucs = self.ovr_aucs()?;
+        Some(aucs.iter().sum::<f64>() / aucs.len() as f64)
+    }
+
+    /// One-vs-rest AUCs averaged with the class prevalences as weights
+    /// (`roc_auc_score(multi_class="ovr", average="weighted")`).
+    pub fn roc_auc_ovr_weighted(&self) -> Option<f64> {
+        let aucs = self.ovr_aucs()?;
+        let n = self.supports();
+        let total: f64 = n.iter().sum();
+        Some(aucs.iter().zip(&n).map(|(a, w)| a * w).sum::<f64>() / total)
+    }
+
+    /// One-vs-one AUC (Hand & Till 2001), `roc_auc_score(multi_class="ovo")`: for every pair of
+    /// classes a < b, over the rows labelled a or b, the mean of AUC(column a, a positive) and
+    /// AUC(column b, b positive); then the mean over pairs (`macro`) or the mean weighted by the
+    /// share of rows in the pair (`weighted`). `None` when empty or a class has no row.
+    pub fn roc_auc_ovo(&self, weighted: bool) -> Option<f64> {
         let k = self.classes as usize;
         if self.labels.is_empty() {
             return None;
         }
-        let mut total = 0.0;
-        for c in 0..k {
-            let (mut pos, mut neg) = (Vec::new(), Vec::new());
-            for (row, &y) in self.labels.iter().enumerate() {
-                let p = self.probs[row * k + c];
-                if y as usize == c {
-                    pos.push(p);
-                } else {
-                    neg.push(p);
-                }
-            }
-            pos.sort_unstable_by(f64::total_cmp);
-            neg.sort_unstable_by(f64::total_cmp);
-            total += roc_auc_sorted(&pos, &neg)?;
+        let n = self.supports();
+        if n.contains(&0.0) {
+            return None;
         }
-        Some(total / k as f64)
+        let total = self.labels.len() as f64;
+        let (mut sum, mut weights) = (0.0, 0.0);
+        for a in 0..k {
+            for b in a + 1..k {
+                let pair = |y: usize| y == a || y == b;
+                let score = (self.auc(a, a, pair)? + self.auc(b, b, pair)?) / 2.0;
+                let w = if weighted { (n[a] + n[b]) / total } else { 1.0 };
+                sum += score * w;
+                weights += w;
+            }
+        }
+        Some(sum / weights)
     }
+}
+
+/// Is `label` among the `k` best-scored classes of one row? The per-row hit of scikit-learn's
+/// `top_k_accuracy_score(labels=range(K))`, whose (weighted) mean is top-k accuracy:
+///  * K ≥ 3: classes ranked by `argsort(kind="mergesort")[::-1]`, so among equal scores the
+///    higher class index ranks first; scores need only be finite (decision values work);
+///  * K = 2 (scikit-learn's binary rule, on the probability of class 1): k = 1 predicts class 1
+///    when `scores[2] > 0.5`, k ≥ 2 always hits; the scores must be probabilities in [0, 1].
+pub fn in_top_k(scores: &[f64], label: i64, k: i32) -> Result<bool> {
+    let n = scores.len();
+    if !(2..=MAX_CLASSES).contains(&n) {
+        return Err(CoreError::invalid_parameter(format!(
+            "scores must have between 2 and {MAX_CLASSES} classes, got {n}"
+        )));
+    }
+    if k < 1 {
+        return Err(CoreError::invalid_parameter(format!(
+            "k must be at least 1, got {k}"
+        )));
+    }
+    for (i, &s) in scores.iter().enumerate() {
+        if n == 2 {
+            probability(s, &format!("scores[{}]", i + 1))?;
+        } else {
+            super::finite(s, &format!("scores[{}]", i + 1))?;
+        }
+    }
+    let y = class_index(label, n)?;
+    if n == 2 {
+        return Ok(k >= 2 || (scores[1] > 0.5) == (y == 1));
+    }
+    let sy = scores[y];
+    let ahead = scores
+        .iter()
+        .enumerate()
+        .filter(|&(j, &s)| s > sy || (s == sy && j > y))
+        .count();
+    Ok(ahead < k as usize)
 }
 
 impl Summary for OvrSample {
