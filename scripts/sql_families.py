@@ -168,7 +168,8 @@ FAMILIES = {
                                            ("ece_agg", "ece_final", ECE_DOC)]),
         "\n".join([transitions(("ovr_trans", "float8[], int8")), state("ovr"),
                    finals(("ovr_auc_final", "float8"), ("ovr_auc_weighted_final", "float8"),
-                          ("ovo_auc_final", "float8"), ("ovo_auc_weighted_final", "float8"))]),
+                          ("ovo_auc_final", "float8"), ("ovo_auc_weighted_final", "float8"),
+                          ("ovr_ap_final", "float8"), ("ovr_ap_weighted_final", "float8"))]),
         "\n".join(agg(name, "float8[], int8", "ovr_trans", "ovr", 65536, final, doc) for name, final, doc in [
             ("roc_auc_ovr_agg", "ovr_auc_final",
              "Exact multiclass ROC AUC, one-vs-rest, macro average (scikit-learn)"),
@@ -177,7 +178,11 @@ FAMILIES = {
             ("roc_auc_ovo_agg", "ovo_auc_final",
              "Exact multiclass ROC AUC, one-vs-one (Hand & Till), macro average (scikit-learn)"),
             ("roc_auc_ovo_weighted_agg", "ovo_auc_weighted_final",
-             "Exact multiclass ROC AUC, one-vs-one (Hand & Till), pair-prevalence weighted average (scikit-learn)")])]),
+             "Exact multiclass ROC AUC, one-vs-one (Hand & Till), pair-prevalence weighted average (scikit-learn)"),
+            ("pr_auc_ovr_agg", "ovr_ap_final",
+             "Exact multiclass average precision, one-vs-rest, macro average (scikit-learn)"),
+            ("pr_auc_ovr_weighted_agg", "ovr_ap_weighted_final",
+             "Exact multiclass average precision, one-vs-rest, class-prevalence weighted average (scikit-learn)")])]),
     "losses": "\n\n".join([
         "\n".join([transitions(*[(f"{loss}_trans_{t}", args) for loss in ["log_loss", "brier"]
                                  for t, args in [("int", "float8, int8"), ("bool", "float8, bool"),

@@ -1329,6 +1329,27 @@ CREATE AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) (
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-one (Hand & Till), pair-prevalence weighted average (scikit-learn)';
 
+-- Multiclass average precision over the one-vs-rest state, macro and weighted (new in 0.3.0).
+-- Their final functions move to mlobs_internal below.
+CREATE FUNCTION mlobs.ovr_ap_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_ap_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovr_ap_weighted_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_ap_weighted_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs.pr_auc_ovr_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_ap_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_ovr_agg(float8[], int8) IS 'Exact multiclass average precision, one-vs-rest, macro average (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_ap_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8) IS 'Exact multiclass average precision, one-vs-rest, class-prevalence weighted average (scikit-learn)';
+
 -- mlobs.in_top_k: one row's top-k hit (scikit-learn top_k_accuracy_score), new in 0.3.0.
 CREATE FUNCTION mlobs.in_top_k(
 	"scores" double precision[],
@@ -1449,6 +1470,8 @@ ALTER FUNCTION mlobs.ovr_auc_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_auc_weighted_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovo_auc_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovo_auc_weighted_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovr_ap_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovr_ap_weighted_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;

@@ -1,5 +1,5 @@
 //! Exact ranking aggregates (roc_auc_agg, pr_auc_agg, ece_agg, roc_auc_ovr_agg and its weighted
-//! and one-vs-one variants), probabilistic
+//! and one-vs-one variants, pr_auc_ovr_agg and pr_auc_ovr_weighted_agg), probabilistic
 //! losses (log_loss_agg, brier_agg) and the mergeable `mlobs.score_summary` (score_agg).
 
 use crate::agg::{bool_arg, f64_arg, finalize_with, i64_arg, transition};
@@ -122,6 +122,14 @@ crate::v1!(
     mlobs_ovr_auc_weighted_final,
     pg_finfo_mlobs_ovr_auc_weighted_final,
     |fcinfo| { finalize_with(fcinfo, OvrSample::roc_auc_ovr_weighted) }
+);
+crate::v1!(mlobs_ovr_ap_final, pg_finfo_mlobs_ovr_ap_final, |fcinfo| {
+    finalize_with(fcinfo, OvrSample::average_precision_macro)
+});
+crate::v1!(
+    mlobs_ovr_ap_weighted_final,
+    pg_finfo_mlobs_ovr_ap_weighted_final,
+    |fcinfo| { finalize_with(fcinfo, OvrSample::average_precision_weighted) }
 );
 crate::v1!(
     mlobs_ovo_auc_final,

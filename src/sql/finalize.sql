@@ -167,6 +167,8 @@ ALTER FUNCTION mlobs.ovr_auc_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_auc_weighted_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovo_auc_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovo_auc_weighted_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovr_ap_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovr_ap_weighted_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;

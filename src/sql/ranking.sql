@@ -78,6 +78,10 @@ CREATE FUNCTION mlobs.ovo_auc_final(internal) RETURNS float8
   AS 'MODULE_PATHNAME', 'mlobs_ovo_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION mlobs.ovo_auc_weighted_final(internal) RETURNS float8
   AS 'MODULE_PATHNAME', 'mlobs_ovo_auc_weighted_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovr_ap_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_ap_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlobs.ovr_ap_weighted_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_ap_weighted_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE AGGREGATE mlobs.roc_auc_ovr_agg(float8[], int8) (
   SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
@@ -107,4 +111,18 @@ CREATE AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) (
   SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.roc_auc_ovo_weighted_agg(float8[], int8) IS 'Exact multiclass ROC AUC, one-vs-one (Hand & Till), pair-prevalence weighted average (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_ovr_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_ap_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_ovr_agg(float8[], int8) IS 'Exact multiclass average precision, one-vs-rest, macro average (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8) (
+  SFUNC = mlobs.ovr_trans, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_ap_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8) IS 'Exact multiclass average precision, one-vs-rest, class-prevalence weighted average (scikit-learn)';
 -- ---- end of generated SQL ----

@@ -288,6 +288,68 @@ fn multiclass_auc_matches_sklearn() {
     }
 }
 
+/// One-vs-rest average precision against `average_precision_score(onehot(y), p, average=...)`:
+/// the weighted mean exactly; the macro mean exactly too unless a class has no positive row,
+/// where scikit-learn averages in a 0 and mlobs gives NULL. Each per-class value is also what
+/// the binary `pr_auc_agg` state gives for that column.
+#[test]
+fn multiclass_average_precision_matches_sklearn() {
+    let f = fixture("metrics.json");
+    let cases: Vec<&Value> = ["multiclass_auc", "multiclass_ap"]
+        .iter()
+        .flat_map(|k| f[*k].as_array().unwrap())
+        .collect();
+    assert!(cases.len() >= 10);
+    let (mut worst, mut undefined_macro): (f64, usize) = (0.0, 0);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let (y, p) = (f64s(&case["y_true"]), rows(&case["proba"]));
+        let k = p[0].len();
+        let s: OvrSample = merged(y.len(), |s: &mut OvrSample, i| {
+            s.add(&p[i], y[i] as i64).unwrap()
+        });
+        let per_class = f64s(&case["average_precision_ovr_per_class"]);
+        let mut missing = false;
+        for (c, want) in per_class.iter().enumerate() {
+            let mut r = RankSample::default();
+            for (row, &label) in p.iter().zip(&y) {
+                r.add(row[c], label as usize == c).unwrap();
+            }
+            match r.average_precision() {
+                Some(got) => {
+                    assert_relative_eq!(got, *want, epsilon = 1e-12, max_relative = 1e-10);
+                    worst = worst.max((got - want).abs() / want.abs().max(1e-300));
+                }
+                None => {
+                    assert_eq!(
+                        *want, 0.0,
+                        "{name} class {c}: scikit-learn's no-positive AP"
+                    );
+                    missing = true;
+                }
+            }
+        }
+        assert_eq!(per_class.len(), k, "{name}");
+        let weighted = case["average_precision_ovr_weighted"].as_f64().unwrap();
+        let got = s.average_precision_weighted().unwrap();
+        assert_relative_eq!(got, weighted, epsilon = 1e-12, max_relative = 1e-10);
+        worst = worst.max((got - weighted).abs() / weighted);
+        if missing {
+            assert_eq!(s.average_precision_macro(), None, "{name}");
+            undefined_macro += 1;
+        } else {
+            let want = case["average_precision_ovr_macro"].as_f64().unwrap();
+            let got = s.average_precision_macro().unwrap();
+            assert_relative_eq!(got, want, epsilon = 1e-12, max_relative = 1e-10);
+            worst = worst.max((got - want).abs() / want);
+        }
+    }
+    assert!(undefined_macro >= 2);
+    assert_eq!(OvrSample::default().average_precision_macro(), None);
+    assert_eq!(OvrSample::default().average_precision_weighted(), None);
+    eprintln!("multiclass average precision: worst relative error {worst:e}");
+}
+
 /// Top-k accuracy against `top_k_accuracy_score(labels=range(K))`: the (weighted) mean of the
 /// per-row `in_top_k`, as `avg(mlobs.in_top_k(...)::int)` computes it.
 #[test]

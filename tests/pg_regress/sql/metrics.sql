@@ -87,6 +87,17 @@ SELECT round(mlobs.roc_auc_ovr_weighted_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::nume
   FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
 SELECT mlobs.roc_auc_ovo_agg(p, y) IS NULL AS class_without_rows
   FROM (VALUES (ARRAY[0.6, 0.3, 0.1], 0), (ARRAY[0.3, 0.6, 0.1], 1)) v(p, y);
+SELECT round(mlobs.pr_auc_ovr_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ap_macro,
+       round(mlobs.pr_auc_ovr_weighted_agg(ARRAY[p0, p1, 1 - p0 - p1], y)::numeric, 9) AS ap_weighted
+  FROM (SELECT y, (0.2 + 0.3 * (y = 0)::int) * s AS p0, 0.3 * (1 - s) AS p1 FROM preds WHERE y IS NOT NULL) t;
+-- each class's AP is pr_auc_agg of its column, so two classes give the mean of the two binary APs
+SELECT mlobs.pr_auc_ovr_agg(ARRAY[1 - s, s], b::int) = (mlobs.pr_auc_agg(1 - s, NOT b) + mlobs.pr_auc_agg(s, b)) / 2 AS binary_agrees,
+       mlobs.pr_auc_ovr_weighted_agg(ARRAY[1 - s, s], b::int) = (mlobs.pr_auc_agg(1 - s, NOT b) * count(*) FILTER (WHERE NOT b)
+                                                                 + mlobs.pr_auc_agg(s, b) * count(*) FILTER (WHERE b)) / count(*) AS binary_weighted_agrees
+  FROM preds WHERE b IS NOT NULL;
+SELECT mlobs.pr_auc_ovr_agg(p, y) IS NULL AS macro_class_without_rows, mlobs.pr_auc_ovr_weighted_agg(p, y) AS weighted
+  FROM (VALUES (ARRAY[0.6, 0.3, 0.1], 0), (ARRAY[0.3, 0.6, 0.1], 1), (ARRAY[0.5, 0.2, 0.3], 0)) v(p, y);
+SELECT mlobs.pr_auc_ovr_agg(ARRAY[0.5, 0.6], 0);
 -- Top-k accuracy: ties rank the higher class index first; k >= K always hits; two classes use the
 -- binary rule on P(class 1) (0.5 is not above the threshold).
 SELECT mlobs.in_top_k(ARRAY[0.4, 0.4, 0.2], 0, 1) AS tie_lower_index, mlobs.in_top_k(ARRAY[0.4, 0.4, 0.2], 1, 1) AS tie_higher_index,
@@ -168,6 +179,7 @@ CREATE TEMP TABLE m_serial AS
          mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb,
          mlobs.brier_agg(s, b) br, mlobs.roc_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr,
          mlobs.roc_auc_ovo_weighted_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovo,
+         mlobs.pr_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr_ap,
          mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SET parallel_setup_cost = 0;
@@ -183,6 +195,7 @@ CREATE TEMP TABLE m_parallel AS
          mlobs.cbpe_agg(s, (SELECT c FROM cal))::text cb,
          mlobs.brier_agg(s, b) br, mlobs.roc_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr,
          mlobs.roc_auc_ovo_weighted_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovo,
+         mlobs.pr_auc_ovr_agg(ARRAY[0.5 * s, 0.5 * s, 1 - s], coalesce((i / 3) % 3, 0)) ovr_ap,
          mlobs.calibration_agg(s, b)::text cal, mlobs.cbpe_roc_auc_agg(s, (SELECT c FROM cal)) cba
     FROM preds GROUP BY 1;
 SELECT count(*) AS groups,
@@ -198,6 +211,6 @@ SELECT count(*) AS groups,
                 AND abs(mlobs.r2(a.r) - mlobs.r2(b.r)) <= 1e-12 AND mlobs.count(a.r) = mlobs.count(b.r)) AS regression_eq_to_rounding,
        bool_and(abs(mlobs.accuracy(a.cb::mlobs.confusion) - mlobs.accuracy(b.cb::mlobs.confusion)) <= 1e-12) AS cbpe_eq_to_rounding,
        bool_and(abs(a.br - b.br) <= 1e-12 * a.br) AS brier_eq_to_rounding,
-       bool_and(a.ovr = b.ovr AND a.ovo = b.ovo AND a.cal = b.cal AND a.cba = b.cba) AS ovr_calibration_cbpe_auc_identical
+       bool_and(a.ovr = b.ovr AND a.ovo = b.ovo AND a.ovr_ap = b.ovr_ap AND a.cal = b.cal AND a.cba = b.cba) AS ovr_calibration_cbpe_auc_identical
   FROM m_serial a JOIN m_parallel b USING (g);
 RESET ALL;

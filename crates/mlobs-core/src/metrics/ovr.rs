@@ -1,11 +1,13 @@
 //! Multiclass ROC AUC as scikit-learn's `roc_auc_score(multi_class=..., average=...)`:
 //! one-vs-rest (column k of the probability array scores class k against the rest) with macro
-//! or prevalence-weighted average, and one-vs-one (Hand & Till) with macro or weighted average. Rows must be probability vectors (sum 1 within numpy's
-//! `allclose` tolerance), as scikit-learn requires.
+//! or prevalence-weighted average, and one-vs-one (Hand & Till) with macro or weighted average;
+//! one-vs-rest average precision (`average_precision_score` of the one-hot labels, macro or
+//! weighted) on the same state. Rows must be probability vectors (sum 1 within numpy's
+//! `allclose` tolerance), as scikit-learn requires for AUC.
 
 use super::loss::class_index;
 use super::probability;
-use super::ranking::{roc_auc_sorted, MAX_SCORES};
+use super::ranking::{average_precision_sorted, roc_auc_sorted, MAX_SCORES};
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
 use crate::summary::Summary;
@@ -43,7 +45,7 @@ impl OvrSample {
         let sum: f64 = probs.iter().sum();
         if (sum - 1.0).abs() > 1e-8 + 1e-5 {
             return Err(CoreError::invalid_parameter(format!(
-                "probabilities must sum to 1 for multiclass AUC, got {sum}"
+                "probabilities must sum to 1 for multiclass AUC and average precision, got {sum}"
             )));
         }
         let y = class_index(label, k)?;
@@ -58,9 +60,14 @@ impl OvrSample {
         Ok(())
     }
 
-    /// AUC of column `col` with `positive` as the positive class, over the rows whose label
-    /// `keep` accepts; `None` without a positive or a negative row.
-    fn auc(&self, col: usize, positive: usize, keep: impl Fn(usize) -> bool) -> Option<f64> {
+    /// Column `col`'s scores of the rows whose label `keep` accepts, split into those labelled
+    /// `positive` and the rest, each ascending.
+    fn split(
+        &self,
+        col: usize,
+        positive: usize,
+        keep: impl Fn(usize) -> bool,
+    ) -> (Vec<f64>, Vec<f64>) {
         let k = self.classes as usize;
         let (mut pos, mut neg) = (Vec::new(), Vec::new());
         for (row, &y) in self.labels.iter().enumerate() {
@@ -77,6 +84,13 @@ impl OvrSample {
         }
         pos.sort_unstable_by(f64::total_cmp);
         neg.sort_unstable_by(f64::total_cmp);
+        (pos, neg)
+    }
+
+    /// AUC of column `col` with `positive` as the positive class, over the rows whose label
+    /// `keep` accepts; `None` without a positive or a negative row.
+    fn auc(&self, col: usize, positive: usize, keep: impl Fn(usize) -> bool) -> Option<f64> {
+        let (pos, neg) = self.split(col, positive, keep);
         roc_auc_sorted(&pos, &neg)
     }
 
@@ -141,6 +155,47 @@ impl OvrSample {
             }
         }
         Some(sum / weights)
+    }
+
+    /// One-vs-rest average precision of every class: column c scored against "label = c", the
+    /// step sum of `pr_auc_agg` (`average_precision_sorted`); `None` for a class without a
+    /// positive row (scikit-learn warns and counts 0 there).
+    fn ovr_aps(&self) -> Vec<Option<f64>> {
+        (0..self.classes as usize)
+            .map(|c| {
+                let (pos, neg) = self.split(c, c, |_| true);
+                average_precision_sorted(&pos, &neg)
+            })
+            .collect()
+    }
+
+    /// Macro-average of the one-vs-rest average precisions, scikit-learn's
+    /// `average_precision_score(label_binarize(y, classes=range(K)), p, average="macro")`.
+    /// `None` when empty or when a class has no positive row: its AP is undefined (NULL in
+    /// `pr_auc_agg`), where scikit-learn warns and averages in a 0.
+    pub fn average_precision_macro(&self) -> Option<f64> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        let aps = self.ovr_aps().into_iter().collect::<Option<Vec<f64>>>()?;
+        Some(aps.iter().sum::<f64>() / aps.len() as f64)
+    }
+
+    /// One-vs-rest average precisions weighted by the class prevalences (`average="weighted"`);
+    /// a class without rows has weight 0 and drops out, as in scikit-learn. `None` when empty.
+    pub fn average_precision_weighted(&self) -> Option<f64> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        let n = self.supports();
+        let total: f64 = n.iter().sum();
+        let sum: f64 = self
+            .ovr_aps()
+            .iter()
+            .zip(&n)
+            .filter_map(|(ap, &w)| ap.map(|a| a * w))
+            .sum();
+        Some(sum / total)
     }
 }
 
