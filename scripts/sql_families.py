@@ -104,6 +104,20 @@ PR_DOC = "Exact average precision of (score, label) (scikit-learn)"
 ECE_DOC = "Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins)"
 LOG_LOSS_DOC = "Log loss (scikit-learn, probabilities clipped to [eps, 1-eps])"
 BRIER_DOC = "Brier score (scikit-learn; multiclass sums over classes)"
+TWEEDIE_DOC = ("Mean Tweedie deviance of (target, prediction{}) (scikit-learn mean_tweedie_deviance; "
+               "power 0 is the squared error)")
+PINBALL_DOC = "Mean pinball (quantile) loss of (target, prediction{}) (scikit-learn mean_pinball_loss)"
+# Regression losses over the loss state: (aggregate, arguments after the state, transition, comment).
+REGRESSION_LOSSES = [
+    ("tweedie_deviance_agg", "float8, float8", "tweedie_deviance_trans", TWEEDIE_DOC.format(", power 0")),
+    ("tweedie_deviance_agg", "float8, float8, float8", "tweedie_deviance_trans", TWEEDIE_DOC.format(", power")),
+    ("poisson_deviance_agg", "float8, float8", "poisson_deviance_trans",
+     "Mean Poisson deviance of (target, prediction) (scikit-learn mean_poisson_deviance)"),
+    ("gamma_deviance_agg", "float8, float8", "gamma_deviance_trans",
+     "Mean Gamma deviance of (target, prediction) (scikit-learn mean_gamma_deviance)"),
+    ("pinball_loss_agg", "float8, float8", "pinball_loss_trans", PINBALL_DOC.format(", alpha 0.5")),
+    ("pinball_loss_agg", "float8, float8, float8", "pinball_loss_trans", PINBALL_DOC.format(", alpha")),
+]
 CALIBRATION_DOC = "Fits an isotonic calibration map on (score, label) (see docs/metrics.md, CBPE)"
 
 # family -> its generated SQL, in creation order.
@@ -190,7 +204,11 @@ FAMILIES = {
                    state("loss", final="float8")]),
         "\n".join(agg(f"{loss}_agg", args, f"{loss}_trans_{t}", "loss", 64, "loss_final", doc)
                   for loss, doc in [("log_loss", LOG_LOSS_DOC), ("brier", BRIER_DOC)]
-                  for t, args in [("int", "float8, int8"), ("bool", "float8, bool"), ("array", "float8[], int8")])]),
+                  for t, args in [("int", "float8, int8"), ("bool", "float8, bool"), ("array", "float8[], int8")]),
+        # One C symbol per transition; the forms without the parameter use its default.
+        transitions(*[(trans, args, f"mlobs_{trans}") for _, args, trans, _ in REGRESSION_LOSSES]),
+        "\n".join(agg(name, args, trans, "loss", 64, "loss_final", doc)
+                  for name, args, trans, doc in REGRESSION_LOSSES)]),
     # calibration_agg keeps the exact ranking state and fits the map in its final function; CBPE's
     # expected confusion matrix is a confusion state.
     "calibration": "\n\n".join([

@@ -1360,6 +1360,65 @@ IMMUTABLE PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'in_top_k_wrapper';
 
+-- Regression losses over the loss state (new in 0.3.0): mean Tweedie / Poisson / Gamma deviance
+-- and mean pinball loss. The state's format is version 2 (parameterised kinds); it is an
+-- internal aggregate state, never stored, and version 1 still decodes. The transitions move to
+-- mlobs_internal below.
+CREATE FUNCTION mlobs.tweedie_deviance_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_tweedie_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.tweedie_deviance_trans(internal, float8, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_tweedie_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.poisson_deviance_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_poisson_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.gamma_deviance_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_gamma_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.pinball_loss_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_pinball_loss_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.pinball_loss_trans(internal, float8, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_pinball_loss_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlobs.tweedie_deviance_agg(float8, float8) (
+  SFUNC = mlobs.tweedie_deviance_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.tweedie_deviance_agg(float8, float8) IS 'Mean Tweedie deviance of (target, prediction, power 0) (scikit-learn mean_tweedie_deviance; power 0 is the squared error)';
+CREATE AGGREGATE mlobs.tweedie_deviance_agg(float8, float8, float8) (
+  SFUNC = mlobs.tweedie_deviance_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.tweedie_deviance_agg(float8, float8, float8) IS 'Mean Tweedie deviance of (target, prediction, power) (scikit-learn mean_tweedie_deviance; power 0 is the squared error)';
+CREATE AGGREGATE mlobs.poisson_deviance_agg(float8, float8) (
+  SFUNC = mlobs.poisson_deviance_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.poisson_deviance_agg(float8, float8) IS 'Mean Poisson deviance of (target, prediction) (scikit-learn mean_poisson_deviance)';
+CREATE AGGREGATE mlobs.gamma_deviance_agg(float8, float8) (
+  SFUNC = mlobs.gamma_deviance_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.gamma_deviance_agg(float8, float8) IS 'Mean Gamma deviance of (target, prediction) (scikit-learn mean_gamma_deviance)';
+CREATE AGGREGATE mlobs.pinball_loss_agg(float8, float8) (
+  SFUNC = mlobs.pinball_loss_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pinball_loss_agg(float8, float8) IS 'Mean pinball (quantile) loss of (target, prediction, alpha 0.5) (scikit-learn mean_pinball_loss)';
+CREATE AGGREGATE mlobs.pinball_loss_agg(float8, float8, float8) (
+  SFUNC = mlobs.pinball_loss_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pinball_loss_agg(float8, float8, float8) IS 'Mean pinball (quantile) loss of (target, prediction, alpha) (scikit-learn mean_pinball_loss)';
+
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade/run.sh diffs the two schemas, COMMENTs included.
@@ -1478,6 +1537,12 @@ ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint) 
 ALTER FUNCTION mlobs.brier_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.brier_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.brier_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.tweedie_deviance_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.tweedie_deviance_trans(internal, double precision, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.poisson_deviance_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.gamma_deviance_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.pinball_loss_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.pinball_loss_trans(internal, double precision, double precision, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.loss_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.loss_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.loss_deserial(bytea, internal) SET SCHEMA mlobs_internal;

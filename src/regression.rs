@@ -1,7 +1,9 @@
-//! `mlobs.regression_summary`: regression_agg(target, prediction), rollup, metrics.
+//! `mlobs.regression_summary`: regression_agg(target, prediction), rollup, metrics; the
+//! regression losses (Tweedie/Poisson/Gamma deviance, pinball loss) over the shared loss state.
 
 use crate::agg::{f64_arg, transition};
 use crate::errors::OrRaise;
+use mlobs_core::metrics::loss::{LossKind, MeanLoss};
 use mlobs_core::metrics::regression::RegressionSummary as CoreRegression;
 use pgrx::prelude::*;
 use pgrx::JsonB;
@@ -159,3 +161,100 @@ fn regression_performance_report(
     .collect();
     TableIterator::new(rows)
 }
+
+// --- regression losses over the shared loss state (combine / serial / final: ranking.rs) -------
+
+/// Transition of a regression loss: skip a row with a NULL target or prediction; `param` is the
+/// power or alpha argument (argument 3 when the aggregate has one, else `default`).
+unsafe fn regression_loss_step(
+    fcinfo: pg_sys::FunctionCallInfo,
+    function: &str,
+    default: f64,
+    kind: fn(f64) -> mlobs_core::Result<LossKind>,
+    param_name: &str,
+) -> pg_sys::Datum {
+    let target = unsafe { f64_arg(fcinfo, 1) };
+    let prediction = unsafe { f64_arg(fcinfo, 2) };
+    let param = if unsafe { (*fcinfo).nargs } > 3 {
+        unsafe { f64_arg(fcinfo, 3) }
+    } else {
+        Some(default)
+    };
+    let kind = kind(crate::errors::required(param, param_name)).or_raise();
+    unsafe {
+        transition(
+            fcinfo,
+            function,
+            || MeanLoss::new(kind),
+            |s: &mut MeanLoss| {
+                if s.kind != kind {
+                    let value = |k: LossKind| match k {
+                        LossKind::Tweedie(v) | LossKind::Pinball(v) => v,
+                        _ => f64::NAN,
+                    };
+                    crate::errors::invalid_parameter(format!(
+                        "{param_name} must be the same on every row ({} then {})",
+                        value(s.kind),
+                        value(kind)
+                    ));
+                }
+                if let (Some(y), Some(p)) = (target, prediction) {
+                    s.add_regression(y, p).or_raise();
+                }
+            },
+        )
+    }
+}
+
+crate::v1!(
+    mlobs_tweedie_deviance_trans,
+    pg_finfo_mlobs_tweedie_deviance_trans,
+    |fcinfo| {
+        regression_loss_step(
+            fcinfo,
+            "mlobs.tweedie_deviance_agg",
+            0.0,
+            LossKind::tweedie,
+            "power",
+        )
+    }
+);
+crate::v1!(
+    mlobs_poisson_deviance_trans,
+    pg_finfo_mlobs_poisson_deviance_trans,
+    |fcinfo| {
+        regression_loss_step(
+            fcinfo,
+            "mlobs.poisson_deviance_agg",
+            1.0,
+            LossKind::tweedie,
+            "power",
+        )
+    }
+);
+crate::v1!(
+    mlobs_gamma_deviance_trans,
+    pg_finfo_mlobs_gamma_deviance_trans,
+    |fcinfo| {
+        regression_loss_step(
+            fcinfo,
+            "mlobs.gamma_deviance_agg",
+            2.0,
+            LossKind::tweedie,
+            "power",
+        )
+    }
+);
+crate::v1!(
+    mlobs_pinball_loss_trans,
+    pg_finfo_mlobs_pinball_loss_trans,
+    |fcinfo| {
+        regression_loss_step(
+            fcinfo,
+            "mlobs.pinball_loss_agg",
+            0.5,
+            LossKind::pinball,
+            "alpha",
+        )
+    }
+);

@@ -175,6 +175,12 @@ ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint) 
 ALTER FUNCTION mlobs.brier_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.brier_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.brier_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.tweedie_deviance_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.tweedie_deviance_trans(internal, double precision, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.poisson_deviance_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.gamma_deviance_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.pinball_loss_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.pinball_loss_trans(internal, double precision, double precision, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.loss_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.loss_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.loss_deserial(bytea, internal) SET SCHEMA mlobs_internal;

@@ -64,4 +64,60 @@ CREATE AGGREGATE mlobs.brier_agg(float8[], int8) (
   SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.brier_agg(float8[], int8) IS 'Brier score (scikit-learn; multiclass sums over classes)';
+
+CREATE FUNCTION mlobs.tweedie_deviance_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_tweedie_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.tweedie_deviance_trans(internal, float8, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_tweedie_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.poisson_deviance_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_poisson_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.gamma_deviance_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_gamma_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.pinball_loss_trans(internal, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_pinball_loss_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.pinball_loss_trans(internal, float8, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_pinball_loss_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE mlobs.tweedie_deviance_agg(float8, float8) (
+  SFUNC = mlobs.tweedie_deviance_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.tweedie_deviance_agg(float8, float8) IS 'Mean Tweedie deviance of (target, prediction, power 0) (scikit-learn mean_tweedie_deviance; power 0 is the squared error)';
+CREATE AGGREGATE mlobs.tweedie_deviance_agg(float8, float8, float8) (
+  SFUNC = mlobs.tweedie_deviance_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.tweedie_deviance_agg(float8, float8, float8) IS 'Mean Tweedie deviance of (target, prediction, power) (scikit-learn mean_tweedie_deviance; power 0 is the squared error)';
+CREATE AGGREGATE mlobs.poisson_deviance_agg(float8, float8) (
+  SFUNC = mlobs.poisson_deviance_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.poisson_deviance_agg(float8, float8) IS 'Mean Poisson deviance of (target, prediction) (scikit-learn mean_poisson_deviance)';
+CREATE AGGREGATE mlobs.gamma_deviance_agg(float8, float8) (
+  SFUNC = mlobs.gamma_deviance_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.gamma_deviance_agg(float8, float8) IS 'Mean Gamma deviance of (target, prediction) (scikit-learn mean_gamma_deviance)';
+CREATE AGGREGATE mlobs.pinball_loss_agg(float8, float8) (
+  SFUNC = mlobs.pinball_loss_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pinball_loss_agg(float8, float8) IS 'Mean pinball (quantile) loss of (target, prediction, alpha 0.5) (scikit-learn mean_pinball_loss)';
+CREATE AGGREGATE mlobs.pinball_loss_agg(float8, float8, float8) (
+  SFUNC = mlobs.pinball_loss_trans, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pinball_loss_agg(float8, float8, float8) IS 'Mean pinball (quantile) loss of (target, prediction, alpha) (scikit-learn mean_pinball_loss)';
 -- ---- end of generated SQL ----

@@ -316,6 +316,43 @@ fn same_loss(a: &MeanLoss, b: &MeanLoss) -> Result<(), String> {
     close("sum", a.sum, b.sum, SUM_REL, a.sum.max(b.sum))
 }
 
+/// A Tweedie power (-1, 0, 1, 1.5, 2, 3) or a pinball alpha (0, 0.1, 0.5, 0.9, 1).
+fn regression_loss_kind() -> impl Strategy<Value = LossKind> {
+    prop_oneof![
+        prop::sample::select(vec![-1.0, 0.0, 1.0, 1.5, 2.0, 3.0])
+            .prop_map(|p| LossKind::tweedie(p).unwrap()),
+        prop::sample::select(vec![0.0, 0.1, 0.5, 0.9, 1.0])
+            .prop_map(|a| LossKind::pinball(a).unwrap()),
+    ]
+}
+
+/// Rows inside every power's domain (strictly positive target and prediction).
+fn positive_pair() -> impl Strategy<Value = (f64, f64)> {
+    (1e-3f64..1e3, 1e-3f64..1e3)
+}
+
+fn regression_loss_of(kind: LossKind, rows: &[(f64, f64)]) -> MeanLoss {
+    let mut l = MeanLoss::new(kind);
+    rows.iter()
+        .for_each(|&(y, p)| l.add_regression(y, p).unwrap());
+    l
+}
+
+/// Σ deviance: terms non-negative up to rounding, so 1e-12 of the sum (1e-9 absolute floor for
+/// rows whose deviance rounds to about 0).
+fn same_regression_loss(a: &MeanLoss, b: &MeanLoss) -> Result<(), String> {
+    eq("kind", a.kind, b.kind)?;
+    eq("classes", a.classes, b.classes)?;
+    eq("n", a.n, b.n)?;
+    close(
+        "sum",
+        a.sum,
+        b.sum,
+        SUM_REL,
+        a.sum.abs().max(b.sum.abs()).max(1e-9),
+    )
+}
+
 fn score_summary_of(grid: i64, rows: &[(f64, bool)]) -> ScoreSummary {
     let mut s = ScoreSummary::new(grid).unwrap();
     rows.iter().for_each(|&(p, y)| s.add(p, y).unwrap());
@@ -471,6 +508,12 @@ proptest! {
                  (a, b, c) in prop_oneof![Just(0usize), 2usize..5].prop_flat_map(|k| three(move || loss_row(k)))) {
         let kind = if log { LossKind::LogLoss } else { LossKind::Brier };
         merge_laws(|r: &[(Vec<f64>, i64)]| loss_of(kind, r), same_loss, &a, &b, &c)?;
+    }
+
+    /// Tweedie deviance (power in the kind) and pinball loss (alpha in the kind).
+    #[test]
+    fn regression_loss(kind in regression_loss_kind(), (a, b, c) in three(positive_pair)) {
+        merge_laws(|r: &[(f64, f64)]| regression_loss_of(kind, r), same_regression_loss, &a, &b, &c)?;
     }
 
     #[test]

@@ -546,3 +546,85 @@ fn cbpe_matches_nannyml() {
         );
     }
 }
+
+/// The mean loss of `kind` over the case's rows, accumulated in three states merged at the end;
+/// Err when a row is outside the loss's domain.
+fn regression_loss(case: &Value, kind: LossKind) -> Result<Option<f64>, String> {
+    let (y, p) = (f64s(&case["y_true"]), f64s(&case["y_pred"]));
+    let mut parts = [
+        MeanLoss::new(kind),
+        MeanLoss::new(kind),
+        MeanLoss::new(kind),
+    ];
+    for i in 0..y.len() {
+        parts[i % 3]
+            .add_regression(y[i], p[i])
+            .map_err(|e| e.message)?;
+    }
+    let [mut a, b, c] = parts;
+    a.merge(&b).unwrap();
+    a.merge(&c).unwrap();
+    Ok(a.mean())
+}
+
+/// Within 1e-9 relative (1e-13 absolute for a loss that rounds to about 0); returns the relative error.
+fn loss_close(got: Result<Option<f64>, String>, want: &Value, what: &str) -> f64 {
+    if let Some(e) = want.get("error") {
+        assert!(
+            got.is_err(),
+            "{what}: scikit-learn raised {e}, mlobs gave {got:?}"
+        );
+        return 0.0;
+    }
+    let w = want.as_f64().unwrap_or_else(|| panic!("{what}: {want}"));
+    let g = got
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+        .unwrap_or_else(|| panic!("{what}: no rows"));
+    let rel = (g - w).abs() / w.abs().max(f64::MIN_POSITIVE);
+    assert!(
+        rel <= 1e-9 || (g - w).abs() <= 1e-13,
+        "{what}: mlobs {g}, scikit-learn {w} (relative error {rel:e})"
+    );
+    if w.abs() < 1e-9 {
+        0.0 // a loss of about 0: only the absolute bound means anything
+    } else {
+        rel
+    }
+}
+
+#[test]
+fn tweedie_deviance_and_pinball_loss_match_sklearn() {
+    let f = fixture("metrics.json");
+    let (mut checked, mut errors, mut max_rel) = (0, 0, 0.0f64);
+    for case in f["regression_losses"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        for t in case["tweedie"].as_array().unwrap() {
+            let power = t["power"].as_f64().unwrap();
+            let got = regression_loss(case, LossKind::tweedie(power).unwrap());
+            let want = t.get("value").unwrap_or(t);
+            errors += want.get("error").is_some() as usize;
+            max_rel = max_rel.max(loss_close(
+                got,
+                want,
+                &format!("{name} tweedie power {power}"),
+            ));
+            checked += 1;
+        }
+        for (key, power) in [("poisson", 1.0), ("gamma", 2.0)] {
+            let got = regression_loss(case, LossKind::tweedie(power).unwrap());
+            max_rel = max_rel.max(loss_close(got, &case[key], &format!("{name} {key}")));
+        }
+        for t in case["pinball"].as_array().unwrap() {
+            let alpha = t["alpha"].as_f64().unwrap();
+            let got = regression_loss(case, LossKind::pinball(alpha).unwrap());
+            max_rel = max_rel.max(loss_close(
+                got,
+                &t["value"],
+                &format!("{name} pinball alpha {alpha}"),
+            ));
+            checked += 1;
+        }
+    }
+    eprintln!("regression losses: {checked} values, {errors} domain errors, max relative error {max_rel:e}");
+    assert!(checked >= 100 && errors >= 10);
+}

@@ -1,6 +1,11 @@
-//! Probabilistic losses as scikit-learn 1.7 defines them, accumulated as mergeable sums:
-//! log loss (probabilities clipped to [ε, 1−ε] with ε = f64::EPSILON, rows not renormalised)
-//! and the Brier score (binary: (y − p)²; multiclass: Σ_k (1[y=k] − p_k)², range [0, 2]).
+//! Per-row losses as scikit-learn 1.7 defines them, accumulated as mergeable sums:
+//! log loss (probabilities clipped to [ε, 1−ε] with ε = f64::EPSILON, rows not renormalised),
+//! the Brier score (binary: (y − p)²; multiclass: Σ_k (1[y=k] − p_k)², range [0, 2]), and the
+//! regression losses `mean_tweedie_deviance(power)` (Poisson: power 1, Gamma: power 2) and
+//! `mean_pinball_loss(alpha)`, whose parameter is part of the kind.
+//!
+//! Format version 2 adds the parameterised kinds (a kind byte 2 or 3 followed by the parameter);
+//! version 1 (log loss and Brier only) is still read.
 
 use super::probability;
 use crate::codec::{Reader, Writer};
@@ -9,14 +14,129 @@ use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
 const TAG: &[u8; 4] = b"MLls";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// Versions `from_bytes` reads.
+const VERSIONS: [u8; 2] = [1, 2];
 /// Classes of a probability array.
 pub const MAX_CLASSES: usize = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum LossKind {
     LogLoss,
     Brier,
+    /// Mean Tweedie deviance with this power (0: squared error, 1: Poisson, 2: Gamma).
+    Tweedie(f64),
+    /// Mean pinball (quantile) loss at this alpha.
+    Pinball(f64),
+}
+
+impl LossKind {
+    /// `mean_tweedie_deviance`'s power: finite and outside (0, 1), as scikit-learn's
+    /// parameter validation.
+    pub fn tweedie(power: f64) -> Result<Self> {
+        if !power.is_finite() || (power > 0.0 && power < 1.0) {
+            return Err(CoreError::invalid_parameter(format!(
+                "power must be finite and <= 0 or >= 1 (0 < power < 1 has no Tweedie distribution), got {power}"
+            )));
+        }
+        Ok(LossKind::Tweedie(power))
+    }
+
+    /// `mean_pinball_loss`'s alpha: in [0, 1].
+    pub fn pinball(alpha: f64) -> Result<Self> {
+        if !(0.0..=1.0).contains(&alpha) {
+            return Err(CoreError::invalid_parameter(format!(
+                "alpha must be between 0 and 1, got {alpha}"
+            )));
+        }
+        Ok(LossKind::Pinball(alpha))
+    }
+
+    fn is_regression(self) -> bool {
+        matches!(self, LossKind::Tweedie(_) | LossKind::Pinball(_))
+    }
+}
+
+/// A number in a message: plain, or in exponent form when plain would be very long.
+fn show(v: f64) -> String {
+    if v == 0.0 || (1e-6..1e16).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// The Tweedie unit deviance of one row, with scikit-learn's domain rules and formulas
+/// (sklearn/metrics/_regression.py, `_mean_tweedie_deviance`).
+pub fn tweedie_deviance(y: f64, p: f64, power: f64) -> Result<f64> {
+    super::finite(y, "target")?;
+    super::finite(p, "prediction")?;
+    let bad = |what: &str| {
+        Err(CoreError::invalid_parameter(format!(
+            "mean Tweedie deviance with power {power} needs {what}, got target {} and prediction {}",
+            show(y),
+            show(p)
+        )))
+    };
+    let dev = if power < 0.0 {
+        if p <= 0.0 {
+            return bad("a strictly positive prediction");
+        }
+        2.0 * (y.max(0.0).powf(2.0 - power) / ((1.0 - power) * (2.0 - power))
+            - y * p.powf(1.0 - power) / (1.0 - power)
+            + p.powf(2.0 - power) / (2.0 - power))
+    } else if power == 0.0 {
+        (y - p) * (y - p)
+    } else if power < 2.0 {
+        if y < 0.0 || p <= 0.0 {
+            return bad("a non-negative target and a strictly positive prediction");
+        }
+        if power == 1.0 {
+            // xlogy(y, y / p): 0 when y = 0.
+            let xlogy = if y == 0.0 { 0.0 } else { y * (y / p).ln() };
+            2.0 * (xlogy - y + p)
+        } else {
+            2.0 * (y.powf(2.0 - power) / ((1.0 - power) * (2.0 - power))
+                - y * p.powf(1.0 - power) / (1.0 - power)
+                + p.powf(2.0 - power) / (2.0 - power))
+        }
+    } else {
+        if y <= 0.0 || p <= 0.0 {
+            return bad("a strictly positive target and prediction");
+        }
+        if power == 2.0 {
+            2.0 * ((p / y).ln() + y / p - 1.0)
+        } else {
+            2.0 * (y.powf(2.0 - power) / ((1.0 - power) * (2.0 - power))
+                - y * p.powf(1.0 - power) / (1.0 - power)
+                + p.powf(2.0 - power) / (2.0 - power))
+        }
+    };
+    if !dev.is_finite() {
+        return Err(CoreError::invalid_parameter(format!(
+            "the Tweedie deviance with power {power} overflows for target {} and prediction {}",
+            show(y),
+            show(p)
+        )));
+    }
+    Ok(dev)
+}
+
+/// The pinball loss of one row (scikit-learn's `mean_pinball_loss` term).
+pub fn pinball_loss(y: f64, p: f64, alpha: f64) -> Result<f64> {
+    super::finite(y, "target")?;
+    super::finite(p, "prediction")?;
+    let diff = y - p;
+    let sign = (diff >= 0.0) as u8 as f64;
+    let loss = alpha * sign * diff - (1.0 - alpha) * (1.0 - sign) * diff;
+    if !loss.is_finite() {
+        return Err(CoreError::invalid_parameter(format!(
+            "target − prediction overflows for target {} and prediction {}",
+            show(y),
+            show(p)
+        )));
+    }
+    Ok(loss)
 }
 
 /// Running mean of a per-row loss.
@@ -45,12 +165,14 @@ impl MeanLoss {
 
     /// One row with a binary probability P(y = 1).
     pub fn add_binary(&mut self, p: f64, positive: bool) -> Result<()> {
+        self.probabilistic()?;
         probability(p, "probability")?;
         self.set_classes(0)?;
         let y = positive as u8 as f64;
         self.sum += match self.kind {
             LossKind::LogLoss => -(if positive { clip(p) } else { clip(1.0 - p) }).ln(),
             LossKind::Brier => (y - p) * (y - p),
+            _ => unreachable!("checked by probabilistic()"),
         };
         self.n += 1;
         Ok(())
@@ -58,6 +180,7 @@ impl MeanLoss {
 
     /// One row with class probabilities (classes 0..k−1) and the true class index.
     pub fn add_multiclass(&mut self, probs: &[f64], label: i64) -> Result<()> {
+        self.probabilistic()?;
         let k = probs.len();
         if !(2..=MAX_CLASSES).contains(&k) {
             return Err(CoreError::invalid_parameter(format!(
@@ -79,6 +202,22 @@ impl MeanLoss {
                     (t - p) * (t - p)
                 })
                 .sum(),
+            _ => unreachable!("checked by probabilistic()"),
+        };
+        self.n += 1;
+        Ok(())
+    }
+
+    /// One (target, prediction) row of a regression loss (Tweedie deviance or pinball loss).
+    pub fn add_regression(&mut self, target: f64, prediction: f64) -> Result<()> {
+        self.sum += match self.kind {
+            LossKind::Tweedie(power) => tweedie_deviance(target, prediction, power)?,
+            LossKind::Pinball(alpha) => pinball_loss(target, prediction, alpha)?,
+            _ => {
+                return Err(CoreError::mismatch(
+                    "a probabilistic loss takes probabilities and labels",
+                ))
+            }
         };
         self.n += 1;
         Ok(())
@@ -95,8 +234,28 @@ impl MeanLoss {
         Ok(())
     }
 
+    fn probabilistic(&self) -> Result<()> {
+        if self.kind.is_regression() {
+            return Err(CoreError::mismatch(
+                "a regression loss takes a target and a prediction",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn mean(&self) -> Option<f64> {
         (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+}
+
+impl LossKind {
+    fn describe(self) -> String {
+        match self {
+            LossKind::LogLoss => "log loss".into(),
+            LossKind::Brier => "Brier score".into(),
+            LossKind::Tweedie(p) => format!("Tweedie deviance with power {p}"),
+            LossKind::Pinball(a) => format!("pinball loss with alpha {a}"),
+        }
     }
 }
 
@@ -118,8 +277,16 @@ impl Summary for MeanLoss {
         if o.n == 0 {
             return Ok(());
         }
+        if self.n == 0 {
+            *self = o.clone();
+            return Ok(());
+        }
         if self.kind != o.kind {
-            return Err(CoreError::mismatch("cannot merge different losses"));
+            return Err(CoreError::mismatch(format!(
+                "cannot merge different losses ({} and {})",
+                self.kind.describe(),
+                o.kind.describe()
+            )));
         }
         if self.n > 0 && self.classes != o.classes {
             return Err(CoreError::mismatch(
@@ -134,10 +301,18 @@ impl Summary for MeanLoss {
 
     fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(TAG, VERSION);
-        w.u8(match self.kind {
-            LossKind::LogLoss => 0,
-            LossKind::Brier => 1,
-        });
+        match self.kind {
+            LossKind::LogLoss => w.u8(0),
+            LossKind::Brier => w.u8(1),
+            LossKind::Tweedie(power) => {
+                w.u8(2);
+                w.f64(power);
+            }
+            LossKind::Pinball(alpha) => {
+                w.u8(3);
+                w.f64(alpha);
+            }
+        }
         w.u32(self.classes);
         w.u64(self.n);
         w.f64(self.sum);
@@ -145,10 +320,12 @@ impl Summary for MeanLoss {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
-        let kind = match r.u8()? {
-            0 => LossKind::LogLoss,
-            1 => LossKind::Brier,
+        let (mut r, version) = Reader::open_any_version(bytes, TAG, &VERSIONS, Self::NAME)?;
+        let kind = match (r.u8()?, version) {
+            (0, _) => LossKind::LogLoss,
+            (1, _) => LossKind::Brier,
+            (2, 2..) => LossKind::Tweedie(r.f64()?),
+            (3, 2..) => LossKind::Pinball(r.f64()?),
             _ => return Err(r.error("unknown loss")),
         };
         let s = MeanLoss {
@@ -162,8 +339,24 @@ impl Summary for MeanLoss {
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
-        if !(self.sum.is_finite() && self.sum >= 0.0) {
-            return Err("sum must be finite and non-negative".into());
+        // Rounding can leave the deviance of a near-perfect row a hair below 0 (scikit-learn's
+        // too): a Tweedie sum only has to be finite.
+        let sum_ok = match self.kind {
+            LossKind::Tweedie(power) => {
+                LossKind::tweedie(power).map_err(|e| e.message)?;
+                self.sum.is_finite()
+            }
+            LossKind::Pinball(alpha) => {
+                LossKind::pinball(alpha).map_err(|e| e.message)?;
+                self.sum.is_finite() && self.sum >= 0.0
+            }
+            _ => self.sum.is_finite() && self.sum >= 0.0,
+        };
+        if !sum_ok {
+            return Err("sum must be finite (and non-negative but for a Tweedie deviance)".into());
+        }
+        if self.kind.is_regression() && self.classes != 0 {
+            return Err("a regression loss has no classes".into());
         }
         if self.classes as usize > MAX_CLASSES || self.classes == 1 {
             return Err("invalid class count".into());
@@ -189,5 +382,71 @@ mod tests {
         assert!((b.mean().unwrap() - (0.64 + 0.64)).abs() < 1e-15);
         assert!(b.add_multiclass(&[0.2, 0.8, 0.0], 3).is_err());
         assert!(b.add_multiclass(&[0.2, 1.8, 0.0], 0).is_err());
+        assert!(b.add_regression(1.0, 1.0).is_err());
+    }
+
+    #[test]
+    fn regression_losses() {
+        assert!(LossKind::tweedie(0.5).is_err());
+        assert!(LossKind::tweedie(f64::NAN).is_err());
+        assert!(LossKind::pinball(1.5).is_err());
+        assert!(LossKind::pinball(-0.0).is_ok());
+        let mut t = MeanLoss::new(LossKind::tweedie(1.0).unwrap());
+        t.add_regression(0.0, 2.0).unwrap();
+        assert_eq!(t.mean(), Some(4.0));
+        assert!(t.add_regression(-1.0, 2.0).is_err());
+        assert!(t.add_regression(1.0, 0.0).is_err());
+        assert!(t.add_binary(0.5, true).is_err());
+        let mut g = MeanLoss::new(LossKind::tweedie(2.0).unwrap());
+        assert!(g.add_regression(0.0, 1.0).is_err());
+        let mut n = MeanLoss::new(LossKind::tweedie(-1.0).unwrap());
+        n.add_regression(-3.0, 1.0).unwrap();
+        assert!(n.add_regression(1.0, 0.0).is_err());
+        let mut q = MeanLoss::new(LossKind::pinball(0.9).unwrap());
+        q.add_regression(2.0, 1.0).unwrap();
+        q.add_regression(1.0, 2.0).unwrap();
+        assert!((q.mean().unwrap() - (0.9 + 0.1) / 2.0).abs() < 1e-15);
+        // different kinds or parameters do not merge; an empty state merges with anything
+        let mut other = MeanLoss::new(LossKind::pinball(0.5).unwrap());
+        other.add_regression(1.0, 1.0).unwrap();
+        assert!(q.clone().merge(&other).is_err());
+        assert!(t.clone().merge(&g).is_ok());
+        assert!(t.clone().merge(&n).is_err());
+        let mut empty = MeanLoss::new(LossKind::LogLoss);
+        empty.merge(&q).unwrap();
+        assert_eq!(empty, q);
+        // round trip of the parameterised kinds
+        for s in [&t, &n, &q] {
+            assert_eq!(&MeanLoss::from_bytes(&s.to_bytes()).unwrap(), s);
+        }
+    }
+
+    /// A version-1 state (log loss / Brier only, as 0.1.0 and 0.2.0 wrote it) still reads.
+    #[test]
+    fn reads_version_1() {
+        let mut l = MeanLoss::new(LossKind::Brier);
+        l.add_binary(0.25, true).unwrap();
+        let mut w = Writer::new(TAG, 1);
+        w.u8(1);
+        w.u32(0);
+        w.u64(1);
+        w.f64(0.5625);
+        assert_eq!(MeanLoss::from_bytes(&w.finish()).unwrap(), l);
+        // version 1 has no parameterised kinds
+        let mut w = Writer::new(TAG, 1);
+        w.u8(2);
+        w.f64(1.0);
+        w.u32(0);
+        w.u64(1);
+        w.f64(0.5);
+        assert!(MeanLoss::from_bytes(&w.finish()).is_err());
+        // a bad parameter is refused on decode
+        let mut w = Writer::new(TAG, 2);
+        w.u8(3);
+        w.f64(1.5);
+        w.u32(0);
+        w.u64(1);
+        w.f64(0.5);
+        assert!(MeanLoss::from_bytes(&w.finish()).is_err());
     }
 }
