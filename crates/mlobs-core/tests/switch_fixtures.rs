@@ -4,36 +4,10 @@
 //! from their splitmix64 seeds (the same generator as tests/ks_fixtures.rs).
 
 mod common;
-use common::fixture;
+use common::{fixture, sample};
 use mlobs_core::drift::run::{drift_categories, drift_numeric};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeMap;
-
-fn splitmix(seed: u64, n: usize) -> Vec<f64> {
-    let mut s = seed;
-    (0..n)
-        .map(|_| {
-            s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = s;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            (z >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
-        })
-        .collect()
-}
-
-fn sample(spec: &Value) -> Vec<f64> {
-    let u = splitmix(
-        spec["seed"].as_u64().unwrap(),
-        spec["n"].as_u64().unwrap() as usize,
-    );
-    let grid = spec["grid"].as_f64();
-    let shift = spec["shift"].as_f64().unwrap_or(0.0);
-    u.into_iter()
-        .map(|x| grid.map_or(x, |g| (x * g).floor()) + shift)
-        .collect()
-}
 
 /// Whether mlobs' p-value agrees with the reference: 1e-9 relative (the repository's fixture
 /// tolerance), or for Cramér–von Mises above 20 values a side — p = 1 − cdf, so Evidently's own
