@@ -111,6 +111,23 @@ struct ClassCounts {
     support: f64,
 }
 
+/// One class's (numerator, denominator) of precision, recall and F1 (= 2·TP / (2·TP + FP + FN),
+/// scikit-learn ≥ 1.3): the averaged metrics and the per-class report divide the same parts,
+/// differing only in what an empty denominator gives.
+impl ClassCounts {
+    fn precision(&self) -> (f64, f64) {
+        (self.tp, self.tp + self.fp)
+    }
+
+    fn recall(&self) -> (f64, f64) {
+        (self.tp, self.tp + self.fn_)
+    }
+
+    fn f1(&self) -> (f64, f64) {
+        (2.0 * self.tp, 2.0 * self.tp + self.fp + self.fn_)
+    }
+}
+
 /// Binary rates with respect to a positive label; `None` where the denominator is 0.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rates {
@@ -126,6 +143,10 @@ fn ratio(num: f64, den: f64) -> f64 {
     } else {
         num / den
     }
+}
+
+fn ratio_of((num, den): (f64, f64)) -> f64 {
+    ratio(num, den)
 }
 
 fn check_weight(weight: f64) -> Result<f64> {
@@ -322,18 +343,16 @@ impl Confusion {
     }
 
     pub fn precision(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
-        self.averaged(average, pos_label, |c| ratio(c.tp, c.tp + c.fp))
+        self.averaged(average, pos_label, |c| ratio_of(c.precision()))
     }
 
     pub fn recall(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
-        self.averaged(average, pos_label, |c| ratio(c.tp, c.tp + c.fn_))
+        self.averaged(average, pos_label, |c| ratio_of(c.recall()))
     }
 
-    /// F1 = 2·TP / (2·TP + FP + FN) per class (scikit-learn ≥ 1.3), then averaged.
+    /// F1 per class (see `ClassCounts::f1`), then averaged.
     pub fn f1(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
-        self.averaged(average, pos_label, |c| {
-            ratio(2.0 * c.tp, 2.0 * c.tp + c.fp + c.fn_)
-        })
+        self.averaged(average, pos_label, |c| ratio_of(c.f1()))
     }
 
     /// Matthews correlation coefficient, multiclass form (Gorodkin's R_K) as scikit-learn;
@@ -392,15 +411,15 @@ impl Confusion {
             return Vec::new();
         }
         let zd = zero_division.value();
-        let div = |num: f64, den: f64| if den == 0.0 { zd } else { Some(num / den) };
+        let div = |(num, den): (f64, f64)| if den == 0.0 { zd } else { Some(num / den) };
         let counts = self.class_counts();
         let mut rows: Vec<ReportRow> = counts
             .iter()
             .map(|(label, c)| ReportRow {
                 class: label.to_string(),
-                precision: div(c.tp, c.tp + c.fp),
-                recall: div(c.tp, c.tp + c.fn_),
-                f1: div(2.0 * c.tp, 2.0 * c.tp + c.fp + c.fn_),
+                precision: div(c.precision()),
+                recall: div(c.recall()),
+                f1: div(c.f1()),
                 support: c.support,
             })
             .collect();
@@ -417,7 +436,7 @@ impl Confusion {
             precision: None,
             recall: None,
             // micro F1 = 2·ΣTP / (Σtrue + Σpredicted), both sums the total weight
-            f1: div(2.0 * correct, 2.0 * total),
+            f1: div((2.0 * correct, 2.0 * total)),
             support: total,
         });
         for (name, weights) in [("macro avg", None), ("weighted avg", Some(&supports[..]))] {
