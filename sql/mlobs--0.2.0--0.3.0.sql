@@ -1055,8 +1055,9 @@ BEGIN
       mlobs.unschedule_monitors_command();
     RETURN false;
   END IF;
-  EXECUTE 'SELECT bool_or(cron.unschedule(jobid)) FROM cron.job WHERE database = current_database() AND jobname IN ($1, $2)'
-    INTO removed USING 'mlobs_run_monitors', 'mlobs_run_monitors_' || current_database();
+  -- The same statement as in pg_cron's database, so this database's job names are defined once.
+  EXECUTE 'SELECT bool_or(removed) FROM (' || rtrim(mlobs.unschedule_monitors_command(), ';') || ') AS jobs(removed)'
+    INTO removed;
   RETURN coalesce(removed, false);
 END $$;
 
