@@ -3,7 +3,8 @@
 # owned by the postgres OS user (initdb refuses root), listening on 127.0.0.1 only.
 # Usage: pg_cluster.sh start NAME PORT [extra postgresql.conf lines...] | stop NAME | psql NAME PORT [args]
 set -euo pipefail
-PG_BIN=/usr/lib/postgresql/15/bin
+# MLOBS_PG_BIN: another installation (e.g. a private copy for benchmarks, docs/performance.md).
+PG_BIN=${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUN_DIR="$ROOT/.run"
 

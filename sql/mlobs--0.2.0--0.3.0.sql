@@ -483,7 +483,11 @@ END $$;
 -- `for_duration`, started_at, fired_at and resolved_at count window time (window ends), so a
 -- catch-up over many windows (evaluated window by window) gives the same alerts as a run per
 -- window.
-CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
+-- A run evaluates after each window it stores, with `since` = that window's start: only windows
+-- from there on are judged (the window just stored, or a later one), so the cost per window does
+-- not grow with the monitor's history. Windows before it were judged when they were stored; rules
+-- added or changed since are applied by the run's final evaluation (since NULL: every window).
+CREATE FUNCTION mlobs._evaluate_alerts(monitor bigint, since timestamptz) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   r record;
@@ -491,13 +495,16 @@ DECLARE
   transitions int := 0;
 BEGIN
   FOR r IN
-    WITH judged AS (
+    -- Materialised: the rules' judged windows first (a few rows), then their points by key; a
+    -- plan that starts from the points (misled by the statistics of a table growing inside the
+    -- run) would read every point of the monitor per window.
+    WITH judged AS MATERIALIZED (
       SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
              ru.threshold, ru.min_rows, ru.comparison, ru.metric, ru.feature AS feature_filter, mo.id AS monitor_id,
              mo.model, mo.reference_metrics, mlobs._label_metric(ru.metric) AS needs_labels, j.*
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
-                              AND (evaluate_alerts.monitor IS NULL OR mo.id = evaluate_alerts.monitor)
+                              AND (_evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
         CROSS JOIN LATERAL (
           SELECT w.window_start, w.window_end, w.rows, lr.value AS labelled, ls.value AS share
             FROM mlobs.monitor_windows w
@@ -505,7 +512,7 @@ BEGIN
                                             AND lr.feature = '' AND lr.metric = 'labelled_rows'
             LEFT JOIN mlobs.metric_points ls ON ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
                                             AND ls.feature = '' AND ls.metric = 'labelled_share'
-           WHERE w.monitor_id = mo.id
+           WHERE w.monitor_id = mo.id AND (since IS NULL OR w.window_start >= since)
              AND (NOT mlobs._label_metric(ru.metric) OR (lr.value >= ru.min_rows AND coalesce(ls.value, 0) >= ru.min_coverage))
            ORDER BY w.window_start DESC LIMIT 1) j
        WHERE ru.enabled),
@@ -517,8 +524,10 @@ BEGIN
                   ELSE ((j.reference_metrics->>j.metric)::float8 - p.value)
                        / nullif(abs((j.reference_metrics->>j.metric)::float8), 0) END AS observed
         FROM judged j
-        JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
-                                  AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
+        CROSS JOIN LATERAL (
+          SELECT p.feature, p.value FROM mlobs.metric_points p
+           WHERE p.monitor_id = j.monitor_id AND p.window_start = j.window_start
+             AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)) p
        WHERE (j.needs_labels OR j.rows >= j.min_rows)
          AND (j.mode = 'value' OR NOT j.needs_labels
               OR coalesce((j.reference_metrics->>'labelled_rows')::float8, 0) >= j.min_rows))
@@ -584,7 +593,9 @@ BEGIN
   FOR a IN
     WITH latest AS (
       SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
-        FROM mlobs.monitor_windows w WHERE evaluate_alerts.monitor IS NULL OR w.monitor_id = evaluate_alerts.monitor
+        FROM mlobs.monitor_windows w
+       WHERE (_evaluate_alerts.monitor IS NULL OR w.monitor_id = _evaluate_alerts.monitor)
+         AND (since IS NULL OR w.window_start >= since)
        ORDER BY w.monitor_id, w.window_start DESC)
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
       FROM latest l, mlobs.alert_rules ru
@@ -605,7 +616,7 @@ BEGIN
            resolved_reason = 'rule_disabled', updated_at = now()
       FROM mlobs.alert_rules ru, mlobs.monitors mo
      WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved' AND NOT ru.enabled
-       AND (evaluate_alerts.monitor IS NULL OR al.monitor_id = evaluate_alerts.monitor)
+       AND (_evaluate_alerts.monitor IS NULL OR al.monitor_id = _evaluate_alerts.monitor)
     RETURNING al.*
   LOOP
     PERFORM pg_notify('mlobs_alerts', a.id::text);
@@ -613,6 +624,44 @@ BEGIN
   END LOOP;
   RETURN transitions;
 END $$;
+
+-- mlobs.create_alert_rule: a rule whose metric is one mlobs writes (a typo would never fire).
+CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,
+  mode text DEFAULT 'value', severity text DEFAULT 'warning', for_duration interval DEFAULT '0',
+  model text DEFAULT NULL, feature text DEFAULT NULL, request_retraining bool DEFAULT false, min_rows int DEFAULT 30,
+  min_coverage float8 DEFAULT 0)
+RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  id bigint;
+BEGIN
+  IF name IS NULL OR metric IS NULL OR comparison IS NULL OR threshold IS NULL OR mode IS NULL OR severity IS NULL
+     OR for_duration IS NULL OR request_retraining IS NULL OR min_rows IS NULL OR min_coverage IS NULL THEN
+    RAISE EXCEPTION 'only model and feature may be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF NOT metric = ANY (mlobs.metric_names()) THEN
+    RAISE EXCEPTION 'metric "%" is not one mlobs writes; known metrics: %', metric, array_to_string(mlobs.metric_names(), ', ')
+      USING ERRCODE = '22023';
+  END IF;
+  IF threshold = 'NaN' OR threshold IN ('Infinity', '-Infinity') THEN
+    RAISE EXCEPTION 'threshold must be finite, got %', threshold USING ERRCODE = '22023';
+  END IF;
+  IF min_rows < 1 THEN
+    RAISE EXCEPTION 'min_rows must be at least 1, got %', min_rows USING ERRCODE = '22023';
+  END IF;
+  IF NOT (min_coverage BETWEEN 0 AND 1) THEN
+    RAISE EXCEPTION 'min_coverage must be in [0, 1], got %', min_coverage USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO mlobs.alert_rules (name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
+                                 request_retraining, min_rows, min_coverage)
+  VALUES (create_alert_rule.name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
+          request_retraining, min_rows, min_coverage)
+  RETURNING alert_rules.id INTO id;
+  RETURN id;
+END $$;
+
+CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
+LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT mlobs._evaluate_alerts(monitor, NULL) $$;
 
 -- mlobs.create_alert_rule: a rule whose metric is one mlobs writes (a typo would never fire).
 CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,
@@ -663,6 +712,21 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
 $$;
 
+-- Every metric name the monitors write (metric_points.metric), for rules and dashboards.
+CREATE FUNCTION mlobs.metric_names() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT ARRAY['rows', 'drifted_features', 'drift_share', 'mean',
+               -- drift methods (feature_drift statistic per feature, prediction_drift psi/kl_div)
+               'psi', 'kl_div', 'jensenshannon', 'wasserstein', 'wasserstein_raw', 'hellinger', 'ed', 'ks', 'mannw',
+               'anderson', 'empirical_mmd', 'cramer_von_mises', 't_test', 'chisquare', 'z', 'g_test', 'TVD', 'fisher_exact',
+               -- quality checks
+               'missing_share', 'out_of_range_share', 'outlier_share', 'new_category_share', 'almost_constant',
+               'distinct_count', 'type_mismatch_share', 'new_feature', 'non_finite_share',
+               -- performance
+               'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
+               'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
+$$;
+
 -- Coverage (labelled_rows, labelled_share) beside every performance value.
 CREATE OR REPLACE FUNCTION mlobs._monitor_metrics(m mlobs.monitors, summary text, rows bigint, window_start timestamptz,
                                        window_end timestamptz)
@@ -673,18 +737,21 @@ DECLARE
   v_cat_method text := coalesce(m.config->>'categorical_method', 'psi');
   s jsonb;
   conf mlobs.confusion;
+  -- Summaries are parsed once per window (their text form is the costly part).
+  ref_f mlobs.feature_profiles;
+  cur_f mlobs.feature_profiles;
 BEGIN
   feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
   IF summary IS NULL THEN RETURN; END IF;
   CASE m.kind
   WHEN 'feature_drift' THEN
+    ref_f := m.reference_summary::mlobs.feature_profiles;
+    cur_f := summary::mlobs.feature_profiles;
     RETURN QUERY SELECT d.feature, d.method, d.statistic
-      FROM mlobs.drift_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
-                              v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
-    RETURN QUERY SELECT '', 'drifted_features', d.drifted_features::float8
-      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d
-    UNION ALL SELECT '', 'drift_share', d.share
-      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d;
+      FROM mlobs.drift_report(ref_f, cur_f, v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
+    RETURN QUERY SELECT '', x.metric, x.value
+      FROM mlobs.dataset_drift(ref_f, cur_f) d,
+           LATERAL (VALUES ('drifted_features', d.drifted_features::float8), ('drift_share', d.share)) x(metric, value);
   WHEN 'quality' THEN
     RETURN QUERY SELECT q.feature, q.check_name, q.value
       FROM mlobs.quality_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
@@ -708,18 +775,16 @@ BEGIN
       IF s->>'score' IS NOT NULL AND mlobs.row_count((s->>'score')::mlobs.score_summary) > 0 THEN
         RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
         -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
-        -- rates per reference-quantile score bin). It needs the raw pairs of both windows, so it
-        -- reads the reference rows again for every window: keep reference windows moderate.
-        IF window_start IS NOT NULL THEN
+        -- rates per reference-quantile score bin): the reference side is kept in the reference
+        -- summary (mlobs.concept_reference), the window's pairs are read again.
+        IF window_start IS NOT NULL AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object' THEN
           RETURN QUERY EXECUTE format(
-            'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift(r.x, r.y, c.x, c.y)).score
+            'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift($1, c.x, c.y)).score
                FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
-                      WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) r,
-                    (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
-                      WHERE %4$I >= $3 AND %4$I < $4 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
-              WHERE r.x IS NOT NULL AND c.x IS NOT NULL',
+                      WHERE %4$I >= $2 AND %4$I < $3 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
+              WHERE c.x IS NOT NULL',
             mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
-            USING m.reference_from, m.reference_to, window_start, window_end;
+            USING m.reference_summary::jsonb->'concept', window_start, window_end;
         END IF;
       END IF;
     END IF;
@@ -753,41 +818,52 @@ BEGIN
   END CASE;
 END $$;
 
--- One window of one monitor: its summary (upserted) and metric points. Returns the number of
--- points written. rows_total grows by the window's rows the first time and by any rows that
--- arrived late when it is recomputed (never shrinks: a true counter).
-CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz) RETURNS int
+-- Stores one window of one monitor from its summary: the summary (upserted) and its metric
+-- points. Returns the number of points written and the rows the window adds to the monitor's
+-- rows_total (the caller adds them up): its rows the first time, any rows that arrived late when
+-- it is recomputed (never negative: rows_total is a true counter).
+CREATE FUNCTION mlobs._monitor_store(m mlobs.monitors, ws timestamptz, we timestamptz, n bigint, summary text,
+                                     OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  summary text;
-  n bigint;
-  k int;
   before bigint;
 BEGIN
-  EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
-                 m.ts_column, m.ts_column)
-    INTO n, summary USING ws, we;
   SELECT w.rows INTO before FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ws;
   INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
   VALUES (m.id, ws, we, n, summary)
   ON CONFLICT ON CONSTRAINT monitor_windows_pkey
     DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
-  IF n > coalesce(before, 0) THEN
-    UPDATE mlobs.monitors SET rows_total = rows_total + n - coalesce(before, 0) WHERE id = m.id;
-  END IF;
+  added := greatest(n - coalesce(before, 0), 0);
   INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
   SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value
     FROM mlobs._monitor_metrics(m, summary, n, ws, we) x
   ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
-  GET DIAGNOSTICS k = ROW_COUNT;
+  GET DIAGNOSTICS points = ROW_COUNT;
   DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
-  RETURN k;
+END $$;
+
+-- One window of one monitor scanned on its own (a window whose shared scan failed: computed
+-- alone, its failure is its own). Returns what _monitor_store returns.
+CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz, OUT points int, OUT added bigint)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  summary text;
+  n bigint;
+BEGIN
+  EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
+                 m.ts_column, m.ts_column)
+    INTO n, summary USING ws, we;
+  SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
 END $$;
 
 -- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
--- computed over [reference_from, reference_to) and stored in the monitor row.
+-- computed over [reference_from, reference_to) and stored in the monitor row. A classification
+-- monitor with scores also keeps the reference side of concept drift (mlobs.concept_reference)
+-- under the key 'concept', so its windows never read the reference rows again.
 CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors) RETURNS mlobs.monitors
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  concept jsonb;
 BEGIN
   IF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
@@ -801,6 +877,13 @@ BEGIN
   END IF;
   IF m.reference_summary IS NULL THEN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
+  END IF;
+  IF m.kind = 'classification' AND m.config ? 'score' THEN
+    EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s::float8), array_agg(%2$s::float8)) FROM %3$s
+                     WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
+                   mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+      INTO concept USING m.reference_from, m.reference_to;
+    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
   END IF;
   m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
       m, CASE WHEN (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind)
@@ -831,40 +914,36 @@ BEGIN
          || CASE WHEN retry THEN jsonb_build_object('retry', true) ELSE jsonb_build_object('find_rows', find_rows) END;
 END $$;
 
--- One monitor: its reference (once, and again while labels may still land in it), the windows
--- that failed before (retried), the computed windows still within the monitor's horizon whose
--- rows or labels changed (`changed`: the source's changed minutes; NULL when its changes are not
--- tracked, then label monitors recompute every window within label_horizon), and every
--- complete window after the watermark (or from `backfill_from`, never before the monitor's first
--- window). Each window is its own subtransaction: one that fails is rolled back alone, recorded
--- in mlobs.window_failures (and in `failures`), and the monitor goes on with the next; the
--- watermark moves past it and later runs retry it. Alert rules are evaluated after each new or
--- revised window (not during a backfill of past windows).
-CREATE FUNCTION mlobs._run_monitor(monitor_id bigint, as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
-                                   OUT windows int, OUT revised int, OUT points int, OUT transitions int, OUT failures jsonb)
+-- Prepares one monitor for a run and lists the windows it computes, in order. It locks the
+-- monitor's row, computes its reference (once, again while labels may still land in it, and once
+-- for a classification monitor from before concept references were kept), then lists: the
+-- windows that failed before (`retry`) and the computed windows still within the monitor's
+-- horizon whose rows or labels changed (`revise`; `changed`: the source's changed minutes, NULL
+-- when its changes are not tracked, then label monitors revise every window within
+-- label_horizon), then every complete window after the watermark, or from `backfill_from`, never
+-- before the monitor's first window (`new`). `watermark` is where its watermark moves to.
+CREATE FUNCTION mlobs._monitor_plan(monitor_id bigint, as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
+                                    OUT m mlobs.monitors, OUT starts timestamptz[], OUT ends timestamptz[],
+                                    OUT works text[], OUT watermark timestamptz)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  m mlobs.monitors;
   labels bool;
   reference_labels bool;
   horizon interval;
   ws timestamptz;
-  we timestamptz;
   first_ws timestamptz;
   first_ts timestamptz;
-  retry record;
-  e_state text;
-  e_msg text;
 BEGIN
-  windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]';
-  SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
+  SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
   SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
      OR (reference_labels AND m.reference_to > as_of - m.label_horizon
-         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
+         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))
+     OR (m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept')) THEN
     m := mlobs._monitor_reference(m);
   END IF;
+  starts := '{}'; ends := '{}'; works := '{}';
   -- The monitor's first window: start_at, else the end of the reference, else its first row.
   first_ts := coalesce(m.start_at, m.reference_to);
   IF first_ts IS NULL THEN
@@ -877,62 +956,193 @@ BEGIN
   ELSE
     ws := coalesce(m.watermark, first_ws);
   END IF;
-  -- Windows that failed before (and lie before the ones computed now) are retried first, then
-  -- the open windows whose rows or labels changed are revised in place.
   horizon := CASE WHEN labels THEN greatest(m.label_horizon, m.late_data_horizon) ELSE m.late_data_horizon END;
-  FOR retry IN
-    SELECT DISTINCT ON (x.window_start) x.* FROM (
-      SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
-       WHERE f.monitor_id = m.id AND f.window_start < ws
-      UNION ALL
-      SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
-       WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
-         AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
-                  ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) x
-    ORDER BY x.window_start, x.failed DESC
+  SELECT coalesce(array_agg(x.window_start ORDER BY x.window_start), '{}'), coalesce(array_agg(x.window_end ORDER BY x.window_start), '{}'),
+         coalesce(array_agg(CASE WHEN x.failed THEN 'retry' ELSE 'revise' END ORDER BY x.window_start), '{}')
+    INTO starts, ends, works
+    FROM (SELECT DISTINCT ON (y.window_start) y.* FROM (
+            SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
+             WHERE f.monitor_id = m.id AND f.window_start < ws
+            UNION ALL
+            SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
+             WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
+               AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
+                        ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
+          ORDER BY y.window_start, y.failed DESC) x;
   LOOP
+    EXIT WHEN ws + m.window_size > as_of;
+    starts := starts || ws; ends := ends || (ws + m.window_size); works := works || 'new'::text;
+    ws := ws + m.window_size;
+  END LOOP;
+  watermark := ws;
+END $$;
+
+-- The monitors of one source (same relation, timestamp column, window size and owner; the caller
+-- has set the role to that owner): each is planned (a monitor that fails there is reported and
+-- left out), then their windows are computed in window order, up to 24 consecutive windows per
+-- scan (GROUP BY window), each distinct summary expression once. A chunk whose scan fails is
+-- computed window by window and monitor by monitor, so a bad row fails only what it is in. Each
+-- monitor's window is stored in its own subtransaction (a failure is recorded in
+-- mlobs.window_failures and in `failures`; later runs retry it), and its alert rules are
+-- evaluated after each of its windows (not during a backfill). Progress shows in
+-- pg_stat_activity.application_name while it runs. `failed_monitors`: monitors that could not
+-- be planned.
+CREATE FUNCTION mlobs._run_source(ids bigint[], as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
+                                  OUT windows int, OUT revised int, OUT points int, OUT transitions int,
+                                  OUT failures jsonb, OUT failed_monitors int)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  chunk_size CONSTANT int := 24;
+  origin CONSTANT timestamptz := timestamptz '2000-01-01 00:00:00+00';
+  ms mlobs.monitors[] := '{}';
+  marks timestamptz[] := '{}';
+  adds bigint[] := '{}';         -- per monitor: rows its windows add to rows_total
+  st record;
+  slots int[] := '{}';           -- per monitor: its summary expression's position in exprs
+  exprs text[] := '{}';
+  p record;
+  m mlobs.monitors;
+  i int;
+  j int;
+  k int;
+  -- Every planned (monitor, window), in window order.
+  pm int[] := '{}';
+  ps timestamptz[] := '{}';
+  pe timestamptz[] := '{}';
+  pw text[] := '{}';
+  -- The distinct windows, and the current chunk's scan.
+  ws_all timestamptz[];
+  we_all timestamptz[];
+  c_from int;
+  c_to int;
+  grid bool;
+  exprs_sql text;
+  from_sql text;
+  bins timestamptz[];
+  counts bigint[];
+  sums text[];
+  empty text[];
+  shared bool;
+  n bigint;
+  e_state text;
+  e_msg text;
+BEGIN
+  windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]'; failed_monitors := 0;
+  FOREACH j IN ARRAY ids LOOP
     BEGIN
-      points := points + mlobs._monitor_window(m, retry.window_start, retry.window_end);
-      IF retry.failed THEN windows := windows + 1; ELSE revised := revised + 1; END IF;
-      IF backfill_from IS NULL THEN
-        transitions := transitions + mlobs.evaluate_alerts(m.id);
+      SELECT * INTO p FROM mlobs._monitor_plan(j, as_of, backfill_from, changed);
+      ms := ms || p.m;
+      marks := marks || p.watermark;
+      adds := adds || 0::bigint;
+      k := array_position(exprs, mlobs._monitor_summary_sql(p.m));
+      IF k IS NULL THEN
+        exprs := exprs || mlobs._monitor_summary_sql(p.m);
+        k := cardinality(exprs);
       END IF;
+      slots := slots || k;
+      pm := pm || array_fill(cardinality(ms), ARRAY[cardinality(p.starts)]);
+      ps := ps || p.starts; pe := pe || p.ends; pw := pw || p.works;
     EXCEPTION WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      failures := failures || mlobs._record_window_failure(m, retry.window_start, retry.window_end, e_state, e_msg, true);
+      failures := failures || jsonb_build_object('monitor', (SELECT mo.name FROM mlobs.monitors mo WHERE mo.id = j),
+                                                 'sqlstate', SQLSTATE, 'error', SQLERRM);
+      failed_monitors := failed_monitors + 1;
     END;
   END LOOP;
-  LOOP
-    we := ws + m.window_size;
-    EXIT WHEN we > as_of;
+  IF cardinality(ms) = 0 THEN RETURN; END IF;
+  m := ms[1];
+  SELECT coalesce(array_agg(s ORDER BY s), '{}'), coalesce(array_agg(e ORDER BY s), '{}') INTO ws_all, we_all
+    FROM (SELECT s, min(e) AS e FROM unnest(ps, pe) u(s, e) GROUP BY s) x;
+  -- Re-sorted in window order, then monitor order.
+  SELECT coalesce(array_agg(x.m ORDER BY x.s, x.m), '{}'), coalesce(array_agg(x.s ORDER BY x.s, x.m), '{}'),
+         coalesce(array_agg(x.e ORDER BY x.s, x.m), '{}'), coalesce(array_agg(x.w ORDER BY x.s, x.m), '{}')
+    INTO pm, ps, pe, pw FROM unnest(pm, ps, pe, pw) x(m, s, e, w);
+  exprs_sql := array_to_string(exprs, ', ');
+  from_sql := format('FROM %s WHERE %I >= $1 AND %I < $2', m.source, m.ts_column, m.ts_column);
+  c_from := 1;
+  j := 1;  -- next planned (monitor, window)
+  WHILE c_from <= cardinality(ws_all) LOOP
+    -- A chunk: consecutive windows on the window grid (GROUP BY date_bin gives exactly them), or
+    -- one window.
+    c_to := c_from;
+    grid := date_bin(m.window_size, ws_all[c_from], origin) = ws_all[c_from]
+            AND we_all[c_from] - ws_all[c_from] = m.window_size;
+    WHILE grid AND c_to < cardinality(ws_all) AND c_to - c_from + 1 < chunk_size AND ws_all[c_to + 1] = we_all[c_to]
+          AND we_all[c_to + 1] - ws_all[c_to + 1] = m.window_size LOOP
+      c_to := c_to + 1;
+    END LOOP;
+    PERFORM set_config('application_name', left(format('mlobs run_monitors: %s window %s of %s', m.source, c_from,
+                                                       cardinality(ws_all)), 63), true);
     BEGIN
-      points := points + mlobs._monitor_window(m, ws, we);
-      windows := windows + 1;
-      IF backfill_from IS NULL THEN
-        transitions := transitions + mlobs.evaluate_alerts(m.id);
+      IF c_to > c_from THEN
+        EXECUTE format('SELECT array_agg(b ORDER BY b), array_agg(n ORDER BY b), array_agg(s ORDER BY b)
+                          FROM (SELECT date_bin($3, %I::timestamptz, $4) AS b, count(*) AS n, ARRAY[%s]::text[] AS s
+                                  %s GROUP BY 1) x', m.ts_column, exprs_sql, from_sql)
+          INTO bins, counts, sums USING ws_all[c_from], we_all[c_to], m.window_size, origin;
+        IF empty IS NULL AND (bins IS NULL OR cardinality(bins) < c_to - c_from + 1) THEN
+          -- The summaries of a window without rows, as its own scan would give them.
+          EXECUTE format('SELECT ARRAY[%s]::text[] %s AND false', exprs_sql, from_sql) INTO empty
+            USING ws_all[c_from], we_all[c_from];
+        END IF;
+      ELSE
+        EXECUTE format('SELECT ARRAY[count(*)], ARRAY[ARRAY[%s]::text[]] %s', exprs_sql, from_sql)
+          INTO counts, sums USING ws_all[c_from], we_all[c_from];
+        bins := ARRAY[ws_all[c_from]];
       END IF;
+      shared := true;
     EXCEPTION WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      failures := failures || mlobs._record_window_failure(m, ws, we, e_state, e_msg, false);
+      shared := false;
     END;
-    ws := we;
+    k := 1;  -- position in bins
+    FOR i IN c_from .. c_to LOOP
+      WHILE k <= coalesce(cardinality(bins), 0) AND bins[k] < ws_all[i] LOOP k := k + 1; END LOOP;
+      WHILE j <= cardinality(ps) AND ps[j] = ws_all[i] LOOP
+        m := ms[pm[j]];
+        BEGIN
+          IF NOT shared THEN
+            SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
+          ELSIF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
+            SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], counts[k], sums[k][slots[pm[j]]]);
+          ELSE
+            SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], 0, empty[slots[pm[j]]]);
+          END IF;
+          IF backfill_from IS NULL THEN
+            transitions := transitions + mlobs._evaluate_alerts(m.id, ps[j]);
+          END IF;
+          points := points + st.points;
+          adds[pm[j]] := adds[pm[j]] + st.added;
+          IF pw[j] = 'revise' THEN revised := revised + 1; ELSE windows := windows + 1; END IF;
+        EXCEPTION WHEN OTHERS THEN
+          GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
+          failures := failures || mlobs._record_window_failure(m, ps[j], pe[j], e_state, e_msg, pw[j] <> 'new');
+        END;
+        j := j + 1;
+      END LOOP;
+    END LOOP;
+    c_from := c_to + 1;
   END LOOP;
-  UPDATE mlobs.monitors SET watermark = greatest(watermark, ws) WHERE id = m.id;
+  FOR i IN 1 .. cardinality(ms) LOOP
+    UPDATE mlobs.monitors mo SET watermark = greatest(mo.watermark, marks[i]), rows_total = mo.rows_total + adds[i]
+     WHERE mo.id = ms[i].id;
+  END LOOP;
 END $$;
 
 -- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
 -- Idempotent (upserts), serialised by an advisory lock (an overlapping run returns 'skipped'),
 -- one failing monitor or window is recorded in the run's errors without stopping the others.
--- Each monitor runs as its owner (SET ROLE for its duration): the run's session user must be
--- that role or a member of it (a superuser is), and the owner must still be allowed to SELECT
--- every column the monitor reads; otherwise the monitor is skipped with the reason.
+-- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
+-- of them), as that owner (SET ROLE for their duration): the run's session user must be that
+-- role or a member of it (a superuser is), and the owner must still be allowed to SELECT every
+-- column each monitor reads; otherwise the monitor is skipped with the reason.
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
                                    monitor text DEFAULT NULL)
 RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   run mlobs.runs;
-  m record;
+  g record;
+  mon record;
   res record;
+  ids bigint[];
+  failed bool;
   changes jsonb;
   changed timestamptz[];
   saved_role text := current_setting('role');
@@ -968,41 +1178,66 @@ BEGIN
     SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
       FROM (SELECT source, array_agg(DISTINCT minute ORDER BY minute) AS minutes FROM mlobs.source_changes GROUP BY source) c;
   END IF;
-  FOR m IN SELECT mo.id, mo.name, mo.source, mo.kind, mo.config, mo.ts_column, mo.owner, ro.rolname
+  FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
-            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) ORDER BY mo.id LOOP
+            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor)
+            GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname ORDER BY min(mo.id) LOOP
+    failed := false;
     BEGIN
-      IF m.rolname IS NULL THEN
-        RAISE EXCEPTION 'monitor %: its owner (role oid %) no longer exists; UPDATE mlobs.monitors SET owner = ... to hand it over',
-          m.name, m.owner::oid USING ERRCODE = '42704';
+      ids := '{}';
+      -- Each monitor's owner and access, with its own error: first who may act as the owner ...
+      FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (g.ids) ORDER BY x.id LOOP
+        BEGIN
+          IF g.rolname IS NULL THEN
+            RAISE EXCEPTION 'monitor %: its owner (role oid %) no longer exists; UPDATE mlobs.monitors SET owner = ... to hand it over',
+              mon.name, mon.owner::oid USING ERRCODE = '42704';
+          END IF;
+          IF g.rolname <> current_user AND NOT pg_has_role(session_user, mon.owner, 'MEMBER') THEN
+            RAISE EXCEPTION 'monitor %: this run''s session user % may not act as the monitor''s owner %', mon.name, session_user, g.rolname
+              USING ERRCODE = '42501', HINT = format('GRANT %I TO %I, or schedule the job as %I', g.rolname, session_user, g.rolname);
+          END IF;
+          ids := ids || mon.id;
+        EXCEPTION WHEN OTHERS THEN
+          run.errors := run.errors || jsonb_build_object('monitor', mon.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
+          failed := true;
+        END;
+      END LOOP;
+      IF cardinality(ids) > 0 AND g.rolname <> current_user THEN
+        PERFORM set_config('role', g.rolname, true);
       END IF;
-      IF m.rolname <> current_user THEN
-        IF NOT pg_has_role(session_user, m.owner, 'MEMBER') THEN
-          RAISE EXCEPTION 'monitor %: this run''s session user % may not act as the monitor''s owner %', m.name, session_user, m.rolname
-            USING ERRCODE = '42501', HINT = format('GRANT %I TO %I, or schedule the job as %I', m.rolname, session_user, m.rolname);
-        END IF;
-        PERFORM set_config('role', m.rolname, true);
-      END IF;
-      PERFORM mlobs._monitor_check_access(m.name, m.source, m.kind, m.config, m.ts_column);
-      changed := CASE WHEN mlobs._changes_tracked(m.source, m.ts_column)
-                      THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(m.source::oid::text), '[]')))::timestamptz[] END;
-      SELECT * INTO res FROM mlobs._run_monitor(m.id, run_monitors.now, backfill_from, changed);
+      -- ... then, as the owner, what each monitor reads.
+      FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (ids) ORDER BY x.id LOOP
+        BEGIN
+          PERFORM mlobs._monitor_check_access(mon.name, mon.source, mon.kind, mon.config, mon.ts_column);
+        EXCEPTION WHEN OTHERS THEN
+          run.errors := run.errors || jsonb_build_object('monitor', mon.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
+          ids := array_remove(ids, mon.id);
+          failed := true;
+        END;
+      END LOOP;
+      changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
+                      THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(g.source::oid::text), '[]')))::timestamptz[] END;
+      SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
       run.windows := run.windows + res.windows;
       run.revised := run.revised + res.revised;
       run.points := run.points + res.points;
       run.alert_transitions := run.alert_transitions + res.transitions;
       run.errors := run.errors || res.failures;
+      failed := failed OR res.failed_monitors > 0;
     EXCEPTION WHEN OTHERS THEN
-      -- The subtransaction's rollback also restored the role. The monitor's changed minutes go
-      -- back, so the next run still revises those windows.
-      run.errors := run.errors || jsonb_build_object('monitor', m.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
-      IF monitor IS NULL AND changes ? (m.source::oid::text) THEN
-        INSERT INTO mlobs.source_changes (source, minute)
-        SELECT m.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(m.source::oid::text)) x;
-        changes := changes - (m.source::oid::text);
-      END IF;
+      -- The subtransaction's rollback also restored the role.
+      run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
+                                                    ORDER BY x.id) FROM mlobs.monitors x WHERE x.id = ANY (g.ids));
+      failed := true;
     END;
+    -- A monitor that failed gives its source's changed minutes back, so the next run still
+    -- revises those windows.
+    IF failed AND monitor IS NULL AND changes ? (g.source::oid::text) THEN
+      INSERT INTO mlobs.source_changes (source, minute)
+      SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
+      changes := changes - (g.source::oid::text);
+    END IF;
   END LOOP;
   -- Rules added or changed since the last window still apply to the latest points.
   run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
@@ -1219,13 +1454,21 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
   mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner() FROM PUBLIC;
--- The runtime's internal steps: _run_monitor writes (windows, points, alerts) and the others
+-- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
-REVOKE EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
+  mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text),
+  mlobs._evaluate_alerts(bigint, timestamptz),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors), mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
+  mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
+  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text),
+  mlobs._evaluate_alerts(bigint, timestamptz),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
@@ -1419,6 +1662,25 @@ CREATE AGGREGATE mlobs.pinball_loss_agg(float8, float8, float8) (
   SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.pinball_loss_agg(float8, float8, float8) IS 'Mean pinball (quantile) loss of (target, prediction, alpha) (scikit-learn mean_pinball_loss)';
+
+-- Concept drift against a stored reference (new in 0.3.0): monitors keep the reference side
+-- and never read the reference rows again per window.
+CREATE FUNCTION mlobs.concept_reference(
+	"reference_x" double precision[],
+	"reference_y" double precision[],
+	"bins" INT DEFAULT 10
+) RETURNS jsonb
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'concept_reference_wrapper';
+CREATE FUNCTION mlobs.concept_drift(
+	"reference" jsonb,
+	"current_x" double precision[],
+	"current_y" double precision[]
+) RETURNS mlobs.concept_drift_result
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'concept_drift_stored_wrapper';
 
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
@@ -1625,6 +1887,8 @@ COMMENT ON FUNCTION mlobs.class_report(mlobs.confusion, double precision) IS 'Pr
 COMMENT ON FUNCTION mlobs.chi2_contingency(mlobs.confusion, boolean) IS 'Chi-square test of independence and Cramér''s V of a (feature, target) confusion summary (scipy chi2_contingency)';
 COMMENT ON FUNCTION mlobs.in_top_k(double precision[], bigint, integer) IS 'Whether the label is among the k best-scored classes of a row; its mean is top-k accuracy (scikit-learn top_k_accuracy_score)';
 COMMENT ON FUNCTION mlobs.concept_drift(double precision[], double precision[], double precision[], double precision[], integer) IS 'Concept drift of (feature, target) samples: the shift of the target''s mean per reference-quantile bin of the feature, with the share of rows covered';
+COMMENT ON FUNCTION mlobs.concept_drift(jsonb, double precision[], double precision[]) IS 'Concept drift of a (feature, target) sample against a stored mlobs.concept_reference';
+COMMENT ON FUNCTION mlobs.concept_reference(double precision[], double precision[], integer) IS 'The reference side of concept drift (quantile edges, rows and target sum per bin) as jsonb, for mlobs.concept_drift(reference, x, y)';
 COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
 COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';
 COMMENT ON FUNCTION mlobs.create_alert_rule(text, text, text, double precision, text, text, interval, text, text, boolean, integer, double precision) IS 'Creates an alert rule on a metric the monitors record and returns its id';

@@ -153,34 +153,3 @@ fn learned_threshold(
         stddev: band.stddev,
     }))
 }
-
-/// Concept drift: change of the target's conditional mean per reference-quantile bin of a
-/// feature, weighted by the current bin shares (docs/drift.md). Rows with a NULL or non-finite
-/// feature or target are dropped; an empty side gives NULL.
-#[pg_extern(immutable, parallel_safe)]
-fn concept_drift(
-    reference_x: Array<'_, f64>,
-    reference_y: Array<'_, f64>,
-    current_x: Array<'_, f64>,
-    current_y: Array<'_, f64>,
-    bins: default!(i32, 10),
-) -> Option<pgrx::composite_type!('static, "mlobs.concept_drift_result")> {
-    let collect = |a: Array<'_, f64>, arg: &str| -> Vec<Option<f64>> {
-        crate::psi::check_array_len(a.len(), arg);
-        a.iter().collect()
-    };
-    let (rx, ry) = (
-        collect(reference_x, "reference_x"),
-        collect(reference_y, "reference_y"),
-    );
-    let (cx, cy) = (
-        collect(current_x, "current_x"),
-        collect(current_y, "current_y"),
-    );
-    let r = mlobs_core::drift::concept::concept_drift(&rx, &ry, &cx, &cy, bins).or_raise()?;
-    Some(crate::composite!("mlobs.concept_drift_result" {
-        score: (!r.score.is_nan()).then_some(r.score),
-        covered_share: r.covered_share,
-        bins_compared: r.bins_compared as i32,
-    }))
-}

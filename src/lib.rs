@@ -8,6 +8,7 @@ mod arg_cache;
 mod calibration;
 mod classification;
 mod composite;
+mod concept;
 mod drift;
 // The allocator is only installed outside `cargo test` builds (see GLOBAL below).
 #[cfg_attr(test, allow(dead_code))]

@@ -11,18 +11,21 @@ DECLARE
   v_cat_method text := coalesce(m.config->>'categorical_method', 'psi');
   s jsonb;
   conf mlobs.confusion;
+  -- Summaries are parsed once per window (their text form is the costly part).
+  ref_f mlobs.feature_profiles;
+  cur_f mlobs.feature_profiles;
 BEGIN
   feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
   IF summary IS NULL THEN RETURN; END IF;
   CASE m.kind
   WHEN 'feature_drift' THEN
+    ref_f := m.reference_summary::mlobs.feature_profiles;
+    cur_f := summary::mlobs.feature_profiles;
     RETURN QUERY SELECT d.feature, d.method, d.statistic
-      FROM mlobs.drift_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
-                              v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
-    RETURN QUERY SELECT '', 'drifted_features', d.drifted_features::float8
-      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d
-    UNION ALL SELECT '', 'drift_share', d.share
-      FROM mlobs.dataset_drift(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles) d;
+      FROM mlobs.drift_report(ref_f, cur_f, v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
+    RETURN QUERY SELECT '', x.metric, x.value
+      FROM mlobs.dataset_drift(ref_f, cur_f) d,
+           LATERAL (VALUES ('drifted_features', d.drifted_features::float8), ('drift_share', d.share)) x(metric, value);
   WHEN 'quality' THEN
     RETURN QUERY SELECT q.feature, q.check_name, q.value
       FROM mlobs.quality_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
@@ -46,18 +49,16 @@ BEGIN
       IF s->>'score' IS NOT NULL AND mlobs.row_count((s->>'score')::mlobs.score_summary) > 0 THEN
         RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
         -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
-        -- rates per reference-quantile score bin). It needs the raw pairs of both windows, so it
-        -- reads the reference rows again for every window: keep reference windows moderate.
-        IF window_start IS NOT NULL THEN
+        -- rates per reference-quantile score bin): the reference side is kept in the reference
+        -- summary (mlobs.concept_reference), the window's pairs are read again.
+        IF window_start IS NOT NULL AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object' THEN
           RETURN QUERY EXECUTE format(
-            'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift(r.x, r.y, c.x, c.y)).score
+            'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift($1, c.x, c.y)).score
                FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
-                      WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) r,
-                    (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
-                      WHERE %4$I >= $3 AND %4$I < $4 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
-              WHERE r.x IS NOT NULL AND c.x IS NOT NULL',
+                      WHERE %4$I >= $2 AND %4$I < $3 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
+              WHERE c.x IS NOT NULL',
             mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
-            USING m.reference_from, m.reference_to, window_start, window_end;
+            USING m.reference_summary::jsonb->'concept', window_start, window_end;
         END IF;
       END IF;
     END IF;
@@ -111,7 +112,11 @@ AS $$ SELECT metric IN ('accuracy', 'f1', 'roc_auc', 'concept_drift_score', 'rms
 -- `for_duration`, started_at, fired_at and resolved_at count window time (window ends), so a
 -- catch-up over many windows (evaluated window by window) gives the same alerts as a run per
 -- window.
-CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
+-- A run evaluates after each window it stores, with `since` = that window's start: only windows
+-- from there on are judged (the window just stored, or a later one), so the cost per window does
+-- not grow with the monitor's history. Windows before it were judged when they were stored; rules
+-- added or changed since are applied by the run's final evaluation (since NULL: every window).
+CREATE FUNCTION mlobs._evaluate_alerts(monitor bigint, since timestamptz) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   r record;
@@ -119,13 +124,16 @@ DECLARE
   transitions int := 0;
 BEGIN
   FOR r IN
-    WITH judged AS (
+    -- Materialised: the rules' judged windows first (a few rows), then their points by key; a
+    -- plan that starts from the points (misled by the statistics of a table growing inside the
+    -- run) would read every point of the monitor per window.
+    WITH judged AS MATERIALIZED (
       SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
              ru.threshold, ru.min_rows, ru.comparison, ru.metric, ru.feature AS feature_filter, mo.id AS monitor_id,
              mo.model, mo.reference_metrics, mlobs._label_metric(ru.metric) AS needs_labels, j.*
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
-                              AND (evaluate_alerts.monitor IS NULL OR mo.id = evaluate_alerts.monitor)
+                              AND (_evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
         CROSS JOIN LATERAL (
           SELECT w.window_start, w.window_end, w.rows, lr.value AS labelled, ls.value AS share
             FROM mlobs.monitor_windows w
@@ -133,7 +141,7 @@ BEGIN
                                             AND lr.feature = '' AND lr.metric = 'labelled_rows'
             LEFT JOIN mlobs.metric_points ls ON ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
                                             AND ls.feature = '' AND ls.metric = 'labelled_share'
-           WHERE w.monitor_id = mo.id
+           WHERE w.monitor_id = mo.id AND (since IS NULL OR w.window_start >= since)
              AND (NOT mlobs._label_metric(ru.metric) OR (lr.value >= ru.min_rows AND coalesce(ls.value, 0) >= ru.min_coverage))
            ORDER BY w.window_start DESC LIMIT 1) j
        WHERE ru.enabled),
@@ -145,8 +153,10 @@ BEGIN
                   ELSE ((j.reference_metrics->>j.metric)::float8 - p.value)
                        / nullif(abs((j.reference_metrics->>j.metric)::float8), 0) END AS observed
         FROM judged j
-        JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
-                                  AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
+        CROSS JOIN LATERAL (
+          SELECT p.feature, p.value FROM mlobs.metric_points p
+           WHERE p.monitor_id = j.monitor_id AND p.window_start = j.window_start
+             AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)) p
        WHERE (j.needs_labels OR j.rows >= j.min_rows)
          AND (j.mode = 'value' OR NOT j.needs_labels
               OR coalesce((j.reference_metrics->>'labelled_rows')::float8, 0) >= j.min_rows))
@@ -212,7 +222,9 @@ BEGIN
   FOR a IN
     WITH latest AS (
       SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
-        FROM mlobs.monitor_windows w WHERE evaluate_alerts.monitor IS NULL OR w.monitor_id = evaluate_alerts.monitor
+        FROM mlobs.monitor_windows w
+       WHERE (_evaluate_alerts.monitor IS NULL OR w.monitor_id = _evaluate_alerts.monitor)
+         AND (since IS NULL OR w.window_start >= since)
        ORDER BY w.monitor_id, w.window_start DESC)
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
       FROM latest l, mlobs.alert_rules ru
@@ -233,7 +245,7 @@ BEGIN
            resolved_reason = 'rule_disabled', updated_at = now()
       FROM mlobs.alert_rules ru, mlobs.monitors mo
      WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved' AND NOT ru.enabled
-       AND (evaluate_alerts.monitor IS NULL OR al.monitor_id = evaluate_alerts.monitor)
+       AND (_evaluate_alerts.monitor IS NULL OR al.monitor_id = _evaluate_alerts.monitor)
     RETURNING al.*
   LOOP
     PERFORM pg_notify('mlobs_alerts', a.id::text);
@@ -241,6 +253,10 @@ BEGIN
   END LOOP;
   RETURN transitions;
 END $$;
+
+CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
+LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT mlobs._evaluate_alerts(monitor, NULL) $$;
 
 -- mlobs.create_alert_rule: a rule whose metric is one mlobs writes (a typo would never fire).
 CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,

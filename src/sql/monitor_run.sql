@@ -1,42 +1,56 @@
 -- ==== the monitoring run: windows, revisions, the pg_cron job (docs/monitoring.md) ================
--- run_monitors (what pg_cron calls) computes, revises and retries windows, each monitor as its
--- owner, each window in its own subtransaction.
+-- run_monitors (what pg_cron calls) computes, revises and retries windows, each group of monitors
+-- of one source as their owner, each window of each monitor in its own subtransaction. Monitors
+-- that read the same source with the same timestamp column, window size and owner share one scan:
+-- a catch-up computes up to 24 of their windows per statement (GROUP BY window), and identical
+-- summary expressions (feature_drift and quality both summarise the features) once.
 
--- One window of one monitor: its summary (upserted) and metric points. Returns the number of
--- points written. rows_total grows by the window's rows the first time and by any rows that
--- arrived late when it is recomputed (never shrinks: a true counter).
-CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz) RETURNS int
+-- Stores one window of one monitor from its summary: the summary (upserted) and its metric
+-- points. Returns the number of points written and the rows the window adds to the monitor's
+-- rows_total (the caller adds them up): its rows the first time, any rows that arrived late when
+-- it is recomputed (never negative: rows_total is a true counter).
+CREATE FUNCTION mlobs._monitor_store(m mlobs.monitors, ws timestamptz, we timestamptz, n bigint, summary text,
+                                     OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  summary text;
-  n bigint;
-  k int;
   before bigint;
 BEGIN
-  EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
-                 m.ts_column, m.ts_column)
-    INTO n, summary USING ws, we;
   SELECT w.rows INTO before FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ws;
   INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
   VALUES (m.id, ws, we, n, summary)
   ON CONFLICT ON CONSTRAINT monitor_windows_pkey
     DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
-  IF n > coalesce(before, 0) THEN
-    UPDATE mlobs.monitors SET rows_total = rows_total + n - coalesce(before, 0) WHERE id = m.id;
-  END IF;
+  added := greatest(n - coalesce(before, 0), 0);
   INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
   SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value
     FROM mlobs._monitor_metrics(m, summary, n, ws, we) x
   ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
-  GET DIAGNOSTICS k = ROW_COUNT;
+  GET DIAGNOSTICS points = ROW_COUNT;
   DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
-  RETURN k;
+END $$;
+
+-- One window of one monitor scanned on its own (a window whose shared scan failed: computed
+-- alone, its failure is its own). Returns what _monitor_store returns.
+CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz, OUT points int, OUT added bigint)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  summary text;
+  n bigint;
+BEGIN
+  EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
+                 m.ts_column, m.ts_column)
+    INTO n, summary USING ws, we;
+  SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
 END $$;
 
 -- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
--- computed over [reference_from, reference_to) and stored in the monitor row.
+-- computed over [reference_from, reference_to) and stored in the monitor row. A classification
+-- monitor with scores also keeps the reference side of concept drift (mlobs.concept_reference)
+-- under the key 'concept', so its windows never read the reference rows again.
 CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors) RETURNS mlobs.monitors
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  concept jsonb;
 BEGIN
   IF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
@@ -50,6 +64,13 @@ BEGIN
   END IF;
   IF m.reference_summary IS NULL THEN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
+  END IF;
+  IF m.kind = 'classification' AND m.config ? 'score' THEN
+    EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s::float8), array_agg(%2$s::float8)) FROM %3$s
+                     WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
+                   mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+      INTO concept USING m.reference_from, m.reference_to;
+    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
   END IF;
   m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
       m, CASE WHEN (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind)
@@ -80,40 +101,36 @@ BEGIN
          || CASE WHEN retry THEN jsonb_build_object('retry', true) ELSE jsonb_build_object('find_rows', find_rows) END;
 END $$;
 
--- One monitor: its reference (once, and again while labels may still land in it), the windows
--- that failed before (retried), the computed windows still within the monitor's horizon whose
--- rows or labels changed (`changed`: the source's changed minutes; NULL when its changes are not
--- tracked, then label monitors recompute every window within label_horizon), and every
--- complete window after the watermark (or from `backfill_from`, never before the monitor's first
--- window). Each window is its own subtransaction: one that fails is rolled back alone, recorded
--- in mlobs.window_failures (and in `failures`), and the monitor goes on with the next; the
--- watermark moves past it and later runs retry it. Alert rules are evaluated after each new or
--- revised window (not during a backfill of past windows).
-CREATE FUNCTION mlobs._run_monitor(monitor_id bigint, as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
-                                   OUT windows int, OUT revised int, OUT points int, OUT transitions int, OUT failures jsonb)
+-- Prepares one monitor for a run and lists the windows it computes, in order. It locks the
+-- monitor's row, computes its reference (once, again while labels may still land in it, and once
+-- for a classification monitor from before concept references were kept), then lists: the
+-- windows that failed before (`retry`) and the computed windows still within the monitor's
+-- horizon whose rows or labels changed (`revise`; `changed`: the source's changed minutes, NULL
+-- when its changes are not tracked, then label monitors revise every window within
+-- label_horizon), then every complete window after the watermark, or from `backfill_from`, never
+-- before the monitor's first window (`new`). `watermark` is where its watermark moves to.
+CREATE FUNCTION mlobs._monitor_plan(monitor_id bigint, as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
+                                    OUT m mlobs.monitors, OUT starts timestamptz[], OUT ends timestamptz[],
+                                    OUT works text[], OUT watermark timestamptz)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  m mlobs.monitors;
   labels bool;
   reference_labels bool;
   horizon interval;
   ws timestamptz;
-  we timestamptz;
   first_ws timestamptz;
   first_ts timestamptz;
-  retry record;
-  e_state text;
-  e_msg text;
 BEGIN
-  windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]';
-  SELECT * INTO m FROM mlobs.monitors WHERE id = monitor_id FOR UPDATE;
+  SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
   SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
      OR (reference_labels AND m.reference_to > as_of - m.label_horizon
-         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
+         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))
+     OR (m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept')) THEN
     m := mlobs._monitor_reference(m);
   END IF;
+  starts := '{}'; ends := '{}'; works := '{}';
   -- The monitor's first window: start_at, else the end of the reference, else its first row.
   first_ts := coalesce(m.start_at, m.reference_to);
   IF first_ts IS NULL THEN
@@ -126,62 +143,193 @@ BEGIN
   ELSE
     ws := coalesce(m.watermark, first_ws);
   END IF;
-  -- Windows that failed before (and lie before the ones computed now) are retried first, then
-  -- the open windows whose rows or labels changed are revised in place.
   horizon := CASE WHEN labels THEN greatest(m.label_horizon, m.late_data_horizon) ELSE m.late_data_horizon END;
-  FOR retry IN
-    SELECT DISTINCT ON (x.window_start) x.* FROM (
-      SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
-       WHERE f.monitor_id = m.id AND f.window_start < ws
-      UNION ALL
-      SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
-       WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
-         AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
-                  ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) x
-    ORDER BY x.window_start, x.failed DESC
+  SELECT coalesce(array_agg(x.window_start ORDER BY x.window_start), '{}'), coalesce(array_agg(x.window_end ORDER BY x.window_start), '{}'),
+         coalesce(array_agg(CASE WHEN x.failed THEN 'retry' ELSE 'revise' END ORDER BY x.window_start), '{}')
+    INTO starts, ends, works
+    FROM (SELECT DISTINCT ON (y.window_start) y.* FROM (
+            SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
+             WHERE f.monitor_id = m.id AND f.window_start < ws
+            UNION ALL
+            SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
+             WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
+               AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
+                        ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
+          ORDER BY y.window_start, y.failed DESC) x;
   LOOP
+    EXIT WHEN ws + m.window_size > as_of;
+    starts := starts || ws; ends := ends || (ws + m.window_size); works := works || 'new'::text;
+    ws := ws + m.window_size;
+  END LOOP;
+  watermark := ws;
+END $$;
+
+-- The monitors of one source (same relation, timestamp column, window size and owner; the caller
+-- has set the role to that owner): each is planned (a monitor that fails there is reported and
+-- left out), then their windows are computed in window order, up to 24 consecutive windows per
+-- scan (GROUP BY window), each distinct summary expression once. A chunk whose scan fails is
+-- computed window by window and monitor by monitor, so a bad row fails only what it is in. Each
+-- monitor's window is stored in its own subtransaction (a failure is recorded in
+-- mlobs.window_failures and in `failures`; later runs retry it), and its alert rules are
+-- evaluated after each of its windows (not during a backfill). Progress shows in
+-- pg_stat_activity.application_name while it runs. `failed_monitors`: monitors that could not
+-- be planned.
+CREATE FUNCTION mlobs._run_source(ids bigint[], as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
+                                  OUT windows int, OUT revised int, OUT points int, OUT transitions int,
+                                  OUT failures jsonb, OUT failed_monitors int)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  chunk_size CONSTANT int := 24;
+  origin CONSTANT timestamptz := timestamptz '2000-01-01 00:00:00+00';
+  ms mlobs.monitors[] := '{}';
+  marks timestamptz[] := '{}';
+  adds bigint[] := '{}';         -- per monitor: rows its windows add to rows_total
+  st record;
+  slots int[] := '{}';           -- per monitor: its summary expression's position in exprs
+  exprs text[] := '{}';
+  p record;
+  m mlobs.monitors;
+  i int;
+  j int;
+  k int;
+  -- Every planned (monitor, window), in window order.
+  pm int[] := '{}';
+  ps timestamptz[] := '{}';
+  pe timestamptz[] := '{}';
+  pw text[] := '{}';
+  -- The distinct windows, and the current chunk's scan.
+  ws_all timestamptz[];
+  we_all timestamptz[];
+  c_from int;
+  c_to int;
+  grid bool;
+  exprs_sql text;
+  from_sql text;
+  bins timestamptz[];
+  counts bigint[];
+  sums text[];
+  empty text[];
+  shared bool;
+  n bigint;
+  e_state text;
+  e_msg text;
+BEGIN
+  windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]'; failed_monitors := 0;
+  FOREACH j IN ARRAY ids LOOP
     BEGIN
-      points := points + mlobs._monitor_window(m, retry.window_start, retry.window_end);
-      IF retry.failed THEN windows := windows + 1; ELSE revised := revised + 1; END IF;
-      IF backfill_from IS NULL THEN
-        transitions := transitions + mlobs.evaluate_alerts(m.id);
+      SELECT * INTO p FROM mlobs._monitor_plan(j, as_of, backfill_from, changed);
+      ms := ms || p.m;
+      marks := marks || p.watermark;
+      adds := adds || 0::bigint;
+      k := array_position(exprs, mlobs._monitor_summary_sql(p.m));
+      IF k IS NULL THEN
+        exprs := exprs || mlobs._monitor_summary_sql(p.m);
+        k := cardinality(exprs);
       END IF;
+      slots := slots || k;
+      pm := pm || array_fill(cardinality(ms), ARRAY[cardinality(p.starts)]);
+      ps := ps || p.starts; pe := pe || p.ends; pw := pw || p.works;
     EXCEPTION WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      failures := failures || mlobs._record_window_failure(m, retry.window_start, retry.window_end, e_state, e_msg, true);
+      failures := failures || jsonb_build_object('monitor', (SELECT mo.name FROM mlobs.monitors mo WHERE mo.id = j),
+                                                 'sqlstate', SQLSTATE, 'error', SQLERRM);
+      failed_monitors := failed_monitors + 1;
     END;
   END LOOP;
-  LOOP
-    we := ws + m.window_size;
-    EXIT WHEN we > as_of;
+  IF cardinality(ms) = 0 THEN RETURN; END IF;
+  m := ms[1];
+  SELECT coalesce(array_agg(s ORDER BY s), '{}'), coalesce(array_agg(e ORDER BY s), '{}') INTO ws_all, we_all
+    FROM (SELECT s, min(e) AS e FROM unnest(ps, pe) u(s, e) GROUP BY s) x;
+  -- Re-sorted in window order, then monitor order.
+  SELECT coalesce(array_agg(x.m ORDER BY x.s, x.m), '{}'), coalesce(array_agg(x.s ORDER BY x.s, x.m), '{}'),
+         coalesce(array_agg(x.e ORDER BY x.s, x.m), '{}'), coalesce(array_agg(x.w ORDER BY x.s, x.m), '{}')
+    INTO pm, ps, pe, pw FROM unnest(pm, ps, pe, pw) x(m, s, e, w);
+  exprs_sql := array_to_string(exprs, ', ');
+  from_sql := format('FROM %s WHERE %I >= $1 AND %I < $2', m.source, m.ts_column, m.ts_column);
+  c_from := 1;
+  j := 1;  -- next planned (monitor, window)
+  WHILE c_from <= cardinality(ws_all) LOOP
+    -- A chunk: consecutive windows on the window grid (GROUP BY date_bin gives exactly them), or
+    -- one window.
+    c_to := c_from;
+    grid := date_bin(m.window_size, ws_all[c_from], origin) = ws_all[c_from]
+            AND we_all[c_from] - ws_all[c_from] = m.window_size;
+    WHILE grid AND c_to < cardinality(ws_all) AND c_to - c_from + 1 < chunk_size AND ws_all[c_to + 1] = we_all[c_to]
+          AND we_all[c_to + 1] - ws_all[c_to + 1] = m.window_size LOOP
+      c_to := c_to + 1;
+    END LOOP;
+    PERFORM set_config('application_name', left(format('mlobs run_monitors: %s window %s of %s', m.source, c_from,
+                                                       cardinality(ws_all)), 63), true);
     BEGIN
-      points := points + mlobs._monitor_window(m, ws, we);
-      windows := windows + 1;
-      IF backfill_from IS NULL THEN
-        transitions := transitions + mlobs.evaluate_alerts(m.id);
+      IF c_to > c_from THEN
+        EXECUTE format('SELECT array_agg(b ORDER BY b), array_agg(n ORDER BY b), array_agg(s ORDER BY b)
+                          FROM (SELECT date_bin($3, %I::timestamptz, $4) AS b, count(*) AS n, ARRAY[%s]::text[] AS s
+                                  %s GROUP BY 1) x', m.ts_column, exprs_sql, from_sql)
+          INTO bins, counts, sums USING ws_all[c_from], we_all[c_to], m.window_size, origin;
+        IF empty IS NULL AND (bins IS NULL OR cardinality(bins) < c_to - c_from + 1) THEN
+          -- The summaries of a window without rows, as its own scan would give them.
+          EXECUTE format('SELECT ARRAY[%s]::text[] %s AND false', exprs_sql, from_sql) INTO empty
+            USING ws_all[c_from], we_all[c_from];
+        END IF;
+      ELSE
+        EXECUTE format('SELECT ARRAY[count(*)], ARRAY[ARRAY[%s]::text[]] %s', exprs_sql, from_sql)
+          INTO counts, sums USING ws_all[c_from], we_all[c_from];
+        bins := ARRAY[ws_all[c_from]];
       END IF;
+      shared := true;
     EXCEPTION WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-      failures := failures || mlobs._record_window_failure(m, ws, we, e_state, e_msg, false);
+      shared := false;
     END;
-    ws := we;
+    k := 1;  -- position in bins
+    FOR i IN c_from .. c_to LOOP
+      WHILE k <= coalesce(cardinality(bins), 0) AND bins[k] < ws_all[i] LOOP k := k + 1; END LOOP;
+      WHILE j <= cardinality(ps) AND ps[j] = ws_all[i] LOOP
+        m := ms[pm[j]];
+        BEGIN
+          IF NOT shared THEN
+            SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
+          ELSIF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
+            SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], counts[k], sums[k][slots[pm[j]]]);
+          ELSE
+            SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], 0, empty[slots[pm[j]]]);
+          END IF;
+          IF backfill_from IS NULL THEN
+            transitions := transitions + mlobs._evaluate_alerts(m.id, ps[j]);
+          END IF;
+          points := points + st.points;
+          adds[pm[j]] := adds[pm[j]] + st.added;
+          IF pw[j] = 'revise' THEN revised := revised + 1; ELSE windows := windows + 1; END IF;
+        EXCEPTION WHEN OTHERS THEN
+          GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
+          failures := failures || mlobs._record_window_failure(m, ps[j], pe[j], e_state, e_msg, pw[j] <> 'new');
+        END;
+        j := j + 1;
+      END LOOP;
+    END LOOP;
+    c_from := c_to + 1;
   END LOOP;
-  UPDATE mlobs.monitors SET watermark = greatest(watermark, ws) WHERE id = m.id;
+  FOR i IN 1 .. cardinality(ms) LOOP
+    UPDATE mlobs.monitors mo SET watermark = greatest(mo.watermark, marks[i]), rows_total = mo.rows_total + adds[i]
+     WHERE mo.id = ms[i].id;
+  END LOOP;
 END $$;
 
 -- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
 -- Idempotent (upserts), serialised by an advisory lock (an overlapping run returns 'skipped'),
 -- one failing monitor or window is recorded in the run's errors without stopping the others.
--- Each monitor runs as its owner (SET ROLE for its duration): the run's session user must be
--- that role or a member of it (a superuser is), and the owner must still be allowed to SELECT
--- every column the monitor reads; otherwise the monitor is skipped with the reason.
+-- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
+-- of them), as that owner (SET ROLE for their duration): the run's session user must be that
+-- role or a member of it (a superuser is), and the owner must still be allowed to SELECT every
+-- column each monitor reads; otherwise the monitor is skipped with the reason.
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
                                    monitor text DEFAULT NULL)
 RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   run mlobs.runs;
-  m record;
+  g record;
+  mon record;
   res record;
+  ids bigint[];
+  failed bool;
   changes jsonb;
   changed timestamptz[];
   saved_role text := current_setting('role');
@@ -217,41 +365,66 @@ BEGIN
     SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
       FROM (SELECT source, array_agg(DISTINCT minute ORDER BY minute) AS minutes FROM mlobs.source_changes GROUP BY source) c;
   END IF;
-  FOR m IN SELECT mo.id, mo.name, mo.source, mo.kind, mo.config, mo.ts_column, mo.owner, ro.rolname
+  FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
-            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) ORDER BY mo.id LOOP
+            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor)
+            GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname ORDER BY min(mo.id) LOOP
+    failed := false;
     BEGIN
-      IF m.rolname IS NULL THEN
-        RAISE EXCEPTION 'monitor %: its owner (role oid %) no longer exists; UPDATE mlobs.monitors SET owner = ... to hand it over',
-          m.name, m.owner::oid USING ERRCODE = '42704';
+      ids := '{}';
+      -- Each monitor's owner and access, with its own error: first who may act as the owner ...
+      FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (g.ids) ORDER BY x.id LOOP
+        BEGIN
+          IF g.rolname IS NULL THEN
+            RAISE EXCEPTION 'monitor %: its owner (role oid %) no longer exists; UPDATE mlobs.monitors SET owner = ... to hand it over',
+              mon.name, mon.owner::oid USING ERRCODE = '42704';
+          END IF;
+          IF g.rolname <> current_user AND NOT pg_has_role(session_user, mon.owner, 'MEMBER') THEN
+            RAISE EXCEPTION 'monitor %: this run''s session user % may not act as the monitor''s owner %', mon.name, session_user, g.rolname
+              USING ERRCODE = '42501', HINT = format('GRANT %I TO %I, or schedule the job as %I', g.rolname, session_user, g.rolname);
+          END IF;
+          ids := ids || mon.id;
+        EXCEPTION WHEN OTHERS THEN
+          run.errors := run.errors || jsonb_build_object('monitor', mon.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
+          failed := true;
+        END;
+      END LOOP;
+      IF cardinality(ids) > 0 AND g.rolname <> current_user THEN
+        PERFORM set_config('role', g.rolname, true);
       END IF;
-      IF m.rolname <> current_user THEN
-        IF NOT pg_has_role(session_user, m.owner, 'MEMBER') THEN
-          RAISE EXCEPTION 'monitor %: this run''s session user % may not act as the monitor''s owner %', m.name, session_user, m.rolname
-            USING ERRCODE = '42501', HINT = format('GRANT %I TO %I, or schedule the job as %I', m.rolname, session_user, m.rolname);
-        END IF;
-        PERFORM set_config('role', m.rolname, true);
-      END IF;
-      PERFORM mlobs._monitor_check_access(m.name, m.source, m.kind, m.config, m.ts_column);
-      changed := CASE WHEN mlobs._changes_tracked(m.source, m.ts_column)
-                      THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(m.source::oid::text), '[]')))::timestamptz[] END;
-      SELECT * INTO res FROM mlobs._run_monitor(m.id, run_monitors.now, backfill_from, changed);
+      -- ... then, as the owner, what each monitor reads.
+      FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (ids) ORDER BY x.id LOOP
+        BEGIN
+          PERFORM mlobs._monitor_check_access(mon.name, mon.source, mon.kind, mon.config, mon.ts_column);
+        EXCEPTION WHEN OTHERS THEN
+          run.errors := run.errors || jsonb_build_object('monitor', mon.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
+          ids := array_remove(ids, mon.id);
+          failed := true;
+        END;
+      END LOOP;
+      changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
+                      THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(g.source::oid::text), '[]')))::timestamptz[] END;
+      SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
       run.windows := run.windows + res.windows;
       run.revised := run.revised + res.revised;
       run.points := run.points + res.points;
       run.alert_transitions := run.alert_transitions + res.transitions;
       run.errors := run.errors || res.failures;
+      failed := failed OR res.failed_monitors > 0;
     EXCEPTION WHEN OTHERS THEN
-      -- The subtransaction's rollback also restored the role. The monitor's changed minutes go
-      -- back, so the next run still revises those windows.
-      run.errors := run.errors || jsonb_build_object('monitor', m.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
-      IF monitor IS NULL AND changes ? (m.source::oid::text) THEN
-        INSERT INTO mlobs.source_changes (source, minute)
-        SELECT m.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(m.source::oid::text)) x;
-        changes := changes - (m.source::oid::text);
-      END IF;
+      -- The subtransaction's rollback also restored the role.
+      run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
+                                                    ORDER BY x.id) FROM mlobs.monitors x WHERE x.id = ANY (g.ids));
+      failed := true;
     END;
+    -- A monitor that failed gives its source's changed minutes back, so the next run still
+    -- revises those windows.
+    IF failed AND monitor IS NULL AND changes ? (g.source::oid::text) THEN
+      INSERT INTO mlobs.source_changes (source, minute)
+      SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
+      changes := changes - (g.source::oid::text);
+    END IF;
   END LOOP;
   -- Rules added or changed since the last window still apply to the latest points.
   run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();

@@ -52,7 +52,8 @@ SELECT mlobs.register_model('nobody', 'linear', '{"coefficients": [[1]], "interc
 SELECT mlobs.create_monitor('nobody', 'nobody', 'pg_class', 'latency');
 SELECT mlobs.run_monitors();
 SELECT mlobs.evaluate_alerts();
-SELECT mlobs._run_monitor(1, now(), NULL);
+SELECT mlobs._run_source(ARRAY[1::bigint], now(), NULL, NULL);
+SELECT mlobs._evaluate_alerts(1, now());
 CREATE TABLE mlobs.nobody (a int);
 CREATE FUNCTION mlobs.psi(int[], int[]) RETURNS float8 LANGUAGE sql AS 'SELECT 0.0::float8';
 \set VERBOSITY default

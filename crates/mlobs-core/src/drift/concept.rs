@@ -11,6 +11,7 @@
 
 use super::psi::{reference_quantile_edges, slot_on_edges, to_weighted};
 use crate::error::{CoreError, Result};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConceptDrift {
@@ -50,6 +51,71 @@ fn bin_means(rows: &[(f64, f64)], edges: &[f64]) -> Vec<(u64, f64)> {
     out
 }
 
+/// The reference side of concept drift, computed once: its quantile edges and, per bin, the rows
+/// and the sum of targets. A monitor stores it (as JSON) beside its reference summary, so a window
+/// is compared without reading the reference rows again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConceptReference {
+    pub edges: Vec<f64>,
+    pub rows: Vec<u64>,
+    pub sums: Vec<f64>,
+}
+
+impl ConceptReference {
+    /// `None` when the reference has no complete pair.
+    pub fn new(x: &[Option<f64>], y: &[Option<f64>], bins: i32) -> Result<Option<Self>> {
+        let r = pairs(x, y, "reference")?;
+        if r.is_empty() {
+            reference_quantile_edges(&[(0.0, 1)], bins)?;
+            return Ok(None);
+        }
+        let xs: Vec<f64> = r.iter().map(|p| p.0).collect();
+        let edges = reference_quantile_edges(&to_weighted(&xs), bins)?;
+        let (rows, sums) = bin_means(&r, &edges).into_iter().unzip();
+        Ok(Some(Self { edges, rows, sums }))
+    }
+
+    /// Compares a current sample with this reference; `None` when it has no complete pair.
+    pub fn compare(&self, x: &[Option<f64>], y: &[Option<f64>]) -> Result<Option<ConceptDrift>> {
+        if self.edges.is_empty()
+            || self.rows.len() != self.sums.len()
+            || self.rows.len() != self.edges.len().saturating_sub(1).max(1) + 2
+        {
+            return Err(CoreError::invalid_parameter(
+                "reference is not a concept reference (mlobs.concept_reference)",
+            ));
+        }
+        let c = pairs(x, y, "current")?;
+        if c.is_empty() {
+            return Ok(None);
+        }
+        let cb = bin_means(&c, &self.edges);
+        let mut weight = 0u64;
+        let mut total = 0.0;
+        let mut compared = 0;
+        for ((rn, rs), (cn, cs)) in self.rows.iter().zip(&self.sums).zip(&cb) {
+            if *rn > 0 && *cn > 0 {
+                total += *cn as f64 * (cs / *cn as f64 - rs / *rn as f64).abs();
+                weight += cn;
+                compared += 1;
+            }
+        }
+        if weight == 0 {
+            return Ok(Some(ConceptDrift {
+                score: f64::NAN,
+                covered_share: 0.0,
+                bins_compared: 0,
+            }));
+        }
+        Ok(Some(ConceptDrift {
+            score: total / weight as f64,
+            covered_share: weight as f64 / c.len() as f64,
+            bins_compared: compared,
+        }))
+    }
+}
+
 pub fn concept_drift(
     reference_x: &[Option<f64>],
     reference_y: &[Option<f64>],
@@ -57,37 +123,13 @@ pub fn concept_drift(
     current_y: &[Option<f64>],
     bins: i32,
 ) -> Result<Option<ConceptDrift>> {
-    let r = pairs(reference_x, reference_y, "reference")?;
-    let c = pairs(current_x, current_y, "current")?;
-    if r.is_empty() || c.is_empty() {
-        reference_quantile_edges(&[(0.0, 1)], bins)?;
-        return Ok(None);
+    let reference = ConceptReference::new(reference_x, reference_y, bins)?;
+    // Lengths of the current side are checked even when the reference is empty.
+    let current = pairs(current_x, current_y, "current")?;
+    match reference {
+        Some(r) if !current.is_empty() => r.compare(current_x, current_y),
+        _ => Ok(None),
     }
-    let xs: Vec<f64> = r.iter().map(|p| p.0).collect();
-    let edges = reference_quantile_edges(&to_weighted(&xs), bins)?;
-    let (rb, cb) = (bin_means(&r, &edges), bin_means(&c, &edges));
-    let mut weight = 0u64;
-    let mut total = 0.0;
-    let mut compared = 0;
-    for ((rn, rs), (cn, cs)) in rb.iter().zip(&cb) {
-        if *rn > 0 && *cn > 0 {
-            total += *cn as f64 * (cs / *cn as f64 - rs / *rn as f64).abs();
-            weight += cn;
-            compared += 1;
-        }
-    }
-    if weight == 0 {
-        return Ok(Some(ConceptDrift {
-            score: f64::NAN,
-            covered_share: 0.0,
-            bins_compared: 0,
-        }));
-    }
-    Ok(Some(ConceptDrift {
-        score: total / weight as f64,
-        covered_share: weight as f64 / c.len() as f64,
-        bins_compared: compared,
-    }))
 }
 
 #[cfg(test)]
@@ -132,6 +174,21 @@ mod tests {
         assert!(concept.score > 0.4, "{concept:?}");
         assert!(covariate.score < 0.03, "{covariate:?}");
         assert!((covariate.covered_share - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_stored_reference_gives_the_same_result() {
+        let mut seed = 11;
+        let (rx, ry) = sample(5000, 0.0, 1.0, |x| x, &mut seed);
+        let (cx, cy) = sample(700, 0.2, 1.0, |x| x * x, &mut seed);
+        let direct = concept_drift(&rx, &ry, &cx, &cy, 10).unwrap().unwrap();
+        let stored: ConceptReference = serde_json::from_str(
+            &serde_json::to_string(&ConceptReference::new(&rx, &ry, 10).unwrap().unwrap()).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(stored.compare(&cx, &cy).unwrap().unwrap(), direct);
+        let bad = ConceptReference { edges: vec![], rows: vec![], sums: vec![] };
+        assert!(bad.compare(&cx, &cy).unwrap_err().message.contains("concept reference"));
     }
 
     #[test]

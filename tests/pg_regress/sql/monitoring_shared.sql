@@ -1,0 +1,71 @@
+-- One scan per window (issue 18): monitors of one source, timestamp column, window size and
+-- owner are computed together — up to 24 consecutive windows per GROUP BY scan, each distinct
+-- summary expression once. Every stored summary must equal what a scan of its window alone gives
+-- (windows with rows, an empty window between them, a window of one row), a bad row must fail
+-- only the windows of the monitors that read it, and concept drift must read the reference rows
+-- once (its reference side is kept with the reference summary).
+SET timezone = 'UTC';
+\set VERBOSITY terse
+CREATE TEMP TABLE paused AS SELECT name FROM mlobs.monitors WHERE enabled;
+-- Monitor ids of the suites after this one stay as they were (the sequence is set back at the end).
+SELECT last_value AS monitor_seq, is_called AS monitor_seq_called FROM mlobs.monitors_id_seq \gset
+UPDATE mlobs.monitors SET enabled = false WHERE enabled;
+CREATE TABLE sh_log AS
+SELECT timestamptz '2026-05-01' + (i * interval '37 seconds') AS ts,
+       jsonb_build_object('x', (i % 17) / 17.0, 'c', (ARRAY['a', 'b', 'c'])[1 + i % 3]) AS features,
+       ((i * 7919) % 1000) / 1000.0 AS score, (i % 3 = 0)::int AS label, (((i * 7919) % 1000) >= 500)::int AS predicted,
+       5.0 + i % 11 AS latency_ms
+  FROM generate_series(0, 2400) i                                   -- until 2026-05-02 00:40
+ WHERE NOT (i * 37 >= 20 * 3600 AND i * 37 < 22 * 3600);            -- hours 20 and 21 have no rows
+INSERT INTO sh_log VALUES ('2026-05-02 02:30', '{"x": 0.5, "c": "a"}', 0.5, 1, 1, 7);  -- one row in hour 26
+SELECT mlobs.create_monitor('sh drift', 'sh', 'sh_log', 'feature_drift', '{}', '1 hour', '2026-05-01', '2026-05-01 06:00', start_at => '2026-05-01');
+SELECT mlobs.create_monitor('sh quality', 'sh', 'sh_log', 'quality', '{}', '1 hour', '2026-05-01', '2026-05-01 06:00', start_at => '2026-05-01');
+SELECT mlobs.create_monitor('sh perf', 'sh', 'sh_log', 'classification', '{"score": "score"}', '1 hour', '2026-05-01', '2026-05-01 06:00', start_at => '2026-05-01');
+SELECT mlobs.create_monitor('sh latency', 'sh', 'sh_log', 'latency', '{}', '1 hour', start_at => '2026-05-01');
+SELECT mlobs.create_monitor('sh latency 2h', 'sh', 'sh_log', 'latency', '{}', '2 hours', start_at => '2026-05-01');
+SELECT windows, revised, points > 0 AS points, errors FROM mlobs.run_monitors('2026-05-02 04:00');
+-- Every stored window equals its own scan (rows and summary text), empty and 1-row windows too.
+CREATE FUNCTION pg_temp.own_scan_differs() RETURNS TABLE (monitor text, windows bigint, differing bigint, empty bigint, single bigint)
+LANGUAGE plpgsql AS $$
+DECLARE w record; n bigint; s text;
+BEGIN
+  CREATE TEMP TABLE checked (monitor text, rows bigint, same bool);
+  FOR w IN SELECT mo, mw.window_start, mw.window_end, mw.rows, mw.summary FROM mlobs.monitor_windows mw
+             JOIN mlobs.monitors mo ON mo.id = mw.monitor_id WHERE mo.model = 'sh' LOOP
+    EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(w.mo),
+                   (w.mo).source, (w.mo).ts_column, (w.mo).ts_column) INTO n, s USING w.window_start, w.window_end;
+    INSERT INTO checked VALUES ((w.mo).name, w.rows, n = w.rows AND s IS NOT DISTINCT FROM w.summary);
+  END LOOP;
+  RETURN QUERY SELECT c.monitor, count(*), count(*) FILTER (WHERE NOT c.same), count(*) FILTER (WHERE c.rows = 0),
+                      count(*) FILTER (WHERE c.rows = 1) FROM checked c GROUP BY c.monitor ORDER BY c.monitor;
+  DROP TABLE checked;
+END $$;
+SELECT * FROM pg_temp.own_scan_differs();
+-- The reference side of concept drift is kept; the window's concept_drift_score is the one the
+-- two-sample function gives.
+SELECT reference_summary::jsonb->'concept' ? 'edges' AS concept_kept FROM mlobs.monitors WHERE name = 'sh perf';
+SELECT count(*) AS windows, max(abs(p.value - (mlobs.concept_drift(r.x, r.y, c.x, c.y)).score)) < 1e-12 AS same
+  FROM mlobs.metric_points p JOIN mlobs.monitors mo ON mo.id = p.monitor_id AND mo.name = 'sh perf',
+       (SELECT array_agg(score::float8) x, array_agg(label::float8) y FROM sh_log WHERE ts >= '2026-05-01' AND ts < '2026-05-01 06:00') r,
+       LATERAL (SELECT array_agg(score::float8) x, array_agg(label::float8) y FROM sh_log
+                 WHERE ts >= p.window_start AND ts < p.ts) c
+ WHERE p.metric = 'concept_drift_score';
+-- A score outside [0, 1] in hour 27 fails the classification window alone: the shared scan of
+-- its chunk fails, the chunk is computed monitor by monitor, and every other monitor's window
+-- of that hour is stored.
+INSERT INTO sh_log VALUES ('2026-05-02 03:10', '{"x": 0.5, "c": "a"}', 1.5, 1, 1, 7);
+SELECT windows, jsonb_array_length(errors) AS errors, errors->0->>'monitor' AS failed, errors->0->>'sqlstate' AS sqlstate
+  FROM mlobs.run_monitors('2026-05-02 06:00');
+SELECT mo.name, count(*) FILTER (WHERE w.window_start = '2026-05-02 03:00') AS hour_27_stored
+  FROM mlobs.monitors mo LEFT JOIN mlobs.monitor_windows w ON w.monitor_id = mo.id
+ WHERE mo.model = 'sh' GROUP BY mo.name ORDER BY mo.name;
+SELECT mo.name, f.window_start FROM mlobs.window_failures f JOIN mlobs.monitors mo ON mo.id = f.monitor_id WHERE mo.model = 'sh';
+-- Fixed, the next run retries it.
+DELETE FROM sh_log WHERE score > 1;
+SELECT windows, errors FROM mlobs.run_monitors('2026-05-02 06:00');
+SELECT count(*) AS failures_left FROM mlobs.window_failures f JOIN mlobs.monitors mo ON mo.id = f.monitor_id WHERE mo.model = 'sh';
+SELECT * FROM pg_temp.own_scan_differs();
+SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE model = 'sh' ORDER BY name;
+DROP TABLE sh_log;
+UPDATE mlobs.monitors SET enabled = true WHERE name IN (SELECT name FROM paused);
+SELECT setval('mlobs.monitors_id_seq', :monitor_seq, :'monitor_seq_called') > 0 AS sequence_restored;
