@@ -14,7 +14,7 @@ use super::loss::class_index;
 use super::probability;
 use super::ranking::{
     average_precision_sorted, average_precision_weighted, check_weight, roc_auc_sorted,
-    roc_auc_weighted, MAX_SCORES,
+    roc_auc_weighted, Weighted, MAX_SCORES,
 };
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
@@ -91,11 +91,7 @@ impl OvrSample {
 
     /// Column `col`'s (score, weight) pairs split into rows labelled `positive` and the rest,
     /// each sorted; `None` when unweighted.
-    fn split_weighted(
-        &self,
-        col: usize,
-        positive: usize,
-    ) -> Option<(Vec<(f64, f64)>, Vec<(f64, f64)>)> {
+    fn split_weighted(&self, col: usize, positive: usize) -> Option<(Weighted, Weighted)> {
         let weights = self.weights.as_ref()?;
         let k = self.classes as usize;
         let (mut pos, mut neg) = (Vec::new(), Vec::new());

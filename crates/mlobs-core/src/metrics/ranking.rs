@@ -52,6 +52,9 @@ pub fn check_weight(weight: f64) -> Result<f64> {
     }
 }
 
+/// (score, weight) pairs of one class.
+pub type Weighted = Vec<(f64, f64)>;
+
 /// (score, weight) pairs sorted by score, then weight: every sum over them is independent of
 /// row order.
 fn sort_pairs(v: &mut [(f64, f64)]) {
@@ -111,7 +114,7 @@ impl RankSample {
     }
 
     /// Positives and negatives as (score, weight), sorted; `None` when unweighted.
-    fn sorted_weighted(&self) -> Option<(Vec<(f64, f64)>, Vec<(f64, f64)>)> {
+    fn sorted_weighted(&self) -> Option<(Weighted, Weighted)> {
         let w = self.weights.as_ref()?;
         let pair = |s: &[f64], w: &[f64]| {
             let mut v: Vec<(f64, f64)> = s.iter().copied().zip(w.iter().copied()).collect();
