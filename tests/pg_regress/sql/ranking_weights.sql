@@ -484,3 +484,37 @@ SELECT mlobs.roc_auc_ovr_agg(ARRAY[0.5, 0.5], 1, 'Infinity');
 SELECT mlobs.score_agg(0.5, 1, -0.25, 100);
 \set VERBOSITY default
 SELECT mlobs.pr_auc_agg(0.5, 1, -1.0);
+-- Parallel plans give the serial answer (the exact states sum sorted values: identically; the
+-- score summary's weight sums: to rounding), and partial aggregation is used.
+CREATE TABLE wpar AS
+SELECT i, (i % 3 = 0)::int::int8 AS y, round((((i * 7919) % 1000) / 1000.0 * 0.8 + 0.2 * (i % 3 = 0)::int)::numeric, 3)::float8 AS s,
+       CASE WHEN i % 11 = 0 THEN 0 ELSE ((i * 31) % 17) / 4.0 END::float8 AS w,
+       ARRAY[0.25 + (i % 5) / 10.0, 0.75 - (i % 5) / 10.0]::float8[] AS p
+  FROM generate_series(1, 60000) i;
+ANALYZE wpar;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE wserial AS
+SELECT mlobs.roc_auc_agg(s, y, w) auc, mlobs.pr_auc_agg(s, y, w) ap, mlobs.ece_agg(s, y, w) ece,
+       mlobs.roc_auc_ovr_weighted_agg(p, y, w) ovr, mlobs.pr_auc_ovr_weighted_agg(p, y, w) ovr_ap,
+       mlobs.score_agg(s, y, w) sm FROM wpar;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT mlobs.roc_auc_agg(s, y, w), mlobs.roc_auc_ovr_agg(p, y, w), mlobs.score_agg(s, y, w) FROM wpar;
+CREATE TEMP TABLE wparallel AS
+SELECT mlobs.roc_auc_agg(s, y, w) auc, mlobs.pr_auc_agg(s, y, w) ap, mlobs.ece_agg(s, y, w) ece,
+       mlobs.roc_auc_ovr_weighted_agg(p, y, w) ovr, mlobs.pr_auc_ovr_weighted_agg(p, y, w) ovr_ap,
+       mlobs.score_agg(s, y, w) sm FROM wpar;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+SELECT a.auc = b.auc AND a.ap = b.ap AND a.ece = b.ece AS exact_identical,
+       a.ovr = b.ovr AND a.ovr_ap = b.ovr_ap AS ovr_identical,
+       mlobs.row_count(a.sm) = mlobs.row_count(b.sm) AS rows_eq,
+       abs(mlobs.roc_auc(a.sm) - mlobs.roc_auc(b.sm)) <= 1e-12 AND abs(mlobs.log_loss(a.sm) - mlobs.log_loss(b.sm)) <= 1e-12 AS summary_eq
+  FROM wserial a, wparallel b;
+DROP TABLE wpar;

@@ -152,16 +152,23 @@ impl OvrSample {
         n
     }
 
-    /// Summed sample weight per class (rows per class when unweighted).
+    /// Summed sample weight per class (rows per class when unweighted), summed in ascending
+    /// order so that the result does not depend on row order (parallel = serial).
     fn supports(&self) -> Vec<f64> {
         let Some(weights) = &self.weights else {
             return self.counts();
         };
-        let mut n = vec![0.0; self.classes as usize];
+        let mut per_class = vec![Vec::new(); self.classes as usize];
         for (&y, &w) in self.labels.iter().zip(weights) {
-            n[y as usize] += w;
+            per_class[y as usize].push(w);
         }
-        n
+        per_class
+            .into_iter()
+            .map(|mut v| {
+                v.sort_unstable_by(f64::total_cmp);
+                v.iter().sum()
+            })
+            .collect()
     }
 
     /// One-vs-rest AUC of every class; `None` when empty or when a class has no positive or no
