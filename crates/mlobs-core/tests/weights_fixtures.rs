@@ -18,7 +18,7 @@ fn close(got: Option<f64>, want: &Value, what: &str) {
     match (got, want.as_f64()) {
         (None, None) => {}
         (Some(g), Some(w)) => {
-            assert_relative_eq!(g, w, epsilon = 1e-12, max_relative = 1e-9);
+            assert_relative_eq!(g, w, epsilon = 0.0, max_relative = 1e-12);
         }
         (g, _) => panic!("{what}: got {g:?}, reference {want}"),
     }
