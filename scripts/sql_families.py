@@ -99,6 +99,7 @@ def summary(name, description, sspace, trans, aggs, rollup):
 
 CONFUSION_DOC = "Confusion summary of (label, prediction{}) with {} labels (see docs/metrics.md)"
 SCORE_DOC = "Mergeable score summary of (probability, label) (see docs/metrics.md)"
+SCORE_WEIGHTED_DOC = "Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)"
 ROC_DOC = "Exact ROC AUC of (score, label), ties count 1/2 (scikit-learn)"
 PR_DOC = "Exact average precision of (score, label) (scikit-learn)"
 ECE_DOC = "Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins)"
@@ -157,11 +158,18 @@ FAMILIES = {
     "score": summary(
         "score_summary", "Per-class score counts on a fine grid over [0,1]: approximate ROC/PR AUC with guaranteed bounds",
         1024, [("score_trans_int", "float8, int8"), ("score_trans_bool", "float8, bool"),
-               ("score_trans_int_grid", "float8, int8, int4"), ("score_trans_bool_grid", "float8, bool, int4")],
+               ("score_trans_int_grid", "float8, int8, int4"), ("score_trans_bool_grid", "float8, bool, int4"),
+               ("score_trans_int_w", "float8, int8, float8"), ("score_trans_bool_w", "float8, bool, float8"),
+               ("score_trans_int_w_grid", "float8, int8, float8, int4"),
+               ("score_trans_bool_w_grid", "float8, bool, float8, int4")],
         [("score_agg", "float8, int8", "score_trans_int", SCORE_DOC),
          ("score_agg", "float8, bool", "score_trans_bool", SCORE_DOC),
          ("score_agg", "float8, int8, int4", "score_trans_int_grid", SCORE_DOC),
-         ("score_agg", "float8, bool, int4", "score_trans_bool_grid", SCORE_DOC)],
+         ("score_agg", "float8, bool, int4", "score_trans_bool_grid", SCORE_DOC),
+         ("score_agg", "float8, int8, float8", "score_trans_int_w", SCORE_WEIGHTED_DOC),
+         ("score_agg", "float8, bool, float8", "score_trans_bool_w", SCORE_WEIGHTED_DOC),
+         ("score_agg", "float8, int8, float8, int4", "score_trans_int_w_grid", SCORE_WEIGHTED_DOC),
+         ("score_agg", "float8, bool, float8, int4", "score_trans_bool_w_grid", SCORE_WEIGHTED_DOC)],
         "Merges stored score summaries (grids must match)"),
     "regression": summary(
         "regression_summary",
@@ -180,6 +188,16 @@ FAMILIES = {
                   for name, final, doc in [("roc_auc_agg", "roc_auc_final", ROC_DOC),
                                            ("pr_auc_agg", "pr_auc_final", PR_DOC),
                                            ("ece_agg", "ece_final", ECE_DOC)]),
+        # Weighted overloads (sample weight after the label) on the same state and finals.
+        "\n".join([transitions(("ranking_trans_int_w", "float8, int8, float8"),
+                               ("ranking_trans_bool_w", "float8, bool, float8")),
+                    *(agg(name, f"float8, {label}, float8", f"ranking_trans_{t}_w", "ranking", 65536, final,
+                          doc.replace("(score, label)", "(score, label, sample weight)")
+                          if "(score, label)" in doc else doc + ", sample-weighted")
+                      for t, label in [("int", "int8"), ("bool", "bool")]
+                      for name, final, doc in [("roc_auc_agg", "roc_auc_final", ROC_DOC),
+                                               ("pr_auc_agg", "pr_auc_final", PR_DOC),
+                                               ("ece_agg", "ece_final", ECE_DOC)])]),
         "\n".join([transitions(("ovr_trans", "float8[], int8")), state("ovr"),
                    finals(("ovr_auc_final", "float8"), ("ovr_auc_weighted_final", "float8"),
                           ("ovo_auc_final", "float8"), ("ovo_auc_weighted_final", "float8"),
@@ -196,7 +214,22 @@ FAMILIES = {
             ("pr_auc_ovr_agg", "ovr_ap_final",
              "Exact multiclass average precision, one-vs-rest, macro average (scikit-learn)"),
             ("pr_auc_ovr_weighted_agg", "ovr_ap_weighted_final",
-             "Exact multiclass average precision, one-vs-rest, class-prevalence weighted average (scikit-learn)")])]),
+             "Exact multiclass average precision, one-vs-rest, class-prevalence weighted average (scikit-learn)")]),
+        # Sample-weighted one-vs-rest overloads (scikit-learn's one-vs-one takes no sample_weight).
+        "\n".join([transitions(("ovr_trans_w", "float8[], int8, float8")),
+                    *(agg(name, "float8[], int8, float8", "ovr_trans_w", "ovr", 65536, final, doc)
+                      for name, final, doc in [
+                          ("roc_auc_ovr_agg", "ovr_auc_final",
+                           "Exact multiclass ROC AUC, one-vs-rest, macro average, sample-weighted (scikit-learn)"),
+                          ("roc_auc_ovr_weighted_agg", "ovr_auc_weighted_final",
+                           "Exact multiclass ROC AUC, one-vs-rest, average weighted by the classes' summed sample "
+                           "weights, sample-weighted (scikit-learn)"),
+                          ("pr_auc_ovr_agg", "ovr_ap_final",
+                           "Exact multiclass average precision, one-vs-rest, macro average, sample-weighted "
+                           "(scikit-learn)"),
+                          ("pr_auc_ovr_weighted_agg", "ovr_ap_weighted_final",
+                           "Exact multiclass average precision, one-vs-rest, average weighted by the classes' "
+                           "summed sample weights, sample-weighted (scikit-learn)")])])]),
     "losses": "\n\n".join([
         "\n".join([transitions(*[(f"{loss}_trans_{t}", args) for loss in ["log_loss", "brier"]
                                  for t, args in [("int", "float8, int8"), ("bool", "float8, bool"),

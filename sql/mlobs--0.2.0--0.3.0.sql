@@ -1681,6 +1681,123 @@ CREATE FUNCTION mlobs.concept_drift(
 IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'concept_drift_stored_wrapper';
+-- Sample weights on the exact ranking aggregates, their one-vs-rest forms and score_agg (new in
+-- 0.3.0; scikit-learn's sample_weight; scikit-learn's one-vs-one AUC takes none). The ranking,
+-- one-vs-rest and score summary formats gain a version 2, written only by weighted values;
+-- version 1 values (every stored score_summary) still read and merge with weighted ones. The
+-- transitions move to mlobs_internal below.
+CREATE FUNCTION mlobs.ranking_trans_int_w(internal, float8, int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_trans_int_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.ranking_trans_bool_w(internal, float8, bool, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_trans_bool_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlobs.roc_auc_agg(float8, int8, float8) (
+  SFUNC = mlobs.ranking_trans_int_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.roc_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_agg(float8, int8, float8) IS 'Exact ROC AUC of (score, label, sample weight), ties count 1/2 (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_agg(float8, int8, float8) (
+  SFUNC = mlobs.ranking_trans_int_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.pr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_agg(float8, int8, float8) IS 'Exact average precision of (score, label, sample weight) (scikit-learn)';
+CREATE AGGREGATE mlobs.ece_agg(float8, int8, float8) (
+  SFUNC = mlobs.ranking_trans_int_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ece_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.ece_agg(float8, int8, float8) IS 'Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins), sample-weighted';
+CREATE AGGREGATE mlobs.roc_auc_agg(float8, bool, float8) (
+  SFUNC = mlobs.ranking_trans_bool_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.roc_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_agg(float8, bool, float8) IS 'Exact ROC AUC of (score, label, sample weight), ties count 1/2 (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_agg(float8, bool, float8) (
+  SFUNC = mlobs.ranking_trans_bool_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.pr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_agg(float8, bool, float8) IS 'Exact average precision of (score, label, sample weight) (scikit-learn)';
+CREATE AGGREGATE mlobs.ece_agg(float8, bool, float8) (
+  SFUNC = mlobs.ranking_trans_bool_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ece_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.ece_agg(float8, bool, float8) IS 'Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins), sample-weighted';
+CREATE FUNCTION mlobs.ovr_trans_w(internal, float8[], int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_trans_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlobs.roc_auc_ovr_agg(float8[], int8, float8) (
+  SFUNC = mlobs.ovr_trans_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovr_agg(float8[], int8, float8) IS 'Exact multiclass ROC AUC, one-vs-rest, macro average, sample-weighted (scikit-learn)';
+CREATE AGGREGATE mlobs.roc_auc_ovr_weighted_agg(float8[], int8, float8) (
+  SFUNC = mlobs.ovr_trans_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_auc_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovr_weighted_agg(float8[], int8, float8) IS 'Exact multiclass ROC AUC, one-vs-rest, average weighted by the classes'' summed sample weights, sample-weighted (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_ovr_agg(float8[], int8, float8) (
+  SFUNC = mlobs.ovr_trans_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_ap_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_ovr_agg(float8[], int8, float8) IS 'Exact multiclass average precision, one-vs-rest, macro average, sample-weighted (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8, float8) (
+  SFUNC = mlobs.ovr_trans_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_ap_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8, float8) IS 'Exact multiclass average precision, one-vs-rest, average weighted by the classes'' summed sample weights, sample-weighted (scikit-learn)';
+CREATE FUNCTION mlobs.score_trans_int_w(internal, float8, int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_int_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_bool_w(internal, float8, bool, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_bool_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_int_w_grid(internal, float8, int8, float8, int4) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_int_w_grid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_bool_w_grid(internal, float8, bool, float8, int4) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_bool_w_grid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlobs.score_agg(float8, int8, float8) (
+  SFUNC = mlobs.score_trans_int_w, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, int8, float8) IS 'Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, bool, float8) (
+  SFUNC = mlobs.score_trans_bool_w, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, bool, float8) IS 'Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, int8, float8, int4) (
+  SFUNC = mlobs.score_trans_int_w_grid, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, int8, float8, int4) IS 'Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, bool, float8, int4) (
+  SFUNC = mlobs.score_trans_bool_w_grid, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, bool, float8, int4) IS 'Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)';
 
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
@@ -1761,6 +1878,10 @@ ALTER FUNCTION mlobs.score_trans_int(internal, double precision, bigint) SET SCH
 ALTER FUNCTION mlobs.score_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_trans_int_grid(internal, double precision, bigint, integer) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_trans_bool_grid(internal, double precision, boolean, integer) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.score_trans_int_w(internal, double precision, bigint, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.score_trans_bool_w(internal, double precision, boolean, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.score_trans_int_w_grid(internal, double precision, bigint, double precision, integer) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.score_trans_bool_w_grid(internal, double precision, boolean, double precision, integer) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_summary_rollup_trans(internal, mlobs.score_summary) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_summary_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_summary_serial(internal) SET SCHEMA mlobs_internal;
@@ -1778,6 +1899,8 @@ ALTER FUNCTION mlobs.regression_summary_deserial(bytea, internal) SET SCHEMA mlo
 ALTER FUNCTION mlobs.regression_summary_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ranking_trans_int_w(internal, double precision, bigint, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ranking_trans_bool_w(internal, double precision, boolean, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_deserial(bytea, internal) SET SCHEMA mlobs_internal;
@@ -1785,6 +1908,7 @@ ALTER FUNCTION mlobs.roc_auc_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.pr_auc_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ece_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_trans(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovr_trans_w(internal, double precision[], bigint, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_deserial(bytea, internal) SET SCHEMA mlobs_internal;

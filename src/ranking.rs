@@ -1,6 +1,8 @@
 //! Exact ranking aggregates (roc_auc_agg, pr_auc_agg, ece_agg, roc_auc_ovr_agg and its weighted
 //! and one-vs-one variants, pr_auc_ovr_agg and pr_auc_ovr_weighted_agg), probabilistic
 //! losses (log_loss_agg, brier_agg) and the mergeable `mlobs.score_summary` (score_agg).
+//! The `_w` transitions take a sample weight after the label (scikit-learn's `sample_weight`);
+//! a row with a NULL weight is skipped like a row with a NULL score.
 
 use crate::agg::{bool_arg, f64_arg, finalize_with, i64_arg, transition};
 use crate::errors::OrRaise;
@@ -20,22 +22,36 @@ unsafe fn positive_arg(fcinfo: pg_sys::FunctionCallInfo, is_bool: bool) -> Optio
     }
 }
 
+/// The sample weight (argument `i`) of a weighted transition; 1 for an unweighted one.
+unsafe fn weight_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize, weighted: bool) -> Option<f64> {
+    if weighted {
+        unsafe { f64_arg(fcinfo, i) }
+    } else {
+        Some(1.0)
+    }
+}
+
 // --- exact ranking sample -------------------------------------------------------------------
 
 crate::state_functions!(RankSample, mlobs_ranking);
 
-/// Rows with a NULL score or label are skipped.
-unsafe fn ranking_step(fcinfo: pg_sys::FunctionCallInfo, is_bool: bool) -> pg_sys::Datum {
+/// Rows with a NULL score, label or weight are skipped.
+unsafe fn ranking_step(
+    fcinfo: pg_sys::FunctionCallInfo,
+    is_bool: bool,
+    weighted: bool,
+) -> pg_sys::Datum {
     let score = unsafe { f64_arg(fcinfo, 1) };
     let positive = unsafe { positive_arg(fcinfo, is_bool) };
+    let weight = unsafe { weight_arg(fcinfo, 3, weighted) };
     unsafe {
         transition(
             fcinfo,
             "mlobs.ranking_trans",
             RankSample::default,
             |s: &mut RankSample| {
-                if let (Some(x), Some(y)) = (score, positive) {
-                    s.add(x, y).or_raise();
+                if let (Some(x), Some(y), Some(w)) = (score, positive, weight) {
+                    s.add_weighted(x, y, w).or_raise();
                 }
             },
         )
@@ -45,12 +61,22 @@ unsafe fn ranking_step(fcinfo: pg_sys::FunctionCallInfo, is_bool: bool) -> pg_sy
 crate::v1!(
     mlobs_ranking_trans_int,
     pg_finfo_mlobs_ranking_trans_int,
-    |fcinfo| { ranking_step(fcinfo, false) }
+    |fcinfo| { ranking_step(fcinfo, false, false) }
 );
 crate::v1!(
     mlobs_ranking_trans_bool,
     pg_finfo_mlobs_ranking_trans_bool,
-    |fcinfo| { ranking_step(fcinfo, true) }
+    |fcinfo| { ranking_step(fcinfo, true, false) }
+);
+crate::v1!(
+    mlobs_ranking_trans_int_w,
+    pg_finfo_mlobs_ranking_trans_int_w,
+    |fcinfo| { ranking_step(fcinfo, false, true) }
+);
+crate::v1!(
+    mlobs_ranking_trans_bool_w,
+    pg_finfo_mlobs_ranking_trans_bool_w,
+    |fcinfo| { ranking_step(fcinfo, true, true) }
 );
 crate::v1!(
     mlobs_roc_auc_final,
@@ -99,19 +125,30 @@ unsafe fn probs_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<Vec<f6
     arr.and_then(|a| a.iter().collect::<Option<Vec<f64>>>())
 }
 
+/// Rows with NULL probabilities (or a NULL element), label or weight are skipped.
+unsafe fn ovr_step(fcinfo: pg_sys::FunctionCallInfo, weighted: bool) -> pg_sys::Datum {
+    let probs = unsafe { probs_arg(fcinfo, 1) };
+    let label = unsafe { i64_arg(fcinfo, 2) };
+    let weight = unsafe { weight_arg(fcinfo, 3, weighted) };
+    unsafe {
+        transition(
+            fcinfo,
+            "mlobs.ovr_trans",
+            OvrSample::default,
+            |s: &mut OvrSample| {
+                if let (Some(p), Some(y), Some(w)) = (probs, label, weight) {
+                    s.add_weighted(&p, y, w).or_raise();
+                }
+            },
+        )
+    }
+}
+
 crate::v1!(mlobs_ovr_trans, pg_finfo_mlobs_ovr_trans, |fcinfo| {
-    let probs = probs_arg(fcinfo, 1);
-    let label = i64_arg(fcinfo, 2);
-    transition(
-        fcinfo,
-        "mlobs.ovr_trans",
-        OvrSample::default,
-        |s: &mut OvrSample| {
-            if let (Some(p), Some(y)) = (probs, label) {
-                s.add(&p, y).or_raise();
-            }
-        },
-    )
+    ovr_step(fcinfo, false)
+});
+crate::v1!(mlobs_ovr_trans_w, pg_finfo_mlobs_ovr_trans_w, |fcinfo| {
+    ovr_step(fcinfo, true)
 });
 crate::v1!(
     mlobs_ovr_auc_final,
@@ -238,15 +275,18 @@ crate::summary_type!(
     mlobs_score_summary
 );
 
+/// Rows with a NULL score, label or weight are skipped; the grid must not be NULL.
 unsafe fn score_step(
     fcinfo: pg_sys::FunctionCallInfo,
     is_bool: bool,
     gridded: bool,
+    weighted: bool,
 ) -> pg_sys::Datum {
     let score = unsafe { f64_arg(fcinfo, 1) };
     let positive = unsafe { positive_arg(fcinfo, is_bool) };
+    let weight = unsafe { weight_arg(fcinfo, 3, weighted) };
     let grid = if gridded {
-        let g: Option<i32> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, 3) };
+        let g: Option<i32> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, 3 + weighted as usize) };
         g.unwrap_or_else(|| crate::errors::invalid_parameter("grid must not be NULL"))
     } else {
         mlobs_core::metrics::score_summary::DEFAULT_GRID as i32
@@ -263,8 +303,8 @@ unsafe fn score_step(
                         "grid must be the same for every row of a group",
                     );
                 }
-                if let (Some(x), Some(y)) = (score, positive) {
-                    s.add(x, y).or_raise();
+                if let (Some(x), Some(y), Some(w)) = (score, positive, weight) {
+                    s.add_weighted(x, y, w).or_raise();
                 }
             },
         )
@@ -274,22 +314,43 @@ unsafe fn score_step(
 crate::v1!(
     mlobs_score_trans_int,
     pg_finfo_mlobs_score_trans_int,
-    |fcinfo| { score_step(fcinfo, false, false) }
+    |fcinfo| { score_step(fcinfo, false, false, false) }
 );
 crate::v1!(
     mlobs_score_trans_bool,
     pg_finfo_mlobs_score_trans_bool,
-    |fcinfo| { score_step(fcinfo, true, false) }
+    |fcinfo| { score_step(fcinfo, true, false, false) }
 );
 crate::v1!(
     mlobs_score_trans_int_grid,
     pg_finfo_mlobs_score_trans_int_grid,
-    |fcinfo| { score_step(fcinfo, false, true) }
+    |fcinfo| { score_step(fcinfo, false, true, false) }
 );
 crate::v1!(
     mlobs_score_trans_bool_grid,
     pg_finfo_mlobs_score_trans_bool_grid,
-    |fcinfo| { score_step(fcinfo, true, true) }
+    |fcinfo| { score_step(fcinfo, true, true, false) }
+);
+
+crate::v1!(
+    mlobs_score_trans_int_w,
+    pg_finfo_mlobs_score_trans_int_w,
+    |fcinfo| { score_step(fcinfo, false, false, true) }
+);
+crate::v1!(
+    mlobs_score_trans_bool_w,
+    pg_finfo_mlobs_score_trans_bool_w,
+    |fcinfo| { score_step(fcinfo, true, false, true) }
+);
+crate::v1!(
+    mlobs_score_trans_int_w_grid,
+    pg_finfo_mlobs_score_trans_int_w_grid,
+    |fcinfo| { score_step(fcinfo, false, true, true) }
+);
+crate::v1!(
+    mlobs_score_trans_bool_w_grid,
+    pg_finfo_mlobs_score_trans_bool_w_grid,
+    |fcinfo| { score_step(fcinfo, true, true, true) }
 );
 
 /// Approximate ROC AUC (pairs sharing a grid bin count ½); NULL when a class is absent.

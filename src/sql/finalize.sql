@@ -144,6 +144,10 @@ ALTER FUNCTION mlobs.score_trans_int(internal, double precision, bigint) SET SCH
 ALTER FUNCTION mlobs.score_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_trans_int_grid(internal, double precision, bigint, integer) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_trans_bool_grid(internal, double precision, boolean, integer) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.score_trans_int_w(internal, double precision, bigint, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.score_trans_bool_w(internal, double precision, boolean, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.score_trans_int_w_grid(internal, double precision, bigint, double precision, integer) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.score_trans_bool_w_grid(internal, double precision, boolean, double precision, integer) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_summary_rollup_trans(internal, mlobs.score_summary) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_summary_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.score_summary_serial(internal) SET SCHEMA mlobs_internal;
@@ -161,6 +165,8 @@ ALTER FUNCTION mlobs.regression_summary_deserial(bytea, internal) SET SCHEMA mlo
 ALTER FUNCTION mlobs.regression_summary_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ranking_trans_int_w(internal, double precision, bigint, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ranking_trans_bool_w(internal, double precision, boolean, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ranking_deserial(bytea, internal) SET SCHEMA mlobs_internal;
@@ -168,6 +174,7 @@ ALTER FUNCTION mlobs.roc_auc_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.pr_auc_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ece_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_trans(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.ovr_trans_w(internal, double precision[], bigint, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.ovr_deserial(bytea, internal) SET SCHEMA mlobs_internal;

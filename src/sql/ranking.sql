@@ -62,6 +62,53 @@ CREATE AGGREGATE mlobs.ece_agg(float8, bool) (
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.ece_agg(float8, bool) IS 'Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins)';
 
+CREATE FUNCTION mlobs.ranking_trans_int_w(internal, float8, int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_trans_int_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.ranking_trans_bool_w(internal, float8, bool, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ranking_trans_bool_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlobs.roc_auc_agg(float8, int8, float8) (
+  SFUNC = mlobs.ranking_trans_int_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.roc_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_agg(float8, int8, float8) IS 'Exact ROC AUC of (score, label, sample weight), ties count 1/2 (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_agg(float8, int8, float8) (
+  SFUNC = mlobs.ranking_trans_int_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.pr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_agg(float8, int8, float8) IS 'Exact average precision of (score, label, sample weight) (scikit-learn)';
+CREATE AGGREGATE mlobs.ece_agg(float8, int8, float8) (
+  SFUNC = mlobs.ranking_trans_int_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ece_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.ece_agg(float8, int8, float8) IS 'Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins), sample-weighted';
+CREATE AGGREGATE mlobs.roc_auc_agg(float8, bool, float8) (
+  SFUNC = mlobs.ranking_trans_bool_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.roc_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_agg(float8, bool, float8) IS 'Exact ROC AUC of (score, label, sample weight), ties count 1/2 (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_agg(float8, bool, float8) (
+  SFUNC = mlobs.ranking_trans_bool_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.pr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_agg(float8, bool, float8) IS 'Exact average precision of (score, label, sample weight) (scikit-learn)';
+CREATE AGGREGATE mlobs.ece_agg(float8, bool, float8) (
+  SFUNC = mlobs.ranking_trans_bool_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ece_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ranking_combine,
+  SERIALFUNC = mlobs.ranking_serial, DESERIALFUNC = mlobs.ranking_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.ece_agg(float8, bool, float8) IS 'Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins), sample-weighted';
+
 CREATE FUNCTION mlobs.ovr_trans(internal, float8[], int8) RETURNS internal
   AS 'MODULE_PATHNAME', 'mlobs_ovr_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlobs.ovr_combine(internal, internal) RETURNS internal
@@ -125,4 +172,35 @@ CREATE AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8) (
   SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8) IS 'Exact multiclass average precision, one-vs-rest, class-prevalence weighted average (scikit-learn)';
+
+CREATE FUNCTION mlobs.ovr_trans_w(internal, float8[], int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_ovr_trans_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlobs.roc_auc_ovr_agg(float8[], int8, float8) (
+  SFUNC = mlobs.ovr_trans_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_auc_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovr_agg(float8[], int8, float8) IS 'Exact multiclass ROC AUC, one-vs-rest, macro average, sample-weighted (scikit-learn)';
+CREATE AGGREGATE mlobs.roc_auc_ovr_weighted_agg(float8[], int8, float8) (
+  SFUNC = mlobs.ovr_trans_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_auc_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.roc_auc_ovr_weighted_agg(float8[], int8, float8) IS 'Exact multiclass ROC AUC, one-vs-rest, average weighted by the classes'' summed sample weights, sample-weighted (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_ovr_agg(float8[], int8, float8) (
+  SFUNC = mlobs.ovr_trans_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_ap_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_ovr_agg(float8[], int8, float8) IS 'Exact multiclass average precision, one-vs-rest, macro average, sample-weighted (scikit-learn)';
+CREATE AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8, float8) (
+  SFUNC = mlobs.ovr_trans_w, STYPE = internal, SSPACE = 65536,
+  FINALFUNC = mlobs.ovr_ap_weighted_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.ovr_combine,
+  SERIALFUNC = mlobs.ovr_serial, DESERIALFUNC = mlobs.ovr_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.pr_auc_ovr_weighted_agg(float8[], int8, float8) IS 'Exact multiclass average precision, one-vs-rest, average weighted by the classes'' summed sample weights, sample-weighted (scikit-learn)';
 -- ---- end of generated SQL ----

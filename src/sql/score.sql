@@ -24,6 +24,14 @@ CREATE FUNCTION mlobs.score_trans_int_grid(internal, float8, int8, int4) RETURNS
   AS 'MODULE_PATHNAME', 'mlobs_score_trans_int_grid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlobs.score_trans_bool_grid(internal, float8, bool, int4) RETURNS internal
   AS 'MODULE_PATHNAME', 'mlobs_score_trans_bool_grid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_int_w(internal, float8, int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_int_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_bool_w(internal, float8, bool, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_bool_w' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_int_w_grid(internal, float8, int8, float8, int4) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_int_w_grid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.score_trans_bool_w_grid(internal, float8, bool, float8, int4) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_score_trans_bool_w_grid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlobs.score_summary_rollup_trans(internal, mlobs.score_summary) RETURNS internal
   AS 'MODULE_PATHNAME', 'mlobs_score_summary_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlobs.score_summary_combine(internal, internal) RETURNS internal
@@ -63,6 +71,34 @@ CREATE AGGREGATE mlobs.score_agg(float8, bool, int4) (
   SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.score_agg(float8, bool, int4) IS 'Mergeable score summary of (probability, label) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, int8, float8) (
+  SFUNC = mlobs.score_trans_int_w, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, int8, float8) IS 'Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, bool, float8) (
+  SFUNC = mlobs.score_trans_bool_w, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, bool, float8) IS 'Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, int8, float8, int4) (
+  SFUNC = mlobs.score_trans_int_w_grid, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, int8, float8, int4) IS 'Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.score_agg(float8, bool, float8, int4) (
+  SFUNC = mlobs.score_trans_bool_w_grid, STYPE = internal, SSPACE = 1024,
+  FINALFUNC = mlobs.score_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.score_summary_combine,
+  SERIALFUNC = mlobs.score_summary_serial, DESERIALFUNC = mlobs.score_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.score_agg(float8, bool, float8, int4) IS 'Mergeable score summary of (probability, label, sample weight) (see docs/metrics.md)';
 
 CREATE AGGREGATE mlobs.rollup(mlobs.score_summary) (
   SFUNC = mlobs.score_summary_rollup_trans, STYPE = internal, SSPACE = 1024,

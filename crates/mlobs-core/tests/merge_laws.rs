@@ -192,7 +192,35 @@ fn rank_of(rows: &[(f64, bool)]) -> RankSample {
 
 fn same_rank(a: &RankSample, b: &RankSample) -> Result<(), String> {
     eq("positive", multiset(&a.positive), multiset(&b.positive))?;
-    eq("negative", multiset(&a.negative), multiset(&b.negative))
+    eq("negative", multiset(&a.negative), multiset(&b.negative))?;
+    // Weighted: the (score, weight) pairs of each class, as multisets.
+    let pairs = |s: &RankSample, positive: bool| {
+        let (scores, w) = match positive {
+            true => (&s.positive, s.weights.as_ref().map(|w| &w.positive)),
+            false => (&s.negative, s.weights.as_ref().map(|w| &w.negative)),
+        };
+        w.map(|w| {
+            let mut v: Vec<(u64, u64)> = (scores.iter().zip(w))
+                .map(|(x, w)| (x.to_bits(), w.to_bits()))
+                .collect();
+            v.sort();
+            v
+        })
+    };
+    eq("positive weights", pairs(a, true), pairs(b, true))?;
+    eq("negative weights", pairs(a, false), pairs(b, false))
+}
+
+/// A sample weight as a weighted aggregate gets it: 0 (dropped), 1 (kept implicit), any other.
+fn sample_weight() -> impl Strategy<Value = f64> {
+    prop_oneof![1 => Just(0.0), 2 => Just(1.0), 4 => 0.0f64..5.0]
+}
+
+fn rank_weighted_of(rows: &[(f64, bool, f64)]) -> RankSample {
+    let mut s = RankSample::default();
+    rows.iter()
+        .for_each(|&(x, y, w)| s.add_weighted(x, y, w).unwrap());
+    s
 }
 
 fn probability_sample_of(rows: &[f64]) -> ProbabilitySample {
@@ -221,18 +249,30 @@ fn ovr_of(rows: &[(Vec<f64>, i64)]) -> OvrSample {
 
 fn same_ovr(a: &OvrSample, b: &OvrSample) -> Result<(), String> {
     eq("classes", a.classes, b.classes)?;
+    eq("weighted", a.weights.is_some(), b.weights.is_some())?;
     let rows = |s: &OvrSample| {
         let k = s.classes.max(1) as usize;
-        let mut r: Vec<(Vec<u64>, u32)> = s
+        let mut r: Vec<(Vec<u64>, u32, u64)> = s
             .probs
             .chunks(k)
             .zip(&s.labels)
-            .map(|(p, &y)| (p.iter().map(|x| x.to_bits()).collect(), y))
+            .enumerate()
+            .map(|(i, (p, &y))| {
+                let w = s.weights.as_ref().map_or(1.0, |w| w[i]);
+                (p.iter().map(|x| x.to_bits()).collect(), y, w.to_bits())
+            })
             .collect();
         r.sort();
         r
     };
     eq("rows", rows(a), rows(b))
+}
+
+fn ovr_weighted_of(rows: &[((Vec<f64>, i64), f64)]) -> OvrSample {
+    let mut s = OvrSample::default();
+    rows.iter()
+        .for_each(|((p, y), w)| s.add_weighted(p, *y, *w).unwrap());
+    s
 }
 
 // ---- confusion: exact for unit weights; weighted cells up to float rounding.
@@ -353,16 +393,46 @@ fn same_regression_loss(a: &MeanLoss, b: &MeanLoss) -> Result<(), String> {
     )
 }
 
+fn sorted_keys<V>(m: &std::collections::HashMap<u32, V, impl std::hash::BuildHasher>) -> Vec<u32> {
+    let mut k: Vec<u32> = m.keys().copied().collect();
+    k.sort();
+    k
+}
+
 fn score_summary_of(grid: i64, rows: &[(f64, bool)]) -> ScoreSummary {
     let mut s = ScoreSummary::new(grid).unwrap();
     rows.iter().for_each(|&(p, y)| s.add(p, y).unwrap());
     s
 }
 
-/// Bins exact ("exactly mergeable"); Σ log loss and Σ Brier "exactly up to float rounding".
+fn score_summary_weighted_of(grid: i64, rows: &[(f64, bool, f64)]) -> ScoreSummary {
+    let mut s = ScoreSummary::new(grid).unwrap();
+    rows.iter()
+        .for_each(|&(p, y, w)| s.add_weighted(p, y, w).unwrap());
+    s
+}
+
+/// Bins exact ("exactly mergeable"); Σ log loss, Σ Brier and the bins' weight sums "exactly up
+/// to float rounding".
 fn same_score_summary(a: &ScoreSummary, b: &ScoreSummary) -> Result<(), String> {
     eq("grid", a.grid, b.grid)?;
     eq("bins", &a.bins, &b.bins)?;
+    eq("weighted", a.weights.is_some(), b.weights.is_some())?;
+    if let (Some(wa), Some(wb)) = (&a.weights, &b.weights) {
+        eq("weight bins", sorted_keys(wa), sorted_keys(wb))?;
+        for (k, x) in wa {
+            let y = wb[k];
+            for c in 0..2 {
+                close(
+                    &format!("weight {k}/{c}"),
+                    x[c],
+                    y[c],
+                    SUM_REL,
+                    x[c].max(y[c]),
+                )?;
+            }
+        }
+    }
     let (la, lb) = (a.log_loss_sum, b.log_loss_sum);
     close("log_loss_sum", la, lb, SUM_REL, la.max(lb))?;
     close(
@@ -483,6 +553,23 @@ proptest! {
     fn score_summary(grid in prop_oneof![Just(10i64), Just(100), Just(1000), 10i64..5000],
                      (a, b, c) in three(|| (probability(), any::<bool>()))) {
         merge_laws(|r: &[(f64, bool)]| score_summary_of(grid, r), same_score_summary, &a, &b, &c)?;
+    }
+
+    /// With sample weights (0, 1 and others); the rows without weights merge into weighted ones.
+    #[test]
+    fn score_summary_weighted(grid in prop_oneof![Just(10i64), Just(100), 10i64..5000],
+                              (a, b, c) in three(|| (probability(), any::<bool>(), sample_weight()))) {
+        merge_laws(|r: &[(f64, bool, f64)]| score_summary_weighted_of(grid, r), same_score_summary, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn ranking_weighted((a, b, c) in three(|| (prop_oneof![Just(0.5), -1e3f64..1e3], any::<bool>(), sample_weight()))) {
+        merge_laws(rank_weighted_of, same_rank, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn one_vs_rest_weighted((a, b, c) in (2usize..5).prop_flat_map(|k| three(move || (ovr_row(k), sample_weight())))) {
+        merge_laws(ovr_weighted_of, same_ovr, &a, &b, &c)?;
     }
 
     /// The middle set is all ties (0.5, ±0) with both labels.

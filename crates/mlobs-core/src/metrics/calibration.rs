@@ -107,13 +107,17 @@ impl CalibrationMap {
         Ok(Some(Self { x, y, fitted_rows }))
     }
 
-    /// Fits on the scores of a ranking sample (label 1 for positives, 0 for negatives).
+    /// Fits on the scores of a ranking sample (label 1 for positives, 0 for negatives), with
+    /// their sample weights when it has any.
     pub fn fit_sample(s: &RankSample) -> Result<Option<Self>> {
-        let rows = s
-            .positive
-            .iter()
-            .map(|&x| (x, 1.0, 1.0))
-            .chain(s.negative.iter().map(|&x| (x, 0.0, 1.0)))
+        let weight = |w: Option<&Vec<f64>>, i: usize| w.map_or(1.0, |w| w[i]);
+        let (wp, wn) = match &s.weights {
+            Some(w) => (Some(&w.positive), Some(&w.negative)),
+            None => (None, None),
+        };
+        let rows = (s.positive.iter().enumerate())
+            .map(|(i, &x)| (x, 1.0, weight(wp, i)))
+            .chain((s.negative.iter().enumerate()).map(|(i, &x)| (x, 0.0, weight(wn, i))))
             .collect();
         Self::fit(rows)
     }

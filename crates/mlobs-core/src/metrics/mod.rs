@@ -13,6 +13,7 @@ pub mod ovr;
 pub mod ranking;
 pub mod regression;
 pub mod score_summary;
+mod score_weights;
 
 use crate::error::{CoreError, Result};
 

@@ -4,10 +4,18 @@
 //! one-vs-rest average precision (`average_precision_score` of the one-hot labels, macro or
 //! weighted) on the same state. Rows must be probability vectors (sum 1 within numpy's
 //! `allclose` tolerance), as scikit-learn requires for AUC.
+//!
+//! Sample weights (scikit-learn's `sample_weight`) apply to the one-vs-rest AUC and average
+//! precision, and to their class-prevalence averages (supports are weight sums); scikit-learn's
+//! one-vs-one AUC takes none, so the one-vs-one results ignore weights. Weights are kept only
+//! once a row's weight is not 1; rows of weight 0 are checked and dropped.
 
 use super::loss::class_index;
 use super::probability;
-use super::ranking::{average_precision_sorted, roc_auc_sorted, MAX_SCORES};
+use super::ranking::{
+    average_precision_sorted, average_precision_weighted, check_weight, roc_auc_sorted,
+    roc_auc_weighted, Weighted, MAX_SCORES,
+};
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
 use crate::summary::Summary;
@@ -15,6 +23,9 @@ use serde::{Deserialize, Serialize};
 
 const TAG: &[u8; 4] = b"MLov";
 const VERSION: u8 = 1;
+/// Format of a state holding sample weights: version 1 plus the rows' weights. Unweighted states
+/// keep writing version 1.
+const VERSION_WEIGHTED: u8 = 2;
 pub const MAX_CLASSES: usize = 1000;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -23,10 +34,19 @@ pub struct OvrSample {
     /// Row-major probabilities, `classes` per row.
     pub probs: Vec<f64>,
     pub labels: Vec<u32>,
+    /// One sample weight per row; `None` while every row has weight 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Vec<f64>>,
 }
 
 impl OvrSample {
     pub fn add(&mut self, probs: &[f64], label: i64) -> Result<()> {
+        self.add_weighted(probs, label, 1.0)
+    }
+
+    /// Adds one row with a sample weight (finite, ≥ 0); a row of weight 0 is checked and dropped.
+    pub fn add_weighted(&mut self, probs: &[f64], label: i64, weight: f64) -> Result<()> {
+        check_weight(weight)?;
         let k = probs.len();
         if !(2..=MAX_CLASSES).contains(&k) {
             return Err(CoreError::invalid_parameter(format!(
@@ -54,10 +74,39 @@ impl OvrSample {
                 "exact multiclass AUC keeps at most {MAX_SCORES} probabilities"
             )));
         }
+        if weight == 0.0 {
+            return Ok(());
+        }
+        if weight != 1.0 && self.weights.is_none() {
+            self.weights = Some(vec![1.0; self.labels.len()]);
+        }
+        if let Some(w) = &mut self.weights {
+            w.push(weight);
+        }
         self.classes = k as u32;
         self.probs.extend_from_slice(probs);
         self.labels.push(y as u32);
         Ok(())
+    }
+
+    /// Column `col`'s (score, weight) pairs split into rows labelled `positive` and the rest,
+    /// each sorted; `None` when unweighted.
+    fn split_weighted(&self, col: usize, positive: usize) -> Option<(Weighted, Weighted)> {
+        let weights = self.weights.as_ref()?;
+        let k = self.classes as usize;
+        let (mut pos, mut neg) = (Vec::new(), Vec::new());
+        for (row, (&y, &w)) in self.labels.iter().zip(weights).enumerate() {
+            let p = (self.probs[row * k + col], w);
+            if y as usize == positive {
+                pos.push(p);
+            } else {
+                neg.push(p);
+            }
+        }
+        let order = |a: &(f64, f64), b: &(f64, f64)| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1));
+        pos.sort_unstable_by(order);
+        neg.sort_unstable_by(order);
+        Some((pos, neg))
     }
 
     /// Column `col`'s scores of the rows whose label `keep` accepts, split into those labelled
@@ -95,12 +144,31 @@ impl OvrSample {
     }
 
     /// Rows per class.
-    fn supports(&self) -> Vec<f64> {
+    fn counts(&self) -> Vec<f64> {
         let mut n = vec![0.0; self.classes as usize];
         for &y in &self.labels {
             n[y as usize] += 1.0;
         }
         n
+    }
+
+    /// Summed sample weight per class (rows per class when unweighted), summed in ascending
+    /// order so that the result does not depend on row order (parallel = serial).
+    fn supports(&self) -> Vec<f64> {
+        let Some(weights) = &self.weights else {
+            return self.counts();
+        };
+        let mut per_class = vec![Vec::new(); self.classes as usize];
+        for (&y, &w) in self.labels.iter().zip(weights) {
+            per_class[y as usize].push(w);
+        }
+        per_class
+            .into_iter()
+            .map(|mut v| {
+                v.sort_unstable_by(f64::total_cmp);
+                v.iter().sum()
+            })
+            .collect()
     }
 
     /// One-vs-rest AUC of every class; `None` when empty or when a class has no positive or no
@@ -110,7 +178,10 @@ impl OvrSample {
             return None;
         }
         (0..self.classes as usize)
-            .map(|c| self.auc(c, c, |_| true))
+            .map(|c| match self.split_weighted(c, c) {
+                Some((pos, neg)) => roc_auc_weighted(&pos, &neg),
+                None => self.auc(c, c, |_| true),
+            })
             .collect()
     }
 
@@ -133,13 +204,14 @@ impl OvrSample {
     /// One-vs-one AUC (Hand & Till 2001), `roc_auc_score(multi_class="ovo")`: for every pair of
     /// classes a < b, over the rows labelled a or b, the mean of AUC(column a, a positive) and
     /// AUC(column b, b positive); then the mean over pairs (`macro`) or the mean weighted by the
-    /// share of rows in the pair (`weighted`). `None` when empty or a class has no row.
+    /// share of rows in the pair (`weighted`). `None` when empty or a class has no row. Sample
+    /// weights are ignored (scikit-learn's one-vs-one AUC takes none).
     pub fn roc_auc_ovo(&self, weighted: bool) -> Option<f64> {
         let k = self.classes as usize;
         if self.labels.is_empty() {
             return None;
         }
-        let n = self.supports();
+        let n = self.counts();
         if n.contains(&0.0) {
             return None;
         }
@@ -162,9 +234,12 @@ impl OvrSample {
     /// positive row (scikit-learn warns and counts 0 there).
     fn ovr_aps(&self) -> Vec<Option<f64>> {
         (0..self.classes as usize)
-            .map(|c| {
-                let (pos, neg) = self.split(c, c, |_| true);
-                average_precision_sorted(&pos, &neg)
+            .map(|c| match self.split_weighted(c, c) {
+                Some((pos, neg)) => average_precision_weighted(&pos, &neg),
+                None => {
+                    let (pos, neg) = self.split(c, c, |_| true);
+                    average_precision_sorted(&pos, &neg)
+                }
             })
             .collect()
     }
@@ -254,6 +329,15 @@ impl Summary for OvrSample {
                 "exact multiclass AUC keeps at most {MAX_SCORES} probabilities"
             )));
         }
+        if o.weights.is_some() && self.weights.is_none() {
+            self.weights = Some(vec![1.0; self.labels.len()]);
+        }
+        if let Some(w) = &mut self.weights {
+            match &o.weights {
+                Some(ow) => w.extend_from_slice(ow),
+                None => w.resize(w.len() + o.labels.len(), 1.0),
+            }
+        }
         self.classes = o.classes;
         self.probs.extend_from_slice(&o.probs);
         self.labels.extend_from_slice(&o.labels);
@@ -261,18 +345,30 @@ impl Summary for OvrSample {
     }
 
     fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(TAG, VERSION);
+        let version = match self.weights {
+            None => VERSION,
+            Some(_) => VERSION_WEIGHTED,
+        };
+        let mut w = Writer::new(TAG, version);
         w.u32(self.classes);
         w.f64s(&self.probs);
         w.u64s(&self.labels.iter().map(|&l| l as u64).collect::<Vec<_>>());
+        if let Some(weights) = &self.weights {
+            w.f64s(weights);
+        }
         w.finish()
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
+        let (mut r, version) =
+            Reader::open_any_version(bytes, TAG, &[VERSION, VERSION_WEIGHTED], Self::NAME)?;
         let classes = r.u32()?;
         let probs = r.f64s(MAX_SCORES)?;
         let labels = r.u64s(MAX_SCORES)?;
+        let weights = match version {
+            VERSION_WEIGHTED => Some(r.f64s(MAX_SCORES)?),
+            _ => None,
+        };
         r.finish()?;
         if labels.iter().any(|&l| l >= classes as u64) {
             return Err(CoreError::invalid_binary(
@@ -283,12 +379,21 @@ impl Summary for OvrSample {
             classes,
             probs,
             labels: labels.into_iter().map(|l| l as u32).collect(),
+            weights,
         };
         s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
         let k = self.classes as usize;
+        if let Some(w) = &self.weights {
+            if w.len() != self.labels.len() {
+                return Err("one weight per row".into());
+            }
+            if w.iter().any(|&x| !(x.is_finite() && x > 0.0)) {
+                return Err("weights must be finite and positive".into());
+            }
+        }
         if self.labels.is_empty() {
             return if self.probs.is_empty() {
                 Ok(())
@@ -306,5 +411,39 @@ impl Summary for OvrSample {
             return Err("label out of range".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state written before weights existed (version 1) still decodes; weighted states write
+    /// version 2 and round trip; one-vs-one ignores weights.
+    #[test]
+    fn decodes_version_1_and_weighted_states() {
+        let v1: &[u8] = &[
+            77, 76, 111, 118, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 208, 63, 0, 0, 0, 0, 0,
+            0, 232, 63, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        let old = OvrSample::from_bytes(v1).unwrap();
+        let mut plain = OvrSample::default();
+        plain.add(&[0.25, 0.75], 1).unwrap();
+        assert_eq!(old, plain);
+        assert_eq!(plain.to_bytes(), v1);
+        let mut w = old.clone();
+        w.add_weighted(&[0.6, 0.4], 0, 3.0).unwrap();
+        w.add_weighted(&[0.9, 0.1], 1, 0.0).unwrap(); // dropped
+        assert_eq!(w.labels.len(), 2);
+        let bytes = w.to_bytes();
+        assert_eq!(bytes[4], VERSION_WEIGHTED);
+        assert_eq!(OvrSample::from_bytes(&bytes).unwrap(), w);
+        for cut in 0..bytes.len() {
+            assert!(OvrSample::from_bytes(&bytes[..cut]).is_err());
+        }
+        let mut unweighted = plain.clone();
+        unweighted.add(&[0.6, 0.4], 0).unwrap();
+        assert_eq!(w.roc_auc_ovo(true), unweighted.roc_auc_ovo(true));
+        assert!(w.add_weighted(&[0.5, 0.5], 0, -1.0).is_err());
     }
 }

@@ -8,6 +8,15 @@
 //! precision each positive's precision is bracketed by the counts above its bin (see
 //! `pr_auc_bounds`). Finer grids tighten both; scores that are already rounded to the grid are
 //! exact.
+//!
+//! Sample weights (`score_agg(score, label, weight)`): a weighted summary keeps, beside each bin's
+//! row counts, its summed weights per class, and every result uses weight sums where the
+//! unweighted one uses counts (the bounds too; a row's own weight is not kept, so the AP lower
+//! bound uses the weight above the bin only). The weights are stored only once a row's weight is
+//! not 1, so a summary of unit weights is the unweighted one, byte for byte; weighted and
+//! unweighted summaries merge (an unweighted row weighs 1). Rows of weight 0 change no result
+//! and are not summarised. The equal-count calibration bins stay equal in rows (as `ece_agg`).
+//! The weighted transition and AUC / AP are in score_weights.rs.
 
 use super::probability;
 use crate::codec::{Reader, Writer};
@@ -20,6 +29,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 const TAG: &[u8; 4] = b"MLsc";
 const VERSION: u8 = 1;
+/// Format of a weighted summary: version 1, then per stored bin (in bin order) the summed
+/// weights of negatives and positives. Unweighted summaries keep writing version 1.
+pub(crate) const VERSION_WEIGHTED: u8 = 2;
 pub const DEFAULT_GRID: u32 = 10_000;
 pub const MAX_GRID: u32 = 1_000_000;
 
@@ -43,10 +55,20 @@ impl Hasher for BinHasher {
 }
 
 pub type Bins = HashMap<u32, [u64; 2], BuildHasherDefault<BinHasher>>;
+/// Bin → [summed weight of negatives, of positives].
+pub type WeightBins = HashMap<u32, [f64; 2], BuildHasherDefault<BinHasher>>;
 
 /// Serializes bins in bin order, so the text form is deterministic.
 fn sorted_bins<S: serde::Serializer>(bins: &Bins, s: S) -> std::result::Result<S::Ok, S::Error> {
     let ordered: BTreeMap<&u32, &[u64; 2]> = bins.iter().collect();
+    ordered.serialize(s)
+}
+
+fn sorted_weights<S: serde::Serializer>(
+    weights: &Option<WeightBins>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let ordered: Option<BTreeMap<&u32, &[f64; 2]>> = weights.as_ref().map(|w| w.iter().collect());
     ordered.serialize(s)
 }
 
@@ -64,6 +86,14 @@ pub struct ScoreSummary {
     pub log_loss_sum: f64,
     #[serde(default)]
     pub brier_sum: f64,
+    /// Bin → [summed weight of negatives, of positives], for every stored bin; `None` while
+    /// every row has weight 1. The loss sums are then weighted sums.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted_weights"
+    )]
+    pub weights: Option<WeightBins>,
 }
 
 impl Default for ScoreSummary {
@@ -93,10 +123,11 @@ impl ScoreSummary {
             bins: Bins::default(),
             log_loss_sum: 0.0,
             brier_sum: 0.0,
+            weights: None,
         })
     }
 
-    fn bin(&self, score: f64) -> u32 {
+    pub(crate) fn bin(&self, score: f64) -> u32 {
         ((score * self.grid as f64) as u32).min(self.grid - 1)
     }
 
@@ -110,13 +141,18 @@ impl ScoreSummary {
         } else {
             (1.0 - score, 0.0)
         };
-        self.log_loss_sum -= p_true.clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
-        self.brier_sum += (y - score) * (y - score);
+        let log_loss = -p_true.clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
+        let brier = (y - score) * (y - score);
+        if let Some(w) = &mut self.weights {
+            w.entry(b).or_insert([0.0, 0.0])[positive as usize] += 1.0;
+        }
+        self.log_loss_sum += log_loss;
+        self.brier_sum += brier;
         Ok(())
     }
 
     /// Non-empty bins in ascending order.
-    fn ordered(&self) -> Vec<(u32, [u64; 2])> {
+    pub(crate) fn ordered(&self) -> Vec<(u32, [u64; 2])> {
         let mut v: Vec<(u32, [u64; 2])> = self.bins.iter().map(|(&b, &c)| (b, c)).collect();
         v.sort_unstable_by_key(|e| e.0);
         v
@@ -133,20 +169,37 @@ impl ScoreSummary {
         n + p
     }
 
-    /// Mean log loss (probabilities clipped to [ε, 1 − ε]); `None` when empty.
-    pub fn log_loss(&self) -> Option<f64> {
+    /// The denominator of the mean losses: rows, or the summed weight of a weighted summary.
+    fn loss_denominator(&self) -> Option<f64> {
         let n = self.count();
-        (n > 0).then(|| self.log_loss_sum / n as f64)
+        if n == 0 {
+            return None;
+        }
+        match self.weights {
+            None => Some(n as f64),
+            Some(_) => {
+                let (neg, pos) = self.weight_totals();
+                Some(neg + pos)
+            }
+        }
     }
 
-    /// Mean Brier score (y − p)²; `None` when empty.
+    /// Mean log loss (probabilities clipped to [ε, 1 − ε]), weighted by the sample weights;
+    /// `None` when empty.
+    pub fn log_loss(&self) -> Option<f64> {
+        self.loss_denominator().map(|n| self.log_loss_sum / n)
+    }
+
+    /// Mean Brier score (y − p)², weighted by the sample weights; `None` when empty.
     pub fn brier(&self) -> Option<f64> {
-        let n = self.count();
-        (n > 0).then(|| self.brier_sum / n as f64)
+        self.loss_denominator().map(|n| self.brier_sum / n)
     }
 
     /// ROC AUC with pairs inside one bin counted as ties; `None` when a class is absent.
     pub fn roc_auc(&self) -> Option<Bounded> {
+        if self.weights.is_some() {
+            return self.roc_auc_weighted();
+        }
         let (neg, pos) = self.totals();
         if neg == 0 || pos == 0 {
             return None;
@@ -173,6 +226,9 @@ impl ScoreSummary {
     /// has precision between (a+1)/(a+1+c+n_b) and (a+p_b)/(a+p_b+c), whatever the order inside
     /// the bin. `None` without positives.
     pub fn pr_auc(&self) -> Option<Bounded> {
+        if self.weights.is_some() {
+            return self.pr_auc_weighted();
+        }
         let (_, pos) = self.totals();
         if pos == 0 {
             return None;
@@ -235,16 +291,30 @@ impl ScoreSummary {
             uncertain.insert(bin_of_rank(h.floor() as u64));
             uncertain.insert(bin_of_rank(h.ceil() as u64));
         }
+        // Residuals Σ w·y − Σ w·p per equal-count bin (weights are the counts when unweighted).
+        let weights = self.ordered_weights();
         let mut residual = vec![0.0; bins];
-        for (i, (_, c)) in ordered.iter().enumerate() {
-            let (mid, count) = mids[i];
+        for (i, (_, [wn, wp])) in weights.iter().enumerate() {
+            let (mid, _) = mids[i];
             let b = inner.partition_point(|&e| e < mid);
-            residual[b] += c[1] as f64 - count as f64 * mid;
+            residual[b] += wp - (wn + wp) * mid;
         }
-        let total = n as f64;
+        let (total, moved) = match self.weights {
+            None => (
+                n as f64,
+                uncertain.iter().map(|&i| mids[i].1).sum::<u64>() as f64,
+            ),
+            Some(_) => {
+                let (wn, wp) = self.weight_totals();
+                let moved: f64 = uncertain
+                    .iter()
+                    .map(|&i| weights[i].1[0] + weights[i].1[1])
+                    .sum();
+                (wn + wp, moved)
+            }
+        };
         let estimate: f64 = residual.iter().map(|r| r.abs()).sum::<f64>() / total;
-        let moved: u64 = uncertain.iter().map(|&i| mids[i].1).sum();
-        let half_width = width / 2.0 + 2.0 * moved as f64 / total;
+        let half_width = width / 2.0 + 2.0 * moved / total;
         Ok(Some(Bounded {
             estimate,
             lower: (estimate - half_width).max(0.0),
@@ -263,10 +333,22 @@ impl Summary for ScoreSummary {
                 self.grid, o.grid
             )));
         }
+        if o.weights.is_some() {
+            self.materialize_weights();
+        }
         for (&b, c) in &o.bins {
             let mine = self.bins.entry(b).or_insert([0, 0]);
             mine[0] = add_counts(mine[0], c[0])?;
             mine[1] = add_counts(mine[1], c[1])?;
+            if let Some(w) = &mut self.weights {
+                let theirs = match &o.weights {
+                    Some(ow) => ow[&b],
+                    None => [c[0] as f64, c[1] as f64],
+                };
+                let mine = w.entry(b).or_insert([0.0, 0.0]);
+                mine[0] += theirs[0];
+                mine[1] += theirs[1];
+            }
         }
         self.log_loss_sum += o.log_loss_sum;
         self.brier_sum += o.brier_sum;
@@ -275,7 +357,11 @@ impl Summary for ScoreSummary {
     }
 
     fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(TAG, VERSION);
+        let version = match self.weights {
+            None => VERSION,
+            Some(_) => VERSION_WEIGHTED,
+        };
+        let mut w = Writer::new(TAG, version);
         w.u32(self.grid);
         w.f64(self.log_loss_sum);
         w.f64(self.brier_sum);
@@ -285,11 +371,18 @@ impl Summary for ScoreSummary {
             w.u64(c[0]);
             w.u64(c[1]);
         }
+        if self.weights.is_some() {
+            for (_, [n, p]) in self.ordered_weights() {
+                w.f64(n);
+                w.f64(p);
+            }
+        }
         w.finish()
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
+        let (mut r, version) =
+            Reader::open_any_version(bytes, TAG, &[VERSION, VERSION_WEIGHTED], Self::NAME)?;
         let grid = r.u32()?;
         let log_loss_sum = r.f64()?;
         let brier_sum = r.f64()?;
@@ -298,19 +391,31 @@ impl Summary for ScoreSummary {
             return Err(r.error("bin count exceeds the grid"));
         }
         let mut bins = Bins::default();
+        let mut order = Vec::with_capacity(len as usize);
         for _ in 0..len {
             let b = r.u32()?;
             let c = [r.u64()?, r.u64()?];
             if bins.insert(b, c).is_some() {
                 return Err(r.error("duplicate bin"));
             }
+            order.push(b);
         }
+        let weights = if version == VERSION_WEIGHTED {
+            let mut w = WeightBins::default();
+            for b in order {
+                w.insert(b, [r.f64()?, r.f64()?]);
+            }
+            Some(w)
+        } else {
+            None
+        };
         r.finish()?;
         let s = ScoreSummary {
             grid,
             bins,
             log_loss_sum,
             brier_sum,
+            weights,
         };
         s.decode_checked()
     }
@@ -331,6 +436,22 @@ impl Summary for ScoreSummary {
         }
         if self.bins.values().any(|c| c[0] == 0 && c[1] == 0) {
             return Err("empty bin stored".into());
+        }
+        if let Some(w) = &self.weights {
+            if w.len() != self.bins.len() {
+                return Err("weights must cover exactly the stored bins".into());
+            }
+            for (b, c) in &self.bins {
+                let Some(ws) = w.get(b) else {
+                    return Err("weights must cover exactly the stored bins".into());
+                };
+                // A class's weight is positive exactly when it has rows in the bin.
+                for k in 0..2 {
+                    if !ws[k].is_finite() || ws[k] < 0.0 || (ws[k] > 0.0) != (c[k] > 0) {
+                        return Err("bin weights must be finite, and positive exactly for classes with rows".into());
+                    }
+                }
+            }
         }
         if self
             .bins
