@@ -149,20 +149,10 @@ fn ratio_of((num, den): (f64, f64)) -> f64 {
     ratio(num, den)
 }
 
-fn check_weight(weight: f64) -> Result<f64> {
-    if weight.is_finite() && weight >= 0.0 {
-        Ok(weight)
-    } else {
-        Err(CoreError::invalid_parameter(format!(
-            "weight must be finite and non-negative, got {weight}"
-        )))
-    }
-}
-
 impl Confusion {
     /// Transition for one row.
     pub fn add(&mut self, actual: Label, predicted: Label, weight: f64) -> Result<()> {
-        let weight = check_weight(weight)?;
+        let weight = super::sample_weight(weight)?;
         if let Some(((a, _), _)) = self.cells.first_key_value() {
             if a.kind() != actual.kind() || a.kind() != predicted.kind() {
                 return Err(CoreError::mismatch(format!(
