@@ -41,6 +41,12 @@ impl Moments {
         if w == 0.0 {
             return;
         }
+        if total == w {
+            // The first row of positive weight: x·w/w may round, and (x − mean) would then
+            // multiply a deviation as large as x into M2.
+            self.mean = x;
+            return;
+        }
         let delta = x - self.mean;
         self.mean += delta * w / total;
         self.m2 += w * delta * (x - self.mean);
