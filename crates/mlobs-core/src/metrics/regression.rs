@@ -268,11 +268,13 @@ impl Summary for RegressionSummary {
             weight: None,
         };
         let s = RegressionSummary {
-            weight: match (version, r.u8().ok()) {
-                (1, None) => None,
-                (2.., Some(0)) => None,
-                (2.., Some(1)) => Some(r.f64()?),
-                _ => return Err(r.error("invalid weight marker")),
+            weight: match version {
+                1 => None,
+                _ => match r.u8()? {
+                    0 => None,
+                    1 => Some(r.f64()?),
+                    _ => return Err(r.error("invalid weight marker")),
+                },
             },
             ..s
         };
