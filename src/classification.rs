@@ -109,17 +109,16 @@ fn f1(
 // (c, average, pos_label, zero_division) in src/sql/finalize.sql, so that `zero_division => z`
 // can be appended to any call of the forms above and the old calls resolve as before.
 
+/// `Confusion::precision_with` and its siblings.
+type ZeroDivisionMetric =
+    fn(&CoreConfusion, Average, Option<&str>, ZeroDivision) -> mlobs_core::Result<Option<f64>>;
+
 fn zero_division_metric(
     c: Option<Confusion>,
     zero_division: Option<f64>,
     average: Option<&str>,
     pos_label: Option<&str>,
-    metric: fn(
-        &CoreConfusion,
-        Average,
-        Option<&str>,
-        ZeroDivision,
-    ) -> mlobs_core::Result<Option<f64>>,
+    metric: ZeroDivisionMetric,
 ) -> Option<f64> {
     let zero_division = ZeroDivision::parse(zero_division).or_raise();
     let average = self::average(required(average, "average"));
