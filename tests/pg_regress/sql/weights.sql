@@ -122,6 +122,12 @@ DROP TABLE weights_big;
 -- Bad weights: 22023 naming weight.
 SELECT mlobs.regression_agg(y, yhat, -0.5) FROM wr;
 SELECT mlobs.regression_agg(y, yhat, 'NaN') FROM wr;
+-- A total weight beyond float8: 22003.
+\set VERBOSITY sqlstate
+SELECT mlobs.regression_agg(1, 2, w) FROM (VALUES (1e308), (1e308)) v(w);
+\set VERBOSITY default
+SELECT mlobs.regression_agg(1, 2, w) FROM (VALUES (1e308), (1e308)) v(w);
+SELECT mlobs.brier_agg(0.5, true, w) FROM (VALUES (1e308), (1e308)) v(w);
 
 -- ---- zero_division on precision, recall, f1
 CREATE TEMP TABLE zd AS SELECT mlobs.confusion_agg(y, p) c FROM (VALUES (1, 0), (0, 0), (1, 0), (0, 0)) v(y, p);

@@ -173,10 +173,16 @@ impl MeanLoss {
 
     /// Adds one row's loss with its weight (checked by the caller). 1·loss is exactly the
     /// loss, so unweighted sums are those of an unweighted mean.
-    fn push(&mut self, loss: f64, weight: f64) {
-        self.sum += weight * loss;
-        self.weight += weight;
+    fn push(&mut self, loss: f64, weight: f64) -> Result<()> {
+        let (sum, total) = (self.sum + weight * loss, self.weight + weight);
+        if !(sum.is_finite() && total.is_finite()) {
+            return Err(CoreError::out_of_range(format!(
+                "the weighted loss overflows (weight {weight:e})"
+            )));
+        }
+        (self.sum, self.weight) = (sum, total);
         self.n += 1;
+        Ok(())
     }
 
     /// One row with a binary probability P(y = 1).
@@ -196,8 +202,7 @@ impl MeanLoss {
             LossKind::Brier => (y - p) * (y - p),
             _ => unreachable!("checked by probabilistic()"),
         };
-        self.push(loss, weight);
-        Ok(())
+        self.push(loss, weight)
     }
 
     /// One row with class probabilities (classes 0..k−1) and the true class index.
@@ -237,8 +242,7 @@ impl MeanLoss {
                 .sum(),
             _ => unreachable!("checked by probabilistic()"),
         };
-        self.push(loss, weight);
-        Ok(())
+        self.push(loss, weight)
     }
 
     /// One (target, prediction) row of a regression loss (Tweedie deviance or pinball loss).
@@ -252,8 +256,7 @@ impl MeanLoss {
                 ))
             }
         };
-        self.push(loss, 1.0);
-        Ok(())
+        self.push(loss, 1.0)
     }
 
     fn set_classes(&mut self, k: u32) -> Result<()> {
@@ -327,10 +330,15 @@ impl Summary for MeanLoss {
                 "every row must have the same number of class probabilities",
             ));
         }
+        let (sum, total) = (self.sum + o.sum, self.weight + o.weight);
+        if !(sum.is_finite() && total.is_finite()) {
+            return Err(CoreError::out_of_range(
+                "the merged weighted loss overflows",
+            ));
+        }
         self.classes = o.classes;
         self.n = crate::sketch::add_counts(self.n, o.n)?;
-        self.weight += o.weight;
-        self.sum += o.sum;
+        (self.sum, self.weight) = (sum, total);
         Ok(())
     }
 
@@ -481,6 +489,10 @@ mod tests {
             assert!(e.message.starts_with("weight must be"), "{}", e.message);
         }
         assert_eq!(w.n, 3, "a refused row leaves the state as it was");
+        let mut big = MeanLoss::new(LossKind::Brier);
+        big.add_binary_weighted(0.5, true, f64::MAX).unwrap();
+        assert!(big.add_binary_weighted(0.5, true, f64::MAX).is_err());
+        assert!(big.clone().merge(&big).is_err());
         assert_eq!(MeanLoss::from_bytes(&w.to_bytes()).unwrap(), w);
         // a total weight of 0 has no mean; unit weights are the unweighted state
         let mut zero = MeanLoss::new(LossKind::Brier);

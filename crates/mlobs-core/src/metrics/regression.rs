@@ -120,12 +120,14 @@ impl RegressionSummary {
                 "prediction − target overflows for target {target} and prediction {prediction}"
             )));
         }
-        if w != 1.0 && self.weight.is_none() {
-            self.weight = Some(self.n() as f64);
-        }
         let total = self.total_weight() + w;
-        if let Some(t) = &mut self.weight {
-            *t = total;
+        if !total.is_finite() {
+            return Err(CoreError::out_of_range(format!(
+                "the total weight overflows (weight {weight:e})"
+            )));
+        }
+        if w != 1.0 || self.weight.is_some() {
+            self.weight = Some(total);
         }
         self.target.add(target, w, total);
         self.error.add(e, w, total);
@@ -213,8 +215,11 @@ impl Summary for RegressionSummary {
 
     fn merge(&mut self, o: &Self) -> Result<()> {
         add_counts(self.n(), o.n())?;
-        self.skipped = add_counts(self.skipped, o.skipped)?;
         let (wa, wb) = (self.total_weight(), o.total_weight());
+        if !(wa + wb).is_finite() {
+            return Err(CoreError::out_of_range("the merged total weight overflows"));
+        }
+        self.skipped = add_counts(self.skipped, o.skipped)?;
         self.target.merge(&o.target, wa, wb);
         self.error.merge(&o.error, wa, wb);
         self.sum_abs_error += o.sum_abs_error;
@@ -415,6 +420,12 @@ mod tests {
             (2, None, None, None)
         );
         assert_eq!(z.explained_variance(), None);
+        // a total weight beyond f64 is an error (22003), in a row or a merge
+        let mut big = RegressionSummary::default();
+        big.add_weighted(1.0, 2.0, f64::MAX).unwrap();
+        assert!(big.add_weighted(1.0, 2.0, f64::MAX).is_err());
+        assert_eq!(big.n(), 1);
+        assert!(big.clone().merge(&big).is_err());
         // a forged weight is refused
         let mut forged = s.clone();
         forged.weight = Some(-1.0);
