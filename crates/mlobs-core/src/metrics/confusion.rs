@@ -1,7 +1,8 @@
 //! `mlobs.confusion`: (actual, predicted) → summed sample weight, for binary and multiclass
 //! classification. Exact and exactly mergeable for unit weights (counts stay integers below
 //! 2^53); weighted sums merge up to float rounding. Every metric follows scikit-learn 1.7:
-//! labels are the sorted union of actual and predicted classes, zero division gives 0.
+//! labels are the sorted union of actual and predicted classes, zero division gives 0 unless a
+//! [`ZeroDivision`] says otherwise.
 //!
 //! CBPE reuses this summary with fractional cells: an *expected* confusion matrix.
 
