@@ -105,6 +105,10 @@ PR_DOC = "Exact average precision of (score, label) (scikit-learn)"
 ECE_DOC = "Expected calibration error on 10 equal-count bins (scikit-learn calibration_curve quantile bins)"
 LOG_LOSS_DOC = "Log loss (scikit-learn, probabilities clipped to [eps, 1-eps])"
 BRIER_DOC = "Brier score (scikit-learn; multiclass sums over classes)"
+WEIGHTED_DOC = ("{} with sample weights (scikit-learn sample_weight; NULL weight skips the row, "
+                "total weight 0 gives NULL)")
+# The probabilistic losses' input forms: (transition suffix, arguments after the state).
+LOSS_FORMS = [("int", "float8, int8"), ("bool", "float8, bool"), ("array", "float8[], int8")]
 TWEEDIE_DOC = ("Mean Tweedie deviance of (target, prediction{}) (scikit-learn mean_tweedie_deviance; "
                "power 0 is the squared error)")
 PINBALL_DOC = "Mean pinball (quantile) loss of (target, prediction{}) (scikit-learn mean_pinball_loss)"
@@ -174,9 +178,13 @@ FAMILIES = {
     "regression": summary(
         "regression_summary",
         "Regression errors: exact moments (Chan-merged), absolute/percentage sums, max, and a 1%-relative sketch of |error|",
-        4096, [("regression_trans", "float8, float8")],
+        4096, [("regression_trans", "float8, float8"),
+               ("regression_trans", "float8, float8, float8", "mlobs_regression_trans")],
         [("regression_agg", "float8, float8", "regression_trans",
-          "Regression summary of (target, prediction) (see docs/metrics.md)")],
+          "Regression summary of (target, prediction) (see docs/metrics.md)"),
+         ("regression_agg", "float8, float8, float8", "regression_trans",
+          "Regression summary of (target, prediction) with sample weights (scikit-learn sample_weight; "
+          "see docs/metrics.md)")],
         "Merges stored regression summaries"),
     # Exact ranking aggregates: the state keeps every score.
     "ranking": "\n\n".join([
@@ -232,12 +240,18 @@ FAMILIES = {
                            "summed sample weights, sample-weighted (scikit-learn)")])])]),
     "losses": "\n\n".join([
         "\n".join([transitions(*[(f"{loss}_trans_{t}", args) for loss in ["log_loss", "brier"]
-                                 for t, args in [("int", "float8, int8"), ("bool", "float8, bool"),
-                                                 ("array", "float8[], int8")]]),
+                                 for t, args in LOSS_FORMS]),
                    state("loss", final="float8")]),
         "\n".join(agg(f"{loss}_agg", args, f"{loss}_trans_{t}", "loss", 64, "loss_final", doc)
                   for loss, doc in [("log_loss", LOG_LOSS_DOC), ("brier", BRIER_DOC)]
-                  for t, args in [("int", "float8, int8"), ("bool", "float8, bool"), ("array", "float8[], int8")]),
+                  for t, args in LOSS_FORMS),
+        # The weighted forms (sample weight last) share the unweighted transitions' C symbols.
+        transitions(*[(f"{loss}_trans_{t}", f"{args}, float8", f"mlobs_{loss}_trans_{t}")
+                      for loss in ["log_loss", "brier"] for t, args in LOSS_FORMS]),
+        "\n".join(agg(f"{loss}_agg", f"{args}, float8", f"{loss}_trans_{t}", "loss", 64, "loss_final",
+                      WEIGHTED_DOC.format(doc))
+                  for loss, doc in [("log_loss", LOG_LOSS_DOC), ("brier", BRIER_DOC)]
+                  for t, args in LOSS_FORMS),
         # One C symbol per transition; the forms without the parameter use its default.
         transitions(*[(trans, args, f"mlobs_{trans}") for _, args, trans, _ in REGRESSION_LOSSES]),
         "\n".join(agg(name, args, trans, "loss", 64, "loss_final", doc)

@@ -104,6 +104,72 @@ fn f1(
     c?.0.f1(average, pos_label).or_raise()
 }
 
+// --- zero_division (scikit-learn's): the overloads (c, zero_division, average, pos_label) here
+// and, with average first and unnamed, (c, average, zero_division[, pos_label]) and
+// (c, average, pos_label, zero_division) in src/sql/finalize.sql, so that `zero_division => z`
+// can be appended to any call of the forms above and the old calls resolve as before.
+
+/// `Confusion::precision_with` and its siblings.
+type ZeroDivisionMetric =
+    fn(&CoreConfusion, Average, Option<&str>, ZeroDivision) -> mlobs_core::Result<Option<f64>>;
+
+fn zero_division_metric(
+    c: Option<Confusion>,
+    zero_division: Option<f64>,
+    average: Option<&str>,
+    pos_label: Option<&str>,
+    metric: ZeroDivisionMetric,
+) -> Option<f64> {
+    let zero_division = ZeroDivision::parse(zero_division).or_raise();
+    let average = self::average(required(average, "average"));
+    metric(&c?.0, average, pos_label, zero_division).or_raise()
+}
+
+/// Precision with scikit-learn's zero_division (0, 1, or NaN / NULL: undefined, giving NULL).
+#[pg_extern(immutable, parallel_safe, name = "precision")]
+fn precision_zero_division(
+    c: Option<Confusion>,
+    zero_division: Option<f64>,
+    average: default!(Option<&str>, "'binary'"),
+    pos_label: default!(Option<&str>, "NULL"),
+) -> Option<f64> {
+    zero_division_metric(
+        c,
+        zero_division,
+        average,
+        pos_label,
+        CoreConfusion::precision_with,
+    )
+}
+
+/// Recall with scikit-learn's zero_division.
+#[pg_extern(immutable, parallel_safe, name = "recall")]
+fn recall_zero_division(
+    c: Option<Confusion>,
+    zero_division: Option<f64>,
+    average: default!(Option<&str>, "'binary'"),
+    pos_label: default!(Option<&str>, "NULL"),
+) -> Option<f64> {
+    zero_division_metric(
+        c,
+        zero_division,
+        average,
+        pos_label,
+        CoreConfusion::recall_with,
+    )
+}
+
+/// F1 with scikit-learn's zero_division (only when TP, FP and FN are all 0).
+#[pg_extern(immutable, parallel_safe, name = "f1")]
+fn f1_zero_division(
+    c: Option<Confusion>,
+    zero_division: Option<f64>,
+    average: default!(Option<&str>, "'binary'"),
+    pos_label: default!(Option<&str>, "NULL"),
+) -> Option<f64> {
+    zero_division_metric(c, zero_division, average, pos_label, CoreConfusion::f1_with)
+}
+
 /// Matthews correlation coefficient (multiclass form; 0 when undefined).
 #[pg_extern(immutable, parallel_safe)]
 fn mcc(c: Confusion) -> Option<f64> {

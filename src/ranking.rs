@@ -203,6 +203,8 @@ enum LossRow {
     Multiclass(Option<Vec<f64>>, Option<i64>),
 }
 
+/// Rows with a NULL probability, label or weight are skipped. The weighted aggregates
+/// (argument 3, the sample weight) share the unweighted ones' C symbols.
 unsafe fn loss_step(
     fcinfo: pg_sys::FunctionCallInfo,
     kind: LossKind,
@@ -218,14 +220,23 @@ unsafe fn loss_step(
             )
         },
     };
+    let weight = if unsafe { (*fcinfo).nargs } > 3 {
+        unsafe { f64_arg(fcinfo, 3) }
+    } else {
+        Some(1.0)
+    };
     unsafe {
         transition(
             fcinfo,
             "mlobs.loss_trans",
             || MeanLoss::new(kind),
-            |s: &mut MeanLoss| match row {
-                LossRow::Binary(Some(p), Some(y)) => s.add_binary(p, y).or_raise(),
-                LossRow::Multiclass(Some(p), Some(y)) => s.add_multiclass(&p, y).or_raise(),
+            |s: &mut MeanLoss| match (row, weight) {
+                (LossRow::Binary(Some(p), Some(y)), Some(w)) => {
+                    s.add_binary_weighted(p, y, w).or_raise()
+                }
+                (LossRow::Multiclass(Some(p), Some(y)), Some(w)) => {
+                    s.add_multiclass_weighted(&p, y, w).or_raise()
+                }
                 _ => {}
             },
         )

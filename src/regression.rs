@@ -1,4 +1,4 @@
-//! `mlobs.regression_summary`: regression_agg(target, prediction), rollup, metrics; the
+//! `mlobs.regression_summary`: regression_agg(target, prediction[, weight]), rollup, metrics; the
 //! regression losses (Tweedie/Poisson/Gamma deviance, pinball loss) over the shared loss state.
 
 use crate::agg::{f64_arg, transition};
@@ -21,12 +21,18 @@ crate::v1!(
     |fcinfo| {
         let target = f64_arg(fcinfo, 1);
         let prediction = f64_arg(fcinfo, 2);
+        // regression_agg(target, prediction, weight) shares this symbol.
+        let weight = if (*fcinfo).nargs > 3 {
+            f64_arg(fcinfo, 3)
+        } else {
+            Some(1.0)
+        };
         transition(
             fcinfo,
             "mlobs.regression_agg",
             CoreRegression::default,
-            |s: &mut CoreRegression| match (target, prediction) {
-                (Some(y), Some(p)) => s.add(y, p).or_raise(),
+            |s: &mut CoreRegression| match (target, prediction, weight) {
+                (Some(y), Some(p), Some(w)) => s.add_weighted(y, p, w).or_raise(),
                 _ => s.skipped += 1,
             },
         )
@@ -51,8 +57,8 @@ regression_metric! {
     r2 => "Coefficient of determination; NULL below two rows; constant target gives 1 (perfect) or 0.";
     mean_error => "Mean of prediction − target (positive: over-prediction).";
     explained_variance => "1 − Var(y − ŷ)/Var(y), scikit-learn's force_finite rule.";
-    max_error => "Largest absolute error.";
-    median_absolute_error => "Median absolute error from the sketch (within 1 % of the exact value).";
+    max_error => "Largest absolute error (over rows of positive weight).";
+    median_absolute_error => "Median absolute error from the sketch (within 1 % of the exact value); NULL when weighted.";
 }
 
 /// Rows summarised.

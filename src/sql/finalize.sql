@@ -158,6 +158,7 @@ ALTER FUNCTION mlobs.regression_summary_out(mlobs.regression_summary) SET SCHEMA
 ALTER FUNCTION mlobs.regression_summary_recv(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.regression_summary_send(mlobs.regression_summary) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.regression_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.regression_trans(internal, double precision, double precision, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.regression_summary_rollup_trans(internal, mlobs.regression_summary) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.regression_summary_combine(internal, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.regression_summary_serial(internal) SET SCHEMA mlobs_internal;
@@ -190,6 +191,12 @@ ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint) 
 ALTER FUNCTION mlobs.brier_trans_int(internal, double precision, bigint) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.brier_trans_bool(internal, double precision, boolean) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.brier_trans_array(internal, double precision[], bigint) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.log_loss_trans_int(internal, double precision, bigint, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.log_loss_trans_bool(internal, double precision, boolean, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.log_loss_trans_array(internal, double precision[], bigint, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.brier_trans_int(internal, double precision, bigint, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.brier_trans_bool(internal, double precision, boolean, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.brier_trans_array(internal, double precision[], bigint, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.tweedie_deviance_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.tweedie_deviance_trans(internal, double precision, double precision, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.poisson_deviance_trans(internal, double precision, double precision) SET SCHEMA mlobs_internal;
@@ -246,6 +253,36 @@ CREATE FUNCTION mlobs.row_count(s mlobs.score_summary) RETURNS bigint
 CREATE FUNCTION mlobs.row_count(s mlobs.regression_summary) RETURNS bigint
   AS 'MODULE_PATHNAME', 'regression_count_wrapper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- zero_division on precision, recall and F1 (docs/metrics.md). mlobs.precision(c, zero_division,
+-- average, pos_label) takes it by name or second; these forms take it after an average given by
+-- position (unnamed, so that a call naming average matches only the form above), so
+-- `zero_division => z` can be added to every call of the three-argument form. No form has a
+-- default for zero_division: a call without it resolves to the (c, average, pos_label) form.
+CREATE FUNCTION mlobs."precision"(mlobs.confusion, text, zero_division double precision,
+    pos_label text DEFAULT NULL) RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  AS $$ SELECT mlobs."precision"($1, $3, $2, $4) $$;
+CREATE FUNCTION mlobs."precision"(mlobs.confusion, text, text, zero_division double precision)
+  RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  AS $$ SELECT mlobs."precision"($1, $4, $2, $3) $$;
+CREATE FUNCTION mlobs.recall(mlobs.confusion, text, zero_division double precision,
+    pos_label text DEFAULT NULL) RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  AS $$ SELECT mlobs.recall($1, $3, $2, $4) $$;
+CREATE FUNCTION mlobs.recall(mlobs.confusion, text, text, zero_division double precision)
+  RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  AS $$ SELECT mlobs.recall($1, $4, $2, $3) $$;
+CREATE FUNCTION mlobs.f1(mlobs.confusion, text, zero_division double precision,
+    pos_label text DEFAULT NULL) RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  AS $$ SELECT mlobs.f1($1, $3, $2, $4) $$;
+CREATE FUNCTION mlobs.f1(mlobs.confusion, text, text, zero_division double precision)
+  RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  AS $$ SELECT mlobs.f1($1, $4, $2, $3) $$;
+
 -- One sentence per user-facing function and aggregate: what it returns (\df+ shows it). The types
 -- and the other aggregates have theirs in the family file that creates them (src/sql/).
 COMMENT ON FUNCTION mlobs.row_count(mlobs.profile) IS 'Number of finite values summarised by a profile (NULL, NaN and +/-Infinity excluded; see total_count)';
@@ -299,6 +336,9 @@ COMMENT ON FUNCTION mlobs.edges(mlobs.histogram) IS 'Bin edges of a histogram';
 COMMENT ON FUNCTION mlobs.evaluate_alerts(bigint) IS 'Evaluates the alert rules on the recorded metrics of one monitor (NULL: every monitor) and returns the number of alert transitions';
 COMMENT ON FUNCTION mlobs.explained_variance(mlobs.regression_summary) IS 'Explained variance score of a regression summary (scikit-learn)';
 COMMENT ON FUNCTION mlobs.f1(mlobs.confusion, text, text) IS 'F1 score of a confusion summary (scikit-learn f1_score, binary/macro/micro/weighted average; zero division gives 0)';
+COMMENT ON FUNCTION mlobs.f1(mlobs.confusion, double precision, text, text) IS 'F1 score of a confusion summary with scikit-learn''s zero_division (zero_division 0, 1, or NaN/NULL: undefined, NULL and left out of macro/weighted averages)';
+COMMENT ON FUNCTION mlobs.f1(mlobs.confusion, text, double precision, text) IS 'F1 score of a confusion summary, (c, average, zero_division[, pos_label]) form of f1(c, zero_division, average, pos_label)';
+COMMENT ON FUNCTION mlobs.f1(mlobs.confusion, text, text, double precision) IS 'F1 score of a confusion summary, (c, average, pos_label, zero_division) form of f1(c, zero_division, average, pos_label)';
 COMMENT ON FUNCTION mlobs.feature_categories(mlobs.feature_profiles, text) IS 'Category counts of one feature''s strings and booleans in a feature-profile summary; NULL when the key was never seen';
 COMMENT ON FUNCTION mlobs.feature_profile(mlobs.feature_profiles, text) IS 'Numeric profile of one feature''s numbers in a feature-profile summary; NULL when the key was never seen';
 COMMENT ON FUNCTION mlobs.feature_types(mlobs.feature_profiles) IS 'One row per feature of a feature-profile summary: rows without the key and the count of each JSON type seen';
@@ -317,11 +357,11 @@ COMMENT ON FUNCTION mlobs.log_loss(mlobs.score_summary) IS 'Mean log loss of the
 COMMENT ON FUNCTION mlobs.mae(mlobs.regression_summary) IS 'Mean absolute error of a regression summary; NULL when empty';
 COMMENT ON FUNCTION mlobs.mape(mlobs.regression_summary) IS 'Mean absolute percentage error of a regression summary (scikit-learn); NULL when empty';
 COMMENT ON FUNCTION mlobs.max(mlobs.profile) IS 'Exact maximum of the finite values of a profile; NULL when there are none';
-COMMENT ON FUNCTION mlobs.max_error(mlobs.regression_summary) IS 'Largest absolute error of a regression summary; NULL when empty';
+COMMENT ON FUNCTION mlobs.max_error(mlobs.regression_summary) IS 'Largest absolute error of a regression summary (over rows of positive weight); NULL when empty or of total weight 0';
 COMMENT ON FUNCTION mlobs.mcc(mlobs.confusion) IS 'Matthews correlation coefficient of a confusion summary (0 when undefined)';
 COMMENT ON FUNCTION mlobs.mean(mlobs.profile) IS 'Exact mean of the finite values of a profile; NULL when there are none';
 COMMENT ON FUNCTION mlobs.mean_error(mlobs.regression_summary) IS 'Mean of prediction - target of a regression summary (positive = over-prediction); NULL when empty';
-COMMENT ON FUNCTION mlobs.median_absolute_error(mlobs.regression_summary) IS 'Median absolute error of a regression summary, from its sketch (within 1 %); NULL when empty';
+COMMENT ON FUNCTION mlobs.median_absolute_error(mlobs.regression_summary) IS 'Median absolute error of a regression summary, from its sketch (within 1 %); NULL when empty or weighted';
 COMMENT ON FUNCTION mlobs.metric_names() IS 'Names of every metric the monitors record, the ones alert rules may reference';
 COMMENT ON FUNCTION mlobs.min(mlobs.profile) IS 'Exact minimum of the finite values of a profile; NULL when there are none';
 COMMENT ON FUNCTION mlobs.missing_share(mlobs.categories) IS 'Share of NULL and empty-string values among all rows of a category summary';
@@ -346,6 +386,9 @@ COMMENT ON FUNCTION mlobs.performance_report(mlobs.regression_summary, mlobs.reg
 COMMENT ON FUNCTION mlobs.pr_auc(mlobs.score_summary) IS 'Approximate average precision of a score summary; NULL without positives';
 COMMENT ON FUNCTION mlobs.pr_auc_bounds(mlobs.score_summary) IS 'Bounds {lower, upper} guaranteed to contain the exact average precision of a score summary''s rows';
 COMMENT ON FUNCTION mlobs."precision"(mlobs.confusion, text, text) IS 'Precision of a confusion summary (scikit-learn precision_score; zero division gives 0)';
+COMMENT ON FUNCTION mlobs."precision"(mlobs.confusion, double precision, text, text) IS 'Precision of a confusion summary with scikit-learn''s zero_division (zero_division 0, 1, or NaN/NULL: undefined, NULL and left out of macro/weighted averages)';
+COMMENT ON FUNCTION mlobs."precision"(mlobs.confusion, text, double precision, text) IS 'Precision of a confusion summary, (c, average, zero_division[, pos_label]) form of precision(c, zero_division, average, pos_label)';
+COMMENT ON FUNCTION mlobs."precision"(mlobs.confusion, text, text, double precision) IS 'Precision of a confusion summary, (c, average, pos_label, zero_division) form of precision(c, zero_division, average, pos_label)';
 COMMENT ON FUNCTION mlobs.predict(text, double precision[], integer) IS 'Prediction of a registered model for one row of features: the regression value, or the probability of class';
 COMMENT ON FUNCTION mlobs.predict(text, jsonb, integer) IS 'Prediction of a registered model for one row of features: the regression value, or the probability of class';
 COMMENT ON FUNCTION mlobs.predict(text, integer, double precision[], integer) IS 'Prediction of a registered model for one row of features: the regression value, or the probability of class';
@@ -367,6 +410,9 @@ COMMENT ON FUNCTION mlobs.quantile(mlobs.profile, double precision) IS 'Quantile
 COMMENT ON FUNCTION mlobs.quantile(mlobs.profile, double precision[]) IS 'Quantiles of a profile at every q of the array, from its sketch';
 COMMENT ON FUNCTION mlobs.r2(mlobs.regression_summary) IS 'Coefficient of determination R^2 of a regression summary; NULL when empty';
 COMMENT ON FUNCTION mlobs.recall(mlobs.confusion, text, text) IS 'Recall of a confusion summary (scikit-learn recall_score; zero division gives 0)';
+COMMENT ON FUNCTION mlobs.recall(mlobs.confusion, double precision, text, text) IS 'Recall of a confusion summary with scikit-learn''s zero_division (zero_division 0, 1, or NaN/NULL: undefined, NULL and left out of macro/weighted averages)';
+COMMENT ON FUNCTION mlobs.recall(mlobs.confusion, text, double precision, text) IS 'Recall of a confusion summary, (c, average, zero_division[, pos_label]) form of recall(c, zero_division, average, pos_label)';
+COMMENT ON FUNCTION mlobs.recall(mlobs.confusion, text, text, double precision) IS 'Recall of a confusion summary, (c, average, pos_label, zero_division) form of recall(c, zero_division, average, pos_label)';
 COMMENT ON FUNCTION mlobs.register_model(text, text, jsonb, text[]) IS 'Validates a model export and stores it as the next version of the named model; returns that version';
 COMMENT ON FUNCTION mlobs.regression_report(mlobs.regression_summary) IS 'Every regression metric of a regression summary as one jsonb object';
 COMMENT ON FUNCTION mlobs.relative_change(double precision, double precision) IS 'Relative change (current - reference) / |reference| of a metric; NULL when either is NULL or the reference is 0';

@@ -65,6 +65,62 @@ CREATE AGGREGATE mlobs.brier_agg(float8[], int8) (
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.brier_agg(float8[], int8) IS 'Brier score (scikit-learn; multiclass sums over classes)';
 
+CREATE FUNCTION mlobs.log_loss_trans_int(internal, float8, int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_log_loss_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.log_loss_trans_bool(internal, float8, bool, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_log_loss_trans_bool' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.log_loss_trans_array(internal, float8[], int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_log_loss_trans_array' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.brier_trans_int(internal, float8, int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_brier_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.brier_trans_bool(internal, float8, bool, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_brier_trans_bool' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.brier_trans_array(internal, float8[], int8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_brier_trans_array' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE mlobs.log_loss_agg(float8, int8, float8) (
+  SFUNC = mlobs.log_loss_trans_int, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.log_loss_agg(float8, int8, float8) IS 'Log loss (scikit-learn, probabilities clipped to [eps, 1-eps]) with sample weights (scikit-learn sample_weight; NULL weight skips the row, total weight 0 gives NULL)';
+CREATE AGGREGATE mlobs.log_loss_agg(float8, bool, float8) (
+  SFUNC = mlobs.log_loss_trans_bool, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.log_loss_agg(float8, bool, float8) IS 'Log loss (scikit-learn, probabilities clipped to [eps, 1-eps]) with sample weights (scikit-learn sample_weight; NULL weight skips the row, total weight 0 gives NULL)';
+CREATE AGGREGATE mlobs.log_loss_agg(float8[], int8, float8) (
+  SFUNC = mlobs.log_loss_trans_array, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.log_loss_agg(float8[], int8, float8) IS 'Log loss (scikit-learn, probabilities clipped to [eps, 1-eps]) with sample weights (scikit-learn sample_weight; NULL weight skips the row, total weight 0 gives NULL)';
+CREATE AGGREGATE mlobs.brier_agg(float8, int8, float8) (
+  SFUNC = mlobs.brier_trans_int, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.brier_agg(float8, int8, float8) IS 'Brier score (scikit-learn; multiclass sums over classes) with sample weights (scikit-learn sample_weight; NULL weight skips the row, total weight 0 gives NULL)';
+CREATE AGGREGATE mlobs.brier_agg(float8, bool, float8) (
+  SFUNC = mlobs.brier_trans_bool, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.brier_agg(float8, bool, float8) IS 'Brier score (scikit-learn; multiclass sums over classes) with sample weights (scikit-learn sample_weight; NULL weight skips the row, total weight 0 gives NULL)';
+CREATE AGGREGATE mlobs.brier_agg(float8[], int8, float8) (
+  SFUNC = mlobs.brier_trans_array, STYPE = internal, SSPACE = 64,
+  FINALFUNC = mlobs.loss_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.loss_combine,
+  SERIALFUNC = mlobs.loss_serial, DESERIALFUNC = mlobs.loss_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.brier_agg(float8[], int8, float8) IS 'Brier score (scikit-learn; multiclass sums over classes) with sample weights (scikit-learn sample_weight; NULL weight skips the row, total weight 0 gives NULL)';
+
 CREATE FUNCTION mlobs.tweedie_deviance_trans(internal, float8, float8) RETURNS internal
   AS 'MODULE_PATHNAME', 'mlobs_tweedie_deviance_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlobs.tweedie_deviance_trans(internal, float8, float8, float8) RETURNS internal

@@ -18,6 +18,8 @@ COMMENT ON TYPE mlobs.regression_summary IS 'Regression errors: exact moments (C
 
 CREATE FUNCTION mlobs.regression_trans(internal, float8, float8) RETURNS internal
   AS 'MODULE_PATHNAME', 'mlobs_regression_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.regression_trans(internal, float8, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_regression_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlobs.regression_summary_rollup_trans(internal, mlobs.regression_summary) RETURNS internal
   AS 'MODULE_PATHNAME', 'mlobs_regression_summary_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlobs.regression_summary_combine(internal, internal) RETURNS internal
@@ -36,6 +38,13 @@ CREATE AGGREGATE mlobs.regression_agg(float8, float8) (
   SERIALFUNC = mlobs.regression_summary_serial, DESERIALFUNC = mlobs.regression_summary_deserial,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE mlobs.regression_agg(float8, float8) IS 'Regression summary of (target, prediction) (see docs/metrics.md)';
+CREATE AGGREGATE mlobs.regression_agg(float8, float8, float8) (
+  SFUNC = mlobs.regression_trans, STYPE = internal, SSPACE = 4096,
+  FINALFUNC = mlobs.regression_summary_final, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = mlobs.regression_summary_combine,
+  SERIALFUNC = mlobs.regression_summary_serial, DESERIALFUNC = mlobs.regression_summary_deserial,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.regression_agg(float8, float8, float8) IS 'Regression summary of (target, prediction) with sample weights (scikit-learn sample_weight; see docs/metrics.md)';
 
 CREATE AGGREGATE mlobs.rollup(mlobs.regression_summary) (
   SFUNC = mlobs.regression_summary_rollup_trans, STYPE = internal, SSPACE = 4096,

@@ -315,44 +315,61 @@ fn same_confusion(a: &Confusion, b: &Confusion) -> Result<(), String> {
 }
 
 fn confusion_row(unit: bool) -> impl Strategy<Value = ConfusionRow> {
-    let weight = if unit {
-        Just(1.0).boxed()
-    } else {
-        prop_oneof![0.0f64..10.0, Just(0.0), Just(1.0)].boxed()
-    };
-    prop_oneof![1 => Just(None), 8 => (0i64..4, 0i64..4, weight).prop_map(Some)]
+    prop_oneof![1 => Just(None), 8 => (0i64..4, 0i64..4, sample_weight(unit)).prop_map(Some)]
 }
 
 // ---- losses, score summary, regression summary: counts exact, sums up to rounding.
 
-/// (class probabilities, label): binary when `classes` is 0 (one probability, label 0/1).
-fn loss_row(classes: usize) -> BoxedStrategy<(Vec<f64>, i64)> {
-    if classes == 0 {
-        (probability(), 0i64..2)
-            .prop_map(|(p, y)| (vec![p], y))
-            .boxed()
+/// A sample weight: 1 for unit-weight rows, else 0, 1 or anything in [0, 10).
+fn sample_weight(unit: bool) -> BoxedStrategy<f64> {
+    if unit {
+        Just(1.0).boxed()
     } else {
-        (vec(probability(), classes), 0..classes as i64).boxed()
+        prop_oneof![0.0f64..10.0, Just(0.0), Just(1.0)].boxed()
     }
 }
 
-fn loss_of(kind: LossKind, rows: &[(Vec<f64>, i64)]) -> MeanLoss {
+/// (class probabilities, label, weight): binary when `classes` is 0 (one probability, label
+/// 0/1); `unit`: every weight 1 (the unweighted aggregates).
+fn loss_row(classes: usize, unit: bool) -> BoxedStrategy<(Vec<f64>, i64, f64)> {
+    if classes == 0 {
+        (probability(), 0i64..2, sample_weight(unit))
+            .prop_map(|(p, y, w)| (vec![p], y, w))
+            .boxed()
+    } else {
+        (
+            vec(probability(), classes),
+            0..classes as i64,
+            sample_weight(unit),
+        )
+            .boxed()
+    }
+}
+
+fn loss_of(kind: LossKind, rows: &[(Vec<f64>, i64, f64)]) -> MeanLoss {
     let mut l = MeanLoss::new(kind);
-    for (p, y) in rows {
+    for (p, y, w) in rows {
         if p.len() == 1 {
-            l.add_binary(p[0], *y == 1).unwrap();
+            l.add_binary_weighted(p[0], *y == 1, *w).unwrap();
         } else {
-            l.add_multiclass(p, *y).unwrap();
+            l.add_multiclass_weighted(p, *y, *w).unwrap();
         }
     }
     l
 }
 
-/// Σ loss: non-negative terms, so 1e-12 of the sum.
+/// Σ w·loss and Σ w: non-negative terms, so 1e-12 of the sum.
 fn same_loss(a: &MeanLoss, b: &MeanLoss) -> Result<(), String> {
     eq("kind", a.kind, b.kind)?;
     eq("classes", a.classes, b.classes)?;
     eq("n", a.n, b.n)?;
+    close(
+        "weight",
+        a.weight,
+        b.weight,
+        SUM_REL,
+        a.weight.max(b.weight),
+    )?;
     close("sum", a.sum, b.sum, SUM_REL, a.sum.max(b.sum))
 }
 
@@ -444,16 +461,17 @@ fn same_score_summary(a: &ScoreSummary, b: &ScoreSummary) -> Result<(), String> 
     )
 }
 
-fn regression_row() -> impl Strategy<Value = Option<(f64, f64)>> {
+/// (target, prediction, weight) or a skipped row; `unit`: every weight 1.
+fn regression_row(unit: bool) -> impl Strategy<Value = Option<(f64, f64, f64)>> {
     let x = || prop_oneof![8 => -1e6f64..1e6, 2 => -1e-3f64..1e-3, 1 => Just(0.0)];
-    prop_oneof![1 => Just(None), 8 => (x(), x()).prop_map(Some)]
+    prop_oneof![1 => Just(None), 8 => (x(), x(), sample_weight(unit)).prop_map(Some)]
 }
 
-fn regression_of(rows: &[Option<(f64, f64)>]) -> RegressionSummary {
+fn regression_of(rows: &[Option<(f64, f64, f64)>]) -> RegressionSummary {
     let mut r = RegressionSummary::default();
     for row in rows {
         match *row {
-            Some((y, p)) => r.add(y, p).unwrap(),
+            Some((y, p, w)) => r.add_weighted(y, p, w).unwrap(),
             None => r.skipped += 1,
         }
     }
@@ -477,6 +495,9 @@ fn same_moments(what: &str, a: &Moments, b: &Moments) -> Result<(), String> {
 
 fn same_regression(a: &RegressionSummary, b: &RegressionSummary) -> Result<(), String> {
     eq("skipped", a.skipped, b.skipped)?;
+    eq("weighted", a.weight.is_some(), b.weight.is_some())?;
+    let (x, y) = (a.total_weight(), b.total_weight());
+    close("weight", x, y, SUM_REL, x.max(y))?;
     same_moments("target", &a.target, &b.target)?;
     same_moments("error", &a.error, &b.error)?;
     let (x, y) = (a.sum_abs_error, b.sum_abs_error);
@@ -589,12 +610,13 @@ proptest! {
         merge_laws(probability_sample_of, same_probabilities, &a, &b, &c)?;
     }
 
-    /// Binary (a scalar P(y = 1)) or 2 to 4 class probabilities.
+    /// Binary (a scalar P(y = 1)) or 2 to 4 class probabilities, unit or sample weights.
     #[test]
     fn mean_loss(log in any::<bool>(),
-                 (a, b, c) in prop_oneof![Just(0usize), 2usize..5].prop_flat_map(|k| three(move || loss_row(k)))) {
+                 (a, b, c) in (prop_oneof![Just(0usize), 2usize..5], any::<bool>())
+                     .prop_flat_map(|(k, unit)| three(move || loss_row(k, unit)))) {
         let kind = if log { LossKind::LogLoss } else { LossKind::Brier };
-        merge_laws(|r: &[(Vec<f64>, i64)]| loss_of(kind, r), same_loss, &a, &b, &c)?;
+        merge_laws(|r: &[(Vec<f64>, i64, f64)]| loss_of(kind, r), same_loss, &a, &b, &c)?;
     }
 
     /// Tweedie deviance (power in the kind) and pinball loss (alpha in the kind).
@@ -603,8 +625,9 @@ proptest! {
         merge_laws(|r: &[(f64, f64)]| regression_loss_of(kind, r), same_regression_loss, &a, &b, &c)?;
     }
 
+    /// Unit weights (the unweighted aggregate) or sample weights, 0 included.
     #[test]
-    fn regression_summary((a, b, c) in three(regression_row)) {
+    fn regression_summary((a, b, c) in any::<bool>().prop_flat_map(|unit| three(move || regression_row(unit)))) {
         merge_laws(regression_of, same_regression, &a, &b, &c)?;
     }
 

@@ -374,18 +374,20 @@ fn top_k_accuracy_matches_sklearn() {
 }
 
 fn loss_case(case: &Value, kind: LossKind) -> Option<MeanLoss> {
-    if !case["sample_weight"].is_null() {
-        return None; // the loss aggregates are unweighted
-    }
     let y = f64s(&case["y_true"]);
+    let w = weights(case, y.len());
     let proba = &case["proba"];
     let mut a = MeanLoss::new(kind);
     let mut b = MeanLoss::new(kind);
     for (i, &yi) in y.iter().enumerate() {
         let l = if i % 2 == 0 { &mut a } else { &mut b };
         match &proba[i] {
-            Value::Array(_) => l.add_multiclass(&f64s(&proba[i]), yi as i64).unwrap(),
-            p => l.add_binary(p.as_f64().unwrap(), yi == 1.0).unwrap(),
+            Value::Array(_) => l
+                .add_multiclass_weighted(&f64s(&proba[i]), yi as i64, w[i])
+                .unwrap(),
+            p => l
+                .add_binary_weighted(p.as_f64().unwrap(), yi == 1.0, w[i])
+                .unwrap(),
         }
     }
     a.merge(&b).unwrap();

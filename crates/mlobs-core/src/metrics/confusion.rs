@@ -1,7 +1,8 @@
 //! `mlobs.confusion`: (actual, predicted) → summed sample weight, for binary and multiclass
 //! classification. Exact and exactly mergeable for unit weights (counts stay integers below
 //! 2^53); weighted sums merge up to float rounding. Every metric follows scikit-learn 1.7:
-//! labels are the sorted union of actual and predicted classes, zero division gives 0.
+//! labels are the sorted union of actual and predicted classes, zero division gives 0 unless a
+//! [`ZeroDivision`] says otherwise.
 //!
 //! CBPE reuses this summary with fractional cells: an *expected* confusion matrix.
 
@@ -145,24 +146,10 @@ fn ratio(num: f64, den: f64) -> f64 {
     }
 }
 
-fn ratio_of((num, den): (f64, f64)) -> f64 {
-    ratio(num, den)
-}
-
-fn check_weight(weight: f64) -> Result<f64> {
-    if weight.is_finite() && weight >= 0.0 {
-        Ok(weight)
-    } else {
-        Err(CoreError::invalid_parameter(format!(
-            "weight must be finite and non-negative, got {weight}"
-        )))
-    }
-}
-
 impl Confusion {
     /// Transition for one row.
     pub fn add(&mut self, actual: Label, predicted: Label, weight: f64) -> Result<()> {
-        let weight = check_weight(weight)?;
+        let weight = super::sample_weight(weight)?;
         if let Some(((a, _), _)) = self.cells.first_key_value() {
             if a.kind() != actual.kind() || a.kind() != predicted.kind() {
                 return Err(CoreError::mismatch(format!(
@@ -308,20 +295,26 @@ impl Confusion {
         Some(ratio(correct, self.total_weight()))
     }
 
+    /// scikit-learn's `precision_recall_fscore_support`: one class's ratio from its parts, an
+    /// empty denominator giving `zero_division`; macro and weighted averages leave undefined
+    /// (NaN) values out (`_nanaverage`), micro divides the summed parts. `None`: empty, or
+    /// undefined (scikit-learn's NaN).
     fn averaged(
         &self,
         average: Average,
         pos_label: Option<&str>,
-        per_class: impl Fn(&ClassCounts) -> f64,
+        zero_division: ZeroDivision,
+        part: fn(&ClassCounts) -> (f64, f64),
     ) -> Result<Option<f64>> {
         if self.is_empty() {
             return Ok(None);
         }
+        let div = |parts| zero_division.divide(parts);
         let counts = self.class_counts();
-        Ok(Some(match average {
+        Ok(match average {
             Average::Binary => {
                 let pos = self.binary_positive(pos_label)?;
-                counts.get(&pos).map_or(0.0, &per_class)
+                div(counts.get(&pos).map_or((0.0, 0.0), part))
             }
             Average::Micro => {
                 let mut sum = ClassCounts::default();
@@ -331,28 +324,59 @@ impl Confusion {
                     sum.fn_ += c.fn_;
                     sum.support += c.support;
                 }
-                per_class(&sum)
+                div(part(&sum))
             }
-            Average::Macro => counts.values().map(&per_class).sum::<f64>() / counts.len() as f64,
-            Average::Weighted => {
-                let support: f64 = counts.values().map(|c| c.support).sum();
-                let weighted: f64 = counts.values().map(|c| per_class(c) * c.support).sum();
-                ratio(weighted, support)
+            Average::Macro | Average::Weighted => {
+                let values: Vec<Option<f64>> = counts.values().map(|c| div(part(c))).collect();
+                let supports: Vec<f64> = counts.values().map(|c| c.support).collect();
+                let weights = (average == Average::Weighted).then_some(&supports[..]);
+                nan_average(&values, weights)
             }
-        }))
+        })
     }
 
+    /// Precision with zero division giving 0 (scikit-learn's default).
     pub fn precision(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
-        self.averaged(average, pos_label, |c| ratio_of(c.precision()))
+        self.precision_with(average, pos_label, ZeroDivision::Zero)
     }
 
     pub fn recall(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
-        self.averaged(average, pos_label, |c| ratio_of(c.recall()))
+        self.recall_with(average, pos_label, ZeroDivision::Zero)
     }
 
-    /// F1 per class (see `ClassCounts::f1`), then averaged.
     pub fn f1(&self, average: Average, pos_label: Option<&str>) -> Result<Option<f64>> {
-        self.averaged(average, pos_label, |c| ratio_of(c.f1()))
+        self.f1_with(average, pos_label, ZeroDivision::Zero)
+    }
+
+    /// Precision, TP / (TP + FP) per class, then averaged; `zero_division` as scikit-learn's.
+    pub fn precision_with(
+        &self,
+        average: Average,
+        pos_label: Option<&str>,
+        zero_division: ZeroDivision,
+    ) -> Result<Option<f64>> {
+        self.averaged(average, pos_label, zero_division, ClassCounts::precision)
+    }
+
+    /// Recall, TP / (TP + FN) per class, then averaged.
+    pub fn recall_with(
+        &self,
+        average: Average,
+        pos_label: Option<&str>,
+        zero_division: ZeroDivision,
+    ) -> Result<Option<f64>> {
+        self.averaged(average, pos_label, zero_division, ClassCounts::recall)
+    }
+
+    /// F1 per class (see `ClassCounts::f1`: zero division only when TP, FP and FN are all 0),
+    /// then averaged.
+    pub fn f1_with(
+        &self,
+        average: Average,
+        pos_label: Option<&str>,
+        zero_division: ZeroDivision,
+    ) -> Result<Option<f64>> {
+        self.averaged(average, pos_label, zero_division, ClassCounts::f1)
     }
 
     /// Matthews correlation coefficient, multiclass form (Gorodkin's R_K) as scikit-learn;
@@ -410,8 +434,7 @@ impl Confusion {
         if self.is_empty() {
             return Vec::new();
         }
-        let zd = zero_division.value();
-        let div = |(num, den): (f64, f64)| if den == 0.0 { zd } else { Some(num / den) };
+        let div = |parts| zero_division.divide(parts);
         let counts = self.class_counts();
         let mut rows: Vec<ReportRow> = counts
             .iter()
@@ -494,6 +517,15 @@ impl ZeroDivision {
             ZeroDivision::Zero => Some(0.0),
             ZeroDivision::One => Some(1.0),
             ZeroDivision::Undefined => None,
+        }
+    }
+
+    /// num / den, or this value when den is 0 (`None`: undefined).
+    fn divide(self, (num, den): (f64, f64)) -> Option<f64> {
+        if den == 0.0 {
+            self.value()
+        } else {
+            Some(num / den)
         }
     }
 }

@@ -4,19 +4,23 @@
 //! regression losses `mean_tweedie_deviance(power)` (Poisson: power 1, Gamma: power 2) and
 //! `mean_pinball_loss(alpha)`, whose parameter is part of the kind.
 //!
+//! Rows may carry a sample weight (scikit-learn's `sample_weight`): the mean is then
+//! Σ w·loss / Σ w, and a state whose total weight is 0 has no mean.
+//!
 //! Format version 2 adds the parameterised kinds (a kind byte 2 or 3 followed by the parameter);
-//! version 1 (log loss and Brier only) is still read.
+//! version 3 adds the total weight after the row count. Versions 1 (log loss and Brier only)
+//! and 2 are still read, their total weight being the row count.
 
-use super::probability;
+use super::{probability, sample_weight};
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
 const TAG: &[u8; 4] = b"MLls";
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 /// Versions `from_bytes` reads.
-const VERSIONS: [u8; 2] = [1, 2];
+const VERSIONS: [u8; 3] = [1, 2, 3];
 /// Classes of a probability array.
 pub const MAX_CLASSES: usize = 1000;
 
@@ -146,6 +150,9 @@ pub struct MeanLoss {
     /// 0 for a scalar P(y = 1); the array length for class probabilities.
     pub classes: u32,
     pub n: u64,
+    /// Σ w over the rows (the row count when every weight is 1).
+    pub weight: f64,
+    /// Σ w·loss.
     pub sum: f64,
 }
 
@@ -159,27 +166,57 @@ impl MeanLoss {
             kind,
             classes: 0,
             n: 0,
+            weight: 0.0,
             sum: 0.0,
         }
     }
 
-    /// One row with a binary probability P(y = 1).
-    pub fn add_binary(&mut self, p: f64, positive: bool) -> Result<()> {
-        self.probabilistic()?;
-        probability(p, "probability")?;
-        self.set_classes(0)?;
-        let y = positive as u8 as f64;
-        self.sum += match self.kind {
-            LossKind::LogLoss => -(if positive { clip(p) } else { clip(1.0 - p) }).ln(),
-            LossKind::Brier => (y - p) * (y - p),
-            _ => unreachable!("checked by probabilistic()"),
-        };
+    /// Adds one row's loss with its weight (checked by the caller). 1·loss is exactly the
+    /// loss, so unweighted sums are those of an unweighted mean.
+    fn push(&mut self, loss: f64, weight: f64) -> Result<()> {
+        let (sum, total) = (self.sum + weight * loss, self.weight + weight);
+        if !(sum.is_finite() && total.is_finite()) {
+            return Err(CoreError::out_of_range(format!(
+                "the weighted loss overflows (weight {weight:e})"
+            )));
+        }
+        (self.sum, self.weight) = (sum, total);
         self.n += 1;
         Ok(())
     }
 
+    /// One row with a binary probability P(y = 1).
+    pub fn add_binary(&mut self, p: f64, positive: bool) -> Result<()> {
+        self.add_binary_weighted(p, positive, 1.0)
+    }
+
+    /// `add_binary` with a sample weight.
+    pub fn add_binary_weighted(&mut self, p: f64, positive: bool, weight: f64) -> Result<()> {
+        self.probabilistic()?;
+        probability(p, "probability")?;
+        let weight = sample_weight(weight)?;
+        self.set_classes(0)?;
+        let y = positive as u8 as f64;
+        let loss = match self.kind {
+            LossKind::LogLoss => -(if positive { clip(p) } else { clip(1.0 - p) }).ln(),
+            LossKind::Brier => (y - p) * (y - p),
+            _ => unreachable!("checked by probabilistic()"),
+        };
+        self.push(loss, weight)
+    }
+
     /// One row with class probabilities (classes 0..k−1) and the true class index.
     pub fn add_multiclass(&mut self, probs: &[f64], label: i64) -> Result<()> {
+        self.add_multiclass_weighted(probs, label, 1.0)
+    }
+
+    /// `add_multiclass` with a sample weight.
+    pub fn add_multiclass_weighted(
+        &mut self,
+        probs: &[f64],
+        label: i64,
+        weight: f64,
+    ) -> Result<()> {
         self.probabilistic()?;
         let k = probs.len();
         if !(2..=MAX_CLASSES).contains(&k) {
@@ -191,8 +228,9 @@ impl MeanLoss {
             probability(p, &format!("probabilities[{}]", i + 1))?;
         }
         let y = class_index(label, k)?;
+        let weight = sample_weight(weight)?;
         self.set_classes(k as u32)?;
-        self.sum += match self.kind {
+        let loss = match self.kind {
             LossKind::LogLoss => -clip(probs[y]).ln(),
             LossKind::Brier => probs
                 .iter()
@@ -204,13 +242,12 @@ impl MeanLoss {
                 .sum(),
             _ => unreachable!("checked by probabilistic()"),
         };
-        self.n += 1;
-        Ok(())
+        self.push(loss, weight)
     }
 
     /// One (target, prediction) row of a regression loss (Tweedie deviance or pinball loss).
     pub fn add_regression(&mut self, target: f64, prediction: f64) -> Result<()> {
-        self.sum += match self.kind {
+        let loss = match self.kind {
             LossKind::Tweedie(power) => tweedie_deviance(target, prediction, power)?,
             LossKind::Pinball(alpha) => pinball_loss(target, prediction, alpha)?,
             _ => {
@@ -219,8 +256,7 @@ impl MeanLoss {
                 ))
             }
         };
-        self.n += 1;
-        Ok(())
+        self.push(loss, 1.0)
     }
 
     fn set_classes(&mut self, k: u32) -> Result<()> {
@@ -243,8 +279,9 @@ impl MeanLoss {
         Ok(())
     }
 
+    /// Σ w·loss / Σ w; `None` without rows or when the total weight is 0.
     pub fn mean(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.sum / self.n as f64)
+        (self.n > 0 && self.weight > 0.0).then(|| self.sum / self.weight)
     }
 }
 
@@ -293,9 +330,15 @@ impl Summary for MeanLoss {
                 "every row must have the same number of class probabilities",
             ));
         }
+        let (sum, total) = (self.sum + o.sum, self.weight + o.weight);
+        if !(sum.is_finite() && total.is_finite()) {
+            return Err(CoreError::out_of_range(
+                "the merged weighted loss overflows",
+            ));
+        }
         self.classes = o.classes;
         self.n = crate::sketch::add_counts(self.n, o.n)?;
-        self.sum += o.sum;
+        (self.sum, self.weight) = (sum, total);
         Ok(())
     }
 
@@ -315,6 +358,7 @@ impl Summary for MeanLoss {
         }
         w.u32(self.classes);
         w.u64(self.n);
+        w.f64(self.weight);
         w.f64(self.sum);
         w.finish()
     }
@@ -328,10 +372,14 @@ impl Summary for MeanLoss {
             (3, 2..) => LossKind::Pinball(r.f64()?),
             _ => return Err(r.error("unknown loss")),
         };
+        let classes = r.u32()?;
+        let n = r.u64()?;
+        let weight = if version >= 3 { r.f64()? } else { n as f64 };
         let s = MeanLoss {
             kind,
-            classes: r.u32()?,
-            n: r.u64()?,
+            classes,
+            n,
+            weight,
             sum: r.f64()?,
         };
         r.finish()?;
@@ -354,6 +402,12 @@ impl Summary for MeanLoss {
         };
         if !sum_ok {
             return Err("sum must be finite (and non-negative but for a Tweedie deviance)".into());
+        }
+        if !(self.weight.is_finite() && self.weight >= 0.0) {
+            return Err("total weight must be finite and non-negative".into());
+        }
+        if self.n == 0 && (self.weight != 0.0 || self.sum != 0.0) {
+            return Err("a state without rows has no weight or loss".into());
         }
         if self.kind.is_regression() && self.classes != 0 {
             return Err("a regression loss has no classes".into());
@@ -419,6 +473,63 @@ mod tests {
         for s in [&t, &n, &q] {
             assert_eq!(&MeanLoss::from_bytes(&s.to_bytes()).unwrap(), s);
         }
+    }
+
+    #[test]
+    fn sample_weights() {
+        let mut w = MeanLoss::new(LossKind::LogLoss);
+        w.add_binary_weighted(0.9, true, 2.0).unwrap();
+        w.add_binary_weighted(0.2, false, 0.5).unwrap();
+        w.add_binary_weighted(0.01, true, 0.0).unwrap();
+        let expected = (2.0 * -(0.9f64).ln() + 0.5 * -(0.8f64).ln()) / 2.5;
+        assert!((w.mean().unwrap() - expected).abs() < 1e-15);
+        assert_eq!((w.n, w.weight), (3, 2.5));
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            let e = w.add_binary_weighted(0.5, true, bad).unwrap_err();
+            assert!(e.message.starts_with("weight must be"), "{}", e.message);
+        }
+        assert_eq!(w.n, 3, "a refused row leaves the state as it was");
+        let mut big = MeanLoss::new(LossKind::Brier);
+        big.add_binary_weighted(0.5, true, f64::MAX).unwrap();
+        assert!(big.add_binary_weighted(0.5, true, f64::MAX).is_err());
+        assert!(big.clone().merge(&big).is_err());
+        assert_eq!(MeanLoss::from_bytes(&w.to_bytes()).unwrap(), w);
+        // a total weight of 0 has no mean; unit weights are the unweighted state
+        let mut zero = MeanLoss::new(LossKind::Brier);
+        zero.add_multiclass_weighted(&[0.2, 0.8], 1, 0.0).unwrap();
+        assert_eq!(zero.mean(), None);
+        let (mut a, mut b) = (
+            MeanLoss::new(LossKind::Brier),
+            MeanLoss::new(LossKind::Brier),
+        );
+        for (p, y) in [(&[0.2, 0.5, 0.3][..], 1), (&[0.6, 0.3, 0.1][..], 0)] {
+            a.add_multiclass(p, y).unwrap();
+            b.add_multiclass_weighted(p, y, 1.0).unwrap();
+        }
+        assert_eq!(a, b);
+        // a forged state: weight without rows, negative weight
+        let mut forged = MeanLoss::new(LossKind::LogLoss);
+        forged.weight = 1.0;
+        assert!(MeanLoss::from_bytes(&forged.to_bytes()).is_err());
+        forged.n = 1;
+        forged.weight = -1.0;
+        assert!(MeanLoss::from_bytes(&forged.to_bytes()).is_err());
+    }
+
+    /// A version-2 state (before weights) reads with its row count as total weight.
+    #[test]
+    fn reads_version_2() {
+        let mut w = Writer::new(TAG, 2);
+        w.u8(3);
+        w.f64(0.9);
+        w.u32(0);
+        w.u64(2);
+        w.f64(1.0);
+        let s = MeanLoss::from_bytes(&w.finish()).unwrap();
+        assert_eq!(
+            (s.kind, s.n, s.weight, s.mean()),
+            (LossKind::Pinball(0.9), 2, 2.0, Some(0.5))
+        );
     }
 
     /// A version-1 state (log loss / Brier only, as 0.1.0 and 0.2.0 wrote it) still reads.

@@ -28,6 +28,18 @@ pub(crate) fn finite(value: f64, arg: &str) -> Result<f64> {
     }
 }
 
+/// A sample weight (scikit-learn's `sample_weight`): finite and non-negative; the message
+/// names `weight`.
+pub fn sample_weight(weight: f64) -> Result<f64> {
+    if weight.is_finite() && weight >= 0.0 {
+        Ok(weight)
+    } else {
+        Err(CoreError::invalid_parameter(format!(
+            "weight must be finite and non-negative, got {weight}"
+        )))
+    }
+}
+
 /// `value` must be a probability in [0, 1].
 pub(crate) fn probability(value: f64, arg: &str) -> Result<f64> {
     if (0.0..=1.0).contains(&value) {

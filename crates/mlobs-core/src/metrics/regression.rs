@@ -2,8 +2,17 @@
 //! Moments of the target and of the error e = prediction − target are kept as (mean, M2) and
 //! merged with Chan's formula, which stays accurate where raw power sums cancel; the absolute
 //! error also goes to the profile's relative-error sketch for the median absolute error.
+//!
+//! Rows may carry a sample weight (scikit-learn's `sample_weight`): the moments are then West's
+//! weighted Welford update, merged with Chan's formula on the weights, and the sums are Σ w·x.
+//! A summary that only ever saw unit weights is exactly the unweighted one; once a row weighs
+//! anything else it records its total weight, and the median absolute error (the sketch counts
+//! rows) is no longer defined. The largest error is over rows of positive weight.
+//!
+//! Format version 2 appends the total weight of a weighted summary; version 1 (unweighted) is
+//! still read.
 
-use super::finite;
+use super::{finite, sample_weight};
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
 use crate::sketch::{add_counts, QuantileSketch};
@@ -11,9 +20,12 @@ use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
 const TAG: &[u8; 4] = b"MLrg";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// Versions `from_bytes` reads: 1 has no total weight.
+const VERSIONS: [u8; 2] = [1, 2];
 
-/// Count, mean and sum of squared deviations, merged with Chan et al.'s pairwise update.
+/// Row count, (weighted) mean and sum of squared deviations Σ w·(x − mean)², merged with Chan
+/// et al.'s pairwise update. The weights are the summary's: `total` is Σ w.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Moments {
     pub n: u64,
@@ -22,26 +34,40 @@ pub struct Moments {
 }
 
 impl Moments {
-    fn add(&mut self, x: f64) {
+    /// West's weighted Welford step; `total` is Σ w including this row. With w = 1 and total =
+    /// n it is the unweighted step, operation for operation.
+    fn add(&mut self, x: f64, w: f64, total: f64) {
         self.n += 1;
+        if w == 0.0 {
+            return;
+        }
+        if total == w {
+            // The first row of positive weight: x·w/w may round, and (x − mean) would then
+            // multiply a deviation as large as x into M2.
+            self.mean = x;
+            return;
+        }
         let delta = x - self.mean;
-        self.mean += delta / self.n as f64;
-        self.m2 += delta * (x - self.mean);
+        self.mean += delta * w / total;
+        self.m2 += w * delta * (x - self.mean);
     }
 
-    fn merge(&mut self, o: &Moments) {
-        if o.n == 0 {
+    /// Chan's merge with the two sides' total weights.
+    fn merge(&mut self, o: &Moments, wa: f64, wb: f64) {
+        if o.n == 0 || wb == 0.0 {
+            self.n += o.n;
             return;
         }
-        if self.n == 0 {
+        if wa == 0.0 {
+            let n = self.n + o.n;
             *self = *o;
+            self.n = n;
             return;
         }
-        let (na, nb) = (self.n as f64, o.n as f64);
-        let n = na + nb;
+        let w = wa + wb;
         let delta = o.mean - self.mean;
-        self.mean += delta * (nb / n);
-        self.m2 += o.m2 + delta * delta * (na * nb / n);
+        self.mean += delta * (wb / w);
+        self.m2 += o.m2 + delta * delta * (wa * wb / w);
         self.n += o.n;
     }
 }
@@ -58,6 +84,9 @@ pub struct RegressionSummary {
     pub sum_abs_pct_error: f64,
     pub max_abs_error: f64,
     pub abs_error_sketch: QuantileSketch,
+    /// Σ w of a weighted summary; absent while every weight was 1 (Σ w = n).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
 }
 
 /// scikit-learn's "force_finite" rule for R² and explained variance: 1 − num/den, with
@@ -76,35 +105,60 @@ fn one_minus_ratio(num: f64, den: f64) -> f64 {
 
 impl RegressionSummary {
     pub fn add(&mut self, target: f64, prediction: f64) -> Result<()> {
+        self.add_weighted(target, prediction, 1.0)
+    }
+
+    /// One row with a sample weight (finite, non-negative). A row of weight 0 is counted and
+    /// checked but changes no metric.
+    pub fn add_weighted(&mut self, target: f64, prediction: f64, weight: f64) -> Result<()> {
         finite(target, "target")?;
         finite(prediction, "prediction")?;
+        let w = sample_weight(weight)?;
         let e = prediction - target;
         if !e.is_finite() {
             return Err(CoreError::invalid_parameter(format!(
                 "prediction − target overflows for target {target} and prediction {prediction}"
             )));
         }
-        self.target.add(target);
-        self.error.add(e);
+        let total = self.total_weight() + w;
+        if !total.is_finite() {
+            return Err(CoreError::out_of_range(format!(
+                "the total weight overflows (weight {weight:e})"
+            )));
+        }
+        if w != 1.0 || self.weight.is_some() {
+            self.weight = Some(total);
+        }
+        self.target.add(target, w, total);
+        self.error.add(e, w, total);
         let abs = e.abs();
-        self.sum_abs_error += abs;
-        self.sum_abs_pct_error += abs / target.abs().max(f64::EPSILON);
-        self.max_abs_error = self.max_abs_error.max(abs);
+        self.sum_abs_error += w * abs;
+        self.sum_abs_pct_error += w * (abs / target.abs().max(f64::EPSILON));
+        if w > 0.0 {
+            self.max_abs_error = self.max_abs_error.max(abs);
+        }
         self.abs_error_sketch.add(abs);
         Ok(())
     }
 
+    /// Rows summarised (with any weight).
     pub fn n(&self) -> u64 {
         self.error.n
     }
 
-    fn mean_of(&self, sum: f64) -> Option<f64> {
-        (self.n() > 0).then(|| sum / self.n() as f64)
+    /// Σ w: the row count unless a row weighed other than 1.
+    pub fn total_weight(&self) -> f64 {
+        self.weight.unwrap_or(self.n() as f64)
     }
 
-    /// Σ e² = M2 + n·ē².
+    fn mean_of(&self, sum: f64) -> Option<f64> {
+        let w = self.total_weight();
+        (w > 0.0).then(|| sum / w)
+    }
+
+    /// Σ w·e² = M2 + W·ē².
     fn sum_sq_error(&self) -> f64 {
-        self.error.m2 + self.n() as f64 * self.error.mean * self.error.mean
+        self.error.m2 + self.total_weight() * self.error.mean * self.error.mean
     }
 
     pub fn mse(&self) -> Option<f64> {
@@ -125,27 +179,31 @@ impl RegressionSummary {
 
     /// Mean of prediction − target (Evidently's "mean error": positive = over-prediction).
     pub fn mean_error(&self) -> Option<f64> {
-        (self.n() > 0).then_some(self.error.mean)
+        (self.total_weight() > 0.0).then_some(self.error.mean)
     }
 
+    /// Largest absolute error over the rows of positive weight.
     pub fn max_error(&self) -> Option<f64> {
-        (self.n() > 0).then_some(self.max_abs_error)
+        (self.total_weight() > 0.0).then_some(self.max_abs_error)
     }
 
-    /// R² = 1 − SS_res/SS_tot; `None` below two rows (scikit-learn returns NaN there).
+    /// R² = 1 − SS_res/SS_tot (weighted sums); `None` below two rows (scikit-learn returns NaN
+    /// there, counting rows whatever their weight) or at total weight 0.
     pub fn r2(&self) -> Option<f64> {
-        (self.n() >= 2).then(|| one_minus_ratio(self.sum_sq_error(), self.target.m2))
+        (self.n() >= 2 && self.total_weight() > 0.0)
+            .then(|| one_minus_ratio(self.sum_sq_error(), self.target.m2))
     }
 
-    /// 1 − Var(y − ŷ)/Var(y).
+    /// 1 − Var(y − ŷ)/Var(y) (weighted variances).
     pub fn explained_variance(&self) -> Option<f64> {
-        (self.n() > 0).then(|| one_minus_ratio(self.error.m2, self.target.m2))
+        (self.total_weight() > 0.0).then(|| one_minus_ratio(self.error.m2, self.target.m2))
     }
 
     /// Median absolute error from the sketch: within 1 % of the magnitude of the exact
-    /// (numpy-linear) median of |e| (`percentile_cont(0.5)` gives it exactly).
+    /// (numpy-linear) median of |e| (`percentile_cont(0.5)` gives it exactly). The sketch
+    /// counts rows, so a weighted summary has none.
     pub fn median_absolute_error(&self) -> Option<f64> {
-        if self.n() == 0 {
+        if self.n() == 0 || self.weight.is_some() {
             return None;
         }
         Some(crate::binning::weighted_quantiles(&self.abs_error_sketch.buckets(), &[0.5])[0])
@@ -157,12 +215,19 @@ impl Summary for RegressionSummary {
 
     fn merge(&mut self, o: &Self) -> Result<()> {
         add_counts(self.n(), o.n())?;
+        let (wa, wb) = (self.total_weight(), o.total_weight());
+        if !(wa + wb).is_finite() {
+            return Err(CoreError::out_of_range("the merged total weight overflows"));
+        }
         self.skipped = add_counts(self.skipped, o.skipped)?;
-        self.target.merge(&o.target);
-        self.error.merge(&o.error);
+        self.target.merge(&o.target, wa, wb);
+        self.error.merge(&o.error, wa, wb);
         self.sum_abs_error += o.sum_abs_error;
         self.sum_abs_pct_error += o.sum_abs_pct_error;
         self.max_abs_error = self.max_abs_error.max(o.max_abs_error);
+        if self.weight.is_some() || o.weight.is_some() {
+            self.weight = Some(wa + wb);
+        }
         self.abs_error_sketch.merge(&o.abs_error_sketch)
     }
 
@@ -178,11 +243,18 @@ impl Summary for RegressionSummary {
         w.f64(self.sum_abs_pct_error);
         w.f64(self.max_abs_error);
         self.abs_error_sketch.encode(&mut w);
+        match self.weight {
+            None => w.u8(0),
+            Some(total) => {
+                w.u8(1);
+                w.f64(total);
+            }
+        }
         w.finish()
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
+        let (mut r, version) = Reader::open_any_version(bytes, TAG, &VERSIONS, Self::NAME)?;
         let skipped = r.u64()?;
         let mut moments = [Moments::default(); 2];
         for m in &mut moments {
@@ -198,6 +270,18 @@ impl Summary for RegressionSummary {
             sum_abs_pct_error: r.f64()?,
             max_abs_error: r.f64()?,
             abs_error_sketch: QuantileSketch::decode(&mut r)?,
+            weight: None,
+        };
+        let s = RegressionSummary {
+            weight: match version {
+                1 => None,
+                _ => match r.u8()? {
+                    0 => None,
+                    1 => Some(r.f64()?),
+                    _ => return Err(r.error("invalid weight marker")),
+                },
+            },
+            ..s
         };
         r.finish()?;
         s.decode_checked()
@@ -238,6 +322,17 @@ impl Summary for RegressionSummary {
         if self.n() == 0 && sums.iter().any(|v| *v != 0.0) {
             return Err("empty summary with non-zero moments".into());
         }
+        if let Some(total) = self.weight {
+            if !(total.is_finite() && total >= 0.0) {
+                return Err("total weight must be finite and non-negative".into());
+            }
+            if self.n() == 0 && total != 0.0 {
+                return Err("empty summary with a non-zero weight".into());
+            }
+            if total == 0.0 && sums.iter().any(|v| *v != 0.0) {
+                return Err("summary of total weight 0 with non-zero moments".into());
+            }
+        }
         Ok(())
     }
 }
@@ -274,5 +369,99 @@ mod tests {
         for cut in 0..b.len() {
             assert!(RegressionSummary::from_bytes(&b[..cut]).is_err());
         }
+    }
+
+    /// scikit-learn 1.7.2 with sample_weight=[1, 0, 2, 0.5] on its docs example (y_true
+    /// [3, -0.5, 2, 7], y_pred [2.5, 0, 2, 8]).
+    #[test]
+    fn sample_weights() {
+        let mut s = RegressionSummary::default();
+        for ((y, p), w) in [(3.0, 2.5), (-0.5, 0.0), (2.0, 2.0), (7.0, 8.0)]
+            .into_iter()
+            .zip([1.0, 0.0, 2.0, 0.5])
+        {
+            s.add_weighted(y, p, w).unwrap();
+        }
+        assert_eq!((s.n(), s.total_weight()), (4, 3.5));
+        let close = |a: Option<f64>, b: f64| assert!((a.unwrap() - b).abs() < 1e-15, "{a:?} {b}");
+        close(s.mae(), 1.0 / 3.5);
+        close(s.mse(), 0.75 / 3.5);
+        close(s.max_error(), 1.0);
+        // ȳ_w = 10.5/3.5 = 3; SS_tot = Σ w (y − ȳ_w)² = 0 + 2·1 + 0.5·16 = 10
+        close(s.r2(), 1.0 - 0.75 / 10.0);
+        assert_eq!(s.median_absolute_error(), None, "the sketch counts rows");
+        let b = s.to_bytes();
+        assert_eq!(RegressionSummary::from_bytes(&b).unwrap(), s);
+        assert_eq!(RegressionSummary::from_json(&s.to_json()).unwrap(), s);
+        for cut in 0..b.len() {
+            assert!(RegressionSummary::from_bytes(&b[..cut]).is_err());
+        }
+        for bad in [-1.0, f64::NAN, f64::NEG_INFINITY] {
+            let e = s.add_weighted(1.0, 1.0, bad).unwrap_err();
+            assert!(e.message.starts_with("weight must be"), "{}", e.message);
+        }
+        // unit weights are the unweighted summary, bit for bit
+        let (mut a, mut u) = (RegressionSummary::default(), RegressionSummary::default());
+        for (y, p) in [(3.0, 2.5), (-0.5, 0.0), (2.0, 2.0)] {
+            a.add(y, p).unwrap();
+            u.add_weighted(y, p, 1.0).unwrap();
+        }
+        assert_eq!(a.to_bytes(), u.to_bytes());
+        // merging a weighted summary into an unweighted one gives a weighted one
+        a.merge(&s).unwrap();
+        assert_eq!(a.total_weight(), 6.5);
+        assert_eq!(a.n(), 7);
+        // total weight 0: rows counted, every metric NULL
+        let mut z = RegressionSummary::default();
+        z.add_weighted(1.0, 2.0, 0.0).unwrap();
+        z.add_weighted(3.0, 2.0, 0.0).unwrap();
+        assert_eq!(
+            (z.n(), z.mae(), z.r2(), z.max_error()),
+            (2, None, None, None)
+        );
+        assert_eq!(z.explained_variance(), None);
+        // a total weight beyond f64 is an error (22003), in a row or a merge
+        let mut big = RegressionSummary::default();
+        big.add_weighted(1.0, 2.0, f64::MAX).unwrap();
+        assert!(big.add_weighted(1.0, 2.0, f64::MAX).is_err());
+        assert_eq!(big.n(), 1);
+        assert!(big.clone().merge(&big).is_err());
+        // a forged weight is refused
+        let mut forged = s.clone();
+        forged.weight = Some(-1.0);
+        assert!(RegressionSummary::from_bytes(&forged.to_bytes()).is_err());
+        forged.weight = Some(0.0);
+        assert!(RegressionSummary::from_bytes(&forged.to_bytes()).is_err());
+    }
+
+    /// A version-1 summary (0.2.0's, unweighted) still reads, in binary and as its JSON text.
+    #[test]
+    fn reads_version_1() {
+        let mut s = RegressionSummary::default();
+        for (y, p) in [(3.0, 2.5), (-0.5, 0.0), (2.0, 2.0), (7.0, 8.0)] {
+            s.add(y, p).unwrap();
+        }
+        let mut w = Writer::new(TAG, 1);
+        w.u64(s.skipped);
+        for m in [&s.target, &s.error] {
+            w.u64(m.n);
+            w.f64(m.mean);
+            w.f64(m.m2);
+        }
+        w.f64(s.sum_abs_error);
+        w.f64(s.sum_abs_pct_error);
+        w.f64(s.max_abs_error);
+        s.abs_error_sketch.encode(&mut w);
+        let v1 = w.finish();
+        let old = RegressionSummary::from_bytes(&v1).unwrap();
+        assert_eq!(old, s);
+        assert_eq!(old.weight, None);
+        // a version-1 value has no weight marker
+        let mut longer = v1.clone();
+        longer.push(0);
+        assert!(RegressionSummary::from_bytes(&longer).is_err());
+        let json = s.to_json();
+        assert!(!json.contains("weight"), "{json}");
+        assert_eq!(RegressionSummary::from_json(&json).unwrap(), s);
     }
 }
