@@ -212,7 +212,7 @@ fn same_rank(a: &RankSample, b: &RankSample) -> Result<(), String> {
 }
 
 /// A sample weight as a weighted aggregate gets it: 0 (dropped), 1 (kept implicit), any other.
-fn sample_weight() -> impl Strategy<Value = f64> {
+fn rank_weight() -> impl Strategy<Value = f64> {
     prop_oneof![1 => Just(0.0), 2 => Just(1.0), 4 => 0.0f64..5.0]
 }
 
@@ -579,17 +579,17 @@ proptest! {
     /// With sample weights (0, 1 and others); the rows without weights merge into weighted ones.
     #[test]
     fn score_summary_weighted(grid in prop_oneof![Just(10i64), Just(100), 10i64..5000],
-                              (a, b, c) in three(|| (probability(), any::<bool>(), sample_weight()))) {
+                              (a, b, c) in three(|| (probability(), any::<bool>(), rank_weight()))) {
         merge_laws(|r: &[(f64, bool, f64)]| score_summary_weighted_of(grid, r), same_score_summary, &a, &b, &c)?;
     }
 
     #[test]
-    fn ranking_weighted((a, b, c) in three(|| (prop_oneof![Just(0.5), -1e3f64..1e3], any::<bool>(), sample_weight()))) {
+    fn ranking_weighted((a, b, c) in three(|| (prop_oneof![Just(0.5), -1e3f64..1e3], any::<bool>(), rank_weight()))) {
         merge_laws(rank_weighted_of, same_rank, &a, &b, &c)?;
     }
 
     #[test]
-    fn one_vs_rest_weighted((a, b, c) in (2usize..5).prop_flat_map(|k| three(move || (ovr_row(k), sample_weight())))) {
+    fn one_vs_rest_weighted((a, b, c) in (2usize..5).prop_flat_map(|k| three(move || (ovr_row(k), rank_weight())))) {
         merge_laws(ovr_weighted_of, same_ovr, &a, &b, &c)?;
     }
 
