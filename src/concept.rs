@@ -55,7 +55,9 @@ fn concept_reference(
         collect(reference_y, "reference_y"),
     );
     let r = ConceptReference::new(&x, &y, bins).or_raise()?;
-    Some(JsonB(serde_json::to_value(r).expect("a concept reference serializes")))
+    Some(JsonB(
+        serde_json::to_value(r).expect("a concept reference serializes"),
+    ))
 }
 
 /// Concept drift of a current sample against a stored `concept_reference`.
@@ -65,11 +67,16 @@ fn concept_drift_stored(
     current_x: Array<'_, f64>,
     current_y: Array<'_, f64>,
 ) -> Option<pgrx::composite_type!('static, "mlobs.concept_drift_result")> {
-    let reference: ConceptReference = serde_json::from_value(reference.0).map_err(|e| {
-        mlobs_core::CoreError::invalid_parameter(format!(
-            "reference is not a concept reference (mlobs.concept_reference): {e}"
-        ))
-    }).or_raise();
-    let (x, y) = (collect(current_x, "current_x"), collect(current_y, "current_y"));
+    let reference: ConceptReference = serde_json::from_value(reference.0)
+        .map_err(|e| {
+            mlobs_core::CoreError::invalid_parameter(format!(
+                "reference is not a concept reference (mlobs.concept_reference): {e}"
+            ))
+        })
+        .or_raise();
+    let (x, y) = (
+        collect(current_x, "current_x"),
+        collect(current_y, "current_y"),
+    );
     reference.compare(&x, &y).or_raise().map(result)
 }

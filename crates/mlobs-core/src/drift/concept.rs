@@ -187,8 +187,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(stored.compare(&cx, &cy).unwrap().unwrap(), direct);
-        let bad = ConceptReference { edges: vec![], rows: vec![], sums: vec![] };
-        assert!(bad.compare(&cx, &cy).unwrap_err().message.contains("concept reference"));
+        let bad = ConceptReference {
+            edges: vec![],
+            rows: vec![],
+            sums: vec![],
+        };
+        assert!(bad
+            .compare(&cx, &cy)
+            .unwrap_err()
+            .message
+            .contains("concept reference"));
     }
 
     #[test]
