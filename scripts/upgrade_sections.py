@@ -84,7 +84,7 @@ out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
 for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','_evaluate_alerts(','create_alert_rule(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
-out.append(block('CREATE FUNCTION mlobs.evaluate_alerts(', '$$;', False))
+out.append(block('CREATE FUNCTION mlobs.evaluate_alerts(', 'AS $$', False))
 out.append(block('CREATE FUNCTION mlobs.metric_names()', '$$;'))
 out.append("-- Coverage (labelled_rows, labelled_share) beside every performance value.\n" + block('CREATE FUNCTION mlobs._monitor_metrics(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
 for pat in ['_monitor_store(','_monitor_window(','_monitor_reference(','_record_window_failure(','_monitor_plan(','_run_source(','run_monitors(','schedule_monitors(','unschedule_monitors(']:

@@ -663,55 +663,6 @@ CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
 LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 AS $$ SELECT mlobs._evaluate_alerts(monitor, NULL) $$;
 
--- mlobs.create_alert_rule: a rule whose metric is one mlobs writes (a typo would never fire).
-CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,
-  mode text DEFAULT 'value', severity text DEFAULT 'warning', for_duration interval DEFAULT '0',
-  model text DEFAULT NULL, feature text DEFAULT NULL, request_retraining bool DEFAULT false, min_rows int DEFAULT 30,
-  min_coverage float8 DEFAULT 0)
-RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  id bigint;
-BEGIN
-  IF name IS NULL OR metric IS NULL OR comparison IS NULL OR threshold IS NULL OR mode IS NULL OR severity IS NULL
-     OR for_duration IS NULL OR request_retraining IS NULL OR min_rows IS NULL OR min_coverage IS NULL THEN
-    RAISE EXCEPTION 'only model and feature may be NULL' USING ERRCODE = '22004';
-  END IF;
-  IF NOT metric = ANY (mlobs.metric_names()) THEN
-    RAISE EXCEPTION 'metric "%" is not one mlobs writes; known metrics: %', metric, array_to_string(mlobs.metric_names(), ', ')
-      USING ERRCODE = '22023';
-  END IF;
-  IF threshold = 'NaN' OR threshold IN ('Infinity', '-Infinity') THEN
-    RAISE EXCEPTION 'threshold must be finite, got %', threshold USING ERRCODE = '22023';
-  END IF;
-  IF min_rows < 1 THEN
-    RAISE EXCEPTION 'min_rows must be at least 1, got %', min_rows USING ERRCODE = '22023';
-  END IF;
-  IF NOT (min_coverage BETWEEN 0 AND 1) THEN
-    RAISE EXCEPTION 'min_coverage must be in [0, 1], got %', min_coverage USING ERRCODE = '22023';
-  END IF;
-  INSERT INTO mlobs.alert_rules (name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
-                                 request_retraining, min_rows, min_coverage)
-  VALUES (create_alert_rule.name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
-          request_retraining, min_rows, min_coverage)
-  RETURNING alert_rules.id INTO id;
-  RETURN id;
-END $$;
-
--- Every metric name the monitors write (metric_points.metric), for rules and dashboards.
-CREATE FUNCTION mlobs.metric_names() RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT ARRAY['rows', 'drifted_features', 'drift_share', 'mean',
-               -- drift methods (feature_drift statistic per feature, prediction_drift psi/kl_div)
-               'psi', 'kl_div', 'jensenshannon', 'wasserstein', 'wasserstein_raw', 'hellinger', 'ed', 'ks', 'mannw',
-               'anderson', 'empirical_mmd', 'cramer_von_mises', 't_test', 'chisquare', 'z', 'g_test', 'TVD', 'fisher_exact',
-               -- quality checks
-               'missing_share', 'out_of_range_share', 'outlier_share', 'new_category_share', 'almost_constant',
-               'distinct_count', 'type_mismatch_share', 'new_feature', 'non_finite_share',
-               -- performance
-               'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
-               'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
-$$;
-
 -- Every metric name the monitors write (metric_points.metric), for rules and dashboards.
 CREATE FUNCTION mlobs.metric_names() RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
