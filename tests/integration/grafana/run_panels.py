@@ -21,6 +21,9 @@ For each dashboard JSON (default: examples/grafana/dashboards/*.json):
     label, at least one numeric column; format table: at least the declared columns (the panel's organize
     transformation, indexByName), in any order. A target with refId RULES (the alert-rule threshold series,
     read from mlobs.alert_rules) may return no rows: a metric without a rule draws no line.
+With --explain every query also runs under EXPLAIN (ANALYZE, FORMAT JSON): its line gives the execution
+time and any sequential scan of an mlobs table with the rows it read (benches/dashboard_plans.sh uses it
+on a year of points).
 Prints one line per panel and a summary; exits non-zero on any failure. Standard library only.
 """
 import argparse
@@ -78,6 +81,24 @@ class Runner:
         if names != [c[0] for c in columns]:
             raise PanelError(f"column mismatch between \\gdesc and the result: {names}")
         return columns, out[1:]
+
+    def explain(self, sql):
+        """→ ' (12.3 ms; seq scan: mlobs.metric_points 8760 rows)' from EXPLAIN ANALYZE, or '' without --explain."""
+        if not self.args.explain:
+            return ""
+        body = sql.strip().rstrip(";").strip()
+        out = self.psql("EXPLAIN (ANALYZE, FORMAT JSON) " + body + ";\n")
+        plan = json.loads(out[1][0])[0]  # csv: a header row, then the plan as one value
+        scans = []
+
+        def walk(node):
+            if node.get("Node Type") == "Seq Scan" and node.get("Schema") == "mlobs":
+                read = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+                scans.append(f"mlobs.{node['Relation Name']} {read * node.get('Actual Loops', 1)} rows")
+            for child in node.get("Plans", []):
+                walk(child)
+        walk(plan["Plan"])
+        return f" ({plan['Execution Time']:.1f} ms{'; seq scan: ' + ', '.join(scans) if scans else ''})"
 
     def expand(self, sql, variables):
         return expand.expand(sql, self.frm, self.to, variables, interval=self.args.interval)
@@ -203,6 +224,7 @@ def main():
     ap.add_argument("--interval", default="1h", help="$__interval of every panel")
     ap.add_argument("--datasource-uid", default="mlobs", help="value of the datasource variable")
     ap.add_argument("--show-sql", action="store_true", help="print every expanded query")
+    ap.add_argument("--explain", action="store_true", help="time every query with EXPLAIN ANALYZE, name seq scans")
     ap.add_argument("dashboards", nargs="*")
     args = ap.parse_args()
     files = [pathlib.Path(f) for f in args.dashboards] or sorted((ROOT / "examples/grafana/dashboards").glob("*.json"))
@@ -233,7 +255,7 @@ def main():
                 if args.show_sql:
                     print(sql)
                 columns, rows = runner.run(sql)
-                info = runner.check_annotation(columns, rows)
+                info = runner.check_annotation(columns, rows) + runner.explain(sql)
                 annotation_rows += len(rows)
                 passed += 1
                 print(f"ok   {label}: {info}")
@@ -255,7 +277,7 @@ def main():
                     if args.show_sql:
                         print(sql)
                     columns, rows = runner.run(sql)
-                    info = runner.check(target, panel, columns, rows)
+                    info = runner.check(target, panel, columns, rows) + runner.explain(sql)
                     passed += 1
                     print(f"ok   {label}: {info}")
                 except (PanelError, expand.MacroError, ValueError) as e:

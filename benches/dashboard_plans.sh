@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The Grafana dashboards' queries on a year of metric points (issue 18 item 7): the demo and the
+# Grafana suite's monitors (tests/integration/grafana/setup.sql) run once, then every series they
+# wrote is extended back over a year of hourly windows (monitor_windows and metric_points, about
+# 40 000 windows and 850 000 points), ANALYZEd, and every dashboard variable, annotation and panel
+# query runs as the Grafana login role under EXPLAIN ANALYZE for the default 7-day range and for the
+# whole year. Each line gives the query's execution time and any sequential scan of an mlobs table.
+# Writes benches/results/dashboard_plans.md. Never part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+PORT=${MLOBS_BENCH_PORT:-28818}
+if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
+  bash scripts/install.sh
+  cargo pgrx install --release --pg-config "${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}/pg_config" >/dev/null
+fi
+bash scripts/pg_cluster.sh start bench "$PORT" "jit = off" "timezone = 'UTC'"
+trap 'bash scripts/pg_cluster.sh stop bench' EXIT
+P=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
+"${P[@]}" -d postgres -c "DROP DATABASE IF EXISTS mlobs_dash" -c "CREATE DATABASE mlobs_dash"
+"${P[@]}" -d mlobs_dash -f examples/demo.sql >/dev/null
+"${P[@]}" -d mlobs_dash -f tests/integration/grafana/setup.sql >/dev/null
+"${P[@]}" -d mlobs_dash <<'SQL'
+SET client_min_messages = warning;
+-- A year of hourly windows before the demo's, for every monitor and every series it wrote.
+INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
+SELECT m.id, ws, ws + interval '1 hour', 500, NULL
+  FROM mlobs.monitors m, generate_series(timestamptz '2025-01-01', timestamptz '2025-12-31 23:00', '1 hour') ws
+ON CONFLICT DO NOTHING;
+INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
+SELECT p.monitor_id, ws + interval '1 hour', ws, p.model, p.feature, p.metric, p.value * (0.9 + 0.2 * random())
+  FROM (SELECT DISTINCT ON (monitor_id, feature, metric) * FROM mlobs.metric_points) p,
+       generate_series(timestamptz '2025-01-01', timestamptz '2025-12-31 23:00', '1 hour') ws
+ON CONFLICT DO NOTHING;
+VACUUM ANALYZE mlobs.metric_points;
+VACUUM ANALYZE mlobs.monitor_windows;
+SQL
+windows=$("${P[@]}" -d mlobs_dash -c "SELECT count(*) FROM mlobs.monitor_windows")
+points=$("${P[@]}" -d mlobs_dash -c "SELECT count(*) FROM mlobs.metric_points")
+run() {
+  python3 tests/integration/grafana/run_panels.py --port "$PORT" --db mlobs_dash --user mlobs_grafana --explain \
+    --from "$1" --to 2026-01-15T00:00:00Z | grep -v '^==' || true
+}
+week=$(run 2026-01-08T00:00:00Z)
+year=$(run 2025-01-15T00:00:00Z)
+summary() { awk -F'[(;]' '/ ms/ {split($NF, a, " ms"); } {print}' <<<"$1" | grep -o '([0-9.]* ms' | tr -d '(' |
+  sort -n | awk '{v[NR]=$1} END {printf "%d queries, median %.1f ms, max %.1f ms", NR, v[int((NR+1)/2)], v[NR]}'; }
+mkdir -p benches/results
+{
+  echo "# Dashboard queries on a year of points ($(date -u +%Y-%m-%d), $windows windows, $points metric points, release build)"
+  echo
+  echo "7-day range: $(summary "$week"); sequential scans of mlobs tables: $(grep -c 'seq scan' <<<"$week" || true)"
+  echo
+  echo "Whole year: $(summary "$year"); sequential scans of mlobs tables: $(grep -c 'seq scan' <<<"$year" || true)"
+  echo
+  echo '## 7-day range'
+  echo '```'; echo "$week"; echo '```'
+  echo '## Whole year'
+  echo '```'; echo "$year"; echo '```'
+} > benches/results/dashboard_plans.md
+head -5 benches/results/dashboard_plans.md
