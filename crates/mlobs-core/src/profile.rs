@@ -139,16 +139,48 @@ impl NumericProfile {
     }
 
     /// Estimated number of distinct non-NULL values, as `count(DISTINCT x)` counts them: the
-    /// distinct finite values (exact up to 256, else HyperLogLog, relative standard error 1.625 %)
-    /// plus one each for NaN, +Infinity and −Infinity when seen (exact: counted separately).
-    /// `None` when unknown (a profile from before 0.3.0, or merged with one).
+    /// distinct finite values (exact up to 256, else the HyperLogLog estimate, relative standard
+    /// error 1.625 %, kept within the facts [257, n]) plus one each for NaN, +Infinity and
+    /// −Infinity when seen (exact: counted separately). `None` when unknown (a profile from
+    /// before 0.3.0, or merged with one).
     pub fn distinct_count(&self) -> Option<f64> {
         let d = self.distinct.as_ref()?;
-        let special = [self.nan_count, self.pos_inf_count, self.neg_inf_count]
+        Some(self.clamp_finite(d.estimate()) + self.special_values())
+    }
+
+    /// `{lower, upper}` around `distinct_count`: equal when exact; else the estimate ∓ 3 relative
+    /// standard errors (≈ 99.7 % coverage), kept within [257, n] finite values.
+    pub fn distinct_count_bounds(&self) -> Option<(f64, f64)> {
+        let d = self.distinct.as_ref()?;
+        let e = d.estimate();
+        let k = 3.0 * crate::distinct::relative_standard_error();
+        let (lo, hi) = if d.is_exact() {
+            (e, e)
+        } else {
+            (
+                self.clamp_finite((e * (1.0 - k)).floor()),
+                self.clamp_finite((e * (1.0 + k)).ceil()),
+            )
+        };
+        let s = self.special_values();
+        Some((lo + s, hi + s))
+    }
+
+    /// A HyperLogLog holds more than 256 distinct values and at most n; an exact count as is.
+    fn clamp_finite(&self, estimate: f64) -> f64 {
+        match &self.distinct {
+            Some(DistinctSketch::Hll(_)) => estimate
+                .round()
+                .clamp(crate::distinct::EXACT_MAX as f64 + 1.0, self.n as f64),
+            _ => estimate,
+        }
+    }
+
+    fn special_values(&self) -> f64 {
+        [self.nan_count, self.pos_inf_count, self.neg_inf_count]
             .iter()
             .filter(|&&c| c > 0)
-            .count();
-        Some(d.estimate() + special as f64)
+            .count() as f64
     }
 
     /// Whether `distinct_count` is exact (`None` when unknown).

@@ -46,6 +46,7 @@ fn exact_up_to_256_values_then_estimated() {
     let p = profile_of((0..EXACT_MAX).map(|k| k as f64));
     assert_eq!(p.distinct_count(), Some(256.0));
     assert_eq!(p.distinct_is_exact(), Some(true));
+    assert_eq!(p.distinct_count_bounds(), Some((256.0, 256.0)));
     // Repeats, −0.0 and 0.0 are one value; NaN and ±Infinity count one each, as count(DISTINCT).
     let p = profile_of([1.0, 1.0, 0.0, -0.0, f64::NAN, -f64::NAN, f64::INFINITY, 2.5]);
     assert_eq!(p.distinct_count(), Some(5.0));
@@ -69,19 +70,28 @@ fn hash_is_fixed_and_normalises_zero_and_nan() {
 
 /// The estimator's error over 3 shapes × 40 seeds at each cardinality: every estimate within 3.5σ
 /// (σ = 1.04/√4096 = 1.625 %), the root mean square error within 1.25σ, the mean error (bias)
-/// within 0.5σ.
+/// within 0.5σ; the profile's ±3σ bounds hold the truth in all but a few of the 120 runs.
 #[test]
 fn hll_error_stays_within_its_standard_error() {
     let sigma = distinct::relative_standard_error();
     assert!((sigma - 0.01625).abs() < 1e-12);
     for n in [300usize, 1_000, 3_000, 10_000, 50_000] {
         let mut errors = Vec::new();
+        let mut inside = 0;
         for shape in 0..3 {
             for seed in 0..40 {
                 let v = distinct_values(shape, seed, n);
-                let p = profile_of(v.iter().copied());
+                let mut d = DistinctSketch::default();
+                v.iter().for_each(|&x| d.add(x));
                 let truth = v.len() as f64;
-                errors.push(p.distinct_count().unwrap() / truth - 1.0);
+                errors.push(d.estimate() / truth - 1.0);
+                // The profile's count is the estimate kept within [257, n]: never further off.
+                let p = profile_of(v.iter().copied());
+                let (lo, hi) = p.distinct_count_bounds().unwrap();
+                let c = p.distinct_count().unwrap();
+                assert!((c - truth).abs() <= (d.estimate() - truth).abs() + 0.5);
+                assert!(lo <= c && c <= hi && hi <= truth && lo > 256.0);
+                inside += usize::from(lo <= truth && truth <= hi);
             }
         }
         let k = errors.len() as f64;
@@ -92,6 +102,11 @@ fn hll_error_stays_within_its_standard_error() {
         assert!(worst <= 3.5 * sigma, "n={n}: worst error {worst}");
         assert!(rms <= 1.25 * sigma, "n={n}: rms error {rms}");
         assert!(bias.abs() <= 0.5 * sigma, "n={n}: bias {bias}");
+        // ±3σ bounds hold the truth about 99.7 % of the time: all but a few of 120.
+        assert!(
+            inside >= 117,
+            "n={n}: bounds held the truth {inside} times of 120"
+        );
     }
 }
 
