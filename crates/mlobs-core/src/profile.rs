@@ -16,8 +16,7 @@ const VERSION: u8 = 1;
 /// by 0.3.0 development builds; read, no longer written).
 const VERSION_SCALED: u8 = 2;
 /// Since 0.3.0: the scale always written, then the quantile sketch, then a presence byte and the
-/// distinct sketch. Versions 1 and 2 are still read; their distinct sketch is unknown (`None`),
-/// except for a profile without finite values, whose distinct set is known to be empty.
+/// distinct sketch. Versions 1 and 2 are still read; their distinct sketch is unknown (`None`).
 const VERSION_DISTINCT: u8 = 3;
 
 /// Moments switch to scaled units once a finite value reaches this magnitude (2^440 ≈ 2.8e132).
@@ -421,8 +420,9 @@ impl Summary for NumericProfile {
                 b => return Err(r.error(&format!("bad distinct sketch flag {b}"))),
             }
         } else {
-            // Before 0.3.0 no sketch was kept: unknown, unless there was nothing to count.
-            (n == 0).then(DistinctSketch::default)
+            // Before 0.3.0 no sketch was kept: unknown (even with no finite value, as the JSON
+            // of such a profile, which has no "distinct" member, reads).
+            None
         };
         let p = Self {
             n,

@@ -186,7 +186,7 @@ fn old_formats_are_read_with_unknown_distinct_count() {
     merged.merge(&profile_of([5.0])).unwrap();
     assert_eq!(merged.distinct_count(), None);
     assert_eq!(merged.n, 4);
-    // An old profile without finite values has an empty (known) distinct set.
+    // An old profile without finite values is unknown too: its binary and JSON forms agree.
     let mut w = Writer::new(b"MLpf", 1);
     for c in [0u64, 3, 0, 0, 0] {
         w.u64(c);
@@ -196,7 +196,8 @@ fn old_formats_are_read_with_unknown_distinct_count() {
     }
     NumericProfile::default().sketch.encode(&mut w);
     let nulls = NumericProfile::from_bytes(&w.finish()).unwrap();
-    assert_eq!(nulls.distinct_count(), Some(0.0));
+    assert_eq!(nulls.distinct_count(), None);
+    assert_eq!(NumericProfile::from_json(&nulls.to_json()).unwrap(), nulls);
 }
 
 #[test]
