@@ -48,6 +48,18 @@ fn bench(c: &mut Criterion) {
         })
     });
     let few: Vec<f64> = xs.iter().map(|x| x.round() % 100.0).collect();
+    g.bench_function("profile_add_1M_200_distinct_without_distinct", |b| {
+        b.iter(|| {
+            let mut p = NumericProfile {
+                distinct: None,
+                ..NumericProfile::default()
+            };
+            for &x in &few {
+                p.add(Some(x));
+            }
+            black_box(p.n)
+        })
+    });
     g.bench_function("profile_add_1M_200_distinct", |b| {
         b.iter(|| {
             let mut p = NumericProfile::default();

@@ -67,15 +67,86 @@ fn index_rank(h: u64) -> (usize, u8) {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Repr", into = "Repr")]
 pub enum DistinctSketch {
-    /// The distinct finite values, ascending, −0.0 stored as 0.0.
-    Exact(Vec<f64>),
+    /// The distinct finite values (−0.0 stored as 0.0).
+    Exact(ExactSet),
     /// HLL registers (`M` of them).
     Hll(Box<[u8]>),
 }
 
 impl Default for DistinctSketch {
     fn default() -> Self {
-        DistinctSketch::Exact(Vec::new())
+        DistinctSketch::Exact(ExactSet::default())
+    }
+}
+
+/// Marks an empty slot: a NaN bit pattern, never the bits of a finite value.
+const EMPTY: u64 = u64::MAX;
+
+/// At most `EXACT_MAX` finite values in an open-addressing table of their bits (linear probing,
+/// at most half full, grown by doubling from 16 slots): one hash and about one probe per value,
+/// no allocation but the doublings.
+#[derive(Debug, Clone, Default)]
+pub struct ExactSet {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl ExactSet {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Inserts the bits of a finite value (−0.0 already as 0.0) with their hash; true when new.
+    #[inline]
+    fn insert(&mut self, bits: u64, h: u64) -> bool {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            match self.slots[i] {
+                EMPTY => {
+                    self.slots[i] = bits;
+                    self.len += 1;
+                    return true;
+                }
+                b if b == bits => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        self.len = 0;
+        for b in old.into_iter().filter(|&b| b != EMPTY) {
+            self.insert(b, hash_f64(f64::from_bits(b)));
+        }
+    }
+
+    /// The values, ascending.
+    pub fn values(&self) -> Vec<f64> {
+        let mut v: Vec<f64> = self
+            .slots
+            .iter()
+            .filter(|&&b| b != EMPTY)
+            .map(|&b| f64::from_bits(b))
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    }
+}
+
+/// Equal when they hold the same values (the slot layout depends on insertion order).
+impl PartialEq for ExactSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.values() == other.values()
     }
 }
 
@@ -91,7 +162,7 @@ enum Repr {
 impl From<DistinctSketch> for Repr {
     fn from(s: DistinctSketch) -> Self {
         match s {
-            DistinctSketch::Exact(v) => Repr::Exact(v),
+            DistinctSketch::Exact(v) => Repr::Exact(v.values()),
             DistinctSketch::Hll(r) => {
                 if set_registers(&r) <= SPARSE_MAX {
                     Repr::Sparse(sparse(&r))
@@ -107,7 +178,26 @@ impl TryFrom<Repr> for DistinctSketch {
     type Error = String;
     fn try_from(r: Repr) -> Result<Self, String> {
         let s = match r {
-            Repr::Exact(v) => DistinctSketch::Exact(v),
+            Repr::Exact(v) => {
+                if v.len() > EXACT_MAX {
+                    return Err(format!(
+                        "distinct sketch: more than {EXACT_MAX} exact values"
+                    ));
+                }
+                if v.iter()
+                    .any(|x| !x.is_finite() || x.to_bits() == (-0.0f64).to_bits())
+                {
+                    return Err("distinct sketch: exact values must be finite, not -0".into());
+                }
+                if v.windows(2).any(|w| w[0] >= w[1]) {
+                    return Err("distinct sketch: exact values not strictly ascending".into());
+                }
+                let mut set = ExactSet::default();
+                for &x in &v {
+                    set.insert(x.to_bits(), hash_f64(x));
+                }
+                DistinctSketch::Exact(set)
+            }
             Repr::Sparse(pairs) => {
                 if pairs.len() > SPARSE_MAX {
                     return Err(format!(
@@ -167,16 +257,14 @@ impl DistinctSketch {
     #[inline]
     pub fn add(&mut self, x: f64) {
         let x = if x == 0.0 { 0.0 } else { x };
+        let h = hash_f64(x);
         match self {
-            DistinctSketch::Exact(values) => {
-                if let Err(at) = values.binary_search_by(|v| v.total_cmp(&x)) {
-                    values.insert(at, x);
-                    if values.len() > EXACT_MAX {
-                        *self = DistinctSketch::Hll(registers_of(values));
-                    }
+            DistinctSketch::Exact(set) => {
+                if set.insert(x.to_bits(), h) && set.len() > EXACT_MAX {
+                    *self = DistinctSketch::Hll(registers_of(&set.values()));
                 }
             }
-            DistinctSketch::Hll(regs) => insert_hash(regs, hash_f64(x)),
+            DistinctSketch::Hll(regs) => insert_hash(regs, h),
         }
     }
 
@@ -189,15 +277,17 @@ impl DistinctSketch {
                     .for_each(|(x, &y)| *x = (*x).max(y));
             }
             (DistinctSketch::Hll(a), DistinctSketch::Exact(b)) => {
-                b.iter().for_each(|&x| insert_hash(a, hash_f64(x)));
+                b.values().iter().for_each(|&x| insert_hash(a, hash_f64(x)));
             }
             (DistinctSketch::Exact(a), DistinctSketch::Hll(b)) => {
                 let mut regs = b.clone();
-                a.iter().for_each(|&x| insert_hash(&mut regs, hash_f64(x)));
+                a.values()
+                    .iter()
+                    .for_each(|&x| insert_hash(&mut regs, hash_f64(x)));
                 *self = DistinctSketch::Hll(regs);
             }
             (DistinctSketch::Exact(_), DistinctSketch::Exact(b)) => {
-                for &x in b {
+                for x in b.values() {
                     self.add(x);
                 }
             }
@@ -227,7 +317,7 @@ impl DistinctSketch {
         match self {
             DistinctSketch::Exact(v) => {
                 w.u8(FORM_EXACT);
-                w.f64s(v);
+                w.f64s(&v.values());
             }
             DistinctSketch::Hll(regs) => {
                 if set_registers(regs) <= SPARSE_MAX {
@@ -282,21 +372,8 @@ impl DistinctSketch {
     /// Invariants of a stored sketch.
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            DistinctSketch::Exact(v) => {
-                if v.len() > EXACT_MAX {
-                    return Err(format!(
-                        "distinct sketch: more than {EXACT_MAX} exact values"
-                    ));
-                }
-                if v.iter()
-                    .any(|x| !x.is_finite() || x.to_bits() == (-0.0f64).to_bits())
-                {
-                    return Err("distinct sketch: exact values must be finite, not -0".into());
-                }
-                if v.windows(2).any(|w| w[0] >= w[1]) {
-                    return Err("distinct sketch: exact values not strictly ascending".into());
-                }
-            }
+            // Built from checked values (`Repr`) or by `add`: finite, distinct, at most EXACT_MAX.
+            DistinctSketch::Exact(_) => {}
             DistinctSketch::Hll(regs) => {
                 if regs.len() != M || regs.iter().any(|&r| r > MAX_RANK) {
                     return Err("distinct sketch: bad registers".into());

@@ -512,8 +512,10 @@ impl NumericProfile {
         d.validate()?;
         match (d, self.min, self.max) {
             (DistinctSketch::Exact(v), None, None) if v.is_empty() => Ok(()),
-            (DistinctSketch::Exact(v), Some(lo), Some(hi))
-                if v.len() as u64 <= self.n && v.first() == Some(&lo) && v.last() == Some(&hi) =>
+            (DistinctSketch::Exact(set), Some(lo), Some(hi))
+                if set.len() as u64 <= self.n
+                    && set.values().first() == Some(&lo)
+                    && set.values().last() == Some(&hi) =>
             {
                 Ok(())
             }
