@@ -10,8 +10,8 @@
 //!   values seen only, so any merge order (and a parallel plan) gives the same sketch as a serial
 //!   pass, bit for bit.
 //! * Size: in memory at most `EXACT_MAX` × 8 bytes or `M` bytes; serialized as the sorted values,
-//!   then as (index, register) pairs while at most `SPARSE_MAX` registers are set (4 bytes each),
-//!   then as the `M` registers.
+//!   then as (gap to the previous set register, register) while at most `SPARSE_MAX` registers
+//!   are set (about 2 bytes each), then as the `M` registers.
 
 use crate::codec::{Reader, Writer};
 use serde::{Deserialize, Serialize};
@@ -322,10 +322,21 @@ impl DistinctSketch {
             DistinctSketch::Hll(regs) => {
                 if set_registers(regs) <= SPARSE_MAX {
                     let pairs = sparse(regs);
+                    // Gaps between set registers (LEB128, 1 byte below 128, else 2), then
+                    // the register: about 2 bytes a set register.
                     w.u8(FORM_SPARSE);
                     w.u32(pairs.len() as u32);
+                    let mut next = 0u16;
                     for (i, rank) in pairs {
-                        w.u32(u32::from(i) | (u32::from(rank) << 16));
+                        let gap = i - next;
+                        if gap < 0x80 {
+                            w.u8(gap as u8);
+                        } else {
+                            w.u8(0x80 | (gap & 0x7f) as u8);
+                            w.u8((gap >> 7) as u8);
+                        }
+                        w.u8(rank);
+                        next = i + 1;
                     }
                 } else {
                     w.u8(FORM_DENSE);
@@ -348,12 +359,20 @@ impl DistinctSketch {
                     )));
                 }
                 let mut pairs = Vec::with_capacity(len);
+                let mut next = 0usize;
                 for _ in 0..len {
-                    let v = r.u32()?;
-                    if v >> 24 != 0 {
+                    let b = r.u8()?;
+                    let gap = if b < 0x80 {
+                        usize::from(b)
+                    } else {
+                        usize::from(b & 0x7f) | usize::from(r.u8()?) << 7
+                    };
+                    let i = next + gap;
+                    if i >= M {
                         return Err(r.error("distinct sketch: bad sparse register"));
                     }
-                    pairs.push(((v & 0xffff) as u16, (v >> 16) as u8));
+                    pairs.push((i as u16, r.u8()?));
+                    next = i + 1;
                 }
                 Repr::Sparse(pairs)
             }
