@@ -1848,6 +1848,27 @@ CREATE FUNCTION mlobs.f1(
 IMMUTABLE PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'f1_zero_division_wrapper';
+-- mlobs.n_distinct: distinct counts of profiles (new in 0.3.0). Profiles now write binary format version 3 (with
+-- the distinct sketch); versions 1 and 2 stored before still read, with an unknown (NULL)
+-- distinct count.
+CREATE FUNCTION mlobs."n_distinct"(
+	"p" mlobs.profile
+) RETURNS bigint
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'n_distinct_wrapper';
+CREATE FUNCTION mlobs."n_distinct_bounds"(
+	"p" mlobs.profile
+) RETURNS bigint[]
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'n_distinct_bounds_wrapper';
+CREATE FUNCTION mlobs."n_distinct_is_exact"(
+	"p" mlobs.profile
+) RETURNS bool
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'n_distinct_is_exact_wrapper';
 
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
@@ -2151,6 +2172,9 @@ COMMENT ON FUNCTION mlobs.min(mlobs.profile) IS 'Exact minimum of the finite val
 COMMENT ON FUNCTION mlobs.missing_share(mlobs.categories) IS 'Share of NULL and empty-string values among all rows of a category summary';
 COMMENT ON FUNCTION mlobs.missing_share(mlobs.profile) IS 'Share of NULL, NaN and +/-Infinity values among all rows of a profile';
 COMMENT ON FUNCTION mlobs.mse(mlobs.regression_summary) IS 'Mean squared error of a regression summary; NULL when empty';
+COMMENT ON FUNCTION mlobs.n_distinct(mlobs.profile) IS 'Distinct non-NULL values of a profile as count(DISTINCT x) counts them (NaN, +/-Infinity one each): exact up to 256 distinct finite values, else a HyperLogLog estimate (relative standard error 1.6 %); NULL for a profile stored before 0.3.0';
+COMMENT ON FUNCTION mlobs.n_distinct_bounds(mlobs.profile) IS 'Bounds {lower, upper} around n_distinct: equal when exact, else the estimate -/+ 3 standard errors (about 99.7 % coverage)';
+COMMENT ON FUNCTION mlobs.n_distinct_is_exact(mlobs.profile) IS 'Whether n_distinct of a profile is exact (at most 256 distinct finite values); NULL for a profile stored before 0.3.0';
 COMMENT ON FUNCTION mlobs.nan_count(mlobs.histogram) IS 'Number of NaN values counted by a histogram';
 COMMENT ON FUNCTION mlobs.nan_count(mlobs.profile) IS 'Number of NaN values seen by a profile';
 COMMENT ON FUNCTION mlobs.new_categories(mlobs.categories, mlobs.categories) IS 'Categories of the current category summary never seen in the reference, sorted';

@@ -61,8 +61,9 @@ fn forged_edges_into_histogram_deserialize() {
 #[pg_test(error = "invalid mlobs.profile: array length 4294967295 exceeds the limit 2048")]
 fn huge_length_into_profile_recv() {
     let mut bytes = valid_profile_bytes();
-    // Header, 5 counts, 5 floats (min, max, shift, mean, m2), zero count, store offset, length.
-    let len_at = 5 + 5 * 8 + 5 * 8 + 8 + 4;
+    // Header, 5 counts, 5 floats (min, max, shift, mean, m2), scale (format 3), zero count,
+    // store offset, length.
+    let len_at = 5 + 5 * 8 + 5 * 8 + 4 + 8 + 4;
     bytes[len_at..len_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     call_recv(crate::profile::mlobs_profile::recv, &bytes);
 }

@@ -1,5 +1,5 @@
-//! Criterion benchmarks of the core hot paths: per-value profile and histogram updates, merges,
-//! and the exact Evidently PSI on arrays.
+//! Criterion benchmarks of the core hot paths: per-value profile (with and without its distinct
+//! sketch) and histogram updates, merges, and the exact Evidently PSI on arrays.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mlobs_core::drift::psi;
@@ -28,6 +28,42 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut p = NumericProfile::default();
             for &x in &xs {
+                p.add(Some(x));
+            }
+            black_box(p.n)
+        })
+    });
+    // The same without the distinct sketch (a profile read from 0.2.0 has none): the cost before
+    // it existed. And low-cardinality data, where the sketch is the exact sorted set.
+    g.bench_function("profile_add_1M_without_distinct", |b| {
+        b.iter(|| {
+            let mut p = NumericProfile {
+                distinct: None,
+                ..NumericProfile::default()
+            };
+            for &x in &xs {
+                p.add(Some(x));
+            }
+            black_box(p.n)
+        })
+    });
+    let few: Vec<f64> = xs.iter().map(|x| x.round() % 100.0).collect();
+    g.bench_function("profile_add_1M_200_distinct_without_distinct", |b| {
+        b.iter(|| {
+            let mut p = NumericProfile {
+                distinct: None,
+                ..NumericProfile::default()
+            };
+            for &x in &few {
+                p.add(Some(x));
+            }
+            black_box(p.n)
+        })
+    });
+    g.bench_function("profile_add_1M_200_distinct", |b| {
+        b.iter(|| {
+            let mut p = NumericProfile::default();
+            for &x in &few {
                 p.add(Some(x));
             }
             black_box(p.n)

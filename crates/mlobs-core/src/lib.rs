@@ -7,6 +7,7 @@
 pub mod binning;
 pub mod categories;
 pub mod codec;
+pub mod distinct;
 pub mod drift;
 pub mod error;
 pub mod features;

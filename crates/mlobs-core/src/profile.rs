@@ -1,8 +1,10 @@
 //! Numeric profile: the summary of one numeric column over a window. Counts NULL/NaN/±Inf
 //! separately (quality checks report them, drift skips them), keeps exact min/max and mean/M2
-//! (Welford per value, Chan et al. to merge) and a relative-error quantile sketch.
+//! (Welford per value, Chan et al. to merge), a relative-error quantile sketch and a distinct-value
+//! sketch (exact set, then HyperLogLog: `distinct.rs`).
 
 use crate::codec::{Reader, Writer};
+use crate::distinct::DistinctSketch;
 use crate::error::{CoreError, Result};
 use crate::sketch::{add_counts, sum_counts, QuantileSketch};
 use crate::summary::Summary;
@@ -10,9 +12,12 @@ use serde::{Deserialize, Serialize};
 
 const TAG: &[u8; 4] = b"MLpf";
 const VERSION: u8 = 1;
-/// Format of a profile whose moments are scaled (`scale` ≠ 0): version 1 plus the scale. Profiles
-/// of ordinary data keep writing version 1, byte for byte as before.
+/// Format of a profile whose moments are scaled (`scale` ≠ 0): version 1 plus the scale (written
+/// by 0.3.0 development builds; read, no longer written).
 const VERSION_SCALED: u8 = 2;
+/// Since 0.3.0: the scale always written, then the quantile sketch, then a presence byte and the
+/// distinct sketch. Versions 1 and 2 are still read; their distinct sketch is unknown (`None`).
+const VERSION_DISTINCT: u8 = 3;
 
 /// Moments switch to scaled units once a finite value reaches this magnitude (2^440 ≈ 2.8e132).
 /// Below it no difference, square or n-fold sum of squares can overflow: deviations stay below
@@ -32,7 +37,7 @@ fn is_zero(s: &i32) -> bool {
     *s == 0
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NumericProfile {
     /// Finite values seen.
     pub n: u64,
@@ -59,6 +64,30 @@ pub struct NumericProfile {
     /// (the mean of {1e308, 1e308, −1e308} is 3.33e307, not NaN). Absent from the JSON when 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub scale: i32,
+    /// The distinct finite values (exact up to 256, then HyperLogLog). `None` for a profile
+    /// written before 0.3.0 (absent from its JSON) and for any merge involving one: unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distinct: Option<DistinctSketch>,
+}
+
+impl Default for NumericProfile {
+    fn default() -> Self {
+        Self {
+            n: 0,
+            null_count: 0,
+            nan_count: 0,
+            pos_inf_count: 0,
+            neg_inf_count: 0,
+            min: None,
+            max: None,
+            shift: 0.0,
+            mean: 0.0,
+            m2: 0.0,
+            sketch: QuantileSketch::default(),
+            scale: 0,
+            distinct: Some(DistinctSketch::default()),
+        }
+    }
 }
 
 impl NumericProfile {
@@ -94,6 +123,9 @@ impl NumericProfile {
         self.min = Some(self.min.map_or(x, |m| signed_min(m, x)));
         self.max = Some(self.max.map_or(x, |m| signed_max(m, x)));
         self.sketch.add(x);
+        if let Some(d) = &mut self.distinct {
+            d.add(x);
+        }
     }
 
     /// Switches the moments to scaled units (see `scale`).
@@ -103,6 +135,56 @@ impl NumericProfile {
             self.m2 = scale_by(self.m2, -2 * SCALE);
             self.scale = SCALE;
         }
+    }
+
+    /// Estimated number of distinct non-NULL values, as `count(DISTINCT x)` counts them: the
+    /// distinct finite values (exact up to 256, else the HyperLogLog estimate, relative standard
+    /// error 1.625 %, kept within the facts [257, n]) plus one each for NaN, +Infinity and
+    /// −Infinity when seen (exact: counted separately). `None` when unknown (a profile from
+    /// before 0.3.0, or merged with one).
+    pub fn distinct_count(&self) -> Option<f64> {
+        let d = self.distinct.as_ref()?;
+        Some(self.clamp_finite(d.estimate()) + self.special_values())
+    }
+
+    /// `{lower, upper}` around `distinct_count`: equal when exact; else the estimate ∓ 3 relative
+    /// standard errors (≈ 99.7 % coverage), kept within [257, n] finite values.
+    pub fn distinct_count_bounds(&self) -> Option<(f64, f64)> {
+        let d = self.distinct.as_ref()?;
+        let e = d.estimate();
+        let k = 3.0 * crate::distinct::relative_standard_error();
+        let (lo, hi) = if d.is_exact() {
+            (e, e)
+        } else {
+            (
+                self.clamp_finite((e * (1.0 - k)).floor()),
+                self.clamp_finite((e * (1.0 + k)).ceil()),
+            )
+        };
+        let s = self.special_values();
+        Some((lo + s, hi + s))
+    }
+
+    /// A HyperLogLog holds more than 256 distinct values and at most n; an exact count as is.
+    fn clamp_finite(&self, estimate: f64) -> f64 {
+        match &self.distinct {
+            Some(DistinctSketch::Hll(_)) => estimate
+                .round()
+                .clamp(crate::distinct::EXACT_MAX as f64 + 1.0, self.n as f64),
+            _ => estimate,
+        }
+    }
+
+    fn special_values(&self) -> f64 {
+        [self.nan_count, self.pos_inf_count, self.neg_inf_count]
+            .iter()
+            .filter(|&&c| c > 0)
+            .count() as f64
+    }
+
+    /// Whether `distinct_count` is exact (`None` when unknown).
+    pub fn distinct_is_exact(&self) -> Option<bool> {
+        self.distinct.as_ref().map(DistinctSketch::is_exact)
     }
 
     /// Rows seen, NULL included.
@@ -255,6 +337,10 @@ impl Summary for NumericProfile {
             );
             self.sketch.merge(&o.sketch)?;
         }
+        match (&mut self.distinct, &o.distinct) {
+            (Some(a), Some(b)) => a.merge(b),
+            _ => self.distinct = None,
+        }
         self.null_count = add_counts(self.null_count, o.null_count)?;
         self.nan_count = add_counts(self.nan_count, o.nan_count)?;
         self.pos_inf_count = add_counts(self.pos_inf_count, o.pos_inf_count)?;
@@ -270,12 +356,7 @@ impl Summary for NumericProfile {
     }
 
     fn to_bytes(&self) -> Vec<u8> {
-        let version = if self.scale == 0 {
-            VERSION
-        } else {
-            VERSION_SCALED
-        };
-        let mut w = Writer::new(TAG, version);
+        let mut w = Writer::new(TAG, VERSION_DISTINCT);
         for c in [
             self.n,
             self.null_count,
@@ -290,16 +371,25 @@ impl Summary for NumericProfile {
         w.f64(self.shift);
         w.f64(self.mean);
         w.f64(self.m2);
-        if self.scale != 0 {
-            w.u32(self.scale as u32);
-        }
+        w.u32(self.scale as u32);
         self.sketch.encode(&mut w);
+        match &self.distinct {
+            None => w.u8(0),
+            Some(d) => {
+                w.u8(1);
+                d.encode(&mut w);
+            }
+        }
         w.finish()
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let (mut r, version) =
-            Reader::open_any_version(bytes, TAG, &[VERSION, VERSION_SCALED], Self::NAME)?;
+        let (mut r, version) = Reader::open_any_version(
+            bytes,
+            TAG,
+            &[VERSION, VERSION_SCALED, VERSION_DISTINCT],
+            Self::NAME,
+        )?;
         let n = r.u64()?;
         let null_count = r.u64()?;
         let nan_count = r.u64()?;
@@ -310,16 +400,30 @@ impl Summary for NumericProfile {
         let shift = r.f64()?;
         let mean = r.f64()?;
         let m2 = r.f64()?;
-        let scale = if version == VERSION_SCALED {
-            let s = r.u32()?;
-            if s != SCALE as u32 {
-                return Err(r.error(&format!("scale must be {SCALE}, got {s}")));
-            }
-            SCALE
-        } else {
-            0
+        let scale = match version {
+            VERSION_SCALED => match r.u32()? {
+                s if s == SCALE as u32 => SCALE,
+                s => return Err(r.error(&format!("scale must be {SCALE}, got {s}"))),
+            },
+            VERSION_DISTINCT => match r.u32()? {
+                0 => 0,
+                s if s == SCALE as u32 => SCALE,
+                s => return Err(r.error(&format!("scale must be 0 or {SCALE}, got {s}"))),
+            },
+            _ => 0,
         };
         let sketch = QuantileSketch::decode(&mut r)?;
+        let distinct = if version == VERSION_DISTINCT {
+            match r.u8()? {
+                0 => None,
+                1 => Some(DistinctSketch::decode(&mut r)?),
+                b => return Err(r.error(&format!("bad distinct sketch flag {b}"))),
+            }
+        } else {
+            // Before 0.3.0 no sketch was kept: unknown (even with no finite value, as the JSON
+            // of such a profile, which has no "distinct" member, reads).
+            None
+        };
         let p = Self {
             n,
             null_count,
@@ -333,6 +437,7 @@ impl Summary for NumericProfile {
             m2,
             sketch,
             scale,
+            distinct,
         };
         if n == 0 && !(min.is_nan() && max.is_nan()) {
             return Err(r.error("min/max present without values"));
@@ -352,6 +457,9 @@ impl Summary for NumericProfile {
         self.sketch.validate()?;
         if self.sketch.count() != self.n {
             return Err("sketch count differs from n".into());
+        }
+        if let Some(d) = &self.distinct {
+            self.validate_distinct(d)?;
         }
         let counts = [
             self.n,
@@ -394,6 +502,30 @@ impl Summary for NumericProfile {
             _ => return Err("min/max must be present exactly when n > 0".into()),
         }
         Ok(())
+    }
+}
+
+impl NumericProfile {
+    /// The distinct sketch agrees with the counts and extremes: an exact set holds min and max
+    /// and at most n values (none when n = 0); a HyperLogLog needs more than 256 values.
+    fn validate_distinct(&self, d: &DistinctSketch) -> std::result::Result<(), String> {
+        d.validate()?;
+        match (d, self.min, self.max) {
+            (DistinctSketch::Exact(v), None, None) if v.is_empty() => Ok(()),
+            (DistinctSketch::Exact(set), Some(lo), Some(hi))
+                if set.len() as u64 <= self.n
+                    && set.values().first() == Some(&lo)
+                    && set.values().last() == Some(&hi) =>
+            {
+                Ok(())
+            }
+            (DistinctSketch::Hll(_), Some(_), Some(_))
+                if self.n > crate::distinct::EXACT_MAX as u64 =>
+            {
+                Ok(())
+            }
+            _ => Err("distinct sketch disagrees with n, min or max".into()),
+        }
     }
 }
 

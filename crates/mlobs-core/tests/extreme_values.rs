@@ -75,9 +75,19 @@ fn merge_of_extreme_and_ordinary_profiles() {
         assert!(close(m.stddev().unwrap(), whole.stddev().unwrap()));
         assert!(close(m.mean().unwrap(), 2.5e299));
     }
-    // Ordinary data keeps the unscaled moments and the version-1 bytes of before.
+    // Ordinary data keeps the unscaled moments; every profile writes version 3 (distinct sketch).
     assert_eq!(small.scale, 0);
-    assert_eq!(small.to_bytes()[4], 1);
+    assert_eq!(small.to_bytes()[4], 3);
+    // Version 2 (scaled moments, no distinct sketch: 0.3.0 development builds) is still read:
+    // version 3 without its distinct sketch, less the trailing presence byte.
+    let mut scaled = profile(&[1e308, 2.0]);
+    scaled.distinct = None;
+    let mut v2 = scaled.to_bytes();
+    v2.pop();
+    v2[4] = 2;
+    let old = NumericProfile::from_bytes(&v2).unwrap();
+    assert_eq!(old, scaled);
+    assert_eq!(old.distinct_count(), None);
     // Scaled profiles round-trip through bytes and JSON.
     let p = profile(&[1e308, 1e308, -1e308]);
     assert_eq!(NumericProfile::from_bytes(&p.to_bytes()).unwrap(), p);

@@ -48,6 +48,8 @@ fn same_profile(a: &NumericProfile, b: &NumericProfile) -> Result<(), String> {
     eq("max", a.max.map(f64::to_bits), b.max.map(f64::to_bits))?;
     eq("sketch", a.sketch.canonical(), b.sketch.canonical())?;
     eq("scale", a.scale, b.scale)?;
+    // The distinct sketch (exact set, then HyperLogLog registers) merges exactly.
+    eq("distinct", &a.distinct, &b.distinct)?;
     let scale = b
         .min
         .map_or(1.0, |lo| lo.abs().max(b.max.unwrap().abs()).max(1.0));
@@ -534,11 +536,25 @@ fn edges() -> impl Strategy<Value = Vec<f64>> {
     ]
 }
 
+/// Up to 600 multiples of 0.25 among 900: a few hundred distinct values.
+fn quarters() -> impl Strategy<Value = Vec<Option<f64>>> {
+    vec((0i32..900).prop_map(|k| Some(f64::from(k) * 0.25)), 0..600)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
     fn numeric_profile((a, b, c) in three(value)) {
+        merge_laws(profile_of, same_profile, &a, &b, &c)?;
+    }
+
+    /// Up to 600 values a side from a few hundred integers: the distinct sketch crosses from the
+    /// exact set to the HyperLogLog in a side, in a merge, or not at all.
+    #[test]
+    fn numeric_profile_distinct_sketch(
+        a in quarters(), b in quarters(), c in quarters()
+    ) {
         merge_laws(profile_of, same_profile, &a, &b, &c)?;
     }
 

@@ -53,7 +53,7 @@ SELECT mlobs.quantile(mlobs.profile_agg(x), 0.3) FROM huge;
 SELECT mlobs.mean(p), mlobs.stddev(p)
 FROM (SELECT mlobs.rollup(p) p FROM (SELECT mlobs.profile_agg(x) p FROM unnest('{1,2,3}'::float8[]) x
                                      UNION ALL SELECT mlobs.profile_agg(1e300::float8)) g) s;
--- Ordinary data keeps the 0.2.0 text form (no "scale").
+-- Ordinary data has no "scale" in its text form (0.3.0 adds "distinct").
 SELECT mlobs.profile_agg(x)::text FROM unnest('{1,2,3}'::float8[]) x;
 -- Hellinger over a huge range, same support (was 1): √(1 − √(1/6) − √(1/3)) = 0.120006.
 SELECT round((mlobs.drift('{1e308,-1e308,1e308}'::float8[], '{-1e308,1e308}'::float8[], 'hellinger')).statistic::numeric, 6);

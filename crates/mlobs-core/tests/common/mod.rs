@@ -46,7 +46,9 @@ pub fn sample(spec: &Value) -> Vec<f64> {
     );
     let grid = spec["grid"].as_f64();
     let shift = spec["shift"].as_f64().unwrap_or(0.0);
+    let square = spec["square"].as_bool().unwrap_or(false);
     u.into_iter()
+        .map(|x| if square { x * x } else { x })
         .map(|x| grid.map_or(x, |g| (x * g).floor()) + shift)
         .collect()
 }
