@@ -13,6 +13,10 @@ use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod report;
+use report::nan_average;
+pub use report::{ReportRow, ZeroDivision};
+
 const TAG: &[u8; 4] = b"MLcf";
 const VERSION: u8 = 1;
 /// Distinct class labels per summary.
@@ -424,57 +428,6 @@ impl Confusion {
         }))
     }
 
-    /// Per-class precision, recall, F1 and support, then the `accuracy`, `macro avg` and
-    /// `weighted avg` rows: scikit-learn's `classification_report(output_dict=True)`. Classes in
-    /// label order, support is the (weighted) number of rows whose label is the class. A ratio
-    /// with an empty denominator is `zero_division` (0 or 1), or `None` (scikit-learn's `np.nan`),
-    /// which the averages then leave out. The accuracy row carries only F1 (= accuracy, the
-    /// micro average) and the total support, as scikit-learn's printed report. Empty: no rows.
-    pub fn class_report(&self, zero_division: ZeroDivision) -> Vec<ReportRow> {
-        if self.is_empty() {
-            return Vec::new();
-        }
-        let div = |parts| zero_division.divide(parts);
-        let counts = self.class_counts();
-        let mut rows: Vec<ReportRow> = counts
-            .iter()
-            .map(|(label, c)| ReportRow {
-                class: label.to_string(),
-                precision: div(c.precision()),
-                recall: div(c.recall()),
-                f1: div(c.f1()),
-                support: c.support,
-            })
-            .collect();
-        let total: f64 = counts.values().map(|c| c.support).sum();
-        let correct: f64 = counts.values().map(|c| c.tp).sum();
-        let supports: Vec<f64> = rows.iter().map(|r| r.support).collect();
-        let average = |weights: Option<&[f64]>, pick: fn(&ReportRow) -> Option<f64>| {
-            let values: Vec<Option<f64>> = rows.iter().map(pick).collect();
-            nan_average(&values, weights)
-        };
-        let mut averages = Vec::with_capacity(3);
-        averages.push(ReportRow {
-            class: "accuracy".into(),
-            precision: None,
-            recall: None,
-            // micro F1 = 2·ΣTP / (Σtrue + Σpredicted), both sums the total weight
-            f1: div((2.0 * correct, 2.0 * total)),
-            support: total,
-        });
-        for (name, weights) in [("macro avg", None), ("weighted avg", Some(&supports[..]))] {
-            averages.push(ReportRow {
-                class: name.into(),
-                precision: average(weights, |r| r.precision),
-                recall: average(weights, |r| r.recall),
-                f1: average(weights, |r| r.f1),
-                support: total,
-            });
-        }
-        rows.extend(averages);
-        rows
-    }
-
     /// `{"labels": [...], "matrix": [[...]]}`: rows are actual classes, columns predicted, in
     /// label order (scikit-learn's `confusion_matrix`).
     pub fn matrix_json(&self) -> serde_json::Value {
@@ -487,75 +440,6 @@ impl Confusion {
         }
         serde_json::json!({ "labels": labels, "matrix": m })
     }
-}
-
-/// scikit-learn's `zero_division`: the value of a ratio whose denominator is 0.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ZeroDivision {
-    Zero,
-    One,
-    /// `np.nan`: undefined, left out of averages.
-    Undefined,
-}
-
-impl ZeroDivision {
-    /// 0, 1, or NULL / NaN (undefined).
-    pub fn parse(value: Option<f64>) -> Result<Self> {
-        match value {
-            Some(0.0) => Ok(ZeroDivision::Zero),
-            Some(1.0) => Ok(ZeroDivision::One),
-            Some(v) if v.is_nan() => Ok(ZeroDivision::Undefined),
-            None => Ok(ZeroDivision::Undefined),
-            Some(v) => Err(CoreError::invalid_parameter(format!(
-                "zero_division must be 0, 1, NaN or NULL, got {v}"
-            ))),
-        }
-    }
-
-    fn value(self) -> Option<f64> {
-        match self {
-            ZeroDivision::Zero => Some(0.0),
-            ZeroDivision::One => Some(1.0),
-            ZeroDivision::Undefined => None,
-        }
-    }
-
-    /// num / den, or this value when den is 0 (`None`: undefined).
-    fn divide(self, (num, den): (f64, f64)) -> Option<f64> {
-        if den == 0.0 {
-            self.value()
-        } else {
-            Some(num / den)
-        }
-    }
-}
-
-/// One row of [`Confusion::class_report`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportRow {
-    pub class: String,
-    pub precision: Option<f64>,
-    pub recall: Option<f64>,
-    pub f1: Option<f64>,
-    pub support: f64,
-}
-
-/// scikit-learn's `_nanaverage`: the (weighted) mean of the defined values; `None` when none is;
-/// the plain mean when their weights sum to 0.
-fn nan_average(values: &[Option<f64>], weights: Option<&[f64]>) -> Option<f64> {
-    let defined: Vec<(f64, f64)> = values
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| v.map(|v| (v, weights.map_or(1.0, |w| w[i]))))
-        .collect();
-    if defined.is_empty() {
-        return None;
-    }
-    let weight: f64 = defined.iter().map(|(_, w)| w).sum();
-    if weights.is_none() || weight == 0.0 {
-        return Some(defined.iter().map(|(v, _)| v).sum::<f64>() / defined.len() as f64);
-    }
-    Some(defined.iter().map(|(v, w)| v * w).sum::<f64>() / weight)
 }
 
 fn encode_label(w: &mut Writer, l: &Label) {
@@ -687,102 +571,4 @@ impl Summary for Confusion {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn binary(pairs: &[(i64, i64)]) -> Confusion {
-        let mut c = Confusion::default();
-        for &(a, p) in pairs {
-            c.add(Label::Int(a), Label::Int(p), 1.0).unwrap();
-        }
-        c
-    }
-
-    #[test]
-    fn binary_metrics() {
-        // tp=2 fp=1 fn=1 tn=1
-        let c = binary(&[(1, 1), (1, 1), (0, 1), (1, 0), (0, 0)]);
-        assert_eq!(c.accuracy(), Some(0.6));
-        assert_eq!(c.precision(Average::Binary, None).unwrap(), Some(2.0 / 3.0));
-        assert_eq!(c.recall(Average::Binary, None).unwrap(), Some(2.0 / 3.0));
-        assert_eq!(c.f1(Average::Binary, None).unwrap(), Some(4.0 / 6.0));
-        let r = c.rates(None).unwrap().unwrap();
-        assert_eq!(r.tnr, Some(0.5));
-        assert_eq!(r.fpr, Some(0.5));
-    }
-
-    #[test]
-    fn binary_average_rejects_multiclass_and_foreign_pos_label() {
-        let c = binary(&[(0, 1), (2, 2)]);
-        assert!(c.f1(Average::Binary, None).is_err());
-        let c = binary(&[(0, 2), (2, 2)]);
-        assert!(c.f1(Average::Binary, None).is_err());
-        assert!(c.f1(Average::Binary, Some("2")).is_ok());
-    }
-
-    #[test]
-    fn mixed_kinds_are_rejected() {
-        let mut c = Confusion::default();
-        c.add(Label::Int(1), Label::Int(1), 1.0).unwrap();
-        assert!(c
-            .add(Label::Text("a".into()), Label::Text("a".into()), 1.0)
-            .is_err());
-        assert!(c.add(Label::Int(1), Label::Int(1), f64::NAN).is_err());
-        assert!(c.add(Label::Int(1), Label::Int(1), -1.0).is_err());
-    }
-
-    #[test]
-    fn round_trips_and_rejects_forged_bytes() {
-        let mut c = Confusion::default();
-        for (a, p) in [("x", "y"), ("y", "y"), ("z", "x")] {
-            c.add(Label::Text(a.into()), Label::Text(p.into()), 1.5)
-                .unwrap();
-        }
-        let b = c.to_bytes();
-        assert_eq!(Confusion::from_bytes(&b).unwrap(), c);
-        for cut in 0..b.len() {
-            assert!(Confusion::from_bytes(&b[..cut]).is_err());
-        }
-        let json = c.to_json();
-        assert_eq!(Confusion::from_json(&json).unwrap(), c);
-        let mut forged = b.clone();
-        forged[5 + 16] = 9; // label kind
-        assert!(Confusion::from_bytes(&forged).is_err());
-    }
-
-    #[test]
-    fn class_report_zero_division() {
-        // class 2 is only predicted: precision 0/1, recall 0/0 (zero_division), support 0
-        let c = binary(&[(0, 0), (1, 2), (1, 1)]);
-        assert!(ZeroDivision::parse(Some(0.5)).is_err());
-        assert_eq!(ZeroDivision::parse(None).unwrap(), ZeroDivision::Undefined);
-        assert_eq!(
-            ZeroDivision::parse(Some(f64::NAN)).unwrap(),
-            ZeroDivision::Undefined
-        );
-        let rows = c.class_report(ZeroDivision::One);
-        let names: Vec<&str> = rows.iter().map(|r| r.class.as_str()).collect();
-        assert_eq!(
-            names,
-            ["0", "1", "2", "accuracy", "macro avg", "weighted avg"]
-        );
-        assert_eq!((rows[2].precision, rows[2].recall), (Some(0.0), Some(1.0)));
-        let rows = c.class_report(ZeroDivision::Undefined);
-        assert_eq!(rows[2].recall, None);
-        // macro recall leaves the undefined class out: (1 + 0.5) / 2
-        assert_eq!(rows[4].recall, Some(0.75));
-        assert_eq!(rows[3].f1, Some(2.0 / 3.0));
-        assert_eq!(rows[5].support, 3.0);
-        assert!(Confusion::default()
-            .class_report(ZeroDivision::Zero)
-            .is_empty());
-    }
-
-    #[test]
-    fn empty_gives_none() {
-        let c = Confusion::default();
-        assert_eq!(c.accuracy(), None);
-        assert_eq!(c.mcc(), None);
-        assert_eq!(c.f1(Average::Macro, None).unwrap(), None);
-    }
-}
+mod tests;

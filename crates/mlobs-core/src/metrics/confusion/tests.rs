@@ -1,0 +1,97 @@
+use super::*;
+
+fn binary(pairs: &[(i64, i64)]) -> Confusion {
+    let mut c = Confusion::default();
+    for &(a, p) in pairs {
+        c.add(Label::Int(a), Label::Int(p), 1.0).unwrap();
+    }
+    c
+}
+
+#[test]
+fn binary_metrics() {
+    // tp=2 fp=1 fn=1 tn=1
+    let c = binary(&[(1, 1), (1, 1), (0, 1), (1, 0), (0, 0)]);
+    assert_eq!(c.accuracy(), Some(0.6));
+    assert_eq!(c.precision(Average::Binary, None).unwrap(), Some(2.0 / 3.0));
+    assert_eq!(c.recall(Average::Binary, None).unwrap(), Some(2.0 / 3.0));
+    assert_eq!(c.f1(Average::Binary, None).unwrap(), Some(4.0 / 6.0));
+    let r = c.rates(None).unwrap().unwrap();
+    assert_eq!(r.tnr, Some(0.5));
+    assert_eq!(r.fpr, Some(0.5));
+}
+
+#[test]
+fn binary_average_rejects_multiclass_and_foreign_pos_label() {
+    let c = binary(&[(0, 1), (2, 2)]);
+    assert!(c.f1(Average::Binary, None).is_err());
+    let c = binary(&[(0, 2), (2, 2)]);
+    assert!(c.f1(Average::Binary, None).is_err());
+    assert!(c.f1(Average::Binary, Some("2")).is_ok());
+}
+
+#[test]
+fn mixed_kinds_are_rejected() {
+    let mut c = Confusion::default();
+    c.add(Label::Int(1), Label::Int(1), 1.0).unwrap();
+    assert!(c
+        .add(Label::Text("a".into()), Label::Text("a".into()), 1.0)
+        .is_err());
+    assert!(c.add(Label::Int(1), Label::Int(1), f64::NAN).is_err());
+    assert!(c.add(Label::Int(1), Label::Int(1), -1.0).is_err());
+}
+
+#[test]
+fn round_trips_and_rejects_forged_bytes() {
+    let mut c = Confusion::default();
+    for (a, p) in [("x", "y"), ("y", "y"), ("z", "x")] {
+        c.add(Label::Text(a.into()), Label::Text(p.into()), 1.5)
+            .unwrap();
+    }
+    let b = c.to_bytes();
+    assert_eq!(Confusion::from_bytes(&b).unwrap(), c);
+    for cut in 0..b.len() {
+        assert!(Confusion::from_bytes(&b[..cut]).is_err());
+    }
+    let json = c.to_json();
+    assert_eq!(Confusion::from_json(&json).unwrap(), c);
+    let mut forged = b.clone();
+    forged[5 + 16] = 9; // label kind
+    assert!(Confusion::from_bytes(&forged).is_err());
+}
+
+#[test]
+fn class_report_zero_division() {
+    // class 2 is only predicted: precision 0/1, recall 0/0 (zero_division), support 0
+    let c = binary(&[(0, 0), (1, 2), (1, 1)]);
+    assert!(ZeroDivision::parse(Some(0.5)).is_err());
+    assert_eq!(ZeroDivision::parse(None).unwrap(), ZeroDivision::Undefined);
+    assert_eq!(
+        ZeroDivision::parse(Some(f64::NAN)).unwrap(),
+        ZeroDivision::Undefined
+    );
+    let rows = c.class_report(ZeroDivision::One);
+    let names: Vec<&str> = rows.iter().map(|r| r.class.as_str()).collect();
+    assert_eq!(
+        names,
+        ["0", "1", "2", "accuracy", "macro avg", "weighted avg"]
+    );
+    assert_eq!((rows[2].precision, rows[2].recall), (Some(0.0), Some(1.0)));
+    let rows = c.class_report(ZeroDivision::Undefined);
+    assert_eq!(rows[2].recall, None);
+    // macro recall leaves the undefined class out: (1 + 0.5) / 2
+    assert_eq!(rows[4].recall, Some(0.75));
+    assert_eq!(rows[3].f1, Some(2.0 / 3.0));
+    assert_eq!(rows[5].support, 3.0);
+    assert!(Confusion::default()
+        .class_report(ZeroDivision::Zero)
+        .is_empty());
+}
+
+#[test]
+fn empty_gives_none() {
+    let c = Confusion::default();
+    assert_eq!(c.accuracy(), None);
+    assert_eq!(c.mcc(), None);
+    assert_eq!(c.f1(Average::Macro, None).unwrap(), None);
+}
