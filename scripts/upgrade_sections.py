@@ -86,8 +86,9 @@ for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_moni
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE FUNCTION mlobs.evaluate_alerts(', 'AS $$', False))
 out.append(block('CREATE FUNCTION mlobs.metric_names()', '$$;'))
+out.append(block('CREATE FUNCTION mlobs.latest_points(', '$$;'))
 out.append("-- Coverage (labelled_rows, labelled_share) beside every performance value.\n" + block('CREATE FUNCTION mlobs._monitor_metrics(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
-for pat in ['_monitor_store(','_monitor_window(','_monitor_reference(','_record_window_failure(','_monitor_plan(','_run_source(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
+for pat in ['_monitor_store(','_monitor_window(','_monitor_concept(','_monitor_reference(','_record_window_failure(','_monitor_plan(','_run_source(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 for pat in ['schedule_monitors_command(', 'unschedule_monitors_command(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat, '$$;'))

@@ -678,6 +678,30 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
 $$;
 
+-- The latest point of every series (model, feature) of one metric, with a value, optionally of
+-- one monitor kind: what the Prometheus exporter and "latest" panels read. A loose index scan over
+-- metric_points_series (one probe per series), so its cost does not grow with the history the way
+-- a DISTINCT ON over every point of the metric does. Ties on ts go to the highest monitor id.
+CREATE FUNCTION mlobs.latest_points(metric text, kind text DEFAULT NULL)
+RETURNS TABLE (monitor_id bigint, window_start timestamptz, ts timestamptz, model text, feature text, value float8)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  WITH RECURSIVE series AS (
+    (SELECT p.model, p.feature FROM mlobs.metric_points p WHERE p.metric = latest_points.metric
+      ORDER BY p.model, p.feature LIMIT 1)
+    UNION ALL
+    SELECT n.model, n.feature FROM series s
+     CROSS JOIN LATERAL (SELECT p.model, p.feature FROM mlobs.metric_points p
+                          WHERE p.metric = latest_points.metric AND (p.model, p.feature) > (s.model, s.feature)
+                          ORDER BY p.model, p.feature LIMIT 1) n)
+  SELECT l.* FROM series s
+   CROSS JOIN LATERAL (
+     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value FROM mlobs.metric_points p
+      WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.value IS NOT NULL
+        AND (latest_points.kind IS NULL
+             OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind))
+      ORDER BY p.ts DESC, p.monitor_id DESC LIMIT 1) l
+$$;
+
 -- Coverage (labelled_rows, labelled_share) beside every performance value.
 CREATE OR REPLACE FUNCTION mlobs._monitor_metrics(m mlobs.monitors, summary text, rows bigint, window_start timestamptz,
                                        window_end timestamptz)
@@ -807,14 +831,26 @@ BEGIN
   SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
 END $$;
 
+-- The reference side of concept drift of a classification monitor with scores
+-- (mlobs.concept_reference over the labelled reference rows); NULL without such rows.
+CREATE FUNCTION mlobs._monitor_concept(m mlobs.monitors) RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  concept jsonb;
+BEGIN
+  EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s::float8), array_agg(%2$s::float8)) FROM %3$s
+                   WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
+                 mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+    INTO concept USING m.reference_from, m.reference_to;
+  RETURN concept;
+END $$;
+
 -- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
 -- computed over [reference_from, reference_to) and stored in the monitor row. A classification
 -- monitor with scores also keeps the reference side of concept drift (mlobs.concept_reference)
 -- under the key 'concept', so its windows never read the reference rows again.
 CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors) RETURNS mlobs.monitors
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  concept jsonb;
 BEGIN
   IF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
@@ -830,11 +866,7 @@ BEGIN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
   END IF;
   IF m.kind = 'classification' AND m.config ? 'score' THEN
-    EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s::float8), array_agg(%2$s::float8)) FROM %3$s
-                     WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
-                   mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
-      INTO concept USING m.reference_from, m.reference_to;
-    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
+    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', mlobs._monitor_concept(m)))::text;
   END IF;
   m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
       m, CASE WHEN (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind)
@@ -866,8 +898,8 @@ BEGIN
 END $$;
 
 -- Prepares one monitor for a run and lists the windows it computes, in order. It locks the
--- monitor's row, computes its reference (once, again while labels may still land in it, and once
--- for a classification monitor from before concept references were kept), then lists: the
+-- monitor's row, computes its reference (once, and again while labels may still land in it; a
+-- classification monitor from before 0.3.0 gets its concept side added), then lists: the
 -- windows that failed before (`retry`) and the computed windows still within the monitor's
 -- horizon whose rows or labels changed (`revise`; `changed`: the source's changed minutes, NULL
 -- when its changes are not tracked, then label monitors revise every window within
@@ -890,9 +922,13 @@ BEGIN
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
      OR (reference_labels AND m.reference_to > as_of - m.label_horizon
-         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))
-     OR (m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept')) THEN
+         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
     m := mlobs._monitor_reference(m);
+  ELSIF m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept' THEN
+    -- A monitor from before 0.3.0: only the concept side is added (its reference rows may be
+    -- gone by now; then it is NULL and the windows get no concept_drift_score, as before).
+    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', mlobs._monitor_concept(m)))::text;
+    UPDATE mlobs.monitors mo SET reference_summary = m.reference_summary WHERE mo.id = m.id;
   END IF;
   starts := '{}'; ends := '{}'; works := '{}';
   -- The monitor's first window: start_at, else the end of the reference, else its first row.
@@ -1409,6 +1445,7 @@ REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_d
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
+  mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text),
   mlobs._evaluate_alerts(bigint, timestamptz),
@@ -1417,6 +1454,7 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
+  mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text),
   mlobs._evaluate_alerts(bigint, timestamptz),
@@ -2120,6 +2158,7 @@ COMMENT ON FUNCTION mlobs.chi2_contingency(mlobs.confusion, boolean) IS 'Chi-squ
 COMMENT ON FUNCTION mlobs.in_top_k(double precision[], bigint, integer) IS 'Whether the label is among the k best-scored classes of a row; its mean is top-k accuracy (scikit-learn top_k_accuracy_score)';
 COMMENT ON FUNCTION mlobs.concept_drift(double precision[], double precision[], double precision[], double precision[], integer) IS 'Concept drift of (feature, target) samples: the shift of the target''s mean per reference-quantile bin of the feature, with the share of rows covered';
 COMMENT ON FUNCTION mlobs.concept_drift(jsonb, double precision[], double precision[]) IS 'Concept drift of a (feature, target) sample against a stored mlobs.concept_reference';
+COMMENT ON FUNCTION mlobs.latest_points(text, text) IS 'Latest point with a value of every (model, feature) series of a metric, optionally of one monitor kind (one index probe per series)';
 COMMENT ON FUNCTION mlobs.concept_reference(double precision[], double precision[], integer) IS 'The reference side of concept drift (quantile edges, rows and target sum per bin) as jsonb, for mlobs.concept_drift(reference, x, y)';
 COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
 COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';

@@ -306,3 +306,27 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
                'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
 $$;
+
+-- The latest point of every series (model, feature) of one metric, with a value, optionally of
+-- one monitor kind: what the Prometheus exporter and "latest" panels read. A loose index scan over
+-- metric_points_series (one probe per series), so its cost does not grow with the history the way
+-- a DISTINCT ON over every point of the metric does. Ties on ts go to the highest monitor id.
+CREATE FUNCTION mlobs.latest_points(metric text, kind text DEFAULT NULL)
+RETURNS TABLE (monitor_id bigint, window_start timestamptz, ts timestamptz, model text, feature text, value float8)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  WITH RECURSIVE series AS (
+    (SELECT p.model, p.feature FROM mlobs.metric_points p WHERE p.metric = latest_points.metric
+      ORDER BY p.model, p.feature LIMIT 1)
+    UNION ALL
+    SELECT n.model, n.feature FROM series s
+     CROSS JOIN LATERAL (SELECT p.model, p.feature FROM mlobs.metric_points p
+                          WHERE p.metric = latest_points.metric AND (p.model, p.feature) > (s.model, s.feature)
+                          ORDER BY p.model, p.feature LIMIT 1) n)
+  SELECT l.* FROM series s
+   CROSS JOIN LATERAL (
+     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value FROM mlobs.metric_points p
+      WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.value IS NOT NULL
+        AND (latest_points.kind IS NULL
+             OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind))
+      ORDER BY p.ts DESC, p.monitor_id DESC LIMIT 1) l
+$$;

@@ -43,14 +43,26 @@ BEGIN
   SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
 END $$;
 
+-- The reference side of concept drift of a classification monitor with scores
+-- (mlobs.concept_reference over the labelled reference rows); NULL without such rows.
+CREATE FUNCTION mlobs._monitor_concept(m mlobs.monitors) RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  concept jsonb;
+BEGIN
+  EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s::float8), array_agg(%2$s::float8)) FROM %3$s
+                   WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
+                 mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+    INTO concept USING m.reference_from, m.reference_to;
+  RETURN concept;
+END $$;
+
 -- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
 -- computed over [reference_from, reference_to) and stored in the monitor row. A classification
 -- monitor with scores also keeps the reference side of concept drift (mlobs.concept_reference)
 -- under the key 'concept', so its windows never read the reference rows again.
 CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors) RETURNS mlobs.monitors
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  concept jsonb;
 BEGIN
   IF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
@@ -66,11 +78,7 @@ BEGIN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
   END IF;
   IF m.kind = 'classification' AND m.config ? 'score' THEN
-    EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s::float8), array_agg(%2$s::float8)) FROM %3$s
-                     WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
-                   mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
-      INTO concept USING m.reference_from, m.reference_to;
-    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
+    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', mlobs._monitor_concept(m)))::text;
   END IF;
   m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
       m, CASE WHEN (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind)
@@ -102,8 +110,8 @@ BEGIN
 END $$;
 
 -- Prepares one monitor for a run and lists the windows it computes, in order. It locks the
--- monitor's row, computes its reference (once, again while labels may still land in it, and once
--- for a classification monitor from before concept references were kept), then lists: the
+-- monitor's row, computes its reference (once, and again while labels may still land in it; a
+-- classification monitor from before 0.3.0 gets its concept side added), then lists: the
 -- windows that failed before (`retry`) and the computed windows still within the monitor's
 -- horizon whose rows or labels changed (`revise`; `changed`: the source's changed minutes, NULL
 -- when its changes are not tracked, then label monitors revise every window within
@@ -126,9 +134,13 @@ BEGIN
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
      OR (reference_labels AND m.reference_to > as_of - m.label_horizon
-         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))
-     OR (m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept')) THEN
+         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
     m := mlobs._monitor_reference(m);
+  ELSIF m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept' THEN
+    -- A monitor from before 0.3.0: only the concept side is added (its reference rows may be
+    -- gone by now; then it is NULL and the windows get no concept_drift_score, as before).
+    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', mlobs._monitor_concept(m)))::text;
+    UPDATE mlobs.monitors mo SET reference_summary = m.reference_summary WHERE mo.id = m.id;
   END IF;
   starts := '{}'; ends := '{}'; works := '{}';
   -- The monitor's first window: start_at, else the end of the reference, else its first row.

@@ -65,6 +65,36 @@ DELETE FROM sh_log WHERE score > 1;
 SELECT windows, errors FROM mlobs.run_monitors('2026-05-02 06:00');
 SELECT count(*) AS failures_left FROM mlobs.window_failures f JOIN mlobs.monitors mo ON mo.id = f.monitor_id WHERE mo.model = 'sh';
 SELECT * FROM pg_temp.own_scan_differs();
+-- mlobs.latest_points (what the exporter reads) equals a DISTINCT ON over every point, for every
+-- metric, with and without a kind.
+SELECT count(*) AS cases, count(*) FILTER (WHERE rows > 0) AS with_rows, sum(differing) AS differing
+  FROM (SELECT mt.metric, k.kind,
+               (SELECT count(*) FROM mlobs.latest_points(mt.metric, k.kind)) AS rows,
+               (SELECT count(*) FROM ((SELECT * FROM mlobs.latest_points(mt.metric, k.kind)
+                                       EXCEPT SELECT * FROM (
+                                         SELECT DISTINCT ON (p.model, p.feature) p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value
+                                           FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+                                          WHERE p.metric = mt.metric AND p.value IS NOT NULL AND (k.kind IS NULL OR m.kind = k.kind)
+                                          ORDER BY p.model, p.feature, p.ts DESC, p.monitor_id DESC) d)
+                                      UNION ALL
+                                      (SELECT * FROM (
+                                         SELECT DISTINCT ON (p.model, p.feature) p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value
+                                           FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+                                          WHERE p.metric = mt.metric AND p.value IS NOT NULL AND (k.kind IS NULL OR m.kind = k.kind)
+                                          ORDER BY p.model, p.feature, p.ts DESC, p.monitor_id DESC) d
+                                       EXCEPT SELECT * FROM mlobs.latest_points(mt.metric, k.kind))) x) AS differing
+          FROM unnest(mlobs.metric_names()) mt(metric),
+               (SELECT NULL::text AS kind UNION ALL SELECT kind FROM mlobs._monitor_kinds()) k) c;
+SELECT count(*) AS no_metric FROM mlobs.latest_points(NULL);
+-- A classification monitor from before 0.3.0 has no concept side: the next run adds it; one whose
+-- reference rows are gone gets NULL (no concept_drift_score), not a failing monitor.
+UPDATE mlobs.monitors SET reference_summary = (reference_summary::jsonb - 'concept')::text WHERE name = 'sh perf';
+SELECT errors FROM mlobs.run_monitors('2026-05-02 06:00', monitor => 'sh perf');
+SELECT jsonb_typeof(reference_summary::jsonb->'concept') AS concept FROM mlobs.monitors WHERE name = 'sh perf';
+UPDATE mlobs.monitors SET reference_summary = (reference_summary::jsonb - 'concept')::text,
+       reference_from = '2020-01-01', reference_to = '2020-01-02' WHERE name = 'sh perf';
+SELECT errors FROM mlobs.run_monitors('2026-05-02 07:00', monitor => 'sh perf');
+SELECT jsonb_typeof(reference_summary::jsonb->'concept') AS concept FROM mlobs.monitors WHERE name = 'sh perf';
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE model = 'sh' ORDER BY name;
 DROP TABLE sh_log;
 UPDATE mlobs.monitors SET enabled = true WHERE name IN (SELECT name FROM paused);
