@@ -1,5 +1,5 @@
-//! The merge laws every `Summary` promises, as one generic check (used by tests/merge_laws.rs
-//! here and by mlobs-explain's tests/merge_laws.rs through `#[path]`):
+//! The merge laws every `Summary` promises, as one generic check (used by tests/merge_laws.rs and
+//! tests/merge_laws_metrics.rs here and by mlobs-explain's tests/merge_laws.rs through `#[path]`):
 //!
 //! - union: merge(of(a), of(b)) is of(a ∪ b), the one-pass summary of both;
 //! - commutative: merge(of(a), of(b)) is merge(of(b), of(a));
