@@ -63,11 +63,11 @@ fn concept_reference(
 /// Concept drift of a current sample against a stored `concept_reference`.
 #[pg_extern(immutable, parallel_safe, name = "concept_drift")]
 fn concept_drift_stored(
-    reference: JsonB,
+    reference: crate::jsonb_arg::JsonbArg,
     current_x: Array<'_, f64>,
     current_y: Array<'_, f64>,
 ) -> Option<pgrx::composite_type!('static, "mlobs.concept_drift_result")> {
-    let reference: ConceptReference = serde_json::from_value(reference.0)
+    let reference: ConceptReference = serde_json::from_value(reference.value("reference"))
         .map_err(|e| {
             mlobs_core::CoreError::invalid_parameter(format!(
                 "reference is not a concept reference (mlobs.concept_reference): {e}"
