@@ -1010,7 +1010,6 @@ DECLARE
   sums text[];
   empty text[];
   shared bool;
-  n bigint;
   e_state text;
   e_msg text;
 BEGIN

@@ -222,7 +222,6 @@ DECLARE
   sums text[];
   empty text[];
   shared bool;
-  n bigint;
   e_state text;
   e_msg text;
 BEGIN
