@@ -8,12 +8,14 @@
 # Writes benches/results/late_labels.md. Never part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
 export PATH="$HOME/.cargo/bin:$PATH"
-PG_BIN=/usr/lib/postgresql/15/bin
+PG_BIN=${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}   # a private copy keeps tests off the benchmark's mlobs.so
 PORT=${MLOBS_BENCH_PORT:-28818}
 ROWS=${MLOBS_LATE_ROWS:-10000000}
-cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
+  bash scripts/install.sh
+  cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+fi
 bash scripts/pg_cluster.sh start bench "$PORT" "max_parallel_workers_per_gather = 0" "jit = off"
 trap 'bash scripts/pg_cluster.sh stop bench' EXIT
 P=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
