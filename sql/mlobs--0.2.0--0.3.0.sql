@@ -715,6 +715,7 @@ DECLARE
   -- Summaries are parsed once per window (their text form is the costly part).
   ref_f mlobs.feature_profiles;
   cur_f mlobs.feature_profiles;
+  concept jsonb;
 BEGIN
   feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
   IF summary IS NULL THEN RETURN; END IF;
@@ -752,14 +753,15 @@ BEGIN
         -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
         -- rates per reference-quantile score bin): the reference side is kept in the reference
         -- summary (mlobs.concept_reference), the window's pairs are read again.
-        IF window_start IS NOT NULL AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object' THEN
+        concept := m.reference_summary::jsonb->'concept';
+        IF window_start IS NOT NULL AND jsonb_typeof(concept) = 'object' THEN
           RETURN QUERY EXECUTE format(
             'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift($1, c.x, c.y)).score
                FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
                       WHERE %4$I >= $2 AND %4$I < $3 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
               WHERE c.x IS NOT NULL',
             mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
-            USING m.reference_summary::jsonb->'concept', window_start, window_end;
+            USING concept, window_start, window_end;
         END IF;
       END IF;
     END IF;
@@ -831,9 +833,10 @@ BEGIN
   SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
 END $$;
 
--- The reference side of concept drift of a classification monitor with scores
--- (mlobs.concept_reference over the labelled reference rows); NULL without such rows.
-CREATE FUNCTION mlobs._monitor_concept(m mlobs.monitors) RETURNS jsonb
+-- A classification monitor's reference summary with the reference side of concept drift added
+-- under the key 'concept' (mlobs.concept_reference over the labelled reference rows; JSON null
+-- without such rows).
+CREATE FUNCTION mlobs._monitor_concept(m mlobs.monitors) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   concept jsonb;
@@ -842,7 +845,7 @@ BEGIN
                    WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
                  mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
     INTO concept USING m.reference_from, m.reference_to;
-  RETURN concept;
+  RETURN (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
 END $$;
 
 -- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
@@ -866,7 +869,7 @@ BEGIN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
   END IF;
   IF m.kind = 'classification' AND m.config ? 'score' THEN
-    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', mlobs._monitor_concept(m)))::text;
+    m.reference_summary := mlobs._monitor_concept(m);
   END IF;
   m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
       m, CASE WHEN (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind)
@@ -927,7 +930,7 @@ BEGIN
   ELSIF m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept' THEN
     -- A monitor from before 0.3.0: only the concept side is added (its reference rows may be
     -- gone by now; then it is NULL and the windows get no concept_drift_score, as before).
-    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', mlobs._monitor_concept(m)))::text;
+    m.reference_summary := mlobs._monitor_concept(m);
     UPDATE mlobs.monitors mo SET reference_summary = m.reference_summary WHERE mo.id = m.id;
   END IF;
   starts := '{}'; ends := '{}'; works := '{}';
@@ -989,6 +992,7 @@ DECLARE
   exprs text[] := '{}';
   p record;
   m mlobs.monitors;
+  expr text;
   i int;
   j int;
   k int;
@@ -1020,9 +1024,10 @@ BEGIN
       ms := ms || p.m;
       marks := marks || p.watermark;
       adds := adds || 0::bigint;
-      k := array_position(exprs, mlobs._monitor_summary_sql(p.m));
+      expr := mlobs._monitor_summary_sql(p.m);
+      k := array_position(exprs, expr);
       IF k IS NULL THEN
-        exprs := exprs || mlobs._monitor_summary_sql(p.m);
+        exprs := exprs || expr;
         k := cardinality(exprs);
       END IF;
       slots := slots || k;

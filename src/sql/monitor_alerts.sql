@@ -14,6 +14,7 @@ DECLARE
   -- Summaries are parsed once per window (their text form is the costly part).
   ref_f mlobs.feature_profiles;
   cur_f mlobs.feature_profiles;
+  concept jsonb;
 BEGIN
   feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
   IF summary IS NULL THEN RETURN; END IF;
@@ -51,14 +52,15 @@ BEGIN
         -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
         -- rates per reference-quantile score bin): the reference side is kept in the reference
         -- summary (mlobs.concept_reference), the window's pairs are read again.
-        IF window_start IS NOT NULL AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object' THEN
+        concept := m.reference_summary::jsonb->'concept';
+        IF window_start IS NOT NULL AND jsonb_typeof(concept) = 'object' THEN
           RETURN QUERY EXECUTE format(
             'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift($1, c.x, c.y)).score
                FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
                       WHERE %4$I >= $2 AND %4$I < $3 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
               WHERE c.x IS NOT NULL',
             mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
-            USING m.reference_summary::jsonb->'concept', window_start, window_end;
+            USING concept, window_start, window_end;
         END IF;
       END IF;
     END IF;

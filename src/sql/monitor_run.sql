@@ -43,9 +43,10 @@ BEGIN
   SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
 END $$;
 
--- The reference side of concept drift of a classification monitor with scores
--- (mlobs.concept_reference over the labelled reference rows); NULL without such rows.
-CREATE FUNCTION mlobs._monitor_concept(m mlobs.monitors) RETURNS jsonb
+-- A classification monitor's reference summary with the reference side of concept drift added
+-- under the key 'concept' (mlobs.concept_reference over the labelled reference rows; JSON null
+-- without such rows).
+CREATE FUNCTION mlobs._monitor_concept(m mlobs.monitors) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   concept jsonb;
@@ -54,7 +55,7 @@ BEGIN
                    WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
                  mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
     INTO concept USING m.reference_from, m.reference_to;
-  RETURN concept;
+  RETURN (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
 END $$;
 
 -- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
@@ -78,7 +79,7 @@ BEGIN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
   END IF;
   IF m.kind = 'classification' AND m.config ? 'score' THEN
-    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', mlobs._monitor_concept(m)))::text;
+    m.reference_summary := mlobs._monitor_concept(m);
   END IF;
   m.reference_metrics := coalesce((SELECT jsonb_object_agg(x.metric, x.value) FROM mlobs._monitor_metrics(
       m, CASE WHEN (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind)
@@ -139,7 +140,7 @@ BEGIN
   ELSIF m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept' THEN
     -- A monitor from before 0.3.0: only the concept side is added (its reference rows may be
     -- gone by now; then it is NULL and the windows get no concept_drift_score, as before).
-    m.reference_summary := (m.reference_summary::jsonb || jsonb_build_object('concept', mlobs._monitor_concept(m)))::text;
+    m.reference_summary := mlobs._monitor_concept(m);
     UPDATE mlobs.monitors mo SET reference_summary = m.reference_summary WHERE mo.id = m.id;
   END IF;
   starts := '{}'; ends := '{}'; works := '{}';
@@ -201,6 +202,7 @@ DECLARE
   exprs text[] := '{}';
   p record;
   m mlobs.monitors;
+  expr text;
   i int;
   j int;
   k int;
@@ -232,9 +234,10 @@ BEGIN
       ms := ms || p.m;
       marks := marks || p.watermark;
       adds := adds || 0::bigint;
-      k := array_position(exprs, mlobs._monitor_summary_sql(p.m));
+      expr := mlobs._monitor_summary_sql(p.m);
+      k := array_position(exprs, expr);
       IF k IS NULL THEN
-        exprs := exprs || mlobs._monitor_summary_sql(p.m);
+        exprs := exprs || expr;
         k := cardinality(exprs);
       END IF;
       slots := slots || k;

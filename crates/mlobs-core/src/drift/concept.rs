@@ -86,11 +86,15 @@ impl ConceptReference {
                 "reference is not a concept reference (mlobs.concept_reference)",
             ));
         }
-        let c = pairs(x, y, "current")?;
+        self.compare_pairs(&pairs(x, y, "current")?)
+    }
+
+    /// The comparison itself, over the current sample's complete pairs.
+    fn compare_pairs(&self, c: &[(f64, f64)]) -> Result<Option<ConceptDrift>> {
         if c.is_empty() {
             return Ok(None);
         }
-        let cb = bin_means(&c, &self.edges);
+        let cb = bin_means(c, &self.edges);
         let mut weight = 0u64;
         let mut total = 0.0;
         let mut compared = 0;
@@ -127,8 +131,8 @@ pub fn concept_drift(
     // Lengths of the current side are checked even when the reference is empty.
     let current = pairs(current_x, current_y, "current")?;
     match reference {
-        Some(r) if !current.is_empty() => r.compare(current_x, current_y),
-        _ => Ok(None),
+        Some(r) => r.compare_pairs(&current),
+        None => Ok(None),
     }
 }
 
