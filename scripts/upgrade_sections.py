@@ -51,7 +51,21 @@ UPDATE mlobs.alert_rules SET min_rows = 500
    AND request_retraining AND enabled;
 ALTER TABLE mlobs.alerts ADD COLUMN window_start timestamptz, ADD COLUMN worst_value float8, ADD COLUMN judged_rows bigint,
   ADD COLUMN judged_share float8,
-  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));""")
+  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));
+-- Segments (issue 18): windows, points, rules and alerts carry a segment ('' = the whole window).
+ALTER TABLE mlobs.monitor_windows ADD COLUMN segment text NOT NULL DEFAULT '';
+ALTER TABLE mlobs.monitor_windows DROP CONSTRAINT monitor_windows_pkey,
+  ADD CONSTRAINT monitor_windows_pkey PRIMARY KEY (monitor_id, window_start, segment);
+ALTER TABLE mlobs.metric_points ADD COLUMN segment text NOT NULL DEFAULT '';
+ALTER TABLE mlobs.metric_points DROP CONSTRAINT metric_points_pkey,
+  ADD CONSTRAINT metric_points_pkey PRIMARY KEY (monitor_id, window_start, segment, feature, metric);
+DROP INDEX mlobs.metric_points_series;
+CREATE INDEX metric_points_series ON mlobs.metric_points (metric, model, feature, segment, ts DESC);
+ALTER TABLE mlobs.alert_rules ADD COLUMN segment text;
+ALTER TABLE mlobs.alerts ADD COLUMN segment text NOT NULL DEFAULT '';
+DROP INDEX mlobs.alerts_open;
+CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';""")
+out.append(span('-- The segments of a monitor with segment_by', "COMMENT ON TABLE mlobs.monitor_segments"))
 out.append(span('-- A window whose computation failed', "COMMENT ON TABLE mlobs.window_failures"))
 out.append(span('-- Minutes of a monitored table whose rows changed', "COMMENT ON TABLE mlobs.source_changes"))
 out.append(span('-- Default alert rules and routes that a user deleted', "COMMENT ON TABLE mlobs.removed_defaults"))
@@ -67,7 +81,7 @@ SELECT 'alert_rules', d.id::text FROM mlobs._default_alert_rules() d WHERE NOT E
 UNION ALL
 SELECT 'alert_routes', d.severity FROM mlobs._default_alert_routes() d WHERE NOT EXISTS (SELECT 1 FROM mlobs.alert_routes r WHERE r.severity = d.severity);""")
 for l in lines:
-    if re.match(r"SELECT pg_catalog.pg_extension_config_dump\('mlobs\.(alert_rules|alert_routes|removed_defaults|window_failures|source_changes)'", l):
+    if re.match(r"SELECT pg_catalog.pg_extension_config_dump\('mlobs\.(alert_rules|alert_routes|removed_defaults|window_failures|source_changes|monitor_segments)'", l):
         out.append(l)
 out.append("""-- Replaced with new result columns or parameters.
 DROP FUNCTION mlobs.run_monitors(timestamptz, timestamptz);
@@ -81,6 +95,8 @@ out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._label_metric(', 'AS $$', True))
 out.append(block('CREATE FUNCTION mlobs._monitor_kinds()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
+out.append(block('CREATE FUNCTION mlobs._monitor_segment_raw_sql(', '$$;'))
+out.append(block('CREATE FUNCTION mlobs._monitor_segment_sql(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
 for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','_evaluate_alerts(','create_alert_rule(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
@@ -88,7 +104,7 @@ out.append(block('CREATE FUNCTION mlobs.evaluate_alerts(', 'AS $$', False))
 out.append(block('CREATE FUNCTION mlobs.metric_names()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs.latest_points(', '$$;'))
 out.append("-- Coverage (labelled_rows, labelled_share) beside every performance value.\n" + block('CREATE FUNCTION mlobs._monitor_metrics(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
-for pat in ['_monitor_store(','_monitor_window(','_monitor_concept(','_monitor_reference(','_record_window_failure(','_monitor_plan(','_run_source(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
+for pat in ['_monitor_store(','_monitor_store_segments(','_monitor_window(','_monitor_concept(','_monitor_learn_segments(','_monitor_segment_references(','_monitor_reference(','_record_window_failure(','_monitor_plan(','_run_source(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 for pat in ['schedule_monitors_command(', 'unschedule_monitors_command(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat, '$$;'))

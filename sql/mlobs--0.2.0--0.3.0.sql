@@ -26,6 +26,33 @@ UPDATE mlobs.alert_rules SET min_rows = 500
 ALTER TABLE mlobs.alerts ADD COLUMN window_start timestamptz, ADD COLUMN worst_value float8, ADD COLUMN judged_rows bigint,
   ADD COLUMN judged_share float8,
   ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));
+-- Segments (issue 18): windows, points, rules and alerts carry a segment ('' = the whole window).
+ALTER TABLE mlobs.monitor_windows ADD COLUMN segment text NOT NULL DEFAULT '';
+ALTER TABLE mlobs.monitor_windows DROP CONSTRAINT monitor_windows_pkey,
+  ADD CONSTRAINT monitor_windows_pkey PRIMARY KEY (monitor_id, window_start, segment);
+ALTER TABLE mlobs.metric_points ADD COLUMN segment text NOT NULL DEFAULT '';
+ALTER TABLE mlobs.metric_points DROP CONSTRAINT metric_points_pkey,
+  ADD CONSTRAINT metric_points_pkey PRIMARY KEY (monitor_id, window_start, segment, feature, metric);
+DROP INDEX mlobs.metric_points_series;
+CREATE INDEX metric_points_series ON mlobs.metric_points (metric, model, feature, segment, ts DESC);
+ALTER TABLE mlobs.alert_rules ADD COLUMN segment text;
+ALTER TABLE mlobs.alerts ADD COLUMN segment text NOT NULL DEFAULT '';
+DROP INDEX mlobs.alerts_open;
+CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';
+
+-- The segments of a monitor with segment_by (docs/monitoring.md, "Segments"): the values it
+-- keeps apart (its config's `segments`, else the max_segments most frequent ones of its reference
+-- rows, or of its first window without a reference) and the bucket '(other)' for the rest, each
+-- with its reference summary and metrics (the monitor row keeps those of all rows).
+CREATE TABLE mlobs.monitor_segments (
+  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  segment text NOT NULL,
+  rank int NOT NULL,                        -- 1 = most reference rows; '(other)' comes last
+  reference_rows bigint,
+  reference_summary text,
+  reference_metrics jsonb,
+  PRIMARY KEY (monitor_id, segment));
+COMMENT ON TABLE mlobs.monitor_segments IS 'The segments each segmented monitor keeps apart, with their references';
 
 -- A window whose computation failed: the run records it here (the windows before and after it
 -- stay committed) and retries it on every later run until it succeeds.
@@ -68,7 +95,7 @@ COMMENT ON TABLE mlobs.removed_defaults IS 'Preinstalled alert rules and routes 
 CREATE FUNCTION mlobs._default_alert_rules() RETURNS SETOF mlobs.alert_rules
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT d.id, d.name, d.metric, d.comparison, d.threshold, d.mode, d.severity, interval '0', NULL::text,
-         NULL::text, d.request_retraining, true, d.min_rows, 0::float8
+         NULL::text, d.request_retraining, true, d.min_rows, 0::float8, NULL::text
   FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false, 30),
                (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true, 30),
                -- 500 labelled rows: the standard error of an accuracy near 0.75 is then 0.019, well
@@ -163,6 +190,8 @@ SELECT pg_catalog.pg_extension_config_dump('mlobs.alert_routes', 'WHERE NOT mlob
 SELECT pg_catalog.pg_extension_config_dump('mlobs.removed_defaults', '');
 
 SELECT pg_catalog.pg_extension_config_dump('mlobs.window_failures', '');
+
+SELECT pg_catalog.pg_extension_config_dump('mlobs.monitor_segments', '');
 
 SELECT pg_catalog.pg_extension_config_dump('mlobs.source_changes', '');
 
@@ -286,6 +315,31 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT k, CASE WHEN k = 'ts' THEN ts_column ELSE coalesce(config->>k, k) END
   FROM unnest((SELECT d.columns || ARRAY(SELECT o FROM unnest(d.optional_columns) o WHERE config ? o)
                  FROM mlobs._monitor_kinds() d WHERE d.kind = _monitor_columns.kind) || ARRAY['ts']) k
+  UNION ALL
+  -- segment_by entries: a column, or a jsonb column's key as 'column->key'.
+  SELECT 'segment_by', split_part(e, '->', 1)
+    FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(config->'segment_by') = 'array' THEN config->'segment_by' END) e
+$$;
+
+-- The text expression of a row's uncapped segment (NULL: the monitor has no segment_by): each
+-- segment_by entry's value ('(null)' when NULL), joined with '|'.
+CREATE FUNCTION mlobs._monitor_segment_raw_sql(config jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT '(' || string_agg(CASE WHEN strpos(e, '->') > 0
+                                THEN format('coalesce(%I->>%L, ''(null)'')', split_part(e, '->', 1), substr(e, strpos(e, '->') + 2))
+                                ELSE format('coalesce(%I::text, ''(null)'')', e) END, ' || ''|'' || ' ORDER BY o) || ')'
+    FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(config->'segment_by') = 'array' THEN config->'segment_by' END)
+         WITH ORDINALITY x(e, o)
+$$;
+
+-- A row's segment as the monitor keeps it: one of its learned segments (mlobs.monitor_segments),
+-- else '(other)'. NULL while the monitor has no segments (no segment_by, or none learned yet).
+CREATE FUNCTION mlobs._monitor_segment_sql(m mlobs.monitors) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT format('CASE WHEN %1$s = ANY (%2$L::text[]) THEN %1$s ELSE ''(other)'' END', mlobs._monitor_segment_raw_sql(m.config),
+                array_agg(s.segment ORDER BY s.rank))
+    FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id AND s.segment <> '(other)'
+  HAVING count(*) > 0 AND mlobs._monitor_segment_raw_sql(m.config) IS NOT NULL
 $$;
 
 -- A monitor reads its source as its owner, so who may name an owner is a privilege question: a
@@ -366,13 +420,34 @@ BEGIN
   IF jsonb_typeof(config) <> 'object' THEN
     RAISE EXCEPTION 'monitor %: config must be a JSON object, got %', name, config USING ERRCODE = '22023';
   END IF;
-  allowed := d.columns || d.optional_columns || d.options;
+  allowed := d.columns || d.optional_columns || d.options || '{segment_by,max_segments,segments}'::text[];
+  -- Segments (every kind): segment_by = 1 to 3 columns or 'column->key' entries.
+  IF config ? 'segment_by' AND (jsonb_typeof(config->'segment_by') <> 'array' OR jsonb_array_length(config->'segment_by') NOT BETWEEN 1 AND 3
+     OR EXISTS (SELECT 1 FROM jsonb_array_elements(config->'segment_by') e
+                 WHERE jsonb_typeof(e) <> 'string' OR e #>> '{}' IN ('', '->') OR (e #>> '{}') LIKE '%->' OR (e #>> '{}') LIKE '->%')) THEN
+    RAISE EXCEPTION 'monitor %: config.segment_by must be an array of 1 to 3 column names or ''column->key'' entries, got %', name,
+      config->'segment_by' USING ERRCODE = '22023';
+  END IF;
+  IF config ? 'max_segments' AND (jsonb_typeof(config->'max_segments') <> 'number'
+     OR (config->>'max_segments')::numeric NOT BETWEEN 1 AND 1000 OR (config->>'max_segments')::numeric % 1 <> 0) THEN
+    RAISE EXCEPTION 'monitor %: config.max_segments must be a whole number from 1 to 1000, got %', name, config->'max_segments'
+      USING ERRCODE = '22023';
+  END IF;
+  IF config ? 'segments' AND (jsonb_typeof(config->'segments') <> 'array' OR jsonb_array_length(config->'segments') NOT BETWEEN 1 AND 1000
+     OR EXISTS (SELECT 1 FROM jsonb_array_elements(config->'segments') e WHERE jsonb_typeof(e) <> 'string' OR e #>> '{}' IN ('', '(other)'))) THEN
+    RAISE EXCEPTION 'monitor %: config.segments must be an array of 1 to 1000 segment values (not '''' or ''(other)''), got %', name,
+      config->'segments' USING ERRCODE = '22023';
+  END IF;
+  IF (config ? 'max_segments' OR config ? 'segments') AND NOT config ? 'segment_by' THEN
+    RAISE EXCEPTION 'monitor %: config.max_segments and config.segments need config.segment_by', name USING ERRCODE = '22023';
+  END IF;
   FOR k IN SELECT jsonb_object_keys(config) LOOP
     IF NOT k = ANY (allowed) THEN
       RAISE EXCEPTION 'monitor %: unknown config key "%" for kind %; known keys: %', name, k, kind, array_to_string(allowed, ', ')
         USING ERRCODE = '22023';
     END IF;
-    IF k <> 'options' AND jsonb_typeof(config->k) <> 'string' AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
+    IF k NOT IN ('options', 'segment_by', 'max_segments', 'segments') AND jsonb_typeof(config->k) <> 'string'
+       AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
       RAISE EXCEPTION 'monitor %: config.% must be a string, got %', name, k, config->k USING ERRCODE = '22023';
     END IF;
   END LOOP;
@@ -399,8 +474,9 @@ BEGIN
   m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
   -- Types: plan the window query over no rows (a float8 column as features, a text ts, ...).
   BEGIN
-    EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2 AND false',
-                   mlobs._monitor_summary_sql(m), source, ts_column, ts_column)
+    EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2 AND false GROUP BY %s',
+                   mlobs._monitor_summary_sql(m), source, ts_column, ts_column,
+                   coalesce(mlobs._monitor_segment_raw_sql(config), '()'))
       USING now(), now();
   EXCEPTION WHEN undefined_function OR datatype_mismatch OR invalid_text_representation OR cannot_coerce THEN
     GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
@@ -500,54 +576,85 @@ BEGIN
     -- run) would read every point of the monitor per window.
     WITH judged AS MATERIALIZED (
       SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
-             ru.threshold, ru.min_rows, ru.comparison, ru.metric, ru.feature AS feature_filter, mo.id AS monitor_id,
-             mo.model, mo.reference_metrics, mlobs._label_metric(ru.metric) AS needs_labels, j.*
+             ru.threshold, ru.min_rows, ru.min_coverage, ru.comparison, ru.metric, ru.feature AS feature_filter,
+             ru.segment AS segment_filter, mo.id AS monitor_id, mo.model, mo.reference_metrics,
+             mlobs._label_metric(ru.metric) AS needs_labels, j.*
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
                               AND (_evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
         CROSS JOIN LATERAL (
-          SELECT w.window_start, w.window_end, w.rows, lr.value AS labelled, ls.value AS share
+          SELECT w.window_start, w.window_end, w.rows
             FROM mlobs.monitor_windows w
-            LEFT JOIN mlobs.metric_points lr ON lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start
-                                            AND lr.feature = '' AND lr.metric = 'labelled_rows'
-            LEFT JOIN mlobs.metric_points ls ON ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
-                                            AND ls.feature = '' AND ls.metric = 'labelled_share'
-           WHERE w.monitor_id = mo.id AND (since IS NULL OR w.window_start >= since)
-             AND (NOT mlobs._label_metric(ru.metric) OR (lr.value >= ru.min_rows AND coalesce(ls.value, 0) >= ru.min_coverage))
+           WHERE w.monitor_id = mo.id AND w.segment = '' AND (since IS NULL OR w.window_start >= since)
+             AND (NOT mlobs._label_metric(ru.metric)
+                  OR ((SELECT lr.value FROM mlobs.metric_points lr
+                        WHERE lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start AND lr.segment = ''
+                          AND lr.feature = '' AND lr.metric = 'labelled_rows') >= ru.min_rows
+                      AND coalesce((SELECT ls.value FROM mlobs.metric_points ls
+                                     WHERE ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
+                                       AND ls.segment = '' AND ls.feature = '' AND ls.metric = 'labelled_share'), 0)
+                          >= ru.min_coverage))
            ORDER BY w.window_start DESC LIMIT 1) j
        WHERE ru.enabled),
-    candidates AS (
-      SELECT j.*, p.feature, j.window_end AS ts, p.value, (j.reference_metrics->>j.metric)::float8 AS reference,
-             CASE WHEN j.needs_labels THEN j.labelled ELSE j.rows END AS judged_rows,
-             CASE WHEN j.needs_labels THEN j.share END AS judged_share,
-             CASE j.mode WHEN 'value' THEN p.value
-                  ELSE ((j.reference_metrics->>j.metric)::float8 - p.value)
-                       / nullif(abs((j.reference_metrics->>j.metric)::float8), 0) END AS observed
+    -- The judged window's points of each rule's metric, whole window and segments (a segment is
+    -- judged on its own rows, labelled rows and reference).
+    points AS (
+      SELECT j.*, p.feature, p.segment, p.value,
+             CASE WHEN p.segment = '' THEN j.reference_metrics ELSE sg.reference_metrics END AS reference_of,
+             CASE WHEN p.segment = '' THEN j.rows ELSE sw.rows END AS segment_rows,
+             CASE WHEN p.segment <> '' AND j.needs_labels THEN
+               (SELECT x.value FROM mlobs.metric_points x WHERE x.monitor_id = j.monitor_id AND x.window_start = j.window_start
+                   AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_rows') END AS segment_labelled,
+             CASE WHEN p.segment <> '' AND j.needs_labels THEN
+               (SELECT x.value FROM mlobs.metric_points x WHERE x.monitor_id = j.monitor_id AND x.window_start = j.window_start
+                   AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_share') END AS segment_share
         FROM judged j
-        CROSS JOIN LATERAL (
-          SELECT p.feature, p.value FROM mlobs.metric_points p
-           WHERE p.monitor_id = j.monitor_id AND p.window_start = j.window_start
-             AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)) p
-       WHERE (j.needs_labels OR j.rows >= j.min_rows)
+        JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
+                                  AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
+                                  AND (j.segment_filter IS NULL OR j.segment_filter = p.segment)
+        LEFT JOIN mlobs.monitor_segments sg ON p.segment <> '' AND sg.monitor_id = j.monitor_id AND sg.segment = p.segment
+        LEFT JOIN mlobs.monitor_windows sw ON p.segment <> '' AND sw.monitor_id = j.monitor_id
+                                          AND sw.window_start = j.window_start AND sw.segment = p.segment),
+    candidates AS (
+      SELECT j.*, j.window_end AS ts, (j.reference_of->>j.metric)::float8 AS reference,
+             CASE WHEN j.needs_labels THEN CASE WHEN j.segment = '' THEN j.labelled ELSE j.segment_labelled END
+                  ELSE j.segment_rows END AS judged_rows,
+             CASE WHEN j.needs_labels THEN CASE WHEN j.segment = '' THEN j.share ELSE j.segment_share END END AS judged_share,
+             CASE j.mode WHEN 'value' THEN j.value
+                  ELSE ((j.reference_of->>j.metric)::float8 - j.value)
+                       / nullif(abs((j.reference_of->>j.metric)::float8), 0) END AS observed
+        FROM (SELECT pt.*,
+                     (SELECT lr.value FROM mlobs.metric_points lr
+                       WHERE pt.needs_labels AND lr.monitor_id = pt.monitor_id AND lr.window_start = pt.window_start
+                         AND lr.segment = '' AND lr.feature = '' AND lr.metric = 'labelled_rows') AS labelled,
+                     (SELECT ls.value FROM mlobs.metric_points ls
+                       WHERE pt.needs_labels AND ls.monitor_id = pt.monitor_id AND ls.window_start = pt.window_start
+                         AND ls.segment = '' AND ls.feature = '' AND ls.metric = 'labelled_share') AS share
+                FROM points pt) j
+       WHERE (j.needs_labels OR j.segment_rows >= j.min_rows)
+         -- A segment is judged on labels only when it has enough of its own.
+         AND (NOT j.needs_labels OR j.segment = ''
+              OR (j.segment_labelled >= j.min_rows AND coalesce(j.segment_share, 0) >= j.min_coverage))
          AND (j.mode = 'value' OR NOT j.needs_labels
-              OR coalesce((j.reference_metrics->>'labelled_rows')::float8, 0) >= j.min_rows))
+              OR coalesce((j.reference_of->>'labelled_rows')::float8, 0) >= j.min_rows))
     SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
                                   WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
-      FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature
+      FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature, c.segment
   LOOP
     SELECT * INTO a FROM mlobs.alerts
-     WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND state <> 'resolved'
+     WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
+       AND state <> 'resolved'
      FOR UPDATE;
     -- An open alert is moved only by a window at or after the one it last judged.
     CONTINUE WHEN a.id IS NOT NULL AND r.ts < a.started_at;
     IF coalesce(r.breached, false) THEN
       IF a.id IS NULL THEN
         INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
-                                  started_at, fired_at, window_start, worst_value, judged_rows, judged_share)
+                                  started_at, fired_at, window_start, worst_value, judged_rows, judged_share, segment)
         VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
                 CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
                 r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.judged_rows,
-                r.judged_share)
+                r.judged_share, r.segment)
         RETURNING * INTO a;
         PERFORM pg_notify('mlobs_alerts', a.id::text);
         transitions := transitions + 1;
@@ -572,10 +679,10 @@ BEGIN
         INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
         VALUES (r.model, a.id, CASE r.mode
           WHEN 'value' THEN format('%s: %s = %s (%s %s), window starting %s', r.rule_name,
-                                   concat_ws(' ', nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
+                                   concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
                                    r.comparison, r.threshold, to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
           ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
-                      concat_ws(' ', nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
+                      concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
                       round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
                       to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
         PERFORM pg_notify('mlobs_retraining', r.model);
@@ -592,18 +699,21 @@ BEGIN
   -- nothing to judge (empty or too small, or the metric is missing) resolve at that window's end.
   FOR a IN
     WITH latest AS (
-      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
+      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end
         FROM mlobs.monitor_windows w
-       WHERE (_evaluate_alerts.monitor IS NULL OR w.monitor_id = _evaluate_alerts.monitor)
+       WHERE (_evaluate_alerts.monitor IS NULL OR w.monitor_id = _evaluate_alerts.monitor) AND w.segment = ''
          AND (since IS NULL OR w.window_start >= since)
        ORDER BY w.monitor_id, w.window_start DESC)
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
       FROM latest l, mlobs.alert_rules ru
      WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
        AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
-       AND (l.rows < ru.min_rows OR NOT EXISTS (
+       -- The alert's segment (or the whole window) in that window: its rows, and its point.
+       AND (coalesce((SELECT w.rows FROM mlobs.monitor_windows w WHERE w.monitor_id = l.monitor_id
+                         AND w.window_start = l.window_start AND w.segment = al.segment), 0) < ru.min_rows
+            OR NOT EXISTS (
              SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
-                AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
+                AND p.segment = al.segment AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
     RETURNING al.*
   LOOP
     PERFORM pg_notify('mlobs_alerts', a.id::text);
@@ -629,14 +739,14 @@ END $$;
 CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,
   mode text DEFAULT 'value', severity text DEFAULT 'warning', for_duration interval DEFAULT '0',
   model text DEFAULT NULL, feature text DEFAULT NULL, request_retraining bool DEFAULT false, min_rows int DEFAULT 30,
-  min_coverage float8 DEFAULT 0)
+  min_coverage float8 DEFAULT 0, segment text DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   id bigint;
 BEGIN
   IF name IS NULL OR metric IS NULL OR comparison IS NULL OR threshold IS NULL OR mode IS NULL OR severity IS NULL
      OR for_duration IS NULL OR request_retraining IS NULL OR min_rows IS NULL OR min_coverage IS NULL THEN
-    RAISE EXCEPTION 'only model and feature may be NULL' USING ERRCODE = '22004';
+    RAISE EXCEPTION 'only model, feature and segment may be NULL' USING ERRCODE = '22004';
   END IF;
   IF NOT metric = ANY (mlobs.metric_names()) THEN
     RAISE EXCEPTION 'metric "%" is not one mlobs writes; known metrics: %', metric, array_to_string(mlobs.metric_names(), ', ')
@@ -652,9 +762,9 @@ BEGIN
     RAISE EXCEPTION 'min_coverage must be in [0, 1], got %', min_coverage USING ERRCODE = '22023';
   END IF;
   INSERT INTO mlobs.alert_rules (name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
-                                 request_retraining, min_rows, min_coverage)
+                                 request_retraining, min_rows, min_coverage, segment)
   VALUES (create_alert_rule.name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
-          request_retraining, min_rows, min_coverage)
+          request_retraining, min_rows, min_coverage, create_alert_rule.segment)
   RETURNING alert_rules.id INTO id;
   RETURN id;
 END $$;
@@ -678,25 +788,28 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
 $$;
 
--- The latest point of every series (model, feature) of one metric, with a value, optionally of
--- one monitor kind: what the Prometheus exporter and "latest" panels read. A loose index scan over
--- metric_points_series (one probe per series), so its cost does not grow with the history the way
--- a DISTINCT ON over every point of the metric does. Ties on ts go to the highest monitor id.
+-- The latest point of every series (model, feature, segment) of one metric, with a value,
+-- optionally of one monitor kind: what the Prometheus exporter and "latest" panels read. A loose
+-- index scan over metric_points_series (one probe per series), so its cost does not grow with the
+-- history the way a DISTINCT ON over every point of the metric does. Ties on ts go to the highest
+-- monitor id. segment '' is the whole window.
 CREATE FUNCTION mlobs.latest_points(metric text, kind text DEFAULT NULL)
-RETURNS TABLE (monitor_id bigint, window_start timestamptz, ts timestamptz, model text, feature text, value float8)
+RETURNS TABLE (monitor_id bigint, window_start timestamptz, ts timestamptz, model text, feature text, value float8,
+               segment text)
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   WITH RECURSIVE series AS (
-    (SELECT p.model, p.feature FROM mlobs.metric_points p WHERE p.metric = latest_points.metric
-      ORDER BY p.model, p.feature LIMIT 1)
+    (SELECT p.model, p.feature, p.segment FROM mlobs.metric_points p WHERE p.metric = latest_points.metric
+      ORDER BY p.model, p.feature, p.segment LIMIT 1)
     UNION ALL
-    SELECT n.model, n.feature FROM series s
-     CROSS JOIN LATERAL (SELECT p.model, p.feature FROM mlobs.metric_points p
-                          WHERE p.metric = latest_points.metric AND (p.model, p.feature) > (s.model, s.feature)
-                          ORDER BY p.model, p.feature LIMIT 1) n)
+    SELECT n.model, n.feature, n.segment FROM series s
+     CROSS JOIN LATERAL (SELECT p.model, p.feature, p.segment FROM mlobs.metric_points p
+                          WHERE p.metric = latest_points.metric AND (p.model, p.feature, p.segment) > (s.model, s.feature, s.segment)
+                          ORDER BY p.model, p.feature, p.segment LIMIT 1) n)
   SELECT l.* FROM series s
    CROSS JOIN LATERAL (
-     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value FROM mlobs.metric_points p
-      WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.value IS NOT NULL
+     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment FROM mlobs.metric_points p
+      WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.segment = s.segment
+        AND p.value IS NOT NULL
         AND (latest_points.kind IS NULL
              OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind))
       ORDER BY p.ts DESC, p.monitor_id DESC LIMIT 1) l
@@ -795,42 +908,89 @@ BEGIN
   END CASE;
 END $$;
 
--- Stores one window of one monitor from its summary: the summary (upserted) and its metric
--- points. Returns the number of points written and the rows the window adds to the monitor's
--- rows_total (the caller adds them up): its rows the first time, any rows that arrived late when
--- it is recomputed (never negative: rows_total is a true counter).
+-- Stores one window (or one segment of it) of one monitor from its summary: the summary
+-- (upserted) and its metric points. Returns the number of points written and the rows the window
+-- adds to the monitor's rows_total (the caller adds them up): its rows the first time, any rows
+-- that arrived late when it is recomputed (never negative: rows_total is a true counter; a
+-- segment adds none). A segment's metrics come from its summary and reference (the caller passes
+-- m with the segment's reference); metrics that re-read the window's rows (concept drift, CBPE)
+-- are computed for the whole window only.
 CREATE FUNCTION mlobs._monitor_store(m mlobs.monitors, ws timestamptz, we timestamptz, n bigint, summary text,
-                                     OUT points int, OUT added bigint)
+                                     segment text DEFAULT '', OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   before bigint;
 BEGIN
-  SELECT w.rows INTO before FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ws;
-  INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
-  VALUES (m.id, ws, we, n, summary)
+  SELECT w.rows INTO before FROM mlobs.monitor_windows w
+   WHERE w.monitor_id = m.id AND w.window_start = ws AND w.segment = _monitor_store.segment;
+  INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary, segment)
+  VALUES (m.id, ws, we, n, summary, _monitor_store.segment)
   ON CONFLICT ON CONSTRAINT monitor_windows_pkey
     DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
-  added := greatest(n - coalesce(before, 0), 0);
-  INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
-  SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value
-    FROM mlobs._monitor_metrics(m, summary, n, ws, we) x
+  added := CASE WHEN _monitor_store.segment = '' THEN greatest(n - coalesce(before, 0), 0) ELSE 0 END;
+  INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value, segment)
+  SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value, _monitor_store.segment
+    FROM mlobs._monitor_metrics(m, summary, n, CASE WHEN _monitor_store.segment = '' THEN ws END,
+                                CASE WHEN _monitor_store.segment = '' THEN we END) x
   ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
   GET DIAGNOSTICS points = ROW_COUNT;
-  DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
+  IF _monitor_store.segment = '' THEN
+    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
+  END IF;
+END $$;
+
+-- Stores the segments of one window of a segmented monitor (`segs`, with their row counts and
+-- summaries, from a GROUP BY over the window): each against its own reference. A segment the
+-- window no longer has (its rows were deleted) loses its row and points. Returns the points
+-- written.
+CREATE FUNCTION mlobs._monitor_store_segments(m mlobs.monitors, ws timestamptz, we timestamptz, segs text[], counts bigint[],
+                                              sums text[]) RETURNS int
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  ms mlobs.monitors := m;
+  sg record;
+  points int := 0;
+  st record;
+BEGIN
+  DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ws AND w.segment <> ''
+     AND w.segment <> ALL (coalesce(segs, '{}'));
+  DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start = ws AND p.segment <> ''
+     AND p.segment <> ALL (coalesce(segs, '{}'));
+  FOR sg IN SELECT u.segment, u.n, u.summary, s.reference_summary, s.reference_metrics
+              FROM unnest(segs, counts, sums) u(segment, n, summary)
+              LEFT JOIN mlobs.monitor_segments s ON s.monitor_id = m.id AND s.segment = u.segment LOOP
+    ms.reference_summary := sg.reference_summary;
+    ms.reference_metrics := sg.reference_metrics;
+    SELECT * INTO st FROM mlobs._monitor_store(ms, ws, we, sg.n, sg.summary, sg.segment);
+    points := points + st.points;
+  END LOOP;
+  RETURN points;
 END $$;
 
 -- One window of one monitor scanned on its own (a window whose shared scan failed: computed
--- alone, its failure is its own). Returns what _monitor_store returns.
+-- alone, its failure is its own), with its segments. Returns what _monitor_store returns (points
+-- of the segments included).
 CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz, OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   summary text;
   n bigint;
+  seg_sql text := mlobs._monitor_segment_sql(m);
+  segs text[];
+  counts bigint[];
+  sums text[];
 BEGIN
   EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
                  m.ts_column, m.ts_column)
     INTO n, summary USING ws, we;
   SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
+  IF seg_sql IS NOT NULL THEN
+    EXECUTE format('SELECT array_agg(g), array_agg(n), array_agg(s) FROM (SELECT %s AS g, count(*) AS n, %s AS s FROM %s
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1) x', seg_sql, mlobs._monitor_summary_sql(m), m.source,
+                   m.ts_column, m.ts_column)
+      INTO segs, counts, sums USING ws, we;
+    points := points + mlobs._monitor_store_segments(m, ws, we, segs, counts, sums);
+  END IF;
 END $$;
 
 -- A classification monitor's reference summary with the reference side of concept drift added
@@ -846,6 +1006,59 @@ BEGIN
                  mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
     INTO concept USING m.reference_from, m.reference_to;
   RETURN (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
+END $$;
+
+-- The segments a monitor with segment_by keeps apart, learned once (mlobs.monitor_segments): its
+-- config's `segments`, else the max_segments (default 20) values with the most rows in [lo, hi)
+-- (its reference, or its first day without one), ties by value; '(other)' takes the rest. Does
+-- nothing when they are learned already, or when [lo, hi) has no rows yet (then the next run
+-- tries again; until then the monitor computes its windows as a whole only).
+CREATE FUNCTION mlobs._monitor_learn_segments(m mlobs.monitors, lo timestamptz, hi timestamptz) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  raw text := mlobs._monitor_segment_raw_sql(m.config);
+  vals text[];
+BEGIN
+  IF raw IS NULL OR EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN RETURN; END IF;
+  IF m.config ? 'segments' THEN
+    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v;
+  ELSE
+    EXECUTE format('SELECT array_agg(v ORDER BY n DESC, v) FROM (SELECT %s AS v, count(*) AS n FROM %s
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
+                   m.ts_column, m.ts_column)
+      INTO vals USING lo, hi, coalesce((m.config->>'max_segments')::int, 20);
+  END IF;
+  IF vals IS NULL THEN RETURN; END IF;
+  INSERT INTO mlobs.monitor_segments (monitor_id, segment, rank)
+  SELECT m.id, v, o FROM unnest(vals || '(other)'::text) WITH ORDINALITY u(v, o);
+END $$;
+
+-- The reference of each segment of a monitor (its summary over the segment's reference rows and
+-- the metrics of that summary), beside the monitor's own; a segment without reference rows has
+-- none (its drift metrics are then missing).
+CREATE FUNCTION mlobs._monitor_segment_references(m mlobs.monitors) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  seg_sql text := mlobs._monitor_segment_sql(m);
+  with_metrics bool := (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind);
+BEGIN
+  IF seg_sql IS NULL OR m.reference_from IS NULL OR m.kind = 'cbpe' THEN RETURN; END IF;
+  EXECUTE format('UPDATE mlobs.monitor_segments s SET reference_rows = coalesce(r.n, 0), reference_summary = r.summary,
+                    reference_metrics = NULL
+                    FROM (SELECT s2.segment, x.n, x.summary FROM mlobs.monitor_segments s2
+                            LEFT JOIN (SELECT %s AS g, count(*) AS n, %s AS summary FROM %s
+                                        WHERE %I >= $1 AND %I < $2 GROUP BY 1) x ON x.g = s2.segment
+                           WHERE s2.monitor_id = $3) r
+                   WHERE s.monitor_id = $3 AND s.segment = r.segment',
+                 seg_sql, mlobs._monitor_summary_sql(m), m.source, m.ts_column, m.ts_column)
+    USING m.reference_from, m.reference_to, m.id;
+  IF with_metrics THEN
+    UPDATE mlobs.monitor_segments s SET reference_metrics = coalesce((
+        SELECT jsonb_object_agg(x.metric, x.value)
+          FROM mlobs._monitor_metrics(m, s.reference_summary, NULL, NULL, NULL) x
+         WHERE x.feature = '' AND x.value IS NOT NULL), '{}')
+     WHERE s.monitor_id = m.id AND s.reference_summary IS NOT NULL;
+  END IF;
 END $$;
 
 -- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
@@ -877,6 +1090,8 @@ BEGIN
       NULL, NULL) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
   UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
    WHERE id = m.id;
+  PERFORM mlobs._monitor_learn_segments(m, m.reference_from, m.reference_to);
+  PERFORM mlobs._monitor_segment_references(m);
   RETURN m;
 END $$;
 
@@ -933,6 +1148,12 @@ BEGIN
     m.reference_summary := mlobs._monitor_concept(m);
     UPDATE mlobs.monitors mo SET reference_summary = m.reference_summary WHERE mo.id = m.id;
   END IF;
+  -- segment_by added to a monitor whose reference was computed before: learn its segments now.
+  IF m.reference_summary IS NOT NULL AND mlobs._monitor_segment_raw_sql(m.config) IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN
+    PERFORM mlobs._monitor_learn_segments(m, m.reference_from, m.reference_to);
+    PERFORM mlobs._monitor_segment_references(m);
+  END IF;
   starts := '{}'; ends := '{}'; works := '{}';
   -- The monitor's first window: start_at, else the end of the reference, else its first row.
   first_ts := coalesce(m.start_at, m.reference_to);
@@ -941,6 +1162,10 @@ BEGIN
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
+  -- Without a reference, a segmented monitor learns its segments from its first day.
+  IF m.reference_from IS NULL THEN
+    PERFORM mlobs._monitor_learn_segments(m, first_ws, least(as_of, first_ws + greatest(m.window_size, interval '1 day')));
+  END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
   ELSE
@@ -990,6 +1215,22 @@ DECLARE
   st record;
   slots int[] := '{}';           -- per monitor: its summary expression's position in exprs
   exprs text[] := '{}';
+  seg_slots int[] := '{}';       -- per monitor: its segment expression's position in seg_specs (0: none)
+  seg_specs text[] := '{}';
+  seg_arrays text[];             -- per segment expression: the summaries it needs (NULL elsewhere)
+  sk int[];                      -- the current chunk's segment rows: expression, window, segment, rows, summaries
+  sb timestamptz[];
+  sg text[];
+  sn bigint[];
+  ss text[];
+  x_b timestamptz[];
+  x_g text[];
+  x_n bigint[];
+  x_s text[];
+  seg_sql text;
+  seg_segs text[];
+  seg_counts bigint[];
+  seg_sums text[];
   p record;
   m mlobs.monitors;
   expr text;
@@ -1031,6 +1272,17 @@ BEGIN
         k := cardinality(exprs);
       END IF;
       slots := slots || k;
+      seg_sql := mlobs._monitor_segment_sql(p.m);
+      IF seg_sql IS NULL THEN
+        seg_slots := seg_slots || 0;
+      ELSE
+        k := array_position(seg_specs, seg_sql);
+        IF k IS NULL THEN
+          seg_specs := seg_specs || seg_sql;
+          k := cardinality(seg_specs);
+        END IF;
+        seg_slots := seg_slots || k;
+      END IF;
       pm := pm || array_fill(cardinality(ms), ARRAY[cardinality(p.starts)]);
       ps := ps || p.starts; pe := pe || p.ends; pw := pw || p.works;
     EXCEPTION WHEN OTHERS THEN
@@ -1048,6 +1300,12 @@ BEGIN
          coalesce(array_agg(x.e ORDER BY x.s, x.m), '{}'), coalesce(array_agg(x.w ORDER BY x.s, x.m), '{}')
     INTO pm, ps, pe, pw FROM unnest(pm, ps, pe, pw) x(m, s, e, w);
   exprs_sql := array_to_string(exprs, ', ');
+  -- Each segment expression's scan computes only the summaries of the monitors segmented by it.
+  seg_arrays := ARRAY(SELECT 'ARRAY[' || (SELECT string_agg(CASE WHEN EXISTS (
+                                             SELECT 1 FROM generate_subscripts(ms, 1) q WHERE seg_slots[q] = sp AND slots[q] = e)
+                                           THEN exprs[e] ELSE 'NULL' END, ', ' ORDER BY e)
+                                         FROM generate_subscripts(exprs, 1) e) || ']::text[]'
+                        FROM generate_subscripts(seg_specs, 1) sp ORDER BY sp);
   from_sql := format('FROM %s WHERE %I >= $1 AND %I < $2', m.source, m.ts_column, m.ts_column);
   c_from := 1;
   j := 1;  -- next planned (monitor, window)
@@ -1079,6 +1337,20 @@ BEGIN
           INTO counts, sums USING ws_all[c_from], we_all[c_from];
         bins := ARRAY[ws_all[c_from]];
       END IF;
+      -- The segments of the chunk's windows, one scan per segment expression.
+      sk := '{}'; sb := '{}'; sg := '{}'; sn := '{}'; ss := '{}';
+      FOR i IN 1 .. coalesce(cardinality(seg_specs), 0) LOOP
+        EXECUTE format('SELECT array_agg(b ORDER BY b, g), array_agg(g ORDER BY b, g), array_agg(n ORDER BY b, g),
+                               array_agg(s ORDER BY b, g)
+                          FROM (SELECT %s AS b, %s AS g, count(*) AS n, %s AS s
+                                  %s GROUP BY 1, 2) x',
+                       CASE WHEN c_to > c_from THEN format('date_bin($3, %I::timestamptz, $4)', m.ts_column) ELSE '$1' END,
+                       seg_specs[i], seg_arrays[i], from_sql)
+          INTO x_b, x_g, x_n, x_s USING ws_all[c_from], we_all[c_to], m.window_size, origin;
+        IF x_b IS NOT NULL THEN
+          sk := sk || array_fill(i, ARRAY[cardinality(x_b)]); sb := sb || x_b; sg := sg || x_g; sn := sn || x_n; ss := ss || x_s;
+        END IF;
+      END LOOP;
       shared := true;
     EXCEPTION WHEN OTHERS THEN
       shared := false;
@@ -1091,10 +1363,18 @@ BEGIN
         BEGIN
           IF NOT shared THEN
             SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
-          ELSIF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
-            SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], counts[k], sums[k][slots[pm[j]]]);
           ELSE
-            SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], 0, empty[slots[pm[j]]]);
+            IF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
+              SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], counts[k], sums[k][slots[pm[j]]]);
+            ELSE
+              SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], 0, empty[slots[pm[j]]]);
+            END IF;
+            IF seg_slots[pm[j]] > 0 THEN
+              SELECT array_agg(sg[q] ORDER BY q), array_agg(sn[q] ORDER BY q), array_agg(ss[q][slots[pm[j]]] ORDER BY q)
+                INTO seg_segs, seg_counts, seg_sums
+                FROM generate_subscripts(sk, 1) q WHERE sk[q] = seg_slots[pm[j]] AND sb[q] = ps[j];
+              st.points := st.points + mlobs._monitor_store_segments(m, ps[j], pe[j], seg_segs, seg_counts, seg_sums);
+            END IF;
           END IF;
           IF backfill_from IS NULL THEN
             transitions := transitions + mlobs._evaluate_alerts(m.id, ps[j]);
@@ -1422,10 +1702,11 @@ GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.aler
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
   enabled, reference_metrics, watermark, rows_total, created_at, owner, label_horizon, late_data_horizon)
   ON mlobs.monitors TO mlobs_reader;
-GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at) ON mlobs.monitor_windows TO mlobs_reader;
+GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at, segment) ON mlobs.monitor_windows TO mlobs_reader;
+GRANT SELECT (monitor_id, segment, rank, reference_rows, reference_metrics) ON mlobs.monitor_segments TO mlobs_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.monitor_windows, mlobs.metric_points,
   mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests, mlobs.window_failures,
-  mlobs.removed_defaults, mlobs.source_changes TO mlobs_admin;
+  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
@@ -1433,14 +1714,14 @@ REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlob
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
-  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8),
+  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
-  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8),
+  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
@@ -1451,7 +1732,10 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
-  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text),
+  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),
+  mlobs._monitor_store_segments(mlobs.monitors, timestamptz, timestamptz, text[], bigint[], text[]),
+  mlobs._monitor_learn_segments(mlobs.monitors, timestamptz, timestamptz), mlobs._monitor_segment_references(mlobs.monitors),
+  mlobs._monitor_segment_sql(mlobs.monitors),
   mlobs._evaluate_alerts(bigint, timestamptz),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
@@ -1460,7 +1744,10 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
-  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text),
+  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),
+  mlobs._monitor_store_segments(mlobs.monitors, timestamptz, timestamptz, text[], bigint[], text[]),
+  mlobs._monitor_learn_segments(mlobs.monitors, timestamptz, timestamptz), mlobs._monitor_segment_references(mlobs.monitors),
+  mlobs._monitor_segment_sql(mlobs.monitors),
   mlobs._evaluate_alerts(bigint, timestamptz),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
@@ -2166,7 +2453,7 @@ COMMENT ON FUNCTION mlobs.latest_points(text, text) IS 'Latest point with a valu
 COMMENT ON FUNCTION mlobs.concept_reference(double precision[], double precision[], integer) IS 'The reference side of concept drift (quantile edges, rows and target sum per bin) as jsonb, for mlobs.concept_drift(reference, x, y)';
 COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
 COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';
-COMMENT ON FUNCTION mlobs.create_alert_rule(text, text, text, double precision, text, text, interval, text, text, boolean, integer, double precision) IS 'Creates an alert rule on a metric the monitors record and returns its id';
+COMMENT ON FUNCTION mlobs.create_alert_rule(text, text, text, double precision, text, text, interval, text, text, boolean, integer, double precision, text) IS 'Creates an alert rule on a metric the monitors record and returns its id';
 COMMENT ON FUNCTION mlobs.create_monitor(text, text, regclass, text, jsonb, interval, timestamp with time zone, timestamp with time zone, text, timestamp with time zone, interval, interval) IS 'Creates a monitor computing metrics of a source table per time window (run as its creator; windows revised within the label and late-data horizons); returns its id';
 COMMENT ON FUNCTION mlobs.track_changes(regclass, text) IS 'Installs the statement triggers that record which minutes of a monitored table changed late (labels, rows), so runs revise only those windows; returns true';
 COMMENT ON FUNCTION mlobs.dataset_drift(mlobs.feature_profiles, mlobs.feature_profiles, text, double precision, text) IS 'Dataset-level drift of two feature-profile summaries: how many and which share of features drifted, and whether that reaches drift_share';

@@ -23,10 +23,11 @@ GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.aler
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
   enabled, reference_metrics, watermark, rows_total, created_at, owner, label_horizon, late_data_horizon)
   ON mlobs.monitors TO mlobs_reader;
-GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at) ON mlobs.monitor_windows TO mlobs_reader;
+GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at, segment) ON mlobs.monitor_windows TO mlobs_reader;
+GRANT SELECT (monitor_id, segment, rank, reference_rows, reference_metrics) ON mlobs.monitor_segments TO mlobs_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.monitor_windows, mlobs.metric_points,
   mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests, mlobs.window_failures,
-  mlobs.removed_defaults, mlobs.source_changes TO mlobs_admin;
+  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
@@ -34,14 +35,14 @@ REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlob
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
-  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8),
+  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
-  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8),
+  mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
@@ -52,7 +53,10 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
-  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text),
+  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),
+  mlobs._monitor_store_segments(mlobs.monitors, timestamptz, timestamptz, text[], bigint[], text[]),
+  mlobs._monitor_learn_segments(mlobs.monitors, timestamptz, timestamptz), mlobs._monitor_segment_references(mlobs.monitors),
+  mlobs._monitor_segment_sql(mlobs.monitors),
   mlobs._evaluate_alerts(bigint, timestamptz),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
@@ -61,7 +65,10 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
-  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text),
+  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),
+  mlobs._monitor_store_segments(mlobs.monitors, timestamptz, timestamptz, text[], bigint[], text[]),
+  mlobs._monitor_learn_segments(mlobs.monitors, timestamptz, timestamptz), mlobs._monitor_segment_references(mlobs.monitors),
+  mlobs._monitor_segment_sql(mlobs.monitors),
   mlobs._evaluate_alerts(bigint, timestamptz),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
@@ -321,7 +328,7 @@ COMMENT ON FUNCTION mlobs.latest_points(text, text) IS 'Latest point with a valu
 COMMENT ON FUNCTION mlobs.concept_reference(double precision[], double precision[], integer) IS 'The reference side of concept drift (quantile edges, rows and target sum per bin) as jsonb, for mlobs.concept_drift(reference, x, y)';
 COMMENT ON FUNCTION mlobs.confusion_matrix(mlobs.confusion) IS 'Confusion matrix of a confusion summary as jsonb {labels, matrix}, rows actual and columns predicted';
 COMMENT ON FUNCTION mlobs.counterfactual(text, jsonb, double precision, integer, text[], integer) IS 'A smallest set of feature changes moving a registered model''s prediction past target, as jsonb; NULL when none within max_changes';
-COMMENT ON FUNCTION mlobs.create_alert_rule(text, text, text, double precision, text, text, interval, text, text, boolean, integer, double precision) IS 'Creates an alert rule on a metric the monitors record and returns its id';
+COMMENT ON FUNCTION mlobs.create_alert_rule(text, text, text, double precision, text, text, interval, text, text, boolean, integer, double precision, text) IS 'Creates an alert rule on a metric the monitors record and returns its id';
 COMMENT ON FUNCTION mlobs.create_monitor(text, text, regclass, text, jsonb, interval, timestamp with time zone, timestamp with time zone, text, timestamp with time zone, interval, interval) IS 'Creates a monitor computing metrics of a source table per time window (run as its creator; windows revised within the label and late-data horizons); returns its id';
 COMMENT ON FUNCTION mlobs.track_changes(regclass, text) IS 'Installs the statement triggers that record which minutes of a monitored table changed late (labels, rows), so runs revise only those windows; returns true';
 COMMENT ON FUNCTION mlobs.dataset_drift(mlobs.feature_profiles, mlobs.feature_profiles, text, double precision, text) IS 'Dataset-level drift of two feature-profile summaries: how many and which share of features drifted, and whether that reaches drift_share';

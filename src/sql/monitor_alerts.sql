@@ -131,54 +131,85 @@ BEGIN
     -- run) would read every point of the monitor per window.
     WITH judged AS MATERIALIZED (
       SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
-             ru.threshold, ru.min_rows, ru.comparison, ru.metric, ru.feature AS feature_filter, mo.id AS monitor_id,
-             mo.model, mo.reference_metrics, mlobs._label_metric(ru.metric) AS needs_labels, j.*
+             ru.threshold, ru.min_rows, ru.min_coverage, ru.comparison, ru.metric, ru.feature AS feature_filter,
+             ru.segment AS segment_filter, mo.id AS monitor_id, mo.model, mo.reference_metrics,
+             mlobs._label_metric(ru.metric) AS needs_labels, j.*
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
                               AND (_evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
         CROSS JOIN LATERAL (
-          SELECT w.window_start, w.window_end, w.rows, lr.value AS labelled, ls.value AS share
+          SELECT w.window_start, w.window_end, w.rows
             FROM mlobs.monitor_windows w
-            LEFT JOIN mlobs.metric_points lr ON lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start
-                                            AND lr.feature = '' AND lr.metric = 'labelled_rows'
-            LEFT JOIN mlobs.metric_points ls ON ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
-                                            AND ls.feature = '' AND ls.metric = 'labelled_share'
-           WHERE w.monitor_id = mo.id AND (since IS NULL OR w.window_start >= since)
-             AND (NOT mlobs._label_metric(ru.metric) OR (lr.value >= ru.min_rows AND coalesce(ls.value, 0) >= ru.min_coverage))
+           WHERE w.monitor_id = mo.id AND w.segment = '' AND (since IS NULL OR w.window_start >= since)
+             AND (NOT mlobs._label_metric(ru.metric)
+                  OR ((SELECT lr.value FROM mlobs.metric_points lr
+                        WHERE lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start AND lr.segment = ''
+                          AND lr.feature = '' AND lr.metric = 'labelled_rows') >= ru.min_rows
+                      AND coalesce((SELECT ls.value FROM mlobs.metric_points ls
+                                     WHERE ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
+                                       AND ls.segment = '' AND ls.feature = '' AND ls.metric = 'labelled_share'), 0)
+                          >= ru.min_coverage))
            ORDER BY w.window_start DESC LIMIT 1) j
        WHERE ru.enabled),
-    candidates AS (
-      SELECT j.*, p.feature, j.window_end AS ts, p.value, (j.reference_metrics->>j.metric)::float8 AS reference,
-             CASE WHEN j.needs_labels THEN j.labelled ELSE j.rows END AS judged_rows,
-             CASE WHEN j.needs_labels THEN j.share END AS judged_share,
-             CASE j.mode WHEN 'value' THEN p.value
-                  ELSE ((j.reference_metrics->>j.metric)::float8 - p.value)
-                       / nullif(abs((j.reference_metrics->>j.metric)::float8), 0) END AS observed
+    -- The judged window's points of each rule's metric, whole window and segments (a segment is
+    -- judged on its own rows, labelled rows and reference).
+    points AS (
+      SELECT j.*, p.feature, p.segment, p.value,
+             CASE WHEN p.segment = '' THEN j.reference_metrics ELSE sg.reference_metrics END AS reference_of,
+             CASE WHEN p.segment = '' THEN j.rows ELSE sw.rows END AS segment_rows,
+             CASE WHEN p.segment <> '' AND j.needs_labels THEN
+               (SELECT x.value FROM mlobs.metric_points x WHERE x.monitor_id = j.monitor_id AND x.window_start = j.window_start
+                   AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_rows') END AS segment_labelled,
+             CASE WHEN p.segment <> '' AND j.needs_labels THEN
+               (SELECT x.value FROM mlobs.metric_points x WHERE x.monitor_id = j.monitor_id AND x.window_start = j.window_start
+                   AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_share') END AS segment_share
         FROM judged j
-        CROSS JOIN LATERAL (
-          SELECT p.feature, p.value FROM mlobs.metric_points p
-           WHERE p.monitor_id = j.monitor_id AND p.window_start = j.window_start
-             AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)) p
-       WHERE (j.needs_labels OR j.rows >= j.min_rows)
+        JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
+                                  AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
+                                  AND (j.segment_filter IS NULL OR j.segment_filter = p.segment)
+        LEFT JOIN mlobs.monitor_segments sg ON p.segment <> '' AND sg.monitor_id = j.monitor_id AND sg.segment = p.segment
+        LEFT JOIN mlobs.monitor_windows sw ON p.segment <> '' AND sw.monitor_id = j.monitor_id
+                                          AND sw.window_start = j.window_start AND sw.segment = p.segment),
+    candidates AS (
+      SELECT j.*, j.window_end AS ts, (j.reference_of->>j.metric)::float8 AS reference,
+             CASE WHEN j.needs_labels THEN CASE WHEN j.segment = '' THEN j.labelled ELSE j.segment_labelled END
+                  ELSE j.segment_rows END AS judged_rows,
+             CASE WHEN j.needs_labels THEN CASE WHEN j.segment = '' THEN j.share ELSE j.segment_share END END AS judged_share,
+             CASE j.mode WHEN 'value' THEN j.value
+                  ELSE ((j.reference_of->>j.metric)::float8 - j.value)
+                       / nullif(abs((j.reference_of->>j.metric)::float8), 0) END AS observed
+        FROM (SELECT pt.*,
+                     (SELECT lr.value FROM mlobs.metric_points lr
+                       WHERE pt.needs_labels AND lr.monitor_id = pt.monitor_id AND lr.window_start = pt.window_start
+                         AND lr.segment = '' AND lr.feature = '' AND lr.metric = 'labelled_rows') AS labelled,
+                     (SELECT ls.value FROM mlobs.metric_points ls
+                       WHERE pt.needs_labels AND ls.monitor_id = pt.monitor_id AND ls.window_start = pt.window_start
+                         AND ls.segment = '' AND ls.feature = '' AND ls.metric = 'labelled_share') AS share
+                FROM points pt) j
+       WHERE (j.needs_labels OR j.segment_rows >= j.min_rows)
+         -- A segment is judged on labels only when it has enough of its own.
+         AND (NOT j.needs_labels OR j.segment = ''
+              OR (j.segment_labelled >= j.min_rows AND coalesce(j.segment_share, 0) >= j.min_coverage))
          AND (j.mode = 'value' OR NOT j.needs_labels
-              OR coalesce((j.reference_metrics->>'labelled_rows')::float8, 0) >= j.min_rows))
+              OR coalesce((j.reference_of->>'labelled_rows')::float8, 0) >= j.min_rows))
     SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
                                   WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
-      FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature
+      FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature, c.segment
   LOOP
     SELECT * INTO a FROM mlobs.alerts
-     WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND state <> 'resolved'
+     WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
+       AND state <> 'resolved'
      FOR UPDATE;
     -- An open alert is moved only by a window at or after the one it last judged.
     CONTINUE WHEN a.id IS NOT NULL AND r.ts < a.started_at;
     IF coalesce(r.breached, false) THEN
       IF a.id IS NULL THEN
         INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
-                                  started_at, fired_at, window_start, worst_value, judged_rows, judged_share)
+                                  started_at, fired_at, window_start, worst_value, judged_rows, judged_share, segment)
         VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
                 CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
                 r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.judged_rows,
-                r.judged_share)
+                r.judged_share, r.segment)
         RETURNING * INTO a;
         PERFORM pg_notify('mlobs_alerts', a.id::text);
         transitions := transitions + 1;
@@ -203,10 +234,10 @@ BEGIN
         INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
         VALUES (r.model, a.id, CASE r.mode
           WHEN 'value' THEN format('%s: %s = %s (%s %s), window starting %s', r.rule_name,
-                                   concat_ws(' ', nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
+                                   concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
                                    r.comparison, r.threshold, to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
           ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
-                      concat_ws(' ', nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
+                      concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
                       round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
                       to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
         PERFORM pg_notify('mlobs_retraining', r.model);
@@ -223,18 +254,21 @@ BEGIN
   -- nothing to judge (empty or too small, or the metric is missing) resolve at that window's end.
   FOR a IN
     WITH latest AS (
-      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end, w.rows
+      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end
         FROM mlobs.monitor_windows w
-       WHERE (_evaluate_alerts.monitor IS NULL OR w.monitor_id = _evaluate_alerts.monitor)
+       WHERE (_evaluate_alerts.monitor IS NULL OR w.monitor_id = _evaluate_alerts.monitor) AND w.segment = ''
          AND (since IS NULL OR w.window_start >= since)
        ORDER BY w.monitor_id, w.window_start DESC)
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
       FROM latest l, mlobs.alert_rules ru
      WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
        AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
-       AND (l.rows < ru.min_rows OR NOT EXISTS (
+       -- The alert's segment (or the whole window) in that window: its rows, and its point.
+       AND (coalesce((SELECT w.rows FROM mlobs.monitor_windows w WHERE w.monitor_id = l.monitor_id
+                         AND w.window_start = l.window_start AND w.segment = al.segment), 0) < ru.min_rows
+            OR NOT EXISTS (
              SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
-                AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
+                AND p.segment = al.segment AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
     RETURNING al.*
   LOOP
     PERFORM pg_notify('mlobs_alerts', a.id::text);
@@ -264,14 +298,14 @@ AS $$ SELECT mlobs._evaluate_alerts(monitor, NULL) $$;
 CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,
   mode text DEFAULT 'value', severity text DEFAULT 'warning', for_duration interval DEFAULT '0',
   model text DEFAULT NULL, feature text DEFAULT NULL, request_retraining bool DEFAULT false, min_rows int DEFAULT 30,
-  min_coverage float8 DEFAULT 0)
+  min_coverage float8 DEFAULT 0, segment text DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   id bigint;
 BEGIN
   IF name IS NULL OR metric IS NULL OR comparison IS NULL OR threshold IS NULL OR mode IS NULL OR severity IS NULL
      OR for_duration IS NULL OR request_retraining IS NULL OR min_rows IS NULL OR min_coverage IS NULL THEN
-    RAISE EXCEPTION 'only model and feature may be NULL' USING ERRCODE = '22004';
+    RAISE EXCEPTION 'only model, feature and segment may be NULL' USING ERRCODE = '22004';
   END IF;
   IF NOT metric = ANY (mlobs.metric_names()) THEN
     RAISE EXCEPTION 'metric "%" is not one mlobs writes; known metrics: %', metric, array_to_string(mlobs.metric_names(), ', ')
@@ -287,9 +321,9 @@ BEGIN
     RAISE EXCEPTION 'min_coverage must be in [0, 1], got %', min_coverage USING ERRCODE = '22023';
   END IF;
   INSERT INTO mlobs.alert_rules (name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
-                                 request_retraining, min_rows, min_coverage)
+                                 request_retraining, min_rows, min_coverage, segment)
   VALUES (create_alert_rule.name, metric, comparison, threshold, mode, severity, for_duration, model, feature,
-          request_retraining, min_rows, min_coverage)
+          request_retraining, min_rows, min_coverage, create_alert_rule.segment)
   RETURNING alert_rules.id INTO id;
   RETURN id;
 END $$;
@@ -309,25 +343,28 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
 $$;
 
--- The latest point of every series (model, feature) of one metric, with a value, optionally of
--- one monitor kind: what the Prometheus exporter and "latest" panels read. A loose index scan over
--- metric_points_series (one probe per series), so its cost does not grow with the history the way
--- a DISTINCT ON over every point of the metric does. Ties on ts go to the highest monitor id.
+-- The latest point of every series (model, feature, segment) of one metric, with a value,
+-- optionally of one monitor kind: what the Prometheus exporter and "latest" panels read. A loose
+-- index scan over metric_points_series (one probe per series), so its cost does not grow with the
+-- history the way a DISTINCT ON over every point of the metric does. Ties on ts go to the highest
+-- monitor id. segment '' is the whole window.
 CREATE FUNCTION mlobs.latest_points(metric text, kind text DEFAULT NULL)
-RETURNS TABLE (monitor_id bigint, window_start timestamptz, ts timestamptz, model text, feature text, value float8)
+RETURNS TABLE (monitor_id bigint, window_start timestamptz, ts timestamptz, model text, feature text, value float8,
+               segment text)
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   WITH RECURSIVE series AS (
-    (SELECT p.model, p.feature FROM mlobs.metric_points p WHERE p.metric = latest_points.metric
-      ORDER BY p.model, p.feature LIMIT 1)
+    (SELECT p.model, p.feature, p.segment FROM mlobs.metric_points p WHERE p.metric = latest_points.metric
+      ORDER BY p.model, p.feature, p.segment LIMIT 1)
     UNION ALL
-    SELECT n.model, n.feature FROM series s
-     CROSS JOIN LATERAL (SELECT p.model, p.feature FROM mlobs.metric_points p
-                          WHERE p.metric = latest_points.metric AND (p.model, p.feature) > (s.model, s.feature)
-                          ORDER BY p.model, p.feature LIMIT 1) n)
+    SELECT n.model, n.feature, n.segment FROM series s
+     CROSS JOIN LATERAL (SELECT p.model, p.feature, p.segment FROM mlobs.metric_points p
+                          WHERE p.metric = latest_points.metric AND (p.model, p.feature, p.segment) > (s.model, s.feature, s.segment)
+                          ORDER BY p.model, p.feature, p.segment LIMIT 1) n)
   SELECT l.* FROM series s
    CROSS JOIN LATERAL (
-     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value FROM mlobs.metric_points p
-      WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.value IS NOT NULL
+     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment FROM mlobs.metric_points p
+      WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.segment = s.segment
+        AND p.value IS NOT NULL
         AND (latest_points.kind IS NULL
              OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind))
       ORDER BY p.ts DESC, p.monitor_id DESC LIMIT 1) l

@@ -10,6 +10,31 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT k, CASE WHEN k = 'ts' THEN ts_column ELSE coalesce(config->>k, k) END
   FROM unnest((SELECT d.columns || ARRAY(SELECT o FROM unnest(d.optional_columns) o WHERE config ? o)
                  FROM mlobs._monitor_kinds() d WHERE d.kind = _monitor_columns.kind) || ARRAY['ts']) k
+  UNION ALL
+  -- segment_by entries: a column, or a jsonb column's key as 'column->key'.
+  SELECT 'segment_by', split_part(e, '->', 1)
+    FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(config->'segment_by') = 'array' THEN config->'segment_by' END) e
+$$;
+
+-- The text expression of a row's uncapped segment (NULL: the monitor has no segment_by): each
+-- segment_by entry's value ('(null)' when NULL), joined with '|'.
+CREATE FUNCTION mlobs._monitor_segment_raw_sql(config jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT '(' || string_agg(CASE WHEN strpos(e, '->') > 0
+                                THEN format('coalesce(%I->>%L, ''(null)'')', split_part(e, '->', 1), substr(e, strpos(e, '->') + 2))
+                                ELSE format('coalesce(%I::text, ''(null)'')', e) END, ' || ''|'' || ' ORDER BY o) || ')'
+    FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(config->'segment_by') = 'array' THEN config->'segment_by' END)
+         WITH ORDINALITY x(e, o)
+$$;
+
+-- A row's segment as the monitor keeps it: one of its learned segments (mlobs.monitor_segments),
+-- else '(other)'. NULL while the monitor has no segments (no segment_by, or none learned yet).
+CREATE FUNCTION mlobs._monitor_segment_sql(m mlobs.monitors) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT format('CASE WHEN %1$s = ANY (%2$L::text[]) THEN %1$s ELSE ''(other)'' END', mlobs._monitor_segment_raw_sql(m.config),
+                array_agg(s.segment ORDER BY s.rank))
+    FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id AND s.segment <> '(other)'
+  HAVING count(*) > 0 AND mlobs._monitor_segment_raw_sql(m.config) IS NOT NULL
 $$;
 
 -- Raises, with its SQLSTATE, why the current role may not read what a monitor reads. Checked when
@@ -140,13 +165,34 @@ BEGIN
   IF jsonb_typeof(config) <> 'object' THEN
     RAISE EXCEPTION 'monitor %: config must be a JSON object, got %', name, config USING ERRCODE = '22023';
   END IF;
-  allowed := d.columns || d.optional_columns || d.options;
+  allowed := d.columns || d.optional_columns || d.options || '{segment_by,max_segments,segments}'::text[];
+  -- Segments (every kind): segment_by = 1 to 3 columns or 'column->key' entries.
+  IF config ? 'segment_by' AND (jsonb_typeof(config->'segment_by') <> 'array' OR jsonb_array_length(config->'segment_by') NOT BETWEEN 1 AND 3
+     OR EXISTS (SELECT 1 FROM jsonb_array_elements(config->'segment_by') e
+                 WHERE jsonb_typeof(e) <> 'string' OR e #>> '{}' IN ('', '->') OR (e #>> '{}') LIKE '%->' OR (e #>> '{}') LIKE '->%')) THEN
+    RAISE EXCEPTION 'monitor %: config.segment_by must be an array of 1 to 3 column names or ''column->key'' entries, got %', name,
+      config->'segment_by' USING ERRCODE = '22023';
+  END IF;
+  IF config ? 'max_segments' AND (jsonb_typeof(config->'max_segments') <> 'number'
+     OR (config->>'max_segments')::numeric NOT BETWEEN 1 AND 1000 OR (config->>'max_segments')::numeric % 1 <> 0) THEN
+    RAISE EXCEPTION 'monitor %: config.max_segments must be a whole number from 1 to 1000, got %', name, config->'max_segments'
+      USING ERRCODE = '22023';
+  END IF;
+  IF config ? 'segments' AND (jsonb_typeof(config->'segments') <> 'array' OR jsonb_array_length(config->'segments') NOT BETWEEN 1 AND 1000
+     OR EXISTS (SELECT 1 FROM jsonb_array_elements(config->'segments') e WHERE jsonb_typeof(e) <> 'string' OR e #>> '{}' IN ('', '(other)'))) THEN
+    RAISE EXCEPTION 'monitor %: config.segments must be an array of 1 to 1000 segment values (not '''' or ''(other)''), got %', name,
+      config->'segments' USING ERRCODE = '22023';
+  END IF;
+  IF (config ? 'max_segments' OR config ? 'segments') AND NOT config ? 'segment_by' THEN
+    RAISE EXCEPTION 'monitor %: config.max_segments and config.segments need config.segment_by', name USING ERRCODE = '22023';
+  END IF;
   FOR k IN SELECT jsonb_object_keys(config) LOOP
     IF NOT k = ANY (allowed) THEN
       RAISE EXCEPTION 'monitor %: unknown config key "%" for kind %; known keys: %', name, k, kind, array_to_string(allowed, ', ')
         USING ERRCODE = '22023';
     END IF;
-    IF k <> 'options' AND jsonb_typeof(config->k) <> 'string' AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
+    IF k NOT IN ('options', 'segment_by', 'max_segments', 'segments') AND jsonb_typeof(config->k) <> 'string'
+       AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
       RAISE EXCEPTION 'monitor %: config.% must be a string, got %', name, k, config->k USING ERRCODE = '22023';
     END IF;
   END LOOP;
@@ -173,8 +219,9 @@ BEGIN
   m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
   -- Types: plan the window query over no rows (a float8 column as features, a text ts, ...).
   BEGIN
-    EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2 AND false',
-                   mlobs._monitor_summary_sql(m), source, ts_column, ts_column)
+    EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2 AND false GROUP BY %s',
+                   mlobs._monitor_summary_sql(m), source, ts_column, ts_column,
+                   coalesce(mlobs._monitor_segment_raw_sql(config), '()'))
       USING now(), now();
   EXCEPTION WHEN undefined_function OR datatype_mismatch OR invalid_text_representation OR cannot_coerce THEN
     GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;

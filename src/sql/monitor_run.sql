@@ -5,42 +5,89 @@
 -- a catch-up computes up to 24 of their windows per statement (GROUP BY window), and identical
 -- summary expressions (feature_drift and quality both summarise the features) once.
 
--- Stores one window of one monitor from its summary: the summary (upserted) and its metric
--- points. Returns the number of points written and the rows the window adds to the monitor's
--- rows_total (the caller adds them up): its rows the first time, any rows that arrived late when
--- it is recomputed (never negative: rows_total is a true counter).
+-- Stores one window (or one segment of it) of one monitor from its summary: the summary
+-- (upserted) and its metric points. Returns the number of points written and the rows the window
+-- adds to the monitor's rows_total (the caller adds them up): its rows the first time, any rows
+-- that arrived late when it is recomputed (never negative: rows_total is a true counter; a
+-- segment adds none). A segment's metrics come from its summary and reference (the caller passes
+-- m with the segment's reference); metrics that re-read the window's rows (concept drift, CBPE)
+-- are computed for the whole window only.
 CREATE FUNCTION mlobs._monitor_store(m mlobs.monitors, ws timestamptz, we timestamptz, n bigint, summary text,
-                                     OUT points int, OUT added bigint)
+                                     segment text DEFAULT '', OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   before bigint;
 BEGIN
-  SELECT w.rows INTO before FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ws;
-  INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
-  VALUES (m.id, ws, we, n, summary)
+  SELECT w.rows INTO before FROM mlobs.monitor_windows w
+   WHERE w.monitor_id = m.id AND w.window_start = ws AND w.segment = _monitor_store.segment;
+  INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary, segment)
+  VALUES (m.id, ws, we, n, summary, _monitor_store.segment)
   ON CONFLICT ON CONSTRAINT monitor_windows_pkey
     DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
-  added := greatest(n - coalesce(before, 0), 0);
-  INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
-  SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value
-    FROM mlobs._monitor_metrics(m, summary, n, ws, we) x
+  added := CASE WHEN _monitor_store.segment = '' THEN greatest(n - coalesce(before, 0), 0) ELSE 0 END;
+  INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value, segment)
+  SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value, _monitor_store.segment
+    FROM mlobs._monitor_metrics(m, summary, n, CASE WHEN _monitor_store.segment = '' THEN ws END,
+                                CASE WHEN _monitor_store.segment = '' THEN we END) x
   ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
   GET DIAGNOSTICS points = ROW_COUNT;
-  DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
+  IF _monitor_store.segment = '' THEN
+    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
+  END IF;
+END $$;
+
+-- Stores the segments of one window of a segmented monitor (`segs`, with their row counts and
+-- summaries, from a GROUP BY over the window): each against its own reference. A segment the
+-- window no longer has (its rows were deleted) loses its row and points. Returns the points
+-- written.
+CREATE FUNCTION mlobs._monitor_store_segments(m mlobs.monitors, ws timestamptz, we timestamptz, segs text[], counts bigint[],
+                                              sums text[]) RETURNS int
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  ms mlobs.monitors := m;
+  sg record;
+  points int := 0;
+  st record;
+BEGIN
+  DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ws AND w.segment <> ''
+     AND w.segment <> ALL (coalesce(segs, '{}'));
+  DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start = ws AND p.segment <> ''
+     AND p.segment <> ALL (coalesce(segs, '{}'));
+  FOR sg IN SELECT u.segment, u.n, u.summary, s.reference_summary, s.reference_metrics
+              FROM unnest(segs, counts, sums) u(segment, n, summary)
+              LEFT JOIN mlobs.monitor_segments s ON s.monitor_id = m.id AND s.segment = u.segment LOOP
+    ms.reference_summary := sg.reference_summary;
+    ms.reference_metrics := sg.reference_metrics;
+    SELECT * INTO st FROM mlobs._monitor_store(ms, ws, we, sg.n, sg.summary, sg.segment);
+    points := points + st.points;
+  END LOOP;
+  RETURN points;
 END $$;
 
 -- One window of one monitor scanned on its own (a window whose shared scan failed: computed
--- alone, its failure is its own). Returns what _monitor_store returns.
+-- alone, its failure is its own), with its segments. Returns what _monitor_store returns (points
+-- of the segments included).
 CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz, OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   summary text;
   n bigint;
+  seg_sql text := mlobs._monitor_segment_sql(m);
+  segs text[];
+  counts bigint[];
+  sums text[];
 BEGIN
   EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
                  m.ts_column, m.ts_column)
     INTO n, summary USING ws, we;
   SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
+  IF seg_sql IS NOT NULL THEN
+    EXECUTE format('SELECT array_agg(g), array_agg(n), array_agg(s) FROM (SELECT %s AS g, count(*) AS n, %s AS s FROM %s
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1) x', seg_sql, mlobs._monitor_summary_sql(m), m.source,
+                   m.ts_column, m.ts_column)
+      INTO segs, counts, sums USING ws, we;
+    points := points + mlobs._monitor_store_segments(m, ws, we, segs, counts, sums);
+  END IF;
 END $$;
 
 -- A classification monitor's reference summary with the reference side of concept drift added
@@ -56,6 +103,59 @@ BEGIN
                  mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
     INTO concept USING m.reference_from, m.reference_to;
   RETURN (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
+END $$;
+
+-- The segments a monitor with segment_by keeps apart, learned once (mlobs.monitor_segments): its
+-- config's `segments`, else the max_segments (default 20) values with the most rows in [lo, hi)
+-- (its reference, or its first day without one), ties by value; '(other)' takes the rest. Does
+-- nothing when they are learned already, or when [lo, hi) has no rows yet (then the next run
+-- tries again; until then the monitor computes its windows as a whole only).
+CREATE FUNCTION mlobs._monitor_learn_segments(m mlobs.monitors, lo timestamptz, hi timestamptz) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  raw text := mlobs._monitor_segment_raw_sql(m.config);
+  vals text[];
+BEGIN
+  IF raw IS NULL OR EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN RETURN; END IF;
+  IF m.config ? 'segments' THEN
+    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v;
+  ELSE
+    EXECUTE format('SELECT array_agg(v ORDER BY n DESC, v) FROM (SELECT %s AS v, count(*) AS n FROM %s
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
+                   m.ts_column, m.ts_column)
+      INTO vals USING lo, hi, coalesce((m.config->>'max_segments')::int, 20);
+  END IF;
+  IF vals IS NULL THEN RETURN; END IF;
+  INSERT INTO mlobs.monitor_segments (monitor_id, segment, rank)
+  SELECT m.id, v, o FROM unnest(vals || '(other)'::text) WITH ORDINALITY u(v, o);
+END $$;
+
+-- The reference of each segment of a monitor (its summary over the segment's reference rows and
+-- the metrics of that summary), beside the monitor's own; a segment without reference rows has
+-- none (its drift metrics are then missing).
+CREATE FUNCTION mlobs._monitor_segment_references(m mlobs.monitors) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  seg_sql text := mlobs._monitor_segment_sql(m);
+  with_metrics bool := (SELECT d.reference_metrics FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind);
+BEGIN
+  IF seg_sql IS NULL OR m.reference_from IS NULL OR m.kind = 'cbpe' THEN RETURN; END IF;
+  EXECUTE format('UPDATE mlobs.monitor_segments s SET reference_rows = coalesce(r.n, 0), reference_summary = r.summary,
+                    reference_metrics = NULL
+                    FROM (SELECT s2.segment, x.n, x.summary FROM mlobs.monitor_segments s2
+                            LEFT JOIN (SELECT %s AS g, count(*) AS n, %s AS summary FROM %s
+                                        WHERE %I >= $1 AND %I < $2 GROUP BY 1) x ON x.g = s2.segment
+                           WHERE s2.monitor_id = $3) r
+                   WHERE s.monitor_id = $3 AND s.segment = r.segment',
+                 seg_sql, mlobs._monitor_summary_sql(m), m.source, m.ts_column, m.ts_column)
+    USING m.reference_from, m.reference_to, m.id;
+  IF with_metrics THEN
+    UPDATE mlobs.monitor_segments s SET reference_metrics = coalesce((
+        SELECT jsonb_object_agg(x.metric, x.value)
+          FROM mlobs._monitor_metrics(m, s.reference_summary, NULL, NULL, NULL) x
+         WHERE x.feature = '' AND x.value IS NOT NULL), '{}')
+     WHERE s.monitor_id = m.id AND s.reference_summary IS NOT NULL;
+  END IF;
 END $$;
 
 -- A monitor's reference summary and metrics (the base of drift and of drop_vs_reference rules),
@@ -87,6 +187,8 @@ BEGIN
       NULL, NULL) x WHERE x.feature = '' AND x.value IS NOT NULL), '{}');
   UPDATE mlobs.monitors SET reference_summary = m.reference_summary, reference_metrics = m.reference_metrics
    WHERE id = m.id;
+  PERFORM mlobs._monitor_learn_segments(m, m.reference_from, m.reference_to);
+  PERFORM mlobs._monitor_segment_references(m);
   RETURN m;
 END $$;
 
@@ -143,6 +245,12 @@ BEGIN
     m.reference_summary := mlobs._monitor_concept(m);
     UPDATE mlobs.monitors mo SET reference_summary = m.reference_summary WHERE mo.id = m.id;
   END IF;
+  -- segment_by added to a monitor whose reference was computed before: learn its segments now.
+  IF m.reference_summary IS NOT NULL AND mlobs._monitor_segment_raw_sql(m.config) IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN
+    PERFORM mlobs._monitor_learn_segments(m, m.reference_from, m.reference_to);
+    PERFORM mlobs._monitor_segment_references(m);
+  END IF;
   starts := '{}'; ends := '{}'; works := '{}';
   -- The monitor's first window: start_at, else the end of the reference, else its first row.
   first_ts := coalesce(m.start_at, m.reference_to);
@@ -151,6 +259,10 @@ BEGIN
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
+  -- Without a reference, a segmented monitor learns its segments from its first day.
+  IF m.reference_from IS NULL THEN
+    PERFORM mlobs._monitor_learn_segments(m, first_ws, least(as_of, first_ws + greatest(m.window_size, interval '1 day')));
+  END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
   ELSE
@@ -200,6 +312,22 @@ DECLARE
   st record;
   slots int[] := '{}';           -- per monitor: its summary expression's position in exprs
   exprs text[] := '{}';
+  seg_slots int[] := '{}';       -- per monitor: its segment expression's position in seg_specs (0: none)
+  seg_specs text[] := '{}';
+  seg_arrays text[];             -- per segment expression: the summaries it needs (NULL elsewhere)
+  sk int[];                      -- the current chunk's segment rows: expression, window, segment, rows, summaries
+  sb timestamptz[];
+  sg text[];
+  sn bigint[];
+  ss text[];
+  x_b timestamptz[];
+  x_g text[];
+  x_n bigint[];
+  x_s text[];
+  seg_sql text;
+  seg_segs text[];
+  seg_counts bigint[];
+  seg_sums text[];
   p record;
   m mlobs.monitors;
   expr text;
@@ -241,6 +369,17 @@ BEGIN
         k := cardinality(exprs);
       END IF;
       slots := slots || k;
+      seg_sql := mlobs._monitor_segment_sql(p.m);
+      IF seg_sql IS NULL THEN
+        seg_slots := seg_slots || 0;
+      ELSE
+        k := array_position(seg_specs, seg_sql);
+        IF k IS NULL THEN
+          seg_specs := seg_specs || seg_sql;
+          k := cardinality(seg_specs);
+        END IF;
+        seg_slots := seg_slots || k;
+      END IF;
       pm := pm || array_fill(cardinality(ms), ARRAY[cardinality(p.starts)]);
       ps := ps || p.starts; pe := pe || p.ends; pw := pw || p.works;
     EXCEPTION WHEN OTHERS THEN
@@ -258,6 +397,12 @@ BEGIN
          coalesce(array_agg(x.e ORDER BY x.s, x.m), '{}'), coalesce(array_agg(x.w ORDER BY x.s, x.m), '{}')
     INTO pm, ps, pe, pw FROM unnest(pm, ps, pe, pw) x(m, s, e, w);
   exprs_sql := array_to_string(exprs, ', ');
+  -- Each segment expression's scan computes only the summaries of the monitors segmented by it.
+  seg_arrays := ARRAY(SELECT 'ARRAY[' || (SELECT string_agg(CASE WHEN EXISTS (
+                                             SELECT 1 FROM generate_subscripts(ms, 1) q WHERE seg_slots[q] = sp AND slots[q] = e)
+                                           THEN exprs[e] ELSE 'NULL' END, ', ' ORDER BY e)
+                                         FROM generate_subscripts(exprs, 1) e) || ']::text[]'
+                        FROM generate_subscripts(seg_specs, 1) sp ORDER BY sp);
   from_sql := format('FROM %s WHERE %I >= $1 AND %I < $2', m.source, m.ts_column, m.ts_column);
   c_from := 1;
   j := 1;  -- next planned (monitor, window)
@@ -289,6 +434,20 @@ BEGIN
           INTO counts, sums USING ws_all[c_from], we_all[c_from];
         bins := ARRAY[ws_all[c_from]];
       END IF;
+      -- The segments of the chunk's windows, one scan per segment expression.
+      sk := '{}'; sb := '{}'; sg := '{}'; sn := '{}'; ss := '{}';
+      FOR i IN 1 .. coalesce(cardinality(seg_specs), 0) LOOP
+        EXECUTE format('SELECT array_agg(b ORDER BY b, g), array_agg(g ORDER BY b, g), array_agg(n ORDER BY b, g),
+                               array_agg(s ORDER BY b, g)
+                          FROM (SELECT %s AS b, %s AS g, count(*) AS n, %s AS s
+                                  %s GROUP BY 1, 2) x',
+                       CASE WHEN c_to > c_from THEN format('date_bin($3, %I::timestamptz, $4)', m.ts_column) ELSE '$1' END,
+                       seg_specs[i], seg_arrays[i], from_sql)
+          INTO x_b, x_g, x_n, x_s USING ws_all[c_from], we_all[c_to], m.window_size, origin;
+        IF x_b IS NOT NULL THEN
+          sk := sk || array_fill(i, ARRAY[cardinality(x_b)]); sb := sb || x_b; sg := sg || x_g; sn := sn || x_n; ss := ss || x_s;
+        END IF;
+      END LOOP;
       shared := true;
     EXCEPTION WHEN OTHERS THEN
       shared := false;
@@ -301,10 +460,18 @@ BEGIN
         BEGIN
           IF NOT shared THEN
             SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
-          ELSIF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
-            SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], counts[k], sums[k][slots[pm[j]]]);
           ELSE
-            SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], 0, empty[slots[pm[j]]]);
+            IF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
+              SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], counts[k], sums[k][slots[pm[j]]]);
+            ELSE
+              SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], 0, empty[slots[pm[j]]]);
+            END IF;
+            IF seg_slots[pm[j]] > 0 THEN
+              SELECT array_agg(sg[q] ORDER BY q), array_agg(sn[q] ORDER BY q), array_agg(ss[q][slots[pm[j]]] ORDER BY q)
+                INTO seg_segs, seg_counts, seg_sums
+                FROM generate_subscripts(sk, 1) q WHERE sk[q] = seg_slots[pm[j]] AND sb[q] = ps[j];
+              st.points := st.points + mlobs._monitor_store_segments(m, ps[j], pe[j], seg_segs, seg_counts, seg_sums);
+            END IF;
           END IF;
           IF backfill_from IS NULL THEN
             transitions := transitions + mlobs._evaluate_alerts(m.id, ps[j]);

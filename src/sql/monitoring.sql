@@ -43,7 +43,9 @@ CREATE TABLE mlobs.monitor_windows (
   rows bigint NOT NULL,
   summary text,                             -- the window's summary in its type's text form
   computed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-  PRIMARY KEY (monitor_id, window_start));
+  -- '' for the window as a whole; a monitor with segment_by also keeps one row per segment.
+  segment text NOT NULL DEFAULT '',
+  CONSTRAINT monitor_windows_pkey PRIMARY KEY (monitor_id, window_start, segment));
 COMMENT ON TABLE mlobs.monitor_windows IS 'Per-window summaries: rolled up instead of rescanning rows';
 
 CREATE TABLE mlobs.metric_points (
@@ -55,9 +57,10 @@ CREATE TABLE mlobs.metric_points (
   metric text NOT NULL,
   value float8,
   labels jsonb NOT NULL DEFAULT '{}',
-  PRIMARY KEY (monitor_id, window_start, feature, metric));
+  segment text NOT NULL DEFAULT '',         -- '' for the whole window, else the segment (segment_by)
+  CONSTRAINT metric_points_pkey PRIMARY KEY (monitor_id, window_start, segment, feature, metric));
 -- Latest point per series (exporters, dashboards, alert evaluation).
-CREATE INDEX metric_points_series ON mlobs.metric_points (metric, model, feature, ts DESC);
+CREATE INDEX metric_points_series ON mlobs.metric_points (metric, model, feature, segment, ts DESC);
 COMMENT ON TABLE mlobs.metric_points IS 'The metric time series (Grafana, Prometheus read it)';
 
 CREATE TABLE mlobs.alert_rules (
@@ -78,7 +81,8 @@ CREATE TABLE mlobs.alert_rules (
   -- window gives any drift statistic.
   min_rows int NOT NULL DEFAULT 30 CHECK (min_rows >= 1),
   -- Performance metrics: a window with a smaller labelled share is not judged either.
-  min_coverage float8 NOT NULL DEFAULT 0 CHECK (min_coverage >= 0 AND min_coverage <= 1));
+  min_coverage float8 NOT NULL DEFAULT 0 CHECK (min_coverage >= 0 AND min_coverage <= 1),
+  segment text);                            -- NULL: the whole window and every segment; '': the whole window only
 COMMENT ON TABLE mlobs.alert_rules IS 'Alert rules over metric points; the platform defaults are preinstalled';
 
 -- The preinstalled (platform) rules exactly as CREATE EXTENSION inserts them. A row equal to its
@@ -87,7 +91,7 @@ COMMENT ON TABLE mlobs.alert_rules IS 'Alert rules over metric points; the platf
 CREATE FUNCTION mlobs._default_alert_rules() RETURNS SETOF mlobs.alert_rules
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT d.id, d.name, d.metric, d.comparison, d.threshold, d.mode, d.severity, interval '0', NULL::text,
-         NULL::text, d.request_retraining, true, d.min_rows, 0::float8
+         NULL::text, d.request_retraining, true, d.min_rows, 0::float8, NULL::text
   FROM (VALUES (1::bigint, 'psi_warning'::text, 'psi'::text, '>'::text, 0.2::float8, 'value'::text, 'warning'::text, false, 30),
                (2, 'psi_critical', 'psi', '>', 0.3, 'value', 'critical', true, 30),
                -- 500 labelled rows: the standard error of an accuracy near 0.75 is then 0.019, well
@@ -124,9 +128,10 @@ CREATE TABLE mlobs.alerts (
   worst_value float8,                       -- the most extreme value judged while open
   judged_rows bigint,                       -- rows (labelled rows, for performance metrics) of the window last judged
   judged_share float8,                      -- labelled share of that window (performance metrics)
-  resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled')));
--- At most one open alert per rule, monitor and feature.
-CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature) WHERE state <> 'resolved';
+  resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled')),
+  segment text NOT NULL DEFAULT '');
+-- At most one open alert per rule, monitor, feature and segment.
+CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';
 COMMENT ON TABLE mlobs.alerts IS 'Alert state machine: pending → firing → resolved (NOTIFY mlobs_alerts, payload = id)';
 
 CREATE TABLE mlobs.alert_routes (
@@ -154,6 +159,20 @@ CREATE TABLE mlobs.runs (
   errors jsonb NOT NULL DEFAULT '[]',
   revised int NOT NULL DEFAULT 0);          -- computed windows recomputed because labels or rows arrived
 COMMENT ON TABLE mlobs.runs IS 'One row per mlobs.run_monitors call: duration, counts, per-monitor errors';
+
+-- The segments of a monitor with segment_by (docs/monitoring.md, "Segments"): the values it
+-- keeps apart (its config's `segments`, else the max_segments most frequent ones of its reference
+-- rows, or of its first window without a reference) and the bucket '(other)' for the rest, each
+-- with its reference summary and metrics (the monitor row keeps those of all rows).
+CREATE TABLE mlobs.monitor_segments (
+  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  segment text NOT NULL,
+  rank int NOT NULL,                        -- 1 = most reference rows; '(other)' comes last
+  reference_rows bigint,
+  reference_summary text,
+  reference_metrics jsonb,
+  PRIMARY KEY (monitor_id, segment));
+COMMENT ON TABLE mlobs.monitor_segments IS 'The segments each segmented monitor keeps apart, with their references';
 
 -- A window whose computation failed: the run records it here (the windows before and after it
 -- stay committed) and retries it on every later run until it succeeds.
@@ -268,6 +287,7 @@ SELECT pg_catalog.pg_extension_config_dump('mlobs.alerts_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.alert_routes', 'WHERE NOT mlobs._is_default_alert_route(alert_routes)');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.removed_defaults', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.window_failures', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.monitor_segments', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.source_changes', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.runs_id_seq', '');

@@ -66,22 +66,24 @@ SELECT windows, errors FROM mlobs.run_monitors('2026-05-02 06:00');
 SELECT count(*) AS failures_left FROM mlobs.window_failures f JOIN mlobs.monitors mo ON mo.id = f.monitor_id WHERE mo.model = 'sh';
 SELECT * FROM pg_temp.own_scan_differs();
 -- mlobs.latest_points (what the exporter reads) equals a DISTINCT ON over every point, for every
--- metric, with and without a kind.
+-- metric, with and without a kind, segments included.
 SELECT count(*) AS cases, count(*) FILTER (WHERE rows > 0) AS with_rows, sum(differing) AS differing
   FROM (SELECT mt.metric, k.kind,
                (SELECT count(*) FROM mlobs.latest_points(mt.metric, k.kind)) AS rows,
                (SELECT count(*) FROM ((SELECT * FROM mlobs.latest_points(mt.metric, k.kind)
                                        EXCEPT SELECT * FROM (
-                                         SELECT DISTINCT ON (p.model, p.feature) p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value
+                                         SELECT DISTINCT ON (p.model, p.feature, p.segment) p.monitor_id, p.window_start, p.ts, p.model,
+                                                p.feature, p.value, p.segment
                                            FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
                                           WHERE p.metric = mt.metric AND p.value IS NOT NULL AND (k.kind IS NULL OR m.kind = k.kind)
-                                          ORDER BY p.model, p.feature, p.ts DESC, p.monitor_id DESC) d)
+                                          ORDER BY p.model, p.feature, p.segment, p.ts DESC, p.monitor_id DESC) d)
                                       UNION ALL
                                       (SELECT * FROM (
-                                         SELECT DISTINCT ON (p.model, p.feature) p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value
+                                         SELECT DISTINCT ON (p.model, p.feature, p.segment) p.monitor_id, p.window_start, p.ts, p.model,
+                                                p.feature, p.value, p.segment
                                            FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
                                           WHERE p.metric = mt.metric AND p.value IS NOT NULL AND (k.kind IS NULL OR m.kind = k.kind)
-                                          ORDER BY p.model, p.feature, p.ts DESC, p.monitor_id DESC) d
+                                          ORDER BY p.model, p.feature, p.segment, p.ts DESC, p.monitor_id DESC) d
                                        EXCEPT SELECT * FROM mlobs.latest_points(mt.metric, k.kind))) x) AS differing
           FROM unnest(mlobs.metric_names()) mt(metric),
                (SELECT NULL::text AS kind UNION ALL SELECT kind FROM mlobs._monitor_kinds()) k) c;
