@@ -49,6 +49,11 @@ ALLOWLIST = [
      "adopts a schema someone created beforehand: mlobs_internal is always created by the script, "
      "owned by the installing superuser and a member of the extension (tests/pg_regress 00_setup "
      "checks owner, membership and that PUBLIC has no privilege on it)"),
+    ("body-unpinned", r"^CREATE PROCEDURE mlobs\.run_monitors_committed\(",
+     "a procedure that COMMITs cannot have a SET clause (PostgreSQL raises 'invalid transaction "
+     "termination'); its body calls only schema-qualified mlobs.run_monitors and pg_catalog "
+     "functions, reads mlobs.monitors and uses no operator, so the caller's search_path resolves "
+     "nothing in it; it is not SECURITY DEFINER and only mlobs_admin may call it"),
     ("conditional-role", r"CREATE ROLE mlobs_(reader|admin) NOLOGIN",
      "the roles are cluster-wide and shared by every database that installs mlobs, so they are "
      "created only if missing; only a superuser or a CREATEROLE role can create a role of that "

@@ -65,6 +65,7 @@ ALTER TABLE mlobs.alert_rules ADD COLUMN segment text;
 ALTER TABLE mlobs.alerts ADD COLUMN segment text NOT NULL DEFAULT '';
 DROP INDEX mlobs.alerts_open;
 CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';""")
+out.append(span('-- Summaries are compressed with lz4 where the server has it', 'END $$;'))
 out.append(span('-- The segments of a monitor with segment_by', "COMMENT ON TABLE mlobs.monitor_segments"))
 out.append(span('-- A window whose computation failed', "COMMENT ON TABLE mlobs.window_failures"))
 out.append(span('-- Minutes of a monitored table whose rows changed', "COMMENT ON TABLE mlobs.source_changes"))
@@ -106,6 +107,7 @@ out.append(block('CREATE FUNCTION mlobs.latest_points(', '$$;'))
 out.append("-- Coverage (labelled_rows, labelled_share) beside every performance value.\n" + block('CREATE FUNCTION mlobs._monitor_metrics(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
 for pat in ['_monitor_store(','_monitor_store_segments(','_monitor_window(','_monitor_concept(','_monitor_learn_segments(','_monitor_segment_references(','_monitor_reference(','_record_window_failure(','_monitor_plan(','_run_source(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
+out.append(block('CREATE PROCEDURE mlobs.run_monitors_committed('))
 for pat in ['schedule_monitors_command(', 'unschedule_monitors_command(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat, '$$;'))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))

@@ -40,6 +40,17 @@ ALTER TABLE mlobs.alerts ADD COLUMN segment text NOT NULL DEFAULT '';
 DROP INDEX mlobs.alerts_open;
 CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';
 
+-- Summaries are compressed with lz4 where the server has it (PostgreSQL built --with-lz4, as
+-- Debian's is): a feature summary is ~70 kB of text, pglz spends ~2.4 ms on each and lz4 ~0.3 ms,
+-- for ~40 % more disk (docs/performance.md, "Storage").
+DO $$
+BEGIN
+  ALTER TABLE mlobs.monitor_windows ALTER COLUMN summary SET COMPRESSION lz4;
+  ALTER TABLE mlobs.monitors ALTER COLUMN reference_summary SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END $$;
+
 -- The segments of a monitor with segment_by (docs/monitoring.md, "Segments"): the values it
 -- keeps apart (its config's `segments`, else the max_segments most frequent ones of its reference
 -- rows, or of its first window without a reference) and the bucket '(other)' for the rest, each
@@ -564,7 +575,10 @@ END $$;
 -- not grow with the monitor's history. Windows before it were judged when they were stored; rules
 -- added or changed since are applied by the run's final evaluation (since NULL: every window).
 CREATE FUNCTION mlobs._evaluate_alerts(monitor bigint, since timestamptz) RETURNS int
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+-- Generic plans: every statement here is a probe by key whatever the arguments, and planning the
+-- judged-window query took 2-6 ms, 4-10 times its execution, on every call (custom plans).
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r record;
   a mlobs.alerts;
@@ -600,8 +614,14 @@ BEGIN
     -- judged on its own rows, labelled rows and reference).
     points AS (
       SELECT j.*, p.feature, p.segment, p.value,
-             CASE WHEN p.segment = '' THEN j.reference_metrics ELSE sg.reference_metrics END AS reference_of,
-             CASE WHEN p.segment = '' THEN j.rows ELSE sw.rows END AS segment_rows,
+             -- Scalar subqueries, not joins: each is one probe by key (a join was planned as a
+             -- scan of every window of the segment).
+             CASE WHEN p.segment = '' THEN j.reference_metrics
+                  ELSE (SELECT sg.reference_metrics FROM mlobs.monitor_segments sg
+                         WHERE sg.monitor_id = j.monitor_id AND sg.segment = p.segment) END AS reference_of,
+             CASE WHEN p.segment = '' THEN j.rows
+                  ELSE (SELECT sw.rows FROM mlobs.monitor_windows sw WHERE sw.monitor_id = j.monitor_id
+                           AND sw.window_start = j.window_start AND sw.segment = p.segment) END AS segment_rows,
              CASE WHEN p.segment <> '' AND j.needs_labels THEN
                (SELECT x.value FROM mlobs.metric_points x WHERE x.monitor_id = j.monitor_id AND x.window_start = j.window_start
                    AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_rows') END AS segment_labelled,
@@ -611,10 +631,7 @@ BEGIN
         FROM judged j
         JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
                                   AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
-                                  AND (j.segment_filter IS NULL OR j.segment_filter = p.segment)
-        LEFT JOIN mlobs.monitor_segments sg ON p.segment <> '' AND sg.monitor_id = j.monitor_id AND sg.segment = p.segment
-        LEFT JOIN mlobs.monitor_windows sw ON p.segment <> '' AND sw.monitor_id = j.monitor_id
-                                          AND sw.window_start = j.window_start AND sw.segment = p.segment),
+                                  AND (j.segment_filter IS NULL OR j.segment_filter = p.segment)),
     candidates AS (
       SELECT j.*, j.window_end AS ts, (j.reference_of->>j.metric)::float8 AS reference,
              CASE WHEN j.needs_labels THEN CASE WHEN j.segment = '' THEN j.labelled ELSE j.segment_labelled END
@@ -865,9 +882,14 @@ BEGIN
         RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
         -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
         -- rates per reference-quantile score bin): the reference side is kept in the reference
-        -- summary (mlobs.concept_reference), the window's pairs are read again.
+        -- summary (mlobs.concept_reference); the window side is computed by the window's scan
+        -- (_monitor_summary_sql), or, for a summary without it, from the window's pairs read again.
         concept := m.reference_summary::jsonb->'concept';
-        IF window_start IS NOT NULL AND jsonb_typeof(concept) = 'object' THEN
+        IF window_start IS NOT NULL AND jsonb_typeof(concept) = 'object' AND s ? 'concept_drift_score' THEN
+          IF jsonb_typeof(s->'concept_drift_score') = 'number' THEN
+            feature := 'score'; metric := 'concept_drift_score'; value := (s->>'concept_drift_score')::float8; RETURN NEXT;
+          END IF;
+        ELSIF window_start IS NOT NULL AND jsonb_typeof(concept) = 'object' THEN
           RETURN QUERY EXECUTE format(
             'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift($1, c.x, c.y)).score
                FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
@@ -1403,9 +1425,11 @@ END $$;
 -- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
 -- of them), as that owner (SET ROLE for their duration): the run's session user must be that
 -- role or a member of it (a superuser is), and the owner must still be allowed to SELECT every
--- column each monitor reads; otherwise the monitor is skipped with the reason.
+-- column each monitor reads; otherwise the monitor is skipped with the reason. `monitor` or
+-- `monitor_ids` restrict a run to some monitors (such a run reads the recorded changes without
+-- consuming them: the next full run still revises what they touched).
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
-                                   monitor text DEFAULT NULL)
+                                   monitor text DEFAULT NULL, monitor_ids bigint[] DEFAULT NULL)
 RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   run mlobs.runs;
@@ -1441,7 +1465,7 @@ BEGIN
   END IF;
   -- The minutes of each monitored table that changed since the last run (late labels, late rows),
   -- as its triggers recorded them: consumed by a full run (a run of one monitor only reads them).
-  IF monitor IS NULL THEN
+  IF monitor IS NULL AND monitor_ids IS NULL THEN
     WITH consumed AS (DELETE FROM mlobs.source_changes RETURNING source, minute)
     SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
       FROM (SELECT source, array_agg(DISTINCT minute ORDER BY minute) AS minutes FROM consumed GROUP BY source) c;
@@ -1451,7 +1475,7 @@ BEGIN
   END IF;
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
-            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor)
+            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname ORDER BY min(mo.id) LOOP
     failed := false;
     BEGIN
@@ -1504,7 +1528,7 @@ BEGIN
     END;
     -- A monitor that failed gives its source's changed minutes back, so the next run still
     -- revises those windows.
-    IF failed AND monitor IS NULL AND changes ? (g.source::oid::text) THEN
+    IF failed AND monitor IS NULL AND monitor_ids IS NULL AND changes ? (g.source::oid::text) THEN
       INSERT INTO mlobs.source_changes (source, minute)
       SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
       changes := changes - (g.source::oid::text);
@@ -1565,6 +1589,31 @@ BEGIN
   EXECUTE 'SELECT bool_or(removed) FROM (' || rtrim(mlobs.unschedule_monitors_command(), ';') || ') AS jobs(removed)'
     INTO removed;
   RETURN coalesce(removed, false);
+END $$;
+
+-- The run for long catch-ups and backfills (CALL it, outside a transaction block; pg_cron can):
+-- each group of monitors that share a scan (source, timestamp column, window size, owner) runs
+-- and COMMITs on its own, so another connection sees each group's windows, points and mlobs.runs
+-- row as soon as the group is done, and a later group's failure or a killed backend loses only
+-- the group being computed; then one full run (mlobs.run_monitors) consumes the recorded changes,
+-- revises what they touched and evaluates every rule. While a group runs,
+-- pg_stat_activity.application_name names its window. No SET search_path: PostgreSQL forbids
+-- COMMIT in a procedure with a SET clause; the body names only schema-qualified mlobs objects
+-- and pg_catalog functions, with no operator the caller's search_path could resolve.
+CREATE PROCEDURE mlobs.run_monitors_committed(now timestamptz DEFAULT NULL, backfill_from timestamptz DEFAULT NULL)
+LANGUAGE plpgsql AS $$
+DECLARE
+  g record;
+  as_of timestamptz := pg_catalog.statement_timestamp();
+BEGIN
+  IF now IS NOT NULL THEN as_of := now; END IF;
+  FOR g IN SELECT pg_catalog.array_agg(mo.id ORDER BY mo.id) AS ids FROM mlobs.monitors mo WHERE mo.enabled
+            GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner ORDER BY pg_catalog.min(mo.id) LOOP
+    PERFORM mlobs.run_monitors(as_of, backfill_from, NULL, g.ids);
+    COMMIT;
+  END LOOP;
+  PERFORM mlobs.run_monitors(as_of, backfill_from);
+  COMMIT;
 END $$;
 
 -- pg_cron can be created in one database per cluster only (cron.database_name, `postgres` by
@@ -1709,15 +1758,17 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.moni
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
+REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) TO mlobs_admin;
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
-  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text, bigint[]),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
   mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
-  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text, bigint[]),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
@@ -2557,7 +2608,8 @@ COMMENT ON FUNCTION mlobs.relative_change(double precision, double precision) IS
 COMMENT ON FUNCTION mlobs.rmse(mlobs.regression_summary) IS 'Root mean squared error of a regression summary; NULL when empty';
 COMMENT ON FUNCTION mlobs.roc_auc(mlobs.score_summary) IS 'Approximate ROC AUC of a score summary; NULL when a class is absent';
 COMMENT ON FUNCTION mlobs.roc_auc_bounds(mlobs.score_summary) IS 'Bounds {lower, upper} guaranteed to contain the exact ROC AUC of a score summary''s rows';
-COMMENT ON FUNCTION mlobs.run_monitors(timestamp with time zone, timestamp with time zone, text) IS 'Computes every due window of the enabled monitors and evaluates their alerts; returns the run''s mlobs.runs row';
+COMMENT ON FUNCTION mlobs.run_monitors(timestamp with time zone, timestamp with time zone, text, bigint[]) IS 'Computes every due window of the enabled monitors and evaluates their alerts; returns the run''s mlobs.runs row';
+COMMENT ON PROCEDURE mlobs.run_monitors_committed(timestamp with time zone, timestamp with time zone) IS 'run_monitors that commits after each group of monitors sharing a scan, then a full run: long catch-ups and backfills visible and kept as they go';
 COMMENT ON FUNCTION mlobs.schedule_monitors(text) IS 'Schedules mlobs.run_monitors with pg_cron on the given cron schedule; returns the job id';
 COMMENT ON FUNCTION mlobs.schema_of(mlobs.feature_profiles) IS 'Schema the payloads of a reference feature-profile summary follow (per key type, required, nullable, range, categories), as jsonb';
 COMMENT ON FUNCTION mlobs.schema_violations(jsonb, jsonb) IS 'Violations of one jsonb payload against a schema, as a jsonb array ([] when valid)';

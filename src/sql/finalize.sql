@@ -30,15 +30,17 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.moni
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
+REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) TO mlobs_admin;
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
-  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text, bigint[]),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
   mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
-  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text),
+  text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text, bigint[]),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
   mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
@@ -432,7 +434,8 @@ COMMENT ON FUNCTION mlobs.relative_change(double precision, double precision) IS
 COMMENT ON FUNCTION mlobs.rmse(mlobs.regression_summary) IS 'Root mean squared error of a regression summary; NULL when empty';
 COMMENT ON FUNCTION mlobs.roc_auc(mlobs.score_summary) IS 'Approximate ROC AUC of a score summary; NULL when a class is absent';
 COMMENT ON FUNCTION mlobs.roc_auc_bounds(mlobs.score_summary) IS 'Bounds {lower, upper} guaranteed to contain the exact ROC AUC of a score summary''s rows';
-COMMENT ON FUNCTION mlobs.run_monitors(timestamp with time zone, timestamp with time zone, text) IS 'Computes every due window of the enabled monitors and evaluates their alerts; returns the run''s mlobs.runs row';
+COMMENT ON FUNCTION mlobs.run_monitors(timestamp with time zone, timestamp with time zone, text, bigint[]) IS 'Computes every due window of the enabled monitors and evaluates their alerts; returns the run''s mlobs.runs row';
+COMMENT ON PROCEDURE mlobs.run_monitors_committed(timestamp with time zone, timestamp with time zone) IS 'run_monitors that commits after each group of monitors sharing a scan, then a full run: long catch-ups and backfills visible and kept as they go';
 COMMENT ON FUNCTION mlobs.schedule_monitors(text) IS 'Schedules mlobs.run_monitors with pg_cron on the given cron schedule; returns the job id';
 COMMENT ON FUNCTION mlobs.schema_of(mlobs.feature_profiles) IS 'Schema the payloads of a reference feature-profile summary follow (per key type, required, nullable, range, categories), as jsonb';
 COMMENT ON FUNCTION mlobs.schema_violations(jsonb, jsonb) IS 'Violations of one jsonb payload against a schema, as a jsonb array ([] when valid)';

@@ -322,13 +322,20 @@ BEGIN
     WHEN 'feature_drift' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
     WHEN 'quality' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
     WHEN 'prediction_drift' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
+    -- With scores and a concept reference, the window's concept drift is computed in the same
+    -- scan (its label rates per reference score bin need the window's pairs, not a summary).
     WHEN 'classification' THEN format(
-      'jsonb_build_object(''confusion'', mlobs.confusion_agg(%1$s, %2$s)::text, ''score'', %3$s)::text',
+      'jsonb_build_object(''confusion'', mlobs.confusion_agg(%1$s, %2$s)::text, ''score'', %3$s%4$s)::text',
       mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'predicted'),
       CASE WHEN m.config ? 'score'
            THEN format('(mlobs.score_agg(%s, %s) FILTER (WHERE %s IS NOT NULL))::text',
                        mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'label'))
-           ELSE 'NULL' END)
+           ELSE 'NULL' END,
+      CASE WHEN m.config ? 'score' AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object'
+           THEN format(', ''concept_drift_score'', (mlobs.concept_drift(%1$L::jsonb, array_agg(%2$s::float8) FILTER (WHERE %3$s IS NOT NULL AND %2$s IS NOT NULL),
+                                                     array_agg(%3$s::float8) FILTER (WHERE %3$s IS NOT NULL AND %2$s IS NOT NULL))).score',
+                       m.reference_summary::jsonb->'concept', mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'))
+           ELSE '' END)
     WHEN 'regression' THEN format('mlobs.regression_agg(%s, %s)::text',
       mlobs._monitor_column(m, 'target'), mlobs._monitor_column(m, 'prediction'))
     WHEN 'cbpe' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))

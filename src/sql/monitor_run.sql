@@ -500,9 +500,11 @@ END $$;
 -- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
 -- of them), as that owner (SET ROLE for their duration): the run's session user must be that
 -- role or a member of it (a superuser is), and the owner must still be allowed to SELECT every
--- column each monitor reads; otherwise the monitor is skipped with the reason.
+-- column each monitor reads; otherwise the monitor is skipped with the reason. `monitor` or
+-- `monitor_ids` restrict a run to some monitors (such a run reads the recorded changes without
+-- consuming them: the next full run still revises what they touched).
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
-                                   monitor text DEFAULT NULL)
+                                   monitor text DEFAULT NULL, monitor_ids bigint[] DEFAULT NULL)
 RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   run mlobs.runs;
@@ -538,7 +540,7 @@ BEGIN
   END IF;
   -- The minutes of each monitored table that changed since the last run (late labels, late rows),
   -- as its triggers recorded them: consumed by a full run (a run of one monitor only reads them).
-  IF monitor IS NULL THEN
+  IF monitor IS NULL AND monitor_ids IS NULL THEN
     WITH consumed AS (DELETE FROM mlobs.source_changes RETURNING source, minute)
     SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
       FROM (SELECT source, array_agg(DISTINCT minute ORDER BY minute) AS minutes FROM consumed GROUP BY source) c;
@@ -548,7 +550,7 @@ BEGIN
   END IF;
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
-            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor)
+            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname ORDER BY min(mo.id) LOOP
     failed := false;
     BEGIN
@@ -601,7 +603,7 @@ BEGIN
     END;
     -- A monitor that failed gives its source's changed minutes back, so the next run still
     -- revises those windows.
-    IF failed AND monitor IS NULL AND changes ? (g.source::oid::text) THEN
+    IF failed AND monitor IS NULL AND monitor_ids IS NULL AND changes ? (g.source::oid::text) THEN
       INSERT INTO mlobs.source_changes (source, minute)
       SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
       changes := changes - (g.source::oid::text);
@@ -615,6 +617,31 @@ BEGIN
          revised = run.revised
    WHERE id = run.id RETURNING * INTO run;
   RETURN run;
+END $$;
+
+-- The run for long catch-ups and backfills (CALL it, outside a transaction block; pg_cron can):
+-- each group of monitors that share a scan (source, timestamp column, window size, owner) runs
+-- and COMMITs on its own, so another connection sees each group's windows, points and mlobs.runs
+-- row as soon as the group is done, and a later group's failure or a killed backend loses only
+-- the group being computed; then one full run (mlobs.run_monitors) consumes the recorded changes,
+-- revises what they touched and evaluates every rule. While a group runs,
+-- pg_stat_activity.application_name names its window. No SET search_path: PostgreSQL forbids
+-- COMMIT in a procedure with a SET clause; the body names only schema-qualified mlobs objects
+-- and pg_catalog functions, with no operator the caller's search_path could resolve.
+CREATE PROCEDURE mlobs.run_monitors_committed(now timestamptz DEFAULT NULL, backfill_from timestamptz DEFAULT NULL)
+LANGUAGE plpgsql AS $$
+DECLARE
+  g record;
+  as_of timestamptz := pg_catalog.statement_timestamp();
+BEGIN
+  IF now IS NOT NULL THEN as_of := now; END IF;
+  FOR g IN SELECT pg_catalog.array_agg(mo.id ORDER BY mo.id) AS ids FROM mlobs.monitors mo WHERE mo.enabled
+            GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner ORDER BY pg_catalog.min(mo.id) LOOP
+    PERFORM mlobs.run_monitors(as_of, backfill_from, NULL, g.ids);
+    COMMIT;
+  END LOOP;
+  PERFORM mlobs.run_monitors(as_of, backfill_from);
+  COMMIT;
 END $$;
 
 -- Schedules mlobs.run_monitors() with pg_cron (1.4: minute granularity) in this database, as the

@@ -15,6 +15,9 @@ SELECT mlobs.create_monitor('drift', 'fraud', 'log', 'feature_drift', '{}', '6 h
 SELECT mlobs.create_monitor('quality', 'fraud', 'log', 'quality', '{}', '6 hours', '2026-03-01', '2026-03-02');
 SELECT mlobs.create_monitor('performance', 'fraud', 'log', 'classification', '{"score": "score"}', '6 hours', '2026-03-01', '2026-03-02');
 SELECT mlobs.create_monitor('latency', 'fraud', 'log', 'latency', '{"error": "failed"}', '6 hours', start_at => '2026-03-02');
+-- Segmented: per hour of day (3 kept apart, the rest in '(other)'), with learned segments to restore.
+SELECT mlobs.create_monitor('drift by hour', 'fraud', 'log', 'feature_drift', '{"segment_by": ["features->hour"], "max_segments": 3}',
+                            '6 hours', '2026-03-01', '2026-03-02');
 SELECT mlobs.create_monitor('fragile', 'fraud', 'fragile', 'prediction_drift', '{}', '6 hours', '2026-03-01 08:00', '2026-03-02 07:00',
                             start_at => '2026-03-02');
 -- Rules: an edited default, a disabled one, a deleted one, a renamed one, custom ones.

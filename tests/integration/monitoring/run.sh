@@ -2,7 +2,8 @@
 # Monitoring against real sessions and a real pg_cron (what pg_regress cannot show):
 #  1. every alert transition NOTIFYs mlobs_alerts with the alert id (a listening session gets them);
 #  2. a run overlapping another (advisory lock held) returns 'skipped' instead of waiting or
-#     duplicating work;
+#     duplicating work; run_monitors_committed shows each group's windows to other sessions as
+#     it goes (progress in pg_stat_activity) and a backend killed mid-run keeps them;
 #  3. mlobs.schedule_monitors() under pg_cron 1.4 (shared_preload_libraries) makes mlobs.runs rows
 #     appear without anyone calling run_monitors (minute granularity: waits up to ~2.5 minutes),
 #     and so does schedule_monitors_command's statement for a second database without pg_cron.
@@ -56,6 +57,41 @@ echo "overlapping run: $status"
 status=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status FROM mlobs.run_monitors()")
 echo "next run: $status"
 [ "$status" = ok ] || fail "expected 'ok' after the lock was released, got '$status'"
+
+echo "== 2b. run_monitors_committed: each group commits; a killed backend keeps the finished ones"
+# Two groups: 'fast' reads log, 'slow' a view that sleeps 5 ms per row (~6 s of windows).
+"${PSQL[@]}" -d "$DB" <<'SQL'
+SET client_min_messages = warning;
+CREATE FUNCTION slowly(x float8) RETURNS float8 LANGUAGE plpgsql VOLATILE AS $$ BEGIN PERFORM pg_sleep(0.005); RETURN x; END $$;
+CREATE VIEW slow_log AS SELECT ts, slowly(latency_ms) AS latency_ms FROM log;
+SELECT mlobs.create_monitor('fast', 'commit', 'log', 'latency', '{}', '1 minute', start_at => date_trunc('minute', now()) - interval '40 minutes');
+SELECT mlobs.create_monitor('slow', 'commit', 'slow_log', 'latency', '{}', '1 minute', start_at => date_trunc('minute', now()) - interval '40 minutes');
+SQL
+"${PSQL[@]}" -d "$DB" -c "SET application_name = 'committed_it'" -c "CALL mlobs.run_monitors_committed()" >/dev/null 2>&1 &
+caller=$!
+seen=""
+for _ in $(seq 1 100); do
+  sleep 0.1
+  seen=$("${PSQL[@]}" -d "$DB" -At -c "SELECT (SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'fast')
+                                                || ' ' || coalesce((SELECT application_name FROM pg_stat_activity WHERE application_name LIKE 'mlobs run_monitors: %slow_log%' LIMIT 1), '')")
+  case "$seen" in 0*) ;; *slow_log*) break ;; esac
+done
+echo "while 'slow' runs, another session sees: $seen"
+case "$seen" in 0*|"") fail "fast's windows were not visible while the slow group ran" ;; esac
+grep -q "slow_log window" <<<"$seen" || fail "pg_stat_activity did not show the slow group's progress"
+"${PSQL[@]}" -d "$DB" -At -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'mlobs run_monitors: %slow_log%'" >/dev/null
+wait "$caller" && fail "the killed CALL reported success"
+kept=$("${PSQL[@]}" -d "$DB" -At -c "SELECT string_agg(m.name || '=' || (SELECT count(*) FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id), ' ' ORDER BY m.name)
+                                       FROM mlobs.monitors m WHERE m.model = 'commit'")
+echo "after the kill: $kept"
+grep -q "fast=4[01]" <<<"$kept" || fail "fast's committed windows were lost: $kept"
+grep -q "slow=0" <<<"$kept" || fail "the killed group's windows must roll back: $kept"
+"${PSQL[@]}" -d "$DB" -c "CALL mlobs.run_monitors_committed()" >/dev/null
+kept=$("${PSQL[@]}" -d "$DB" -At -c "SELECT string_agg(m.name || '=' || (SELECT count(*) FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id), ' ' ORDER BY m.name)
+                                       FROM mlobs.monitors m WHERE m.model = 'commit'")
+echo "after the next CALL: $kept"
+grep -q "slow=4[01]" <<<"$kept" || fail "the next CALL did not complete the slow group: $kept"
+"${PSQL[@]}" -d "$DB" -c "SELECT mlobs.drop_monitor('fast'), mlobs.drop_monitor('slow')" -c "DROP VIEW slow_log" -c "DROP FUNCTION slowly" >/dev/null
 
 echo "== 3. pg_cron runs the monitors as a dedicated non-superuser role"
 # A superuser scheduling the job is warned (rolled back here).
