@@ -332,6 +332,38 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(config->'segment_by') = 'array' THEN config->'segment_by' END) e
 $$;
 
+-- Classification: concept drift computed in the window's scan.
+CREATE OR REPLACE FUNCTION mlobs._monitor_summary_sql(m mlobs.monitors) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN CASE m.kind
+    WHEN 'feature_drift' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
+    WHEN 'quality' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
+    WHEN 'prediction_drift' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
+    -- With scores and a concept reference, the window's concept drift is computed in the same
+    -- scan (its label rates per reference score bin need the window's pairs, not a summary).
+    WHEN 'classification' THEN format(
+      'jsonb_build_object(''confusion'', mlobs.confusion_agg(%1$s, %2$s)::text, ''score'', %3$s%4$s)::text',
+      mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'predicted'),
+      CASE WHEN m.config ? 'score'
+           THEN format('(mlobs.score_agg(%s, %s) FILTER (WHERE %s IS NOT NULL))::text',
+                       mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'label'))
+           ELSE 'NULL' END,
+      CASE WHEN m.config ? 'score' AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object'
+           THEN format(', ''concept_drift_score'', (mlobs.concept_drift(%1$L::jsonb, array_agg(%2$s::float8) FILTER (WHERE %3$s IS NOT NULL AND %2$s IS NOT NULL),
+                                                     array_agg(%3$s::float8) FILTER (WHERE %3$s IS NOT NULL AND %2$s IS NOT NULL))).score',
+                       m.reference_summary::jsonb->'concept', mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'))
+           ELSE '' END)
+    WHEN 'regression' THEN format('mlobs.regression_agg(%s, %s)::text',
+      mlobs._monitor_column(m, 'target'), mlobs._monitor_column(m, 'prediction'))
+    WHEN 'cbpe' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
+    WHEN 'latency' THEN format('jsonb_build_object(''latency'', mlobs.profile_agg(%s)::text, ''errors'', %s)::text',
+      mlobs._monitor_column(m, 'latency_ms'),
+      CASE WHEN m.config ? 'error' THEN format('count(*) FILTER (WHERE %s)', mlobs._monitor_column(m, 'error'))
+           ELSE '0' END)
+  END;
+END $$;
+
 -- The text expression of a row's uncapped segment (NULL: the monitor has no segment_by): each
 -- segment_by entry's value ('(null)' when NULL), joined with '|'.
 CREATE FUNCTION mlobs._monitor_segment_raw_sql(config jsonb) RETURNS text
@@ -1087,10 +1119,16 @@ END $$;
 -- computed over [reference_from, reference_to) and stored in the monitor row. A classification
 -- monitor with scores also keeps the reference side of concept drift (mlobs.concept_reference)
 -- under the key 'concept', so its windows never read the reference rows again.
-CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors) RETURNS mlobs.monitors
+-- `summary`: the reference summary when the caller computed it already (one scan for the
+-- references of several monitors, _run_source).
+CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors, summary text DEFAULT NULL) RETURNS mlobs.monitors
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF m.kind = 'cbpe' THEN
+  -- The summary expression must not depend on the reference being replaced.
+  m.reference_summary := NULL;
+  IF summary IS NOT NULL AND m.kind <> 'cbpe' THEN
+    m.reference_summary := summary;
+  ELSIF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
                    mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
                    m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
@@ -1235,6 +1273,7 @@ DECLARE
   marks timestamptz[] := '{}';
   adds bigint[] := '{}';         -- per monitor: rows its windows add to rows_total
   st record;
+  r record;
   slots int[] := '{}';           -- per monitor: its summary expression's position in exprs
   exprs text[] := '{}';
   seg_slots int[] := '{}';       -- per monitor: its segment expression's position in seg_specs (0: none)
@@ -1281,6 +1320,28 @@ DECLARE
   e_msg text;
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]'; failed_monitors := 0;
+  -- First references of monitors with the same reference period: one scan computes each distinct
+  -- summary expression once (a feature_drift and a quality monitor summarise the same rows). On
+  -- any error each monitor computes its own in its plan, with its own error.
+  FOR r IN SELECT mo.reference_from, mo.reference_to, array_agg(mo.id ORDER BY mo.id) AS ids
+             FROM mlobs.monitors mo
+            WHERE mo.id = ANY (ids) AND mo.reference_summary IS NULL AND mo.reference_from IS NOT NULL AND mo.kind <> 'cbpe'
+            GROUP BY 1, 2 HAVING count(*) > 1 LOOP
+    BEGIN
+      exprs := ARRAY(SELECT DISTINCT mlobs._monitor_summary_sql(mo) FROM mlobs.monitors mo WHERE mo.id = ANY (r.ids));
+      SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = r.ids[1];
+      EXECUTE format('SELECT ARRAY[%s]::text[] FROM %s WHERE %I >= $1 AND %I < $2', array_to_string(exprs, ', '), m.source,
+                     m.ts_column, m.ts_column)
+        INTO sums USING r.reference_from, r.reference_to;
+      FOREACH k IN ARRAY r.ids LOOP
+        SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = k FOR UPDATE;
+        PERFORM mlobs._monitor_reference(m, sums[array_position(exprs, mlobs._monitor_summary_sql(m))]);
+      END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+      NULL;
+    END;
+  END LOOP;
+  exprs := '{}';
   FOREACH j IN ARRAY ids LOOP
     BEGIN
       SELECT * INTO p FROM mlobs._monitor_plan(j, as_of, backfill_from, changed);
@@ -1780,7 +1841,7 @@ REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_d
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
-  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),
@@ -1792,7 +1853,7 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
-  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),

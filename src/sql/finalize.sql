@@ -52,7 +52,7 @@ REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_d
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
-  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),
@@ -64,7 +64,7 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
-  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),

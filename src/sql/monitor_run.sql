@@ -162,10 +162,16 @@ END $$;
 -- computed over [reference_from, reference_to) and stored in the monitor row. A classification
 -- monitor with scores also keeps the reference side of concept drift (mlobs.concept_reference)
 -- under the key 'concept', so its windows never read the reference rows again.
-CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors) RETURNS mlobs.monitors
+-- `summary`: the reference summary when the caller computed it already (one scan for the
+-- references of several monitors, _run_source).
+CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors, summary text DEFAULT NULL) RETURNS mlobs.monitors
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF m.kind = 'cbpe' THEN
+  -- The summary expression must not depend on the reference being replaced.
+  m.reference_summary := NULL;
+  IF summary IS NOT NULL AND m.kind <> 'cbpe' THEN
+    m.reference_summary := summary;
+  ELSIF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
                    mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
                    m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
@@ -310,6 +316,7 @@ DECLARE
   marks timestamptz[] := '{}';
   adds bigint[] := '{}';         -- per monitor: rows its windows add to rows_total
   st record;
+  r record;
   slots int[] := '{}';           -- per monitor: its summary expression's position in exprs
   exprs text[] := '{}';
   seg_slots int[] := '{}';       -- per monitor: its segment expression's position in seg_specs (0: none)
@@ -356,6 +363,28 @@ DECLARE
   e_msg text;
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]'; failed_monitors := 0;
+  -- First references of monitors with the same reference period: one scan computes each distinct
+  -- summary expression once (a feature_drift and a quality monitor summarise the same rows). On
+  -- any error each monitor computes its own in its plan, with its own error.
+  FOR r IN SELECT mo.reference_from, mo.reference_to, array_agg(mo.id ORDER BY mo.id) AS ids
+             FROM mlobs.monitors mo
+            WHERE mo.id = ANY (ids) AND mo.reference_summary IS NULL AND mo.reference_from IS NOT NULL AND mo.kind <> 'cbpe'
+            GROUP BY 1, 2 HAVING count(*) > 1 LOOP
+    BEGIN
+      exprs := ARRAY(SELECT DISTINCT mlobs._monitor_summary_sql(mo) FROM mlobs.monitors mo WHERE mo.id = ANY (r.ids));
+      SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = r.ids[1];
+      EXECUTE format('SELECT ARRAY[%s]::text[] FROM %s WHERE %I >= $1 AND %I < $2', array_to_string(exprs, ', '), m.source,
+                     m.ts_column, m.ts_column)
+        INTO sums USING r.reference_from, r.reference_to;
+      FOREACH k IN ARRAY r.ids LOOP
+        SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = k FOR UPDATE;
+        PERFORM mlobs._monitor_reference(m, sums[array_position(exprs, mlobs._monitor_summary_sql(m))]);
+      END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+      NULL;
+    END;
+  END LOOP;
+  exprs := '{}';
   FOREACH j IN ARRAY ids LOOP
     BEGIN
       SELECT * INTO p FROM mlobs._monitor_plan(j, as_of, backfill_from, changed);

@@ -31,15 +31,15 @@ SELECT count(*) = 2, 'primary keys of monitor_windows and metric_points present 
        string_agg(c.conrelid::regclass || ' ' || pg_get_constraintdef(c.oid), '; ')
   FROM pg_constraint c JOIN pg_index i ON i.indexrelid = c.conindid
  WHERE c.contype = 'p' AND i.indisvalid AND i.indisunique
-   AND (c.conrelid, pg_get_constraintdef(c.oid)) IN (('mlobs.monitor_windows'::regclass, 'PRIMARY KEY (monitor_id, window_start)'),
-                                                     ('mlobs.metric_points'::regclass, 'PRIMARY KEY (monitor_id, window_start, feature, metric)'));
+   AND (c.conrelid, pg_get_constraintdef(c.oid)) IN (('mlobs.monitor_windows'::regclass, 'PRIMARY KEY (monitor_id, window_start, segment)'),
+                                                     ('mlobs.metric_points'::regclass, 'PRIMARY KEY (monitor_id, window_start, segment, feature, metric)'));
 SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;
 INSERT INTO checks (ok, name, detail)
-SELECT count(*) = 0, 'no duplicate metric points', count(*) || ' (monitor, window, feature, metric) with more than one point'
-  FROM (SELECT FROM mlobs.metric_points GROUP BY monitor_id, window_start, feature, metric HAVING count(*) > 1) d;
+SELECT count(*) = 0, 'no duplicate metric points', count(*) || ' (monitor, window, segment, feature, metric) with more than one point'
+  FROM (SELECT FROM mlobs.metric_points GROUP BY monitor_id, window_start, segment, feature, metric HAVING count(*) > 1) d;
 INSERT INTO checks (ok, name, detail)
-SELECT count(*) = 0, 'no duplicate windows', count(*) || ' (monitor, window) with more than one row'
-  FROM (SELECT FROM mlobs.monitor_windows GROUP BY monitor_id, window_start HAVING count(*) > 1) d;
+SELECT count(*) = 0, 'no duplicate windows', count(*) || ' (monitor, window, segment) with more than one row'
+  FROM (SELECT FROM mlobs.monitor_windows GROUP BY monitor_id, window_start, segment HAVING count(*) > 1) d;
 RESET enable_indexscan; RESET enable_indexonlyscan; RESET enable_bitmapscan;
 
 -- 2. No gaps: every window from the first to the watermark exists (with its 'rows' point), none beyond.
