@@ -1708,10 +1708,10 @@ SELECT e.model, e.window_start, e.ts AS window_end, pg_catalog.substr(e.metric, 
        r.value AS realised, c.value AS labelled_share, r.value - e.value AS estimation_error
   FROM mlobs.metric_points e
   LEFT JOIN mlobs.metric_points r ON r.model = e.model AND r.window_start = e.window_start AND r.feature = ''
-                                 AND r.metric = pg_catalog.substr(e.metric, 6) AND r.ts = e.ts
+                                 AND r.metric = pg_catalog.substr(e.metric, 6) AND r.ts = e.ts AND r.segment = ''
   LEFT JOIN mlobs.metric_points c ON c.monitor_id = r.monitor_id AND c.window_start = r.window_start
-                                 AND c.feature = '' AND c.metric = 'labelled_share'
- WHERE e.metric IN ('cbpe_accuracy', 'cbpe_f1') AND e.feature = '';
+                                 AND c.feature = '' AND c.metric = 'labelled_share' AND c.segment = ''
+ WHERE e.metric IN ('cbpe_accuracy', 'cbpe_f1') AND e.feature = '' AND e.segment = '';
 COMMENT ON VIEW mlobs.estimated_vs_realised IS 'CBPE estimate beside the realised value of every window, with label coverage and estimation error';
 
 -- simulate: scenario key labels_as_of (labels NULL until they arrive).
