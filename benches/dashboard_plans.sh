@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Grafana dashboards' queries on a year of metric points (issue 18 item 7): the demo and the
 # Grafana suite's monitors (tests/integration/grafana/setup.sql) run once, then every series they
-# wrote is extended back over a year of hourly windows (monitor_windows and metric_points, about
-# 40 000 windows and 850 000 points), ANALYZEd, and every dashboard variable, annotation and panel
+# wrote (every segment's too) is extended back over a year of hourly windows (monitor_windows and
+# metric_points), ANALYZEd, and every dashboard variable, annotation and panel
 # query runs as the Grafana login role under EXPLAIN ANALYZE for the default 7-day range and for the
 # whole year. Each line gives the query's execution time and any sequential scan of an mlobs table.
 # Writes benches/results/dashboard_plans.md. Never part of the test suite.
@@ -23,13 +23,15 @@ P=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
 "${P[@]}" -d mlobs_dash <<'SQL'
 SET client_min_messages = warning;
 -- A year of hourly windows before the demo's, for every monitor and every series it wrote.
-INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary)
-SELECT m.id, ws, ws + interval '1 hour', 500, NULL
-  FROM mlobs.monitors m, generate_series(timestamptz '2025-01-01', timestamptz '2025-12-31 23:00', '1 hour') ws
+-- (Segmented monitors: every segment's windows and series too.)
+INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary, segment)
+SELECT s.monitor_id, ws, ws + interval '1 hour', 500, NULL, s.segment
+  FROM (SELECT DISTINCT monitor_id, segment FROM mlobs.monitor_windows) s,
+       generate_series(timestamptz '2025-01-01', timestamptz '2025-12-31 23:00', '1 hour') ws
 ON CONFLICT DO NOTHING;
-INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value)
-SELECT p.monitor_id, ws + interval '1 hour', ws, p.model, p.feature, p.metric, p.value * (0.9 + 0.2 * random())
-  FROM (SELECT DISTINCT ON (monitor_id, feature, metric) * FROM mlobs.metric_points) p,
+INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value, segment)
+SELECT p.monitor_id, ws + interval '1 hour', ws, p.model, p.feature, p.metric, p.value * (0.9 + 0.2 * random()), p.segment
+  FROM (SELECT DISTINCT ON (monitor_id, segment, feature, metric) * FROM mlobs.metric_points) p,
        generate_series(timestamptz '2025-01-01', timestamptz '2025-12-31 23:00', '1 hour') ws
 ON CONFLICT DO NOTHING;
 VACUUM ANALYZE mlobs.metric_points;
@@ -39,10 +41,12 @@ windows=$("${P[@]}" -d mlobs_dash -c "SELECT count(*) FROM mlobs.monitor_windows
 points=$("${P[@]}" -d mlobs_dash -c "SELECT count(*) FROM mlobs.metric_points")
 run() {
   python3 tests/integration/grafana/run_panels.py --port "$PORT" --db mlobs_dash --user mlobs_grafana --explain \
-    --from "$1" --to 2026-01-15T00:00:00Z | grep -v '^==' || true
+    --from "$1" --to 2026-01-15T00:00:00Z "${@:2}" | grep -v '^==' || true
 }
 week=$(run 2026-01-08T00:00:00Z)
 year=$(run 2025-01-15T00:00:00Z)
+# The dashboards that offer segment web (setup.sql's channel segments), with it selected.
+segment=$(run 2025-01-15T00:00:00Z --var segment=web | grep -v '^skip')
 summary() { awk -F'[(;]' '/ ms/ {split($NF, a, " ms"); } {print}' <<<"$1" | grep -o '([0-9.]* ms' | tr -d '(' |
   sort -n | awk '{v[NR]=$1} END {printf "%d queries, median %.1f ms, max %.1f ms", NR, v[int((NR+1)/2)], v[NR]}'; }
 mkdir -p benches/results
@@ -53,9 +57,13 @@ mkdir -p benches/results
   echo
   echo "Whole year: $(summary "$year"); sequential scans of mlobs tables: $(grep -c 'seq scan' <<<"$year" || true)"
   echo
+  echo "Whole year, segment web: $(summary "$segment"); sequential scans of mlobs tables: $(grep -c 'seq scan' <<<"$segment" || true)"
+  echo
   echo '## 7-day range'
   echo '```'; echo "$week"; echo '```'
   echo '## Whole year'
   echo '```'; echo "$year"; echo '```'
+  echo '## Whole year, segment web'
+  echo '```'; echo "$segment"; echo '```'
 } > benches/results/dashboard_plans.md
 head -5 benches/results/dashboard_plans.md

@@ -7,12 +7,12 @@ LISTENs on that channel, reads the alert row (rule, severity, the receiver mlobs
 assigns to the severity) and POSTs it to /api/v2/alerts of every Alertmanager given (an HA
 cluster needs them all: its members do not forward alerts to each other):
 
-  labels        alertname=<rule name>, model, feature (omitted when ''), metric, severity,
-                receiver, monitor
+  labels        alertname=<rule name>, model, feature (omitted when ''), segment (omitted
+                when '': the whole window), metric, severity, receiver, monitor
   annotations   summary, description, value, threshold, mlobs_alert_id, and runbook_url
                 (with --runbook-url)
   generatorURL  with --grafana-url: the Grafana panel that draws the alert's metric
-                (docs/grafana.md dashboards), scoped to the model (and feature)
+                (docs/grafana.md dashboards), scoped to the model (and feature, segment)
   startsAt      the alert's started_at (window end of the first breach)
   endsAt        firing: now + 4 × --resend (as Prometheus does: the alert stays active while the
                 relay re-sends it, and resolves by itself 4 re-sends after the relay stopped);
@@ -68,7 +68,7 @@ TS_SQL = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 ALERTS_SQL = """SELECT row_to_json(x) FROM (
   SELECT a.id, a.state, r.name AS rule, r.mode, r.comparison, r.for_duration::text AS for_duration,
-         r.request_retraining, a.model, a.feature, a.metric, a.severity, a.value, a.worst_value, a.threshold,
+         r.request_retraining, a.model, a.feature, a.segment, a.metric, a.severity, a.value, a.worst_value, a.threshold,
          a.judged_rows, m.name AS monitor, m.kind, rt.receiver, a.resolved_reason,
          """ + TS_SQL.format("a.window_start") + """ AS window_start,
          """ + TS_SQL.format("a.started_at") + """ AS started_at,
@@ -97,8 +97,8 @@ PANELS = {
 }
 DROP_PANELS = {"accuracy": ("mlobs-performance", 4)}  # rules with mode drop_vs_reference
 OVERVIEW = ("mlobs-overview", 4)
-DASHBOARD_VARS = {"mlobs-drift": ("model", "feature"), "mlobs-quality": ("model", "feature"),
-                  "mlobs-latency": ("model",), "mlobs-performance": ("model",)}
+DASHBOARD_VARS = {"mlobs-drift": ("model", "segment", "feature"), "mlobs-quality": ("model", "segment", "feature"),
+                  "mlobs-latency": ("model", "segment"), "mlobs-performance": ("model", "segment")}
 
 
 def log(msg):
@@ -174,7 +174,7 @@ def num(v):
 
 
 def generator_url(grafana, a, now):
-    """The Grafana panel of the alert's metric: dashboard, model (and feature), a week before the
+    """The Grafana panel of the alert's metric: dashboard, model (feature, segment), a week before the
     first breach up to now (resolved: a day after the resolution)."""
     uid, panel = (DROP_PANELS if a["mode"] == "drop_vs_reference" else {}).get(a["metric"]) \
         or PANELS.get(a["metric"]) or OVERVIEW
@@ -197,16 +197,20 @@ def to_alertmanager(a, now, args):
               "monitor": a["monitor"]}
     if a["feature"]:
         labels["feature"] = a["feature"]
+    if a["segment"]:
+        labels["segment"] = a["segment"]
     if a["receiver"]:
         labels["receiver"] = a["receiver"]
     value, threshold = num(a["value"]), num(a["threshold"])
-    what = f"{a['model']} {a['feature'] + ' ' if a['feature'] else ''}{a['metric']}"
+    what = (f"{a['model']} {a['feature'] + ' ' if a['feature'] else ''}{a['metric']}"
+            + (f" [segment {a['segment']}]" if a["segment"] else ""))
     measure = "drop vs reference" if a["mode"] == "drop_vs_reference" else "="
     window = f"{minute(a['window_start'])} – {minute(a['started_at'])} UTC" if a["window_start"] \
         else f"ending {minute(a['started_at'])} UTC"
     description = (
         f"Model {a['model']}: {a['metric']}"
         + (f" of feature {a['feature']}" if a["feature"] else "")
+        + (f" in segment {a['segment']}" if a["segment"] else "")
         + f" {measure} {value} {a['comparison']} {threshold} (rule {a['rule']}, {a['severity']}"
         + (f", for {a['for_duration']}" if a["for_duration"] not in ("00:00:00", "0") else "")
         + f"). First breach in the window {window}; worst value {num(a['worst_value'])}"
@@ -223,7 +227,8 @@ def to_alertmanager(a, now, args):
     }
     if args.runbook_url:
         annotations["runbook_url"] = args.runbook_url.format(
-            alertname=a["rule"], model=a["model"], feature=a["feature"], metric=a["metric"], severity=a["severity"])
+            alertname=a["rule"], model=a["model"], feature=a["feature"], metric=a["metric"], severity=a["severity"],
+            segment=a["segment"])
     starts = parse_ts(a["started_at"])
     alert = {"labels": labels, "annotations": annotations}
     if a["state"] == "resolved":
@@ -288,7 +293,7 @@ def main():
                          "every member of an HA cluster")
     ap.add_argument("--grafana-url", help="Grafana base URL: generatorURL links to the metric's panel")
     ap.add_argument("--runbook-url", help="runbook_url annotation, a template with {alertname} {model} {feature} "
-                                          "{metric} {severity}, e.g. https://wiki.internal/runbooks/{alertname}")
+                                          "{segment} {metric} {severity}, e.g. https://wiki.internal/runbooks/{alertname}")
     ap.add_argument("--once", action="store_true", help="send the current state once and exit")
     ap.add_argument("--timeout", type=float, help="listen this many seconds, then exit 0 (default: forever)")
     ap.add_argument("--poll", type=float, default=1.0, help="seconds between notification checks (1)")

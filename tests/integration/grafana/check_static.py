@@ -21,7 +21,13 @@ No Grafana and no database: the JSON and YAML are read as files. Checks:
                  (critical red, warning orange/yellow); a panel showing a metric that has a preinstalled
                  rule reads the thresholds from mlobs.alert_rules (a target on mlobs.alert_rules) and
                  colours the rule series by severity (byRegexp overrides ^critical / ^warning);
-  links          the open-alerts table links to the model's dashboards (/d/<uid>?var-model=...).
+  links          the open-alerts table links to the model's dashboards (/d/<uid>?var-model=...);
+  segments       a dashboard with a `model` variable whose queries read mlobs.metric_points has a single-value
+                 `segment` query variable on the model's segments (mlobs.monitor_segments or metric_points,
+                 using $model) that offers '' (the whole window) as __value with a __text, and defaults to it;
+                 there, every query reading mlobs.metric_points, mlobs.monitor_windows or mlobs.alerts filters
+                 on '$segment' and every rule target reads r.segment; on a dashboard without it, every query
+                 reading metric_points or monitor_windows keeps to the whole window (segment = '').
 Usage: check_static.py [--root DIR]  (DIR: a checkout; default this one). Exits non-zero on any failure.
 Standard library only.
 """
@@ -223,6 +229,41 @@ def check_dashboard(f, dash, rules, fail):
                 fail("links", f"{name} panel #{p.get('id')} {p.get('title')!r}: no data link to the model's dashboards")
 
 
+SEGMENTED = ("mlobs.metric_points", "mlobs.monitor_windows", "mlobs.alerts")
+
+
+def check_segments(name, dash, fail):
+    variables = {v.get("name"): v for v in dash.get("templating", {}).get("list", [])}
+    seg = variables.get("segment")
+    all_sql = [(w, re.sub(r"--[^\n]*", " ", sql or "")) for w, sql in queries(dash)]
+    if "model" in variables and any("mlobs.metric_points" in sql for _, sql in all_sql) and not seg:
+        fail("segments", f"{name}: shows model metrics but has no `segment` variable")
+    if seg:
+        q = seg.get("query")
+        q = (q.get("rawSql") if isinstance(q, dict) else q) or ""
+        if seg.get("type") != "query" or "$model" not in q or not re.search(r"mlobs\.(monitor_segments|metric_points)", q):
+            fail("segments", f"{name}: variable segment must be a query on the model's segments (using $model)")
+        if seg.get("multi") or seg.get("includeAll"):
+            fail("segments", f"{name}: variable segment must be single-value (a segment or the whole window, not a mix)")
+        if not re.search(r"''\s+AS\s+__value", q) or "__text" not in q:
+            fail("segments", f"{name}: variable segment must offer '' (the whole window) as __value, with a __text")
+        if (seg.get("current") or {}).get("value") != "":
+            fail("segments", f"{name}: variable segment must default to '' (the whole window), not {seg.get('current')}")
+    for where, sql in all_sql:
+        if where.startswith("variable"):
+            continue
+        for t in SEGMENTED:
+            if t not in sql:
+                continue
+            if seg and "'$segment'" not in sql:
+                fail("segments", f"{name} {where}: reads {t} without filtering on '$segment'")
+            elif not seg and t != "mlobs.alerts" and not re.search(r"segment\s*=\s*''", sql):
+                fail("segments", f"{name} {where}: reads {t} without keeping to the whole window (segment = '')")
+        if seg and "mlobs.alert_rules" in sql and "mlobs.metric_points" not in sql and "mlobs.alerts" not in sql \
+                and ("r.segment" not in sql or "'$segment'" not in sql):
+            fail("segments", f"{name} {where}: rule thresholds without the rules of the selected segment (r.segment)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", default=str(ROOT), help="checkout whose examples/grafana is checked")
@@ -239,7 +280,9 @@ def main():
     check_provisioning(root, fail)
     files = sorted((root / "examples/grafana/dashboards").glob("*.json"))
     for f in files:
-        check_dashboard(f, json.loads(f.read_text()), rules, fail)
+        dash = json.loads(f.read_text())
+        check_dashboard(f, dash, rules, fail)
+        check_segments(f.name, dash, fail)
     kinds = sorted({c for c, _ in failures})
     print(f"grafana static checks: {len(files)} dashboards, {len(failures)} failures"
           + (f" ({', '.join(kinds)})" if kinds else ""))

@@ -10,7 +10,11 @@
 #     login role mlobs_grafana (IN ROLE mlobs_reader) the provisioned datasource connects as;
 #  3. tests/integration/grafana/run_panels.py: every dashboard's variables, annotation queries and panel queries
 #     expanded for the demo's time range (the dashboards default to now-7d; the test pins 2026-01-01..15), run as
-#     mlobs_grafana in read-only transactions, frame shape checked.
+#     mlobs_grafana in read-only transactions, frame shape checked; every query of the segmented tables also
+#     as postgres with the other segments' rows deleted (rolled back): same rows, so a panel shows the selected
+#     segment only (the whole window by default);
+#  4. the segment variable's options, and the dashboards that offer segment web (then '(other)') with it
+#     selected, checked the same way.
 # Uses its own cluster (.run/grafana, port 28830) with the installed mlobs build. Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -39,7 +43,29 @@ fi
 "${PSQL[@]}" -d "$DB" -At -c "SELECT 'metric points: ' || count(*) FROM mlobs.metric_points" \
   -c "SELECT 'alerts: ' || string_agg(state || ' ' || n, ', ' ORDER BY state) FROM (SELECT state, count(*) n FROM mlobs.alerts GROUP BY 1) s"
 
-echo "== 3. every panel as mlobs_grafana"
+echo "== 3. every panel as mlobs_grafana (segment: the default, the whole window)"
 python3 tests/integration/grafana/run_panels.py --port "$PORT" --db "$DB" --user mlobs_grafana \
-  --from 2026-01-01T00:00:00Z --to 2026-01-15T00:00:00Z
+  --from 2026-01-01T00:00:00Z --to 2026-01-15T00:00:00Z --isolate-user postgres
+
+echo "== 4. the segment variable: its options, then every panel of a dashboard offering a segment, per segment"
+# The drift dashboard's segment variable offers the whole window first, then the drift monitor's segments
+# by rank (setup.sql: web and app, the rest in '(other)').
+want=$(printf '%s\n' '|all rows' 'web|web' 'app|app' '(other)|(other)')
+got=$(python3 - "$PORT" "$DB" <<'PY'
+import json, subprocess, sys
+sys.path.insert(0, "tests/integration/grafana")
+import expand
+v = [v for v in json.load(open("examples/grafana/dashboards/drift.json"))["templating"]["list"] if v["name"] == "segment"][0]
+sql = expand.expand(v["query"], expand.parse_time("2026-01-01T00:00:00Z"), expand.parse_time("2026-01-15T00:00:00Z"),
+                    {"model": {"value": "fraud"}})
+print(subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", sys.argv[1], "-U", "mlobs_grafana",
+                      "-d", sys.argv[2], "-c", sql], capture_output=True, text=True, check=True).stdout.strip())
+PY
+)
+[ "$got" = "$want" ] || { echo "FAIL: drift segment variable offers:"; echo "$got"; echo "expected:"; echo "$want"; exit 1; } >&2
+echo "  ok   drift segment variable: $(tr '\n' ' ' <<<"$got")"
+for segment in web '(other)'; do
+  python3 tests/integration/grafana/run_panels.py --port "$PORT" --db "$DB" --user mlobs_grafana \
+    --from 2026-01-01T00:00:00Z --to 2026-01-15T00:00:00Z --isolate-user postgres --var "segment=$segment"
+done
 echo "grafana integration: ok ($(( $(date +%s) - start )) s)"

@@ -21,6 +21,14 @@ For each dashboard JSON (default: examples/grafana/dashboards/*.json):
     label, at least one numeric column; format table: at least the declared columns (the panel's organize
     transformation, indexByName), in any order. A target with refId RULES (the alert-rule threshold series,
     read from mlobs.alert_rules) may return no rows: a metric without a rule draws no line.
+Segments: --var segment=web sets a variable (a dashboard without that variable, or whose query does not
+offer the value, is skipped; at least one must run). With --isolate-user (a superuser) every query that reads
+the segmented tables (mlobs.metric_points, mlobs.monitor_windows, and mlobs.alerts on a dashboard with a
+`segment` variable) is also run by that user in a transaction that is rolled back: (a) after deleting every
+row of the other segments ('' included: the whole window) the query must return exactly the same rows (the
+panel shows the selected segment's series only; on a dashboard without a segment variable, the whole
+window's), and (b) after deleting the selected segment's rows it must return something else (it does read
+them), unless it returned no rows.
 With --explain every query also runs under EXPLAIN (ANALYZE, FORMAT JSON): its line gives the execution
 time and any sequential scan of an mlobs table with the rows it read (benches/dashboard_plans.sh uses it
 on a year of points).
@@ -46,7 +54,14 @@ TIME = {"timestamp with time zone", "timestamp without time zone", "date"}
 LABEL = {"text", "character varying", "name", "character", "\"char\""}
 
 
+SEGMENTED = ("metric_points", "monitor_windows", "alerts")  # the tables with a segment column
+
+
 class PanelError(Exception):
+    pass
+
+
+class SkipDashboard(Exception):
     pass
 
 
@@ -59,11 +74,13 @@ class Runner:
         self.args = args
         self.frm = expand.parse_time(args.frm)
         self.to = expand.parse_time(args.to)
+        self.overrides = dict(v.split("=", 1) for v in args.var)
 
-    def psql(self, sql, *extra):
+    def psql(self, sql, *extra, user=None):
         cmd = ["psql", "-X", "-q", "--csv", "-v", "ON_ERROR_STOP=1", "-h", self.args.host, "-p", str(self.args.port),
-               "-U", self.args.user, "-d", self.args.db, *extra]
-        env = dict(os.environ, PGOPTIONS="-c default_transaction_read_only=on -c statement_timeout=60s", PGTZ="UTC")
+               "-U", user or self.args.user, "-d", self.args.db, *extra]
+        options = "-c statement_timeout=60s" + ("" if user else " -c default_transaction_read_only=on")
+        env = dict(os.environ, PGOPTIONS=options, PGTZ="UTC")
         res = subprocess.run(cmd, input=sql, capture_output=True, text=True, env=env)
         if res.returncode != 0:
             raise PanelError(res.stderr.strip().replace("\n", " | "))
@@ -81,6 +98,32 @@ class Runner:
         if names != [c[0] for c in columns]:
             raise PanelError(f"column mismatch between \\gdesc and the result: {names}")
         return columns, out[1:]
+
+    def isolated(self, sql, segment, keep):
+        """Rows of sql run by --isolate-user after deleting (rolled back) the rows of every segment but `segment`
+        (keep=True) or of `segment` itself (keep=False) from the segmented tables."""
+        op = "<>" if keep else "="
+        lit = "'" + segment.replace("'", "''") + "'"
+        deletes = "".join(f"DELETE FROM mlobs.{t} WHERE segment {op} {lit};\n" for t in SEGMENTED)
+        body = sql.strip().rstrip(";").strip()
+        out = self.psql(f"BEGIN;\n{deletes}{body};\nROLLBACK;\n", user=self.args.isolate_user)
+        return out[1:] if out else []
+
+    def check_segment(self, sql, rows, variables, dash):
+        """--isolate-user: the query shows the selected segment's rows only, and does read them."""
+        if not self.args.isolate_user:
+            return ""
+        has_var = "segment" in variables
+        tables = [t for t in SEGMENTED if f"mlobs.{t}" in sql and (has_var or t != "alerts")]
+        if not tables:
+            return ""
+        segment = variables["segment"]["value"] if has_var else ""
+        if sorted(self.isolated(sql, segment, True)) != sorted(rows):
+            raise PanelError(f"rows of other segments than {segment!r} change the result: the query does not "
+                             f"filter on the segment ({', '.join(tables)})")
+        if rows and sorted(self.isolated(sql, segment, False)) == sorted(rows):
+            raise PanelError(f"the result does not depend on segment {segment!r}'s rows")
+        return f"; segment {segment!r} only"
 
     def explain(self, sql):
         """→ ' (12.3 ms; seq scan: mlobs.metric_points 8760 rows)' from EXPLAIN ANALYZE, or '' without --explain."""
@@ -118,6 +161,8 @@ class Runner:
                 values = [r[i] for r in rows]
                 if not values:
                     raise PanelError(f"variable {name}: the query returned no values")
+                if len(set(values)) != len(values):
+                    raise PanelError(f"variable {name}: duplicate values {values}")
             elif kind == "datasource":
                 if v.get("query") != DS_REF["type"]:
                     raise PanelError(f"variable {name}: datasource type {v.get('query')} is not {DS_REF['type']}")
@@ -129,6 +174,10 @@ class Runner:
                 raise PanelError(f"variable {name}: type {kind} is not handled by this harness")
             multi, include_all = bool(v.get("multi")), bool(v.get("includeAll"))
             current = v.get("current", {}).get("value")
+            if name in self.overrides:
+                if self.overrides[name] not in values:
+                    raise SkipDashboard(f"variable {name} does not offer {self.overrides[name]!r} (offers {values})")
+                current, multi, include_all = self.overrides[name], False, False
             # Grafana keeps the saved selection when it is still an option, else takes the first one.
             value = values if (multi or include_all) else (current if current in values else values[0])
             variables[name] = {"value": value, "multi": multi, "includeAll": include_all}
@@ -225,15 +274,25 @@ def main():
     ap.add_argument("--datasource-uid", default="mlobs", help="value of the datasource variable")
     ap.add_argument("--show-sql", action="store_true", help="print every expanded query")
     ap.add_argument("--explain", action="store_true", help="time every query with EXPLAIN ANALYZE, name seq scans")
+    ap.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                    help="select VALUE in variable NAME; dashboards without it, or not offering it, are skipped")
+    ap.add_argument("--isolate-user", help="a superuser: check that segmented queries read the selected segment only")
     ap.add_argument("dashboards", nargs="*")
     args = ap.parse_args()
     files = [pathlib.Path(f) for f in args.dashboards] or sorted((ROOT / "examples/grafana/dashboards").glob("*.json"))
     runner = Runner(args)
-    passed = failed = annotation_rows = 0
+    passed = failed = annotation_rows = skipped = 0
     for f in files:
         dash = json.loads(f.read_text())
         try:
             variables = runner.resolve_variables(dash)
+            missing = [k for k in runner.overrides if k not in variables]
+            if missing:
+                raise SkipDashboard(f"no variable {', '.join(missing)}")
+        except SkipDashboard as e:
+            skipped += 1
+            print(f"skip {f.name}: {e}")
+            continue
         except (PanelError, expand.MacroError, ValueError) as e:
             failed += 1
             print(f"FAIL {f.name}: variables: {e}")
@@ -255,7 +314,8 @@ def main():
                 if args.show_sql:
                     print(sql)
                 columns, rows = runner.run(sql)
-                info = runner.check_annotation(columns, rows) + runner.explain(sql)
+                info = (runner.check_annotation(columns, rows) + runner.check_segment(sql, rows, variables, dash)
+                        + runner.explain(sql))
                 annotation_rows += len(rows)
                 passed += 1
                 print(f"ok   {label}: {info}")
@@ -277,7 +337,8 @@ def main():
                     if args.show_sql:
                         print(sql)
                     columns, rows = runner.run(sql)
-                    info = runner.check(target, panel, columns, rows) + runner.explain(sql)
+                    info = (runner.check(target, panel, columns, rows) + runner.check_segment(sql, rows, variables, dash)
+                            + runner.explain(sql))
                     passed += 1
                     print(f"ok   {label}: {info}")
                 except (PanelError, expand.MacroError, ValueError) as e:
@@ -286,7 +347,7 @@ def main():
     if not annotation_rows:
         failed += 1
         print("FAIL no annotation query returned a row (the demo has alerts)")
-    print(f"grafana panels: {passed} passed, {failed} failed")
+    print(f"grafana panels: {passed} passed, {failed} failed" + (f", {skipped} dashboards skipped" if skipped else ""))
     sys.exit(1 if failed or not passed else 0)
 
 

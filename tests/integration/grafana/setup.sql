@@ -7,11 +7,19 @@ SET timezone = 'UTC';
 -- The serving log: a request slower than the client's 60 ms timeout counts as an error.
 CREATE OR REPLACE VIEW fraud_requests AS
 SELECT ts, latency_ms, latency_ms > 60 AS error FROM fraud_predictions;
+-- The sales channel of each prediction (web 50 %, app 30 %, pos 20 %), for the segmented monitors.
+CREATE OR REPLACE VIEW fraud_predictions_by_channel AS
+SELECT p.*, CASE WHEN p.id % 10 < 5 THEN 'web' WHEN p.id % 10 < 8 THEN 'app' ELSE 'pos' END AS channel
+FROM fraud_predictions p;
 -- Reference: the first three days (before "amount" drifts on day 8); 6-hour windows from there on.
-SELECT mlobs.create_monitor('fraud_predictions drift', 'fraud', 'fraud_predictions', 'feature_drift', '{}', '6 hours',
+-- Drift and performance are also computed per channel (segment_by): the two largest channels of the
+-- reference, web and app, and '(other)' for pos.
+SELECT mlobs.create_monitor('fraud_predictions drift', 'fraud', 'fraud_predictions_by_channel', 'feature_drift',
+                            '{"segment_by": ["channel"], "max_segments": 2}', '6 hours',
                             '2026-01-01', '2026-01-04') AS drift,
-       mlobs.create_monitor('fraud_predictions performance', 'fraud', 'fraud_predictions', 'classification',
-                            '{"label": "label", "predicted": "predicted_label", "score": "score"}', '6 hours',
+       mlobs.create_monitor('fraud_predictions performance', 'fraud', 'fraud_predictions_by_channel', 'classification',
+                            '{"label": "label", "predicted": "predicted_label", "score": "score",
+                              "segment_by": ["channel"], "max_segments": 2}', '6 hours',
                             '2026-01-01', '2026-01-04') AS performance,
        mlobs.create_monitor('fraud_predictions cbpe', 'fraud', 'fraud_predictions', 'cbpe', '{}', '6 hours',
                             '2026-01-01', '2026-01-04') AS cbpe,

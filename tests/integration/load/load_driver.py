@@ -26,8 +26,10 @@ DASHBOARDS = ["overview", "drift", "performance", "quality", "latency"]
 def dashboards(args):
     frm, to = expand.parse_time(args.frm), expand.parse_time(args.to)
     features = args.features.split(",")
-    # What Grafana sends: the single model; "All" features (every value of the variable's query).
+    # What Grafana sends: the single model; "All" features (every value of the variable's query);
+    # the default segment, '' (the whole window).
     variables = {"model": {"value": args.model, "multi": False, "includeAll": False},
+                 "segment": {"value": "", "multi": False, "includeAll": False},
                  "feature": {"value": features, "multi": True, "includeAll": True}}
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,6 +42,8 @@ def dashboards(args):
         for label, sql in queries:
             sql = expand.expand(sql, frm, to, variables, interval=args.interval).strip().rstrip(";")
             # Run with -M simple: pgbench then leaves ':name' alone unless a variable of that name exists.
+            if re.search(r"\$\{?[A-Za-z_]", sql):
+                raise SystemExit(f"{name} {label}: a template variable is left unexpanded: {sql}")
             if re.search(r":(client_id|scale|random_seed|default_seed)\b", sql):
                 raise SystemExit(f"{name} {label}: pgbench would substitute a variable")
             n += 1

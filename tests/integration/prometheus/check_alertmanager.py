@@ -5,19 +5,20 @@ field by field, as docs/prometheus.md specifies the relay's payload. Polls until
 the relay's code.
 
 stdin: JSON lines, one per mlobs alert in state firing:
-  {id, state, rule, mode, model, feature, metric, severity, value, threshold, monitor, kind,
-   receiver, started_epoch}
+  {id, state, rule, mode, model, feature, segment, metric, severity, value, threshold, monitor,
+   kind, receiver, started_epoch}
 Checks per alert and Alertmanager:
-  labels        exactly alertname, model, metric, severity, monitor, receiver (+ feature if not '')
+  labels        exactly alertname, model, metric, severity, monitor, receiver (+ feature, segment if
+                not '': a whole-window alert has no segment label)
   annotations   exactly summary, description, value, threshold, mlobs_alert_id, runbook_url;
                 summary/value/threshold/id/runbook_url equal, description names model, metric,
                 value and monitor (value: as last sent; --sent files of earlier checks)
   startsAt      = started_at (to the millisecond); endsAt = updatedAt + 4 × --resend (± 10 s)
   generatorURL  a panel of examples/grafana/dashboards whose query reads the alert's metric (the
-                overview's open-alerts table otherwise), var-model / var-feature as the
-                dashboard has them
+                overview's open-alerts table otherwise), var-model / var-feature / var-segment
+                (non-empty values) as the dashboard has them
   status        suppressed and inhibited by the matching critical alert when a critical alert of
-                the same model, feature and metric fires, else active; routed to exactly the
+                the same model, feature, segment and metric fires, else active; routed to exactly the
                 receiver named by mlobs.alert_routes (Alertmanager's severity routes agree)
   nothing else  no other alert is active in Alertmanager
 """
@@ -64,6 +65,8 @@ def expected_labels(e):
           "monitor": e["monitor"], "receiver": e["receiver"]}
     if e["feature"]:
         lb["feature"] = e["feature"]
+    if e["segment"]:
+        lb["segment"] = e["segment"]
     return lb
 
 
@@ -75,20 +78,24 @@ def check_alert(e, got, crit_keys, args, boards, sent):
     if got["labels"] != want:
         p.append(f"labels {got['labels']} != {want}")
     value, thr = f"{sent['value']:.6g}", f"{e['threshold']:.6g}"
-    what = f"{e['model']} {e['feature'] + ' ' if e['feature'] else ''}{e['metric']}"
+    what = f"{e['model']} {e['feature'] + ' ' if e['feature'] else ''}{e['metric']}" \
+        + (f" [segment {e['segment']}]" if e["segment"] else "")
     measure = "drop vs reference" if e["mode"] == "drop_vs_reference" else "="
     ann = got["annotations"]
     want_ann = {"summary": f"{e['rule']}: {what} {measure} {value} (threshold {thr})", "value": value,
                 "threshold": thr, "mlobs_alert_id": str(e["id"]),
                 "runbook_url": args.runbook.format(alertname=e["rule"], model=e["model"], feature=e["feature"],
-                                                   metric=e["metric"], severity=e["severity"])}
+                                                   metric=e["metric"], severity=e["severity"], segment=e["segment"])}
     if set(ann) != set(want_ann) | {"description"}:
         p.append(f"annotation keys {sorted(ann)}")
     for k, v in want_ann.items():
         if ann.get(k) != v:
             p.append(f"annotation {k}={ann.get(k)!r}, expected {v!r}")
     desc = ann.get("description", "")
-    for part in (f"Model {e['model']}: {e['metric']}", value, f"Monitor '{e['monitor']}'"):
+    parts = [f"Model {e['model']}: {e['metric']}", value, f"Monitor '{e['monitor']}'"]
+    if e["segment"]:
+        parts.append(f" in segment {e['segment']} ")
+    for part in parts:
         if part not in desc:
             p.append(f"description {desc!r} lacks {part!r}")
     if abs(epoch(got["startsAt"]) - e["started_epoch"]) > 0.001:
@@ -109,12 +116,12 @@ def check_alert(e, got, crit_keys, args, boards, sent):
             p.append(f"generatorURL: dashboard {m.group(1)} has no panel {q.get('viewPanel')}")
         elif f"'{e['metric']}'" not in sql and (m.group(1), int(q["viewPanel"])) != ("mlobs-overview", 4):
             p.append(f"generatorURL: panel {m.group(1)}/{q['viewPanel']} does not read metric {e['metric']}")
-        for var in ("model", "feature"):
+        for var in ("model", "feature", "segment"):
             want_v = e[var] if var in variables and e[var] else None
             if q.get(f"var-{var}") != want_v:
                 p.append(f"generatorURL var-{var}={q.get('var-' + var)!r}, expected {want_v!r}")
     # Inhibition: a warning under a firing critical of the same model, feature and metric.
-    key = (e["model"], e["feature"], e["metric"])
+    key = (e["model"], e["feature"], e["segment"], e["metric"])
     inhibited = e["severity"] != "critical" and key in crit_keys
     st = got["status"]
     if inhibited:
@@ -141,7 +148,7 @@ def main():
     args = ap.parse_args()
     rows = [json.loads(line) for line in sys.stdin if line.strip()]
     firing = [e for e in rows if e["state"] == "firing"]
-    crit_keys = {(e["model"], e["feature"], e["metric"]) for e in firing if e["severity"] == "critical"}
+    crit_keys = {(e["model"], e["feature"], e["segment"], e["metric"]) for e in firing if e["severity"] == "critical"}
     boards = dashboards()
     sent = {}
     for f in args.sent:
@@ -165,7 +172,8 @@ def main():
             for a in alerts:
                 k = json.dumps(a["labels"], sort_keys=True)
                 e = by_labels.get(k)
-                name = f"{a['labels'].get('alertname')}/{a['labels'].get('feature', '')}/{a['labels'].get('severity')}"
+                name = (f"{a['labels'].get('alertname')}/{a['labels'].get('feature', '')}/{a['labels'].get('severity')}"
+                        + (f" [{a['labels']['segment']}]" if "segment" in a["labels"] else ""))
                 if e is None:
                     report.append(f"  FAIL {url}: unexpected alert {a['labels']}")
                     bad += 1

@@ -114,6 +114,9 @@ sql() { "${PSQL[@]}" -d "$DB" -At -c "$1"; }
 # Three days of one prediction a minute. From 2026-01-03 the feature `amount` and the score drift;
 # from 2026-01-03 12:00 the latency jumps. Model `fraud` (drift, prediction drift, quality,
 # classification, CBPE, latency monitors) and model `eta` (a regression monitor on the same log).
+# The drift, classification and latency monitors are segmented by the jsonb key features->merchant
+# (a, b, c; max_segments 2: the two most frequent, the third in '(other)'): their whole-window
+# series must stay exactly as they were, and their segments' series come with a `segment` label.
 "${PSQL[@]}" -d "$DB" >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION mlobs;
@@ -126,12 +129,15 @@ SELECT ts, jsonb_build_object('amount', round((exp(3 + random() + CASE WHEN ts >
        10 * s AS target, 10 * s + random() - 0.5 AS prediction, random() < 0.02 AS failed
 FROM (SELECT ts, CASE WHEN ts >= '2026-01-03' THEN sqrt(random()) ELSE random() END AS s
       FROM generate_series(timestamptz '2026-01-01', timestamptz '2026-01-04' - interval '1 minute', interval '1 minute') ts) x;
-SELECT mlobs.create_monitor('fraud drift', 'fraud', 'predictions', 'feature_drift', '{}', '12 hours', '2026-01-01', '2026-01-02');
+SELECT mlobs.create_monitor('fraud drift', 'fraud', 'predictions', 'feature_drift', '{"segment_by": ["features->merchant"], "max_segments": 2}',
+                            '12 hours', '2026-01-01', '2026-01-02');
 SELECT mlobs.create_monitor('fraud score drift', 'fraud', 'predictions', 'prediction_drift', '{}', '12 hours', '2026-01-01', '2026-01-02');
 SELECT mlobs.create_monitor('fraud quality', 'fraud', 'predictions', 'quality', '{}', '12 hours', '2026-01-01', '2026-01-02');
-SELECT mlobs.create_monitor('fraud accuracy', 'fraud', 'predictions', 'classification', '{"score": "score"}', '12 hours', '2026-01-01', '2026-01-02');
+SELECT mlobs.create_monitor('fraud accuracy', 'fraud', 'predictions', 'classification',
+                            '{"score": "score", "segment_by": ["features->merchant"], "max_segments": 2}', '12 hours', '2026-01-01', '2026-01-02');
 SELECT mlobs.create_monitor('fraud cbpe', 'fraud', 'predictions', 'cbpe', '{}', '12 hours', '2026-01-01', '2026-01-02');
-SELECT mlobs.create_monitor('fraud latency', 'fraud', 'predictions', 'latency', '{"error": "failed"}', '12 hours', start_at => '2026-01-02');
+SELECT mlobs.create_monitor('fraud latency', 'fraud', 'predictions', 'latency',
+                            '{"error": "failed", "segment_by": ["features->merchant"], "max_segments": 2}', '12 hours', start_at => '2026-01-02');
 SELECT mlobs.create_monitor('eta error', 'eta', 'predictions', 'regression', '{}', '12 hours', '2026-01-01', '2026-01-02');
 -- The exporter and the relay log in with read access only.
 CREATE ROLE mlobs_exporter LOGIN IN ROLE mlobs_reader;
@@ -198,7 +204,7 @@ check_am() {  # $1: label (also names the saved rows, passed to later checks: va
   local f="$STACK/alerts-$((++am_checks)).jsonl" earlier=()
   for g in "$STACK"/alerts-*.jsonl; do [ -f "$g" ] && earlier+=(--sent "$g"); done
   sql "SELECT json_build_object('id', a.id, 'state', a.state, 'rule', r.name, 'mode', r.mode, 'model', a.model,
-                                'feature', a.feature, 'metric', a.metric, 'severity', a.severity, 'value', a.value,
+                                'feature', a.feature, 'segment', a.segment, 'metric', a.metric, 'severity', a.severity, 'value', a.value,
                                 'threshold', a.threshold, 'monitor', m.name, 'kind', m.kind, 'receiver', rt.receiver,
                                 'started_epoch', extract(epoch FROM a.started_at))
        FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id JOIN mlobs.monitors m ON m.id = a.monitor_id
@@ -210,8 +216,9 @@ check_am() {  # $1: label (also names the saved rows, passed to later checks: va
   mv "$f.new" "$f"
 }
 am_checks=0
-latest() {  # model feature metric → the latest point's value, straight from metric_points
-  sql "SELECT value FROM mlobs.metric_points WHERE model = '$1' AND feature = '$2' AND metric = '$3' ORDER BY ts DESC LIMIT 1"
+latest() {  # model feature metric [segment] → the latest point's value (of the whole window), straight from metric_points
+  sql "SELECT value FROM mlobs.metric_points WHERE model = '$1' AND feature = '$2' AND metric = '$3' AND segment = '${4:-}'
+       AND value IS NOT NULL ORDER BY ts DESC LIMIT 1"
 }
 scrape_ml() {  # port → the ml_* families of one scrape (HELP, TYPE and samples)
   curl -sf "http://127.0.0.1:$1/metrics" | grep -E '^(# (HELP|TYPE) )?ml_'
@@ -246,9 +253,9 @@ echo "== relay --once: the firing alerts reach both Alertmanagers, field by fiel
 "${RELAY[@]}" --once | tee "$STACK/relay-once.log"
 [ "$(sql "SELECT count(*) FROM mlobs.alerts WHERE state = 'firing' AND severity = 'critical'")" -ge 1 ] \
   || fail "expected a critical alert after the drift"
-[ "$(sql "SELECT count(*) FROM mlobs.alerts a JOIN mlobs.alerts c ON (c.model, c.feature, c.metric) = (a.model, a.feature, a.metric)
+[ "$(sql "SELECT count(*) FROM mlobs.alerts a JOIN mlobs.alerts c ON (c.model, c.feature, c.segment, c.metric) = (a.model, a.feature, a.segment, a.metric)
           WHERE a.state = 'firing' AND a.severity = 'warning' AND c.state = 'firing' AND c.severity = 'critical'")" -ge 1 ] \
-  || fail "expected a warning and a critical alert firing for the same model, feature and metric"
+  || fail "expected a warning and a critical alert firing for the same model, feature, segment and metric"
 check_am "after --once"
 echo "== relay --once with a third, unreachable Alertmanager: the others get the alerts, exit status 1"
 rc=0; "${RELAY[@]}" --alertmanager http://127.0.0.1:1 --once >"$STACK/relay-once-down.log" 2>&1 || rc=$?
@@ -265,43 +272,45 @@ grep -q 'listening on mlobs_alerts' "$STACK/relay.log" || fail "relay did not st
 sql "SELECT 'run: ' || status || ', windows ' || windows || ', points ' || points || ', transitions ' || alert_transitions
      FROM mlobs.run_monitors('2026-01-04')"
 [ "$(sql "SELECT count(*) FROM mlobs.alerts r JOIN mlobs.alert_rules u ON u.id = r.rule_id
-          WHERE u.name = 'latency_p99' AND r.state = 'firing'")" = 1 ] || fail "latency_p99 should fire"
+          WHERE u.name = 'latency_p99' AND r.state = 'firing' AND r.segment = ''")" = 1 ] || fail "latency_p99 should fire"
+[ "$(sql "SELECT count(*) FROM mlobs.alerts WHERE segment <> '' AND state = 'firing'")" -ge 1 ] \
+  || fail "expected firing alerts of segments (relayed with a segment label)"
 check_am "after the second run (via NOTIFY)"
 
 echo "== Prometheus: every ml_* family after the second run"
 n() { sql "$1"; }
 {
   for f in amount merchant; do
-    printf 'ml_feature_drift_psi{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" psi)"
+    printf 'ml_feature_drift_psi{segment="",model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" psi)"
   done
-  printf 'ml_prediction_score_drift_psi{model="fraud"}\t%s\n' "$(latest fraud prediction psi)"
-  printf 'ml_prediction_score_drift_kl{model="fraud"}\t%s\n' "$(latest fraud prediction kl_div)"
+  printf 'ml_prediction_score_drift_psi{segment="",model="fraud"}\t%s\n' "$(latest fraud prediction psi)"
+  printf 'ml_prediction_score_drift_kl{segment="",model="fraud"}\t%s\n' "$(latest fraud prediction kl_div)"
   # The deprecated aliases: feature drift and prediction drift under one name, feature="prediction".
   for f in amount merchant prediction; do
-    printf 'ml_prediction_drift_psi{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" psi)"
+    printf 'ml_prediction_drift_psi{segment="",model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" psi)"
   done
-  printf 'ml_prediction_drift_kl{model="fraud",feature="prediction"}\t%s\n' "$(latest fraud prediction kl_div)"
-  printf 'ml_drifted_features{model="fraud"}\t%s\n' "$(latest fraud '' drifted_features)"
-  printf 'ml_drifted_features_ratio{model="fraud"}\t%s\n' "$(latest fraud '' drift_share)"
-  printf 'ml_concept_drift_score{model="fraud",feature="score"}\t%s\n' "$(latest fraud score concept_drift_score)"
+  printf 'ml_prediction_drift_kl{segment="",model="fraud",feature="prediction"}\t%s\n' "$(latest fraud prediction kl_div)"
+  printf 'ml_drifted_features{segment="",model="fraud"}\t%s\n' "$(latest fraud '' drifted_features)"
+  printf 'ml_drifted_features_ratio{segment="",model="fraud"}\t%s\n' "$(latest fraud '' drift_share)"
+  printf 'ml_concept_drift_score{segment="",model="fraud",feature="score"}\t%s\n' "$(latest fraud score concept_drift_score)"
   for f in $(n "SELECT DISTINCT feature FROM mlobs.metric_points WHERE metric = 'missing_share' ORDER BY 1"); do
-    printf 'ml_feature_missing_ratio{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" missing_share)"
+    printf 'ml_feature_missing_ratio{segment="",model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" missing_share)"
   done
   for f in $(n "SELECT DISTINCT feature FROM mlobs.metric_points WHERE metric = 'outlier_share' ORDER BY 1"); do
-    printf 'ml_feature_outlier_ratio{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" outlier_share)"
-    printf 'ml_feature_out_of_range_ratio{model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" out_of_range_share)"
+    printf 'ml_feature_outlier_ratio{segment="",model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" outlier_share)"
+    printf 'ml_feature_out_of_range_ratio{segment="",model="fraud",feature="%s"}\t%s\n' "$f" "$(latest fraud "$f" out_of_range_share)"
   done
-  printf 'ml_model_accuracy{model="fraud"}\t%s\n' "$(latest fraud '' accuracy)"
-  printf 'ml_model_f1_score{model="fraud"}\t%s\n' "$(latest fraud '' f1)"
-  printf 'ml_model_auc_roc{model="fraud"}\t%s\n' "$(latest fraud '' roc_auc)"
-  printf 'ml_model_label_coverage_ratio{model="fraud"}\t%s\n' "$(latest fraud '' labelled_share)"
-  printf 'ml_model_label_rows{model="fraud"}\t%s\n' "$(latest fraud '' labelled_rows)"
-  printf 'ml_model_estimated_accuracy{model="fraud"}\t%s\n' "$(latest fraud '' cbpe_accuracy)"
-  printf 'ml_model_estimated_f1_score{model="fraud"}\t%s\n' "$(latest fraud '' cbpe_f1)"
-  printf 'ml_model_rmse{model="eta"}\t%s\n' "$(latest eta '' rmse)"
-  printf 'ml_prediction_latency_p99_seconds{model="fraud"}\t%s\n' "$(latest fraud '' latency_p99_seconds)"
-  printf 'ml_prediction_latency_p50_seconds{model="fraud"}\t%s\n' "$(latest fraud '' latency_p50_seconds)"
-  printf 'ml_prediction_error_ratio{model="fraud"}\t%s\n' "$(latest fraud '' error_rate)"
+  printf 'ml_model_accuracy{segment="",model="fraud"}\t%s\n' "$(latest fraud '' accuracy)"
+  printf 'ml_model_f1_score{segment="",model="fraud"}\t%s\n' "$(latest fraud '' f1)"
+  printf 'ml_model_auc_roc{segment="",model="fraud"}\t%s\n' "$(latest fraud '' roc_auc)"
+  printf 'ml_model_label_coverage_ratio{segment="",model="fraud"}\t%s\n' "$(latest fraud '' labelled_share)"
+  printf 'ml_model_label_rows{segment="",model="fraud"}\t%s\n' "$(latest fraud '' labelled_rows)"
+  printf 'ml_model_estimated_accuracy{segment="",model="fraud"}\t%s\n' "$(latest fraud '' cbpe_accuracy)"
+  printf 'ml_model_estimated_f1_score{segment="",model="fraud"}\t%s\n' "$(latest fraud '' cbpe_f1)"
+  printf 'ml_model_rmse{segment="",model="eta"}\t%s\n' "$(latest eta '' rmse)"
+  printf 'ml_prediction_latency_p99_seconds{segment="",model="fraud"}\t%s\n' "$(latest fraud '' latency_p99_seconds)"
+  printf 'ml_prediction_latency_p50_seconds{segment="",model="fraud"}\t%s\n' "$(latest fraud '' latency_p50_seconds)"
+  printf 'ml_prediction_error_ratio{segment="",model="fraud"}\t%s\n' "$(latest fraud '' error_rate)"
   for m in fraud eta; do
     printf 'ml_predictions_total{model="%s"}\t%s\n' "$m" "$(n "SELECT max(rows_total) FROM mlobs.monitors WHERE model = '$m'")"
   done
@@ -313,8 +322,8 @@ n() { sql "$1"; }
   printf 'sum(ml_monitor_failed_windows)\t%s\n' "$(n "SELECT count(*) FROM mlobs.window_failures")"
   for s in info warning critical; do
     for st in firing pending; do
-      printf 'ml_alerts_%s{model="fraud",severity="%s"}\t%s\n' "$st" "$s" \
-        "$(n "SELECT count(*) FROM mlobs.alerts WHERE model = 'fraud' AND severity = '$s' AND state = '$st'")"
+      printf 'ml_alerts_%s{segment="",model="fraud",severity="%s"}\t%s\n' "$st" "$s" \
+        "$(n "SELECT count(*) FROM mlobs.alerts WHERE model = 'fraud' AND segment = '' AND severity = '$s' AND state = '$st'")"
     done
   done
   printf 'ml_run_last_duration_seconds\t%s\n' "$(n "SELECT duration_ms / 1000 FROM mlobs.runs ORDER BY id DESC LIMIT 1")"
@@ -324,15 +333,15 @@ n() { sql "$1"; }
   printf 'ml_run_last_status{status="partial"}\t0\n'
   # Cardinality: one series per model and feature the monitors are configured with, per monitor,
   # per model and severity; nothing else (no NaN or duplicate series).
-  printf 'count(ml_feature_drift_psi)\t2\n'
-  printf 'count(ml_prediction_drift_psi)\t3\n'
-  printf 'count(ml_prediction_score_drift_psi)\t1\n'
+  printf 'count(ml_feature_drift_psi{segment=""})\t2\n'
+  printf 'count(ml_prediction_drift_psi{segment=""})\t3\n'
+  printf 'count(ml_prediction_score_drift_psi{segment=""})\t1\n'
   printf 'count(ml_feature_missing_ratio)\t%s\n' "$(n "SELECT count(DISTINCT (model, feature)) FROM mlobs.metric_points WHERE metric = 'missing_share'")"
-  printf 'count(ml_model_accuracy)\t1\n'
-  printf 'count(ml_prediction_latency_p99_seconds)\t1\n'
+  printf 'count(ml_model_accuracy{segment=""})\t1\n'
+  printf 'count(ml_prediction_latency_p99_seconds{segment=""})\t1\n'
   printf 'count(ml_predictions_total)\t2\n'
   printf 'count(ml_monitor_last_window_end_timestamp_seconds)\t%s\n' "$(n "SELECT count(*) FROM mlobs.monitors")"
-  printf 'count(ml_alerts_firing)\t6\n'
+  printf 'count(ml_alerts_firing{segment=""})\t6\n'
   printf 'count(ml_run_last_status)\t2\n'
   # The counter never reset between the two runs and grew by the second run's rows.
   printf 'resets(ml_predictions_total{model="fraud"}[5m])\t0\n'
@@ -341,6 +350,103 @@ n() { sql "$1"; }
   # Every custom query ran without error as the mlobs_reader login.
   printf 'pg_exporter_last_scrape_error\t0\n'
 } | check_prom "second run"
+echo "== Prometheus: the segmented monitors' series, labelled with their segment"
+segments() { n "SELECT segment FROM mlobs.monitor_segments g JOIN mlobs.monitors m ON m.id = g.monitor_id WHERE m.name = '$1' ORDER BY rank"; }
+[ "$(segments 'fraud drift' | tr '\n' ' ')" = "$(n "SELECT string_agg(v, ' ') || ' (other) ' FROM (SELECT features->>'merchant' v, count(*) FROM predictions
+    WHERE ts < '2026-01-02' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 2) s")" ] \
+  || fail "fraud drift: expected the two most frequent merchants of the reference and (other), got $(segments 'fraud drift' | tr '\n' ' ')"
+pairs=$(n "SELECT count(*) FROM (SELECT model, '' FROM mlobs.monitors UNION
+                                  SELECT m.model, g.segment FROM mlobs.monitors m JOIN mlobs.monitor_segments g ON g.monitor_id = m.id) x")
+{
+  for s in $(segments 'fraud drift'); do
+    for f in amount merchant; do
+      printf 'ml_feature_drift_psi{model="fraud",feature="%s",segment="%s"}\t%s\n' "$f" "$s" "$(latest fraud "$f" psi "$s")"
+      printf 'ml_prediction_drift_psi{model="fraud",feature="%s",segment="%s"}\t%s\n' "$f" "$s" "$(latest fraud "$f" psi "$s")"
+    done
+    printf 'ml_drifted_features_ratio{model="fraud",segment="%s"}\t%s\n' "$s" "$(latest fraud '' drift_share "$s")"
+  done
+  for s in $(segments 'fraud accuracy'); do
+    printf 'ml_model_accuracy{model="fraud",segment="%s"}\t%s\n' "$s" "$(latest fraud '' accuracy "$s")"
+    printf 'ml_model_auc_roc{model="fraud",segment="%s"}\t%s\n' "$s" "$(latest fraud '' roc_auc "$s")"
+    printf 'ml_model_label_coverage_ratio{model="fraud",segment="%s"}\t%s\n' "$s" "$(latest fraud '' labelled_share "$s")"
+    printf 'ml_model_label_rows{model="fraud",segment="%s"}\t%s\n' "$s" "$(latest fraud '' labelled_rows "$s")"
+  done
+  for s in $(segments 'fraud latency'); do
+    printf 'ml_prediction_latency_p50_seconds{model="fraud",segment="%s"}\t%s\n' "$s" "$(latest fraud '' latency_p50_seconds "$s")"
+    printf 'ml_prediction_latency_p99_seconds{model="fraud",segment="%s"}\t%s\n' "$s" "$(latest fraud '' latency_p99_seconds "$s")"
+    printf 'ml_prediction_error_ratio{model="fraud",segment="%s"}\t%s\n' "$s" "$(latest fraud '' error_rate "$s")"
+  done
+  for s in $(n "SELECT DISTINCT segment FROM mlobs.monitor_segments ORDER BY 1"); do
+    for sev in warning critical; do
+      printf 'ml_alerts_firing{model="fraud",segment="%s",severity="%s"}\t%s\n' "$s" "$sev" \
+        "$(n "SELECT count(*) FROM mlobs.alerts WHERE model = 'fraud' AND segment = '$s' AND severity = '$sev' AND state = 'firing'")"
+    done
+  done
+  # Series: the whole window plus one per segment of the monitor, nothing else.
+  printf 'count(ml_feature_drift_psi)\t%s\n' "$(( 2 * (1 + $(segments 'fraud drift' | wc -l)) ))"
+  printf 'count(ml_model_accuracy)\t%s\n' "$(( 1 + $(segments 'fraud accuracy' | wc -l) ))"
+  printf 'count(ml_prediction_latency_p99_seconds)\t%s\n' "$(( 1 + $(segments 'fraud latency' | wc -l) ))"
+  printf 'count(ml_prediction_score_drift_psi)\t1\n'
+  printf 'count(ml_alerts_firing)\t%s\n' "$(( 3 * pairs ))"
+  printf 'count(ml_feature_drift_psi{segment!=""} > 0.3)\t%s\n' \
+    "$(n "SELECT count(*) FROM mlobs.latest_points('psi', 'feature_drift') WHERE segment <> '' AND value > 0.3")"
+} | check_prom "segments"
+# The exporter sends segment="" for the whole window; Prometheus keeps no empty label, so a whole-window
+# series has exactly the labels it had before segments, and a segment's series those plus segment.
+scrape_ml "$EXPORTER_PORT" >"$STACK/scrape-segments.txt"
+grep -q '^ml_feature_drift_psi{.*segment="".*} ' "$STACK/scrape-segments.txt" \
+  || fail "the exporter does not send segment=\"\" on whole-window series"
+echo "  exporter sends: $(grep -m1 '^ml_feature_drift_psi{.*segment=""' "$STACK/scrape-segments.txt")"
+python3 - "$PROM_PORT" <<'PY' || fail "label sets of the ml_* series"
+import json, sys, urllib.parse, urllib.request
+BASE = {"__name__", "server", "job", "instance"}
+M, MF, MS = {"model"}, {"model", "feature"}, {"model", "severity"}
+POINTS = {  # families read from metric points or alerts: their labels before segments
+    "ml_feature_drift_psi": MF, "ml_prediction_score_drift_psi": M, "ml_prediction_score_drift_kl": M,
+    "ml_prediction_drift_psi": MF, "ml_prediction_drift_kl": MF, "ml_drifted_features": M,
+    "ml_drifted_features_ratio": M, "ml_concept_drift_score": MF, "ml_feature_missing_ratio": MF,
+    "ml_feature_outlier_ratio": MF, "ml_feature_out_of_range_ratio": MF, "ml_model_accuracy": M,
+    "ml_model_f1_score": M, "ml_model_auc_roc": M, "ml_model_label_coverage_ratio": M, "ml_model_label_rows": M,
+    "ml_model_rmse": M, "ml_model_estimated_accuracy": M, "ml_model_estimated_f1_score": M,
+    "ml_prediction_latency_p50_seconds": M, "ml_prediction_latency_p99_seconds": M, "ml_prediction_error_ratio": M,
+    "ml_alerts_firing": MS, "ml_alerts_pending": MS}
+SEGMENTED = {"ml_feature_drift_psi", "ml_prediction_drift_psi", "ml_drifted_features", "ml_drifted_features_ratio",
+             "ml_model_accuracy", "ml_model_f1_score", "ml_model_auc_roc", "ml_model_label_coverage_ratio",
+             "ml_model_label_rows", "ml_prediction_latency_p50_seconds", "ml_prediction_latency_p99_seconds",
+             "ml_prediction_error_ratio", "ml_alerts_firing", "ml_alerts_pending"}
+UNSEGMENTED = {"ml_prediction_score_drift_psi", "ml_prediction_score_drift_kl", "ml_prediction_drift_kl",
+               "ml_feature_missing_ratio", "ml_feature_outlier_ratio", "ml_feature_out_of_range_ratio", "ml_model_rmse",
+               "ml_model_estimated_accuracy", "ml_model_estimated_f1_score"}  # their monitors have no segment_by
+q = urllib.parse.urlencode({"query": '{__name__=~"ml_.+"}'})
+with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/query?{q}", timeout=5) as r:
+    series = [x["metric"] for x in json.load(r)["data"]["result"]]
+whole, seg, bad = {}, {}, []
+for s in series:
+    fam, keys = s["__name__"], set(s) - BASE
+    want = POINTS.get(fam)
+    if want is None:
+        if "segment" in s:
+            bad.append(f"{fam} has a segment label: {s}")
+    elif keys == want:
+        whole[fam] = whole.get(fam, 0) + 1
+    elif keys == want | {"segment"} and s["segment"]:
+        seg[fam] = seg.get(fam, 0) + 1
+    else:
+        bad.append(f"{fam}: labels {sorted(keys)}, expected {sorted(want)} (+ segment)")
+for fam in POINTS:
+    if not whole.get(fam):
+        bad.append(f"{fam}: no whole-window series (labels {sorted(POINTS[fam])})")
+    if fam in SEGMENTED and not seg.get(fam):
+        bad.append(f"{fam}: no segment series")
+    elif fam in UNSEGMENTED and seg.get(fam):
+        bad.append(f"{fam}: segment series, but its monitors have no segment_by")
+for b in bad:
+    print(f"  FAIL {b}")
+print(f"  {'ok  ' if not bad else 'FAIL'} {len(POINTS)} families: {sum(whole.values())} whole-window series with their "
+      f"earlier labels, {sum(seg.values())} segment series with a segment label")
+sys.exit(1 if bad else 0)
+PY
+
 types=$(python3 - "$PROM_PORT" <<'PY'
 import json, sys, urllib.request
 with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/metadata", timeout=5) as r:
@@ -414,7 +520,7 @@ sql "SELECT 'run: ' || status || ', windows ' || windows || ', errors ' || jsonb
   printf 'ml_run_last_status{status="ok"}\t0\n'
   printf 'ml_run_last_errors\t%s\n' "$(sql "SELECT jsonb_array_length(errors) FROM mlobs.runs ORDER BY id DESC LIMIT 1")"
   printf 'count(ml_run_last_status{status="partial"} == 1)\t1\n'
-  printf 'count(ml_alerts_firing)\t9\n'
+  printf 'count(ml_alerts_firing{segment=""})\t9\n'
 } | check_prom "failed window"
 [ "$(sql "SELECT count(*) FROM mlobs.window_failures")" -ge 1 ] || fail "expected a window failure"
 echo "prometheus/alertmanager integration: ok ($(( $(date +%s) - T0 )) s)"
