@@ -609,7 +609,10 @@ END $$;
 CREATE FUNCTION mlobs._evaluate_alerts(monitor bigint, since timestamptz) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 -- Generic plans: every statement here is a probe by key whatever the arguments, and planning the
--- judged-window query took 2-6 ms, 4-10 times its execution, on every call (custom plans).
+-- judged-window query took 2-6 ms, 4-10 times its execution, on every call (custom plans). A
+-- generic plan is made once, often while the run's tables are still empty; index probes are
+-- forced so that it stays a probe by key as they grow (a first run of a fresh install spent a
+-- quarter of its time here with the plans the empty tables suggested).
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r record;
@@ -628,6 +631,9 @@ BEGIN
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
                               AND (_evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
+        -- A label metric only on kinds with labels (else the search for a window with enough
+        -- labels walks the monitor's whole history, on every call).
+        JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind AND (d.labelled OR NOT mlobs._label_metric(ru.metric))
         CROSS JOIN LATERAL (
           SELECT w.window_start, w.window_end, w.rows
             FROM mlobs.monitor_windows w
@@ -747,12 +753,15 @@ BEGIN
   -- No data: open alerts on feature-side metrics whose monitor's latest window gives their rule
   -- nothing to judge (empty or too small, or the metric is missing) resolve at that window's end.
   FOR a IN
+    -- Per monitor, its latest window by key (a generic plan cannot use `monitor IS NULL OR
+    -- monitor_id = monitor` as an index condition: over monitor_windows it read every window).
     WITH latest AS (
-      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end
-        FROM mlobs.monitor_windows w
-       WHERE (_evaluate_alerts.monitor IS NULL OR w.monitor_id = _evaluate_alerts.monitor) AND w.segment = ''
-         AND (since IS NULL OR w.window_start >= since)
-       ORDER BY w.monitor_id, w.window_start DESC)
+      SELECT lw.* FROM mlobs.monitors mo
+       CROSS JOIN LATERAL (
+         SELECT w.monitor_id, w.window_start, w.window_end FROM mlobs.monitor_windows w
+          WHERE w.monitor_id = mo.id AND w.segment = '' AND (since IS NULL OR w.window_start >= since)
+          ORDER BY w.window_start DESC LIMIT 1) lw
+       WHERE _evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
       FROM latest l, mlobs.alert_rules ru
      WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
@@ -1318,6 +1327,7 @@ DECLARE
   shared bool;
   e_state text;
   e_msg text;
+  saved_sort text := current_setting('enable_sort');
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]'; failed_monitors := 0;
   -- First references of monitors with the same reference period: one scan computes each distinct
@@ -1405,6 +1415,10 @@ BEGIN
     PERFORM set_config('application_name', left(format('mlobs run_monitors: %s window %s of %s', m.source, c_from,
                                                        cardinality(ws_all)), 63), true);
     BEGIN
+      -- Hash the windows, never sort the chunk's rows: the planner takes date_bin for nearly as
+      -- many groups as rows and sorted them all (spilling to disk at the default work_mem) to
+      -- build 24 groups.
+      PERFORM set_config('enable_sort', 'off', true);
       IF c_to > c_from THEN
         EXECUTE format('SELECT array_agg(b ORDER BY b), array_agg(n ORDER BY b), array_agg(s ORDER BY b)
                           FROM (SELECT date_bin($3, %I::timestamptz, $4) AS b, count(*) AS n, ARRAY[%s]::text[] AS s
@@ -1434,6 +1448,7 @@ BEGIN
           sk := sk || array_fill(i, ARRAY[cardinality(x_b)]); sb := sb || x_b; sg := sg || x_g; sn := sn || x_n; ss := ss || x_s;
         END IF;
       END LOOP;
+      PERFORM set_config('enable_sort', saved_sort, true);
       shared := true;
     EXCEPTION WHEN OTHERS THEN
       shared := false;
@@ -1474,7 +1489,9 @@ BEGIN
     END LOOP;
     c_from := c_to + 1;
   END LOOP;
+  -- Only monitors that moved: a run with nothing due writes no monitor row (WAL on every tick).
   FOR i IN 1 .. cardinality(ms) LOOP
+    CONTINUE WHEN adds[i] = 0 AND (marks[i] IS NULL OR marks[i] <= ms[i].watermark);
     UPDATE mlobs.monitors mo SET watermark = greatest(mo.watermark, marks[i]), rows_total = mo.rows_total + adds[i]
      WHERE mo.id = ms[i].id;
   END LOOP;
@@ -1501,6 +1518,7 @@ DECLARE
   failed bool;
   changes jsonb;
   changed timestamptz[];
+  consumed_sources oid[];
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -1525,15 +1543,25 @@ BEGIN
     RETURN run;
   END IF;
   -- The minutes of each monitored table that changed since the last run (late labels, late rows),
-  -- as its triggers recorded them: consumed by a full run (a run of one monitor only reads them).
+  -- as its triggers recorded them: consumed by a full run, and by a partial run for the tables
+  -- whose every enabled monitor it runs (run_monitors_committed's groups); otherwise only read,
+  -- so that the monitors left out still revise what changed.
   IF monitor IS NULL AND monitor_ids IS NULL THEN
-    WITH consumed AS (DELETE FROM mlobs.source_changes RETURNING source, minute)
-    SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
-      FROM (SELECT source, array_agg(DISTINCT minute ORDER BY minute) AS minutes FROM consumed GROUP BY source) c;
+    consumed_sources := NULL;  -- every source
   ELSE
-    SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
-      FROM (SELECT source, array_agg(DISTINCT minute ORDER BY minute) AS minutes FROM mlobs.source_changes GROUP BY source) c;
+    consumed_sources := ARRAY(SELECT mo.source::oid FROM mlobs.monitors mo WHERE mo.enabled GROUP BY mo.source
+                               HAVING bool_and((monitor IS NULL OR mo.name = monitor)
+                                               AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))));
   END IF;
+  WITH consumed AS (DELETE FROM mlobs.source_changes sc WHERE consumed_sources IS NULL OR sc.source = ANY (consumed_sources)
+                    RETURNING sc.source, sc.minute)
+  SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
+    FROM (SELECT x.source, array_agg(DISTINCT x.minute ORDER BY x.minute) AS minutes
+            FROM (SELECT source, minute FROM consumed
+                  UNION ALL
+                  SELECT sc.source, sc.minute FROM mlobs.source_changes sc
+                   WHERE consumed_sources IS NOT NULL AND NOT sc.source = ANY (consumed_sources)) x
+           GROUP BY x.source) c;
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
             WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
@@ -1589,7 +1617,7 @@ BEGIN
     END;
     -- A monitor that failed gives its source's changed minutes back, so the next run still
     -- revises those windows.
-    IF failed AND monitor IS NULL AND monitor_ids IS NULL AND changes ? (g.source::oid::text) THEN
+    IF failed AND (consumed_sources IS NULL OR g.source::oid = ANY (consumed_sources)) AND changes ? (g.source::oid::text) THEN
       INSERT INTO mlobs.source_changes (source, minute)
       SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
       changes := changes - (g.source::oid::text);

@@ -126,7 +126,10 @@ AS $$ SELECT metric IN ('accuracy', 'f1', 'roc_auc', 'concept_drift_score', 'rms
 CREATE FUNCTION mlobs._evaluate_alerts(monitor bigint, since timestamptz) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 -- Generic plans: every statement here is a probe by key whatever the arguments, and planning the
--- judged-window query took 2-6 ms, 4-10 times its execution, on every call (custom plans).
+-- judged-window query took 2-6 ms, 4-10 times its execution, on every call (custom plans). A
+-- generic plan is made once, often while the run's tables are still empty; index probes are
+-- forced so that it stays a probe by key as they grow (a first run of a fresh install spent a
+-- quarter of its time here with the plans the empty tables suggested).
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r record;
@@ -145,6 +148,9 @@ BEGIN
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
                               AND (_evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
+        -- A label metric only on kinds with labels (else the search for a window with enough
+        -- labels walks the monitor's whole history, on every call).
+        JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind AND (d.labelled OR NOT mlobs._label_metric(ru.metric))
         CROSS JOIN LATERAL (
           SELECT w.window_start, w.window_end, w.rows
             FROM mlobs.monitor_windows w
@@ -264,12 +270,15 @@ BEGIN
   -- No data: open alerts on feature-side metrics whose monitor's latest window gives their rule
   -- nothing to judge (empty or too small, or the metric is missing) resolve at that window's end.
   FOR a IN
+    -- Per monitor, its latest window by key (a generic plan cannot use `monitor IS NULL OR
+    -- monitor_id = monitor` as an index condition: over monitor_windows it read every window).
     WITH latest AS (
-      SELECT DISTINCT ON (w.monitor_id) w.monitor_id, w.window_start, w.window_end
-        FROM mlobs.monitor_windows w
-       WHERE (_evaluate_alerts.monitor IS NULL OR w.monitor_id = _evaluate_alerts.monitor) AND w.segment = ''
-         AND (since IS NULL OR w.window_start >= since)
-       ORDER BY w.monitor_id, w.window_start DESC)
+      SELECT lw.* FROM mlobs.monitors mo
+       CROSS JOIN LATERAL (
+         SELECT w.monitor_id, w.window_start, w.window_end FROM mlobs.monitor_windows w
+          WHERE w.monitor_id = mo.id AND w.segment = '' AND (since IS NULL OR w.window_start >= since)
+          ORDER BY w.window_start DESC LIMIT 1) lw
+       WHERE _evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
       FROM latest l, mlobs.alert_rules ru
      WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
