@@ -18,7 +18,7 @@ SOURCES = ROOT / "src" / "sql"
 CHECK = "--check" in sys.argv
 BEFORE = UPGRADE.read_text()
 import re
-src='\n'.join((SOURCES / f).read_text() for f in ['monitor_kinds.sql','monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql'])
+src='\n'.join((SOURCES / f).read_text() for f in ['monitor_kinds.sql','monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql','monitor_multivariate.sql'])
 lines=src.split('\n')
 def idx(prefix):
     return next(k for k,l in enumerate(lines) if l.startswith(prefix))
@@ -51,7 +51,11 @@ UPDATE mlobs.alert_rules SET min_rows = 500
    AND request_retraining AND enabled;
 ALTER TABLE mlobs.alerts ADD COLUMN window_start timestamptz, ADD COLUMN worst_value float8, ADD COLUMN judged_rows bigint,
   ADD COLUMN judged_share float8,
-  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));""")
+  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));
+-- Monitor kind multivariate_drift (issue 18).
+ALTER TABLE mlobs.monitors DROP CONSTRAINT monitors_kind_check,
+  ADD CONSTRAINT monitors_kind_check CHECK (kind IN ('feature_drift', 'prediction_drift', 'quality',
+                                     'classification', 'regression', 'cbpe', 'latency', 'multivariate_drift'));""")
 out.append(span('-- A window whose computation failed', "COMMENT ON TABLE mlobs.window_failures"))
 out.append(span('-- Minutes of a monitored table whose rows changed', "COMMENT ON TABLE mlobs.source_changes"))
 out.append(span('-- Default alert rules and routes that a user deleted', "COMMENT ON TABLE mlobs.removed_defaults"))
@@ -60,7 +64,12 @@ out.append(block('CREATE FUNCTION mlobs._is_default_alert_rule(', 'AS $$', False
 out.append(block('CREATE FUNCTION mlobs._default_alert_routes()', 'AS $$', False))
 out.append(block('CREATE FUNCTION mlobs._is_default_alert_route(', 'AS $$', False))
 out.append(span('-- pg_dump round trip of the preinstalled rows.', 'FOR EACH ROW EXECUTE FUNCTION mlobs._apply_removed_default();'))
-out.append("""-- Defaults deleted under an earlier version get their tombstone, so a restore does not bring
+out.append("""-- The default rule new in 0.3.0 (multivariate_drift, id 8), unless a rule of the user's holds its
+-- id or name: then it is not installed and gets a tombstone below, as if deleted.
+INSERT INTO mlobs.alert_rules SELECT * FROM mlobs._default_alert_rules() d
+ WHERE d.id = 8 AND NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id OR r.name = d.name);
+SELECT pg_catalog.setval('mlobs.alert_rules_id_seq', greatest(8, (SELECT last_value FROM mlobs.alert_rules_id_seq)));
+-- Defaults deleted under an earlier version get their tombstone, so a restore does not bring
 -- them back.
 INSERT INTO mlobs.removed_defaults
 SELECT 'alert_rules', d.id::text FROM mlobs._default_alert_rules() d WHERE NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id)
@@ -92,6 +101,10 @@ for pat in ['_monitor_store(','_monitor_window(','_monitor_concept(','_monitor_r
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 for pat in ['schedule_monitors_command(', 'unschedule_monitors_command(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat, '$$;'))
+out.append("-- Kind multivariate_drift: its summary expression.\n" + block('CREATE FUNCTION mlobs._monitor_summary_sql(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
+for pat in ['_mv_check_config(', '_mv_summary_sql(', '_mv_reference(', '_mv_metrics(']:
+    out.append(block('CREATE FUNCTION mlobs.'+pat))
+out.append(block('CREATE FUNCTION mlobs._mv_row_sql(', '$$;'))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
 out.append("-- simulate: scenario key labels_as_of (labels NULL until they arrive).\n" + block('CREATE FUNCTION mlobs.simulate(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
 fin=(SOURCES / 'finalize.sql').read_text()

@@ -146,7 +146,8 @@ BEGIN
       RAISE EXCEPTION 'monitor %: unknown config key "%" for kind %; known keys: %', name, k, kind, array_to_string(allowed, ', ')
         USING ERRCODE = '22023';
     END IF;
-    IF k <> 'options' AND jsonb_typeof(config->k) <> 'string' AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
+    IF k <> 'options' AND jsonb_typeof(config->k) <> 'string' AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number')
+       AND NOT (kind = 'multivariate_drift' AND k IN ('keys', 'variance', 'sample')) THEN
       RAISE EXCEPTION 'monitor %: config.% must be a string, got %', name, k, config->k USING ERRCODE = '22023';
     END IF;
   END LOOP;
@@ -168,6 +169,9 @@ BEGIN
   END IF;
   IF d.needs_reference AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
     RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
+  END IF;
+  IF kind = 'multivariate_drift' THEN
+    PERFORM mlobs._mv_check_config(name, config, reference_from, reference_to, window_size);
   END IF;
   PERFORM mlobs._monitor_check_access(name, source, kind, config, ts_column);
   m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
@@ -289,5 +293,6 @@ BEGIN
       mlobs._monitor_column(m, 'latency_ms'),
       CASE WHEN m.config ? 'error' THEN format('count(*) FILTER (WHERE %s)', mlobs._monitor_column(m, 'error'))
            ELSE '0' END)
+    WHEN 'multivariate_drift' THEN mlobs._mv_summary_sql(m)
   END;
 END $$;

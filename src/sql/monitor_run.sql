@@ -65,7 +65,9 @@ END $$;
 CREATE FUNCTION mlobs._monitor_reference(m mlobs.monitors) RETURNS mlobs.monitors
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF m.kind = 'cbpe' THEN
+  IF m.kind = 'multivariate_drift' THEN
+    m.reference_summary := mlobs._mv_reference(m);
+  ELSIF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
                    mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
                    m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
