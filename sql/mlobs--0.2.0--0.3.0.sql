@@ -156,7 +156,9 @@ CREATE TRIGGER apply_removed_default AFTER INSERT ON mlobs.removed_defaults
   FOR EACH ROW EXECUTE FUNCTION mlobs._apply_removed_default();
 
 -- The default rule new in 0.3.0 (multivariate_drift, id 8), unless a rule of the user's holds its
--- id or name: then it is not installed and gets a tombstone below, as if deleted.
+-- id or name: then the user's rule stays and the default is not installed (with the id free, the
+-- tombstone below records it as deleted; a restore's CREATE EXTENSION inserts it and the user's
+-- rule, loaded after, replaces it either way).
 INSERT INTO mlobs.alert_rules SELECT * FROM mlobs._default_alert_rules() d
  WHERE d.id = 8 AND NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id OR r.name = d.name);
 SELECT pg_catalog.setval('mlobs.alert_rules_id_seq', greatest(8, (SELECT last_value FROM mlobs.alert_rules_id_seq)));

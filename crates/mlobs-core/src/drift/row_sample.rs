@@ -5,6 +5,7 @@
 //! sample; and it is a uniform pseudo-random sample of the window (an evenly thinned one would
 //! depend on the scan order, which SQL does not fix). Memory: at most `cap` rows.
 
+use super::multivariate::MAX_COLUMNS;
 use crate::error::{CoreError, Result};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -97,10 +98,11 @@ impl RowSample {
                     row.len()
                 )))
             }
-            None if row.is_empty() => {
-                return Err(CoreError::invalid_parameter(
-                    "rows must have at least 1 value",
-                ))
+            None if row.is_empty() || row.len() > MAX_COLUMNS => {
+                return Err(CoreError::invalid_parameter(format!(
+                    "rows must have 1 to {MAX_COLUMNS} values, got {}",
+                    row.len()
+                )))
             }
             _ => self.width = Some(row.len()),
         }
@@ -178,5 +180,9 @@ mod tests {
         s.add(&[Some(1.0), Some(2.0)]).unwrap();
         assert!(s.add(&[Some(1.0)]).is_err());
         assert!(RowSample::new(5).unwrap().add(&[]).is_err());
+        assert!(RowSample::new(5)
+            .unwrap()
+            .add(&vec![Some(1.0); MAX_COLUMNS + 1])
+            .is_err());
     }
 }
