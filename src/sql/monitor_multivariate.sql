@@ -88,7 +88,9 @@ BEGIN
   IF coalesce(m.config->>'method', 'pca') = 'pca' THEN
     e := format('mlobs.pca_error(%s::jsonb, ARRAY[%s])',
                 coalesce(quote_literal(m.reference_summary::jsonb->'model'), 'NULL'), mlobs._mv_row_sql(m));
-    RETURN format('jsonb_build_object(''error'', avg(%1$s), ''rows'', count(%1$s))::text', e);
+    -- Summed as numeric (each error to 15 digits, the sum exact): the same summary whatever order
+    -- a scan meets the rows in (a shared GROUP BY scan sorts them), as every stored summary is.
+    RETURN format('jsonb_build_object(''error'', avg((%1$s)::numeric), ''rows'', count(%1$s))::text', e);
   END IF;
   RETURN format('jsonb_build_object(''sample'', mlobs._row_sample_agg(%s, %s))::text', mlobs._mv_row_sql(m),
                 coalesce((m.config->>'sample')::int, 2000));
