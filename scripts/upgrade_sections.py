@@ -18,7 +18,7 @@ SOURCES = ROOT / "src" / "sql"
 CHECK = "--check" in sys.argv
 BEFORE = UPGRADE.read_text()
 import re
-src='\n'.join((SOURCES / f).read_text() for f in ['monitor_kinds.sql','monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql'])
+src='\n'.join((SOURCES / f).read_text() for f in ['monitor_kinds.sql','monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql','monitor_multivariate.sql'])
 lines=src.split('\n')
 def idx(prefix):
     return next(k for k,l in enumerate(lines) if l.startswith(prefix))
@@ -64,7 +64,11 @@ CREATE INDEX metric_points_series ON mlobs.metric_points (metric, model, feature
 ALTER TABLE mlobs.alert_rules ADD COLUMN segment text;
 ALTER TABLE mlobs.alerts ADD COLUMN segment text NOT NULL DEFAULT '';
 DROP INDEX mlobs.alerts_open;
-CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';""")
+CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';
+-- Monitor kind multivariate_drift (issue 18).
+ALTER TABLE mlobs.monitors DROP CONSTRAINT monitors_kind_check,
+  ADD CONSTRAINT monitors_kind_check CHECK (kind IN ('feature_drift', 'prediction_drift', 'quality',
+                                     'classification', 'regression', 'cbpe', 'latency', 'multivariate_drift'));""")
 out.append(span('-- Summaries are compressed with lz4 where the server has it', 'END $$;'))
 out.append(span('-- The segments of a monitor with segment_by', "COMMENT ON TABLE mlobs.monitor_segments"))
 out.append(span('-- A window whose computation failed', "COMMENT ON TABLE mlobs.window_failures"))
@@ -75,7 +79,14 @@ out.append(block('CREATE FUNCTION mlobs._is_default_alert_rule(', 'AS $$', False
 out.append(block('CREATE FUNCTION mlobs._default_alert_routes()', 'AS $$', False))
 out.append(block('CREATE FUNCTION mlobs._is_default_alert_route(', 'AS $$', False))
 out.append(span('-- pg_dump round trip of the preinstalled rows.', 'FOR EACH ROW EXECUTE FUNCTION mlobs._apply_removed_default();'))
-out.append("""-- Defaults deleted under an earlier version get their tombstone, so a restore does not bring
+out.append("""-- The default rule new in 0.3.0 (multivariate_drift, id 8), unless a rule of the user's holds its
+-- id or name: then the user's rule stays and the default is not installed (with the id free, the
+-- tombstone below records it as deleted; a restore's CREATE EXTENSION inserts it and the user's
+-- rule, loaded after, replaces it either way).
+INSERT INTO mlobs.alert_rules SELECT * FROM mlobs._default_alert_rules() d
+ WHERE d.id = 8 AND NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id OR r.name = d.name);
+SELECT pg_catalog.setval('mlobs.alert_rules_id_seq', greatest(8, (SELECT last_value FROM mlobs.alert_rules_id_seq)));
+-- Defaults deleted under an earlier version get their tombstone, so a restore does not bring
 -- them back.
 INSERT INTO mlobs.removed_defaults
 SELECT 'alert_rules', d.id::text FROM mlobs._default_alert_rules() d WHERE NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id)
@@ -96,7 +107,7 @@ out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._label_metric(', 'AS $$', True))
 out.append(block('CREATE FUNCTION mlobs._monitor_kinds()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
-out.append("-- Classification: concept drift computed in the window's scan.\n" + block('CREATE FUNCTION mlobs._monitor_summary_sql(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
+out.append("-- Classification: concept drift computed in the window's scan; kind multivariate_drift.\n" + block('CREATE FUNCTION mlobs._monitor_summary_sql(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
 out.append(block('CREATE FUNCTION mlobs._monitor_segment_raw_sql(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_segment_sql(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
@@ -111,6 +122,9 @@ for pat in ['_monitor_store(','_monitor_store_segments(','_monitor_window(','_mo
 out.append(block('CREATE PROCEDURE mlobs.run_monitors_committed('))
 for pat in ['schedule_monitors_command(', 'unschedule_monitors_command(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat, '$$;'))
+for pat in ['_mv_check_config(', '_mv_summary_sql(', '_mv_reference(', '_mv_metrics(']:
+    out.append(block('CREATE FUNCTION mlobs.'+pat))
+out.append(block('CREATE FUNCTION mlobs._mv_row_sql(', '$$;'))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
 out.append("-- simulate: scenario key labels_as_of (labels NULL until they arrive).\n" + block('CREATE FUNCTION mlobs.simulate(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
 fin=(SOURCES / 'finalize.sql').read_text()

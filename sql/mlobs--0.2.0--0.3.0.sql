@@ -39,6 +39,10 @@ ALTER TABLE mlobs.alert_rules ADD COLUMN segment text;
 ALTER TABLE mlobs.alerts ADD COLUMN segment text NOT NULL DEFAULT '';
 DROP INDEX mlobs.alerts_open;
 CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';
+-- Monitor kind multivariate_drift (issue 18).
+ALTER TABLE mlobs.monitors DROP CONSTRAINT monitors_kind_check,
+  ADD CONSTRAINT monitors_kind_check CHECK (kind IN ('feature_drift', 'prediction_drift', 'quality',
+                                     'classification', 'regression', 'cbpe', 'latency', 'multivariate_drift'));
 
 -- Summaries are compressed with lz4 where the server has it (PostgreSQL built --with-lz4, as
 -- Debian's is): a feature summary is ~70 kB of text, pglz spends ~2.4 ms on each and lz4 ~0.3 ms,
@@ -115,7 +119,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                (4, 'missing_share', 'missing_share', '>', 0.05, 'value', 'warning', false, 30),
                (5, 'outlier_share', 'outlier_share', '>', 0.10, 'value', 'warning', false, 30),
                (6, 'latency_p99', 'latency_p99_seconds', '>', 0.2, 'value', 'warning', false, 30),
-               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false, 30))
+               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false, 30),
+               -- multivariate_drift is 1 outside the method's band (NannyML's alert), 0 inside.
+               (8, 'multivariate_drift', 'multivariate_drift', '>', 0.5, 'value', 'warning', false, 30))
        d(id, name, metric, comparison, threshold, mode, severity, request_retraining, min_rows)
 $$;
 
@@ -187,6 +193,13 @@ END $$;
 CREATE TRIGGER apply_removed_default AFTER INSERT ON mlobs.removed_defaults
   FOR EACH ROW EXECUTE FUNCTION mlobs._apply_removed_default();
 
+-- The default rule new in 0.3.0 (multivariate_drift, id 8), unless a rule of the user's holds its
+-- id or name: then the user's rule stays and the default is not installed (with the id free, the
+-- tombstone below records it as deleted; a restore's CREATE EXTENSION inserts it and the user's
+-- rule, loaded after, replaces it either way).
+INSERT INTO mlobs.alert_rules SELECT * FROM mlobs._default_alert_rules() d
+ WHERE d.id = 8 AND NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id OR r.name = d.name);
+SELECT pg_catalog.setval('mlobs.alert_rules_id_seq', greatest(8, (SELECT last_value FROM mlobs.alert_rules_id_seq)));
 -- Defaults deleted under an earlier version get their tombstone, so a restore does not bring
 -- them back.
 INSERT INTO mlobs.removed_defaults
@@ -315,7 +328,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     ('classification',   '{label,predicted}',     '{score}',      '{average}',                           true, true,  true,  true),
     ('regression',       '{target,prediction}',   '{}',           '{}',                                  true, true,  true,  true),
     ('cbpe',             '{score,label}',         '{}',           '{threshold}',                         true, false, true,  false),
-    ('latency',          '{latency_ms}',          '{error}',      '{}',                                  false, false, false, true)
+    ('latency',          '{latency_ms}',          '{error}',      '{}',                                  false, false, false, true),
+    ('multivariate_drift', '{features}',          '{}',           '{keys,method,variance,sample}',       true, false, false, false)
 $$;
 
 -- The source columns a monitor reads, by config key (default: the key itself): the required ones
@@ -332,7 +346,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(config->'segment_by') = 'array' THEN config->'segment_by' END) e
 $$;
 
--- Classification: concept drift computed in the window's scan.
+-- Classification: concept drift computed in the window's scan; kind multivariate_drift.
 CREATE OR REPLACE FUNCTION mlobs._monitor_summary_sql(m mlobs.monitors) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -361,6 +375,7 @@ BEGIN
       mlobs._monitor_column(m, 'latency_ms'),
       CASE WHEN m.config ? 'error' THEN format('count(*) FILTER (WHERE %s)', mlobs._monitor_column(m, 'error'))
            ELSE '0' END)
+    WHEN 'multivariate_drift' THEN mlobs._mv_summary_sql(m)
   END;
 END $$;
 
@@ -481,6 +496,11 @@ BEGIN
     RAISE EXCEPTION 'monitor %: config.segments must be an array of 1 to 1000 segment values (not '''' or ''(other)''), got %', name,
       config->'segments' USING ERRCODE = '22023';
   END IF;
+  -- A multivariate model is fitted on the whole reference; per-segment models are not built.
+  IF config ? 'segment_by' AND kind = 'multivariate_drift' THEN
+    RAISE EXCEPTION 'monitor %: config.segment_by is not supported for multivariate_drift monitors', name
+      USING ERRCODE = '22023', HINT = 'Create one multivariate_drift monitor per segment over a view of its rows.';
+  END IF;
   IF (config ? 'max_segments' OR config ? 'segments') AND NOT config ? 'segment_by' THEN
     RAISE EXCEPTION 'monitor %: config.max_segments and config.segments need config.segment_by', name USING ERRCODE = '22023';
   END IF;
@@ -490,7 +510,8 @@ BEGIN
         USING ERRCODE = '22023';
     END IF;
     IF k NOT IN ('options', 'segment_by', 'max_segments', 'segments') AND jsonb_typeof(config->k) <> 'string'
-       AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
+       AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number')
+       AND NOT (kind = 'multivariate_drift' AND k IN ('keys', 'variance', 'sample')) THEN
       RAISE EXCEPTION 'monitor %: config.% must be a string, got %', name, k, config->k USING ERRCODE = '22023';
     END IF;
   END LOOP;
@@ -512,6 +533,9 @@ BEGIN
   END IF;
   IF d.needs_reference AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
     RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
+  END IF;
+  IF kind = 'multivariate_drift' THEN
+    PERFORM mlobs._mv_check_config(name, config, reference_from, reference_to, window_size);
   END IF;
   PERFORM mlobs._monitor_check_access(name, source, kind, config, ts_column);
   m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
@@ -843,7 +867,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'distinct_count', 'type_mismatch_share', 'new_feature', 'non_finite_share',
                -- performance
                'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
-               'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
+               'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate',
+               -- multivariate drift
+               'reconstruction_error', 'reconstruction_error_lower', 'reconstruction_error_upper',
+               'domain_classifier_auc', 'multivariate_drift']
 $$;
 
 -- The latest point of every series (model, feature, segment) of one metric, with a value,
@@ -968,6 +995,8 @@ BEGIN
     IF rows > 0 THEN
       feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;
     END IF;
+  WHEN 'multivariate_drift' THEN
+    RETURN QUERY SELECT * FROM mlobs._mv_metrics(m, summary);
   END CASE;
 END $$;
 
@@ -1135,7 +1164,9 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 BEGIN
   -- The summary expression must not depend on the reference being replaced.
   m.reference_summary := NULL;
-  IF summary IS NOT NULL AND m.kind <> 'cbpe' THEN
+  IF m.kind = 'multivariate_drift' THEN
+    m.reference_summary := mlobs._mv_reference(m);
+  ELSIF summary IS NOT NULL AND m.kind <> 'cbpe' THEN
     m.reference_summary := summary;
   ELSIF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
@@ -1335,7 +1366,8 @@ BEGIN
   -- any error each monitor computes its own in its plan, with its own error.
   FOR r IN SELECT mo.reference_from, mo.reference_to, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo
-            WHERE mo.id = ANY (ids) AND mo.reference_summary IS NULL AND mo.reference_from IS NOT NULL AND mo.kind <> 'cbpe'
+            WHERE mo.id = ANY (ids) AND mo.reference_summary IS NULL AND mo.reference_from IS NOT NULL
+              AND mo.kind NOT IN ('cbpe', 'multivariate_drift')
             GROUP BY 1, 2 HAVING count(*) > 1 LOOP
     BEGIN
       exprs := ARRAY(SELECT DISTINCT mlobs._monitor_summary_sql(mo) FROM mlobs.monitors mo WHERE mo.id = ANY (r.ids));
@@ -1727,6 +1759,159 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
            pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_' || pg_catalog.current_database())
 $$;
 
+-- Checks a multivariate_drift monitor's config (create_monitor), with messages naming the key.
+CREATE FUNCTION mlobs._mv_check_config(name text, config jsonb, reference_from timestamptz, reference_to timestamptz,
+                                       window_size interval)
+RETURNS void LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  method text;
+BEGIN
+  IF NOT config ? 'keys' THEN
+    RAISE EXCEPTION 'monitor %: config.keys is required for a multivariate_drift monitor: an array of 2 to 500 keys of the features column',
+      name USING ERRCODE = '22023';
+  END IF;
+  IF jsonb_typeof(config->'keys') <> 'array' OR jsonb_array_length(config->'keys') NOT BETWEEN 2 AND 500
+     OR EXISTS (SELECT 1 FROM jsonb_array_elements(config->'keys') k WHERE jsonb_typeof(k) <> 'string')
+     OR (SELECT count(DISTINCT k) FROM jsonb_array_elements_text(config->'keys') k) <> jsonb_array_length(config->'keys') THEN
+    RAISE EXCEPTION 'monitor %: config.keys must be an array of 2 to 500 distinct keys (strings), got %', name, config->'keys'
+      USING ERRCODE = '22023';
+  END IF;
+  IF config ? 'method' AND (jsonb_typeof(config->'method') <> 'string' OR config->>'method' NOT IN ('pca', 'domain_classifier')) THEN
+    RAISE EXCEPTION 'monitor %: config.method must be pca or domain_classifier, got %', name, config->'method'
+      USING ERRCODE = '22023';
+  END IF;
+  method := coalesce(config->>'method', 'pca');
+  IF config ? 'variance' AND method <> 'pca' OR config ? 'sample' AND method <> 'domain_classifier' THEN
+    RAISE EXCEPTION 'monitor %: config.% applies to method %, not %', name,
+      CASE WHEN config ? 'variance' AND method <> 'pca' THEN 'variance' ELSE 'sample' END,
+      CASE WHEN config ? 'variance' AND method <> 'pca' THEN 'pca' ELSE 'domain_classifier' END, method
+      USING ERRCODE = '22023';
+  END IF;
+  IF config ? 'variance' AND (jsonb_typeof(config->'variance') <> 'number'
+                              OR NOT ((config->>'variance')::numeric > 0 AND (config->>'variance')::numeric < 1)) THEN
+    RAISE EXCEPTION 'monitor %: config.variance must be a number between 0 and 1 (exclusive), got %', name, config->'variance'
+      USING ERRCODE = '22023';
+  END IF;
+  IF config ? 'sample' AND (jsonb_typeof(config->'sample') <> 'number'
+                            OR (config->>'sample')::numeric NOT BETWEEN 10 AND 5000
+                            OR (config->>'sample')::numeric % 1 <> 0) THEN
+    RAISE EXCEPTION 'monitor %: config.sample must be a whole number of rows from 10 to 5000, got %', name, config->'sample'
+      USING ERRCODE = '22023';
+  END IF;
+  -- The learned band needs the spread of at least two reference windows.
+  IF method = 'pca' AND reference_to - reference_from < 2 * window_size THEN
+    RAISE EXCEPTION 'monitor %: method pca learns its threshold from the reference windows: the reference [%, %) must span at least 2 windows of %',
+      name, reference_from, reference_to, window_size USING ERRCODE = '22023';
+  END IF;
+END $$;
+
+-- A multivariate_drift monitor's window summary expression (jsonb text): pca — the mean
+-- reconstruction error of the complete rows under the stored model, and their count; domain
+-- classifier — the bounded sample of complete rows.
+CREATE FUNCTION mlobs._mv_summary_sql(m mlobs.monitors) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  e text;
+BEGIN
+  IF coalesce(m.config->>'method', 'pca') = 'pca' THEN
+    e := format('mlobs.pca_error(%s::jsonb, ARRAY[%s])',
+                coalesce(quote_literal(m.reference_summary::jsonb->'model'), 'NULL'), mlobs._mv_row_sql(m));
+    -- Summed as numeric (each error to 15 digits, the sum exact): the same summary whatever order
+    -- a scan meets the rows in (a shared GROUP BY scan sorts them), as every stored summary is.
+    RETURN format('jsonb_build_object(''error'', avg((%1$s)::numeric), ''rows'', count(%1$s))::text', e);
+  END IF;
+  RETURN format('jsonb_build_object(''sample'', mlobs._row_sample_agg(%s, %s))::text', mlobs._mv_row_sql(m),
+                coalesce((m.config->>'sample')::int, 2000));
+END $$;
+
+-- A multivariate_drift monitor's reference summary (jsonb text). pca: the model fitted on the
+-- reference's complete rows, the mean error of each reference window (the reference period cut
+-- into the monitor's windows, as NannyML's reference chunks) and the band learned from them
+-- (mean ± 3σ, σ with divisor n, lower end clipped at 0: NannyML's StandardDeviationThreshold for
+-- data reconstruction drift); fewer than two windows with complete rows leave the band NULL.
+-- domain_classifier: the bounded sample of the reference's complete rows.
+CREATE FUNCTION mlobs._mv_reference(m mlobs.monitors) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  model jsonb;
+  sample text;
+  errors float8[];
+  counts bigint[];
+  band mlobs.threshold_band;
+BEGIN
+  IF coalesce(m.config->>'method', 'pca') = 'domain_classifier' THEN
+    EXECUTE format('SELECT mlobs._row_sample_agg(%s, %s) FROM %s WHERE %I >= $1 AND %I < $2', mlobs._mv_row_sql(m),
+                   coalesce((m.config->>'sample')::int, 2000), m.source, m.ts_column, m.ts_column)
+      INTO sample USING m.reference_from, m.reference_to;
+    IF sample IS NULL THEN
+      RAISE EXCEPTION 'monitor %: the reference window [%, %) has no complete rows (every key a number)', m.name,
+        m.reference_from, m.reference_to USING ERRCODE = '22023';
+    END IF;
+    RETURN jsonb_build_object('method', 'domain_classifier', 'sample', sample)::text;
+  END IF;
+  EXECUTE format('SELECT mlobs.pca_fit(array_agg(r), $3) FROM (SELECT %s AS r FROM %s WHERE %I >= $1 AND %I < $2) s',
+                 mlobs._mv_row_sql(m), m.source, m.ts_column, m.ts_column)
+    INTO model USING m.reference_from, m.reference_to, coalesce((m.config->>'variance')::float8, 0.65);
+  IF model IS NULL THEN
+    RETURN NULL;  -- no reference rows: _monitor_reference says so
+  END IF;
+  EXECUTE format('SELECT array_agg(e ORDER BY b), array_agg(n ORDER BY b) FROM (
+                    SELECT date_bin($3, %1$I, timestamptz ''2000-01-01 00:00:00+00'') AS b, avg(x) AS e, count(x) AS n
+                      FROM (SELECT %1$I, mlobs.pca_error($4, ARRAY[%2$s]) AS x FROM %3$s WHERE %1$I >= $1 AND %1$I < $2) r
+                     GROUP BY 1) c WHERE n > 0',
+                 m.ts_column, mlobs._mv_row_sql(m), m.source)
+    INTO errors, counts USING m.reference_from, m.reference_to, m.window_size, model;
+  IF cardinality(errors) >= 2 THEN
+    band := mlobs.learned_threshold(errors, 3, lower_limit => 0);
+  END IF;
+  RETURN jsonb_build_object('method', 'pca', 'model', model, 'reference_errors', errors, 'reference_rows', counts,
+                            'lower', band.lower, 'upper', band.upper)::text;
+END $$;
+
+-- Metric points of a multivariate_drift window (feature ''). pca: reconstruction_error and the
+-- band (reconstruction_error_lower, _upper); multivariate_drift 1 outside the band (NannyML: not
+-- lower < value < upper), else 0. domain_classifier: domain_classifier_auc (NULL with fewer than
+-- 10 complete rows in the window); multivariate_drift 1 when AUC >= 0.65, else 0. NULL without a
+-- value.
+CREATE FUNCTION mlobs._mv_metrics(m mlobs.monitors, summary text)
+RETURNS TABLE (feature text, metric text, value float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  s jsonb := summary::jsonb;
+  r jsonb := m.reference_summary::jsonb;
+  v float8;
+  lo float8;
+  hi float8;
+  cur float8[];
+BEGIN
+  feature := '';
+  IF r->>'method' = 'domain_classifier' THEN
+    cur := (s->>'sample')::float8[];
+    IF array_length(cur, 1) >= 10 THEN
+      v := (mlobs.domain_classifier((r->>'sample')::float8[], cur)).auc;
+    END IF;
+    -- No lower end: an AUC below 0.5 is the out-of-bag estimate's pessimism, not drift.
+    lo := '-Infinity'; hi := 0.65;
+    metric := 'domain_classifier_auc'; value := v; RETURN NEXT;
+  ELSE
+    v := (s->>'error')::float8;
+    lo := (r->>'lower')::float8; hi := (r->>'upper')::float8;
+    metric := 'reconstruction_error'; value := v; RETURN NEXT;
+    metric := 'reconstruction_error_lower'; value := lo; RETURN NEXT;
+    metric := 'reconstruction_error_upper'; value := hi; RETURN NEXT;
+  END IF;
+  metric := 'multivariate_drift';
+  value := CASE WHEN v IS NULL OR lo IS NULL OR hi IS NULL THEN NULL WHEN lo < v AND v < hi THEN 0 ELSE 1 END;
+  RETURN NEXT;
+END $$;
+
+-- The row of numbers a multivariate_drift monitor reads from each source row.
+CREATE FUNCTION mlobs._mv_row_sql(m mlobs.monitors) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT format('mlobs.jsonb_floats(%s, %L::text[])', mlobs._monitor_column(m, 'features'),
+                ARRAY(SELECT jsonb_array_elements_text(m.config->'keys')))
+$$;
+
 -- NannyML's estimated-vs-realised view: per model and window, the CBPE estimate (from scores,
 -- available at once) beside the realised value (from labels, revised as they land), the label
 -- coverage it rests on, and the estimation error. The cbpe and classification monitors of a
@@ -1892,6 +2077,11 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
+-- multivariate_drift monitors' steps (src/sql/monitor_multivariate.sql): dynamic SQL over a monitor.
+REVOKE EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),
+  mlobs._mv_row_sql(mlobs.monitors), mlobs._mv_metrics(mlobs.monitors, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),
+  mlobs._mv_row_sql(mlobs.monitors), mlobs._mv_metrics(mlobs.monitors, text) TO mlobs_admin;
 
 -- ==== section: jsonb (native jsonb reading) ======================================================
 
@@ -2339,6 +2529,37 @@ IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'n_distinct_is_exact_wrapper';
 
+-- Monitor kind multivariate_drift (issue 18): a row of numbers from a jsonb payload, NannyML's
+-- reconstruction model as JSON, and the bounded sample of a window's rows (new in 0.3.0).
+CREATE FUNCTION mlobs."jsonb_floats"(
+	"payload" jsonb,
+	"keys" TEXT[]
+) RETURNS double precision[]
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'jsonb_floats_wrapper';
+CREATE FUNCTION mlobs."pca_fit"(
+	"reference" double precision[],
+	"variance" double precision DEFAULT 0.65
+) RETURNS jsonb
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'pca_fit_wrapper';
+CREATE FUNCTION mlobs."pca_error"(
+	"pca_model" jsonb,
+	"rows" double precision[]
+) RETURNS double precision
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'pca_error_wrapper';
+CREATE FUNCTION mlobs._row_sample_trans(internal, float8[], int) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_row_sample_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs._row_sample_final(internal) RETURNS text
+  AS 'MODULE_PATHNAME', 'mlobs_row_sample_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlobs._row_sample_agg(float8[], int) (
+  SFUNC = mlobs._row_sample_trans, STYPE = internal,
+  FINALFUNC = mlobs._row_sample_final, FINALFUNC_MODIFY = READ_ONLY, PARALLEL = SAFE);
+
 -- ==== section: surface (comments, internal schema, accessor names) ===============================
 -- The same statements as the surface section at the end of src/sql/finalize.sql (a fresh install);
 -- tests/integration/upgrade/run.sh diffs the two schemas, COMMENTs included.
@@ -2507,6 +2728,8 @@ ALTER FUNCTION mlobs.shap_importance_combine(internal, internal) SET SCHEMA mlob
 ALTER FUNCTION mlobs.shap_importance_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.shap_importance_deserial(bytea, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.shap_importance_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs._row_sample_trans(internal, double precision[], integer) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs._row_sample_final(internal) SET SCHEMA mlobs_internal;
 
 -- mlobs.row_count: the documented name of the summaries' row/value count. mlobs.count, its
 -- deprecated alias, shadows the built-in count aggregate for these argument types whenever mlobs is
@@ -2625,6 +2848,7 @@ COMMENT ON FUNCTION mlobs.importance_shift(jsonb, jsonb) IS 'How far the attribu
 COMMENT ON FUNCTION mlobs.inf_count(mlobs.histogram) IS 'Number of +Infinity and -Infinity values counted by a histogram';
 COMMENT ON FUNCTION mlobs.inf_count(mlobs.profile) IS 'Number of +Infinity and -Infinity values seen by a profile';
 COMMENT ON FUNCTION mlobs.is_constant(mlobs.profile) IS 'Whether every finite value summarised by a profile is the same (min = max)';
+COMMENT ON FUNCTION mlobs.jsonb_floats(jsonb, text[]) IS 'The values of keys in a jsonb object as float8, NULL where absent, not a number or beyond float8''s range (never an error)';
 COMMENT ON FUNCTION mlobs.learned_threshold(double precision[], double precision, double precision, double precision) IS 'NannyML-style threshold band mean +/- k standard deviations of a metric over reference windows, optionally clipped to limits';
 COMMENT ON FUNCTION mlobs.lime(text, double precision[], double precision[], bigint, integer, integer, boolean, double precision, integer) IS 'LIME explanation (lime''s LimeTabularExplainer defaults) of one prediction of a registered model, as jsonb';
 COMMENT ON FUNCTION mlobs.lime(text, jsonb, double precision[], bigint, integer, integer, boolean, double precision, integer) IS 'LIME explanation (lime''s LimeTabularExplainer defaults) of one prediction of a registered model, as jsonb';
@@ -2658,6 +2882,8 @@ COMMENT ON FUNCTION mlobs.outlier_fences(mlobs.profile, text, double precision) 
 COMMENT ON FUNCTION mlobs.outlier_fences(double precision[], text, double precision) IS 'Exact outlier fences (IQR or z-score) of an array of reference values';
 COMMENT ON FUNCTION mlobs.outside_share(mlobs.profile, double precision, double precision) IS 'Estimated share of a profile''s finite values outside [lower, upper], read from its sketch';
 COMMENT ON FUNCTION mlobs.outside_share_bounds(mlobs.profile, double precision, double precision) IS 'Bounds {lower, upper} guaranteed to contain the exact share of a profile''s values outside [lower, upper]';
+COMMENT ON FUNCTION mlobs.pca_error(jsonb, double precision[]) IS 'Mean PCA reconstruction error of the complete rows under a model from mlobs.pca_fit (NULL without a complete row)';
+COMMENT ON FUNCTION mlobs.pca_fit(double precision[], double precision) IS 'Fits NannyML''s reconstruction model (standardisation + PCA) on reference rows; the model as JSON for mlobs.pca_error';
 COMMENT ON FUNCTION mlobs.pca_drift(double precision[], double precision[], double precision) IS 'PCA reconstruction-error drift (NannyML) of two row sets: the mean reconstruction error of reference and current rows';
 COMMENT ON FUNCTION mlobs.performance_report(mlobs.confusion, mlobs.confusion, double precision, text) IS 'One row per classification metric of a current confusion summary next to the reference, with relative change and degradation verdict';
 COMMENT ON FUNCTION mlobs.performance_report(mlobs.regression_summary, mlobs.regression_summary, double precision) IS 'One row per regression metric of a current summary next to the reference, with relative change and degradation verdict';

@@ -196,3 +196,12 @@ pub unsafe fn i64_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<i64>
 pub unsafe fn bool_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<bool> {
     unsafe { pg_getarg_datum(fcinfo, i) }.map(|d| d.value() != 0)
 }
+
+/// Argument `i` as int4, `None` when NULL.
+///
+/// # Safety
+/// Argument `i` must be an int4.
+#[inline]
+pub unsafe fn i32_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<i32> {
+    unsafe { pg_getarg_datum(fcinfo, i) }.map(|d| d.value() as i32)
+}

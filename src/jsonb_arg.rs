@@ -110,6 +110,28 @@ pub unsafe fn payload_arg<'a>(
     let Some(datum) = (unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }) else {
         return Payload::NotAnObject;
     };
+    unsafe { datum_payload(datum, arg) }
+}
+
+impl JsonbArg {
+    /// The argument as a payload, read natively (as `payload_arg`).
+    pub fn payload<'a>(&'a self, arg: &'a str) -> Payload<'a> {
+        // SAFETY: the datum came from a jsonb argument of the current call.
+        unsafe { datum_payload(self.0, arg) }
+    }
+
+    /// The argument's bytes (detoasted), e.g. as a cache key.
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the datum came from a varlena (jsonb) argument of the current call.
+        unsafe { crate::varlena_io::varlena_bytes(self.0) }
+    }
+}
+
+/// A jsonb datum as a payload.
+///
+/// # Safety
+/// `datum` must be a (possibly toasted) jsonb; the result must not outlive the call.
+unsafe fn datum_payload<'a>(datum: pg_sys::Datum, arg: &'a str) -> Payload<'a> {
     // As DatumGetJsonbP: the 4-byte-header, uncompressed form (a copy only when toasted or
     // short-headered).
     let jsonb = unsafe { pg_sys::pg_detoast_datum(datum.cast_mut_ptr()) } as *mut pg_sys::Jsonb;

@@ -20,6 +20,7 @@ mod histogram;
 mod jsonb_arg;
 mod models;
 mod multivariate;
+mod multivariate_monitor;
 mod profile;
 mod psi;
 mod quality;
@@ -136,6 +137,11 @@ pgrx::extension_sql_file!(
     "sql/monitor_config.sql",
     name = "monitor_config",
     requires = ["monitoring"]
+);
+pgrx::extension_sql_file!(
+    "sql/monitor_multivariate.sql",
+    name = "monitor_multivariate",
+    requires = ["monitor_config"]
 );
 pgrx::extension_sql_file!(
     "sql/monitor_alerts.sql",

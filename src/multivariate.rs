@@ -9,7 +9,7 @@ use pgrx::prelude::*;
 const MAX_CELLS: usize = 50_000_000;
 
 /// Rows of a 2-D float8 array (rows × columns); rows with NULL/NaN/±Inf are dropped.
-fn matrix(values: Array<'_, f64>, arg: &str) -> (Vec<Vec<f64>>, usize) {
+pub(crate) fn matrix(values: Array<'_, f64>, arg: &str) -> (Vec<Vec<f64>>, usize) {
     if values.len() > MAX_CELLS {
         crate::errors::raise(mlobs_core::CoreError::limit_exceeded(format!(
             "{arg} has {} elements; at most {MAX_CELLS} are accepted",

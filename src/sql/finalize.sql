@@ -75,6 +75,11 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
+-- multivariate_drift monitors' steps (src/sql/monitor_multivariate.sql): dynamic SQL over a monitor.
+REVOKE EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),
+  mlobs._mv_row_sql(mlobs.monitors), mlobs._mv_metrics(mlobs.monitors, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),
+  mlobs._mv_row_sql(mlobs.monitors), mlobs._mv_metrics(mlobs.monitors, text) TO mlobs_admin;
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
 -- The same statements end src/sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);
@@ -244,6 +249,8 @@ ALTER FUNCTION mlobs.shap_importance_combine(internal, internal) SET SCHEMA mlob
 ALTER FUNCTION mlobs.shap_importance_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.shap_importance_deserial(bytea, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.shap_importance_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs._row_sample_trans(internal, double precision[], integer) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs._row_sample_final(internal) SET SCHEMA mlobs_internal;
 
 -- mlobs.row_count: the documented name of the summaries' row/value count. mlobs.count, its
 -- deprecated alias, shadows the built-in count aggregate for these argument types whenever mlobs is
@@ -362,6 +369,7 @@ COMMENT ON FUNCTION mlobs.importance_shift(jsonb, jsonb) IS 'How far the attribu
 COMMENT ON FUNCTION mlobs.inf_count(mlobs.histogram) IS 'Number of +Infinity and -Infinity values counted by a histogram';
 COMMENT ON FUNCTION mlobs.inf_count(mlobs.profile) IS 'Number of +Infinity and -Infinity values seen by a profile';
 COMMENT ON FUNCTION mlobs.is_constant(mlobs.profile) IS 'Whether every finite value summarised by a profile is the same (min = max)';
+COMMENT ON FUNCTION mlobs.jsonb_floats(jsonb, text[]) IS 'The values of keys in a jsonb object as float8, NULL where absent, not a number or beyond float8''s range (never an error)';
 COMMENT ON FUNCTION mlobs.learned_threshold(double precision[], double precision, double precision, double precision) IS 'NannyML-style threshold band mean +/- k standard deviations of a metric over reference windows, optionally clipped to limits';
 COMMENT ON FUNCTION mlobs.lime(text, double precision[], double precision[], bigint, integer, integer, boolean, double precision, integer) IS 'LIME explanation (lime''s LimeTabularExplainer defaults) of one prediction of a registered model, as jsonb';
 COMMENT ON FUNCTION mlobs.lime(text, jsonb, double precision[], bigint, integer, integer, boolean, double precision, integer) IS 'LIME explanation (lime''s LimeTabularExplainer defaults) of one prediction of a registered model, as jsonb';
@@ -395,6 +403,8 @@ COMMENT ON FUNCTION mlobs.outlier_fences(mlobs.profile, text, double precision) 
 COMMENT ON FUNCTION mlobs.outlier_fences(double precision[], text, double precision) IS 'Exact outlier fences (IQR or z-score) of an array of reference values';
 COMMENT ON FUNCTION mlobs.outside_share(mlobs.profile, double precision, double precision) IS 'Estimated share of a profile''s finite values outside [lower, upper], read from its sketch';
 COMMENT ON FUNCTION mlobs.outside_share_bounds(mlobs.profile, double precision, double precision) IS 'Bounds {lower, upper} guaranteed to contain the exact share of a profile''s values outside [lower, upper]';
+COMMENT ON FUNCTION mlobs.pca_error(jsonb, double precision[]) IS 'Mean PCA reconstruction error of the complete rows under a model from mlobs.pca_fit (NULL without a complete row)';
+COMMENT ON FUNCTION mlobs.pca_fit(double precision[], double precision) IS 'Fits NannyML''s reconstruction model (standardisation + PCA) on reference rows; the model as JSON for mlobs.pca_error';
 COMMENT ON FUNCTION mlobs.pca_drift(double precision[], double precision[], double precision) IS 'PCA reconstruction-error drift (NannyML) of two row sets: the mean reconstruction error of reference and current rows';
 COMMENT ON FUNCTION mlobs.performance_report(mlobs.confusion, mlobs.confusion, double precision, text) IS 'One row per classification metric of a current confusion summary next to the reference, with relative change and degradation verdict';
 COMMENT ON FUNCTION mlobs.performance_report(mlobs.regression_summary, mlobs.regression_summary, double precision) IS 'One row per regression metric of a current summary next to the reference, with relative change and degradation verdict';

@@ -96,6 +96,8 @@ BEGIN
     IF rows > 0 THEN
       feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;
     END IF;
+  WHEN 'multivariate_drift' THEN
+    RETURN QUERY SELECT * FROM mlobs._mv_metrics(m, summary);
   END CASE;
 END $$;
 
@@ -360,7 +362,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                'distinct_count', 'type_mismatch_share', 'new_feature', 'non_finite_share',
                -- performance
                'accuracy', 'f1', 'labelled_rows', 'labelled_share', 'roc_auc', 'concept_drift_score', 'rmse', 'mae',
-               'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate']
+               'cbpe_accuracy', 'cbpe_f1', 'latency_p99_seconds', 'latency_p50_seconds', 'error_rate',
+               -- multivariate drift
+               'reconstruction_error', 'reconstruction_error_lower', 'reconstruction_error_upper',
+               'domain_classifier_auc', 'multivariate_drift']
 $$;
 
 -- The latest point of every series (model, feature, segment) of one metric, with a value,

@@ -183,6 +183,11 @@ BEGIN
     RAISE EXCEPTION 'monitor %: config.segments must be an array of 1 to 1000 segment values (not '''' or ''(other)''), got %', name,
       config->'segments' USING ERRCODE = '22023';
   END IF;
+  -- A multivariate model is fitted on the whole reference; per-segment models are not built.
+  IF config ? 'segment_by' AND kind = 'multivariate_drift' THEN
+    RAISE EXCEPTION 'monitor %: config.segment_by is not supported for multivariate_drift monitors', name
+      USING ERRCODE = '22023', HINT = 'Create one multivariate_drift monitor per segment over a view of its rows.';
+  END IF;
   IF (config ? 'max_segments' OR config ? 'segments') AND NOT config ? 'segment_by' THEN
     RAISE EXCEPTION 'monitor %: config.max_segments and config.segments need config.segment_by', name USING ERRCODE = '22023';
   END IF;
@@ -192,7 +197,8 @@ BEGIN
         USING ERRCODE = '22023';
     END IF;
     IF k NOT IN ('options', 'segment_by', 'max_segments', 'segments') AND jsonb_typeof(config->k) <> 'string'
-       AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number') THEN
+       AND NOT (k = 'threshold' AND jsonb_typeof(config->k) = 'number')
+       AND NOT (kind = 'multivariate_drift' AND k IN ('keys', 'variance', 'sample')) THEN
       RAISE EXCEPTION 'monitor %: config.% must be a string, got %', name, k, config->k USING ERRCODE = '22023';
     END IF;
   END LOOP;
@@ -214,6 +220,9 @@ BEGIN
   END IF;
   IF d.needs_reference AND (reference_from IS NULL OR reference_to IS NULL OR reference_to <= reference_from) THEN
     RAISE EXCEPTION 'monitor % (%): reference_from < reference_to is required', name, kind USING ERRCODE = '22023';
+  END IF;
+  IF kind = 'multivariate_drift' THEN
+    PERFORM mlobs._mv_check_config(name, config, reference_from, reference_to, window_size);
   END IF;
   PERFORM mlobs._monitor_check_access(name, source, kind, config, ts_column);
   m.name := name; m.kind := kind; m.config := config; m.source := source; m.ts_column := ts_column;
@@ -343,5 +352,6 @@ BEGIN
       mlobs._monitor_column(m, 'latency_ms'),
       CASE WHEN m.config ? 'error' THEN format('count(*) FILTER (WHERE %s)', mlobs._monitor_column(m, 'error'))
            ELSE '0' END)
+    WHEN 'multivariate_drift' THEN mlobs._mv_summary_sql(m)
   END;
 END $$;

@@ -24,5 +24,6 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     ('classification',   '{label,predicted}',     '{score}',      '{average}',                           true, true,  true,  true),
     ('regression',       '{target,prediction}',   '{}',           '{}',                                  true, true,  true,  true),
     ('cbpe',             '{score,label}',         '{}',           '{threshold}',                         true, false, true,  false),
-    ('latency',          '{latency_ms}',          '{error}',      '{}',                                  false, false, false, true)
+    ('latency',          '{latency_ms}',          '{error}',      '{}',                                  false, false, false, true),
+    ('multivariate_drift', '{features}',          '{}',           '{keys,method,variance,sample}',       true, false, false, false)
 $$;

@@ -169,7 +169,9 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 BEGIN
   -- The summary expression must not depend on the reference being replaced.
   m.reference_summary := NULL;
-  IF summary IS NOT NULL AND m.kind <> 'cbpe' THEN
+  IF m.kind = 'multivariate_drift' THEN
+    m.reference_summary := mlobs._mv_reference(m);
+  ELSIF summary IS NOT NULL AND m.kind <> 'cbpe' THEN
     m.reference_summary := summary;
   ELSIF m.kind = 'cbpe' THEN
     EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
@@ -369,7 +371,8 @@ BEGIN
   -- any error each monitor computes its own in its plan, with its own error.
   FOR r IN SELECT mo.reference_from, mo.reference_to, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo
-            WHERE mo.id = ANY (ids) AND mo.reference_summary IS NULL AND mo.reference_from IS NOT NULL AND mo.kind <> 'cbpe'
+            WHERE mo.id = ANY (ids) AND mo.reference_summary IS NULL AND mo.reference_from IS NOT NULL
+              AND mo.kind NOT IN ('cbpe', 'multivariate_drift')
             GROUP BY 1, 2 HAVING count(*) > 1 LOOP
     BEGIN
       exprs := ARRAY(SELECT DISTINCT mlobs._monitor_summary_sql(mo) FROM mlobs.monitors mo WHERE mo.id = ANY (r.ids));

@@ -13,7 +13,7 @@ CREATE TABLE mlobs.monitors (
   source regclass NOT NULL,                 -- the log table or view
   ts_column text NOT NULL DEFAULT 'ts',
   kind text NOT NULL CHECK (kind IN ('feature_drift', 'prediction_drift', 'quality',
-                                     'classification', 'regression', 'cbpe', 'latency')),
+                                     'classification', 'regression', 'cbpe', 'latency', 'multivariate_drift')),
   config jsonb NOT NULL DEFAULT '{}',       -- column names and options per kind (docs/monitoring.md)
   window_size interval NOT NULL DEFAULT '1 hour' CHECK (window_size >= interval '1 minute'),
   reference_from timestamptz,
@@ -110,14 +110,16 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                (4, 'missing_share', 'missing_share', '>', 0.05, 'value', 'warning', false, 30),
                (5, 'outlier_share', 'outlier_share', '>', 0.10, 'value', 'warning', false, 30),
                (6, 'latency_p99', 'latency_p99_seconds', '>', 0.2, 'value', 'warning', false, 30),
-               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false, 30))
+               (7, 'error_rate', 'error_rate', '>', 0.05, 'value', 'critical', false, 30),
+               -- multivariate_drift is 1 outside the method's band (NannyML's alert), 0 inside.
+               (8, 'multivariate_drift', 'multivariate_drift', '>', 0.5, 'value', 'warning', false, 30))
        d(id, name, metric, comparison, threshold, mode, severity, request_retraining, min_rows)
 $$;
 CREATE FUNCTION mlobs._is_default_alert_rule(r mlobs.alert_rules) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$ SELECT EXISTS (SELECT 1 FROM mlobs._default_alert_rules() d WHERE d IS NOT DISTINCT FROM r) $$;
 INSERT INTO mlobs.alert_rules SELECT * FROM mlobs._default_alert_rules();
-SELECT pg_catalog.setval('mlobs.alert_rules_id_seq', 7);
+SELECT pg_catalog.setval('mlobs.alert_rules_id_seq', 8);
 
 CREATE TABLE mlobs.alerts (
   id bigserial PRIMARY KEY,

@@ -27,6 +27,9 @@ SELECT mlobs.create_monitor('fraud_predictions drift', 'fraud', 'fraud_predictio
                             '2026-01-01', '2026-01-04') AS quality,
        mlobs.create_monitor('fraud_requests latency', 'fraud', 'fraud_requests', 'latency', '{"error": "error"}', '6 hours',
                             start_at => '2026-01-01') AS latency;
+-- Multivariate drift of amount, merchant_risk and account_age_days (PCA reconstruction error, band from the reference days).
+SELECT mlobs.create_monitor('fraud_predictions multivariate', 'fraud', 'fraud_predictions', 'multivariate_drift',
+                            '{"keys": ["amount", "merchant_risk", "account_age_days"]}', '6 hours', '2026-01-01', '2026-01-04') AS multivariate;
 -- (examples/demo.sql's own platform monitors, on February's simulated logs, have nothing new before this.)
 SELECT status, windows, points, alert_transitions, errors FROM mlobs.run_monitors('2026-01-15 00:00');
 -- Grafana's login role: read-only through mlobs_reader, plus the demo log it explains predictions from.

@@ -139,6 +139,12 @@ SELECT mlobs.create_monitor('fraud cbpe', 'fraud', 'predictions', 'cbpe', '{}', 
 SELECT mlobs.create_monitor('fraud latency', 'fraud', 'predictions', 'latency',
                             '{"error": "failed", "segment_by": ["features->merchant"], "max_segments": 2}', '12 hours', start_at => '2026-01-02');
 SELECT mlobs.create_monitor('eta error', 'eta', 'predictions', 'regression', '{}', '12 hours', '2026-01-01', '2026-01-02');
+-- Multivariate drift of amount and score (a view: the monitor reads jsonb keys), against a
+-- reference after both drifted, so its windows stay undrifted (no alert); 6-hour windows, so the
+-- first run computes one (the cached exporter serves the first run's families).
+CREATE VIEW predictions_mv AS SELECT ts, jsonb_build_object('amount', features->'amount', 'score', score) AS features FROM predictions;
+SELECT mlobs.create_monitor('fraud multivariate', 'fraud', 'predictions_mv', 'multivariate_drift',
+                            '{"keys": ["amount", "score"], "method": "domain_classifier"}', '6 hours', '2026-01-03', '2026-01-03 06:00');
 -- The exporter and the relay log in with read access only.
 CREATE ROLE mlobs_exporter LOGIN IN ROLE mlobs_reader;
 CREATE ROLE mlobs_relay LOGIN IN ROLE mlobs_reader;
@@ -311,6 +317,8 @@ n() { sql "$1"; }
   printf 'ml_prediction_latency_p99_seconds{segment="",model="fraud"}\t%s\n' "$(latest fraud '' latency_p99_seconds)"
   printf 'ml_prediction_latency_p50_seconds{segment="",model="fraud"}\t%s\n' "$(latest fraud '' latency_p50_seconds)"
   printf 'ml_prediction_error_ratio{segment="",model="fraud"}\t%s\n' "$(latest fraud '' error_rate)"
+  printf 'ml_multivariate_drift{segment="",model="fraud"}\t%s\n' "$(latest fraud '' multivariate_drift)"
+  printf 'ml_multivariate_domain_classifier_auc{segment="",model="fraud"}\t%s\n' "$(latest fraud '' domain_classifier_auc)"
   for m in fraud eta; do
     printf 'ml_predictions_total{model="%s"}\t%s\n' "$m" "$(n "SELECT max(rows_total) FROM mlobs.monitors WHERE model = '$m'")"
   done

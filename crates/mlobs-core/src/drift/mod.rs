@@ -24,6 +24,7 @@ pub mod psi;
 pub mod rank_tests;
 pub mod report;
 mod rng;
+pub mod row_sample;
 pub mod run;
 pub mod sample;
 pub mod threshold;

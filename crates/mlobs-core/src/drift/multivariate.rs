@@ -7,6 +7,7 @@
 
 use crate::error::{CoreError, Result};
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
+use serde_json::{json, Value};
 
 /// Most columns accepted (the covariance matrix is columns²).
 pub const MAX_COLUMNS: usize = 500;
@@ -25,24 +26,108 @@ impl PcaModel {
         self.components.ncols()
     }
 
+    /// Columns the model was fitted on.
+    pub fn width(&self) -> usize {
+        self.mean.len()
+    }
+
+    /// Reconstruction error of one row of the model's width: the Euclidean distance between the
+    /// standardised row and its projection on the kept components.
+    pub fn row_error(&self, row: &[f64]) -> f64 {
+        let z = DVector::from_iterator(
+            row.len(),
+            row.iter()
+                .enumerate()
+                .map(|(j, &x)| (x - self.mean[j]) / self.scale[j]),
+        );
+        let coords = self.components.transpose() * &z;
+        let reconstructed = &self.components * coords;
+        (z - reconstructed).norm()
+    }
+
     /// Mean reconstruction error of `rows` (each of the model's width); `None` when empty.
     pub fn mean_error(&self, rows: &[Vec<f64>]) -> Option<f64> {
         if rows.is_empty() {
             return None;
         }
-        let mut total = 0.0;
-        for row in rows {
-            let z = DVector::from_iterator(
-                row.len(),
-                row.iter()
-                    .enumerate()
-                    .map(|(j, &x)| (x - self.mean[j]) / self.scale[j]),
-            );
-            let coords = self.components.transpose() * &z;
-            let reconstructed = &self.components * coords;
-            total += (z - reconstructed).norm();
-        }
+        let total: f64 = rows.iter().map(|row| self.row_error(row)).sum();
         Some(total / rows.len() as f64)
+    }
+
+    /// The fitted model as JSON (what a monitor stores with its reference): per column `mean`
+    /// and `scale`, the kept unit `components` (one array of `width` numbers each) and
+    /// `explained_share`. Every number is finite, so the JSON round-trips exactly.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "mean": self.mean.iter().collect::<Vec<_>>(),
+            "scale": self.scale.iter().collect::<Vec<_>>(),
+            "components": self.components.column_iter()
+                .map(|c| c.iter().copied().collect::<Vec<f64>>()).collect::<Vec<_>>(),
+            "explained_share": self.explained_share,
+        })
+    }
+
+    /// A model from `to_json`'s form, validated (a stored model can be edited by hand).
+    pub fn from_json(model: &Value) -> Result<PcaModel> {
+        let bad = |what: &str| {
+            CoreError::invalid_parameter(format!(
+                "pca_model: {what} (expected mlobs.pca_fit's output: mean, scale, components, explained_share)"
+            ))
+        };
+        let numbers = |v: Option<&Value>, what: &str| -> Result<Vec<f64>> {
+            let items = v
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad(&format!("{what} must be an array of numbers")))?;
+            items
+                .iter()
+                .map(|x| x.as_f64().filter(|x| x.is_finite()))
+                .collect::<Option<Vec<f64>>>()
+                .ok_or_else(|| bad(&format!("{what} must hold finite numbers only")))
+        };
+        let mean = numbers(model.get("mean"), "mean")?;
+        let scale = numbers(model.get("scale"), "scale")?;
+        let d = mean.len();
+        if d == 0 || d > MAX_COLUMNS || scale.len() != d {
+            return Err(bad(&format!(
+                "mean and scale must have the same length, 1 to {MAX_COLUMNS}, got {} and {}",
+                d,
+                scale.len()
+            )));
+        }
+        if scale.iter().any(|&s| s <= 0.0) {
+            return Err(bad("scale must be positive"));
+        }
+        let comps = model
+            .get("components")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad("components must be an array of arrays"))?;
+        if comps.is_empty() || comps.len() > d {
+            return Err(bad(&format!(
+                "components must hold 1 to {d} components, got {}",
+                comps.len()
+            )));
+        }
+        let mut columns = Vec::with_capacity(comps.len());
+        for c in comps {
+            let c = numbers(Some(c), "every component")?;
+            if c.len() != d {
+                return Err(bad(&format!(
+                    "every component must have {d} numbers, got {}",
+                    c.len()
+                )));
+            }
+            columns.push(DVector::from_vec(c));
+        }
+        let explained_share = model
+            .get("explained_share")
+            .and_then(Value::as_f64)
+            .unwrap_or(f64::NAN);
+        Ok(PcaModel {
+            mean: DVector::from_vec(mean),
+            scale: DVector::from_vec(scale),
+            components: DMatrix::from_columns(&columns),
+            explained_share,
+        })
     }
 }
 
@@ -146,5 +231,38 @@ mod tests {
         );
         assert!((s - r).abs() < 0.05 * r, "{r} {s}");
         assert!(b > 1.5 * r, "{r} {b}");
+    }
+
+    #[test]
+    fn json_round_trip_is_exact_and_validated() {
+        let rows: Vec<Vec<f64>> = (0..50)
+            .map(|i| {
+                let a = (i as f64 * 0.37).sin();
+                vec![a, 2.0 * a + (i as f64 * 1.3).cos() * 0.1, (i as f64).sqrt()]
+            })
+            .collect();
+        let model = fit(&rows, 0.65).unwrap();
+        let text = model.to_json().to_string();
+        let back = PcaModel::from_json(&serde_json::from_str(&text).unwrap()).unwrap();
+        assert_eq!(back.width(), 3);
+        assert_eq!(back.components(), model.components());
+        for row in &rows {
+            assert_eq!(
+                back.row_error(row).to_bits(),
+                model.row_error(row).to_bits()
+            );
+        }
+        assert_eq!(back.mean_error(&rows), model.mean_error(&rows));
+        for broken in [
+            json!({}),
+            json!({"mean": [0.0], "scale": [0.0], "components": [[1.0]]}),
+            json!({"mean": [0.0, 1.0], "scale": [1.0], "components": [[1.0]]}),
+            json!({"mean": [0.0], "scale": [1.0], "components": [[1.0, 0.0]]}),
+            json!({"mean": [0.0], "scale": [1.0], "components": []}),
+            json!({"mean": ["a"], "scale": [1.0], "components": [[1.0]]}),
+        ] {
+            let e = PcaModel::from_json(&broken).unwrap_err();
+            assert!(e.message.starts_with("pca_model: "), "{}", e.message);
+        }
     }
 }
