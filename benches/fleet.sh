@@ -32,8 +32,8 @@
 #                          install, see docs/performance.md "Fleet scale")
 #   FLEET_STEADY_HOURS     hours of 5-minute ticks in the steady-state phase (3)
 #   FLEET_LABEL_SHARE      share of rows whose label ever arrives (0.7)
-#   FLEET_SEGMENTS         segments per model (0). Measured only when mlobs.create_monitor accepts
-#                          the config key segment_by; otherwise the run says "not yet measured"
+#   FLEET_SEGMENTS         segments per model (0): each log gets a `segment` column with that many
+#                          values and every monitor segment_by it (max_segments the same)
 #   FLEET_SWEEP            space-separated MODELSxFEATURESxBACKLOG[xHISTORY_DAYS] configurations
 #                          run after the main one, each in a fresh database with FLEET_SWEEP_RATE
 #                          rows per hour (120), 1 day of history unless given, 1 steady hour: the
@@ -76,7 +76,7 @@ bench() {  # models features backlog rate hist_days steady_hours
   local tss t k tick_min wal0
   "${P[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
   "${P[@]}" -d "$DB" -v models="$models" -v features="$features" -v rate="$rate" -v t0="$T0" \
-    -v label_share="$LABEL_SHARE" -f benches/fleet_setup.sql
+    -v label_share="$LABEL_SHARE" -v segments="$SEGMENTS" -f benches/fleet_setup.sql
   tss=$("${P[@]}" -d "$DB" -c "SELECT timestamptz '$T0' + interval '1 day' * (1 + $hist)")
   log "$DB: loading $models models x $((24 * (1 + hist))) h x $rate rows/h, $features features"
   "${P[@]}" -d "$DB" -c "SELECT fleet_ingest_upto('$tss', bulk => true)" -c "VACUUM ANALYZE" >/dev/null
@@ -90,15 +90,18 @@ DECLARE
   t regclass;
   r0 timestamptz := (SELECT t0 FROM fleet_conf);
   r1 timestamptz := (SELECT t0 FROM fleet_conf) + interval '1 day';
+  -- FLEET_SEGMENTS > 0: every monitor segmented by the log's segment column.
+  seg jsonb := (SELECT CASE WHEN segments > 0 THEN jsonb_build_object('segment_by', '["segment"]'::jsonb, 'max_segments', segments)
+                            ELSE '{}' END FROM fleet_conf);
 BEGIN
   FOR k IN 1 .. (SELECT models FROM fleet_conf) LOOP
     m := format('m%s', lpad(k::text, 3, '0'));
     t := fleet_table(k);
-    PERFORM mlobs.create_monitor(m || ' drift', m, t, 'feature_drift', '{}', '1 hour', r0, r1, start_at => r1);
-    PERFORM mlobs.create_monitor(m || ' quality', m, t, 'quality', '{}', '1 hour', r0, r1, start_at => r1);
-    PERFORM mlobs.create_monitor(m || ' perf', m, t, 'classification', '{"score": "score"}', '1 hour', r0, r1, start_at => r1);
-    PERFORM mlobs.create_monitor(m || ' pred', m, t, 'prediction_drift', '{}', '1 hour', r0, r1, start_at => r1);
-    PERFORM mlobs.create_monitor(m || ' latency', m, t, 'latency', '{}', '1 hour', start_at => r1);
+    PERFORM mlobs.create_monitor(m || ' drift', m, t, 'feature_drift', seg, '1 hour', r0, r1, start_at => r1);
+    PERFORM mlobs.create_monitor(m || ' quality', m, t, 'quality', seg, '1 hour', r0, r1, start_at => r1);
+    PERFORM mlobs.create_monitor(m || ' perf', m, t, 'classification', '{"score": "score"}'::jsonb || seg, '1 hour', r0, r1, start_at => r1);
+    PERFORM mlobs.create_monitor(m || ' pred', m, t, 'prediction_drift', seg, '1 hour', r0, r1, start_at => r1);
+    PERFORM mlobs.create_monitor(m || ' latency', m, t, 'latency', seg, '1 hour', start_at => r1);
   END LOOP;
 END $$;
 SQL
@@ -169,7 +172,7 @@ segment_note() {
   probe=$("${P[@]}" -d "$DB" 2>&1 <<'SQL' || true
 SET client_min_messages = warning;
 CREATE TEMP TABLE seg_probe (ts timestamptz, latency_ms float8, segment text);
-SELECT mlobs.create_monitor('seg probe', 'probe', 'seg_probe', 'latency', '{"segment_by": "segment"}', '1 hour');
+SELECT mlobs.create_monitor('seg probe', 'probe', 'seg_probe', 'latency', '{"segment_by": ["segment"]}', '1 hour');
 SQL
 )
   if echo "$probe" | grep -q ERROR; then
@@ -177,7 +180,7 @@ SQL
   elif [ "$SEGMENTS" = 0 ]; then
     echo "Segments: this build accepts segment_by; not measured (FLEET_SEGMENTS=0)."
   else
-    echo "Segments: this build accepts segment_by, but benches/fleet.sh does not drive segmented monitors yet: not yet measured."
+    echo "Segments: every monitor segmented by the log's \`segment\` column, $SEGMENTS values (max_segments $SEGMENTS), uniformly distributed."
   fi
 }
 

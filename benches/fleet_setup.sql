@@ -1,14 +1,15 @@
 -- The fleet benchmark's database (benches/fleet.sh): one prediction log per model, the standard
 -- monitor set per model, and the helpers that ingest rows and land labels as simulated time
 -- passes. psql variables: models, features, rate (rows per model per hour), t0 (first reference
--- hour), hist_days (days of history after the reference day), label_share.
+-- hour), hist_days (days of history after the reference day), label_share, segments (values of
+-- each log's `segment` column; 0: none).
 SET client_min_messages = warning;
 CREATE EXTENSION mlobs;
 SELECT setseed(0.18);
 
 CREATE TABLE fleet_conf (models int, features int, rate int, t0 timestamptz, label_share float8,
-                         ingested_to timestamptz);
-INSERT INTO fleet_conf VALUES (:models, :features, :rate, :'t0', :label_share, :'t0');
+                         ingested_to timestamptz, segments int);
+INSERT INTO fleet_conf VALUES (:models, :features, :rate, :'t0', :label_share, :'t0', :segments);
 
 -- What the benchmark records (the report reads these).
 CREATE TABLE fleet_ticks (phase text, as_of timestamptz, run_id bigint, wal_bytes numeric, wall_ms float8, cpu_ms bigint);
@@ -75,11 +76,12 @@ BEGIN
   SELECT * INTO c FROM fleet_conf;
   IF t <= c.ingested_to THEN RETURN; END IF;
   FOR k IN 1 .. c.models LOOP
-    EXECUTE format('INSERT INTO %s (ts, features, score, label, predicted, latency_ms, truth, labelled)
+    EXECUTE format('INSERT INTO %s (ts, features, score, label, predicted, latency_ms, truth, labelled, segment)
                     SELECT ts, features, score, CASE WHEN $4 AND labelled AND ts < date_trunc(''hour'', $2) - interval ''7 hours'' THEN truth END,
-                           predicted, latency_ms, truth, labelled
+                           predicted, latency_ms, truth, labelled,
+                           CASE WHEN $5 > 0 THEN ''s'' || floor(random() * $5)::int END
                       FROM fleet_rows($3, $1, $2)', fleet_table(k))
-      USING c.ingested_to, t, k, bulk;
+      USING c.ingested_to, t, k, bulk, c.segments;
   END LOOP;
   IF NOT bulk THEN
     FOR b IN SELECT g FROM generate_series(date_trunc('hour', c.ingested_to) + interval '30 minutes', t, interval '1 hour') g
@@ -112,7 +114,7 @@ DECLARE
 BEGIN
   FOR k IN 1 .. (SELECT models FROM fleet_conf) LOOP
     EXECUTE format('CREATE TABLE fleet_m%s (ts timestamptz NOT NULL, features jsonb, score float8, label int, predicted int,
-                                            latency_ms float8, truth int, labelled bool)', lpad(k::text, 3, '0'));
+                                            latency_ms float8, truth int, labelled bool, segment text)', lpad(k::text, 3, '0'));
     EXECUTE format('CREATE INDEX ON %s (ts)', fleet_table(k));
   END LOOP;
 END $$;
