@@ -127,11 +127,11 @@ AS $$ SELECT metric IN ('accuracy', 'f1', 'roc_auc', 'concept_drift_score', 'rms
 -- added or changed since are applied by the run's final evaluation (since NULL: every window).
 CREATE FUNCTION mlobs._evaluate_alerts(monitor bigint, since timestamptz) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
--- Generic plans: every statement here is a probe by key whatever the arguments, and planning the
--- judged-window query took 2-6 ms, 4-10 times its execution, on every call (custom plans). A
--- generic plan is made once, often while the run's tables are still empty; index probes are
--- forced so that it stays a probe by key as they grow (a first run of a fresh install spent a
--- quarter of its time here with the plans the empty tables suggested).
+-- Generic plans: planning the judged-window query took 2-6 ms, 4-10 times its execution, on every
+-- call (custom plans). So every condition on windows is written as an index condition whatever
+-- the arguments (`window_start >= coalesce(since, '-infinity')`, each monitor's latest window by
+-- LATERAL): a generic plan cannot use `since IS NULL OR window_start >= since` as one, and then
+-- walked a monitor's whole history (the fleet benchmark found it).
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r record;
@@ -156,7 +156,7 @@ BEGIN
         CROSS JOIN LATERAL (
           SELECT w.window_start, w.window_end, w.rows
             FROM mlobs.monitor_windows w
-           WHERE w.monitor_id = mo.id AND w.segment = '' AND (since IS NULL OR w.window_start >= since)
+           WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= coalesce(since, '-infinity')
              AND (NOT mlobs._label_metric(ru.metric)
                   OR ((SELECT lr.value FROM mlobs.metric_points lr
                         WHERE lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start AND lr.segment = ''
@@ -278,7 +278,7 @@ BEGIN
       SELECT lw.* FROM mlobs.monitors mo
        CROSS JOIN LATERAL (
          SELECT w.monitor_id, w.window_start, w.window_end FROM mlobs.monitor_windows w
-          WHERE w.monitor_id = mo.id AND w.segment = '' AND (since IS NULL OR w.window_start >= since)
+          WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= coalesce(since, '-infinity')
           ORDER BY w.window_start DESC LIMIT 1) lw
        WHERE _evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
