@@ -684,36 +684,30 @@ BEGIN
              CASE WHEN p.segment = '' THEN j.rows
                   ELSE (SELECT sw.rows FROM mlobs.monitor_windows sw WHERE sw.monitor_id = j.monitor_id
                            AND sw.window_start = j.window_start AND sw.segment = p.segment) END AS segment_rows,
-             CASE WHEN p.segment <> '' AND j.needs_labels THEN
+             -- The labels of the point's own series (the whole window's for segment '').
+             CASE WHEN j.needs_labels THEN
                (SELECT x.value FROM mlobs.metric_points x WHERE x.monitor_id = j.monitor_id AND x.window_start = j.window_start
-                   AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_rows') END AS segment_labelled,
-             CASE WHEN p.segment <> '' AND j.needs_labels THEN
+                   AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_rows') END AS labelled,
+             CASE WHEN j.needs_labels THEN
                (SELECT x.value FROM mlobs.metric_points x WHERE x.monitor_id = j.monitor_id AND x.window_start = j.window_start
-                   AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_share') END AS segment_share
+                   AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_share') END AS share
         FROM judged j
         JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
                                   AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
                                   AND (j.segment_filter IS NULL OR j.segment_filter = p.segment)),
     candidates AS (
       SELECT j.*, j.window_end AS ts, (j.reference_of->>j.metric)::float8 AS reference,
-             CASE WHEN j.needs_labels THEN CASE WHEN j.segment = '' THEN j.labelled ELSE j.segment_labelled END
-                  ELSE j.segment_rows END AS judged_rows,
-             CASE WHEN j.needs_labels THEN CASE WHEN j.segment = '' THEN j.share ELSE j.segment_share END END AS judged_share,
+             CASE WHEN j.needs_labels THEN j.labelled ELSE j.segment_rows END AS judged_rows,
+             CASE WHEN j.needs_labels THEN j.share END AS judged_share,
              CASE j.mode WHEN 'value' THEN j.value
                   ELSE ((j.reference_of->>j.metric)::float8 - j.value)
                        / nullif(abs((j.reference_of->>j.metric)::float8), 0) END AS observed
-        FROM (SELECT pt.*,
-                     (SELECT lr.value FROM mlobs.metric_points lr
-                       WHERE pt.needs_labels AND lr.monitor_id = pt.monitor_id AND lr.window_start = pt.window_start
-                         AND lr.segment = '' AND lr.feature = '' AND lr.metric = 'labelled_rows') AS labelled,
-                     (SELECT ls.value FROM mlobs.metric_points ls
-                       WHERE pt.needs_labels AND ls.monitor_id = pt.monitor_id AND ls.window_start = pt.window_start
-                         AND ls.segment = '' AND ls.feature = '' AND ls.metric = 'labelled_share') AS share
-                FROM points pt) j
+        FROM points j
        WHERE (j.needs_labels OR j.segment_rows >= j.min_rows)
-         -- A segment is judged on labels only when it has enough of its own.
+         -- A segment is judged on labels only when it has enough of its own (the whole window's
+         -- were checked when its judged window was chosen).
          AND (NOT j.needs_labels OR j.segment = ''
-              OR (j.segment_labelled >= j.min_rows AND coalesce(j.segment_share, 0) >= j.min_coverage))
+              OR (j.labelled >= j.min_rows AND coalesce(j.share, 0) >= j.min_coverage))
          AND (j.mode = 'value' OR NOT j.needs_labels
               OR coalesce((j.reference_of->>'labelled_rows')::float8, 0) >= j.min_rows))
     SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
@@ -1663,7 +1657,7 @@ BEGIN
     run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
   ELSE
     run.alert_transitions := run.alert_transitions
-      + coalesce((SELECT sum(mlobs._evaluate_alerts(mo.id, NULL)) FROM mlobs.monitors mo
+      + coalesce((SELECT sum(mlobs.evaluate_alerts(mo.id)) FROM mlobs.monitors mo
                    WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor)
                      AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))), 0)::int;
   END IF;

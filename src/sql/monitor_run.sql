@@ -668,7 +668,7 @@ BEGIN
     run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
   ELSE
     run.alert_transitions := run.alert_transitions
-      + coalesce((SELECT sum(mlobs._evaluate_alerts(mo.id, NULL)) FROM mlobs.monitors mo
+      + coalesce((SELECT sum(mlobs.evaluate_alerts(mo.id)) FROM mlobs.monitors mo
                    WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor)
                      AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))), 0)::int;
   END IF;
