@@ -30,14 +30,31 @@ pub unsafe fn cached_arg<'a, T: 'static>(
         // Equal raw bytes mean an equal value; unequal ones at worst cost a decode.
         let raw = datum.cast_mut_ptr::<pg_sys::varlena>();
         let key = std::slice::from_raw_parts(raw as *const u8, pgrx::varlena::varsize_any(raw));
-        let flinfo = (*fcinfo).flinfo;
+        Some(cached_by_key((*fcinfo).flinfo, key, || {
+            decode(varlena_bytes(datum))
+        }))
+    }
+}
+
+/// The value `decode()` gave for `key` the last time this call site (`flinfo`) saw that key,
+/// kept in its fn_extra; decoded and kept when the key differs.
+///
+/// # Safety
+/// `flinfo` must be the calling function's valid FmgrInfo, its fn_extra used by no other code,
+/// and one call site must always use the same `T`.
+pub unsafe fn cached_by_key<'a, T: 'static>(
+    flinfo: *mut pg_sys::FmgrInfo,
+    key: &[u8],
+    decode: impl FnOnce() -> T,
+) -> &'a T {
+    unsafe {
         let cached = (*flinfo).fn_extra as *mut Cached<T>;
         if !cached.is_null() && (*cached).bytes == key {
-            return Some(&(*cached).value);
+            return &(*cached).value;
         }
         let entry = Cached {
             bytes: key.to_vec(),
-            value: decode(varlena_bytes(datum)),
+            value: decode(),
         };
         let ptr = if cached.is_null() {
             PgMemoryContexts::For((*flinfo).fn_mcxt).leak_and_drop_on_delete(entry)
@@ -46,6 +63,6 @@ pub unsafe fn cached_arg<'a, T: 'static>(
             cached
         };
         (*flinfo).fn_extra = ptr.cast();
-        Some(&(*ptr).value)
+        &(*ptr).value
     }
 }

@@ -19,12 +19,6 @@ pub unsafe fn decode_datum<T: Summary>(datum: pg_sys::Datum) -> T {
 /// Texts at least this long are remembered by `text_in` (smaller ones parse in microseconds).
 const CACHED_TEXT_MIN: usize = 4096;
 
-/// The last large text a type's input function parsed, with the bytes it gave.
-struct LastParsed {
-    text: Vec<u8>,
-    bytes: Vec<u8>,
-}
-
 /// Text input: JSON → validated summary → stored bytes. A large text equal to the one this call
 /// site parsed last gives the same bytes without parsing again: the monitoring runtime casts a
 /// monitor's ~70 kB reference summary once per window (parsing it is ~0.5 ms; comparing it,
@@ -37,34 +31,17 @@ pub unsafe fn text_in<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::D
         .expect("STRICT")
         .cast_mut_ptr::<std::ffi::c_char>();
     let raw = unsafe { CStr::from_ptr(ptr) };
-    let key = raw.to_bytes();
+    let parse = || {
+        let text = raw.to_str().unwrap_or("\u{FFFD}");
+        T::from_json(text).or_raise().to_bytes()
+    };
     let flinfo = unsafe { (*fcinfo).flinfo };
-    let cacheable = key.len() >= CACHED_TEXT_MIN && !flinfo.is_null();
-    if cacheable {
-        let cached = unsafe { (*flinfo).fn_extra } as *mut LastParsed;
-        if !cached.is_null() && unsafe { &(*cached).text }.as_slice() == key {
-            return bytes_to_datum(unsafe { &(*cached).bytes });
-        }
+    if raw.to_bytes().len() >= CACHED_TEXT_MIN && !flinfo.is_null() {
+        // SAFETY: this input function's fn_extra holds nothing else, always a Vec<u8>.
+        let bytes = unsafe { crate::arg_cache::cached_by_key(flinfo, raw.to_bytes(), parse) };
+        return bytes_to_datum(bytes);
     }
-    let text = raw.to_str().unwrap_or("\u{FFFD}");
-    let bytes = T::from_json(text).or_raise().to_bytes();
-    if cacheable {
-        unsafe {
-            let entry = LastParsed {
-                text: key.to_vec(),
-                bytes: bytes.clone(),
-            };
-            let cached = (*flinfo).fn_extra as *mut LastParsed;
-            if cached.is_null() {
-                let ptr =
-                    pgrx::PgMemoryContexts::For((*flinfo).fn_mcxt).leak_and_drop_on_delete(entry);
-                (*flinfo).fn_extra = ptr.cast();
-            } else {
-                *cached = entry;
-            }
-        }
-    }
-    bytes_to_datum(&bytes)
+    bytes_to_datum(&parse())
 }
 
 /// Text output: JSON.
