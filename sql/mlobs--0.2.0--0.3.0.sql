@@ -1384,24 +1384,13 @@ BEGIN
       ms := ms || p.m;
       marks := marks || p.watermark;
       adds := adds || 0::bigint;
+      -- Each distinct summary (and segment) expression once; the monitor keeps its position.
       expr := mlobs._monitor_summary_sql(p.m);
-      k := array_position(exprs, expr);
-      IF k IS NULL THEN
-        exprs := exprs || expr;
-        k := cardinality(exprs);
-      END IF;
-      slots := slots || k;
+      exprs := exprs || CASE WHEN expr = ANY (exprs) THEN '{}' ELSE ARRAY[expr] END;
+      slots := slots || array_position(exprs, expr);
       seg_sql := mlobs._monitor_segment_sql(p.m);
-      IF seg_sql IS NULL THEN
-        seg_slots := seg_slots || 0;
-      ELSE
-        k := array_position(seg_specs, seg_sql);
-        IF k IS NULL THEN
-          seg_specs := seg_specs || seg_sql;
-          k := cardinality(seg_specs);
-        END IF;
-        seg_slots := seg_slots || k;
-      END IF;
+      seg_specs := seg_specs || CASE WHEN seg_sql IS NULL OR seg_sql = ANY (seg_specs) THEN '{}' ELSE ARRAY[seg_sql] END;
+      seg_slots := seg_slots || coalesce(array_position(seg_specs, seg_sql), 0);
       pm := pm || array_fill(cardinality(ms), ARRAY[cardinality(p.starts)]);
       ps := ps || p.starts; pe := pe || p.ends; pw := pw || p.works;
     EXCEPTION WHEN OTHERS THEN
