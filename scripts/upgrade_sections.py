@@ -111,13 +111,13 @@ out.append("-- Classification: concept drift computed in the window's scan; kind
 out.append(block('CREATE FUNCTION mlobs._monitor_segment_raw_sql(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_segment_sql(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
-for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','_evaluate_alerts(','create_alert_rule(']:
+for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','_evaluate_alert_steps(','create_alert_rule(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE FUNCTION mlobs.evaluate_alerts(', 'AS $$', False))
 out.append(block('CREATE FUNCTION mlobs.metric_names()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs.latest_points(', '$$;'))
 out.append("-- Coverage (labelled_rows, labelled_share) beside every performance value.\n" + block('CREATE FUNCTION mlobs._monitor_metrics(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
-for pat in ['_monitor_store(','_monitor_store_segments(','_monitor_window(','_monitor_concept(','_monitor_learn_segments(','_monitor_segment_references(','_monitor_reference(','_record_window_failure(','_monitor_plan(','_run_source(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
+for pat in ['_monitor_store_windows(','_monitor_store_segments(','_monitor_window(','_monitor_concept(','_monitor_learn_segments(','_monitor_segment_references(','_monitor_reference(','_record_window_failure(','_monitor_plan(','_run_source(','run_monitors(','schedule_monitors(','unschedule_monitors(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE PROCEDURE mlobs.run_monitors_committed('))
 for pat in ['schedule_monitors_command(', 'unschedule_monitors_command(']:

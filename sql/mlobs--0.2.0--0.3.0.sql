@@ -626,42 +626,54 @@ END $$;
 -- `for_duration`, started_at, fired_at and resolved_at count window time (window ends), so a
 -- catch-up over many windows (evaluated window by window) gives the same alerts as a run per
 -- window.
--- A run evaluates after each window it stores, with `since` = that window's start: only windows
--- from there on are judged (the window just stored, or a later one), so the cost per window does
--- not grow with the monitor's history. Windows before it were judged when they were stored; rules
--- added or changed since are applied by the run's final evaluation (since NULL: every window).
-CREATE FUNCTION mlobs._evaluate_alerts(monitor bigint, since timestamptz) RETURNS int
+-- `steps`: the windows to judge, in order, as window starts. Step i judges, for each rule, the
+-- latest window from steps[i] up to steps[i + 1] (the last step: from there on), so one call over
+-- the windows a run has just stored in a row gives the alert history that judging after each
+-- window gives; the state machine moves through the steps in order, and open alerts without data
+-- resolve at each step's window. A run judges each batch of windows it stores (a chunk of new
+-- windows, or one window), so the cost per window does not grow with the monitor's history.
+-- Windows before them were judged when they were stored; rules added or changed since are applied
+-- by the run's final evaluation (one step from -infinity: every window).
+CREATE FUNCTION mlobs._evaluate_alert_steps(monitor bigint, steps timestamptz[]) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 -- Generic plans: planning the judged-window query took 2-6 ms, 4-10 times its execution, on every
 -- call (custom plans). So every condition on windows is written as an index condition whatever
--- the arguments (`window_start >= coalesce(since, '-infinity')`, each monitor's latest window by
--- LATERAL): a generic plan cannot use `since IS NULL OR window_start >= since` as one, and then
--- walked a monitor's whole history (the fleet benchmark found it).
+-- the arguments (a step's window range, each monitor's latest window by LATERAL): a generic plan
+-- cannot use `since IS NULL OR window_start >= since` as one, and then walked a monitor's whole
+-- history (the fleet benchmark found it).
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r record;
   a mlobs.alerts;
   transitions int := 0;
-BEGIN
-  FOR r IN
+  -- The open alerts' keys: a candidate that is not breached moves nothing unless its key is open,
+  -- so most candidates need no lookup.
+  open_keys text[];
+  key text;
+  have bool;
+  step int;
+  cands CURSOR FOR
     -- Materialised: the rules' judged windows first (a few rows), then their points by key; a
     -- plan that starts from the points (misled by the statistics of a table growing inside the
     -- run) would read every point of the monitor per window.
-    WITH judged AS MATERIALIZED (
-      SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
+    WITH st AS (SELECT u.s AS lo, coalesce(steps[u.i + 1], 'infinity') AS hi, u.i AS step
+                  FROM unnest(steps) WITH ORDINALITY u(s, i)),
+    judged AS MATERIALIZED (
+      SELECT st.step, ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
              ru.threshold, ru.min_rows, ru.min_coverage, ru.comparison, ru.metric, ru.feature AS feature_filter,
              ru.segment AS segment_filter, mo.id AS monitor_id, mo.model, mo.reference_metrics,
              mlobs._label_metric(ru.metric) AS needs_labels, j.*
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
-                              AND (_evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
+                              AND (_evaluate_alert_steps.monitor IS NULL OR mo.id = _evaluate_alert_steps.monitor)
         -- A label metric only on kinds with labels (else the search for a window with enough
         -- labels walks the monitor's whole history, on every call).
         JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind AND (d.labelled OR NOT mlobs._label_metric(ru.metric))
+        CROSS JOIN st
         CROSS JOIN LATERAL (
           SELECT w.window_start, w.window_end, w.rows
             FROM mlobs.monitor_windows w
-           WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= coalesce(since, '-infinity')
+           WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= st.lo AND w.window_start < st.hi
              AND (NOT mlobs._label_metric(ru.metric)
                   OR ((SELECT lr.value FROM mlobs.metric_points lr
                         WHERE lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start AND lr.segment = ''
@@ -712,89 +724,112 @@ BEGIN
               OR coalesce((j.reference_of->>'labelled_rows')::float8, 0) >= j.min_rows))
     SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
                                   WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
-      FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature, c.segment
-  LOOP
-    SELECT * INTO a FROM mlobs.alerts
-     WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
-       AND state <> 'resolved'
-     FOR UPDATE;
-    -- An open alert is moved only by a window at or after the one it last judged.
-    CONTINUE WHEN a.id IS NOT NULL AND r.ts < a.started_at;
-    IF coalesce(r.breached, false) THEN
-      IF a.id IS NULL THEN
-        INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
-                                  started_at, fired_at, window_start, worst_value, judged_rows, judged_share, segment)
-        VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
-                CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
-                r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.judged_rows,
-                r.judged_share, r.segment)
-        RETURNING * INTO a;
-        PERFORM pg_notify('mlobs_alerts', a.id::text);
-        transitions := transitions + 1;
-      ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
-        UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
-               judged_share = r.judged_share,
-               worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
-               updated_at = now()
-         WHERE id = a.id RETURNING * INTO a;
-        PERFORM pg_notify('mlobs_alerts', a.id::text);
-        transitions := transitions + 1;
-      ELSE
-        UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.judged_rows, judged_share = r.judged_share,
-               worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
-               updated_at = now()
-         WHERE id = a.id;
-        CONTINUE;
-      END IF;
-      -- One open request per model: a flapping alert does not queue retraining after retraining.
-      IF a.state = 'firing' AND r.request_retraining
-         AND NOT EXISTS (SELECT 1 FROM mlobs.retraining_requests q WHERE q.model = r.model AND q.status = 'open') THEN
-        INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
-        VALUES (r.model, a.id, CASE r.mode
-          WHEN 'value' THEN format('%s: %s = %s (%s %s), window starting %s', r.rule_name,
-                                   concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
-                                   r.comparison, r.threshold, to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
-          ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
-                      concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
-                      round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
-                      to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
-        PERFORM pg_notify('mlobs_retraining', r.model);
-      END IF;
-    ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
-      UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
-             judged_share = r.judged_share, resolved_reason = 'recovered', updated_at = now()
-       WHERE id = a.id;
+      FROM candidates c ORDER BY c.step, c.rule_id, c.monitor_id, c.feature, c.segment;
+BEGIN
+  SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
+    FROM mlobs.alerts al
+   WHERE al.state <> 'resolved' AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor);
+  OPEN cands;
+  FETCH cands INTO r;
+  have := FOUND;
+  FOR step IN 1 .. coalesce(cardinality(steps), 0) LOOP
+    WHILE have AND r.step = step LOOP
+      <<judge>>
+      BEGIN
+        key := format('%s,%s,%L,%L', r.rule_id, r.monitor_id, r.feature, r.segment);
+        EXIT judge WHEN NOT coalesce(r.breached, false) AND key <> ALL (open_keys);
+        SELECT * INTO a FROM mlobs.alerts
+         WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
+           AND state <> 'resolved'
+         FOR UPDATE;
+        -- An open alert is moved only by a window at or after the one it last judged.
+        EXIT judge WHEN a.id IS NOT NULL AND r.ts < a.started_at;
+        IF coalesce(r.breached, false) THEN
+          IF a.id IS NULL THEN
+            INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
+                                      started_at, fired_at, window_start, worst_value, judged_rows, judged_share, segment)
+            VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
+                    CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
+                    r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.judged_rows,
+                    r.judged_share, r.segment)
+            RETURNING * INTO a;
+            open_keys := open_keys || key;
+            PERFORM pg_notify('mlobs_alerts', a.id::text);
+            transitions := transitions + 1;
+          ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
+            UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
+                   judged_share = r.judged_share,
+                   worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
+                   updated_at = now()
+             WHERE id = a.id RETURNING * INTO a;
+            PERFORM pg_notify('mlobs_alerts', a.id::text);
+            transitions := transitions + 1;
+          ELSE
+            UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.judged_rows, judged_share = r.judged_share,
+                   worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
+                   updated_at = now()
+             WHERE id = a.id;
+            EXIT judge;
+          END IF;
+          -- One open request per model: a flapping alert does not queue retraining after retraining.
+          IF a.state = 'firing' AND r.request_retraining
+             AND NOT EXISTS (SELECT 1 FROM mlobs.retraining_requests q WHERE q.model = r.model AND q.status = 'open') THEN
+            INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
+            VALUES (r.model, a.id, CASE r.mode
+              WHEN 'value' THEN format('%s: %s = %s (%s %s), window starting %s', r.rule_name,
+                                       concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
+                                       r.comparison, r.threshold, to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
+              ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
+                          concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
+                          round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
+                          to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
+            PERFORM pg_notify('mlobs_retraining', r.model);
+          END IF;
+        ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
+          UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
+                 judged_share = r.judged_share, resolved_reason = 'recovered', updated_at = now()
+           WHERE id = a.id;
+          open_keys := array_remove(open_keys, key);
+          PERFORM pg_notify('mlobs_alerts', a.id::text);
+          transitions := transitions + 1;
+        END IF;
+      END;
+      FETCH cands INTO r;
+      have := FOUND;
+    END LOOP;
+    CONTINUE WHEN cardinality(open_keys) = 0;
+    -- No data: open alerts on feature-side metrics whose monitor's latest window of this step
+    -- gives their rule nothing to judge (empty or too small, or the metric is missing) resolve at
+    -- that window's end.
+    FOR a IN
+      -- Per monitor, its latest window by key (a generic plan cannot use `monitor IS NULL OR
+      -- monitor_id = monitor` as an index condition: over monitor_windows it read every window).
+      WITH latest AS (
+        SELECT lw.* FROM mlobs.monitors mo
+         CROSS JOIN LATERAL (
+           SELECT w.monitor_id, w.window_start, w.window_end FROM mlobs.monitor_windows w
+            WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= steps[step]
+              AND w.window_start < coalesce(steps[step + 1], 'infinity')
+            ORDER BY w.window_start DESC LIMIT 1) lw
+         WHERE _evaluate_alert_steps.monitor IS NULL OR mo.id = _evaluate_alert_steps.monitor)
+      UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
+        FROM latest l, mlobs.alert_rules ru
+       WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
+         AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
+         -- The alert's segment (or the whole window) in that window: its rows, and its point.
+         AND (coalesce((SELECT w.rows FROM mlobs.monitor_windows w WHERE w.monitor_id = l.monitor_id
+                           AND w.window_start = l.window_start AND w.segment = al.segment), 0) < ru.min_rows
+              OR NOT EXISTS (
+               SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
+                  AND p.segment = al.segment AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
+      RETURNING al.*
+    LOOP
+      open_keys := array_remove(open_keys, format('%s,%s,%L,%L', a.rule_id, a.monitor_id, a.feature, a.segment));
       PERFORM pg_notify('mlobs_alerts', a.id::text);
       transitions := transitions + 1;
-    END IF;
+    END LOOP;
   END LOOP;
-  -- No data: open alerts on feature-side metrics whose monitor's latest window gives their rule
-  -- nothing to judge (empty or too small, or the metric is missing) resolve at that window's end.
-  FOR a IN
-    -- Per monitor, its latest window by key (a generic plan cannot use `monitor IS NULL OR
-    -- monitor_id = monitor` as an index condition: over monitor_windows it read every window).
-    WITH latest AS (
-      SELECT lw.* FROM mlobs.monitors mo
-       CROSS JOIN LATERAL (
-         SELECT w.monitor_id, w.window_start, w.window_end FROM mlobs.monitor_windows w
-          WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= coalesce(since, '-infinity')
-          ORDER BY w.window_start DESC LIMIT 1) lw
-       WHERE _evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
-    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
-      FROM latest l, mlobs.alert_rules ru
-     WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
-       AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
-       -- The alert's segment (or the whole window) in that window: its rows, and its point.
-       AND (coalesce((SELECT w.rows FROM mlobs.monitor_windows w WHERE w.monitor_id = l.monitor_id
-                         AND w.window_start = l.window_start AND w.segment = al.segment), 0) < ru.min_rows
-            OR NOT EXISTS (
-             SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
-                AND p.segment = al.segment AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
-    RETURNING al.*
-  LOOP
-    PERFORM pg_notify('mlobs_alerts', a.id::text);
-    transitions := transitions + 1;
-  END LOOP;
+  CLOSE cands;
   -- Alerts of rules since disabled resolve at their monitor's watermark (window time, like every
   -- other transition).
   FOR a IN
@@ -802,7 +837,7 @@ BEGIN
            resolved_reason = 'rule_disabled', updated_at = now()
       FROM mlobs.alert_rules ru, mlobs.monitors mo
      WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved' AND NOT ru.enabled
-       AND (_evaluate_alerts.monitor IS NULL OR al.monitor_id = _evaluate_alerts.monitor)
+       AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
     RETURNING al.*
   LOOP
     PERFORM pg_notify('mlobs_alerts', a.id::text);
@@ -847,7 +882,7 @@ END $$;
 
 CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
 LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT mlobs._evaluate_alerts(monitor, NULL) $$;
+AS $$ SELECT mlobs._evaluate_alert_steps(monitor, '{-infinity}') $$;
 
 -- Every metric name the monitors write (metric_points.metric), for rules and dashboards.
 CREATE FUNCTION mlobs.metric_names() RETURNS text[]
@@ -994,34 +1029,36 @@ BEGIN
   END CASE;
 END $$;
 
--- Stores one window (or one segment of it) of one monitor from its summary: the summary
--- (upserted) and its metric points. Returns the number of points written and the rows the window
--- adds to the monitor's rows_total (the caller adds them up): its rows the first time, any rows
--- that arrived late when it is recomputed (never negative: rows_total is a true counter; a
--- segment adds none). A segment's metrics come from its summary and reference (the caller passes
--- m with the segment's reference); metrics that re-read the window's rows (concept drift, CBPE)
--- are computed for the whole window only.
-CREATE FUNCTION mlobs._monitor_store(m mlobs.monitors, ws timestamptz, we timestamptz, n bigint, summary text,
-                                     segment text DEFAULT '', OUT points int, OUT added bigint)
+-- Stores windows of one monitor (or one segment of them) from their summaries: the summaries
+-- (upserted) and their metric points, one statement each for all the windows. Returns the number
+-- of points written and the rows the windows add to the monitor's rows_total (the caller adds them
+-- up): their rows the first time, any rows that arrived late when they are recomputed (never
+-- negative: rows_total is a true counter; a segment adds none). A segment's metrics come from its
+-- summary and reference (the caller passes m with the segment's reference); metrics that re-read
+-- the window's rows (concept drift, CBPE) are computed for the whole window only.
+CREATE FUNCTION mlobs._monitor_store_windows(m mlobs.monitors, starts timestamptz[], ends timestamptz[], counts bigint[],
+                                             summaries text[], segment text DEFAULT '', OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  before bigint;
+  whole CONSTANT bool := _monitor_store_windows.segment = '';
 BEGIN
-  SELECT w.rows INTO before FROM mlobs.monitor_windows w
-   WHERE w.monitor_id = m.id AND w.window_start = ws AND w.segment = _monitor_store.segment;
+  SELECT coalesce(sum(greatest(u.n - coalesce(w.rows, 0), 0)) FILTER (WHERE whole), 0) INTO added
+    FROM unnest(starts, counts) u(s, n)
+    LEFT JOIN mlobs.monitor_windows w
+      ON w.monitor_id = m.id AND w.window_start = u.s AND w.segment = _monitor_store_windows.segment;
   INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary, segment)
-  VALUES (m.id, ws, we, n, summary, _monitor_store.segment)
+  SELECT m.id, u.s, u.e, u.n, u.summary, _monitor_store_windows.segment
+    FROM unnest(starts, ends, counts, summaries) u(s, e, n, summary)
   ON CONFLICT ON CONSTRAINT monitor_windows_pkey
     DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
-  added := CASE WHEN _monitor_store.segment = '' THEN greatest(n - coalesce(before, 0), 0) ELSE 0 END;
   INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value, segment)
-  SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value, _monitor_store.segment
-    FROM mlobs._monitor_metrics(m, summary, n, CASE WHEN _monitor_store.segment = '' THEN ws END,
-                                CASE WHEN _monitor_store.segment = '' THEN we END) x
+  SELECT m.id, u.e, u.s, m.model, x.feature, x.metric, x.value, _monitor_store_windows.segment
+    FROM unnest(starts, ends, counts, summaries) u(s, e, n, summary)
+   CROSS JOIN LATERAL mlobs._monitor_metrics(m, u.summary, u.n, CASE WHEN whole THEN u.s END, CASE WHEN whole THEN u.e END) x
   ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
   GET DIAGNOSTICS points = ROW_COUNT;
-  IF _monitor_store.segment = '' THEN
-    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
+  IF whole THEN
+    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ANY (starts);
   END IF;
 END $$;
 
@@ -1047,14 +1084,14 @@ BEGIN
               LEFT JOIN mlobs.monitor_segments s ON s.monitor_id = m.id AND s.segment = u.segment LOOP
     ms.reference_summary := sg.reference_summary;
     ms.reference_metrics := sg.reference_metrics;
-    SELECT * INTO st FROM mlobs._monitor_store(ms, ws, we, sg.n, sg.summary, sg.segment);
+    SELECT * INTO st FROM mlobs._monitor_store_windows(ms, ARRAY[ws], ARRAY[we], ARRAY[sg.n], ARRAY[sg.summary], sg.segment);
     points := points + st.points;
   END LOOP;
   RETURN points;
 END $$;
 
 -- One window of one monitor scanned on its own (a window whose shared scan failed: computed
--- alone, its failure is its own), with its segments. Returns what _monitor_store returns (points
+-- alone, its failure is its own), with its segments. Returns what _monitor_store_windows returns (points
 -- of the segments included).
 CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz, OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -1069,7 +1106,7 @@ BEGIN
   EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
                  m.ts_column, m.ts_column)
     INTO n, summary USING ws, we;
-  SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
+  SELECT * INTO points, added FROM mlobs._monitor_store_windows(m, ARRAY[ws], ARRAY[we], ARRAY[n], ARRAY[summary]);
   IF seg_sql IS NOT NULL THEN
     EXECUTE format('SELECT array_agg(g), array_agg(n), array_agg(s) FROM (SELECT %s AS g, count(*) AS n, %s AS s FROM %s
                      WHERE %I >= $1 AND %I < $2 GROUP BY 1) x', seg_sql, mlobs._monitor_summary_sql(m), m.source,
@@ -1290,10 +1327,11 @@ END $$;
 -- has set the role to that owner): each is planned (a monitor that fails there is reported and
 -- left out), then their windows are computed in window order, up to 24 consecutive windows per
 -- scan (GROUP BY window), each distinct summary expression once. A chunk whose scan fails is
--- computed window by window and monitor by monitor, so a bad row fails only what it is in. Each
--- monitor's window is stored in its own subtransaction (a failure is recorded in
--- mlobs.window_failures and in `failures`; later runs retry it), and its alert rules are
--- evaluated after each of its windows (not during a backfill). Progress shows in
+-- computed window by window and monitor by monitor, so a bad row fails only what it is in. A
+-- monitor's new windows of a chunk are stored in one subtransaction and its alert rules judge them
+-- in order in one call (not during a backfill); when that fails, and for revisions, retries and
+-- segmented monitors, each window of each monitor is stored and judged in its own subtransaction
+-- (a failure is recorded in mlobs.window_failures and in `failures`; later runs retry it). Progress shows in
 -- pg_stat_activity.application_name while it runs. `failed_monitors`: monitors that could not
 -- be planned.
 CREATE FUNCTION mlobs._run_source(ids bigint[], as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
@@ -1353,6 +1391,16 @@ DECLARE
   e_state text;
   e_msg text;
   saved_sort text := current_setting('enable_sort');
+  -- A monitor's batch of new windows in the current chunk: positions in ps, their windows.
+  j_end int;
+  mi int;
+  done int[];
+  b_js int[];
+  b_new bool;
+  b_s timestamptz[];
+  b_e timestamptz[];
+  b_n bigint[];
+  b_sums text[];
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]'; failed_monitors := 0;
   -- First references of monitors with the same reference period: one scan computes each distinct
@@ -1468,19 +1516,53 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       shared := false;
     END;
+    -- A monitor's new windows of the chunk are stored and judged together, in one subtransaction
+    -- (a few statements for up to 24 windows); segmented monitors, revisions and retries, and the
+    -- windows of a batch that failed, window by window below.
+    j_end := j;
+    WHILE j_end <= cardinality(ps) AND ps[j_end] <= ws_all[c_to] LOOP j_end := j_end + 1; END LOOP;
+    done := '{}';
+    FOR mi IN 1 .. CASE WHEN shared THEN cardinality(ms) ELSE 0 END LOOP
+      CONTINUE WHEN seg_slots[mi] > 0;
+      SELECT array_agg(x ORDER BY x), bool_and(pw[x] = 'new') INTO b_js, b_new
+        FROM generate_series(j, j_end - 1) x WHERE pm[x] = mi;
+      CONTINUE WHEN b_js IS NULL OR NOT b_new;
+      SELECT array_agg(ps[x] ORDER BY x), array_agg(pe[x] ORDER BY x),
+             array_agg(coalesce(counts[array_position(bins, ps[x])], 0) ORDER BY x),
+             array_agg(coalesce(sums[array_position(bins, ps[x])][slots[mi]], empty[slots[mi]]) ORDER BY x)
+        INTO b_s, b_e, b_n, b_sums FROM unnest(b_js) x;
+      BEGIN
+        SELECT * INTO st FROM mlobs._monitor_store_windows(ms[mi], b_s, b_e, b_n, b_sums);
+        IF backfill_from IS NULL THEN
+          transitions := transitions + mlobs._evaluate_alert_steps(ms[mi].id, b_s);
+        END IF;
+        points := points + st.points;
+        adds[mi] := adds[mi] + st.added;
+        windows := windows + cardinality(b_js);
+        done := done || b_js;
+      EXCEPTION WHEN OTHERS THEN
+        NULL;  -- window by window below, each failure its own
+      END;
+    END LOOP;
     k := 1;  -- position in bins
     FOR i IN c_from .. c_to LOOP
       WHILE k <= coalesce(cardinality(bins), 0) AND bins[k] < ws_all[i] LOOP k := k + 1; END LOOP;
       WHILE j <= cardinality(ps) AND ps[j] = ws_all[i] LOOP
         m := ms[pm[j]];
+        IF j = ANY (done) THEN
+          j := j + 1;
+          CONTINUE;
+        END IF;
         BEGIN
           IF NOT shared THEN
             SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
           ELSE
             IF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
-              SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], counts[k], sums[k][slots[pm[j]]]);
+              SELECT * INTO st FROM mlobs._monitor_store_windows(m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[counts[k]],
+                                                                 ARRAY[sums[k][slots[pm[j]]]]);
             ELSE
-              SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], 0, empty[slots[pm[j]]]);
+              SELECT * INTO st FROM mlobs._monitor_store_windows(m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[0::bigint],
+                                                                 ARRAY[empty[slots[pm[j]]]]);
             END IF;
             IF seg_slots[pm[j]] > 0 THEN
               SELECT array_agg(sg[q] ORDER BY q), array_agg(sn[q] ORDER BY q), array_agg(ss[q][slots[pm[j]]] ORDER BY q)
@@ -1490,7 +1572,7 @@ BEGIN
             END IF;
           END IF;
           IF backfill_from IS NULL THEN
-            transitions := transitions + mlobs._evaluate_alerts(m.id, ps[j]);
+            transitions := transitions + mlobs._evaluate_alert_steps(m.id, ARRAY[ps[j]]);
           END IF;
           points := points + st.points;
           adds[pm[j]] := adds[pm[j]] + st.added;
@@ -2050,11 +2132,11 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
-  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),
+  mlobs._monitor_store_windows(mlobs.monitors, timestamptz[], timestamptz[], bigint[], text[], text),
   mlobs._monitor_store_segments(mlobs.monitors, timestamptz, timestamptz, text[], bigint[], text[]),
   mlobs._monitor_learn_segments(mlobs.monitors, timestamptz, timestamptz), mlobs._monitor_segment_references(mlobs.monitors),
   mlobs._monitor_segment_sql(mlobs.monitors),
-  mlobs._evaluate_alerts(bigint, timestamptz),
+  mlobs._evaluate_alert_steps(bigint, timestamptz[]),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
@@ -2062,11 +2144,11 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
-  mlobs._monitor_store(mlobs.monitors, timestamptz, timestamptz, bigint, text, text),
+  mlobs._monitor_store_windows(mlobs.monitors, timestamptz[], timestamptz[], bigint[], text[], text),
   mlobs._monitor_store_segments(mlobs.monitors, timestamptz, timestamptz, text[], bigint[], text[]),
   mlobs._monitor_learn_segments(mlobs.monitors, timestamptz, timestamptz), mlobs._monitor_segment_references(mlobs.monitors),
   mlobs._monitor_segment_sql(mlobs.monitors),
-  mlobs._evaluate_alerts(bigint, timestamptz),
+  mlobs._evaluate_alert_steps(bigint, timestamptz[]),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;

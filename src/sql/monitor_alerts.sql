@@ -121,42 +121,54 @@ AS $$ SELECT metric IN ('accuracy', 'f1', 'roc_auc', 'concept_drift_score', 'rms
 -- `for_duration`, started_at, fired_at and resolved_at count window time (window ends), so a
 -- catch-up over many windows (evaluated window by window) gives the same alerts as a run per
 -- window.
--- A run evaluates after each window it stores, with `since` = that window's start: only windows
--- from there on are judged (the window just stored, or a later one), so the cost per window does
--- not grow with the monitor's history. Windows before it were judged when they were stored; rules
--- added or changed since are applied by the run's final evaluation (since NULL: every window).
-CREATE FUNCTION mlobs._evaluate_alerts(monitor bigint, since timestamptz) RETURNS int
+-- `steps`: the windows to judge, in order, as window starts. Step i judges, for each rule, the
+-- latest window from steps[i] up to steps[i + 1] (the last step: from there on), so one call over
+-- the windows a run has just stored in a row gives the alert history that judging after each
+-- window gives; the state machine moves through the steps in order, and open alerts without data
+-- resolve at each step's window. A run judges each batch of windows it stores (a chunk of new
+-- windows, or one window), so the cost per window does not grow with the monitor's history.
+-- Windows before them were judged when they were stored; rules added or changed since are applied
+-- by the run's final evaluation (one step from -infinity: every window).
+CREATE FUNCTION mlobs._evaluate_alert_steps(monitor bigint, steps timestamptz[]) RETURNS int
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 -- Generic plans: planning the judged-window query took 2-6 ms, 4-10 times its execution, on every
 -- call (custom plans). So every condition on windows is written as an index condition whatever
--- the arguments (`window_start >= coalesce(since, '-infinity')`, each monitor's latest window by
--- LATERAL): a generic plan cannot use `since IS NULL OR window_start >= since` as one, and then
--- walked a monitor's whole history (the fleet benchmark found it).
+-- the arguments (a step's window range, each monitor's latest window by LATERAL): a generic plan
+-- cannot use `since IS NULL OR window_start >= since` as one, and then walked a monitor's whole
+-- history (the fleet benchmark found it).
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r record;
   a mlobs.alerts;
   transitions int := 0;
-BEGIN
-  FOR r IN
+  -- The open alerts' keys: a candidate that is not breached moves nothing unless its key is open,
+  -- so most candidates need no lookup.
+  open_keys text[];
+  key text;
+  have bool;
+  step int;
+  cands CURSOR FOR
     -- Materialised: the rules' judged windows first (a few rows), then their points by key; a
     -- plan that starts from the points (misled by the statistics of a table growing inside the
     -- run) would read every point of the monitor per window.
-    WITH judged AS MATERIALIZED (
-      SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
+    WITH st AS (SELECT u.s AS lo, coalesce(steps[u.i + 1], 'infinity') AS hi, u.i AS step
+                  FROM unnest(steps) WITH ORDINALITY u(s, i)),
+    judged AS MATERIALIZED (
+      SELECT st.step, ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
              ru.threshold, ru.min_rows, ru.min_coverage, ru.comparison, ru.metric, ru.feature AS feature_filter,
              ru.segment AS segment_filter, mo.id AS monitor_id, mo.model, mo.reference_metrics,
              mlobs._label_metric(ru.metric) AS needs_labels, j.*
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
-                              AND (_evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
+                              AND (_evaluate_alert_steps.monitor IS NULL OR mo.id = _evaluate_alert_steps.monitor)
         -- A label metric only on kinds with labels (else the search for a window with enough
         -- labels walks the monitor's whole history, on every call).
         JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind AND (d.labelled OR NOT mlobs._label_metric(ru.metric))
+        CROSS JOIN st
         CROSS JOIN LATERAL (
           SELECT w.window_start, w.window_end, w.rows
             FROM mlobs.monitor_windows w
-           WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= coalesce(since, '-infinity')
+           WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= st.lo AND w.window_start < st.hi
              AND (NOT mlobs._label_metric(ru.metric)
                   OR ((SELECT lr.value FROM mlobs.metric_points lr
                         WHERE lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start AND lr.segment = ''
@@ -207,89 +219,112 @@ BEGIN
               OR coalesce((j.reference_of->>'labelled_rows')::float8, 0) >= j.min_rows))
     SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
                                   WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
-      FROM candidates c ORDER BY c.rule_id, c.monitor_id, c.feature, c.segment
-  LOOP
-    SELECT * INTO a FROM mlobs.alerts
-     WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
-       AND state <> 'resolved'
-     FOR UPDATE;
-    -- An open alert is moved only by a window at or after the one it last judged.
-    CONTINUE WHEN a.id IS NOT NULL AND r.ts < a.started_at;
-    IF coalesce(r.breached, false) THEN
-      IF a.id IS NULL THEN
-        INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
-                                  started_at, fired_at, window_start, worst_value, judged_rows, judged_share, segment)
-        VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
-                CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
-                r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.judged_rows,
-                r.judged_share, r.segment)
-        RETURNING * INTO a;
-        PERFORM pg_notify('mlobs_alerts', a.id::text);
-        transitions := transitions + 1;
-      ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
-        UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
-               judged_share = r.judged_share,
-               worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
-               updated_at = now()
-         WHERE id = a.id RETURNING * INTO a;
-        PERFORM pg_notify('mlobs_alerts', a.id::text);
-        transitions := transitions + 1;
-      ELSE
-        UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.judged_rows, judged_share = r.judged_share,
-               worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
-               updated_at = now()
-         WHERE id = a.id;
-        CONTINUE;
-      END IF;
-      -- One open request per model: a flapping alert does not queue retraining after retraining.
-      IF a.state = 'firing' AND r.request_retraining
-         AND NOT EXISTS (SELECT 1 FROM mlobs.retraining_requests q WHERE q.model = r.model AND q.status = 'open') THEN
-        INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
-        VALUES (r.model, a.id, CASE r.mode
-          WHEN 'value' THEN format('%s: %s = %s (%s %s), window starting %s', r.rule_name,
-                                   concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
-                                   r.comparison, r.threshold, to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
-          ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
-                      concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
-                      round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
-                      to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
-        PERFORM pg_notify('mlobs_retraining', r.model);
-      END IF;
-    ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
-      UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
-             judged_share = r.judged_share, resolved_reason = 'recovered', updated_at = now()
-       WHERE id = a.id;
+      FROM candidates c ORDER BY c.step, c.rule_id, c.monitor_id, c.feature, c.segment;
+BEGIN
+  SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
+    FROM mlobs.alerts al
+   WHERE al.state <> 'resolved' AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor);
+  OPEN cands;
+  FETCH cands INTO r;
+  have := FOUND;
+  FOR step IN 1 .. coalesce(cardinality(steps), 0) LOOP
+    WHILE have AND r.step = step LOOP
+      <<judge>>
+      BEGIN
+        key := format('%s,%s,%L,%L', r.rule_id, r.monitor_id, r.feature, r.segment);
+        EXIT judge WHEN NOT coalesce(r.breached, false) AND key <> ALL (open_keys);
+        SELECT * INTO a FROM mlobs.alerts
+         WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
+           AND state <> 'resolved'
+         FOR UPDATE;
+        -- An open alert is moved only by a window at or after the one it last judged.
+        EXIT judge WHEN a.id IS NOT NULL AND r.ts < a.started_at;
+        IF coalesce(r.breached, false) THEN
+          IF a.id IS NULL THEN
+            INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, value, threshold,
+                                      started_at, fired_at, window_start, worst_value, judged_rows, judged_share, segment)
+            VALUES (r.rule_id, r.monitor_id, r.model, r.feature, r.metric, r.severity,
+                    CASE WHEN r.for_duration <= interval '0' THEN 'firing' ELSE 'pending' END, r.observed, r.threshold,
+                    r.ts, CASE WHEN r.for_duration <= interval '0' THEN r.ts END, r.window_start, r.observed, r.judged_rows,
+                    r.judged_share, r.segment)
+            RETURNING * INTO a;
+            open_keys := open_keys || key;
+            PERFORM pg_notify('mlobs_alerts', a.id::text);
+            transitions := transitions + 1;
+          ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
+            UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
+                   judged_share = r.judged_share,
+                   worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
+                   updated_at = now()
+             WHERE id = a.id RETURNING * INTO a;
+            PERFORM pg_notify('mlobs_alerts', a.id::text);
+            transitions := transitions + 1;
+          ELSE
+            UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.judged_rows, judged_share = r.judged_share,
+                   worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
+                   updated_at = now()
+             WHERE id = a.id;
+            EXIT judge;
+          END IF;
+          -- One open request per model: a flapping alert does not queue retraining after retraining.
+          IF a.state = 'firing' AND r.request_retraining
+             AND NOT EXISTS (SELECT 1 FROM mlobs.retraining_requests q WHERE q.model = r.model AND q.status = 'open') THEN
+            INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
+            VALUES (r.model, a.id, CASE r.mode
+              WHEN 'value' THEN format('%s: %s = %s (%s %s), window starting %s', r.rule_name,
+                                       concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(r.observed::numeric, 4),
+                                       r.comparison, r.threshold, to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
+              ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
+                          concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
+                          round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
+                          to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
+            PERFORM pg_notify('mlobs_retraining', r.model);
+          END IF;
+        ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
+          UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
+                 judged_share = r.judged_share, resolved_reason = 'recovered', updated_at = now()
+           WHERE id = a.id;
+          open_keys := array_remove(open_keys, key);
+          PERFORM pg_notify('mlobs_alerts', a.id::text);
+          transitions := transitions + 1;
+        END IF;
+      END;
+      FETCH cands INTO r;
+      have := FOUND;
+    END LOOP;
+    CONTINUE WHEN cardinality(open_keys) = 0;
+    -- No data: open alerts on feature-side metrics whose monitor's latest window of this step
+    -- gives their rule nothing to judge (empty or too small, or the metric is missing) resolve at
+    -- that window's end.
+    FOR a IN
+      -- Per monitor, its latest window by key (a generic plan cannot use `monitor IS NULL OR
+      -- monitor_id = monitor` as an index condition: over monitor_windows it read every window).
+      WITH latest AS (
+        SELECT lw.* FROM mlobs.monitors mo
+         CROSS JOIN LATERAL (
+           SELECT w.monitor_id, w.window_start, w.window_end FROM mlobs.monitor_windows w
+            WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= steps[step]
+              AND w.window_start < coalesce(steps[step + 1], 'infinity')
+            ORDER BY w.window_start DESC LIMIT 1) lw
+         WHERE _evaluate_alert_steps.monitor IS NULL OR mo.id = _evaluate_alert_steps.monitor)
+      UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
+        FROM latest l, mlobs.alert_rules ru
+       WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
+         AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
+         -- The alert's segment (or the whole window) in that window: its rows, and its point.
+         AND (coalesce((SELECT w.rows FROM mlobs.monitor_windows w WHERE w.monitor_id = l.monitor_id
+                           AND w.window_start = l.window_start AND w.segment = al.segment), 0) < ru.min_rows
+              OR NOT EXISTS (
+               SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
+                  AND p.segment = al.segment AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
+      RETURNING al.*
+    LOOP
+      open_keys := array_remove(open_keys, format('%s,%s,%L,%L', a.rule_id, a.monitor_id, a.feature, a.segment));
       PERFORM pg_notify('mlobs_alerts', a.id::text);
       transitions := transitions + 1;
-    END IF;
+    END LOOP;
   END LOOP;
-  -- No data: open alerts on feature-side metrics whose monitor's latest window gives their rule
-  -- nothing to judge (empty or too small, or the metric is missing) resolve at that window's end.
-  FOR a IN
-    -- Per monitor, its latest window by key (a generic plan cannot use `monitor IS NULL OR
-    -- monitor_id = monitor` as an index condition: over monitor_windows it read every window).
-    WITH latest AS (
-      SELECT lw.* FROM mlobs.monitors mo
-       CROSS JOIN LATERAL (
-         SELECT w.monitor_id, w.window_start, w.window_end FROM mlobs.monitor_windows w
-          WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= coalesce(since, '-infinity')
-          ORDER BY w.window_start DESC LIMIT 1) lw
-       WHERE _evaluate_alerts.monitor IS NULL OR mo.id = _evaluate_alerts.monitor)
-    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
-      FROM latest l, mlobs.alert_rules ru
-     WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
-       AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
-       -- The alert's segment (or the whole window) in that window: its rows, and its point.
-       AND (coalesce((SELECT w.rows FROM mlobs.monitor_windows w WHERE w.monitor_id = l.monitor_id
-                         AND w.window_start = l.window_start AND w.segment = al.segment), 0) < ru.min_rows
-            OR NOT EXISTS (
-             SELECT 1 FROM mlobs.metric_points p WHERE p.monitor_id = l.monitor_id AND p.window_start = l.window_start
-                AND p.segment = al.segment AND p.metric = ru.metric AND p.feature = al.feature AND p.value IS NOT NULL))
-    RETURNING al.*
-  LOOP
-    PERFORM pg_notify('mlobs_alerts', a.id::text);
-    transitions := transitions + 1;
-  END LOOP;
+  CLOSE cands;
   -- Alerts of rules since disabled resolve at their monitor's watermark (window time, like every
   -- other transition).
   FOR a IN
@@ -297,7 +332,7 @@ BEGIN
            resolved_reason = 'rule_disabled', updated_at = now()
       FROM mlobs.alert_rules ru, mlobs.monitors mo
      WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved' AND NOT ru.enabled
-       AND (_evaluate_alerts.monitor IS NULL OR al.monitor_id = _evaluate_alerts.monitor)
+       AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
     RETURNING al.*
   LOOP
     PERFORM pg_notify('mlobs_alerts', a.id::text);
@@ -308,7 +343,7 @@ END $$;
 
 CREATE FUNCTION mlobs.evaluate_alerts(monitor bigint DEFAULT NULL) RETURNS int
 LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT mlobs._evaluate_alerts(monitor, NULL) $$;
+AS $$ SELECT mlobs._evaluate_alert_steps(monitor, '{-infinity}') $$;
 
 -- mlobs.create_alert_rule: a rule whose metric is one mlobs writes (a typo would never fire).
 CREATE FUNCTION mlobs.create_alert_rule(name text, metric text, comparison text, threshold float8,

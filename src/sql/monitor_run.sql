@@ -5,34 +5,36 @@
 -- a catch-up computes up to 24 of their windows per statement (GROUP BY window), and identical
 -- summary expressions (feature_drift and quality both summarise the features) once.
 
--- Stores one window (or one segment of it) of one monitor from its summary: the summary
--- (upserted) and its metric points. Returns the number of points written and the rows the window
--- adds to the monitor's rows_total (the caller adds them up): its rows the first time, any rows
--- that arrived late when it is recomputed (never negative: rows_total is a true counter; a
--- segment adds none). A segment's metrics come from its summary and reference (the caller passes
--- m with the segment's reference); metrics that re-read the window's rows (concept drift, CBPE)
--- are computed for the whole window only.
-CREATE FUNCTION mlobs._monitor_store(m mlobs.monitors, ws timestamptz, we timestamptz, n bigint, summary text,
-                                     segment text DEFAULT '', OUT points int, OUT added bigint)
+-- Stores windows of one monitor (or one segment of them) from their summaries: the summaries
+-- (upserted) and their metric points, one statement each for all the windows. Returns the number
+-- of points written and the rows the windows add to the monitor's rows_total (the caller adds them
+-- up): their rows the first time, any rows that arrived late when they are recomputed (never
+-- negative: rows_total is a true counter; a segment adds none). A segment's metrics come from its
+-- summary and reference (the caller passes m with the segment's reference); metrics that re-read
+-- the window's rows (concept drift, CBPE) are computed for the whole window only.
+CREATE FUNCTION mlobs._monitor_store_windows(m mlobs.monitors, starts timestamptz[], ends timestamptz[], counts bigint[],
+                                             summaries text[], segment text DEFAULT '', OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  before bigint;
+  whole CONSTANT bool := _monitor_store_windows.segment = '';
 BEGIN
-  SELECT w.rows INTO before FROM mlobs.monitor_windows w
-   WHERE w.monitor_id = m.id AND w.window_start = ws AND w.segment = _monitor_store.segment;
+  SELECT coalesce(sum(greatest(u.n - coalesce(w.rows, 0), 0)) FILTER (WHERE whole), 0) INTO added
+    FROM unnest(starts, counts) u(s, n)
+    LEFT JOIN mlobs.monitor_windows w
+      ON w.monitor_id = m.id AND w.window_start = u.s AND w.segment = _monitor_store_windows.segment;
   INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary, segment)
-  VALUES (m.id, ws, we, n, summary, _monitor_store.segment)
+  SELECT m.id, u.s, u.e, u.n, u.summary, _monitor_store_windows.segment
+    FROM unnest(starts, ends, counts, summaries) u(s, e, n, summary)
   ON CONFLICT ON CONSTRAINT monitor_windows_pkey
     DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
-  added := CASE WHEN _monitor_store.segment = '' THEN greatest(n - coalesce(before, 0), 0) ELSE 0 END;
   INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value, segment)
-  SELECT m.id, we, ws, m.model, x.feature, x.metric, x.value, _monitor_store.segment
-    FROM mlobs._monitor_metrics(m, summary, n, CASE WHEN _monitor_store.segment = '' THEN ws END,
-                                CASE WHEN _monitor_store.segment = '' THEN we END) x
+  SELECT m.id, u.e, u.s, m.model, x.feature, x.metric, x.value, _monitor_store_windows.segment
+    FROM unnest(starts, ends, counts, summaries) u(s, e, n, summary)
+   CROSS JOIN LATERAL mlobs._monitor_metrics(m, u.summary, u.n, CASE WHEN whole THEN u.s END, CASE WHEN whole THEN u.e END) x
   ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
   GET DIAGNOSTICS points = ROW_COUNT;
-  IF _monitor_store.segment = '' THEN
-    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ws;
+  IF whole THEN
+    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ANY (starts);
   END IF;
 END $$;
 
@@ -58,14 +60,14 @@ BEGIN
               LEFT JOIN mlobs.monitor_segments s ON s.monitor_id = m.id AND s.segment = u.segment LOOP
     ms.reference_summary := sg.reference_summary;
     ms.reference_metrics := sg.reference_metrics;
-    SELECT * INTO st FROM mlobs._monitor_store(ms, ws, we, sg.n, sg.summary, sg.segment);
+    SELECT * INTO st FROM mlobs._monitor_store_windows(ms, ARRAY[ws], ARRAY[we], ARRAY[sg.n], ARRAY[sg.summary], sg.segment);
     points := points + st.points;
   END LOOP;
   RETURN points;
 END $$;
 
 -- One window of one monitor scanned on its own (a window whose shared scan failed: computed
--- alone, its failure is its own), with its segments. Returns what _monitor_store returns (points
+-- alone, its failure is its own), with its segments. Returns what _monitor_store_windows returns (points
 -- of the segments included).
 CREATE FUNCTION mlobs._monitor_window(m mlobs.monitors, ws timestamptz, we timestamptz, OUT points int, OUT added bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -80,7 +82,7 @@ BEGIN
   EXECUTE format('SELECT count(*), %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
                  m.ts_column, m.ts_column)
     INTO n, summary USING ws, we;
-  SELECT * INTO points, added FROM mlobs._monitor_store(m, ws, we, n, summary);
+  SELECT * INTO points, added FROM mlobs._monitor_store_windows(m, ARRAY[ws], ARRAY[we], ARRAY[n], ARRAY[summary]);
   IF seg_sql IS NOT NULL THEN
     EXECUTE format('SELECT array_agg(g), array_agg(n), array_agg(s) FROM (SELECT %s AS g, count(*) AS n, %s AS s FROM %s
                      WHERE %I >= $1 AND %I < $2 GROUP BY 1) x', seg_sql, mlobs._monitor_summary_sql(m), m.source,
@@ -301,10 +303,11 @@ END $$;
 -- has set the role to that owner): each is planned (a monitor that fails there is reported and
 -- left out), then their windows are computed in window order, up to 24 consecutive windows per
 -- scan (GROUP BY window), each distinct summary expression once. A chunk whose scan fails is
--- computed window by window and monitor by monitor, so a bad row fails only what it is in. Each
--- monitor's window is stored in its own subtransaction (a failure is recorded in
--- mlobs.window_failures and in `failures`; later runs retry it), and its alert rules are
--- evaluated after each of its windows (not during a backfill). Progress shows in
+-- computed window by window and monitor by monitor, so a bad row fails only what it is in. A
+-- monitor's new windows of a chunk are stored in one subtransaction and its alert rules judge them
+-- in order in one call (not during a backfill); when that fails, and for revisions, retries and
+-- segmented monitors, each window of each monitor is stored and judged in its own subtransaction
+-- (a failure is recorded in mlobs.window_failures and in `failures`; later runs retry it). Progress shows in
 -- pg_stat_activity.application_name while it runs. `failed_monitors`: monitors that could not
 -- be planned.
 CREATE FUNCTION mlobs._run_source(ids bigint[], as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
@@ -364,6 +367,16 @@ DECLARE
   e_state text;
   e_msg text;
   saved_sort text := current_setting('enable_sort');
+  -- A monitor's batch of new windows in the current chunk: positions in ps, their windows.
+  j_end int;
+  mi int;
+  done int[];
+  b_js int[];
+  b_new bool;
+  b_s timestamptz[];
+  b_e timestamptz[];
+  b_n bigint[];
+  b_sums text[];
 BEGIN
   windows := 0; revised := 0; points := 0; transitions := 0; failures := '[]'; failed_monitors := 0;
   -- First references of monitors with the same reference period: one scan computes each distinct
@@ -479,19 +492,53 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       shared := false;
     END;
+    -- A monitor's new windows of the chunk are stored and judged together, in one subtransaction
+    -- (a few statements for up to 24 windows); segmented monitors, revisions and retries, and the
+    -- windows of a batch that failed, window by window below.
+    j_end := j;
+    WHILE j_end <= cardinality(ps) AND ps[j_end] <= ws_all[c_to] LOOP j_end := j_end + 1; END LOOP;
+    done := '{}';
+    FOR mi IN 1 .. CASE WHEN shared THEN cardinality(ms) ELSE 0 END LOOP
+      CONTINUE WHEN seg_slots[mi] > 0;
+      SELECT array_agg(x ORDER BY x), bool_and(pw[x] = 'new') INTO b_js, b_new
+        FROM generate_series(j, j_end - 1) x WHERE pm[x] = mi;
+      CONTINUE WHEN b_js IS NULL OR NOT b_new;
+      SELECT array_agg(ps[x] ORDER BY x), array_agg(pe[x] ORDER BY x),
+             array_agg(coalesce(counts[array_position(bins, ps[x])], 0) ORDER BY x),
+             array_agg(coalesce(sums[array_position(bins, ps[x])][slots[mi]], empty[slots[mi]]) ORDER BY x)
+        INTO b_s, b_e, b_n, b_sums FROM unnest(b_js) x;
+      BEGIN
+        SELECT * INTO st FROM mlobs._monitor_store_windows(ms[mi], b_s, b_e, b_n, b_sums);
+        IF backfill_from IS NULL THEN
+          transitions := transitions + mlobs._evaluate_alert_steps(ms[mi].id, b_s);
+        END IF;
+        points := points + st.points;
+        adds[mi] := adds[mi] + st.added;
+        windows := windows + cardinality(b_js);
+        done := done || b_js;
+      EXCEPTION WHEN OTHERS THEN
+        NULL;  -- window by window below, each failure its own
+      END;
+    END LOOP;
     k := 1;  -- position in bins
     FOR i IN c_from .. c_to LOOP
       WHILE k <= coalesce(cardinality(bins), 0) AND bins[k] < ws_all[i] LOOP k := k + 1; END LOOP;
       WHILE j <= cardinality(ps) AND ps[j] = ws_all[i] LOOP
         m := ms[pm[j]];
+        IF j = ANY (done) THEN
+          j := j + 1;
+          CONTINUE;
+        END IF;
         BEGIN
           IF NOT shared THEN
             SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
           ELSE
             IF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
-              SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], counts[k], sums[k][slots[pm[j]]]);
+              SELECT * INTO st FROM mlobs._monitor_store_windows(m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[counts[k]],
+                                                                 ARRAY[sums[k][slots[pm[j]]]]);
             ELSE
-              SELECT * INTO st FROM mlobs._monitor_store(m, ps[j], pe[j], 0, empty[slots[pm[j]]]);
+              SELECT * INTO st FROM mlobs._monitor_store_windows(m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[0::bigint],
+                                                                 ARRAY[empty[slots[pm[j]]]]);
             END IF;
             IF seg_slots[pm[j]] > 0 THEN
               SELECT array_agg(sg[q] ORDER BY q), array_agg(sn[q] ORDER BY q), array_agg(ss[q][slots[pm[j]]] ORDER BY q)
@@ -501,7 +548,7 @@ BEGIN
             END IF;
           END IF;
           IF backfill_from IS NULL THEN
-            transitions := transitions + mlobs._evaluate_alerts(m.id, ps[j]);
+            transitions := transitions + mlobs._evaluate_alert_steps(m.id, ARRAY[ps[j]]);
           END IF;
           points := points + st.points;
           adds[pm[j]] := adds[pm[j]] + st.added;

@@ -97,6 +97,66 @@ UPDATE mlobs.monitors SET reference_summary = (reference_summary::jsonb - 'conce
        reference_from = '2020-01-01', reference_to = '2020-01-02' WHERE name = 'sh perf';
 SELECT errors FROM mlobs.run_monitors('2026-05-02 07:00', monitor => 'sh perf');
 SELECT jsonb_typeof(reference_summary::jsonb->'concept') AS concept FROM mlobs.monitors WHERE name = 'sh perf';
+-- A catch-up judges each monitor's new windows of a chunk in one call (_evaluate_alert_steps, 24
+-- steps); the alert history must be the one a run per window gives. Model st_a catches up 30
+-- hours in one run, st_b runs every hour; same rows, same rules. The data moves every kind of
+-- transition: pending -> firing (for_duration), firing at once, recovered, no data (hours 18-19
+-- empty, hour 22 one row), label metrics skipping windows without labels (hours 3, 4, 11),
+-- a retraining request.
+CREATE TABLE st_log AS
+SELECT timestamptz '2026-05-10' + h * interval '1 hour' + k * interval '2 minutes' AS ts,
+       jsonb_build_object('x', k) AS features, (k % 10) / 10.0 AS score,
+       CASE WHEN h IN (3, 4, 11) THEN NULL ELSE ((k + h) % 2) END AS label,
+       CASE WHEN h % 7 IN (2, 3, 4) THEN 1 ELSE (k % 2) END AS predicted,
+       CASE WHEN h IN (2, 3, 4, 5, 9, 13, 14, 15, 16, 17, 21, 23) THEN 80.0 ELSE 20.0 END + k AS latency_ms
+  FROM generate_series(0, 29) h, generate_series(0, 29) k
+ WHERE h NOT IN (18, 19) AND (h <> 22 OR k = 0);
+SELECT count(*) AS models_with_monitors FROM (
+  SELECT mlobs.create_monitor('st ' || md || ' latency', md, 'st_log', 'latency', '{}', '1 hour', start_at => '2026-05-10'),
+         mlobs.create_monitor('st ' || md || ' perf', md, 'st_log', 'classification', '{"score": "score"}', '1 hour',
+                              '2026-05-10', '2026-05-10 02:00', start_at => '2026-05-10')
+    FROM unnest(ARRAY['st_a', 'st_b']) md) x;
+SELECT count(*) AS models_with_rules FROM (
+  SELECT mlobs.create_alert_rule('st p99 ' || md, 'latency_p99_seconds', '>', 0.09, for_duration => '2 hours', model => md,
+                                 min_rows => 10),
+         mlobs.create_alert_rule('st p50 ' || md, 'latency_p50_seconds', '>', 0.08, model => md, min_rows => 10,
+                                 request_retraining => true),
+         mlobs.create_alert_rule('st accuracy ' || md, 'accuracy', '<', 0.5, model => md, min_rows => 10),
+         mlobs.create_alert_rule('st f1 drop ' || md, 'f1', '>', 0.2, mode => 'drop_vs_reference', for_duration => '1 hour',
+                                 model => md, min_rows => 10)
+    FROM unnest(ARRAY['st_a', 'st_b']) md) x;
+SELECT windows, errors FROM mlobs.run_monitors('2026-05-11 06:00',
+  monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE model = 'st_a'));
+SELECT sum(windows) AS windows, jsonb_agg(errors) FILTER (WHERE errors <> '[]') AS errors
+  FROM generate_series(1, 30) h,
+       LATERAL mlobs.run_monitors(timestamptz '2026-05-10' + h * interval '1 hour',
+                                  monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE model = 'st_b'));
+CREATE TEMP VIEW st_history AS
+SELECT al.model, replace(ru.name, ' ' || al.model, '') AS rule, al.feature, al.metric, al.state, al.value, al.started_at,
+       al.fired_at, al.resolved_at, al.resolved_reason, al.worst_value, al.judged_rows, al.judged_share, al.window_start
+  FROM mlobs.alerts al JOIN mlobs.alert_rules ru ON ru.id = al.rule_id WHERE al.model IN ('st_a', 'st_b');
+SELECT rule, state, resolved_reason, count(*) AS alerts FROM st_history WHERE model = 'st_a'
+ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+SELECT (SELECT count(*) FROM ((SELECT rule, feature, metric, state, value, started_at, fired_at, resolved_at, resolved_reason,
+                                      worst_value, judged_rows, judged_share, window_start FROM st_history WHERE model = 'st_a'
+                               EXCEPT ALL
+                               SELECT rule, feature, metric, state, value, started_at, fired_at, resolved_at, resolved_reason,
+                                      worst_value, judged_rows, judged_share, window_start FROM st_history WHERE model = 'st_b')
+                              UNION ALL
+                              (SELECT rule, feature, metric, state, value, started_at, fired_at, resolved_at, resolved_reason,
+                                      worst_value, judged_rows, judged_share, window_start FROM st_history WHERE model = 'st_b'
+                               EXCEPT ALL
+                               SELECT rule, feature, metric, state, value, started_at, fired_at, resolved_at, resolved_reason,
+                                      worst_value, judged_rows, judged_share, window_start FROM st_history WHERE model = 'st_a')) d)
+       AS differing_alerts,
+       (SELECT array_agg(replace(reason, 'st_b', 'st_a') ORDER BY model) FROM mlobs.retraining_requests
+         WHERE model IN ('st_a', 'st_b')) AS retraining;
+DELETE FROM mlobs.retraining_requests WHERE model IN ('st_a', 'st_b');
+DELETE FROM mlobs.alerts WHERE model IN ('st_a', 'st_b');
+DELETE FROM mlobs.alert_rules WHERE model IN ('st_a', 'st_b');
+SELECT count(mlobs.drop_monitor(name)) AS dropped FROM mlobs.monitors WHERE model IN ('st_a', 'st_b');
+DROP VIEW st_history;
+DROP TABLE st_log;
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE model = 'sh' ORDER BY name;
 DROP TABLE sh_log;
 UPDATE mlobs.monitors SET enabled = true WHERE name IN (SELECT name FROM paused);
