@@ -27,6 +27,7 @@ mod quality;
 mod ranking;
 mod regression;
 mod summary_type;
+mod text_cache;
 mod v1;
 mod varlena_io;
 

@@ -6,6 +6,7 @@ use crate::errors::OrRaise;
 use crate::varlena_io::{bytes_to_datum, varlena_bytes};
 use mlobs_core::Summary;
 use pgrx::pg_sys;
+use std::any::TypeId;
 use std::ffi::CStr;
 
 /// Decodes a stored summary datum, raising on invalid bytes.
@@ -16,17 +17,14 @@ pub unsafe fn decode_datum<T: Summary>(datum: pg_sys::Datum) -> T {
     T::from_bytes(unsafe { varlena_bytes(datum) }).or_raise()
 }
 
-/// Texts at least this long are remembered by `text_in` (smaller ones parse in microseconds).
-const CACHED_TEXT_MIN: usize = 4096;
-
-/// Text input: JSON → validated summary → stored bytes. A large text equal to the one this call
-/// site parsed last gives the same bytes without parsing again: the monitoring runtime casts a
-/// monitor's ~70 kB reference summary once per window (parsing it is ~0.5 ms; comparing it,
-/// microseconds). Parsing is deterministic, so a hit returns exactly what parsing would.
+/// Text input: JSON → validated summary → stored bytes. Large texts are looked up first: one
+/// this backend wrote lately (`crate::text_cache`: the runtime's window summaries), or the one this
+/// call site parsed last (the runtime casts a monitor's ~70 kB reference summary once per window).
+/// Parsing is deterministic and JSON round trips are exact, so a hit gives what parsing would.
 ///
 /// # Safety
 /// Argument 0 must be a cstring, and no other code may use this function's fn_extra.
-pub unsafe fn text_in<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+pub unsafe fn text_in<T: Summary + 'static>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     let ptr = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }
         .expect("STRICT")
         .cast_mut_ptr::<std::ffi::c_char>();
@@ -36,22 +34,29 @@ pub unsafe fn text_in<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::D
         T::from_json(text).or_raise().to_bytes()
     };
     let flinfo = unsafe { (*fcinfo).flinfo };
-    if raw.to_bytes().len() >= CACHED_TEXT_MIN && !flinfo.is_null() {
-        // SAFETY: this input function's fn_extra holds nothing else, always a Vec<u8>.
-        let bytes = unsafe { crate::arg_cache::cached_by_key(flinfo, raw.to_bytes(), parse) };
-        return bytes_to_datum(bytes);
+    if raw.to_bytes().len() >= crate::text_cache::MIN_LEN {
+        if let Some(bytes) = crate::text_cache::lookup(TypeId::of::<T>(), raw.to_bytes()) {
+            return bytes_to_datum(&bytes);
+        }
+        if !flinfo.is_null() {
+            // SAFETY: this input function's fn_extra holds nothing else, always a Vec<u8>.
+            let bytes = unsafe { crate::arg_cache::cached_by_key(flinfo, raw.to_bytes(), parse) };
+            return bytes_to_datum(bytes);
+        }
     }
     bytes_to_datum(&parse())
 }
 
-/// Text output: JSON.
+/// Text output: JSON (a large one remembered, `crate::text_cache`).
 ///
 /// # Safety
 /// Argument 0 must be a varlena of the summary's type.
-pub unsafe fn text_out<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+pub unsafe fn text_out<T: Summary + 'static>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, 0) }.expect("STRICT");
-    let value: T = unsafe { decode_datum(datum) };
+    let bytes = unsafe { varlena_bytes(datum) };
+    let value = T::from_bytes(bytes).or_raise();
     let json = std::ffi::CString::new(value.to_json()).expect("JSON has no NUL");
+    crate::text_cache::remember(TypeId::of::<T>(), json.as_bytes(), bytes);
     pg_sys::Datum::from(unsafe { pg_sys::pstrdup(json.as_ptr()) })
 }
 
