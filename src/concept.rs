@@ -1,7 +1,12 @@
-//! Concept drift glue (docs/drift.md): from two samples, or from a stored reference.
+//! Concept drift glue (docs/drift.md): from two samples, or from a stored reference (a function
+//! over arrays, or an aggregate over a window's rows).
 
+use crate::agg::{f64_arg, finalize_with, transition};
 use crate::errors::OrRaise;
+use crate::varlena_io::varlena_bytes;
 use mlobs_core::drift::concept::{ConceptDrift, ConceptReference};
+use pgrx::fcinfo::{pg_getarg_datum, pg_return_null};
+use pgrx::pg_sys;
 use pgrx::prelude::*;
 use pgrx::JsonB;
 
@@ -80,3 +85,75 @@ fn concept_drift_stored(
     );
     reference.compare(&x, &y).or_raise().map(result)
 }
+
+/// `concept_drift_agg` state: the group's reference, read from its first row with a reference,
+/// and the current side's bins. Every row must pass the same reference (its bytes are kept).
+struct ConceptWindow {
+    reference_bytes: Vec<u8>,
+    reference: ConceptReference,
+    bins: Vec<(u64, f64)>,
+}
+
+/// The reference argument as a concept reference; ERROR 22023 when it is not one.
+///
+/// # Safety
+/// Argument 1 of `fcinfo` must be a non-NULL jsonb.
+unsafe fn reference_arg(fcinfo: pg_sys::FunctionCallInfo) -> ConceptReference {
+    let value = unsafe { crate::jsonb_arg::jsonb_arg(fcinfo, 1, "reference") }.expect("not NULL");
+    let reference: ConceptReference = serde_json::from_value(value)
+        .map_err(|e| {
+            mlobs_core::CoreError::invalid_parameter(format!(
+                "reference is not a concept reference (mlobs.concept_reference): {e}"
+            ))
+        })
+        .or_raise();
+    reference.check().or_raise();
+    reference
+}
+
+// concept_drift_agg(reference, x, y): one pass over a window, each pair binned on the reference's
+// edges as it arrives, so a window's concept drift needs no arrays of its rows. A NULL reference
+// skips the row (a group of such rows gives NULL, as does a group without a complete pair).
+crate::v1!(
+    mlobs_concept_window_trans,
+    pg_finfo_mlobs_concept_window_trans,
+    |fcinfo| {
+        let Some(reference) = pg_getarg_datum(fcinfo, 1) else {
+            return match crate::agg::state_arg::<ConceptWindow>(fcinfo, 0) {
+                Some(s) => pg_sys::Datum::from(s as *mut ConceptWindow),
+                None => pg_return_null(fcinfo),
+            };
+        };
+        let bytes = varlena_bytes(reference);
+        let (x, y) = (f64_arg(fcinfo, 2), f64_arg(fcinfo, 3));
+        transition(
+            fcinfo,
+            "mlobs.concept_drift_agg",
+            || {
+                let reference = reference_arg(fcinfo);
+                ConceptWindow {
+                    reference_bytes: bytes.to_vec(),
+                    bins: reference.empty_bins(),
+                    reference,
+                }
+            },
+            |s: &mut ConceptWindow| {
+                if s.reference_bytes != bytes {
+                    crate::errors::invalid_parameter(
+                        "reference must be the same for every row of a group",
+                    );
+                }
+                s.reference.add(&mut s.bins, x, y);
+            },
+        )
+    }
+);
+crate::v1!(
+    mlobs_concept_window_final,
+    pg_finfo_mlobs_concept_window_final,
+    |fcinfo| {
+        finalize_with(fcinfo, |s: &ConceptWindow| {
+            s.reference.compare_bins(&s.bins).map(result)
+        })
+    }
+);

@@ -38,3 +38,15 @@ CREATE TYPE mlobs.domain_classifier_result AS (
   reference_rows int,   -- rows used (after dropping incomplete rows and thinning to 5000)
   current_rows int);
 COMMENT ON TYPE mlobs.domain_classifier_result IS 'Result of mlobs.domain_classifier (see docs/drift.md)';
+
+-- mlobs.concept_drift_agg ------------------------------------------------------------------
+CREATE FUNCTION mlobs.concept_window_trans(internal, jsonb, float8, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'mlobs_concept_window_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlobs.concept_window_final(internal) RETURNS mlobs.concept_drift_result
+  AS 'MODULE_PATHNAME', 'mlobs_concept_window_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- No combine function: one reference per group is checked row by row (parallel-safe: it runs
+-- above a Gather, as any aggregate without partial states).
+CREATE AGGREGATE mlobs.concept_drift_agg(reference jsonb, x float8, y float8) (
+  SFUNC = mlobs.concept_window_trans, STYPE = internal, SSPACE = 256,
+  FINALFUNC = mlobs.concept_window_final, FINALFUNC_MODIFY = READ_ONLY, PARALLEL = SAFE);
+COMMENT ON AGGREGATE mlobs.concept_drift_agg(jsonb, float8, float8) IS 'Concept drift of a window''s (feature, target) rows against a stored mlobs.concept_reference, in one pass (see docs/drift.md)';

@@ -235,6 +235,8 @@ ALTER FUNCTION mlobs.probability_combine(internal, internal) SET SCHEMA mlobs_in
 ALTER FUNCTION mlobs.probability_serial(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.probability_deserial(bytea, internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.cbpe_auc_final(internal) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.concept_window_trans(internal, jsonb, double precision, double precision) SET SCHEMA mlobs_internal;
+ALTER FUNCTION mlobs.concept_window_final(internal) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.outlier_count_trans(bigint, double precision, double precision, double precision) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.violations_trans(internal, jsonb, jsonb) SET SCHEMA mlobs_internal;
 ALTER FUNCTION mlobs.violations_combine(internal, internal) SET SCHEMA mlobs_internal;

@@ -332,7 +332,8 @@ BEGIN
     WHEN 'quality' THEN format('mlobs.features_agg(%s)::text', mlobs._monitor_column(m, 'features'))
     WHEN 'prediction_drift' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
     -- With scores and a concept reference, the window's concept drift is computed in the same
-    -- scan (its label rates per reference score bin need the window's pairs, not a summary).
+    -- scan (its label rates per reference score bin need the window's pairs, not a summary): an
+    -- aggregate that bins each pair as it arrives (two array_aggs cost 0.14 s per 1M rows).
     WHEN 'classification' THEN format(
       'jsonb_build_object(''confusion'', mlobs.confusion_agg(%1$s, %2$s)::text, ''score'', %3$s%4$s)::text',
       mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'predicted'),
@@ -341,8 +342,7 @@ BEGIN
                        mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'label'))
            ELSE 'NULL' END,
       CASE WHEN m.config ? 'score' AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object'
-           THEN format(', ''concept_drift_score'', (mlobs.concept_drift(%1$L::jsonb, array_agg(%2$s::float8) FILTER (WHERE %3$s IS NOT NULL AND %2$s IS NOT NULL),
-                                                     array_agg(%3$s::float8) FILTER (WHERE %3$s IS NOT NULL AND %2$s IS NOT NULL))).score',
+           THEN format(', ''concept_drift_score'', (mlobs.concept_drift_agg(%1$L::jsonb, %2$s::float8, %3$s::float8)).score',
                        m.reference_summary::jsonb->'concept', mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'))
            ELSE '' END)
     WHEN 'regression' THEN format('mlobs.regression_agg(%s, %s)::text',

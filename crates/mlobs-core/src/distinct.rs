@@ -394,10 +394,14 @@ impl DistinctSketch {
             // Built from checked values (`Repr`) or by `add`: finite, distinct, at most EXACT_MAX.
             DistinctSketch::Exact(_) => {}
             DistinctSketch::Hll(regs) => {
-                if regs.len() != M || regs.iter().any(|&r| r > MAX_RANK) {
+                // One pass over the registers (a profile's sketch is checked on every decode).
+                let (top, set) = regs.iter().fold((0u8, 0usize), |(top, set), &r| {
+                    (top.max(r), set + usize::from(r != 0))
+                });
+                if regs.len() != M || top > MAX_RANK {
                     return Err("distinct sketch: bad registers".into());
                 }
-                if set_registers(regs) == 0 {
+                if set == 0 {
                     return Err("distinct sketch: empty HLL".into());
                 }
             }

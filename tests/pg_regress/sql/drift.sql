@@ -78,6 +78,18 @@ SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{1,2}'::float8[], 
 SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{NULL}'::float8[], '{1}'::float8[]) IS NULL AS empty_current;
 SELECT mlobs.concept_drift('{1}'::float8[], '{1}'::float8[], '{1}'::float8[], '{1}'::float8[], 0);
 SELECT (mlobs.concept_drift('{1,2,3}'::float8[], '{0,1,0}'::float8[], '{1,2,3,NaN}'::float8[], '{0,1,1,1}'::float8[], 3)).*;
+-- concept_drift_agg equals concept_drift(reference, arrays) exactly, per group, NULL and
+-- non-finite pairs included; a group without a complete pair is NULL.
+WITH ref AS (SELECT mlobs.concept_reference(array_agg(x), array_agg(y)) AS r
+               FROM (SELECT (i % 97) / 97.0 AS x, (i % 7 < 3)::int::float8 AS y FROM generate_series(1, 2000) i) s),
+     cur AS (SELECT i % 13 AS g,
+                    CASE WHEN i % 31 = 0 THEN NULL WHEN i % 37 = 0 THEN 'NaN' ELSE (i % 89) / 80.0 - 0.05 END::float8 AS x,
+                    CASE WHEN i % 29 = 0 THEN NULL WHEN i % 13 = 12 THEN NULL ELSE (i % 5 < 2)::int END::float8 AS y
+               FROM generate_series(1, 3000) i)
+SELECT count(*) AS groups, count(*) FILTER (WHERE a IS NULL) AS null_groups,
+       count(*) FILTER (WHERE a IS NOT DISTINCT FROM b) AS identical
+  FROM (SELECT mlobs.concept_drift_agg(ref.r, x, y) AS a, mlobs.concept_drift(ref.r, array_agg(x), array_agg(y)) AS b
+          FROM cur, ref GROUP BY g, ref.r) t;
 -- pca_drift: shapes, NULL rows, errors.
 SELECT (mlobs.pca_drift('{{1,2},{3,NULL},{5,7},{2,2}}'::float8[], '{{1,2}}'::float8[])).components;
 SELECT mlobs.pca_drift('{{1,2},{3,4}}'::float8[], '{{NULL,1}}'::float8[]) IS NULL AS no_complete_current_row;

@@ -78,6 +78,12 @@ impl ConceptReference {
 
     /// Compares a current sample with this reference; `None` when it has no complete pair.
     pub fn compare(&self, x: &[Option<f64>], y: &[Option<f64>]) -> Result<Option<ConceptDrift>> {
+        self.check()?;
+        self.compare_pairs(&pairs(x, y, "current")?)
+    }
+
+    /// The shape every comparison relies on (a stored reference is user data).
+    pub fn check(&self) -> Result<()> {
         if self.edges.is_empty()
             || self.rows.len() != self.sums.len()
             || self.rows.len() != self.edges.len().saturating_sub(1).max(1) + 2
@@ -86,19 +92,43 @@ impl ConceptReference {
                 "reference is not a concept reference (mlobs.concept_reference)",
             ));
         }
-        self.compare_pairs(&pairs(x, y, "current")?)
+        Ok(())
     }
 
     /// The comparison itself, over the current sample's complete pairs.
     fn compare_pairs(&self, c: &[(f64, f64)]) -> Result<Option<ConceptDrift>> {
-        if c.is_empty() {
-            return Ok(None);
+        Ok(self.compare_bins(&bin_means(c, &self.edges)))
+    }
+
+    /// Empty current-side bins for `add` (one pass over a window: `mlobs.concept_drift_agg`).
+    pub fn empty_bins(&self) -> Vec<(u64, f64)> {
+        vec![(0, 0.0); self.rows.len()]
+    }
+
+    /// Adds one current pair to `bins`; a missing or non-finite feature or target is dropped,
+    /// as `compare` drops it.
+    pub fn add(&self, bins: &mut [(u64, f64)], x: Option<f64>, y: Option<f64>) {
+        if let (Some(x), Some(y)) = (x, y)
+            && x.is_finite()
+            && y.is_finite()
+        {
+            let slot = &mut bins[slot_on_edges(x, &self.edges)];
+            slot.0 += 1;
+            slot.1 += y;
         }
-        let cb = bin_means(c, &self.edges);
+    }
+
+    /// The comparison from the current side's bins (`empty_bins` filled by `add`, or
+    /// `bin_means`); `None` when they hold no pair.
+    pub fn compare_bins(&self, cb: &[(u64, f64)]) -> Option<ConceptDrift> {
+        let pairs: u64 = cb.iter().map(|b| b.0).sum();
+        if pairs == 0 {
+            return None;
+        }
         let mut weight = 0u64;
         let mut total = 0.0;
         let mut compared = 0;
-        for ((rn, rs), (cn, cs)) in self.rows.iter().zip(&self.sums).zip(&cb) {
+        for ((rn, rs), (cn, cs)) in self.rows.iter().zip(&self.sums).zip(cb) {
             if *rn > 0 && *cn > 0 {
                 total += *cn as f64 * (cs / *cn as f64 - rs / *rn as f64).abs();
                 weight += cn;
@@ -106,17 +136,17 @@ impl ConceptReference {
             }
         }
         if weight == 0 {
-            return Ok(Some(ConceptDrift {
+            return Some(ConceptDrift {
                 score: f64::NAN,
                 covered_share: 0.0,
                 bins_compared: 0,
-            }));
+            });
         }
-        Ok(Some(ConceptDrift {
+        Some(ConceptDrift {
             score: total / weight as f64,
-            covered_share: weight as f64 / c.len() as f64,
+            covered_share: weight as f64 / pairs as f64,
             bins_compared: compared,
-        }))
+        })
     }
 }
 
@@ -178,6 +208,23 @@ mod tests {
         assert!(concept.score > 0.4, "{concept:?}");
         assert!(covariate.score < 0.03, "{covariate:?}");
         assert!((covariate.covered_share - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn adding_pairs_one_by_one_gives_the_comparison_of_the_sample() {
+        let mut seed = 13;
+        let (rx, ry) = sample(3000, 0.0, 1.0, |x| x, &mut seed);
+        let (mut cx, mut cy) = sample(500, -0.5, 1.5, |x| 1.0 - x, &mut seed);
+        cx.extend([None, Some(f64::NAN), Some(0.5), Some(f64::INFINITY)]);
+        cy.extend([Some(1.0), Some(1.0), None, Some(0.0)]);
+        let r = ConceptReference::new(&rx, &ry, 10).unwrap().unwrap();
+        let mut bins = r.empty_bins();
+        for (x, y) in cx.iter().zip(&cy) {
+            r.add(&mut bins, *x, *y);
+        }
+        assert_eq!(r.compare_bins(&bins), r.compare(&cx, &cy).unwrap());
+        assert!(r.compare_bins(&bins).is_some());
+        assert_eq!(r.compare_bins(&r.empty_bins()), None);
     }
 
     #[test]
