@@ -11,6 +11,7 @@ DECLARE
   v_cat_method text := coalesce(m.config->>'categorical_method', 'psi');
   s jsonb;
   conf mlobs.confusion;
+  score mlobs.score_summary;
   -- Summaries are parsed once per window (their text form is the costly part).
   ref_f mlobs.feature_profiles;
   cur_f mlobs.feature_profiles;
@@ -41,24 +42,26 @@ BEGIN
   WHEN 'classification' THEN
     s := summary::jsonb;
     conf := (s->>'confusion')::mlobs.confusion;
+    score := (s->>'score')::mlobs.score_summary;
     -- Coverage beside every performance value: labels land later than predictions.
     RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(conf)::float8
       UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / rows WHERE rows > 0;
     IF mlobs.row_count(conf) > 0 THEN
       RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
         UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'));
-      IF s->>'score' IS NOT NULL AND mlobs.row_count((s->>'score')::mlobs.score_summary) > 0 THEN
-        RETURN QUERY SELECT '', 'roc_auc', mlobs.roc_auc((s->>'score')::mlobs.score_summary);
+      IF score IS NOT NULL AND mlobs.row_count(score) > 0 THEN
+        feature := ''; metric := 'roc_auc'; value := mlobs.roc_auc(score); RETURN NEXT;
         -- Concept drift of P(label | score) against the reference (mlobs.concept_drift: label
         -- rates per reference-quantile score bin): the reference side is kept in the reference
         -- summary (mlobs.concept_reference); the window side is computed by the window's scan
-        -- (_monitor_summary_sql), or, for a summary without it, from the window's pairs read again.
-        concept := m.reference_summary::jsonb->'concept';
-        IF window_start IS NOT NULL AND jsonb_typeof(concept) = 'object' AND s ? 'concept_drift_score' THEN
+        -- (_monitor_summary_sql, only with a concept reference), or, for a summary without it,
+        -- from the window's pairs read again (the reference is parsed only then: 58 kB of jsonb).
+        IF window_start IS NOT NULL AND s ? 'concept_drift_score' THEN
           IF jsonb_typeof(s->'concept_drift_score') = 'number' THEN
             feature := 'score'; metric := 'concept_drift_score'; value := (s->>'concept_drift_score')::float8; RETURN NEXT;
           END IF;
-        ELSIF window_start IS NOT NULL AND jsonb_typeof(concept) = 'object' THEN
+        ELSIF window_start IS NOT NULL AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object' THEN
+          concept := m.reference_summary::jsonb->'concept';
           RETURN QUERY EXECUTE format(
             'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift($1, c.x, c.y)).score
                FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
@@ -216,10 +219,25 @@ DECLARE
          AND (NOT j.needs_labels OR j.segment = ''
               OR (j.labelled >= j.min_rows AND coalesce(j.share, 0) >= j.min_coverage))
          AND (j.mode = 'value' OR NOT j.needs_labels
-              OR coalesce((j.reference_of->>'labelled_rows')::float8, 0) >= j.min_rows))
-    SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
-                                  WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
-      FROM candidates c ORDER BY c.step, c.rule_id, c.monitor_id, c.feature, c.segment;
+              OR coalesce((j.reference_of->>'labelled_rows')::float8, 0) >= j.min_rows)),
+    judged_candidates AS (
+      SELECT c.*, CASE c.comparison WHEN '>' THEN c.observed > c.threshold WHEN '>=' THEN c.observed >= c.threshold
+                                    WHEN '<' THEN c.observed < c.threshold ELSE c.observed <= c.threshold END AS breached
+        FROM candidates c),
+    -- Whether the series breached at an earlier step of this call (its alert may be open then).
+    flagged AS (
+      SELECT j.*, coalesce(bool_or(coalesce(j.breached, false))
+                             OVER (PARTITION BY j.rule_id, j.monitor_id, j.feature, j.segment ORDER BY j.step
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS breached_before
+        FROM judged_candidates j)
+    -- Only candidates that can move an alert: breached ones, and those of a series whose alert is
+    -- open (from before the call, or from a breach at an earlier step). In a quiet catch-up that
+    -- is next to nothing, where every candidate used to be one loop iteration.
+    SELECT f.* FROM flagged f
+     WHERE coalesce(f.breached, false) OR f.breached_before
+        OR (cardinality(open_keys) > 0
+            AND format('%s,%s,%L,%L', f.rule_id, f.monitor_id, f.feature, f.segment) = ANY (open_keys))
+     ORDER BY f.step, f.rule_id, f.monitor_id, f.feature, f.segment;
 BEGIN
   SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
     FROM mlobs.alerts al
