@@ -156,32 +156,36 @@ DECLARE
     -- run) would read every point of the monitor per window.
     WITH st AS (SELECT u.s AS lo, coalesce(steps[u.i + 1], 'infinity') AS hi, u.i AS step
                   FROM unnest(steps) WITH ORDINALITY u(s, i)),
-    judged AS MATERIALIZED (
-      SELECT st.step, ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
+    -- The enabled rules of the monitors, once (not once per step).
+    rules AS MATERIALIZED (
+      SELECT ru.id AS rule_id, ru.name AS rule_name, ru.severity, ru.for_duration, ru.request_retraining, ru.mode,
              ru.threshold, ru.min_rows, ru.min_coverage, ru.comparison, ru.metric, ru.feature AS feature_filter,
              ru.segment AS segment_filter, mo.id AS monitor_id, mo.model, mo.reference_metrics,
-             mlobs._label_metric(ru.metric) AS needs_labels, j.*
+             mlobs._label_metric(ru.metric) AS needs_labels
         FROM mlobs.alert_rules ru
         JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
                               AND (_evaluate_alert_steps.monitor IS NULL OR mo.id = _evaluate_alert_steps.monitor)
         -- A label metric only on kinds with labels (else the search for a window with enough
         -- labels walks the monitor's whole history, on every call).
         JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind AND (d.labelled OR NOT mlobs._label_metric(ru.metric))
+       WHERE ru.enabled),
+    judged AS MATERIALIZED (
+      SELECT st.step, rl.*, j.*
+        FROM rules rl
         CROSS JOIN st
         CROSS JOIN LATERAL (
           SELECT w.window_start, w.window_end, w.rows
             FROM mlobs.monitor_windows w
-           WHERE w.monitor_id = mo.id AND w.segment = '' AND w.window_start >= st.lo AND w.window_start < st.hi
-             AND (NOT mlobs._label_metric(ru.metric)
+           WHERE w.monitor_id = rl.monitor_id AND w.segment = '' AND w.window_start >= st.lo AND w.window_start < st.hi
+             AND (NOT rl.needs_labels
                   OR ((SELECT lr.value FROM mlobs.metric_points lr
                         WHERE lr.monitor_id = w.monitor_id AND lr.window_start = w.window_start AND lr.segment = ''
-                          AND lr.feature = '' AND lr.metric = 'labelled_rows') >= ru.min_rows
+                          AND lr.feature = '' AND lr.metric = 'labelled_rows') >= rl.min_rows
                       AND coalesce((SELECT ls.value FROM mlobs.metric_points ls
                                      WHERE ls.monitor_id = w.monitor_id AND ls.window_start = w.window_start
                                        AND ls.segment = '' AND ls.feature = '' AND ls.metric = 'labelled_share'), 0)
-                          >= ru.min_coverage))
-           ORDER BY w.window_start DESC LIMIT 1) j
-       WHERE ru.enabled),
+                          >= rl.min_coverage))
+           ORDER BY w.window_start DESC LIMIT 1) j),
     -- The judged window's points of each rule's metric, whole window and segments (a segment is
     -- judged on its own rows, labelled rows and reference).
     points AS (
@@ -202,9 +206,14 @@ DECLARE
                (SELECT x.value FROM mlobs.metric_points x WHERE x.monitor_id = j.monitor_id AND x.window_start = j.window_start
                    AND x.segment = p.segment AND x.feature = '' AND x.metric = 'labelled_share') END AS share
         FROM judged j
-        JOIN mlobs.metric_points p ON p.monitor_id = j.monitor_id AND p.window_start = j.window_start
-                                  AND p.metric = j.metric AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
-                                  AND (j.segment_filter IS NULL OR j.segment_filter = p.segment)),
+        -- By key for each judged window (OFFSET 0 keeps it a parameterised scan: with many judged
+        -- windows a generic plan hashed them against every point of the table).
+        CROSS JOIN LATERAL (
+          SELECT p.feature, p.segment, p.value FROM mlobs.metric_points p
+           WHERE p.monitor_id = j.monitor_id AND p.window_start = j.window_start AND p.metric = j.metric
+             AND (j.feature_filter IS NULL OR j.feature_filter = p.feature)
+             AND (j.segment_filter IS NULL OR j.segment_filter = p.segment)
+          OFFSET 0) p),
     candidates AS (
       SELECT j.*, j.window_end AS ts, (j.reference_of->>j.metric)::float8 AS reference,
              CASE WHEN j.needs_labels THEN j.labelled ELSE j.segment_rows END AS judged_rows,
