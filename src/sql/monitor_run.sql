@@ -27,11 +27,14 @@ BEGIN
     FROM unnest(starts, ends, counts, summaries) u(s, e, n, summary)
   ON CONFLICT ON CONSTRAINT monitor_windows_pkey
     DO UPDATE SET rows = excluded.rows, summary = excluded.summary, computed_at = now();
+  -- A recomputed window's points are replaced, not upserted: a metric its new summary no longer
+  -- gives (labels withdrawn: no accuracy) must not linger beside the new ones.
+  DELETE FROM mlobs.metric_points p
+   WHERE p.monitor_id = m.id AND p.window_start = ANY (starts) AND p.segment = _monitor_store_windows.segment;
   INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value, segment)
   SELECT m.id, u.e, u.s, m.model, x.feature, x.metric, x.value, _monitor_store_windows.segment
     FROM unnest(starts, ends, counts, summaries) u(s, e, n, summary)
-   CROSS JOIN LATERAL mlobs._monitor_metrics(m, u.summary, u.n, CASE WHEN whole THEN u.s END, CASE WHEN whole THEN u.e END) x
-  ON CONFLICT ON CONSTRAINT metric_points_pkey DO UPDATE SET value = excluded.value, ts = excluded.ts;
+   CROSS JOIN LATERAL mlobs._monitor_metrics(m, u.summary, u.n, CASE WHEN whole THEN u.s END, CASE WHEN whole THEN u.e END) x;
   GET DIAGNOSTICS points = ROW_COUNT;
   IF whole THEN
     DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ANY (starts);

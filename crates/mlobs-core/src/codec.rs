@@ -147,13 +147,28 @@ impl<'a> Reader<'a> {
         }
         Ok(len)
     }
+    // Arrays are read in one slice (their length was checked against the bytes left), not
+    // element by element: a profile's sketch is decoded on every read of a summary.
     pub fn u64s(&mut self, max_len: usize) -> Result<Vec<u64>> {
         let len = self.len_prefix(8, max_len)?;
-        (0..len).map(|_| self.u64()).collect()
+        let raw = self.take(len * 8)?;
+        Ok(raw
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+            .collect())
     }
     pub fn f64s(&mut self, max_len: usize) -> Result<Vec<f64>> {
         let len = self.len_prefix(8, max_len)?;
-        (0..len).map(|_| self.f64()).collect()
+        let raw = self.take(len * 8)?;
+        Ok(raw
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+            .collect())
+    }
+
+    /// The next `n` bytes (a fixed-size field, such as a sketch's registers).
+    pub fn fixed(&mut self, n: usize) -> Result<&'a [u8]> {
+        self.take(n)
     }
 
     /// Length-prefixed bytes of at most `max_len`.

@@ -376,13 +376,7 @@ impl DistinctSketch {
                 }
                 Repr::Sparse(pairs)
             }
-            FORM_DENSE => {
-                let mut regs = Vec::with_capacity(M);
-                for _ in 0..M {
-                    regs.push(r.u8()?);
-                }
-                Repr::Dense(regs)
-            }
+            FORM_DENSE => Repr::Dense(r.fixed(M)?.to_vec()),
             f => return Err(r.error(&format!("distinct sketch: unknown form {f}"))),
         };
         DistinctSketch::try_from(repr).map_err(|e| r.error(&e))
@@ -394,14 +388,13 @@ impl DistinctSketch {
             // Built from checked values (`Repr`) or by `add`: finite, distinct, at most EXACT_MAX.
             DistinctSketch::Exact(_) => {}
             DistinctSketch::Hll(regs) => {
-                // One pass over the registers (a profile's sketch is checked on every decode).
-                let (top, set) = regs.iter().fold((0u8, 0usize), |(top, set), &r| {
-                    (top.max(r), set + usize::from(r != 0))
-                });
+                // One vectorised max over the registers (a profile's sketch is checked on every
+                // decode): it bounds every rank, and it is 0 exactly when no register is set.
+                let top = regs.iter().fold(0u8, |top, &r| top.max(r));
                 if regs.len() != M || top > MAX_RANK {
                     return Err("distinct sketch: bad registers".into());
                 }
-                if set == 0 {
+                if top == 0 {
                     return Err("distinct sketch: empty HLL".into());
                 }
             }

@@ -79,6 +79,15 @@ SELECT status, revised FROM mlobs.run_monitors('2026-05-02 12:00', monitor => 'r
 SELECT w.rows FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
  WHERE m.name = 'rand acc' AND w.window_start = '2026-05-02 00:00';
 
+-- Labels withdrawn (a labelling job re-run that clears them): the revised window keeps no
+-- performance metric of its old labels beside labelled_rows 0.
+SELECT p.metric FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rand acc' AND p.window_start = '2026-05-02 06:00' ORDER BY p.metric;
+UPDATE ll_rand SET label = NULL WHERE ts >= '2026-05-02 06:00' AND ts < '2026-05-02 12:00';
+SELECT status, revised FROM mlobs.run_monitors('2026-05-02 12:00', monitor => 'rand acc');
+SELECT p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rand acc' AND p.window_start = '2026-05-02 06:00' ORDER BY p.metric;
+
 SELECT mlobs.drop_monitor('late acc'), mlobs.drop_monitor('rand acc');
 DELETE FROM mlobs.retraining_requests WHERE model IN ('late', 'rand');
 DROP TABLE ll_log, ll_rand;
