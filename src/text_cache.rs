@@ -7,9 +7,11 @@
 //! `text_out` remembers the large texts it writes with the value's bytes; `text_in` looks a text
 //! up by type and exact content before parsing. A hit gives the bytes of the value the text was
 //! written from, which is the value parsing it gives (each core type's JSON round trip is exact,
-//! tested in its module). Per backend (a backend runs one statement at a time), within `BUDGET`
-//! bytes, oldest out first; a miss only costs the parse it would have cost anyway.
+//! tested in its module). Per backend, within `BUDGET` bytes, oldest out first, and only until the
+//! transaction ends (a pooled backend keeps no memory for it); a miss only costs the parse it would
+//! have cost anyway.
 
+use pgrx::{register_xact_callback, PgXactCallbackEvent};
 use std::any::TypeId;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -30,6 +32,43 @@ struct Entry {
 struct Recent {
     entries: VecDeque<Entry>,
     size: usize,
+    /// Whether this transaction's end will clear the cache (registered with the first entry).
+    clears_at_end: bool,
+}
+
+impl Recent {
+    /// Returns whether this is the first entry since the cache was last cleared.
+    fn remember(&mut self, ty: TypeId, text: &[u8], bytes: &[u8]) -> bool {
+        let size = text.len() + bytes.len();
+        if text.len() < MIN_LEN || size > BUDGET / 8 {
+            return false;
+        }
+        if self.entries.iter().any(|e| e.ty == ty && *e.text == *text) {
+            return false;
+        }
+        self.size += size;
+        self.entries.push_back(Entry {
+            ty,
+            text: text.into(),
+            bytes: bytes.into(),
+        });
+        while self.size > BUDGET {
+            let old = self.entries.pop_front().expect("size counts entries");
+            self.size -= old.text.len() + old.bytes.len();
+        }
+        !std::mem::replace(&mut self.clears_at_end, true)
+    }
+
+    fn lookup(&self, ty: TypeId, text: &[u8]) -> Option<Vec<u8>> {
+        if text.len() < MIN_LEN {
+            return None;
+        }
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.ty == ty && *e.text == *text)
+            .map(|e| e.bytes.to_vec())
+    }
 }
 
 thread_local! {
@@ -38,28 +77,20 @@ thread_local! {
 
 /// Remembers that `text` is the text form of the value stored as `bytes` (of type `ty`).
 pub fn remember(ty: TypeId, text: &[u8], bytes: &[u8]) {
-    let size = text.len() + bytes.len();
-    if text.len() < MIN_LEN || size > BUDGET / 8 {
-        return;
-    }
-    RECENT.with(|recent| {
-        let mut recent = recent.borrow_mut();
-        if recent
-            .entries
-            .iter()
-            .any(|e| e.ty == ty && *e.text == *text)
-        {
-            return;
+    let first = RECENT.with(|recent| recent.borrow_mut().remember(ty, text, bytes));
+    if first {
+        // Cleared when the transaction ends, either way (pgrx's callbacks last one transaction;
+        // only one of the two fires). Clearing never panics: a panic there would abort the backend.
+        for event in [PgXactCallbackEvent::Commit, PgXactCallbackEvent::Abort] {
+            register_xact_callback(event, clear);
         }
-        recent.size += size;
-        recent.entries.push_back(Entry {
-            ty,
-            text: text.into(),
-            bytes: bytes.into(),
-        });
-        while recent.size > BUDGET {
-            let old = recent.entries.pop_front().expect("size counts entries");
-            recent.size -= old.text.len() + old.bytes.len();
+    }
+}
+
+fn clear() {
+    RECENT.with(|recent| {
+        if let Ok(mut recent) = recent.try_borrow_mut() {
+            *recent = Recent::default();
         }
     });
 }
@@ -67,18 +98,7 @@ pub fn remember(ty: TypeId, text: &[u8], bytes: &[u8]) {
 /// The bytes of the value whose text form is `text`, if this backend wrote it lately. A copy: the
 /// caller pallocs after the cache is released (an ERROR there must not leave it borrowed).
 pub fn lookup(ty: TypeId, text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() < MIN_LEN {
-        return None;
-    }
-    RECENT.with(|recent| {
-        let recent = recent.borrow();
-        recent
-            .entries
-            .iter()
-            .rev()
-            .find(|e| e.ty == ty && *e.text == *text)
-            .map(|e| e.bytes.to_vec())
-    })
+    RECENT.with(|recent| recent.borrow().lookup(ty, text))
 }
 
 #[cfg(test)]
@@ -91,31 +111,34 @@ mod tests {
 
     #[test]
     fn finds_what_it_remembers_by_type_and_content() {
+        let mut r = Recent::default();
         let t = text(b'a', MIN_LEN);
-        remember(TypeId::of::<u8>(), &t, b"bytes");
+        assert!(r.remember(TypeId::of::<u8>(), &t, b"bytes"));
+        assert!(!r.remember(TypeId::of::<u8>(), &text(b'z', MIN_LEN), b"more"));
         assert_eq!(
-            lookup(TypeId::of::<u8>(), &t).as_deref(),
+            r.lookup(TypeId::of::<u8>(), &t).as_deref(),
             Some(&b"bytes"[..])
         );
-        assert_eq!(lookup(TypeId::of::<u16>(), &t), None);
-        assert_eq!(lookup(TypeId::of::<u8>(), &text(b'b', MIN_LEN)), None);
+        assert_eq!(r.lookup(TypeId::of::<u16>(), &t), None);
+        assert_eq!(r.lookup(TypeId::of::<u8>(), &text(b'b', MIN_LEN)), None);
         let short = text(b'c', MIN_LEN - 1);
-        remember(TypeId::of::<u8>(), &short, b"x");
-        assert_eq!(lookup(TypeId::of::<u8>(), &short), None);
+        r.remember(TypeId::of::<u8>(), &short, b"x");
+        assert_eq!(r.lookup(TypeId::of::<u8>(), &short), None);
     }
 
     #[test]
     fn forgets_the_oldest_beyond_its_budget() {
+        let mut r = Recent::default();
         let big = BUDGET / 8 - 16;
         let first = text(1, big);
-        remember(TypeId::of::<u32>(), &first, b"first");
+        r.remember(TypeId::of::<u32>(), &first, b"first");
         for i in 2..=8u8 {
-            remember(TypeId::of::<u32>(), &text(i, big), b"later");
+            r.remember(TypeId::of::<u32>(), &text(i, big), b"later");
         }
-        assert!(lookup(TypeId::of::<u32>(), &first).is_some());
-        remember(TypeId::of::<u32>(), &text(9, big), b"ninth");
-        assert_eq!(lookup(TypeId::of::<u32>(), &first), None);
-        assert!(lookup(TypeId::of::<u32>(), &text(9, big)).is_some());
-        RECENT.with(|r| assert!(r.borrow().size <= BUDGET));
+        assert!(r.lookup(TypeId::of::<u32>(), &first).is_some());
+        r.remember(TypeId::of::<u32>(), &text(9, big), b"ninth");
+        assert_eq!(r.lookup(TypeId::of::<u32>(), &first), None);
+        assert!(r.lookup(TypeId::of::<u32>(), &text(9, big)).is_some());
+        assert!(r.size <= BUDGET);
     }
 }
