@@ -1093,7 +1093,8 @@ BEGIN
   INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value, segment)
   SELECT m.id, u.e, u.s, m.model, x.feature, x.metric, x.value, _monitor_store_windows.segment
     FROM unnest(starts, ends, counts, summaries) u(s, e, n, summary)
-   CROSS JOIN LATERAL mlobs._monitor_metrics(m, u.summary, u.n, CASE WHEN whole THEN u.s END, CASE WHEN whole THEN u.e END) x;
+   CROSS JOIN LATERAL mlobs._monitor_metrics(m, u.summary, u.n, CASE WHEN whole THEN u.s END,
+                                             CASE WHEN whole THEN u.e END) x;
   GET DIAGNOSTICS points = ROW_COUNT;
   IF whole THEN
     DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ANY (starts);
@@ -1122,7 +1123,8 @@ BEGIN
               LEFT JOIN mlobs.monitor_segments s ON s.monitor_id = m.id AND s.segment = u.segment LOOP
     ms.reference_summary := sg.reference_summary;
     ms.reference_metrics := sg.reference_metrics;
-    SELECT * INTO st FROM mlobs._monitor_store_windows(ms, ARRAY[ws], ARRAY[we], ARRAY[sg.n], ARRAY[sg.summary], sg.segment);
+    SELECT * INTO st FROM mlobs._monitor_store_windows(ms, ARRAY[ws], ARRAY[we], ARRAY[sg.n], ARRAY[sg.summary],
+                                                       sg.segment);
     points := points + st.points;
   END LOOP;
   RETURN points;
@@ -1369,9 +1371,9 @@ END $$;
 -- monitor's new windows of a chunk are stored in one subtransaction and its alert rules judge them
 -- in order in one call (not during a backfill); when that fails, and for revisions, retries and
 -- segmented monitors, each window of each monitor is stored and judged in its own subtransaction
--- (a failure is recorded in mlobs.window_failures and in `failures`; later runs retry it). Progress shows in
--- pg_stat_activity.application_name while it runs. `failed_monitors`: monitors that could not
--- be planned.
+-- (a failure is recorded in mlobs.window_failures and in `failures`; later runs retry it).
+-- Progress shows in pg_stat_activity.application_name while it runs. `failed_monitors`: monitors
+-- that could not be planned.
 CREATE FUNCTION mlobs._run_source(ids bigint[], as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
                                   OUT windows int, OUT revised int, OUT points int, OUT transitions int,
                                   OUT failures jsonb, OUT failed_monitors int)
