@@ -72,13 +72,7 @@ fn concept_drift_stored(
     current_x: Array<'_, f64>,
     current_y: Array<'_, f64>,
 ) -> Option<pgrx::composite_type!('static, "mlobs.concept_drift_result")> {
-    let reference: ConceptReference = serde_json::from_value(reference.value("reference"))
-        .map_err(|e| {
-            mlobs_core::CoreError::invalid_parameter(format!(
-                "reference is not a concept reference (mlobs.concept_reference): {e}"
-            ))
-        })
-        .or_raise();
+    let reference = ConceptReference::from_json(reference.value("reference")).or_raise();
     let (x, y) = (
         collect(current_x, "current_x"),
         collect(current_y, "current_y"),
@@ -100,15 +94,7 @@ struct ConceptWindow {
 /// Argument 1 of `fcinfo` must be a non-NULL jsonb.
 unsafe fn reference_arg(fcinfo: pg_sys::FunctionCallInfo) -> ConceptReference {
     let value = unsafe { crate::jsonb_arg::jsonb_arg(fcinfo, 1, "reference") }.expect("not NULL");
-    let reference: ConceptReference = serde_json::from_value(value)
-        .map_err(|e| {
-            mlobs_core::CoreError::invalid_parameter(format!(
-                "reference is not a concept reference (mlobs.concept_reference): {e}"
-            ))
-        })
-        .or_raise();
-    reference.check().or_raise();
-    reference
+    ConceptReference::from_json(value).or_raise()
 }
 
 // concept_drift_agg(reference, x, y): one pass over a window, each pair binned on the reference's

@@ -82,6 +82,17 @@ impl ConceptReference {
         self.compare_pairs(&pairs(x, y, "current")?)
     }
 
+    /// A stored reference (the JSON `mlobs.concept_reference` gives), parsed and checked.
+    pub fn from_json(value: serde_json::Value) -> Result<Self> {
+        let reference: Self = serde_json::from_value(value).map_err(|e| {
+            CoreError::invalid_parameter(format!(
+                "reference is not a concept reference (mlobs.concept_reference): {e}"
+            ))
+        })?;
+        reference.check()?;
+        Ok(reference)
+    }
+
     /// The shape every comparison relies on (a stored reference is user data).
     pub fn check(&self) -> Result<()> {
         if self.edges.is_empty()
