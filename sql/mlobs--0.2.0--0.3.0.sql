@@ -655,7 +655,8 @@ DECLARE
   a mlobs.alerts;
   transitions int := 0;
   -- The open alerts' keys: a candidate that is not breached moves nothing unless its key is open,
-  -- so most candidates need no lookup.
+  -- so most candidates need no lookup. A key is format('%s,%s,%L,%L', rule, monitor, feature,
+  -- segment), the query's series_key.
   open_keys text[];
   key text;
   have bool;
@@ -745,7 +746,8 @@ DECLARE
         FROM candidates c),
     -- Whether the series breached at an earlier step of this call (its alert may be open then).
     flagged AS (
-      SELECT j.*, coalesce(bool_or(coalesce(j.breached, false))
+      SELECT j.*, format('%s,%s,%L,%L', j.rule_id, j.monitor_id, j.feature, j.segment) AS series_key,
+             coalesce(bool_or(coalesce(j.breached, false))
                              OVER (PARTITION BY j.rule_id, j.monitor_id, j.feature, j.segment ORDER BY j.step
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS breached_before
         FROM judged_candidates j)
@@ -754,8 +756,7 @@ DECLARE
     -- is next to nothing, where every candidate used to be one loop iteration.
     SELECT f.* FROM flagged f
      WHERE coalesce(f.breached, false) OR f.breached_before
-        OR (cardinality(open_keys) > 0
-            AND format('%s,%s,%L,%L', f.rule_id, f.monitor_id, f.feature, f.segment) = ANY (open_keys))
+        OR (cardinality(open_keys) > 0 AND f.series_key = ANY (open_keys))
      ORDER BY f.step, f.rule_id, f.monitor_id, f.feature, f.segment;
 BEGIN
   SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
@@ -768,7 +769,7 @@ BEGIN
     WHILE have AND r.step = step LOOP
       <<judge>>
       BEGIN
-        key := format('%s,%s,%L,%L', r.rule_id, r.monitor_id, r.feature, r.segment);
+        key := r.series_key;
         EXIT judge WHEN NOT coalesce(r.breached, false) AND key <> ALL (open_keys);
         SELECT * INTO a FROM mlobs.alerts
          WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
@@ -1428,6 +1429,7 @@ DECLARE
   sums text[];
   empty text[];
   shared bool;
+  in_bins bool;                  -- the current window has rows (a bin of the chunk's scan)
   e_state text;
   e_msg text;
   saved_sort text := current_setting('enable_sort');
@@ -1567,10 +1569,11 @@ BEGIN
       SELECT array_agg(x ORDER BY x), bool_and(pw[x] = 'new') INTO b_js, b_new
         FROM generate_series(j, j_end - 1) x WHERE pm[x] = mi;
       CONTINUE WHEN b_js IS NULL OR NOT b_new;
+      -- A window without a bin has no rows: the empty window's summary, as below.
       SELECT array_agg(ps[x] ORDER BY x), array_agg(pe[x] ORDER BY x),
-             array_agg(coalesce(counts[array_position(bins, ps[x])], 0) ORDER BY x),
-             array_agg(coalesce(sums[array_position(bins, ps[x])][slots[mi]], empty[slots[mi]]) ORDER BY x)
-        INTO b_s, b_e, b_n, b_sums FROM unnest(b_js) x;
+             array_agg(CASE WHEN b.k IS NULL THEN 0 ELSE counts[b.k] END ORDER BY x),
+             array_agg(CASE WHEN b.k IS NULL THEN empty[slots[mi]] ELSE sums[b.k][slots[mi]] END ORDER BY x)
+        INTO b_s, b_e, b_n, b_sums FROM unnest(b_js) x, LATERAL (SELECT array_position(bins, ps[x]) AS k) b;
       BEGIN
         SELECT * INTO st FROM mlobs._monitor_store_windows(ms[mi], b_s, b_e, b_n, b_sums);
         IF backfill_from IS NULL THEN
@@ -1597,13 +1600,10 @@ BEGIN
           IF NOT shared THEN
             SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
           ELSE
-            IF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
-              SELECT * INTO st FROM mlobs._monitor_store_windows(m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[counts[k]],
-                                                                 ARRAY[sums[k][slots[pm[j]]]]);
-            ELSE
-              SELECT * INTO st FROM mlobs._monitor_store_windows(m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[0::bigint],
-                                                                 ARRAY[empty[slots[pm[j]]]]);
-            END IF;
+            in_bins := k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i];
+            SELECT * INTO st FROM mlobs._monitor_store_windows(
+                m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[CASE WHEN in_bins THEN counts[k] ELSE 0 END],
+                ARRAY[CASE WHEN in_bins THEN sums[k][slots[pm[j]]] ELSE empty[slots[pm[j]]] END]);
             IF seg_slots[pm[j]] > 0 THEN
               SELECT array_agg(sg[q] ORDER BY q), array_agg(sn[q] ORDER BY q), array_agg(ss[q][slots[pm[j]]] ORDER BY q)
                 INTO seg_segs, seg_counts, seg_sums

@@ -153,7 +153,8 @@ DECLARE
   a mlobs.alerts;
   transitions int := 0;
   -- The open alerts' keys: a candidate that is not breached moves nothing unless its key is open,
-  -- so most candidates need no lookup.
+  -- so most candidates need no lookup. A key is format('%s,%s,%L,%L', rule, monitor, feature,
+  -- segment), the query's series_key.
   open_keys text[];
   key text;
   have bool;
@@ -243,7 +244,8 @@ DECLARE
         FROM candidates c),
     -- Whether the series breached at an earlier step of this call (its alert may be open then).
     flagged AS (
-      SELECT j.*, coalesce(bool_or(coalesce(j.breached, false))
+      SELECT j.*, format('%s,%s,%L,%L', j.rule_id, j.monitor_id, j.feature, j.segment) AS series_key,
+             coalesce(bool_or(coalesce(j.breached, false))
                              OVER (PARTITION BY j.rule_id, j.monitor_id, j.feature, j.segment ORDER BY j.step
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS breached_before
         FROM judged_candidates j)
@@ -252,8 +254,7 @@ DECLARE
     -- is next to nothing, where every candidate used to be one loop iteration.
     SELECT f.* FROM flagged f
      WHERE coalesce(f.breached, false) OR f.breached_before
-        OR (cardinality(open_keys) > 0
-            AND format('%s,%s,%L,%L', f.rule_id, f.monitor_id, f.feature, f.segment) = ANY (open_keys))
+        OR (cardinality(open_keys) > 0 AND f.series_key = ANY (open_keys))
      ORDER BY f.step, f.rule_id, f.monitor_id, f.feature, f.segment;
 BEGIN
   SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
@@ -266,7 +267,7 @@ BEGIN
     WHILE have AND r.step = step LOOP
       <<judge>>
       BEGIN
-        key := format('%s,%s,%L,%L', r.rule_id, r.monitor_id, r.feature, r.segment);
+        key := r.series_key;
         EXIT judge WHEN NOT coalesce(r.breached, false) AND key <> ALL (open_keys);
         SELECT * INTO a FROM mlobs.alerts
          WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment

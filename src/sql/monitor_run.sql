@@ -369,6 +369,7 @@ DECLARE
   sums text[];
   empty text[];
   shared bool;
+  in_bins bool;                  -- the current window has rows (a bin of the chunk's scan)
   e_state text;
   e_msg text;
   saved_sort text := current_setting('enable_sort');
@@ -508,10 +509,11 @@ BEGIN
       SELECT array_agg(x ORDER BY x), bool_and(pw[x] = 'new') INTO b_js, b_new
         FROM generate_series(j, j_end - 1) x WHERE pm[x] = mi;
       CONTINUE WHEN b_js IS NULL OR NOT b_new;
+      -- A window without a bin has no rows: the empty window's summary, as below.
       SELECT array_agg(ps[x] ORDER BY x), array_agg(pe[x] ORDER BY x),
-             array_agg(coalesce(counts[array_position(bins, ps[x])], 0) ORDER BY x),
-             array_agg(coalesce(sums[array_position(bins, ps[x])][slots[mi]], empty[slots[mi]]) ORDER BY x)
-        INTO b_s, b_e, b_n, b_sums FROM unnest(b_js) x;
+             array_agg(CASE WHEN b.k IS NULL THEN 0 ELSE counts[b.k] END ORDER BY x),
+             array_agg(CASE WHEN b.k IS NULL THEN empty[slots[mi]] ELSE sums[b.k][slots[mi]] END ORDER BY x)
+        INTO b_s, b_e, b_n, b_sums FROM unnest(b_js) x, LATERAL (SELECT array_position(bins, ps[x]) AS k) b;
       BEGIN
         SELECT * INTO st FROM mlobs._monitor_store_windows(ms[mi], b_s, b_e, b_n, b_sums);
         IF backfill_from IS NULL THEN
@@ -538,13 +540,10 @@ BEGIN
           IF NOT shared THEN
             SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
           ELSE
-            IF k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i] THEN
-              SELECT * INTO st FROM mlobs._monitor_store_windows(m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[counts[k]],
-                                                                 ARRAY[sums[k][slots[pm[j]]]]);
-            ELSE
-              SELECT * INTO st FROM mlobs._monitor_store_windows(m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[0::bigint],
-                                                                 ARRAY[empty[slots[pm[j]]]]);
-            END IF;
+            in_bins := k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i];
+            SELECT * INTO st FROM mlobs._monitor_store_windows(
+                m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[CASE WHEN in_bins THEN counts[k] ELSE 0 END],
+                ARRAY[CASE WHEN in_bins THEN sums[k][slots[pm[j]]] ELSE empty[slots[pm[j]]] END]);
             IF seg_slots[pm[j]] > 0 THEN
               SELECT array_agg(sg[q] ORDER BY q), array_agg(sn[q] ORDER BY q), array_agg(ss[q][slots[pm[j]]] ORDER BY q)
                 INTO seg_segs, seg_counts, seg_sums
