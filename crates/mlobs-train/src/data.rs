@@ -1,0 +1,228 @@
+//! Training rows: checks on the features and target, the treatment of missing and non-finite
+//! values, the time-ordered holdout and the memory estimate.
+//!
+//! Missing values (NULL, NaN, ±Infinity) are handled the way the registered model will handle
+//! them at prediction time, so training and serving agree:
+//! * trees: a missing value is replaced by the feature's training median, and each split sends
+//!   missing values to the side the median goes (`missing_go_to_left`);
+//! * linear models: the registry's linear models have no rule for missing values (`predict`
+//!   refuses them), so training rows with one are left out and counted.
+
+use crate::params::{Algorithm, Task};
+use mlobs_core::CoreError;
+
+/// The fewest labelled rows a model is trained on (after the holdout is set aside).
+pub const MIN_TRAIN_ROWS: usize = 10;
+
+/// The target: class indices into `labels` (sorted), or numeric values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Classes {
+        index: Vec<u32>,
+        labels: Vec<String>,
+    },
+    Values(Vec<f64>),
+}
+
+impl Target {
+    pub fn len(&self) -> usize {
+        match self {
+            Target::Classes { index, .. } => index.len(),
+            Target::Values(v) => v.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Rows in time order: `x` row-major (`n_features` per row; NaN = missing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    pub n_features: usize,
+    pub feature_names: Vec<String>,
+    pub x: Vec<f64>,
+    pub y: Target,
+}
+
+impl Dataset {
+    pub fn rows(&self) -> usize {
+        self.y.len()
+    }
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.x[i * self.n_features..(i + 1) * self.n_features]
+    }
+}
+
+/// Bytes training is expected to hold at its peak for `rows` × `features` (the rows as read,
+/// the float32 or float64 matrix, smartcore's per-feature sort order for trees), so a backend
+/// can refuse before it starts rather than be killed by the OOM killer.
+pub fn estimated_bytes(algorithm: Algorithm, rows: usize, features: usize) -> usize {
+    let cells = rows.saturating_mul(features);
+    let per_cell = if algorithm.is_tree() {
+        8 + 4 + 16
+    } else {
+        8 + 8 + 8
+    };
+    cells
+        .saturating_mul(per_cell)
+        .saturating_add(rows.saturating_mul(48))
+}
+
+/// Per-feature statistics over the training rows' finite values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureStats {
+    pub median: Vec<f64>,
+    pub mean: Vec<f64>,
+    pub missing: Vec<usize>,
+}
+
+/// Checks every feature has a finite value and varies; returns medians, means and missing
+/// counts (non-finite values count as missing).
+pub fn feature_stats(
+    data: &Dataset,
+    rows: std::ops::Range<usize>,
+) -> Result<FeatureStats, CoreError> {
+    let p = data.n_features;
+    let mut median = Vec::with_capacity(p);
+    let mut mean = Vec::with_capacity(p);
+    let mut missing = Vec::with_capacity(p);
+    let mut column = Vec::with_capacity(rows.len());
+    for j in 0..p {
+        column.clear();
+        column.extend(
+            rows.clone()
+                .map(|i| data.x[i * p + j])
+                .filter(|v| v.is_finite()),
+        );
+        let name = &data.feature_names[j];
+        if column.is_empty() {
+            return Err(CoreError::invalid_parameter(format!(
+                "feature \"{name}\" has no finite value in the {} training rows (all NULL, NaN or infinite)",
+                rows.len()
+            )));
+        }
+        column.sort_by(f64::total_cmp);
+        if column[0] == column[column.len() - 1] {
+            return Err(CoreError::invalid_parameter(format!(
+                "feature \"{name}\" is constant ({}) in the training rows; leave it out",
+                column[0]
+            )));
+        }
+        let n = column.len();
+        median.push(if n % 2 == 1 {
+            column[n / 2]
+        } else {
+            column[n / 2 - 1] / 2.0 + column[n / 2] / 2.0
+        });
+        mean.push(column.iter().sum::<f64>() / n as f64);
+        missing.push(rows.len() - n);
+    }
+    Ok(FeatureStats {
+        median,
+        mean,
+        missing,
+    })
+}
+
+/// Checks the target of the training rows: enough rows, and two classes at least.
+pub fn check_target(data: &Dataset, task: Task, train: usize) -> Result<(), CoreError> {
+    if train < MIN_TRAIN_ROWS {
+        return Err(CoreError::invalid_parameter(format!(
+            "too few rows to train on: {train} labelled rows after the holdout, at least {MIN_TRAIN_ROWS} needed"
+        )));
+    }
+    match (&data.y, task) {
+        (Target::Classes { index, labels }, Task::Classification) => {
+            let mut seen = vec![false; labels.len()];
+            for &c in &index[..train] {
+                seen[c as usize] = true;
+            }
+            let present = seen.iter().filter(|s| **s).count();
+            if present < 2 {
+                return Err(CoreError::invalid_parameter(format!(
+                    "the target has {present} class in the {train} training rows; classification needs 2 or more"
+                )));
+            }
+            Ok(())
+        }
+        (Target::Values(v), Task::Regression) => {
+            if let Some(i) = v[..train].iter().position(|y| !y.is_finite()) {
+                return Err(CoreError::invalid_parameter(format!(
+                    "the target is not finite ({}) in training row {}",
+                    v[i],
+                    i + 1
+                )));
+            }
+            if v[..train].iter().all(|y| *y == v[0]) {
+                return Err(CoreError::invalid_parameter(format!(
+                    "the target is constant ({}) in the training rows",
+                    v[0]
+                )));
+            }
+            Ok(())
+        }
+        (Target::Classes { .. }, Task::Regression) => Err(CoreError::invalid_parameter(
+            "regression needs a numeric target",
+        )),
+        (Target::Values(_), Task::Classification) => Err(CoreError::invalid_parameter(
+            "classification needs class labels as the target",
+        )),
+    }
+}
+
+/// Rows kept for training: the first `1 − holdout` share in time order (the later rows are the
+/// holdout, as in a forward-in-time evaluation).
+pub fn train_rows(rows: usize, holdout: f64) -> usize {
+    rows - (rows as f64 * holdout).floor() as usize
+}
+
+/// A value as the tree sees it: non-finite → the median, and clamped into float32's range
+/// (scikit-learn's trees and the registry compare float32 inputs, where anything beyond
+/// ±3.4e38 would be infinite; a clamped value goes to the same side as the infinite one).
+pub fn tree_value(v: f64, median: f64) -> f32 {
+    let v = if v.is_finite() { v } else { median };
+    v.clamp(f32::MIN as f64, f32::MAX as f64) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(x: Vec<f64>, y: Vec<u32>) -> Dataset {
+        Dataset {
+            n_features: 2,
+            feature_names: vec!["a".into(), "b".into()],
+            x,
+            y: Target::Classes {
+                index: y,
+                labels: vec!["0".into(), "1".into()],
+            },
+        }
+    }
+
+    #[test]
+    fn stats_and_refusals() {
+        let d = data(
+            vec![1.0, 5.0, f64::NAN, 6.0, 3.0, f64::INFINITY],
+            vec![0, 1, 0],
+        );
+        let s = feature_stats(&d, 0..3).unwrap();
+        assert_eq!((s.median, s.missing), (vec![2.0, 5.5], vec![1, 1]));
+        let d = data(vec![1.0, f64::NAN, 2.0, f64::NAN], vec![0, 1]);
+        let e = feature_stats(&d, 0..2).unwrap_err();
+        assert!(e.message.contains("feature \"b\" has no finite value"));
+        let d = data(vec![1.0, 7.0, 2.0, 7.0], vec![0, 1]);
+        let e = feature_stats(&d, 0..2).unwrap_err();
+        assert!(e.message.contains("feature \"b\" is constant (7)"));
+    }
+
+    #[test]
+    fn values_for_trees() {
+        assert_eq!(tree_value(f64::NAN, 2.5), 2.5);
+        assert_eq!(tree_value(1e300, 0.0), f32::MAX);
+        assert_eq!(tree_value(f64::NEG_INFINITY, -1.0), -1.0);
+        assert_eq!(train_rows(10, 0.2), 8);
+        assert_eq!(train_rows(10, 0.0), 10);
+    }
+}

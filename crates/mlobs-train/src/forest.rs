@@ -1,0 +1,311 @@
+//! Decision trees and random forests with smartcore, exported in the registry's `sklearn`
+//! layout so that predict, TreeSHAP, LIME, what-if and counterfactuals serve them unchanged.
+//!
+//! smartcore keeps a fitted tree's nodes private; its serde form exposes them. The export then
+//! routes the rows each tree was grown on (its bootstrap rows, each once) to get what the layout
+//! needs and smartcore does not keep: node covers (TreeSHAP's weights) and, for classifiers,
+//! class fractions (smartcore's leaves vote for one class; scikit-learn's and ours hold the
+//! class distribution, which gives probabilities rather than votes).
+//!
+//! A forest is fitted one tree per smartcore call, with its own seed, so a cancelled statement
+//! is noticed between trees.
+
+use crate::data::{tree_value, Dataset, Target};
+use crate::params::{Algorithm, Params, Task, MAX_TOTAL_NODES};
+use mlobs_core::CoreError;
+use serde_json::{json, Value};
+use smartcore::ensemble::random_forest_classifier::{
+    RandomForestClassifier, RandomForestClassifierParameters,
+};
+use smartcore::ensemble::random_forest_regressor::{
+    RandomForestRegressor, RandomForestRegressorParameters,
+};
+use smartcore::linalg::basic::matrix::DenseMatrix;
+use smartcore::tree::decision_tree_classifier::{
+    DecisionTreeClassifier, DecisionTreeClassifierParameters, SplitCriterion,
+};
+use smartcore::tree::decision_tree_regressor::{
+    DecisionTreeRegressor, DecisionTreeRegressorParameters,
+};
+
+/// One node as smartcore serialises it.
+#[derive(Debug, Clone)]
+struct RawNode {
+    output: f64,
+    feature: usize,
+    threshold: f64,
+    children: Option<(usize, usize)>,
+}
+
+fn fit_failed(e: impl std::fmt::Display) -> CoreError {
+    CoreError::invalid_parameter(format!("training failed: {e}"))
+}
+
+/// The value under `path` in a serialised smartcore model (numeric steps index arrays).
+fn walk<'a>(model: &'a Value, path: &[&str]) -> Result<&'a Value, CoreError> {
+    let mut v = model;
+    for k in path {
+        let next = match k.parse::<usize>() {
+            Ok(i) => v.get(i),
+            Err(_) => v.get(*k),
+        };
+        v = next.ok_or_else(|| fit_failed(format!("no '{k}' in smartcore's model")))?;
+    }
+    Ok(v)
+}
+
+/// The `nodes` array under `path` in a serialised smartcore model.
+fn raw_nodes(model: &Value, path: &[&str]) -> Result<Vec<RawNode>, CoreError> {
+    let nodes = walk(model, path)?
+        .as_array()
+        .ok_or_else(|| fit_failed("smartcore's nodes are not an array"))?;
+    nodes
+        .iter()
+        .map(|n| {
+            let num = |k: &str| n.get(k).and_then(Value::as_f64);
+            let idx = |k: &str| n.get(k).and_then(Value::as_u64).map(|c| c as usize);
+            let children = match (idx("true_child"), idx("false_child")) {
+                (Some(t), Some(f)) if t < nodes.len() && f < nodes.len() => Some((t, f)),
+                (None, None) => None,
+                _ => return Err(fit_failed("smartcore node with one child")),
+            };
+            Ok(RawNode {
+                output: num("output").unwrap_or(0.0),
+                feature: idx("split_feature").unwrap_or(0),
+                threshold: if children.is_some() {
+                    num("split_value").ok_or_else(|| fit_failed("split without a value"))?
+                } else {
+                    0.0
+                },
+                children,
+            })
+        })
+        .collect()
+}
+
+/// Column-major float32 matrix of the training rows, missing values at the median.
+pub fn tree_matrix(data: &Dataset, train: usize, median: &[f64]) -> DenseMatrix<f32> {
+    let p = data.n_features;
+    let mut values = Vec::with_capacity(train * p);
+    for (j, m) in median.iter().enumerate() {
+        values.extend((0..train).map(|i| tree_value(data.x[i * p + j], *m)));
+    }
+    DenseMatrix::new(train, p, values, true).expect("shape matches")
+}
+
+/// The tree in the registry's sklearn layout, from the rows in `bag` routed through it.
+fn export_tree(
+    nodes: &[RawNode],
+    x: &DenseMatrix<f32>,
+    y: &Target,
+    bag: &[usize],
+    median: &[f64],
+) -> Value {
+    use smartcore::linalg::basic::arrays::Array;
+    let n = nodes.len();
+    let k = match y {
+        Target::Classes { labels, .. } => labels.len(),
+        Target::Values(_) => 0,
+    };
+    let mut cover = vec![0.0f64; n];
+    let mut counts = vec![0.0f64; n * k.max(1)];
+    for &row in bag {
+        let mut at = 0;
+        loop {
+            cover[at] += 1.0;
+            if let Target::Classes { index, .. } = y {
+                counts[at * k + index[row] as usize] += 1.0;
+            }
+            match nodes[at].children {
+                None => break,
+                Some((t, f)) => {
+                    let v = *x.get((row, nodes[at].feature)) as f64;
+                    at = if v <= nodes[at].threshold { t } else { f };
+                }
+            }
+        }
+    }
+    let value: Vec<Value> = match y {
+        Target::Classes { .. } => (0..n)
+            .map(|i| {
+                let c = &counts[i * k..(i + 1) * k];
+                json!(c.iter().map(|v| v / cover[i].max(1.0)).collect::<Vec<_>>())
+            })
+            .collect(),
+        Target::Values(_) => {
+            // Leaves keep smartcore's outputs; an inner node holds its children's cover-weighted
+            // mean (children are created after their parent, so one reverse pass suffices).
+            let mut v: Vec<f64> = nodes.iter().map(|n| n.output).collect();
+            for i in (0..n).rev() {
+                if let Some((t, f)) = nodes[i].children {
+                    let w = cover[t] + cover[f];
+                    if w > 0.0 {
+                        v[i] = (v[t] * cover[t] + v[f] * cover[f]) / w;
+                    }
+                }
+            }
+            v.into_iter().map(|x| json!([x])).collect()
+        }
+    };
+    let side = |i: usize, left: bool| -> i64 {
+        match nodes[i].children {
+            Some((t, f)) => (if left { t } else { f }) as i64,
+            None => -1,
+        }
+    };
+    json!({
+        "children_left": (0..n).map(|i| side(i, true)).collect::<Vec<_>>(),
+        "children_right": (0..n).map(|i| side(i, false)).collect::<Vec<_>>(),
+        "feature": nodes.iter().map(|nd| if nd.children.is_some() { nd.feature as i64 } else { -2 }).collect::<Vec<_>>(),
+        "threshold": nodes.iter().map(|nd| if nd.children.is_some() { nd.threshold } else { -2.0 }).collect::<Vec<_>>(),
+        "value": value,
+        "weighted_n_node_samples": cover,
+        // A missing value goes where the training median goes (it was imputed by it).
+        "missing_go_to_left": nodes.iter().map(|nd| match nd.children {
+            Some(_) => i64::from(tree_value(median[nd.feature], median[nd.feature]) as f64 <= nd.threshold),
+            None => 0,
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// The seed of tree `t`: spread so that (seed, t) and (seed + 1, t − 1) do not share a stream.
+fn tree_seed(seed: u64, t: usize) -> u64 {
+    seed.wrapping_add((t as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+fn bag_of(model: &Value, path: &[&str]) -> Result<Vec<usize>, CoreError> {
+    let mask = walk(model, path)?
+        .as_array()
+        .ok_or_else(|| fit_failed("smartcore's samples are not an array"))?;
+    Ok(mask
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.as_bool() == Some(true))
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// Fits the trees on the first `train` rows and returns the sklearn-layout body's `trees`.
+pub fn fit(
+    params: &Params,
+    data: &Dataset,
+    train: usize,
+    median: &[f64],
+) -> Result<Vec<Value>, CoreError> {
+    let x = tree_matrix(data, train, median);
+    let p = data.n_features;
+    let all: Vec<usize> = (0..train).collect();
+    let mut trees = Vec::with_capacity(params.n_trees);
+    let mut total_nodes = 0usize;
+    let criterion = || {
+        if params.entropy {
+            SplitCriterion::Entropy
+        } else {
+            SplitCriterion::Gini
+        }
+    };
+    for t in 0..params.n_trees {
+        mlobs_core::interrupt::check();
+        let seed = tree_seed(params.seed, t);
+        let forest = params.algorithm == Algorithm::RandomForest;
+        let (model, nodes_path, bag_path): (Value, &[&str], &[&str]) = match (&data.y, params.task)
+        {
+            (Target::Classes { index, .. }, Task::Classification) => {
+                let y: Vec<u32> = index[..train].to_vec();
+                if forest {
+                    let fp = RandomForestClassifierParameters {
+                        criterion: criterion(),
+                        max_depth: params.max_depth,
+                        min_samples_leaf: params.min_samples_leaf,
+                        min_samples_split: params.min_samples_split,
+                        n_trees: 1,
+                        m: Some(params.mtry(p)),
+                        keep_samples: true,
+                        seed,
+                    };
+                    let m = RandomForestClassifier::fit(&x, &y, fp).map_err(fit_failed)?;
+                    (
+                        serde_json::to_value(&m).map_err(fit_failed)?,
+                        &["trees", "0", "nodes"],
+                        &["samples", "0"],
+                    )
+                } else {
+                    let tp = DecisionTreeClassifierParameters {
+                        criterion: criterion(),
+                        max_depth: params.max_depth,
+                        min_samples_leaf: params.min_samples_leaf,
+                        min_samples_split: params.min_samples_split,
+                        seed: Some(seed),
+                    };
+                    let m = DecisionTreeClassifier::fit(&x, &y, tp).map_err(fit_failed)?;
+                    (
+                        serde_json::to_value(&m).map_err(fit_failed)?,
+                        &["nodes"],
+                        &[],
+                    )
+                }
+            }
+            (Target::Values(v), Task::Regression) => {
+                let y: Vec<f64> = v[..train].to_vec();
+                if forest {
+                    let fp = RandomForestRegressorParameters {
+                        max_depth: params.max_depth,
+                        min_samples_leaf: params.min_samples_leaf,
+                        min_samples_split: params.min_samples_split,
+                        n_trees: 1,
+                        m: Some(params.mtry(p)),
+                        keep_samples: true,
+                        seed,
+                    };
+                    let m = RandomForestRegressor::fit(&x, &y, fp).map_err(fit_failed)?;
+                    (
+                        serde_json::to_value(&m).map_err(fit_failed)?,
+                        &["forest_regressor", "trees", "0", "nodes"],
+                        &["forest_regressor", "samples", "0"],
+                    )
+                } else {
+                    let tp = DecisionTreeRegressorParameters {
+                        max_depth: params.max_depth,
+                        min_samples_leaf: params.min_samples_leaf,
+                        min_samples_split: params.min_samples_split,
+                        seed: Some(seed),
+                    };
+                    let m = DecisionTreeRegressor::fit(&x, &y, tp).map_err(fit_failed)?;
+                    (
+                        serde_json::to_value(&m).map_err(fit_failed)?,
+                        &["tree_regressor", "nodes"],
+                        &[],
+                    )
+                }
+            }
+            _ => return Err(fit_failed("the target does not fit the task")),
+        };
+        let nodes = raw_nodes(&model, nodes_path)?;
+        total_nodes += nodes.len();
+        if total_nodes > MAX_TOTAL_NODES {
+            return Err(CoreError::limit_exceeded(format!(
+                "the model would have more than {MAX_TOTAL_NODES} nodes after {} trees; lower \
+                 params.max_depth or params.n_trees, or raise params.min_samples_leaf",
+                t + 1
+            )));
+        }
+        let bag = if bag_path.is_empty() {
+            all.clone()
+        } else {
+            bag_of(&model, bag_path)?
+        };
+        trees.push(export_tree(&nodes, &x, &data.y, &bag, median));
+    }
+    Ok(trees)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_spread() {
+        assert_ne!(tree_seed(0, 1), tree_seed(1, 0));
+        assert_eq!(tree_seed(7, 0), 7);
+    }
+}
