@@ -1,8 +1,8 @@
 //! Model performance metrics with scikit-learn's definitions: the confusion summary
 //! (classification), exact ranking metrics (ROC AUC, average precision, calibration error),
 //! the mergeable score summary (approximate AUC with a bound), probabilistic losses, the
-//! regression summary, and CBPE (performance estimated without labels from an isotonic
-//! calibration map).
+//! regression summary, CBPE (performance estimated without labels from an isotonic calibration
+//! map), and paired tests comparing two models scored on the same rows.
 
 pub mod association;
 pub mod calibration;
@@ -10,6 +10,7 @@ pub mod confusion;
 pub mod label;
 pub mod loss;
 pub mod ovr;
+pub mod paired;
 pub mod ranking;
 pub mod regression;
 pub mod score_summary;
