@@ -127,6 +127,16 @@ for pat in ['_mv_check_config(', '_mv_summary_sql(', '_mv_reference(', '_mv_metr
 out.append(block('CREATE FUNCTION mlobs._mv_row_sql(', '$$;'))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
 out.append("-- simulate: scenario key labels_as_of (labels NULL until they arrive).\n" + block('CREATE FUNCTION mlobs.simulate(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
+out.append("""-- Training (issue 19): the C entry points, then src/sql/training.sql as is (all of it is new).
+CREATE FUNCTION mlobs._compare_models(name text, version_a int, version_b int, source oid, "from" text, "to" text,
+  target text, features text[], ts_column text)
+RETURNS TABLE (metric text, value_a float8, value_b float8, difference float8, test text, statistic float8,
+               p_value float8, rows bigint)
+STABLE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'compare_impl_wrapper';
+CREATE FUNCTION mlobs._train(name text, source oid, target text, features text[], algorithm text, params jsonb,
+  train_from text, train_to text, ts_column text, feature_names text[])
+RETURNS int VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_impl_wrapper';
+""" + (SOURCES / 'training.sql').read_text().split('\n', 2)[2].strip())
 fin=(SOURCES / 'finalize.sql').read_text()
 i=fin.index('GRANT USAGE ON SCHEMA mlobs TO mlobs_reader')
 fin=fin[:fin.index('-- ==== surface:')] if '-- ==== surface:' in fin else fin

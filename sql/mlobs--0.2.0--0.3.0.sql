@@ -2129,6 +2129,312 @@ BEGIN
     FROM truth t ORDER BY t.t;
 END $$;
 
+-- Training (issue 19): the C entry points, then src/sql/training.sql as is (all of it is new).
+CREATE FUNCTION mlobs._compare_models(name text, version_a int, version_b int, source oid, "from" text, "to" text,
+  target text, features text[], ts_column text)
+RETURNS TABLE (metric text, value_a float8, value_b float8, difference float8, test text, statistic float8,
+               p_value float8, rows bigint)
+STABLE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'compare_impl_wrapper';
+CREATE FUNCTION mlobs._train(name text, source oid, target text, features text[], algorithm text, params jsonb,
+  train_from text, train_to text, ts_column text, feature_names text[])
+RETURNS int VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_impl_wrapper';
+-- Stages: the version predict, shap and the other readers serve by default is the one in
+-- 'production' (else the latest); 'candidate' marks a version under evaluation.
+CREATE TABLE mlobs.model_stages (
+  name text NOT NULL,
+  stage text NOT NULL CHECK (stage IN ('production', 'candidate')),
+  version int NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  updated_by text NOT NULL DEFAULT CURRENT_USER,
+  PRIMARY KEY (name, stage),
+  FOREIGN KEY (name, version) REFERENCES mlobs.models (name, version) ON DELETE CASCADE);
+COMMENT ON TABLE mlobs.model_stages IS 'The version of each model in stage production or candidate (mlobs.promote)';
+CREATE TABLE mlobs.model_stage_history (
+  id bigserial PRIMARY KEY,
+  name text NOT NULL,
+  stage text NOT NULL,
+  version int NOT NULL,
+  previous_version int,
+  changed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  changed_by text NOT NULL DEFAULT CURRENT_USER,
+  reason text);
+COMMENT ON TABLE mlobs.model_stage_history IS 'Every stage change made by mlobs.promote';
+SELECT pg_catalog.pg_extension_config_dump('mlobs.model_stages', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.model_stage_history', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.model_stage_history_id_seq', '');
+
+-- How the loop retrains a model: what to read and fit, over which windows, when to promote.
+CREATE TABLE mlobs.retraining_policies (
+  model text PRIMARY KEY,
+  source regclass NOT NULL,
+  target text NOT NULL,
+  features text[] NOT NULL,
+  feature_names text[],
+  algorithm text NOT NULL DEFAULT 'random_forest',
+  params jsonb NOT NULL DEFAULT '{}',
+  ts_column text NOT NULL DEFAULT 'ts',
+  -- The model is trained on [end − holdout_window − train_window, end − holdout_window) and
+  -- compared with production on [end − holdout_window, end], end being the last labelled row.
+  train_window interval NOT NULL DEFAULT '14 days' CHECK (train_window > interval '0'),
+  holdout_window interval NOT NULL DEFAULT '2 days' CHECK (holdout_window > interval '0'),
+  metric text CHECK (metric IN ('accuracy', 'roc_auc', 'log_loss', 'f1', 'rmse', 'mae', 'r2')),
+  min_improvement float8 NOT NULL DEFAULT 0 CHECK (min_improvement >= 0),
+  enabled bool NOT NULL DEFAULT true,
+  -- The role the loop trains as (reads the source as): nobody trains on rows they cannot read.
+  owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
+  created_at timestamptz NOT NULL DEFAULT pg_catalog.now());
+COMMENT ON TABLE mlobs.retraining_policies IS 'How mlobs.process_retraining_requests retrains each model';
+SELECT pg_catalog.pg_extension_config_dump('mlobs.retraining_policies', '');
+
+-- What the loop did with a request.
+ALTER TABLE mlobs.retraining_requests DROP CONSTRAINT retraining_requests_status_check,
+  ADD CONSTRAINT retraining_requests_status_check CHECK (status IN ('open', 'done', 'dismissed', 'failed')),
+  ADD COLUMN processed_at timestamptz,
+  ADD COLUMN trained_version int,
+  ADD COLUMN decision text CHECK (decision IN ('promoted', 'kept', 'failed')),
+  ADD COLUMN outcome jsonb;
+
+CREATE FUNCTION mlobs.train(name text, source regclass, target text, features text[],
+  algorithm text DEFAULT 'random_forest', params jsonb DEFAULT '{}', train_from timestamptz DEFAULT NULL,
+  train_to timestamptz DEFAULT NULL, ts_column text DEFAULT 'ts', feature_names text[] DEFAULT NULL)
+RETURNS int LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT mlobs._train(name, source::oid, target, features, algorithm, params, train_from::text, train_to::text,
+                      ts_column, feature_names)
+$$;
+COMMENT ON FUNCTION mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]) IS
+  'Trains a model on the labelled rows of a window with smartcore and registers it as the next version (docs/training.md)';
+
+CREATE FUNCTION mlobs.compare_models(name text, version_a int, version_b int, source regclass, "from" timestamptz,
+  "to" timestamptz, target text DEFAULT NULL, features text[] DEFAULT NULL, ts_column text DEFAULT NULL)
+RETURNS TABLE (metric text, value_a float8, value_b float8, difference float8, test text, statistic float8,
+               p_value float8, rows bigint)
+LANGUAGE sql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT * FROM mlobs._compare_models(name, version_a, version_b, source::oid, "from"::text, "to"::text, target,
+                                      features, ts_column)
+$$;
+COMMENT ON FUNCTION mlobs.compare_models(text, int, int, regclass, timestamptz, timestamptz, text, text[], text) IS
+  'Scores two versions of a model on the same labelled rows: metrics, differences (b - a) and paired tests (docs/training.md)';
+
+-- The version a stage holds; 'production' falls back to the latest version (what the readers
+-- serve), 'latest' is the newest version whatever its stage.
+CREATE FUNCTION mlobs.model_version(name text, stage text DEFAULT 'production')
+RETURNS int LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v int;
+BEGIN
+  IF stage IS NULL OR stage NOT IN ('production', 'candidate', 'latest') THEN
+    RAISE EXCEPTION 'stage must be production, candidate or latest, got %', coalesce(quote_literal(stage), 'NULL')
+      USING ERRCODE = '22023';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM mlobs.models m WHERE m.name = model_version.name) THEN
+    RAISE EXCEPTION 'model ''%'' is not registered', model_version.name USING ERRCODE = '42704';
+  END IF;
+  SELECT s.version INTO v FROM mlobs.model_stages s WHERE s.name = model_version.name AND s.stage = model_version.stage;
+  IF v IS NULL AND stage IN ('production', 'latest') THEN
+    SELECT max(m.version) INTO v FROM mlobs.models m WHERE m.name = model_version.name;
+  END IF;
+  IF v IS NULL THEN
+    RAISE EXCEPTION 'model ''%'' has no version in stage %', model_version.name, stage USING ERRCODE = '42704';
+  END IF;
+  RETURN v;
+END $$;
+COMMENT ON FUNCTION mlobs.model_version(text, text) IS
+  'The version of a model in a stage (production: else the latest; candidate; latest)';
+
+CREATE FUNCTION mlobs.promote(name text, version int, stage text DEFAULT 'production', reason text DEFAULT NULL)
+RETURNS int LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  previous int;
+BEGIN
+  IF stage IS NULL OR stage NOT IN ('production', 'candidate') THEN
+    RAISE EXCEPTION 'stage must be production or candidate, got %', coalesce(quote_literal(stage), 'NULL')
+      USING ERRCODE = '22023';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM mlobs.models m WHERE m.name = promote.name AND m.version = promote.version) THEN
+    RAISE EXCEPTION 'model ''%'' version % is not registered', promote.name, coalesce(promote.version::text, 'NULL')
+      USING ERRCODE = '42704';
+  END IF;
+  -- One stage change of a model at a time: the history's previous_version stays exact.
+  PERFORM pg_advisory_xact_lock(hashtext('mlobs.promote'), hashtext(promote.name));
+  SELECT s.version INTO previous FROM mlobs.model_stages s WHERE s.name = promote.name AND s.stage = promote.stage;
+  INSERT INTO mlobs.model_stages AS s (name, stage, version) VALUES (promote.name, promote.stage, promote.version)
+  ON CONFLICT ON CONSTRAINT model_stages_pkey DO UPDATE
+    SET version = EXCLUDED.version, updated_at = now(), updated_by = CURRENT_USER;
+  -- A candidate that becomes production is no longer a candidate.
+  IF stage = 'production' THEN
+    DELETE FROM mlobs.model_stages s WHERE s.name = promote.name AND s.stage = 'candidate' AND s.version = promote.version;
+  END IF;
+  INSERT INTO mlobs.model_stage_history (name, stage, version, previous_version, reason)
+  VALUES (promote.name, promote.stage, promote.version, previous, promote.reason);
+  PERFORM pg_notify('mlobs_models', json_build_object('model', promote.name, 'stage', promote.stage,
+                                                      'version', promote.version, 'previous', previous)::text);
+  RETURN previous;
+END $$;
+COMMENT ON FUNCTION mlobs.promote(text, int, text, text) IS
+  'Puts a model version in a stage (production by default) and records the change; returns the previous version';
+
+-- Sets how a model is retrained; anything not given is taken from its latest version trained
+-- by mlobs.train (source, target, features, algorithm, params, timestamp column).
+CREATE FUNCTION mlobs.set_retraining_policy(model text, source regclass DEFAULT NULL, target text DEFAULT NULL,
+  features text[] DEFAULT NULL, algorithm text DEFAULT NULL, params jsonb DEFAULT NULL,
+  train_window interval DEFAULT '14 days', holdout_window interval DEFAULT '2 days', metric text DEFAULT NULL,
+  min_improvement float8 DEFAULT 0, ts_column text DEFAULT NULL, feature_names text[] DEFAULT NULL)
+RETURNS mlobs.retraining_policies LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  t jsonb;
+  p mlobs.retraining_policies;
+BEGIN
+  IF model IS NULL THEN
+    RAISE EXCEPTION 'model must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  SELECT m.metadata->'training' INTO t FROM mlobs.models m
+   WHERE m.name = set_retraining_policy.model AND m.metadata ? 'training' ORDER BY m.version DESC LIMIT 1;
+  t := coalesce(t, '{}');
+  p.model := model;
+  p.source := coalesce(source, to_regclass(t->>'source'));
+  p.target := coalesce(target, t->>'target');
+  p.features := coalesce(features, CASE
+    WHEN t->'features' ? 'columns' THEN ARRAY(SELECT jsonb_array_elements_text(t->'features'->'columns'))
+    WHEN t->'features' ? 'jsonb' THEN ARRAY[t->'features'->>'jsonb'] END);
+  p.feature_names := coalesce(feature_names, CASE WHEN t->'features' ? 'jsonb'
+    THEN ARRAY(SELECT jsonb_array_elements_text(t->'features'->'names')) END);
+  p.algorithm := coalesce(algorithm, t->>'algorithm', 'random_forest');
+  p.params := coalesce(params, (t->'params') - 'holdout', '{}');
+  p.ts_column := coalesce(ts_column, t->>'ts_column', 'ts');
+  IF p.source IS NULL OR p.target IS NULL OR p.features IS NULL THEN
+    RAISE EXCEPTION 'model ''%'': give source, target and features (no version trained by mlobs.train to take them from)', model
+      USING ERRCODE = '22023';
+  END IF;
+  p.train_window := train_window;
+  p.holdout_window := holdout_window;
+  p.metric := metric;
+  p.min_improvement := min_improvement;
+  p.enabled := true;
+  p.owner := to_regrole(quote_ident(CURRENT_USER));
+  p.created_at := now();
+  INSERT INTO mlobs.retraining_policies VALUES (p.*)
+  ON CONFLICT ON CONSTRAINT retraining_policies_pkey DO UPDATE SET source = EXCLUDED.source, target = EXCLUDED.target,
+    features = EXCLUDED.features, feature_names = EXCLUDED.feature_names, algorithm = EXCLUDED.algorithm,
+    params = EXCLUDED.params, ts_column = EXCLUDED.ts_column, train_window = EXCLUDED.train_window,
+    holdout_window = EXCLUDED.holdout_window, metric = EXCLUDED.metric, min_improvement = EXCLUDED.min_improvement,
+    enabled = true, owner = EXCLUDED.owner
+  RETURNING * INTO p;
+  RETURN p;
+END $$;
+COMMENT ON FUNCTION mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]) IS
+  'Sets how mlobs.process_retraining_requests retrains a model (defaults from its latest trained version)';
+
+-- The loop: each open request of a model with an enabled policy is trained on the policy's
+-- recent labelled window, compared with the production version on the rows after it, and
+-- promoted when better by more than min_improvement (else kept as the candidate). Each request
+-- is one subtransaction: a failure is recorded on it (status failed) and the others go on.
+-- Requests are locked (SKIP LOCKED): two runs at once never process one twice; a run killed
+-- midway commits nothing, and its requests stay open for the next run.
+CREATE FUNCTION mlobs.process_retraining_requests(model text DEFAULT NULL)
+RETURNS TABLE (request_id bigint, model_name text, decision text, trained_version int, production_version int,
+               metric text, production_value float8, trained_value float8, p_value float8, error text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  req mlobs.retraining_requests;
+  pol mlobs.retraining_policies;
+  owner_name text;
+  saved_role text := current_setting('role');
+  last_ts timestamptz;
+  holdout_from timestamptz;
+  v int;
+  prod int;
+  m text;
+  lower_better bool;
+  c record;
+  improvement float8;
+  result jsonb;
+  params jsonb;
+BEGIN
+  FOR req IN SELECT q.* FROM mlobs.retraining_requests q
+              WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
+                AND EXISTS (SELECT 1 FROM mlobs.retraining_policies p WHERE p.model = q.model AND p.enabled)
+              ORDER BY q.id FOR UPDATE OF q SKIP LOCKED LOOP
+    request_id := req.id; model_name := req.model; decision := NULL; trained_version := NULL;
+    production_version := NULL; metric := NULL; production_value := NULL; trained_value := NULL;
+    p_value := NULL; error := NULL;
+    BEGIN
+      SELECT * INTO pol FROM mlobs.retraining_policies p WHERE p.model = req.model;
+      SELECT rolname INTO owner_name FROM pg_roles WHERE oid = pol.owner;
+      IF owner_name IS NULL THEN
+        RAISE EXCEPTION 'the retraining policy''s owner (role oid %) no longer exists', pol.owner::oid USING ERRCODE = '42704';
+      END IF;
+      IF owner_name <> current_user AND NOT pg_has_role(session_user, pol.owner, 'MEMBER') THEN
+        RAISE EXCEPTION 'this run''s session user % may not act as the policy''s owner %', session_user, owner_name
+          USING ERRCODE = '42501';
+      END IF;
+      IF owner_name <> current_user THEN
+        PERFORM set_config('role', owner_name, true);
+      END IF;
+      EXECUTE format('SELECT max(%I) FROM %s WHERE %I IS NOT NULL', pol.ts_column, pol.source, pol.target) INTO last_ts;
+      IF last_ts IS NULL THEN
+        RAISE EXCEPTION 'no labelled rows in %', pol.source USING ERRCODE = '22023';
+      END IF;
+      holdout_from := last_ts - pol.holdout_window;
+      -- The policy's holdout window is the evaluation; inside the training window every row is fitted.
+      params := jsonb_build_object('holdout', 0) || pol.params;
+      v := mlobs.train(req.model, pol.source, pol.target, pol.features, pol.algorithm, params,
+                       holdout_from - pol.train_window, holdout_from, pol.ts_column, pol.feature_names);
+      trained_version := v;
+      SELECT s.version INTO prod FROM mlobs.model_stages s WHERE s.name = req.model AND s.stage = 'production';
+      IF prod IS NULL THEN
+        SELECT max(x.version) INTO prod FROM mlobs.models x WHERE x.name = req.model AND x.version < v;
+      END IF;
+      production_version := prod;
+      IF prod IS NULL THEN
+        decision := 'promoted';
+        result := jsonb_build_object('reason', 'no production version');
+      ELSE
+        m := coalesce(pol.metric, CASE (SELECT x.objective FROM mlobs.models x WHERE x.name = req.model AND x.version = v)
+                                    WHEN 'regression' THEN 'rmse' WHEN 'regressor' THEN 'rmse' ELSE 'roc_auc' END);
+        SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
+                                                  pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
+        IF m = 'roc_auc' AND c.value_a IS NULL THEN
+          m := 'accuracy';
+          SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
+                                                    pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
+        END IF;
+        IF c.value_a IS NULL OR c.value_b IS NULL THEN
+          RAISE EXCEPTION 'no labelled rows to compare on in [%, %]', holdout_from, last_ts USING ERRCODE = '22023';
+        END IF;
+        lower_better := m IN ('rmse', 'mae', 'log_loss');
+        improvement := CASE WHEN lower_better THEN c.value_a - c.value_b ELSE c.value_b - c.value_a END;
+        metric := m; production_value := c.value_a; trained_value := c.value_b; p_value := c.p_value;
+        decision := CASE WHEN improvement > pol.min_improvement THEN 'promoted' ELSE 'kept' END;
+        result := jsonb_build_object('metric', m, 'production_value', c.value_a, 'trained_value', c.value_b,
+                                     'improvement', improvement, 'min_improvement', pol.min_improvement,
+                                     'test', c.test, 'p_value', c.p_value, 'rows', c.rows);
+      END IF;
+      PERFORM set_config('role', saved_role, true);
+      PERFORM mlobs.promote(req.model, v, CASE decision WHEN 'promoted' THEN 'production' ELSE 'candidate' END,
+                            format('retraining request %s', req.id));
+      result := result || jsonb_build_object('production_version', prod, 'trained_version', v,
+        'train_window', jsonb_build_array(holdout_from - pol.train_window, holdout_from),
+        'holdout_window', jsonb_build_array(holdout_from, last_ts));
+      UPDATE mlobs.models x SET metadata = x.metadata || jsonb_build_object('retraining', result)
+       WHERE x.name = req.model AND x.version = v;
+      UPDATE mlobs.retraining_requests q SET status = 'done', processed_at = now(), trained_version = v,
+             decision = process_retraining_requests.decision, outcome = result
+       WHERE q.id = req.id;
+    EXCEPTION WHEN OTHERS THEN
+      -- The subtransaction's rollback undid the version and restored the role.
+      decision := 'failed'; trained_version := NULL; error := SQLERRM;
+      UPDATE mlobs.retraining_requests q SET status = 'failed', processed_at = now(), decision = 'failed',
+             outcome = jsonb_build_object('sqlstate', SQLSTATE, 'error', SQLERRM)
+       WHERE q.id = req.id;
+    END;
+    PERFORM pg_notify('mlobs_retraining_done', json_build_object('request', req.id, 'model', req.model,
+                      'decision', decision, 'version', trained_version)::text);
+    RETURN NEXT;
+  END LOOP;
+END $$;
+COMMENT ON FUNCTION mlobs.process_retraining_requests(text) IS
+  'Retrains, compares and (when better) promotes the models of open retraining requests (schedule with pg_cron)';
+
 -- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns.
 REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
@@ -2192,6 +2498,22 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
+-- Training (src/sql/training.sql): training, promoting, policies and the loop write; reading stages
+-- and comparing versions (as the caller, on rows the caller can read) are for everyone.
+GRANT SELECT ON mlobs.model_stages, mlobs.model_stage_history, mlobs.retraining_policies TO mlobs_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.model_stages, mlobs.model_stage_history, mlobs.retraining_policies
+  TO mlobs_admin;
+GRANT USAGE ON SEQUENCE mlobs.model_stage_history_id_seq TO mlobs_admin;
+REVOKE EXECUTE ON FUNCTION mlobs._train(text, oid, text, text[], text, jsonb, text, text, text, text[]),
+  mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]),
+  mlobs.promote(text, int, text, text),
+  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]),
+  mlobs.process_retraining_requests(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._train(text, oid, text, text[], text, jsonb, text, text, text, text[]),
+  mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]),
+  mlobs.promote(text, int, text, text),
+  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]),
+  mlobs.process_retraining_requests(text) TO mlobs_admin;
 -- multivariate_drift monitors' steps (src/sql/monitor_multivariate.sql): dynamic SQL over a monitor.
 REVOKE EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),
   mlobs._mv_row_sql(mlobs.monitors), mlobs._mv_metrics(mlobs.monitors, text) FROM PUBLIC;

@@ -28,6 +28,7 @@ mod ranking;
 mod regression;
 mod summary_type;
 mod text_cache;
+mod training;
 mod v1;
 mod varlena_io;
 
@@ -159,6 +160,16 @@ pgrx::extension_sql_file!(
     "sql/simulate.sql",
     name = "simulate",
     requires = ["monitor_run"]
+);
+// Training, stages and the retraining loop (over the registry and the retraining requests).
+pgrx::extension_sql_file!(
+    "sql/training.sql",
+    name = "training",
+    requires = [
+        "simulate",
+        training::train_impl,
+        training::compare::compare_impl
+    ]
 );
 pgrx::extension_sql_file!("sql/finalize.sql", name = "finalize", finalize);
 

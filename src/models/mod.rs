@@ -55,7 +55,7 @@ mod arrays;
 mod explain;
 mod importance;
 mod predict;
-mod registry;
+pub mod registry;
 mod shap;
 
 use crate::errors::invalid_parameter;

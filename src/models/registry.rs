@@ -1,5 +1,6 @@
 //! The model registry: `mlobs.register_model` validates an export and stores it as the next
-//! version in `mlobs.models`; readers find a model by name (latest version) or (name, version).
+//! version in `mlobs.models`; readers find a model by name (its production version, else the
+//! latest) or (name, version).
 //!
 //! Two caches keep decoding off the per-row path:
 //! * per backend, decoded models by (name, version), checked against the row's `xmin` so a
@@ -136,12 +137,16 @@ fn read_row(
     }
 }
 
-/// Looks the model up in `mlobs.models` (latest version when `version` is None).
-fn lookup(name: &str, version: Option<i32>) -> Resolved {
+/// Looks the model up in `mlobs.models` (when `version` is None: the version in stage
+/// `production`, else the latest).
+pub fn lookup(name: &str, version: Option<i32>) -> Resolved {
     let found = read_row(
-        "SELECT version, xmin::text FROM mlobs.models
-         WHERE name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR version OPERATOR(pg_catalog.=) $2)
-         ORDER BY version DESC LIMIT 1",
+        // Without a version: the production stage's version, else the latest (docs/training.md).
+        "SELECT m.version, m.xmin::text FROM mlobs.models m
+         WHERE m.name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR m.version OPERATOR(pg_catalog.=) $2)
+         ORDER BY m.version OPERATOR(pg_catalog.=) (SELECT s.version FROM mlobs.model_stages s
+                    WHERE s.name OPERATOR(pg_catalog.=) $1 AND s.stage OPERATOR(pg_catalog.=) 'production') DESC NULLS LAST,
+                  m.version DESC LIMIT 1",
         name,
         version,
         2,

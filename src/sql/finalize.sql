@@ -75,6 +75,22 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
+-- Training (src/sql/training.sql): training, promoting, policies and the loop write; reading stages
+-- and comparing versions (as the caller, on rows the caller can read) are for everyone.
+GRANT SELECT ON mlobs.model_stages, mlobs.model_stage_history, mlobs.retraining_policies TO mlobs_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.model_stages, mlobs.model_stage_history, mlobs.retraining_policies
+  TO mlobs_admin;
+GRANT USAGE ON SEQUENCE mlobs.model_stage_history_id_seq TO mlobs_admin;
+REVOKE EXECUTE ON FUNCTION mlobs._train(text, oid, text, text[], text, jsonb, text, text, text, text[]),
+  mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]),
+  mlobs.promote(text, int, text, text),
+  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]),
+  mlobs.process_retraining_requests(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._train(text, oid, text, text[], text, jsonb, text, text, text, text[]),
+  mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]),
+  mlobs.promote(text, int, text, text),
+  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]),
+  mlobs.process_retraining_requests(text) TO mlobs_admin;
 -- multivariate_drift monitors' steps (src/sql/monitor_multivariate.sql): dynamic SQL over a monitor.
 REVOKE EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),
   mlobs._mv_row_sql(mlobs.monitors), mlobs._mv_metrics(mlobs.monitors, text) FROM PUBLIC;

@@ -23,6 +23,14 @@ fn fit_failed(e: impl std::fmt::Display) -> CoreError {
     CoreError::invalid_parameter(format!("training failed: {e}"))
 }
 
+/// Coefficient rows (scaled units), intercepts (centred units), link, class labels.
+type Fitted<'a> = (
+    Vec<Vec<f64>>,
+    Vec<f64>,
+    &'static str,
+    Option<&'a Vec<String>>,
+);
+
 /// Training rows without a missing value (linear models have no rule for them).
 pub fn complete_rows(data: &Dataset, train: usize) -> Vec<usize> {
     (0..train)
@@ -65,44 +73,43 @@ pub fn fit(params: &Params, data: &Dataset, rows: &[usize]) -> Result<Value, Cor
     let x = DenseMatrix::new(n, p, values, true).map_err(fit_failed)?;
     mlobs_core::interrupt::check();
     // (coefficient rows in scaled units, intercepts in centred units)
-    let (rows_w, intercepts, link, classes): (Vec<Vec<f64>>, Vec<f64>, &str, Option<&Vec<String>>) =
-        match (&data.y, params.algorithm) {
-            (Target::Classes { index, labels }, Algorithm::LogisticRegression) => {
-                let y: Vec<u32> = rows.iter().map(|&i| index[i]).collect();
-                let lp = LogisticRegressionParameters::default().with_alpha(params.alpha);
-                let m: LogisticRegression<f64, u32, DenseMatrix<f64>, Vec<u32>> =
-                    LogisticRegression::fit(&x, &y, lp).map_err(fit_failed)?;
-                let (k, _) = m.coefficients().shape();
-                let w = (0..k)
-                    .map(|c| (0..p).map(|j| *m.coefficients().get((c, j))).collect())
-                    .collect();
-                let b = (0..k).map(|c| *m.intercept().get((c, 0))).collect();
-                let link = if k == 1 { "logistic" } else { "softmax" };
-                (w, b, link, Some(labels))
-            }
-            (Target::Values(v), Algorithm::LinearRegression | Algorithm::Ridge) => {
-                let y: Vec<f64> = rows.iter().map(|&i| v[i]).collect();
-                let (w, b) = if params.algorithm == Algorithm::Ridge {
-                    let rp = RidgeRegressionParameters {
-                        solver: RidgeRegressionSolverName::Cholesky,
-                        alpha: params.alpha,
-                        normalize: false,
-                    };
-                    let m = RidgeRegression::fit(&x, &y, rp).map_err(fit_failed)?;
-                    let w: Vec<f64> = m.coefficients().iterator(0).copied().collect();
-                    // Without `normalize` smartcore fits no intercept; on centred columns the
-                    // unpenalised intercept is the target's mean (Xᵀ1 = 0), as in sklearn.
-                    (w, y.iter().sum::<f64>() / y.len() as f64)
-                } else {
-                    let m = LinearRegression::fit(&x, &y, LinearRegressionParameters::default())
-                        .map_err(fit_failed)?;
-                    let w: Vec<f64> = m.coefficients().iterator(0).copied().collect();
-                    (w, *m.intercept())
+    let (rows_w, intercepts, link, classes): Fitted = match (&data.y, params.algorithm) {
+        (Target::Classes { index, labels }, Algorithm::LogisticRegression) => {
+            let y: Vec<u32> = rows.iter().map(|&i| index[i]).collect();
+            let lp = LogisticRegressionParameters::default().with_alpha(params.alpha);
+            let m: LogisticRegression<f64, u32, DenseMatrix<f64>, Vec<u32>> =
+                LogisticRegression::fit(&x, &y, lp).map_err(fit_failed)?;
+            let (k, _) = m.coefficients().shape();
+            let w = (0..k)
+                .map(|c| (0..p).map(|j| *m.coefficients().get((c, j))).collect())
+                .collect();
+            let b = (0..k).map(|c| *m.intercept().get((c, 0))).collect();
+            let link = if k == 1 { "logistic" } else { "softmax" };
+            (w, b, link, Some(labels))
+        }
+        (Target::Values(v), Algorithm::LinearRegression | Algorithm::Ridge) => {
+            let y: Vec<f64> = rows.iter().map(|&i| v[i]).collect();
+            let (w, b) = if params.algorithm == Algorithm::Ridge {
+                let rp = RidgeRegressionParameters {
+                    solver: RidgeRegressionSolverName::Cholesky,
+                    alpha: params.alpha,
+                    normalize: false,
                 };
-                (vec![w], vec![b], "identity", None)
-            }
-            _ => return Err(fit_failed("the target does not fit the algorithm")),
-        };
+                let m = RidgeRegression::fit(&x, &y, rp).map_err(fit_failed)?;
+                let w: Vec<f64> = m.coefficients().iterator(0).copied().collect();
+                // Without `normalize` smartcore fits no intercept; on centred columns the
+                // unpenalised intercept is the target's mean (Xᵀ1 = 0), as in sklearn.
+                (w, y.iter().sum::<f64>() / y.len() as f64)
+            } else {
+                let m = LinearRegression::fit(&x, &y, LinearRegressionParameters::default())
+                    .map_err(fit_failed)?;
+                let w: Vec<f64> = m.coefficients().iterator(0).copied().collect();
+                (w, *m.intercept())
+            };
+            (vec![w], vec![b], "identity", None)
+        }
+        _ => return Err(fit_failed("the target does not fit the algorithm")),
+    };
     let mut coefficients = Vec::with_capacity(rows_w.len());
     let mut intercept = Vec::with_capacity(rows_w.len());
     for (w, b) in rows_w.iter().zip(intercepts) {
