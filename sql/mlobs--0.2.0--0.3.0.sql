@@ -2179,6 +2179,9 @@ CREATE TABLE mlobs.retraining_policies (
   holdout_window interval NOT NULL DEFAULT '2 days' CHECK (holdout_window > interval '0'),
   metric text CHECK (metric IN ('accuracy', 'roc_auc', 'log_loss', 'f1', 'rmse', 'mae', 'r2')),
   min_improvement float8 NOT NULL DEFAULT 0 CHECK (min_improvement >= 0),
+  -- A request raised by an alert waits until both windows lie after the alert's first breached
+  -- window: a model retrained for a concept drift learns from rows of the new concept only.
+  train_after_alert bool NOT NULL DEFAULT true,
   enabled bool NOT NULL DEFAULT true,
   -- The role the loop trains as (reads the source as): nobody trains on rows they cannot read.
   owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
@@ -2278,7 +2281,8 @@ COMMENT ON FUNCTION mlobs.promote(text, int, text, text) IS
 CREATE FUNCTION mlobs.set_retraining_policy(model text, source regclass DEFAULT NULL, target text DEFAULT NULL,
   features text[] DEFAULT NULL, algorithm text DEFAULT NULL, params jsonb DEFAULT NULL,
   train_window interval DEFAULT '14 days', holdout_window interval DEFAULT '2 days', metric text DEFAULT NULL,
-  min_improvement float8 DEFAULT 0, ts_column text DEFAULT NULL, feature_names text[] DEFAULT NULL)
+  min_improvement float8 DEFAULT 0, ts_column text DEFAULT NULL, feature_names text[] DEFAULT NULL,
+  train_after_alert bool DEFAULT true)
 RETURNS mlobs.retraining_policies LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   t jsonb;
@@ -2309,6 +2313,7 @@ BEGIN
   p.holdout_window := holdout_window;
   p.metric := metric;
   p.min_improvement := min_improvement;
+  p.train_after_alert := coalesce(train_after_alert, true);
   p.enabled := true;
   p.owner := to_regrole(quote_ident(CURRENT_USER));
   p.created_at := now();
@@ -2317,15 +2322,15 @@ BEGIN
     features = EXCLUDED.features, feature_names = EXCLUDED.feature_names, algorithm = EXCLUDED.algorithm,
     params = EXCLUDED.params, ts_column = EXCLUDED.ts_column, train_window = EXCLUDED.train_window,
     holdout_window = EXCLUDED.holdout_window, metric = EXCLUDED.metric, min_improvement = EXCLUDED.min_improvement,
-    enabled = true, owner = EXCLUDED.owner
+    train_after_alert = EXCLUDED.train_after_alert, enabled = true, owner = EXCLUDED.owner
   RETURNING * INTO p;
   RETURN p;
 END $$;
-COMMENT ON FUNCTION mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]) IS
+COMMENT ON FUNCTION mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[], bool) IS
   'Sets how mlobs.process_retraining_requests retrains a model (defaults from its latest trained version)';
 
 -- The loop: each open request of a model with an enabled policy is trained on the policy's
--- recent labelled window, compared with the production version on the rows after it, and
+-- recent labelled window (after the alert's breach, see train_after_alert; until then it waits), compared with the production version on the rows after it, and
 -- promoted when better by more than min_improvement (else kept as the candidate). Each request
 -- is one subtransaction: a failure is recorded on it (status failed) and the others go on.
 -- Requests are locked (SKIP LOCKED): two runs at once never process one twice; a run killed
@@ -2340,6 +2345,7 @@ DECLARE
   owner_name text;
   saved_role text := current_setting('role');
   last_ts timestamptz;
+  alert_start timestamptz;
   holdout_from timestamptz;
   v int;
   prod int;
@@ -2373,6 +2379,18 @@ BEGIN
       EXECUTE format('SELECT max(%I) FROM %s WHERE %I IS NOT NULL', pol.ts_column, pol.source, pol.target) INTO last_ts;
       IF last_ts IS NULL THEN
         RAISE EXCEPTION 'no labelled rows in %', pol.source USING ERRCODE = '22023';
+      END IF;
+      SELECT a.window_start INTO alert_start FROM mlobs.alerts a WHERE a.id = req.alert_id;
+      IF pol.train_after_alert AND alert_start IS NOT NULL
+         AND last_ts < alert_start + pol.train_window + pol.holdout_window THEN
+        -- Not enough labelled rows after the breach yet: the request stays open.
+        PERFORM set_config('role', saved_role, true);
+        UPDATE mlobs.retraining_requests q SET outcome = jsonb_build_object('waiting_for_labels_until',
+               alert_start + pol.train_window + pol.holdout_window, 'last_labelled', last_ts)
+         WHERE q.id = req.id;
+        decision := 'waiting';
+        RETURN NEXT;
+        CONTINUE;
       END IF;
       holdout_from := last_ts - pol.holdout_window;
       -- The policy's holdout window is the evaluation; inside the training window every row is fitted.
@@ -2507,12 +2525,12 @@ GRANT USAGE ON SEQUENCE mlobs.model_stage_history_id_seq TO mlobs_admin;
 REVOKE EXECUTE ON FUNCTION mlobs._train(text, oid, text, text[], text, jsonb, text, text, text, text[]),
   mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]),
   mlobs.promote(text, int, text, text),
-  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]),
+  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[], bool),
   mlobs.process_retraining_requests(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._train(text, oid, text, text[], text, jsonb, text, text, text, text[]),
   mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]),
   mlobs.promote(text, int, text, text),
-  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]),
+  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[], bool),
   mlobs.process_retraining_requests(text) TO mlobs_admin;
 -- multivariate_drift monitors' steps (src/sql/monitor_multivariate.sql): dynamic SQL over a monitor.
 REVOKE EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),

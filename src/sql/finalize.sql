@@ -84,12 +84,12 @@ GRANT USAGE ON SEQUENCE mlobs.model_stage_history_id_seq TO mlobs_admin;
 REVOKE EXECUTE ON FUNCTION mlobs._train(text, oid, text, text[], text, jsonb, text, text, text, text[]),
   mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]),
   mlobs.promote(text, int, text, text),
-  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]),
+  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[], bool),
   mlobs.process_retraining_requests(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._train(text, oid, text, text[], text, jsonb, text, text, text, text[]),
   mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]),
   mlobs.promote(text, int, text, text),
-  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[]),
+  mlobs.set_retraining_policy(text, regclass, text, text[], text, jsonb, interval, interval, text, float8, text, text[], bool),
   mlobs.process_retraining_requests(text) TO mlobs_admin;
 -- multivariate_drift monitors' steps (src/sql/monitor_multivariate.sql): dynamic SQL over a monitor.
 REVOKE EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),

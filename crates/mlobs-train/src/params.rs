@@ -295,11 +295,12 @@ impl Params {
             o.insert("max_features".into(), json!(self.mtry(n_features)));
         }
         match self.algorithm {
+            // One of the two, so that the stored parameters parse again (retraining reuses them).
+            Algorithm::LogisticRegression if self.alpha > 0.0 => {
+                o.insert("C".into(), json!(1.0 / self.alpha));
+            }
             Algorithm::LogisticRegression => {
-                o.insert("alpha".into(), json!(self.alpha));
-                if self.alpha > 0.0 {
-                    o.insert("C".into(), json!(1.0 / self.alpha));
-                }
+                o.insert("alpha".into(), json!(0.0));
             }
             Algorithm::Ridge => {
                 o.insert("alpha".into(), json!(self.alpha));
