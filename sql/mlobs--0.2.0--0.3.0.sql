@@ -2330,8 +2330,10 @@ COMMENT ON FUNCTION mlobs.set_retraining_policy(text, regclass, text, text[], te
   'Sets how mlobs.process_retraining_requests retrains a model (defaults from its latest trained version)';
 
 -- The loop: each open request of a model with an enabled policy is trained on the policy's
--- recent labelled window (after the alert's breach, see train_after_alert; until then it waits), compared with the production version on the rows after it, and
--- promoted when better by more than min_improvement (else kept as the candidate). Each request
+-- recent labelled window (after the alert's breach, see train_after_alert; until then it
+-- waits), compared with the production version on the rows after it (each version on the
+-- features it was trained on), and promoted when better by more than min_improvement (else kept
+-- as the candidate). Each request
 -- is one subtransaction: a failure is recorded on it (status failed) and the others go on.
 -- Requests are locked (SKIP LOCKED): two runs at once never process one twice; a run killed
 -- midway commits nothing, and its requests stay open for the next run.
@@ -2410,11 +2412,11 @@ BEGIN
         m := coalesce(pol.metric, CASE (SELECT x.objective FROM mlobs.models x WHERE x.name = req.model AND x.version = v)
                                     WHEN 'regression' THEN 'rmse' WHEN 'regressor' THEN 'rmse' ELSE 'roc_auc' END);
         SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
-                                                  pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
+                                                  pol.target, NULL, pol.ts_column) x WHERE x.metric = m;
         IF m = 'roc_auc' AND c.value_a IS NULL THEN
           m := 'accuracy';
           SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
-                                                    pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
+                                                    pol.target, NULL, pol.ts_column) x WHERE x.metric = m;
         END IF;
         IF c.value_a IS NULL OR c.value_b IS NULL THEN
           RAISE EXCEPTION 'no labelled rows to compare on in [%, %]', holdout_from, last_ts USING ERRCODE = '22023';

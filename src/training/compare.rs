@@ -26,6 +26,54 @@ fn training_info(name: &str, version: i32) -> (Value, Option<Vec<String>>) {
     (info, classes)
 }
 
+/// What mlobs.train recorded as a version's features, if it was trained by it.
+fn recorded_one(info: &Value) -> Option<Features> {
+    let f = info.get("features")?;
+    if let Some(column) = f.get("jsonb").and_then(Value::as_str) {
+        let names = serde_json::from_value(f["names"].clone()).unwrap_or_default();
+        return Some(Features::Json { column: column.to_owned(), names });
+    }
+    serde_json::from_value(f.get("columns")?.clone()).ok().map(Features::Columns)
+}
+
+/// The features to read for both versions: what each was trained on (a version not trained by
+/// mlobs.train: its feature names), as one list of columns or one jsonb column's keys.
+fn recorded_features(versions: &[(&Value, &Model)]) -> Features {
+    let mut names: Vec<String> = Vec::new();
+    let mut json: Option<String> = None;
+    let mut columns = false;
+    for (info, model) in versions {
+        let own = match recorded_one(info) {
+            Some(Features::Json { column, names }) => {
+                if json.as_ref().is_some_and(|c| *c != column) {
+                    invalid_parameter("features: the versions read different jsonb columns; give features");
+                }
+                json = Some(column);
+                names
+            }
+            Some(Features::Columns(c)) => {
+                columns = true;
+                c
+            }
+            None => model.feature_names.clone().unwrap_or_else(|| {
+                invalid_parameter("features: give the feature columns (a version has no feature names)")
+            }),
+        };
+        for n in own {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    match json {
+        Some(_) if columns => invalid_parameter(
+            "features: one version reads columns, the other a jsonb column; give features",
+        ),
+        Some(column) => Features::Json { column, names },
+        None => Features::Columns(names),
+    }
+}
+
 /// Column positions of `model`'s features among the `names` read.
 fn positions(model: &Model, names: &[String], version: i32) -> Vec<usize> {
     match &model.feature_names {
@@ -179,20 +227,7 @@ pub fn compare_impl(
                 cols => cols,
             }
         }
-        None => match recorded("features") {
-            Some(v) if v.get("jsonb").is_some() => Features::Json {
-                column: v["jsonb"].as_str().unwrap_or_default().to_owned(),
-                names: serde_json::from_value(v["names"].clone()).unwrap_or_default(),
-            },
-            Some(v) if v.get("columns").is_some() => {
-                Features::Columns(serde_json::from_value(v["columns"].clone()).unwrap_or_default())
-            }
-            _ => Features::Columns(a.feature_names.clone().unwrap_or_else(|| {
-                invalid_parameter(
-                    "features: give the feature columns (the models have no feature names)",
-                )
-            })),
-        },
+        None => recorded_features(&[(&info_a, &a), (&info_b, &b)]),
     };
     let spec = Spec {
         source,

@@ -183,7 +183,9 @@ impl Spec {
         };
         let ts = quote_identifier(&self.ts_column);
         format!(
-            "SELECT t.{ts}::text, t.{}::text, {} FROM {} t WHERE {} ORDER BY t.{ts}",
+            // ISO 8601 whatever the session's DateStyle (the timestamps go into the metadata).
+            "SELECT pg_catalog.to_jsonb(t.{ts}) OPERATOR(pg_catalog.#>>) '{{}}', t.{}::text, {} FROM {} t \
+             WHERE {} ORDER BY t.{ts}",
             quote_identifier(&self.target),
             exprs.join(", "),
             relation_name(self.source),
