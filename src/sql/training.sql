@@ -64,7 +64,8 @@ CREATE FUNCTION mlobs.train(name text, source regclass, target text, features te
   algorithm text DEFAULT 'random_forest', params jsonb DEFAULT '{}', train_from timestamptz DEFAULT NULL,
   train_to timestamptz DEFAULT NULL, ts_column text DEFAULT 'ts', feature_names text[] DEFAULT NULL)
 RETURNS int LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT mlobs._train(name, source::oid, target, features, algorithm, params, train_from::text, train_to::text,
+  SELECT mlobs._train(name, source::oid, target, features, algorithm, params, to_jsonb(train_from) #>> '{}',
+                      to_jsonb(train_to) #>> '{}',
                       ts_column, feature_names)
 $$;
 COMMENT ON FUNCTION mlobs.train(text, regclass, text, text[], text, jsonb, timestamptz, timestamptz, text, text[]) IS
@@ -75,7 +76,8 @@ CREATE FUNCTION mlobs.compare_models(name text, version_a int, version_b int, so
 RETURNS TABLE (metric text, value_a float8, value_b float8, difference float8, test text, statistic float8,
                p_value float8, rows bigint)
 LANGUAGE sql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT * FROM mlobs._compare_models(name, version_a, version_b, source::oid, "from"::text, "to"::text, target,
+  SELECT * FROM mlobs._compare_models(name, version_a, version_b, source::oid, to_jsonb("from") #>> '{}',
+                                      to_jsonb("to") #>> '{}', target,
                                       features, ts_column)
 $$;
 COMMENT ON FUNCTION mlobs.compare_models(text, int, int, regclass, timestamptz, timestamptz, text, text[], text) IS

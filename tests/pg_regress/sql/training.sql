@@ -9,7 +9,7 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 SELECT setseed(0.19);
 -- 3000 rows a minute apart; labels of the last 500 are still NULL (they land later, by UPDATE).
-CREATE TABLE train_log AS
+CREATE TABLE tr_log AS
 SELECT i AS id, timestamptz '2026-03-01' + i * interval '1 minute' AS ts, a, b, (i % 5) AS c, (i % 3 = 0) AS flag,
        jsonb_build_object('a', a, 'b', b, 'c', i % 5) AS f,
        CASE WHEN i <= 2500 THEN 1.5 * a - b + 0.4 * (random() - 0.5) > 0 END AS label,
@@ -18,14 +18,14 @@ SELECT i AS id, timestamptz '2026-03-01' + i * interval '1 minute' AS ts, a, b, 
 FROM (SELECT i, random() * 4 - 2 AS a, random() * 4 - 2 AS b FROM generate_series(1, 3000) i) s;
 
 -- 1. Every algorithm trains, registers a version in a served format, and stores what it did.
-SELECT mlobs.train('t_rf', 'train_log', 'label', ARRAY['a', 'b', 'c', 'flag'], 'random_forest', '{"n_trees": 10, "seed": 1}') AS v;
-SELECT mlobs.train('t_rf', 'train_log', 'label', ARRAY['a', 'b', 'c', 'flag'], 'decision_tree', '{"max_depth": 4}') AS v;
-SELECT mlobs.train('t_rf', 'train_log', 'label', ARRAY['a', 'b', 'c', 'flag'], 'logistic_regression') AS v;
-SELECT mlobs.train('t_kind', 'train_log', 'kind', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 5}') AS v;
-SELECT mlobs.train('t_kind', 'train_log', 'kind', ARRAY['a', 'b'], 'logistic_regression', '{"C": 10}') AS v;
-SELECT mlobs.train('t_y', 'train_log', 'y', ARRAY['f'], 'linear_regression') AS v;
-SELECT mlobs.train('t_y', 'train_log', 'y', ARRAY['f'], 'ridge', '{"alpha": 0.5}') AS v;
-SELECT mlobs.train('t_y', 'train_log', 'y', ARRAY['f'], 'random_forest', '{"n_trees": 5, "max_depth": 6}') AS v;
+SELECT mlobs.train('t_rf', 'tr_log', 'label', ARRAY['a', 'b', 'c', 'flag'], 'random_forest', '{"n_trees": 10, "seed": 1}') AS v;
+SELECT mlobs.train('t_rf', 'tr_log', 'label', ARRAY['a', 'b', 'c', 'flag'], 'decision_tree', '{"max_depth": 4}') AS v;
+SELECT mlobs.train('t_rf', 'tr_log', 'label', ARRAY['a', 'b', 'c', 'flag'], 'logistic_regression') AS v;
+SELECT mlobs.train('t_kind', 'tr_log', 'kind', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 5}') AS v;
+SELECT mlobs.train('t_kind', 'tr_log', 'kind', ARRAY['a', 'b'], 'logistic_regression', '{"C": 10}') AS v;
+SELECT mlobs.train('t_y', 'tr_log', 'y', ARRAY['f'], 'linear_regression') AS v;
+SELECT mlobs.train('t_y', 'tr_log', 'y', ARRAY['f'], 'ridge', '{"alpha": 0.5}') AS v;
+SELECT mlobs.train('t_y', 'tr_log', 'y', ARRAY['f'], 'random_forest', '{"n_trees": 5, "max_depth": 6}') AS v;
 SELECT name, version, format, objective, n_features, feature_names, metadata->'training'->>'algorithm' AS algorithm,
        metadata->'training'->>'task' AS task, metadata->'training'->'rows' AS rows, metadata->'training'->'train_rows' AS train_rows,
        metadata->'training'->'holdout_metrics'->'rows' AS holdout_rows,
@@ -41,87 +41,87 @@ SELECT round(mlobs.predict('t_rf', 1, ARRAY[1.0, -1.0, 2, 0])::numeric, 3) AS rf
 SELECT v, abs(mlobs.shap_base_value('t_rf', v, 1) + (SELECT sum(value::float8) FROM jsonb_each_text(mlobs.shap('t_rf', v, '{"a": 0.3, "b": -0.5, "c": 1, "flag": 1}'::jsonb, 1)))
           - mlobs.predict_margin('t_rf', v, ARRAY[0.3, -0.5, 1, 1], 1)) < 1e-9 AS shap_additive
 FROM generate_series(1, 3) v;
-SELECT jsonb_typeof(mlobs.lime('t_y', '{"a": 0.3, "b": -0.5, "c": 1}'::jsonb, (SELECT array_agg(ARRAY[a, b, c::float8]) FROM train_log WHERE id <= 50))) AS lime;
+SELECT jsonb_typeof(mlobs.lime('t_y', '{"a": 0.3, "b": -0.5, "c": 1}'::jsonb, (SELECT array_agg(ARRAY[a, b, c::float8]) FROM tr_log WHERE id <= 50))) AS lime;
 -- Deterministic for a seed: the same seed gives the same body, another seed another.
-SELECT mlobs.train('t_seed', 'train_log', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3, "seed": 7}'),
-       mlobs.train('t_seed', 'train_log', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3, "seed": 7}'),
-       mlobs.train('t_seed', 'train_log', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3, "seed": 8}');
+SELECT mlobs.train('t_seed', 'tr_log', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3, "seed": 7}'),
+       mlobs.train('t_seed', 'tr_log', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3, "seed": 7}'),
+       mlobs.train('t_seed', 'tr_log', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3, "seed": 8}');
 SELECT (SELECT body FROM mlobs.models WHERE name = 't_seed' AND version = 1) = (SELECT body FROM mlobs.models WHERE name = 't_seed' AND version = 2) AS same_seed_same_model,
        (SELECT body FROM mlobs.models WHERE name = 't_seed' AND version = 1) = (SELECT body FROM mlobs.models WHERE name = 't_seed' AND version = 3) AS other_seed_same_model;
 
 -- 2. Production-shaped rows. Labels written by UPDATE later are trained on the next time.
 SELECT metadata->'training'->'rows_labelled' AS labelled_before FROM mlobs.models WHERE name = 't_seed' AND version = 1;
-UPDATE train_log SET label = 1.5 * a - b > 0 WHERE id > 2500;
-SELECT mlobs.train('t_seed', 'train_log', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3}') AS v;
+UPDATE tr_log SET label = 1.5 * a - b > 0 WHERE id > 2500;
+SELECT mlobs.train('t_seed', 'tr_log', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3}') AS v;
 SELECT metadata->'training'->'rows_labelled' AS labelled_after FROM mlobs.models WHERE name = 't_seed' AND version = 4;
 -- Missing, non-finite and unrepresentable values: NULL, NaN, Infinity and a jsonb number beyond
 -- float8 are missing values (trees: the training median; counted); a string is an error.
-CREATE TABLE messy AS SELECT * FROM train_log;
-UPDATE messy SET a = NULL WHERE id % 10 = 0;
-UPDATE messy SET a = 'NaN' WHERE id % 10 = 1;
-UPDATE messy SET b = 'Infinity' WHERE id % 10 = 2;
-UPDATE messy SET f = jsonb_set(f, '{a}', '1e400') WHERE id % 10 = 3;
-UPDATE messy SET f = f - 'b' WHERE id % 10 = 4;
-SELECT mlobs.train('t_messy', 'messy', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3}') AS v;
-SELECT mlobs.train('t_messy', 'messy', 'label', ARRAY['f'], 'random_forest', '{"n_trees": 3}') AS v;
-SELECT mlobs.train('t_messy', 'messy', 'label', ARRAY['a', 'b'], 'logistic_regression') AS v;
+CREATE TABLE tr_messy AS SELECT * FROM tr_log;
+UPDATE tr_messy SET a = NULL WHERE id % 10 = 0;
+UPDATE tr_messy SET a = 'NaN' WHERE id % 10 = 1;
+UPDATE tr_messy SET b = 'Infinity' WHERE id % 10 = 2;
+UPDATE tr_messy SET f = jsonb_set(f, '{a}', '1e400') WHERE id % 10 = 3;
+UPDATE tr_messy SET f = f - 'b' WHERE id % 10 = 4;
+SELECT mlobs.train('t_messy', 'tr_messy', 'label', ARRAY['a', 'b'], 'random_forest', '{"n_trees": 3}') AS v;
+SELECT mlobs.train('t_messy', 'tr_messy', 'label', ARRAY['f'], 'random_forest', '{"n_trees": 3}') AS v;
+SELECT mlobs.train('t_messy', 'tr_messy', 'label', ARRAY['a', 'b'], 'logistic_regression') AS v;
 SELECT version, metadata->'training'->'missing_values' AS missing, metadata->'training'->'fitted_rows' AS fitted_rows,
        metadata->'training'->'train_rows' AS train_rows
 FROM mlobs.models WHERE name = 't_messy' ORDER BY version;
 -- A missing value is predicted as the training median.
 SELECT mlobs.predict('t_messy', 1, ARRAY[NULL, 0.5]::float8[]) = mlobs.predict('t_messy', 1, ARRAY[(SELECT (metadata->'training'->'imputation'->'median'->>0)::float8 FROM mlobs.models WHERE name = 't_messy' AND version = 1), 0.5]) AS missing_is_median;
-UPDATE messy SET f = jsonb_set(f, '{a}', '"high"') WHERE id = 7;
-SELECT pg_temp.err($$SELECT mlobs.train('t_messy', 'messy', 'label', ARRAY['f'])$$);
+UPDATE tr_messy SET f = jsonb_set(f, '{a}', '"high"') WHERE id = 7;
+SELECT pg_temp.err($$SELECT mlobs.train('t_messy', 'tr_messy', 'label', ARRAY['f'])$$);
 -- A window with one labelled row, and one with none.
-SELECT pg_temp.err($$SELECT mlobs.train('t_w', 'train_log', 'label', ARRAY['a', 'b'], train_from => '2026-03-01 00:01', train_to => '2026-03-01 00:02')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_w', 'train_log', 'label', ARRAY['a', 'b'], train_from => '2027-01-01', train_to => '2027-01-02')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_w', 'train_log', 'label', ARRAY['f'], train_from => '2027-01-01', train_to => '2027-01-02')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_w', 'tr_log', 'label', ARRAY['a', 'b'], train_from => '2026-03-01 00:01', train_to => '2026-03-01 00:02')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_w', 'tr_log', 'label', ARRAY['a', 'b'], train_from => '2027-01-01', train_to => '2027-01-02')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_w', 'tr_log', 'label', ARRAY['f'], train_from => '2027-01-01', train_to => '2027-01-02')$$);
 -- A time window trains on its rows only.
-SELECT mlobs.train('t_w', 'train_log', 'label', ARRAY['a', 'b'], 'decision_tree', '{"holdout": 0}', '2026-03-01 10:00', '2026-03-01 20:00') AS v;
+SELECT mlobs.train('t_w', 'tr_log', 'label', ARRAY['a', 'b'], 'decision_tree', '{"holdout": 0}', '2026-03-01 10:00', '2026-03-01 20:00') AS v;
 SELECT metadata->'training'->'rows' AS rows, metadata->'training'->>'first_ts' AS first_ts, metadata->'training'->>'last_ts' AS last_ts
 FROM mlobs.models WHERE name = 't_w';
 
 -- 3. Bad input: clear errors naming the argument.
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a'], 'svm')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a'], 'ridge', '{"n_trees": 3}')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a'], 'random_forest', '{"n_trees": 0}')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a'], 'random_forest', '{"max_depth": 100}')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a'], 'random_forest', '[1]')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'nope', ARRAY['a'])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a', 'nope'])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a', 'kind'])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'f', ARRAY['a'])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a'], ts_column => 'nope')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a', NULL])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY[]::text[])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', NULL)$$);
-SELECT pg_temp.err($$SELECT mlobs.train('', 'train_log', 'label', ARRAY['a'])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'y', ARRAY['a'], 'logistic_regression', '{"task": "regression"}')$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'train_log', 'label', ARRAY['a', 'c'], feature_names => ARRAY['x', 'y'])$$);
-ALTER TABLE messy ADD COLUMN constant float8 DEFAULT 4, ADD COLUMN empty float8, ADD COLUMN one_class bool DEFAULT true;
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'messy', 'label', ARRAY['a', 'constant'])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'messy', 'label', ARRAY['a', 'empty'])$$);
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'messy', 'one_class', ARRAY['a', 'b'])$$);
-UPDATE messy SET y = 'Infinity' WHERE id = 5;
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'messy', 'y', ARRAY['a', 'b'], 'ridge')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a'], 'svm')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a'], 'ridge', '{"n_trees": 3}')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a'], 'random_forest', '{"n_trees": 0}')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a'], 'random_forest', '{"max_depth": 100}')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a'], 'random_forest', '[1]')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'nope', ARRAY['a'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a', 'nope'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a', 'kind'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'f', ARRAY['a'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a'], ts_column => 'nope')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a', NULL])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY[]::text[])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', NULL)$$);
+SELECT pg_temp.err($$SELECT mlobs.train('', 'tr_log', 'label', ARRAY['a'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'y', ARRAY['a'], 'logistic_regression', '{"task": "regression"}')$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_log', 'label', ARRAY['a', 'c'], feature_names => ARRAY['x', 'y'])$$);
+ALTER TABLE tr_messy ADD COLUMN constant float8 DEFAULT 4, ADD COLUMN empty float8, ADD COLUMN one_class bool DEFAULT true;
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_messy', 'label', ARRAY['a', 'constant'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_messy', 'label', ARRAY['a', 'empty'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_messy', 'one_class', ARRAY['a', 'b'])$$);
+UPDATE tr_messy SET y = 'Infinity' WHERE id = 5;
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_messy', 'y', ARRAY['a', 'b'], 'ridge')$$);
 -- A class seen only after the holdout split.
-UPDATE messy SET kind = 'rare' WHERE id = 2990;
-SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'messy', 'kind', ARRAY['a', 'b'], 'logistic_regression')$$);
+UPDATE tr_messy SET kind = 'rare' WHERE id = 2990;
+SELECT pg_temp.err($$SELECT mlobs.train('t_bad', 'tr_messy', 'kind', ARRAY['a', 'b'], 'logistic_regression')$$);
 SELECT count(*) AS nothing_registered FROM mlobs.models WHERE name = 't_bad';
 
 -- 4. Bounded: the row cap samples (seeded), memory is bounded by maintenance_work_mem, and
 -- statement_timeout cancels a training.
-SELECT mlobs.train('t_cap', 'train_log', 'label', ARRAY['a', 'b'], 'decision_tree', '{"max_rows": 400, "seed": 3}') AS v;
+SELECT mlobs.train('t_cap', 'tr_log', 'label', ARRAY['a', 'b'], 'decision_tree', '{"max_rows": 400, "seed": 3}') AS v;
 SELECT metadata->'training'->'rows' AS rows, metadata->'training'->'rows_labelled' AS labelled,
        metadata->'training'->'rows_sampled' AS sampled FROM mlobs.models WHERE name = 't_cap';
 SET maintenance_work_mem = '1MB';
-CREATE TABLE wide AS SELECT i AS ts, i % 2 = 0 AS label, x.* FROM generate_series(1, 20000) i,
+CREATE TABLE tr_wide AS SELECT i AS ts, i % 2 = 0 AS label, x.* FROM generate_series(1, 20000) i,
   LATERAL (SELECT i * 1.0 AS x1, i * 2.0 AS x2, i * 3.0 AS x3, (i % 7) * 1.0 AS x4) x;
-SELECT pg_temp.err($$SELECT mlobs.train('t_mem', 'wide', 'label', ARRAY['x1', 'x2', 'x3', 'x4'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_mem', 'tr_wide', 'label', ARRAY['x1', 'x2', 'x3', 'x4'])$$);
 RESET maintenance_work_mem;
 SET statement_timeout = '300ms';
 \set VERBOSITY terse
-SELECT mlobs.train('t_slow', 'wide', 'label', ARRAY['x1', 'x2', 'x3', 'x4'], 'random_forest', '{"n_trees": 1000, "max_depth": 20}');
+SELECT mlobs.train('t_slow', 'tr_wide', 'label', ARRAY['x1', 'x2', 'x3', 'x4'], 'random_forest', '{"n_trees": 1000, "max_depth": 20}');
 \set VERBOSITY default
 RESET statement_timeout;
 SELECT count(*) AS nothing_registered FROM mlobs.models WHERE name IN ('t_mem', 't_slow');
@@ -129,13 +129,13 @@ SELECT count(*) AS nothing_registered FROM mlobs.models WHERE name IN ('t_mem', 
 -- 5. Champion and challenger on the same labelled rows.
 SELECT metric, round(value_a::numeric, 4) AS a, round(value_b::numeric, 4) AS b, round(difference::numeric, 4) AS b_minus_a,
        test, round(statistic::numeric, 3) AS statistic, round(p_value::numeric, 4) AS p, rows
-FROM mlobs.compare_models('t_rf', 2, 3, 'train_log', '2026-03-02 16:00', '2026-03-03');
+FROM mlobs.compare_models('t_rf', 2, 3, 'tr_log', '2026-03-02 16:00', '2026-03-03');
 SELECT metric, round(value_a::numeric, 4) AS a, round(value_b::numeric, 4) AS b, test, rows
-FROM mlobs.compare_models('t_y', 1, 3, 'train_log', '2026-03-02 16:00', '2026-03-03');
-SELECT metric, test IS NULL AS no_test, rows FROM mlobs.compare_models('t_kind', 1, 2, 'train_log', '2026-03-02 16:00', '2026-03-03');
-SELECT pg_temp.err($$SELECT * FROM mlobs.compare_models('t_rf', 1, 9, 'train_log', '2026-03-02', '2026-03-03')$$);
-SELECT pg_temp.err($$SELECT * FROM mlobs.compare_models('t_rf', 1, 2, 'train_log', '2026-03-02', '2026-03-03', target => 'kind')$$);
-SELECT count(*) AS empty_window FROM mlobs.compare_models('t_rf', 1, 2, 'train_log', '2027-01-01', '2027-01-02') WHERE value_a IS NOT NULL;
+FROM mlobs.compare_models('t_y', 1, 3, 'tr_log', '2026-03-02 16:00', '2026-03-03');
+SELECT metric, test IS NULL AS no_test, rows FROM mlobs.compare_models('t_kind', 1, 2, 'tr_log', '2026-03-02 16:00', '2026-03-03');
+SELECT pg_temp.err($$SELECT * FROM mlobs.compare_models('t_rf', 1, 9, 'tr_log', '2026-03-02', '2026-03-03')$$);
+SELECT pg_temp.err($$SELECT * FROM mlobs.compare_models('t_rf', 1, 2, 'tr_log', '2026-03-02', '2026-03-03', target => 'kind')$$);
+SELECT count(*) AS empty_window FROM mlobs.compare_models('t_rf', 1, 2, 'tr_log', '2027-01-01', '2027-01-02') WHERE value_a IS NOT NULL;
 
 -- 6. Stages: the readers serve the production version, else the latest.
 SELECT mlobs.model_version('t_rf') AS served, mlobs.promote('t_rf', 1) AS previous;
@@ -159,10 +159,10 @@ SELECT mlobs.register_model('loop', format, body, feature_names) FROM mlobs.mode
 SELECT mlobs.promote('loop', 1);
 SELECT pg_temp.err($$SELECT mlobs.set_retraining_policy('loop')$$);
 SELECT model, source, target, features, algorithm, params, train_window, holdout_window, train_after_alert
-FROM mlobs.set_retraining_policy('loop', 'train_log', 'label', ARRAY['a', 'b', 'c', 'flag'], 'random_forest', '{"n_trees": 10}',
+FROM mlobs.set_retraining_policy('loop', 'tr_log', 'label', ARRAY['a', 'b', 'c', 'flag'], 'random_forest', '{"n_trees": 10}',
                                  train_window => '1 day', holdout_window => '6 hours');
 INSERT INTO mlobs.retraining_requests (model, reason) VALUES ('loop', 'by hand'), ('no_policy', 'nobody retrains me');
-SELECT request_id, model_name, decision, trained_version, production_version, metric,
+SELECT model_name, decision, trained_version, production_version, metric,
        round(production_value::numeric, 3) AS production_value, round(trained_value::numeric, 3) AS trained_value, error
 FROM mlobs.process_retraining_requests();
 SELECT model, status, decision, trained_version, outcome->>'metric' AS metric, outcome->'train_window' AS train_window,
@@ -182,7 +182,7 @@ SELECT status, decision, outcome->>'sqlstate' AS sqlstate FROM mlobs.retraining_
 SELECT max(version) AS versions FROM mlobs.models WHERE name = 'loop';
 -- A request raised by an alert waits until its windows lie after the alert's window.
 UPDATE mlobs.retraining_policies SET features = ARRAY['a', 'b'], min_improvement = 0 WHERE model = 'loop';
-INSERT INTO mlobs.monitors (name, model, source, kind, config) VALUES ('loop perf', 'loop', 'train_log', 'classification', '{"score": "a"}');
+INSERT INTO mlobs.monitors (name, model, source, kind, config) VALUES ('loop perf', 'loop', 'tr_log', 'classification', '{"score": "a"}');
 INSERT INTO mlobs.alerts (rule_id, monitor_id, model, metric, feature, severity, state, started_at, window_start, value)
 SELECT 3, (SELECT id FROM mlobs.monitors WHERE name = 'loop perf'), 'loop', 'accuracy', '', 'critical', 'firing', '2026-03-02 12:00', '2026-03-02 12:00', 0.5;
 INSERT INTO mlobs.retraining_requests (model, alert_id, reason) SELECT 'loop', max(id), 'alert' FROM mlobs.alerts;
@@ -198,17 +198,17 @@ DROP ROLE IF EXISTS regress_train_admin;
 DROP ROLE IF EXISTS regress_train_reader;
 CREATE ROLE regress_train_admin IN ROLE mlobs_admin;
 CREATE ROLE regress_train_reader IN ROLE mlobs_reader;
-GRANT SELECT ON train_log TO regress_train_admin, regress_train_reader;
+GRANT SELECT ON tr_log TO regress_train_admin, regress_train_reader;
 SET ROLE regress_train_reader;
 SELECT count(*) > 0 AS reads_stages FROM mlobs.model_stages;
-SELECT pg_temp.err($$SELECT mlobs.train('t_role', 'train_log', 'label', ARRAY['a', 'b'])$$);
+SELECT pg_temp.err($$SELECT mlobs.train('t_role', 'tr_log', 'label', ARRAY['a', 'b'])$$);
 SELECT pg_temp.err($$SELECT mlobs.promote('loop', 1)$$);
 SELECT pg_temp.err($$SELECT * FROM mlobs.process_retraining_requests()$$);
 SELECT pg_temp.err($$INSERT INTO mlobs.model_stages VALUES ('loop', 'candidate', 1)$$);
 SET ROLE regress_train_admin;
-SELECT mlobs.train('t_role', 'train_log', 'label', ARRAY['a', 'b'], 'decision_tree') AS v;
-SELECT pg_temp.err($$SELECT mlobs.train('t_role', 'messy', 'label', ARRAY['a', 'b'])$$);
-SELECT pg_temp.err($$SELECT * FROM mlobs.compare_models('t_rf', 1, 2, 'messy', '2026-03-02', '2026-03-03')$$);
+SELECT mlobs.train('t_role', 'tr_log', 'label', ARRAY['a', 'b'], 'decision_tree') AS v;
+SELECT pg_temp.err($$SELECT mlobs.train('t_role', 'tr_messy', 'label', ARRAY['a', 'b'])$$);
+SELECT pg_temp.err($$SELECT * FROM mlobs.compare_models('t_rf', 1, 2, 'tr_messy', '2026-03-02', '2026-03-03')$$);
 RESET ROLE;
 DELETE FROM mlobs.alerts WHERE model = 'loop';
 DELETE FROM mlobs.monitors WHERE name = 'loop perf';
@@ -217,5 +217,6 @@ DELETE FROM mlobs.retraining_policies;
 DELETE FROM mlobs.model_stage_history;
 DELETE FROM mlobs.models WHERE name IN ('t_rf', 't_kind', 't_y', 't_seed', 't_messy', 't_w', 't_cap', 't_role', 'loop');
 DROP OWNED BY regress_train_admin, regress_train_reader;
+DROP TABLE tr_log, tr_messy, tr_wide;
 DROP ROLE regress_train_admin;
 DROP ROLE regress_train_reader;
