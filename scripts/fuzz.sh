@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes every model decoder (fuzz/fuzz_targets/decode_*.rs) and every summary deserializer,
-# binary and text (summary_bytes, summary_text: all 14 stored/aggregate-state types), for a
+# Fuzzes every model decoder (fuzz/fuzz_targets/decode_*.rs), every summary deserializer,
+# binary and text (summary_bytes, summary_text: all 14 stored/aggregate-state types), and the
+# training entry (train: arbitrary small datasets and parameters), for a
 # bounded time each; exits non-zero if any target crashes (panic, abort, OOM, timeout).
 #
 #   scripts/fuzz.sh [seconds_per_target]     (default 60)
@@ -19,7 +20,7 @@ set -euo pipefail
 
 SECONDS_PER_TARGET="${1:-60}"
 CARGO_FUZZ_VERSION="0.13.2"
-TARGETS=(decode_xgboost decode_lightgbm decode_sklearn decode_linear summary_bytes summary_text)
+TARGETS=(decode_xgboost decode_lightgbm decode_sklearn decode_linear summary_bytes summary_text train)
 # Per-input limits: a hostile model must be rejected or evaluated well within these.
 RSS_LIMIT_MB="${FUZZ_RSS_LIMIT_MB:-2048}"
 TIMEOUT_S="${FUZZ_TIMEOUT_S:-10}"
