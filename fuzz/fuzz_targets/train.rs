@@ -42,7 +42,11 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_else(|_| {
             serde_json::json!({"n_trees": 1 + data[3] % 4, "max_depth": 1 + data[2] % 8, "seed": data[1]})
         });
-    let task = if classify { Task::Classification } else { Task::Regression };
+    let task = if classify {
+        Task::Classification
+    } else {
+        Task::Regression
+    };
     let Ok(params) = Params::parse(algorithm, task, &params) else {
         return;
     };
@@ -63,13 +67,17 @@ fuzz_target!(|data: &[u8]| {
         feature_names: (0..p).map(|i| format!("f{i}")).collect(),
         x,
         y: if params.task == Task::Classification {
-            Target::Classes { index, labels: vec!["a".into(), "b".into(), "c".into()] }
+            Target::Classes {
+                index,
+                labels: vec!["a".into(), "b".into(), "c".into()],
+            }
         } else {
             Target::Values(values)
         },
     };
     if let Ok(trained) = mlobs_train::train(&params, &data) {
-        let model = mlobs_explain::decode(trained.format, &trained.body).expect("a trained model decodes");
+        let model =
+            mlobs_explain::decode(trained.format, &trained.body).expect("a trained model decodes");
         let row = vec![0.5; p];
         let class = model.is_classifier().then_some(0);
         model.predict(&row, class).expect("predicts");

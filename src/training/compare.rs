@@ -31,9 +31,14 @@ fn recorded_one(info: &Value) -> Option<Features> {
     let f = info.get("features")?;
     if let Some(column) = f.get("jsonb").and_then(Value::as_str) {
         let names = serde_json::from_value(f["names"].clone()).unwrap_or_default();
-        return Some(Features::Json { column: column.to_owned(), names });
+        return Some(Features::Json {
+            column: column.to_owned(),
+            names,
+        });
     }
-    serde_json::from_value(f.get("columns")?.clone()).ok().map(Features::Columns)
+    serde_json::from_value(f.get("columns")?.clone())
+        .ok()
+        .map(Features::Columns)
 }
 
 /// The features to read for both versions: what each was trained on (a version not trained by
@@ -46,7 +51,9 @@ fn recorded_features(versions: &[(&Value, &Model)]) -> Features {
         let own = match recorded_one(info) {
             Some(Features::Json { column, names }) => {
                 if json.as_ref().is_some_and(|c| *c != column) {
-                    invalid_parameter("features: the versions read different jsonb columns; give features");
+                    invalid_parameter(
+                        "features: the versions read different jsonb columns; give features",
+                    );
                 }
                 json = Some(column);
                 names
@@ -56,7 +63,9 @@ fn recorded_features(versions: &[(&Value, &Model)]) -> Features {
                 c
             }
             None => model.feature_names.clone().unwrap_or_else(|| {
-                invalid_parameter("features: give the feature columns (a version has no feature names)")
+                invalid_parameter(
+                    "features: give the feature columns (a version has no feature names)",
+                )
             }),
         };
         for n in own {
