@@ -137,16 +137,44 @@ fn read_row(
     }
 }
 
+thread_local! {
+    static STAGES_SEEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether `mlobs.model_stages` exists. A new library runs against the previous version's schema
+/// between a package upgrade and `ALTER EXTENSION mlobs UPDATE` (0.2.0 has no stages); the
+/// readers must keep serving then. Once seen, the table is not looked for again.
+fn stages_exist() -> bool {
+    if STAGES_SEEN.with(|s| s.get()) {
+        return true;
+    }
+    let seen = read_row(
+        "SELECT pg_catalog.to_regclass('mlobs.model_stages')::text, $1, $2",
+        "",
+        None,
+        1,
+    )
+    .is_some_and(|r| r[0].is_some());
+    STAGES_SEEN.with(|s| s.set(seen));
+    seen
+}
+
 /// Looks the model up in `mlobs.models` (when `version` is None: the version in stage
 /// `production`, else the latest).
 pub fn lookup(name: &str, version: Option<i32>) -> Resolved {
     let found = read_row(
-        // Without a version: the production stage's version, else the latest (docs/training.md).
-        "SELECT m.version, m.xmin::text FROM mlobs.models m
-         WHERE m.name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR m.version OPERATOR(pg_catalog.=) $2)
-         ORDER BY m.version OPERATOR(pg_catalog.=) (SELECT s.version FROM mlobs.model_stages s
-                    WHERE s.name OPERATOR(pg_catalog.=) $1 AND s.stage OPERATOR(pg_catalog.=) 'production') DESC NULLS LAST,
-                  m.version DESC LIMIT 1",
+        if stages_exist() {
+            // Without a version: the production stage's version, else the latest (docs/training.md).
+            "SELECT m.version, m.xmin::text FROM mlobs.models m
+             WHERE m.name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR m.version OPERATOR(pg_catalog.=) $2)
+             ORDER BY m.version OPERATOR(pg_catalog.=) (SELECT s.version FROM mlobs.model_stages s
+                        WHERE s.name OPERATOR(pg_catalog.=) $1 AND s.stage OPERATOR(pg_catalog.=) 'production') DESC NULLS LAST,
+                      m.version DESC LIMIT 1"
+        } else {
+            "SELECT version, xmin::text FROM mlobs.models
+             WHERE name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR version OPERATOR(pg_catalog.=) $2)
+             ORDER BY version DESC LIMIT 1"
+        },
         name,
         version,
         2,
