@@ -11,10 +11,13 @@ use mlobs_train::{Dataset, Params, Target, Task};
 use pgrx::prelude::*;
 use rows::{Features, Spec};
 use serde_json::json;
+use std::collections::HashMap;
 use std::time::Instant;
 
 /// Default row cap: above it a seeded uniform sample is trained on (docs/training.md).
 const DEFAULT_MAX_ROWS: u64 = 1_000_000;
+/// Most class labels a classification target may have (the registry's cap).
+const MAX_CLASSES: usize = 10_000;
 
 /// The task a target column's type implies: labels for booleans, text and integers, values for
 /// floating point and numeric.
@@ -121,62 +124,84 @@ pub fn train_impl(
     }
     let p = feature_names.len();
 
-    // Stream the rows; keep a seeded uniform sample of at most max_rows.
+    // Stream the rows; keep a seeded uniform sample of at most max_rows, in flat arrays (one
+    // slot per kept row). Labels are interned as they arrive (their sorted order comes after).
+    let classify = params.task == Task::Classification;
     let mut reservoir = mlobs_train::sample::Reservoir::new(max_rows, params.seed);
+    let mut xs: Vec<f64> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    let mut stamps: Vec<Box<str>> = Vec::new();
+    let mut interned: HashMap<String, u32> = HashMap::new();
     let mut next_check = 10_000usize;
     rows::for_each_row(&spec, |ts, label, x| {
-        reservoir.offer((ts.to_owned(), label.to_owned(), x));
+        let y = if classify {
+            let n = interned.len() as u32;
+            let i = *interned.entry(label.to_owned()).or_insert(n);
+            if interned.len() > MAX_CLASSES {
+                invalid_parameter(format!(
+                    "target: more than {MAX_CLASSES} distinct labels; classification takes at most \
+                     {MAX_CLASSES} (for a numeric target use params.task = 'regression')"
+                ));
+            }
+            i as f64
+        } else {
+            match label {
+                "true" => 1.0,
+                "false" => 0.0,
+                _ => label.parse::<f64>().unwrap_or_else(|_| {
+                    invalid_parameter(format!(
+                        "target: expected a number, got {label} (row at {ts})"
+                    ))
+                }),
+            }
+        };
+        if let Some(slot) = reservoir.offer() {
+            if slot == ys.len() {
+                xs.extend_from_slice(&x);
+                ys.push(y);
+                stamps.push(ts.into());
+            } else {
+                xs[slot * p..(slot + 1) * p].copy_from_slice(&x);
+                ys[slot] = y;
+                stamps[slot] = ts.into();
+            }
+        }
         if reservoir.seen() as usize >= next_check {
             next_check += 10_000;
-            check_memory(&params, (reservoir.seen() as usize).min(max_rows), p);
+            check_memory(&params, reservoir.len(), p);
         }
     });
     let seen = reservoir.seen() as usize;
-    let kept = reservoir.into_ordered();
-    check_memory(&params, kept.len(), p);
-    let mut x = Vec::with_capacity(kept.len() * p);
-    let mut labels = Vec::with_capacity(kept.len());
-    let mut stamps = Vec::with_capacity(kept.len());
-    for (ts, label, row) in kept {
-        x.extend(row);
-        labels.push(label);
-        stamps.push(ts);
+    check_memory(&params, reservoir.len(), p);
+    let order = reservoir.ordered_slots();
+    let mut x = Vec::with_capacity(order.len() * p);
+    for &s in &order {
+        x.extend_from_slice(&xs[s * p..(s + 1) * p]);
     }
-    let y = match params.task {
-        Task::Classification => {
-            let classes = sorted_labels(labels.clone());
-            if classes.len() > 10_000 {
-                invalid_parameter(format!(
-                    "target: {} distinct labels; classification takes at most 10000 (for a numeric target use params.task = 'regression')",
-                    classes.len()
-                ));
-            }
-            let position: std::collections::HashMap<&str, u32> = classes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.as_str(), i as u32))
-                .collect();
-            let index = labels.iter().map(|l| position[l.as_str()]).collect();
-            Target::Classes {
-                index,
-                labels: classes,
-            }
+    drop(xs);
+    let stamps: Vec<Box<str>> = order
+        .iter()
+        .map(|&s| std::mem::take(&mut stamps[s]))
+        .collect();
+    let y = if classify {
+        let mut by_index: Vec<String> = vec![String::new(); interned.len()];
+        for (label, i) in interned {
+            by_index[i as usize] = label;
         }
-        Task::Regression => Target::Values(
-            labels
-                .iter()
-                .zip(&stamps)
-                .map(|(l, ts)| match l.as_str() {
-                    "true" => 1.0,
-                    "false" => 0.0,
-                    _ => l.parse::<f64>().unwrap_or_else(|_| {
-                        invalid_parameter(format!(
-                            "target: expected a number, got {l} (row at {ts})"
-                        ))
-                    }),
-                })
-                .collect(),
-        ),
+        let classes = sorted_labels(by_index.clone());
+        let position: HashMap<&str, u32> = classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i as u32))
+            .collect();
+        let remap: Vec<u32> = by_index.iter().map(|l| position[l.as_str()]).collect();
+        let index = order.iter().map(|&s| remap[ys[s] as usize]).collect();
+        Target::Classes {
+            index,
+            labels: classes,
+        }
+    } else {
+        Target::Values(order.iter().map(|&s| ys[s]).collect())
     };
     let data = Dataset {
         n_features: p,

@@ -221,6 +221,8 @@ pub fn for_each_row(spec: &Spec, mut each: impl FnMut(&str, &str, Vec<f64>)) {
             let table = cursor
                 .fetch(10_000)
                 .unwrap_or_else(|e| invalid_parameter(format!("reading the rows failed: {e}")));
+            // SAFETY: the fetch just set it; read before anything else runs SPI.
+            let raw = unsafe { pg_sys::SPI_tuptable };
             if table.is_empty() {
                 break;
             }
@@ -237,6 +239,9 @@ pub fn for_each_row(spec: &Spec, mut each: impl FnMut(&str, &str, Vec<f64>)) {
                     .collect();
                 each(&ts, &target, x);
             }
+            // A batch's tuples would otherwise stay until SPI_finish: the whole window in memory.
+            // SAFETY: `raw` is this batch's table and nothing refers to it any more.
+            unsafe { pg_sys::SPI_freetuptable(raw) };
             pgrx::check_for_interrupts!();
         }
     });
