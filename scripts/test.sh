@@ -89,7 +89,7 @@ if on lint; then
   run "cargo fmt --check" cargo fmt --all -- --check
   run "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 fi
-on core && run "core tests (unit, property, reference fixtures)" cargo test -p mlobs-core -p mlobs-explain
+on core && run "core tests (unit, property, reference fixtures)" cargo test -p mlobs-core -p mlobs-explain -p mlobs-train
 # Every model decoder and summary deserializer (binary and text) under libFuzzer for a bounded
 # time (longer runs: scripts/fuzz.sh 600).
 on fuzz && run "fuzzing: model decoders, summary binary/text deserializers (${MLOBS_FUZZ_SECONDS:-20} s per target)" \

@@ -3,6 +3,8 @@
 //! `linear`) so that every model function serves a trained version like an imported one.
 //! No PostgreSQL here; the extension streams the rows in and stores the result.
 
+#![forbid(unsafe_code)]
+
 pub mod data;
 pub mod evaluate;
 pub mod forest;

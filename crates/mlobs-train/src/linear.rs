@@ -116,9 +116,21 @@ pub fn fit(params: &Params, data: &Dataset, rows: &[usize]) -> Result<Value, Cor
         let raw: Vec<f64> = w.iter().zip(&scale).map(|(w, s)| w / s).collect();
         let b_raw = b - raw.iter().zip(&mean).map(|(w, m)| w * m).sum::<f64>();
         if !b_raw.is_finite() || raw.iter().any(|w| !w.is_finite()) {
-            return Err(CoreError::invalid_parameter(
-                "training failed: the fit did not converge to finite coefficients",
-            ));
+            // Name the likeliest cause: the feature with the largest magnitude.
+            let (j, m) = (0..p)
+                .map(|j| {
+                    let m = rows
+                        .iter()
+                        .map(|&i| data.row(i)[j].abs())
+                        .fold(0.0, f64::max);
+                    (j, m)
+                })
+                .fold((0, 0.0), |a, b| if b.1 > a.1 { b } else { a });
+            return Err(CoreError::invalid_parameter(format!(
+                "training failed: the fit did not converge to finite coefficients (feature \"{}\" \
+                 reaches {m:e}; rescale extreme values or use a tree model)",
+                data.feature_names[j]
+            )));
         }
         coefficients.push(raw);
         intercept.push(b_raw);
