@@ -204,6 +204,9 @@ pub fn fit(
             SplitCriterion::Gini
         }
     };
+    // smartcore counts the root as level 1, so its max_depth d grows trees of depth d − 1;
+    // scikit-learn's (and ours) counts edges from the root.
+    let max_depth = params.max_depth.map(|d| d + 1);
     for t in 0..params.n_trees {
         mlobs_core::interrupt::check();
         let seed = tree_seed(params.seed, t);
@@ -215,7 +218,7 @@ pub fn fit(
                 if forest {
                     let fp = RandomForestClassifierParameters {
                         criterion: criterion(),
-                        max_depth: params.max_depth,
+                        max_depth,
                         min_samples_leaf: params.min_samples_leaf,
                         min_samples_split: params.min_samples_split,
                         n_trees: 1,
@@ -232,7 +235,7 @@ pub fn fit(
                 } else {
                     let tp = DecisionTreeClassifierParameters {
                         criterion: criterion(),
-                        max_depth: params.max_depth,
+                        max_depth,
                         min_samples_leaf: params.min_samples_leaf,
                         min_samples_split: params.min_samples_split,
                         seed: Some(seed),
@@ -249,7 +252,7 @@ pub fn fit(
                 let y: Vec<f64> = v[..train].to_vec();
                 if forest {
                     let fp = RandomForestRegressorParameters {
-                        max_depth: params.max_depth,
+                        max_depth,
                         min_samples_leaf: params.min_samples_leaf,
                         min_samples_split: params.min_samples_split,
                         n_trees: 1,
@@ -265,7 +268,7 @@ pub fn fit(
                     )
                 } else {
                     let tp = DecisionTreeRegressorParameters {
-                        max_depth: params.max_depth,
+                        max_depth,
                         min_samples_leaf: params.min_samples_leaf,
                         min_samples_split: params.min_samples_split,
                         seed: Some(seed),
@@ -302,6 +305,43 @@ pub fn fit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_depth_counts_edges_as_scikit_learn() {
+        // Separable in 3 nested steps on one feature: depth 1 makes one split, depth 2 three.
+        let n = 64;
+        let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let index: Vec<u32> = (0..n).map(|i| ((i / 8) % 2) as u32).collect();
+        let data = Dataset {
+            n_features: 1,
+            feature_names: vec!["x".into()],
+            x,
+            y: Target::Classes {
+                index,
+                labels: vec!["a".into(), "b".into()],
+            },
+        };
+        fn depth(left: &[Value], right: &[Value], at: usize) -> usize {
+            match (left[at].as_i64(), right[at].as_i64()) {
+                (Some(l), Some(r)) if l >= 0 => {
+                    1 + depth(left, right, l as usize).max(depth(left, right, r as usize))
+                }
+                _ => 0,
+            }
+        }
+        for want in [1, 2, 3] {
+            let p = Params::parse(
+                "decision_tree",
+                Task::Classification,
+                &json!({"max_depth": want, "holdout": 0}),
+            )
+            .unwrap();
+            let trees = fit(&p, &data, n, &[31.5]).unwrap();
+            let left = trees[0]["children_left"].as_array().unwrap();
+            let right = trees[0]["children_right"].as_array().unwrap();
+            assert_eq!(depth(left, right, 0), want, "max_depth {want}");
+        }
+    }
 
     #[test]
     fn seeds_spread() {
