@@ -11,7 +11,9 @@
 #  2. (a second database, by hand) a policy whose source the owner can no longer read fails its
 #     request with 42501 and the next request is still processed; two runs at once never
 #     process one request twice (SKIP LOCKED); a backend killed mid-run commits nothing and the
-#     next run processes its requests;
+#     next run processes its requests; a new version stored (by the loop, mlobs.train or
+#     register_model) while another session's version of the model is uncommitted gets the next
+#     number instead of failing on the primary key;
 #  3. an mlobs_reader login reads model_stages but may not train, promote, set a policy or run
 #     the loop (42501);
 #  4. pg_dump/pg_restore keeps models, stages, their history, policies and requests exactly.
@@ -191,6 +193,40 @@ echo "killed: models/stages/history before $before, after $after; requests: $lef
 got=$(qs "SELECT string_agg(model || ' ' || status || ' ' || trained_version, '; ' ORDER BY id) FROM mlobs.retraining_requests WHERE model LIKE 'k%'")
 [ "$got" = "k1 done 2; k2 done 2" ] || fail "the next run did not process the killed run's requests: $got"
 pass "killed run: nothing committed; the next run processed both requests"
+
+echo "-- 2d. a version stored while another session's new version of the model is uncommitted"
+# A data scientist trains k1 by hand (transaction still open) while the loop stores k1's next
+# version from a request: the loop waits for the other transaction, then takes the next number
+# (it used to compute the same number and fail its request with 23505).
+qs "INSERT INTO mlobs.retraining_requests (model, reason) VALUES ('k1', 'by hand')" >/dev/null
+"${PSQL[@]}" -U rt_runner -d "$SIDE" -At -c "BEGIN" -c "SET application_name = 'rt_hand'" \
+  -c "SELECT 'by hand: v' || mlobs.train('k1', 'src_b', 'label', ARRAY['x1', 'x2', 'x3'], 'decision_tree', '{\"max_depth\": 3}')" \
+  -c "SELECT pg_sleep(3)" -c "COMMIT" > "$OUT/hand.txt" 2>&1 &
+h_pid=$!; pids+=("$h_pid")
+for _ in $(seq 1 100); do
+  [ "$(qs "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rt_hand' AND wait_event = 'PgSleep'")" = 1 ] && break
+  sleep 0.1
+done
+"${PSQL[@]}" -U rt_runner -d "$SIDE" -At -c "SELECT 'loop: ' || decision || coalesce(' v' || trained_version, '') || coalesce(': ' || error, '') FROM mlobs.process_retraining_requests()" \
+  > "$OUT/loop.txt" 2>&1 || true
+wait "$h_pid" || fail "the training by hand failed: $(cat "$OUT/hand.txt")"
+grep -v '^$' "$OUT/hand.txt"; cat "$OUT/loop.txt"
+grep -qx "by hand: v3" "$OUT/hand.txt" && grep -Eqx "loop: (promoted|kept) v4" "$OUT/loop.txt" \
+  || fail "expected v3 by hand and v4 by the loop, got: $(cat "$OUT/hand.txt" "$OUT/loop.txt")"
+"${PSQL[@]}" -U postgres -d "$SIDE" -At -c "BEGIN" -c "SET application_name = 'rt_register'" \
+  -c "SELECT 'registered by hand: v' || mlobs.register_model('k2', format, body) FROM mlobs.models WHERE name = 'k2' AND version = 1" \
+  -c "SELECT pg_sleep(2)" -c "COMMIT" > "$OUT/register_hand.txt" 2>&1 &
+r_pid=$!; pids+=("$r_pid")
+for _ in $(seq 1 100); do
+  [ "$(qs "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rt_register' AND wait_event = 'PgSleep'")" = 1 ] && break
+  sleep 0.1
+done
+got=$(qs "SELECT 'registered: v' || mlobs.register_model('k2', format, body) FROM mlobs.models WHERE name = 'k2' AND version = 1" 2>&1 || true)
+wait "$r_pid" || fail "register_model by hand failed: $(cat "$OUT/register_hand.txt")"
+grep -v '^$' "$OUT/register_hand.txt"; echo "$got"
+grep -qx "registered by hand: v3" "$OUT/register_hand.txt" && [ "$got" = "registered: v4" ] \
+  || fail "register_model: expected v3 then v4, got: $(cat "$OUT/register_hand.txt") / $got"
+pass "concurrent new versions of one model get consecutive numbers (train, the loop, register_model)"
 
 stamp "3. pg_cron: the alert fires when the labels land and raises a request"
 wait_for 150 "SELECT EXISTS (SELECT 1 FROM mlobs.retraining_requests q JOIN mlobs.alerts a ON a.id = q.alert_id
