@@ -1,6 +1,9 @@
 -- mlobs demo: a fraud model's prediction log where one feature drifts halfway through,
 -- hourly profiles stored once, and a PSI report from those profiles (no raw rescan); then the
--- registered XGBoost / LightGBM / scikit-learn models scoring and explaining a second log.
+-- registered XGBoost / LightGBM / scikit-learn models scoring and explaining a second log; then
+-- two simulated weeks of the platform monitored with alerts, where a concept drift makes the
+-- retraining loop train, compare and promote a new fraud model, and four more days in which
+-- its accuracy alert resolves.
 \set ON_ERROR_STOP on
 \timing off
 SET client_min_messages = warning;
@@ -98,6 +101,8 @@ FROM ref, cur, mlobs.dataset_drift(ref.fp, cur.fp) d;
 --    features: from day 8 on, transaction amounts shift upwards as above.
 \set body `cat tests/fixtures/models/fraud_xgb.json`
 SELECT mlobs.register_model('fraud', 'xgboost', :'body') AS fraud_version \gset
+-- In production: the version mlobs.predict and the other readers serve by default.
+SELECT mlobs.promote('fraud', :fraud_version, reason => 'the XGBoost fraud model, registered') AS previous_fraud_version \gset
 \set body `cat tests/fixtures/models/price_lgbm.json`
 SELECT mlobs.register_model('price', 'lightgbm', :'body') AS price_version \gset
 \set body `cat tests/fixtures/models/churn_rf.json`
@@ -147,7 +152,8 @@ FROM (SELECT mlobs.counterfactual('fraud', features, 0.5, 2, ARRAY['age']) AS c 
 --    latency spike on day 13. Drift, quality and performance are judged per day (6-hour windows
 --    would compare a night against whole days), latency per 6 hours. Monitors run every 6 hours of
 --    simulated time, exactly what the pg_cron job (mlobs.schedule_monitors) does in production;
---    alerts fire as the incidents hit.
+--    alerts fire as the incidents hit. The fraud model has a retraining policy: the retraining
+--    loop (mlobs.process_retraining_requests, a second pg_cron job) runs after the monitors.
 \echo
 \echo 'platform: simulating 14 days of traffic for fraud (XGBoost), price (LightGBM) and churn (random forest)'
 DROP TABLE IF EXISTS fraud_log, price_log, churn_log;
@@ -155,10 +161,11 @@ DELETE FROM mlobs.monitors;
 DELETE FROM mlobs.runs;
 DELETE FROM mlobs.retraining_requests;
 -- Labels (chargebacks) arrive two days after the prediction, by UPDATE: the log starts with them
--- NULL (true_label is what the UPDATEs will write, label_at when).
+-- NULL (true_label is what the UPDATEs will write, label_at when). Each row is scored at insert by
+-- the fraud model's production version (model_version says which).
 CREATE TABLE fraud_log AS
-SELECT s.ts, s.features, mlobs.predict('fraud', s.features) AS score, NULL::int AS label, s.label AS true_label,
-       s.label_at, s.latency_ms, s.failed
+SELECT s.ts, s.features, mlobs.predict('fraud', s.features) AS score, mlobs.model_version('fraud') AS model_version,
+       NULL::int AS label, s.label AS true_label, s.label_at, s.latency_ms, s.failed
 FROM mlobs.simulate('2026-02-01', '14 days', 120, '{
   "label_delay": "2 days",
   "covariate_shift": {"feature": "amount", "from": "2026-02-06", "factor": 2.0},
@@ -168,16 +175,17 @@ FROM mlobs.simulate('2026-02-01', '14 days', 120, '{
   "latency_spike": {"from": "2026-02-13", "to": "2026-02-13 12:00", "extra_ms": 500}}', 0.11) s;
 ALTER TABLE fraud_log ADD COLUMN predicted int;
 UPDATE fraud_log SET predicted = (score >= 0.5)::int;
+-- The price and churn models are not retrained: their traffic is simulated for 18 days at once.
 CREATE TABLE price_log AS
 SELECT s.ts, s.features, mlobs.predict('price', s.features) AS prediction,
        50 + 0.5 * (s.features->>'amount')::float8 + 10 * ln(1 + coalesce((s.features->>'distance')::float8, 20))
           - 0.2 * (s.features->>'age')::float8 + 3 * (s.features->>'n_tx')::float8 + 5 * (random() - 0.5) AS price
-FROM mlobs.simulate('2026-02-01', '14 days', 60, '{"covariate_shift": {"feature": "distance", "from": "2026-02-08", "factor": 3.0}}', 0.22) s;
+FROM mlobs.simulate('2026-02-01', '18 days', 60, '{"covariate_shift": {"feature": "distance", "from": "2026-02-08", "factor": 3.0}}', 0.22) s;
 CREATE TABLE churn_log AS
 SELECT s.ts, s.features, mlobs.predict('churn', s.features) AS score,
        (random() < 1 / (1 + exp(-(1.0 - 0.03 * ((s.features->>'age')::float8 - 40) - 0.3 * (s.features->>'n_tx')::float8
                                  + 2.0 * ((s.features->>'score_ext')::float8 < 0.2)::int + 0.004 * (s.features->>'amount')::float8))))::int AS label
-FROM mlobs.simulate('2026-02-01', '14 days', 60, '{}', 0.33) s;
+FROM mlobs.simulate('2026-02-01', '18 days', 60, '{}', 0.33) s;
 ALTER TABLE churn_log ADD COLUMN predicted int;
 UPDATE churn_log SET predicted = (score >= 0.5)::int;
 ANALYZE fraud_log; ANALYZE price_log; ANALYZE churn_log;
@@ -194,37 +202,118 @@ SELECT count(*) AS monitors FROM (
   UNION ALL SELECT mlobs.create_monitor('churn score', 'churn', 'churn_log', 'prediction_drift', '{}', '1 day', '2026-02-01', '2026-02-04')
   UNION ALL SELECT mlobs.create_monitor('churn performance', 'churn', 'churn_log', 'classification', '{"score": "score"}', '1 day', '2026-02-01', '2026-02-04')
 ) m;
+-- Labels land two days late and in time order: a day whose first few hundred labels are in is
+-- mostly night traffic (riskier). The accuracy rule judges a day once 90 % of its labels are in.
+UPDATE mlobs.alert_rules SET min_coverage = 0.9 WHERE name = 'accuracy_drop';
+-- How the fraud model is retrained when a critical rule asks for it: a random forest on the jsonb
+-- features, trained on the two labelled days after the alert's first breached day and compared
+-- with the production version on the day after them (promoted when its ROC AUC is higher).
+SELECT model, algorithm, params, train_window, holdout_window
+FROM mlobs.set_retraining_policy('fraud', 'fraud_log', 'label', ARRAY['features'], 'random_forest',
+                                 '{"n_trees": 30, "max_depth": 8, "min_samples_leaf": 5}',
+                                 train_window => '2 days', holdout_window => '1 day');
 
--- What pg_cron would do every 6 hours, replayed over the two weeks (progress per simulated day).
-DO $$
-DECLARE t timestamptz; r mlobs.runs;
+-- What the two pg_cron jobs would do every 6 hours, replayed: labels land, the monitors run, the
+-- retraining loop looks at the open requests (what it did is kept in loop_log for the report).
+CREATE TEMP TABLE loop_log (t timestamptz, request_id bigint, model text, decision text, detail text);
+CREATE OR REPLACE PROCEDURE pg_temp.replay(from_t timestamptz, to_t timestamptz) LANGUAGE plpgsql AS $$
+DECLARE t timestamptz; r mlobs.runs; q record;
 BEGIN
-  FOR t IN SELECT generate_series(timestamptz '2026-02-04 06:00', '2026-02-15', '6 hours') LOOP
+  FOR t IN SELECT generate_series(from_t, to_t, '6 hours') LOOP
     UPDATE fraud_log SET label = true_label WHERE label IS NULL AND label_at <= t;   -- chargebacks land
     r := mlobs.run_monitors(t);
     IF extract(hour FROM t AT TIME ZONE 'UTC') = 0 THEN
       RAISE NOTICE 'run_monitors(%): % windows, % revised as labels landed, % alert transitions, status %', t, r.windows,
         r.revised, r.alert_transitions, r.status;
     END IF;
+    FOR q IN SELECT * FROM mlobs.process_retraining_requests() LOOP
+      INSERT INTO loop_log
+      SELECT t, q.request_id, q.model_name, q.decision,
+             CASE WHEN q.decision = 'waiting' THEN 'labels until ' || to_char((o.outcome->>'last_labelled')::timestamptz AT TIME ZONE 'UTC', 'Mon DD HH24:MI')
+                    || '; needs them until ' || to_char((o.outcome->>'waiting_for_labels_until')::timestamptz AT TIME ZONE 'UTC', 'Mon DD HH24:MI')
+                  WHEN q.error IS NOT NULL THEN q.error
+                  ELSE format('trained v%s: %s %s vs %s for production v%s', q.trained_version, q.metric,
+                              round(q.trained_value::numeric, 3), round(q.production_value::numeric, 3), q.production_version) END
+        FROM mlobs.retraining_requests o WHERE o.id = q.request_id;
+    END LOOP;
   END LOOP;
 END $$;
+CALL pg_temp.replay('2026-02-04 06:00', '2026-02-15');
+
+\echo 'retraining loop, tick by tick: it waits until labels cover the 2 + 1 days after the first breached day'
+SELECT request_id AS request, model, decision,
+       to_char(min(t) AT TIME ZONE 'UTC', 'Mon DD HH24:MI') || CASE WHEN count(*) > 1 THEN ' .. ' || to_char(max(t) AT TIME ZONE 'UTC', 'Mon DD HH24:MI') ELSE '' END AS ticks,
+       (array_agg(detail ORDER BY t DESC))[1] AS detail
+FROM loop_log GROUP BY request_id, model, decision ORDER BY min(t);
+\echo 'the request: decision and outcome (compared with production on the holdout day, same rows)'
+SELECT id AS request, model, status, decision, trained_version AS trained, (outcome->>'production_version')::int AS production,
+       outcome->>'metric' AS metric, round((outcome->>'production_value')::numeric, 3) AS production_value,
+       round((outcome->>'trained_value')::numeric, 3) AS trained_value, outcome->>'test' AS test,
+       to_char((outcome->>'p_value')::float8, '9.9EEEE') AS p_value, outcome->>'rows' AS rows,
+       to_char((outcome->'train_window'->>0)::timestamptz AT TIME ZONE 'UTC', 'Mon DD') || ' .. ' ||
+         to_char((outcome->'train_window'->>1)::timestamptz AT TIME ZONE 'UTC', 'Mon DD') AS trained_on,
+       to_char((outcome->'holdout_window'->>0)::timestamptz AT TIME ZONE 'UTC', 'Mon DD') || ' .. ' ||
+         to_char((outcome->'holdout_window'->>1)::timestamptz AT TIME ZONE 'UTC', 'Mon DD') AS compared_on
+FROM mlobs.retraining_requests WHERE model = 'fraud' ORDER BY id;
+\echo 'model stages: every change made by mlobs.promote (the loop gives its request as the reason)'
+SELECT name, stage, version, previous_version AS previous, (SELECT format FROM mlobs.models m WHERE m.name = h.name AND m.version = h.version),
+       reason FROM mlobs.model_stage_history h
+WHERE name = 'fraud' AND version >= :fraud_version ORDER BY id;
+SELECT 'mlobs.predict(''fraud'', ...) now serves version ' || mlobs.model_version('fraud') AS serving;
+
+-- 8. The world after the concept drift goes on: four more days of fraud traffic, scored at insert
+--    by mlobs.predict('fraud', ...), i.e. the version in production now; the monitors and the
+--    loop keep running. As the new days' labels land, the accuracy alert resolves.
+\echo
+\echo 'platform: four more days of fraud traffic, scored by the production version'
+INSERT INTO fraud_log (ts, features, score, model_version, label, true_label, label_at, latency_ms, failed, predicted)
+SELECT s.ts, s.features, p.score, mlobs.model_version('fraud'), NULL, s.label, s.label_at, s.latency_ms, s.failed, (p.score >= 0.5)::int
+FROM mlobs.simulate('2026-02-15', '4 days', 120, '{
+  "label_delay": "2 days",
+  "covariate_shift": {"feature": "amount", "from": "2026-02-06", "factor": 2.0},
+  "concept_drift": {"from": "2026-02-09", "strength": 2.0}}', 0.12) s,
+     LATERAL (SELECT mlobs.predict('fraud', s.features) AS score) p;
+ANALYZE fraud_log;
+CALL pg_temp.replay('2026-02-15 06:00', '2026-02-19');
 
 \echo 'alerts (first breach, severity, state); every transition was sent as NOTIFY mlobs_alerts'
 SELECT a.model, r.name AS rule, nullif(a.feature, '') AS feature, a.severity, a.state,
        to_char(a.started_at AT TIME ZONE 'UTC', 'Mon DD HH24:MI') AS since,
-       to_char(a.resolved_at AT TIME ZONE 'UTC', 'Mon DD HH24:MI') AS resolved, round(a.value::numeric, 3) AS last_value
+       to_char(a.resolved_at AT TIME ZONE 'UTC', 'Mon DD HH24:MI') AS resolved, a.resolved_reason AS why,
+       round(a.value::numeric, 3) AS last_value
 FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id ORDER BY a.started_at, a.model, r.name;
 
-\echo 'fraud model per day: PSI of amount, realised accuracy (labels land 2 days late: the last days are'
-\echo 'estimated by CBPE only) vs the label-free CBPE estimate, label coverage, p99 latency'
-SELECT (p.ts - interval '1 second')::date AS day,
+\echo 'fraud model per day: the version that scored it, PSI of amount, realised accuracy (labels land 2 days'
+\echo 'late: the last days are estimated by CBPE only) vs the label-free CBPE estimate, label coverage, p99 latency'
+SELECT p.day, (SELECT string_agg(DISTINCT 'v' || l.model_version, ',') FROM fraud_log l WHERE l.ts >= p.day AND l.ts < p.day + 1) AS scored_by,
        round(max(p.value) FILTER (WHERE p.metric = 'psi' AND p.feature = 'amount')::numeric, 3) AS psi_amount,
-       round(avg(p.value) FILTER (WHERE p.metric = 'accuracy')::numeric, 3) AS accuracy,
+       -- (only with at least the accuracy rule's 500 labelled rows)
+       round(avg(p.value) FILTER (WHERE p.metric = 'accuracy' AND p.labelled >= 500)::numeric, 3) AS accuracy,
        round(avg(p.value) FILTER (WHERE p.metric = 'cbpe_accuracy')::numeric, 3) AS cbpe_accuracy,
        round(avg(p.value) FILTER (WHERE p.metric = 'labelled_share' AND p.monitor_id = (SELECT id FROM mlobs.monitors WHERE name = 'fraud performance'))::numeric, 2) AS labelled,
        round(max(p.value) FILTER (WHERE p.metric = 'latency_p99_seconds')::numeric * 1000) AS p99_ms
-FROM mlobs.metric_points p WHERE p.model = 'fraud' GROUP BY 1 ORDER BY 1;
+FROM (SELECT (m.ts - interval '1 second')::date AS day, m.*,
+             (SELECT l.value FROM mlobs.metric_points l WHERE l.monitor_id = m.monitor_id AND l.window_start = m.window_start
+                 AND l.segment = m.segment AND l.feature = '' AND l.metric = 'labelled_rows') AS labelled
+        FROM mlobs.metric_points m WHERE m.model = 'fraud') p
+GROUP BY 1 ORDER BY 1;
 
-\echo 'retraining requests raised by critical drift rules'
-SELECT model, reason FROM mlobs.retraining_requests ORDER BY id;
+\echo 'the stale v1 and the promoted v2 on the same labelled rows of Feb 15-16 (mlobs.compare_models); the'
+\echo 'accuracy rule compares with the reference days scored by v1 (Feb 1-3) and fires below 90 % of it'
+SELECT c.metric, round(c.value_a::numeric, 3) AS v1, round(c.value_b::numeric, 3) AS v2, round(c.difference::numeric, 3) AS difference,
+       c.test, to_char(c.p_value, '9.9EEEE') AS p_value, c.rows,
+       round((m.reference_metrics->>c.metric)::numeric, 3) AS reference
+FROM mlobs.compare_models('fraud', :fraud_version, mlobs.model_version('fraud'), 'fraud_log', '2026-02-15', '2026-02-17', 'label', ARRAY['features']) c,
+     mlobs.monitors m WHERE m.name = 'fraud performance';
+
+\echo 'retraining requests raised by critical rules (a model without a policy keeps its request open)'
+SELECT id AS request, model, status, decision, reason FROM mlobs.retraining_requests ORDER BY id;
+\echo 'retraining loop since Feb 15'
+SELECT request_id AS request, model, decision,
+       to_char(min(t) AT TIME ZONE 'UTC', 'Mon DD HH24:MI') || CASE WHEN count(*) > 1 THEN ' .. ' || to_char(max(t) AT TIME ZONE 'UTC', 'Mon DD HH24:MI') ELSE '' END AS ticks,
+       (array_agg(detail ORDER BY t DESC))[1] AS detail
+FROM loop_log WHERE t > '2026-02-15' GROUP BY request_id, model, decision ORDER BY min(t);
+\echo 'note: v2 scores differently from v1 by design, and the fraud score and CBPE monitors still take v1''s days'
+\echo 'as their reference: prediction drift fires after the promotion (and asks for retraining again; the loop'
+\echo 'waits for labels after Feb 15), and CBPE underestimates v2. Re-create them with a reference window of v2.'
 \echo 'Grafana: provision examples/grafana (datasource uid "mlobs", role mlobs_reader) against this database; Prometheus: examples/prometheus'

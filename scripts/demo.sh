@@ -3,7 +3,9 @@
 # mlobs, starts a local cluster under .run/demo (127.0.0.1), loads a prediction log where one
 # feature drifts halfway, stores hourly profiles and prints the drift report; registers the three
 # fixture models (XGBoost, LightGBM, scikit-learn) and explains predictions; then simulates two
-# weeks of traffic with incidents, runs the monitors as pg_cron would and prints the alerts.
+# weeks of traffic with incidents, runs the monitors and the retraining loop as pg_cron would and
+# prints the alerts, what the loop did (a concept drift: the fraud model retrained, compared and
+# promoted) and four more days in which the fraud model's accuracy alert resolves.
 # Stops the cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -25,6 +25,7 @@ PORT=${MLOBS_TEST_PORT:-28816}
 # Every folder of tests/integration/ must be listed (checked below), each with a run.sh.
 SUITES=(
   "monitoring|monitoring integration (NOTIFY, overlapping runs, pg_cron)"
+  "retraining|retraining loop under pg_cron (alert -> request -> train -> promote -> resolved; 42501, SKIP LOCKED, kill, dump)"
   "upgrade|upgrade every release -> current (stored summaries, models, schema diff)"
   "dump_restore|pg_dump/pg_restore round trip (custom, plain, data-only; monitors run on from the watermarks)"
   "backtrace|no backtrace reaches a client (server started with RUST_BACKTRACE=1)"

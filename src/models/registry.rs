@@ -60,6 +60,7 @@ fn register_model(
         None => model.feature_names.clone(),
     };
     let objective = model.objective.clone();
+    lock_versions(name);
     Spi::get_one_with_args::<i32>(
         "INSERT INTO mlobs.models (name, version, format, body, feature_names, n_features, objective)
          SELECT $1, coalesce(pg_catalog.max(version), 0) OPERATOR(pg_catalog.+) 1, $2, $3, $4, $5, $6
@@ -76,6 +77,18 @@ fn register_model(
     )
     .expect("insert into mlobs.models")
     .expect("RETURNING version")
+}
+
+/// Serialises new versions of one model until the end of the transaction. A new version is
+/// `max(version) + 1`, which a concurrent transaction's uncommitted version does not change:
+/// both would store the same number, and the second would fail on the primary key. Taken just
+/// before the INSERT, whose own statement snapshot (READ COMMITTED) then sees the other's version.
+pub fn lock_versions(name: &str) {
+    Spi::run_with_args(
+        "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('mlobs.models'), pg_catalog.hashtext($1))",
+        &[name.into()],
+    )
+    .expect("advisory lock on the model's versions");
 }
 
 /// A resolved model: the decoded form with the registry's feature names.

@@ -240,6 +240,7 @@ pub fn train_impl(
     if let Target::Classes { labels, .. } = &data.y {
         metadata["classes"] = json!(labels);
     }
+    crate::models::registry::lock_versions(name);
     Spi::get_one_with_args::<i32>(
         "INSERT INTO mlobs.models (name, version, format, body, feature_names, n_features, objective, metadata)
          SELECT $1, coalesce(pg_catalog.max(version), 0) OPERATOR(pg_catalog.+) 1, $2, $3, $4, $5, $6,
