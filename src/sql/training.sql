@@ -223,6 +223,20 @@ DECLARE
   result jsonb;
   params jsonb;
 BEGIN
+  -- Alerts raise a request when they start firing. One still firing after its model's last
+  -- request ended without a promotion (kept or failed) asks again once a holdout window has
+  -- passed since: the drift is not left unretrained for as long as the alert lasts.
+  INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
+  SELECT DISTINCT ON (p.model) p.model, a.id,
+         format('alert %s still firing after request %s ended %s', a.id, q.id, coalesce(q.decision, q.status))
+    FROM mlobs.retraining_policies p
+    JOIN LATERAL (SELECT * FROM mlobs.retraining_requests x WHERE x.model = p.model ORDER BY x.id DESC LIMIT 1) q ON true
+    JOIN mlobs.alerts a ON a.model = p.model AND a.state = 'firing'
+    JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
+   WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
+     AND q.status IN ('done', 'failed') AND q.decision IS DISTINCT FROM 'promoted'
+     AND q.processed_at < now() - p.holdout_window
+   ORDER BY p.model, a.id;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
                 AND EXISTS (SELECT 1 FROM mlobs.retraining_policies p WHERE p.model = q.model AND p.enabled)

@@ -191,6 +191,16 @@ SELECT status, outcome FROM mlobs.retraining_requests WHERE reason = 'alert';
 UPDATE mlobs.retraining_policies SET train_window = '8 hours', holdout_window = '2 hours' WHERE model = 'loop';
 SELECT decision IN ('promoted', 'kept') AS processed, error FROM mlobs.process_retraining_requests('loop');
 SELECT status, (outcome->'train_window'->>0)::timestamptz >= '2026-03-02 12:00' AS trained_after_alert FROM mlobs.retraining_requests WHERE reason = 'alert';
+-- The alert still fires and the last request ended without a promotion: once a holdout window
+-- has passed since, the loop asks again (and not before).
+UPDATE mlobs.retraining_policies SET min_improvement = 0.9 WHERE model = 'loop';
+INSERT INTO mlobs.retraining_requests (model, alert_id, reason) SELECT 'loop', max(id), 'kept one' FROM mlobs.alerts;
+SELECT decision FROM mlobs.process_retraining_requests('loop');
+SELECT count(*) AS no_new_request FROM mlobs.process_retraining_requests('loop');
+UPDATE mlobs.retraining_requests SET processed_at = processed_at - interval '3 hours' WHERE reason = 'kept one';
+SELECT decision FROM mlobs.process_retraining_requests('loop');
+SELECT reason LIKE 'alert % still firing after request % ended kept' AS asked_again, status, decision
+FROM mlobs.retraining_requests WHERE model = 'loop' ORDER BY id DESC LIMIT 1;
 
 -- 8. Roles: a reader reads stages but cannot train, promote or run the loop; an admin trains on
 -- what it can read, and only that.
