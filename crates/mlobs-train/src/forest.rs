@@ -94,12 +94,15 @@ pub fn tree_matrix(data: &Dataset, train: usize, median: &[f64]) -> DenseMatrix<
 }
 
 /// The tree in the registry's sklearn layout, from the rows in `bag` routed through it.
+/// `binary_output`: a binary classifier grown as a regression tree on 0/1 labels, whose leaf
+/// outputs are the positive class's fraction.
 fn export_tree(
     nodes: &[RawNode],
     x: &DenseMatrix<f32>,
     y: &Target,
     bag: &[usize],
     median: &[f64],
+    binary_output: bool,
 ) -> Value {
     use smartcore::linalg::basic::arrays::Array;
     let n = nodes.len();
@@ -126,15 +129,16 @@ fn export_tree(
         }
     }
     let value: Vec<Value> = match y {
-        Target::Classes { .. } => (0..n)
+        Target::Classes { .. } if !binary_output => (0..n)
             .map(|i| {
                 let c = &counts[i * k..(i + 1) * k];
                 json!(c.iter().map(|v| v / cover[i].max(1.0)).collect::<Vec<_>>())
             })
             .collect(),
-        Target::Values(_) => {
-            // Leaves keep smartcore's outputs; an inner node holds its children's cover-weighted
-            // mean (children are created after their parent, so one reverse pass suffices).
+        _ => {
+            // Leaves keep smartcore's outputs (means over the bootstrap sample, repeated rows
+            // counted as often as drawn, as scikit-learn's); an inner node holds its children's
+            // cover-weighted mean (children come after their parent: one reverse pass).
             let mut v: Vec<f64> = nodes.iter().map(|n| n.output).collect();
             for i in (0..n).rev() {
                 if let Some((t, f)) = nodes[i].children {
@@ -144,7 +148,11 @@ fn export_tree(
                     }
                 }
             }
-            v.into_iter().map(|x| json!([x])).collect()
+            if binary_output {
+                v.into_iter().map(|p| json!([1.0 - p, p])).collect()
+            } else {
+                v.into_iter().map(|x| json!([x])).collect()
+            }
         }
     };
     let side = |i: usize, left: bool| -> i64 {
@@ -204,6 +212,14 @@ pub fn fit(
             SplitCriterion::Gini
         }
     };
+    // Binary Gini trees are grown as regression trees on 0/1 labels: the squared error of a 0/1
+    // node is half its Gini impurity, so the splits are the same. smartcore's classification
+    // tree only tries split points where the label changes between neighbours in its sort
+    // order, which misses the boundaries between runs of tied values (integer or rounded
+    // features: 0 of 20 trees split a 0/1 feature with a clear signal in benches/training.sh).
+    let binary_gini = matches!(&data.y, Target::Classes { labels, .. } if labels.len() == 2)
+        && params.task == Task::Classification
+        && !params.entropy;
     // smartcore counts the root as level 1, so its max_depth d grows trees of depth d − 1;
     // scikit-learn's (and ours) counts edges from the root.
     let max_depth = params.max_depth.map(|d| d + 1);
@@ -213,7 +229,7 @@ pub fn fit(
         let forest = params.algorithm == Algorithm::RandomForest;
         let (model, nodes_path, bag_path): (Value, &[&str], &[&str]) = match (&data.y, params.task)
         {
-            (Target::Classes { index, .. }, Task::Classification) => {
+            (Target::Classes { index, .. }, Task::Classification) if !binary_gini => {
                 let y: Vec<u32> = index[..train].to_vec();
                 if forest {
                     let fp = RandomForestClassifierParameters {
@@ -248,8 +264,14 @@ pub fn fit(
                     )
                 }
             }
-            (Target::Values(v), Task::Regression) => {
-                let y: Vec<f64> = v[..train].to_vec();
+            (Target::Values(_), Task::Regression)
+            | (Target::Classes { .. }, Task::Classification) => {
+                let y: Vec<f64> = match &data.y {
+                    Target::Values(v) => v[..train].to_vec(),
+                    Target::Classes { index, .. } => {
+                        index[..train].iter().map(|c| f64::from(*c)).collect()
+                    }
+                };
                 if forest {
                     let fp = RandomForestRegressorParameters {
                         max_depth,
@@ -297,7 +319,7 @@ pub fn fit(
         } else {
             bag_of(&model, bag_path)?
         };
-        trees.push(export_tree(&nodes, &x, &data.y, &bag, median));
+        trees.push(export_tree(&nodes, &x, &data.y, &bag, median, binary_gini));
     }
     Ok(trees)
 }
@@ -340,6 +362,49 @@ mod tests {
             let left = trees[0]["children_left"].as_array().unwrap();
             let right = trees[0]["children_right"].as_array().unwrap();
             assert_eq!(depth(left, right, 0), want, "max_depth {want}");
+        }
+    }
+
+    #[test]
+    fn binary_trees_split_between_tied_values() {
+        // x alternates 0, 1; P(y = 1) is 0.48 at x = 0 and 0.04 at x = 1. scikit-learn splits at
+        // 0.5; smartcore's classification tree never did (benches/training.sh).
+        let n = 1000;
+        let mut state = 11u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 11) as f64) / (1u64 << 53) as f64
+        };
+        let x: Vec<f64> = (0..n).map(|i| (i % 2) as f64).collect();
+        let index: Vec<u32> = x
+            .iter()
+            .map(|v| u32::from(next() < if *v == 0.0 { 0.48 } else { 0.04 }))
+            .collect();
+        let data = Dataset {
+            n_features: 1,
+            feature_names: vec!["x".into()],
+            x,
+            y: Target::Classes {
+                index,
+                labels: vec!["0".into(), "1".into()],
+            },
+        };
+        for algo in ["decision_tree", "random_forest"] {
+            let given = if algo == "random_forest" {
+                json!({"n_trees": 5, "max_features": "all"})
+            } else {
+                json!({})
+            };
+            let p = Params::parse(algo, Task::Classification, &given).unwrap();
+            for tree in fit(&p, &data, n, &[0.5]).unwrap() {
+                assert_eq!(tree["threshold"][0], json!(0.5), "{algo}: {tree}");
+                let left = tree["value"][tree["children_left"][0].as_u64().unwrap() as usize][1]
+                    .as_f64()
+                    .unwrap();
+                assert!((0.35..0.6).contains(&left), "{algo}: P(y=1 | x=0) = {left}");
+            }
         }
     }
 
