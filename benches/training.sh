@@ -4,10 +4,13 @@
 #   1. accuracy: the demo models' data (fraud binary, risk 3 classes, price regression; the
 #      generator of tests/fixtures/generate_models.py) at MLOBS_TRAIN_SIZES rows, every
 #      algorithm trained by mlobs.train and by scikit-learn on the same time-ordered training
-#      rows, scored on the same holdout rows (several seeds per side for the trees);
+#      rows, scored on the same holdout rows (several seeds per side for the trees), same
+#      max_depth; controls: scikit-learn at max_depth - 1, the 3-class forest with distinct-row
+#      leaves, the classification trees on tie-broken data;
 #   2. training time: MLOBS_TRAIN_ROWS rows x 10 features (the rows of
-#      crates/mlobs-train/benches/train.rs), SELECT mlobs.train(...) against scikit-learn's fit
-#      + holdout predict, one thread, interleaved, median of MLOBS_BENCH_REPS;
+#      crates/mlobs-train/benches/train.rs; binary, 3-class and regression targets),
+#      SELECT mlobs.train(...) against scikit-learn's fit + holdout predict, one thread,
+#      interleaved, median of MLOBS_BENCH_REPS;
 #   3. predict and SHAP per row: a trained random forest (and tree, logistic) against the
 #      imported fixtures fraud_xgb.json and churn_rf.json, serial, interleaved.
 # The Python side is benches/training_sklearn.py (its docstring has the details).
@@ -27,6 +30,8 @@
 #   MLOBS_PREDICT_ROWS     rows of part 3's predict (100000); MLOBS_SHAP_ROWS its SHAP rows (10000)
 #   MLOBS_TRAIN_CRITERION  set: also run the core's criterion bench (cargo bench -p mlobs-train)
 #                          and append its figures
+#   MLOBS_TRAIN_OUT        the report (benches/results/training.md); MLOBS_TRAIN_JSON: also the
+#                          raw results as JSON
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -34,7 +39,7 @@ PG_BIN=${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=${MLOBS_BENCH_PORT:-28840}
 REPS=${MLOBS_BENCH_REPS:-3}
 VENV=${MLOBS_TRAIN_VENV:-.run/train-venv}
-OUT=benches/results/training.md
+OUT=${MLOBS_TRAIN_OUT:-benches/results/training.md}
 if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
   bash scripts/install.sh
   cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null

@@ -15,8 +15,14 @@ Three parts, each written into one Markdown report (benches/results/training.md)
             rows. Trees: the missing values of both are imputed with the training median (mlobs's
             rule; scikit-learn gets an imputed copy), several seeds per side. Linear models: the
             complete rows only, on both sides (mlobs drops rows with a missing value).
+            Controls: scikit-learn at max_depth - 1 (the depth mlobs's trees had before f343889:
+            smartcore counts the root as level 1); the 3-class forest with scikit-learn's leaf
+            fractions recomputed from the distinct bootstrap rows, as mlobs's export does for
+            multiclass trees; the classification trees again on tie-broken data (smartcore's
+            classifier, still used for multiclass trees, skips split points between tied runs).
   timing    100k rows x 10 features (the rows of crates/mlobs-train/benches/train.rs, same
-            generator): SELECT mlobs.train(...) wall time (reads the table, fits, scores the
+            generator; the binary label, a 3-class label = tertiles of the same target, the
+            value): SELECT mlobs.train(...) wall time (reads the table, fits, scores the
             holdout, stores the model) against scikit-learn's fit + holdout predict on the same
             rows in memory, one thread, interleaved, median of --reps.
   predict   mlobs.predict and mlobs.shap per row for a trained random forest against the
@@ -46,6 +52,9 @@ ROOT = os.path.dirname(HERE)
 FEATURES = ["amount", "age", "hour", "distance", "n_tx", "score_ext"]
 LOAD = [0.0]  # the load average when the run started (the machine may be shared)
 HOLDOUT = 0.2  # mlobs.train's default: the last 20 % of the rows in time order
+# Every psql session: mlobs.train refuses a training whose estimated peak exceeds
+# maintenance_work_mem (64 MB by default; 100k rows x 10 features of trees need about 148 MB).
+SESSION = "SET client_min_messages = warning;\nSET maintenance_work_mem = '1GB';\n"
 
 
 # ---------------------------------------------------------------- data
@@ -120,7 +129,7 @@ class Pg:
     def run(self, sql, db=None):
         out = subprocess.run(
             ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", self.port,
-             "-U", "postgres", "-d", db or self.db], input="SET client_min_messages = warning;\n" + sql,
+             "-U", "postgres", "-d", db or self.db], input=SESSION + sql,
             text=True, capture_output=True)
         if out.returncode != 0:
             raise RuntimeError(f"psql failed: {out.stderr.strip()}\n--- SQL:\n{sql[:2000]}")
@@ -182,10 +191,15 @@ def reg_metrics(y, pred):
             "r2": float(1 - (err ** 2).sum() / ((y - y.mean()) ** 2).sum())}
 
 
-def tree_shape(children_left_lists):
-    """(nodes, max depth, mean leaf depth) over trees given as children_left/right pairs."""
-    nodes, depths, leaf_depths = 0, [], []
-    for left, right in children_left_lists:
+def tree_shape(trees):
+    """(nodes, max depth, mean leaf depth, one-outcome splits) over trees given as
+    (children_left, children_right[, value]) tuples. One-outcome splits (with the nodes' values):
+    inner nodes whose whole subtree has a single leaf value, so the split changes no prediction
+    (scikit-learn never splits a pure node; smartcore's regressor, which grows mlobs's binary
+    trees on 0/1 labels, does). NaN without values."""
+    nodes, depths, leaf_depths, redundant = 0, [], [], 0
+    for tree in trees:
+        left, right = tree[0], tree[1]
         nodes += len(left)
         stack, deepest = [(0, 0)], 0
         while stack:
@@ -196,7 +210,28 @@ def tree_shape(children_left_lists):
             else:
                 stack += [(left[i], d + 1), (right[i], d + 1)]
         depths.append(deepest)
-    return nodes, max(depths), float(np.mean(leaf_depths))
+        if len(tree) > 2 and redundant is not None:
+            value = np.asarray(tree[2], dtype=float).reshape(len(left), -1)
+            one = [None] * len(left)  # the subtree's single value, or False
+            for i in sorted(range(len(left)), reverse=True):  # children come after their parent
+                if left[i] == -1:
+                    one[i] = value[i]
+                else:
+                    a, b = one[left[i]], one[right[i]]
+                    same = a is not False and b is not False and np.allclose(a, b, rtol=0, atol=1e-12)
+                    one[i] = a if same else False
+                    redundant += bool(same)
+        else:
+            redundant = None
+    return nodes, max(depths), float(np.mean(leaf_depths)), float("nan") if redundant is None else redundant
+
+
+def sk_trees(ests):
+    return [(e.tree_.children_left, e.tree_.children_right, e.tree_.value) for e in ests]
+
+
+def ml_trees(body):
+    return [(t["children_left"], t["children_right"], t["value"]) for t in body["trees"]]
 
 
 # ---------------------------------------------------------------- sklearn side
@@ -221,8 +256,10 @@ def sk_model(algorithm, task, params, seed):
 
 def distinct_row_leaves(rf, X, y, k):
     """Class fractions of every leaf recomputed from the distinct rows of the tree's bootstrap
-    sample (each row once), as mlobs's export does (crates/mlobs-train/src/forest.rs), in place
-    of scikit-learn's bootstrap-weighted fractions."""
+    sample (each row once), as mlobs's export does for multiclass trees (smartcore's classifier;
+    crates/mlobs-train/src/forest.rs), in place of scikit-learn's bootstrap-weighted fractions.
+    Binary trees are grown as 0/1 regression trees, whose leaves count the repeats as
+    scikit-learn's do."""
     for est, rows in zip(rf.estimators_, rf.estimators_samples_):
         rows = np.unique(rows)
         leaves = est.apply(X[rows].astype(np.float32))
@@ -296,17 +333,21 @@ def accuracy(pg, sizes, seeds, log, cases=None, jitter=False):
                 m = sk_model(algorithm, task, params, seed).fit(Xf[fit_rows], y[fit_rows])
                 sk.append(class_metrics(y[hold], m.predict_proba(Xf[hold])) if task == "classification"
                           else reg_metrics(y[hold], m.predict(Xf[hold])))
-                if tree:
+                if tree and not jitter:
                     ests = m.estimators_ if algorithm == "random_forest" else [m]
-                    shapes_sk.append(tree_shape([(e.tree_.children_left, e.tree_.children_right) for e in ests]))
-                    # The same with max_depth - 1: smartcore counts the root as level 1.
+                    shapes_sk.append(tree_shape(sk_trees(ests)))
+                    # Control: max_depth - 1, the depth mlobs's trees had before the depth fix
+                    # (smartcore counts the root as level 1; f343889 passes max_depth + 1).
                     p2 = dict(params, max_depth=params["max_depth"] - 1)
                     m2 = sk_model(algorithm, task, p2, seed).fit(Xf[fit_rows], y[fit_rows])
                     sk_shallow.append(class_metrics(y[hold], m2.predict_proba(Xf[hold])) if task == "classification"
                                       else reg_metrics(y[hold], m2.predict(Xf[hold])))
-                    if algorithm == "random_forest" and task == "classification":
-                        distinct_row_leaves(m2, Xf[fit_rows], y[fit_rows], int(y.max()) + 1)
-                        sk_emul.append(class_metrics(y[hold], m2.predict_proba(Xf[hold])))
+                    k = int(y.max()) + 1
+                    if algorithm == "random_forest" and task == "classification" and k > 2:
+                        # Multiclass: mlobs's leaves count each bootstrap row once (after m's
+                        # metrics and shapes are taken; m is modified in place).
+                        distinct_row_leaves(m, Xf[fit_rows], y[fit_rows], k)
+                        sk_emul.append(class_metrics(y[hold], m.predict_proba(Xf[hold])))
                 # mlobs
                 name = f"{'tie' if jitter else 'acc'}_{n}_{target}_{algorithm}_{seed}"
                 mp = dict(params, seed=seed)
@@ -329,7 +370,7 @@ def accuracy(pg, sizes, seeds, log, cases=None, jitter=False):
                               else float("inf"))
                 body = json.loads(pg.one(f"SELECT body FROM mlobs.models WHERE name = '{name}'"))
                 if tree:
-                    shapes_ml.append(tree_shape([(t["children_left"], t["children_right"]) for t in body["trees"]]))
+                    shapes_ml.append(tree_shape(ml_trees(body)))
                 else:
                     w_ml = np.array(body["coefficients"], dtype=float)
                     w_sk = np.atleast_2d(m.coef_)
@@ -338,12 +379,12 @@ def accuracy(pg, sizes, seeds, log, cases=None, jitter=False):
                    "seeds": len(case_seeds), "holdout_rows": int(len(hold)), "fit_rows": int(len(fit_rows)),
                    "sklearn": mean_dict(sk), "mlobs": mean_dict(ml), "sklearn_sd": sd_dict(sk),
                    "mlobs_sd": sd_dict(ml), "metadata_check": max(checks), "coef_rel_diff": coef_diff}
-            if tree:
+            if tree and not jitter:
                 row["sklearn_shallow"] = mean_dict(sk_shallow)
                 if sk_emul:
                     row["sklearn_emul"] = mean_dict(sk_emul)
-                row["shape_sklearn"] = [float(np.mean([s[i] for s in shapes_sk])) for i in range(3)]
-                row["shape_mlobs"] = [float(np.mean([s[i] for s in shapes_ml])) for i in range(3)]
+                row["shape_sklearn"] = [float(np.mean([s[i] for s in shapes_sk])) for i in range(4)]
+                row["shape_mlobs"] = [float(np.mean([s[i] for s in shapes_ml])) for i in range(4)]
             results.append(row)
             log(f"accuracy n={n}{' ties broken' if jitter else ''} {target} {algorithm}: sklearn {fmt_metrics(row['sklearn'])} | "
                 f"mlobs {fmt_metrics(row['mlobs'])} | metadata check {row['metadata_check']:.2g}")
@@ -370,19 +411,22 @@ TIMING_CASES = [
     ("ridge", "value", {"alpha": 1.0}),
     ("random_forest", "value", {"n_trees": 100, "max_depth": 10}),
     ("decision_tree", "value", {"max_depth": 10}),
+    ("random_forest", "class3", {"n_trees": 100, "max_depth": 10}),
+    ("decision_tree", "class3", {"max_depth": 10}),
 ]
 
 
 def timing(pg, rows, reps, cases, log):
     p = 10
     x, label, value = criterion_rows(rows, p)
+    # 3 classes (tertiles of the target): multiclass trees still use smartcore's classifier.
+    class3 = np.digitize(value, np.quantile(value, [1 / 3, 2 / 3])).astype(int)
     names = [f"f{j}" for j in range(p)]
-    load_table(pg, "synth", names + ["label", "value"], ["float8"] * p + ["int", "float8"],
-               [x[:, j] for j in range(p)] + [label, value])
+    load_table(pg, "synth", names + ["label", "class3", "value"], ["float8"] * p + ["int", "int", "float8"],
+               [x[:, j] for j in range(p)] + [label, class3, value])
     ntrain = rows - math.floor(rows * HOLDOUT)
-    ys = {"label": label, "value": value}
-    runs = {i: {"mlobs": [], "mlobs_internal": [], "sklearn": [], "sklearn_fit": [], "sklearn_shallow": []}
-            for i in range(len(cases))}
+    ys = {"label": label, "class3": class3, "value": value}
+    runs = {i: {"mlobs": [], "mlobs_internal": [], "sklearn": [], "sklearn_fit": []} for i in range(len(cases))}
     shapes = {}
     # What train's cursor reads (rows/training/rows.rs: every value as text, in time order), in SQL.
     read_sql = ("SELECT sum(length(concat_ws(',', " + ", ".join(["ts::text", "label::text"] + [f"{c}::text" for c in names])
@@ -391,7 +435,7 @@ def timing(pg, rows, reps, cases, log):
     for rep in range(reps):
         read_ms.append(pg.timed(read_sql)[0])
         for i, (algorithm, target, params) in enumerate(cases):
-            task = "classification" if target == "label" else "regression"
+            task = "regression" if target == "value" else "classification"
             name = f"time_{algorithm}_{target}"
             pg.run(f"DELETE FROM mlobs.models WHERE name = '{name}'; VACUUM mlobs.models; CHECKPOINT;")
             ms, _ = pg.timed(f"SELECT mlobs.train('{name}', 'synth', '{target}', ARRAY{names!r}, '{algorithm}', "
@@ -400,23 +444,16 @@ def timing(pg, rows, reps, cases, log):
                                     f"WHERE name = '{name}'"))
             if i not in shapes and is_tree(algorithm):
                 body = json.loads(pg.one(f"SELECT body FROM mlobs.models WHERE name = '{name}'"))
-                shapes[i] = {"mlobs": tree_shape([(t["children_left"], t["children_right"]) for t in body["trees"]])}
+                shapes[i] = {"mlobs": tree_shape(ml_trees(body))}
             y = ys[target]
             t0 = time.perf_counter()
             m = sk_model(algorithm, task, params, rep).fit(x[:ntrain], y[:ntrain])
             t1 = time.perf_counter()
             m.predict_proba(x[ntrain:]) if task == "classification" else m.predict(x[ntrain:])
             t2 = time.perf_counter()
-            if is_tree(algorithm):
-                # The same trees as mlobs grows (smartcore's max_depth d is scikit-learn's d - 1).
-                t3 = time.perf_counter()
-                m2 = sk_model(algorithm, task, dict(params, max_depth=params["max_depth"] - 1), rep)
-                m2.fit(x[:ntrain], y[:ntrain])
-                m2.predict_proba(x[ntrain:]) if task == "classification" else m2.predict(x[ntrain:])
-                runs[i]["sklearn_shallow"].append((time.perf_counter() - t3) * 1000)
             if i in shapes and "sklearn" not in shapes[i]:
                 ests = m.estimators_ if algorithm == "random_forest" else [m]
-                shapes[i]["sklearn"] = tree_shape([(e.tree_.children_left, e.tree_.children_right) for e in ests])
+                shapes[i]["sklearn"] = tree_shape(sk_trees(ests))
             r = runs[i]
             r["mlobs"].append(ms)
             r["mlobs_internal"].append(internal)
@@ -472,8 +509,7 @@ SELECT mlobs.train('trained_logreg', 'demo_2000', 'fraud', ARRAY{FEATURES!r}, 'l
         fmt, body = pg.one(f"SELECT format || '|' || body::text FROM mlobs.models WHERE name = '{name}'").split("|", 1)
         body = json.loads(body)
         if fmt == "sklearn":
-            shapes[name] = (len(body["trees"]),) + tree_shape([(t["children_left"], t["children_right"])
-                                                               for t in body["trees"]])
+            shapes[name] = (len(body["trees"]),) + tree_shape(ml_trees(body))
         elif fmt == "xgboost":
             trees = body["learner"]["gradient_booster"]["model"]["trees"]
             shapes[name] = (len(trees),) + tree_shape([(t["left_children"], t["right_children"]) for t in trees])
@@ -511,14 +547,8 @@ def accuracy_line(r, k):
     sk, ml = r["sklearn"][k], r["mlobs"][k]
     sd = lambda s: f" ± {s:.4f}" if r["seeds"] > 1 else ""  # noqa: E731
     rel = lambda d, base: f" ({100 * d / base:+.1f} %)" if k in ("rmse", "mae", "log_loss") else ""  # noqa: E731
-    line = (f"| {r['rows']} | {r['target']} | {r['algorithm']} | {k} | {sk:.4f}{sd(r['sklearn_sd'][k])} | "
+    return (f"| {r['rows']} | {r['target']} | {r['algorithm']} | {k} | {sk:.4f}{sd(r['sklearn_sd'][k])} | "
             f"{ml:.4f}{sd(r['mlobs_sd'][k])} | {ml - sk:+.4f}{rel(ml - sk, sk)} | {verdict(k, sk, ml)} |")
-    if "sklearn_shallow" in r:
-        sh = r["sklearn_shallow"][k]
-        line += f" {sh:.4f} | {ml - sh:+.4f}{rel(ml - sh, sh)} | {verdict(k, sh, ml)} |"
-    else:
-        line += " | | |"
-    return line
 
 
 def report(args, acc, tim, pred, started):
@@ -526,7 +556,8 @@ def report(args, acc, tim, pred, started):
     a = lines.append
     a(f"# mlobs.train against scikit-learn ({time.strftime('%Y-%m-%d', time.gmtime())})")
     a("")
-    a(f"`bash benches/training.sh`: release build, PostgreSQL 15 (`jit = off`, serial plans), scikit-learn "
+    a(f"`bash benches/training.sh`: release build, PostgreSQL 15 (`jit = off`, serial plans, `maintenance_work_mem` 1GB: "
+      f"train's memory bound), scikit-learn "
       f"{sklearn.__version__}, numpy {np.__version__}, scipy {scipy.__version__}, Python "
       f"{sys.version.split()[0]}, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, "
       f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, n_jobs=1; 2-core machine. "
@@ -543,38 +574,60 @@ def report(args, acc, tim, pred, started):
           f"0..{args.seeds - 1}), missing values imputed with the training median on both sides; ± is "
           "the standard deviation over seeds. Linear models: complete rows only (mlobs drops rows with a "
           "missing value), deterministic. Margins: |Δ accuracy| ≤ 0.01, |Δ AUC| ≤ 0.01, |Δ RMSE| ≤ 2 % "
-          "of scikit-learn's; log loss, MAE and R² are shown without a margin. \"d−1\": scikit-learn with "
-          "`max_depth` one lower — smartcore counts the root as level 1, so mlobs's `max_depth` d grows "
-          "trees of depth d − 1 (see the shapes table); Δ and the margin are given against both.")
+          "of scikit-learn's; log loss, MAE and R² are shown without a margin. Same `max_depth` on both "
+          "sides (mlobs passes max_depth + 1 to smartcore, which counts the root as level 1; the shapes "
+          "table checks it).")
         a("")
-        a("| rows | model | algorithm | metric | sklearn | mlobs | Δ | margin | sklearn d−1 | Δ vs d−1 | margin vs d−1 |")
-        a("|---|---|---|---|---|---|---|---|---|---|---|")
+        a("| rows | model | algorithm | metric | sklearn | mlobs | Δ | margin |")
+        a("|---|---|---|---|---|---|---|---|")
         for r in main_rows:
             for k in SHOWN[r["task"]]:
                 a(accuracy_line(r, k))
         a("")
-        a("Tree shapes (mean over seeds): nodes per model, deepest leaf, mean leaf depth.")
+        a("Tree shapes (mean over seeds): nodes per model / deepest leaf / mean leaf depth / one-outcome "
+          "splits (inner nodes whose whole subtree has one leaf value, so that the split changes no "
+          "prediction: scikit-learn never splits a pure node, smartcore's regressor — which grows mlobs's "
+          "binary trees on 0/1 labels — splits any node it may).")
         a("")
-        a("| rows | model | algorithm | sklearn nodes / max depth / mean leaf depth | mlobs |")
+        a("| rows | model | algorithm | sklearn nodes / max depth / mean leaf depth / one-outcome splits | mlobs |")
         a("|---|---|---|---|---|")
         for r in main_rows:
             if "shape_mlobs" in r:
                 s, m = r["shape_sklearn"], r["shape_mlobs"]
-                a(f"| {r['rows']} | {r['target']} | {r['algorithm']} | {s[0]:.0f} / {s[1]:.1f} / {s[2]:.2f} | "
-                  f"{m[0]:.0f} / {m[1]:.1f} / {m[2]:.2f} |")
+                a(f"| {r['rows']} | {r['target']} | {r['algorithm']} | {s[0]:.0f} / {s[1]:.1f} / {s[2]:.2f} / {s[3]:.0f} | "
+                  f"{m[0]:.0f} / {m[1]:.1f} / {m[2]:.2f} / {m[3]:.0f} |")
+        a("")
+        a("Control, depth: scikit-learn with `max_depth` one lower (d−1), the depth mlobs's trees had "
+          "before the depth fix (f343889); margin metrics only, |Δ| against each. With the fix mlobs "
+          "grows scikit-learn's depth d; where d and d−1 differ by more than the seed spread, mlobs "
+          "should sit nearer d.")
+        a("")
+        a("| rows | model | algorithm | metric | sklearn d | sklearn d−1 | mlobs | \\|Δ\\| vs d | \\|Δ\\| vs d−1 |")
+        a("|---|---|---|---|---|---|---|---|---|")
+        for r in main_rows:
+            if "sklearn_shallow" in r:
+                for k in SHOWN[r["task"]]:
+                    if k not in MARGIN:
+                        continue
+                    sk, sh, ml = r["sklearn"][k], r["sklearn_shallow"][k], r["mlobs"][k]
+                    f = (lambda d, base: f"{100 * abs(d) / base:.1f} %") if k == "rmse" else (lambda d, base: f"{abs(d):.4f}")
+                    a(f"| {r['rows']} | {r['target']} | {r['algorithm']} | {k} | {sk:.4f} | {sh:.4f} | {ml:.4f} | "
+                      f"{f(ml - sk, sk)} | {f(ml - sh, sh)} |")
         a("")
         emul = [r for r in main_rows if "sklearn_emul" in r]
         if emul:
-            a("Random forest classifiers, probabilities: mlobs's export computes each leaf's class fractions "
-              "from the distinct rows of the tree's bootstrap sample (each once); scikit-learn weights them by "
-              "the bootstrap counts. \"d−1, distinct\" is scikit-learn at depth d − 1 with its leaf "
-              "fractions recomputed that way.")
+            a("Multiclass random forest, probabilities: for multiclass (and entropy) trees, grown by smartcore's "
+              "classifier, mlobs's export computes each leaf's class fractions from the distinct rows of the "
+              "tree's bootstrap sample (each once); scikit-learn weights them by the bootstrap counts. "
+              "\"sklearn, distinct\" is scikit-learn (same depth) with its leaf fractions recomputed that way. "
+              "Binary forests are grown as 0/1 regression trees whose leaves count the repeats, as "
+              "scikit-learn's do, and are not shown.")
             a("")
-            a("| rows | model | metric | sklearn | sklearn d−1 | sklearn d−1, distinct | mlobs |")
-            a("|---|---|---|---|---|---|---|")
+            a("| rows | model | metric | sklearn | sklearn, distinct | mlobs |")
+            a("|---|---|---|---|---|---|")
             for r in emul:
                 for k in ("accuracy", "roc_auc", "log_loss"):
-                    a(f"| {r['rows']} | {r['target']} | {k} | {r['sklearn'][k]:.4f} | {r['sklearn_shallow'][k]:.4f} | "
+                    a(f"| {r['rows']} | {r['target']} | {k} | {r['sklearn'][k]:.4f} | "
                       f"{r['sklearn_emul'][k]:.4f} | {r['mlobs'][k]:.4f} |")
             a("")
         ties = [r for r in acc if r["jitter"]]
@@ -584,19 +637,21 @@ def report(args, acc, tim, pred, started):
               "after a run of tied values it compares with the last row of the run, so a threshold between "
               "two runs of tied values is skipped when those two rows share a label — on integer or rounded "
               "features (age, hour, n_tx; amount, distance, score_ext are rounded) many good splits are never "
-              "tried (the regression trees use smartcore's newer code and are not affected). Here every value is moved by less than 1e-4 × max(|x|, 1) (distinct in float32) and "
-              "both sides trained again on the same rows.")
+              "tried. Binary Gini trees (fraud) are now grown by smartcore's regressor on 0/1 labels and "
+              "should not be affected (a control); multiclass trees (risk) still use the classifier. Here "
+              "every value is moved by less than 1e-4 × max(|x|, 1) (distinct in float32) and both sides "
+              "trained again on the same rows.")
             a("")
-            a("| rows | model | algorithm | metric | data | sklearn d−1 | mlobs | Δ vs d−1 | margin vs d−1 |")
+            a("| rows | model | algorithm | metric | data | sklearn | mlobs | Δ | margin |")
             a("|---|---|---|---|---|---|---|---|---|")
             for r in ties:
                 orig = next(o for o in main_rows if (o["rows"], o["target"], o["algorithm"]) ==
                             (r["rows"], r["target"], r["algorithm"]))
                 for k in ("accuracy", "roc_auc", "log_loss"):
                     for label, x in (("as generated", orig), ("ties broken", r)):
-                        sh, ml = x["sklearn_shallow"][k], x["mlobs"][k]
-                        a(f"| {r['rows']} | {r['target']} | {r['algorithm']} | {k} | {label} | {sh:.4f} | {ml:.4f} | "
-                          f"{ml - sh:+.4f} | {verdict(k, sh, ml)} |")
+                        sk, ml = x["sklearn"][k], x["mlobs"][k]
+                        a(f"| {r['rows']} | {r['target']} | {r['algorithm']} | {k} | {label} | {sk:.4f} | {ml:.4f} | "
+                          f"{ml - sk:+.4f} | {verdict(k, sk, ml)} |")
             a("")
         lin = [r for r in main_rows if r["coef_rel_diff"] is not None]
         a("Linear models, coefficients: max |w_mlobs − w_sklearn| / max |w_sklearn|: " + "; ".join(
@@ -612,20 +667,18 @@ def report(args, acc, tim, pred, started):
         a("mlobs: wall time of `SELECT mlobs.train(...)` from psql (reads the table through a cursor, "
           "fits on the first 80 %, scores the holdout, stores the model); \"inside\" is the version's "
           "`duration_ms`. scikit-learn: `fit` on the same 80 % of the rows (numpy arrays already in "
-          "memory) + `predict`/`predict_proba` on the holdout, one thread; \"sklearn d−1\": the same with "
-          "`max_depth` 9, the depth mlobs's trees really have. Rows: the generator of "
-          "crates/mlobs-train/benches/train.rs (uniform features, target 2·f0 − f1 + f2·f3 + noise; "
-          "label = target > 0).")
+          "memory) + `predict`/`predict_proba` on the holdout, one thread; same `max_depth` on both sides. "
+          "Rows: the generator of crates/mlobs-train/benches/train.rs (uniform features, target "
+          "2·f0 − f1 + f2·f3 + noise; label = target > 0, binary: grown by smartcore's regressor on 0/1; "
+          "class3 = tertiles of the target, 3 classes: smartcore's classifier; value: regression).")
         a("")
-        a("| algorithm | target | mlobs ms | inside ms | sklearn ms (fit only) | ratio mlobs / sklearn | sklearn d−1 ms | ratio vs d−1 | runs mlobs | runs sklearn |")
-        a("|---|---|---|---|---|---|---|---|---|---|")
+        a("| algorithm | target | mlobs ms | inside ms | sklearn ms (fit only) | ratio mlobs / sklearn | runs mlobs | runs sklearn |")
+        a("|---|---|---|---|---|---|---|---|")
         for t in tim["cases"]:
             m = t["median"]
             p = ", ".join(f"{k} {v}" for k, v in t["params"].items())
-            sh = (f"{m['sklearn_shallow']:.0f} | **{m['mlobs'] / m['sklearn_shallow']:.2f}×**" if m["sklearn_shallow"]
-                  else "— | —")
             a(f"| {t['algorithm']} ({p}) | {t['target']} | {m['mlobs']:.0f} | {m['mlobs_internal']:.0f} | "
-              f"{m['sklearn']:.0f} ({m['sklearn_fit']:.0f}) | **{m['mlobs'] / m['sklearn']:.2f}×** | {sh} | "
+              f"{m['sklearn']:.0f} ({m['sklearn_fit']:.0f}) | **{m['mlobs'] / m['sklearn']:.2f}×** | "
               f"{' / '.join(f'{v:.0f}' for v in t['runs']['mlobs'])} | "
               f"{' / '.join(f'{v:.0f}' for v in t['runs']['sklearn'])} |")
         a("")
@@ -635,10 +688,12 @@ def report(args, acc, tim, pred, started):
         a("")
         shaped = [t for t in tim["cases"] if t["shape"]]
         if shaped:
-            a("Tree shapes of the timed models (first repetition): nodes / max depth / mean leaf depth: " + "; ".join(
+            a("Tree shapes of the timed models (first repetition): nodes / max depth / mean leaf depth / "
+              "one-outcome splits: " + "; ".join(
                 f"{t['algorithm']} ({t['target']}) sklearn {t['shape']['sklearn'][0]} / {t['shape']['sklearn'][1]} / "
-                f"{t['shape']['sklearn'][2]:.2f}, mlobs {t['shape']['mlobs'][0]} / {t['shape']['mlobs'][1]} / "
-                f"{t['shape']['mlobs'][2]:.2f}" for t in shaped) + ".")
+                f"{t['shape']['sklearn'][2]:.2f} / {t['shape']['sklearn'][3]}, mlobs {t['shape']['mlobs'][0]} / "
+                f"{t['shape']['mlobs'][1]} / {t['shape']['mlobs'][2]:.2f} / {t['shape']['mlobs'][3]}"
+                for t in shaped) + ".")
             a("")
     if pred:
         a(f"## Predict and SHAP: trained vs imported models (serial, median of {args.reps}, interleaved)")
@@ -649,11 +704,12 @@ def report(args, acc, tim, pred, started):
           f"missing values filled with the column median so that the linear model takes every row); the trained models are fitted on the 2000-row fraud data. Reading the rows "
           f"alone (`sum(f[1])`): {pred['read_ms']:.0f} ms.")
         a("")
-        a("| model | trees | nodes | max depth | mean leaf depth | predict µs/row | SHAP µs/row | predict ms | SHAP ms |")
-        a("|---|---|---|---|---|---|---|---|---|")
+        a("| model | trees | nodes | max depth | mean leaf depth | one-outcome splits | predict µs/row | SHAP µs/row | predict ms | SHAP ms |")
+        a("|---|---|---|---|---|---|---|---|---|---|")
         for m in pred["models"]:
             s = m["shape"]
-            shape = f"{s[0]} | {s[1]} | {s[2]} | {s[3]:.2f}" if s else "linear | — | — | —"
+            one = "—" if not s or math.isnan(s[4]) else f"{s[4]:.0f}"
+            shape = f"{s[0]} | {s[1]} | {s[2]} | {s[3]:.2f} | {one}" if s else "linear | — | — | — | —"
             a(f"| {m['what']} | {shape} | {1000 * m['predict_ms'] / pred['rows']:.2f} | "
               f"{1000 * m['shap_ms'] / pred['shap_rows']:.1f} | {m['predict_ms']:.0f} | {m['shap_ms']:.0f} |")
         a("")
