@@ -104,6 +104,30 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// confusion_agg's cost as classes grow (issue 20): 40 000 rows spread over k classes, every
+/// (actual, predicted) pair appearing, so a 200-class summary holds 40 000 cells. Linear in rows
+/// at every k since the class cap is checked per new label.
+fn bench_confusion_classes(c: &mut Criterion) {
+    use mlobs_core::metrics::confusion::Confusion;
+    use mlobs_core::metrics::label::Label;
+    let mut g = c.benchmark_group("confusion_40k_rows_by_classes");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(40_000));
+    for k in [2i64, 30, 200, 1000] {
+        g.bench_with_input(BenchmarkId::from_parameter(k), &k, |b, &k| {
+            b.iter(|| {
+                let mut cm = Confusion::default();
+                for i in 0..40_000i64 {
+                    cm.add(Label::Int(i % k), Label::Int((i / k) % k), 1.0)
+                        .unwrap();
+                }
+                black_box(cm.cells.len())
+            })
+        });
+    }
+    g.finish();
+}
+
 /// Per-row cost of the model-performance summaries and the exact AUC on 1M rows.
 fn bench_metrics(c: &mut Criterion) {
     use mlobs_core::metrics::confusion::Confusion;
@@ -156,5 +180,5 @@ fn bench_metrics(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_metrics);
+criterion_group!(benches, bench, bench_metrics, bench_confusion_classes);
 criterion_main!(benches);

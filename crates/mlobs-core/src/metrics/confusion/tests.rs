@@ -95,3 +95,47 @@ fn empty_gives_none() {
     assert_eq!(c.mcc(), None);
     assert_eq!(c.f1(Average::Macro, None).unwrap(), None);
 }
+
+#[test]
+fn class_cap_and_label_set_across_paths() {
+    // 1000 classes, every (actual, predicted) pair once: allowed; a 1001st label is refused.
+    let mut c = Confusion::default();
+    for a in 0..1000 {
+        c.add(Label::Int(a), Label::Int((a * 7) % 1000), 1.0)
+            .unwrap();
+    }
+    for a in 0..1000 {
+        c.add(Label::Int(a), Label::Int((a * 13 + 1) % 1000), 1.0)
+            .unwrap();
+    }
+    assert_eq!(c.labels().len(), 1000);
+    let err = c
+        .clone()
+        .add(Label::Int(5), Label::Int(1000), 1.0)
+        .unwrap_err();
+    assert!(
+        err.message.contains("at most 1000 classes"),
+        "{}",
+        err.message
+    );
+    // The kept label set equals the cells' labels after a round trip and a merge.
+    let from_cells = |c: &Confusion| -> Vec<Label> {
+        let set: BTreeSet<&Label> = c.cells.keys().flat_map(|(a, p)| [a, p]).collect();
+        set.into_iter().cloned().collect()
+    };
+    let small = binary(&[(0, 7), (9, 9)]);
+    let back = Confusion::from_bytes(&small.to_bytes()).unwrap();
+    assert_eq!(back, small);
+    assert_eq!(
+        back.labels().into_iter().cloned().collect::<Vec<_>>(),
+        from_cells(&small)
+    );
+    let mut merged = binary(&[(1, 2)]);
+    merged.merge(&small).unwrap();
+    assert_eq!(
+        merged.labels().into_iter().cloned().collect::<Vec<_>>(),
+        from_cells(&merged)
+    );
+    let mut over = c.clone();
+    assert!(over.merge(&binary(&[(1000, 1001)])).is_err());
+}
