@@ -251,7 +251,7 @@ pub fn compare_impl(
     let classify = a.is_classifier();
     let mut scored: Vec<(Scored, Scored)> = Vec::new();
     let mut unscored = 0usize;
-    let limit = (unsafe { pg_sys::maintenance_work_mem } as usize).saturating_mul(1024);
+    let limit = super::memory_limit();
     let per_row = 2 * (64 + 8 * a.n_classes.max(1));
     rows::for_each_row(&spec, |ts, label, x| {
         let label = if classify {

@@ -277,14 +277,24 @@ pub fn fit(
     // smartcore counts the root as level 1, so its max_depth d grows trees of depth d − 1;
     // scikit-learn's (and ours) counts edges from the root.
     let max_depth = params.max_depth.map(|d| d + 1);
+    // The training labels, built once for every tree: class indices for smartcore's classifier,
+    // values (0/1 for a binary classifier) for its regressor.
+    let forest = params.algorithm == Algorithm::RandomForest;
+    let (y_classes, y_values): (Vec<u32>, Vec<f64>) = match &data.y {
+        Target::Classes { index, .. } if !binary_gini => (index[..train].to_vec(), Vec::new()),
+        Target::Classes { index, .. } => (
+            Vec::new(),
+            index[..train].iter().map(|c| f64::from(*c)).collect(),
+        ),
+        Target::Values(v) => (Vec::new(), v[..train].to_vec()),
+    };
     for t in 0..params.n_trees {
         mlobs_core::interrupt::check();
         let seed = tree_seed(params.seed, t);
-        let forest = params.algorithm == Algorithm::RandomForest;
         let (model, nodes_path, bag_path): (Value, &[&str], &[&str]) = match (&data.y, params.task)
         {
-            (Target::Classes { index, .. }, Task::Classification) if !binary_gini => {
-                let y: Vec<u32> = index[..train].to_vec();
+            (Target::Classes { .. }, Task::Classification) if !binary_gini => {
+                let y = &y_classes;
                 if forest {
                     let fp = RandomForestClassifierParameters {
                         criterion: criterion(),
@@ -296,7 +306,7 @@ pub fn fit(
                         keep_samples: true,
                         seed,
                     };
-                    let m = RandomForestClassifier::fit(&x, &y, fp).map_err(fit_failed)?;
+                    let m = RandomForestClassifier::fit(&x, y, fp).map_err(fit_failed)?;
                     (
                         serde_json::to_value(&m).map_err(fit_failed)?,
                         &["trees", "0", "nodes"],
@@ -310,7 +320,7 @@ pub fn fit(
                         min_samples_split: params.min_samples_split,
                         seed: Some(seed),
                     };
-                    let m = DecisionTreeClassifier::fit(&x, &y, tp).map_err(fit_failed)?;
+                    let m = DecisionTreeClassifier::fit(&x, y, tp).map_err(fit_failed)?;
                     (
                         serde_json::to_value(&m).map_err(fit_failed)?,
                         &["nodes"],
@@ -320,12 +330,7 @@ pub fn fit(
             }
             (Target::Values(_), Task::Regression)
             | (Target::Classes { .. }, Task::Classification) => {
-                let y: Vec<f64> = match &data.y {
-                    Target::Values(v) => v[..train].to_vec(),
-                    Target::Classes { index, .. } => {
-                        index[..train].iter().map(|c| f64::from(*c)).collect()
-                    }
-                };
+                let y = &y_values;
                 if forest {
                     let fp = RandomForestRegressorParameters {
                         max_depth,
@@ -336,7 +341,7 @@ pub fn fit(
                         keep_samples: true,
                         seed,
                     };
-                    let m = RandomForestRegressor::fit(&x, &y, fp).map_err(fit_failed)?;
+                    let m = RandomForestRegressor::fit(&x, y, fp).map_err(fit_failed)?;
                     (
                         serde_json::to_value(&m).map_err(fit_failed)?,
                         &["forest_regressor", "trees", "0", "nodes"],
@@ -349,7 +354,7 @@ pub fn fit(
                         min_samples_split: params.min_samples_split,
                         seed: Some(seed),
                     };
-                    let m = DecisionTreeRegressor::fit(&x, &y, tp).map_err(fit_failed)?;
+                    let m = DecisionTreeRegressor::fit(&x, y, tp).map_err(fit_failed)?;
                     (
                         serde_json::to_value(&m).map_err(fit_failed)?,
                         &["tree_regressor", "nodes"],
