@@ -5,13 +5,15 @@
 //! serde_json's 128 levels. So no function takes `pgrx::JsonB`:
 //!
 //! - the aggregates over a prediction log (`features_agg`, `schema_violations_agg`) read each
-//!   payload natively (`payload_arg`): the top-level object with PostgreSQL's jsonb iterator,
+//!   payload natively (`payload_arg`): the top-level object read in place by
+//!   `mlobs_core::jsonb_binary` (PostgreSQL's jsonb iterator only when that reader declines),
 //!   nested containers only as their kind (any depth), numerics straight from their stored
 //!   digits to f64 (±Infinity beyond float8's range). One such row is counted, never an error;
 //! - every other jsonb argument is a `JsonbArg`, read as serde_json only by `JsonbArg::value`,
 //!   which raises ERROR 22023 naming the argument when it cannot be represented.
 
 use crate::errors::invalid_parameter;
+use mlobs_core::jsonb_binary;
 use mlobs_core::payload::{pg_numeric_to_f64, Scalar};
 use pgrx::pg_sys;
 use pgrx::pg_sys::jbvType as jbv;
@@ -95,6 +97,8 @@ pub enum Payload<'a> {
 #[derive(Clone, Copy)]
 pub struct JsonbObject<'a> {
     root: *mut pg_sys::JsonbContainer,
+    /// The root container's bytes (the jsonb after its varlena header).
+    bytes: &'a [u8],
     arg: &'a str,
 }
 
@@ -139,20 +143,87 @@ unsafe fn datum_payload<'a>(datum: pg_sys::Datum, arg: &'a str) -> Payload<'a> {
     if unsafe { (*root).header } & pg_sys::JB_FOBJECT == 0 {
         return Payload::NotAnObject;
     }
-    Payload::Object(JsonbObject { root, arg })
+    // SAFETY: a detoasted varlena with a 4-byte header; the container is the rest of it.
+    let bytes = unsafe {
+        let v = jsonb as *const pg_sys::varlena;
+        std::slice::from_raw_parts(root as *const u8, pgrx::varsize(v) - pg_sys::VARHDRSZ)
+    };
+    Payload::Object(JsonbObject { root, bytes, arg })
+}
+
+/// Whether the database encoding is UTF-8 (fixed for a backend's life), so that the text in a
+/// jsonb is valid UTF-8 by PostgreSQL's own checks and needs no second validation per row.
+fn database_is_utf8() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static UTF8: AtomicU8 = AtomicU8::new(0);
+    match UTF8.load(Ordering::Relaxed) {
+        0 => {
+            // SAFETY: reads the backend's database encoding, set at connection.
+            let utf8 = unsafe { pg_sys::GetDatabaseEncoding() } == pg_sys::pg_enc::PG_UTF8 as i32;
+            UTF8.store(if utf8 { 1 } else { 2 }, Ordering::Relaxed);
+            utf8
+        }
+        v => v == 1,
+    }
+}
+
+/// A key or string of a jsonb as text; ERROR 22023 naming the argument when it is not UTF-8.
+fn jsonb_text<'a>(bytes: &'a [u8], arg: &str, what: &str) -> &'a str {
+    if database_is_utf8() {
+        // SAFETY: PostgreSQL validated this text in the database encoding, UTF-8, on input.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    } else {
+        std::str::from_utf8(bytes)
+            .unwrap_or_else(|_| invalid_parameter(format!("{arg}: {what} is not valid UTF-8")))
+    }
 }
 
 impl<'a> IntoIterator for JsonbObject<'a> {
     type Item = (&'a str, Scalar<'a>);
-    type IntoIter = JsonbEntries<'a>;
+    type IntoIter = PayloadEntries<'a>;
 
-    fn into_iter(self) -> JsonbEntries<'a> {
+    fn into_iter(self) -> PayloadEntries<'a> {
+        if let Some(entries) = jsonb_binary::object_entries(self.bytes) {
+            return PayloadEntries::InPlace(entries, self.arg);
+        }
         // SAFETY: `root` is the root container of a detoasted jsonb object of this call.
         let it = unsafe { pg_sys::JsonbIteratorInit(self.root) };
-        JsonbEntries {
+        PayloadEntries::Iterator(JsonbEntries {
             it,
             arg: self.arg,
             _data: PhantomData,
+        })
+    }
+}
+
+/// The entries of a payload object: read in place, or (when the in-place reader declines the
+/// container) with PostgreSQL's iterator.
+pub enum PayloadEntries<'a> {
+    InPlace(jsonb_binary::ObjectEntries<'a>, &'a str),
+    Iterator(JsonbEntries<'a>),
+}
+
+impl<'a> Iterator for PayloadEntries<'a> {
+    type Item = (&'a str, Scalar<'a>);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            PayloadEntries::InPlace(entries, arg) => match entries.next() {
+                Some((key, value)) => Some((
+                    jsonb_text(key, arg, "a key"),
+                    value.scalar(|s| jsonb_text(s, arg, "a string")),
+                )),
+                None if entries.malformed => {
+                    pgrx::ereport!(
+                        ERROR,
+                        pgrx::PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
+                        format!("{arg}: this jsonb value is malformed")
+                    );
+                }
+                None => None,
+            },
+            PayloadEntries::Iterator(it) => it.next(),
         }
     }
 }
@@ -168,9 +239,7 @@ impl<'a> JsonbEntries<'a> {
     fn text(&self, s: &pg_sys::JsonbValue__bindgen_ty_1__bindgen_ty_1, what: &str) -> &'a str {
         // SAFETY: a jsonb string: `len` bytes inside the jsonb, which outlives 'a.
         let bytes = unsafe { std::slice::from_raw_parts(s.val as *const u8, s.len as usize) };
-        std::str::from_utf8(bytes).unwrap_or_else(|_| {
-            invalid_parameter(format!("{}: {what} is not valid UTF-8", self.arg))
-        })
+        jsonb_text(bytes, self.arg, what)
     }
 
     /// The kind of a value returned with `WJB_VALUE` (skipNested: containers as jbv::jbvBinary).
@@ -227,4 +296,34 @@ impl<'a> Iterator for JsonbEntries<'a> {
         }
         None
     }
+}
+
+/// Test aid: a jsonb object's entries read in place and by PostgreSQL's iterator, each as
+/// `key=value` lines (`None` for the in-place reader when it declines the container).
+///
+/// # Safety
+/// `datum` must be a jsonb object of the current call.
+#[cfg(any(test, feature = "pg_test"))]
+pub unsafe fn entries_both_ways(datum: pg_sys::Datum) -> (Option<Vec<String>>, Vec<String>) {
+    let Payload::Object(object) = (unsafe { datum_payload(datum, "test") }) else {
+        panic!("not an object");
+    };
+    let show = |(k, v): (&str, Scalar<'_>)| match v {
+        Scalar::Number(x) => format!("{k}={:?}", x.to_bits()),
+        other => format!("{k}={other:?}"),
+    };
+    let in_place = jsonb_binary::object_entries(object.bytes).map(|e| {
+        let out: Vec<String> = PayloadEntries::InPlace(e, "test").map(show).collect();
+        out
+    });
+    // SAFETY: as in `into_iter`.
+    let it = unsafe { pg_sys::JsonbIteratorInit(object.root) };
+    let by_iterator = JsonbEntries {
+        it,
+        arg: "test",
+        _data: PhantomData,
+    }
+    .map(show)
+    .collect();
+    (in_place, by_iterator)
 }

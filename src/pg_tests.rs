@@ -160,3 +160,36 @@ fn panics_carry_no_backtrace() {
     assert_eq!(message, "a deliberate panic");
     assert_eq!(detail, None);
 }
+
+/// The in-place jsonb reader (issue 20) against PostgreSQL's iterator on objects that exercise
+/// every entry type, stored offsets (every 32nd entry), alignment padding before numerics and
+/// containers, numerics in short and long form, beyond float8's range, and non-ASCII text.
+#[pg_test]
+fn jsonb_read_in_place_equals_postgres_iterator() {
+    let sql = r#"
+        SELECT o FROM (VALUES
+          ('{}'::jsonb),
+          ('{"a": 1}'),
+          ('{"x": 1e400, "y": -1e-400, "z": 0, "w": -0.0, "v": 123456789012345678901234567890.123456789}'),
+          ('{"é": "ünïcödé", "": "", "n": null, "t": true, "f": false, "o": {"p": [1, 2]}, "a": [], "e": {}}'),
+          ('{"long": "' || repeat('x', 5000) || '", "after": 2.5}')
+        ) v(o)
+        UNION ALL
+        SELECT jsonb_object_agg('k' || i, CASE i % 8
+            WHEN 0 THEN to_jsonb(random() * 1000) WHEN 1 THEN to_jsonb(repeat('s', i))
+            WHEN 2 THEN to_jsonb(i % 3 = 0) WHEN 3 THEN 'null'::jsonb
+            WHEN 4 THEN jsonb_build_object('in', i) WHEN 5 THEN jsonb_build_array(i, 'x')
+            WHEN 6 THEN to_jsonb((random() - 0.5) * 1e-12) ELSE to_jsonb(i::numeric / 7) END)
+        FROM generate_series(1, n) i, generate_series(1, 3) r, (VALUES (5), (31), (33), (70), (200)) s(n)
+        GROUP BY n, r"#;
+    let mut compared = 0;
+    Spi::connect(|client| {
+        for row in client.select(sql, None, &[]).unwrap() {
+            let datum = row.get_datum_by_ordinal(1).unwrap().unwrap();
+            let (in_place, by_iterator) = unsafe { crate::jsonb_arg::entries_both_ways(datum) };
+            assert_eq!(in_place.as_ref(), Some(&by_iterator), "in-place reader differs");
+            compared += 1;
+        }
+    });
+    assert_eq!(compared, 20);
+}

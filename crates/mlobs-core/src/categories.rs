@@ -7,10 +7,10 @@
 
 use crate::codec::{Reader, Writer};
 use crate::error::Result;
+use crate::ordered_map::CategoryMap;
 use crate::sketch::{add_counts, sum_counts};
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 const TAG: &[u8; 4] = b"MLct";
 const VERSION: u8 = 1;
@@ -21,7 +21,7 @@ pub const MAX_KEY_BYTES: usize = 1024;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Categories {
-    pub counts: BTreeMap<String, u64>,
+    pub counts: CategoryMap,
     /// Values beyond the cap or longer than MAX_KEY_BYTES.
     pub other_count: u64,
     pub null_count: u64,
@@ -36,8 +36,13 @@ impl Categories {
             Some(v) => {
                 if let Some(c) = self.counts.get_mut(v) {
                     *c += 1;
+                } else if self.counts.len() >= MAX_CATEGORIES
+                    && self.counts.last_key().is_some_and(|last| v > last)
+                {
+                    // At the cap, a key above the largest kept one would be evicted at once.
+                    self.other_count += 1;
                 } else {
-                    self.counts.insert(v.to_owned(), 1);
+                    self.counts.insert(v, 1);
                     self.trim();
                 }
             }
@@ -75,11 +80,9 @@ impl Summary for Categories {
 
     fn merge(&mut self, o: &Self) -> Result<()> {
         for (k, &c) in &o.counts {
-            match self.counts.get_mut(k.as_str()) {
+            match self.counts.get_mut(k) {
                 Some(mine) => *mine = add_counts(*mine, c)?,
-                None => {
-                    self.counts.insert(k.clone(), c);
-                }
+                None => self.counts.insert(k, c),
             }
         }
         self.other_count = add_counts(self.other_count, o.other_count)?;
@@ -114,7 +117,7 @@ impl Summary for Categories {
                 "{len} categories exceed the limit {MAX_CATEGORIES}"
             )));
         }
-        let mut counts = BTreeMap::new();
+        let mut counts = CategoryMap::default();
         let mut previous: Option<String> = None;
         for _ in 0..len {
             let key = r.bytes(MAX_KEY_BYTES)?;
@@ -126,7 +129,7 @@ impl Summary for Categories {
             }
             let c = r.u64()?;
             previous = Some(key.clone());
-            counts.insert(key, c);
+            counts.insert(&key, c);
         }
         let other_count = r.u64()?;
         let null_count = r.u64()?;
@@ -196,7 +199,7 @@ mod tests {
         assert_eq!(forward.other_count, 50);
         assert_eq!(
             forward.counts.keys().last().unwrap(),
-            &format!("k{:06}", MAX_CATEGORIES - 1)
+            format!("k{:06}", MAX_CATEGORIES - 1)
         );
     }
 }

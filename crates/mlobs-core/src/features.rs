@@ -9,13 +9,13 @@
 use crate::categories::Categories;
 use crate::codec::{Reader, Writer};
 use crate::error::Result;
+use crate::ordered_map::OrderedMap;
 use crate::payload::{entries_of, Scalar};
 use crate::profile::NumericProfile;
 use crate::sketch::add_counts;
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const TAG: &[u8; 4] = b"MLfp";
 const VERSION: u8 = 1;
@@ -103,7 +103,7 @@ pub struct FeatureProfiles {
     pub non_object_rows: u64,
     /// Key occurrences not tracked (beyond MAX_FEATURES or longer than MAX_KEY_BYTES).
     pub dropped_keys: u64,
-    pub features: BTreeMap<String, FeatureSummary>,
+    pub features: OrderedMap<FeatureSummary>,
 }
 
 impl FeatureProfiles {
@@ -140,8 +140,7 @@ impl FeatureProfiles {
         let f = match self.features.get_mut(key) {
             Some(f) => f,
             None => {
-                self.features
-                    .insert(key.to_owned(), FeatureSummary::default());
+                self.features.insert(key, FeatureSummary::default());
                 if self.trim() {
                     // The new key was the one evicted: it had no occurrence yet to count, so
                     // this one is counted here (it was lost before, depending on key order).
@@ -200,7 +199,7 @@ impl Summary for FeatureProfiles {
         self.non_object_rows = add_counts(self.non_object_rows, o.non_object_rows)?;
         self.dropped_keys = add_counts(self.dropped_keys, o.dropped_keys)?;
         for (k, f) in &o.features {
-            match self.features.get_mut(k.as_str()) {
+            match self.features.get_mut(k) {
                 Some(mine) => {
                     let mut theirs = f.types;
                     for (a, b) in mine.types.fields().into_iter().zip(theirs.fields()) {
@@ -209,9 +208,7 @@ impl Summary for FeatureProfiles {
                     mine.numeric.merge(&f.numeric)?;
                     mine.categories.merge(&f.categories)?;
                 }
-                None => {
-                    self.features.insert(k.clone(), f.clone());
-                }
+                None => self.features.insert(k, f.clone()),
             }
         }
         self.trim();
@@ -245,7 +242,7 @@ impl Summary for FeatureProfiles {
         if len > MAX_FEATURES {
             return Err(r.error(&format!("{len} features exceed the limit {MAX_FEATURES}")));
         }
-        let mut features = BTreeMap::new();
+        let mut features = OrderedMap::default();
         let mut previous: Option<String> = None;
         for _ in 0..len {
             let key = String::from_utf8(r.bytes(MAX_KEY_BYTES)?.to_vec())
@@ -262,7 +259,7 @@ impl Summary for FeatureProfiles {
             let categories = Categories::from_bytes(r.bytes(64 << 20)?)?;
             previous = Some(key.clone());
             features.insert(
-                key,
+                &key,
                 FeatureSummary {
                     types,
                     numeric,

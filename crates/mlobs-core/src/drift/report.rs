@@ -34,7 +34,7 @@ pub fn drift_report(
         lookup(categorical_method, Source::Categorical)?;
     }
     let empty = FeatureSummary::default();
-    let mut keys: Vec<&String> = reference
+    let mut keys: Vec<&str> = reference
         .features
         .keys()
         .chain(current.features.keys())
@@ -65,7 +65,7 @@ pub fn drift_report(
                 Kind::Other => None,
             };
             Ok(FeatureDrift {
-                feature: key.clone(),
+                feature: key.to_owned(),
                 kind,
                 result,
             })

@@ -243,7 +243,7 @@ pub fn quality_report(
     options: &QualityOptions,
 ) -> Result<Vec<QualityRow>> {
     let mut out = Vec::new();
-    let mut keys: Vec<&String> = reference.features.keys().collect();
+    let mut keys: Vec<&str> = reference.features.keys().collect();
     keys.extend(
         current
             .features
@@ -269,7 +269,7 @@ pub fn quality_report(
                 let share =
                     (current.rows > 0).then(|| c.types.present() as f64 / current.rows as f64);
                 rows.out.push(QualityRow {
-                    feature: key.clone(),
+                    feature: key.to_owned(),
                     check: "new_feature",
                     value: share,
                     reference_value: None,

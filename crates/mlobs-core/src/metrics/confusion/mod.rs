@@ -163,8 +163,10 @@ impl Confusion {
     /// Transition for one row.
     pub fn add(&mut self, actual: Label, predicted: Label, weight: f64) -> Result<()> {
         let weight = super::sample_weight(weight)?;
+        // Kinds compared by discriminant: this runs for every row.
+        let same = |x: &Label, y: &Label| std::mem::discriminant(x) == std::mem::discriminant(y);
         if let Some(((a, _), _)) = self.cells.first_key_value() {
-            if a.kind() != actual.kind() || a.kind() != predicted.kind() {
+            if !same(a, &actual) || !same(a, &predicted) {
                 return Err(CoreError::mismatch(format!(
                     "labels must all be of one type: {} and {}/{}",
                     a.kind(),
@@ -172,7 +174,7 @@ impl Confusion {
                     predicted.kind()
                 )));
             }
-        } else if actual.kind() != predicted.kind() {
+        } else if !same(&actual, &predicted) {
             return Err(CoreError::mismatch(format!(
                 "label and prediction must be of one type, got {} and {}",
                 actual.kind(),
