@@ -3,7 +3,9 @@
 
 use crate::agg::{f64_arg, finalize_with, state_arg, transition};
 use crate::errors::OrRaise;
-use mlobs_core::metrics::calibration::{expected_roc_auc, CalibrationMap, ProbabilitySample};
+use mlobs_core::metrics::calibration::{
+    expected_roc_auc, CalibrationMap, IndexedCalibration, ProbabilitySample,
+};
 use mlobs_core::metrics::confusion::Confusion as CoreConfusion;
 use mlobs_core::metrics::ranking::RankSample;
 use mlobs_core::Summary;
@@ -35,14 +37,14 @@ fn calibrate(calibration: Calibration, score: f64) -> f64 {
     calibration.0.predict(score).or_raise()
 }
 
-/// The calibration argument, decoded once per query (see `arg_cache`).
+/// The calibration argument, decoded and indexed once per query (see `arg_cache`).
 unsafe fn calibration_arg<'a>(
     fcinfo: pg_sys::FunctionCallInfo,
     i: usize,
-) -> Option<&'a CalibrationMap> {
+) -> Option<&'a IndexedCalibration> {
     unsafe {
         crate::arg_cache::cached_arg(fcinfo, i, |bytes| {
-            CalibrationMap::from_bytes(bytes).or_raise()
+            IndexedCalibration::new(CalibrationMap::from_bytes(bytes).or_raise())
         })
     }
 }

@@ -16,7 +16,7 @@ crate::v1!(
     mlobs_categories_trans,
     pg_finfo_mlobs_categories_trans,
     |fcinfo| {
-        let value: Option<&str> = pgrx::fcinfo::pg_getarg(fcinfo, 1);
+        let value = crate::agg::text_arg(fcinfo, 1);
         crate::agg::transition(
             fcinfo,
             "mlobs.categories_trans",

@@ -56,9 +56,9 @@ confusion_transitions! {
     mlobs_confusion_trans_bool_w / pg_finfo_mlobs_confusion_trans_bool_w, true,
         |fc, i| crate::agg::bool_arg(fc, i).map(Label::Bool);
     mlobs_confusion_trans_text / pg_finfo_mlobs_confusion_trans_text, false,
-        |fc, i| pgrx::fcinfo::pg_getarg::<&str>(fc, i).map(|s| Label::Text(s.to_owned()));
+        |fc, i| crate::agg::text_arg(fc, i).map(|s| Label::Text(s.to_owned()));
     mlobs_confusion_trans_text_w / pg_finfo_mlobs_confusion_trans_text_w, true,
-        |fc, i| pgrx::fcinfo::pg_getarg::<&str>(fc, i).map(|s| Label::Text(s.to_owned()));
+        |fc, i| crate::agg::text_arg(fc, i).map(|s| Label::Text(s.to_owned()));
 }
 
 fn average(text: &str) -> Average {

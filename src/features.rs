@@ -44,7 +44,7 @@ fn feature_profiles_count(f: FeatureProfiles) -> i64 {
 /// The tracked feature keys, in order.
 #[pg_extern(immutable, parallel_safe)]
 fn features(f: FeatureProfiles) -> Vec<String> {
-    f.0.features.keys().map(str::to_owned).collect()
+    f.0.features.str_keys().map(str::to_owned).collect()
 }
 
 /// The numeric profile of one feature's numbers; NULL when the key was never seen.
@@ -88,7 +88,7 @@ fn feature_types(
             .map(|(k, s)| {
                 let t = s.types;
                 (
-                    k.to_owned(),
+                    k.to_string(),
                     s.kind().name().to_string(),
                     f.0.missing(k) as i64,
                     t.number as i64,

@@ -167,11 +167,22 @@ fn database_is_utf8() -> bool {
     }
 }
 
-/// A key or string of a jsonb as text; ERROR 22023 naming the argument when it is not UTF-8.
-fn jsonb_text<'a>(bytes: &'a [u8], arg: &str, what: &str) -> &'a str {
+/// Text bytes of the database (a text value, a jsonb key or string) as `&str`; ERROR 22023
+/// naming `what` when the database is not UTF-8 and they are not valid UTF-8.
+pub fn database_text<'a>(bytes: &'a [u8], what: &str) -> &'a str {
     if database_is_utf8() {
         // SAFETY: PostgreSQL validated this text in the database encoding, UTF-8, on input.
         unsafe { std::str::from_utf8_unchecked(bytes) }
+    } else {
+        std::str::from_utf8(bytes)
+            .unwrap_or_else(|_| invalid_parameter(format!("{what} is not valid UTF-8")))
+    }
+}
+
+/// A key or string of a jsonb as text; ERROR 22023 naming the argument when it is not UTF-8.
+fn jsonb_text<'a>(bytes: &'a [u8], arg: &str, what: &str) -> &'a str {
+    if database_is_utf8() {
+        database_text(bytes, what)
     } else {
         std::str::from_utf8(bytes)
             .unwrap_or_else(|_| invalid_parameter(format!("{arg}: {what} is not valid UTF-8")))

@@ -37,12 +37,12 @@ impl Categories {
                 if let Some(c) = self.counts.get_mut(v) {
                     *c += 1;
                 } else if self.counts.len() >= MAX_CATEGORIES
-                    && self.counts.last_key().is_some_and(|last| v > last)
+                    && self.counts.last_key().is_some_and(|last| v > &**last)
                 {
                     // At the cap, a key above the largest kept one would be evicted at once.
                     self.other_count += 1;
                 } else {
-                    self.counts.insert(v, 1);
+                    self.counts.insert(v.into(), 1);
                     self.trim();
                 }
             }
@@ -82,7 +82,7 @@ impl Summary for Categories {
         for (k, &c) in &o.counts {
             match self.counts.get_mut(k) {
                 Some(mine) => *mine = add_counts(*mine, c)?,
-                None => self.counts.insert(k, c),
+                None => self.counts.insert(k.clone(), c),
             }
         }
         self.other_count = add_counts(self.other_count, o.other_count)?;
@@ -129,7 +129,7 @@ impl Summary for Categories {
             }
             let c = r.u64()?;
             previous = Some(key.clone());
-            counts.insert(&key, c);
+            counts.insert(key.into_boxed_str(), c);
         }
         let other_count = r.u64()?;
         let null_count = r.u64()?;
@@ -198,7 +198,7 @@ mod tests {
         assert_eq!(forward, backward);
         assert_eq!(forward.other_count, 50);
         assert_eq!(
-            forward.counts.keys().last().unwrap(),
+            &**forward.counts.keys().last().unwrap(),
             format!("k{:06}", MAX_CATEGORIES - 1)
         );
     }

@@ -103,7 +103,7 @@ pub struct FeatureProfiles {
     pub non_object_rows: u64,
     /// Key occurrences not tracked (beyond MAX_FEATURES or longer than MAX_KEY_BYTES).
     pub dropped_keys: u64,
-    pub features: OrderedMap<FeatureSummary>,
+    pub features: OrderedMap<Box<str>, FeatureSummary>,
 }
 
 impl FeatureProfiles {
@@ -140,7 +140,7 @@ impl FeatureProfiles {
         let f = match self.features.get_mut(key) {
             Some(f) => f,
             None => {
-                self.features.insert(key, FeatureSummary::default());
+                self.features.insert(key.into(), FeatureSummary::default());
                 if self.trim() {
                     // The new key was the one evicted: it had no occurrence yet to count, so
                     // this one is counted here (it was lost before, depending on key order).
@@ -208,7 +208,7 @@ impl Summary for FeatureProfiles {
                     mine.numeric.merge(&f.numeric)?;
                     mine.categories.merge(&f.categories)?;
                 }
-                None => self.features.insert(k, f.clone()),
+                None => self.features.insert(k.clone(), f.clone()),
             }
         }
         self.trim();
@@ -259,7 +259,7 @@ impl Summary for FeatureProfiles {
             let categories = Categories::from_bytes(r.bytes(64 << 20)?)?;
             previous = Some(key.clone());
             features.insert(
-                &key,
+                key.into_boxed_str(),
                 FeatureSummary {
                     types,
                     numeric,

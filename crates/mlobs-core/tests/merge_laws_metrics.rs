@@ -151,7 +151,7 @@ fn same_confusion(a: &Confusion, b: &Confusion) -> Result<(), String> {
         b.cells.keys().collect(),
     )?;
     for (k, &wa) in &a.cells {
-        let wb = b.cells[k];
+        let wb = *b.cells.get(k).expect("same cells");
         close(&format!("cell {k:?}"), wa, wb, SUM_REL, wa.max(wb))?;
     }
     Ok(())
@@ -253,10 +253,10 @@ fn same_regression_loss(a: &MeanLoss, b: &MeanLoss) -> Result<(), String> {
     )
 }
 
-fn sorted_keys<V>(m: &std::collections::HashMap<u32, V, impl std::hash::BuildHasher>) -> Vec<u32> {
-    let mut k: Vec<u32> = m.keys().copied().collect();
-    k.sort();
-    k
+fn sorted_keys<V: mlobs_core::metrics::grid_bins::BinValue>(
+    m: &mlobs_core::metrics::grid_bins::GridBins<V>,
+) -> Vec<u32> {
+    m.sorted().into_keys().collect()
 }
 
 fn score_summary_of(grid: i64, rows: &[(f64, bool)]) -> ScoreSummary {
@@ -280,8 +280,8 @@ fn same_score_summary(a: &ScoreSummary, b: &ScoreSummary) -> Result<(), String> 
     eq("weighted", a.weights.is_some(), b.weights.is_some())?;
     if let (Some(wa), Some(wb)) = (&a.weights, &b.weights) {
         eq("weight bins", sorted_keys(wa), sorted_keys(wb))?;
-        for (k, x) in wa {
-            let y = wb[k];
+        for (k, x) in wa.iter() {
+            let y = *wb.get(k).expect("same keys");
             for c in 0..2 {
                 close(
                     &format!("weight {k}/{c}"),

@@ -36,8 +36,8 @@ pub fn drift_report(
     let empty = FeatureSummary::default();
     let mut keys: Vec<&str> = reference
         .features
-        .keys()
-        .chain(current.features.keys())
+        .str_keys()
+        .chain(current.features.str_keys())
         .collect();
     keys.sort_unstable();
     keys.dedup();

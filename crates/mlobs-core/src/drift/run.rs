@@ -191,7 +191,7 @@ pub fn drift_category_summaries(
     options: &Value,
 ) -> Result<Option<DriftResult>> {
     fn borrowed(c: &Categories) -> BTreeMap<&str, u64> {
-        c.counts.iter().map(|(k, &n)| (k, n)).collect()
+        c.counts.iter().map(|(k, &n)| (&**k, n)).collect()
     }
     drift_category_counts(
         (&borrowed(reference), reference.other_count),

@@ -138,6 +138,80 @@ impl CalibrationMap {
     }
 }
 
+/// A calibration map with a bucket index over its knots, for the per-row lookups of CBPE: the
+/// knots' range is cut into equal buckets and `starts[k]` is the first knot whose bucket is ≥ k,
+/// so a score's search covers only the knots of its own bucket. The bucket function is monotone,
+/// so the position found is exactly `predict`'s binary search result, and so is the value.
+/// (Issue 20: the binary search over a map fitted on 50 000 rows was 16 % of `cbpe_agg`.)
+#[derive(Debug, Clone)]
+pub struct IndexedCalibration {
+    pub map: CalibrationMap,
+    starts: Vec<u32>,
+    scale: f64,
+    /// Segment i's slope (y[i+1] − y[i]) / (x[i+1] − x[i]): the same division `predict` does,
+    /// done once (its latency was most of the lookup's cost).
+    slopes: Vec<f64>,
+}
+
+impl IndexedCalibration {
+    /// Maps of at most this many knots are searched directly.
+    const DIRECT: usize = 16;
+
+    pub fn new(map: CalibrationMap) -> Self {
+        let n = map.x.len();
+        let range = if n > Self::DIRECT {
+            map.x[n - 1] - map.x[0]
+        } else {
+            0.0
+        };
+        let buckets = n.min(1 << 16);
+        let scale = buckets as f64 / range;
+        let slopes = (1..n)
+            .map(|i| (map.y[i] - map.y[i - 1]) / (map.x[i] - map.x[i - 1]))
+            .collect();
+        let mut index = IndexedCalibration {
+            map,
+            starts: Vec::new(),
+            scale,
+            slopes,
+        };
+        if range > 0.0 && scale.is_finite() {
+            let mut starts = Vec::with_capacity(buckets + 1);
+            for (i, &x) in index.map.x.iter().enumerate() {
+                while starts.len() <= index.bucket(x, buckets) {
+                    starts.push(i as u32);
+                }
+            }
+            starts.resize(buckets + 1, n as u32);
+            index.starts = starts;
+        }
+        index
+    }
+
+    /// Bucket of `v` (monotone non-decreasing in `v`), within 0..buckets.
+    #[inline]
+    fn bucket(&self, v: f64, buckets: usize) -> usize {
+        (((v - self.map.x[0]) * self.scale) as usize).min(buckets - 1)
+    }
+
+    /// `CalibrationMap::predict`, bit for bit.
+    #[inline]
+    pub fn predict(&self, q: f64) -> Result<f64> {
+        if self.starts.is_empty() {
+            return self.map.predict(q);
+        }
+        finite(q, "score")?;
+        let (x, y) = (&self.map.x, &self.map.y);
+        let n = x.len();
+        let q = q.clamp(x[0], x[n - 1]);
+        let k = self.bucket(q, self.starts.len() - 1);
+        let (a, b) = (self.starts[k] as usize, self.starts[k + 1] as usize);
+        let hi = (a + x[a..b].partition_point(|&v| v < q)).clamp(1, n - 1);
+        let lo = hi - 1;
+        Ok(self.slopes[lo] * (q - x[lo]) + y[lo])
+    }
+}
+
 /// CBPE's expected ROC AUC from calibrated probabilities p̂: every row is a positive with weight
 /// p̂ and a negative with weight 1 − p̂ at score p̂; AUC with ties ½ (the trapezoid under the
 /// expected ROC curve). `None` when the expected positives or negatives are 0.
@@ -286,6 +360,41 @@ mod tests {
         assert_eq!(CalibrationMap::from_bytes(&b).unwrap(), m);
         for cut in 0..b.len() {
             assert!(CalibrationMap::from_bytes(&b[..cut]).is_err());
+        }
+    }
+
+    #[test]
+    fn indexed_predict_equals_the_binary_search() {
+        let mut seed: u64 = 7;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for &rows in &[5usize, 17, 200, 5000] {
+            let mut data: Vec<(f64, f64, f64)> = (0..rows)
+                .map(|_| {
+                    let x = next().powi(3);
+                    (x, (next() < x) as u8 as f64, 1.0)
+                })
+                .collect();
+            data.push((0.25, 1.0, 1.0));
+            let map = CalibrationMap::fit(data).unwrap().unwrap();
+            let indexed = IndexedCalibration::new(map.clone());
+            assert_eq!(!indexed.starts.is_empty(), map.x.len() > 16, "{rows} rows");
+            let mut queries: Vec<f64> = (0..20_000).map(|_| next() * 1.2 - 0.1).collect();
+            queries.extend(map.x.iter().copied());
+            queries.extend(map.x.iter().map(|x| x.next_up()));
+            queries.extend([0.0, 1.0, -0.0, f64::MIN_POSITIVE]);
+            for q in queries {
+                assert_eq!(
+                    indexed.predict(q).unwrap().to_bits(),
+                    map.predict(q).unwrap().to_bits(),
+                    "{q} with {rows} rows"
+                );
+            }
+            assert!(indexed.predict(f64::NAN).is_err());
         }
     }
 

@@ -6,12 +6,26 @@ use crate::error::{CoreError, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Label {
     Bool(bool),
     Int(i64),
     Text(String),
+}
+
+/// One word per label (the derived hash wrote the discriminant and the value separately, and a
+/// confusion summary hashes two labels per row). Equal labels hash equally; one summary holds one
+/// kind, so a bool and an int sharing a word cannot collide in practice.
+impl std::hash::Hash for Label {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            Label::Bool(b) => h.write_u64(*b as u64),
+            Label::Int(i) => h.write_u64(*i as u64),
+            Label::Text(t) => t.hash(h),
+        }
+    }
 }
 
 impl Label {

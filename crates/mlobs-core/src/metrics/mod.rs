@@ -7,6 +7,7 @@
 pub mod association;
 pub mod calibration;
 pub mod confusion;
+pub mod grid_bins;
 pub mod label;
 pub mod loss;
 pub mod ovr;

@@ -24,8 +24,6 @@ use crate::error::{CoreError, Result};
 use crate::sketch::add_counts;
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
 const TAG: &[u8; 4] = b"MLsc";
 const VERSION: u8 = 1;
@@ -35,42 +33,13 @@ pub(crate) const VERSION_WEIGHTED: u8 = 2;
 pub const DEFAULT_GRID: u32 = 10_000;
 pub const MAX_GRID: u32 = 1_000_000;
 
-/// Bin keys are small integers: a multiplicative hash is enough and ~4× cheaper per row than an
-/// ordered map with thousands of live keys (the per-row cost of score_agg).
-#[derive(Default)]
-pub struct BinHasher(u64);
+pub use super::grid_bins::BinHasher;
+use super::grid_bins::GridBins;
 
-impl Hasher for BinHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u32(&mut self, v: u32) {
-        self.0 = (v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub type Bins = HashMap<u32, [u64; 2], BuildHasherDefault<BinHasher>>;
+/// Bin → [negatives, positives].
+pub type Bins = GridBins<[u64; 2]>;
 /// Bin → [summed weight of negatives, of positives].
-pub type WeightBins = HashMap<u32, [f64; 2], BuildHasherDefault<BinHasher>>;
-
-/// Serializes bins in bin order, so the text form is deterministic.
-fn sorted_bins<S: serde::Serializer>(bins: &Bins, s: S) -> std::result::Result<S::Ok, S::Error> {
-    let ordered: BTreeMap<&u32, &[u64; 2]> = bins.iter().collect();
-    ordered.serialize(s)
-}
-
-fn sorted_weights<S: serde::Serializer>(
-    weights: &Option<WeightBins>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    let ordered: Option<BTreeMap<&u32, &[f64; 2]>> = weights.as_ref().map(|w| w.iter().collect());
-    ordered.serialize(s)
-}
+pub type WeightBins = GridBins<[f64; 2]>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,7 +47,6 @@ pub struct ScoreSummary {
     /// Number of equal-width bins over [0, 1].
     pub grid: u32,
     /// Bin → [negatives, positives]; only non-empty bins are stored.
-    #[serde(serialize_with = "sorted_bins")]
     pub bins: Bins,
     /// Σ log loss and Σ Brier score of the exact probabilities (scikit-learn's definitions), so
     /// both merge across windows exactly up to float rounding.
@@ -88,11 +56,7 @@ pub struct ScoreSummary {
     pub brier_sum: f64,
     /// Bin → [summed weight of negatives, of positives], for every stored bin; `None` while
     /// every row has weight 1. The loss sums are then weighted sums.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "sorted_weights"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<WeightBins>,
 }
 
@@ -135,7 +99,7 @@ impl ScoreSummary {
     pub fn add(&mut self, score: f64, positive: bool) -> Result<()> {
         probability(score, "score")?;
         let b = self.bin(score);
-        self.bins.entry(b).or_insert([0, 0])[positive as usize] += 1;
+        self.bins.slot(b, self.grid)[positive as usize] += 1;
         let (p_true, y) = if positive {
             (score, 1.0)
         } else {
@@ -144,7 +108,7 @@ impl ScoreSummary {
         let log_loss = -p_true.clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
         let brier = (y - score) * (y - score);
         if let Some(w) = &mut self.weights {
-            w.entry(b).or_insert([0.0, 0.0])[positive as usize] += 1.0;
+            w.slot(b, self.grid)[positive as usize] += 1.0;
         }
         self.log_loss_sum += log_loss;
         self.brier_sum += brier;
@@ -153,7 +117,7 @@ impl ScoreSummary {
 
     /// Non-empty bins in ascending order.
     pub(crate) fn ordered(&self) -> Vec<(u32, [u64; 2])> {
-        let mut v: Vec<(u32, [u64; 2])> = self.bins.iter().map(|(&b, &c)| (b, c)).collect();
+        let mut v: Vec<(u32, [u64; 2])> = self.bins.iter().map(|(b, &c)| (b, c)).collect();
         v.sort_unstable_by_key(|e| e.0);
         v
     }
@@ -336,16 +300,16 @@ impl Summary for ScoreSummary {
         if o.weights.is_some() {
             self.materialize_weights();
         }
-        for (&b, c) in &o.bins {
-            let mine = self.bins.entry(b).or_insert([0, 0]);
+        for (b, c) in o.bins.iter() {
+            let mine = self.bins.slot(b, self.grid);
             mine[0] = add_counts(mine[0], c[0])?;
             mine[1] = add_counts(mine[1], c[1])?;
             if let Some(w) = &mut self.weights {
                 let theirs = match &o.weights {
-                    Some(ow) => ow[&b],
+                    Some(ow) => *ow.get(b).expect("weights cover the stored bins"),
                     None => [c[0] as f64, c[1] as f64],
                 };
-                let mine = w.entry(b).or_insert([0.0, 0.0]);
+                let mine = w.slot(b, self.grid);
                 mine[0] += theirs[0];
                 mine[1] += theirs[1];
             }
@@ -395,7 +359,7 @@ impl Summary for ScoreSummary {
         for _ in 0..len {
             let b = r.u32()?;
             let c = [r.u64()?, r.u64()?];
-            if bins.insert(b, c).is_some() {
+            if bins.insert(b, c) {
                 return Err(r.error("duplicate bin"));
             }
             order.push(b);
@@ -424,7 +388,7 @@ impl Summary for ScoreSummary {
         if !(10..=MAX_GRID).contains(&self.grid) {
             return Err(format!("grid {} outside 10..={MAX_GRID}", self.grid));
         }
-        if let Some(&b) = self.bins.keys().max()
+        if let Some(b) = self.bins.keys().max()
             && b >= self.grid
         {
             return Err(format!("bin {b} outside the grid"));
@@ -441,7 +405,7 @@ impl Summary for ScoreSummary {
             if w.len() != self.bins.len() {
                 return Err("weights must cover exactly the stored bins".into());
             }
-            for (b, c) in &self.bins {
+            for (b, c) in self.bins.iter() {
                 let Some(ws) = w.get(b) else {
                     return Err("weights must cover exactly the stored bins".into());
                 };
@@ -516,7 +480,7 @@ mod tests {
         assert!(s.add(1.5, true).is_err());
         assert!(s.add(f64::NAN, true).is_err());
         s.add(1.0, true).unwrap();
-        assert_eq!(s.bins.keys().next(), Some(&(DEFAULT_GRID - 1)));
+        assert_eq!(s.bins.keys().next(), Some(DEFAULT_GRID - 1));
         assert_eq!(
             s.to_json(),
             format!(

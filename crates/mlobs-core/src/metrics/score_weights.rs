@@ -21,9 +21,9 @@ impl ScoreSummary {
         }
         self.materialize_weights();
         let b = self.bin(score);
-        self.bins.entry(b).or_insert([0, 0])[positive as usize] += 1;
+        self.bins.slot(b, self.grid)[positive as usize] += 1;
         if let Some(w) = &mut self.weights {
-            w.entry(b).or_insert([0.0, 0.0])[positive as usize] += weight;
+            w.slot(b, self.grid)[positive as usize] += weight;
         }
         let (p_true, y) = if positive {
             (score, 1.0)
@@ -38,12 +38,7 @@ impl ScoreSummary {
     /// Gives every row summarised so far its weight 1 explicitly.
     pub(crate) fn materialize_weights(&mut self) {
         if self.weights.is_none() {
-            let w = self
-                .bins
-                .iter()
-                .map(|(&b, c)| (b, [c[0] as f64, c[1] as f64]))
-                .collect();
-            self.weights = Some(w);
+            self.weights = Some(self.bins.map(|c| [c[0] as f64, c[1] as f64]));
         }
     }
 
@@ -58,7 +53,7 @@ impl ScoreSummary {
             .into_iter()
             .map(|(b, c)| {
                 let w = match &self.weights {
-                    Some(w) => w[&b],
+                    Some(w) => *w.get(b).expect("weights cover the stored bins"),
                     None => [c[0] as f64, c[1] as f64],
                 };
                 (b, w)
@@ -172,7 +167,7 @@ mod tests {
         assert!((rolled.log_loss().unwrap() - direct.log_loss().unwrap()).abs() < 1e-15);
         // A forged weight for a class without rows is refused.
         let mut bad = w.clone();
-        bad.weights.as_mut().unwrap().get_mut(&9).unwrap()[0] = 1.0;
+        bad.weights.as_mut().unwrap().get_mut(9).unwrap()[0] = 1.0;
         assert!(ScoreSummary::from_bytes(&bad.to_bytes()).is_err());
     }
 }

@@ -90,7 +90,7 @@ pub fn new_categories(reference: &Categories, current: &Categories) -> Option<Ne
     let mut count = 0u64;
     for (k, &c) in &current.counts {
         if !reference.counts.contains_key(k) {
-            keys.push(k.to_owned());
+            keys.push(k.to_string());
             count = count.saturating_add(c);
         }
     }

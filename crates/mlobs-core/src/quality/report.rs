@@ -243,11 +243,11 @@ pub fn quality_report(
     options: &QualityOptions,
 ) -> Result<Vec<QualityRow>> {
     let mut out = Vec::new();
-    let mut keys: Vec<&str> = reference.features.keys().collect();
+    let mut keys: Vec<&str> = reference.features.str_keys().collect();
     keys.extend(
         current
             .features
-            .keys()
+            .str_keys()
             .filter(|k| !reference.features.contains_key(*k)),
     );
     keys.sort_unstable();

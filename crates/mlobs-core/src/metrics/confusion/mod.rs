@@ -13,6 +13,8 @@ use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod cells;
+pub use cells::Cells;
 mod report;
 use report::nan_average;
 pub use report::{ReportRow, ZeroDivision};
@@ -61,7 +63,7 @@ pub struct Confusion {
     pub rows: u64,
     /// Rows skipped because the label, prediction or weight was NULL.
     pub skipped: u64,
-    pub cells: BTreeMap<(Label, Label), f64>,
+    pub cells: Cells,
     /// The labels of `cells` (actual or predicted), kept as cells are added: the class cap is
     /// checked per new label instead of by collecting every cell's labels again (which made a
     /// 200-class summary quadratic in its cells: 51 s for 40k rows).
@@ -83,10 +85,10 @@ impl From<Confusion> for ConfusionWire {
             skipped: c.skipped,
             cells: c
                 .cells
-                .into_iter()
-                .map(|((actual, predicted), weight)| Cell {
-                    actual,
-                    predicted,
+                .iter()
+                .map(|((actual, predicted), &weight)| Cell {
+                    actual: actual.clone(),
+                    predicted: predicted.clone(),
                     weight,
                 })
                 .collect(),
@@ -97,11 +99,13 @@ impl From<Confusion> for ConfusionWire {
 impl TryFrom<ConfusionWire> for Confusion {
     type Error = String;
     fn try_from(w: ConfusionWire) -> std::result::Result<Self, String> {
-        let mut cells = BTreeMap::new();
+        let mut cells = Cells::default();
         for c in w.cells {
-            if cells.insert((c.actual, c.predicted), c.weight).is_some() {
+            let key = (c.actual, c.predicted);
+            if cells.contains_key(&key) {
                 return Err("duplicate cell".into());
             }
+            cells.insert(key, c.weight);
         }
         let classes = cells
             .keys()
@@ -165,7 +169,7 @@ impl Confusion {
         let weight = super::sample_weight(weight)?;
         // Kinds compared by discriminant: this runs for every row.
         let same = |x: &Label, y: &Label| std::mem::discriminant(x) == std::mem::discriminant(y);
-        if let Some(((a, _), _)) = self.cells.first_key_value() {
+        if let Some((a, _)) = self.cells.kind_key() {
             if !same(a, &actual) || !same(a, &predicted) {
                 return Err(CoreError::mismatch(format!(
                     "labels must all be of one type: {} and {}/{}",
@@ -208,13 +212,17 @@ impl Confusion {
     /// Adds an expected outcome: weight `p` on (actual = positive) and `1 − p` on (actual =
     /// negative), both in the predicted column. This is CBPE's estimated confusion matrix.
     pub fn add_expected(&mut self, p: f64, predicted_positive: bool) -> Result<()> {
-        let predicted = Label::Int(predicted_positive as i64);
         self.rows += 1;
-        *self
-            .cells
-            .entry((Label::Int(1), predicted.clone()))
-            .or_insert(0.0) += p;
-        *self.cells.entry((Label::Int(0), predicted)).or_insert(0.0) += 1.0 - p;
+        let column = predicted_positive as usize;
+        for (actual, w) in [(1, p), (0, 1.0 - p)] {
+            if !self.cells.add_to_int_cell(actual, column, w) {
+                let key = (Label::Int(actual as i64), Label::Int(column as i64));
+                match self.cells.get_mut(&key) {
+                    Some(cell) => *cell += w,
+                    None => self.cells.insert(key, w),
+                }
+            }
+        }
         if self.classes.len() < 2 {
             self.classes.extend([Label::Int(0), Label::Int(1)]);
         }
@@ -493,8 +501,7 @@ impl Summary for Confusion {
     const NAME: &'static str = "mlobs.confusion";
 
     fn merge(&mut self, o: &Self) -> Result<()> {
-        if let (Some(((a, _), _)), Some(((b, _), _))) =
-            (self.cells.first_key_value(), o.cells.first_key_value())
+        if let (Some((a, _)), Some((b, _))) = (self.cells.first_key(), o.cells.first_key())
             && a.kind() != b.kind()
         {
             return Err(CoreError::mismatch(format!(
@@ -504,7 +511,10 @@ impl Summary for Confusion {
             )));
         }
         for (k, &w) in &o.cells {
-            *self.cells.entry(k.clone()).or_insert(0.0) += w;
+            match self.cells.get_mut(k) {
+                Some(mine) => *mine += w,
+                None => self.cells.insert(k.clone(), w),
+            }
         }
         self.classes.extend(o.classes.iter().cloned());
         self.rows = self
@@ -539,14 +549,15 @@ impl Summary for Confusion {
         if len > MAX_CLASSES * MAX_CLASSES {
             return Err(r.error("too many cells"));
         }
-        let mut cells = BTreeMap::new();
+        let mut cells = Cells::default();
         for _ in 0..len {
             let a = decode_label(&mut r, kind)?;
             let p = decode_label(&mut r, kind)?;
             let weight = r.f64()?;
-            if cells.insert((a, p), weight).is_some() {
+            if cells.contains_key(&(a.clone(), p.clone())) {
                 return Err(r.error("duplicate cell"));
             }
+            cells.insert((a, p), weight);
         }
         r.finish()?;
         let classes = cells

@@ -44,7 +44,7 @@ fn key_schema(f: &FeatureSummary, object_rows: u64) -> KeySchema {
         {
             Some(
                 c.counts
-                    .keys()
+                    .str_keys()
                     .filter(|k| ty == JsonType::String || *k == "true" || *k == "false")
                     .map(str::to_owned)
                     .collect(),
@@ -74,7 +74,7 @@ pub fn infer_schema(reference: &FeatureProfiles) -> Schema {
         keys: reference
             .features
             .iter()
-            .map(|(k, f)| (k.to_owned(), key_schema(f, object_rows)))
+            .map(|(k, f)| (k.to_string(), key_schema(f, object_rows)))
             .collect(),
     }
 }
