@@ -3,7 +3,7 @@
 //! `importance_shift` to compare two windows' importances.
 
 use super::registry::resolve;
-use super::{class_arg, json_number, row_from_array, row_from_json};
+use super::{class_arg, json_number, row_from_json, Float8Row};
 use crate::agg::{finalize_with, transition};
 use crate::errors::OrRaise;
 use mlobs_explain::importance::{compare, ImportanceState};
@@ -34,8 +34,7 @@ unsafe fn importance_step(
         let j = unsafe { crate::jsonb_arg::jsonb_arg(fcinfo, 2, "features") };
         j.map(|j| row_from_json(&r.model, &j))
     } else {
-        let a: Option<Vec<Option<f64>>> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, 2) };
-        a.map(|a| row_from_array(&a))
+        unsafe { Float8Row::arg(fcinfo, 2) }.map(|a| a.0)
     };
     unsafe {
         transition(

@@ -19,13 +19,13 @@ macro_rules! model_fn {
         jsonb -> $json_ret:tt: $json:ident $(, $version_json:ident)?;
     ) => {
         model_fn!(@overload [$(#[$doc])*] $sql $array ($model: Option<&str>,)
-            $features (Option<Vec<Option<f64>>>) Array $extra $fcinfo $array_ret
+            $features (Option<crate::models::Float8Row>) Array $extra $fcinfo $array_ret
             { $(let $version: Option<i32> = None;)? } $body);
         model_fn!(@overload [] $sql $json ($model: Option<&str>,)
             $features (Option<crate::jsonb_arg::JsonbArg>) Json $extra $fcinfo $json_ret
             { $(let $version: Option<i32> = None;)? } $body);
         $(model_fn!(@overload [] $sql $version_array ($model: Option<&str>, $version: Option<i32>,)
-            $features (Option<Vec<Option<f64>>>) Array $extra $fcinfo $array_ret {} $body);)?
+            $features (Option<crate::models::Float8Row>) Array $extra $fcinfo $array_ret {} $body);)?
         $(model_fn!(@overload [] $sql $version_json ($model: Option<&str>, $version: Option<i32>,)
             $features (Option<crate::jsonb_arg::JsonbArg>) Json $extra $fcinfo $json_ret
             {} $body);)?
@@ -60,19 +60,20 @@ mod shap;
 
 use crate::errors::invalid_parameter;
 use mlobs_explain::Model;
+use pgrx::pg_sys;
 use serde_json::Value;
 
 /// The features argument of a model function as passed; `read` converts a jsonb one (which can
 /// raise, so each function reads it at the point it always has).
 pub enum FeaturesArg {
-    Array(Vec<Option<f64>>),
+    Array(Float8Row),
     Json(crate::jsonb_arg::JsonbArg),
 }
 
 impl FeaturesArg {
     pub fn read(self) -> Features {
         match self {
-            FeaturesArg::Array(a) => Features::Array(a),
+            FeaturesArg::Array(a) => Features::Array(a.0),
             FeaturesArg::Json(j) => Features::Json(j.value("features")),
         }
     }
@@ -80,7 +81,8 @@ impl FeaturesArg {
 
 /// A model function's features: positional or named.
 pub enum Features {
-    Array(Vec<Option<f64>>),
+    /// NULL elements as NaN.
+    Array(Vec<f64>),
     Json(Value),
 }
 
@@ -88,16 +90,67 @@ impl Features {
     /// The feature vector for `model`.
     pub fn row(&self, model: &Model) -> Vec<f64> {
         match self {
-            Features::Array(a) => row_from_array(a),
+            Features::Array(a) => a.clone(),
             Features::Json(j) => row_from_json(model, j),
+        }
+    }
+
+    /// `row`, without a copy of a positional row.
+    pub fn into_row(self, model: &Model) -> Vec<f64> {
+        match self {
+            Features::Array(a) => a,
+            Features::Json(j) => row_from_json(model, &j),
         }
     }
 }
 
-/// A positional feature vector: NULL (and NaN) elements are missing values.
-pub fn row_from_array(features: &[Option<f64>]) -> Vec<f64> {
-    features.iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+/// A float8[] argument as one positional feature row (every element of any shape, in storage
+/// order; NULL elements as NaN, missing values), read from the array's bytes: pgrx's
+/// `Vec<Option<f64>>` conversion cost more per row than a 20-tree prediction (issue 20).
+pub struct Float8Row(pub Vec<f64>);
+
+impl Float8Row {
+    /// Argument `i` of the current call, `None` when NULL.
+    ///
+    /// # Safety
+    /// Argument `i` must be a float8[].
+    pub unsafe fn arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<Float8Row> {
+        let datum = unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }?;
+        Some(unsafe { Self::of(datum) })
+    }
+
+    /// # Safety
+    /// `datum` must be a float8[] of the current call.
+    unsafe fn of(datum: pg_sys::Datum) -> Float8Row {
+        let bytes = unsafe { crate::varlena_io::varlena_bytes(datum) };
+        Float8Row(arrays::flat(bytes, "features"))
+    }
 }
+
+impl pgrx::datum::FromDatum for Float8Row {
+    unsafe fn from_polymorphic_datum(
+        datum: pg_sys::Datum,
+        is_null: bool,
+        _: pg_sys::Oid,
+    ) -> Option<Self> {
+        (!is_null).then(|| unsafe { Self::of(datum) })
+    }
+}
+
+unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for Float8Row {
+    unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+        let index = arg.index();
+        unsafe { arg.unbox_arg_using_from_datum() }
+            .unwrap_or_else(|| panic!("argument {index} must not be null"))
+    }
+    unsafe fn unbox_nullable_arg(
+        arg: pgrx::callconv::Arg<'_, 'fcx>,
+    ) -> pgrx::nullable::Nullable<Self> {
+        unsafe { arg.unbox_arg_using_from_datum() }.into()
+    }
+}
+
+pgrx::impl_sql_translatable!(Float8Row, arg_only = "double precision[]");
 
 /// A feature vector from a jsonb object keyed by the model's feature names: null or absent keys
 /// are missing values; unknown keys and non-numbers are errors (a misspelt feature would

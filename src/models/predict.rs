@@ -23,7 +23,7 @@ unsafe fn model_and_row(
     let features = features.map(FeaturesArg::read);
     let (name, features) = (model?, features?);
     let r = unsafe { resolve(fcinfo, name, version) };
-    let x = features.row(&r.model);
+    let x = features.into_row(&r.model);
     Some((r, x))
 }
 
