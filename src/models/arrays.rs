@@ -99,7 +99,7 @@ pub fn matrix(payload: &[u8], what: &str) -> Vec<Vec<f64>> {
         [rows, cols] => (rows, cols),
         _ => invalid_parameter(format!("{what}: expected a 2-D array (rows × features)")),
     };
-    let nitems = rows.checked_mul(cols).unwrap_or(usize::MAX);
+    let nitems = rows.saturating_mul(cols);
     let all = values(payload, what, bitmap, data, nitems);
     if cols == 0 {
         return Vec::new();
