@@ -34,13 +34,15 @@ impl Categories {
             None => self.null_count += 1,
             Some(v) if v.len() > MAX_KEY_BYTES => self.other_count += 1,
             Some(v) => {
-                if let Some(c) = self.counts.get_mut(v) {
-                    *c += 1;
-                } else if self.counts.len() >= MAX_CATEGORIES
+                if self.counts.len() >= MAX_CATEGORIES
                     && self.counts.last_key().is_some_and(|last| v > &**last)
                 {
-                    // At the cap, a key above the largest kept one would be evicted at once.
+                    // At the cap, a key above the largest kept one is not kept (it would be
+                    // evicted at once): one comparison, no hash (most rows of a column with
+                    // far more distinct values than the cap).
                     self.other_count += 1;
+                } else if let Some(c) = self.counts.get_mut(v) {
+                    *c += 1;
                 } else {
                     self.counts.insert(v.into(), 1);
                     self.trim();

@@ -51,7 +51,15 @@ const MIN_INDEXABLE: f64 = f64::MIN_POSITIVE;
 #[inline]
 fn key_of(magnitude: f64, inv_ln_gamma: f64) -> i32 {
     // Bucket k holds (γ^(k-1), γ^k]. Keys of normal f64 lie within ±36000.
-    (magnitude.ln() * inv_ln_gamma).ceil() as i32
+    let v = magnitude.ln() * inv_ln_gamma;
+    // `v.ceil() as i32` without the libm call `ceil` is on x86-64's baseline (no SSE4.1 round):
+    // 3 % of a drift report's scan (issue 20). Equal for every v, saturating alike.
+    let t = v as i32;
+    if (t as f64) < v {
+        t.saturating_add(1)
+    } else {
+        t
+    }
 }
 
 /// Representative value of bucket `k`: the point with equal relative distance to both ends.
@@ -319,6 +327,24 @@ impl QuantileSketch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_of_equals_the_libm_ceil() {
+        let inv = inv_ln_gamma();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let m = f64::from_bits(x >> 1);
+            if m.is_finite() && m >= MIN_INDEXABLE {
+                assert_eq!(key_of(m, inv), (m.ln() * inv).ceil() as i32, "{m}");
+            }
+        }
+        for m in [MIN_INDEXABLE, 1.0, f64::MAX, 1.0 + f64::EPSILON] {
+            assert_eq!(key_of(m, inv), (m.ln() * inv).ceil() as i32, "{m}");
+        }
+    }
 
     #[test]
     fn bucket_values_from_the_table_are_bit_identical() {
