@@ -8,6 +8,7 @@
 # XGBoost/shap, and the criterion benches. Writes benches/results/latest.md (docs/performance.md
 # quotes it).
 #   bash benches/run.sh [--sql-only]        sizes: MLOBS_BENCH_SIZES="1000000 10000000"
+#   bash benches/run.sh --aggregates        only benches/aggregates.sql (issue 20's tables)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -37,11 +38,16 @@ for n in $SIZES; do
   [ "$n" -lt 1000000 ] && tbl=predictions_${n}
   echo "==== $tbl"
   "${P[@]}" -d mlobs_bench -v tbl="$tbl" -v rows="$n" -f benches/dataset.sql
+  if [ "${1:-}" = "--aggregates" ]; then
+    "${P[@]}" -d mlobs_bench -v tbl="$tbl" -v rows="$n" -v reps="$REPS" -f benches/aggregates.sql
+    continue
+  fi
   "${P[@]}" -d mlobs_bench -v tbl="$tbl" -v rows="$n" -v reps="$REPS" -f benches/suite.sql
   python3 benches/memory.py --port "$PORT" --tbl "$tbl" --rows "$n"
   "$VENV/bin/python" benches/python_e2e_peer.py --port "$PORT" --tbl "$tbl" --rows "$n"
 done
 
+[ "${1:-}" = "--aggregates" ] && exit 0
 mkdir -p benches/results
 {
   echo "# Benchmark run $(date -u +%Y-%m-%dT%H:%MZ) ($(nproc) cores, release build, medians of $REPS interleaved runs)"

@@ -71,20 +71,29 @@ impl pgrx::datum::FromDatum for JsonbArg {
     }
 }
 
-unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for JsonbArg {
-    unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
-        let index = arg.index();
-        unsafe { arg.unbox_arg_using_from_datum() }
-            .unwrap_or_else(|| panic!("argument {index} must not be null"))
-    }
-    unsafe fn unbox_nullable_arg(
-        arg: pgrx::callconv::Arg<'_, 'fcx>,
-    ) -> pgrx::nullable::Nullable<Self> {
-        unsafe { arg.unbox_arg_using_from_datum() }.into()
-    }
+/// A `#[pg_extern]` argument type `$ty` (which implements `FromDatum`) declared as `$sql` in the
+/// generated SQL: unboxed through its `FromDatum`, NULL as `None`.
+#[macro_export]
+macro_rules! argument_type {
+    ($ty:ty, $sql:literal) => {
+        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $ty {
+            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+                let index = arg.index();
+                unsafe { arg.unbox_arg_using_from_datum() }
+                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
+            }
+            unsafe fn unbox_nullable_arg(
+                arg: ::pgrx::callconv::Arg<'_, 'fcx>,
+            ) -> ::pgrx::nullable::Nullable<Self> {
+                unsafe { arg.unbox_arg_using_from_datum() }.into()
+            }
+        }
+
+        ::pgrx::impl_sql_translatable!($ty, arg_only = $sql);
+    };
 }
 
-pgrx::impl_sql_translatable!(JsonbArg, arg_only = "jsonb");
+crate::argument_type!(JsonbArg, "jsonb");
 
 /// A payload: an object's top-level entries, or not an object (SQL NULL, array, scalar).
 pub enum Payload<'a> {

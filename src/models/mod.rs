@@ -137,20 +137,7 @@ impl pgrx::datum::FromDatum for Float8Row {
     }
 }
 
-unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for Float8Row {
-    unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
-        let index = arg.index();
-        unsafe { arg.unbox_arg_using_from_datum() }
-            .unwrap_or_else(|| panic!("argument {index} must not be null"))
-    }
-    unsafe fn unbox_nullable_arg(
-        arg: pgrx::callconv::Arg<'_, 'fcx>,
-    ) -> pgrx::nullable::Nullable<Self> {
-        unsafe { arg.unbox_arg_using_from_datum() }.into()
-    }
-}
-
-pgrx::impl_sql_translatable!(Float8Row, arg_only = "double precision[]");
+crate::argument_type!(Float8Row, "double precision[]");
 
 /// A feature vector from a jsonb object keyed by the model's feature names: null or absent keys
 /// are missing values; unknown keys and non-numbers are errors (a misspelt feature would
