@@ -21,6 +21,9 @@ type Index<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub struct OrderedMap<K, V> {
     index: Index<K, V>,
     order: BTreeSet<K>,
+    /// The largest key, kept out of the tree: a capped category summary compares every row
+    /// with it, and walking the tree to its last leaf each time cost ~4 % of that row.
+    last: Option<K>,
 }
 
 /// Category → count.
@@ -31,6 +34,7 @@ impl<K, V> Default for OrderedMap<K, V> {
         Self {
             index: HashMap::default(),
             order: BTreeSet::new(),
+            last: None,
         }
     }
 }
@@ -72,9 +76,16 @@ impl<K: Hash + Ord + Clone, V> OrderedMap<K, V> {
         if let Some(v) = self.index.get_mut(&key) {
             *v = value;
         } else {
-            self.order.insert(key.clone());
+            self.note_new(&key);
             self.index.insert(key, value);
         }
+    }
+
+    fn note_new(&mut self, key: &K) {
+        if self.last.as_ref().is_none_or(|l| key > l) {
+            self.last = Some(key.clone());
+        }
+        self.order.insert(key.clone());
     }
 
     /// The value of `key`, added as `V::default()` when new.
@@ -84,7 +95,7 @@ impl<K: Hash + Ord + Clone, V> OrderedMap<K, V> {
         V: Default,
     {
         if !self.index.contains_key(&key) {
-            self.order.insert(key.clone());
+            self.note_new(&key);
         }
         self.index.entry(key).or_default()
     }
@@ -92,6 +103,7 @@ impl<K: Hash + Ord + Clone, V> OrderedMap<K, V> {
     /// Removes the largest key and returns it with its value.
     pub fn pop_last(&mut self) -> Option<(K, V)> {
         let key = self.order.pop_last()?;
+        self.last = self.order.last().cloned();
         let value = self
             .index
             .remove(&key)
@@ -105,8 +117,9 @@ impl<K: Hash + Ord + Clone, V> OrderedMap<K, V> {
     }
 
     /// The largest key.
+    #[inline]
     pub fn last_key(&self) -> Option<&K> {
-        self.order.last()
+        self.last.as_ref()
     }
 
     /// (key, value) in ascending key order.
@@ -226,6 +239,7 @@ mod tests {
         assert_eq!(m.last_key().map(|k| &**k), Some("c"));
         assert_eq!(m.str_keys().collect::<Vec<_>>(), ["a", "b", "c"]);
         assert_eq!(m.pop_last(), Some(("c".into(), 3)));
+        assert_eq!(m.last_key().map(|k| &**k), Some("b"));
         assert_eq!((m.len(), m.contains_key("c"), m["b"]), (2, false, 2));
         assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"a":11,"b":2}"#);
         let back: CategoryMap = serde_json::from_str(r#"{"b":2,"a":11}"#).unwrap();
