@@ -206,25 +206,16 @@ pub unsafe fn i32_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<i32>
     unsafe { pg_getarg_datum(fcinfo, i) }.map(|d| d.value() as i32)
 }
 
-/// Argument `i` as text, `None` when NULL. A short or plain value (nearly every row) is read in
-/// place; only a compressed or out-of-line value is detoasted. pgrx's `&str` conversion calls
-/// `pg_detoast_datum_packed` through its `sigsetjmp` guard for every row (issue 20's profile of
-/// `category_agg`).
+/// Argument `i` as text, `None` when NULL, read in place (`varlena_bytes`) instead of through
+/// pgrx's `&str` conversion, which detoasts through its `sigsetjmp` guard on every row.
 ///
 /// # Safety
 /// Argument `i` must be a text (or varchar) of the current call; the result must not outlive it.
 #[inline]
 pub unsafe fn text_arg<'a>(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<&'a str> {
     let datum = unsafe { pg_getarg_datum(fcinfo, i) }?;
-    let mut v = datum.cast_mut_ptr::<pg_sys::varlena>();
-    unsafe {
-        if pgrx::varlena::varatt_is_1b_e(v) || pgrx::varlena::varatt_is_4b_c(v) {
-            v = pg_sys::pg_detoast_datum_packed(v);
-        }
-        let bytes = std::slice::from_raw_parts(
-            pgrx::varlena::vardata_any(v) as *const u8,
-            pgrx::varlena::varsize_any_exhdr(v),
-        );
-        Some(crate::jsonb_arg::database_text(bytes, "text argument"))
-    }
+    let bytes = unsafe { varlena_bytes(datum) };
+    Some(crate::jsonb_arg::database_text(bytes, || {
+        "text argument".into()
+    }))
 }

@@ -71,11 +71,12 @@ impl pgrx::datum::FromDatum for JsonbArg {
     }
 }
 
-/// A `#[pg_extern]` argument type `$ty` (which implements `FromDatum`) declared as `$sql` in the
-/// generated SQL: unboxed through its `FromDatum`, NULL as `None`.
+/// How pgrx unboxes an argument of type `$ty` (which implements `FromDatum`): through its
+/// `FromDatum`, NULL as `None`. Argument-only types add their SQL name with `argument_type!`;
+/// the summary types (`summary_type!`) are return types too.
 #[macro_export]
-macro_rules! argument_type {
-    ($ty:ty, $sql:literal) => {
+macro_rules! arg_abi {
+    ($ty:ty) => {
         unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $ty {
             unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
                 let index = arg.index();
@@ -88,7 +89,14 @@ macro_rules! argument_type {
                 unsafe { arg.unbox_arg_using_from_datum() }.into()
             }
         }
+    };
+}
 
+/// A `#[pg_extern]` argument-only type `$ty` declared as `$sql` in the generated SQL.
+#[macro_export]
+macro_rules! argument_type {
+    ($ty:ty, $sql:literal) => {
+        $crate::arg_abi!($ty);
         ::pgrx::impl_sql_translatable!($ty, arg_only = $sql);
     };
 }
@@ -177,25 +185,20 @@ fn database_is_utf8() -> bool {
 }
 
 /// Text bytes of the database (a text value, a jsonb key or string) as `&str`; ERROR 22023
-/// naming `what` when the database is not UTF-8 and they are not valid UTF-8.
-pub fn database_text<'a>(bytes: &'a [u8], what: &str) -> &'a str {
+/// naming `what()` when the database is not UTF-8 and they are not valid UTF-8.
+pub fn database_text(bytes: &[u8], what: impl FnOnce() -> String) -> &str {
     if database_is_utf8() {
         // SAFETY: PostgreSQL validated this text in the database encoding, UTF-8, on input.
         unsafe { std::str::from_utf8_unchecked(bytes) }
     } else {
         std::str::from_utf8(bytes)
-            .unwrap_or_else(|_| invalid_parameter(format!("{what} is not valid UTF-8")))
+            .unwrap_or_else(|_| invalid_parameter(format!("{} is not valid UTF-8", what())))
     }
 }
 
 /// A key or string of a jsonb as text; ERROR 22023 naming the argument when it is not UTF-8.
 fn jsonb_text<'a>(bytes: &'a [u8], arg: &str, what: &str) -> &'a str {
-    if database_is_utf8() {
-        database_text(bytes, what)
-    } else {
-        std::str::from_utf8(bytes)
-            .unwrap_or_else(|_| invalid_parameter(format!("{arg}: {what} is not valid UTF-8")))
-    }
+    database_text(bytes, || format!("{arg}: {what}"))
 }
 
 impl<'a> IntoIterator for JsonbObject<'a> {

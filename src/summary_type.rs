@@ -127,18 +127,7 @@ macro_rules! summary_type {
             }
         }
 
-        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $datum {
-            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
-                let index = arg.index();
-                unsafe { arg.unbox_arg_using_from_datum() }
-                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
-            }
-            unsafe fn unbox_nullable_arg(
-                arg: ::pgrx::callconv::Arg<'_, 'fcx>,
-            ) -> ::pgrx::nullable::Nullable<Self> {
-                unsafe { arg.unbox_arg_using_from_datum() }.into()
-            }
-        }
+        $crate::arg_abi!($datum);
 
         unsafe impl ::pgrx::callconv::BoxRet for $datum {
             unsafe fn box_into<'fcx>(

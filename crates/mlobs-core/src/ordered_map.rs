@@ -76,28 +76,12 @@ impl<K: Hash + Ord + Clone, V> OrderedMap<K, V> {
         if let Some(v) = self.index.get_mut(&key) {
             *v = value;
         } else {
-            self.note_new(&key);
+            if self.last.as_ref().is_none_or(|l| &key > l) {
+                self.last = Some(key.clone());
+            }
+            self.order.insert(key.clone());
             self.index.insert(key, value);
         }
-    }
-
-    fn note_new(&mut self, key: &K) {
-        if self.last.as_ref().is_none_or(|l| key > l) {
-            self.last = Some(key.clone());
-        }
-        self.order.insert(key.clone());
-    }
-
-    /// The value of `key`, added as `V::default()` when new.
-    #[inline]
-    pub fn entry_or_default(&mut self, key: K) -> &mut V
-    where
-        V: Default,
-    {
-        if !self.index.contains_key(&key) {
-            self.note_new(&key);
-        }
-        self.index.entry(key).or_default()
     }
 
     /// Removes the largest key and returns it with its value.

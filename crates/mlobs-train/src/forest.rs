@@ -387,21 +387,26 @@ pub fn fit(
 mod tests {
     use super::*;
 
+    /// A binary classification dataset of one feature "x".
+    fn one_feature(x: Vec<f64>, index: Vec<u32>, labels: [&str; 2]) -> Dataset {
+        Dataset {
+            n_features: 1,
+            feature_names: vec!["x".into()],
+            x,
+            y: Target::Classes {
+                index,
+                labels: labels.map(String::from).to_vec(),
+            },
+        }
+    }
+
     #[test]
     fn max_depth_counts_edges_as_scikit_learn() {
         // Separable in 3 nested steps on one feature: depth 1 makes one split, depth 2 three.
         let n = 64;
         let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
         let index: Vec<u32> = (0..n).map(|i| ((i / 8) % 2) as u32).collect();
-        let data = Dataset {
-            n_features: 1,
-            feature_names: vec!["x".into()],
-            x,
-            y: Target::Classes {
-                index,
-                labels: vec!["a".into(), "b".into()],
-            },
-        };
+        let data = one_feature(x, index, ["a", "b"]);
         fn depth(left: &[Value], right: &[Value], at: usize) -> usize {
             match (left[at].as_i64(), right[at].as_i64()) {
                 (Some(l), Some(r)) if l >= 0 => {
@@ -441,15 +446,7 @@ mod tests {
             .iter()
             .map(|v| u32::from(next() < if *v == 0.0 { 0.48 } else { 0.04 }))
             .collect();
-        let data = Dataset {
-            n_features: 1,
-            feature_names: vec!["x".into()],
-            x,
-            y: Target::Classes {
-                index,
-                labels: vec!["0".into(), "1".into()],
-            },
-        };
+        let data = one_feature(x, index, ["0", "1"]);
         for algo in ["decision_tree", "random_forest"] {
             let given = if algo == "random_forest" {
                 json!({"n_trees": 5, "max_features": "all"})
@@ -473,15 +470,7 @@ mod tests {
         let n = 400;
         let x: Vec<f64> = (0..n).map(|i| (i % 40) as f64).collect();
         let index: Vec<u32> = x.iter().map(|v| u32::from(*v >= 20.0)).collect();
-        let data = Dataset {
-            n_features: 1,
-            feature_names: vec!["x".into()],
-            x,
-            y: Target::Classes {
-                index,
-                labels: vec!["0".into(), "1".into()],
-            },
-        };
+        let data = one_feature(x, index, ["0", "1"]);
         let p = Params::parse("decision_tree", Task::Classification, &json!({})).unwrap();
         let tree = &fit(&p, &data, n, &[19.5]).unwrap()[0];
         // One split separates the classes; nothing below it.

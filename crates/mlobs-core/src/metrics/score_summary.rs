@@ -33,7 +33,6 @@ pub(crate) const VERSION_WEIGHTED: u8 = 2;
 pub const DEFAULT_GRID: u32 = 10_000;
 pub const MAX_GRID: u32 = 1_000_000;
 
-pub use super::grid_bins::BinHasher;
 use super::grid_bins::GridBins;
 
 /// Bin → [negatives, positives].

@@ -107,16 +107,7 @@ impl TryFrom<ConfusionWire> for Confusion {
             }
             cells.insert(key, c.weight);
         }
-        let classes = cells
-            .keys()
-            .flat_map(|(a, p)| [a.clone(), p.clone()])
-            .collect();
-        Ok(Confusion {
-            rows: w.rows,
-            skipped: w.skipped,
-            cells,
-            classes,
-        })
+        Ok(Confusion::of_cells(w.rows, w.skipped, cells))
     }
 }
 
@@ -164,6 +155,20 @@ fn ratio(num: f64, den: f64) -> f64 {
 }
 
 impl Confusion {
+    /// A decoded summary: its label set is the labels of its cells.
+    fn of_cells(rows: u64, skipped: u64, cells: Cells) -> Confusion {
+        let classes = cells
+            .keys()
+            .flat_map(|(a, p)| [a.clone(), p.clone()])
+            .collect();
+        Confusion {
+            rows,
+            skipped,
+            cells,
+            classes,
+        }
+    }
+
     /// Transition for one row.
     pub fn add(&mut self, actual: Label, predicted: Label, weight: f64) -> Result<()> {
         let weight = super::sample_weight(weight)?;
@@ -501,7 +506,7 @@ impl Summary for Confusion {
     const NAME: &'static str = "mlobs.confusion";
 
     fn merge(&mut self, o: &Self) -> Result<()> {
-        if let (Some((a, _)), Some((b, _))) = (self.cells.first_key(), o.cells.first_key())
+        if let (Some((a, _)), Some((b, _))) = (self.cells.kind_key(), o.cells.kind_key())
             && a.kind() != b.kind()
         {
             return Err(CoreError::mismatch(format!(
@@ -560,17 +565,7 @@ impl Summary for Confusion {
             cells.insert((a, p), weight);
         }
         r.finish()?;
-        let classes = cells
-            .keys()
-            .flat_map(|(a, p)| [a.clone(), p.clone()])
-            .collect();
-        let c = Confusion {
-            rows,
-            skipped,
-            cells,
-            classes,
-        };
-        c.decode_checked()
+        Confusion::of_cells(rows, skipped, cells).decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
