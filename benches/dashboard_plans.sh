@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 PORT=${MLOBS_BENCH_PORT:-28818}
 if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
   bash scripts/install.sh
-  cargo pgrx install --release --pg-config "${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}/pg_config" >/dev/null
+  bash scripts/install_extension.sh --release --pg-config "${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}/pg_config" >/dev/null
 fi
 bash scripts/pg_cluster.sh start bench "$PORT" "jit = off" "timezone = 'UTC'"
 trap 'bash scripts/pg_cluster.sh stop bench' EXIT

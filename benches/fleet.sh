@@ -60,7 +60,7 @@ RESULTS=${FLEET_RESULTS:-benches/results/fleet.md}
 T0='2026-06-01 00:00+00'
 if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
   bash scripts/install.sh
-  cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+  bash scripts/install_extension.sh --release --pg-config "$PG_BIN/pg_config" >/dev/null
 fi
 bash scripts/pg_cluster.sh start fleet "$PORT" "max_parallel_workers_per_gather = 0" "jit = off" \
   "track_functions = all" "max_wal_size = 4GB"

@@ -14,7 +14,7 @@ PORT=${MLOBS_BENCH_PORT:-28818}
 ROWS=${MLOBS_LATE_ROWS:-10000000}
 if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
   bash scripts/install.sh
-  cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+  bash scripts/install_extension.sh --release --pg-config "$PG_BIN/pg_config" >/dev/null
 fi
 bash scripts/pg_cluster.sh start bench "$PORT" "max_parallel_workers_per_gather = 0" "jit = off"
 trap 'bash scripts/pg_cluster.sh stop bench' EXIT

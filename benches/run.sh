@@ -17,8 +17,8 @@ PG_BIN=/usr/lib/postgresql/15/bin
 PORT=${MLOBS_BENCH_PORT:-28818}
 SIZES=${MLOBS_BENCH_SIZES:-"1000000 10000000"}
 REPS=${MLOBS_BENCH_REPS:-3}
-# `cargo pgrx test` installs the debug build; benchmarks need release.
-cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+# `cargo pgrx test` installs the debug build; benchmarks need release (mlobs and its companion extensions).
+bash scripts/install_extension.sh --release --pg-config "$PG_BIN/pg_config" >/dev/null
 bash scripts/pg_cluster.sh start bench "$PORT" "max_parallel_workers_per_gather = 2" "jit = off"
 trap 'bash scripts/pg_cluster.sh stop bench' EXIT
 P=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)

@@ -16,7 +16,7 @@ ROWS=${MLOBS_SCAN_ROWS:-1000000}
 REPS=${MLOBS_BENCH_REPS:-3}
 if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
   bash scripts/install.sh
-  cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+  bash scripts/install_extension.sh --release --pg-config "$PG_BIN/pg_config" >/dev/null
 fi
 bash scripts/pg_cluster.sh start bench "$PORT" "max_parallel_workers_per_gather = 0" "jit = off"
 trap 'bash scripts/pg_cluster.sh stop bench' EXIT

@@ -42,7 +42,7 @@ VENV=${MLOBS_TRAIN_VENV:-.run/train-venv}
 OUT=${MLOBS_TRAIN_OUT:-benches/results/training.md}
 if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
   bash scripts/install.sh
-  cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+  bash scripts/install_extension.sh --release --pg-config "$PG_BIN/pg_config" >/dev/null
 fi
 if [ ! -x "$VENV/bin/python" ]; then
   echo "[training] creating $VENV from benches/requirements-training.txt" >&2

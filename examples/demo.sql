@@ -8,6 +8,9 @@
 \timing off
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS mlobs;
+-- The demo data generator (mlobs_demo.simulate) is a companion extension of its own, which
+-- production databases do not install.
+CREATE EXTENSION IF NOT EXISTS mlobs_demo;
 
 -- 1. The logged predictions: 14 days, ~300k rows. From day 7 on, "amount" drifts upwards
 --    (a new merchant segment); the other features keep their distribution.
@@ -146,7 +149,7 @@ SELECT key AS feature, value->'from' AS from_value, value->'to' AS to_value,
 FROM (SELECT mlobs.counterfactual('fraud', features, 0.5, 2, ARRAY['age']) AS c FROM transactions WHERE id = :top_id) s,
      jsonb_each(c->'changes');
 
--- 7. The platform's monitoring, end to end: two weeks of simulated traffic (mlobs.simulate) for
+-- 7. The platform's monitoring, end to end: two weeks of simulated traffic (mlobs_demo.simulate) for
 --    the three registered models, with scripted incidents — a covariate shift of amounts from
 --    day 6, a concept drift from day 9, a missing-value spike on day 4, outliers on day 11 and a
 --    latency spike on day 13. Drift, quality and performance are judged per day (6-hour windows
@@ -166,7 +169,7 @@ DELETE FROM mlobs.retraining_requests;
 CREATE TABLE fraud_log AS
 SELECT s.ts, s.features, mlobs.predict('fraud', s.features) AS score, mlobs.model_version('fraud') AS model_version,
        NULL::int AS label, s.label AS true_label, s.label_at, s.latency_ms, s.failed
-FROM mlobs.simulate('2026-02-01', '14 days', 120, '{
+FROM mlobs_demo.simulate('2026-02-01', '14 days', 120, '{
   "label_delay": "2 days",
   "covariate_shift": {"feature": "amount", "from": "2026-02-06", "factor": 2.0},
   "concept_drift": {"from": "2026-02-09", "strength": 2.0},
@@ -180,12 +183,12 @@ CREATE TABLE price_log AS
 SELECT s.ts, s.features, mlobs.predict('price', s.features) AS prediction,
        50 + 0.5 * (s.features->>'amount')::float8 + 10 * ln(1 + coalesce((s.features->>'distance')::float8, 20))
           - 0.2 * (s.features->>'age')::float8 + 3 * (s.features->>'n_tx')::float8 + 5 * (random() - 0.5) AS price
-FROM mlobs.simulate('2026-02-01', '18 days', 60, '{"covariate_shift": {"feature": "distance", "from": "2026-02-08", "factor": 3.0}}', 0.22) s;
+FROM mlobs_demo.simulate('2026-02-01', '18 days', 60, '{"covariate_shift": {"feature": "distance", "from": "2026-02-08", "factor": 3.0}}', 0.22) s;
 CREATE TABLE churn_log AS
 SELECT s.ts, s.features, mlobs.predict('churn', s.features) AS score,
        (random() < 1 / (1 + exp(-(1.0 - 0.03 * ((s.features->>'age')::float8 - 40) - 0.3 * (s.features->>'n_tx')::float8
                                  + 2.0 * ((s.features->>'score_ext')::float8 < 0.2)::int + 0.004 * (s.features->>'amount')::float8))))::int AS label
-FROM mlobs.simulate('2026-02-01', '18 days', 60, '{}', 0.33) s;
+FROM mlobs_demo.simulate('2026-02-01', '18 days', 60, '{}', 0.33) s;
 ALTER TABLE churn_log ADD COLUMN predicted int;
 UPDATE churn_log SET predicted = (score >= 0.5)::int;
 ANALYZE fraud_log; ANALYZE price_log; ANALYZE churn_log;
@@ -268,7 +271,7 @@ SELECT 'mlobs.predict(''fraud'', ...) now serves version ' || mlobs.model_versio
 \echo 'platform: four more days of fraud traffic, scored by the production version'
 INSERT INTO fraud_log (ts, features, score, model_version, label, true_label, label_at, latency_ms, failed, predicted)
 SELECT s.ts, s.features, p.score, mlobs.model_version('fraud'), NULL, s.label, s.label_at, s.latency_ms, s.failed, (p.score >= 0.5)::int
-FROM mlobs.simulate('2026-02-15', '4 days', 120, '{
+FROM mlobs_demo.simulate('2026-02-15', '4 days', 120, '{
   "label_delay": "2 days",
   "covariate_shift": {"feature": "amount", "from": "2026-02-06", "factor": 2.0},
   "concept_drift": {"from": "2026-02-09", "strength": 2.0}}', 0.12) s,

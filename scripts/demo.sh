@@ -14,7 +14,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 PG_BIN=/usr/lib/postgresql/15/bin
 PORT=${MLOBS_DEMO_PORT:-28817}
 echo "[demo] building and installing the release build (about 2 minutes the first time)" >&2
-cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+bash scripts/install_extension.sh --release --pg-config "$PG_BIN/pg_config" >/dev/null
 bash scripts/pg_cluster.sh stop demo
 bash scripts/pg_cluster.sh start demo "$PORT"
 trap 'bash scripts/pg_cluster.sh stop demo' EXIT

@@ -7,12 +7,14 @@ block must fail with an ERROR; it runs with VERBOSITY verbose, so psql prints `E
 Its ```output block is either a message fragment the error output must contain, or
 `SQLSTATE[ condition_name]: fragment` — then the error's SQLSTATE must be exactly that code (the
 condition name, if given, is checked against the server's own table) and the fragment must be part
-of the error message. Each docs page gets a fresh database. Finally, every user-facing function in
-schema mlobs must appear in at least one executed example.
+of the error message. Each docs page gets a fresh database with mlobs (a page that needs a companion
+extension, mlobs_demo, creates it in its examples). Finally, every user-facing function in schema
+mlobs and in the companion extensions' schemas (COMPANIONS) must appear in at least one executed
+example.
 
 docs/errors.md, the bad-input catalogue, is held to more: every sql-error block states its SQLSTATE,
 none may expect XX000 (an internal error is a bug, never a documented behaviour), and every
-user-facing function has a section (a heading naming `mlobs.<name>`) with an executed example
+user-facing function has a section (a heading naming `mlobs.<name>`, `mlobs_demo.<name>`) with an executed example
 calling it, so the catalogue cannot silently fall behind the extension.
 
 docs/drift.md's method tables are held to the drift-method registry: the table under the float8[]
@@ -40,6 +42,8 @@ FIELD = re.compile(r"^(DETAIL|HINT|CONTEXT|LOCATION|QUERY|LINE \d+|SCHEMA NAME|T
 # the types and aggregates live in schema mlobs_internal, outside the catalog query (which also
 # skips anything taking or returning `internal` or `cstring`).
 SUPPORT = re.compile(r"^_")
+# The companion extensions (extensions/<name>/, schema <name>) whose functions the docs cover too.
+COMPANIONS = ("mlobs_demo",)
 
 
 def psql(args, sql, db):
@@ -85,14 +89,19 @@ def error_ok(args, expected, stderr, conditions):
 
 
 def user_functions(args):
+    """Schema-qualified names (`mlobs.psi`, `mlobs_demo.simulate`) of the user-facing functions."""
     db = "mlobs_docs_catalog"
+    schemas = ("mlobs",) + COMPANIONS
     psql(args, f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};", "postgres")
-    psql(args, "CREATE EXTENSION mlobs;", db)
-    res = psql(args, "SELECT DISTINCT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                     "WHERE n.nspname = 'mlobs' AND p.prorettype NOT IN ('internal'::regtype, 'cstring'::regtype) "
+    psql(args, "CREATE EXTENSION mlobs;\n" + "".join(f"CREATE EXTENSION {c};\n" for c in COMPANIONS), db)
+    res = psql(args, "SELECT DISTINCT n.nspname || '.' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                     f"WHERE n.nspname IN ({', '.join(repr(s) for s in schemas)}) "
+                     "AND p.prorettype NOT IN ('internal'::regtype, 'cstring'::regtype) "
                      "AND NOT (p.proargtypes::regtype[] && ARRAY['internal', 'cstring']::regtype[]) ORDER BY 1;", db)
     psql(args, f"DROP DATABASE IF EXISTS {db};", "postgres")
-    return [name for name in res.stdout.split() if not SUPPORT.search(name)]
+    if res.returncode != 0:
+        sys.exit(f"docs: listing the user-facing functions failed:\n{res.stderr}")
+    return [name for name in res.stdout.split() if not SUPPORT.search(name.split(".", 1)[1])]
 
 
 def catalog_rows(args, sql):
@@ -136,7 +145,8 @@ def method_table_problems(args):
 
 
 def calls(name, text):
-    return re.search(rf"mlobs\.{re.escape(name)}\s*\(", text) is not None
+    """Whether text calls the schema-qualified function name (`mlobs.psi`)."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}\s*\(", text) is not None
 
 
 def main():
@@ -195,15 +205,15 @@ def main():
             passed += 1
         else:
             failed += 1
-            print(f"FAIL no executed docs example calls mlobs.{name}")
+            print(f"FAIL no executed docs example calls {name}")
         if not has_catalogue:
             continue
-        named = [h for h in sections if re.search(rf"mlobs\.{re.escape(name)}\b", h)]
+        named = [h for h in sections if re.search(rf"(?<![\w.]){re.escape(name)}\b", h)]
         if any(calls(name, sections[h]) for h in named):
             passed += 1
         else:
             failed += 1
-            print(f"FAIL docs/{CATALOGUE} has no section on mlobs.{name} with an executed example calling it")
+            print(f"FAIL docs/{CATALOGUE} has no section on {name} with an executed example calling it")
     for problem in method_table_problems(args):
         failed += 1
         print(f"FAIL {problem}")

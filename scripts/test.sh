@@ -104,8 +104,9 @@ if on pgtest; then
 fi
 
 if on regress || on docs || on integration; then
-  # pg_regress, docs and the integration suites run against the debug build installed here.
-  run "install (debug build)" cargo pgrx install --pg-config "$PG_BIN/pg_config"
+  # pg_regress, docs and the integration suites run against the debug build installed here (with
+  # the companion extensions of extensions/, e.g. mlobs_demo).
+  run "install (debug build)" bash scripts/install_extension.sh --pg-config "$PG_BIN/pg_config"
 fi
 
 if on regress; then
@@ -115,6 +116,10 @@ if on regress; then
   run "upgrade script: runtime and surface sections generated from the sources" python3 scripts/upgrade_sections.py --check
   run "extension script audit: self-test" python3 scripts/audit_extension_script.py --self-test
   run "extension script audit: install script" python3 scripts/audit_extension_script.py --quiet "$($PG_BIN/pg_config --sharedir)/extension/mlobs--$CURRENT.sql"
+  for companion in extensions/*/*--*.sql; do
+    ext=$(basename "$(dirname "$companion")")
+    run "extension script audit: $(basename "$companion")" python3 scripts/audit_extension_script.py --quiet --schema "$ext" "$companion"
+  done
   for up in sql/mlobs--*--*.sql; do
     from=$(basename "$up" | sed 's/^mlobs--\(.*\)--.*\.sql$/\1/')
     run "extension script audit: $(basename "$up")" python3 scripts/audit_extension_script.py --quiet --base "sql/releases/mlobs--$from.sql" "$up"

@@ -3,7 +3,7 @@
 
 The 0.2.0 -> 0.3.0 update replaces most of the monitoring runtime. Its section is generated
 from src/sql/monitor_kinds.sql, monitoring.sql, monitor_config.sql, monitor_alerts.sql,
-monitor_run.sql, simulate.sql and finalize.sql, so that an edit of a runtime function cannot
+monitor_run.sql, monitor_multivariate.sql and finalize.sql, so that an edit of a runtime function cannot
 leave the update behind (the upgrade test's schema diff would catch it later; `--check`, run by
 scripts/test.sh, says which file to regenerate at once). Hand-written statements (ALTERs, drops, tombstones) are below.
 The surface section (internal schema, row_count, COMMENTs) is the surface part of finalize.sql,
@@ -18,7 +18,7 @@ SOURCES = ROOT / "src" / "sql"
 CHECK = "--check" in sys.argv
 BEFORE = UPGRADE.read_text()
 import re
-src='\n'.join((SOURCES / f).read_text() for f in ['monitor_kinds.sql','monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','simulate.sql','monitor_multivariate.sql'])
+src='\n'.join((SOURCES / f).read_text() for f in ['monitor_kinds.sql','monitoring.sql','monitor_config.sql','monitor_alerts.sql','monitor_run.sql','monitor_multivariate.sql'])
 lines=src.split('\n')
 def idx(prefix):
     return next(k for k,l in enumerate(lines) if l.startswith(prefix))
@@ -126,7 +126,11 @@ for pat in ['_mv_check_config(', '_mv_summary_sql(', '_mv_reference(', '_mv_metr
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE FUNCTION mlobs._mv_row_sql(', '$$;'))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
-out.append("-- simulate: scenario key labels_as_of (labels NULL until they arrive).\n" + block('CREATE FUNCTION mlobs.simulate(', 'END $$;', False).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1))
+out.append("""-- The demo data generator leaves the production extension (issue 21): it is mlobs_demo.simulate
+-- in the companion extension mlobs_demo (CREATE EXTENSION mlobs_demo). A view or function of the
+-- user's that calls mlobs.simulate makes this update fail (2BP01) instead of being dropped with it.
+ALTER EXTENSION mlobs DROP FUNCTION mlobs.simulate(timestamptz, interval, int, jsonb, float8);
+DROP FUNCTION mlobs.simulate(timestamptz, interval, int, jsonb, float8);""")
 out.append("""-- Training (issue 19): the C entry points, then src/sql/training.sql as is (all of it is new).
 CREATE FUNCTION mlobs._compare_models(name text, version_a int, version_b int, source oid, "from" text, "to" text,
   target text, features text[], ts_column text)

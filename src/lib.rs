@@ -155,18 +155,12 @@ pgrx::extension_sql_file!(
     name = "monitor_run",
     requires = ["monitor_alerts"]
 );
-// A demo and test data generator, apart from the runtime.
-pgrx::extension_sql_file!(
-    "sql/simulate.sql",
-    name = "simulate",
-    requires = ["monitor_run"]
-);
 // Training, stages and the retraining loop (over the registry and the retraining requests).
 pgrx::extension_sql_file!(
     "sql/training.sql",
     name = "training",
     requires = [
-        "simulate",
+        "monitor_run",
         training::train_impl,
         training::compare::compare_impl
     ]

@@ -480,7 +480,6 @@ COMMENT ON FUNCTION mlobs.shap_base_value(text, integer, integer) IS 'Base value
 COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, jsonb) IS 'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';
 COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, double precision[], integer) IS 'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';
 COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, jsonb, integer) IS 'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';
-COMMENT ON FUNCTION mlobs.simulate(timestamp with time zone, interval, integer, jsonb, double precision) IS 'Synthetic prediction log (ts, features, label, label_at, latency_ms, failed) for the fixture models with scripted incidents, for demos and tests';
 COMMENT ON FUNCTION mlobs.stddev(mlobs.profile) IS 'Sample standard deviation (n - 1) of the finite values of a profile; NULL with fewer than two';
 COMMENT ON FUNCTION mlobs.stddev_pop(mlobs.profile) IS 'Population standard deviation (n) of the finite values of a profile; NULL when there are none';
 COMMENT ON FUNCTION mlobs.tnr(mlobs.confusion, text) IS 'True negative rate of a confusion summary for the positive label';

@@ -4,10 +4,11 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 CREATE EXTENSION mlobs;
+CREATE EXTENSION mlobs_demo;   -- the log below is simulated; dumped and restored with the rest
 CREATE TABLE log AS
   SELECT s.ts, s.features, s.label, (s.label_at) AS label_at, s.latency_ms, s.failed,
          0.1 + 0.8 * ((s.features->>'score_ext')::float8) AS score, ((s.features->>'score_ext')::float8 > 0.5)::int AS predicted
-  FROM mlobs.simulate('2026-03-01', '4 days', 60,
+  FROM mlobs_demo.simulate('2026-03-01', '4 days', 60,
                       '{"covariate_shift": {"from": "2026-03-03", "factor": 3}, "latency_spike": {"from": "2026-03-03 12:00", "to": "2026-03-04"}}') s;
 -- Fails for every row stamped 07:xx: one failed window a day.
 CREATE VIEW fragile AS SELECT ts, features, 1.0 / (extract(hour FROM ts)::int - 7) AS score FROM log;

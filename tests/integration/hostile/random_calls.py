@@ -92,7 +92,7 @@ def main():
              array_to_string(ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) t), '|')
         FROM pg_proc p WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace)
          AND NOT EXISTS (SELECT 1 FROM unnest(p.proargtypes) t WHERE t IN ('internal'::regtype, 'cstring'::regtype))
-         AND p.proname !~ '^_' AND p.proname NOT IN ('schedule_monitors', 'run_monitors', 'simulate')
+         AND p.proname !~ '^_' AND p.proname NOT IN ('schedule_monitors', 'run_monitors')
        ORDER BY 1, 3;""", check=True).stdout.splitlines()
     functions = []
     for line in rows:

@@ -2,7 +2,10 @@
 # Upgrade test: every frozen release's install script (sql/releases/) + ALTER EXTENSION UPDATE must
 # (1) keep every value stored under that release readable and mergeable with identical results,
 # (2) keep registered models predicting the same numbers, and
-# (3) describe exactly the same schema as a fresh install of the current version.
+# (3) describe exactly the same schema as a fresh install of the current version, and
+# (4) hand the demo data generator over: mlobs.simulate is gone after the update to 0.3.0, the
+#     companion extension mlobs_demo (extensions/mlobs_demo) gives the same rows for the same
+#     seed, and a user's view over mlobs.simulate makes the update fail instead of being dropped.
 # Also loads the summaries 0.1.0 wrote with COPY (text and binary, tests/integration/upgrade/states-0.1.0.*),
 # so a change to the on-disk/wire format of any summary type fails here.
 set -euo pipefail
@@ -32,17 +35,21 @@ for db in new fixtures_text fixtures_binary; do "${P[@]}" -d postgres -c "CREATE
 echo "schema objects compared: $(wc -l < "$OUT/schema-fresh.txt")"
 "${P[@]}" -At -d postgres -c "SELECT string_agg(source || '->' || target, ' ') FROM pg_extension_update_paths('mlobs') WHERE path IS NOT NULL AND target = '$CURRENT'"
 
+# A simulated log with every scenario key the releases share, as a digest (%s: the schema).
+SIMULATE="SELECT md5(string_agg(s::text, ',' ORDER BY s.ts)) FROM %s.simulate('2026-01-01', '6 hours', 60, '{\"label_delay\": \"1 day\", \"label_share\": 0.7, \"concept_drift\": {\"from\": \"2026-01-01 03:00\"}, \"covariate_shift\": {\"from\": \"2026-01-01 02:00\"}, \"missing_spike\": {\"from\": \"2026-01-01 01:00\", \"to\": \"2026-01-01 02:00\"}, \"outliers\": {\"from\": \"2026-01-01 04:00\", \"to\": \"2026-01-01 05:00\"}, \"latency_spike\": {\"from\": \"2026-01-01 05:00\", \"to\": \"2026-01-01 06:00\"}}', 0.3) s"
+
 # Every frozen release: install it, store values, models and a running monitor the way a user
 # would, upgrade in place, and check that everything reads, merges, predicts and runs on.
 for REL in $RELEASES; do
 old=old_${REL//./_}
 "${P[@]}" -d postgres -c "CREATE DATABASE $old"
-# 1. Install the release and store values and models the way a user would.
+# 1. Install the release and store values and models the way a user would (and simulate a log).
 "${P[@]}" -d $old -c "CREATE EXTENSION mlobs VERSION '$REL'"
 "${P[@]}" -d $old -f tests/integration/upgrade/states.sql
 "${P[@]}" -d $old -f tests/integration/upgrade/models.sql > /dev/null
 "${P[@]}" -d $old -f tests/integration/upgrade/readback.sql > "$OUT/readback-before-$REL.out"
 "${P[@]}" -d $old -f tests/integration/upgrade/models_readback.sql > "$OUT/models-before-$REL.out"
+sim_before=$("${P[@]}" -At -d $old -c "$(printf "$SIMULATE" mlobs)")
 same "$REL install: stored summaries read as written" tests/integration/upgrade/expected/readback.out "$OUT/readback-before-$REL.out"
 same "$REL install: models predict as expected" tests/integration/upgrade/expected/models_readback.out "$OUT/models-before-$REL.out"
 
@@ -74,6 +81,27 @@ nd=$("${P[@]}" -At -d $old -c "
 [ "$nd" = t ] && check ok "$REL -> $CURRENT: n_distinct of a profile computed after the update" || check no "$REL: n_distinct after update ($nd)"
 "${P[@]}" -d $old -f tests/integration/upgrade/schema.sql > "$OUT/schema-upgraded-$REL.txt"
 same "install($CURRENT) and install($REL) + update describe the same schema" "$OUT/schema-fresh.txt" "$OUT/schema-upgraded-$REL.txt"
+
+# The demo data generator left mlobs (not even as a loose function of schema mlobs); the companion
+# extension gives the rows the release's mlobs.simulate gave.
+gone=$("${P[@]}" -At -d $old -c "SELECT count(*) FROM pg_proc WHERE pronamespace = 'mlobs'::regnamespace AND proname = 'simulate'")
+[ "$gone" = 0 ] && check ok "$REL -> $CURRENT: mlobs.simulate is dropped" || check no "$REL: $gone mlobs.simulate left after the update"
+"${P[@]}" -d $old -c "CREATE EXTENSION mlobs_demo"
+sim_after=$("${P[@]}" -At -d $old -c "$(printf "$SIMULATE" mlobs_demo)")
+[ -n "$sim_before" ] && [ "$sim_before" = "$sim_after" ] && check ok "$REL -> $CURRENT: mlobs_demo.simulate gives the rows $REL's mlobs.simulate gave" \
+  || check no "$REL: mlobs_demo.simulate digest $sim_after, mlobs.simulate under $REL gave $sim_before"
+# A view of the user's over mlobs.simulate: the update fails (2BP01) and leaves the release as it was.
+dep=dep_${REL//./_}
+"${P[@]}" -d postgres -c "CREATE DATABASE $dep"
+"${P[@]}" -d $dep -c "CREATE EXTENSION mlobs VERSION '$REL'" -c "CREATE VIEW demo_log AS SELECT * FROM mlobs.simulate('2026-01-01', '1 hour', 10)"
+if out=$("${P[@]}" -d $dep -v VERBOSITY=verbose -c "ALTER EXTENSION mlobs UPDATE" 2>&1); then
+  check no "$REL: ALTER EXTENSION mlobs UPDATE succeeded over a view calling mlobs.simulate"
+else
+  v=$("${P[@]}" -At -d $dep -c "SELECT extversion FROM pg_extension WHERE extname = 'mlobs'")
+  [[ "$out" == *"2BP01"*"view public.demo_log depends on function simulate"* ]] && [ "$v" = "$REL" ] \
+    && check ok "$REL: a view over mlobs.simulate stops the update (2BP01), $REL left as it was" \
+    || { echo "$out"; check no "$REL: update over a view calling mlobs.simulate: extversion $v"; }
+fi
 done
 
 # 3. The summaries 0.1.0 wrote, through COPY text and COPY binary (the types' input and receive).

@@ -51,3 +51,23 @@ SELECT t.oid::regtype AS type_without_comment FROM pg_type t
    AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
    AND obj_description(t.oid, 'pg_type') IS NULL
  ORDER BY 1;
+
+-- The demo data generator is not part of mlobs (issue 21): it is the companion extension
+-- mlobs_demo (extensions/mlobs_demo), which the suites needing demo data (memory,
+-- monitoring_late) call. It requires mlobs, is not relocatable, lives in its own schema, owned by
+-- a superuser, where PUBLIC may call but not create; its only member is simulate (VOLATILE,
+-- PARALLEL UNSAFE, not SECURITY DEFINER, search_path pinned).
+SELECT to_regprocedure('mlobs.simulate(timestamptz, interval, int, jsonb, float8)') AS simulate_in_mlobs;
+CREATE EXTENSION mlobs_demo;
+SELECT e.extname, e.extversion, e.extrelocatable, e.extnamespace::regnamespace AS schema, r.rolsuper AS schema_owner_is_superuser,
+       has_schema_privilege('public', 'mlobs_demo', 'USAGE') AS public_usage, has_schema_privilege('public', 'mlobs_demo', 'CREATE') AS public_create,
+       (SELECT string_agg(x.extname, ',') FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid
+         WHERE d.classid = 'pg_extension'::regclass AND d.objid = e.oid AND d.refclassid = 'pg_extension'::regclass) AS requires
+  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace JOIN pg_roles r ON r.oid = n.nspowner
+ WHERE e.extname = 'mlobs_demo';
+SELECT pg_describe_object(d.classid, d.objid, 0) AS member, p.provolatile, p.proparallel, p.prosecdef, p.proconfig,
+       has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
+  FROM pg_depend d LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+ WHERE d.refclassid = 'pg_extension'::regclass AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'mlobs_demo')
+   AND d.deptype = 'e'
+ ORDER BY 1;

@@ -51,7 +51,7 @@ SELECT q AS call, pg_temp.outcome(q) AS outcome FROM unnest(ARRAY[
   $$SELECT mlobs.counterfactual('mem_tree', '{"a": 0.2, "b": 0.4}', 0.5, 1000000000)$$,
   $$SELECT mlobs.shap('mem_tree', ARRAY[0.2, 0.4], (SELECT array_agg(ARRAY[g % 2, 0]::float8[]) FROM generate_series(1, 100001) g))$$,
   $$SELECT mlobs.predict('mem_tree', ARRAY[0.2, 0.4], 2147483647)$$,
-  $$SELECT mlobs.simulate('2026-01-01', '1 hour', 2147483647)$$
+  $$SELECT mlobs_demo.simulate('2026-01-01', '1 hour', 2147483647)$$
 ]) q;
 
 -- Caps that keep the summary bounded without an error: categories beyond 10000 go to

@@ -12,7 +12,7 @@ SELECT ts, features, NULL::int AS label, label AS true_label, label_at, s AS sco
   SELECT ts, features, label, label_at,
          1 / (1 + exp(-(-4.0 + 0.6 * ln((features->>'amount')::float8 + 1) + 1.2 * ((features->>'hour')::float8 < 6 OR (features->>'hour')::float8 >= 22)::int
             + coalesce((features->>'distance')::float8, 0) / 40 + 1.5 * ((features->>'score_ext')::float8 > 0.8)::int - 0.01 * (features->>'age')::float8))) AS s
-  FROM mlobs.simulate('2026-03-01', '8 days', 120, '{"label_delay": "2 days", "concept_drift": {"from": "2026-03-05", "strength": 3}}', 0.5)) x;
+  FROM mlobs_demo.simulate('2026-03-01', '8 days', 120, '{"label_delay": "2 days", "concept_drift": {"from": "2026-03-05", "strength": 3}}', 0.5)) x;
 SELECT mlobs.create_monitor('late acc', 'late', 'll_log', 'classification', '{"score": "score"}', '1 day', '2026-03-01', '2026-03-02');
 SELECT label_horizon, late_data_horizon, mlobs._changes_tracked('ll_log', 'ts') AS tracked FROM mlobs.monitors WHERE name = 'late acc';
 -- What pg_cron does every 6 hours while labels land.
@@ -49,7 +49,7 @@ SELECT sum(revised) > 0 AS revised_windows FROM mlobs.runs;
 -- equals a recomputation over the labels present at that moment.
 CREATE TABLE ll_rand AS SELECT ts, features, NULL::int AS label, label AS true_label, (features->>'score_ext')::float8 AS score,
                               ((features->>'score_ext')::float8 >= 0.5)::int AS predicted
-  FROM mlobs.simulate('2026-05-01', '3 days', 60, '{}', 0.3);
+  FROM mlobs_demo.simulate('2026-05-01', '3 days', 60, '{}', 0.3);
 SELECT mlobs.create_monitor('rand acc', 'rand', 'll_rand', 'classification', '{"score": "score"}', '6 hours', '2026-05-01', '2026-05-01 12:00');
 SELECT setseed(0.7);
 DO $$ DECLARE t timestamptz := '2026-05-01 12:00'; bad int := 0; checks int := 0; total int := 0; n int; BEGIN

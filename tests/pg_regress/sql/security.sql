@@ -24,9 +24,11 @@ SELECT p.oid::regprocedure AS function, has_function_privilege('mlobs_reader', p
        has_function_privilege('mlobs_admin', p.oid, 'EXECUTE') AS admin
 FROM pg_proc p WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
 ORDER BY p.oid::regprocedure::text;
--- VOLATILE functions PUBLIC can still call: only simulate (it returns rows and writes nothing).
+-- VOLATILE functions PUBLIC can still call: none in mlobs; only the demo data generator of the
+-- companion extension mlobs_demo (00_setup created it), which returns rows and writes nothing.
 SELECT p.oid::regprocedure AS volatile_public FROM pg_proc p
-WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) AND p.provolatile = 'v' AND has_function_privilege('public', p.oid, 'EXECUTE');
+WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace, 'mlobs_demo'::regnamespace)
+  AND p.provolatile = 'v' AND has_function_privilege('public', p.oid, 'EXECUTE');
 -- Counts per schema, kind, volatility, parallel safety, strictness, language and PUBLIC EXECUTE: any change shows here.
 SELECT p.pronamespace::regnamespace AS schema, p.prokind, p.provolatile, p.proparallel, p.proisstrict, l.lanname,
        has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute, count(*)
@@ -79,7 +81,7 @@ WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace) 
 SELECT count(*) FILTER (WHERE p.prosecdef) AS security_definer, count(*) FILTER (WHERE p.proleakproof) AS leakproof
 FROM pg_proc p WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace);
 SELECT p.proname, l.lanname, p.proconfig FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-WHERE p.pronamespace = 'mlobs'::regnamespace AND l.lanname NOT IN ('c', 'internal') ORDER BY 1;
+WHERE p.pronamespace IN ('mlobs'::regnamespace, 'mlobs_demo'::regnamespace) AND l.lanname NOT IN ('c', 'internal') ORDER BY 1;
 
 -- 4. Anything that reads a table is STABLE or VOLATILE, never IMMUTABLE (an IMMUTABLE reader
 -- would be constant-folded into plans and indexes). Readers: SQL/PL bodies naming an mlobs

@@ -1,10 +1,30 @@
--- ==== mlobs.simulate (docs/monitoring.md) ======================================================
+-- mlobs_demo 0.3.0: demo and test data for mlobs, in a schema of its own so that production
+-- databases, which install only mlobs, carry no data generator (issue 21). Until mlobs 0.3.0 this
+-- function was mlobs.simulate; the 0.2.0 -> 0.3.0 update of mlobs drops that one.
+\echo Use "CREATE EXTENSION mlobs_demo" to load this file. \quit
 
--- mlobs.simulate: a realistic prediction log for the fixture models' features (amount, age, hour,
--- distance, n_tx, score_ext) with scripted incidents, for demos and tests. Deterministic for a
--- given seed (it calls setseed, which also sets the session's random() state).
-CREATE FUNCTION mlobs.simulate(start_at timestamptz, duration interval, rows_per_hour int DEFAULT 600,
-                               scenario jsonb DEFAULT '{}', seed float8 DEFAULT 0.42)
+-- CREATE EXTENSION reuses an existing schema named in the control file as it is: one created
+-- beforehand by another role would stay that role's. Only a superuser-owned schema is trusted;
+-- CREATE EXTENSION creates it owned by the installing superuser.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+                 WHERE n.nspname OPERATOR(pg_catalog.=) 'mlobs_demo' AND r.rolsuper) THEN
+    RAISE EXCEPTION 'schema mlobs_demo exists and is not owned by a superuser'
+      USING ERRCODE = '42501', HINT = 'Drop it, or ALTER SCHEMA mlobs_demo OWNER TO a superuser, before CREATE EXTENSION mlobs_demo.';
+  END IF;
+END $$;
+
+-- PUBLIC may use the schema (call simulate) but never create objects in it, as in schema mlobs.
+REVOKE ALL ON SCHEMA mlobs_demo FROM PUBLIC;
+GRANT USAGE ON SCHEMA mlobs_demo TO PUBLIC;
+
+-- mlobs_demo.simulate: a realistic prediction log for the fixture models' features (amount, age,
+-- hour, distance, n_tx, score_ext) with scripted incidents, for demos and tests
+-- (docs/monitoring.md). Deterministic for a given seed (it calls setseed, which also sets the
+-- session's random() state). VOLATILE and executable by PUBLIC: it returns rows and writes nothing.
+CREATE FUNCTION mlobs_demo.simulate(start_at timestamptz, duration interval, rows_per_hour int DEFAULT 600,
+                                    scenario jsonb DEFAULT '{}', seed float8 DEFAULT 0.42)
 RETURNS TABLE (ts timestamptz, features jsonb, label int, label_at timestamptz, latency_ms float8, failed bool)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -88,3 +108,4 @@ BEGIN
                          THEN 0.08 ELSE 0.005 END
     FROM truth t ORDER BY t.t;
 END $$;
+COMMENT ON FUNCTION mlobs_demo.simulate(timestamp with time zone, interval, integer, jsonb, double precision) IS 'Synthetic prediction log (ts, features, label, label_at, latency_ms, failed) for the fixture models with scripted incidents, for demos and tests';
