@@ -28,6 +28,7 @@ SUITES=(
   "retraining|retraining loop under pg_cron (alert -> request -> train -> promote -> resolved; 42501, SKIP LOCKED, kill, dump)"
   "upgrade|upgrade every release -> current (stored summaries, models, schema diff)"
   "dump_restore|pg_dump/pg_restore round trip (custom, plain, data-only; monitors run on from the watermarks)"
+  "standby|hot standby (streaming replica: every read-only function and panel equal to the primary's, writers 25006, registry cache, promotion runs on from the watermarks)"
   "backtrace|no backtrace reaches a client (server started with RUST_BACKTRACE=1)"
   "hostile|hostile calls (every function, random NULL/NaN/Inf/empty/huge/forged arguments, no crash)"
   "sqlsmith|sqlsmith (random SQL as a non-superuser, judged on the server; ${MLOBS_SQLSMITH_SECONDS:-90} s)"

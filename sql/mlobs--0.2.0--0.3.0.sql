@@ -759,6 +759,11 @@ DECLARE
         OR (cardinality(open_keys) > 0 AND f.series_key = ANY (open_keys))
      ORDER BY f.step, f.rule_id, f.monitor_id, f.feature, f.segment;
 BEGIN
+  -- A hot standby (run_monitors checked before calling this: only evaluate_alerts gets here there).
+  IF pg_catalog.pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'mlobs.evaluate_alerts writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
+      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
+  END IF;
   SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
     FROM mlobs.alerts al
    WHERE al.state <> 'resolved' AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor);
@@ -1659,6 +1664,11 @@ DECLARE
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
+  -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
+  IF pg_catalog.pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'mlobs.run_monitors writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
+      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
+  END IF;
   IF run_monitors.now IS NULL THEN
     RAISE EXCEPTION 'now must not be NULL' USING ERRCODE = '22004';
   END IF;
@@ -1842,6 +1852,11 @@ DECLARE
   g record;
   as_of timestamptz := pg_catalog.statement_timestamp();
 BEGIN
+  -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
+  IF pg_catalog.pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'mlobs.run_monitors_committed writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
+      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
+  END IF;
   IF now IS NOT NULL THEN as_of := now; END IF;
   FOR g IN SELECT pg_catalog.array_agg(mo.id ORDER BY mo.id) AS ids FROM mlobs.monitors mo WHERE mo.enabled
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner ORDER BY pg_catalog.min(mo.id) LOOP
@@ -2170,6 +2185,11 @@ RETURNS int LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catal
 DECLARE
   previous int;
 BEGIN
+  -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
+  IF pg_catalog.pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'mlobs.promote writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
+      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
+  END IF;
   IF stage IS NULL OR stage NOT IN ('production', 'candidate') THEN
     RAISE EXCEPTION 'stage must be production or candidate, got %', coalesce(quote_literal(stage), 'NULL')
       USING ERRCODE = '22023';
@@ -2279,6 +2299,11 @@ DECLARE
   result jsonb;
   params jsonb;
 BEGIN
+  -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
+  IF pg_catalog.pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'mlobs.process_retraining_requests writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
+      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
+  END IF;
   -- Alerts raise a request when they start firing. One still firing after its model's last
   -- request ended without a promotion (kept or failed) asks again once a holdout window has
   -- passed since: the drift is not left unretrained for as long as the alert lasts.

@@ -80,6 +80,29 @@ pub fn bigint_sum(values: &[u64], summary: &str, what: &str) -> i64 {
     }
 }
 
+/// ERROR 25006 (`read_only_sql_transaction`) when this server is a hot standby, raised by a
+/// writer before it does any work (instead of an internal error, XX000 "cannot assign
+/// TransactionIds during recovery", at its first SPI write). `what` names the function. The SQL
+/// writers raise the same message (src/sql/monitor_run.sql, monitor_alerts.sql, training.sql).
+pub fn require_primary(what: &str) {
+    // SAFETY: reads shared memory state; callable from any backend at any time.
+    if unsafe { pgrx::pg_sys::RecoveryInProgress() } {
+        pgrx::pg_sys::panic::ErrorReport::new(
+            PgSqlErrorCode::ERRCODE_READ_ONLY_SQL_TRANSACTION,
+            format!(
+                "{what} writes, and this server is a hot standby (in recovery, read-only): run it on the primary"
+            ),
+            "require_primary",
+        )
+        .set_hint(STANDBY_HINT)
+        .report(PgLogLevel::ERROR);
+    }
+}
+
+/// The hint of `require_primary`'s error (the SQL guards carry the same text).
+const STANDBY_HINT: &str = "Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). \
+On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.";
+
 pub fn invalid_parameter(message: impl Into<String>) -> ! {
     raise(CoreError::invalid_parameter(message))
 }

@@ -41,6 +41,7 @@ fn register_model(
     body: Option<crate::jsonb_arg::JsonbArg>,
     feature_names: default!(Option<Vec<Option<String>>>, "NULL"),
 ) -> i32 {
+    crate::errors::require_primary("mlobs.register_model");
     let name = required(name, "name");
     let format = required(format, "format");
     let body = required(body, "body").value("body");

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 /// What mlobs.train recorded about a version, and its class labels.
 fn training_info(name: &str, version: i32) -> (Value, Option<Vec<String>>) {
-    let row = Spi::get_two_with_args::<pgrx::JsonB, pgrx::JsonB>(
+    let row = rows::select_two::<pgrx::JsonB, pgrx::JsonB>(
         "SELECT coalesce(metadata->'training', '{}'), coalesce(body->'classes', 'null') FROM mlobs.models
           WHERE name OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
         &[name.into(), version.into()],

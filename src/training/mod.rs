@@ -78,6 +78,7 @@ pub fn train_impl(
     ts_column: Option<&str>,
     feature_names: Option<Vec<Option<String>>>,
 ) -> i32 {
+    crate::errors::require_primary("mlobs.train");
     let started = Instant::now();
     let name = required(name, "name");
     if name.is_empty() {

@@ -37,9 +37,28 @@ pub struct Spec {
     pub to: Option<String>,
 }
 
+/// The first row of a read-only query, as pgrx's `Spi::get_one_with_args` but through
+/// `SpiClient::select`: pgrx runs `get_one*` and `run*` as updates, which first assign the
+/// transaction an id — refused on a hot standby ("cannot assign TransactionIds during recovery",
+/// so `compare_models` failed there) and an xid consumed per call on a primary.
+pub fn select_one<A: FromDatum + IntoDatum>(
+    query: &str,
+    args: &[pgrx::datum::DatumWithOid],
+) -> pgrx::spi::Result<Option<A>> {
+    Spi::connect(|client| client.select(query, Some(1), args)?.first().get_one())
+}
+
+/// As `select_one`, the first two columns.
+pub fn select_two<A: FromDatum + IntoDatum, B: FromDatum + IntoDatum>(
+    query: &str,
+    args: &[pgrx::datum::DatumWithOid],
+) -> pgrx::spi::Result<(Option<A>, Option<B>)> {
+    Spi::connect(|client| client.select(query, Some(1), args)?.first().get_two())
+}
+
 /// The type of `column` in `source` (42703 when absent).
 pub fn column_type(source: pg_sys::Oid, column: &str, what: &str) -> String {
-    let t = Spi::get_one_with_args::<String>(
+    let t = select_one::<String>(
         "SELECT pg_catalog.format_type(atttypid, NULL) FROM pg_catalog.pg_attribute
           WHERE attrelid = $1 AND attname OPERATOR(pg_catalog.=) $2 AND attnum > 0 AND NOT attisdropped",
         &[source.into(), column.into()],
@@ -59,7 +78,7 @@ pub fn column_type(source: pg_sys::Oid, column: &str, what: &str) -> String {
 }
 
 pub fn relation_name(source: pg_sys::Oid) -> String {
-    Spi::get_one_with_args::<String>("SELECT $1::pg_catalog.regclass::text", &[source.into()])
+    select_one::<String>("SELECT $1::pg_catalog.regclass::text", &[source.into()])
         .ok()
         .flatten()
         .unwrap_or_else(|| invalid_parameter("source: the relation does not exist"))
@@ -142,7 +161,7 @@ impl Spec {
             self.filter(),
             c = quote_identifier(&column),
         );
-        let keys: Vec<String> = Spi::get_one::<Vec<String>>(&q)
+        let keys: Vec<String> = select_one::<Vec<String>>(&q, &[])
             .unwrap_or_else(|e| invalid_parameter(format!("features: {e}")))
             .unwrap_or_default();
         if keys.is_empty() {

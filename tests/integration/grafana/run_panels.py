@@ -29,6 +29,8 @@ row of the other segments ('' included: the whole window) the query must return 
 panel shows the selected segment's series only; on a dashboard without a segment variable, the whole
 window's), and (b) after deleting the selected segment's rows it must return something else (it does read
 them), unless it returned no rows.
+With --dump DIR every query's result (its SQL, column names and rows, sorted) is written to DIR/<dashboard>.txt, to
+compare two servers (tests/integration/standby/run.sh: a primary and its hot standby).
 With --explain every query also runs under EXPLAIN (ANALYZE, FORMAT JSON): its line gives the execution
 time and any sequential scan of an mlobs table with the rows it read (benches/dashboard_plans.sh uses it
 on a year of points).
@@ -75,6 +77,7 @@ class Runner:
         self.frm = expand.parse_time(args.frm)
         self.to = expand.parse_time(args.to)
         self.overrides = dict(v.split("=", 1) for v in args.var)
+        self.dumped = []  # --dump: this dashboard's queries and results
 
     def psql(self, sql, *extra, user=None):
         cmd = ["psql", "-X", "-q", "--csv", "-v", "ON_ERROR_STOP=1", "-h", self.args.host, "-p", str(self.args.port),
@@ -97,6 +100,9 @@ class Runner:
         names = out[0]
         if names != [c[0] for c in columns]:
             raise PanelError(f"column mismatch between \\gdesc and the result: {names}")
+        if self.args.dump:
+            rows = sorted(json.dumps(r) for r in out[1:])
+            self.dumped.append("\n".join([f"-- query {len(self.dumped) + 1}", body, json.dumps(names), *rows]))
         return columns, out[1:]
 
     def isolated(self, sql, segment, keep):
@@ -276,6 +282,7 @@ def main():
     ap.add_argument("--explain", action="store_true", help="time every query with EXPLAIN ANALYZE, name seq scans")
     ap.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                     help="select VALUE in variable NAME; dashboards without it, or not offering it, are skipped")
+    ap.add_argument("--dump", metavar="DIR", help="write every query's SQL and sorted result rows to DIR/<dashboard>.txt")
     ap.add_argument("--isolate-user", help="a superuser: check that segmented queries read the selected segment only")
     ap.add_argument("dashboards", nargs="*")
     args = ap.parse_args()
@@ -284,6 +291,7 @@ def main():
     passed = failed = annotation_rows = skipped = 0
     for f in files:
         dash = json.loads(f.read_text())
+        runner.dumped = []
         try:
             variables = runner.resolve_variables(dash)
             missing = [k for k in runner.overrides if k not in variables]
@@ -355,6 +363,9 @@ def main():
                 except (PanelError, expand.MacroError, ValueError) as e:
                     failed += 1
                     print(f"FAIL {label}: {e}")
+        if args.dump:
+            pathlib.Path(args.dump).mkdir(parents=True, exist_ok=True)
+            (pathlib.Path(args.dump) / f"{f.stem}.txt").write_text("\n\n".join(runner.dumped) + "\n")
     if not annotation_rows:
         failed += 1
         print("FAIL no annotation query returned a row (the demo has alerts)")
