@@ -20,23 +20,7 @@ P=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
 "${P[@]}" -d postgres -c "DROP DATABASE IF EXISTS mlobs_dash" -c "CREATE DATABASE mlobs_dash"
 "${P[@]}" -d mlobs_dash -f examples/demo.sql >/dev/null
 "${P[@]}" -d mlobs_dash -f tests/integration/grafana/setup.sql >/dev/null
-"${P[@]}" -d mlobs_dash <<'SQL'
-SET client_min_messages = warning;
--- A year of hourly windows before the demo's, for every monitor and every series it wrote.
--- (Segmented monitors: every segment's windows and series too.)
-INSERT INTO mlobs.monitor_windows (monitor_id, window_start, window_end, rows, summary, segment)
-SELECT s.monitor_id, ws, ws + interval '1 hour', 500, NULL, s.segment
-  FROM (SELECT DISTINCT monitor_id, segment FROM mlobs.monitor_windows) s,
-       generate_series(timestamptz '2025-01-01', timestamptz '2025-12-31 23:00', '1 hour') ws
-ON CONFLICT DO NOTHING;
-INSERT INTO mlobs.metric_points (monitor_id, ts, window_start, model, feature, metric, value, segment)
-SELECT p.monitor_id, ws + interval '1 hour', ws, p.model, p.feature, p.metric, p.value * (0.9 + 0.2 * random()), p.segment
-  FROM (SELECT DISTINCT ON (monitor_id, segment, feature, metric) * FROM mlobs.metric_points) p,
-       generate_series(timestamptz '2025-01-01', timestamptz '2025-12-31 23:00', '1 hour') ws
-ON CONFLICT DO NOTHING;
-VACUUM ANALYZE mlobs.metric_points;
-VACUUM ANALYZE mlobs.monitor_windows;
-SQL
+"${P[@]}" -d mlobs_dash -f benches/year_of_history.sql > /dev/null
 windows=$("${P[@]}" -d mlobs_dash -c "SELECT count(*) FROM mlobs.monitor_windows")
 points=$("${P[@]}" -d mlobs_dash -c "SELECT count(*) FROM mlobs.metric_points")
 run() {

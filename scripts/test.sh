@@ -34,6 +34,8 @@ SUITES=(
   "sqlsmith|sqlsmith (random SQL as a non-superuser, judged on the server; ${MLOBS_SQLSMITH_SECONDS:-90} s)"
   "memory|memory: GROUP BY 100k groups over 1M rows under 64 MB per backend"
   "load|concurrency and load (4 ingest clients, 2 concurrent runners, dashboards as mlobs_reader; ${MLOBS_LOAD_SECONDS:-120} s)"
+  "faults|faults (SIGKILL mid-scan, mid-insert, mid-alerts; immediate stops; full disk; equal to a control)"
+  "retention|retention (partitioned log: pruning, partitions dropped only when summarised past the horizons; prune_history)"
   "shards|scale-out (postgres_fdw: 3 shards + coordinator, pushdown, text round trip, merged = single node)"
   "prometheus|prometheus/alertmanager integration (exporter queries, relay)"
   "grafana|grafana integration (every panel's SQL, macros expanded, as mlobs_reader)"

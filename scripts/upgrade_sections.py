@@ -141,6 +141,8 @@ CREATE FUNCTION mlobs._train(name text, source oid, target text, features text[]
   train_from text, train_to text, ts_column text, feature_names text[])
 RETURNS int VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_impl_wrapper';
 """ + (SOURCES / 'training.sql').read_text().split('\n', 2)[2].strip())
+out.append("-- Retention (issue 21): src/sql/retention.sql as is (all of it is new).\n"
+           + (SOURCES / 'retention.sql').read_text().split('\n', 1)[1].strip())
 fin=(SOURCES / 'finalize.sql').read_text()
 i=fin.index('GRANT USAGE ON SCHEMA mlobs TO mlobs_reader')
 fin=fin[:fin.index('-- ==== surface:')] if '-- ==== surface:' in fin else fin

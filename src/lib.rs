@@ -165,6 +165,12 @@ pgrx::extension_sql_file!(
         training::compare::compare_impl
     ]
 );
+// Retention of partitioned logs and of the runtime's history (over monitors, runs, policies).
+pgrx::extension_sql_file!(
+    "sql/retention.sql",
+    name = "retention",
+    requires = ["training"]
+);
 pgrx::extension_sql_file!("sql/finalize.sql", name = "finalize", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

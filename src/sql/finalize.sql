@@ -96,6 +96,17 @@ REVOKE EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summar
   mlobs._mv_row_sql(mlobs.monitors), mlobs._mv_metrics(mlobs.monitors, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._mv_reference(mlobs.monitors), mlobs._mv_summary_sql(mlobs.monitors),
   mlobs._mv_row_sql(mlobs.monitors), mlobs._mv_metrics(mlobs.monitors, text) TO mlobs_admin;
+-- Retention (src/sql/retention.sql): dropping partitions and pruning history write.
+GRANT SELECT ON mlobs.log_retention TO mlobs_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.log_retention TO mlobs_admin;
+REVOKE EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz, bool),
+  mlobs.prune_history(interval, interval, bool),
+  mlobs._monitor_needs_range(mlobs.monitors, timestamptz, timestamptz, timestamptz),
+  mlobs._tables_of_view(regclass), mlobs._retained_before(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz, bool),
+  mlobs.prune_history(interval, interval, bool),
+  mlobs._monitor_needs_range(mlobs.monitors, timestamptz, timestamptz, timestamptz),
+  mlobs._tables_of_view(regclass), mlobs._retained_before(regclass) TO mlobs_admin;
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
 -- The same statements end src/sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);
@@ -369,6 +380,7 @@ COMMENT ON FUNCTION mlobs.drift(text[], text[], text, double precision, jsonb) I
 COMMENT ON FUNCTION mlobs.drift_methods() IS 'The methods of mlobs.drift, one row per method: input kinds, option keys, default threshold, drift rule and what the statistic is';
 COMMENT ON FUNCTION mlobs.drift_report(mlobs.feature_profiles, mlobs.feature_profiles, text, text) IS 'One row per feature of two feature-profile summaries with the drift method, statistic, p-value, threshold and verdict';
 COMMENT ON FUNCTION mlobs.drop_monitor(text) IS 'Drops a monitor with its windows, metric points and alerts; returns whether it existed';
+COMMENT ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamp with time zone, boolean) IS 'Drops the oldest partitions of a RANGE-partitioned log up to older_than once every monitor has summarised them past its horizons; returns each partition with its action and reason';
 COMMENT ON FUNCTION mlobs.edges(mlobs.histogram) IS 'Bin edges of a histogram';
 COMMENT ON FUNCTION mlobs.evaluate_alerts(bigint) IS 'Evaluates the alert rules on the recorded metrics of one monitor (NULL: every monitor) and returns the number of alert transitions';
 COMMENT ON FUNCTION mlobs.explained_variance(mlobs.regression_summary) IS 'Explained variance score of a regression summary (scikit-learn)';
@@ -444,6 +456,7 @@ COMMENT ON FUNCTION mlobs.predict_proba(text, double precision[]) IS 'Probabilit
 COMMENT ON FUNCTION mlobs.predict_proba(text, jsonb) IS 'Probability of every class from a registered model for one row of features (or the one prediction of a regressor)';
 COMMENT ON FUNCTION mlobs.predict_proba(text, integer, double precision[]) IS 'Probability of every class from a registered model for one row of features (or the one prediction of a regressor)';
 COMMENT ON FUNCTION mlobs.predict_proba(text, integer, jsonb) IS 'Probability of every class from a registered model for one row of features (or the one prediction of a regressor)';
+COMMENT ON FUNCTION mlobs.prune_history(interval, interval, boolean) IS 'Deletes metric points and window summaries older than keep (never within a monitor''s horizon or a rule''s look-back), resolved alerts and old runs; returns the rows deleted per table';
 COMMENT ON FUNCTION mlobs.psi(double precision[], double precision[], text, integer) IS 'Population stability index of two numeric samples (Evidently binning by default)';
 COMMENT ON FUNCTION mlobs.psi(mlobs.histogram, mlobs.histogram) IS 'Population stability index of two histograms with identical edges';
 COMMENT ON FUNCTION mlobs.psi(mlobs.profile, mlobs.profile, integer) IS 'Population stability index of two profiles on reference-quantile bins read from their sketches';

@@ -234,7 +234,9 @@ END $$;
 -- horizon whose rows or labels changed (`revise`; `changed`: the source's changed minutes, NULL
 -- when its changes are not tracked, then label monitors revise every window within
 -- label_horizon), then every complete window after the watermark, or from `backfill_from`, never
--- before the monitor's first window (`new`). `watermark` is where its watermark moves to.
+-- before the monitor's first window (`new`). `watermark` is where its watermark moves to. Windows
+-- that start before the source's retention boundary (mlobs.log_retention: their rows were
+-- dropped) are never recomputed, nor a reference that reaches before it.
 CREATE FUNCTION mlobs._monitor_plan(monitor_id bigint, as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
                                     OUT m mlobs.monitors, OUT starts timestamptz[], OUT ends timestamptz[],
                                     OUT works text[], OUT watermark timestamptz)
@@ -246,12 +248,24 @@ DECLARE
   ws timestamptz;
   first_ws timestamptz;
   first_ts timestamptz;
+  retained timestamptz;
+  keep_from timestamptz;
 BEGIN
   SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
   SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
+  retained := mlobs._retained_before(m.source);
+  IF retained IS NOT NULL THEN
+    keep_from := date_bin(m.window_size, retained, timestamptz '2000-01-01 00:00:00+00');
+    IF keep_from < retained THEN keep_from := keep_from + m.window_size; END IF;
+    IF m.reference_summary IS NULL AND m.reference_from < retained THEN
+      RAISE EXCEPTION 'monitor %: its reference [%, %) begins before the rows kept in % (from %, mlobs.log_retention)',
+        m.name, m.reference_from, m.reference_to, m.source, retained USING ERRCODE = '22023',
+        HINT = 'Create the monitor again with a reference period after the retention boundary.';
+    END IF;
+  END IF;
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
-     OR (reference_labels AND m.reference_to > as_of - m.label_horizon
+     OR (reference_labels AND m.reference_to > as_of - m.label_horizon AND m.reference_from >= coalesce(retained, '-infinity')
          AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
     m := mlobs._monitor_reference(m);
   ELSIF m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept' THEN
@@ -283,16 +297,18 @@ BEGIN
   ELSE
     ws := coalesce(m.watermark, first_ws);
   END IF;
+  ws := greatest(ws, keep_from);
   horizon := CASE WHEN labels THEN greatest(m.label_horizon, m.late_data_horizon) ELSE m.late_data_horizon END;
   SELECT coalesce(array_agg(x.window_start ORDER BY x.window_start), '{}'), coalesce(array_agg(x.window_end ORDER BY x.window_start), '{}'),
          coalesce(array_agg(CASE WHEN x.failed THEN 'retry' ELSE 'revise' END ORDER BY x.window_start), '{}')
     INTO starts, ends, works
     FROM (SELECT DISTINCT ON (y.window_start) y.* FROM (
             SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
-             WHERE f.monitor_id = m.id AND f.window_start < ws
+             WHERE f.monitor_id = m.id AND f.window_start < ws AND f.window_start >= coalesce(keep_from, '-infinity')
             UNION ALL
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
              WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
+               AND w.window_start >= coalesce(keep_from, '-infinity')
                AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
                         ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
           ORDER BY y.window_start, y.failed DESC) x;

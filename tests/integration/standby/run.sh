@@ -13,7 +13,7 @@
 #     mlobs_grafana on the replica (the whole window, then segment web), every result identical to the
 #     primary's (--dump);
 #  4. the writers on the replica (run_monitors, run_monitors_committed, register_model, train, promote,
-#     evaluate_alerts, process_retraining_requests): SQLSTATE 25006, a message that says hot standby and
+#     evaluate_alerts, process_retraining_requests, drop_summarised_partitions, prune_history): SQLSTATE 25006, a message that says hot standby and
 #     names the primary, a HINT;
 #  5. the registry cache: one replica backend serves a model, the primary registers a new version,
 #     promotes the old one, replaces a version under the same number; the same backend serves each
@@ -149,6 +149,8 @@ mlobs.train|SELECT mlobs.train('fraud', 'fraud_log', 'label', ARRAY['features'])
 mlobs.promote|SELECT mlobs.promote('fraud', 1)
 mlobs.evaluate_alerts|SELECT mlobs.evaluate_alerts()
 mlobs.process_retraining_requests|SELECT * FROM mlobs.process_retraining_requests()
+mlobs.drop_summarised_partitions|SELECT * FROM mlobs.drop_summarised_partitions('fraud_log')
+mlobs.prune_history|SELECT * FROM mlobs.prune_history()
 CASES
 # No LISTEN on a standby: the alert relay (docs/prometheus.md) connects to the primary.
 err=$("${S[@]}" -d "$DB" -v VERBOSITY=verbose -c "LISTEN mlobs_alerts" 2>&1 || true)

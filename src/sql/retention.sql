@@ -1,0 +1,239 @@
+-- ==== retention (docs/retention.md) =============================================================
+-- Logs grow without bound while their summaries are small. A log partitioned by time (native
+-- RANGE partitioning on the monitors' timestamp column) loses its old partitions with
+-- mlobs.drop_summarised_partitions once every window touching them is summarised and can no
+-- longer be revised; mlobs.prune_history ages out the runtime's own tables.
+
+-- Where each log's raw rows begin after retention: no run recomputes a window that starts before
+-- it (a backfill, a revision after a horizon was raised), which would otherwise store the
+-- summary of the rows left, i.e. of none, over a window computed when they existed.
+CREATE TABLE mlobs.log_retention (
+  source regclass PRIMARY KEY,
+  dropped_before timestamptz NOT NULL,      -- the rows before this were dropped
+  updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
+COMMENT ON TABLE mlobs.log_retention IS 'Per log table: its raw rows before dropped_before are gone (mlobs.drop_summarised_partitions)';
+SELECT pg_catalog.pg_extension_config_dump('mlobs.log_retention', '');
+
+-- The tables a view reads directly (none for a table): a monitor of the view reads their rows.
+CREATE FUNCTION mlobs._tables_of_view(src regclass) RETURNS regclass[]
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce(array_agg(DISTINCT d.refobjid::regclass), '{}')
+    FROM pg_rewrite w JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+   WHERE w.ev_class = src AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> src
+$$;
+
+-- The retention boundary of a monitor's source: its own, or that of a table its view reads.
+CREATE FUNCTION mlobs._retained_before(src regclass) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT max(r.dropped_before) FROM mlobs.log_retention r WHERE r.source = src OR r.source = ANY (mlobs._tables_of_view(src))
+$$;
+
+-- Why monitor m still needs the raw rows of [lo, hi) of its log, or NULL when it does not. A
+-- window touching the range must be computed (the watermark past it, no failure to retry) and
+-- out of the monitor's horizon (labels and late rows revise younger windows from raw rows); a
+-- reference overlapping it must be computed and final (no more labels landing in it).
+CREATE FUNCTION mlobs._monitor_needs_range(m mlobs.monitors, lo timestamptz, hi timestamptz, as_of timestamptz) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  labels bool;
+  reference_labels bool;
+  first_ws timestamptz;
+  last_end timestamptz := date_bin(m.window_size, hi - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') + m.window_size;
+  horizon interval;
+BEGIN
+  SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
+  IF m.reference_from IS NOT NULL AND m.reference_from < hi AND m.reference_to > lo THEN
+    IF m.reference_summary IS NULL THEN
+      RETURN format('monitor %s has not computed its reference yet', m.name);
+    END IF;
+    IF reference_labels AND m.reference_to > as_of - m.label_horizon THEN
+      RETURN format('monitor %s: labels may still land in its reference until %s', m.name, m.reference_to + m.label_horizon);
+    END IF;
+  END IF;
+  first_ws := date_bin(m.window_size, coalesce(m.start_at, m.reference_to), timestamptz '2000-01-01 00:00:00+00');
+  IF first_ws >= hi THEN
+    RETURN NULL;  -- its windows start after the range
+  END IF;
+  IF m.watermark IS NULL OR m.watermark < last_end THEN
+    RETURN format('monitor %s has not summarised its windows up to %s (watermark %s)', m.name, last_end,
+                  coalesce(m.watermark::text, 'none'));
+  END IF;
+  IF EXISTS (SELECT 1 FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start < hi) THEN
+    RETURN format('monitor %s has a failed window before %s to retry (mlobs.window_failures)', m.name, hi);
+  END IF;
+  horizon := CASE WHEN labels THEN greatest(m.label_horizon, m.late_data_horizon) ELSE m.late_data_horizon END;
+  IF last_end > as_of - horizon THEN
+    RETURN format('monitor %s may still revise its window ending %s until %s (%s horizon)', m.name, last_end,
+                  last_end + horizon, CASE WHEN labels AND m.label_horizon >= m.late_data_horizon THEN 'label' ELSE 'late data' END);
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- Drops the partitions of a RANGE-partitioned log that monitors read, oldest first, whose upper
+-- bound is at or before older_than, as long as no monitor of the log (directly or through a view over it; disabled
+-- ones too) and no retraining policy still needs their rows; stops at the first one that is
+-- needed, so the rows left always begin at one boundary (recorded in mlobs.log_retention). The
+-- DEFAULT partition is never dropped. Runs as the caller, who must own the partitions; waits
+-- for a running mlobs.run_monitors to finish and keeps others from starting meanwhile.
+-- `partition` is the schema-qualified name (a dropped table has no regclass left).
+CREATE FUNCTION mlobs.drop_summarised_partitions(source regclass, older_than timestamptz DEFAULT pg_catalog.now(),
+                                                 dry_run bool DEFAULT false)
+RETURNS TABLE (partition text, range_from timestamptz, range_to timestamptz, action text, reason text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  key_column text;
+  p record;
+  m mlobs.monitors;
+  pol record;
+  why text;
+  blocked text;
+  boundary timestamptz;
+  t_now timestamptz := pg_catalog.now();
+BEGIN
+  IF source IS NULL OR older_than IS NULL OR dry_run IS NULL THEN
+    RAISE EXCEPTION 'source, older_than and dry_run must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'mlobs.drop_summarised_partitions writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
+      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
+  END IF;
+  SELECT a.attname INTO key_column
+    FROM pg_partitioned_table pt JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+   WHERE pt.partrelid = source AND pt.partstrat = 'r' AND pt.partnatts = 1;
+  IF key_column IS NULL THEN
+    RAISE EXCEPTION '% is not a table partitioned by RANGE on one column', source USING ERRCODE = '42809',
+      HINT = 'Partition the log with PARTITION BY RANGE (ts) (docs/retention.md).';
+  END IF;
+  IF NOT dry_run THEN
+    -- A run reads the partitions and moves the watermarks this function judges by.
+    PERFORM pg_advisory_xact_lock(hashtext('mlobs.run_monitors'));
+  END IF;
+  FOR p IN SELECT x.oid::regclass AS rel, x.lo, x.hi, x.is_default, x.relowner
+             FROM (SELECT c.oid, c.relowner, b.bound = 'DEFAULT' AS is_default,
+                          CASE WHEN r.m[1] = 'MINVALUE' THEN '-infinity'::timestamptz ELSE r.m[1]::timestamptz END AS lo,
+                          CASE WHEN r.m[2] = 'MAXVALUE' THEN 'infinity'::timestamptz ELSE r.m[2]::timestamptz END AS hi
+                     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
+                          LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b,
+                          LATERAL (SELECT regexp_match(b.bound, '^FOR VALUES FROM \(''?(.*?)''?\) TO \(''?(.*?)''?\)$') AS m) r
+                    WHERE i.inhparent = source) x
+            WHERE x.is_default OR x.hi <= older_than
+            ORDER BY x.is_default, x.lo LOOP
+    partition := p.rel::text; range_from := p.lo; range_to := p.hi;
+    IF p.is_default THEN
+      action := 'kept'; reason := 'the DEFAULT partition holds rows of any time';
+      RETURN NEXT; CONTINUE;
+    END IF;
+    why := blocked;
+    IF why IS NULL AND NOT pg_has_role(p.relowner, 'MEMBER') THEN
+      why := format('permission denied: only its owner %s may drop %s', p.relowner::regrole, p.rel);
+    END IF;
+    IF why IS NULL AND NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.source = drop_summarised_partitions.source
+                                      OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))) THEN
+      -- Nothing summarises the table: its rows are not this function's to drop (a wrong name).
+      why := format('no monitor reads %s', drop_summarised_partitions.source);
+    END IF;
+    IF why IS NULL THEN
+      FOR m IN SELECT * FROM mlobs.monitors mo
+                WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
+                ORDER BY mo.id FOR SHARE LOOP
+        IF m.source = drop_summarised_partitions.source AND m.ts_column <> key_column THEN
+          why := format('monitor %s windows by column %s, not by the partition key %s', m.name, m.ts_column, key_column);
+        ELSE
+          why := mlobs._monitor_needs_range(m, p.lo, p.hi, t_now);
+        END IF;
+        EXIT WHEN why IS NOT NULL;
+      END LOOP;
+    END IF;
+    IF why IS NULL THEN
+      FOR pol IN SELECT rp.model, rp.train_window, rp.holdout_window FROM mlobs.retraining_policies rp
+                  WHERE rp.source = drop_summarised_partitions.source AND rp.enabled LOOP
+        IF p.hi > t_now - pol.train_window - pol.holdout_window THEN
+          why := format('the retraining policy of model %s trains on the last %s', pol.model, pol.train_window + pol.holdout_window);
+          EXIT;
+        END IF;
+      END LOOP;
+    END IF;
+    IF why IS NOT NULL THEN
+      -- Older rows only go first: everything after a kept partition is kept too.
+      blocked := coalesce(blocked, format('an older partition (%s) is kept', p.rel));
+      action := 'kept'; reason := why;
+    ELSIF dry_run THEN
+      action := 'would drop'; reason := NULL;
+    ELSE
+      EXECUTE format('DROP TABLE %s', p.rel);
+      boundary := greatest(boundary, p.hi);
+      action := 'dropped'; reason := NULL;
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+  IF boundary IS NOT NULL THEN
+    INSERT INTO mlobs.log_retention AS r (source, dropped_before) VALUES (drop_summarised_partitions.source, boundary)
+    ON CONFLICT ON CONSTRAINT log_retention_pkey DO UPDATE SET dropped_before = greatest(r.dropped_before, excluded.dropped_before), updated_at = now();
+  END IF;
+END $$;
+
+-- Ages out the runtime's own history: metric points and window summaries older than `keep`
+-- (never those a monitor may still revise or an alert rule's for_duration still looks back on),
+-- resolved alerts resolved before it, and mlobs.runs rows older than keep_runs. Failed windows
+-- and open alerts are never deleted. Returns the rows deleted (or that would be) per table.
+CREATE FUNCTION mlobs.prune_history(keep interval DEFAULT '13 months', keep_runs interval DEFAULT '90 days',
+                                    dry_run bool DEFAULT false)
+RETURNS TABLE (what text, deleted bigint)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  m record;
+  cutoff timestamptz;
+  look_back interval := coalesce((SELECT max(r.for_duration) FROM mlobs.alert_rules r), interval '0');
+  n_points bigint := 0;
+  n_windows bigint := 0;
+  n bigint;
+  t_now timestamptz := pg_catalog.now();
+BEGIN
+  IF keep IS NULL OR keep_runs IS NULL OR dry_run IS NULL THEN
+    RAISE EXCEPTION 'keep, keep_runs and dry_run must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF keep < interval '0' OR keep_runs < interval '0' OR NOT isfinite(t_now - keep) OR NOT isfinite(t_now - keep_runs) THEN
+    RAISE EXCEPTION 'keep and keep_runs must be finite and not negative, got % and %', keep, keep_runs USING ERRCODE = '22023';
+  END IF;
+  IF pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'mlobs.prune_history writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
+      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
+  END IF;
+  FOR m IN SELECT mo.id, mo.window_size,
+                  CASE WHEN d.labelled THEN greatest(mo.label_horizon, mo.late_data_horizon) ELSE mo.late_data_horizon END AS horizon
+             FROM mlobs.monitors mo JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind ORDER BY mo.id LOOP
+    -- Window starts before cutoff go: their windows ended keep ago, out of every look-back.
+    cutoff := least(t_now - keep, t_now - m.horizon, t_now - look_back - m.window_size) - m.window_size;
+    IF dry_run THEN
+      SELECT count(*) INTO n FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff;
+      n_points := n_points + n;
+      SELECT count(*) INTO n FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff;
+      n_windows := n_windows + n;
+    ELSE
+      DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      n_points := n_points + n;
+      DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      n_windows := n_windows + n;
+    END IF;
+  END LOOP;
+  what := 'metric_points'; deleted := n_points; RETURN NEXT;
+  what := 'monitor_windows'; deleted := n_windows; RETURN NEXT;
+  what := 'alerts';
+  IF dry_run THEN
+    SELECT count(*) INTO deleted FROM mlobs.alerts a WHERE a.state = 'resolved' AND a.resolved_at < t_now - keep;
+  ELSE
+    DELETE FROM mlobs.alerts a WHERE a.state = 'resolved' AND a.resolved_at < t_now - keep;
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+  END IF;
+  RETURN NEXT;
+  what := 'runs';
+  IF dry_run THEN
+    SELECT count(*) INTO deleted FROM mlobs.runs r WHERE r.started_at < t_now - keep_runs AND r.status <> 'running';
+  ELSE
+    DELETE FROM mlobs.runs r WHERE r.started_at < t_now - keep_runs AND r.status <> 'running';
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+  END IF;
+  RETURN NEXT;
+END $$;

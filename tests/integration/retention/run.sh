@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Retention (issue 21, item 3): monitors over a log partitioned by day read only the partitions of
+# their windows (the runtime's own plans, captured with auto_explain); the log's old partitions
+# are dropped by mlobs.drop_summarised_partitions only once every window touching them is
+# summarised and past its monitor's horizons (never before: a missing reference, an unsummarised
+# or disabled monitor, a failed window, a label horizon, a non-owner, each keep them), after
+# which no backfill, revision or late row recomputes a window over the rows that are gone; and
+# mlobs.prune_history ages out points, windows, alerts and runs without touching what a monitor
+# may still revise. The log's owner is the non-superuser ops (mlobs_admin); dash is an
+# mlobs_reader. Own cluster (.run/retention, port 28872). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+PORT=${MLOBS_RETENTION_PORT:-28872}
+OUT=$PWD/.run/retention-out
+bash scripts/pg_cluster.sh destroy retention
+bash scripts/pg_cluster.sh start retention "$PORT" "timezone = 'UTC'"
+trap 'bash scripts/pg_cluster.sh destroy retention' EXIT
+rm -rf "$OUT" && mkdir -p "$OUT" && chmod 777 "$OUT"
+P=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT")
+q() { "${P[@]}" -U postgres -d ret -At -c "$*"; }
+as() { local who=$1; shift; "${P[@]}" -U "$who" -d ret -At -c "$*"; }
+fail=0
+check() { if [ "$1" = ok ]; then echo "PASS: $2"; else echo "FAIL: $2"; fail=1; fi; }
+expect() { if [ "$2" = "$3" ]; then check ok "$1"; else echo "  want: $2"; echo "  got:  $3"; check no "$1"; fi; }
+# expect_error NAME SQLSTATE USER SQL
+expect_error() {
+  local got
+  got=$("${P[@]}" -U "$3" -d ret -At -v VERBOSITY=verbose -c "$4" 2>&1 | grep -o 'ERROR:  [0-9A-Z]\{5\}' | head -1 || true)
+  expect "$1" "ERROR:  $2" "$got"
+}
+D0="(SELECT d0 FROM app.anchor)"
+# Every run after the first ones closes windows up to the same hour, so two runs in a row compute
+# the same windows whenever the test runs.
+NOW="'$("${P[@]}" -U postgres -d postgres -At -c "SELECT date_trunc('hour', now())")'"
+windows_snapshot() { # every window and point that starts before $1 (the boundary), with computed_at
+  q "SELECT count(*) || ' ' || md5(string_agg(format('%s %s %s %s %s', monitor_id, window_start, rows, md5(coalesce(summary, '')), computed_at), ','
+                                              ORDER BY monitor_id, window_start, segment))
+       FROM mlobs.monitor_windows WHERE window_start < $1"
+  q "SELECT count(*) || ' ' || md5(string_agg(format('%s %s %s %s %s', monitor_id, window_start, feature, metric, value), ','
+                                              ORDER BY monitor_id, window_start, segment, feature, metric))
+       FROM mlobs.metric_points WHERE window_start < $1"
+}
+
+"${P[@]}" -U postgres -d postgres -c "CREATE DATABASE ret"
+"${P[@]}" -U postgres -d ret -f tests/integration/retention/setup.sql > /dev/null
+echo "log: $(q "SELECT count(*) FROM app.plog") rows in $(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'app.plog'::regclass") partitions"
+
+echo "== nothing is dropped before it is summarised"
+expect "before any run every partition is kept, the first because of the missing reference" \
+  "0|monitor drift has not computed its reference yet" \
+  "$(as ops "SELECT count(*) FILTER (WHERE action <> 'kept') || '|' || min(reason) FILTER (WHERE partition::text = 'app.plog_' || to_char($D0, 'YYYYMMDD'))
+               FROM mlobs.drop_summarised_partitions('app.plog')")"
+expect "the partitions are all still there" 13 "$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'app.plog'::regclass")"
+expect_error "an mlobs_reader may not drop partitions" 42501 dash "SELECT * FROM mlobs.drop_summarised_partitions('app.plog')"
+expect_error "a table not partitioned by range is refused" 42809 ops "SELECT * FROM mlobs.drop_summarised_partitions('app.anchor')"
+expect_error "NULL older_than is refused" 22004 ops "SELECT * FROM mlobs.drop_summarised_partitions('app.plog', NULL)"
+
+echo "== partition pruning: a run reads only its windows' partitions"
+as ops "SELECT status FROM mlobs.run_monitors($D0 + interval '8 days')" > /dev/null
+"${P[@]}" -U postgres -d ret -At -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" \
+  -c "SET auto_explain.log_nested_statements = on" -c "SET client_min_messages = log" -c "SET ROLE ops" \
+  -c "SELECT status FROM mlobs.run_monitors($D0 + interval '9 days')" > "$OUT/plans.txt" 2>&1
+day8=$(q "SELECT 'plog_' || to_char($D0 + interval '8 days', 'YYYYMMDD')")
+expect "the run's scans name only the partition of its windows ($day8)" "$day8" \
+  "$(grep -o 'on plog_[0-9a-z]*' "$OUT/plans.txt" | sed 's/^on //' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+scans=$(grep -c "on $day8" "$OUT/plans.txt" || true)
+[ "$scans" -ge 2 ] && check ok "plans captured ($scans scans of $day8)" || check no "no plan captured"
+as ops "SELECT status FROM mlobs.run_monitors($NOW)" > /dev/null
+
+echo "== what keeps partitions: failures, unsummarised monitors, horizons, ownership"
+q "INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
+   SELECT id, $D0 + interval '2 days 3 hours', $D0 + interval '2 days 4 hours', '22023', 'test', '' FROM mlobs.monitors WHERE name = 'drift'"
+expect "a failed window keeps its partition and every later one" "would drop,would drop,kept:monitor drift has a failed window" \
+  "$(as ops "SELECT string_agg(action || CASE WHEN action = 'kept' THEN ':' || split_part(reason, ' before', 1) ELSE '' END, ',' ORDER BY range_from)
+               FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '3 days', dry_run => true) WHERE range_from IS NOT NULL")"
+q "DELETE FROM mlobs.window_failures"
+as ops "SELECT mlobs.create_monitor('late', 'fraud', 'app.plog', 'latency', '{}', '1 hour', start_at => $D0 + interval '1 day')" > /dev/null
+as ops "SELECT mlobs.set_monitor_enabled('late', false)" > /dev/null
+expect "a disabled monitor that has not summarised its windows keeps them" \
+  "would drop,kept:monitor late has not summarised its windows" \
+  "$(as ops "SELECT string_agg(action || CASE WHEN action = 'kept' THEN ':' || split_part(reason, ' up to', 1) ELSE '' END, ',' ORDER BY range_from)
+               FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '2 days', dry_run => true) WHERE range_from IS NOT NULL")"
+as ops "SELECT mlobs.drop_monitor('late')" > /dev/null
+as ops "CREATE VIEW app.plog_recent AS SELECT * FROM app.plog WHERE score >= 0"
+as ops "SELECT mlobs.create_monitor('through a view', 'fraud', 'app.plog_recent', 'latency', '{}', '1 hour', start_at => $D0 + interval '1 day')" > /dev/null
+expect "a monitor reading the log through a view keeps what it has not summarised" \
+  "would drop,kept:monitor through a view has not summarised its windows" \
+  "$(as ops "SELECT string_agg(action || CASE WHEN action = 'kept' THEN ':' || split_part(reason, ' up to', 1) ELSE '' END, ',' ORDER BY range_from)
+               FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '2 days', dry_run => true) WHERE range_from IS NOT NULL")"
+as ops "SELECT mlobs.drop_monitor('through a view')" > /dev/null
+as ops "CREATE TABLE app.unmonitored (ts timestamptz) PARTITION BY RANGE (ts)"
+as ops "CREATE TABLE app.unmonitored_1 PARTITION OF app.unmonitored FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')"
+expect "a log no monitor reads is not dropped" "kept no monitor reads app.unmonitored" \
+  "$(as ops "SELECT action || ' ' || reason FROM mlobs.drop_summarised_partitions('app.unmonitored')")"
+q "CREATE ROLE ops2 LOGIN IN ROLE mlobs_admin; GRANT USAGE ON SCHEMA app TO ops2"
+expect "an mlobs_admin who does not own the partitions drops nothing" "0|permission denied: only its owner ops may drop" \
+  "$(as ops2 "SELECT count(*) FILTER (WHERE action = 'dropped') || '|' || split_part((array_agg(reason ORDER BY range_from))[1], ' app.', 1)
+                FROM mlobs.drop_summarised_partitions('app.plog')")"
+expect "each partition is droppable exactly when its last window is past the 3-day label horizon" 0 \
+  "$(as ops "SELECT count(*) FROM mlobs.drop_summarised_partitions('app.plog', dry_run => true) d
+               WHERE d.range_to IS NOT NULL AND (d.action = 'would drop') <> (d.range_to <= now() - interval '3 days')")"
+expect "the first partition kept is kept for the label horizon" "monitor performance may still revise" \
+  "$(as ops "SELECT substr(reason, 1, 36) FROM mlobs.drop_summarised_partitions('app.plog', dry_run => true) WHERE action = 'kept' ORDER BY range_from LIMIT 1")"
+
+echo "== dropping, then nothing recomputes a window over the rows that are gone"
+expected=$(q "SELECT count(*) FROM generate_series(0, 9) k WHERE $D0 + (k + 1) * interval '1 day' <= now() - interval '3 days'")
+B="($D0 + $expected * interval '1 day')"
+windows_snapshot "$B" > "$OUT/before.txt"
+dropped=$(as ops "SELECT count(*) FROM mlobs.drop_summarised_partitions('app.plog') WHERE action = 'dropped'")
+expect "ops dropped the partitions past every horizon ($expected)" "$expected" "$dropped"
+expect "the boundary is recorded" t \
+  "$(q "SELECT dropped_before = $D0 + $expected * interval '1 day' FROM mlobs.log_retention WHERE source = 'app.plog'::regclass")"
+windows_snapshot "$B" > "$OUT/after-drop.txt"
+# A late row stamped in the dropped range lands in the DEFAULT partition (and is recorded as a
+# change); labels arrive for the last days; a monitor's label horizon is raised; a backfill
+# from the first day: none may touch a window before the boundary.
+as ops "INSERT INTO app.plog (ts, features, score, predicted, label, latency_ms)
+        VALUES ($D0 + interval '1 day 2 hours', '{\"amount\": 10, \"age\": 30}', 0.9, 1, 1, 20)"
+perf_recent() {
+  q "SELECT md5(string_agg(w.summary, ',' ORDER BY w.window_start)) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+      WHERE m.name = 'performance' AND w.window_start >= $D0 + interval '7 days'"
+}
+perf_before=$(perf_recent)
+as ops "UPDATE app.plog SET label = (score > 0.4)::int WHERE label IS NULL"
+as ops "UPDATE mlobs.monitors SET label_horizon = '30 days' WHERE name = 'performance'"
+expect "a run after the drop, with late rows and labels, completes" ok "$(as ops "SELECT status FROM mlobs.run_monitors($NOW)")"
+expect "a backfill from the first day completes" ok "$(as ops "SELECT status FROM mlobs.run_monitors($NOW, backfill_from => $D0)")"
+windows_snapshot "$B" > "$OUT/after-runs.txt"
+if diff -q "$OUT/before.txt" "$OUT/after-drop.txt" > /dev/null && diff -q "$OUT/before.txt" "$OUT/after-runs.txt" > /dev/null; then
+  check ok "every window and point before the boundary is unchanged, computed_at included ($(head -1 "$OUT/before.txt" | cut -d' ' -f1) windows)"
+else
+  check no "windows before the boundary changed"
+fi
+[ "$(perf_recent)" != "$perf_before" ] && check ok "windows after the boundary were revised with the late labels" \
+  || check no "the late labels did not reach the windows after the boundary"
+expect "an mlobs_reader sees the boundary" 1 "$(as dash "SELECT count(*) FROM mlobs.log_retention")"
+
+echo "== pg_dump / pg_restore keeps the boundary"
+/usr/lib/postgresql/15/bin/pg_dump -h 127.0.0.1 -p "$PORT" -U postgres -Fc -f "$OUT/ret.dump" ret
+"${P[@]}" -U postgres -d postgres -c "CREATE DATABASE ret2"
+/usr/lib/postgresql/15/bin/pg_restore -h 127.0.0.1 -p "$PORT" -U postgres --exit-on-error -d ret2 "$OUT/ret.dump"
+expect "the restored boundary equals the source's" \
+  "$(q "SELECT source || ' ' || dropped_before FROM mlobs.log_retention")" \
+  "$("${P[@]}" -U postgres -d ret2 -At -c "SELECT source || ' ' || dropped_before FROM mlobs.log_retention")"
+
+echo "== prune_history"
+# performance's label horizon is 30 days by now: pruning may take none of its windows.
+perf_windows() { q "SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'performance'"; }
+before_recent=$(perf_windows)
+would=$(as ops "SELECT string_agg(what || '=' || deleted, ' ' ORDER BY what) FROM mlobs.prune_history('5 days', '0', dry_run => true)")
+did=$(as ops "SELECT string_agg(what || '=' || deleted, ' ' ORDER BY what) FROM mlobs.prune_history('5 days', '0')")
+echo "prune_history('5 days'): $did"
+expect "a dry run counts what the run deletes" "$would" "$did"
+expect "windows and points older than keep are gone" 0 \
+  "$(q "SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+        WHERE m.name = 'drift' AND w.window_start < now() - interval '5 days' - 2 * m.window_size")"
+as ops "SELECT * FROM mlobs.prune_history('0', '0')" > /dev/null
+expect "keep 0 keeps every window of the 30-day label horizon ($before_recent of performance)" "$before_recent" "$(perf_windows)"
+expect "keep 0 keeps drift's windows of its 1-day late-data horizon, and only those" "true true" \
+  "$(q "SELECT (min(w.window_start) >= now() - interval '1 day 2 hours') || ' ' || (count(*) >= 24)
+          FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'drift'")"
+expect "no point is left without its window" 0 \
+  "$(q "SELECT count(*) FROM mlobs.metric_points p WHERE NOT EXISTS (SELECT 1 FROM mlobs.monitor_windows w
+         WHERE w.monitor_id = p.monitor_id AND w.window_start = p.window_start AND w.segment = p.segment)")"
+expect "a run after pruning recomputes nothing" "ok 0 0" "$(as ops "SELECT status || ' ' || windows || ' ' || revised FROM mlobs.run_monitors($NOW)")"
+expect_error "prune_history refuses a negative keep" 22023 ops "SELECT * FROM mlobs.prune_history('-1 day')"
+expect_error "an mlobs_reader may not prune" 42501 dash "SELECT * FROM mlobs.prune_history()"
+
+[ $fail -eq 0 ] && echo "retention: all checks passed" || { echo "retention: FAILED"; exit 1; }
