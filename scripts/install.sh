@@ -7,7 +7,8 @@ PG_MAJOR=15
 PG_CONFIG=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config
 PGRX_VERSION=0.18.1
 APT_PACKAGES=(postgresql-${PG_MAJOR} postgresql-server-dev-${PG_MAJOR} postgresql-${PG_MAJOR}-cron
-  postgresql-${PG_MAJOR}-pgtap clang libclang-dev sudo pkg-config libssl-dev make sqlsmith)
+  postgresql-${PG_MAJOR}-pgtap clang libclang-dev sudo pkg-config libssl-dev make sqlsmith
+  chromium fonts-dejavu-core)   # headless Chromium renders the HTML reports in tests/integration/report
 
 log() { printf '[install] %s\n' "$*" >&2; }
 

@@ -36,6 +36,7 @@ SUITES=(
   "load|concurrency and load (4 ingest clients, 2 concurrent runners, dashboards as mlobs_reader; ${MLOBS_LOAD_SECONDS:-120} s)"
   "faults|faults (SIGKILL mid-scan, mid-insert, mid-alerts; immediate stops; full disk; equal to a control)"
   "retention|retention (partitioned log: pruning, partitions dropped only when summarised past the horizons; prune_history)"
+  "report|HTML reports in headless Chromium (demo as superuser and as mlobs_reader, hostile names; text checked against the metric points)"
   "shards|scale-out (postgres_fdw: 3 shards + coordinator, pushdown, text round trip, merged = single node)"
   "prometheus|prometheus/alertmanager integration (exporter queries, relay)"
   "grafana|grafana integration (every panel's SQL, macros expanded, as mlobs_reader)"
@@ -93,7 +94,7 @@ if on lint; then
   run "cargo fmt --check" cargo fmt --all -- --check
   run "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 fi
-on core && run "core tests (unit, property, reference fixtures)" cargo test -p mlobs-core -p mlobs-explain -p mlobs-train
+on core && run "core tests (unit, property, reference fixtures)" cargo test -p mlobs-core -p mlobs-explain -p mlobs-train -p mlobs-report
 # Every model decoder and summary deserializer (binary and text) under libFuzzer for a bounded
 # time (longer runs: scripts/fuzz.sh 600).
 on fuzz && run "fuzzing: model decoders, summary binary/text deserializers (${MLOBS_FUZZ_SECONDS:-20} s per target)" \

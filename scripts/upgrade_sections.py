@@ -143,6 +143,10 @@ RETURNS int VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_imp
 """ + (SOURCES / 'training.sql').read_text().split('\n', 2)[2].strip())
 out.append("-- Retention (issue 21): src/sql/retention.sql as is (all of it is new).\n"
            + (SOURCES / 'retention.sql').read_text().split('\n', 1)[1].strip())
+out.append("""-- Reports (issue 22): the C entry point, then src/sql/report.sql as is (all of it is new).
+CREATE FUNCTION mlobs._render_report(data text) RETURNS text IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
+""" + (SOURCES / 'report.sql').read_text().split('\n', 1)[1].strip())
 fin=(SOURCES / 'finalize.sql').read_text()
 i=fin.index('GRANT USAGE ON SCHEMA mlobs TO mlobs_reader')
 fin=fin[:fin.index('-- ==== surface:')] if '-- ==== surface:' in fin else fin

@@ -2671,6 +2671,252 @@ BEGIN
   RETURN NEXT;
 END $$;
 
+-- Reports (issue 22): the C entry point, then src/sql/report.sql as is (all of it is new).
+CREATE FUNCTION mlobs._render_report(data text) RETURNS text IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
+-- mlobs.report: one self-contained HTML document about a model over a period, for a ticket or an
+-- investigation: its alerts, drift per feature over time against the rule thresholds, data
+-- quality, realised and estimated performance with label coverage, and, where the caller may
+-- read the log itself, reference-against-current distributions of the drifted features, the
+-- confusion matrix, the calibration curve and SHAP importance with its drift. It runs as the
+-- caller: an mlobs_reader gets what the metric points and alerts show; reading the log needs
+-- the log's own SELECT privilege, never mlobs'. The HTML is laid out by crates/mlobs-report.
+
+-- The points of one series as [[epoch seconds, value], ...] (NaN and ±Infinity as gaps).
+CREATE FUNCTION mlobs._report_points(monitor_id bigint, feature text, metric text, "from" timestamptz, "to" timestamptz)
+RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce(jsonb_agg(jsonb_build_array(extract(epoch FROM p.ts),
+                                              CASE WHEN p.value IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE p.value END)
+                            ORDER BY p.ts), '[]')
+    FROM mlobs.metric_points p
+   WHERE p.monitor_id = _report_points.monitor_id AND p.feature = _report_points.feature AND p.metric = _report_points.metric
+     AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
+$$;
+
+-- Reference-against-current shares of one feature of a jsonb features column: ten bins between
+-- the reference deciles for numbers, the ten most frequent reference categories and (other)
+-- for the rest. Runs as the caller, on the log.
+CREATE FUNCTION mlobs._report_distribution(source regclass, features_column text, ts_column text, feature text,
+                                          ref_from timestamptz, ref_to timestamptz, "from" timestamptz, "to" timestamptz)
+RETURNS jsonb LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  val text := format('(%I -> %L)', features_column, feature);
+  in_ref text := format('%I >= %L AND %I < %L', ts_column, ref_from, ts_column, ref_to);
+  in_cur text := format('%I >= %L AND %I < %L', ts_column, "from", ts_column, "to");
+  numeric_feature bool;
+  edges float8[];
+  res jsonb;
+BEGIN
+  EXECUTE format('SELECT bool_and(jsonb_typeof(%s) = ''number'') FROM (SELECT %s FROM %s WHERE %s AND %s IS NOT NULL LIMIT 1000) x',
+                 'x.v', val || ' AS v', source, in_ref, val) INTO numeric_feature;
+  IF numeric_feature IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF numeric_feature THEN
+    EXECUTE format('SELECT array_agg(DISTINCT e ORDER BY e) FROM unnest((SELECT percentile_cont(ARRAY[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9])
+                      WITHIN GROUP (ORDER BY (%s)::float8) FROM %s WHERE %s AND jsonb_typeof(%s) = ''number'')) e',
+                   val, source, in_ref, val) INTO edges;
+    IF edges IS NULL THEN
+      RETURN NULL;
+    END IF;
+    EXECUTE format(
+      'WITH v AS (SELECT %s AS ref, width_bucket((%s)::float8, $1) AS b FROM %s
+                   WHERE (%s OR %s) AND jsonb_typeof(%s) = ''number''),
+            s AS (SELECT b, count(*) FILTER (WHERE ref)::float8 / nullif(sum(count(*) FILTER (WHERE ref)) OVER (), 0) AS r,
+                         count(*) FILTER (WHERE NOT ref)::float8 / nullif(sum(count(*) FILTER (WHERE NOT ref)) OVER (), 0) AS c
+                    FROM v GROUP BY b)
+       SELECT jsonb_build_object(''labels'', jsonb_agg(CASE WHEN g = 0 THEN ''< '' || round($1[1]::numeric, 3)
+                                                           WHEN g = cardinality($1) THEN ''≥ '' || round($1[g]::numeric, 3)
+                                                           ELSE round($1[g]::numeric, 3) || '' – '' || round($1[g + 1]::numeric, 3) END ORDER BY g),
+                                 ''reference'', jsonb_agg(coalesce(s.r, 0) ORDER BY g), ''current'', jsonb_agg(coalesce(s.c, 0) ORDER BY g))
+         FROM generate_series(0, cardinality($1)) g LEFT JOIN s ON s.b = g',
+      in_ref, val, source, in_ref, in_cur, val) INTO res USING edges;
+  ELSE
+    EXECUTE format(
+      'WITH v AS (SELECT %s AS ref, %s #>> ''{}'' AS k FROM %s WHERE (%s OR %s) AND %s IS NOT NULL),
+            top AS (SELECT k FROM v WHERE ref GROUP BY k ORDER BY count(*) DESC, k LIMIT 10),
+            s AS (SELECT CASE WHEN k IN (SELECT k FROM top) THEN k ELSE ''(other)'' END AS g,
+                         count(*) FILTER (WHERE ref)::float8 AS r, count(*) FILTER (WHERE NOT ref)::float8 AS c FROM v GROUP BY 1)
+       SELECT jsonb_build_object(''labels'', jsonb_agg(g ORDER BY g = ''(other)'', r DESC, g),
+                                 ''reference'', jsonb_agg(rs ORDER BY g = ''(other)'', r DESC, g),
+                                 ''current'', jsonb_agg(cs ORDER BY g = ''(other)'', r DESC, g))
+         FROM (SELECT g, r, coalesce(r / nullif(sum(r) OVER (), 0), 0) AS rs, coalesce(c / nullif(sum(c) OVER (), 0), 0) AS cs
+                 FROM (SELECT g, sum(r) AS r, sum(c) AS c FROM s GROUP BY g) s2) s3',
+      in_ref, val, source, in_ref, in_cur, val) INTO res;
+  END IF;
+  RETURN res || jsonb_build_object('feature', feature);
+END $$;
+
+CREATE FUNCTION mlobs.report(model text, "from" timestamptz DEFAULT pg_catalog.now() - interval '7 days',
+                             "to" timestamptz DEFAULT pg_catalog.now())
+RETURNS text LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  d jsonb;
+  drift jsonb := '[]';
+  perf jsonb := '[]';
+  notes text[] := '{}';
+  dists jsonb := '[]';
+  dist jsonb;
+  r record;
+  mon record;
+  cls record;
+  omitted bigint;
+  conf jsonb;
+  cal jsonb;
+  shap_cur jsonb;
+  shap_ref jsonb;
+  max_charts CONSTANT int := 40;
+BEGIN
+  IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
+    RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF NOT isfinite("from") OR NOT isfinite("to") OR "from" >= "to" THEN
+    RAISE EXCEPTION 'from must be before to, both finite, got % and %', "from", "to" USING ERRCODE = '22023';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.model = report.model) THEN
+    RAISE EXCEPTION 'no monitor reports on model "%"', model USING ERRCODE = '42704',
+      HINT = 'The model is the label monitors were created with (mlobs.monitors.model).';
+  END IF;
+  -- Drift: the share of drifted features, then each feature's drift metric, most drifted first.
+  FOR r IN SELECT mo.id, mo.name, p.feature, p.metric, max(p.value) FILTER (WHERE p.value < 'Infinity') AS top
+             FROM mlobs.metric_points p JOIN mlobs.monitors mo ON mo.id = p.monitor_id
+            WHERE p.model = report.model AND mo.kind IN ('feature_drift', 'prediction_drift', 'multivariate_drift')
+              AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
+              AND p.metric NOT IN ('rows', 'drifted_features', 'mean', 'reconstruction_error_lower', 'reconstruction_error_upper')
+            GROUP BY mo.id, mo.name, p.feature, p.metric
+            ORDER BY p.metric <> 'drift_share', p.metric <> 'multivariate_drift', top DESC NULLS LAST, p.feature, mo.id LOOP
+    IF jsonb_array_length(drift) >= max_charts THEN
+      omitted := coalesce(omitted, 0) + 1;
+      CONTINUE;
+    END IF;
+    drift := drift || jsonb_build_object(
+      'title', CASE WHEN r.feature = '' THEN r.metric ELSE r.feature || ': ' || r.metric END || ' (monitor ' || r.name || ')',
+      'unit', r.metric,
+      'threshold', (SELECT min(ru.threshold) FROM mlobs.alert_rules ru
+                     WHERE ru.enabled AND ru.metric = r.metric AND ru.mode = 'value' AND ru.comparison IN ('>', '>=')
+                       AND (ru.feature IS NULL OR ru.feature = r.feature) AND (ru.model IS NULL OR ru.model = report.model)),
+      'lines', jsonb_build_array(jsonb_build_object('name', coalesce(nullif(r.feature, ''), r.metric),
+                                                    'points', mlobs._report_points(r.id, r.feature, r.metric, "from", "to"))));
+  END LOOP;
+  -- Performance: realised against estimated (CBPE), then the other metrics and label coverage.
+  FOR r IN SELECT x.title, x.metrics FROM (VALUES (1, 'accuracy', ARRAY['accuracy', 'cbpe_accuracy']), (2, 'F1', ARRAY['f1', 'cbpe_f1']),
+                                                  (3, 'ROC AUC', ARRAY['roc_auc']), (4, 'RMSE', ARRAY['rmse']), (5, 'MAE', ARRAY['mae']),
+                                                  (6, 'label coverage (share of rows with a label)', ARRAY['labelled_share']),
+                                                  (7, 'concept drift score', ARRAY['concept_drift_score'])) x(k, title, metrics)
+            ORDER BY x.k LOOP
+    SELECT jsonb_agg(jsonb_build_object('name', CASE WHEN s.metric LIKE 'cbpe_%' THEN 'estimated (CBPE, ' || s.name || ')'
+                                                     ELSE 'realised (' || s.name || ')' END,
+                                        'dashed', s.metric LIKE 'cbpe_%',
+                                        'points', mlobs._report_points(s.id, s.feature, s.metric, "from", "to"))
+                     ORDER BY s.metric LIKE 'cbpe_%', s.id)
+      INTO dist
+      FROM (SELECT DISTINCT mo.id, mo.name, p.feature, p.metric FROM mlobs.metric_points p JOIN mlobs.monitors mo ON mo.id = p.monitor_id
+             WHERE p.model = report.model AND p.metric = ANY (r.metrics) AND p.segment = '' AND p.ts > "from" AND p.ts <= "to") s;
+    IF dist IS NOT NULL THEN
+      perf := perf || jsonb_build_object('title', r.title, 'unit', r.metrics[1], 'lines', dist);
+    END IF;
+  END LOOP;
+  -- Distributions, confusion, calibration and SHAP read the log: only where the caller may.
+  -- (Named columns: a reader may not read the stored summaries.)
+  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to
+               FROM mlobs.monitors mo WHERE mo.model = report.model AND mo.kind = 'feature_drift'
+                AND mo.reference_from IS NOT NULL ORDER BY mo.id LIMIT 1 LOOP
+    IF NOT has_table_privilege(mon.source, 'SELECT') THEN
+      notes := notes || format('Distributions and SHAP importance need SELECT on %s, which %s does not have.', mon.source, current_user);
+      CONTINUE;
+    END IF;
+    FOR r IN SELECT f.feature FROM (SELECT p.feature, max(p.value) AS top FROM mlobs.metric_points p
+                                     WHERE p.monitor_id = mon.id AND p.feature <> '' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
+                                       AND p.metric NOT IN ('rows', 'mean') GROUP BY p.feature) f
+              ORDER BY f.top DESC NULLS LAST, f.feature LIMIT 6 LOOP
+      BEGIN
+        dist := mlobs._report_distribution(mon.source, coalesce(mon.config->>'features', 'features'), mon.ts_column, r.feature,
+                                           mon.reference_from, mon.reference_to, "from", "to");
+        IF dist IS NOT NULL THEN dists := dists || dist; END IF;
+      EXCEPTION WHEN OTHERS THEN
+        notes := notes || format('The distribution of %s is not drawn: %s (%s).', r.feature, SQLERRM, SQLSTATE);
+      END;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM mlobs.models mm WHERE mm.name = report.model) THEN
+      BEGIN
+        EXECUTE format('SELECT mlobs.shap_importance_agg(%L, f) FROM (SELECT %I AS f FROM %s WHERE %I >= $1 AND %I < $2 ORDER BY %I DESC LIMIT 500) x',
+                       report.model, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mon.ts_column, mon.ts_column)
+          INTO shap_cur USING "from", "to";
+        EXECUTE format('SELECT mlobs.shap_importance_agg(%L, f) FROM (SELECT %I AS f FROM %s WHERE %I >= $1 AND %I < $2 ORDER BY %I DESC LIMIT 500) x',
+                       report.model, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mon.ts_column, mon.ts_column)
+          INTO shap_ref USING mon.reference_from, mon.reference_to;
+      EXCEPTION WHEN OTHERS THEN
+        notes := notes || format('SHAP importance is not computed: %s (%s).', SQLERRM, SQLSTATE);
+      END;
+    END IF;
+  END LOOP;
+  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column FROM mlobs.monitors mo
+              WHERE mo.model = report.model AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
+    IF NOT has_table_privilege(cls.source, 'SELECT') THEN
+      notes := notes || format('The confusion matrix and calibration need SELECT on %s, which %s does not have.', cls.source, current_user);
+      CONTINUE;
+    END IF;
+    BEGIN
+      EXECUTE format(
+        'WITH c AS (SELECT %1$I::text AS a, %2$I::text AS p, count(*) AS n FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %1$I IS NOT NULL
+                     AND %2$I IS NOT NULL GROUP BY 1, 2),
+              l AS (SELECT x FROM (SELECT a AS x FROM c UNION SELECT p FROM c) u ORDER BY x LIMIT 40)
+         SELECT jsonb_build_object(''labels'', (SELECT jsonb_agg(x ORDER BY x) FROM l),
+                                   ''counts'', (SELECT jsonb_agg((SELECT jsonb_agg(coalesce((SELECT n FROM c WHERE c.a = la.x AND c.p = lp.x), 0)
+                                                                                   ORDER BY lp.x) FROM l lp) ORDER BY la.x) FROM l la))',
+        coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'), cls.source, cls.ts_column)
+        INTO conf USING "from", "to";
+      IF cls.config ? 'score' THEN
+        EXECUTE format(
+          'SELECT jsonb_agg(jsonb_build_object(''mean_score'', s, ''positive_share'', y, ''rows'', n) ORDER BY s)
+             FROM (SELECT avg(%1$I::float8) AS s, avg(CASE WHEN %2$I::text IN (''1'', ''true'') THEN 1.0 ELSE 0.0 END) AS y, count(*) AS n
+                     FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %2$I IS NOT NULL AND %1$I::float8 BETWEEN 0 AND 1
+                    GROUP BY width_bucket(%1$I::float8, 0, 1.0000001, 10)) b',
+          cls.config->>'score', coalesce(cls.config->>'label', 'label'), cls.source, cls.ts_column)
+          INTO cal USING "from", "to";
+      END IF;
+    EXCEPTION WHEN OTHERS THEN
+      notes := notes || format('The confusion matrix and calibration are not computed: %s (%s).', SQLERRM, SQLSTATE);
+    END;
+  END LOOP;
+  d := jsonb_build_object(
+    'model', model,
+    'from', to_char("from" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), 'to', to_char("to" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
+    'from_epoch', extract(epoch FROM "from"), 'to_epoch', extract(epoch FROM "to"),
+    'generated_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
+    'monitors', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', mo.name, 'kind', mo.kind, 'window_size', mo.window_size::text,
+                                                              'watermark', to_char(mo.watermark AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'))
+                                           ORDER BY mo.id), '[]')
+                   FROM mlobs.monitors mo WHERE mo.model = report.model),
+    'alerts', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                 'rule', ru.name, 'monitor', mo.name, 'feature', a.feature, 'segment', a.segment, 'severity', a.severity,
+                 'state', a.state, 'started_at', to_char(a.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
+                 'resolved_at', to_char(a.resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
+                 'worst_value', CASE WHEN a.worst_value IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE a.worst_value END,
+                 'threshold', a.threshold)
+                 ORDER BY array_position(ARRAY['critical', 'warning', 'info'], a.severity), a.started_at, a.id), '[]')
+                 FROM mlobs.alerts a JOIN mlobs.alert_rules ru ON ru.id = a.rule_id JOIN mlobs.monitors mo ON mo.id = a.monitor_id
+                WHERE a.model = report.model AND a.started_at < "to" AND (a.resolved_at IS NULL OR a.resolved_at >= "from")),
+    'drift', drift, 'drift_omitted', coalesce(omitted, 0), 'distributions', dists,
+    'quality', (SELECT coalesce(jsonb_agg(jsonb_build_object('feature', q.feature, 'metric', q.metric, 'last', q.last, 'max', q.top)
+                                          ORDER BY q.top DESC, q.feature, q.metric), '[]')
+                  FROM (SELECT p.feature, p.metric, max(p.value) AS top, (array_agg(p.value ORDER BY p.ts DESC))[1] AS last
+                          FROM mlobs.metric_points p JOIN mlobs.monitors mo ON mo.id = p.monitor_id
+                         WHERE p.model = report.model AND mo.kind = 'quality' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
+                           AND p.metric <> 'rows' AND p.value < 'Infinity'
+                         GROUP BY p.feature, p.metric HAVING max(p.value) > 0 LIMIT 500) q),
+    'performance', perf,
+    'confusion', conf,
+    'calibration', coalesce(cal, '[]'),
+    'shap', (SELECT coalesce(jsonb_agg(jsonb_build_object('feature', k, 'reference', (shap_ref->>k)::float8, 'current', (shap_cur->>k)::float8)
+                                       ORDER BY (shap_cur->>k)::float8 DESC NULLS LAST, k), '[]')
+               FROM (SELECT jsonb_object_keys(coalesce(shap_cur, '{}') || coalesce(shap_ref, '{}')) AS k) x),
+    'notes', to_jsonb(notes || CASE WHEN EXISTS (SELECT 1 FROM mlobs.metric_points p WHERE p.model = report.model AND p.segment = ''
+                                                   AND p.ts > "from" AND p.ts <= "to" AND p.metric IN ('missing_share', 'outlier_share'))
+                                    THEN ARRAY['Data-quality metrics that stayed 0 over the period are not listed.'] ELSE '{}' END));
+  RETURN mlobs._render_report(d::text);
+END $$;
+
 -- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns.
 REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
@@ -2766,6 +3012,12 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
   mlobs.prune_history(interval, interval, bool),
   mlobs._monitor_needs_range(mlobs.monitors, timestamptz, timestamptz, timestamptz),
   mlobs._tables_of_view(regclass), mlobs._retained_before(regclass) TO mlobs_admin;
+-- Reports (src/sql/report.sql): mlobs.report is for everyone (it reads as the caller); its steps
+-- are for the roles that read metric points.
+REVOKE EXECUTE ON FUNCTION mlobs._render_report(text), mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
+  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._render_report(text), mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
+  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) TO mlobs_reader, mlobs_admin;
 
 -- ==== section: jsonb (native jsonb reading) ======================================================
 
@@ -3619,6 +3871,7 @@ COMMENT ON FUNCTION mlobs.recall(mlobs.confusion, text, text, double precision) 
 COMMENT ON FUNCTION mlobs.register_model(text, text, jsonb, text[]) IS 'Validates a model export and stores it as the next version of the named model; returns that version';
 COMMENT ON FUNCTION mlobs.regression_report(mlobs.regression_summary) IS 'Every regression metric of a regression summary as one jsonb object';
 COMMENT ON FUNCTION mlobs.relative_change(double precision, double precision) IS 'Relative change (current - reference) / |reference| of a metric; NULL when either is NULL or the reference is 0';
+COMMENT ON FUNCTION mlobs.report(text, timestamp with time zone, timestamp with time zone) IS 'One self-contained HTML document on a model over a period: alerts, drift over time, data quality, realised and estimated performance, and (where the caller may read the log) distributions, confusion matrix, calibration and SHAP importance';
 COMMENT ON FUNCTION mlobs.rmse(mlobs.regression_summary) IS 'Root mean squared error of a regression summary; NULL when empty';
 COMMENT ON FUNCTION mlobs.roc_auc(mlobs.score_summary) IS 'Approximate ROC AUC of a score summary; NULL when a class is absent';
 COMMENT ON FUNCTION mlobs.roc_auc_bounds(mlobs.score_summary) IS 'Bounds {lower, upper} guaranteed to contain the exact ROC AUC of a score summary''s rows';

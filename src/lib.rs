@@ -26,6 +26,7 @@ mod psi;
 mod quality;
 mod ranking;
 mod regression;
+mod report;
 mod summary_type;
 mod text_cache;
 mod training;
@@ -170,6 +171,12 @@ pgrx::extension_sql_file!(
     "sql/retention.sql",
     name = "retention",
     requires = ["training"]
+);
+// Reports: HTML rendered from the metric points, alerts and (where the caller may read it) the log.
+pgrx::extension_sql_file!(
+    "sql/report.sql",
+    name = "report",
+    requires = ["retention", report::render_report]
 );
 pgrx::extension_sql_file!("sql/finalize.sql", name = "finalize", finalize);
 

@@ -107,6 +107,12 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
   mlobs.prune_history(interval, interval, bool),
   mlobs._monitor_needs_range(mlobs.monitors, timestamptz, timestamptz, timestamptz),
   mlobs._tables_of_view(regclass), mlobs._retained_before(regclass) TO mlobs_admin;
+-- Reports (src/sql/report.sql): mlobs.report is for everyone (it reads as the caller); its steps
+-- are for the roles that read metric points.
+REVOKE EXECUTE ON FUNCTION mlobs._render_report(text), mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
+  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mlobs._render_report(text), mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
+  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) TO mlobs_reader, mlobs_admin;
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
 -- The same statements end src/sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);
@@ -472,6 +478,7 @@ COMMENT ON FUNCTION mlobs.recall(mlobs.confusion, text, text, double precision) 
 COMMENT ON FUNCTION mlobs.register_model(text, text, jsonb, text[]) IS 'Validates a model export and stores it as the next version of the named model; returns that version';
 COMMENT ON FUNCTION mlobs.regression_report(mlobs.regression_summary) IS 'Every regression metric of a regression summary as one jsonb object';
 COMMENT ON FUNCTION mlobs.relative_change(double precision, double precision) IS 'Relative change (current - reference) / |reference| of a metric; NULL when either is NULL or the reference is 0';
+COMMENT ON FUNCTION mlobs.report(text, timestamp with time zone, timestamp with time zone) IS 'One self-contained HTML document on a model over a period: alerts, drift over time, data quality, realised and estimated performance, and (where the caller may read the log) distributions, confusion matrix, calibration and SHAP importance';
 COMMENT ON FUNCTION mlobs.rmse(mlobs.regression_summary) IS 'Root mean squared error of a regression summary; NULL when empty';
 COMMENT ON FUNCTION mlobs.roc_auc(mlobs.score_summary) IS 'Approximate ROC AUC of a score summary; NULL when a class is absent';
 COMMENT ON FUNCTION mlobs.roc_auc_bounds(mlobs.score_summary) IS 'Bounds {lower, upper} guaranteed to contain the exact ROC AUC of a score summary''s rows';

@@ -1,0 +1,321 @@
+//! A monitoring report as one self-contained HTML document: inline SVG charts, no scripts, no
+//! network. The SQL side (`mlobs.report`) gathers the data as JSON (`data::ReportData`); this
+//! crate only lays it out, escaping every text it was given.
+#![forbid(unsafe_code)]
+
+mod charts;
+pub mod data;
+mod html;
+mod time;
+
+use data::ReportData;
+use html::{escape, number, optional, table};
+
+/// Bounds that keep a report readable and its size in check whatever the data holds.
+pub const MAX_CHARTS: usize = 60;
+pub const MAX_ROWS: usize = 500;
+
+/// Renders the report; an error names the JSON problem or the chart that failed.
+pub fn render_json(json: &str) -> Result<String, String> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("report data: {e}"))?;
+    drop_null_members(&mut value);
+    let data: ReportData =
+        serde_json::from_value(value).map_err(|e| format!("report data: {e}"))?;
+    render(&data)
+}
+
+/// SQL gives NULL for an empty aggregate: an object member that is null counts as absent (its
+/// default), while nulls inside arrays stay (a NULL point is a gap in a line).
+fn drop_null_members(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, m| !m.is_null());
+            map.values_mut().for_each(drop_null_members);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_null_members),
+        _ => {}
+    }
+}
+
+fn figure(svg: String, caption: &str) -> String {
+    format!(
+        "<figure>{svg}<figcaption>{}</figcaption></figure>",
+        escape(caption)
+    )
+}
+
+fn severity_cell(severity: &str) -> String {
+    format!(
+        "<span class=\"sev-{}\">{}</span>",
+        escape(severity),
+        escape(severity)
+    )
+}
+
+pub fn render(d: &ReportData) -> Result<String, String> {
+    let mut body = String::new();
+    let title = format!("Model monitoring report: {}", d.model);
+    body.push_str(&format!("<h1>{}</h1>", escape(&title)));
+    body.push_str(&format!(
+        "<p class=\"meta\">Period {} – {} (UTC) · generated {} by mlobs</p>",
+        escape(&d.from),
+        escape(&d.to),
+        escape(&d.generated_at)
+    ));
+    if !d.monitors.is_empty() {
+        let rows: Vec<Vec<String>> = d
+            .monitors
+            .iter()
+            .map(|m| {
+                vec![
+                    escape(&m.name),
+                    escape(&m.kind),
+                    escape(&m.window_size),
+                    escape(m.watermark.as_deref().unwrap_or("not run yet")),
+                ]
+            })
+            .collect();
+        body.push_str(&table(
+            "Monitors of this model",
+            &["monitor", "kind", "window", "computed up to"],
+            &rows,
+        ));
+    }
+    body.push_str(&alerts_section(d));
+    body.push_str(&drift_section(d)?);
+    body.push_str(&quality_section(d));
+    body.push_str(&performance_section(d)?);
+    body.push_str(&shap_section(d)?);
+    for note in &d.notes {
+        body.push_str(&format!("<p class=\"note\">{}</p>", escape(note)));
+    }
+    Ok(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{}</style></head><body>{body}</body></html>\n",
+        escape(&title),
+        html::STYLE
+    ))
+}
+
+fn alerts_section(d: &ReportData) -> String {
+    let mut out = String::from("<h2 id=\"alerts\">Alerts in the period</h2>");
+    if d.alerts.is_empty() {
+        out.push_str("<p>No alert was open during the period.</p>");
+        return out;
+    }
+    let rows: Vec<Vec<String>> = d
+        .alerts
+        .iter()
+        .take(MAX_ROWS)
+        .map(|a| {
+            let what = if a.segment.is_empty() {
+                a.feature.clone()
+            } else {
+                format!("{} [{}]", a.feature, a.segment)
+            };
+            vec![
+                severity_cell(&a.severity),
+                escape(&a.rule),
+                escape(&what),
+                escape(&a.monitor),
+                escape(&a.state),
+                escape(&a.started_at),
+                escape(a.resolved_at.as_deref().unwrap_or("open")),
+                format!(
+                    "{} (threshold {})",
+                    optional(a.worst_value),
+                    optional(a.threshold)
+                ),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &format!("{} alerts, most severe first", d.alerts.len()),
+        &[
+            "severity",
+            "rule",
+            "feature",
+            "monitor",
+            "state",
+            "started",
+            "resolved",
+            "worst value",
+        ],
+        &rows,
+    ));
+    out
+}
+
+fn drift_section(d: &ReportData) -> Result<String, String> {
+    let mut out = String::from("<h2 id=\"drift\">Drift over time</h2>");
+    if d.drift.is_empty() {
+        out.push_str("<p>No drift metric in the period.</p>");
+    }
+    for s in d.drift.iter().take(MAX_CHARTS) {
+        out.push_str(&format!("<h3>{}</h3>", escape(&s.title)));
+        match charts::time_series(s, d.from_epoch, d.to_epoch)? {
+            Some(svg) => {
+                let caption = match s.threshold {
+                    Some(_) => format!(
+                        "{} per window; the dashed line is the alert threshold",
+                        s.unit
+                    ),
+                    None => format!("{} per window", s.unit),
+                };
+                out.push_str(&figure(svg, &caption))
+            }
+            None => out.push_str("<p class=\"note\">No value in the period.</p>"),
+        }
+    }
+    if d.drift_omitted > 0 {
+        out.push_str(&format!(
+            "<p class=\"note\">{} more features are not drawn.</p>",
+            d.drift_omitted
+        ));
+    }
+    if !d.distributions.is_empty() {
+        out.push_str("<h2 id=\"distributions\">Reference against current distributions</h2>");
+    }
+    for dist in d.distributions.iter().take(MAX_CHARTS) {
+        out.push_str(&format!("<h3>{}</h3>", escape(&dist.feature)));
+        if let Some(svg) = charts::shares(dist, "share of rows")? {
+            out.push_str(&figure(
+                svg,
+                "share of rows per bin (reference deciles) or category",
+            ));
+        }
+    }
+    if let Some(note) = &d.distributions_note {
+        out.push_str(&format!("<p class=\"note\">{}</p>", escape(note)));
+    }
+    Ok(out)
+}
+
+fn quality_section(d: &ReportData) -> String {
+    let mut out = String::from("<h2 id=\"quality\">Data quality</h2>");
+    if d.quality.is_empty() {
+        out.push_str("<p>No data-quality metric in the period.</p>");
+        return out;
+    }
+    let rows: Vec<Vec<String>> = d
+        .quality
+        .iter()
+        .take(MAX_ROWS)
+        .map(|q| {
+            vec![
+                escape(&q.feature),
+                escape(&q.metric),
+                optional(q.last),
+                optional(q.max),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        "Per feature: the last window's value and the period's maximum",
+        &["feature", "metric", "last", "max"],
+        &rows,
+    ));
+    out
+}
+
+fn performance_section(d: &ReportData) -> Result<String, String> {
+    let mut out = String::from("<h2 id=\"performance\">Model performance</h2>");
+    if d.performance.is_empty() {
+        out.push_str("<p>No performance metric in the period.</p>");
+    }
+    for s in d.performance.iter().take(MAX_CHARTS) {
+        out.push_str(&format!("<h3>{}</h3>", escape(&s.title)));
+        match charts::time_series(s, d.from_epoch, d.to_epoch)? {
+            Some(svg) if s.lines.iter().any(|l| l.dashed) => {
+                out.push_str(&figure(svg, "per window; the dashed line is the estimate (CBPE), available where labels are not"))
+            }
+            Some(svg) => out.push_str(&figure(svg, "per window")),
+            None => out.push_str("<p class=\"note\">No value in the period.</p>"),
+        }
+    }
+    if let Some(c) = &d.confusion {
+        out.push_str(&confusion_table(c));
+    }
+    if let Some(svg) = charts::calibration(&d.calibration)? {
+        out.push_str("<h3>Calibration</h3>");
+        out.push_str(&figure(
+            svg,
+            "labelled rows of the period in ten score bins",
+        ));
+    }
+    Ok(out)
+}
+
+fn confusion_table(c: &data::Confusion) -> String {
+    let n = c.labels.len().min(c.counts.len()).min(40);
+    let max = c.counts.iter().flatten().copied().max().unwrap_or(0).max(1) as f64;
+    let mut out = String::from("<h3>Confusion matrix</h3><table class=\"cm\"><caption>Labelled rows of the period: actual (rows) against predicted (columns)</caption><thead><tr><th scope=\"col\">actual \\ predicted</th>");
+    for l in &c.labels[..n] {
+        out.push_str(&format!(
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(l)
+        ));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (i, l) in c.labels[..n].iter().enumerate() {
+        out.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape(l)));
+        for j in 0..n {
+            let v = c.counts[i].get(j).copied().unwrap_or(0);
+            // Blue shade by count, on the diagonal green: readable as numbers in any scheme.
+            let alpha = 0.08 + 0.6 * v as f64 / max;
+            let rgb = if i == j { "0,158,115" } else { "0,114,178" };
+            out.push_str(&format!(
+                "<td style=\"background: rgba({rgb},{alpha:.2})\">{v}</td>"
+            ));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+fn shap_section(d: &ReportData) -> Result<String, String> {
+    if d.shap.is_empty() {
+        return Ok(String::new());
+    }
+    let mut out = String::from("<h2 id=\"shap\">Feature importance (mean |SHAP|)</h2>");
+    let dist = data::Distribution {
+        feature: String::new(),
+        labels: d.shap.iter().map(|s| s.feature.clone()).collect(),
+        reference: d.shap.iter().map(|s| s.reference.unwrap_or(0.0)).collect(),
+        current: d.shap.iter().map(|s| s.current.unwrap_or(0.0)).collect(),
+    };
+    if let Some(svg) = charts::shares(&dist, "mean |SHAP| (margin)")? {
+        out.push_str(&figure(
+            svg,
+            "mean absolute SHAP value per feature, reference period against the reported one",
+        ));
+    }
+    let rows: Vec<Vec<String>> = d
+        .shap
+        .iter()
+        .map(|s| {
+            let change = match (s.reference, s.current) {
+                (Some(r), Some(c)) if r != 0.0 => format!("{}%", number(100.0 * (c - r) / r.abs())),
+                _ => "–".into(),
+            };
+            vec![
+                escape(&s.feature),
+                optional(s.reference),
+                optional(s.current),
+                change,
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        "Importance drift",
+        &["feature", "reference", "current", "change"],
+        &rows,
+    ));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,99 @@
+//! Whole-report checks: sections appear with their data, hostile text stays text, size bounds.
+
+use super::*;
+use proptest::prelude::*;
+
+fn sample(feature: &str) -> String {
+    serde_json::json!({
+        "model": "fraud", "from": "2026-01-01 00:00", "to": "2026-01-08 00:00",
+        "from_epoch": 1_767_225_600.0, "to_epoch": 1_767_830_400.0, "generated_at": "2026-01-08 01:00",
+        "monitors": [{"name": "drift", "kind": "feature_drift", "window_size": "01:00:00", "watermark": "2026-01-08 00:00"}],
+        "alerts": [{"rule": "psi_warning", "monitor": "drift", "feature": feature, "segment": "", "severity": "warning",
+                    "state": "firing", "started_at": "2026-01-05 01:00", "worst_value": 0.42, "threshold": 0.2}],
+        "drift": [{"title": format!("{feature}: psi"), "unit": "psi", "threshold": 0.2,
+                   "lines": [{"name": feature, "points": (0..168).map(|h| (1_767_225_600.0 + 3600.0 * f64::from(h), if h == 50 { None } else { Some(0.01 * f64::from(h % 30)) })).collect::<Vec<_>>()}]}],
+        "distributions": [{"feature": feature, "labels": ["a", "<b>", "c"], "reference": [0.2, 0.5, 0.3], "current": [0.6, 0.2, 0.2]}],
+        "quality": [{"feature": feature, "metric": "missing_share", "last": 0.01, "max": 0.2}],
+        "performance": [{"title": "accuracy", "unit": "accuracy", "lines": [
+            {"name": "realised", "points": [[1_767_229_200.0, 0.9], [1_767_232_800.0, 0.8]]},
+            {"name": "estimated (CBPE)", "dashed": true, "points": [[1_767_229_200.0, 0.88], [1_767_232_800.0, 0.85]]}]}],
+        "confusion": {"labels": ["0", "1"], "counts": [[50, 5], [7, 38]]},
+        "calibration": [{"mean_score": 0.1, "positive_share": 0.12, "rows": 40}, {"mean_score": 0.8, "positive_share": 0.7, "rows": 30}],
+        "shap": [{"feature": feature, "reference": 0.3, "current": 0.5}]
+    })
+    .to_string()
+}
+
+#[test]
+fn every_section_renders() {
+    let html = render_json(&sample("amount")).unwrap();
+    for needle in [
+        "<h2 id=\"alerts\">",
+        "<h2 id=\"drift\">",
+        "<h2 id=\"distributions\">",
+        "<h2 id=\"quality\">",
+        "<h2 id=\"performance\">",
+        "Confusion matrix",
+        "Calibration",
+        "<h2 id=\"shap\">",
+        "psi_warning",
+        "0.42",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    assert_eq!(
+        html.matches("<svg").count(),
+        5,
+        "drift, distribution, accuracy, calibration, shap"
+    );
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn hostile_names_stay_text() {
+    let html = render_json(&sample("<script>alert(1)</script>")).unwrap();
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "a feature name became markup"
+    );
+    assert!(html.contains("&lt;script&gt;"));
+    assert!(!html.contains("&amp;lt;"), "escaped twice");
+}
+
+#[test]
+fn bad_json_is_an_error() {
+    assert!(render_json("{").unwrap_err().starts_with("report data:"));
+    assert!(render_json("{\"drift\": 3}").is_err());
+}
+
+#[test]
+fn empty_report_says_so() {
+    let html = render_json("{}").unwrap();
+    assert!(html.contains("No alert was open"));
+    assert!(html.contains("No drift metric"));
+    assert!(!html.contains("<svg"));
+}
+
+#[test]
+fn twenty_features_stay_small() {
+    let mut v: serde_json::Value = serde_json::from_str(&sample("f")).unwrap();
+    let one = v["drift"][0].clone();
+    v["drift"] = serde_json::Value::Array((0..20).map(|_| one.clone()).collect());
+    let dist = v["distributions"][0].clone();
+    v["distributions"] = serde_json::Value::Array((0..20).map(|_| dist.clone()).collect());
+    let html = render_json(&v.to_string()).unwrap();
+    assert!(html.len() < 2_000_000, "{} bytes", html.len());
+}
+
+proptest! {
+    #[test]
+    fn any_text_and_numbers_render(name in ".{0,60}", values in proptest::collection::vec(proptest::num::f64::ANY, 0..40)) {
+        let points: Vec<(f64, Option<f64>)> = values.iter().enumerate().map(|(i, v)| (i as f64, Some(*v))).collect();
+        let data = serde_json::json!({"model": name, "from_epoch": 0.0, "to_epoch": 40.0,
+            "drift": [{"title": name, "unit": name, "lines": [{"name": name, "points": points}], "threshold": values.first()}],
+            "alerts": [{"rule": name, "feature": name, "severity": name}]});
+        // serde_json writes non-finite numbers as null: the renderer sees gaps.
+        let html = render_json(&data.to_string()).unwrap();
+        prop_assert!(!html.to_lowercase().contains("<script"));
+    }
+}
