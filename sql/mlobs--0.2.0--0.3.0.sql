@@ -2674,7 +2674,7 @@ END $$;
 -- Reports (issue 22): the C entry point, then src/sql/report.sql as is (all of it is new).
 CREATE FUNCTION mlobs._render_report(data text) RETURNS text IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
--- mlobs.report: one self-contained HTML document about a model over a period, for a ticket or an
+-- mlobs.report: one self-contained HTML document about a model (or a monitor's model) over a period, for a ticket or an
 -- investigation: its alerts, drift per feature over time against the rule thresholds, data
 -- quality, realised and estimated performance with label coverage, and, where the caller may
 -- read the log itself, reference-against-current distributions of the drifted features, the
@@ -2691,6 +2691,13 @@ RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg
     FROM mlobs.metric_points p
    WHERE p.monitor_id = _report_points.monitor_id AND p.feature = _report_points.feature AND p.metric = _report_points.metric
      AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
+$$;
+
+-- A bin edge for a chart label: three significant digits.
+CREATE FUNCTION mlobs._report_num(x float8) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN x = 0 THEN '0' WHEN abs(x) >= 1e15 OR abs(x) < 1e-6 THEN to_char(x, '9.99EEEE')
+              ELSE round(x::numeric, greatest(0, 2 - floor(log(abs(x)::numeric))::int))::text END
 $$;
 
 -- Reference-against-current shares of one feature of a jsonb features column: ten bins between
@@ -2725,9 +2732,9 @@ BEGIN
             s AS (SELECT b, count(*) FILTER (WHERE ref)::float8 / nullif(sum(count(*) FILTER (WHERE ref)) OVER (), 0) AS r,
                          count(*) FILTER (WHERE NOT ref)::float8 / nullif(sum(count(*) FILTER (WHERE NOT ref)) OVER (), 0) AS c
                     FROM v GROUP BY b)
-       SELECT jsonb_build_object(''labels'', jsonb_agg(CASE WHEN g = 0 THEN ''< '' || round($1[1]::numeric, 3)
-                                                           WHEN g = cardinality($1) THEN ''≥ '' || round($1[g]::numeric, 3)
-                                                           ELSE round($1[g]::numeric, 3) || '' – '' || round($1[g + 1]::numeric, 3) END ORDER BY g),
+       SELECT jsonb_build_object(''labels'', jsonb_agg(CASE WHEN g = 0 THEN ''<'' || mlobs._report_num($1[1])
+                                                           WHEN g = cardinality($1) THEN ''≥'' || mlobs._report_num($1[g])
+                                                           ELSE mlobs._report_num($1[g]) || ''–'' || mlobs._report_num($1[g + 1]) END ORDER BY g),
                                  ''reference'', jsonb_agg(coalesce(s.r, 0) ORDER BY g), ''current'', jsonb_agg(coalesce(s.c, 0) ORDER BY g))
          FROM generate_series(0, cardinality($1)) g LEFT JOIN s ON s.b = g',
       in_ref, val, source, in_ref, in_cur, val) INTO res USING edges;
@@ -2766,6 +2773,7 @@ DECLARE
   shap_cur jsonb;
   shap_ref jsonb;
   max_charts CONSTANT int := 40;
+  lbl text := model;
 BEGIN
   IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
     RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
@@ -2773,14 +2781,18 @@ BEGIN
   IF NOT isfinite("from") OR NOT isfinite("to") OR "from" >= "to" THEN
     RAISE EXCEPTION 'from must be before to, both finite, got % and %', "from", "to" USING ERRCODE = '22023';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.model = report.model) THEN
-    RAISE EXCEPTION 'no monitor reports on model "%"', model USING ERRCODE = '42704',
-      HINT = 'The model is the label monitors were created with (mlobs.monitors.model).';
+  -- A model label, or a monitor's name (then the report is on that monitor's model).
+  IF NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.model = lbl) THEN
+    SELECT mo.model INTO lbl FROM mlobs.monitors mo WHERE mo.name = report.model;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'no monitor reports on model "%", and no monitor has that name', model USING ERRCODE = '42704',
+        HINT = 'Give the label monitors were created with (mlobs.monitors.model) or a monitor''s name.';
+    END IF;
   END IF;
   -- Drift: the share of drifted features, then each feature's drift metric, most drifted first.
   FOR r IN SELECT mo.id, mo.name, p.feature, p.metric, max(p.value) FILTER (WHERE p.value < 'Infinity') AS top
              FROM mlobs.metric_points p JOIN mlobs.monitors mo ON mo.id = p.monitor_id
-            WHERE p.model = report.model AND mo.kind IN ('feature_drift', 'prediction_drift', 'multivariate_drift')
+            WHERE p.model = lbl AND mo.kind IN ('feature_drift', 'prediction_drift', 'multivariate_drift')
               AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
               AND p.metric NOT IN ('rows', 'drifted_features', 'mean', 'reconstruction_error_lower', 'reconstruction_error_upper')
             GROUP BY mo.id, mo.name, p.feature, p.metric
@@ -2794,7 +2806,7 @@ BEGIN
       'unit', r.metric,
       'threshold', (SELECT min(ru.threshold) FROM mlobs.alert_rules ru
                      WHERE ru.enabled AND ru.metric = r.metric AND ru.mode = 'value' AND ru.comparison IN ('>', '>=')
-                       AND (ru.feature IS NULL OR ru.feature = r.feature) AND (ru.model IS NULL OR ru.model = report.model)),
+                       AND (ru.feature IS NULL OR ru.feature = r.feature) AND (ru.model IS NULL OR ru.model = lbl)),
       'lines', jsonb_build_array(jsonb_build_object('name', coalesce(nullif(r.feature, ''), r.metric),
                                                     'points', mlobs._report_points(r.id, r.feature, r.metric, "from", "to"))));
   END LOOP;
@@ -2811,7 +2823,7 @@ BEGIN
                      ORDER BY s.metric LIKE 'cbpe_%', s.id)
       INTO dist
       FROM (SELECT DISTINCT mo.id, mo.name, p.feature, p.metric FROM mlobs.metric_points p JOIN mlobs.monitors mo ON mo.id = p.monitor_id
-             WHERE p.model = report.model AND p.metric = ANY (r.metrics) AND p.segment = '' AND p.ts > "from" AND p.ts <= "to") s;
+             WHERE p.model = lbl AND p.metric = ANY (r.metrics) AND p.segment = '' AND p.ts > "from" AND p.ts <= "to") s;
     IF dist IS NOT NULL THEN
       perf := perf || jsonb_build_object('title', r.title, 'unit', r.metrics[1], 'lines', dist);
     END IF;
@@ -2819,7 +2831,7 @@ BEGIN
   -- Distributions, confusion, calibration and SHAP read the log: only where the caller may.
   -- (Named columns: a reader may not read the stored summaries.)
   FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to
-               FROM mlobs.monitors mo WHERE mo.model = report.model AND mo.kind = 'feature_drift'
+               FROM mlobs.monitors mo WHERE mo.model = lbl AND mo.kind = 'feature_drift'
                 AND mo.reference_from IS NOT NULL ORDER BY mo.id LIMIT 1 LOOP
     IF NOT has_table_privilege(mon.source, 'SELECT') THEN
       notes := notes || format('Distributions and SHAP importance need SELECT on %s, which %s does not have.', mon.source, current_user);
@@ -2837,13 +2849,13 @@ BEGIN
         notes := notes || format('The distribution of %s is not drawn: %s (%s).', r.feature, SQLERRM, SQLSTATE);
       END;
     END LOOP;
-    IF EXISTS (SELECT 1 FROM mlobs.models mm WHERE mm.name = report.model) THEN
+    IF EXISTS (SELECT 1 FROM mlobs.models mm WHERE mm.name = lbl) THEN
       BEGIN
         EXECUTE format('SELECT mlobs.shap_importance_agg(%L, f) FROM (SELECT %I AS f FROM %s WHERE %I >= $1 AND %I < $2 ORDER BY %I DESC LIMIT 500) x',
-                       report.model, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mon.ts_column, mon.ts_column)
+                       lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mon.ts_column, mon.ts_column)
           INTO shap_cur USING "from", "to";
         EXECUTE format('SELECT mlobs.shap_importance_agg(%L, f) FROM (SELECT %I AS f FROM %s WHERE %I >= $1 AND %I < $2 ORDER BY %I DESC LIMIT 500) x',
-                       report.model, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mon.ts_column, mon.ts_column)
+                       lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mon.ts_column, mon.ts_column)
           INTO shap_ref USING mon.reference_from, mon.reference_to;
       EXCEPTION WHEN OTHERS THEN
         notes := notes || format('SHAP importance is not computed: %s (%s).', SQLERRM, SQLSTATE);
@@ -2851,7 +2863,7 @@ BEGIN
     END IF;
   END LOOP;
   FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column FROM mlobs.monitors mo
-              WHERE mo.model = report.model AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
+              WHERE mo.model = lbl AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
     IF NOT has_table_privilege(cls.source, 'SELECT') THEN
       notes := notes || format('The confusion matrix and calibration need SELECT on %s, which %s does not have.', cls.source, current_user);
       CONTINUE;
@@ -2880,14 +2892,14 @@ BEGIN
     END;
   END LOOP;
   d := jsonb_build_object(
-    'model', model,
+    'model', lbl,
     'from', to_char("from" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), 'to', to_char("to" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
     'from_epoch', extract(epoch FROM "from"), 'to_epoch', extract(epoch FROM "to"),
     'generated_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
     'monitors', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', mo.name, 'kind', mo.kind, 'window_size', mo.window_size::text,
                                                               'watermark', to_char(mo.watermark AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'))
                                            ORDER BY mo.id), '[]')
-                   FROM mlobs.monitors mo WHERE mo.model = report.model),
+                   FROM mlobs.monitors mo WHERE mo.model = lbl),
     'alerts', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                  'rule', ru.name, 'monitor', mo.name, 'feature', a.feature, 'segment', a.segment, 'severity', a.severity,
                  'state', a.state, 'started_at', to_char(a.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
@@ -2896,13 +2908,13 @@ BEGIN
                  'threshold', a.threshold)
                  ORDER BY array_position(ARRAY['critical', 'warning', 'info'], a.severity), a.started_at, a.id), '[]')
                  FROM mlobs.alerts a JOIN mlobs.alert_rules ru ON ru.id = a.rule_id JOIN mlobs.monitors mo ON mo.id = a.monitor_id
-                WHERE a.model = report.model AND a.started_at < "to" AND (a.resolved_at IS NULL OR a.resolved_at >= "from")),
+                WHERE a.model = lbl AND a.started_at < "to" AND (a.resolved_at IS NULL OR a.resolved_at >= "from")),
     'drift', drift, 'drift_omitted', coalesce(omitted, 0), 'distributions', dists,
     'quality', (SELECT coalesce(jsonb_agg(jsonb_build_object('feature', q.feature, 'metric', q.metric, 'last', q.last, 'max', q.top)
                                           ORDER BY q.top DESC, q.feature, q.metric), '[]')
                   FROM (SELECT p.feature, p.metric, max(p.value) AS top, (array_agg(p.value ORDER BY p.ts DESC))[1] AS last
                           FROM mlobs.metric_points p JOIN mlobs.monitors mo ON mo.id = p.monitor_id
-                         WHERE p.model = report.model AND mo.kind = 'quality' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
+                         WHERE p.model = lbl AND mo.kind = 'quality' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
                            AND p.metric <> 'rows' AND p.value < 'Infinity'
                          GROUP BY p.feature, p.metric HAVING max(p.value) > 0 LIMIT 500) q),
     'performance', perf,
@@ -2911,10 +2923,92 @@ BEGIN
     'shap', (SELECT coalesce(jsonb_agg(jsonb_build_object('feature', k, 'reference', (shap_ref->>k)::float8, 'current', (shap_cur->>k)::float8)
                                        ORDER BY (shap_cur->>k)::float8 DESC NULLS LAST, k), '[]')
                FROM (SELECT jsonb_object_keys(coalesce(shap_cur, '{}') || coalesce(shap_ref, '{}')) AS k) x),
-    'notes', to_jsonb(notes || CASE WHEN EXISTS (SELECT 1 FROM mlobs.metric_points p WHERE p.model = report.model AND p.segment = ''
+    'notes', to_jsonb(notes || CASE WHEN EXISTS (SELECT 1 FROM mlobs.metric_points p WHERE p.model = lbl AND p.segment = ''
                                                    AND p.ts > "from" AND p.ts <= "to" AND p.metric IN ('missing_share', 'outlier_share'))
                                     THEN ARRAY['Data-quality metrics that stayed 0 over the period are not listed.'] ELSE '{}' END));
   RETURN mlobs._render_report(d::text);
+END $$;
+
+-- Reference-against-current shares of two profiles over the reference's deciles, from their
+-- sketches (approximate, like mlobs.outside_share): the share below each edge, differenced.
+CREATE FUNCTION mlobs._report_profile_shares(reference mlobs.profile, current mlobs.profile) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  edges float8[];
+  labels text[] := '{}';
+  r float8[] := '{}';
+  c float8[] := '{}';
+  below_r float8 := 0;
+  below_c float8 := 0;
+  next_r float8;
+  next_c float8;
+  e float8;
+BEGIN
+  IF coalesce(mlobs.row_count(reference), 0) = 0 OR coalesce(mlobs.row_count(current), 0) = 0 THEN
+    RETURN NULL;
+  END IF;
+  edges := ARRAY(SELECT DISTINCT q FROM unnest(mlobs.quantile(reference, ARRAY[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])) q
+                  WHERE q > mlobs.min(reference) ORDER BY q);
+  FOREACH e IN ARRAY edges LOOP
+    next_r := greatest(below_r, coalesce(mlobs.outside_share(reference, e, greatest(mlobs.max(reference), e)), below_r));
+    next_c := greatest(below_c, coalesce(mlobs.outside_share(current, e, greatest(mlobs.max(current), e)), below_c));
+    labels := labels || CASE WHEN cardinality(r) = 0 THEN '<' || mlobs._report_num(e)
+                             ELSE mlobs._report_num(edges[cardinality(r)]) || '–' || mlobs._report_num(e) END;
+    r := r || (next_r - below_r);
+    c := c || (next_c - below_c);
+    below_r := next_r;
+    below_c := next_c;
+  END LOOP;
+  labels := labels || CASE WHEN cardinality(edges) = 0 THEN 'all' ELSE '≥' || mlobs._report_num(edges[cardinality(edges)]) END;
+  r := r || greatest(1 - below_r, 0);
+  c := c || greatest(1 - below_c, 0);
+  RETURN jsonb_build_object('labels', to_jsonb(labels), 'reference', to_jsonb(r), 'current', to_jsonb(c));
+END $$;
+
+-- The report of two summaries: a data-drift report of two feature-profile summaries (say,
+-- features_agg over two periods, or two stored summaries): every feature's drift verdict
+-- (mlobs.drift_report), then the reference-against-current distributions of up to 20 features,
+-- drifted ones first. Not an overload of mlobs.report: mlobs.report('fraud', '2026-01-01',
+-- '2026-01-08') with string literals would then be ambiguous.
+CREATE FUNCTION mlobs.summary_report(reference mlobs.feature_profiles, current mlobs.feature_profiles,
+                             title text DEFAULT 'current data against the reference')
+RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  rows_table jsonb;
+  dists jsonb := '[]';
+  dist jsonb;
+  r record;
+BEGIN
+  IF reference IS NULL OR current IS NULL OR title IS NULL THEN
+    RAISE EXCEPTION 'reference, current and title must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.drifted IS NOT TRUE, x.statistic DESC NULLS LAST, x.feature), '[]')
+    INTO rows_table FROM mlobs.drift_report(reference, current) x;
+  FOR r IN SELECT x.feature, x.kind FROM jsonb_to_recordset(rows_table) x(feature text, kind text) LIMIT 20 LOOP
+    IF r.kind = 'numeric' THEN
+      dist := mlobs._report_profile_shares(mlobs.feature_profile(reference, r.feature), mlobs.feature_profile(current, r.feature));
+    ELSE
+      SELECT jsonb_build_object('labels', jsonb_agg(k ORDER BY o, rc DESC, k), 'reference', jsonb_agg(rs ORDER BY o, rc DESC, k),
+                                'current', jsonb_agg(cs ORDER BY o, rc DESC, k))
+        INTO dist
+        FROM (SELECT k, o, rc, coalesce(rc / nullif(sum(rc) OVER (), 0), 0) AS rs, coalesce(cc / nullif(sum(cc) OVER (), 0), 0) AS cs
+                FROM (SELECT CASE WHEN t.rank <= 10 THEN t.k ELSE '(other)' END AS k, bool_or(t.rank > 10) AS o,
+                             sum(t.rc) AS rc, sum(t.cc) AS cc
+                        FROM (SELECT coalesce(a.key, b.key) AS k, coalesce(a.value::float8, 0) AS rc, coalesce(b.value::float8, 0) AS cc,
+                                     rank() OVER (ORDER BY coalesce(a.value::float8, 0) DESC, coalesce(a.key, b.key)) AS rank
+                                FROM jsonb_each_text(mlobs.category_counts(mlobs.feature_categories(reference, r.feature))) a
+                                FULL JOIN jsonb_each_text(mlobs.category_counts(mlobs.feature_categories(current, r.feature))) b
+                                  ON a.key = b.key) t
+                       GROUP BY 1) g) s;
+    END IF;
+    IF dist IS NOT NULL AND dist->'labels' <> 'null' THEN
+      dists := dists || (dist || jsonb_build_object('feature', r.feature));
+    END IF;
+  END LOOP;
+  RETURN mlobs._render_report(jsonb_build_object(
+    'model', title, 'summaries_only', true,
+    'subtitle', format('reference: %s rows · current: %s rows', mlobs.row_count(reference), mlobs.row_count(current)),
+    'drift_table', rows_table, 'distributions', dists)::text);
 END $$;
 
 -- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns.
@@ -3012,11 +3106,12 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
   mlobs.prune_history(interval, interval, bool),
   mlobs._monitor_needs_range(mlobs.monitors, timestamptz, timestamptz, timestamptz),
   mlobs._tables_of_view(regclass), mlobs._retained_before(regclass) TO mlobs_admin;
--- Reports (src/sql/report.sql): mlobs.report is for everyone (it reads as the caller); its steps
--- are for the roles that read metric points.
-REVOKE EXECUTE ON FUNCTION mlobs._render_report(text), mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
+-- Reports (src/sql/report.sql): mlobs.report is for everyone (it reads as the caller; the
+-- summaries form and the renderer are pure); the steps that read tables are for the roles that
+-- read metric points.
+REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION mlobs._render_report(text), mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
+GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) TO mlobs_reader, mlobs_admin;
 
 -- ==== section: jsonb (native jsonb reading) ======================================================
@@ -3895,6 +3990,7 @@ COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, double precision[], integer
 COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, jsonb, integer) IS 'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';
 COMMENT ON FUNCTION mlobs.stddev(mlobs.profile) IS 'Sample standard deviation (n - 1) of the finite values of a profile; NULL with fewer than two';
 COMMENT ON FUNCTION mlobs.stddev_pop(mlobs.profile) IS 'Population standard deviation (n) of the finite values of a profile; NULL when there are none';
+COMMENT ON FUNCTION mlobs.summary_report(mlobs.feature_profiles, mlobs.feature_profiles, text) IS 'One self-contained HTML data-drift document of two feature-profile summaries: every feature''s drift verdict and the reference-against-current distributions';
 COMMENT ON FUNCTION mlobs.tnr(mlobs.confusion, text) IS 'True negative rate of a confusion summary for the positive label';
 COMMENT ON FUNCTION mlobs.top_share(mlobs.categories) IS 'Share of the most frequent category among the non-NULL values of a category summary';
 COMMENT ON FUNCTION mlobs.total_count(mlobs.profile) IS 'Number of rows seen by a profile, NULL, NaN and +/-Infinity included';

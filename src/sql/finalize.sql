@@ -107,11 +107,12 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
   mlobs.prune_history(interval, interval, bool),
   mlobs._monitor_needs_range(mlobs.monitors, timestamptz, timestamptz, timestamptz),
   mlobs._tables_of_view(regclass), mlobs._retained_before(regclass) TO mlobs_admin;
--- Reports (src/sql/report.sql): mlobs.report is for everyone (it reads as the caller); its steps
--- are for the roles that read metric points.
-REVOKE EXECUTE ON FUNCTION mlobs._render_report(text), mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
+-- Reports (src/sql/report.sql): mlobs.report is for everyone (it reads as the caller; the
+-- summaries form and the renderer are pure); the steps that read tables are for the roles that
+-- read metric points.
+REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION mlobs._render_report(text), mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
+GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) TO mlobs_reader, mlobs_admin;
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
@@ -502,6 +503,7 @@ COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, double precision[], integer
 COMMENT ON AGGREGATE mlobs.shap_importance_agg(text, jsonb, integer) IS 'Mean |SHAP| per feature of a registered model over the rows, as jsonb (see docs/models.md)';
 COMMENT ON FUNCTION mlobs.stddev(mlobs.profile) IS 'Sample standard deviation (n - 1) of the finite values of a profile; NULL with fewer than two';
 COMMENT ON FUNCTION mlobs.stddev_pop(mlobs.profile) IS 'Population standard deviation (n) of the finite values of a profile; NULL when there are none';
+COMMENT ON FUNCTION mlobs.summary_report(mlobs.feature_profiles, mlobs.feature_profiles, text) IS 'One self-contained HTML data-drift document of two feature-profile summaries: every feature''s drift verdict and the reference-against-current distributions';
 COMMENT ON FUNCTION mlobs.tnr(mlobs.confusion, text) IS 'True negative rate of a confusion summary for the positive label';
 COMMENT ON FUNCTION mlobs.top_share(mlobs.categories) IS 'Share of the most frequent category among the non-NULL values of a category summary';
 COMMENT ON FUNCTION mlobs.total_count(mlobs.profile) IS 'Number of rows seen by a profile, NULL, NaN and +/-Infinity included';

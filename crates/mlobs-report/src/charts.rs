@@ -41,10 +41,22 @@ fn svg(
     Ok(out)
 }
 
+/// Values beyond this are drawn at it: plotters computes with the span of the axis, which must
+/// stay finite (a metric that large is read from the tables, not the chart).
+const DRAWABLE: f64 = 1e150;
+
+fn drawable(v: f64) -> f64 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(-DRAWABLE, DRAWABLE)
+    }
+}
+
 /// The y range of the finite values (and the threshold), padded; from 0 when all are >= 0.
 fn y_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for v in values.filter(|v| v.is_finite()) {
+    for v in values.filter(|v| v.is_finite()).map(drawable) {
         lo = lo.min(v);
         hi = hi.max(v);
     }
@@ -66,14 +78,17 @@ fn y_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     ))
 }
 
-/// The runs of consecutive non-NULL finite points (a NULL is a gap in the line).
-fn runs(line: &Line) -> Vec<Vec<(f64, f64)>> {
+/// The runs of consecutive non-NULL finite points within [x0, x1] (a NULL is a gap in the line;
+/// points outside the period are not drawn: plotters' pixel arithmetic overflows on points far
+/// outside its range).
+fn runs(line: &Line, x0: f64, x1: f64) -> Vec<Vec<(f64, f64)>> {
     let mut out = vec![Vec::new()];
     for &(x, y) in &line.points {
         match y {
-            Some(v) if v.is_finite() && x.is_finite() => {
-                out.last_mut().expect("one run").push((x, v))
-            }
+            Some(v) if v.is_finite() && x.is_finite() && x >= x0 && x <= x1 => out
+                .last_mut()
+                .expect("one run")
+                .push((drawable(x), drawable(v))),
             _ if !out.last().expect("one run").is_empty() => out.push(Vec::new()),
             _ => {}
         }
@@ -92,6 +107,7 @@ pub fn time_series(series: &Series, x0: f64, x1: f64) -> Result<Option<String>, 
     let Some((lo, hi)) = y_range(values.chain(series.threshold)) else {
         return Ok(None);
     };
+    let (x0, x1) = (drawable(x0), drawable(x1));
     let (x0, x1) = if x1 > x0 {
         (x0, x1)
     } else {
@@ -120,7 +136,7 @@ pub fn time_series(series: &Series, x0: f64, x1: f64) -> Result<Option<String>, 
         for (i, line) in series.lines.iter().enumerate() {
             let style = PALETTE[i % PALETTE.len()].stroke_width(2);
             let mut labelled = false;
-            for run in runs(line) {
+            for run in runs(line, x0, x1) {
                 let drawn = if line.dashed {
                     chart
                         .draw_series(DashedLineSeries::new(run, 7, 4, style))
@@ -138,7 +154,7 @@ pub fn time_series(series: &Series, x0: f64, x1: f64) -> Result<Option<String>, 
                 }
             }
         }
-        if let Some(t) = series.threshold.filter(|t| t.is_finite()) {
+        if let Some(t) = series.threshold.filter(|t| t.is_finite()).map(drawable) {
             let style = THRESHOLD.stroke_width(1);
             chart
                 .draw_series(DashedLineSeries::new(vec![(x0, t), (x1, t)], 5, 5, style))
@@ -155,6 +171,16 @@ pub fn time_series(series: &Series, x0: f64, x1: f64) -> Result<Option<String>, 
             .map_err(fail)
     })
     .map(Some)
+}
+
+/// A bar's height on a 0..hi axis: NaN as 0, the rest clamped (plotters' pixel arithmetic
+/// overflows on coordinates far outside the axis).
+fn bar_height(v: f64, hi: f64) -> f64 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(0.0, hi)
+    }
 }
 
 /// Reference against current shares, side by side per bin or category.
@@ -182,6 +208,7 @@ pub fn shares(d: &Distribution, y_desc: &str) -> Result<Option<String>, String> 
             .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .x_labels(n)
+            .x_label_style(("sans-serif", if n > 6 { 10 } else { 12 }))
             .y_desc(y_desc)
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
@@ -208,7 +235,10 @@ pub fn shares(d: &Distribution, y_desc: &str) -> Result<Option<String>, String> 
                 let mut bar = Rectangle::new(
                     [
                         (SegmentValue::Exact(i), 0.0),
-                        (SegmentValue::Exact(i + 1), values[i as usize]),
+                        (
+                            SegmentValue::Exact(i + 1),
+                            bar_height(values[i as usize], hi),
+                        ),
                     ],
                     color.filled(),
                 );
@@ -311,9 +341,10 @@ mod tests {
             dashed: false,
         };
         assert_eq!(
-            runs(&line),
+            runs(&line, 0.0, 10.0),
             vec![vec![(1.0, 1.0)], vec![(3.0, 2.0)], vec![(5.0, 3.0)]]
         );
+        assert_eq!(runs(&line, 2.0, 4.0), vec![vec![(3.0, 2.0)]]);
     }
 
     #[test]
@@ -324,6 +355,24 @@ mod tests {
         assert!((0.0..0.2).contains(&lo) && hi > 0.4);
         let (lo, hi) = y_range([5.0].into_iter()).unwrap();
         assert!(lo < 5.0 && hi > 5.0);
+    }
+
+    #[test]
+    fn huge_spans_draw() {
+        // -1e308..1e308 overflowed the axis span and plotters never returned.
+        let s = Series {
+            title: "t".into(),
+            unit: "u".into(),
+            lines: vec![Line {
+                name: "x".into(),
+                points: vec![(0.0, Some(-1e308)), (1.0, Some(1e308))],
+                dashed: false,
+            }],
+            threshold: Some(f64::MAX),
+        };
+        assert!(time_series(&s, 0.0, 1.0).unwrap().is_some());
+        assert!(time_series(&s, -f64::MAX, f64::MAX).unwrap().is_some());
+        assert!(time_series(&s, f64::NAN, f64::INFINITY).unwrap().is_some());
     }
 
     #[test]

@@ -29,6 +29,24 @@ pub struct ReportData {
     pub calibration: Vec<CalibrationBin>,
     pub shap: Vec<Importance>,
     pub notes: Vec<String>,
+    /// A report of two summaries (`mlobs.report(reference, current)`): no period, no monitors;
+    /// `subtitle` replaces the period line and `drift_table` lists every feature.
+    pub summaries_only: bool,
+    pub subtitle: Option<String>,
+    pub drift_table: Vec<DriftRow>,
+}
+
+/// One feature of `mlobs.drift_report`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DriftRow {
+    pub feature: String,
+    pub kind: String,
+    pub method: Option<String>,
+    pub statistic: Option<f64>,
+    pub p_value: Option<f64>,
+    pub threshold: Option<f64>,
+    pub drifted: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -22,7 +22,10 @@ pub fn render_json(json: &str) -> Result<String, String> {
     drop_null_members(&mut value);
     let data: ReportData =
         serde_json::from_value(value).map_err(|e| format!("report data: {e}"))?;
-    render(&data)
+    // A panic in the chart library (an input its arithmetic does not expect) becomes an error
+    // naming the report, never an internal error of the server.
+    std::panic::catch_unwind(|| render(&data))
+        .unwrap_or_else(|_| Err("report data: a chart could not be drawn".into()))
 }
 
 /// SQL gives NULL for an empty aggregate: an object member that is null counts as absent (its
@@ -55,14 +58,33 @@ fn severity_cell(severity: &str) -> String {
 
 pub fn render(d: &ReportData) -> Result<String, String> {
     let mut body = String::new();
-    let title = format!("Model monitoring report: {}", d.model);
+    let title = if d.summaries_only {
+        format!("Data drift report: {}", d.model)
+    } else {
+        format!("Model monitoring report: {}", d.model)
+    };
     body.push_str(&format!("<h1>{}</h1>", escape(&title)));
-    body.push_str(&format!(
-        "<p class=\"meta\">Period {} – {} (UTC) · generated {} by mlobs</p>",
-        escape(&d.from),
-        escape(&d.to),
-        escape(&d.generated_at)
-    ));
+    let generated = if d.generated_at.is_empty() {
+        "made by mlobs".to_string()
+    } else {
+        format!("generated {} by mlobs", escape(&d.generated_at))
+    };
+    match &d.subtitle {
+        Some(subtitle) => body.push_str(&format!(
+            "<p class=\"meta\">{} · {generated}</p>",
+            escape(subtitle)
+        )),
+        None => body.push_str(&format!(
+            "<p class=\"meta\">Period {} – {} (UTC) · {generated}</p>",
+            escape(&d.from),
+            escape(&d.to)
+        )),
+    }
+    if d.summaries_only {
+        body.push_str(&drift_table(d));
+        body.push_str(&drift_section(d)?);
+        return Ok(page(&title, &body));
+    }
     if !d.monitors.is_empty() {
         let rows: Vec<Vec<String>> = d
             .monitors
@@ -90,13 +112,62 @@ pub fn render(d: &ReportData) -> Result<String, String> {
     for note in &d.notes {
         body.push_str(&format!("<p class=\"note\">{}</p>", escape(note)));
     }
-    Ok(format!(
+    Ok(page(&title, &body))
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><style>{}</style></head><body>{body}</body></html>\n",
-        escape(&title),
+        escape(title),
         html::STYLE
-    ))
+    )
+}
+
+/// Every feature's drift verdict (the summaries form): drifted features first.
+fn drift_table(d: &ReportData) -> String {
+    let drifted = d
+        .drift_table
+        .iter()
+        .filter(|r| r.drifted == Some(true))
+        .count();
+    let rows: Vec<Vec<String>> = d
+        .drift_table
+        .iter()
+        .take(MAX_ROWS)
+        .map(|r| {
+            let verdict = match r.drifted {
+                Some(true) => "<span class=\"sev-warning\">drifted</span>".to_string(),
+                Some(false) => "no drift".to_string(),
+                None => "–".to_string(),
+            };
+            vec![
+                escape(&r.feature),
+                escape(&r.kind),
+                escape(r.method.as_deref().unwrap_or("–")),
+                optional(r.statistic),
+                optional(r.p_value),
+                optional(r.threshold),
+                verdict,
+            ]
+        })
+        .collect();
+    let mut out = String::from("<h2 id=\"drift-table\">Drift per feature</h2>");
+    out.push_str(&table(
+        &format!("{drifted} of {} features drifted", d.drift_table.len()),
+        &[
+            "feature",
+            "kind",
+            "method",
+            "statistic",
+            "p-value",
+            "threshold",
+            "verdict",
+        ],
+        &rows,
+    ));
+    out
 }
 
 fn alerts_section(d: &ReportData) -> String {
@@ -149,9 +220,12 @@ fn alerts_section(d: &ReportData) -> String {
 }
 
 fn drift_section(d: &ReportData) -> Result<String, String> {
-    let mut out = String::from("<h2 id=\"drift\">Drift over time</h2>");
-    if d.drift.is_empty() {
-        out.push_str("<p>No drift metric in the period.</p>");
+    let mut out = String::new();
+    if !d.summaries_only {
+        out.push_str("<h2 id=\"drift\">Drift over time</h2>");
+        if d.drift.is_empty() {
+            out.push_str("<p>No drift metric in the period.</p>");
+        }
     }
     for s in d.drift.iter().take(MAX_CHARTS) {
         out.push_str(&format!("<h3>{}</h3>", escape(&s.title)));

@@ -87,13 +87,32 @@ fn twenty_features_stay_small() {
 
 proptest! {
     #[test]
-    fn any_text_and_numbers_render(name in ".{0,60}", values in proptest::collection::vec(proptest::num::f64::ANY, 0..40)) {
+    fn any_text_and_numbers_render(name in ".{0,60}", values in proptest::collection::vec(proptest::num::f64::ANY, 0..40),
+                                   from in proptest::num::f64::ANY, to in proptest::num::f64::ANY) {
         let points: Vec<(f64, Option<f64>)> = values.iter().enumerate().map(|(i, v)| (i as f64, Some(*v))).collect();
-        let data = serde_json::json!({"model": name, "from_epoch": 0.0, "to_epoch": 40.0,
+        let data = serde_json::json!({"model": name, "from_epoch": from, "to_epoch": to,
             "drift": [{"title": name, "unit": name, "lines": [{"name": name, "points": points}], "threshold": values.first()}],
-            "alerts": [{"rule": name, "feature": name, "severity": name}]});
+            "alerts": [{"rule": name, "feature": name, "severity": name}],
+            "distributions": [{"feature": name, "labels": [name, name], "reference": values.iter().map(|v| if v.is_finite() { *v } else { 0.0 }).take(2).collect::<Vec<_>>(),
+                               "current": values.iter().map(|v| if v.is_finite() { *v } else { 0.0 }).rev().take(2).collect::<Vec<_>>()}]});
         // serde_json writes non-finite numbers as null: the renderer sees gaps.
         let html = render_json(&data.to_string()).unwrap();
         prop_assert!(!html.to_lowercase().contains("<script"));
     }
+}
+
+#[test]
+fn summaries_report() {
+    let data = serde_json::json!({"model": "current data against the reference", "summaries_only": true,
+        "subtitle": "reference: 100 rows · current: 80 rows",
+        "drift_table": [{"feature": "amount", "kind": "numeric", "method": "ks", "statistic": 0.3, "p_value": 0.001,
+                         "threshold": 0.05, "drifted": true},
+                        {"feature": "channel", "kind": "categorical", "method": "chisquare", "statistic": 1.2,
+                         "p_value": 0.5, "threshold": 0.05, "drifted": false}],
+        "distributions": [{"feature": "amount", "labels": ["< 1", "1 – 2", "≥ 2"], "reference": [0.3, 0.4, 0.3], "current": [0.1, 0.3, 0.6]}]});
+    let html = render_json(&data.to_string()).unwrap();
+    assert!(html.contains("1 of 2 features drifted"));
+    assert!(html.contains("reference: 100 rows"));
+    assert!(!html.contains("Alerts in the period"));
+    assert_eq!(html.matches("<svg").count(), 1);
 }

@@ -75,6 +75,8 @@ EXTRA='{"text": ["need SELECT on public.fraud_log, which analyst does not have"]
 EXTRA='{"text": ["<script>alert(1)</script>", "The distribution of huge is not drawn"], "not_text": ["<script>alert", "<img src=x", "onload=\"x"]}' \
   render hostile postgres '"&<model>' 2026-03-01 2026-03-05
 
+got=$("${P[@]}" -U analyst -d report -At -c "SELECT mlobs.report('fraud features', '2026-02-01', '2026-02-19') = mlobs.report('fraud', '2026-02-01', '2026-02-19')")
+[ "$got" = t ] && check ok "a monitor's name gives its model's report" || check no "report by monitor name differs ($got)"
 echo "== bad calls"
 for call in "mlobs.report(NULL)|22004" "mlobs.report('fraud', '2026-02-02', '2026-02-01')|22023" "mlobs.report('nope')|42704"; do
   got=$("${P[@]}" -U analyst -d report -At -v VERBOSITY=verbose -c "SELECT length(${call%|*})" 2>&1 | grep -o 'ERROR:  [0-9A-Z]\{5\}' || true)
