@@ -190,6 +190,9 @@ SELECT 'compare_models', c FROM mlobs.compare_models('fraud', 1, 2, 'fraud_log',
 SELECT 'metric_names', mlobs.metric_names();
 SELECT 'latest_points', p FROM mlobs.latest_points('psi') p ORDER BY p::text;
 SELECT 'latest_points accuracy', p FROM mlobs.latest_points('accuracy', 'classification') p ORDER BY p::text;
+-- Reports: the HTML document (its clock line aside) is the same on both servers.
+SELECT 'report', md5(regexp_replace(mlobs.report('fraud', '2026-01-01', '2026-01-15'), 'generated [0-9: -]+ by', ''));
+SELECT 'summary_report', md5(mlobs.summary_report(:'ref_f'::mlobs.feature_profiles, :'cur_f'::mlobs.feature_profiles));
 SELECT format('SELECT %L, count(*), md5(string_agg(t::text, E''\n'' ORDER BY t::text)) FROM mlobs.%I t', 'table ' || c.relname, c.relname)
   FROM pg_class c WHERE c.relnamespace = 'mlobs'::regnamespace AND c.relkind IN ('r', 'v')
    AND has_table_privilege(c.oid, 'SELECT') ORDER BY c.relname \gexec
