@@ -2851,12 +2851,13 @@ BEGIN
     END LOOP;
     IF EXISTS (SELECT 1 FROM mlobs.models mm WHERE mm.name = lbl) THEN
       BEGIN
-        EXECUTE format('SELECT mlobs.shap_importance_agg(%L, f) FROM (SELECT %I AS f FROM %s WHERE %I >= $1 AND %I < $2 ORDER BY %I DESC LIMIT 500) x',
-                       lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mon.ts_column, mon.ts_column)
-          INTO shap_cur USING "from", "to";
-        EXECUTE format('SELECT mlobs.shap_importance_agg(%L, f) FROM (SELECT %I AS f FROM %s WHERE %I >= $1 AND %I < $2 ORDER BY %I DESC LIMIT 500) x',
-                       lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mon.ts_column, mon.ts_column)
-          INTO shap_ref USING mon.reference_from, mon.reference_to;
+        -- One statement, two periods: the last 500 rows of the reported one and of the reference.
+        EXECUTE format('SELECT mlobs.shap_importance_agg(%1$L, f) FILTER (WHERE cur), mlobs.shap_importance_agg(%1$L, f) FILTER (WHERE NOT cur)
+                          FROM (SELECT * FROM (SELECT true AS cur, %2$I AS f FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 ORDER BY %4$I DESC LIMIT 500) c
+                                UNION ALL
+                                SELECT * FROM (SELECT false, %2$I FROM %3$s WHERE %4$I >= $3 AND %4$I < $4 ORDER BY %4$I DESC LIMIT 500) r) x',
+                       lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column)
+          INTO shap_cur, shap_ref USING "from", "to", mon.reference_from, mon.reference_to;
       EXCEPTION WHEN OTHERS THEN
         notes := notes || format('SHAP importance is not computed: %s (%s).', SQLERRM, SQLSTATE);
       END;

@@ -41,6 +41,20 @@ fn svg(
     Ok(out)
 }
 
+/// The legend of a chart's labelled series, on a translucent white box.
+fn legend<'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+) -> ChartResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GRID)
+        .draw()
+        .map_err(fail)
+}
+
 /// Values beyond this are drawn at it: plotters computes with the span of the axis, which must
 /// stay finite (a metric that large is read from the tables, not the chart).
 const DRAWABLE: f64 = 1e150;
@@ -162,13 +176,7 @@ pub fn time_series(series: &Series, x0: f64, x1: f64) -> Result<Option<String>, 
                 .label(format!("alert threshold {}", crate::html::number(t)))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(GRID)
-            .draw()
-            .map_err(fail)
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
     .map(Some)
 }
@@ -253,13 +261,7 @@ pub fn shares(d: &Distribution, y_desc: &str) -> Result<Option<String>, String> 
                     Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled())
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(GRID)
-            .draw()
-            .map_err(fail)
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
     .map(Some)
 }
@@ -312,13 +314,7 @@ pub fn calibration(bins: &[CalibrationBin]) -> Result<Option<String>, String> {
             .map_err(fail)?
             .label("model")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(GRID)
-            .draw()
-            .map_err(fail)
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
     .map(Some)
 }
