@@ -293,7 +293,7 @@ fn same_score_summary(a: &ScoreSummary, b: &ScoreSummary) -> Result<(), String> 
             }
         }
     }
-    let (la, lb) = (a.log_loss_sum, b.log_loss_sum);
+    let (la, lb) = (a.log_loss_total(), b.log_loss_total());
     close("log_loss_sum", la, lb, SUM_REL, la.max(lb))?;
     close(
         "brier_sum",

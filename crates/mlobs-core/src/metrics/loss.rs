@@ -11,6 +11,7 @@
 //! version 3 adds the total weight after the row count. Versions 1 (log loss and Brier only)
 //! and 2 are still read, their total weight being the row count.
 
+use super::log_product::LogProduct;
 use super::{probability, sample_weight};
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
@@ -144,7 +145,8 @@ pub fn pinball_loss(y: f64, p: f64, alpha: f64) -> Result<f64> {
 }
 
 /// Running mean of a per-row loss.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(into = "MeanLossJson")]
 pub struct MeanLoss {
     pub kind: LossKind,
     /// 0 for a scalar P(y = 1); the array length for class probabilities.
@@ -152,8 +154,41 @@ pub struct MeanLoss {
     pub n: u64,
     /// Σ w over the rows (the row count when every weight is 1).
     pub weight: f64,
-    /// Σ w·loss.
+    /// Σ w·loss, but for the log loss of unit-weight rows, which is −ln of `log_true`.
     pub sum: f64,
+    /// The product of the (clipped) probabilities of the true class of unit-weight rows.
+    #[serde(skip)]
+    log_true: LogProduct,
+}
+
+/// The JSON form: `sum` is the whole Σ w·loss.
+#[derive(Serialize)]
+struct MeanLossJson {
+    kind: LossKind,
+    classes: u32,
+    n: u64,
+    weight: f64,
+    sum: f64,
+}
+
+impl From<MeanLoss> for MeanLossJson {
+    fn from(s: MeanLoss) -> Self {
+        MeanLossJson {
+            sum: s.total(),
+            kind: s.kind,
+            classes: s.classes,
+            n: s.n,
+            weight: s.weight,
+        }
+    }
+}
+
+/// Equal summaries: equal fields, the loss sum compared as a whole.
+impl PartialEq for MeanLoss {
+    fn eq(&self, o: &Self) -> bool {
+        (self.kind, self.classes, self.n, self.weight) == (o.kind, o.classes, o.n, o.weight)
+            && self.total() == o.total()
+    }
 }
 
 fn clip(p: f64) -> f64 {
@@ -168,7 +203,20 @@ impl MeanLoss {
             n: 0,
             weight: 0.0,
             sum: 0.0,
+            log_true: LogProduct::default(),
         }
+    }
+
+    /// Σ w·loss.
+    pub fn total(&self) -> f64 {
+        self.sum - self.log_true.ln()
+    }
+
+    /// A unit-weight row's log loss, −ln `p_true` (clipped): multiplied into `log_true`.
+    fn push_log_loss(&mut self, p_true: f64) {
+        self.log_true.push(clip(p_true));
+        self.weight += 1.0;
+        self.n += 1;
     }
 
     /// Adds one row's loss with its weight (checked by the caller). 1·loss is exactly the
@@ -197,8 +245,13 @@ impl MeanLoss {
         let weight = sample_weight(weight)?;
         self.set_classes(0)?;
         let y = positive as u8 as f64;
+        let p_true = if positive { p } else { 1.0 - p };
+        if self.kind == LossKind::LogLoss && weight == 1.0 {
+            self.push_log_loss(p_true);
+            return Ok(());
+        }
         let loss = match self.kind {
-            LossKind::LogLoss => -(if positive { clip(p) } else { clip(1.0 - p) }).ln(),
+            LossKind::LogLoss => -clip(p_true).ln(),
             LossKind::Brier => (y - p) * (y - p),
             _ => unreachable!("checked by probabilistic()"),
         };
@@ -230,6 +283,10 @@ impl MeanLoss {
         let y = class_index(label, k)?;
         let weight = sample_weight(weight)?;
         self.set_classes(k as u32)?;
+        if self.kind == LossKind::LogLoss && weight == 1.0 {
+            self.push_log_loss(probs[y]);
+            return Ok(());
+        }
         let loss = match self.kind {
             LossKind::LogLoss => -clip(probs[y]).ln(),
             LossKind::Brier => probs
@@ -281,7 +338,7 @@ impl MeanLoss {
 
     /// Σ w·loss / Σ w; `None` without rows or when the total weight is 0.
     pub fn mean(&self) -> Option<f64> {
-        (self.n > 0 && self.weight > 0.0).then(|| self.sum / self.weight)
+        (self.n > 0 && self.weight > 0.0).then(|| self.total() / self.weight)
     }
 }
 
@@ -339,6 +396,7 @@ impl Summary for MeanLoss {
         self.classes = o.classes;
         self.n = crate::sketch::add_counts(self.n, o.n)?;
         (self.sum, self.weight) = (sum, total);
+        self.log_true.merge(&o.log_true);
         Ok(())
     }
 
@@ -359,7 +417,7 @@ impl Summary for MeanLoss {
         w.u32(self.classes);
         w.u64(self.n);
         w.f64(self.weight);
-        w.f64(self.sum);
+        w.f64(self.total());
         w.finish()
     }
 
@@ -381,24 +439,26 @@ impl Summary for MeanLoss {
             n,
             weight,
             sum: r.f64()?,
+            log_true: LogProduct::default(),
         };
         r.finish()?;
         s.decode_checked()
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
+        let sum = self.total();
         // Rounding can leave the deviance of a near-perfect row a hair below 0 (scikit-learn's
         // too): a Tweedie sum only has to be finite.
         let sum_ok = match self.kind {
             LossKind::Tweedie(power) => {
                 LossKind::tweedie(power).map_err(|e| e.message)?;
-                self.sum.is_finite()
+                sum.is_finite()
             }
             LossKind::Pinball(alpha) => {
                 LossKind::pinball(alpha).map_err(|e| e.message)?;
-                self.sum.is_finite() && self.sum >= 0.0
+                sum.is_finite() && sum >= 0.0
             }
-            _ => self.sum.is_finite() && self.sum >= 0.0,
+            _ => sum.is_finite() && sum >= 0.0,
         };
         if !sum_ok {
             return Err("sum must be finite (and non-negative but for a Tweedie deviance)".into());
@@ -406,7 +466,7 @@ impl Summary for MeanLoss {
         if !(self.weight.is_finite() && self.weight >= 0.0) {
             return Err("total weight must be finite and non-negative".into());
         }
-        if self.n == 0 && (self.weight != 0.0 || self.sum != 0.0) {
+        if self.n == 0 && (self.weight != 0.0 || sum != 0.0) {
             return Err("a state without rows has no weight or loss".into());
         }
         if self.kind.is_regression() && self.classes != 0 {

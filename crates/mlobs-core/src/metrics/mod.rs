@@ -9,6 +9,7 @@ pub mod calibration;
 pub mod confusion;
 pub mod grid_bins;
 pub mod label;
+pub mod log_product;
 pub mod loss;
 pub mod ovr;
 pub mod paired;

@@ -18,6 +18,7 @@
 //! and are not summarised. The equal-count calibration bins stay equal in rows (as `ece_agg`).
 //! The weighted transition and AUC / AP are in score_weights.rs.
 
+use super::log_product::LogProduct;
 use super::probability;
 use crate::codec::{Reader, Writer};
 use crate::error::{CoreError, Result};
@@ -40,15 +41,16 @@ pub type Bins = GridBins<[u64; 2]>;
 /// Bin → [summed weight of negatives, of positives].
 pub type WeightBins = GridBins<[f64; 2]>;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, into = "ScoreSummaryJson")]
 pub struct ScoreSummary {
     /// Number of equal-width bins over [0, 1].
     pub grid: u32,
     /// Bin → [negatives, positives]; only non-empty bins are stored.
     pub bins: Bins,
     /// Σ log loss and Σ Brier score of the exact probabilities (scikit-learn's definitions), so
-    /// both merge across windows exactly up to float rounding.
+    /// both merge across windows exactly up to float rounding. The log loss of the rows of unit
+    /// weight added since the summary was decoded is −ln of `log_true` (`log_loss_total`).
     #[serde(default)]
     pub log_loss_sum: f64,
     #[serde(default)]
@@ -57,6 +59,43 @@ pub struct ScoreSummary {
     /// every row has weight 1. The loss sums are then weighted sums.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<WeightBins>,
+    /// The product of the clipped probabilities of the true class of unit-weight rows.
+    #[serde(skip)]
+    log_true: LogProduct,
+}
+
+/// The JSON form: `log_loss_sum` is the whole sum.
+#[derive(Serialize)]
+struct ScoreSummaryJson {
+    grid: u32,
+    bins: Bins,
+    log_loss_sum: f64,
+    brier_sum: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weights: Option<WeightBins>,
+}
+
+impl From<ScoreSummary> for ScoreSummaryJson {
+    fn from(s: ScoreSummary) -> Self {
+        ScoreSummaryJson {
+            log_loss_sum: s.log_loss_total(),
+            grid: s.grid,
+            bins: s.bins,
+            brier_sum: s.brier_sum,
+            weights: s.weights,
+        }
+    }
+}
+
+/// Equal summaries: equal fields, the log loss compared as a whole.
+impl PartialEq for ScoreSummary {
+    fn eq(&self, o: &Self) -> bool {
+        self.grid == o.grid
+            && self.bins == o.bins
+            && self.log_loss_total() == o.log_loss_total()
+            && self.brier_sum == o.brier_sum
+            && self.weights == o.weights
+    }
 }
 
 impl Default for ScoreSummary {
@@ -87,6 +126,7 @@ impl ScoreSummary {
             log_loss_sum: 0.0,
             brier_sum: 0.0,
             weights: None,
+            log_true: LogProduct::default(),
         })
     }
 
@@ -104,12 +144,12 @@ impl ScoreSummary {
         } else {
             (1.0 - score, 0.0)
         };
-        let log_loss = -p_true.clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
         let brier = (y - score) * (y - score);
         if let Some(w) = &mut self.weights {
             w.slot(b, self.grid)[positive as usize] += 1.0;
         }
-        self.log_loss_sum += log_loss;
+        self.log_true
+            .push(p_true.clamp(f64::EPSILON, 1.0 - f64::EPSILON));
         self.brier_sum += brier;
         Ok(())
     }
@@ -147,10 +187,15 @@ impl ScoreSummary {
         }
     }
 
+    /// Σ log loss (weighted by the sample weights).
+    pub fn log_loss_total(&self) -> f64 {
+        self.log_loss_sum - self.log_true.ln()
+    }
+
     /// Mean log loss (probabilities clipped to [ε, 1 − ε]), weighted by the sample weights;
     /// `None` when empty.
     pub fn log_loss(&self) -> Option<f64> {
-        self.loss_denominator().map(|n| self.log_loss_sum / n)
+        self.loss_denominator().map(|n| self.log_loss_total() / n)
     }
 
     /// Mean Brier score (y − p)², weighted by the sample weights; `None` when empty.
@@ -314,6 +359,7 @@ impl Summary for ScoreSummary {
             }
         }
         self.log_loss_sum += o.log_loss_sum;
+        self.log_true.merge(&o.log_true);
         self.brier_sum += o.brier_sum;
         crate::sketch::sum_counts(self.bins.values().flat_map(|c| [c[0], c[1]]))?;
         Ok(())
@@ -326,7 +372,7 @@ impl Summary for ScoreSummary {
         };
         let mut w = Writer::new(TAG, version);
         w.u32(self.grid);
-        w.f64(self.log_loss_sum);
+        w.f64(self.log_loss_total());
         w.f64(self.brier_sum);
         w.u32(self.bins.len() as u32);
         for (b, c) in self.ordered() {
@@ -379,6 +425,7 @@ impl Summary for ScoreSummary {
             log_loss_sum,
             brier_sum,
             weights,
+            log_true: LogProduct::default(),
         };
         s.decode_checked()
     }
@@ -392,7 +439,7 @@ impl Summary for ScoreSummary {
         {
             return Err(format!("bin {b} outside the grid"));
         }
-        for sum in [self.log_loss_sum, self.brier_sum] {
+        for sum in [self.log_loss_total(), self.brier_sum] {
             if !(sum.is_finite() && sum >= 0.0) || (self.bins.is_empty() && sum != 0.0) {
                 return Err("loss sums must be finite, non-negative, and 0 when empty".into());
             }
@@ -480,10 +527,12 @@ mod tests {
         assert!(s.add(f64::NAN, true).is_err());
         s.add(1.0, true).unwrap();
         assert_eq!(s.bins.keys().next(), Some(DEFAULT_GRID - 1));
+        // −ln(1 − 2⁻⁵²) = 2⁻⁵² + 2⁻¹⁰⁵ + …, rounded: exactly f64::EPSILON (libm's `ln` gave one
+        // ulp more before the log loss was summed as a product).
         assert_eq!(
             s.to_json(),
             format!(
-                r#"{{"grid":{DEFAULT_GRID},"bins":{{"{}":[0,1]}},"log_loss_sum":2.2204460492503136e-16,"brier_sum":0.0}}"#,
+                r#"{{"grid":{DEFAULT_GRID},"bins":{{"{}":[0,1]}},"log_loss_sum":2.220446049250313e-16,"brier_sum":0.0}}"#,
                 DEFAULT_GRID - 1
             )
         );
