@@ -131,6 +131,9 @@ out.append("""-- The demo data generator leaves the production extension (issue 
 -- user's that calls mlobs.simulate makes this update fail (2BP01) instead of being dropped with it.
 ALTER EXTENSION mlobs DROP FUNCTION mlobs.simulate(timestamptz, interval, int, jsonb, float8);
 DROP FUNCTION mlobs.simulate(timestamptz, interval, int, jsonb, float8);""")
+out.append("""-- The hot-standby check of every writer (issue 21), one function in Rust (src/errors.rs).
+CREATE FUNCTION mlobs._require_primary(writer text) RETURNS void STRICT STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'require_primary_sql_wrapper';""")
 out.append("""-- Training (issue 19): the C entry points, then src/sql/training.sql as is (all of it is new).
 CREATE FUNCTION mlobs._compare_models(name text, version_a int, version_b int, source oid, "from" text, "to" text,
   target text, features text[], ts_column text)

@@ -760,10 +760,7 @@ DECLARE
      ORDER BY f.step, f.rule_id, f.monitor_id, f.feature, f.segment;
 BEGIN
   -- A hot standby (run_monitors checked before calling this: only evaluate_alerts gets here there).
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.evaluate_alerts writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.evaluate_alerts');
   SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
     FROM mlobs.alerts al
    WHERE al.state <> 'resolved' AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor);
@@ -1681,10 +1678,7 @@ DECLARE
   t0 timestamptz := clock_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.run_monitors writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.run_monitors');
   IF run_monitors.now IS NULL THEN
     RAISE EXCEPTION 'now must not be NULL' USING ERRCODE = '22004';
   END IF;
@@ -1869,10 +1863,7 @@ DECLARE
   as_of timestamptz := pg_catalog.statement_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.run_monitors_committed writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.run_monitors_committed');
   IF now IS NOT NULL THEN as_of := now; END IF;
   FOR g IN SELECT pg_catalog.array_agg(mo.id ORDER BY mo.id) AS ids FROM mlobs.monitors mo WHERE mo.enabled
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner ORDER BY pg_catalog.min(mo.id) LOOP
@@ -2079,6 +2070,10 @@ COMMENT ON VIEW mlobs.estimated_vs_realised IS 'CBPE estimate beside the realise
 ALTER EXTENSION mlobs DROP FUNCTION mlobs.simulate(timestamptz, interval, int, jsonb, float8);
 DROP FUNCTION mlobs.simulate(timestamptz, interval, int, jsonb, float8);
 
+-- The hot-standby check of every writer (issue 21), one function in Rust (src/errors.rs).
+CREATE FUNCTION mlobs._require_primary(writer text) RETURNS void STRICT STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'require_primary_sql_wrapper';
+
 -- Training (issue 19): the C entry points, then src/sql/training.sql as is (all of it is new).
 CREATE FUNCTION mlobs._compare_models(name text, version_a int, version_b int, source oid, "from" text, "to" text,
   target text, features text[], ts_column text)
@@ -2202,10 +2197,7 @@ DECLARE
   previous int;
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.promote writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.promote');
   IF stage IS NULL OR stage NOT IN ('production', 'candidate') THEN
     RAISE EXCEPTION 'stage must be production or candidate, got %', coalesce(quote_literal(stage), 'NULL')
       USING ERRCODE = '22023';
@@ -2316,10 +2308,7 @@ DECLARE
   params jsonb;
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.process_retraining_requests writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.process_retraining_requests');
   -- Alerts raise a request when they start firing. One still firing after its model's last
   -- request ended without a promotion (kept or failed) asks again once a holdout window has
   -- passed since: the drift is not left unretrained for as long as the alert lasts.
@@ -2517,6 +2506,7 @@ DECLARE
   key_column text;
   p record;
   m mlobs.monitors;
+  readers mlobs.monitors[] := '{}';
   pol record;
   why text;
   blocked text;
@@ -2526,10 +2516,7 @@ BEGIN
   IF source IS NULL OR older_than IS NULL OR dry_run IS NULL THEN
     RAISE EXCEPTION 'source, older_than and dry_run must not be NULL' USING ERRCODE = '22004';
   END IF;
-  IF pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.drop_summarised_partitions writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.drop_summarised_partitions');
   SELECT a.attname INTO key_column
     FROM pg_partitioned_table pt JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
    WHERE pt.partrelid = source AND pt.partstrat = 'r' AND pt.partnatts = 1;
@@ -2541,6 +2528,13 @@ BEGIN
     -- A run reads the partitions and moves the watermarks this function judges by.
     PERFORM pg_advisory_xact_lock(hashtext('mlobs.run_monitors'));
   END IF;
+  -- The monitors reading the log, directly or through a view, found once (not per partition)
+  -- and locked against edits while they are judged.
+  FOR m IN SELECT * FROM mlobs.monitors mo
+            WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
+            ORDER BY mo.id FOR SHARE LOOP
+    readers := readers || m;
+  END LOOP;
   FOR p IN SELECT x.oid::regclass AS rel, x.lo, x.hi, x.is_default, x.relowner
              FROM (SELECT c.oid, c.relowner, b.bound = 'DEFAULT' AS is_default,
                           CASE WHEN r.m[1] = 'MINVALUE' THEN '-infinity'::timestamptz ELSE r.m[1]::timestamptz END AS lo,
@@ -2560,15 +2554,12 @@ BEGIN
     IF why IS NULL AND NOT pg_has_role(p.relowner, 'MEMBER') THEN
       why := format('permission denied: only its owner %s may drop %s', p.relowner::regrole, p.rel);
     END IF;
-    IF why IS NULL AND NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.source = drop_summarised_partitions.source
-                                      OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))) THEN
+    IF why IS NULL AND cardinality(readers) = 0 THEN
       -- Nothing summarises the table: its rows are not this function's to drop (a wrong name).
       why := format('no monitor reads %s', drop_summarised_partitions.source);
     END IF;
     IF why IS NULL THEN
-      FOR m IN SELECT * FROM mlobs.monitors mo
-                WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
-                ORDER BY mo.id FOR SHARE LOOP
+      FOREACH m IN ARRAY readers LOOP
         IF m.source = drop_summarised_partitions.source AND m.ts_column <> key_column THEN
           why := format('monitor %s windows by column %s, not by the partition key %s', m.name, m.ts_column, key_column);
         ELSE
@@ -2628,10 +2619,7 @@ BEGIN
   IF keep < interval '0' OR keep_runs < interval '0' OR NOT isfinite(t_now - keep) OR NOT isfinite(t_now - keep_runs) THEN
     RAISE EXCEPTION 'keep and keep_runs must be finite and not negative, got % and %', keep, keep_runs USING ERRCODE = '22023';
   END IF;
-  IF pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.prune_history writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.prune_history');
   FOR m IN SELECT mo.id, mo.window_size,
                   CASE WHEN d.labelled THEN greatest(mo.label_horizon, mo.late_data_horizon) ELSE mo.late_data_horizon END AS horizon
              FROM mlobs.monitors mo JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind ORDER BY mo.id LOOP

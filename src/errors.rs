@@ -83,7 +83,7 @@ pub fn bigint_sum(values: &[u64], summary: &str, what: &str) -> i64 {
 /// ERROR 25006 (`read_only_sql_transaction`) when this server is a hot standby, raised by a
 /// writer before it does any work (instead of an internal error, XX000 "cannot assign
 /// TransactionIds during recovery", at its first SPI write). `what` names the function. The SQL
-/// writers raise the same message (src/sql/monitor_run.sql, monitor_alerts.sql, training.sql).
+/// writers call it as `mlobs._require_primary`, so every writer gives the same error.
 pub fn require_primary(what: &str) {
     // SAFETY: reads shared memory state; callable from any backend at any time.
     if unsafe { pgrx::pg_sys::RecoveryInProgress() } {
@@ -99,7 +99,13 @@ pub fn require_primary(what: &str) {
     }
 }
 
-/// The hint of `require_primary`'s error (the SQL guards carry the same text).
+/// `mlobs._require_primary(writer)`: `require_primary` for the writers written in SQL.
+#[pg_extern(stable, parallel_safe, name = "_require_primary")]
+fn require_primary_sql(writer: &str) {
+    require_primary(writer)
+}
+
+/// The hint of `require_primary`'s error.
 const STANDBY_HINT: &str = "Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). \
 On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.";
 

@@ -258,10 +258,7 @@ DECLARE
      ORDER BY f.step, f.rule_id, f.monitor_id, f.feature, f.segment;
 BEGIN
   -- A hot standby (run_monitors checked before calling this: only evaluate_alerts gets here there).
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.evaluate_alerts writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.evaluate_alerts');
   SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
     FROM mlobs.alerts al
    WHERE al.state <> 'resolved' AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor);

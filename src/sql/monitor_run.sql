@@ -616,10 +616,7 @@ DECLARE
   t0 timestamptz := clock_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.run_monitors writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.run_monitors');
   IF run_monitors.now IS NULL THEN
     RAISE EXCEPTION 'now must not be NULL' USING ERRCODE = '22004';
   END IF;
@@ -757,10 +754,7 @@ DECLARE
   as_of timestamptz := pg_catalog.statement_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.run_monitors_committed writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.run_monitors_committed');
   IF now IS NOT NULL THEN as_of := now; END IF;
   FOR g IN SELECT pg_catalog.array_agg(mo.id ORDER BY mo.id) AS ids FROM mlobs.monitors mo WHERE mo.enabled
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner ORDER BY pg_catalog.min(mo.id) LOOP

@@ -84,6 +84,7 @@ DECLARE
   key_column text;
   p record;
   m mlobs.monitors;
+  readers mlobs.monitors[] := '{}';
   pol record;
   why text;
   blocked text;
@@ -93,10 +94,7 @@ BEGIN
   IF source IS NULL OR older_than IS NULL OR dry_run IS NULL THEN
     RAISE EXCEPTION 'source, older_than and dry_run must not be NULL' USING ERRCODE = '22004';
   END IF;
-  IF pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.drop_summarised_partitions writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.drop_summarised_partitions');
   SELECT a.attname INTO key_column
     FROM pg_partitioned_table pt JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
    WHERE pt.partrelid = source AND pt.partstrat = 'r' AND pt.partnatts = 1;
@@ -108,6 +106,13 @@ BEGIN
     -- A run reads the partitions and moves the watermarks this function judges by.
     PERFORM pg_advisory_xact_lock(hashtext('mlobs.run_monitors'));
   END IF;
+  -- The monitors reading the log, directly or through a view, found once (not per partition)
+  -- and locked against edits while they are judged.
+  FOR m IN SELECT * FROM mlobs.monitors mo
+            WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
+            ORDER BY mo.id FOR SHARE LOOP
+    readers := readers || m;
+  END LOOP;
   FOR p IN SELECT x.oid::regclass AS rel, x.lo, x.hi, x.is_default, x.relowner
              FROM (SELECT c.oid, c.relowner, b.bound = 'DEFAULT' AS is_default,
                           CASE WHEN r.m[1] = 'MINVALUE' THEN '-infinity'::timestamptz ELSE r.m[1]::timestamptz END AS lo,
@@ -127,15 +132,12 @@ BEGIN
     IF why IS NULL AND NOT pg_has_role(p.relowner, 'MEMBER') THEN
       why := format('permission denied: only its owner %s may drop %s', p.relowner::regrole, p.rel);
     END IF;
-    IF why IS NULL AND NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.source = drop_summarised_partitions.source
-                                      OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))) THEN
+    IF why IS NULL AND cardinality(readers) = 0 THEN
       -- Nothing summarises the table: its rows are not this function's to drop (a wrong name).
       why := format('no monitor reads %s', drop_summarised_partitions.source);
     END IF;
     IF why IS NULL THEN
-      FOR m IN SELECT * FROM mlobs.monitors mo
-                WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
-                ORDER BY mo.id FOR SHARE LOOP
+      FOREACH m IN ARRAY readers LOOP
         IF m.source = drop_summarised_partitions.source AND m.ts_column <> key_column THEN
           why := format('monitor %s windows by column %s, not by the partition key %s', m.name, m.ts_column, key_column);
         ELSE
@@ -195,10 +197,7 @@ BEGIN
   IF keep < interval '0' OR keep_runs < interval '0' OR NOT isfinite(t_now - keep) OR NOT isfinite(t_now - keep_runs) THEN
     RAISE EXCEPTION 'keep and keep_runs must be finite and not negative, got % and %', keep, keep_runs USING ERRCODE = '22023';
   END IF;
-  IF pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.prune_history writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.prune_history');
   FOR m IN SELECT mo.id, mo.window_size,
                   CASE WHEN d.labelled THEN greatest(mo.label_horizon, mo.late_data_horizon) ELSE mo.late_data_horizon END AS horizon
              FROM mlobs.monitors mo JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind ORDER BY mo.id LOOP

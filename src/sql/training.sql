@@ -115,10 +115,7 @@ DECLARE
   previous int;
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.promote writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.promote');
   IF stage IS NULL OR stage NOT IN ('production', 'candidate') THEN
     RAISE EXCEPTION 'stage must be production or candidate, got %', coalesce(quote_literal(stage), 'NULL')
       USING ERRCODE = '22023';
@@ -229,10 +226,7 @@ DECLARE
   params jsonb;
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
-  IF pg_catalog.pg_is_in_recovery() THEN
-    RAISE EXCEPTION 'mlobs.process_retraining_requests writes, and this server is a hot standby (in recovery, read-only): run it on the primary'
-      USING ERRCODE = '25006', HINT = 'Schedule pg_cron jobs on the primary only (after a failover, on the promoted server). On the standby the read-only functions work: predict, shap, drift, the metric points and dashboards.';
-  END IF;
+  PERFORM mlobs._require_primary('mlobs.process_retraining_requests');
   -- Alerts raise a request when they start firing. One still firing after its model's last
   -- request ended without a promotion (kept or failed) asks again once a holdout window has
   -- passed since: the drift is not left unretrained for as long as the alert lasts.
