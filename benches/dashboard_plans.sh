@@ -8,18 +8,9 @@
 # Writes benches/results/dashboard_plans.md. Never part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-PORT=${MLOBS_BENCH_PORT:-28818}
-if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
-  bash scripts/install.sh
-  bash scripts/install_extension.sh --release --pg-config "${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}/pg_config" >/dev/null
-fi
-bash scripts/pg_cluster.sh start bench "$PORT" "jit = off" "timezone = 'UTC'"
-trap 'bash scripts/pg_cluster.sh stop bench' EXIT
-P=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
-"${P[@]}" -d postgres -c "DROP DATABASE IF EXISTS mlobs_dash" -c "CREATE DATABASE mlobs_dash"
-"${P[@]}" -d mlobs_dash -f examples/demo.sql >/dev/null
-"${P[@]}" -d mlobs_dash -f tests/integration/grafana/setup.sql >/dev/null
+. benches/demo_cluster.sh
+bench_cluster "jit = off" "timezone = 'UTC'"
+demo_db mlobs_dash
 "${P[@]}" -d mlobs_dash -f benches/year_of_history.sql > /dev/null
 windows=$("${P[@]}" -d mlobs_dash -c "SELECT count(*) FROM mlobs.monitor_windows")
 points=$("${P[@]}" -d mlobs_dash -c "SELECT count(*) FROM mlobs.metric_points")

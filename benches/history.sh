@@ -6,23 +6,13 @@
 # the next run (one more hourly window for every monitor, rolled back each time), latest_points(),
 # the alert evaluation of every rule, and prune_history. Then the one-time cost of pruning the
 # year to 13 months. Writes benches/results/history.md. Never part of the test suite.
-# MLOBS_BENCH_NO_INSTALL=1 uses the installed build; MLOBS_PG_BIN another PostgreSQL.
+# Cluster and install options: benches/demo_cluster.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-PORT=${MLOBS_BENCH_PORT:-28818}
-if [ -z "${MLOBS_BENCH_NO_INSTALL:-}" ]; then
-  bash scripts/install.sh
-  bash scripts/install_extension.sh --release --pg-config "${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}/pg_config" >/dev/null
-fi
-CLUSTER=${MLOBS_BENCH_CLUSTER:-bench}
-bash scripts/pg_cluster.sh start "$CLUSTER" "$PORT" "jit = off" "timezone = 'UTC'"
-trap 'bash scripts/pg_cluster.sh stop "$CLUSTER"' EXIT
-P=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
+. benches/demo_cluster.sh
+bench_cluster "jit = off" "timezone = 'UTC'"
 for db in mlobs_hist_weeks mlobs_hist_year; do
-  "${P[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-  "${P[@]}" -d $db -f examples/demo.sql > /dev/null
-  "${P[@]}" -d $db -f tests/integration/grafana/setup.sql > /dev/null
+  demo_db $db
 done
 "${P[@]}" -d mlobs_hist_year -f benches/year_of_history.sql > /dev/null
 for db in mlobs_hist_weeks mlobs_hist_year; do

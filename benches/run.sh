@@ -27,9 +27,10 @@ P=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
 "${P[@]}" -d mlobs_bench -c "DROP EXTENSION IF EXISTS mlobs CASCADE" -c "CREATE EXTENSION mlobs"
 "${P[@]}" -d mlobs_bench -c "DROP TABLE IF EXISTS bench_results"
 
-# The Python peers (pinned: tests/fixtures/requirements.txt + psycopg).
+# The Python peers (pinned: tests/fixtures/requirements.txt + psycopg); --aggregates needs none.
 VENV=tests/fixtures/.venv
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import psycopg, evidently" 2>/dev/null; then
+if [ "${1:-}" != "--aggregates" ] &&
+  { [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import psycopg, evidently" 2>/dev/null; }; then
   python3 -m venv "$VENV" && "$VENV/bin/pip" install -q -r benches/requirements.txt
 fi
 
