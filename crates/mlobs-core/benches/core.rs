@@ -161,6 +161,16 @@ fn bench_metrics(c: &mut Criterion) {
             black_box(s.count())
         })
     });
+    g.bench_function("log_loss_add_1M", |b| {
+        use mlobs_core::metrics::loss::{LossKind, MeanLoss};
+        b.iter(|| {
+            let mut l = MeanLoss::new(LossKind::LogLoss);
+            for (&u, &y) in us.iter().zip(&labels) {
+                l.add_binary(u, y).unwrap();
+            }
+            black_box(l.mean())
+        })
+    });
     g.bench_function("regression_add_1M", |b| {
         b.iter(|| {
             let mut r = RegressionSummary::default();
