@@ -2,12 +2,14 @@
 
 use crate::errors::{bigint, required, OrRaise};
 use mlobs_core::categories::Categories as CoreCategories;
+use mlobs_core::category_counter::CategoryCounter;
 use mlobs_core::drift::run::drift_category_summaries;
 use pgrx::prelude::*;
 
 crate::summary_type!(
     Categories,
     CoreCategories,
+    state = CategoryCounter,
     "mlobs.categories",
     mlobs_categories
 );
@@ -20,8 +22,8 @@ crate::v1!(
         crate::agg::transition(
             fcinfo,
             "mlobs.categories_trans",
-            CoreCategories::default,
-            |c: &mut CoreCategories| c.add(value),
+            CategoryCounter::default,
+            |c: &mut CategoryCounter| c.add(value),
         )
     }
 );

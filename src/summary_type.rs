@@ -98,6 +98,11 @@ pub unsafe fn binary_send<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sy
 #[macro_export]
 macro_rules! summary_type {
     ($datum:ident, $core:ty, $sql:literal, $prefix:ident) => {
+        $crate::summary_type!($datum, $core, state = $core, $sql, $prefix);
+    };
+    // `state`: the aggregates' transition state when it is not the summary itself; it reads and
+    // writes the summary's bytes (`category_agg` defers its evictions in a `CategoryCounter`).
+    ($datum:ident, $core:ty, state = $state:ty, $sql:literal, $prefix:ident) => {
         pub struct $datum(pub $core);
 
         impl ::pgrx::datum::FromDatum for $datum {
@@ -160,12 +165,12 @@ macro_rules! summary_type {
             $crate::v1!($prefix "send" => send / pg_finfo_send, |fcinfo| {
                 $crate::summary_type::binary_send::<$core>(fcinfo)
             });
-            $crate::state_functions!(@in_module $core, $prefix);
+            $crate::state_functions!(@in_module $state, $prefix);
             $crate::v1!($prefix "final" => finalize / pg_finfo_finalize, |fcinfo| {
-                $crate::agg::finalize::<$core>(fcinfo)
+                $crate::agg::finalize::<$state>(fcinfo)
             });
             $crate::v1!($prefix "rollup_trans" => rollup_trans / pg_finfo_rollup_trans, |fcinfo| {
-                $crate::agg::rollup_transition::<$core>(
+                $crate::agg::rollup_transition::<$state>(
                     fcinfo,
                     concat!(stringify!($prefix), "_rollup_trans"),
                 )

@@ -6,7 +6,7 @@
 //! rollups equal a single pass.
 
 use crate::codec::{Reader, Writer};
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::ordered_map::CategoryMap;
 use crate::sketch::{add_counts, sum_counts};
 use crate::summary::Summary;
@@ -100,42 +100,17 @@ impl Summary for Categories {
     }
 
     fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(TAG, VERSION);
-        w.u32(self.counts.len() as u32);
-        for (k, &c) in &self.counts {
-            w.bytes(k.as_bytes());
-            w.u64(c);
-        }
-        w.u64(self.other_count);
-        w.u64(self.null_count);
-        w.finish()
+        write_categories(
+            self.counts.iter().map(|(k, &c)| (&**k, c)),
+            self.counts.len(),
+            self.other_count,
+            self.null_count,
+        )
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::open_versioned(bytes, TAG, VERSION, Self::NAME)?;
-        let len = r.u32()? as usize;
-        if len > MAX_CATEGORIES {
-            return Err(r.error(&format!(
-                "{len} categories exceed the limit {MAX_CATEGORIES}"
-            )));
-        }
         let mut counts = CategoryMap::default();
-        let mut previous: Option<String> = None;
-        for _ in 0..len {
-            let key = r.bytes(MAX_KEY_BYTES)?;
-            let key = String::from_utf8(key.to_vec())
-                .map_err(|_| r.error("category is not valid UTF-8"))?;
-            // Canonical form: strictly ascending keys (also rules out duplicates).
-            if previous.as_deref().is_some_and(|p| p >= key.as_str()) {
-                return Err(r.error("categories are not in strictly ascending order"));
-            }
-            let c = r.u64()?;
-            previous = Some(key.clone());
-            counts.insert(key.into_boxed_str(), c);
-        }
-        let other_count = r.u64()?;
-        let null_count = r.u64()?;
-        r.finish()?;
+        let (other_count, null_count) = read_categories(bytes, |k, c| counts.insert(k.into(), c))?;
         let s = Self {
             counts,
             other_count,
@@ -166,6 +141,67 @@ impl Summary for Categories {
         }
         Ok(())
     }
+}
+
+/// The stored form: `len` (key, count) pairs in strictly ascending key order, then the other
+/// and NULL counts. Shared with `CategoryCounter`, which writes from its hash map.
+pub(crate) fn write_categories<'a>(
+    kept: impl Iterator<Item = (&'a str, u64)>,
+    len: usize,
+    other_count: u64,
+    null_count: u64,
+) -> Vec<u8> {
+    let mut w = Writer::new(TAG, VERSION);
+    w.u32(len as u32);
+    for (k, c) in kept {
+        w.bytes(k.as_bytes());
+        w.u64(c);
+    }
+    w.u64(other_count);
+    w.u64(null_count);
+    w.finish()
+}
+
+/// Reads the stored form, checking everything `Categories::validate` checks, and hands each
+/// (key, count) to `keep` in ascending order. Returns (other count, NULL count).
+pub(crate) fn read_categories(bytes: &[u8], mut keep: impl FnMut(&str, u64)) -> Result<(u64, u64)> {
+    let mut r = Reader::open_versioned(bytes, TAG, VERSION, Categories::NAME)?;
+    let len = r.u32()? as usize;
+    if len > MAX_CATEGORIES {
+        return Err(r.error(&format!(
+            "{len} categories exceed the limit {MAX_CATEGORIES}"
+        )));
+    }
+    let mut previous: Option<&[u8]> = None;
+    let mut total: u64 = 0;
+    for _ in 0..len {
+        let key = r.bytes(MAX_KEY_BYTES)?;
+        let text = std::str::from_utf8(key).map_err(|_| r.error("category is not valid UTF-8"))?;
+        // Canonical form: strictly ascending keys (also rules out duplicates); byte order is
+        // `str` order.
+        if previous.is_some_and(|p| p >= key) {
+            return Err(r.error("categories are not in strictly ascending order"));
+        }
+        previous = Some(key);
+        let c = r.u64()?;
+        if c == 0 {
+            return Err(r.error("category counts must be positive"));
+        }
+        total = total
+            .checked_add(c)
+            .ok_or_else(|| r.error("counts overflow"))?;
+        keep(text, c);
+    }
+    let other_count = r.u64()?;
+    let null_count = r.u64()?;
+    r.finish()?;
+    total
+        .checked_add(other_count)
+        .and_then(|t| t.checked_add(null_count))
+        .ok_or_else(|| {
+            CoreError::invalid_binary(format!("invalid {}: counts overflow", Categories::NAME))
+        })?;
+    Ok((other_count, null_count))
 }
 
 #[cfg(test)]

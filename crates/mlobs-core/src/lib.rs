@@ -6,6 +6,7 @@
 
 pub mod binning;
 pub mod categories;
+pub mod category_counter;
 pub mod codec;
 pub mod distinct;
 pub mod drift;

@@ -18,6 +18,21 @@ EXPLAIN (COSTS OFF) SELECT mlobs.category_agg(c) FROM cats;
 CREATE TEMP TABLE p AS SELECT mlobs.category_agg(c) v FROM cats;
 SELECT s.v::text = p.v::text AS parallel_equals_serial, mlobs.count(p.v), mlobs.null_count(p.v) FROM s, p;
 RESET ALL;
+-- Beyond the cap in a parallel plan (each participant trims and bounds its own keys, the
+-- leader merges): equal to the serial pass and to the 10 000 smallest keys counted by SQL.
+CREATE TABLE many_cats AS SELECT i, (i * 7919 % 60000)::text AS c FROM generate_series(1, 180000) i;
+ANALYZE many_cats;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE ms AS SELECT mlobs.category_agg(c) v FROM many_cats;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT mlobs.category_agg(c) FROM many_cats;
+CREATE TEMP TABLE mp AS SELECT mlobs.category_agg(c) v FROM many_cats;
+RESET ALL;
+SELECT ms.v::text = mp.v::text AS parallel_equals_serial,
+       mlobs.category_counts(mp.v) = (SELECT jsonb_object_agg(c, n) FROM (
+         SELECT c, count(*) n FROM many_cats GROUP BY c ORDER BY c COLLATE "C" LIMIT 10000) t) AS smallest_keys_exact,
+       mlobs.distinct_count(mp.v), mlobs.other_count(mp.v)
+  FROM ms, mp;
 -- Rollup of hourly summaries equals one pass.
 SELECT mlobs.rollup(c)::text = (SELECT mlobs.category_agg(c)::text FROM cats) AS rollup_equals_whole
   FROM (SELECT mlobs.category_agg(c) c FROM cats GROUP BY i % 24) h;
