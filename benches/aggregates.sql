@@ -50,5 +50,6 @@ ARRAY[
   'SELECT mlobs.features_agg(features) FROM %t',
   'SELECT mlobs.schema_violations_agg(features, (SELECT schema FROM bench_inputs)) FROM %t'], :reps);
 
-SELECT grp, mode, name, round(ms::numeric, 1) AS ms, round((ms / baseline_ms)::numeric, 2) AS ratio
+SELECT grp, mode, name, round(ms::numeric, 1) AS ms, round((ms / baseline_ms)::numeric, 2) AS ratio,
+       round(min_ms::numeric, 1) AS min_ms, round((min_ms / baseline_min_ms)::numeric, 2) AS min_ratio
 FROM bench_results WHERE tbl = :'tbl' AND grp IN ('single-pass', 'jsonb') ORDER BY grp DESC, mode DESC, ord;

@@ -118,9 +118,13 @@ pub unsafe fn combine<T: Summary>(
     let b = unsafe { state_arg::<T>(fcinfo, 1) };
     match (a, b) {
         (None, None) => unsafe { pg_return_null(fcinfo) },
-        (None, Some(b)) => pg_sys::Datum::from(new_state(ctx, b.clone())),
+        (None, Some(b)) => {
+            b.settle();
+            pg_sys::Datum::from(new_state(ctx, b.clone()))
+        }
         (Some(a), None) => pg_sys::Datum::from(a as *mut T),
         (Some(a), Some(b)) => {
+            b.settle();
             a.merge(b).map_err(name_overflow::<T>).or_raise();
             pg_sys::Datum::from(a as *mut T)
         }
@@ -133,6 +137,7 @@ pub unsafe fn combine<T: Summary>(
 /// As for `state_arg`.
 pub unsafe fn serialize<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     let state = unsafe { state_arg::<T>(fcinfo, 0) }.expect("serialize is STRICT");
+    state.settle();
     bytes_to_datum(&state.to_bytes())
 }
 
@@ -152,6 +157,8 @@ pub unsafe fn deserialize<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sy
 /// As for `state_arg`.
 pub unsafe fn finalize<T: Summary>(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     let state = unsafe { state_arg::<T>(fcinfo, 0) }.expect("final is STRICT");
+    // Settling leaves the value as it was (the state stays usable: READ_ONLY holds).
+    state.settle();
     bytes_to_datum(&state.to_bytes())
 }
 

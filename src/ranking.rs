@@ -10,6 +10,7 @@ use mlobs_core::metrics::binary_label;
 use mlobs_core::metrics::loss::{LossKind, MeanLoss};
 use mlobs_core::metrics::ovr::{in_top_k as in_top_k_core, OvrSample};
 use mlobs_core::metrics::ranking::RankSample;
+use mlobs_core::metrics::score_accumulator::ScoreAccumulator;
 use mlobs_core::metrics::score_summary::ScoreSummary as CoreScoreSummary;
 use pgrx::prelude::*;
 
@@ -282,6 +283,7 @@ crate::v1!(mlobs_loss_final, pg_finfo_mlobs_loss_final, |fcinfo| {
 crate::summary_type!(
     ScoreSummary,
     CoreScoreSummary,
+    state = ScoreAccumulator,
     "mlobs.score_summary",
     mlobs_score_summary
 );
@@ -302,14 +304,14 @@ unsafe fn score_step(
     } else {
         mlobs_core::metrics::score_summary::DEFAULT_GRID as i32
     };
-    let init = || CoreScoreSummary::new(grid.into()).or_raise();
+    let init = || ScoreAccumulator::new(grid.into()).or_raise();
     unsafe {
         transition(
             fcinfo,
             "mlobs.score_agg",
             init,
-            |s: &mut CoreScoreSummary| {
-                if s.grid as i64 != grid as i64 {
+            |s: &mut ScoreAccumulator| {
+                if s.grid() as i64 != grid as i64 {
                     crate::errors::invalid_parameter(
                         "grid must be the same for every row of a group",
                     );

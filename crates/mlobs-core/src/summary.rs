@@ -22,6 +22,11 @@ pub trait Summary: Sized + Clone + Serialize + DeserializeOwned {
     /// Checks the invariants that `from_bytes` and `from_json` rely on.
     fn validate(&self) -> std::result::Result<(), String>;
 
+    /// Brings a transition state into its summary form before it is read, written or merged:
+    /// a state that defers work (`ScoreAccumulator`'s pending bin counts) does it here. The value
+    /// it stands for does not change, so a read-only final function may call it.
+    fn settle(&mut self) {}
+
     /// The last step of `from_bytes`: the decoded value if it passes `validate`, else an
     /// invalid-binary error naming the summary.
     fn decode_checked(self) -> Result<Self> {

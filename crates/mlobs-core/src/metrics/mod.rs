@@ -15,6 +15,7 @@ pub mod ovr;
 pub mod paired;
 pub mod ranking;
 pub mod regression;
+pub mod score_accumulator;
 pub mod score_summary;
 mod score_weights;
 

@@ -136,9 +136,18 @@ impl ScoreSummary {
 
     /// Adds one row; the score must be a probability.
     pub fn add(&mut self, score: f64, positive: bool) -> Result<()> {
+        let b = self.add_uncounted(score, positive)?;
+        self.count_row(b, positive);
+        Ok(())
+    }
+
+    /// `add` but for the row's bin count, which the caller owes: `count_row(bin, positive)`
+    /// with the bin returned (`ScoreAccumulator` defers it). Integer counts commute, so a later
+    /// count leaves every result as it was.
+    #[inline]
+    pub(crate) fn add_uncounted(&mut self, score: f64, positive: bool) -> Result<u32> {
         probability(score, "score")?;
         let b = self.bin(score);
-        self.bins.slot(b, self.grid)[positive as usize] += 1;
         let (p_true, y) = if positive {
             (score, 1.0)
         } else {
@@ -151,7 +160,13 @@ impl ScoreSummary {
         self.log_true
             .push(p_true.clamp(f64::EPSILON, 1.0 - f64::EPSILON));
         self.brier_sum += brier;
-        Ok(())
+        Ok(b)
+    }
+
+    /// Counts one row in bin `b`.
+    #[inline]
+    pub(crate) fn count_row(&mut self, b: u32, positive: bool) {
+        self.bins.slot(b, self.grid)[positive as usize] += 1;
     }
 
     /// Non-empty bins in ascending order.
