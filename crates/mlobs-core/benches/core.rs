@@ -161,6 +161,43 @@ fn bench_metrics(c: &mut Criterion) {
             black_box(s.count())
         })
     });
+    g.bench_function("score_accumulator_add_1M", |b| {
+        use mlobs_core::metrics::score_accumulator::ScoreAccumulator;
+        b.iter(|| {
+            let mut s = ScoreAccumulator::new(10_000).unwrap();
+            for (&u, &y) in us.iter().zip(&labels) {
+                s.add_weighted(u, y, 1.0).unwrap();
+            }
+            black_box(s.to_bytes().len())
+        })
+    });
+    // As a scan calls them: each row first streams its ~500-byte tuple through the caches (the
+    // benchmark table's rows are 490 bytes), which evicts a dense 160 kB summary's bins.
+    let tuples = vec![1u64; 64 * 1_000_000];
+    let stream = |i: usize| -> u64 { tuples[i * 64..i * 64 + 64].iter().sum() };
+    g.bench_function("score_summary_add_1M_streaming_500_bytes_a_row", |b| {
+        b.iter(|| {
+            let mut s = ScoreSummary::default();
+            let mut t = 0;
+            for (i, (&u, &y)) in us.iter().zip(&labels).enumerate() {
+                t += stream(i);
+                s.add(u, y).unwrap();
+            }
+            black_box((t, s.count()))
+        })
+    });
+    g.bench_function("score_accumulator_add_1M_streaming_500_bytes_a_row", |b| {
+        use mlobs_core::metrics::score_accumulator::ScoreAccumulator;
+        b.iter(|| {
+            let mut s = ScoreAccumulator::new(10_000).unwrap();
+            let mut t = 0;
+            for (i, (&u, &y)) in us.iter().zip(&labels).enumerate() {
+                t += stream(i);
+                s.add_weighted(u, y, 1.0).unwrap();
+            }
+            black_box((t, s.to_bytes().len()))
+        })
+    });
     g.bench_function("log_loss_add_1M", |b| {
         use mlobs_core::metrics::loss::{LossKind, MeanLoss};
         b.iter(|| {
@@ -190,5 +227,56 @@ fn bench_metrics(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_metrics, bench_confusion_classes);
+/// category_agg over 1M rows of 100 000 distinct values in numeric order (the SQL benchmark's
+/// `(id % 100000)::text`): `Categories` evicting at the cap against the deferred
+/// `CategoryCounter`, in one pass and as a 3-participant parallel plan (three partial states
+/// written, read back and merged by the leader).
+fn bench_categories(c: &mut Criterion) {
+    use mlobs_core::categories::Categories;
+    use mlobs_core::category_counter::CategoryCounter;
+    let keys: Vec<String> = (0..1_000_000u32)
+        .map(|i| (i % 100_000).to_string())
+        .collect();
+    let mut g = c.benchmark_group("categories_per_row");
+    g.throughput(Throughput::Elements(keys.len() as u64));
+    fn one_pass<S: Summary + Default>(keys: &[String], add: impl Fn(&mut S, &str)) -> Vec<u8> {
+        let mut s = S::default();
+        keys.iter().for_each(|k| add(&mut s, k));
+        s.to_bytes()
+    }
+    fn three_parts<S: Summary + Default>(keys: &[String], add: impl Fn(&mut S, &str)) -> Vec<u8> {
+        let parts: Vec<Vec<u8>> = keys
+            .chunks(keys.len().div_ceil(3))
+            .map(|chunk| one_pass(chunk, &add))
+            .collect();
+        let mut leader = S::default();
+        for p in &parts {
+            leader.merge(&S::from_bytes(p).unwrap()).unwrap();
+        }
+        leader.to_bytes()
+    }
+    let add_categories = |s: &mut Categories, k: &str| s.add(Some(k));
+    let add_counter = |s: &mut CategoryCounter, k: &str| s.add(Some(k));
+    g.bench_function("categories_1M_100k_distinct", |b| {
+        b.iter(|| black_box(one_pass(&keys, add_categories)))
+    });
+    g.bench_function("category_counter_1M_100k_distinct", |b| {
+        b.iter(|| black_box(one_pass(&keys, add_counter)))
+    });
+    g.bench_function("categories_1M_100k_distinct_3_parts", |b| {
+        b.iter(|| black_box(three_parts(&keys, add_categories)))
+    });
+    g.bench_function("category_counter_1M_100k_distinct_3_parts", |b| {
+        b.iter(|| black_box(three_parts(&keys, add_counter)))
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench,
+    bench_metrics,
+    bench_confusion_classes,
+    bench_categories
+);
 criterion_main!(benches);

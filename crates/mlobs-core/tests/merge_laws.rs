@@ -7,9 +7,11 @@ mod laws;
 
 use laws::{close, eq, exact, merge_laws, sql_number as value, three};
 use mlobs_core::categories::Categories;
+use mlobs_core::category_counter::CategoryCounter;
 use mlobs_core::features::FeatureProfiles;
 use mlobs_core::payload::Scalar;
 use mlobs_core::quality::{Violation, ViolationCounts, ViolationKind};
+use mlobs_core::Summary;
 use mlobs_core::{Histogram, NumericProfile};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -260,6 +262,24 @@ fn laws_at_the_caps() {
     );
     assert!(categories_of(&[a.clone(), b.clone()].concat()).truncated());
     merge_laws(categories_of, exact, &a, &b, &c).unwrap();
+
+    // category_agg's state (evictions deferred to a trim at twice the cap) obeys the same laws
+    // across trims, 2.5 caps a side, and settles to the summary of all the values.
+    let counter_of = |v: &[Option<String>]| {
+        let mut c = CategoryCounter::default();
+        v.iter().for_each(|x| c.add(x.as_deref()));
+        c
+    };
+    let (a, b, c) = (
+        cats(0, 5 * n / 2),
+        cats(n, 7 * n / 2),
+        cats(2 * n, 9 * n / 2),
+    );
+    merge_laws(counter_of, exact, &a, &b, &c).unwrap();
+    let mut all = counter_of(&a);
+    all.merge(&counter_of(&b)).unwrap();
+    all.merge(&counter_of(&c)).unwrap();
+    assert_eq!(all.settled(), categories_of(&[a, b, c].concat()));
 
     let rows = |from, to| {
         keys(from, to)
