@@ -58,14 +58,31 @@ impl CategoryCounter {
         }
     }
 
+    /// From counts read or converted whole: a full summary's largest key bounds new ones, as
+    /// after a trim.
+    fn from_parts(
+        counts: HashMap<Box<str>, u64, foldhash::fast::RandomState>,
+        other_count: u64,
+        null_count: u64,
+    ) -> Self {
+        let bound = (counts.len() >= MAX_CATEGORIES)
+            .then(|| counts.keys().max().cloned())
+            .flatten();
+        Self {
+            counts,
+            bound,
+            other_count,
+            null_count,
+        }
+    }
+
     /// Keeps the `MAX_CATEGORIES` smallest keys, the rest into `other_count`.
     fn trim(&mut self) {
         if self.counts.len() <= MAX_CATEGORIES {
             return;
         }
         let mut all: Vec<(Box<str>, u64)> = self.counts.drain().collect();
-        all.select_nth_unstable_by(MAX_CATEGORIES - 1, |a, b| a.0.cmp(&b.0));
-        self.other_count += all.drain(MAX_CATEGORIES..).map(|(_, c)| c).sum::<u64>();
+        self.other_count += keep_smallest(&mut all);
         self.bound = Some(all[MAX_CATEGORIES - 1].0.clone());
         self.counts.extend(all);
     }
@@ -74,11 +91,7 @@ impl CategoryCounter {
     /// evicted keys' counts added: the settled summary, without building it.
     fn kept(&self) -> (Vec<(&str, u64)>, u64) {
         let mut kept: Vec<(&str, u64)> = self.counts.iter().map(|(k, &c)| (&**k, c)).collect();
-        let mut other_count = self.other_count;
-        if kept.len() > MAX_CATEGORIES {
-            kept.select_nth_unstable_by(MAX_CATEGORIES - 1, |a, b| a.0.cmp(b.0));
-            other_count += kept.drain(MAX_CATEGORIES..).map(|(_, c)| c).sum::<u64>();
-        }
+        let other_count = self.other_count + keep_smallest(&mut kept);
         kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
         (kept, other_count)
     }
@@ -102,18 +115,19 @@ impl From<CategoryCounter> for Categories {
 
 impl From<Categories> for CategoryCounter {
     fn from(c: Categories) -> Self {
-        // A full summary's largest key bounds new ones, as after a trim.
-        let bound = (c.counts.len() >= MAX_CATEGORIES)
-            .then(|| c.counts.last_key().cloned())
-            .flatten();
         let counts = c.counts.iter().map(|(k, &n)| (k.clone(), n)).collect();
-        Self {
-            counts,
-            bound,
-            other_count: c.other_count,
-            null_count: c.null_count,
-        }
+        Self::from_parts(counts, c.other_count, c.null_count)
     }
+}
+
+/// Keeps the `MAX_CATEGORIES` smallest keys of `entries` (in no order) and returns the summed
+/// count of the others, which it removes.
+fn keep_smallest<K: Ord>(entries: &mut Vec<(K, u64)>) -> u64 {
+    if entries.len() <= MAX_CATEGORIES {
+        return 0;
+    }
+    entries.select_nth_unstable_by(MAX_CATEGORIES - 1, |a, b| a.0.cmp(&b.0));
+    entries.drain(MAX_CATEGORIES..).map(|(_, c)| c).sum()
 }
 
 impl PartialEq for CategoryCounter {
@@ -167,21 +181,10 @@ impl Summary for CategoryCounter {
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut counts = HashMap::default();
-        let mut len = 0;
         let (other_count, null_count) = read_categories(bytes, |k, c| {
             counts.insert(k.into(), c);
-            len += 1;
         })?;
-        // A full summary's largest key bounds new ones, as after a trim.
-        let bound = (len >= MAX_CATEGORIES)
-            .then(|| counts.keys().max().cloned())
-            .flatten();
-        Ok(Self {
-            counts,
-            bound,
-            other_count,
-            null_count,
-        })
+        Ok(Self::from_parts(counts, other_count, null_count))
     }
 
     fn validate(&self) -> std::result::Result<(), String> {

@@ -15,6 +15,7 @@ use super::score_summary::ScoreSummary;
 use crate::error::Result;
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Rows queued before their bins are counted: enough to overlap a scan's cache misses, few
 /// enough to stay in the first-level cache.
@@ -56,11 +57,15 @@ impl ScoreAccumulator {
         Ok(())
     }
 
-    /// The summary of every row added.
-    pub fn summary(&self) -> ScoreSummary {
-        let mut s = self.clone();
-        s.settle();
-        s.summary
+    /// The summary of every row added (a copy only while rows are queued).
+    pub fn summary(&self) -> Cow<'_, ScoreSummary> {
+        if self.len == 0 {
+            Cow::Borrowed(&self.summary)
+        } else {
+            let mut s = self.clone();
+            s.settle();
+            Cow::Owned(s.summary)
+        }
     }
 }
 
@@ -92,19 +97,11 @@ impl Summary for ScoreAccumulator {
 
     fn merge(&mut self, o: &Self) -> Result<()> {
         self.settle();
-        if o.len == 0 {
-            self.summary.merge(&o.summary)
-        } else {
-            self.summary.merge(&o.summary())
-        }
+        self.summary.merge(&o.summary())
     }
 
     fn to_bytes(&self) -> Vec<u8> {
-        if self.len == 0 {
-            self.summary.to_bytes()
-        } else {
-            self.summary().to_bytes()
-        }
+        self.summary().to_bytes()
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
@@ -180,7 +177,7 @@ mod tests {
         a.add_weighted(0.25, true, 1.0).unwrap();
         assert!(a.add_weighted(1.5, true, 1.0).is_err());
         assert!(a.add_weighted(f64::NAN, false, 1.0).is_err());
-        assert_eq!(a.summary(), direct(&[(0.25, true, 1.0)], 10));
+        assert_eq!(*a.summary(), direct(&[(0.25, true, 1.0)], 10));
     }
 
     proptest! {
