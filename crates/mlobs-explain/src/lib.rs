@@ -14,6 +14,7 @@ pub mod lime;
 pub mod linear;
 pub mod model;
 pub mod names;
+pub mod perfect;
 pub mod ridge;
 pub mod sklearn;
 pub mod tree;

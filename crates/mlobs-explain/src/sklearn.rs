@@ -157,12 +157,7 @@ pub fn decode(model: &Value) -> Result<Model> {
         float32: false,
         outputs: out
             .into_iter()
-            .map(|trees| {
-                Output::Trees(Ensemble {
-                    trees,
-                    base_margin: 0.0,
-                })
-            })
+            .map(|trees| Output::Trees(Ensemble::new(trees, 0.0)))
             .collect(),
         feature_means: None,
     })

@@ -4,6 +4,8 @@
 //! training weight TreeSHAP needs).
 
 use crate::error::{ExplainError, Result};
+use crate::perfect::Perfect;
+use std::sync::OnceLock;
 
 /// Deepest tree accepted: TreeSHAP recurses once per level, so this bounds the stack.
 pub const MAX_DEPTH: usize = 64;
@@ -197,17 +199,44 @@ impl Tree {
 
 /// One model output as a sum of trees plus a margin offset (binary and regression models have
 /// one; multiclass models one per class).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Ensemble {
+    /// Complete before the first prediction: the prediction layout is built from them then.
     pub trees: Vec<Tree>,
     /// Added to the summed leaf values: the raw-margin base (e.g. logit(base_score)).
     pub base_margin: f64,
+    /// `Perfect` layout of `trees` when they qualify, built by the first `margin`.
+    fast: OnceLock<Option<Perfect>>,
+}
+
+/// Equal models: the same trees and base (the prediction layout follows from them).
+impl PartialEq for Ensemble {
+    fn eq(&self, other: &Ensemble) -> bool {
+        self.trees == other.trees && self.base_margin == other.base_margin
+    }
 }
 
 impl Ensemble {
+    pub fn new(trees: Vec<Tree>, base_margin: f64) -> Ensemble {
+        Ensemble {
+            trees,
+            base_margin,
+            fast: OnceLock::new(),
+        }
+    }
+
     /// The margin; `float32` sums as XGBoost does (base first, then each tree in order, in f32),
-    /// which matching its output bit for bit needs.
+    /// which matching its output bit for bit needs. Shallow ensembles take the `Perfect` layout,
+    /// the others the node walk; both give the same bits.
     pub fn margin(&self, x: &[f64], float32: bool) -> f64 {
+        match self.fast.get_or_init(|| Perfect::build(&self.trees)) {
+            Some(p) => p.margin(x, self.base_margin, float32),
+            None => self.margin_by_nodes(x, float32),
+        }
+    }
+
+    /// The margin by walking the nodes (any ensemble).
+    pub fn margin_by_nodes(&self, x: &[f64], float32: bool) -> f64 {
         // Trees are walked LANES at a time: their paths are independent chains of loads, so the
         // CPU overlaps them (one tree at a time waits on every node). Leaves are then added in
         // tree order, so the sum is the same as walking them one by one.

@@ -232,10 +232,7 @@ mod tests {
             ],
         };
         tree.validate(3, "tree").unwrap();
-        let model = Ensemble {
-            trees: vec![tree.clone()],
-            base_margin: 0.25,
-        };
+        let model = Ensemble::new(vec![tree.clone()], 0.25);
         for x in [
             [0.2, 2.0, 0.0],
             [0.6, 0.0, -3.0],

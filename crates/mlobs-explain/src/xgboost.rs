@@ -240,10 +240,7 @@ pub fn decode(model: &Value) -> Result<Model> {
     };
     let mut outputs: Vec<Ensemble> = base_margins
         .into_iter()
-        .map(|base_margin| Ensemble {
-            trees: Vec::new(),
-            base_margin,
-        })
+        .map(|base_margin| Ensemble::new(Vec::new(), base_margin))
         .collect();
     for (i, t) in trees.iter().enumerate() {
         outputs[tree_info[i]].trees.push(decode_tree(

@@ -43,10 +43,7 @@ fn single_tree_model(n: usize, tree: Tree) -> Model {
         n_classes: 0,
         link: Link::Identity,
         float32: false,
-        outputs: vec![Output::Trees(Ensemble {
-            trees: vec![tree],
-            base_margin: 0.0,
-        })],
+        outputs: vec![Output::Trees(Ensemble::new(vec![tree], 0.0))],
         feature_means: None,
     }
 }
