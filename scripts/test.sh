@@ -74,7 +74,8 @@ for arg in "$@"; do
       done ;;
     list)
       sed -n '/^#   scripts/,/^#     list/p' "$0" | sed 's/^#//'
-      echo; echo "integration suites:"; printf '  %s\n' "${SUITES[@]}" | sed 's/|/  /'
+      echo; echo "integration suites (in the second lane: ${LANE_B[*]}; last, alone: ${LAST[*]}):"
+      printf '  %s\n' "${SUITES[@]}" | sed 's/|/  /'
       exit 0 ;;
     *) echo "unknown stage: $arg (see: scripts/test.sh list)" >&2; exit 2 ;;
   esac
