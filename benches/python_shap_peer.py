@@ -5,15 +5,17 @@ thread, on the fixture fraud model and the same deterministic rows as
 crates/mlobs-explain/benches/explain.rs. Prints rows/second.
 
 Run with the pinned model venv: tests/fixtures/.venv-models/bin/python benches/python_shap_peer.py
+(`--predict-only N`: only inplace_predict, the fastest of N runs, beside
+crates/mlobs-explain/examples/predict_rate.rs).
 """
 import json
 import os
+import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one thread, before the libraries load
 
 import numpy as np
-import shap
 import xgboost
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +41,13 @@ def main():
     booster = xgboost.Booster(model_file=MODEL)
     booster.set_param({"nthread": 1})
     X = rows(ROWS)
+    if len(sys.argv) == 3 and sys.argv[1] == "--predict-only":
+        # Fastest of N, beside crates/mlobs-explain/examples/predict_rate.rs.
+        n = int(sys.argv[2])
+        print(f"xgboost inplace_predict: {ROWS / best_of(lambda: booster.inplace_predict(X), n):.0f} rows/s (fastest of {n})")
+        return
+    import shap  # not needed by --predict-only
+
     dm = xgboost.DMatrix(X, feature_names=booster.feature_names)
     res = {}
     # inplace_predict: Booster.predict on a DMatrix caches its result between calls.
