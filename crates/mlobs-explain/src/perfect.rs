@@ -40,24 +40,6 @@ pub struct Perfect {
     leaves: Vec<f64>,
 }
 
-/// Depth of a tree, or None beyond `MAX_DEPTH` (iterative: the tree may be unvalidated).
-fn depth_of(tree: &Tree) -> Option<usize> {
-    let mut deepest = 0;
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((i, d)) = stack.pop() {
-        let node = tree.nodes.get(i)?;
-        if d > MAX_DEPTH {
-            return None;
-        }
-        deepest = deepest.max(d);
-        if !node.is_leaf() {
-            stack.push((node.left, d + 1));
-            stack.push((node.right, d + 1));
-        }
-    }
-    Some(deepest)
-}
-
 impl Perfect {
     /// The layout, or None when the ensemble does not qualify (see the module comment).
     pub fn build(trees: &[Tree]) -> Option<Perfect> {
@@ -70,7 +52,7 @@ impl Perfect {
         }
         let mut depth = 0;
         for t in trees {
-            depth = depth.max(depth_of(t)?);
+            depth = depth.max(t.depth_up_to(MAX_DEPTH)?);
         }
         let split = split.unwrap_or(Split::LessEqual);
         let inner = (1usize << depth) - 1;

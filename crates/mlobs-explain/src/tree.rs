@@ -156,22 +156,33 @@ impl Tree {
                 format!("node {} must have exactly one parent", i + 1),
             ));
         }
-        // Depth by an explicit stack (no recursion on untrusted input).
+        // Children are in range and each has one parent by now: None means too deep.
+        if self.depth_up_to(MAX_DEPTH).is_none() {
+            return Err(ExplainError::at(
+                path,
+                format!("deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The tree's depth (a lone leaf: 0), or None beyond `limit` or at a child out of range. By
+    /// an explicit stack, never deeper than `limit` + 1 levels: the tree may be unvalidated.
+    pub fn depth_up_to(&self, limit: usize) -> Option<usize> {
+        let mut deepest = 0;
         let mut stack = vec![(0usize, 0usize)];
         while let Some((i, d)) = stack.pop() {
-            if d > MAX_DEPTH {
-                return Err(ExplainError::at(
-                    path,
-                    format!("deeper than {MAX_DEPTH} levels"),
-                ));
+            let node = self.nodes.get(i)?;
+            if d > limit {
+                return None;
             }
-            let node = &self.nodes[i];
+            deepest = deepest.max(d);
             if !node.is_leaf() {
                 stack.push((node.left, d + 1));
                 stack.push((node.right, d + 1));
             }
         }
-        Ok(())
+        Some(deepest)
     }
 
     /// The leaf value a row reaches (iterative).
@@ -276,5 +287,39 @@ impl Ensemble {
     /// TreeSHAP's base value in margin space.
     pub fn expected_value(&self) -> f64 {
         self.base_margin + self.trees.iter().map(Tree::expected_value).sum::<f64>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain of `levels` splits, each sending the right side one level deeper.
+    fn chain(levels: usize) -> Tree {
+        let mut nodes = Vec::new();
+        for i in 0..levels {
+            nodes.push(Node::split(0, 0.5, 2 * i + 1, 2 * i + 2, 1.0));
+            nodes.push(Node::leaf(1.0, 1.0));
+        }
+        nodes.push(Node::leaf(-1.0, 1.0));
+        // Node 2i's children: the leaf 2i+1 and the next split (or the last leaf) 2i+2.
+        Tree { nodes }
+    }
+
+    #[test]
+    fn depth_limit() {
+        assert_eq!(chain(0).depth_up_to(0), Some(0));
+        assert_eq!(chain(5).depth_up_to(5), Some(5));
+        assert_eq!(chain(5).depth_up_to(4), None);
+        assert!(chain(MAX_DEPTH).validate(1, "t").is_ok());
+        let err = chain(MAX_DEPTH + 1).validate(1, "t").unwrap_err();
+        assert!(
+            format!("{err:?}").contains("deeper than 64 levels"),
+            "{err:?}"
+        );
+        // A child out of range: None, not a panic.
+        let mut broken = chain(2);
+        broken.nodes[0].right = 99;
+        assert_eq!(broken.depth_up_to(10), None);
     }
 }
