@@ -111,6 +111,7 @@ out.append("-- Classification: concept drift computed in the window's scan; kind
 out.append(block('CREATE FUNCTION mlobs._monitor_segment_raw_sql(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_segment_sql(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
+out.append(span('-- A disabled monitor misses the changes recorded while it is off', 'EXECUTE FUNCTION mlobs._monitor_enabled_again();'))
 for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','_evaluate_alert_steps(','create_alert_rule(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE FUNCTION mlobs.evaluate_alerts(', 'AS $$', False))
@@ -126,6 +127,7 @@ for pat in ['_mv_check_config(', '_mv_summary_sql(', '_mv_reference(', '_mv_metr
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE FUNCTION mlobs._mv_row_sql(', '$$;'))
 out.append(span('-- NannyML\'s estimated-vs-realised view', "COMMENT ON VIEW mlobs.estimated_vs_realised"))
+out.append(span('-- Every run\'s errors without their messages, for readers', "COMMENT ON VIEW mlobs.run_errors"))
 out.append("""-- The demo data generator leaves the production extension (issue 21): it is mlobs_demo.simulate
 -- in the companion extension mlobs_demo (CREATE EXTENSION mlobs_demo). A view or function of the
 -- user's that calls mlobs.simulate makes this update fail (2BP01) instead of being dropped with it.
@@ -153,7 +155,7 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
 fin=(SOURCES / 'finalize.sql').read_text()
 i=fin.index('GRANT USAGE ON SCHEMA mlobs TO mlobs_reader')
 fin=fin[:fin.index('-- ==== surface:')] if '-- ==== surface:' in fin else fin
-out.append("-- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns.\nREVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;\n"+fin[i:].strip())
+out.append("-- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns and the error messages.\nREVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows, mlobs.runs, mlobs.window_failures FROM mlobs_reader;\n"+fin[i:].strip())
 sec="\n\n".join(out)
 up=open(UPGRADE).read()
 marker='-- ==== section: runtime (monitoring tables and functions) ========================================\n'

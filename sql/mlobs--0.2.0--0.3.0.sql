@@ -230,25 +230,43 @@ DROP FUNCTION mlobs.evaluate_alerts(bigint);
 -- the monitored table (the application, a labelling job), who has no privileges on mlobs'
 -- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
 -- search_path is pinned, it runs only as a trigger, and only mlobs_admin may attach it (EXECUTE).
+-- It runs as the extension's owner, so the column's type is checked before any expression reads
+-- it: a cast or operator of a type the table's owner created would otherwise run with those
+-- rights. The minutes are recorded for the table and for every partitioned table above it (a
+-- write aimed at a partition fires only the partition's statement triggers).
 -- Updated and deleted rows are always recorded: a label written while a run computes its window
 -- (with a snapshot that cannot see it) must be revisited, and a run consumes only the changes it
 -- can see, so a window is recomputed after every change committed to it. Inserted rows are
 -- recorded when stamped before the table's most advanced watermark (their window was computed
 -- already), so ordinary ingest writes nothing here, whatever the clock of its timestamps; a row
 -- inserted while a run is computing its window is covered, as before, by the scheduled run's
--- one-minute lag (found by the load test's labelling client).
+-- one-minute lag (found by the load test's labelling client). Rows without a finite timestamp
+-- belong to no window.
 CREATE FUNCTION mlobs._record_source_changes() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   rows_sql text;
+  typ oid;
+  sources oid[];
 BEGIN
+  SELECT a.atttypid INTO typ FROM pg_attribute a
+   WHERE a.attrelid = TG_RELID AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped;
+  IF typ IS NULL OR typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+    -- Never block the application's write: the monitors of this column fail with the reason.
+    RAISE WARNING 'mlobs: changes of % are not recorded: column "%" is not timestamptz, timestamp or date',
+      TG_RELID::regclass, TG_ARGV[0]
+      USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
+    RETURN NULL;
+  END IF;
+  sources := ARRAY[TG_RELID] || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
-                  SELECT DISTINCT $1, date_bin(''1 minute'', t, timestamptz ''2000-01-01 00:00:00+00'')
-                    FROM (%s) r(t) WHERE $3 OR t < $2', rows_sql)
-    USING TG_RELID, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source = TG_RELID::regclass),
+                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
+                    FROM (SELECT x::pg_catalog.timestamptz FROM (%s) y(x)) r(t), unnest($1) s
+                   WHERE isfinite(r.t) AND ($3 OR r.t < $2)', rows_sql)
+    USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
           TG_OP <> 'INSERT';
   RETURN NULL;
 END $$;
@@ -257,12 +275,17 @@ END $$;
 -- changed after the fact (INSERT, UPDATE, DELETE, transition tables), so runs recompute only the
 -- windows whose labels or rows changed. create_monitor calls it when its creator may (TRIGGER
 -- privilege on a table); without it, label monitors recompute every open window on every run and
--- late rows are not noticed. Returns whether the triggers are (now) installed.
+-- late rows are not noticed. A partitioned table's partitions get the triggers too (writes aimed
+-- at a partition fire only its own statement triggers): call it again after adding partitions.
+-- The triggers fire also for writes applied by logical replication (ENABLE ALWAYS) when the
+-- caller owns the table. Returns whether the table's triggers are (now) installed.
 CREATE FUNCTION mlobs.track_changes(source regclass, ts_column text DEFAULT 'ts') RETURNS bool
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   op text;
   tname text;
+  rel regclass;
+  typ oid;
 BEGIN
   IF source IS NULL OR ts_column IS NULL THEN
     RAISE EXCEPTION 'source and ts_column must not be NULL' USING ERRCODE = '22004';
@@ -271,20 +294,44 @@ BEGIN
     RAISE EXCEPTION '% is not a table: changes of views and foreign tables cannot be tracked', source
       USING ERRCODE = '42809';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = source AND attname = ts_column AND attnum > 0 AND NOT attisdropped) THEN
+  SELECT atttypid INTO typ FROM pg_attribute WHERE attrelid = source AND attname = ts_column AND attnum > 0 AND NOT attisdropped;
+  IF typ IS NULL THEN
     RAISE EXCEPTION 'column "%" does not exist in %', ts_column, source USING ERRCODE = '42703';
+  END IF;
+  IF typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+    RAISE EXCEPTION 'column "%" of % is %: changes are tracked for a timestamptz, timestamp or date column', ts_column, source,
+      format_type(typ, NULL) USING ERRCODE = '42804';
   END IF;
   IF NOT has_table_privilege(source, 'TRIGGER') THEN
     RAISE EXCEPTION 'permission denied: role % may not create triggers on %', current_user, source
       USING ERRCODE = '42501', HINT = format('GRANT TRIGGER ON %s TO %I', source, current_user);
   END IF;
-  FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
-    tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
-    CONTINUE WHEN EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = source AND tgname = tname);
-    EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L)',
-                   tname, upper(op), source,
-                   CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
-                           ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column);
+  FOR rel IN SELECT t.relid FROM pg_partition_tree(source) t JOIN pg_class c ON c.oid = t.relid WHERE c.relkind IN ('r', 'p')
+             UNION SELECT source LOOP
+    IF NOT has_table_privilege(rel, 'TRIGGER') THEN
+      RAISE NOTICE 'changes written directly to partition % are not tracked: role % may not create triggers on it', rel, current_user
+        USING HINT = format('GRANT TRIGGER ON %s TO %I, then call mlobs.track_changes again', rel, current_user);
+      CONTINUE;
+    END IF;
+    FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+      tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
+      IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
+        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L)',
+                       tname, upper(op), rel,
+                       CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
+                               ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column);
+      END IF;
+      -- Writes applied by logical replication (session_replication_role = replica) fire only
+      -- ALWAYS triggers; enabling one takes the table's owner.
+      IF (SELECT tgenabled FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) <> 'A' THEN
+        IF pg_has_role((SELECT relowner FROM pg_class WHERE oid = rel), 'USAGE') THEN
+          EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', rel, tname);
+        ELSIF op = 'insert' THEN
+          RAISE NOTICE 'writes that logical replication applies to % are not tracked: only its owner can enable the triggers for them', rel
+            USING HINT = format('As the owner: ALTER TABLE %s ENABLE ALWAYS TRIGGER ... for each of its mlobs_changes_* triggers', rel);
+        END IF;
+      END IF;
+    END LOOP;
   END LOOP;
   RETURN true;
 END $$;
@@ -420,6 +467,22 @@ BEGIN
 END $$;
 CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
+
+-- A disabled monitor misses the changes recorded while it is off (full runs consume them for the
+-- enabled monitors of its table), so enabling it again marks each of its computed windows as
+-- changed: the next run revises those within its horizons. Only where the table's changes are
+-- tracked (otherwise label monitors revise every window within label_horizon anyway).
+CREATE FUNCTION mlobs._monitor_enabled_again() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF mlobs._changes_tracked(NEW.source, NEW.ts_column) THEN
+    INSERT INTO mlobs.source_changes (source, minute)
+    SELECT NEW.source::oid, w.window_start FROM mlobs.monitor_windows w WHERE w.monitor_id = NEW.id AND w.segment = '';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER enabled_again AFTER UPDATE OF enabled ON mlobs.monitors
+  FOR EACH ROW WHEN (NEW.enabled AND NOT OLD.enabled) EXECUTE FUNCTION mlobs._monitor_enabled_again();
 
 -- Raises, with its SQLSTATE, why the current role may not read what a monitor reads. Checked when
 -- a monitor is created and, as its owner, before every run of it.
@@ -1187,10 +1250,11 @@ DECLARE
 BEGIN
   IF raw IS NULL OR EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN RETURN; END IF;
   IF m.config ? 'segments' THEN
-    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v;
+    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v WHERE v <> '(other)';
   ELSE
+    -- A value '(other)' in the data is not learned: it is the bucket's name, and its rows go there.
     EXECUTE format('SELECT array_agg(v ORDER BY n DESC, v) FROM (SELECT %s AS v, count(*) AS n FROM %s
-                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s <> ''(other)'' ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
                    m.ts_column, m.ts_column)
       INTO vals USING lo, hi, coalesce((m.config->>'max_segments')::int, 20);
   END IF;
@@ -1312,6 +1376,8 @@ DECLARE
   first_ts timestamptz;
   retained timestamptz;
   keep_from timestamptz;
+  max_new CONSTANT int := 100000;
+  n_new int;
 BEGIN
   SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
   SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
@@ -1343,10 +1409,12 @@ BEGIN
     PERFORM mlobs._monitor_segment_references(m);
   END IF;
   starts := '{}'; ends := '{}'; works := '{}';
-  -- The monitor's first window: start_at, else the end of the reference, else its first row.
+  -- The monitor's first window: start_at, else the end of the reference, else its first row
+  -- with a finite timestamp (a row stamped -infinity belongs to no window).
   first_ts := coalesce(m.start_at, m.reference_to);
   IF first_ts IS NULL THEN
-    EXECUTE format('SELECT min(%I) FROM %s', m.ts_column, m.source) INTO first_ts;
+    EXECUTE format('SELECT min(%1$I) FROM %2$s WHERE %1$I > ''-infinity'' AND %1$I < ''infinity''', m.ts_column, m.source)
+      INTO first_ts;
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
@@ -1374,10 +1442,14 @@ BEGIN
                AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
                         ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
           ORDER BY y.window_start, y.failed DESC) x;
+  -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of
+  -- one-minute windows in one statement); the watermark stops there and the next run goes on.
+  n_new := 0;
   LOOP
-    EXIT WHEN ws + m.window_size > as_of;
+    EXIT WHEN ws + m.window_size > as_of OR n_new >= max_new;
     starts := starts || ws; ends := ends || (ws + m.window_size); works := works || 'new'::text;
     ws := ws + m.window_size;
+    n_new := n_new + 1;
   END LOOP;
   watermark := ws;
 END $$;
@@ -1663,7 +1735,8 @@ END $$;
 -- consuming them: the next full run still revises what they touched).
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
                                    monitor text DEFAULT NULL, monitor_ids bigint[] DEFAULT NULL)
-RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC' AS $$
 DECLARE
   run mlobs.runs;
   g record;
@@ -1674,6 +1747,7 @@ DECLARE
   changes jsonb;
   changed timestamptz[];
   consumed_sources oid[];
+  returned_sources oid[] := '{}';
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -1774,10 +1848,12 @@ BEGIN
     END;
     -- A monitor that failed gives its source's changed minutes back, so the next run still
     -- revises those windows.
-    IF failed AND (consumed_sources IS NULL OR g.source::oid = ANY (consumed_sources)) AND changes ? (g.source::oid::text) THEN
+    -- (Once per source; the source's other groups still revise with them in this run.)
+    IF failed AND (consumed_sources IS NULL OR g.source::oid = ANY (consumed_sources)) AND changes ? (g.source::oid::text)
+       AND NOT g.source::oid = ANY (returned_sources) THEN
       INSERT INTO mlobs.source_changes (source, minute)
       SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
-      changes := changes - (g.source::oid::text);
+      returned_sources := returned_sources || g.source::oid;
     END IF;
   END LOOP;
   -- Rules added or changed since the last window still apply to the latest points: of every
@@ -2063,6 +2139,15 @@ SELECT e.model, e.window_start, e.ts AS window_end, pg_catalog.substr(e.metric, 
                                  AND c.feature = '' AND c.metric = 'labelled_share' AND c.segment = ''
  WHERE e.metric IN ('cbpe_accuracy', 'cbpe_f1') AND e.feature = '' AND e.segment = '';
 COMMENT ON VIEW mlobs.estimated_vs_realised IS 'CBPE estimate beside the realised value of every window, with label coverage and estimation error';
+
+-- Every run's errors without their messages, for readers (dashboards, exporters): a message can
+-- quote a value of the monitored table (a failed cast names it), so mlobs.runs.errors and
+-- mlobs.window_failures.error are for mlobs_admin only. One row per error, in the run's order.
+CREATE VIEW mlobs.run_errors AS
+SELECT r.id AS run_id, r.started_at, e.n, e.value->>'monitor' AS monitor, e.value->>'sqlstate' AS sqlstate,
+       (e.value->>'window_start')::timestamptz AS window_start, coalesce((e.value->>'retry')::bool, false) AS retry
+  FROM mlobs.runs r CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(r.errors) WITH ORDINALITY e(value, n);
+COMMENT ON VIEW mlobs.run_errors IS 'Each run''s errors (monitor, SQLSTATE, window) without their messages, readable by mlobs_reader';
 
 -- The demo data generator leaves the production extension (issue 21): it is mlobs_demo.simulate
 -- in the companion extension mlobs_demo (CREATE EXTENSION mlobs_demo). A view or function of the
@@ -3000,12 +3085,19 @@ BEGIN
     'drift_table', rows_table, 'distributions', dists)::text);
 END $$;
 
--- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns.
-REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows FROM mlobs_reader;
+-- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns and the error messages.
+REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows, mlobs.runs, mlobs.window_failures FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
-GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs,
-  mlobs.retraining_requests, mlobs.window_failures, mlobs.removed_defaults, mlobs.source_changes TO mlobs_reader;
+GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes,
+  mlobs.retraining_requests, mlobs.removed_defaults, mlobs.source_changes, mlobs.run_errors TO mlobs_reader;
+-- Error messages can quote values of a monitored table (a failed cast names the value): readers
+-- get every column of runs and window failures but the messages (mlobs.run_errors lists each
+-- run's errors without them).
+GRANT SELECT (id, started_at, finished_at, duration_ms, as_of, status, windows, points, alert_transitions, revised)
+  ON mlobs.runs TO mlobs_reader;
+GRANT SELECT (monitor_id, window_start, window_end, sqlstate, find_rows, attempts, first_failed_at, last_failed_at)
+  ON mlobs.window_failures TO mlobs_reader;
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers
 -- (dashboards, exporters) get every column but those.
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
@@ -3036,7 +3128,8 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
-  mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner() FROM PUBLIC;
+  mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner(),
+  mlobs._monitor_enabled_again() FROM PUBLIC;
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),

@@ -16,8 +16,15 @@ BEGIN
 END $$;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
-GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs,
-  mlobs.retraining_requests, mlobs.window_failures, mlobs.removed_defaults, mlobs.source_changes TO mlobs_reader;
+GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes,
+  mlobs.retraining_requests, mlobs.removed_defaults, mlobs.source_changes, mlobs.run_errors TO mlobs_reader;
+-- Error messages can quote values of a monitored table (a failed cast names the value): readers
+-- get every column of runs and window failures but the messages (mlobs.run_errors lists each
+-- run's errors without them).
+GRANT SELECT (id, started_at, finished_at, duration_ms, as_of, status, windows, points, alert_transitions, revised)
+  ON mlobs.runs TO mlobs_reader;
+GRANT SELECT (monitor_id, window_start, window_end, sqlstate, find_rows, attempts, first_failed_at, last_failed_at)
+  ON mlobs.window_failures TO mlobs_reader;
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers
 -- (dashboards, exporters) get every column but those.
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
@@ -48,7 +55,8 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
-  mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner() FROM PUBLIC;
+  mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner(),
+  mlobs._monitor_enabled_again() FROM PUBLIC;
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),

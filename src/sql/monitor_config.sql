@@ -65,25 +65,43 @@ END $$;
 -- the monitored table (the application, a labelling job), who has no privileges on mlobs'
 -- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
 -- search_path is pinned, it runs only as a trigger, and only mlobs_admin may attach it (EXECUTE).
+-- It runs as the extension's owner, so the column's type is checked before any expression reads
+-- it: a cast or operator of a type the table's owner created would otherwise run with those
+-- rights. The minutes are recorded for the table and for every partitioned table above it (a
+-- write aimed at a partition fires only the partition's statement triggers).
 -- Updated and deleted rows are always recorded: a label written while a run computes its window
 -- (with a snapshot that cannot see it) must be revisited, and a run consumes only the changes it
 -- can see, so a window is recomputed after every change committed to it. Inserted rows are
 -- recorded when stamped before the table's most advanced watermark (their window was computed
 -- already), so ordinary ingest writes nothing here, whatever the clock of its timestamps; a row
 -- inserted while a run is computing its window is covered, as before, by the scheduled run's
--- one-minute lag (found by the load test's labelling client).
+-- one-minute lag (found by the load test's labelling client). Rows without a finite timestamp
+-- belong to no window.
 CREATE FUNCTION mlobs._record_source_changes() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   rows_sql text;
+  typ oid;
+  sources oid[];
 BEGIN
+  SELECT a.atttypid INTO typ FROM pg_attribute a
+   WHERE a.attrelid = TG_RELID AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped;
+  IF typ IS NULL OR typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+    -- Never block the application's write: the monitors of this column fail with the reason.
+    RAISE WARNING 'mlobs: changes of % are not recorded: column "%" is not timestamptz, timestamp or date',
+      TG_RELID::regclass, TG_ARGV[0]
+      USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
+    RETURN NULL;
+  END IF;
+  sources := ARRAY[TG_RELID] || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
-                  SELECT DISTINCT $1, date_bin(''1 minute'', t, timestamptz ''2000-01-01 00:00:00+00'')
-                    FROM (%s) r(t) WHERE $3 OR t < $2', rows_sql)
-    USING TG_RELID, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source = TG_RELID::regclass),
+                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
+                    FROM (SELECT x::pg_catalog.timestamptz FROM (%s) y(x)) r(t), unnest($1) s
+                   WHERE isfinite(r.t) AND ($3 OR r.t < $2)', rows_sql)
+    USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
           TG_OP <> 'INSERT';
   RETURN NULL;
 END $$;
@@ -92,12 +110,17 @@ END $$;
 -- changed after the fact (INSERT, UPDATE, DELETE, transition tables), so runs recompute only the
 -- windows whose labels or rows changed. create_monitor calls it when its creator may (TRIGGER
 -- privilege on a table); without it, label monitors recompute every open window on every run and
--- late rows are not noticed. Returns whether the triggers are (now) installed.
+-- late rows are not noticed. A partitioned table's partitions get the triggers too (writes aimed
+-- at a partition fire only its own statement triggers): call it again after adding partitions.
+-- The triggers fire also for writes applied by logical replication (ENABLE ALWAYS) when the
+-- caller owns the table. Returns whether the table's triggers are (now) installed.
 CREATE FUNCTION mlobs.track_changes(source regclass, ts_column text DEFAULT 'ts') RETURNS bool
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   op text;
   tname text;
+  rel regclass;
+  typ oid;
 BEGIN
   IF source IS NULL OR ts_column IS NULL THEN
     RAISE EXCEPTION 'source and ts_column must not be NULL' USING ERRCODE = '22004';
@@ -106,20 +129,44 @@ BEGIN
     RAISE EXCEPTION '% is not a table: changes of views and foreign tables cannot be tracked', source
       USING ERRCODE = '42809';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = source AND attname = ts_column AND attnum > 0 AND NOT attisdropped) THEN
+  SELECT atttypid INTO typ FROM pg_attribute WHERE attrelid = source AND attname = ts_column AND attnum > 0 AND NOT attisdropped;
+  IF typ IS NULL THEN
     RAISE EXCEPTION 'column "%" does not exist in %', ts_column, source USING ERRCODE = '42703';
+  END IF;
+  IF typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+    RAISE EXCEPTION 'column "%" of % is %: changes are tracked for a timestamptz, timestamp or date column', ts_column, source,
+      format_type(typ, NULL) USING ERRCODE = '42804';
   END IF;
   IF NOT has_table_privilege(source, 'TRIGGER') THEN
     RAISE EXCEPTION 'permission denied: role % may not create triggers on %', current_user, source
       USING ERRCODE = '42501', HINT = format('GRANT TRIGGER ON %s TO %I', source, current_user);
   END IF;
-  FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
-    tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
-    CONTINUE WHEN EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = source AND tgname = tname);
-    EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L)',
-                   tname, upper(op), source,
-                   CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
-                           ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column);
+  FOR rel IN SELECT t.relid FROM pg_partition_tree(source) t JOIN pg_class c ON c.oid = t.relid WHERE c.relkind IN ('r', 'p')
+             UNION SELECT source LOOP
+    IF NOT has_table_privilege(rel, 'TRIGGER') THEN
+      RAISE NOTICE 'changes written directly to partition % are not tracked: role % may not create triggers on it', rel, current_user
+        USING HINT = format('GRANT TRIGGER ON %s TO %I, then call mlobs.track_changes again', rel, current_user);
+      CONTINUE;
+    END IF;
+    FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+      tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
+      IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
+        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L)',
+                       tname, upper(op), rel,
+                       CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
+                               ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column);
+      END IF;
+      -- Writes applied by logical replication (session_replication_role = replica) fire only
+      -- ALWAYS triggers; enabling one takes the table's owner.
+      IF (SELECT tgenabled FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) <> 'A' THEN
+        IF pg_has_role((SELECT relowner FROM pg_class WHERE oid = rel), 'USAGE') THEN
+          EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', rel, tname);
+        ELSIF op = 'insert' THEN
+          RAISE NOTICE 'writes that logical replication applies to % are not tracked: only its owner can enable the triggers for them', rel
+            USING HINT = format('As the owner: ALTER TABLE %s ENABLE ALWAYS TRIGGER ... for each of its mlobs_changes_* triggers', rel);
+        END IF;
+      END IF;
+    END LOOP;
   END LOOP;
   RETURN true;
 END $$;
@@ -292,6 +339,22 @@ BEGIN
 END $$;
 CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
+
+-- A disabled monitor misses the changes recorded while it is off (full runs consume them for the
+-- enabled monitors of its table), so enabling it again marks each of its computed windows as
+-- changed: the next run revises those within its horizons. Only where the table's changes are
+-- tracked (otherwise label monitors revise every window within label_horizon anyway).
+CREATE FUNCTION mlobs._monitor_enabled_again() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF mlobs._changes_tracked(NEW.source, NEW.ts_column) THEN
+    INSERT INTO mlobs.source_changes (source, minute)
+    SELECT NEW.source::oid, w.window_start FROM mlobs.monitor_windows w WHERE w.monitor_id = NEW.id AND w.segment = '';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER enabled_again AFTER UPDATE OF enabled ON mlobs.monitors
+  FOR EACH ROW WHEN (NEW.enabled AND NOT OLD.enabled) EXECUTE FUNCTION mlobs._monitor_enabled_again();
 
 -- Monitor management for mlobs_admin: remove a monitor with its windows, points and alerts, or
 -- pause / resume it (a disabled monitor is skipped by runs; its watermark waits).

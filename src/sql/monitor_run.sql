@@ -125,10 +125,11 @@ DECLARE
 BEGIN
   IF raw IS NULL OR EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN RETURN; END IF;
   IF m.config ? 'segments' THEN
-    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v;
+    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v WHERE v <> '(other)';
   ELSE
+    -- A value '(other)' in the data is not learned: it is the bucket's name, and its rows go there.
     EXECUTE format('SELECT array_agg(v ORDER BY n DESC, v) FROM (SELECT %s AS v, count(*) AS n FROM %s
-                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s <> ''(other)'' ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
                    m.ts_column, m.ts_column)
       INTO vals USING lo, hi, coalesce((m.config->>'max_segments')::int, 20);
   END IF;
@@ -250,6 +251,8 @@ DECLARE
   first_ts timestamptz;
   retained timestamptz;
   keep_from timestamptz;
+  max_new CONSTANT int := 100000;
+  n_new int;
 BEGIN
   SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
   SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
@@ -281,10 +284,12 @@ BEGIN
     PERFORM mlobs._monitor_segment_references(m);
   END IF;
   starts := '{}'; ends := '{}'; works := '{}';
-  -- The monitor's first window: start_at, else the end of the reference, else its first row.
+  -- The monitor's first window: start_at, else the end of the reference, else its first row
+  -- with a finite timestamp (a row stamped -infinity belongs to no window).
   first_ts := coalesce(m.start_at, m.reference_to);
   IF first_ts IS NULL THEN
-    EXECUTE format('SELECT min(%I) FROM %s', m.ts_column, m.source) INTO first_ts;
+    EXECUTE format('SELECT min(%1$I) FROM %2$s WHERE %1$I > ''-infinity'' AND %1$I < ''infinity''', m.ts_column, m.source)
+      INTO first_ts;
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
@@ -312,10 +317,14 @@ BEGIN
                AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
                         ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
           ORDER BY y.window_start, y.failed DESC) x;
+  -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of
+  -- one-minute windows in one statement); the watermark stops there and the next run goes on.
+  n_new := 0;
   LOOP
-    EXIT WHEN ws + m.window_size > as_of;
+    EXIT WHEN ws + m.window_size > as_of OR n_new >= max_new;
     starts := starts || ws; ends := ends || (ws + m.window_size); works := works || 'new'::text;
     ws := ws + m.window_size;
+    n_new := n_new + 1;
   END LOOP;
   watermark := ws;
 END $$;
@@ -601,7 +610,8 @@ END $$;
 -- consuming them: the next full run still revises what they touched).
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
                                    monitor text DEFAULT NULL, monitor_ids bigint[] DEFAULT NULL)
-RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC' AS $$
 DECLARE
   run mlobs.runs;
   g record;
@@ -612,6 +622,7 @@ DECLARE
   changes jsonb;
   changed timestamptz[];
   consumed_sources oid[];
+  returned_sources oid[] := '{}';
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -712,10 +723,12 @@ BEGIN
     END;
     -- A monitor that failed gives its source's changed minutes back, so the next run still
     -- revises those windows.
-    IF failed AND (consumed_sources IS NULL OR g.source::oid = ANY (consumed_sources)) AND changes ? (g.source::oid::text) THEN
+    -- (Once per source; the source's other groups still revise with them in this run.)
+    IF failed AND (consumed_sources IS NULL OR g.source::oid = ANY (consumed_sources)) AND changes ? (g.source::oid::text)
+       AND NOT g.source::oid = ANY (returned_sources) THEN
       INSERT INTO mlobs.source_changes (source, minute)
       SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
-      changes := changes - (g.source::oid::text);
+      returned_sources := returned_sources || g.source::oid;
     END IF;
   END LOOP;
   -- Rules added or changed since the last window still apply to the latest points: of every
@@ -848,4 +861,13 @@ SELECT e.model, e.window_start, e.ts AS window_end, pg_catalog.substr(e.metric, 
                                  AND c.feature = '' AND c.metric = 'labelled_share' AND c.segment = ''
  WHERE e.metric IN ('cbpe_accuracy', 'cbpe_f1') AND e.feature = '' AND e.segment = '';
 COMMENT ON VIEW mlobs.estimated_vs_realised IS 'CBPE estimate beside the realised value of every window, with label coverage and estimation error';
+
+-- Every run's errors without their messages, for readers (dashboards, exporters): a message can
+-- quote a value of the monitored table (a failed cast names it), so mlobs.runs.errors and
+-- mlobs.window_failures.error are for mlobs_admin only. One row per error, in the run's order.
+CREATE VIEW mlobs.run_errors AS
+SELECT r.id AS run_id, r.started_at, e.n, e.value->>'monitor' AS monitor, e.value->>'sqlstate' AS sqlstate,
+       (e.value->>'window_start')::timestamptz AS window_start, coalesce((e.value->>'retry')::bool, false) AS retry
+  FROM mlobs.runs r CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(r.errors) WITH ORDINALITY e(value, n);
+COMMENT ON VIEW mlobs.run_errors IS 'Each run''s errors (monitor, SQLSTATE, window) without their messages, readable by mlobs_reader';
 

@@ -1,0 +1,159 @@
+-- The monitoring runtime on hostile, production-shaped input (the adversarial review of
+-- 2026-12-07): a change trigger attached to a column of a type its owner made, a row stamped
+-- -infinity, daily windows across a DST change in a session that is not in UTC, late labels
+-- while a monitor is disabled or while another monitor of the table fails, writes aimed at a
+-- partition or applied by logical replication, error messages that quote data, and a data value
+-- named like the '(other)' segment. Each case failed before its fix.
+SET timezone = 'UTC';
+\set VERBOSITY terse
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_mh_admin;
+DROP ROLE IF EXISTS regress_mh_reader;
+RESET client_min_messages;
+-- Full runs below must touch only this suite's monitors: pause the others (resumed at the end).
+CREATE TEMP TABLE paused AS SELECT name FROM mlobs.monitors WHERE enabled;
+UPDATE mlobs.monitors SET enabled = false WHERE enabled;
+-- A guard: a run that loops forever fails the test instead of hanging it.
+SET statement_timeout = '60s';
+
+-- 1. The change triggers' function runs as the extension's owner. A non-superuser admin attaches
+-- it to a column of a type it created, with an implicit cast that notes who runs it: the cast must
+-- never run (the write goes through with a WARNING), and track_changes refuses such a column.
+CREATE ROLE regress_mh_admin IN ROLE mlobs_admin;
+CREATE SCHEMA mh_evil AUTHORIZATION regress_mh_admin;
+SET ROLE regress_mh_admin;
+CREATE TABLE mh_evil.ran_as (who name);
+CREATE TYPE mh_evil.evil_ts AS (t timestamptz);
+CREATE FUNCTION mh_evil.evil_cast(v mh_evil.evil_ts) RETURNS timestamptz LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO mh_evil.ran_as VALUES (current_user); RETURN v.t; END $$;
+CREATE CAST (mh_evil.evil_ts AS timestamptz) WITH FUNCTION mh_evil.evil_cast(mh_evil.evil_ts) AS IMPLICIT;
+CREATE TABLE mh_evil.mine (ts mh_evil.evil_ts, x int);
+CREATE TRIGGER t AFTER UPDATE ON mh_evil.mine REFERENCING OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new
+  FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes('ts');
+INSERT INTO mh_evil.mine VALUES (ROW('2026-01-01')::mh_evil.evil_ts, 1);
+UPDATE mh_evil.mine SET x = 2;
+SELECT mlobs.track_changes('mh_evil.mine', 'ts');
+RESET ROLE;
+SELECT count(*) AS cast_ran FROM mh_evil.ran_as;
+SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_mh_admin';
+SELECT count(*) AS recorded FROM mlobs.source_changes WHERE source = 'mh_evil.mine'::regclass;
+DROP SCHEMA mh_evil CASCADE;
+
+-- 2. A row stamped -infinity (and one stamped infinity): a monitor without start_at begins at the
+-- first finite row, and the run ends. Writes of such rows and of NULL stamps pass the triggers.
+CREATE TABLE mh_api (ts timestamptz, latency_ms float8);
+INSERT INTO mh_api SELECT ts, 20 FROM generate_series(timestamptz '2026-01-01', '2026-01-01 09:59', '1 minute') ts;
+INSERT INTO mh_api VALUES ('-infinity', 20), ('infinity', 20);
+SELECT mlobs.create_monitor('mh inf', 'mh', 'mh_api', 'latency', '{}', '1 hour') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-01-01 10:00');
+SELECT min(window_start), max(window_end), count(*), sum(rows) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+ WHERE m.name = 'mh inf';
+INSERT INTO mh_api VALUES ('-infinity', 21), (NULL, 22);
+UPDATE mh_api SET latency_ms = 23 WHERE ts IS NULL OR NOT isfinite(ts);
+DELETE FROM mh_api WHERE ts IS NULL;
+SELECT count(*) AS recorded FROM mlobs.source_changes WHERE source = 'mh_api'::regclass;
+SELECT mlobs.drop_monitor('mh inf');
+
+-- 3. Daily windows across the spring DST change, run from a session in Europe/Berlin (pg_cron
+-- runs in the database's time zone): every window is 24 hours on the UTC grid.
+SET timezone = 'Europe/Berlin';
+CREATE TABLE mh_dst (ts timestamptz, latency_ms float8);
+INSERT INTO mh_dst SELECT ts, 20 FROM generate_series(timestamptz '2026-03-26 00:00+00', '2026-04-01 23:59+00', '1 minute') ts;
+SELECT mlobs.create_monitor('mh dst', 'mh', 'mh_dst', 'latency', '{}', '1 day', start_at => '2026-03-26 00:00+00') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-04-02 00:00+00');
+SET timezone = 'UTC';
+SELECT count(*) AS windows, count(*) FILTER (WHERE extract(epoch FROM window_end - window_start) <> 86400) AS not_24_hours,
+       count(*) FILTER (WHERE rows <> 1440) AS not_1440_rows, min(window_start), max(window_end)
+  FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'mh dst';
+SELECT mlobs.drop_monitor('mh dst');
+
+-- 4. Labels that land while a monitor is disabled are revised once it is enabled again; labels
+-- that land while another monitor of the table fails are revised for the healthy one.
+CREATE TABLE mh_late (ts timestamptz, label int, predicted int, true_label int, label2 int);
+INSERT INTO mh_late SELECT ts, NULL, (i % 3 = 0)::int, (i % 2 = 0)::int, 0
+  FROM generate_series(timestamptz '2026-02-01', '2026-02-03 23:50', '10 minutes') WITH ORDINALITY g(ts, i);
+-- (mh broken is created first: its group runs before mh acc's.)
+SELECT mlobs.create_monitor('mh broken', 'mh', 'mh_late', 'classification', '{"label": "label2"}', '12 hours',
+                            '2026-02-01', '2026-02-02', start_at => '2026-02-01') > 0 AS created;
+SELECT mlobs.create_monitor('mh acc', 'mh', 'mh_late', 'classification', '{}', '1 day', '2026-02-01', '2026-02-02',
+                            start_at => '2026-02-01') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-02-04');
+SELECT mlobs.set_monitor_enabled('mh acc', false);
+UPDATE mh_late SET label = true_label WHERE ts < '2026-02-02';       -- labels of the first day land
+SELECT status, revised FROM mlobs.run_monitors('2026-02-04 06:00');  -- a full run while mh acc is off
+SELECT mlobs.set_monitor_enabled('mh acc', true);
+SELECT status, revised FROM mlobs.run_monitors('2026-02-04 12:00');
+ALTER TABLE mh_late DROP COLUMN label2;                              -- mh broken fails from now on
+UPDATE mh_late SET label = true_label WHERE ts >= '2026-02-02' AND ts < '2026-02-03';
+SELECT status, revised, jsonb_array_length(errors) AS errors, errors->0->>'monitor' AS failed
+  FROM mlobs.run_monitors('2026-02-04 18:00');
+SELECT p.window_start::date AS day, round(p.value::numeric, 3) AS labelled_share,
+       round(r.share::numeric, 3) AS in_the_table
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+  JOIN (SELECT date_bin('1 day', ts, '2000-01-01') AS ws, avg((label IS NOT NULL)::int) AS share FROM mh_late GROUP BY 1) r
+    ON r.ws = p.window_start
+ WHERE m.name = 'mh acc' AND p.metric = 'labelled_share' AND p.segment = '' ORDER BY 1;
+SELECT mlobs.drop_monitor('mh acc'), mlobs.drop_monitor('mh broken');
+DELETE FROM mlobs.source_changes WHERE source = 'mh_late'::regclass;
+
+-- 5. A partitioned table: writes aimed at a partition are recorded for the monitored parent, and
+-- so are writes applied as logical replication applies them (session_replication_role = replica).
+CREATE TABLE mh_part (ts timestamptz, label int, predicted int) PARTITION BY RANGE (ts);
+CREATE TABLE mh_part_0301 PARTITION OF mh_part FOR VALUES FROM ('2026-03-01') TO ('2026-03-02');
+CREATE TABLE mh_part_0302 PARTITION OF mh_part FOR VALUES FROM ('2026-03-02') TO ('2026-03-03');
+INSERT INTO mh_part SELECT ts, NULL, 1 FROM generate_series(timestamptz '2026-03-01', '2026-03-02 23:00', '1 hour') ts;
+SELECT mlobs.create_monitor('mh part', 'mh', 'mh_part', 'classification', '{}', '1 day', '2026-03-01', '2026-03-02',
+                            start_at => '2026-03-01') > 0 AS created;
+SELECT c.relname, count(*) AS triggers, bool_and(t.tgenabled = 'A') AS always
+  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname LIKE 'mh_part%' AND t.tgname LIKE 'mlobs_changes_%'
+ GROUP BY 1 ORDER BY 1;
+SELECT status, windows FROM mlobs.run_monitors('2026-03-03');
+UPDATE mh_part_0301 SET label = 1 WHERE ts < '2026-03-01 12:00';
+SET session_replication_role = replica;
+UPDATE mh_part SET label = 0 WHERE ts >= '2026-03-02' AND ts < '2026-03-02 06:00';
+RESET session_replication_role;
+SELECT count(DISTINCT minute) AS changed_minutes FROM mlobs.source_changes WHERE source = 'mh_part'::regclass;
+SELECT status, revised FROM mlobs.run_monitors('2026-03-03 01:00');
+SELECT p.window_start::date AS day, round(p.value::numeric, 3) AS labelled_share
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'mh part' AND p.metric = 'labelled_share' ORDER BY 1;
+SELECT mlobs.drop_monitor('mh part');
+
+-- 6. A reader sees that runs failed, and where, but not the messages: a failed cast quotes the
+-- value of a table the reader may not read.
+CREATE TABLE mh_secret (ts timestamptz, amount text);
+INSERT INTO mh_secret VALUES ('2026-01-01 00:30', 'card 4111-1111-1111-1111');
+CREATE VIEW mh_secret_v AS SELECT ts, amount::float8 AS latency_ms FROM mh_secret;
+SELECT mlobs.create_monitor('mh secret', 'mh', 'mh_secret_v', 'latency', '{}', '1 hour', start_at => '2026-01-01') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-01-01 01:00');
+SELECT monitor, sqlstate, window_start FROM mlobs.run_errors WHERE run_id = (SELECT max(id) FROM mlobs.runs);
+CREATE ROLE regress_mh_reader IN ROLE mlobs_reader;
+SET ROLE regress_mh_reader;
+SELECT monitor, sqlstate, window_start, retry FROM mlobs.run_errors WHERE run_id = (SELECT max(id) FROM mlobs.runs);
+SELECT status, windows FROM mlobs.runs WHERE id = (SELECT max(id) FROM mlobs.runs);
+SELECT sqlstate, attempts FROM mlobs.window_failures;
+SELECT errors FROM mlobs.runs;
+SELECT error FROM mlobs.window_failures;
+SELECT * FROM mh_secret;
+RESET ROLE;
+SELECT mlobs.drop_monitor('mh secret');
+
+-- 7. A segment_by column whose data holds the value '(other)': it is the bucket, not a segment.
+CREATE TABLE mh_seg (ts timestamptz, latency_ms float8, country text);
+INSERT INTO mh_seg SELECT ts, 20, (ARRAY['DE', '(other)', 'US'])[1 + i % 3]
+  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 05:59', '1 minute') WITH ORDINALITY g(ts, i);
+SELECT mlobs.create_monitor('mh seg', 'mh', 'mh_seg', 'latency', '{"segment_by": ["country"]}', '1 hour',
+                            start_at => '2026-01-01') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-01-01 06:00');
+SELECT s.segment, s.rank FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id WHERE m.name = 'mh seg' ORDER BY 2;
+SELECT w.segment, sum(w.rows) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+ WHERE m.name = 'mh seg' GROUP BY 1 ORDER BY 1;
+SELECT mlobs.drop_monitor('mh seg');
+
+RESET statement_timeout;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg;
+DROP VIEW mh_secret_v;
+DROP TABLE mh_secret;
+DROP ROLE regress_mh_admin;
+DROP ROLE regress_mh_reader;
+UPDATE mlobs.monitors SET enabled = true WHERE name IN (SELECT name FROM paused);
