@@ -67,28 +67,37 @@ fn mean(p: Profile) -> Option<f64> {
     p.0.mean()
 }
 
+/// A moment of finite data that exceeds float8 (the data spans nearly its whole range): 22003,
+/// as PostgreSQL's own `variance` and `stddev` raise, never +Infinity.
+fn finite_moment(v: Option<f64>, what: &str, detail: impl FnOnce() -> String) -> Option<f64> {
+    v.inspect(|v| {
+        if v.is_infinite() {
+            crate::errors::raise(mlobs_core::CoreError::out_of_range(format!(
+                "{what} of the profile exceeds the float8 range{}",
+                detail()
+            )));
+        }
+    })
+}
+
 /// Sample standard deviation (n − 1), as PostgreSQL's `stddev`.
 #[pg_extern(immutable, parallel_safe)]
 fn stddev(p: Profile) -> Option<f64> {
-    p.0.stddev()
+    finite_moment(p.0.stddev(), "stddev", String::new)
 }
 
 /// Population standard deviation (n), as numpy's `std`.
 #[pg_extern(immutable, parallel_safe)]
 fn stddev_pop(p: Profile) -> Option<f64> {
-    p.0.stddev_pop()
+    finite_moment(p.0.stddev_pop(), "stddev_pop", String::new)
 }
 
 /// Sample variance (n − 1), as PostgreSQL's `variance`.
 #[pg_extern(immutable, parallel_safe)]
 fn variance(p: Profile) -> Option<f64> {
-    p.0.variance().inspect(|v| {
-        if v.is_infinite() && p.0.stddev().is_some_and(f64::is_finite) {
-            crate::errors::raise(mlobs_core::CoreError::out_of_range(format!(
-                "variance of the profile exceeds the float8 range (stddev is {:e})",
-                p.0.stddev().unwrap_or(f64::NAN)
-            )));
-        }
+    finite_moment(p.0.variance(), "variance", || match p.0.stddev() {
+        Some(sd) if sd.is_finite() => format!(" (stddev is {sd:e})"),
+        _ => String::new(),
     })
 }
 

@@ -239,10 +239,12 @@ pub fn explain(
         return Err(ExplainError::at("num_features", "must be at least 1"));
     }
     let width = options.kernel_width.unwrap_or(0.75 * (n as f64).sqrt());
-    if !(width.is_finite() && width > 0.0) {
+    // The kernel divides by width²: a square that underflows to 0 (or overflows) makes every
+    // sample's weight NaN.
+    if !(width.is_finite() && width > 0.0 && (width * width).is_normal()) {
         return Err(ExplainError::at(
             "kernel_width",
-            "must be a positive number",
+            format!("must be a positive number between 1.5e-154 and 1.3e154, got {width:e}"),
         ));
     }
     let prediction = model.predict(x, options.class)?;
@@ -262,6 +264,7 @@ pub fn explain(
         // Column by column, as lime draws them.
         for f in 0..n {
             let drawn: Vec<usize> = (0..samples).map(|_| bins[f].draw_bin(&mut rng)).collect();
+            mlobs_core::interrupt::check();
             for s in 1..samples {
                 data[s][f] = if drawn[s] == row_bins[f] { 1.0 } else { 0.0 };
                 inverse[s][f] = drawn[s] as f64;
@@ -284,7 +287,10 @@ pub fn explain(
                 (m, if s > 0.0 { s } else { 1.0 })
             })
             .collect();
-        for row in inverse.iter_mut().skip(1) {
+        for (s, row) in inverse.iter_mut().enumerate().skip(1) {
+            if s % 1024 == 0 {
+                mlobs_core::interrupt::check();
+            }
             for (v, (mean, sd)) in row.iter_mut().zip(&stats) {
                 *v = standard_normal(&mut rng) * sd + mean;
             }
@@ -303,7 +309,7 @@ pub fn explain(
         }
         y.push(model.predict(row, options.class)?);
     }
-    let fit = fit_local(&data, &y, width, options.num_features);
+    let fit = fit_local(&data, &y, width, options.num_features)?;
     Ok(LimeExplanation {
         intercept: fit.intercept,
         local_prediction: fit.local_prediction,
@@ -328,7 +334,13 @@ pub struct LocalFit {
 /// samples (row 0 the explained row), `y` the model's outputs on them; samples are weighted by
 /// the kernel √exp(−d²/width²) of their euclidean distance to row 0, features selected
 /// ("auto") and a weighted Ridge(α = 1) with intercept fitted.
-pub fn fit_local(data: &[Vec<f64>], y: &[f64], width: f64, num_features: usize) -> LocalFit {
+/// `Err` when the samples or the model's outputs are too large for the fit's sums.
+pub fn fit_local(
+    data: &[Vec<f64>],
+    y: &[f64],
+    width: f64,
+    num_features: usize,
+) -> Result<LocalFit> {
     let n = data[0].len();
     let first = data[0].clone();
     let weights: Vec<f64> = data
@@ -338,8 +350,9 @@ pub fn fit_local(data: &[Vec<f64>], y: &[f64], width: f64, num_features: usize) 
             (-d2 / (width * width)).exp().sqrt()
         })
         .collect();
-    let used = select_features(data, y, &weights, num_features, n);
-    let fit = ridge::fit(data, &used, y, &weights, 1.0);
+    let overflow = |e| ExplainError::at("training", format!("{e} (values beyond about 1e150)"));
+    let used = select_features(data, y, &weights, num_features, n).map_err(overflow)?;
+    let fit = ridge::fit(data, &used, y, &weights, 1.0).map_err(overflow)?;
     let local: Vec<f64> = used.iter().map(|&f| first[f]).collect();
     let mut listed: Vec<(usize, f64)> = used
         .iter()
@@ -347,12 +360,12 @@ pub fn fit_local(data: &[Vec<f64>], y: &[f64], width: f64, num_features: usize) 
         .zip(fit.coefficients.iter().copied())
         .collect();
     listed.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-    LocalFit {
+    Ok(LocalFit {
         intercept: fit.intercept,
         local_prediction: fit.predict(&local),
         score: fit.score,
         weights: listed,
-    }
+    })
 }
 
 /// lime's QuartileDiscretizer statistics of one training column.
@@ -379,10 +392,16 @@ pub fn quartile_bins(column: &[f64]) -> QuartileBins {
 }
 
 /// lime's feature_selection="auto".
-fn select_features(data: &[Vec<f64>], y: &[f64], w: &[f64], k: usize, n: usize) -> Vec<usize> {
+fn select_features(
+    data: &[Vec<f64>],
+    y: &[f64],
+    w: &[f64],
+    k: usize,
+    n: usize,
+) -> std::result::Result<Vec<usize>, &'static str> {
     let all: Vec<usize> = (0..n).collect();
     if k >= n {
-        return all;
+        return Ok(all);
     }
     if k <= 6 {
         // Forward selection: add the feature that most improves an unpenalised fit's R².
@@ -392,21 +411,21 @@ fn select_features(data: &[Vec<f64>], y: &[f64], w: &[f64], k: usize, n: usize) 
             for f in (0..n).filter(|f| !used.contains(f)) {
                 let mut cols = used.clone();
                 cols.push(f);
-                let score = ridge::fit(data, &cols, y, w, 0.0).score;
+                let score = ridge::fit(data, &cols, y, w, 0.0)?.score;
                 if score > best.0 {
                     best = (score, f);
                 }
             }
             used.push(best.1);
         }
-        return used;
+        return Ok(used);
     }
     // Highest weights of a lightly penalised fit on every feature, weighted by the row's own
     // representation (lime ranks |coef · data[0]|).
-    let fit = ridge::fit(data, &all, y, w, 0.01);
+    let fit = ridge::fit(data, &all, y, w, 0.01)?;
     let mut order: Vec<usize> = all;
     let rank = |f: usize| (fit.coefficients[f] * data[0][f]).abs();
     order.sort_by(|&a, &b| rank(b).total_cmp(&rank(a)).then(a.cmp(&b)));
     order.truncate(k);
-    order
+    Ok(order)
 }

@@ -184,6 +184,20 @@ impl Model {
         }
     }
 
+    /// `output_margin`, or an error when it is not finite: a linear model's Σ coef·x overflows
+    /// float8 for finite features near its limits (1e308·2 − 1e308·2 is NaN), and every
+    /// prediction from it would be NaN or ±Infinity.
+    fn finite_margin(&self, output: usize, x: &[f64]) -> Result<f64> {
+        finite_output(self.output_margin(output, x))
+    }
+
+    /// Every output's raw margin, each finite (see `finite_margin`).
+    fn finite_margins(&self, x: &[f64]) -> Result<Vec<f64>> {
+        (0..self.outputs.len())
+            .map(|o| self.finite_margin(o, x))
+            .collect()
+    }
+
     /// Every output's raw margin.
     pub fn margins(&self, x: &[f64]) -> Vec<f64> {
         (0..self.outputs.len())
@@ -195,7 +209,7 @@ impl Model {
     pub fn margin(&self, x: &[f64], class: Option<i64>) -> Result<f64> {
         self.check_row(x, "features")?;
         let s = self.select(class)?;
-        Ok(s.sign * self.output_margin(s.output, x))
+        Ok(s.sign * self.finite_margin(s.output, x)?)
     }
 
     /// The library's prediction: the regression value or the probability of `class`.
@@ -203,16 +217,16 @@ impl Model {
         self.check_row(x, "features")?;
         let s = self.select(class)?;
         Ok(match self.link {
-            Link::Identity => self.output_margin(s.output, x),
+            Link::Identity => self.finite_margin(s.output, x)?,
             Link::Logistic => {
-                let p = sigmoid(self.output_margin(0, x), self.float32);
+                let p = sigmoid(self.finite_margin(0, x)?, self.float32);
                 match (s.class, self.float32) {
                     (1, _) => p,
                     (_, true) => (1.0f32 - p as f32) as f64,
                     (_, false) => 1.0 - p,
                 }
             }
-            Link::Softmax => softmax(&self.margins(x), self.float32)[s.output],
+            Link::Softmax => softmax(&self.finite_margins(x)?, self.float32)[s.output],
         })
     }
 
@@ -220,12 +234,12 @@ impl Model {
     pub fn predict_proba(&self, x: &[f64]) -> Result<Vec<f64>> {
         self.check_row(x, "features")?;
         if !self.is_classifier() {
-            return Ok(vec![self.output_margin(0, x)]);
+            return Ok(vec![self.finite_margin(0, x)?]);
         }
         if self.link == Link::Softmax {
             // One softmax for every class (what `predict` computes per class): calling `predict`
             // per class would be quadratic in the class count (up to 10000).
-            return Ok(softmax(&self.margins(x), self.float32));
+            return Ok(softmax(&self.finite_margins(x)?, self.float32));
         }
         (0..self.n_classes as i64)
             .map(|k| self.predict(x, Some(k)))
@@ -242,7 +256,7 @@ impl Model {
             Output::Linear(l) => l.shap(x, self.means()?),
         };
         phi.iter_mut().for_each(|v| *v *= s.sign);
-        Ok(phi)
+        finite_values(phi)
     }
 
     /// The base value of `shap`: Σφ + base = margin.
@@ -293,7 +307,7 @@ impl Model {
             Output::Linear(l) => l.shap(x, &column_means(background, self.n_features)),
         };
         phi.iter_mut().for_each(|v| *v *= s.sign);
-        Ok(phi)
+        finite_values(phi)
     }
 
     /// The base value of interventional SHAP: the mean margin over the background.
@@ -324,4 +338,24 @@ fn column_means(rows: &[Vec<f64>], n: usize) -> Vec<f64> {
     }
     m.iter_mut().for_each(|a| *a /= rows.len() as f64);
     m
+}
+
+/// A model output, or the error that it overflows float8 (finite features near its limits).
+fn finite_output(v: f64) -> Result<f64> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(ExplainError::at(
+            "features",
+            "the model's output overflows float8 for this row (values near float8's limits)",
+        ))
+    }
+}
+
+/// `values` when every one is finite (SHAP values of a linear model; see `finite_output`).
+fn finite_values(values: Vec<f64>) -> Result<Vec<f64>> {
+    values
+        .iter()
+        .try_for_each(|&v| finite_output(v).map(drop))?;
+    Ok(values)
 }

@@ -143,6 +143,20 @@ fn lime_on_the_fraud_model_and_bad_input() {
     let err = explain(&model, &nan, &train, &LimeOptions::default()).unwrap_err();
     assert!(err.message.starts_with("features[distance]"), "{err}");
     assert!(explain(&model, &x, &train[..1], &LimeOptions::default()).is_err());
+    // A kernel width whose square underflows made every weight NaN, and the SVD panicked.
+    for width in [1e-200, 1e-155, 1e160] {
+        let tiny = LimeOptions {
+            kernel_width: Some(width),
+            ..LimeOptions::default()
+        };
+        let err = explain(&model, &x, &train, &tiny).unwrap_err();
+        assert!(err.message.starts_with("kernel_width"), "{err}");
+    }
+    let ok = LimeOptions {
+        kernel_width: Some(1e-150),
+        ..LimeOptions::default()
+    };
+    assert!(explain(&model, &x, &train, &ok).is_ok());
 }
 
 #[test]
@@ -219,4 +233,25 @@ fn what_if_reports_prediction_and_shap_deltas() {
     // SHAP deltas add up to the change in margin (identity link).
     let total: f64 = w.shap_delta.iter().sum();
     assert!((total - (w.prediction_after - w.prediction_before)).abs() < 1e-9);
+}
+
+#[test]
+fn a_linear_output_that_overflows_is_an_error() {
+    // Finite features near float8's limits: 2·1e308 − 2·1e308 was NaN, returned as a prediction.
+    let body = serde_json::json!({"coefficients": [[2, 2]], "intercept": [0], "link": "identity"});
+    let model = mlobs_explain::decode("linear", &body).unwrap();
+    let x = [1e308, -1e308];
+    for r in [model.predict(&x, None), model.margin(&x, None)] {
+        assert!(r.unwrap_err().message.contains("overflows float8"));
+    }
+    assert!(model.predict_proba(&x).is_err());
+    assert!(model
+        .shap_interventional(&x, &[vec![0.0, 0.0]], None)
+        .is_err());
+    assert_eq!(model.predict(&[1.0, 2.0], None).unwrap(), 6.0);
+    let logistic =
+        serde_json::json!({"coefficients": [[1, 2]], "intercept": [0], "link": "logistic"});
+    let model = mlobs_explain::decode("linear", &logistic).unwrap();
+    assert!(model.predict_proba(&[1e308, 1e308]).is_err());
+    assert!(model.predict_proba(&[1.0, 1.0]).is_ok());
 }

@@ -83,7 +83,7 @@ fn local_fit_matches_lime_on_its_samples() {
         });
         let y = numbers(&r["yss_1"]);
         let k = r["num_features"].as_u64().unwrap() as usize;
-        let fit = fit_local(&data, &y, width.as_f64().unwrap(), k);
+        let fit = fit_local(&data, &y, width.as_f64().unwrap(), k).unwrap();
         close(
             fit.intercept,
             r["intercept"].as_f64().unwrap(),

@@ -36,11 +36,20 @@ fn expanded(s: &Sample, max: usize) -> Vec<f64> {
 /// Evidently's; the permutations come from a fixed-seed generator (Evidently uses numpy's global
 /// one), so p is deterministic but not bit-identical to Evidently's.
 pub fn empirical_mmd(reference: &Sample, current: &Sample) -> (f64, f64) {
-    let x = expanded(reference, MMD_MAX_PER_SIDE);
-    let y = expanded(current, MMD_MAX_PER_SIDE);
+    let mut x = expanded(reference, MMD_MAX_PER_SIDE);
+    let mut y = expanded(current, MMD_MAX_PER_SIDE);
     let (n, m) = (x.len(), y.len());
     if n < 2 || m < 2 {
         return (f64::NAN, f64::NAN);
+    }
+    // The statistic does not depend on the scale (σ is the median distance), but squared
+    // distances of values beyond ~1e154 overflow: σ became +Infinity, every kernel entry NaN and
+    // p = 0. Such data is scaled down by a power of two first, which changes no bit of the rest.
+    let largest = x.iter().chain(&y).fold(0.0f64, |a, v| a.max(v.abs()));
+    if largest > SCALE_ABOVE {
+        let k = largest.log2().ceil() as i32 - SCALE_ABOVE.log2() as i32;
+        let factor = 2f64.powi(-k);
+        x.iter_mut().chain(y.iter_mut()).for_each(|v| *v *= factor);
     }
     let mut dxx: Vec<f64> = Vec::with_capacity(n * n);
     for a in &x {
@@ -92,5 +101,39 @@ pub fn empirical_mmd(reference: &Sample, current: &Sample) -> (f64, f64) {
             at_least += 1;
         }
     }
+    if !observed.is_finite() {
+        return (f64::NAN, f64::NAN);
+    }
     (observed, at_least as f64 / MMD_PERMUTATIONS as f64)
+}
+
+/// Largest magnitude whose pairwise squared distances stay within float8 (2^500 ≈ 3.3e150).
+const SCALE_ABOVE: f64 = 3.273390607896142e150;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_near_the_float8_limit_give_the_statistic_of_the_scaled_data() {
+        let big = |v: &[f64]| Sample::from_values(v).unwrap();
+        let (r, c) = (
+            [1.7976931348623157e308, -1.7976931348623157e308, 1.0],
+            [1.7e308, -1.7e308, 0.0],
+        );
+        let (mmd, p) = empirical_mmd(&big(&r), &big(&c));
+        assert!(mmd.is_finite() && (0.0..=1.0).contains(&p), "{mmd} {p}");
+        // The same data scaled down by hand (2^-524, just below the bound) gives the same bits.
+        let f = 2f64.powi(-524);
+        let scaled = |v: &[f64]| big(&v.iter().map(|x| x * f).collect::<Vec<_>>());
+        assert_eq!(empirical_mmd(&scaled(&r), &scaled(&c)), (mmd, p));
+        // Ordinary data is not rescaled.
+        let (a, b) = ([1.0, 2.0, 3.0, 4.0], [2.0, 3.0, 5.0, 8.0]);
+        let f = 2f64.powi(-20);
+        let small = |v: &[f64]| big(&v.iter().map(|x| x * f).collect::<Vec<_>>());
+        assert_eq!(
+            empirical_mmd(&big(&a), &big(&b)),
+            empirical_mmd(&small(&a), &small(&b))
+        );
+    }
 }

@@ -21,6 +21,17 @@ mod score_weights;
 
 use crate::error::{CoreError, Result};
 
+/// The power of two that brings `x` (a positive weight) into [1, 2). Weights scaled by it give a
+/// scale-free metric (accuracy, MCC, ROC AUC) exactly the bits of unscaled ones, and keep sums and
+/// products of weights near 1e±308 from overflowing to Infinity or underflowing to 0.
+pub(crate) fn unit_scale(x: f64) -> f64 {
+    if x > 0.0 && x.is_finite() {
+        2f64.powi(-x.log2().floor() as i32)
+    } else {
+        1.0
+    }
+}
+
 /// `value` must be finite; the message names the argument.
 pub(crate) fn finite(value: f64, arg: &str) -> Result<f64> {
     if value.is_finite() {

@@ -294,6 +294,9 @@ pub fn average_precision_sorted(pos: &[f64], neg: &[f64]) -> Option<f64> {
 /// right plus ½ of the tied pairs, over W⁺·W⁻ — the area under scikit-learn's weighted
 /// trapezoidal ROC curve. `None` when a class has no weight.
 pub fn roc_auc_weighted(pos: &[(f64, f64)], neg: &[(f64, f64)]) -> Option<f64> {
+    // Each class's weights scaled to unit size: w⁺·w⁻ of weights near 1e±155 stay in range.
+    let unit = |rows: &[(f64, f64)]| super::unit_scale(rows.iter().fold(0.0, |m, r| m.max(r.1)));
+    let (fp, fn_) = (unit(pos), unit(neg));
     let (mut i, mut j) = (0, 0);
     let (mut neg_below, mut num, mut pos_total) = (0.0, 0.0, 0.0);
     while i < pos.len() || j < neg.len() {
@@ -305,11 +308,11 @@ pub fn roc_auc_weighted(pos: &[(f64, f64)], neg: &[(f64, f64)]) -> Option<f64> {
         };
         let (mut p, mut n) = (0.0, 0.0);
         while i < pos.len() && pos[i].0 == t {
-            p += pos[i].1;
+            p += pos[i].1 * fp;
             i += 1;
         }
         while j < neg.len() && neg[j].0 == t {
-            n += neg[j].1;
+            n += neg[j].1 * fn_;
             j += 1;
         }
         num += p * (neg_below + 0.5 * n);
@@ -456,6 +459,31 @@ mod tests {
             s.add(x, y).unwrap();
         }
         s
+    }
+
+    #[test]
+    fn weighted_auc_does_not_depend_on_the_scale_of_the_weights() {
+        // scikit-learn: 0.75 whatever the (common) weight; Σ w⁺·w⁻ of 1e155 overflowed (NaN).
+        let rows = [(0.1, true), (0.2, false), (0.3, true), (0.05, false)];
+        for w in [1.0, 1e155, 1e300, 1e-200, 2f64.powi(-1000)] {
+            let mut s = RankSample::default();
+            for &(x, y) in &rows {
+                s.add_weighted(x, y, w).unwrap();
+            }
+            // Exactly for powers of two; otherwise to the rounding of the weights' sums.
+            let tol = if w.log2().fract() == 0.0 { 0.0 } else { 1e-15 };
+            assert!(
+                (s.roc_auc().unwrap() - 0.75).abs() <= tol,
+                "{w}: {:?}",
+                s.roc_auc()
+            );
+            let mut summary = crate::metrics::score_summary::ScoreSummary::default();
+            for &(x, y) in &rows {
+                summary.add_weighted(x, y, w).unwrap();
+            }
+            let e = summary.roc_auc().unwrap().estimate;
+            assert!((e - 0.75).abs() <= tol, "{w}: {e}");
+        }
     }
 
     #[test]

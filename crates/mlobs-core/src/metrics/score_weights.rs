@@ -75,13 +75,19 @@ impl ScoreSummary {
         if !(neg > 0.0 && pos > 0.0) {
             return None;
         }
-        let (mut below, mut num, mut same) = (0.0, 0.0, 0.0);
-        for (_, [n, p]) in self.ordered_weights() {
+        // Each class's weights scaled to unit size: w⁺·w⁻ near 1e±155 stay in range.
+        let bins = self.ordered_weights();
+        let unit = |c: usize| super::unit_scale(bins.iter().fold(0.0, |m, (_, w)| m.max(w[c])));
+        let (fn_, fp) = (unit(0), unit(1));
+        let (mut below, mut above, mut num, mut same) = (0.0, 0.0, 0.0, 0.0);
+        for (_, [n, p]) in &bins {
+            let (n, p) = (n * fn_, p * fp);
             num += p * (below + 0.5 * n);
             same += p * n;
             below += n;
+            above += p;
         }
-        let pairs = pos * neg;
+        let pairs = above * below;
         let estimate = num / pairs;
         let half_width = 0.5 * same / pairs;
         Some(Bounded {

@@ -146,6 +146,17 @@ pub struct Rates {
     pub fnr: Option<f64>,
 }
 
+/// A cell's weight after adding to it: an overflow to +Infinity is an error (22003).
+fn checked_cell(w: f64) -> Result<f64> {
+    if w.is_finite() {
+        Ok(w)
+    } else {
+        Err(CoreError::out_of_range(
+            "the weighted count of a cell overflows float8: scale the sample weights down",
+        ))
+    }
+}
+
 fn ratio(num: f64, den: f64) -> f64 {
     if den == 0.0 {
         0.0
@@ -202,7 +213,7 @@ impl Confusion {
         self.rows += 1;
         let key = (actual, predicted);
         if let Some(w) = self.cells.get_mut(&key) {
-            *w += weight;
+            *w = checked_cell(*w + weight)?;
             return Ok(());
         }
         for l in [&key.0, &key.1] {
@@ -258,12 +269,25 @@ impl Confusion {
     }
 
     fn class_counts(&self) -> BTreeMap<&Label, ClassCounts> {
+        self.class_counts_scaled(1.0)
+    }
+
+    /// The class counts of the cells scaled to unit size (`unit_scale` of the largest): for the
+    /// scale-free metrics, whose sums and products then stay within float8.
+    fn unit_class_counts(&self) -> BTreeMap<&Label, ClassCounts> {
+        self.class_counts_scaled(super::unit_scale(
+            self.cells.values().fold(0.0, |m, &w| m.max(w)),
+        ))
+    }
+
+    fn class_counts_scaled(&self, f: f64) -> BTreeMap<&Label, ClassCounts> {
         let mut m: BTreeMap<&Label, ClassCounts> = self
             .labels()
             .into_iter()
             .map(|l| (l, Default::default()))
             .collect();
         for ((a, p), &w) in &self.cells {
+            let w = w * f;
             if a == p {
                 m.get_mut(a).expect("label").tp += w;
             } else {
@@ -318,13 +342,14 @@ impl Confusion {
         if self.is_empty() {
             return None;
         }
+        let f = super::unit_scale(self.cells.values().fold(0.0, |m, &w| m.max(w)));
         let correct: f64 = self
             .cells
             .iter()
             .filter(|((a, p), _)| a == p)
-            .map(|(_, w)| w)
+            .map(|(_, w)| w * f)
             .sum();
-        Some(ratio(correct, self.total_weight()))
+        Some(ratio(correct, self.cells.values().map(|w| w * f).sum()))
     }
 
     /// scikit-learn's `precision_recall_fscore_support`: one class's ratio from its parts, an
@@ -342,7 +367,8 @@ impl Confusion {
             return Ok(None);
         }
         let div = |parts| zero_division.divide(parts);
-        let counts = self.class_counts();
+        // Every part is a ratio of weighted counts: unit-scaled counts give the same bits.
+        let counts = self.unit_class_counts();
         Ok(match average {
             Average::Binary => {
                 let pos = self.binary_positive(pos_label)?;
@@ -417,7 +443,7 @@ impl Confusion {
         if self.is_empty() {
             return None;
         }
-        let counts = self.class_counts();
+        let counts = self.unit_class_counts();
         let t: Vec<f64> = counts.values().map(|c| c.support).collect();
         let p: Vec<f64> = counts.values().map(|c| c.tp + c.fp).collect();
         let correct: f64 = counts.values().map(|c| c.tp).sum();
@@ -517,7 +543,7 @@ impl Summary for Confusion {
         }
         for (k, &w) in &o.cells {
             match self.cells.get_mut(k) {
-                Some(mine) => *mine += w,
+                Some(mine) => *mine = checked_cell(*mine + w)?,
                 None => self.cells.insert(k.clone(), w),
             }
         }

@@ -139,3 +139,45 @@ fn class_cap_and_label_set_across_paths() {
     let mut over = c.clone();
     assert!(over.merge(&binary(&[(1000, 1001)])).is_err());
 }
+
+#[test]
+fn metrics_do_not_depend_on_the_scale_of_the_weights() {
+    // Weights near float8's limits: products of weighted counts overflowed to NaN (1e200) or
+    // underflowed to 0 (1e-200), so MCC, F1 and accuracy came out NaN or 0.
+    let pairs = [(1, 1), (1, 1), (0, 1), (1, 0), (0, 0)];
+    let weighted = |w: f64| {
+        let mut c = Confusion::default();
+        for &(a, p) in &pairs {
+            c.add(Label::Int(a), Label::Int(p), w).unwrap();
+        }
+        c
+    };
+    let unit = weighted(1.0);
+    for w in [1e-200, 1e-300, 1e200, 1e300, 5e307] {
+        let c = weighted(w);
+        let close = |a: Option<f64>, b: Option<f64>| (a.unwrap() - b.unwrap()).abs() < 1e-15;
+        assert!(close(c.accuracy(), unit.accuracy()), "{w}");
+        assert!(close(c.mcc(), unit.mcc()), "{w}: {:?}", c.mcc());
+        for avg in [
+            Average::Binary,
+            Average::Macro,
+            Average::Micro,
+            Average::Weighted,
+        ] {
+            assert!(
+                close(c.f1(avg, None).unwrap(), unit.f1(avg, None).unwrap()),
+                "{w}"
+            );
+        }
+    }
+    // Power-of-two weights give exactly the unit-weight bits.
+    let c = weighted(2f64.powi(900));
+    assert_eq!((c.accuracy(), c.mcc()), (unit.accuracy(), unit.mcc()));
+    // A cell whose weighted count overflows is an error, not +Infinity.
+    let mut c = Confusion::default();
+    c.add(Label::Int(1), Label::Int(1), 1e308).unwrap();
+    assert!(c.add(Label::Int(1), Label::Int(1), 1e308).is_err());
+    let mut a = Confusion::default();
+    a.add(Label::Int(1), Label::Int(1), 1e308).unwrap();
+    assert!(a.merge(&c).is_err());
+}
