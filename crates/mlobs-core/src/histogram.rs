@@ -47,6 +47,9 @@ impl Histogram {
             )));
         }
         let bins = edges.len() - 1;
+        // -0 and 0 are one edge (x >= -0 exactly when x >= 0): stored as 0, so histograms built
+        // with either roll up together.
+        let edges = edges.into_iter().map(|e| e + 0.0).collect();
         Ok(Self::with_counts(edges, vec![0; bins]))
     }
 
@@ -99,7 +102,8 @@ impl Histogram {
                 .edges
                 .iter()
                 .zip(&other.edges)
-                .all(|(a, b)| a.to_bits() == b.to_bits())
+                // Equal as numbers: a summary stored before -0 edges were normalised still merges.
+                .all(|(a, b)| a == b)
     }
 
     pub fn check_same_edges(&self, other: &Self, what: &str) -> Result<()> {

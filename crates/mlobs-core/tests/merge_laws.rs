@@ -295,3 +295,14 @@ fn laws_at_the_caps() {
     assert!(features_of(&[a.clone(), b.clone()].concat()).dropped_keys > 0);
     merge_laws(features_of, same_features, &a, &b, &c).unwrap();
 }
+
+#[test]
+fn histograms_with_edges_minus_zero_and_zero_merge() {
+    // -0 and 0 bound the same bins: such histograms were refused as "different edges".
+    let a = histogram_of(&[-0.0, 10.0], &[Some(1.0), Some(0.0)]);
+    let b = histogram_of(&[0.0, 10.0], &[Some(2.0), Some(-0.0)]);
+    assert_eq!(a.edges[0].to_bits(), 0.0f64.to_bits(), "stored as +0");
+    let mut m = a.clone();
+    m.merge(&b).unwrap();
+    assert_eq!(m.counts, vec![4]);
+}
