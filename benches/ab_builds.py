@@ -27,6 +27,10 @@ QUERIES = [
      "SELECT mlobs.category_agg((id % 100000)::text) IS NULL FROM {t}"),
     ("regression_agg(target, prediction)",
      "SELECT mlobs.regression_agg(target, prediction) IS NULL FROM {t}"),
+    # The model functions' tables of benches/models.sql (run it on both clusters first).
+    ("predict(model, float8[])", "SELECT sum(mlobs.predict('bench_fraud', f)) FROM bench_models"),
+    ("predict(model, jsonb)", "SELECT sum(mlobs.predict('bench_fraud', j)) FROM bench_models_json"),
+    ("read one jsonb key", "SELECT sum((j->>'amount')::float8) FROM bench_models_json"),
 ]
 MODES = {
     "serial": "SET max_parallel_workers_per_gather = 0;",

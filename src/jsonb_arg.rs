@@ -53,6 +53,14 @@ pub unsafe fn jsonb_arg(fcinfo: pg_sys::FunctionCallInfo, i: usize, arg: &str) -
 pub struct JsonbArg(pg_sys::Datum);
 
 impl JsonbArg {
+    /// Argument `i` of the current call, unread; `None` when NULL.
+    ///
+    /// # Safety
+    /// Argument `i` of `fcinfo` must be a jsonb.
+    pub unsafe fn arg(fcinfo: pg_sys::FunctionCallInfo, i: usize) -> Option<JsonbArg> {
+        unsafe { pgrx::fcinfo::pg_getarg_datum(fcinfo, i) }.map(JsonbArg)
+    }
+
     /// The argument as serde_json; ERROR 22023 naming `arg` when serde_json cannot represent it
     /// (a number beyond float8's range, nesting deeper than 128 levels).
     pub fn value(&self, arg: &str) -> Value {

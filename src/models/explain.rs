@@ -2,7 +2,7 @@
 
 use super::registry::resolve;
 use super::shap::background_arg;
-use super::{by_feature, class_arg, json_number, row_from_json, Features};
+use super::{by_feature, class_arg, json_number, row_from_jsonb, Features};
 use crate::errors::{invalid_parameter, required, OrRaise};
 use mlobs_explain::counterfactual::{counterfactual as search, what_if as apply};
 use mlobs_explain::lime::{explain, LimeOptions};
@@ -110,7 +110,7 @@ fn what_if(
     let (model, features) = (model?, features?);
     let changes = required(changes, "changes");
     let r = unsafe { resolve(fcinfo, model, None) };
-    let x = row_from_json(&r.model, &features.value("features"));
+    let x = row_from_jsonb(&r.model, &features, "features");
     let changes = changes.value("changes");
     let Some(keys) = changes.as_object() else {
         invalid_parameter("changes: expected a jsonb object {feature: value}")
@@ -124,7 +124,7 @@ fn what_if(
                 .feature_names
                 .as_ref()
                 .and_then(|n| n.iter().position(|n| n == k))
-                .expect("row_from_json checked the keys");
+                .expect("row_from_json_arg checked the keys");
             (i, set[i])
         })
         .collect();
@@ -154,12 +154,12 @@ fn counterfactual(
     let max_changes = required(max_changes, "max_changes");
     let immutable = crate::errors::no_null_elements(required(immutable, "immutable"), "immutable");
     let r = unsafe { resolve(fcinfo, model, None) };
-    let x = row_from_json(&r.model, &features.value("features"));
+    let x = row_from_jsonb(&r.model, &features, "features");
     let names = r
         .model
         .feature_names
         .as_ref()
-        .expect("row_from_json needs names");
+        .expect("row_from_jsonb needs names");
     let fixed: Vec<usize> = immutable
         .iter()
         .map(|f| {

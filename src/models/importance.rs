@@ -3,7 +3,7 @@
 //! `importance_shift` to compare two windows' importances.
 
 use super::registry::resolve;
-use super::{class_arg, json_number, row_from_json, Float8Row};
+use super::{class_arg, json_number, row_from_jsonb, Float8Row};
 use crate::agg::{finalize_with, transition};
 use crate::errors::OrRaise;
 use mlobs_explain::importance::{compare, ImportanceState};
@@ -31,8 +31,8 @@ unsafe fn importance_step(
     };
     let r = unsafe { resolve(fcinfo, &model, None) };
     let x: Option<Vec<f64>> = if json {
-        let j = unsafe { crate::jsonb_arg::jsonb_arg(fcinfo, 2, "features") };
-        j.map(|j| row_from_json(&r.model, &j))
+        let j = unsafe { crate::jsonb_arg::JsonbArg::arg(fcinfo, 2) };
+        j.map(|j| row_from_jsonb(&r.model, &j, "features"))
     } else {
         unsafe { Float8Row::arg(fcinfo, 2) }.map(|a| a.0)
     };

@@ -9,8 +9,7 @@ use pgrx::pg_sys;
 use pgrx::prelude::*;
 use std::rc::Rc;
 
-/// The model and the feature vector, or None for a NULL model or features. A jsonb row is read
-/// first, before the NULL checks, as it always was.
+/// The model and the feature vector, or None for a NULL model or features (read only then).
 ///
 /// # Safety
 /// `fcinfo` must be the current call's.

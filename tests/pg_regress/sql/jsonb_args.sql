@@ -1,7 +1,8 @@
 -- Every jsonb argument of every function, with a value serde_json cannot represent: a number
 -- beyond float8's range (1e400) and nesting 200 levels deep (serde_json stops at 128). Each gives
 -- ERROR 22023 naming the argument; before mlobs read jsonb arguments itself, pgrx's conversion
--- panicked on them (XX000, "a text version of jsonb must be a valid json").
+-- panicked on them (XX000, "a text version of jsonb must be a valid json"). The model functions
+-- read their feature rows in place (no serde_json), and name the key as well.
 SELECT mlobs.register_model('lin', 'linear',
   '{"coefficients": [[1.0, 2.0]], "intercept": [0.5], "link": "identity", "feature_names": ["a", "b"], "feature_means": [0, 0]}');
 CREATE FUNCTION pg_temp.sqlstate(sql text) RETURNS text LANGUAGE plpgsql AS $$
@@ -9,8 +10,9 @@ BEGIN
   EXECUTE sql;
   RETURN 'ok';
 EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || CASE WHEN SQLERRM LIKE '%this jsonb value cannot be read%'
-                          THEN ' ' || split_part(SQLERRM, ':', 1) ELSE ': ' || left(SQLERRM, 45) END;
+  -- The model functions read a row in place and name the key: 'features.a: ...'.
+  RETURN SQLSTATE || CASE WHEN SQLERRM LIKE '%this jsonb value cannot be read%' OR SQLERRM ~ '^features\.a: '
+                          THEN ' ' || split_part(split_part(SQLERRM, ':', 1), '.', 1) ELSE ': ' || left(SQLERRM, 45) END;
 END $$;
 -- %1$L is the bad value; `valid` is a value the call accepts in its place.
 CREATE TEMP TABLE calls(argument text, call text, valid text);
