@@ -111,23 +111,8 @@ fn what_if(
     let changes = required(changes, "changes");
     let r = unsafe { resolve(fcinfo, model, None) };
     let x = row_from_jsonb(&r.model, &features, "features");
-    let changes = changes.value("changes");
-    let Some(keys) = changes.as_object() else {
-        invalid_parameter("changes: expected a jsonb object {feature: value}")
-    };
-    let set = super::row_from_json_arg(&r.model, &changes, "changes");
-    let changed: Vec<(usize, f64)> = keys
-        .keys()
-        .map(|k| {
-            let i = r
-                .model
-                .feature_names
-                .as_ref()
-                .and_then(|n| n.iter().position(|n| n == k))
-                .expect("row_from_json_arg checked the keys");
-            (i, set[i])
-        })
-        .collect();
+    let mut changed: Vec<(usize, f64)> = Vec::new();
+    super::for_each_feature(&r.model, &changes, "changes", |i, v| changed.push((i, v)));
     let w = apply(&r.model, &x, &changed, class_arg(class)).or_raise();
     Some(JsonB(json!({
         "prediction_before": json_number(w.prediction_before),

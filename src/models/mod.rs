@@ -106,9 +106,22 @@ impl Features {
 
 /// A feature vector from a jsonb argument `{feature: number}`, read in place (no text round trip
 /// through serde_json: that was 80 % of `predict` on a jsonb row, issue 20): null or absent keys
-/// are missing values; unknown keys, non-numbers and numbers beyond float8's range are errors
-/// naming the key (a misspelt feature would otherwise silently become missing).
+/// are missing values.
 pub fn row_from_jsonb(model: &Model, features: &crate::jsonb_arg::JsonbArg, arg: &str) -> Vec<f64> {
+    let mut row = vec![f64::NAN; feature_names(model, arg).len()];
+    for_each_feature(model, features, arg, |i, v| row[i] = v);
+    row
+}
+
+/// Calls `f(position, value)` for each key of a jsonb argument `{feature: number}`, in its stored
+/// order (null: NaN). Unknown keys, non-numbers and numbers beyond float8's range are errors
+/// naming the key (a misspelt feature would otherwise silently become missing).
+pub fn for_each_feature(
+    model: &Model,
+    features: &crate::jsonb_arg::JsonbArg,
+    arg: &str,
+    mut f: impl FnMut(usize, f64),
+) {
     use crate::jsonb_arg::Payload;
     use mlobs_core::payload::Scalar;
     let names = feature_names(model, arg);
@@ -117,31 +130,23 @@ pub fn row_from_jsonb(model: &Model, features: &crate::jsonb_arg::JsonbArg, arg:
             "{arg}: expected a jsonb object {{feature: number}}"
         ))
     };
-    let mut row = vec![f64::NAN; names.len()];
     for (key, value) in object {
-        let i = feature_position(names, key, arg);
-        row[i] = match value {
+        let got = |what: String| -> ! {
+            invalid_parameter(format!("{arg}.{key}: expected a number, got {what}"))
+        };
+        let v = match value {
             Scalar::Null => f64::NAN,
             Scalar::Number(x) if x.is_finite() => x,
             Scalar::Number(_) => {
                 invalid_parameter(format!("{arg}.{key}: a number beyond float8's range"))
             }
-            Scalar::String(t) => invalid_parameter(format!(
-                "{arg}.{key}: expected a number, got {}",
-                Value::String(t.to_owned())
-            )),
-            Scalar::Bool(b) => {
-                invalid_parameter(format!("{arg}.{key}: expected a number, got {b}"))
-            }
-            Scalar::Array => {
-                invalid_parameter(format!("{arg}.{key}: expected a number, got an array"))
-            }
-            Scalar::Object => {
-                invalid_parameter(format!("{arg}.{key}: expected a number, got an object"))
-            }
+            Scalar::String(t) => got(Value::String(t.to_owned()).to_string()),
+            Scalar::Bool(b) => got(b.to_string()),
+            Scalar::Array => got("an array".into()),
+            Scalar::Object => got("an object".into()),
         };
+        f(feature_position(names, key, arg), v);
     }
-    row
 }
 
 /// The model's feature names; an error naming `arg` when it has none.
@@ -199,27 +204,6 @@ impl pgrx::datum::FromDatum for Float8Row {
 }
 
 crate::argument_type!(Float8Row, "double precision[]");
-
-/// A feature vector from a serde_json object keyed by the model's feature names (`what_if`'s
-/// changes): null or absent keys are missing values; unknown keys and non-numbers are errors.
-pub fn row_from_json_arg(model: &Model, features: &Value, arg: &str) -> Vec<f64> {
-    let names = feature_names(model, arg);
-    let Some(object) = features.as_object() else {
-        invalid_parameter(format!(
-            "{arg}: expected a jsonb object {{feature: number}}"
-        ))
-    };
-    let mut row = vec![f64::NAN; names.len()];
-    for (key, value) in object {
-        let i = feature_position(names, key, arg);
-        row[i] = match value {
-            Value::Null => f64::NAN,
-            Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
-            other => invalid_parameter(format!("{arg}.{key}: expected a number, got {other}")),
-        };
-    }
-    row
-}
 
 /// Per-feature values as a jsonb object keyed by feature name (positions when unnamed).
 pub fn by_feature(model: &Model, values: &[f64]) -> Value {

@@ -866,8 +866,8 @@ COMMENT ON VIEW mlobs.estimated_vs_realised IS 'CBPE estimate beside the realise
 -- quote a value of the monitored table (a failed cast names it), so mlobs.runs.errors and
 -- mlobs.window_failures.error are for mlobs_admin only. One row per error, in the run's order.
 CREATE VIEW mlobs.run_errors AS
-SELECT r.id AS run_id, r.started_at, e.n, e.value->>'monitor' AS monitor, e.value->>'sqlstate' AS sqlstate,
+SELECT r.id AS run_id, r.started_at, e.ordinality AS n, e.value->>'monitor' AS monitor, e.value->>'sqlstate' AS sqlstate,
        (e.value->>'window_start')::timestamptz AS window_start, coalesce((e.value->>'retry')::bool, false) AS retry
-  FROM mlobs.runs r CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(r.errors) WITH ORDINALITY e(value, n);
+  FROM mlobs.runs r CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(r.errors) WITH ORDINALITY AS e;
 COMMENT ON VIEW mlobs.run_errors IS 'Each run''s errors (monitor, SQLSTATE, window) without their messages, readable by mlobs_reader';
 

@@ -11,7 +11,7 @@ BEGIN
   RETURN 'ok';
 EXCEPTION WHEN OTHERS THEN
   -- The model functions read a row in place and name the key: 'features.a: ...'.
-  RETURN SQLSTATE || CASE WHEN SQLERRM LIKE '%this jsonb value cannot be read%' OR SQLERRM ~ '^features\.a: '
+  RETURN SQLSTATE || CASE WHEN SQLERRM LIKE '%this jsonb value cannot be read%' OR SQLERRM ~ '^(features|changes)\.a: '
                           THEN ' ' || split_part(split_part(SQLERRM, ':', 1), '.', 1) ELSE ': ' || left(SQLERRM, 45) END;
 END $$;
 -- %1$L is the bad value; `valid` is a value the call accepts in its place.
