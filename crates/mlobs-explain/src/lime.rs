@@ -295,6 +295,15 @@ pub fn explain(
                 *v = standard_normal(&mut rng) * sd + mean;
             }
         }
+        // A column near float8's limits overflows its mean or deviation, or a drawn sample: the
+        // model would then refuse the sample as "features[f] must not be infinite", naming a
+        // feature the caller passed finite.
+        if inverse.iter().flatten().any(|v| !v.is_finite()) {
+            return Err(ExplainError::at(
+                "training",
+                "values too large for LIME's sampling (a column's mean, deviation or sample overflows float8)",
+            ));
+        }
         for s in 0..samples {
             for f in 0..n {
                 data[s][f] = (inverse[s][f] - stats[f].0) / stats[f].1;

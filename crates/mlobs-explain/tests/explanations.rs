@@ -157,6 +157,21 @@ fn lime_on_the_fraud_model_and_bad_input() {
         ..LimeOptions::default()
     };
     assert!(explain(&model, &x, &train, &ok).is_ok());
+    // Training values whose deviation overflows: the error names the training data, not a
+    // feature of the (finite) row.
+    let huge: Vec<Vec<f64>> = (0..50)
+        .map(|i| {
+            let mut r = train[i].clone();
+            r[0] = if i % 2 == 0 { 1.7e308 } else { -1.7e308 };
+            r
+        })
+        .collect();
+    let plain = LimeOptions {
+        discretize: false,
+        ..LimeOptions::default()
+    };
+    let err = explain(&model, &x, &huge, &plain).unwrap_err();
+    assert!(err.message.starts_with("training"), "{err}");
 }
 
 #[test]

@@ -464,8 +464,11 @@ impl Confusion {
             return Ok(None);
         }
         let pos = self.positive_label(pos_label)?;
+        // Ratios of weighted counts: unit-scaled counts give the same bits, and never overflow.
+        let f = super::unit_scale(self.cells.values().fold(0.0, |m, &w| m.max(w)));
         let (mut tp, mut fp, mut fn_, mut tn) = (0.0, 0.0, 0.0, 0.0);
         for ((a, p), &w) in &self.cells {
+            let w = w * f;
             match (a == &pos, p == &pos) {
                 (true, true) => tp += w,
                 (false, true) => fp += w,

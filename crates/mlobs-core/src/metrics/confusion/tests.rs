@@ -158,6 +158,11 @@ fn metrics_do_not_depend_on_the_scale_of_the_weights() {
         let close = |a: Option<f64>, b: Option<f64>| (a.unwrap() - b.unwrap()).abs() < 1e-15;
         assert!(close(c.accuracy(), unit.accuracy()), "{w}");
         assert!(close(c.mcc(), unit.mcc()), "{w}: {:?}", c.mcc());
+        let (r, u) = (
+            c.rates(None).unwrap().unwrap(),
+            unit.rates(None).unwrap().unwrap(),
+        );
+        assert!(close(r.tpr, u.tpr) && close(r.fpr, u.fpr), "{w}: {r:?}");
         for avg in [
             Average::Binary,
             Average::Macro,
@@ -173,6 +178,12 @@ fn metrics_do_not_depend_on_the_scale_of_the_weights() {
     // Power-of-two weights give exactly the unit-weight bits.
     let c = weighted(2f64.powi(900));
     assert_eq!((c.accuracy(), c.mcc()), (unit.accuracy(), unit.mcc()));
+    // Two cells near the limit: TP + FN overflowed, and the TPR came out 0 instead of ½.
+    let mut c = Confusion::default();
+    c.add(Label::Int(1), Label::Int(1), 1e308).unwrap();
+    c.add(Label::Int(1), Label::Int(0), 1e308).unwrap();
+    c.add(Label::Int(0), Label::Int(0), 1.0).unwrap();
+    assert_eq!(c.rates(None).unwrap().unwrap().tpr, Some(0.5));
     // A cell whose weighted count overflows is an error, not +Infinity.
     let mut c = Confusion::default();
     c.add(Label::Int(1), Label::Int(1), 1e308).unwrap();
