@@ -249,6 +249,17 @@ DECLARE
   typ oid;
   sources oid[];
 BEGIN
+  -- The rows must come from this statement's transition tables, which the firing trigger
+  -- declares: a trigger attached without them would let an unqualified mlobs_new resolve to a
+  -- temporary view of the writer's (pg_temp is on the path), run as the extension's owner.
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger t
+                  WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND t.tgfoid = 'mlobs._record_source_changes()'::regprocedure
+                    AND TG_LEVEL = 'STATEMENT'
+                    AND (TG_OP = 'DELETE' OR t.tgnewtable = 'mlobs_new')
+                    AND (TG_OP = 'INSERT' OR t.tgoldtable = 'mlobs_old')) THEN
+    RAISE EXCEPTION 'mlobs._record_source_changes must fire from a statement trigger that declares its transition tables (mlobs.track_changes installs them)'
+      USING ERRCODE = '39P01';
+  END IF;
   SELECT a.atttypid INTO typ FROM pg_attribute a
    WHERE a.attrelid = TG_RELID AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped;
   IF typ IS NULL OR typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
@@ -323,7 +334,8 @@ BEGIN
       END IF;
       -- Writes applied by logical replication (session_replication_role = replica) fire only
       -- ALWAYS triggers; enabling one takes the table's owner.
-      IF (SELECT tgenabled FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) <> 'A' THEN
+      -- (A trigger its owner disabled, or set to fire on replicas only, is left as it is.)
+      IF (SELECT tgenabled FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) = 'O' THEN
         IF pg_has_role((SELECT relowner FROM pg_class WHERE oid = rel), 'USAGE') THEN
           EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', rel, tname);
         ELSIF op = 'insert' THEN
@@ -476,8 +488,11 @@ CREATE FUNCTION mlobs._monitor_enabled_again() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF mlobs._changes_tracked(NEW.source, NEW.ts_column) THEN
+    -- Only windows a run may still revise (within the horizons of the watermark).
     INSERT INTO mlobs.source_changes (source, minute)
-    SELECT NEW.source::oid, w.window_start FROM mlobs.monitor_windows w WHERE w.monitor_id = NEW.id AND w.segment = '';
+    SELECT NEW.source::oid, w.window_start FROM mlobs.monitor_windows w
+     WHERE w.monitor_id = NEW.id AND w.segment = ''
+       AND w.window_end > NEW.watermark - greatest(NEW.label_horizon, NEW.late_data_horizon);
   END IF;
   RETURN NULL;
 END $$;
@@ -1378,13 +1393,17 @@ DECLARE
   keep_from timestamptz;
   max_new CONSTANT int := 100000;
   n_new int;
+  step interval;
 BEGIN
   SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
+  -- The window as a span of time: timestamptz + '1 day' follows the session's calendar (23 or 25
+  -- hours at a DST change), while the grid (date_bin) counts a day as 24 hours.
+  step := make_interval(secs => extract(epoch FROM m.window_size));
   SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
   retained := mlobs._retained_before(m.source);
   IF retained IS NOT NULL THEN
     keep_from := date_bin(m.window_size, retained, timestamptz '2000-01-01 00:00:00+00');
-    IF keep_from < retained THEN keep_from := keep_from + m.window_size; END IF;
+    IF keep_from < retained THEN keep_from := keep_from + step; END IF;
     IF m.reference_summary IS NULL AND m.reference_from < retained THEN
       RAISE EXCEPTION 'monitor %: its reference [%, %) begins before the rows kept in % (from %, mlobs.log_retention)',
         m.name, m.reference_from, m.reference_to, m.source, retained USING ERRCODE = '22023',
@@ -1420,7 +1439,7 @@ BEGIN
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
   -- Without a reference, a segmented monitor learns its segments from its first day.
   IF m.reference_from IS NULL THEN
-    PERFORM mlobs._monitor_learn_segments(m, first_ws, least(as_of, first_ws + greatest(m.window_size, interval '1 day')));
+    PERFORM mlobs._monitor_learn_segments(m, first_ws, least(as_of, first_ws + greatest(step, interval '24 hours')));
   END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
@@ -1443,12 +1462,17 @@ BEGIN
                         ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
           ORDER BY y.window_start, y.failed DESC) x;
   -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of
-  -- one-minute windows in one statement); the watermark stops there and the next run goes on.
+  -- one-minute windows in one statement); the watermark stops there and the next run goes on. A
+  -- backfill cannot go on that way (the watermark is ahead already): longer ones are refused.
+  IF backfill_from IS NOT NULL AND ws + max_new * step <= as_of THEN
+    RAISE EXCEPTION 'monitor %: the backfill from % spans more than % windows', m.name, ws, max_new
+      USING ERRCODE = '54000', HINT = 'Backfill in parts: run_monitors(now => ..., backfill_from => ...) with an earlier now first.';
+  END IF;
   n_new := 0;
   LOOP
-    EXIT WHEN ws + m.window_size > as_of OR n_new >= max_new;
-    starts := starts || ws; ends := ends || (ws + m.window_size); works := works || 'new'::text;
-    ws := ws + m.window_size;
+    EXIT WHEN ws + step > as_of OR n_new >= max_new;
+    starts := starts || ws; ends := ends || (ws + step); works := works || 'new'::text;
+    ws := ws + step;
     n_new := n_new + 1;
   END LOOP;
   watermark := ws;
@@ -1735,8 +1759,7 @@ END $$;
 -- consuming them: the next full run still revises what they touched).
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
                                    monitor text DEFAULT NULL, monitor_ids bigint[] DEFAULT NULL)
-RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
-SET TimeZone = 'UTC' AS $$
+RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   run mlobs.runs;
   g record;

@@ -84,6 +84,17 @@ DECLARE
   typ oid;
   sources oid[];
 BEGIN
+  -- The rows must come from this statement's transition tables, which the firing trigger
+  -- declares: a trigger attached without them would let an unqualified mlobs_new resolve to a
+  -- temporary view of the writer's (pg_temp is on the path), run as the extension's owner.
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger t
+                  WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND t.tgfoid = 'mlobs._record_source_changes()'::regprocedure
+                    AND TG_LEVEL = 'STATEMENT'
+                    AND (TG_OP = 'DELETE' OR t.tgnewtable = 'mlobs_new')
+                    AND (TG_OP = 'INSERT' OR t.tgoldtable = 'mlobs_old')) THEN
+    RAISE EXCEPTION 'mlobs._record_source_changes must fire from a statement trigger that declares its transition tables (mlobs.track_changes installs them)'
+      USING ERRCODE = '39P01';
+  END IF;
   SELECT a.atttypid INTO typ FROM pg_attribute a
    WHERE a.attrelid = TG_RELID AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped;
   IF typ IS NULL OR typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
@@ -158,7 +169,8 @@ BEGIN
       END IF;
       -- Writes applied by logical replication (session_replication_role = replica) fire only
       -- ALWAYS triggers; enabling one takes the table's owner.
-      IF (SELECT tgenabled FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) <> 'A' THEN
+      -- (A trigger its owner disabled, or set to fire on replicas only, is left as it is.)
+      IF (SELECT tgenabled FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) = 'O' THEN
         IF pg_has_role((SELECT relowner FROM pg_class WHERE oid = rel), 'USAGE') THEN
           EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', rel, tname);
         ELSIF op = 'insert' THEN
@@ -348,8 +360,11 @@ CREATE FUNCTION mlobs._monitor_enabled_again() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF mlobs._changes_tracked(NEW.source, NEW.ts_column) THEN
+    -- Only windows a run may still revise (within the horizons of the watermark).
     INSERT INTO mlobs.source_changes (source, minute)
-    SELECT NEW.source::oid, w.window_start FROM mlobs.monitor_windows w WHERE w.monitor_id = NEW.id AND w.segment = '';
+    SELECT NEW.source::oid, w.window_start FROM mlobs.monitor_windows w
+     WHERE w.monitor_id = NEW.id AND w.segment = ''
+       AND w.window_end > NEW.watermark - greatest(NEW.label_horizon, NEW.late_data_horizon);
   END IF;
   RETURN NULL;
 END $$;

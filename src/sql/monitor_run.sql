@@ -253,13 +253,17 @@ DECLARE
   keep_from timestamptz;
   max_new CONSTANT int := 100000;
   n_new int;
+  step interval;
 BEGIN
   SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
+  -- The window as a span of time: timestamptz + '1 day' follows the session's calendar (23 or 25
+  -- hours at a DST change), while the grid (date_bin) counts a day as 24 hours.
+  step := make_interval(secs => extract(epoch FROM m.window_size));
   SELECT d.labelled, d.reference_labelled INTO labels, reference_labels FROM mlobs._monitor_kinds() d WHERE d.kind = m.kind;
   retained := mlobs._retained_before(m.source);
   IF retained IS NOT NULL THEN
     keep_from := date_bin(m.window_size, retained, timestamptz '2000-01-01 00:00:00+00');
-    IF keep_from < retained THEN keep_from := keep_from + m.window_size; END IF;
+    IF keep_from < retained THEN keep_from := keep_from + step; END IF;
     IF m.reference_summary IS NULL AND m.reference_from < retained THEN
       RAISE EXCEPTION 'monitor %: its reference [%, %) begins before the rows kept in % (from %, mlobs.log_retention)',
         m.name, m.reference_from, m.reference_to, m.source, retained USING ERRCODE = '22023',
@@ -295,7 +299,7 @@ BEGIN
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
   -- Without a reference, a segmented monitor learns its segments from its first day.
   IF m.reference_from IS NULL THEN
-    PERFORM mlobs._monitor_learn_segments(m, first_ws, least(as_of, first_ws + greatest(m.window_size, interval '1 day')));
+    PERFORM mlobs._monitor_learn_segments(m, first_ws, least(as_of, first_ws + greatest(step, interval '24 hours')));
   END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
@@ -318,12 +322,17 @@ BEGIN
                         ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
           ORDER BY y.window_start, y.failed DESC) x;
   -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of
-  -- one-minute windows in one statement); the watermark stops there and the next run goes on.
+  -- one-minute windows in one statement); the watermark stops there and the next run goes on. A
+  -- backfill cannot go on that way (the watermark is ahead already): longer ones are refused.
+  IF backfill_from IS NOT NULL AND ws + max_new * step <= as_of THEN
+    RAISE EXCEPTION 'monitor %: the backfill from % spans more than % windows', m.name, ws, max_new
+      USING ERRCODE = '54000', HINT = 'Backfill in parts: run_monitors(now => ..., backfill_from => ...) with an earlier now first.';
+  END IF;
   n_new := 0;
   LOOP
-    EXIT WHEN ws + m.window_size > as_of OR n_new >= max_new;
-    starts := starts || ws; ends := ends || (ws + m.window_size); works := works || 'new'::text;
-    ws := ws + m.window_size;
+    EXIT WHEN ws + step > as_of OR n_new >= max_new;
+    starts := starts || ws; ends := ends || (ws + step); works := works || 'new'::text;
+    ws := ws + step;
     n_new := n_new + 1;
   END LOOP;
   watermark := ws;
@@ -610,8 +619,7 @@ END $$;
 -- consuming them: the next full run still revises what they touched).
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
                                    monitor text DEFAULT NULL, monitor_ids bigint[] DEFAULT NULL)
-RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
-SET TimeZone = 'UTC' AS $$
+RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   run mlobs.runs;
   g record;

@@ -3,7 +3,8 @@
 -- -infinity, daily windows across a DST change in a session that is not in UTC, late labels
 -- while a monitor is disabled or while another monitor of the table fails, writes aimed at a
 -- partition or applied by logical replication, error messages that quote data, and a data value
--- named like the '(other)' segment. Each case failed before its fix.
+-- named like the '(other)' segment. Each case failed before its fix (checked against a build of
+-- 2974cad), as did the review of those fixes (transition tables, backfill cap, disabled triggers).
 SET timezone = 'UTC';
 \set VERBOSITY terse
 SET client_min_messages = warning;
@@ -33,6 +34,17 @@ CREATE TRIGGER t AFTER UPDATE ON mh_evil.mine REFERENCING OLD TABLE AS mlobs_old
 INSERT INTO mh_evil.mine VALUES (ROW('2026-01-01')::mh_evil.evil_ts, 1);
 UPDATE mh_evil.mine SET x = 2;
 SELECT mlobs.track_changes('mh_evil.mine', 'ts');
+-- The same function attached without transition tables, the writer's temporary views in their
+-- place (pg_temp is on the function's search_path): refused before anything is read.
+CREATE TABLE mh_evil.plain (ts timestamptz);
+INSERT INTO mh_evil.plain VALUES ('2026-01-01');
+CREATE FUNCTION mh_evil.evil_ts() RETURNS timestamptz LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO mh_evil.ran_as VALUES (current_user); RETURN now(); END $$;
+CREATE TEMP VIEW mlobs_new AS SELECT mh_evil.evil_ts() AS ts;
+CREATE TEMP VIEW mlobs_old AS SELECT mh_evil.evil_ts() AS ts;
+CREATE TRIGGER t AFTER UPDATE ON mh_evil.plain FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes('ts');
+UPDATE mh_evil.plain SET ts = ts;
+DROP VIEW mlobs_new, mlobs_old;
 RESET ROLE;
 SELECT count(*) AS cast_ran FROM mh_evil.ran_as;
 SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_mh_admin';
@@ -53,6 +65,15 @@ UPDATE mh_api SET latency_ms = 23 WHERE ts IS NULL OR NOT isfinite(ts);
 DELETE FROM mh_api WHERE ts IS NULL;
 SELECT count(*) AS recorded FROM mlobs.source_changes WHERE source = 'mh_api'::regclass;
 SELECT mlobs.drop_monitor('mh inf');
+-- A backfill longer than a run's cap of new windows is refused (the watermark is ahead of it, so
+-- later runs would not go on with it).
+CREATE TABLE mh_old (ts timestamptz, latency_ms float8);
+INSERT INTO mh_old VALUES ('2026-01-01 00:00', 1);
+SELECT mlobs.create_monitor('mh old', 'mh', 'mh_old', 'latency', '{}', '1 minute', start_at => '2026-01-01') > 0 AS created;
+SELECT status, windows, errors->0->>'sqlstate' AS sqlstate, errors->0->>'error' AS error
+  FROM mlobs.run_monitors('2026-03-15', backfill_from => '2026-01-01', monitor => 'mh old');
+SELECT mlobs.drop_monitor('mh old');
+DROP TABLE mh_old;
 
 -- 3. Daily windows across the spring DST change, run from a session in Europe/Berlin (pg_cron
 -- runs in the database's time zone): every window is 24 hours on the UTC grid.
@@ -117,6 +138,10 @@ SELECT status, revised FROM mlobs.run_monitors('2026-03-03 01:00');
 SELECT p.window_start::date AS day, round(p.value::numeric, 3) AS labelled_share
   FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'mh part' AND p.metric = 'labelled_share' ORDER BY 1;
+-- A trigger its owner disabled stays disabled when track_changes runs again.
+DO $$ BEGIN EXECUTE format('ALTER TABLE mh_part_0302 DISABLE TRIGGER %I', 'mlobs_changes_insert_' || left(md5('ts'), 8)); END $$;
+SELECT mlobs.track_changes('mh_part');
+SELECT t.tgenabled FROM pg_trigger t WHERE t.tgrelid = 'mh_part_0302'::regclass AND t.tgname LIKE 'mlobs_changes_insert_%';
 SELECT mlobs.drop_monitor('mh part');
 
 -- 6. A reader sees that runs failed, and where, but not the messages: a failed cast quotes the

@@ -21,12 +21,14 @@ mod score_weights;
 
 use crate::error::{CoreError, Result};
 
-/// The power of two that brings `x` (a positive weight) into [1, 2). Weights scaled by it give a
+/// The power of two that brings `x` (a positive weight) into [1, 2) (subnormal `x`: see below). Weights scaled by it give a
 /// scale-free metric (accuracy, MCC, ROC AUC) exactly the bits of unscaled ones, and keep sums and
 /// products of weights near 1e±308 from overflowing to Infinity or underflowing to 0.
 pub(crate) fn unit_scale(x: f64) -> f64 {
     if x > 0.0 && x.is_finite() {
-        2f64.powi(-x.log2().floor() as i32)
+        // A subnormal maximum (below 2^-1022) is scaled by at most 2^1000: 2^1023 and beyond
+        // overflow to Infinity, and ~1e-9 is as good as 1 for the sums and products here.
+        2f64.powi((-x.log2().floor() as i32).min(1000))
     } else {
         1.0
     }

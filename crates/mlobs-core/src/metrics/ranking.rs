@@ -465,7 +465,7 @@ mod tests {
     fn weighted_auc_does_not_depend_on_the_scale_of_the_weights() {
         // scikit-learn: 0.75 whatever the (common) weight; Σ w⁺·w⁻ of 1e155 overflowed (NaN).
         let rows = [(0.1, true), (0.2, false), (0.3, true), (0.05, false)];
-        for w in [1.0, 1e155, 1e300, 1e-200, 2f64.powi(-1000)] {
+        for w in [1.0, 1e155, 1e300, 1e-200, 2f64.powi(-1000), 1e-310, 5e-324] {
             let mut s = RankSample::default();
             for &(x, y) in &rows {
                 s.add_weighted(x, y, w).unwrap();

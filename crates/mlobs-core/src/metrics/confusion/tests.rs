@@ -153,7 +153,7 @@ fn metrics_do_not_depend_on_the_scale_of_the_weights() {
         c
     };
     let unit = weighted(1.0);
-    for w in [1e-200, 1e-300, 1e200, 1e300, 5e307] {
+    for w in [1e-200, 1e-300, 1e-310, 5e-324, 1e200, 1e300, 5e307] {
         let c = weighted(w);
         let close = |a: Option<f64>, b: Option<f64>| (a.unwrap() - b.unwrap()).abs() < 1e-15;
         assert!(close(c.accuracy(), unit.accuracy()), "{w}");
