@@ -2,7 +2,7 @@
 
 use super::registry::resolve;
 use super::shap::background_arg;
-use super::{by_feature, class_arg, json_number, row_from_jsonb, Features};
+use super::{by_feature, class_arg, json_number, row_from_jsonb, FeaturesArg};
 use crate::errors::{invalid_parameter, required, OrRaise};
 use mlobs_explain::counterfactual::{counterfactual as search, what_if as apply};
 use mlobs_explain::lime::{explain, LimeOptions};
@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 unsafe fn lime_impl(
     fcinfo: pg_sys::FunctionCallInfo,
     model: &str,
-    features: &Features,
+    features: &FeaturesArg,
     seed: i64,
     num_samples: i32,
     num_features: i32,
@@ -77,7 +77,7 @@ model_fn! {
     )
         |fcinfo, model, features| {
             // A NULL model or row gives NULL (as predict does); NULL parameters are an ERROR.
-            let (model, features) = (model?, features?.read());
+            let (model, features) = (model?, features?);
             drop(required(training, "training")); // read again as a matrix
             Some(unsafe {
                 lime_impl(

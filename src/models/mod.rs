@@ -63,43 +63,27 @@ use mlobs_explain::Model;
 use pgrx::pg_sys;
 use serde_json::Value;
 
-/// The features argument of a model function as passed; `read` converts a jsonb one (which can
-/// raise, so each function reads it at the point it always has).
+/// The features argument of a model function: positional (NULL elements as NaN) or named, read
+/// by the model's feature names when its row is taken.
 pub enum FeaturesArg {
     Array(Float8Row),
     Json(crate::jsonb_arg::JsonbArg),
 }
 
 impl FeaturesArg {
-    pub fn read(self) -> Features {
-        match self {
-            FeaturesArg::Array(a) => Features::Array(a.0),
-            FeaturesArg::Json(j) => Features::Json(j),
-        }
-    }
-}
-
-/// A model function's features: positional or named (read by the model's feature names).
-pub enum Features {
-    /// NULL elements as NaN.
-    Array(Vec<f64>),
-    Json(crate::jsonb_arg::JsonbArg),
-}
-
-impl Features {
     /// The feature vector for `model`.
     pub fn row(&self, model: &Model) -> Vec<f64> {
         match self {
-            Features::Array(a) => a.clone(),
-            Features::Json(j) => row_from_jsonb(model, j, "features"),
+            FeaturesArg::Array(a) => a.0.clone(),
+            FeaturesArg::Json(j) => row_from_jsonb(model, j, "features"),
         }
     }
 
     /// `row`, without a copy of a positional row.
     pub fn into_row(self, model: &Model) -> Vec<f64> {
         match self {
-            Features::Array(a) => a,
-            Features::Json(j) => row_from_jsonb(model, &j, "features"),
+            FeaturesArg::Array(a) => a.0,
+            FeaturesArg::Json(j) => row_from_jsonb(model, &j, "features"),
         }
     }
 }

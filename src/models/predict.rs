@@ -19,7 +19,6 @@ unsafe fn model_and_row(
     version: Option<i32>,
     features: Option<FeaturesArg>,
 ) -> Option<(Rc<Resolved>, Vec<f64>)> {
-    let features = features.map(FeaturesArg::read);
     let (name, features) = (model?, features?);
     let r = unsafe { resolve(fcinfo, name, version) };
     let x = features.into_row(&r.model);

@@ -3,7 +3,7 @@
 //! SHAP, and the base values; float8[] in → float8[] out, jsonb in → jsonb {feature: φ} out.
 
 use super::registry::{call_site, resolve};
-use super::{by_feature, class_arg, Features};
+use super::{by_feature, class_arg, FeaturesArg};
 use crate::errors::{required, OrRaise};
 use crate::varlena_io::varlena_bytes;
 use pgrx::prelude::*;
@@ -38,7 +38,7 @@ unsafe fn values(
     fcinfo: pg_sys::FunctionCallInfo,
     model: &str,
     version: Option<i32>,
-    features: &Features,
+    features: &FeaturesArg,
     background: Option<usize>,
     class: Option<i32>,
 ) -> (Rc<super::registry::Resolved>, Vec<f64>) {
@@ -83,7 +83,7 @@ model_fn! {
     fn "shap"(class: default!(Option<i32>, "NULL"),)
         |fcinfo, model, features, version| {
             // A NULL model or row gives NULL, as predict does.
-            let (model, features) = (model?, features?.read());
+            let (model, features) = (model?, features?);
             let (r, phi) = unsafe { values(fcinfo, model, version, &features, None, class) };
             Some(Shap { r, phi })
         };
@@ -102,7 +102,6 @@ model_fn! {
             // A NULL model or row gives NULL (as predict does); a NULL background is an ERROR.
             let (model, features) = (model?, features?);
             drop(required(background, "background")); // read again as a matrix (pgrx flattens arrays)
-            let features = features.read();
             let (r, phi) = unsafe { values(fcinfo, model, None, &features, Some(2), class) };
             Some(Shap { r, phi })
         };

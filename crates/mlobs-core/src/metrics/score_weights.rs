@@ -71,10 +71,6 @@ impl ScoreSummary {
     /// `roc_auc` with weight sums for counts: pairs weigh w⁺·w⁻, the bound is
     /// ±½·Σ_b W⁺_b·W⁻_b / (W⁺·W⁻).
     pub(crate) fn roc_auc_weighted(&self) -> Option<Bounded> {
-        let (neg, pos) = self.weight_totals();
-        if !(neg > 0.0 && pos > 0.0) {
-            return None;
-        }
         // Each class's weights scaled to unit size: w⁺·w⁻ near 1e±155 stay in range.
         let bins = self.ordered_weights();
         let unit = |c: usize| super::unit_scale(bins.iter().fold(0.0, |m, (_, w)| m.max(w[c])));
@@ -86,6 +82,10 @@ impl ScoreSummary {
             same += p * n;
             below += n;
             above += p;
+        }
+        // (Scaling keeps a positive total positive: `None` when a class has no weight.)
+        if !(below > 0.0 && above > 0.0) {
+            return None;
         }
         let pairs = above * below;
         let estimate = num / pairs;

@@ -272,12 +272,16 @@ impl Confusion {
         self.class_counts_scaled(1.0)
     }
 
-    /// The class counts of the cells scaled to unit size (`unit_scale` of the largest): for the
-    /// scale-free metrics, whose sums and products then stay within float8.
+    /// The factor that scales the cells to unit size (`unit_scale` of the largest): the
+    /// scale-free metrics computed on scaled cells have the same bits, and their sums and
+    /// products stay within float8.
+    fn unit_factor(&self) -> f64 {
+        super::unit_scale(self.cells.values().fold(0.0, |m, &w| m.max(w)))
+    }
+
+    /// The class counts of the cells scaled by `unit_factor`.
     fn unit_class_counts(&self) -> BTreeMap<&Label, ClassCounts> {
-        self.class_counts_scaled(super::unit_scale(
-            self.cells.values().fold(0.0, |m, &w| m.max(w)),
-        ))
+        self.class_counts_scaled(self.unit_factor())
     }
 
     fn class_counts_scaled(&self, f: f64) -> BTreeMap<&Label, ClassCounts> {
@@ -342,7 +346,7 @@ impl Confusion {
         if self.is_empty() {
             return None;
         }
-        let f = super::unit_scale(self.cells.values().fold(0.0, |m, &w| m.max(w)));
+        let f = self.unit_factor();
         let correct: f64 = self
             .cells
             .iter()
@@ -465,7 +469,7 @@ impl Confusion {
         }
         let pos = self.positive_label(pos_label)?;
         // Ratios of weighted counts: unit-scaled counts give the same bits, and never overflow.
-        let f = super::unit_scale(self.cells.values().fold(0.0, |m, &w| m.max(w)));
+        let f = self.unit_factor();
         let (mut tp, mut fp, mut fn_, mut tn) = (0.0, 0.0, 0.0, 0.0);
         for ((a, p), &w) in &self.cells {
             let w = w * f;
