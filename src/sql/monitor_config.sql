@@ -61,6 +61,14 @@ BEGIN
   END LOOP;
 END $$;
 
+-- Whether a column of type `typ` can be the timestamp of tracked changes: the change triggers
+-- read it as timestamptz with the built-in casts only (their function runs as the extension's
+-- owner, so no cast or operator of a type someone else made may run in it).
+CREATE FUNCTION mlobs._trackable_ts_type(typ oid) RETURNS bool
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT typ IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype)
+$$;
+
 -- The change triggers' function. SECURITY DEFINER is unavoidable here: it runs as whoever writes
 -- the monitored table (the application, a labelling job), who has no privileges on mlobs'
 -- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
@@ -97,7 +105,7 @@ BEGIN
   END IF;
   SELECT a.atttypid INTO typ FROM pg_attribute a
    WHERE a.attrelid = TG_RELID AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped;
-  IF typ IS NULL OR typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+  IF typ IS NULL OR NOT mlobs._trackable_ts_type(typ) THEN
     -- Never block the application's write: the monitors of this column fail with the reason.
     RAISE WARNING 'mlobs: changes of % are not recorded: column "%" is not timestamptz, timestamp or date',
       TG_RELID::regclass, TG_ARGV[0]
@@ -144,7 +152,7 @@ BEGIN
   IF typ IS NULL THEN
     RAISE EXCEPTION 'column "%" does not exist in %', ts_column, source USING ERRCODE = '42703';
   END IF;
-  IF typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+  IF NOT mlobs._trackable_ts_type(typ) THEN
     RAISE EXCEPTION 'column "%" of % is %: changes are tracked for a timestamptz, timestamp or date column', ts_column, source,
       format_type(typ, NULL) USING ERRCODE = '42804';
   END IF;
