@@ -39,7 +39,7 @@ ALTER TABLE mlobs.monitors ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.
 -- Late labels and late rows (issue 14): windows within these horizons are revised.
 ALTER TABLE mlobs.monitors ADD COLUMN label_horizon interval NOT NULL DEFAULT '7 days' CHECK (label_horizon >= interval '0'),
   ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0');
-ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0;
+ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0, ADD COLUMN busy_monitors int NOT NULL DEFAULT 0;
 -- Alert rules judge only windows with enough rows; alerts record their window, worst value,
 -- the rows judged and why they resolved.
 ALTER TABLE mlobs.alert_rules ADD COLUMN min_rows int NOT NULL DEFAULT 30 CHECK (min_rows >= 1),
@@ -73,6 +73,7 @@ out.append(span('-- Summaries are compressed with lz4 where the server has it', 
 out.append(span('-- The segments of a monitor with segment_by', "COMMENT ON TABLE mlobs.monitor_segments"))
 out.append(span('-- A window whose computation failed', "COMMENT ON TABLE mlobs.window_failures"))
 out.append(span('-- Minutes of a monitored table whose rows changed', "COMMENT ON TABLE mlobs.source_changes"))
+out.append(span("-- Each enabled monitor's own queue of the changed minutes", "COMMENT ON TABLE mlobs.monitor_changes"))
 out.append(span('-- Default alert rules and routes that a user deleted', "COMMENT ON TABLE mlobs.removed_defaults"))
 out.append(block('CREATE FUNCTION mlobs._default_alert_rules()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._is_default_alert_rule(', 'AS $$', False))
@@ -93,7 +94,7 @@ SELECT 'alert_rules', d.id::text FROM mlobs._default_alert_rules() d WHERE NOT E
 UNION ALL
 SELECT 'alert_routes', d.severity FROM mlobs._default_alert_routes() d WHERE NOT EXISTS (SELECT 1 FROM mlobs.alert_routes r WHERE r.severity = d.severity);""")
 for l in lines:
-    if re.match(r"SELECT pg_catalog.pg_extension_config_dump\('mlobs\.(alert_rules|alert_routes|removed_defaults|window_failures|source_changes|monitor_segments)'", l):
+    if re.match(r"SELECT pg_catalog.pg_extension_config_dump\('mlobs\.(alert_rules|alert_routes|removed_defaults|window_failures|source_changes|monitor_changes|monitor_segments)'", l):
         out.append(l)
 out.append("""-- Replaced with new result columns or parameters.
 DROP FUNCTION mlobs.run_monitors(timestamptz, timestamptz);
@@ -105,6 +106,19 @@ out.append(block('CREATE FUNCTION mlobs._trackable_ts_type(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._record_source_changes('))
 out.append(block('CREATE FUNCTION mlobs.track_changes('))
 out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
+out.append("""-- 0.3.0 revises windows when labels or rows land late, from triggers on the monitored tables
+-- (mlobs.track_changes, which create_monitor calls). Monitors from before have none: say so, with
+-- the statement, rather than install triggers on the application's tables during the update.
+DO $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT DISTINCT mo.source, mo.ts_column FROM mlobs.monitors mo
+            WHERE NOT mlobs._changes_tracked(mo.source, mo.ts_column) ORDER BY 1, 2 LOOP
+    RAISE WARNING 'mlobs 0.3.0: changes of % are not tracked: its label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', r.source
+      USING HINT = pg_catalog.format('As a role with the TRIGGER privilege on it: SELECT mlobs.track_changes(%L, %L);', r.source::text, r.ts_column);
+  END LOOP;
+END $$;""")
 out.append(block('CREATE FUNCTION mlobs._label_metric(', 'AS $$', True))
 out.append(block('CREATE FUNCTION mlobs._monitor_kinds()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_columns(', '$$;'))
@@ -156,7 +170,7 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
 fin=(SOURCES / 'finalize.sql').read_text()
 i=fin.index('GRANT USAGE ON SCHEMA mlobs TO mlobs_reader')
 fin=fin[:fin.index('-- ==== surface:')] if '-- ==== surface:' in fin else fin
-out.append("-- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns and the error messages.\nREVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows, mlobs.runs, mlobs.window_failures FROM mlobs_reader;\n"+fin[i:].strip())
+out.append("-- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns and the error messages.\nREVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows, mlobs.runs, mlobs.window_failures, mlobs.retraining_requests FROM mlobs_reader;\n"+fin[i:].strip())
 sec="\n\n".join(out)
 up=open(UPGRADE).read()
 marker='-- ==== section: runtime (monitoring tables and functions) ========================================\n'

@@ -13,7 +13,7 @@ ALTER TABLE mlobs.monitors ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.
 -- Late labels and late rows (issue 14): windows within these horizons are revised.
 ALTER TABLE mlobs.monitors ADD COLUMN label_horizon interval NOT NULL DEFAULT '7 days' CHECK (label_horizon >= interval '0'),
   ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0');
-ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0;
+ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0, ADD COLUMN busy_monitors int NOT NULL DEFAULT 0;
 -- Alert rules judge only windows with enough rows; alerts record their window, worst value,
 -- the rows judged and why they resolved.
 ALTER TABLE mlobs.alert_rules ADD COLUMN min_rows int NOT NULL DEFAULT 30 CHECK (min_rows >= 1),
@@ -88,13 +88,25 @@ COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retri
 -- labels written by UPDATE days later, rows committed late, deletions. Written by the table's
 -- statement triggers (mlobs.track_changes), consumed by run_monitors, which recomputes the
 -- affected windows still within their monitor's horizon. No key: concurrent writers never wait
--- on each other; duplicates collapse when read.
+-- on each other; duplicates collapse when read. `source` is a regclass so that pg_dump writes the
+-- table's name, and a restore (new OIDs) keeps the changes that no run has moved yet.
 CREATE TABLE mlobs.source_changes (
-  source oid NOT NULL,
+  source regclass NOT NULL,
   minute timestamptz NOT NULL,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 CREATE INDEX source_changes_source ON mlobs.source_changes (source);
 COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
+
+-- Each enabled monitor's own queue of the changed minutes of its table: every run moves the
+-- recorded changes here (one row per monitor of the table), and a monitor's run takes its queue.
+-- Runs of different monitors (one job per owner) thus each revise what changed for their own
+-- monitors and consume it, whichever runs first. A monitor that fails gets its minutes back.
+-- No key, as in source_changes: a run moving changes never waits on one that takes a queue.
+CREATE TABLE mlobs.monitor_changes (
+  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  minute timestamptz NOT NULL);
+CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
+COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s table that its next run revises (moved from source_changes by run_monitors)';
 
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).
@@ -219,6 +231,8 @@ SELECT pg_catalog.pg_extension_config_dump('mlobs.monitor_segments', '');
 
 SELECT pg_catalog.pg_extension_config_dump('mlobs.source_changes', '');
 
+SELECT pg_catalog.pg_extension_config_dump('mlobs.monitor_changes', '');
+
 -- Replaced with new result columns or parameters.
 DROP FUNCTION mlobs.run_monitors(timestamptz, timestamptz);
 DROP FUNCTION mlobs._run_monitor(bigint, timestamptz, timestamptz);
@@ -255,6 +269,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 DECLARE
   rows_sql text;
   typ oid;
+  tz text;
   sources oid[];
 BEGIN
   -- The rows must come from this statement's transition tables, which the firing trigger
@@ -270,12 +285,28 @@ BEGIN
   END IF;
   SELECT a.atttypid INTO typ FROM pg_attribute a
    WHERE a.attrelid = TG_RELID AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped;
-  IF typ IS NULL OR NOT mlobs._trackable_ts_type(typ) THEN
-    -- Never block the application's write: the monitors of this column fail with the reason.
+  -- Never block the application's write: the monitors of this column fail with the reason.
+  IF typ IS NULL THEN
+    RAISE WARNING 'mlobs: changes of % are not recorded: it has no column "%"', TG_RELID::regclass, TG_ARGV[0]
+      USING HINT = 'A renamed column: call mlobs.track_changes with its new name and drop the old mlobs_changes_* triggers.';
+    RETURN NULL;
+  ELSIF NOT mlobs._trackable_ts_type(typ) THEN
     RAISE WARNING 'mlobs: changes of % are not recorded: column "%" is not timestamptz, timestamp or date',
       TG_RELID::regclass, TG_ARGV[0]
       USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
     RETURN NULL;
+  END IF;
+  -- A timestamp or date is read in the time zone track_changes recorded (the runs' own), not in
+  -- the writer's: a labelling client in another zone would otherwise mark the wrong windows.
+  IF typ <> 'pg_catalog.timestamptz'::regtype THEN
+    tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
+    BEGIN
+      PERFORM pg_catalog.timezone(tz, timestamp '2000-01-01');
+    EXCEPTION WHEN OTHERS THEN
+      RAISE WARNING 'mlobs: changes of % are not recorded: its trigger names an unknown time zone "%"', TG_RELID::regclass, tz
+        USING HINT = 'Drop the table''s mlobs_changes_* triggers and call mlobs.track_changes again.';
+      RETURN NULL;
+    END;
   END IF;
   sources := ARRAY[TG_RELID] || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
@@ -283,10 +314,11 @@ BEGIN
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
                   SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
-                    FROM (SELECT x::pg_catalog.timestamptz FROM (%s) y(x)) r(t), unnest($1) s
-                   WHERE isfinite(r.t) AND ($3 OR r.t < $2)', rows_sql)
+                    FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
+                   WHERE isfinite(r.t) AND ($3 OR r.t < $2)',
+                 CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone($4, x::pg_catalog.timestamp)' END, rows_sql)
     USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
-          TG_OP <> 'INSERT';
+          TG_OP <> 'INSERT', tz;
   RETURN NULL;
 END $$;
 
@@ -335,10 +367,12 @@ BEGIN
     FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
-        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L)',
+        -- The second argument: the time zone a timestamp or date column is read in (this
+        -- session's, which should be the runs'; _changes_tracked compares).
+        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
                        CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
-                               ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column);
+                               ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column, current_setting('TimeZone'));
       END IF;
       -- Writes applied by logical replication (session_replication_role = replica) fire only
       -- ALWAYS triggers; enabling one takes the table's owner.
@@ -356,13 +390,33 @@ BEGIN
   RETURN true;
 END $$;
 
--- Whether a table's changes are tracked for a timestamp column (its three triggers exist).
+-- Whether a table's changes are tracked for a timestamp column (its three triggers exist) as this
+-- session reads it: a timestamp or date column's triggers must read it in this session's time
+-- zone (else the recorded minutes are other windows': the run then treats the table as untracked).
 CREATE FUNCTION mlobs._changes_tracked(source regclass, ts_column text) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
+  SELECT count(*) = 3
+         AND bool_and(t.tgnargs < 2 OR split_part(encode(t.tgargs, 'escape'), '\000', 2) = current_setting('TimeZone')
+                      OR (SELECT a.atttypid = 'pg_catalog.timestamptz'::regtype FROM pg_attribute a
+                           WHERE a.attrelid = source AND a.attname = ts_column AND a.attnum > 0 AND NOT a.attisdropped))
+    FROM pg_trigger t WHERE t.tgrelid = source AND t.tgname IN (
     'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
     'mlobs_changes_delete_' || left(md5(ts_column), 8))
 $$;
+
+-- 0.3.0 revises windows when labels or rows land late, from triggers on the monitored tables
+-- (mlobs.track_changes, which create_monitor calls). Monitors from before have none: say so, with
+-- the statement, rather than install triggers on the application's tables during the update.
+DO $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT DISTINCT mo.source, mo.ts_column FROM mlobs.monitors mo
+            WHERE NOT mlobs._changes_tracked(mo.source, mo.ts_column) ORDER BY 1, 2 LOOP
+    RAISE WARNING 'mlobs 0.3.0: changes of % are not tracked: its label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', r.source
+      USING HINT = pg_catalog.format('As a role with the TRIGGER privilege on it: SELECT mlobs.track_changes(%L, %L);', r.source::text, r.ts_column);
+  END LOOP;
+END $$;
 
 -- Metrics that need labels: judged on windows with enough labels, whenever those land.
 CREATE FUNCTION mlobs._label_metric(metric text) RETURNS bool
@@ -470,35 +524,41 @@ $$;
 -- A monitor reads its source as its owner, so who may name an owner is a privilege question: a
 -- role may create, edit or hand over a monitor only as a role it is a member of (else an admin
 -- could point a monitor owned by a superuser at any table and read its summaries). The runtime's
--- own updates run as the owner (or a superuser) and pass.
+-- own updates run as the owner (or a superuser) and pass. The retraining loop trains as a
+-- policy's owner: mlobs.retraining_policies has the same trigger (src/sql/training.sql).
 CREATE FUNCTION mlobs._check_monitor_owner() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  what text := CASE TG_TABLE_NAME WHEN 'monitors' THEN 'monitor ' || (to_jsonb(NEW)->>'name')
+                                  ELSE 'retraining policy ' || (to_jsonb(NEW)->>'model') END;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = NEW.owner)
      OR NOT pg_has_role(current_user, NEW.owner, 'MEMBER')
      OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM pg_roles WHERE oid = OLD.owner)
          AND NOT pg_has_role(current_user, OLD.owner, 'MEMBER')) THEN
-    RAISE EXCEPTION 'permission denied: role % may not % monitor % owned by %', current_user,
-      CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name,
+    RAISE EXCEPTION 'permission denied: role % may not % % owned by %', current_user,
+      CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, what,
       CASE WHEN TG_OP = 'UPDATE' AND NEW.owner <> OLD.owner THEN format('%s (to %s)', OLD.owner, NEW.owner) ELSE NEW.owner::text END
-      USING ERRCODE = '42501', HINT = 'A monitor reads its source as its owner: only members of that role may create or change it.';
+      USING ERRCODE = '42501', HINT = CASE TG_TABLE_NAME WHEN 'monitors' THEN 'A monitor reads its source as its owner'
+                                           ELSE 'The retraining loop reads a policy''s source as its owner' END
+                                      || ': only members of that role may create or change it.';
   END IF;
   RETURN NEW;
 END $$;
 CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 
--- A disabled monitor misses the changes recorded while it is off (full runs consume them for the
--- enabled monitors of its table), so enabling it again marks each of its computed windows as
--- changed: the next run revises those within its horizons. Only where the table's changes are
--- tracked (otherwise label monitors revise every window within label_horizon anyway).
+-- A disabled monitor misses the changes recorded while it is off (runs move them to the queues
+-- of the enabled monitors of its table), so enabling it again queues each of its computed
+-- windows as changed: its next run revises those within its horizons. Only where the table's
+-- changes are tracked (otherwise label monitors revise every window within label_horizon anyway).
 CREATE FUNCTION mlobs._monitor_enabled_again() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF mlobs._changes_tracked(NEW.source, NEW.ts_column) THEN
     -- Only windows a run may still revise (within the horizons of the watermark).
-    INSERT INTO mlobs.source_changes (source, minute)
-    SELECT NEW.source::oid, w.window_start FROM mlobs.monitor_windows w
+    INSERT INTO mlobs.monitor_changes (monitor_id, minute)
+    SELECT NEW.id, w.window_start FROM mlobs.monitor_windows w
      WHERE w.monitor_id = NEW.id AND w.segment = ''
        AND w.window_end > NEW.watermark - greatest(NEW.label_horizon, NEW.late_data_horizon);
   END IF;
@@ -663,6 +723,11 @@ BEGIN
   IF NOT mlobs._changes_tracked(source, ts_column) THEN
     IF (SELECT relkind FROM pg_class WHERE oid = source) IN ('r', 'p') AND has_table_privilege(source, 'TRIGGER') THEN
       PERFORM mlobs.track_changes(source, ts_column);
+      IF NOT mlobs._changes_tracked(source, ts_column) THEN
+        RAISE NOTICE 'monitor %: changes of % are not tracked in this session''s time zone %: its triggers read "%" in another one', name,
+          source, current_setting('TimeZone'), ts_column
+          USING HINT = 'Run monitors in the time zone the triggers were installed in, or drop the table''s mlobs_changes_* triggers and call mlobs.track_changes again.';
+      END IF;
     ELSE
       RAISE NOTICE 'monitor %: changes of % are not tracked (a view, or no TRIGGER privilege): label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', name, source
         USING HINT = 'Run mlobs.track_changes on the underlying table as a role with the TRIGGER privilege.';
@@ -1065,6 +1130,9 @@ DECLARE
   ref_f mlobs.feature_profiles;
   cur_f mlobs.feature_profiles;
   concept jsonb;
+  lat mlobs.profile;
+  n_finite bigint;
+  n_slowest bigint;
 BEGIN
   feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
   IF summary IS NULL THEN RETURN; END IF;
@@ -1141,9 +1209,21 @@ BEGIN
       USING m.reference_summary, window_start, window_end;
   WHEN 'latency' THEN
     s := summary::jsonb;
-    IF mlobs.row_count((s->>'latency')::mlobs.profile) > 0 THEN
-      RETURN QUERY SELECT '', 'latency_p99_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.99) / 1000
-        UNION ALL SELECT '', 'latency_p50_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.5) / 1000;
+    lat := (s->>'latency')::mlobs.profile;
+    -- NaN and ±Infinity latencies (timeouts, requests that never finished) are the slowest: they
+    -- rank above every finite one, as percentile_cont ranks them, so a window of timeouts has an
+    -- infinite p99 instead of no point (and no alert). The finite values' quantile at the same
+    -- rank otherwise.
+    n_finite := mlobs.row_count(lat);
+    n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat);
+    IF n_finite + n_slowest > 0 THEN
+      RETURN QUERY SELECT '', x.metric,
+          CASE WHEN n_slowest = 0 THEN mlobs.quantile(lat, x.q) / 1000
+               WHEN x.q * (n_finite + n_slowest - 1) <= n_finite - 1
+               THEN mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN x.q * (n_finite + n_slowest - 1) / (n_finite - 1) ELSE 0 END)
+                    / 1000
+               ELSE 'Infinity'::float8 END
+        FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) x(metric, q, o) ORDER BY x.o;
     END IF;
     IF rows > 0 THEN
       feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;
@@ -1276,8 +1356,9 @@ BEGIN
     SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v WHERE v <> '(other)';
   ELSE
     -- A value '(other)' in the data is not learned: it is the bucket's name, and its rows go there.
+    -- Nor is an empty string: segment '' is the whole window in every table of the runtime.
     EXECUTE format('SELECT array_agg(v ORDER BY n DESC, v) FROM (SELECT %s AS v, count(*) AS n FROM %s
-                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s <> ''(other)'' ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s NOT IN (''(other)'', '''') ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
                    m.ts_column, m.ts_column)
       INTO vals USING lo, hi, coalesce((m.config->>'max_segments')::int, 20);
   END IF;
@@ -1757,14 +1838,16 @@ BEGIN
 END $$;
 
 -- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
--- Idempotent (upserts), serialised by an advisory lock (an overlapping run returns 'skipped'),
--- one failing monitor or window is recorded in the run's errors without stopping the others.
+-- Idempotent (upserts). A monitor is run by one run at a time (a transaction-level advisory lock
+-- per monitor): a run leaves the monitors an overlapping run holds to it (`busy_monitors`), so
+-- one job per owner firing at the same minute all make progress; a run that finds every monitor
+-- busy returns 'skipped' at once, as does a full run overlapping another full run. One failing
+-- monitor or window is recorded in the run's errors without stopping the others.
 -- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
 -- of them), as that owner (SET ROLE for their duration): the run's session user must be that
 -- role or a member of it (a superuser is), and the owner must still be allowed to SELECT every
 -- column each monitor reads; otherwise the monitor is skipped with the reason. `monitor` or
--- `monitor_ids` restrict a run to some monitors (such a run reads the recorded changes without
--- consuming them: the next full run still revises what they touched).
+-- `monitor_ids` restrict a run to some monitors.
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
                                    monitor text DEFAULT NULL, monitor_ids bigint[] DEFAULT NULL)
 RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -1774,11 +1857,14 @@ DECLARE
   mon record;
   res record;
   ids bigint[];
-  failed bool;
-  changes jsonb;
+  wanted bigint[];
+  held bigint[] := '{}';
+  overlapping bool;
+  failed_ids bigint[];
+  q_ids bigint[];
+  q_minutes timestamptz[];
   changed timestamptz[];
-  consumed_sources oid[];
-  returned_sources oid[] := '{}';
+  full_run bool := monitor IS NULL AND monitor_ids IS NULL;
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -1798,38 +1884,47 @@ BEGIN
     RAISE EXCEPTION 'monitor "%" does not exist', monitor USING ERRCODE = '42704';
   END IF;
   INSERT INTO mlobs.runs (as_of, status) VALUES (run_monitors.now, 'running') RETURNING * INTO run;
-  IF NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors')) THEN
-    UPDATE mlobs.runs SET status = 'skipped', finished_at = clock_timestamp(),
+  -- The monitors this run may take: those no overlapping run holds (the lock is released when
+  -- the holder's transaction ends, a killed backend's included). Two full runs (a slow one and
+  -- the next tick) do not both walk the fleet: the second is skipped.
+  wanted := ARRAY(SELECT mo.id FROM mlobs.monitors mo
+                   WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
+                   ORDER BY mo.id);
+  overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors'));
+  IF NOT overlapping THEN
+    -- (The lock's second key: the id's low 32 bits, as an int.)
+    held := ARRAY(SELECT x FROM unnest(wanted) x
+                   WHERE pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors.monitor'), (x % 4294967296 - 2147483648)::int)
+                   ORDER BY x);
+  END IF;
+  run.busy_monitors := cardinality(wanted) - cardinality(held);
+  IF overlapping OR cardinality(held) = 0 AND run.busy_monitors > 0 THEN
+    UPDATE mlobs.runs SET status = 'skipped', finished_at = clock_timestamp(), busy_monitors = run.busy_monitors,
            duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000
      WHERE id = run.id RETURNING * INTO run;
     RETURN run;
   END IF;
-  -- The minutes of each monitored table that changed since the last run (late labels, late rows),
-  -- as its triggers recorded them: consumed by a full run, and by a partial run for the tables
-  -- whose every enabled monitor it runs (run_monitors_committed's groups); otherwise only read,
-  -- so that the monitors left out still revise what changed.
-  IF monitor IS NULL AND monitor_ids IS NULL THEN
-    consumed_sources := NULL;  -- every source
-  ELSE
-    consumed_sources := ARRAY(SELECT mo.source::oid FROM mlobs.monitors mo WHERE mo.enabled GROUP BY mo.source
-                               HAVING bool_and((monitor IS NULL OR mo.name = monitor)
-                                               AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))));
-  END IF;
-  WITH consumed AS (DELETE FROM mlobs.source_changes sc WHERE consumed_sources IS NULL OR sc.source = ANY (consumed_sources)
-                    RETURNING sc.source, sc.minute)
-  SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
-    FROM (SELECT x.source, array_agg(DISTINCT x.minute ORDER BY x.minute) AS minutes
-            FROM (SELECT source, minute FROM consumed
-                  UNION ALL
-                  SELECT sc.source, sc.minute FROM mlobs.source_changes sc
-                   WHERE consumed_sources IS NOT NULL AND NOT sc.source = ANY (consumed_sources)) x
-           GROUP BY x.source) c;
+  -- The minutes of each monitored table that changed since (late labels, late rows), as its
+  -- triggers recorded them, move to the queue of every enabled monitor of the table; rows another
+  -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
+  WITH moved AS (DELETE FROM mlobs.source_changes sc
+                  WHERE sc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.source_changes x FOR UPDATE SKIP LOCKED))
+                 RETURNING sc.source, sc.minute)
+  INSERT INTO mlobs.monitor_changes (monitor_id, minute)
+  SELECT mo.id, c.minute FROM (SELECT DISTINCT source, minute FROM moved) c
+    JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
-            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
+            WHERE mo.id = ANY (held)
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname ORDER BY min(mo.id) LOOP
-    failed := false;
+    failed_ids := '{}';
     BEGIN
+      -- The group's queued changes, taken as the run's role: given back below to the monitors
+      -- that fail, and by the rollback if the whole group fails. A backfill revises nothing
+      -- before backfill_from (_monitor_plan), so it leaves the queue to the next run.
+      WITH taken AS (DELETE FROM mlobs.monitor_changes mc WHERE mc.monitor_id = ANY (g.ids) AND backfill_from IS NULL
+                     RETURNING mc.monitor_id, mc.minute)
+      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}') INTO q_ids, q_minutes FROM taken t;
       ids := '{}';
       -- Each monitor's owner and access, with its own error: first who may act as the owner ...
       FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (g.ids) ORDER BY x.id LOOP
@@ -1845,7 +1940,7 @@ BEGIN
           ids := ids || mon.id;
         EXCEPTION WHEN OTHERS THEN
           run.errors := run.errors || jsonb_build_object('monitor', mon.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
-          failed := true;
+          failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
       IF cardinality(ids) > 0 AND g.rolname <> current_user THEN
@@ -1858,11 +1953,11 @@ BEGIN
         EXCEPTION WHEN OTHERS THEN
           run.errors := run.errors || jsonb_build_object('monitor', mon.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
           ids := array_remove(ids, mon.id);
-          failed := true;
+          failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
       changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
-                      THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(g.source::oid::text), '[]')))::timestamptz[] END;
+                      THEN ARRAY(SELECT DISTINCT x FROM unnest(q_minutes) x ORDER BY x) END;
       SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
       run.windows := run.windows + res.windows;
@@ -1870,39 +1965,32 @@ BEGIN
       run.points := run.points + res.points;
       run.alert_transitions := run.alert_transitions + res.transitions;
       run.errors := run.errors || res.failures;
-      failed := failed OR res.failed_monitors > 0;
+      -- Monitors that could not be planned (a failed window is retried from window_failures).
+      failed_ids := failed_ids || ARRAY(SELECT mo.id FROM jsonb_array_elements(res.failures) f
+                                          JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
+                                         WHERE NOT f ? 'window_start');
+      INSERT INTO mlobs.monitor_changes (monitor_id, minute)
+      SELECT u.m, u.t FROM unnest(q_ids, q_minutes) u(m, t) WHERE u.m = ANY (failed_ids);
     EXCEPTION WHEN OTHERS THEN
-      -- The subtransaction's rollback also restored the role.
+      -- The subtransaction's rollback also restored the role and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
                                                     ORDER BY x.id) FROM mlobs.monitors x WHERE x.id = ANY (g.ids));
-      failed := true;
     END;
-    -- A monitor that failed gives its source's changed minutes back, so the next run still
-    -- revises those windows.
-    -- (Once per source; the source's other groups still revise with them in this run.)
-    IF failed AND (consumed_sources IS NULL OR g.source::oid = ANY (consumed_sources)) AND changes ? (g.source::oid::text)
-       AND NOT g.source::oid = ANY (returned_sources) THEN
-      INSERT INTO mlobs.source_changes (source, minute)
-      SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
-      returned_sources := returned_sources || g.source::oid;
-    END IF;
   END LOOP;
   -- Rules added or changed since the last window still apply to the latest points: of every
-  -- monitor after a full run, of the monitors it ran after a partial one (a run of one monitor
-  -- evaluated the whole fleet's rules: the fleet benchmark's per-monitor backfill spent most of
-  -- its time there).
-  IF monitor IS NULL AND monitor_ids IS NULL THEN
+  -- monitor after a full run that held them all, else of the monitors this run held (a run of
+  -- one monitor evaluated the whole fleet's rules: the fleet benchmark's per-monitor backfill
+  -- spent most of its time there; and another run is judging the monitors it holds).
+  IF full_run AND run.busy_monitors = 0 THEN
     run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
   ELSE
     run.alert_transitions := run.alert_transitions
-      + coalesce((SELECT sum(mlobs.evaluate_alerts(mo.id)) FROM mlobs.monitors mo
-                   WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor)
-                     AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))), 0)::int;
+      + coalesce((SELECT sum(mlobs.evaluate_alerts(x)) FROM unnest(held) x), 0)::int;
   END IF;
   UPDATE mlobs.runs SET status = CASE WHEN jsonb_array_length(run.errors) > 0 THEN 'partial' ELSE 'ok' END,
          finished_at = clock_timestamp(), duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,
          windows = run.windows, points = run.points, alert_transitions = run.alert_transitions, errors = run.errors,
-         revised = run.revised
+         revised = run.revised, busy_monitors = run.busy_monitors
    WHERE id = run.id RETURNING * INTO run;
   RETURN run;
 END $$;
@@ -2248,6 +2336,10 @@ CREATE TABLE mlobs.retraining_policies (
   owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
   created_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE mlobs.retraining_policies IS 'How mlobs.process_retraining_requests retrains each model';
+-- Only members of a policy's owner may create or change it: the loop reads its source as that
+-- role (src/sql/monitor_config.sql, _check_monitor_owner).
+CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.retraining_policies
+  FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 SELECT pg_catalog.pg_extension_config_dump('mlobs.retraining_policies', '');
 
 -- What the loop did with a request.
@@ -2256,7 +2348,10 @@ ALTER TABLE mlobs.retraining_requests DROP CONSTRAINT retraining_requests_status
   ADD COLUMN processed_at timestamptz,
   ADD COLUMN trained_version int,
   ADD COLUMN decision text CHECK (decision IN ('promoted', 'kept', 'failed')),
-  ADD COLUMN outcome jsonb;
+  ADD COLUMN outcome jsonb,
+  -- A failure's message: it can quote a value of the source (a failed cast names it), so readers
+  -- get every column but this one (outcome has the SQLSTATE).
+  ADD COLUMN error text;
 
 CREATE FUNCTION mlobs.train(name text, source regclass, target text, features text[],
   algorithm text DEFAULT 'random_forest', params jsonb DEFAULT '{}', train_from timestamptz DEFAULT NULL,
@@ -2525,7 +2620,7 @@ BEGIN
       -- The subtransaction's rollback undid the version and restored the role.
       decision := 'failed'; trained_version := NULL; error := SQLERRM;
       UPDATE mlobs.retraining_requests q SET status = 'failed', processed_at = now(), decision = 'failed',
-             outcome = jsonb_build_object('sqlstate', SQLSTATE, 'error', SQLERRM)
+             outcome = jsonb_build_object('sqlstate', SQLSTATE), error = SQLERRM
        WHERE q.id = req.id;
     END;
     PERFORM pg_notify('mlobs_retraining_done', json_build_object('request', req.id, 'model', req.model,
@@ -3117,18 +3212,20 @@ BEGIN
 END $$;
 
 -- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns and the error messages.
-REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows, mlobs.runs, mlobs.window_failures FROM mlobs_reader;
+REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows, mlobs.runs, mlobs.window_failures, mlobs.retraining_requests FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes,
-  mlobs.retraining_requests, mlobs.removed_defaults, mlobs.source_changes, mlobs.run_errors TO mlobs_reader;
+  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.run_errors TO mlobs_reader;
 -- Error messages can quote values of a monitored table (a failed cast names the value): readers
--- get every column of runs and window failures but the messages (mlobs.run_errors lists each
+-- get every column of runs, window failures and retraining requests but the messages (mlobs.run_errors lists each
 -- run's errors without them).
-GRANT SELECT (id, started_at, finished_at, duration_ms, as_of, status, windows, points, alert_transitions, revised)
-  ON mlobs.runs TO mlobs_reader;
+GRANT SELECT (id, started_at, finished_at, duration_ms, as_of, status, windows, points, alert_transitions, revised,
+  busy_monitors) ON mlobs.runs TO mlobs_reader;
 GRANT SELECT (monitor_id, window_start, window_end, sqlstate, find_rows, attempts, first_failed_at, last_failed_at)
   ON mlobs.window_failures TO mlobs_reader;
+GRANT SELECT (id, model, alert_id, reason, status, requested_at, processed_at, trained_version, decision, outcome)
+  ON mlobs.retraining_requests TO mlobs_reader;
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers
 -- (dashboards, exporters) get every column but those.
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
@@ -3138,7 +3235,7 @@ GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at, segment) 
 GRANT SELECT (monitor_id, segment, rank, reference_rows, reference_metrics) ON mlobs.monitor_segments TO mlobs_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.monitor_windows, mlobs.metric_points,
   mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests, mlobs.window_failures,
-  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_segments TO mlobs_admin;
+  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;

@@ -17,14 +17,16 @@ END $$;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes,
-  mlobs.retraining_requests, mlobs.removed_defaults, mlobs.source_changes, mlobs.run_errors TO mlobs_reader;
+  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.run_errors TO mlobs_reader;
 -- Error messages can quote values of a monitored table (a failed cast names the value): readers
--- get every column of runs and window failures but the messages (mlobs.run_errors lists each
+-- get every column of runs, window failures and retraining requests but the messages (mlobs.run_errors lists each
 -- run's errors without them).
-GRANT SELECT (id, started_at, finished_at, duration_ms, as_of, status, windows, points, alert_transitions, revised)
-  ON mlobs.runs TO mlobs_reader;
+GRANT SELECT (id, started_at, finished_at, duration_ms, as_of, status, windows, points, alert_transitions, revised,
+  busy_monitors) ON mlobs.runs TO mlobs_reader;
 GRANT SELECT (monitor_id, window_start, window_end, sqlstate, find_rows, attempts, first_failed_at, last_failed_at)
   ON mlobs.window_failures TO mlobs_reader;
+GRANT SELECT (id, model, alert_id, reason, status, requested_at, processed_at, trained_version, decision, outcome)
+  ON mlobs.retraining_requests TO mlobs_reader;
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers
 -- (dashboards, exporters) get every column but those.
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
@@ -34,7 +36,7 @@ GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at, segment) 
 GRANT SELECT (monitor_id, segment, rank, reference_rows, reference_metrics) ON mlobs.monitor_segments TO mlobs_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.monitor_windows, mlobs.metric_points,
   mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests, mlobs.window_failures,
-  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_segments TO mlobs_admin;
+  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;

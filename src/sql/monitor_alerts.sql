@@ -16,6 +16,9 @@ DECLARE
   ref_f mlobs.feature_profiles;
   cur_f mlobs.feature_profiles;
   concept jsonb;
+  lat mlobs.profile;
+  n_finite bigint;
+  n_slowest bigint;
 BEGIN
   feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
   IF summary IS NULL THEN RETURN; END IF;
@@ -92,9 +95,21 @@ BEGIN
       USING m.reference_summary, window_start, window_end;
   WHEN 'latency' THEN
     s := summary::jsonb;
-    IF mlobs.row_count((s->>'latency')::mlobs.profile) > 0 THEN
-      RETURN QUERY SELECT '', 'latency_p99_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.99) / 1000
-        UNION ALL SELECT '', 'latency_p50_seconds', mlobs.quantile((s->>'latency')::mlobs.profile, 0.5) / 1000;
+    lat := (s->>'latency')::mlobs.profile;
+    -- NaN and ±Infinity latencies (timeouts, requests that never finished) are the slowest: they
+    -- rank above every finite one, as percentile_cont ranks them, so a window of timeouts has an
+    -- infinite p99 instead of no point (and no alert). The finite values' quantile at the same
+    -- rank otherwise.
+    n_finite := mlobs.row_count(lat);
+    n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat);
+    IF n_finite + n_slowest > 0 THEN
+      RETURN QUERY SELECT '', x.metric,
+          CASE WHEN n_slowest = 0 THEN mlobs.quantile(lat, x.q) / 1000
+               WHEN x.q * (n_finite + n_slowest - 1) <= n_finite - 1
+               THEN mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN x.q * (n_finite + n_slowest - 1) / (n_finite - 1) ELSE 0 END)
+                    / 1000
+               ELSE 'Infinity'::float8 END
+        FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) x(metric, q, o) ORDER BY x.o;
     END IF;
     IF rows > 0 THEN
       feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;

@@ -90,6 +90,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 DECLARE
   rows_sql text;
   typ oid;
+  tz text;
   sources oid[];
 BEGIN
   -- The rows must come from this statement's transition tables, which the firing trigger
@@ -105,12 +106,28 @@ BEGIN
   END IF;
   SELECT a.atttypid INTO typ FROM pg_attribute a
    WHERE a.attrelid = TG_RELID AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped;
-  IF typ IS NULL OR NOT mlobs._trackable_ts_type(typ) THEN
-    -- Never block the application's write: the monitors of this column fail with the reason.
+  -- Never block the application's write: the monitors of this column fail with the reason.
+  IF typ IS NULL THEN
+    RAISE WARNING 'mlobs: changes of % are not recorded: it has no column "%"', TG_RELID::regclass, TG_ARGV[0]
+      USING HINT = 'A renamed column: call mlobs.track_changes with its new name and drop the old mlobs_changes_* triggers.';
+    RETURN NULL;
+  ELSIF NOT mlobs._trackable_ts_type(typ) THEN
     RAISE WARNING 'mlobs: changes of % are not recorded: column "%" is not timestamptz, timestamp or date',
       TG_RELID::regclass, TG_ARGV[0]
       USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
     RETURN NULL;
+  END IF;
+  -- A timestamp or date is read in the time zone track_changes recorded (the runs' own), not in
+  -- the writer's: a labelling client in another zone would otherwise mark the wrong windows.
+  IF typ <> 'pg_catalog.timestamptz'::regtype THEN
+    tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
+    BEGIN
+      PERFORM pg_catalog.timezone(tz, timestamp '2000-01-01');
+    EXCEPTION WHEN OTHERS THEN
+      RAISE WARNING 'mlobs: changes of % are not recorded: its trigger names an unknown time zone "%"', TG_RELID::regclass, tz
+        USING HINT = 'Drop the table''s mlobs_changes_* triggers and call mlobs.track_changes again.';
+      RETURN NULL;
+    END;
   END IF;
   sources := ARRAY[TG_RELID] || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
@@ -118,10 +135,11 @@ BEGIN
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
                   SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
-                    FROM (SELECT x::pg_catalog.timestamptz FROM (%s) y(x)) r(t), unnest($1) s
-                   WHERE isfinite(r.t) AND ($3 OR r.t < $2)', rows_sql)
+                    FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
+                   WHERE isfinite(r.t) AND ($3 OR r.t < $2)',
+                 CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone($4, x::pg_catalog.timestamp)' END, rows_sql)
     USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
-          TG_OP <> 'INSERT';
+          TG_OP <> 'INSERT', tz;
   RETURN NULL;
 END $$;
 
@@ -170,10 +188,12 @@ BEGIN
     FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
-        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L)',
+        -- The second argument: the time zone a timestamp or date column is read in (this
+        -- session's, which should be the runs'; _changes_tracked compares).
+        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
                        CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
-                               ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column);
+                               ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column, current_setting('TimeZone'));
       END IF;
       -- Writes applied by logical replication (session_replication_role = replica) fire only
       -- ALWAYS triggers; enabling one takes the table's owner.
@@ -191,10 +211,16 @@ BEGIN
   RETURN true;
 END $$;
 
--- Whether a table's changes are tracked for a timestamp column (its three triggers exist).
+-- Whether a table's changes are tracked for a timestamp column (its three triggers exist) as this
+-- session reads it: a timestamp or date column's triggers must read it in this session's time
+-- zone (else the recorded minutes are other windows': the run then treats the table as untracked).
 CREATE FUNCTION mlobs._changes_tracked(source regclass, ts_column text) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
+  SELECT count(*) = 3
+         AND bool_and(t.tgnargs < 2 OR split_part(encode(t.tgargs, 'escape'), '\000', 2) = current_setting('TimeZone')
+                      OR (SELECT a.atttypid = 'pg_catalog.timestamptz'::regtype FROM pg_attribute a
+                           WHERE a.attrelid = source AND a.attname = ts_column AND a.attnum > 0 AND NOT a.attisdropped))
+    FROM pg_trigger t WHERE t.tgrelid = source AND t.tgname IN (
     'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
     'mlobs_changes_delete_' || left(md5(ts_column), 8))
 $$;
@@ -331,6 +357,11 @@ BEGIN
   IF NOT mlobs._changes_tracked(source, ts_column) THEN
     IF (SELECT relkind FROM pg_class WHERE oid = source) IN ('r', 'p') AND has_table_privilege(source, 'TRIGGER') THEN
       PERFORM mlobs.track_changes(source, ts_column);
+      IF NOT mlobs._changes_tracked(source, ts_column) THEN
+        RAISE NOTICE 'monitor %: changes of % are not tracked in this session''s time zone %: its triggers read "%" in another one', name,
+          source, current_setting('TimeZone'), ts_column
+          USING HINT = 'Run monitors in the time zone the triggers were installed in, or drop the table''s mlobs_changes_* triggers and call mlobs.track_changes again.';
+      END IF;
     ELSE
       RAISE NOTICE 'monitor %: changes of % are not tracked (a view, or no TRIGGER privilege): label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', name, source
         USING HINT = 'Run mlobs.track_changes on the underlying table as a role with the TRIGGER privilege.';
@@ -342,35 +373,41 @@ END $$;
 -- A monitor reads its source as its owner, so who may name an owner is a privilege question: a
 -- role may create, edit or hand over a monitor only as a role it is a member of (else an admin
 -- could point a monitor owned by a superuser at any table and read its summaries). The runtime's
--- own updates run as the owner (or a superuser) and pass.
+-- own updates run as the owner (or a superuser) and pass. The retraining loop trains as a
+-- policy's owner: mlobs.retraining_policies has the same trigger (src/sql/training.sql).
 CREATE FUNCTION mlobs._check_monitor_owner() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  what text := CASE TG_TABLE_NAME WHEN 'monitors' THEN 'monitor ' || (to_jsonb(NEW)->>'name')
+                                  ELSE 'retraining policy ' || (to_jsonb(NEW)->>'model') END;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = NEW.owner)
      OR NOT pg_has_role(current_user, NEW.owner, 'MEMBER')
      OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM pg_roles WHERE oid = OLD.owner)
          AND NOT pg_has_role(current_user, OLD.owner, 'MEMBER')) THEN
-    RAISE EXCEPTION 'permission denied: role % may not % monitor % owned by %', current_user,
-      CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, NEW.name,
+    RAISE EXCEPTION 'permission denied: role % may not % % owned by %', current_user,
+      CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, what,
       CASE WHEN TG_OP = 'UPDATE' AND NEW.owner <> OLD.owner THEN format('%s (to %s)', OLD.owner, NEW.owner) ELSE NEW.owner::text END
-      USING ERRCODE = '42501', HINT = 'A monitor reads its source as its owner: only members of that role may create or change it.';
+      USING ERRCODE = '42501', HINT = CASE TG_TABLE_NAME WHEN 'monitors' THEN 'A monitor reads its source as its owner'
+                                           ELSE 'The retraining loop reads a policy''s source as its owner' END
+                                      || ': only members of that role may create or change it.';
   END IF;
   RETURN NEW;
 END $$;
 CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 
--- A disabled monitor misses the changes recorded while it is off (full runs consume them for the
--- enabled monitors of its table), so enabling it again marks each of its computed windows as
--- changed: the next run revises those within its horizons. Only where the table's changes are
--- tracked (otherwise label monitors revise every window within label_horizon anyway).
+-- A disabled monitor misses the changes recorded while it is off (runs move them to the queues
+-- of the enabled monitors of its table), so enabling it again queues each of its computed
+-- windows as changed: its next run revises those within its horizons. Only where the table's
+-- changes are tracked (otherwise label monitors revise every window within label_horizon anyway).
 CREATE FUNCTION mlobs._monitor_enabled_again() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF mlobs._changes_tracked(NEW.source, NEW.ts_column) THEN
     -- Only windows a run may still revise (within the horizons of the watermark).
-    INSERT INTO mlobs.source_changes (source, minute)
-    SELECT NEW.source::oid, w.window_start FROM mlobs.monitor_windows w
+    INSERT INTO mlobs.monitor_changes (monitor_id, minute)
+    SELECT NEW.id, w.window_start FROM mlobs.monitor_windows w
      WHERE w.monitor_id = NEW.id AND w.segment = ''
        AND w.window_end > NEW.watermark - greatest(NEW.label_horizon, NEW.late_data_horizon);
   END IF;

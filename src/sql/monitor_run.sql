@@ -128,8 +128,9 @@ BEGIN
     SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v WHERE v <> '(other)';
   ELSE
     -- A value '(other)' in the data is not learned: it is the bucket's name, and its rows go there.
+    -- Nor is an empty string: segment '' is the whole window in every table of the runtime.
     EXECUTE format('SELECT array_agg(v ORDER BY n DESC, v) FROM (SELECT %s AS v, count(*) AS n FROM %s
-                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s <> ''(other)'' ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s NOT IN (''(other)'', '''') ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
                    m.ts_column, m.ts_column)
       INTO vals USING lo, hi, coalesce((m.config->>'max_segments')::int, 20);
   END IF;
@@ -609,14 +610,16 @@ BEGIN
 END $$;
 
 -- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
--- Idempotent (upserts), serialised by an advisory lock (an overlapping run returns 'skipped'),
--- one failing monitor or window is recorded in the run's errors without stopping the others.
+-- Idempotent (upserts). A monitor is run by one run at a time (a transaction-level advisory lock
+-- per monitor): a run leaves the monitors an overlapping run holds to it (`busy_monitors`), so
+-- one job per owner firing at the same minute all make progress; a run that finds every monitor
+-- busy returns 'skipped' at once, as does a full run overlapping another full run. One failing
+-- monitor or window is recorded in the run's errors without stopping the others.
 -- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
 -- of them), as that owner (SET ROLE for their duration): the run's session user must be that
 -- role or a member of it (a superuser is), and the owner must still be allowed to SELECT every
 -- column each monitor reads; otherwise the monitor is skipped with the reason. `monitor` or
--- `monitor_ids` restrict a run to some monitors (such a run reads the recorded changes without
--- consuming them: the next full run still revises what they touched).
+-- `monitor_ids` restrict a run to some monitors.
 CREATE FUNCTION mlobs.run_monitors(now timestamptz DEFAULT pg_catalog.now(), backfill_from timestamptz DEFAULT NULL,
                                    monitor text DEFAULT NULL, monitor_ids bigint[] DEFAULT NULL)
 RETURNS mlobs.runs LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -626,11 +629,14 @@ DECLARE
   mon record;
   res record;
   ids bigint[];
-  failed bool;
-  changes jsonb;
+  wanted bigint[];
+  held bigint[] := '{}';
+  overlapping bool;
+  failed_ids bigint[];
+  q_ids bigint[];
+  q_minutes timestamptz[];
   changed timestamptz[];
-  consumed_sources oid[];
-  returned_sources oid[] := '{}';
+  full_run bool := monitor IS NULL AND monitor_ids IS NULL;
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -650,38 +656,47 @@ BEGIN
     RAISE EXCEPTION 'monitor "%" does not exist', monitor USING ERRCODE = '42704';
   END IF;
   INSERT INTO mlobs.runs (as_of, status) VALUES (run_monitors.now, 'running') RETURNING * INTO run;
-  IF NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors')) THEN
-    UPDATE mlobs.runs SET status = 'skipped', finished_at = clock_timestamp(),
+  -- The monitors this run may take: those no overlapping run holds (the lock is released when
+  -- the holder's transaction ends, a killed backend's included). Two full runs (a slow one and
+  -- the next tick) do not both walk the fleet: the second is skipped.
+  wanted := ARRAY(SELECT mo.id FROM mlobs.monitors mo
+                   WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
+                   ORDER BY mo.id);
+  overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors'));
+  IF NOT overlapping THEN
+    -- (The lock's second key: the id's low 32 bits, as an int.)
+    held := ARRAY(SELECT x FROM unnest(wanted) x
+                   WHERE pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors.monitor'), (x % 4294967296 - 2147483648)::int)
+                   ORDER BY x);
+  END IF;
+  run.busy_monitors := cardinality(wanted) - cardinality(held);
+  IF overlapping OR cardinality(held) = 0 AND run.busy_monitors > 0 THEN
+    UPDATE mlobs.runs SET status = 'skipped', finished_at = clock_timestamp(), busy_monitors = run.busy_monitors,
            duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000
      WHERE id = run.id RETURNING * INTO run;
     RETURN run;
   END IF;
-  -- The minutes of each monitored table that changed since the last run (late labels, late rows),
-  -- as its triggers recorded them: consumed by a full run, and by a partial run for the tables
-  -- whose every enabled monitor it runs (run_monitors_committed's groups); otherwise only read,
-  -- so that the monitors left out still revise what changed.
-  IF monitor IS NULL AND monitor_ids IS NULL THEN
-    consumed_sources := NULL;  -- every source
-  ELSE
-    consumed_sources := ARRAY(SELECT mo.source::oid FROM mlobs.monitors mo WHERE mo.enabled GROUP BY mo.source
-                               HAVING bool_and((monitor IS NULL OR mo.name = monitor)
-                                               AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))));
-  END IF;
-  WITH consumed AS (DELETE FROM mlobs.source_changes sc WHERE consumed_sources IS NULL OR sc.source = ANY (consumed_sources)
-                    RETURNING sc.source, sc.minute)
-  SELECT jsonb_object_agg(c.source::text, c.minutes) INTO changes
-    FROM (SELECT x.source, array_agg(DISTINCT x.minute ORDER BY x.minute) AS minutes
-            FROM (SELECT source, minute FROM consumed
-                  UNION ALL
-                  SELECT sc.source, sc.minute FROM mlobs.source_changes sc
-                   WHERE consumed_sources IS NOT NULL AND NOT sc.source = ANY (consumed_sources)) x
-           GROUP BY x.source) c;
+  -- The minutes of each monitored table that changed since (late labels, late rows), as its
+  -- triggers recorded them, move to the queue of every enabled monitor of the table; rows another
+  -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
+  WITH moved AS (DELETE FROM mlobs.source_changes sc
+                  WHERE sc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.source_changes x FOR UPDATE SKIP LOCKED))
+                 RETURNING sc.source, sc.minute)
+  INSERT INTO mlobs.monitor_changes (monitor_id, minute)
+  SELECT mo.id, c.minute FROM (SELECT DISTINCT source, minute FROM moved) c
+    JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
-            WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
+            WHERE mo.id = ANY (held)
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname ORDER BY min(mo.id) LOOP
-    failed := false;
+    failed_ids := '{}';
     BEGIN
+      -- The group's queued changes, taken as the run's role: given back below to the monitors
+      -- that fail, and by the rollback if the whole group fails. A backfill revises nothing
+      -- before backfill_from (_monitor_plan), so it leaves the queue to the next run.
+      WITH taken AS (DELETE FROM mlobs.monitor_changes mc WHERE mc.monitor_id = ANY (g.ids) AND backfill_from IS NULL
+                     RETURNING mc.monitor_id, mc.minute)
+      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}') INTO q_ids, q_minutes FROM taken t;
       ids := '{}';
       -- Each monitor's owner and access, with its own error: first who may act as the owner ...
       FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (g.ids) ORDER BY x.id LOOP
@@ -697,7 +712,7 @@ BEGIN
           ids := ids || mon.id;
         EXCEPTION WHEN OTHERS THEN
           run.errors := run.errors || jsonb_build_object('monitor', mon.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
-          failed := true;
+          failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
       IF cardinality(ids) > 0 AND g.rolname <> current_user THEN
@@ -710,11 +725,11 @@ BEGIN
         EXCEPTION WHEN OTHERS THEN
           run.errors := run.errors || jsonb_build_object('monitor', mon.name, 'sqlstate', SQLSTATE, 'error', SQLERRM);
           ids := array_remove(ids, mon.id);
-          failed := true;
+          failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
       changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
-                      THEN ARRAY(SELECT jsonb_array_elements_text(coalesce(changes->(g.source::oid::text), '[]')))::timestamptz[] END;
+                      THEN ARRAY(SELECT DISTINCT x FROM unnest(q_minutes) x ORDER BY x) END;
       SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
       run.windows := run.windows + res.windows;
@@ -722,39 +737,32 @@ BEGIN
       run.points := run.points + res.points;
       run.alert_transitions := run.alert_transitions + res.transitions;
       run.errors := run.errors || res.failures;
-      failed := failed OR res.failed_monitors > 0;
+      -- Monitors that could not be planned (a failed window is retried from window_failures).
+      failed_ids := failed_ids || ARRAY(SELECT mo.id FROM jsonb_array_elements(res.failures) f
+                                          JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
+                                         WHERE NOT f ? 'window_start');
+      INSERT INTO mlobs.monitor_changes (monitor_id, minute)
+      SELECT u.m, u.t FROM unnest(q_ids, q_minutes) u(m, t) WHERE u.m = ANY (failed_ids);
     EXCEPTION WHEN OTHERS THEN
-      -- The subtransaction's rollback also restored the role.
+      -- The subtransaction's rollback also restored the role and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
                                                     ORDER BY x.id) FROM mlobs.monitors x WHERE x.id = ANY (g.ids));
-      failed := true;
     END;
-    -- A monitor that failed gives its source's changed minutes back, so the next run still
-    -- revises those windows.
-    -- (Once per source; the source's other groups still revise with them in this run.)
-    IF failed AND (consumed_sources IS NULL OR g.source::oid = ANY (consumed_sources)) AND changes ? (g.source::oid::text)
-       AND NOT g.source::oid = ANY (returned_sources) THEN
-      INSERT INTO mlobs.source_changes (source, minute)
-      SELECT g.source::oid, x::timestamptz FROM jsonb_array_elements_text(changes->(g.source::oid::text)) x;
-      returned_sources := returned_sources || g.source::oid;
-    END IF;
   END LOOP;
   -- Rules added or changed since the last window still apply to the latest points: of every
-  -- monitor after a full run, of the monitors it ran after a partial one (a run of one monitor
-  -- evaluated the whole fleet's rules: the fleet benchmark's per-monitor backfill spent most of
-  -- its time there).
-  IF monitor IS NULL AND monitor_ids IS NULL THEN
+  -- monitor after a full run that held them all, else of the monitors this run held (a run of
+  -- one monitor evaluated the whole fleet's rules: the fleet benchmark's per-monitor backfill
+  -- spent most of its time there; and another run is judging the monitors it holds).
+  IF full_run AND run.busy_monitors = 0 THEN
     run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
   ELSE
     run.alert_transitions := run.alert_transitions
-      + coalesce((SELECT sum(mlobs.evaluate_alerts(mo.id)) FROM mlobs.monitors mo
-                   WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor)
-                     AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))), 0)::int;
+      + coalesce((SELECT sum(mlobs.evaluate_alerts(x)) FROM unnest(held) x), 0)::int;
   END IF;
   UPDATE mlobs.runs SET status = CASE WHEN jsonb_array_length(run.errors) > 0 THEN 'partial' ELSE 'ok' END,
          finished_at = clock_timestamp(), duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,
          windows = run.windows, points = run.points, alert_transitions = run.alert_transitions, errors = run.errors,
-         revised = run.revised
+         revised = run.revised, busy_monitors = run.busy_monitors
    WHERE id = run.id RETURNING * INTO run;
   RETURN run;
 END $$;

@@ -169,7 +169,8 @@ CREATE TABLE mlobs.runs (
   points int NOT NULL DEFAULT 0,
   alert_transitions int NOT NULL DEFAULT 0,
   errors jsonb NOT NULL DEFAULT '[]',
-  revised int NOT NULL DEFAULT 0);          -- computed windows recomputed because labels or rows arrived
+  revised int NOT NULL DEFAULT 0,           -- computed windows recomputed because labels or rows arrived
+  busy_monitors int NOT NULL DEFAULT 0);    -- monitors left to an overlapping run that was running them
 COMMENT ON TABLE mlobs.runs IS 'One row per mlobs.run_monitors call: duration, counts, per-monitor errors';
 
 -- The segments of a monitor with segment_by (docs/monitoring.md, "Segments"): the values it
@@ -205,13 +206,25 @@ COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retri
 -- labels written by UPDATE days later, rows committed late, deletions. Written by the table's
 -- statement triggers (mlobs.track_changes), consumed by run_monitors, which recomputes the
 -- affected windows still within their monitor's horizon. No key: concurrent writers never wait
--- on each other; duplicates collapse when read.
+-- on each other; duplicates collapse when read. `source` is a regclass so that pg_dump writes the
+-- table's name, and a restore (new OIDs) keeps the changes that no run has moved yet.
 CREATE TABLE mlobs.source_changes (
-  source oid NOT NULL,
+  source regclass NOT NULL,
   minute timestamptz NOT NULL,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 CREATE INDEX source_changes_source ON mlobs.source_changes (source);
 COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
+
+-- Each enabled monitor's own queue of the changed minutes of its table: every run moves the
+-- recorded changes here (one row per monitor of the table), and a monitor's run takes its queue.
+-- Runs of different monitors (one job per owner) thus each revise what changed for their own
+-- monitors and consume it, whichever runs first. A monitor that fails gets its minutes back.
+-- No key, as in source_changes: a run moving changes never waits on one that takes a queue.
+CREATE TABLE mlobs.monitor_changes (
+  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  minute timestamptz NOT NULL);
+CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
+COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s table that its next run revises (moved from source_changes by run_monitors)';
 
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).
@@ -301,6 +314,7 @@ SELECT pg_catalog.pg_extension_config_dump('mlobs.removed_defaults', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.window_failures', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.monitor_segments', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.source_changes', '');
+SELECT pg_catalog.pg_extension_config_dump('mlobs.monitor_changes', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.runs_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('mlobs.retraining_requests', '');

@@ -50,6 +50,10 @@ CREATE TABLE mlobs.retraining_policies (
   owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
   created_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE mlobs.retraining_policies IS 'How mlobs.process_retraining_requests retrains each model';
+-- Only members of a policy's owner may create or change it: the loop reads its source as that
+-- role (src/sql/monitor_config.sql, _check_monitor_owner).
+CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.retraining_policies
+  FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 SELECT pg_catalog.pg_extension_config_dump('mlobs.retraining_policies', '');
 
 -- What the loop did with a request.
@@ -58,7 +62,10 @@ ALTER TABLE mlobs.retraining_requests DROP CONSTRAINT retraining_requests_status
   ADD COLUMN processed_at timestamptz,
   ADD COLUMN trained_version int,
   ADD COLUMN decision text CHECK (decision IN ('promoted', 'kept', 'failed')),
-  ADD COLUMN outcome jsonb;
+  ADD COLUMN outcome jsonb,
+  -- A failure's message: it can quote a value of the source (a failed cast names it), so readers
+  -- get every column but this one (outcome has the SQLSTATE).
+  ADD COLUMN error text;
 
 CREATE FUNCTION mlobs.train(name text, source regclass, target text, features text[],
   algorithm text DEFAULT 'random_forest', params jsonb DEFAULT '{}', train_from timestamptz DEFAULT NULL,
@@ -327,7 +334,7 @@ BEGIN
       -- The subtransaction's rollback undid the version and restored the role.
       decision := 'failed'; trained_version := NULL; error := SQLERRM;
       UPDATE mlobs.retraining_requests q SET status = 'failed', processed_at = now(), decision = 'failed',
-             outcome = jsonb_build_object('sqlstate', SQLSTATE, 'error', SQLERRM)
+             outcome = jsonb_build_object('sqlstate', SQLSTATE), error = SQLERRM
        WHERE q.id = req.id;
     END;
     PERFORM pg_notify('mlobs_retraining_done', json_build_object('request', req.id, 'model', req.model,

@@ -206,6 +206,34 @@ echo "$out" | grep -o "psi_below: config where .*reference rows as well as the c
 echo "where_pitfall_psi: $(result where_pitfall_psi) (the where left no reference row: PSI undefined)"
 rm models/where_pitfall.yml
 
+echo "== 6b. no_new_categories over an empty reference fails (a filter typo is not a pass)"
+cat > models/empty_reference.yml <<'YML'
+version: 2
+sources:
+  - name: empty_reference
+    schema: "{{ target.schema }}"
+    tables:
+      - name: log
+        identifier: prediction_log
+        columns:
+          - name: features
+            data_tests:
+              - mlobs_dbt.no_new_categories:
+                  name: empty_reference_new_categories
+                  arguments:
+                    key: merchant
+                    reference_filter: "ts < '2025-01-08 00:00+00'"
+                    current_filter: "ts >= '2026-01-12 00:00+00'"
+                    group_by: "{{ mlobs_dbt.day('ts') }}"
+YML
+set +e
+dbt test --select empty_reference_new_categories >/dev/null 2>&1
+set -e
+echo "empty_reference_new_categories: $(result empty_reference_new_categories)"
+[ "$(result empty_reference_new_categories)" = "fail 3" ] \
+  || fail "empty_reference_new_categories: expected 'fail 3' (one row per current day), got '$(result empty_reference_new_categories)'"
+rm models/empty_reference.yml
+
 echo "== 7. dbt source freshness: the log (ts) and its late labels (label_at)"
 set +e
 dbt source freshness >/dev/null

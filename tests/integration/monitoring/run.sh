@@ -2,7 +2,7 @@
 # Monitoring against real sessions and a real pg_cron (what pg_regress cannot show):
 #  1. every alert transition NOTIFYs mlobs_alerts with the alert id (a listening session gets them);
 #  2. a run overlapping another (advisory lock held) returns 'skipped' instead of waiting or
-#     duplicating work; run_monitors_committed shows each group's windows to other sessions as
+#     duplicating work, but runs of different monitors at once both proceed; run_monitors_committed shows each group's windows to other sessions as
 #     it goes (progress in pg_stat_activity) and a backend killed mid-run keeps them;
 #  3. mlobs.schedule_monitors() under pg_cron 1.4 (shared_preload_libraries) makes mlobs.runs rows
 #     appear without anyone calling run_monitors (minute granularity: waits up to ~2.5 minutes),
@@ -15,7 +15,8 @@ DB=mlobs_it
 bash scripts/pg_cluster.sh destroy it
 bash scripts/pg_cluster.sh start it "$PORT" "shared_preload_libraries = 'pg_cron'" \
   "cron.database_name = '$DB'" "cron.use_background_workers = on" "timezone = 'UTC'"
-trap 'bash scripts/pg_cluster.sh destroy it' EXIT
+WORK_DIR=$(mktemp -d)
+trap 'bash scripts/pg_cluster.sh destroy it; rm -rf "$WORK_DIR"' EXIT
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -91,7 +92,33 @@ kept=$("${PSQL[@]}" -d "$DB" -At -c "SELECT string_agg(m.name || '=' || (SELECT 
                                        FROM mlobs.monitors m WHERE m.model = 'commit'")
 echo "after the next CALL: $kept"
 grep -q "slow=4[01]" <<<"$kept" || fail "the next CALL did not complete the slow group: $kept"
-"${PSQL[@]}" -d "$DB" -c "SELECT mlobs.drop_monitor('fast'), mlobs.drop_monitor('slow')" -c "DROP VIEW slow_log" -c "DROP FUNCTION slowly" >/dev/null
+"${PSQL[@]}" -d "$DB" -c "SELECT mlobs.drop_monitor('fast'), mlobs.drop_monitor('slow')" >/dev/null
+
+echo "== 2c. runs of different monitors at once both make progress (one job per owner)"
+# Two teams' jobs fire at the same minute: a run of 'slow' (~6 s) and a run of 'fast' overlap.
+# Each monitor is held by one run at a time: the run of 'fast' is not skipped; a second run of
+# 'slow' is; a full run takes every monitor but 'slow' and says so (busy_monitors).
+"${PSQL[@]}" -d "$DB" <<'SQL' >/dev/null
+SELECT mlobs.create_monitor('fast2', 'commit', 'log', 'latency', '{}', '1 minute', start_at => date_trunc('minute', now()) - interval '40 minutes');
+SELECT mlobs.create_monitor('slow2', 'commit', 'slow_log', 'latency', '{}', '1 minute', start_at => date_trunc('minute', now()) - interval '40 minutes');
+SQL
+"${PSQL[@]}" -d "$DB" -At -c "SELECT status || ' ' || windows FROM mlobs.run_monitors(monitor => 'slow2')" > "$WORK_DIR/slow2.out" 2>&1 &
+slow_run=$!
+for _ in $(seq 1 100); do
+  sleep 0.1
+  "${PSQL[@]}" -d "$DB" -At -c "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'mlobs run_monitors: %slow_log%'" | grep -q 1 && break
+done
+fast=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status || ' ' || windows || ' busy=' || busy_monitors FROM mlobs.run_monitors(monitor => 'fast2')")
+again=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status || ' busy=' || busy_monitors FROM mlobs.run_monitors(monitor => 'slow2')")
+full=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status || ' busy=' || busy_monitors FROM mlobs.run_monitors()")
+wait "$slow_run"
+slow=$(cat "$WORK_DIR/slow2.out")
+echo "while slow2 runs: fast2 run: $fast; second slow2 run: $again; full run: $full; slow2 run: $slow"
+case "$fast" in "ok 4"[01]" busy=0") ;; *) fail "the run of fast2 must not wait for or be skipped by the run of slow2: $fast" ;; esac
+[ "$again" = "skipped busy=1" ] || fail "a second run of slow2 must be skipped: $again"
+[ "$full" = "ok busy=1" ] || fail "a full run must leave slow2 to its run and do the rest: $full"
+case "$slow" in "ok 4"[01]) ;; *) fail "the run of slow2: $slow" ;; esac
+"${PSQL[@]}" -d "$DB" -c "SELECT mlobs.drop_monitor('fast2'), mlobs.drop_monitor('slow2')" -c "DROP VIEW slow_log" -c "DROP FUNCTION slowly" >/dev/null
 
 echo "== 3. pg_cron runs the monitors as a dedicated non-superuser role"
 # A superuser scheduling the job is warned (rolled back here).
@@ -132,8 +159,8 @@ cmd=$("${PSQL[@]}" -U mlobs_it_runner -d "$OTHER" -At -c "SELECT mlobs.schedule_
 "${PSQL[@]}" -d "$DB" -At -c "$cmd" >/dev/null
 runs_as=$("${PSQL[@]}" -d "$DB" -At -c "SELECT username FROM cron.job WHERE database = '$OTHER'")
 [ "$runs_as" = mlobs_it_runner ] || fail "the $OTHER job runs as '$runs_as', not mlobs_it_runner"
-before_other=$("${PSQL[@]}" -d "$OTHER" -At -c "SELECT count(*) FROM mlobs.runs")
-before=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM mlobs.runs")
+before_other=$("${PSQL[@]}" -d "$OTHER" -At -c "SELECT count(*) FROM mlobs.runs WHERE status = 'ok'")
+before=$("${PSQL[@]}" -d "$DB" -At -c "SELECT count(*) FROM mlobs.runs WHERE status = 'ok'")
 sched=$("${PSQL[@]}" -U mlobs_it_runner -d "$DB" -At -c "SELECT 'job ' || mlobs.schedule_monitors('* * * * *')" 2>&1)
 echo "$sched"
 grep -q WARNING <<<"$sched" && fail "a non-superuser job must not be warned about"

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 PORT=${MLOBS_UPGRADE_PORT:-28845}
-EXTDIR="$(/usr/lib/postgresql/15/bin/pg_config --sharedir)/extension"
+EXTDIR="$("${MLOBS_PG_BIN:-/usr/lib/postgresql/15/bin}/pg_config" --sharedir)/extension"
 CURRENT=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 OUT=.run/upgrade-out
 fail=0

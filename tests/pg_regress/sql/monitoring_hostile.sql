@@ -175,10 +175,71 @@ SELECT w.segment, sum(w.rows) FROM mlobs.monitor_windows w JOIN mlobs.monitors m
  WHERE m.name = 'mh seg' GROUP BY 1 ORDER BY 1;
 SELECT mlobs.drop_monitor('mh seg');
 
+-- 8. One job per owner (docs/monitoring.md: owners that must stay apart) on a table both teams
+-- monitor: each partial run revises what the late labels changed for its own monitor and
+-- consumes it. Before 0.3.0's per-monitor queues neither run consumed anything (neither ran every
+-- monitor of the table): the changes piled up and every run revised the same windows again.
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_mh_team_a;
+DROP ROLE IF EXISTS regress_mh_team_b;
+RESET client_min_messages;
+CREATE ROLE regress_mh_team_a IN ROLE mlobs_admin;
+CREATE ROLE regress_mh_team_b IN ROLE mlobs_admin;
+CREATE TABLE mh_shared (ts timestamptz, label int, predicted int, true_label int);
+INSERT INTO mh_shared SELECT ts, NULL, (i % 3 = 0)::int, (i % 2 = 0)::int
+  FROM generate_series(timestamptz '2026-02-01', '2026-02-03 23:50', '10 minutes') WITH ORDINALITY g(ts, i);
+GRANT SELECT ON mh_shared TO regress_mh_team_a, regress_mh_team_b;
+SELECT mlobs.track_changes('mh_shared');
+SET ROLE regress_mh_team_a;
+SELECT mlobs.create_monitor('mh team a', 'mh_a', 'mh_shared', 'classification', '{}', '1 day', '2026-02-01', '2026-02-02',
+                            start_at => '2026-02-01') > 0 AS created;
+SET ROLE regress_mh_team_b;
+SELECT mlobs.create_monitor('mh team b', 'mh_b', 'mh_shared', 'classification', '{}', '6 hours', '2026-02-01', '2026-02-02',
+                            start_at => '2026-02-01') > 0 AS created;
+RESET ROLE;
+CREATE FUNCTION pg_temp.team_run(team text, t timestamptz) RETURNS TABLE (status text, windows int, revised int, busy int)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('SET LOCAL ROLE %I', team);   -- logged in as the team: its job
+  RETURN QUERY SELECT r.status, r.windows, r.revised, r.busy_monitors FROM mlobs.run_monitors(t,
+    monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE owner = team::regrole)) r;
+END $$;
+SELECT * FROM pg_temp.team_run('regress_mh_team_a', '2026-02-04');
+SELECT * FROM pg_temp.team_run('regress_mh_team_b', '2026-02-04');
+UPDATE mh_shared SET label = true_label WHERE ts < '2026-02-02';   -- the first day's labels land
+SELECT * FROM pg_temp.team_run('regress_mh_team_a', '2026-02-04 01:00');
+SELECT * FROM pg_temp.team_run('regress_mh_team_b', '2026-02-04 01:00');
+-- Both consumed what they revised: nothing is pending, the next round revises nothing.
+SELECT (SELECT count(*) FROM mlobs.source_changes WHERE source = 'mh_shared'::regclass) AS recorded,
+       (SELECT count(*) FROM mlobs.monitor_changes c JOIN mlobs.monitors m ON m.id = c.monitor_id
+         WHERE m.source = 'mh_shared'::regclass) AS queued;
+SELECT * FROM pg_temp.team_run('regress_mh_team_a', '2026-02-04 02:00');
+SELECT * FROM pg_temp.team_run('regress_mh_team_b', '2026-02-04 02:00');
+-- Each monitor's labelled rows equal the table's.
+SELECT m.name, sum(p.value) AS labelled, (SELECT count(label) FROM mh_shared) AS in_table
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name LIKE 'mh team _' AND p.metric = 'labelled_rows' AND p.segment = '' GROUP BY 1 ORDER BY 1;
+-- Labels that land while team b's monitor fails (its grant revoked) wait in its queue; team a's
+-- run revises and consumes its own.
+REVOKE SELECT ON mh_shared FROM regress_mh_team_b;
+UPDATE mh_shared SET label = true_label WHERE ts >= '2026-02-02' AND ts < '2026-02-03';
+SELECT * FROM pg_temp.team_run('regress_mh_team_b', '2026-02-04 03:00');
+SELECT * FROM pg_temp.team_run('regress_mh_team_a', '2026-02-04 03:00');
+SELECT m.name, count(DISTINCT c.minute) AS queued_minutes FROM mlobs.monitors m LEFT JOIN mlobs.monitor_changes c ON c.monitor_id = m.id
+ WHERE m.name LIKE 'mh team _' GROUP BY 1 ORDER BY 1;
+GRANT SELECT ON mh_shared TO regress_mh_team_b;
+SELECT * FROM pg_temp.team_run('regress_mh_team_b', '2026-02-04 04:00');
+SELECT m.name, sum(p.value) AS labelled, (SELECT count(label) FROM mh_shared) AS in_table
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name LIKE 'mh team _' AND p.metric = 'labelled_rows' AND p.segment = '' GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS queued FROM mlobs.monitor_changes;
+SELECT mlobs.drop_monitor('mh team a'), mlobs.drop_monitor('mh team b');
 RESET statement_timeout;
-DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared;
 DROP VIEW mh_secret_v;
 DROP TABLE mh_secret;
 DROP ROLE regress_mh_admin;
 DROP ROLE regress_mh_reader;
+DROP ROLE regress_mh_team_a;
+DROP ROLE regress_mh_team_b;
 UPDATE mlobs.monitors SET enabled = true WHERE name IN (SELECT name FROM paused);

@@ -161,7 +161,8 @@ fn ratio(num: f64, den: f64) -> f64 {
     if den == 0.0 {
         0.0
     } else {
-        num / den
+        // + 0.0: an empty f64 sum is -0.0, and "-0" would reach metric points and dashboards.
+        num / den + 0.0
     }
 }
 

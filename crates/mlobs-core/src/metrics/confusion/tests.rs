@@ -192,3 +192,15 @@ fn metrics_do_not_depend_on_the_scale_of_the_weights() {
     a.add(Label::Int(1), Label::Int(1), 1e308).unwrap();
     assert!(a.merge(&c).is_err());
 }
+
+#[test]
+fn no_correct_prediction_is_positive_zero() {
+    // An empty f64 sum is -0.0: accuracy and the rates must still be +0 (a "-0" point otherwise).
+    let c = binary(&[(1, 0), (0, 1)]);
+    let accuracy = c.accuracy().unwrap();
+    assert!(accuracy == 0.0 && accuracy.is_sign_positive());
+    let recall = c.recall(Average::Binary, None).unwrap().unwrap();
+    assert!(recall == 0.0 && recall.is_sign_positive());
+    let micro = c.f1(Average::Micro, None).unwrap().unwrap();
+    assert!(micro == 0.0 && micro.is_sign_positive());
+}

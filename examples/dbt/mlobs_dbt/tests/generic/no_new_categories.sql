@@ -1,6 +1,7 @@
 {#- Fails (one row per offending current window) when the current rows hold categories the reference
     never had (mlobs.new_categories over mlobs.category_agg summaries; '' is a category, NULL is not),
-    more precisely when their share of the current non-NULL values exceeds max_share (default 0: any).
+    more precisely when their share of the current non-NULL values exceeds max_share (default 0: any),
+    or when the reference has no value at all (a filter that matches nothing is not a pass).
     arguments: reference_filter, current_filter, reference_relation, group_by, key (jsonb), max_share,
     where_filters_reference (as psi_below: `config: where:` filters the reference rows too unless
     reference_relation is given; the test warns unless this is true). -#}
@@ -27,10 +28,11 @@ current_windows as (
 ),
 compared as (
     select c.current_window, mlobs.new_categories(r.summary, c.summary) as new_categories,
-           mlobs.new_category_share(r.summary, c.summary) as new_category_share
+           mlobs.new_category_share(r.summary, c.summary) as new_category_share,
+           r.summary is null as empty_reference
     from reference r cross join current_windows c
 )
-select current_window, new_categories, new_category_share, {{ max_share }} as max_share
+select current_window, new_categories, new_category_share, {{ max_share }} as max_share, empty_reference
 from compared
-where coalesce(new_category_share, 0) > {{ max_share }}
+where coalesce(new_category_share, 0) > {{ max_share }} or empty_reference
 {% endtest %}
