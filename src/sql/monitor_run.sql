@@ -610,10 +610,11 @@ BEGIN
 END $$;
 
 -- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
--- Idempotent (upserts). A monitor is run by one run at a time (a transaction-level advisory lock
--- per monitor): a run leaves the monitors an overlapping run holds to it (`busy_monitors`), so
--- one job per owner firing at the same minute all make progress; a run that finds every monitor
--- busy returns 'skipped' at once, as does a full run overlapping another full run. One failing
+-- Idempotent (upserts). Monitors that share a scan are run by one run at a time (a
+-- transaction-level advisory lock per group): a run leaves the monitors an overlapping run holds
+-- to it (`busy_monitors`), so jobs of different owners firing at the same minute all make
+-- progress; a run that finds every monitor busy returns 'skipped' at once, as does a full run
+-- overlapping another full run. One failing
 -- monitor or window is recorded in the run's errors without stopping the others.
 -- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
 -- of them), as that owner (SET ROLE for their duration): the run's session user must be that
@@ -664,10 +665,16 @@ BEGIN
                    ORDER BY mo.id);
   overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors'));
   IF NOT overlapping THEN
-    -- (The lock's second key: the id's low 32 bits, as an int.)
-    held := ARRAY(SELECT x FROM unnest(wanted) x
-                   WHERE pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors.monitor'), (x % 4294967296 - 2147483648)::int)
-                   ORDER BY x);
+    -- One lock per group of monitors that share a scan (source, timestamp column, window size,
+    -- owner), the unit a run computes together: as many as the relations the run locks anyway,
+    -- where a lock per monitor could exhaust the shared lock table on a large fleet. Keys: the
+    -- source's OID as an int, a hash of the rest.
+    held := ARRAY(SELECT mo.id FROM mlobs.monitors mo
+                   WHERE mo.id = ANY (wanted)
+                     AND pg_try_advisory_xact_lock((mo.source::oid::bigint - 2147483648)::int,
+                                                   hashtext(concat_ws('|', 'mlobs.run_monitors', mo.ts_column, extract(epoch FROM mo.window_size),
+                                                                      mo.owner::oid)))
+                   ORDER BY mo.id);
   END IF;
   run.busy_monitors := cardinality(wanted) - cardinality(held);
   IF overlapping OR cardinality(held) = 0 AND run.busy_monitors > 0 THEN
