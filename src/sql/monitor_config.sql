@@ -99,8 +99,8 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger t
                   WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND t.tgfoid = 'mlobs._record_source_changes()'::regprocedure
                     AND TG_LEVEL = 'STATEMENT'
-                    AND (TG_OP = 'DELETE' OR t.tgnewtable = 'mlobs_new')
-                    AND (TG_OP = 'INSERT' OR t.tgoldtable = 'mlobs_old')) THEN
+                    AND (TG_OP IN ('DELETE', 'TRUNCATE') OR t.tgnewtable = 'mlobs_new')
+                    AND (TG_OP IN ('INSERT', 'TRUNCATE') OR t.tgoldtable = 'mlobs_old')) THEN
     RAISE EXCEPTION 'mlobs._record_source_changes must fire from a statement trigger that declares its transition tables (mlobs.track_changes installs them)'
       USING ERRCODE = '39P01';
   END IF;
@@ -130,6 +130,15 @@ BEGIN
     END;
   END IF;
   sources := ARRAY[TG_RELID] || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
+  -- TRUNCATE has no rows to read: every computed window a run may still revise changed.
+  IF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO mlobs.source_changes (source, minute)
+    SELECT DISTINCT s, w.window_start
+      FROM unnest(sources) s JOIN mlobs.monitors m ON m.source::oid = s
+      JOIN mlobs.monitor_windows w ON w.monitor_id = m.id AND w.segment = ''
+     WHERE w.window_end > m.watermark - greatest(m.label_horizon, m.late_data_horizon);
+    RETURN NULL;
+  END IF;
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
@@ -185,15 +194,16 @@ BEGIN
         USING HINT = format('GRANT TRIGGER ON %s TO %I, then call mlobs.track_changes again', rel, current_user);
       CONTINUE;
     END IF;
-    FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+    FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
         -- The second argument: the time zone a timestamp or date column is read in (this
         -- session's, which should be the runs'; _changes_tracked compares).
-        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
+        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
-                       CASE op WHEN 'insert' THEN 'NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'OLD TABLE AS mlobs_old'
-                               ELSE 'OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' END, ts_column, current_setting('TimeZone'));
+                       CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'REFERENCING OLD TABLE AS mlobs_old'
+                               WHEN 'update' THEN 'REFERENCING OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' ELSE '' END,
+                       ts_column, current_setting('TimeZone'));
       END IF;
       -- Writes applied by logical replication (session_replication_role = replica) fire only
       -- ALWAYS triggers; enabling one takes the table's owner.

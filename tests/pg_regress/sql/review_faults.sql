@@ -1,8 +1,9 @@
 -- Faults found by the second adversarial review of the runtime (2026-12-07, on f144f62): an
 -- admin training as another team's role, retraining errors quoting data to readers, a segment
 -- value '' overwriting the whole window, a backfill discarding recorded label changes, the label
--- changes of a timestamp column recorded in the writer's time zone, and a misleading warning
--- after a rename. Each case failed on f144f62.
+-- changes of a timestamp column recorded in the writer's time zone, a misleading warning after a
+-- rename, timeouts missing from latency quantiles, and a TRUNCATE no run noticed. Each case
+-- failed on f144f62.
 SET timezone = 'UTC';
 \set VERBOSITY terse
 SET client_min_messages = warning;
@@ -130,7 +131,20 @@ SELECT p.window_start, p.metric, round(p.value::numeric, 4) AS value, (
  WHERE m.name = 'rf req' AND p.metric LIKE 'latency_p%' ORDER BY 1, 2;
 SELECT mlobs.drop_monitor('rf req');
 
-DROP TABLE rf_payroll, rf_seg, rf_late, rf_local, rf_req;
+-- 8. TRUNCATE, then rows for one hour again: the truncated windows within the horizon are
+-- revised to what the table now holds (no trigger saw the rows go before).
+CREATE TABLE rf_trunc (ts timestamptz, latency_ms float8);
+INSERT INTO rf_trunc SELECT ts, 20 FROM generate_series(timestamptz '2026-01-02 09:00', '2026-01-02 11:59', '1 minute') ts;
+SELECT mlobs.create_monitor('rf trunc', 'rf', 'rf_trunc', 'latency', '{}', '1 hour', start_at => '2026-01-02 09:00') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-01-02 12:00', monitor => 'rf trunc');
+TRUNCATE rf_trunc;
+INSERT INTO rf_trunc SELECT ts, 30 FROM generate_series(timestamptz '2026-01-02 11:00', '2026-01-02 11:59', '1 minute') ts;
+SELECT status, revised FROM mlobs.run_monitors('2026-01-02 12:00', monitor => 'rf trunc');
+SELECT w.window_start, w.rows, (SELECT count(*) FROM rf_trunc t WHERE t.ts >= w.window_start AND t.ts < w.window_end) AS in_table
+  FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'rf trunc' ORDER BY 1;
+SELECT mlobs.drop_monitor('rf trunc');
+
+DROP TABLE rf_payroll, rf_seg, rf_late, rf_local, rf_req, rf_trunc;
 DROP ROLE regress_rf_admin;
 DROP ROLE regress_rf_team;
 DROP ROLE regress_rf_reader;
