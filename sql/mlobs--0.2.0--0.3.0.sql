@@ -2091,21 +2091,30 @@ END $$;
 -- database this returns the statement to run in pg_cron's database: pg_cron 1.4's
 -- cron.schedule_in_database, with a job name per database (jobs are unique per name and user).
 -- pg_cron leaves schedule_in_database to superusers unless they grant it, so a superuser usually
--- runs the statement: job_role names the role the job runs as.
-CREATE FUNCTION mlobs.schedule_monitors_command(cron text DEFAULT '*/5 * * * *', job_role name DEFAULT NULL) RETURNS text
+-- runs the statement: job_role names the role the job runs as. monitors_of makes it the job of one
+-- owner's monitors (job mlobs_run_monitors_<database>_<owner>): owners that must stay apart get
+-- one job each, run as themselves (SET ROLE is no boundary between owners of one job).
+CREATE FUNCTION mlobs.schedule_monitors_command(cron text DEFAULT '*/5 * * * *', job_role name DEFAULT NULL,
+                                                monitors_of regrole DEFAULT NULL) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L%s);',
-           'mlobs_run_monitors_' || pg_catalog.current_database(), cron,
-           'SELECT mlobs.run_monitors(now() - interval ''1 minute'')', pg_catalog.current_database(),
+           'mlobs_run_monitors_' || pg_catalog.current_database()
+             || CASE WHEN monitors_of IS NOT NULL THEN '_' || monitors_of::text ELSE '' END, cron,
+           CASE WHEN monitors_of IS NULL THEN 'SELECT mlobs.run_monitors(now() - interval ''1 minute'')'
+                ELSE pg_catalog.format('SELECT mlobs.run_monitors(now() - interval ''1 minute'', '
+                                       'monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE owner = %L::regrole))',
+                                       monitors_of::text) END,
+           pg_catalog.current_database(),
            CASE WHEN job_role IS NOT NULL THEN pg_catalog.format(', username => %L', job_role) ELSE '' END)
    WHERE cron IS NOT NULL
 $$;
 
--- The statement that removes this database's jobs in pg_cron's database (either name).
+-- The statement that removes this database's jobs in pg_cron's database (any of the names).
 CREATE FUNCTION mlobs.unschedule_monitors_command() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND jobname IN (%L, %L);',
-           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_' || pg_catalog.current_database())
+  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND (jobname IN (%L, %L) OR starts_with(jobname, %L));',
+           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_' || pg_catalog.current_database(),
+           'mlobs_run_monitors_' || pg_catalog.current_database() || '_')
 $$;
 
 -- Checks a multivariate_drift monitor's config (create_monitor), with messages naming the key.
@@ -3260,14 +3269,14 @@ GRANT EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text, bigint[]),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
-  mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
+  mlobs.schedule_monitors_command(text, name, regrole), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
   mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text, bigint[]),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
-  mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
+  mlobs.schedule_monitors_command(text, name, regrole), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
   mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
@@ -4223,7 +4232,7 @@ COMMENT ON FUNCTION mlobs.top_share(mlobs.categories) IS 'Share of the most freq
 COMMENT ON FUNCTION mlobs.total_count(mlobs.profile) IS 'Number of rows seen by a profile, NULL, NaN and +/-Infinity included';
 COMMENT ON FUNCTION mlobs.tpr(mlobs.confusion, text) IS 'True positive rate (recall) of a confusion summary for the positive label';
 COMMENT ON FUNCTION mlobs.unschedule_monitors() IS 'Removes the pg_cron jobs that run this database''s monitors; returns whether there was one (call before DROP EXTENSION)';
-COMMENT ON FUNCTION mlobs.schedule_monitors_command(text, name) IS 'The cron.schedule_in_database statement (job run as job_role) to run in pg_cron''s database when pg_cron lives in another database';
+COMMENT ON FUNCTION mlobs.schedule_monitors_command(text, name, regrole) IS 'The cron.schedule_in_database statement (job run as job_role; of one owner''s monitors with monitors_of) to run in pg_cron''s database when pg_cron lives in another database';
 COMMENT ON FUNCTION mlobs.unschedule_monitors_command() IS 'The statement that removes this database''s monitor jobs in pg_cron''s database';
 COMMENT ON FUNCTION mlobs.variance(mlobs.profile) IS 'Sample variance (n - 1) of the finite values of a profile; NULL with fewer than two';
 COMMENT ON FUNCTION mlobs.what_if(text, jsonb, jsonb, integer) IS 'Predictions of a registered model before and after changing some features, with every feature''s SHAP change, as jsonb';

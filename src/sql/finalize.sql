@@ -44,14 +44,14 @@ GRANT EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz
 REVOKE EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text, bigint[]),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
-  mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
+  mlobs.schedule_monitors_command(text, name, regrole), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
   mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs.create_monitor(text, text, regclass,
   text, jsonb, interval, timestamptz, timestamptz, text, timestamptz, interval, interval), mlobs.run_monitors(timestamptz, timestamptz, text, bigint[]),
   mlobs.evaluate_alerts(bigint), mlobs.schedule_monitors(text), mlobs.unschedule_monitors(),
-  mlobs.schedule_monitors_command(text, name), mlobs.unschedule_monitors_command(),
+  mlobs.schedule_monitors_command(text, name, regrole), mlobs.unschedule_monitors_command(),
   mlobs.drop_monitor(text), mlobs.set_monitor_enabled(text, bool),
   mlobs.create_alert_rule(text, text, text, float8, text, text, interval, text, text, bool, int, float8, text),
   mlobs.track_changes(regclass, text), mlobs._record_source_changes() TO mlobs_admin;
@@ -519,7 +519,7 @@ COMMENT ON FUNCTION mlobs.top_share(mlobs.categories) IS 'Share of the most freq
 COMMENT ON FUNCTION mlobs.total_count(mlobs.profile) IS 'Number of rows seen by a profile, NULL, NaN and +/-Infinity included';
 COMMENT ON FUNCTION mlobs.tpr(mlobs.confusion, text) IS 'True positive rate (recall) of a confusion summary for the positive label';
 COMMENT ON FUNCTION mlobs.unschedule_monitors() IS 'Removes the pg_cron jobs that run this database''s monitors; returns whether there was one (call before DROP EXTENSION)';
-COMMENT ON FUNCTION mlobs.schedule_monitors_command(text, name) IS 'The cron.schedule_in_database statement (job run as job_role) to run in pg_cron''s database when pg_cron lives in another database';
+COMMENT ON FUNCTION mlobs.schedule_monitors_command(text, name, regrole) IS 'The cron.schedule_in_database statement (job run as job_role; of one owner''s monitors with monitors_of) to run in pg_cron''s database when pg_cron lives in another database';
 COMMENT ON FUNCTION mlobs.unschedule_monitors_command() IS 'The statement that removes this database''s monitor jobs in pg_cron''s database';
 COMMENT ON FUNCTION mlobs.variance(mlobs.profile) IS 'Sample variance (n - 1) of the finite values of a profile; NULL with fewer than two';
 COMMENT ON FUNCTION mlobs.what_if(text, jsonb, jsonb, integer) IS 'Predictions of a registered model before and after changing some features, with every feature''s SHAP change, as jsonb';

@@ -834,21 +834,30 @@ END $$;
 -- database this returns the statement to run in pg_cron's database: pg_cron 1.4's
 -- cron.schedule_in_database, with a job name per database (jobs are unique per name and user).
 -- pg_cron leaves schedule_in_database to superusers unless they grant it, so a superuser usually
--- runs the statement: job_role names the role the job runs as.
-CREATE FUNCTION mlobs.schedule_monitors_command(cron text DEFAULT '*/5 * * * *', job_role name DEFAULT NULL) RETURNS text
+-- runs the statement: job_role names the role the job runs as. monitors_of makes it the job of one
+-- owner's monitors (job mlobs_run_monitors_<database>_<owner>): owners that must stay apart get
+-- one job each, run as themselves (SET ROLE is no boundary between owners of one job).
+CREATE FUNCTION mlobs.schedule_monitors_command(cron text DEFAULT '*/5 * * * *', job_role name DEFAULT NULL,
+                                                monitors_of regrole DEFAULT NULL) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L%s);',
-           'mlobs_run_monitors_' || pg_catalog.current_database(), cron,
-           'SELECT mlobs.run_monitors(now() - interval ''1 minute'')', pg_catalog.current_database(),
+           'mlobs_run_monitors_' || pg_catalog.current_database()
+             || CASE WHEN monitors_of IS NOT NULL THEN '_' || monitors_of::text ELSE '' END, cron,
+           CASE WHEN monitors_of IS NULL THEN 'SELECT mlobs.run_monitors(now() - interval ''1 minute'')'
+                ELSE pg_catalog.format('SELECT mlobs.run_monitors(now() - interval ''1 minute'', '
+                                       'monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE owner = %L::regrole))',
+                                       monitors_of::text) END,
+           pg_catalog.current_database(),
            CASE WHEN job_role IS NOT NULL THEN pg_catalog.format(', username => %L', job_role) ELSE '' END)
    WHERE cron IS NOT NULL
 $$;
 
--- The statement that removes this database's jobs in pg_cron's database (either name).
+-- The statement that removes this database's jobs in pg_cron's database (any of the names).
 CREATE FUNCTION mlobs.unschedule_monitors_command() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND jobname IN (%L, %L);',
-           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_' || pg_catalog.current_database())
+  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND (jobname IN (%L, %L) OR starts_with(jobname, %L));',
+           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_' || pg_catalog.current_database(),
+           'mlobs_run_monitors_' || pg_catalog.current_database() || '_')
 $$;
 
 -- Removes the pg_cron jobs that run this database's monitors (DROP EXTENSION mlobs leaves pg_cron's
