@@ -106,6 +106,7 @@ out.append(block('CREATE FUNCTION mlobs._trackable_ts_type(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._record_source_changes('))
 out.append(block('CREATE FUNCTION mlobs.track_changes('))
 out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
+out.append(block('CREATE FUNCTION mlobs._changes_zone(', '$$;'))
 out.append("""-- 0.3.0 revises windows when labels or rows land late, from triggers on the monitored tables
 -- (mlobs.track_changes, which create_monitor calls). Monitors from before have none: say so, with
 -- the statement, rather than install triggers on the application's tables during the update.

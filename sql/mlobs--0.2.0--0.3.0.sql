@@ -296,8 +296,9 @@ BEGIN
       USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
     RETURN NULL;
   END IF;
-  -- A timestamp or date is read in the time zone track_changes recorded (the runs' own), not in
-  -- the writer's: a labelling client in another zone would otherwise mark the wrong windows.
+  -- A timestamp or date is read in the time zone track_changes recorded, not in the writer's: a
+  -- labelling client in another zone would otherwise mark the wrong windows (runs convert the
+  -- minutes to their own zone when they queue them).
   IF typ <> 'pg_catalog.timestamptz'::regtype THEN
     tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
     BEGIN
@@ -377,7 +378,7 @@ BEGIN
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
         -- The second argument: the time zone a timestamp or date column is read in (this
-        -- session's, which should be the runs'; _changes_tracked compares).
+        -- session's; runs convert to their own, _changes_zone).
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
                        CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'REFERENCING OLD TABLE AS mlobs_old'
@@ -400,18 +401,23 @@ BEGIN
   RETURN true;
 END $$;
 
--- Whether a table's changes are tracked for a timestamp column (its three triggers exist) as this
--- session reads it: a timestamp or date column's triggers must read it in this session's time
--- zone (else the recorded minutes are other windows': the run then treats the table as untracked).
+-- Whether a table's changes are tracked for a timestamp column (its three triggers exist).
 CREATE FUNCTION mlobs._changes_tracked(source regclass, ts_column text) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT count(*) = 3
-         AND bool_and(t.tgnargs < 2 OR split_part(encode(t.tgargs, 'escape'), '\000', 2) = current_setting('TimeZone')
-                      OR (SELECT a.atttypid = 'pg_catalog.timestamptz'::regtype FROM pg_attribute a
-                           WHERE a.attrelid = source AND a.attname = ts_column AND a.attnum > 0 AND NOT a.attisdropped))
-    FROM pg_trigger t WHERE t.tgrelid = source AND t.tgname IN (
+  SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
     'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
     'mlobs_changes_delete_' || left(md5(ts_column), 8))
+$$;
+
+-- The time zone a table's change triggers read a timestamp or date column in (the second
+-- argument track_changes gives them); NULL for a timestamptz column, or triggers without one
+-- (they read it in the writer's zone).
+CREATE FUNCTION mlobs._changes_zone(source regclass, ts_column text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT nullif(split_part(encode(t.tgargs, 'escape'), '\000', 2), '')
+    FROM pg_trigger t JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attname = ts_column AND a.attnum > 0
+                                              AND NOT a.attisdropped AND a.atttypid <> 'pg_catalog.timestamptz'::regtype
+   WHERE t.tgrelid = source AND t.tgname = 'mlobs_changes_insert_' || left(md5(ts_column), 8) AND t.tgnargs >= 2
 $$;
 
 -- 0.3.0 revises windows when labels or rows land late, from triggers on the monitored tables
@@ -733,11 +739,6 @@ BEGIN
   IF NOT mlobs._changes_tracked(source, ts_column) THEN
     IF (SELECT relkind FROM pg_class WHERE oid = source) IN ('r', 'p') AND has_table_privilege(source, 'TRIGGER') THEN
       PERFORM mlobs.track_changes(source, ts_column);
-      IF NOT mlobs._changes_tracked(source, ts_column) THEN
-        RAISE NOTICE 'monitor %: changes of % are not tracked in this session''s time zone %: its triggers read "%" in another one', name,
-          source, current_setting('TimeZone'), ts_column
-          USING HINT = 'Run monitors in the time zone the triggers were installed in, or drop the table''s mlobs_changes_* triggers and call mlobs.track_changes again.';
-      END IF;
     ELSE
       RAISE NOTICE 'monitor %: changes of % are not tracked (a view, or no TRIGGER privilege): label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', name, source
         USING HINT = 'Run mlobs.track_changes on the underlying table as a role with the TRIGGER privilege.';
@@ -1143,6 +1144,7 @@ DECLARE
   lat mlobs.profile;
   n_finite bigint;
   n_slowest bigint;
+  n_fastest bigint;
 BEGIN
   feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
   IF summary IS NULL THEN RETURN; END IF;
@@ -1220,20 +1222,23 @@ BEGIN
   WHEN 'latency' THEN
     s := summary::jsonb;
     lat := (s->>'latency')::mlobs.profile;
-    -- NaN and ±Infinity latencies (timeouts, requests that never finished) are the slowest: they
-    -- rank above every finite one, as percentile_cont ranks them, so a window of timeouts has an
-    -- infinite p99 instead of no point (and no alert). The finite values' quantile at the same
-    -- rank otherwise.
+    -- NaN and +Infinity latencies (timeouts, requests that never finished) are the slowest and
+    -- -Infinity the fastest, as percentile_cont ranks them: a window of timeouts has an infinite
+    -- p99 instead of no point (and no alert). The finite values' quantile at the same rank
+    -- otherwise (the sign of the infinities is in the profile's text form).
     n_finite := mlobs.row_count(lat);
-    n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat);
-    IF n_finite + n_slowest > 0 THEN
+    n_fastest := coalesce(((s->>'latency')::jsonb->>'neg_inf_count')::bigint, 0);
+    n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat) - n_fastest;
+    IF n_finite + n_slowest + n_fastest > 0 THEN
       RETURN QUERY SELECT '', x.metric,
-          CASE WHEN n_slowest = 0 THEN mlobs.quantile(lat, x.q) / 1000
-               WHEN x.q * (n_finite + n_slowest - 1) <= n_finite - 1
-               THEN mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN x.q * (n_finite + n_slowest - 1) / (n_finite - 1) ELSE 0 END)
-                    / 1000
+          CASE WHEN n_slowest + n_fastest = 0 THEN mlobs.quantile(lat, x.q) / 1000
+               WHEN x.h < n_fastest THEN '-Infinity'::float8
+               WHEN x.h <= n_fastest + n_finite - 1
+               THEN mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN (x.h - n_fastest) / (n_finite - 1) ELSE 0 END) / 1000
                ELSE 'Infinity'::float8 END
-        FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) x(metric, q, o) ORDER BY x.o;
+        FROM (SELECT v.metric, v.q, v.o, v.q * (n_finite + n_slowest + n_fastest - 1) AS h
+                FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) v(metric, q, o)) x
+       ORDER BY x.o;
     END IF;
     IF rows > 0 THEN
       feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;
@@ -1494,7 +1499,9 @@ DECLARE
   n_new int;
   step interval;
 BEGIN
-  SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
+  -- NO KEY: the queue's foreign key takes KEY SHARE on monitor rows; FOR UPDATE would make runs
+  -- of other groups wait on (or deadlock with) this one when they queue changes.
+  SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR NO KEY UPDATE;
   -- The window as a span of time: timestamptz + '1 day' follows the session's calendar (23 or 25
   -- hours at a DST change), while the grid (date_bin) counts a day as 24 hours.
   step := make_interval(secs => extract(epoch FROM m.window_size));
@@ -1673,7 +1680,7 @@ BEGIN
                      m.ts_column, m.ts_column)
         INTO sums USING r.reference_from, r.reference_to;
       FOREACH k IN ARRAY r.ids LOOP
-        SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = k FOR UPDATE;
+        SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = k FOR NO KEY UPDATE;
         PERFORM mlobs._monitor_reference(m, sums[array_position(exprs, mlobs._monitor_summary_sql(m))]);
       END LOOP;
     EXCEPTION WHEN OTHERS THEN
@@ -1924,12 +1931,22 @@ BEGIN
   -- The minutes of each monitored table that changed since (late labels, late rows), as its
   -- triggers recorded them, move to the queue of every enabled monitor of the table; rows another
   -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
+  -- A timestamp or date column's triggers read it in their own time zone: its minutes become the
+  -- instants this run reads the same wall-clock minutes as (the same when the zones agree).
   WITH moved AS (DELETE FROM mlobs.source_changes sc
                   WHERE sc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.source_changes x FOR UPDATE SKIP LOCKED))
-                 RETURNING sc.source, sc.minute)
+                 RETURNING sc.source, sc.minute),
+  targets AS (SELECT mo.id, mo.source, mlobs._changes_zone(mo.source, mo.ts_column) AS zone FROM mlobs.monitors mo
+               WHERE mo.enabled AND mo.source IN (SELECT source FROM moved))
   INSERT INTO mlobs.monitor_changes (monitor_id, minute)
-  SELECT mo.id, c.minute FROM (SELECT DISTINCT source, minute FROM moved) c
-    JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
+  SELECT DISTINCT t.id, CASE WHEN t.zone IS NULL THEN c.minute ELSE (c.minute AT TIME ZONE t.zone)::timestamptz END
+    FROM (SELECT DISTINCT source, minute FROM moved) c JOIN targets t ON t.source = c.source;
+  -- Queued minutes no run may revise any more (older than the monitor's horizons) are dropped: a
+  -- monitor that keeps failing, or that no job runs, keeps a bounded queue.
+  DELETE FROM mlobs.monitor_changes mc
+   WHERE mc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.monitor_changes x JOIN mlobs.monitors mo ON mo.id = x.monitor_id
+                              WHERE x.minute < run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size
+                              FOR UPDATE OF x SKIP LOCKED));
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
             WHERE mo.id = ANY (held)
@@ -1987,7 +2004,7 @@ BEGIN
                                           JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
                                          WHERE NOT f ? 'window_start');
       INSERT INTO mlobs.monitor_changes (monitor_id, minute)
-      SELECT u.m, u.t FROM unnest(q_ids, q_minutes) u(m, t) WHERE u.m = ANY (failed_ids);
+      SELECT DISTINCT u.m, u.t FROM unnest(q_ids, q_minutes) u(m, t) WHERE u.m = ANY (failed_ids);
     EXCEPTION WHEN OTHERS THEN
       -- The subtransaction's rollback also restored the role and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)

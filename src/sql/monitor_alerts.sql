@@ -19,6 +19,7 @@ DECLARE
   lat mlobs.profile;
   n_finite bigint;
   n_slowest bigint;
+  n_fastest bigint;
 BEGIN
   feature := ''; metric := 'rows'; value := rows; RETURN NEXT;
   IF summary IS NULL THEN RETURN; END IF;
@@ -96,20 +97,23 @@ BEGIN
   WHEN 'latency' THEN
     s := summary::jsonb;
     lat := (s->>'latency')::mlobs.profile;
-    -- NaN and ±Infinity latencies (timeouts, requests that never finished) are the slowest: they
-    -- rank above every finite one, as percentile_cont ranks them, so a window of timeouts has an
-    -- infinite p99 instead of no point (and no alert). The finite values' quantile at the same
-    -- rank otherwise.
+    -- NaN and +Infinity latencies (timeouts, requests that never finished) are the slowest and
+    -- -Infinity the fastest, as percentile_cont ranks them: a window of timeouts has an infinite
+    -- p99 instead of no point (and no alert). The finite values' quantile at the same rank
+    -- otherwise (the sign of the infinities is in the profile's text form).
     n_finite := mlobs.row_count(lat);
-    n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat);
-    IF n_finite + n_slowest > 0 THEN
+    n_fastest := coalesce(((s->>'latency')::jsonb->>'neg_inf_count')::bigint, 0);
+    n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat) - n_fastest;
+    IF n_finite + n_slowest + n_fastest > 0 THEN
       RETURN QUERY SELECT '', x.metric,
-          CASE WHEN n_slowest = 0 THEN mlobs.quantile(lat, x.q) / 1000
-               WHEN x.q * (n_finite + n_slowest - 1) <= n_finite - 1
-               THEN mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN x.q * (n_finite + n_slowest - 1) / (n_finite - 1) ELSE 0 END)
-                    / 1000
+          CASE WHEN n_slowest + n_fastest = 0 THEN mlobs.quantile(lat, x.q) / 1000
+               WHEN x.h < n_fastest THEN '-Infinity'::float8
+               WHEN x.h <= n_fastest + n_finite - 1
+               THEN mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN (x.h - n_fastest) / (n_finite - 1) ELSE 0 END) / 1000
                ELSE 'Infinity'::float8 END
-        FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) x(metric, q, o) ORDER BY x.o;
+        FROM (SELECT v.metric, v.q, v.o, v.q * (n_finite + n_slowest + n_fastest - 1) AS h
+                FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) v(metric, q, o)) x
+       ORDER BY x.o;
     END IF;
     IF rows > 0 THEN
       feature := ''; metric := 'error_rate'; value := (s->>'errors')::float8 / rows; RETURN NEXT;

@@ -117,8 +117,9 @@ BEGIN
       USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
     RETURN NULL;
   END IF;
-  -- A timestamp or date is read in the time zone track_changes recorded (the runs' own), not in
-  -- the writer's: a labelling client in another zone would otherwise mark the wrong windows.
+  -- A timestamp or date is read in the time zone track_changes recorded, not in the writer's: a
+  -- labelling client in another zone would otherwise mark the wrong windows (runs convert the
+  -- minutes to their own zone when they queue them).
   IF typ <> 'pg_catalog.timestamptz'::regtype THEN
     tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
     BEGIN
@@ -198,7 +199,7 @@ BEGIN
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
         -- The second argument: the time zone a timestamp or date column is read in (this
-        -- session's, which should be the runs'; _changes_tracked compares).
+        -- session's; runs convert to their own, _changes_zone).
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
                        CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'REFERENCING OLD TABLE AS mlobs_old'
@@ -221,18 +222,23 @@ BEGIN
   RETURN true;
 END $$;
 
--- Whether a table's changes are tracked for a timestamp column (its three triggers exist) as this
--- session reads it: a timestamp or date column's triggers must read it in this session's time
--- zone (else the recorded minutes are other windows': the run then treats the table as untracked).
+-- Whether a table's changes are tracked for a timestamp column (its three triggers exist).
 CREATE FUNCTION mlobs._changes_tracked(source regclass, ts_column text) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT count(*) = 3
-         AND bool_and(t.tgnargs < 2 OR split_part(encode(t.tgargs, 'escape'), '\000', 2) = current_setting('TimeZone')
-                      OR (SELECT a.atttypid = 'pg_catalog.timestamptz'::regtype FROM pg_attribute a
-                           WHERE a.attrelid = source AND a.attname = ts_column AND a.attnum > 0 AND NOT a.attisdropped))
-    FROM pg_trigger t WHERE t.tgrelid = source AND t.tgname IN (
+  SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
     'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
     'mlobs_changes_delete_' || left(md5(ts_column), 8))
+$$;
+
+-- The time zone a table's change triggers read a timestamp or date column in (the second
+-- argument track_changes gives them); NULL for a timestamptz column, or triggers without one
+-- (they read it in the writer's zone).
+CREATE FUNCTION mlobs._changes_zone(source regclass, ts_column text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT nullif(split_part(encode(t.tgargs, 'escape'), '\000', 2), '')
+    FROM pg_trigger t JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attname = ts_column AND a.attnum > 0
+                                              AND NOT a.attisdropped AND a.atttypid <> 'pg_catalog.timestamptz'::regtype
+   WHERE t.tgrelid = source AND t.tgname = 'mlobs_changes_insert_' || left(md5(ts_column), 8) AND t.tgnargs >= 2
 $$;
 
 -- mlobs.create_monitor: validates everything a run will need — the kind, config keys, column
@@ -367,11 +373,6 @@ BEGIN
   IF NOT mlobs._changes_tracked(source, ts_column) THEN
     IF (SELECT relkind FROM pg_class WHERE oid = source) IN ('r', 'p') AND has_table_privilege(source, 'TRIGGER') THEN
       PERFORM mlobs.track_changes(source, ts_column);
-      IF NOT mlobs._changes_tracked(source, ts_column) THEN
-        RAISE NOTICE 'monitor %: changes of % are not tracked in this session''s time zone %: its triggers read "%" in another one', name,
-          source, current_setting('TimeZone'), ts_column
-          USING HINT = 'Run monitors in the time zone the triggers were installed in, or drop the table''s mlobs_changes_* triggers and call mlobs.track_changes again.';
-      END IF;
     ELSE
       RAISE NOTICE 'monitor %: changes of % are not tracked (a view, or no TRIGGER privilege): label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', name, source
         USING HINT = 'Run mlobs.track_changes on the underlying table as a role with the TRIGGER privilege.';

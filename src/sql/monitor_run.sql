@@ -256,7 +256,9 @@ DECLARE
   n_new int;
   step interval;
 BEGIN
-  SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR UPDATE;
+  -- NO KEY: the queue's foreign key takes KEY SHARE on monitor rows; FOR UPDATE would make runs
+  -- of other groups wait on (or deadlock with) this one when they queue changes.
+  SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR NO KEY UPDATE;
   -- The window as a span of time: timestamptz + '1 day' follows the session's calendar (23 or 25
   -- hours at a DST change), while the grid (date_bin) counts a day as 24 hours.
   step := make_interval(secs => extract(epoch FROM m.window_size));
@@ -435,7 +437,7 @@ BEGIN
                      m.ts_column, m.ts_column)
         INTO sums USING r.reference_from, r.reference_to;
       FOREACH k IN ARRAY r.ids LOOP
-        SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = k FOR UPDATE;
+        SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = k FOR NO KEY UPDATE;
         PERFORM mlobs._monitor_reference(m, sums[array_position(exprs, mlobs._monitor_summary_sql(m))]);
       END LOOP;
     EXCEPTION WHEN OTHERS THEN
@@ -686,12 +688,22 @@ BEGIN
   -- The minutes of each monitored table that changed since (late labels, late rows), as its
   -- triggers recorded them, move to the queue of every enabled monitor of the table; rows another
   -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
+  -- A timestamp or date column's triggers read it in their own time zone: its minutes become the
+  -- instants this run reads the same wall-clock minutes as (the same when the zones agree).
   WITH moved AS (DELETE FROM mlobs.source_changes sc
                   WHERE sc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.source_changes x FOR UPDATE SKIP LOCKED))
-                 RETURNING sc.source, sc.minute)
+                 RETURNING sc.source, sc.minute),
+  targets AS (SELECT mo.id, mo.source, mlobs._changes_zone(mo.source, mo.ts_column) AS zone FROM mlobs.monitors mo
+               WHERE mo.enabled AND mo.source IN (SELECT source FROM moved))
   INSERT INTO mlobs.monitor_changes (monitor_id, minute)
-  SELECT mo.id, c.minute FROM (SELECT DISTINCT source, minute FROM moved) c
-    JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
+  SELECT DISTINCT t.id, CASE WHEN t.zone IS NULL THEN c.minute ELSE (c.minute AT TIME ZONE t.zone)::timestamptz END
+    FROM (SELECT DISTINCT source, minute FROM moved) c JOIN targets t ON t.source = c.source;
+  -- Queued minutes no run may revise any more (older than the monitor's horizons) are dropped: a
+  -- monitor that keeps failing, or that no job runs, keeps a bounded queue.
+  DELETE FROM mlobs.monitor_changes mc
+   WHERE mc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.monitor_changes x JOIN mlobs.monitors mo ON mo.id = x.monitor_id
+                              WHERE x.minute < run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size
+                              FOR UPDATE OF x SKIP LOCKED));
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
             WHERE mo.id = ANY (held)
@@ -749,7 +761,7 @@ BEGIN
                                           JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
                                          WHERE NOT f ? 'window_start');
       INSERT INTO mlobs.monitor_changes (monitor_id, minute)
-      SELECT u.m, u.t FROM unnest(q_ids, q_minutes) u(m, t) WHERE u.m = ANY (failed_ids);
+      SELECT DISTINCT u.m, u.t FROM unnest(q_ids, q_minutes) u(m, t) WHERE u.m = ANY (failed_ids);
     EXCEPTION WHEN OTHERS THEN
       -- The subtransaction's rollback also restored the role and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)

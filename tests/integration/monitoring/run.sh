@@ -119,6 +119,30 @@ case "$fast" in "ok 4"[01]" busy=0") ;; *) fail "the run of fast2 must not wait 
 [ "$full" = "ok busy=1" ] || fail "a full run must leave slow2 to its run and do the rest: $full"
 case "$slow" in "ok 4"[01]) ;; *) fail "the run of slow2: $slow" ;; esac
 "${PSQL[@]}" -d "$DB" -c "SELECT mlobs.drop_monitor('fast2'), mlobs.drop_monitor('slow2')" -c "DROP VIEW slow_log" -c "DROP FUNCTION slowly" >/dev/null
+# Two groups of one table (1- and 2-minute windows) with a change queued for both: a run of one,
+# its transaction still open, must not hold up a run of the other (the queue's foreign key locks
+# monitor rows; a FOR UPDATE of them made the second wait for the first's commit).
+"${PSQL[@]}" -d "$DB" <<'SQL' >/dev/null
+SELECT mlobs.create_monitor('grp1', 'commit', 'log', 'latency', '{}', '1 minute', start_at => date_trunc('minute', now()) - interval '40 minutes');
+SELECT mlobs.create_monitor('grp2', 'commit', 'log', 'latency', '{}', '2 minutes', start_at => date_trunc('minute', now()) - interval '40 minutes');
+SELECT mlobs.run_monitors(monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE name IN ('grp1', 'grp2')));
+UPDATE log SET latency_ms = latency_ms WHERE ts >= date_trunc('minute', now()) - interval '30 minutes'
+                                         AND ts < date_trunc('minute', now()) - interval '29 minutes';
+SQL
+"${PSQL[@]}" -d "$DB" -At -c "BEGIN" -c "SELECT 'grp1 ' || status || ' revised=' || revised FROM mlobs.run_monitors(monitor => 'grp1')" \
+  -c "SELECT pg_sleep(6)" -c "COMMIT" > "$WORK_DIR/grp1.out" 2>&1 &
+holder=$!
+sleep 2
+grp2=$("${PSQL[@]}" -d "$DB" -At -c "SET statement_timeout = '3s'" \
+        -c "SELECT 'grp2 ' || status || ' revised=' || revised FROM mlobs.run_monitors(monitor => 'grp2')" 2>&1 || true)
+wait "$holder"
+# grp1's run moved the change to both queues; grp2's share is visible once that run commits.
+after=$("${PSQL[@]}" -d "$DB" -At -c "SELECT 'grp2 ' || status || ' revised=' || revised FROM mlobs.run_monitors(monitor => 'grp2')")
+echo "while grp1's run is open: $grp2; $(grep grp1 "$WORK_DIR/grp1.out"); after its commit: $after"
+[ "$grp2" = "grp2 ok revised=0" ] || fail "a run of another group of the same table waited for the open run: $grp2"
+grep -q "grp1 ok revised=1" "$WORK_DIR/grp1.out" || fail "grp1: $(cat "$WORK_DIR/grp1.out")"
+[ "$after" = "grp2 ok revised=1" ] || fail "grp2 did not revise the change queued for it: $after"
+"${PSQL[@]}" -d "$DB" -c "SELECT mlobs.drop_monitor('grp1'), mlobs.drop_monitor('grp2')" >/dev/null
 
 echo "== 3. pg_cron runs the monitors as a dedicated non-superuser role"
 # A superuser scheduling the job is warned (rolled back here).

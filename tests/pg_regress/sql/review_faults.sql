@@ -99,33 +99,40 @@ SELECT min(minute), max(minute) FROM mlobs.source_changes WHERE source = 'rf_loc
 SELECT status, revised FROM mlobs.run_monitors('2026-01-03', monitor => 'rf local');
 SELECT p.window_start, p.value AS labelled FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'rf local' AND p.metric = 'labelled_rows' AND p.value > 0 ORDER BY 1;
--- Runs in another time zone than the triggers' do not trust the recorded minutes: the table counts
--- as untracked there (label windows within label_horizon are all revised).
-SET timezone = 'Asia/Tokyo';
-SELECT mlobs._changes_tracked('rf_local', 'ts') AS tracked_in_tokyo;
+-- A run whose TimeZone names the triggers' zone differently (pg_cron sessions get the server's
+-- Etc/UTC; the triggers were installed under UTC) revises the same windows, labels and late rows.
+SET timezone = 'Etc/UTC';
+UPDATE rf_local SET label = true_label WHERE ts >= '2026-01-02 14:00' AND ts < '2026-01-02 15:00';
+INSERT INTO rf_local VALUES ('2026-01-02 20:30', 1, 1, 1);
+SELECT status, revised FROM mlobs.run_monitors('2026-01-03', monitor => 'rf local');
 SET timezone = 'UTC';
-SELECT mlobs._changes_tracked('rf_local', 'ts') AS tracked_in_utc;
+SELECT p.window_start, p.value AS labelled FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf local' AND p.metric = 'labelled_rows' AND p.value > 0 ORDER BY 1;
+SELECT count(*) AS queued FROM mlobs.monitor_changes WHERE monitor_id = (SELECT id FROM mlobs.monitors WHERE name = 'rf local');
 
 -- 6. A renamed timestamp column: the application's writes go on, with a warning that says so.
 ALTER TABLE rf_local RENAME COLUMN ts TO ts2;
 UPDATE rf_local SET label = 0 WHERE ts2 = '2026-01-01 00:00';
 SELECT mlobs.drop_monitor('rf local');
 
--- 7. Latencies of requests that timed out (Infinity) or have no value (NaN) are the slowest, as
--- percentile_cont ranks them: an hour of timeouts has an infinite p99, not no point. Checked
--- against percentile_cont with those latencies as 1e308 (an interpolation that reaches one of
--- them is infinite), within the profile sketch's 1 %.
+-- 7. Latencies of requests that timed out (Infinity) or have no value (NaN) are the slowest and
+-- -Infinity the fastest, as percentile_cont ranks them: an hour of timeouts has an infinite p99,
+-- not no point. Checked against percentile_cont with those latencies as ±1e308 (an interpolation
+-- that reaches one of them is infinite), within the profile sketch's 1 %.
 CREATE TABLE rf_req AS
 SELECT ts, CASE WHEN ts < '2026-01-01 01:00' THEN 500 WHEN ts < '2026-01-01 02:00' THEN 'Infinity'::float8
+                WHEN ts >= '2026-01-01 03:00' THEN CASE WHEN extract(minute FROM ts)::int % 10 = 0 THEN '-Infinity'::float8 ELSE 10 END
                 WHEN extract(minute FROM ts)::int % 10 = 0 THEN 'Infinity' WHEN extract(minute FROM ts)::int % 10 = 1 THEN 'NaN'
                 ELSE 20 + extract(minute FROM ts)::int END AS latency_ms
-  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 02:59', '1 minute') ts;
+  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 03:59', '1 minute') ts;
 SELECT mlobs.create_monitor('rf req', 'rf', 'rf_req', 'latency', '{}', '1 hour', start_at => '2026-01-01') > 0 AS created;
-SELECT status, windows FROM mlobs.run_monitors('2026-01-01 03:00', monitor => 'rf req');
+SELECT status, windows FROM mlobs.run_monitors('2026-01-01 04:00', monitor => 'rf req');
 SELECT p.window_start, p.metric, round(p.value::numeric, 4) AS value, (
-         SELECT CASE WHEN c >= 1e300 THEN p.value = 'Infinity' ELSE abs(p.value - c) <= 0.01 * c END
+         SELECT CASE WHEN c >= 1e300 THEN p.value = 'Infinity' WHEN c <= -1e300 THEN p.value = '-Infinity'
+                     ELSE abs(p.value - c) <= 0.01 * c END
            FROM (SELECT percentile_cont(CASE p.metric WHEN 'latency_p99_seconds' THEN 0.99 ELSE 0.5 END)
-                          WITHIN GROUP (ORDER BY CASE WHEN latency_ms IN ('Infinity', 'NaN') THEN 1e308 ELSE latency_ms END) / 1000 AS c
+                          WITHIN GROUP (ORDER BY CASE WHEN latency_ms IN ('Infinity', 'NaN') THEN 1e308
+                                                      WHEN latency_ms = '-Infinity' THEN -1e308 ELSE latency_ms END) / 1000 AS c
                    FROM rf_req WHERE ts >= p.window_start AND ts < p.window_start + interval '1 hour') x) AS equals_percentile_cont
   FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'rf req' AND p.metric LIKE 'latency_p%' ORDER BY 1, 2;
