@@ -74,6 +74,7 @@ out.append(span('-- The segments of a monitor with segment_by', "COMMENT ON TABL
 out.append(span('-- A window whose computation failed', "COMMENT ON TABLE mlobs.window_failures"))
 out.append(span('-- Minutes of a monitored table whose rows changed', "COMMENT ON TABLE mlobs.source_changes"))
 out.append(span("-- Each enabled monitor's own queue of the changed minutes", "COMMENT ON TABLE mlobs.monitor_changes"))
+out.append(span("-- A random salt in the keys of the runs' advisory locks", "COMMENT ON TABLE mlobs.run_lock_salt"))
 out.append(span('-- Default alert rules and routes that a user deleted', "COMMENT ON TABLE mlobs.removed_defaults"))
 out.append(block('CREATE FUNCTION mlobs._default_alert_rules()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._is_default_alert_rule(', 'AS $$', False))

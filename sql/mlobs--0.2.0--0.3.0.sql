@@ -108,6 +108,14 @@ CREATE TABLE mlobs.monitor_changes (
 CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
 COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s table that its next run revises (moved from source_changes by run_monitors)';
 
+-- A random salt in the keys of the runs' advisory locks (run_monitors): any role may take any
+-- advisory lock, and keys computed from public catalogs would let a role without privileges
+-- stall every run or one group of monitors. Readable by mlobs_admin only; not dumped (a restore
+-- draws a new one).
+CREATE TABLE mlobs.run_lock_salt (salt int NOT NULL);
+INSERT INTO mlobs.run_lock_salt VALUES (pg_catalog.floor(pg_catalog.random() * 2147483647)::int);
+COMMENT ON TABLE mlobs.run_lock_salt IS 'Secret salt of the advisory lock keys of mlobs.run_monitors';
+
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).
 CREATE TABLE mlobs.removed_defaults (
@@ -1883,6 +1891,7 @@ DECLARE
   q_minutes timestamptz[];
   changed timestamptz[];
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
+  salt int;
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -1908,16 +1917,17 @@ BEGIN
   wanted := ARRAY(SELECT mo.id FROM mlobs.monitors mo
                    WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
                    ORDER BY mo.id);
-  overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors'));
+  salt := (SELECT x.salt FROM mlobs.run_lock_salt x LIMIT 1);
+  overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext(concat_ws('|', 'mlobs.run_monitors', salt)));
   IF NOT overlapping THEN
     -- One lock per group of monitors that share a scan (source, timestamp column, window size,
     -- owner), the unit a run computes together: as many as the relations the run locks anyway,
     -- where a lock per monitor could exhaust the shared lock table on a large fleet. Keys: the
-    -- source's OID as an int, a hash of the rest.
+    -- source's OID as an int, a hash of the rest and the salt.
     held := ARRAY(SELECT mo.id FROM mlobs.monitors mo
                    WHERE mo.id = ANY (wanted)
                      AND pg_try_advisory_xact_lock((mo.source::oid::bigint - 2147483648)::int,
-                                                   hashtext(concat_ws('|', 'mlobs.run_monitors', mo.ts_column, extract(epoch FROM mo.window_size),
+                                                   hashtext(concat_ws('|', 'mlobs.run_monitors', salt, mo.ts_column, extract(epoch FROM mo.window_size),
                                                                       mo.owner::oid)))
                    ORDER BY mo.id);
   END IF;
@@ -3280,6 +3290,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.moni
   mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests, mlobs.window_failures,
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
+GRANT SELECT ON mlobs.run_lock_salt TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) TO mlobs_admin;

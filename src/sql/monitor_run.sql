@@ -640,6 +640,7 @@ DECLARE
   q_minutes timestamptz[];
   changed timestamptz[];
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
+  salt int;
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -665,16 +666,17 @@ BEGIN
   wanted := ARRAY(SELECT mo.id FROM mlobs.monitors mo
                    WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
                    ORDER BY mo.id);
-  overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext('mlobs.run_monitors'));
+  salt := (SELECT x.salt FROM mlobs.run_lock_salt x LIMIT 1);
+  overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext(concat_ws('|', 'mlobs.run_monitors', salt)));
   IF NOT overlapping THEN
     -- One lock per group of monitors that share a scan (source, timestamp column, window size,
     -- owner), the unit a run computes together: as many as the relations the run locks anyway,
     -- where a lock per monitor could exhaust the shared lock table on a large fleet. Keys: the
-    -- source's OID as an int, a hash of the rest.
+    -- source's OID as an int, a hash of the rest and the salt.
     held := ARRAY(SELECT mo.id FROM mlobs.monitors mo
                    WHERE mo.id = ANY (wanted)
                      AND pg_try_advisory_xact_lock((mo.source::oid::bigint - 2147483648)::int,
-                                                   hashtext(concat_ws('|', 'mlobs.run_monitors', mo.ts_column, extract(epoch FROM mo.window_size),
+                                                   hashtext(concat_ws('|', 'mlobs.run_monitors', salt, mo.ts_column, extract(epoch FROM mo.window_size),
                                                                       mo.owner::oid)))
                    ORDER BY mo.id);
   END IF;

@@ -226,6 +226,14 @@ CREATE TABLE mlobs.monitor_changes (
 CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
 COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s table that its next run revises (moved from source_changes by run_monitors)';
 
+-- A random salt in the keys of the runs' advisory locks (run_monitors): any role may take any
+-- advisory lock, and keys computed from public catalogs would let a role without privileges
+-- stall every run or one group of monitors. Readable by mlobs_admin only; not dumped (a restore
+-- draws a new one).
+CREATE TABLE mlobs.run_lock_salt (salt int NOT NULL);
+INSERT INTO mlobs.run_lock_salt VALUES (pg_catalog.floor(pg_catalog.random() * 2147483647)::int);
+COMMENT ON TABLE mlobs.run_lock_salt IS 'Secret salt of the advisory lock keys of mlobs.run_monitors';
+
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).
 CREATE TABLE mlobs.removed_defaults (
