@@ -184,19 +184,17 @@ SQL
   fi
 }
 
-# Two schedulers in one database: while another run holds the advisory lock of a monitor's group
-# (src/sql/monitor_run.sql: source, timestamp column, window size, owner, salted), a run of that
-# monitor (run_monitors(monitor => ...)) returns at once with status 'skipped'.
+# Two schedulers in one database: while another run holds a monitor (its row locked, as
+# run_monitors does), a run of that monitor (run_monitors(monitor => ...)) returns at once with
+# status 'skipped'.
 lock_note() {
   local status
-  "${P[@]}" -d "$DB" -c "SELECT pg_advisory_lock((m.source::oid::bigint - 2147483648)::int,
-      hashtext(concat_ws('|', 'mlobs.run_monitors', (SELECT salt FROM mlobs.run_lock_salt), m.ts_column,
-                         extract(epoch FROM m.window_size), m.owner::oid))), pg_sleep(3)
-    FROM mlobs.monitors m WHERE m.name = 'm001 latency'" >/dev/null &
+  "${P[@]}" -d "$DB" -c "BEGIN" -c "SELECT 1 FROM mlobs.monitors WHERE name = 'm001 latency' FOR NO KEY UPDATE" \
+    -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null &
   sleep 1
   status=$("${P[@]}" -d "$DB" -c "SELECT status FROM mlobs.run_monitors('$T0', monitor => 'm001 latency')")
   wait
-  echo "Two schedulers in one database: a run_monitors(monitor => 'm001 latency') started while another session held its group's advisory lock returned status '$status'."
+  echo "Two schedulers in one database: a run_monitors(monitor => 'm001 latency') started while another session held it returned status '$status'."
 }
 
 if [ "${FLEET_MAIN:-1}" != 0 ]; then

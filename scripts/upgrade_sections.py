@@ -74,7 +74,7 @@ out.append(span('-- The segments of a monitor with segment_by', "COMMENT ON TABL
 out.append(span('-- A window whose computation failed', "COMMENT ON TABLE mlobs.window_failures"))
 out.append(span('-- Minutes of a monitored table whose rows changed', "COMMENT ON TABLE mlobs.source_changes"))
 out.append(span("-- Each enabled monitor's own queue of the changed minutes", "COMMENT ON TABLE mlobs.monitor_changes"))
-out.append(span("-- A random salt in the keys of the runs' advisory locks", "COMMENT ON TABLE mlobs.run_lock_salt"))
+out.append(span("-- The row a full run locks (FOR UPDATE SKIP LOCKED)", "COMMENT ON TABLE mlobs.run_lock"))
 out.append(span('-- Default alert rules and routes that a user deleted', "COMMENT ON TABLE mlobs.removed_defaults"))
 out.append(block('CREATE FUNCTION mlobs._default_alert_rules()', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._is_default_alert_rule(', 'AS $$', False))
@@ -107,7 +107,6 @@ out.append(block('CREATE FUNCTION mlobs._trackable_ts_type(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._record_source_changes('))
 out.append(block('CREATE FUNCTION mlobs.track_changes('))
 out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))
-out.append(block('CREATE FUNCTION mlobs._changes_zone(', '$$;'))
 out.append("""-- 0.3.0 revises windows when labels or rows land late, from triggers on the monitored tables
 -- (mlobs.track_changes, which create_monitor calls). Monitors from before have none: say so, with
 -- the statement, rather than install triggers on the application's tables during the update.

@@ -93,6 +93,9 @@ COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retri
 CREATE TABLE mlobs.source_changes (
   source regclass NOT NULL,
   minute timestamptz NOT NULL,
+  -- For a timestamp or date column, the time zone its triggers read it in: `minute` is that
+  -- wall-clock minute there, and a run reads the wall clock in its own zone. NULL: an instant.
+  zone text,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 CREATE INDEX source_changes_source ON mlobs.source_changes (source);
 COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
@@ -104,17 +107,18 @@ COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, r
 -- No key, as in source_changes: a run moving changes never waits on one that takes a queue.
 CREATE TABLE mlobs.monitor_changes (
   monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
-  minute timestamptz NOT NULL);
+  minute timestamptz NOT NULL,
+  zone text);                               -- as in source_changes
 CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
 COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s table that its next run revises (moved from source_changes by run_monitors)';
 
--- A random salt in the keys of the runs' advisory locks (run_monitors): any role may take any
--- advisory lock, and keys computed from public catalogs would let a role without privileges
--- stall every run or one group of monitors. Readable by mlobs_admin only; not dumped (a restore
--- draws a new one).
-CREATE TABLE mlobs.run_lock_salt (salt int NOT NULL);
-INSERT INTO mlobs.run_lock_salt VALUES (pg_catalog.floor(pg_catalog.random() * 2147483647)::int);
-COMMENT ON TABLE mlobs.run_lock_salt IS 'Secret salt of the advisory lock keys of mlobs.run_monitors';
+-- The row a full run locks (FOR UPDATE SKIP LOCKED) so that two full runs do not both walk the
+-- fleet; partial runs lock the rows of the monitors they run. Row locks, not advisory locks: any
+-- role may take any advisory lock (and read the keys in pg_locks), while locking a row takes the
+-- UPDATE privilege, mlobs_admin's. Not dumped: CREATE EXTENSION inserts the row.
+CREATE TABLE mlobs.run_lock (id int PRIMARY KEY CHECK (id = 1));
+INSERT INTO mlobs.run_lock VALUES (1);
+COMMENT ON TABLE mlobs.run_lock IS 'The row a full mlobs.run_monitors locks: an overlapping full run is skipped';
 
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).
@@ -305,8 +309,8 @@ BEGIN
     RETURN NULL;
   END IF;
   -- A timestamp or date is read in the time zone track_changes recorded, not in the writer's: a
-  -- labelling client in another zone would otherwise mark the wrong windows (runs convert the
-  -- minutes to their own zone when they queue them).
+  -- labelling client in another zone would otherwise mark the wrong windows. The rows carry the
+  -- zone: a run reads the same wall-clock minute in its own (run_monitors).
   IF typ <> 'pg_catalog.timestamptz'::regtype THEN
     tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
     BEGIN
@@ -320,8 +324,8 @@ BEGIN
   sources := ARRAY[TG_RELID] || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
   -- TRUNCATE has no rows to read: every computed window a run may still revise changed.
   IF TG_OP = 'TRUNCATE' THEN
-    INSERT INTO mlobs.source_changes (source, minute)
-    SELECT DISTINCT s, w.window_start
+    INSERT INTO mlobs.source_changes (source, minute, zone)
+    SELECT DISTINCT s, w.window_start, NULL::text
       FROM unnest(sources) s JOIN mlobs.monitors m ON m.source::oid = s
       JOIN mlobs.monitor_windows w ON w.monitor_id = m.id AND w.segment = ''
      WHERE w.window_end > m.watermark - greatest(m.label_horizon, m.late_data_horizon);
@@ -330,8 +334,8 @@ BEGIN
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
-  EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
-                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
+  EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
+                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''), $4
                     FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
                    WHERE isfinite(r.t) AND ($3 OR r.t < $2)',
                  CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone($4, x::pg_catalog.timestamp)' END, rows_sql)
@@ -386,7 +390,7 @@ BEGIN
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
         -- The second argument: the time zone a timestamp or date column is read in (this
-        -- session's; runs convert to their own, _changes_zone).
+        -- session's; the recorded rows carry it, and runs read the wall clock in their own).
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
                        CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'REFERENCING OLD TABLE AS mlobs_old'
@@ -415,17 +419,6 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
     'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
     'mlobs_changes_delete_' || left(md5(ts_column), 8))
-$$;
-
--- The time zone a table's change triggers read a timestamp or date column in (the second
--- argument track_changes gives them); NULL for a timestamptz column, or triggers without one
--- (they read it in the writer's zone).
-CREATE FUNCTION mlobs._changes_zone(source regclass, ts_column text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT nullif(split_part(encode(t.tgargs, 'escape'), '\000', 2), '')
-    FROM pg_trigger t JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attname = ts_column AND a.attnum > 0
-                                              AND NOT a.attisdropped AND a.atttypid <> 'pg_catalog.timestamptz'::regtype
-   WHERE t.tgrelid = source AND t.tgname = 'mlobs_changes_insert_' || left(md5(ts_column), 8) AND t.tgnargs >= 2
 $$;
 
 -- 0.3.0 revises windows when labels or rows land late, from triggers on the monitored tables
@@ -1233,17 +1226,18 @@ BEGIN
     -- NaN and +Infinity latencies (timeouts, requests that never finished) are the slowest and
     -- -Infinity the fastest, as percentile_cont ranks them: a window of timeouts has an infinite
     -- p99 instead of no point (and no alert). The finite values' quantile at the same rank
-    -- otherwise (the sign of the infinities is in the profile's text form).
+    -- otherwise (the count of -Infinity is in the profile's text form).
     n_finite := mlobs.row_count(lat);
     n_fastest := coalesce(((s->>'latency')::jsonb->>'neg_inf_count')::bigint, 0);
     n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat) - n_fastest;
     IF n_finite + n_slowest + n_fastest > 0 THEN
       RETURN QUERY SELECT '', x.metric,
+          -- The ranks around h: an infinite one gives its infinity, +Infinity before -Infinity
+          -- (percentile_cont would give NaN between the two).
           CASE WHEN n_slowest + n_fastest = 0 THEN mlobs.quantile(lat, x.q) / 1000
-               WHEN x.h < n_fastest THEN '-Infinity'::float8
-               WHEN x.h <= n_fastest + n_finite - 1
-               THEN mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN (x.h - n_fastest) / (n_finite - 1) ELSE 0 END) / 1000
-               ELSE 'Infinity'::float8 END
+               WHEN ceil(x.h) >= n_fastest + n_finite THEN 'Infinity'::float8
+               WHEN floor(x.h) < n_fastest THEN '-Infinity'::float8
+               ELSE mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN (x.h - n_fastest) / (n_finite - 1) ELSE 0 END) / 1000 END
         FROM (SELECT v.metric, v.q, v.o, v.q * (n_finite + n_slowest + n_fastest - 1) AS h
                 FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) v(metric, q, o)) x
        ORDER BY x.o;
@@ -1863,12 +1857,11 @@ BEGIN
 END $$;
 
 -- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
--- Idempotent (upserts). Monitors that share a scan are run by one run at a time (a
--- transaction-level advisory lock per group): a run leaves the monitors an overlapping run holds
--- to it (`busy_monitors`), so jobs of different owners firing at the same minute all make
--- progress; a run that finds every monitor busy returns 'skipped' at once, as does a full run
--- overlapping another full run. One failing
--- monitor or window is recorded in the run's errors without stopping the others.
+-- Idempotent (upserts). A monitor is run by one run at a time (its row locked): a run leaves the
+-- monitors an overlapping run holds to it (`busy_monitors`), so jobs of different owners firing
+-- at the same minute all make progress; a run that finds every monitor busy returns 'skipped' at
+-- once, as does a full run overlapping another full run (mlobs.run_lock). One failing monitor or
+-- window is recorded in the run's errors without stopping the others.
 -- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
 -- of them), as that owner (SET ROLE for their duration): the run's session user must be that
 -- role or a member of it (a superuser is), and the owner must still be allowed to SELECT every
@@ -1885,13 +1878,13 @@ DECLARE
   ids bigint[];
   wanted bigint[];
   held bigint[] := '{}';
-  overlapping bool;
+  overlapping bool := false;
   failed_ids bigint[];
   q_ids bigint[];
   q_minutes timestamptz[];
+  q_zones text[];
   changed timestamptz[];
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
-  salt int;
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -1917,19 +1910,15 @@ BEGIN
   wanted := ARRAY(SELECT mo.id FROM mlobs.monitors mo
                    WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
                    ORDER BY mo.id);
-  salt := (SELECT x.salt FROM mlobs.run_lock_salt x LIMIT 1);
-  overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext(concat_ws('|', 'mlobs.run_monitors', salt)));
+  -- Row locks held to the end of the run (a killed backend's included): mlobs.run_lock for a
+  -- full run, each monitor's row for the monitors it runs (no lock-table entry per row, however
+  -- large the fleet; NO KEY, so runs queueing changes for them through the foreign key pass).
+  IF full_run THEN
+    PERFORM 1 FROM mlobs.run_lock FOR UPDATE SKIP LOCKED;
+    overlapping := NOT FOUND AND EXISTS (SELECT 1 FROM mlobs.run_lock);
+  END IF;
   IF NOT overlapping THEN
-    -- One lock per group of monitors that share a scan (source, timestamp column, window size,
-    -- owner), the unit a run computes together: as many as the relations the run locks anyway,
-    -- where a lock per monitor could exhaust the shared lock table on a large fleet. Keys: the
-    -- source's OID as an int, a hash of the rest and the salt.
-    held := ARRAY(SELECT mo.id FROM mlobs.monitors mo
-                   WHERE mo.id = ANY (wanted)
-                     AND pg_try_advisory_xact_lock((mo.source::oid::bigint - 2147483648)::int,
-                                                   hashtext(concat_ws('|', 'mlobs.run_monitors', salt, mo.ts_column, extract(epoch FROM mo.window_size),
-                                                                      mo.owner::oid)))
-                   ORDER BY mo.id);
+    held := ARRAY(SELECT mo.id FROM mlobs.monitors mo WHERE mo.id = ANY (wanted) ORDER BY mo.id FOR NO KEY UPDATE SKIP LOCKED);
   END IF;
   run.busy_monitors := cardinality(wanted) - cardinality(held);
   IF overlapping OR cardinality(held) = 0 AND run.busy_monitors > 0 THEN
@@ -1941,22 +1930,11 @@ BEGIN
   -- The minutes of each monitored table that changed since (late labels, late rows), as its
   -- triggers recorded them, move to the queue of every enabled monitor of the table; rows another
   -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
-  -- A timestamp or date column's triggers read it in their own time zone: its minutes become the
-  -- instants this run reads the same wall-clock minutes as (the same when the zones agree).
   WITH moved AS (DELETE FROM mlobs.source_changes sc
                   WHERE sc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.source_changes x FOR UPDATE SKIP LOCKED))
-                 RETURNING sc.source, sc.minute),
-  targets AS (SELECT mo.id, mo.source, mlobs._changes_zone(mo.source, mo.ts_column) AS zone FROM mlobs.monitors mo
-               WHERE mo.enabled AND mo.source IN (SELECT source FROM moved))
-  INSERT INTO mlobs.monitor_changes (monitor_id, minute)
-  SELECT DISTINCT t.id, CASE WHEN t.zone IS NULL THEN c.minute ELSE (c.minute AT TIME ZONE t.zone)::timestamptz END
-    FROM (SELECT DISTINCT source, minute FROM moved) c JOIN targets t ON t.source = c.source;
-  -- Queued minutes no run may revise any more (older than the monitor's horizons) are dropped: a
-  -- monitor that keeps failing, or that no job runs, keeps a bounded queue.
-  DELETE FROM mlobs.monitor_changes mc
-   WHERE mc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.monitor_changes x JOIN mlobs.monitors mo ON mo.id = x.monitor_id
-                              WHERE x.minute < run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size
-                              FOR UPDATE OF x SKIP LOCKED));
+                 RETURNING sc.source, sc.minute, sc.zone)
+  INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
+  SELECT DISTINCT mo.id, c.minute, c.zone FROM moved c JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
             WHERE mo.id = ANY (held)
@@ -1967,8 +1945,9 @@ BEGIN
       -- that fail, and by the rollback if the whole group fails. A backfill revises nothing
       -- before backfill_from (_monitor_plan), so it leaves the queue to the next run.
       WITH taken AS (DELETE FROM mlobs.monitor_changes mc WHERE mc.monitor_id = ANY (g.ids) AND backfill_from IS NULL
-                     RETURNING mc.monitor_id, mc.minute)
-      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}') INTO q_ids, q_minutes FROM taken t;
+                     RETURNING mc.monitor_id, mc.minute, mc.zone)
+      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}'), coalesce(array_agg(t.zone), '{}')
+        INTO q_ids, q_minutes, q_zones FROM taken t;
       ids := '{}';
       -- Each monitor's owner and access, with its own error: first who may act as the owner ...
       FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (g.ids) ORDER BY x.id LOOP
@@ -2000,8 +1979,11 @@ BEGIN
           failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
+      -- A wall-clock minute of a timestamp or date column (zone: the triggers') is the instant
+      -- this run reads that wall clock as.
       changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
-                      THEN ARRAY(SELECT DISTINCT x FROM unnest(q_minutes) x ORDER BY x) END;
+                      THEN ARRAY(SELECT DISTINCT CASE WHEN u.z IS NULL THEN u.t ELSE (u.t AT TIME ZONE u.z)::timestamptz END
+                                   FROM unnest(q_minutes, q_zones) u(t, z) ORDER BY 1) END;
       SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
       run.windows := run.windows + res.windows;
@@ -2013,8 +1995,14 @@ BEGIN
       failed_ids := failed_ids || ARRAY(SELECT mo.id FROM jsonb_array_elements(res.failures) f
                                           JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
                                          WHERE NOT f ? 'window_start');
-      INSERT INTO mlobs.monitor_changes (monitor_id, minute)
-      SELECT DISTINCT u.m, u.t FROM unnest(q_ids, q_minutes) u(m, t) WHERE u.m = ANY (failed_ids);
+      -- Each minute once, and none that no run may revise any more (older than the monitor's
+      -- horizons, a day's margin for the zones, unless in a reference still open to labels): the
+      -- queue of a monitor that keeps failing stays bounded.
+      INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
+      SELECT DISTINCT u.m, u.t, u.z FROM unnest(q_ids, q_minutes, q_zones) u(m, t, z) JOIN mlobs.monitors mo ON mo.id = u.m
+       WHERE u.m = ANY (failed_ids)
+         AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
+              OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day');
     EXCEPTION WHEN OTHERS THEN
       -- The subtransaction's rollback also restored the role and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
@@ -2119,14 +2107,17 @@ END $$;
 -- cron.schedule_in_database, with a job name per database (jobs are unique per name and user).
 -- pg_cron leaves schedule_in_database to superusers unless they grant it, so a superuser usually
 -- runs the statement: job_role names the role the job runs as. monitors_of makes it the job of one
--- owner's monitors (job mlobs_run_monitors_<database>_<owner>): owners that must stay apart get
+-- owner's monitors (job mlobs_run_monitors_<hash of database and owner>): owners that must stay apart get
 -- one job each, run as themselves (SET ROLE is no boundary between owners of one job).
 CREATE FUNCTION mlobs.schedule_monitors_command(cron text DEFAULT '*/5 * * * *', job_role name DEFAULT NULL,
                                                 monitors_of regrole DEFAULT NULL) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L%s);',
-           'mlobs_run_monitors_' || pg_catalog.current_database()
-             || CASE WHEN monitors_of IS NOT NULL THEN '_' || monitors_of::text ELSE '' END, cron,
+           -- A per-owner job's name hashes database and owner: pg_cron keeps 63 bytes of a name
+           -- and replaces a job of the same name and user, so '<db>_<owner>' could collide.
+           CASE WHEN monitors_of IS NULL THEN 'mlobs_run_monitors_' || pg_catalog.current_database()
+                ELSE 'mlobs_run_monitors_' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database() || '|' || monitors_of::text), 20)
+           END, cron,
            CASE WHEN monitors_of IS NULL THEN 'SELECT mlobs.run_monitors(now() - interval ''1 minute'')'
                 ELSE pg_catalog.format('SELECT mlobs.run_monitors(now() - interval ''1 minute'', '
                                        'monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE owner = %L::regrole))',
@@ -2139,9 +2130,8 @@ $$;
 -- The statement that removes this database's jobs in pg_cron's database (any of the names).
 CREATE FUNCTION mlobs.unschedule_monitors_command() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND (jobname IN (%L, %L) OR starts_with(jobname, %L));',
-           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_' || pg_catalog.current_database(),
-           'mlobs_run_monitors_' || pg_catalog.current_database() || '_')
+  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND (jobname = %L OR starts_with(jobname, %L));',
+           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_')
 $$;
 
 -- Checks a multivariate_drift monitor's config (create_monitor), with messages naming the key.
@@ -2788,12 +2778,10 @@ BEGIN
     RAISE EXCEPTION '% is not a table partitioned by RANGE on one column', source USING ERRCODE = '42809',
       HINT = 'Partition the log with PARTITION BY RANGE (ts) (docs/retention.md).';
   END IF;
-  IF NOT dry_run THEN
-    -- A run reads the partitions and moves the watermarks this function judges by.
-    PERFORM pg_advisory_xact_lock(hashtext('mlobs.run_monitors'));
-  END IF;
   -- The monitors reading the log, directly or through a view, found once (not per partition)
-  -- and locked against edits while they are judged.
+  -- and locked against edits while they are judged. FOR SHARE also waits for the runs that hold
+  -- them (run_monitors locks the rows of its monitors): a run reads the partitions and moves the
+  -- watermarks this function judges by.
   FOR m IN SELECT * FROM mlobs.monitors mo
             WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
             ORDER BY mo.id FOR SHARE LOOP
@@ -3290,7 +3278,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.moni
   mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes, mlobs.runs, mlobs.retraining_requests, mlobs.window_failures,
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
-GRANT SELECT ON mlobs.run_lock_salt TO mlobs_admin;
+GRANT SELECT, UPDATE ON mlobs.run_lock TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) TO mlobs_admin;

@@ -100,17 +100,18 @@ BEGIN
     -- NaN and +Infinity latencies (timeouts, requests that never finished) are the slowest and
     -- -Infinity the fastest, as percentile_cont ranks them: a window of timeouts has an infinite
     -- p99 instead of no point (and no alert). The finite values' quantile at the same rank
-    -- otherwise (the sign of the infinities is in the profile's text form).
+    -- otherwise (the count of -Infinity is in the profile's text form).
     n_finite := mlobs.row_count(lat);
     n_fastest := coalesce(((s->>'latency')::jsonb->>'neg_inf_count')::bigint, 0);
     n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat) - n_fastest;
     IF n_finite + n_slowest + n_fastest > 0 THEN
       RETURN QUERY SELECT '', x.metric,
+          -- The ranks around h: an infinite one gives its infinity, +Infinity before -Infinity
+          -- (percentile_cont would give NaN between the two).
           CASE WHEN n_slowest + n_fastest = 0 THEN mlobs.quantile(lat, x.q) / 1000
-               WHEN x.h < n_fastest THEN '-Infinity'::float8
-               WHEN x.h <= n_fastest + n_finite - 1
-               THEN mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN (x.h - n_fastest) / (n_finite - 1) ELSE 0 END) / 1000
-               ELSE 'Infinity'::float8 END
+               WHEN ceil(x.h) >= n_fastest + n_finite THEN 'Infinity'::float8
+               WHEN floor(x.h) < n_fastest THEN '-Infinity'::float8
+               ELSE mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN (x.h - n_fastest) / (n_finite - 1) ELSE 0 END) / 1000 END
         FROM (SELECT v.metric, v.q, v.o, v.q * (n_finite + n_slowest + n_fastest - 1) AS h
                 FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) v(metric, q, o)) x
        ORDER BY x.o;

@@ -118,8 +118,8 @@ BEGIN
     RETURN NULL;
   END IF;
   -- A timestamp or date is read in the time zone track_changes recorded, not in the writer's: a
-  -- labelling client in another zone would otherwise mark the wrong windows (runs convert the
-  -- minutes to their own zone when they queue them).
+  -- labelling client in another zone would otherwise mark the wrong windows. The rows carry the
+  -- zone: a run reads the same wall-clock minute in its own (run_monitors).
   IF typ <> 'pg_catalog.timestamptz'::regtype THEN
     tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
     BEGIN
@@ -133,8 +133,8 @@ BEGIN
   sources := ARRAY[TG_RELID] || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
   -- TRUNCATE has no rows to read: every computed window a run may still revise changed.
   IF TG_OP = 'TRUNCATE' THEN
-    INSERT INTO mlobs.source_changes (source, minute)
-    SELECT DISTINCT s, w.window_start
+    INSERT INTO mlobs.source_changes (source, minute, zone)
+    SELECT DISTINCT s, w.window_start, NULL::text
       FROM unnest(sources) s JOIN mlobs.monitors m ON m.source::oid = s
       JOIN mlobs.monitor_windows w ON w.monitor_id = m.id AND w.segment = ''
      WHERE w.window_end > m.watermark - greatest(m.label_horizon, m.late_data_horizon);
@@ -143,8 +143,8 @@ BEGIN
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
-  EXECUTE format('INSERT INTO mlobs.source_changes (source, minute)
-                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
+  EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
+                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''), $4
                     FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
                    WHERE isfinite(r.t) AND ($3 OR r.t < $2)',
                  CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone($4, x::pg_catalog.timestamp)' END, rows_sql)
@@ -199,7 +199,7 @@ BEGIN
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
         -- The second argument: the time zone a timestamp or date column is read in (this
-        -- session's; runs convert to their own, _changes_zone).
+        -- session's; the recorded rows carry it, and runs read the wall clock in their own).
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
                        CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'REFERENCING OLD TABLE AS mlobs_old'
@@ -228,17 +228,6 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
     'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
     'mlobs_changes_delete_' || left(md5(ts_column), 8))
-$$;
-
--- The time zone a table's change triggers read a timestamp or date column in (the second
--- argument track_changes gives them); NULL for a timestamptz column, or triggers without one
--- (they read it in the writer's zone).
-CREATE FUNCTION mlobs._changes_zone(source regclass, ts_column text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT nullif(split_part(encode(t.tgargs, 'escape'), '\000', 2), '')
-    FROM pg_trigger t JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attname = ts_column AND a.attnum > 0
-                                              AND NOT a.attisdropped AND a.atttypid <> 'pg_catalog.timestamptz'::regtype
-   WHERE t.tgrelid = source AND t.tgname = 'mlobs_changes_insert_' || left(md5(ts_column), 8) AND t.tgnargs >= 2
 $$;
 
 -- mlobs.create_monitor: validates everything a run will need — the kind, config keys, column

@@ -612,12 +612,11 @@ BEGIN
 END $$;
 
 -- The pg_cron job: every enabled monitor's complete windows up to `now`, then the alert rules.
--- Idempotent (upserts). Monitors that share a scan are run by one run at a time (a
--- transaction-level advisory lock per group): a run leaves the monitors an overlapping run holds
--- to it (`busy_monitors`), so jobs of different owners firing at the same minute all make
--- progress; a run that finds every monitor busy returns 'skipped' at once, as does a full run
--- overlapping another full run. One failing
--- monitor or window is recorded in the run's errors without stopping the others.
+-- Idempotent (upserts). A monitor is run by one run at a time (its row locked): a run leaves the
+-- monitors an overlapping run holds to it (`busy_monitors`), so jobs of different owners firing
+-- at the same minute all make progress; a run that finds every monitor busy returns 'skipped' at
+-- once, as does a full run overlapping another full run (mlobs.run_lock). One failing monitor or
+-- window is recorded in the run's errors without stopping the others.
 -- Monitors of one source and owner run together (mlobs._run_source: one scan per window for all
 -- of them), as that owner (SET ROLE for their duration): the run's session user must be that
 -- role or a member of it (a superuser is), and the owner must still be allowed to SELECT every
@@ -634,13 +633,13 @@ DECLARE
   ids bigint[];
   wanted bigint[];
   held bigint[] := '{}';
-  overlapping bool;
+  overlapping bool := false;
   failed_ids bigint[];
   q_ids bigint[];
   q_minutes timestamptz[];
+  q_zones text[];
   changed timestamptz[];
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
-  salt int;
   saved_role text := current_setting('role');
   t0 timestamptz := clock_timestamp();
 BEGIN
@@ -666,19 +665,15 @@ BEGIN
   wanted := ARRAY(SELECT mo.id FROM mlobs.monitors mo
                    WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
                    ORDER BY mo.id);
-  salt := (SELECT x.salt FROM mlobs.run_lock_salt x LIMIT 1);
-  overlapping := full_run AND NOT pg_try_advisory_xact_lock(hashtext(concat_ws('|', 'mlobs.run_monitors', salt)));
+  -- Row locks held to the end of the run (a killed backend's included): mlobs.run_lock for a
+  -- full run, each monitor's row for the monitors it runs (no lock-table entry per row, however
+  -- large the fleet; NO KEY, so runs queueing changes for them through the foreign key pass).
+  IF full_run THEN
+    PERFORM 1 FROM mlobs.run_lock FOR UPDATE SKIP LOCKED;
+    overlapping := NOT FOUND AND EXISTS (SELECT 1 FROM mlobs.run_lock);
+  END IF;
   IF NOT overlapping THEN
-    -- One lock per group of monitors that share a scan (source, timestamp column, window size,
-    -- owner), the unit a run computes together: as many as the relations the run locks anyway,
-    -- where a lock per monitor could exhaust the shared lock table on a large fleet. Keys: the
-    -- source's OID as an int, a hash of the rest and the salt.
-    held := ARRAY(SELECT mo.id FROM mlobs.monitors mo
-                   WHERE mo.id = ANY (wanted)
-                     AND pg_try_advisory_xact_lock((mo.source::oid::bigint - 2147483648)::int,
-                                                   hashtext(concat_ws('|', 'mlobs.run_monitors', salt, mo.ts_column, extract(epoch FROM mo.window_size),
-                                                                      mo.owner::oid)))
-                   ORDER BY mo.id);
+    held := ARRAY(SELECT mo.id FROM mlobs.monitors mo WHERE mo.id = ANY (wanted) ORDER BY mo.id FOR NO KEY UPDATE SKIP LOCKED);
   END IF;
   run.busy_monitors := cardinality(wanted) - cardinality(held);
   IF overlapping OR cardinality(held) = 0 AND run.busy_monitors > 0 THEN
@@ -690,22 +685,11 @@ BEGIN
   -- The minutes of each monitored table that changed since (late labels, late rows), as its
   -- triggers recorded them, move to the queue of every enabled monitor of the table; rows another
   -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
-  -- A timestamp or date column's triggers read it in their own time zone: its minutes become the
-  -- instants this run reads the same wall-clock minutes as (the same when the zones agree).
   WITH moved AS (DELETE FROM mlobs.source_changes sc
                   WHERE sc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.source_changes x FOR UPDATE SKIP LOCKED))
-                 RETURNING sc.source, sc.minute),
-  targets AS (SELECT mo.id, mo.source, mlobs._changes_zone(mo.source, mo.ts_column) AS zone FROM mlobs.monitors mo
-               WHERE mo.enabled AND mo.source IN (SELECT source FROM moved))
-  INSERT INTO mlobs.monitor_changes (monitor_id, minute)
-  SELECT DISTINCT t.id, CASE WHEN t.zone IS NULL THEN c.minute ELSE (c.minute AT TIME ZONE t.zone)::timestamptz END
-    FROM (SELECT DISTINCT source, minute FROM moved) c JOIN targets t ON t.source = c.source;
-  -- Queued minutes no run may revise any more (older than the monitor's horizons) are dropped: a
-  -- monitor that keeps failing, or that no job runs, keeps a bounded queue.
-  DELETE FROM mlobs.monitor_changes mc
-   WHERE mc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.monitor_changes x JOIN mlobs.monitors mo ON mo.id = x.monitor_id
-                              WHERE x.minute < run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size
-                              FOR UPDATE OF x SKIP LOCKED));
+                 RETURNING sc.source, sc.minute, sc.zone)
+  INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
+  SELECT DISTINCT mo.id, c.minute, c.zone FROM moved c JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
             WHERE mo.id = ANY (held)
@@ -716,8 +700,9 @@ BEGIN
       -- that fail, and by the rollback if the whole group fails. A backfill revises nothing
       -- before backfill_from (_monitor_plan), so it leaves the queue to the next run.
       WITH taken AS (DELETE FROM mlobs.monitor_changes mc WHERE mc.monitor_id = ANY (g.ids) AND backfill_from IS NULL
-                     RETURNING mc.monitor_id, mc.minute)
-      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}') INTO q_ids, q_minutes FROM taken t;
+                     RETURNING mc.monitor_id, mc.minute, mc.zone)
+      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}'), coalesce(array_agg(t.zone), '{}')
+        INTO q_ids, q_minutes, q_zones FROM taken t;
       ids := '{}';
       -- Each monitor's owner and access, with its own error: first who may act as the owner ...
       FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (g.ids) ORDER BY x.id LOOP
@@ -749,8 +734,11 @@ BEGIN
           failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
+      -- A wall-clock minute of a timestamp or date column (zone: the triggers') is the instant
+      -- this run reads that wall clock as.
       changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
-                      THEN ARRAY(SELECT DISTINCT x FROM unnest(q_minutes) x ORDER BY x) END;
+                      THEN ARRAY(SELECT DISTINCT CASE WHEN u.z IS NULL THEN u.t ELSE (u.t AT TIME ZONE u.z)::timestamptz END
+                                   FROM unnest(q_minutes, q_zones) u(t, z) ORDER BY 1) END;
       SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
       run.windows := run.windows + res.windows;
@@ -762,8 +750,14 @@ BEGIN
       failed_ids := failed_ids || ARRAY(SELECT mo.id FROM jsonb_array_elements(res.failures) f
                                           JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
                                          WHERE NOT f ? 'window_start');
-      INSERT INTO mlobs.monitor_changes (monitor_id, minute)
-      SELECT DISTINCT u.m, u.t FROM unnest(q_ids, q_minutes) u(m, t) WHERE u.m = ANY (failed_ids);
+      -- Each minute once, and none that no run may revise any more (older than the monitor's
+      -- horizons, a day's margin for the zones, unless in a reference still open to labels): the
+      -- queue of a monitor that keeps failing stays bounded.
+      INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
+      SELECT DISTINCT u.m, u.t, u.z FROM unnest(q_ids, q_minutes, q_zones) u(m, t, z) JOIN mlobs.monitors mo ON mo.id = u.m
+       WHERE u.m = ANY (failed_ids)
+         AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
+              OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day');
     EXCEPTION WHEN OTHERS THEN
       -- The subtransaction's rollback also restored the role and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
@@ -849,14 +843,17 @@ END $$;
 -- cron.schedule_in_database, with a job name per database (jobs are unique per name and user).
 -- pg_cron leaves schedule_in_database to superusers unless they grant it, so a superuser usually
 -- runs the statement: job_role names the role the job runs as. monitors_of makes it the job of one
--- owner's monitors (job mlobs_run_monitors_<database>_<owner>): owners that must stay apart get
+-- owner's monitors (job mlobs_run_monitors_<hash of database and owner>): owners that must stay apart get
 -- one job each, run as themselves (SET ROLE is no boundary between owners of one job).
 CREATE FUNCTION mlobs.schedule_monitors_command(cron text DEFAULT '*/5 * * * *', job_role name DEFAULT NULL,
                                                 monitors_of regrole DEFAULT NULL) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L%s);',
-           'mlobs_run_monitors_' || pg_catalog.current_database()
-             || CASE WHEN monitors_of IS NOT NULL THEN '_' || monitors_of::text ELSE '' END, cron,
+           -- A per-owner job's name hashes database and owner: pg_cron keeps 63 bytes of a name
+           -- and replaces a job of the same name and user, so '<db>_<owner>' could collide.
+           CASE WHEN monitors_of IS NULL THEN 'mlobs_run_monitors_' || pg_catalog.current_database()
+                ELSE 'mlobs_run_monitors_' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database() || '|' || monitors_of::text), 20)
+           END, cron,
            CASE WHEN monitors_of IS NULL THEN 'SELECT mlobs.run_monitors(now() - interval ''1 minute'')'
                 ELSE pg_catalog.format('SELECT mlobs.run_monitors(now() - interval ''1 minute'', '
                                        'monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE owner = %L::regrole))',
@@ -869,9 +866,8 @@ $$;
 -- The statement that removes this database's jobs in pg_cron's database (any of the names).
 CREATE FUNCTION mlobs.unschedule_monitors_command() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND (jobname IN (%L, %L) OR starts_with(jobname, %L));',
-           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_' || pg_catalog.current_database(),
-           'mlobs_run_monitors_' || pg_catalog.current_database() || '_')
+  SELECT pg_catalog.format('SELECT cron.unschedule(jobid) FROM cron.job WHERE database = %L AND (jobname = %L OR starts_with(jobname, %L));',
+           pg_catalog.current_database(), 'mlobs_run_monitors', 'mlobs_run_monitors_')
 $$;
 
 -- Removes the pg_cron jobs that run this database's monitors (DROP EXTENSION mlobs leaves pg_cron's

@@ -211,6 +211,9 @@ COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retri
 CREATE TABLE mlobs.source_changes (
   source regclass NOT NULL,
   minute timestamptz NOT NULL,
+  -- For a timestamp or date column, the time zone its triggers read it in: `minute` is that
+  -- wall-clock minute there, and a run reads the wall clock in its own zone. NULL: an instant.
+  zone text,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 CREATE INDEX source_changes_source ON mlobs.source_changes (source);
 COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
@@ -222,17 +225,18 @@ COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, r
 -- No key, as in source_changes: a run moving changes never waits on one that takes a queue.
 CREATE TABLE mlobs.monitor_changes (
   monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
-  minute timestamptz NOT NULL);
+  minute timestamptz NOT NULL,
+  zone text);                               -- as in source_changes
 CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
 COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s table that its next run revises (moved from source_changes by run_monitors)';
 
--- A random salt in the keys of the runs' advisory locks (run_monitors): any role may take any
--- advisory lock, and keys computed from public catalogs would let a role without privileges
--- stall every run or one group of monitors. Readable by mlobs_admin only; not dumped (a restore
--- draws a new one).
-CREATE TABLE mlobs.run_lock_salt (salt int NOT NULL);
-INSERT INTO mlobs.run_lock_salt VALUES (pg_catalog.floor(pg_catalog.random() * 2147483647)::int);
-COMMENT ON TABLE mlobs.run_lock_salt IS 'Secret salt of the advisory lock keys of mlobs.run_monitors';
+-- The row a full run locks (FOR UPDATE SKIP LOCKED) so that two full runs do not both walk the
+-- fleet; partial runs lock the rows of the monitors they run. Row locks, not advisory locks: any
+-- role may take any advisory lock (and read the keys in pg_locks), while locking a row takes the
+-- UPDATE privilege, mlobs_admin's. Not dumped: CREATE EXTENSION inserts the row.
+CREATE TABLE mlobs.run_lock (id int PRIMARY KEY CHECK (id = 1));
+INSERT INTO mlobs.run_lock VALUES (1);
+COMMENT ON TABLE mlobs.run_lock IS 'The row a full mlobs.run_monitors locks: an overlapping full run is skipped';
 
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).

@@ -102,12 +102,10 @@ BEGIN
     RAISE EXCEPTION '% is not a table partitioned by RANGE on one column', source USING ERRCODE = '42809',
       HINT = 'Partition the log with PARTITION BY RANGE (ts) (docs/retention.md).';
   END IF;
-  IF NOT dry_run THEN
-    -- A run reads the partitions and moves the watermarks this function judges by.
-    PERFORM pg_advisory_xact_lock(hashtext('mlobs.run_monitors'));
-  END IF;
   -- The monitors reading the log, directly or through a view, found once (not per partition)
-  -- and locked against edits while they are judged.
+  -- and locked against edits while they are judged. FOR SHARE also waits for the runs that hold
+  -- them (run_monitors locks the rows of its monitors): a run reads the partitions and moves the
+  -- watermarks this function judges by.
   FOR m IN SELECT * FROM mlobs.monitors mo
             WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
             ORDER BY mo.id FOR SHARE LOOP

@@ -109,6 +109,15 @@ SET timezone = 'UTC';
 SELECT p.window_start, p.value AS labelled FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'rf local' AND p.metric = 'labelled_rows' AND p.value > 0 ORDER BY 1;
 SELECT count(*) AS queued FROM mlobs.monitor_changes WHERE monitor_id = (SELECT id FROM mlobs.monitors WHERE name = 'rf local');
+-- The run that queues a change may be in another zone than the run that revises it (another
+-- owner's job): the queue keeps the wall-clock minute and its zone, the reviser reads it.
+UPDATE rf_local SET label = true_label WHERE ts >= '2026-01-02 16:00' AND ts < '2026-01-02 17:00';
+SET timezone = 'Asia/Tokyo';
+SELECT status FROM mlobs.run_monitors('2026-01-03', monitor_ids => '{}');   -- queues, runs nothing
+SET timezone = 'UTC';
+SELECT status, revised FROM mlobs.run_monitors('2026-01-03', monitor => 'rf local');
+SELECT p.window_start, p.value AS labelled FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf local' AND p.metric = 'labelled_rows' AND p.value > 0 ORDER BY 1;
 
 -- 6. A renamed timestamp column: the application's writes go on, with a warning that says so.
 ALTER TABLE rf_local RENAME COLUMN ts TO ts2;
@@ -150,8 +159,28 @@ SELECT status, revised FROM mlobs.run_monitors('2026-01-02 12:00', monitor => 'r
 SELECT w.window_start, w.rows, (SELECT count(*) FROM rf_trunc t WHERE t.ts >= w.window_start AND t.ts < w.window_end) AS in_table
   FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'rf trunc' ORDER BY 1;
 SELECT mlobs.drop_monitor('rf trunc');
+-- The same on a timestamp column whose triggers read it in New York while runs are in UTC: the
+-- windows a TRUNCATE marks are instants, not wall-clock minutes to convert.
+CREATE TABLE rf_trunc_local (ts timestamp, latency_ms float8);
+INSERT INTO rf_trunc_local SELECT ts, 20 FROM generate_series(timestamp '2026-01-02 00:00', '2026-01-02 11:59', '1 minute') ts;
+SET timezone = 'America/New_York';
+SELECT mlobs.track_changes('rf_trunc_local');
+SET timezone = 'UTC';
+SELECT mlobs.create_monitor('rf trunc local', 'rf', 'rf_trunc_local', 'latency', '{}', '1 hour', start_at => '2026-01-02') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-01-02 12:00', monitor => 'rf trunc local');
+TRUNCATE rf_trunc_local;
+SELECT status, revised FROM mlobs.run_monitors('2026-01-02 12:00', monitor => 'rf trunc local');
+SELECT count(*) FILTER (WHERE w.rows > 0) AS windows_with_rows FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+ WHERE m.name = 'rf trunc local';
+SELECT mlobs.drop_monitor('rf trunc local');
+-- Runs lock monitor rows (and mlobs.run_lock), which takes the UPDATE privilege: a reader can
+-- take neither (an advisory lock, anyone can take).
+SET ROLE regress_rf_reader;
+SELECT 1 FROM mlobs.run_lock FOR UPDATE;
+SELECT 1 FROM mlobs.monitors FOR NO KEY UPDATE;
+RESET ROLE;
 
-DROP TABLE rf_payroll, rf_seg, rf_late, rf_local, rf_req, rf_trunc;
+DROP TABLE rf_payroll, rf_seg, rf_late, rf_local, rf_req, rf_trunc, rf_trunc_local;
 DROP ROLE regress_rf_admin;
 DROP ROLE regress_rf_team;
 DROP ROLE regress_rf_reader;
