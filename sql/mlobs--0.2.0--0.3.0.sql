@@ -93,8 +93,8 @@ COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retri
 CREATE TABLE mlobs.source_changes (
   source regclass NOT NULL,
   minute timestamptz NOT NULL,
-  -- For a timestamp or date column, the time zone its triggers read it in: `minute` is that
-  -- wall-clock minute there, and a run reads the wall clock in its own zone. NULL: an instant.
+  -- For a timestamp or date column 'UTC': `minute` is the column's wall-clock minute written as
+  -- UTC, which a run reads back as a wall clock in its own zone. NULL: an instant.
   zone text,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 CREATE INDEX source_changes_source ON mlobs.source_changes (source);
@@ -105,8 +105,11 @@ COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, r
 -- Runs of different monitors (one job per owner) thus each revise what changed for their own
 -- monitors and consume it, whichever runs first. A monitor that fails gets its minutes back.
 -- No key, as in source_changes: a run moving changes never waits on one that takes a queue.
+-- No foreign key: its check would take KEY SHARE on the rows of monitors other runs hold, and
+-- make a run wait for (then fail on) a drop_monitor in another session. Ids are never reused;
+-- rows of dropped monitors are deleted by the next run.
 CREATE TABLE mlobs.monitor_changes (
-  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  monitor_id bigint NOT NULL,
   minute timestamptz NOT NULL,
   zone text);                               -- as in source_changes
 CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
@@ -334,11 +337,17 @@ BEGIN
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
+  -- r.t: what is recorded, the instant, or for a timestamp or date the wall-clock minute itself
+  -- written as UTC (zone 'UTC': a run reads it back in its own zone; no DST gap to lose it in);
+  -- r.f: the instant the watermark filter compares, read in the triggers' zone.
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
-                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''), $4
-                    FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
-                   WHERE isfinite(r.t) AND ($3 OR r.t < $2)',
-                 CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone($4, x::pg_catalog.timestamp)' END, rows_sql)
+                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''),
+                         CASE WHEN $4 IS NOT NULL THEN ''UTC'' END
+                    FROM (SELECT %s FROM (%s) y(x)) r(t, f), unnest($1) s
+                   WHERE isfinite(r.t) AND ($3 OR r.f < $2)',
+                 CASE WHEN tz IS NULL THEN 'x, x'
+                      ELSE 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp), pg_catalog.timezone($4, x::pg_catalog.timestamp)' END,
+                 rows_sql)
     USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
           TG_OP <> 'INSERT', tz;
   RETURN NULL;
@@ -1232,11 +1241,13 @@ BEGIN
     n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat) - n_fastest;
     IF n_finite + n_slowest + n_fastest > 0 THEN
       RETURN QUERY SELECT '', x.metric,
-          -- The ranks around h: an infinite one gives its infinity, +Infinity before -Infinity
-          -- (percentile_cont would give NaN between the two).
+          -- The ranks around h: +Infinity above gives +Infinity; -Infinity only below gives the
+          -- fastest finite latency above it (percentile_cont would give NaN there, and a p99
+          -- of -Infinity would hide the slow requests); -Infinity on both sides, -Infinity.
           CASE WHEN n_slowest + n_fastest = 0 THEN mlobs.quantile(lat, x.q) / 1000
                WHEN ceil(x.h) >= n_fastest + n_finite THEN 'Infinity'::float8
-               WHEN floor(x.h) < n_fastest THEN '-Infinity'::float8
+               WHEN ceil(x.h) < n_fastest THEN '-Infinity'::float8
+               WHEN x.h < n_fastest THEN mlobs.quantile(lat, 0) / 1000
                ELSE mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN (x.h - n_fastest) / (n_finite - 1) ELSE 0 END) / 1000 END
         FROM (SELECT v.metric, v.q, v.o, v.q * (n_finite + n_slowest + n_fastest - 1) AS h
                 FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) v(metric, q, o)) x
@@ -1886,6 +1897,7 @@ DECLARE
   changed timestamptz[];
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
   saved_role text := current_setting('role');
+  saved_lock_timeout text := current_setting('lock_timeout');
   t0 timestamptz := clock_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
@@ -1935,12 +1947,22 @@ BEGIN
                  RETURNING sc.source, sc.minute, sc.zone)
   INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
   SELECT DISTINCT mo.id, c.minute, c.zone FROM moved c JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
+  DELETE FROM mlobs.monitor_changes mc
+   WHERE mc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.monitor_changes x
+                               WHERE NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.id = x.monitor_id)
+                               FOR UPDATE SKIP LOCKED));
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
             WHERE mo.id = ANY (held)
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname ORDER BY min(mo.id) LOOP
     failed_ids := '{}';
     BEGIN
+      -- A lock on the source held by someone else (LOCK TABLE, a TRUNCATE, an ALTER) fails this
+      -- group after 10 s (55P03, retried by the next run) instead of stalling the run, with the
+      -- other monitors' rows locked, for as long as it lasts. A lock_timeout of the job's wins.
+      IF current_setting('lock_timeout') IN ('0', '0ms') THEN
+        PERFORM set_config('lock_timeout', '10s', true);
+      END IF;
       -- The group's queued changes, taken as the run's role: given back below to the monitors
       -- that fail, and by the rollback if the whole group fails. A backfill revises nothing
       -- before backfill_from (_monitor_plan), so it leaves the queue to the next run.
@@ -1986,6 +2008,7 @@ BEGIN
                                    FROM unnest(q_minutes, q_zones) u(t, z) ORDER BY 1) END;
       SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
+      PERFORM set_config('lock_timeout', saved_lock_timeout, true);
       run.windows := run.windows + res.windows;
       run.revised := run.revised + res.revised;
       run.points := run.points + res.points;
@@ -2004,7 +2027,7 @@ BEGIN
          AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
               OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day');
     EXCEPTION WHEN OTHERS THEN
-      -- The subtransaction's rollback also restored the role and the queue.
+      -- The subtransaction's rollback also restored the role, lock_timeout and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
                                                     ORDER BY x.id) FROM mlobs.monitors x WHERE x.id = ANY (g.ids));
     END;
@@ -2013,12 +2036,18 @@ BEGIN
   -- monitor after a full run that held them all, else of the monitors this run held (a run of
   -- one monitor evaluated the whole fleet's rules: the fleet benchmark's per-monitor backfill
   -- spent most of its time there; and another run is judging the monitors it holds).
-  IF full_run AND run.busy_monitors = 0 THEN
-    run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
-  ELSE
-    run.alert_transitions := run.alert_transitions
-      + coalesce((SELECT sum(mlobs.evaluate_alerts(x)) FROM unnest(held) x), 0)::int;
-  END IF;
+  -- (An evaluate_alerts called meanwhile in another session can open the same alert first:
+  -- recorded, not the whole run rolled back; the next run judges again.)
+  BEGIN
+    IF full_run AND run.busy_monitors = 0 THEN
+      run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
+    ELSE
+      run.alert_transitions := run.alert_transitions
+        + coalesce((SELECT sum(mlobs.evaluate_alerts(x)) FROM unnest(held) x), 0)::int;
+    END IF;
+  EXCEPTION WHEN OTHERS THEN
+    run.errors := run.errors || jsonb_build_object('stage', 'evaluate_alerts', 'sqlstate', SQLSTATE, 'error', SQLERRM);
+  END;
   UPDATE mlobs.runs SET status = CASE WHEN jsonb_array_length(run.errors) > 0 THEN 'partial' ELSE 'ok' END,
          finished_at = clock_timestamp(), duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,
          windows = run.windows, points = run.points, alert_transitions = run.alert_transitions, errors = run.errors,
@@ -2115,9 +2144,11 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L%s);',
            -- A per-owner job's name hashes database and owner: pg_cron keeps 63 bytes of a name
            -- and replaces a job of the same name and user, so '<db>_<owner>' could collide.
-           CASE WHEN monitors_of IS NULL THEN 'mlobs_run_monitors_' || pg_catalog.current_database()
-                ELSE 'mlobs_run_monitors_' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database() || '|' || monitors_of::text), 20)
-           END, cron,
+           CASE WHEN monitors_of IS NOT NULL
+                THEN 'mlobs_run_monitors_' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database() || '|' || monitors_of::text), 20)
+                WHEN pg_catalog.octet_length('mlobs_run_monitors_' || pg_catalog.current_database()) <= 63
+                THEN 'mlobs_run_monitors_' || pg_catalog.current_database()
+                ELSE 'mlobs_run_monitors_' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database()), 20) END, cron,
            CASE WHEN monitors_of IS NULL THEN 'SELECT mlobs.run_monitors(now() - interval ''1 minute'')'
                 ELSE pg_catalog.format('SELECT mlobs.run_monitors(now() - interval ''1 minute'', '
                                        'monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE owner = %L::regrole))',

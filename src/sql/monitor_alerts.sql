@@ -106,11 +106,13 @@ BEGIN
     n_slowest := mlobs.nan_count(lat) + mlobs.inf_count(lat) - n_fastest;
     IF n_finite + n_slowest + n_fastest > 0 THEN
       RETURN QUERY SELECT '', x.metric,
-          -- The ranks around h: an infinite one gives its infinity, +Infinity before -Infinity
-          -- (percentile_cont would give NaN between the two).
+          -- The ranks around h: +Infinity above gives +Infinity; -Infinity only below gives the
+          -- fastest finite latency above it (percentile_cont would give NaN there, and a p99
+          -- of -Infinity would hide the slow requests); -Infinity on both sides, -Infinity.
           CASE WHEN n_slowest + n_fastest = 0 THEN mlobs.quantile(lat, x.q) / 1000
                WHEN ceil(x.h) >= n_fastest + n_finite THEN 'Infinity'::float8
-               WHEN floor(x.h) < n_fastest THEN '-Infinity'::float8
+               WHEN ceil(x.h) < n_fastest THEN '-Infinity'::float8
+               WHEN x.h < n_fastest THEN mlobs.quantile(lat, 0) / 1000
                ELSE mlobs.quantile(lat, CASE WHEN n_finite > 1 THEN (x.h - n_fastest) / (n_finite - 1) ELSE 0 END) / 1000 END
         FROM (SELECT v.metric, v.q, v.o, v.q * (n_finite + n_slowest + n_fastest - 1) AS h
                 FROM (VALUES ('latency_p99_seconds', 0.99::float8, 1), ('latency_p50_seconds', 0.5, 2)) v(metric, q, o)) x

@@ -143,11 +143,17 @@ BEGIN
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
+  -- r.t: what is recorded, the instant, or for a timestamp or date the wall-clock minute itself
+  -- written as UTC (zone 'UTC': a run reads it back in its own zone; no DST gap to lose it in);
+  -- r.f: the instant the watermark filter compares, read in the triggers' zone.
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
-                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''), $4
-                    FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
-                   WHERE isfinite(r.t) AND ($3 OR r.t < $2)',
-                 CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone($4, x::pg_catalog.timestamp)' END, rows_sql)
+                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''),
+                         CASE WHEN $4 IS NOT NULL THEN ''UTC'' END
+                    FROM (SELECT %s FROM (%s) y(x)) r(t, f), unnest($1) s
+                   WHERE isfinite(r.t) AND ($3 OR r.f < $2)',
+                 CASE WHEN tz IS NULL THEN 'x, x'
+                      ELSE 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp), pg_catalog.timezone($4, x::pg_catalog.timestamp)' END,
+                 rows_sql)
     USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
           TG_OP <> 'INSERT', tz;
   RETURN NULL;

@@ -641,6 +641,7 @@ DECLARE
   changed timestamptz[];
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
   saved_role text := current_setting('role');
+  saved_lock_timeout text := current_setting('lock_timeout');
   t0 timestamptz := clock_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
@@ -690,12 +691,22 @@ BEGIN
                  RETURNING sc.source, sc.minute, sc.zone)
   INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
   SELECT DISTINCT mo.id, c.minute, c.zone FROM moved c JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
+  DELETE FROM mlobs.monitor_changes mc
+   WHERE mc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.monitor_changes x
+                               WHERE NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.id = x.monitor_id)
+                               FOR UPDATE SKIP LOCKED));
   FOR g IN SELECT mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname, array_agg(mo.id ORDER BY mo.id) AS ids
              FROM mlobs.monitors mo LEFT JOIN pg_roles ro ON ro.oid = mo.owner
             WHERE mo.id = ANY (held)
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner, ro.rolname ORDER BY min(mo.id) LOOP
     failed_ids := '{}';
     BEGIN
+      -- A lock on the source held by someone else (LOCK TABLE, a TRUNCATE, an ALTER) fails this
+      -- group after 10 s (55P03, retried by the next run) instead of stalling the run, with the
+      -- other monitors' rows locked, for as long as it lasts. A lock_timeout of the job's wins.
+      IF current_setting('lock_timeout') IN ('0', '0ms') THEN
+        PERFORM set_config('lock_timeout', '10s', true);
+      END IF;
       -- The group's queued changes, taken as the run's role: given back below to the monitors
       -- that fail, and by the rollback if the whole group fails. A backfill revises nothing
       -- before backfill_from (_monitor_plan), so it leaves the queue to the next run.
@@ -741,6 +752,7 @@ BEGIN
                                    FROM unnest(q_minutes, q_zones) u(t, z) ORDER BY 1) END;
       SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
+      PERFORM set_config('lock_timeout', saved_lock_timeout, true);
       run.windows := run.windows + res.windows;
       run.revised := run.revised + res.revised;
       run.points := run.points + res.points;
@@ -759,7 +771,7 @@ BEGIN
          AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
               OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day');
     EXCEPTION WHEN OTHERS THEN
-      -- The subtransaction's rollback also restored the role and the queue.
+      -- The subtransaction's rollback also restored the role, lock_timeout and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
                                                     ORDER BY x.id) FROM mlobs.monitors x WHERE x.id = ANY (g.ids));
     END;
@@ -768,12 +780,18 @@ BEGIN
   -- monitor after a full run that held them all, else of the monitors this run held (a run of
   -- one monitor evaluated the whole fleet's rules: the fleet benchmark's per-monitor backfill
   -- spent most of its time there; and another run is judging the monitors it holds).
-  IF full_run AND run.busy_monitors = 0 THEN
-    run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
-  ELSE
-    run.alert_transitions := run.alert_transitions
-      + coalesce((SELECT sum(mlobs.evaluate_alerts(x)) FROM unnest(held) x), 0)::int;
-  END IF;
+  -- (An evaluate_alerts called meanwhile in another session can open the same alert first:
+  -- recorded, not the whole run rolled back; the next run judges again.)
+  BEGIN
+    IF full_run AND run.busy_monitors = 0 THEN
+      run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
+    ELSE
+      run.alert_transitions := run.alert_transitions
+        + coalesce((SELECT sum(mlobs.evaluate_alerts(x)) FROM unnest(held) x), 0)::int;
+    END IF;
+  EXCEPTION WHEN OTHERS THEN
+    run.errors := run.errors || jsonb_build_object('stage', 'evaluate_alerts', 'sqlstate', SQLSTATE, 'error', SQLERRM);
+  END;
   UPDATE mlobs.runs SET status = CASE WHEN jsonb_array_length(run.errors) > 0 THEN 'partial' ELSE 'ok' END,
          finished_at = clock_timestamp(), duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,
          windows = run.windows, points = run.points, alert_transitions = run.alert_transitions, errors = run.errors,
@@ -851,9 +869,11 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L%s);',
            -- A per-owner job's name hashes database and owner: pg_cron keeps 63 bytes of a name
            -- and replaces a job of the same name and user, so '<db>_<owner>' could collide.
-           CASE WHEN monitors_of IS NULL THEN 'mlobs_run_monitors_' || pg_catalog.current_database()
-                ELSE 'mlobs_run_monitors_' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database() || '|' || monitors_of::text), 20)
-           END, cron,
+           CASE WHEN monitors_of IS NOT NULL
+                THEN 'mlobs_run_monitors_' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database() || '|' || monitors_of::text), 20)
+                WHEN pg_catalog.octet_length('mlobs_run_monitors_' || pg_catalog.current_database()) <= 63
+                THEN 'mlobs_run_monitors_' || pg_catalog.current_database()
+                ELSE 'mlobs_run_monitors_' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database()), 20) END, cron,
            CASE WHEN monitors_of IS NULL THEN 'SELECT mlobs.run_monitors(now() - interval ''1 minute'')'
                 ELSE pg_catalog.format('SELECT mlobs.run_monitors(now() - interval ''1 minute'', '
                                        'monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE owner = %L::regrole))',

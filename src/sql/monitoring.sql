@@ -211,8 +211,8 @@ COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retri
 CREATE TABLE mlobs.source_changes (
   source regclass NOT NULL,
   minute timestamptz NOT NULL,
-  -- For a timestamp or date column, the time zone its triggers read it in: `minute` is that
-  -- wall-clock minute there, and a run reads the wall clock in its own zone. NULL: an instant.
+  -- For a timestamp or date column 'UTC': `minute` is the column's wall-clock minute written as
+  -- UTC, which a run reads back as a wall clock in its own zone. NULL: an instant.
   zone text,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 CREATE INDEX source_changes_source ON mlobs.source_changes (source);
@@ -223,8 +223,11 @@ COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, r
 -- Runs of different monitors (one job per owner) thus each revise what changed for their own
 -- monitors and consume it, whichever runs first. A monitor that fails gets its minutes back.
 -- No key, as in source_changes: a run moving changes never waits on one that takes a queue.
+-- No foreign key: its check would take KEY SHARE on the rows of monitors other runs hold, and
+-- make a run wait for (then fail on) a drop_monitor in another session. Ids are never reused;
+-- rows of dropped monitors are deleted by the next run.
 CREATE TABLE mlobs.monitor_changes (
-  monitor_id bigint NOT NULL REFERENCES mlobs.monitors ON DELETE CASCADE,
+  monitor_id bigint NOT NULL,
   minute timestamptz NOT NULL,
   zone text);                               -- as in source_changes
 CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);

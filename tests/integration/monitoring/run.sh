@@ -151,7 +151,48 @@ echo "while grp1's run is open: $grp2; $(grep grp1 "$WORK_DIR/grp1.out"); after 
 [ "$grp2" = "grp2 ok revised=0" ] || fail "a run of another group of the same table waited for the open run: $grp2"
 grep -q "grp1 ok revised=1" "$WORK_DIR/grp1.out" || fail "grp1: $(cat "$WORK_DIR/grp1.out")"
 [ "$after" = "grp2 ok revised=1" ] || fail "grp2 did not revise the change queued for it: $after"
-"${PSQL[@]}" -d "$DB" -c "SELECT mlobs.drop_monitor('grp1'), mlobs.drop_monitor('grp2')" >/dev/null
+# A lock on the source held elsewhere (LOCK TABLE by a labelling job): each statement of the run
+# gives up after 10 s (the chunk's scan, then its window alone: 55P03, retried next run) instead
+# of waiting as long as the lock is held.
+"${PSQL[@]}" -d "$DB" -c "UPDATE log SET latency_ms = latency_ms WHERE ts >= date_trunc('minute', now()) - interval '24 minutes'
+                                                               AND ts < date_trunc('minute', now()) - interval '23 minutes'" >/dev/null
+"${PSQL[@]}" -d "$DB" -c "SET application_name = 'lock_holder'" -c "BEGIN" -c "LOCK TABLE log IN ACCESS EXCLUSIVE MODE" \
+  -c "SELECT pg_sleep(60)" -c "COMMIT" >/dev/null 2>&1 &
+holder=$!
+sleep 1
+t0=$SECONDS
+locked=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status || ' ' || coalesce(errors->0->>'sqlstate', '-')
+                                          FROM mlobs.run_monitors((SELECT watermark FROM mlobs.monitors WHERE name = 'grp2'), monitor => 'grp2')" 2>&1 || true)
+took=$((SECONDS - t0))
+"${PSQL[@]}" -d "$DB" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock_holder'" >/dev/null
+wait "$holder" || true
+echo "while another session holds an ACCESS EXCLUSIVE lock on the source: $locked after $took s"
+[ "$locked" = "partial 55P03" ] && [ "$took" -lt 30 ] || fail "the run should give up with 55P03 after 2 x 10 s: '$locked' after $took s"
+# A drop_monitor in another session, its transaction open, while a run queues changes for that
+# monitor: the run neither waits for it nor fails (the queue has no foreign key to check).
+ids=$("${PSQL[@]}" -d "$DB" -At -c "SELECT array_agg(id)::text FROM mlobs.monitors WHERE name IN ('grp1', 'grp2')")
+"${PSQL[@]}" -d "$DB" -c "UPDATE log SET latency_ms = latency_ms WHERE ts >= date_trunc('minute', now()) - interval '20 minutes'
+                                                               AND ts < date_trunc('minute', now()) - interval '19 minutes'" >/dev/null
+"${PSQL[@]}" -d "$DB" -c "BEGIN" -c "SELECT mlobs.drop_monitor('grp1')" -c "SELECT pg_sleep(5)" -c "COMMIT" >/dev/null &
+holder=$!
+sleep 1
+dropping=$("${PSQL[@]}" -d "$DB" -At -c "SET statement_timeout = '3s'" \
+            -c "SELECT status || ' busy=' || busy_monitors || ' revised=' || revised FROM mlobs.run_monitors(monitor_ids => '$ids')" 2>&1 || true)
+wait "$holder"
+echo "while grp1 is being dropped in another session: $dropping"
+[ "$dropping" = "ok busy=1 revised=1" ] || fail "a run beside an open drop_monitor: $dropping"
+# evaluate_alerts in another session opens the alert this run's evaluation also opens: the run
+# records the conflict (23505) and keeps its windows; it is not rolled back whole.
+"${PSQL[@]}" -d "$DB" -c "DELETE FROM mlobs.alerts" >/dev/null
+"${PSQL[@]}" -d "$DB" -c "BEGIN" -c "SELECT mlobs.evaluate_alerts()" -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null &
+holder=$!
+sleep 1
+racing=$("${PSQL[@]}" -d "$DB" -At -c "SELECT status || ' ' || coalesce((SELECT string_agg(coalesce(e->>'stage', e->>'monitor') || ':' || (e->>'sqlstate'), ',') FROM jsonb_array_elements(errors) e), '') FROM mlobs.run_monitors()" 2>&1 || true)
+wait "$holder"
+echo "beside an evaluate_alerts opening the same alerts: $racing"
+# (The conflict lands in the run's final evaluation, or in a new window's, which is then retried.)
+case "$racing" in "partial evaluate_alerts:23505"|"partial api latency:23505"|"ok ") ;; *) fail "a run beside evaluate_alerts: $racing" ;; esac
+"${PSQL[@]}" -d "$DB" -c "SELECT mlobs.drop_monitor('grp2')" >/dev/null
 
 echo "== 3. pg_cron runs the monitors as a dedicated non-superuser role"
 # A superuser scheduling the job is warned (rolled back here).

@@ -123,6 +123,21 @@ SELECT p.window_start, p.value AS labelled FROM mlobs.metric_points p JOIN mlobs
 ALTER TABLE rf_local RENAME COLUMN ts TO ts2;
 UPDATE rf_local SET label = 0 WHERE ts2 = '2026-01-01 00:00';
 SELECT mlobs.drop_monitor('rf local');
+-- Wall-clock minutes in a DST gap: triggers that read the column in New York, runs in UTC, rows
+-- stamped 02:00-02:59 on the night New York springs forward (no such New York time) are revised
+-- in their own window, not in 03:00's.
+CREATE TABLE rf_gap (ts timestamp, latency_ms float8);
+INSERT INTO rf_gap SELECT ts, 10 FROM generate_series(timestamp '2026-03-08 00:00', '2026-03-08 05:59', '1 minute') ts;
+SET timezone = 'America/New_York';
+SELECT mlobs.track_changes('rf_gap');
+SET timezone = 'UTC';
+SELECT mlobs.create_monitor('rf gap', 'rf', 'rf_gap', 'latency', '{}', '1 hour', start_at => '2026-03-08') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-03-08 06:00', monitor => 'rf gap');
+UPDATE rf_gap SET latency_ms = 1000 WHERE ts >= '2026-03-08 02:00' AND ts < '2026-03-08 03:00';
+SELECT status, revised FROM mlobs.run_monitors('2026-03-08 06:00', monitor => 'rf gap');
+SELECT p.window_start, p.value AS p50 FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf gap' AND p.metric = 'latency_p50_seconds' ORDER BY 1;
+SELECT mlobs.drop_monitor('rf gap');
 
 -- 7. Latencies of requests that timed out (Infinity) or have no value (NaN) are the slowest and
 -- -Infinity the fastest, as percentile_cont ranks them: an hour of timeouts has an infinite p99,
@@ -133,9 +148,10 @@ SELECT ts, CASE WHEN ts < '2026-01-01 01:00' THEN 500 WHEN ts < '2026-01-01 02:0
                 WHEN ts >= '2026-01-01 03:00' THEN CASE WHEN extract(minute FROM ts)::int % 10 = 0 THEN '-Infinity'::float8 ELSE 10 END
                 WHEN extract(minute FROM ts)::int % 10 = 0 THEN 'Infinity' WHEN extract(minute FROM ts)::int % 10 = 1 THEN 'NaN'
                 ELSE 20 + extract(minute FROM ts)::int END AS latency_ms
-  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 03:59', '1 minute') ts;
+  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 03:59', '1 minute') ts
+UNION ALL VALUES (timestamptz '2026-01-01 04:00', '-Infinity'::float8), ('2026-01-01 04:01', '-Infinity'), ('2026-01-01 04:02', 100000);
 SELECT mlobs.create_monitor('rf req', 'rf', 'rf_req', 'latency', '{}', '1 hour', start_at => '2026-01-01') > 0 AS created;
-SELECT status, windows FROM mlobs.run_monitors('2026-01-01 04:00', monitor => 'rf req');
+SELECT status, windows FROM mlobs.run_monitors('2026-01-01 05:00', monitor => 'rf req');
 SELECT p.window_start, p.metric, round(p.value::numeric, 4) AS value, (
          SELECT CASE WHEN c >= 1e300 THEN p.value = 'Infinity' WHEN c <= -1e300 THEN p.value = '-Infinity'
                      ELSE abs(p.value - c) <= 0.01 * c END
@@ -144,7 +160,11 @@ SELECT p.window_start, p.metric, round(p.value::numeric, 4) AS value, (
                                                       WHEN latency_ms = '-Infinity' THEN -1e308 ELSE latency_ms END) / 1000 AS c
                    FROM rf_req WHERE ts >= p.window_start AND ts < p.window_start + interval '1 hour') x) AS equals_percentile_cont
   FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
- WHERE m.name = 'rf req' AND p.metric LIKE 'latency_p%' ORDER BY 1, 2;
+ WHERE m.name = 'rf req' AND p.metric LIKE 'latency_p%' AND p.window_start < '2026-01-01 04:00' ORDER BY 1, 2;
+-- Two -Infinity and one slow request: the p99 is the slow one, not -Infinity (percentile_cont:
+-- NaN), which would hide it from a `>` rule.
+SELECT p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf req' AND p.metric LIKE 'latency_p%' AND p.window_start = '2026-01-01 04:00' ORDER BY 1;
 SELECT mlobs.drop_monitor('rf req');
 
 -- 8. TRUNCATE, then rows for one hour again: the truncated windows within the horizon are
@@ -180,7 +200,7 @@ SELECT 1 FROM mlobs.run_lock FOR UPDATE;
 SELECT 1 FROM mlobs.monitors FOR NO KEY UPDATE;
 RESET ROLE;
 
-DROP TABLE rf_payroll, rf_seg, rf_late, rf_local, rf_req, rf_trunc, rf_trunc_local;
+DROP TABLE rf_payroll, rf_seg, rf_late, rf_local, rf_req, rf_trunc, rf_trunc_local, rf_gap;
 DROP ROLE regress_rf_admin;
 DROP ROLE regress_rf_team;
 DROP ROLE regress_rf_reader;
