@@ -38,7 +38,8 @@ out.append("""-- monitors.owner: runs read each monitor's source as its owner (i
 ALTER TABLE mlobs.monitors ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
 -- Late labels and late rows (issue 14): windows within these horizons are revised.
 ALTER TABLE mlobs.monitors ADD COLUMN label_horizon interval NOT NULL DEFAULT '7 days' CHECK (label_horizon >= interval '0'),
-  ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0');
+  ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0'),
+  ADD COLUMN run_zone text;
 ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0, ADD COLUMN busy_monitors int NOT NULL DEFAULT 0;
 -- Alert rules judge only windows with enough rows; alerts record their window, worst value,
 -- the rows judged and why they resolved.

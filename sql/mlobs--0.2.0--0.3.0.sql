@@ -12,7 +12,8 @@
 ALTER TABLE mlobs.monitors ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
 -- Late labels and late rows (issue 14): windows within these horizons are revised.
 ALTER TABLE mlobs.monitors ADD COLUMN label_horizon interval NOT NULL DEFAULT '7 days' CHECK (label_horizon >= interval '0'),
-  ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0');
+  ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0'),
+  ADD COLUMN run_zone text;
 ALTER TABLE mlobs.runs ADD COLUMN revised int NOT NULL DEFAULT 0, ADD COLUMN busy_monitors int NOT NULL DEFAULT 0;
 -- Alert rules judge only windows with enough rows; alerts record their window, worst value,
 -- the rows judged and why they resolved.
@@ -338,18 +339,21 @@ BEGIN
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
   -- r.t: what is recorded, the instant, or for a timestamp or date the wall-clock minute itself
-  -- written as UTC (zone 'UTC': a run reads it back in its own zone; no DST gap to lose it in);
-  -- r.f: the instant the watermark filter compares, read in the triggers' zone.
+  -- written as UTC (zone 'UTC': a run reads it back in its own zone; no DST gap to lose it in).
+  -- An insert is recorded when stamped before the most advanced watermark: for a wall clock, the
+  -- watermark's wall clock in the zone of the run that set it (else the triggers' zone).
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
                   SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''),
                          CASE WHEN $4 IS NOT NULL THEN ''UTC'' END
-                    FROM (SELECT %s FROM (%s) y(x)) r(t, f), unnest($1) s
-                   WHERE isfinite(r.t) AND ($3 OR r.f < $2)',
-                 CASE WHEN tz IS NULL THEN 'x, x'
-                      ELSE 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp), pg_catalog.timezone($4, x::pg_catalog.timestamp)' END,
-                 rows_sql)
+                    FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
+                   WHERE isfinite(r.t) AND ($3 OR %s)',
+                 CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp)' END,
+                 rows_sql,
+                 CASE WHEN tz IS NULL THEN 'r.t < $2' ELSE 'r.t < pg_catalog.timezone(''UTC'', $5)' END)
     USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
-          TG_OP <> 'INSERT', tz;
+          TG_OP <> 'INSERT', tz,
+          (SELECT max(pg_catalog.timezone(coalesce(m.run_zone, tz), m.watermark)) FROM mlobs.monitors m
+            WHERE m.source::oid = ANY (sources) AND tz IS NOT NULL);
   RETURN NULL;
 END $$;
 
@@ -1862,7 +1866,8 @@ BEGIN
   -- Only monitors that moved: a run with nothing due writes no monitor row (WAL on every tick).
   FOR i IN 1 .. cardinality(ms) LOOP
     CONTINUE WHEN adds[i] = 0 AND (marks[i] IS NULL OR marks[i] <= ms[i].watermark);
-    UPDATE mlobs.monitors mo SET watermark = greatest(mo.watermark, marks[i]), rows_total = mo.rows_total + adds[i]
+    UPDATE mlobs.monitors mo SET watermark = greatest(mo.watermark, marks[i]), rows_total = mo.rows_total + adds[i],
+                                 run_zone = current_setting('TimeZone')
      WHERE mo.id = ms[i].id;
   END LOOP;
 END $$;
@@ -1924,7 +1929,7 @@ BEGIN
                    ORDER BY mo.id);
   -- Row locks held to the end of the run (a killed backend's included): mlobs.run_lock for a
   -- full run, each monitor's row for the monitors it runs (no lock-table entry per row, however
-  -- large the fleet; NO KEY, so runs queueing changes for them through the foreign key pass).
+  -- large the fleet; NO KEY, so other sessions' KEY SHARE locks, a foreign key's, pass).
   IF full_run THEN
     PERFORM 1 FROM mlobs.run_lock FOR UPDATE SKIP LOCKED;
     overlapping := NOT FOUND AND EXISTS (SELECT 1 FROM mlobs.run_lock);
@@ -3301,7 +3306,8 @@ GRANT SELECT (id, model, alert_id, reason, status, requested_at, processed_at, t
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers
 -- (dashboards, exporters) get every column but those.
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
-  enabled, reference_metrics, watermark, rows_total, created_at, owner, label_horizon, late_data_horizon)
+  enabled, reference_metrics, watermark, rows_total, created_at, owner, label_horizon, late_data_horizon,
+  run_zone)
   ON mlobs.monitors TO mlobs_reader;
 GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at, segment) ON mlobs.monitor_windows TO mlobs_reader;
 GRANT SELECT (monitor_id, segment, rank, reference_rows, reference_metrics) ON mlobs.monitor_segments TO mlobs_reader;

@@ -30,7 +30,8 @@ GRANT SELECT (id, model, alert_id, reason, status, requested_at, processed_at, t
 -- Stored summaries hold values of the monitored tables (category values, quantiles): readers
 -- (dashboards, exporters) get every column but those.
 GRANT SELECT (id, name, model, source, ts_column, kind, config, window_size, reference_from, reference_to, start_at,
-  enabled, reference_metrics, watermark, rows_total, created_at, owner, label_horizon, late_data_horizon)
+  enabled, reference_metrics, watermark, rows_total, created_at, owner, label_horizon, late_data_horizon,
+  run_zone)
   ON mlobs.monitors TO mlobs_reader;
 GRANT SELECT (monitor_id, window_start, window_end, rows, computed_at, segment) ON mlobs.monitor_windows TO mlobs_reader;
 GRANT SELECT (monitor_id, segment, rank, reference_rows, reference_metrics) ON mlobs.monitor_segments TO mlobs_reader;

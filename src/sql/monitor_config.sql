@@ -144,18 +144,21 @@ BEGIN
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
   -- r.t: what is recorded, the instant, or for a timestamp or date the wall-clock minute itself
-  -- written as UTC (zone 'UTC': a run reads it back in its own zone; no DST gap to lose it in);
-  -- r.f: the instant the watermark filter compares, read in the triggers' zone.
+  -- written as UTC (zone 'UTC': a run reads it back in its own zone; no DST gap to lose it in).
+  -- An insert is recorded when stamped before the most advanced watermark: for a wall clock, the
+  -- watermark's wall clock in the zone of the run that set it (else the triggers' zone).
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
                   SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''),
                          CASE WHEN $4 IS NOT NULL THEN ''UTC'' END
-                    FROM (SELECT %s FROM (%s) y(x)) r(t, f), unnest($1) s
-                   WHERE isfinite(r.t) AND ($3 OR r.f < $2)',
-                 CASE WHEN tz IS NULL THEN 'x, x'
-                      ELSE 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp), pg_catalog.timezone($4, x::pg_catalog.timestamp)' END,
-                 rows_sql)
+                    FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
+                   WHERE isfinite(r.t) AND ($3 OR %s)',
+                 CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp)' END,
+                 rows_sql,
+                 CASE WHEN tz IS NULL THEN 'r.t < $2' ELSE 'r.t < pg_catalog.timezone(''UTC'', $5)' END)
     USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
-          TG_OP <> 'INSERT', tz;
+          TG_OP <> 'INSERT', tz,
+          (SELECT max(pg_catalog.timezone(coalesce(m.run_zone, tz), m.watermark)) FROM mlobs.monitors m
+            WHERE m.source::oid = ANY (sources) AND tz IS NOT NULL);
   RETURN NULL;
 END $$;
 

@@ -606,7 +606,8 @@ BEGIN
   -- Only monitors that moved: a run with nothing due writes no monitor row (WAL on every tick).
   FOR i IN 1 .. cardinality(ms) LOOP
     CONTINUE WHEN adds[i] = 0 AND (marks[i] IS NULL OR marks[i] <= ms[i].watermark);
-    UPDATE mlobs.monitors mo SET watermark = greatest(mo.watermark, marks[i]), rows_total = mo.rows_total + adds[i]
+    UPDATE mlobs.monitors mo SET watermark = greatest(mo.watermark, marks[i]), rows_total = mo.rows_total + adds[i],
+                                 run_zone = current_setting('TimeZone')
      WHERE mo.id = ms[i].id;
   END LOOP;
 END $$;
@@ -668,7 +669,7 @@ BEGIN
                    ORDER BY mo.id);
   -- Row locks held to the end of the run (a killed backend's included): mlobs.run_lock for a
   -- full run, each monitor's row for the monitors it runs (no lock-table entry per row, however
-  -- large the fleet; NO KEY, so runs queueing changes for them through the foreign key pass).
+  -- large the fleet; NO KEY, so other sessions' KEY SHARE locks, a foreign key's, pass).
   IF full_run THEN
     PERFORM 1 FROM mlobs.run_lock FOR UPDATE SKIP LOCKED;
     overlapping := NOT FOUND AND EXISTS (SELECT 1 FROM mlobs.run_lock);

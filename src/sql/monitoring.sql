@@ -33,7 +33,10 @@ CREATE TABLE mlobs.monitors (
   -- the reference of those and of cbpe) ...
   label_horizon interval NOT NULL DEFAULT '7 days' CHECK (label_horizon >= interval '0'),
   -- ... or as rows stamped in them arrive late (every kind; needs the source's change triggers).
-  late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0'));
+  late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0'),
+  -- The TimeZone of the run that last moved the watermark: a timestamp or date column's change
+  -- triggers compare a row's wall clock with the watermark's wall clock there.
+  run_zone text);
 COMMENT ON TABLE mlobs.monitors IS 'What to compute over which log table (mlobs.create_monitor, mlobs.run_monitors)';
 
 CREATE TABLE mlobs.monitor_windows (

@@ -138,6 +138,20 @@ SELECT status, revised FROM mlobs.run_monitors('2026-03-08 06:00', monitor => 'r
 SELECT p.window_start, p.value AS p50 FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'rf gap' AND p.metric = 'latency_p50_seconds' ORDER BY 1;
 SELECT mlobs.drop_monitor('rf gap');
+-- A late insert into a timestamp column whose triggers read it in Los Angeles while runs are in
+-- UTC: 02:30 is before the run's watermark (06:00 UTC), though 02:30 in Los Angeles is not.
+CREATE TABLE rf_west (ts timestamp, latency_ms float8);
+INSERT INTO rf_west SELECT ts, 10 FROM generate_series(timestamp '2026-01-01 00:00', '2026-01-01 05:59', '1 minute') ts;
+SET timezone = 'America/Los_Angeles';
+SELECT mlobs.track_changes('rf_west');
+SET timezone = 'UTC';
+SELECT mlobs.create_monitor('rf west', 'rf', 'rf_west', 'latency', '{}', '1 hour', start_at => '2026-01-01') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-01-01 06:00', monitor => 'rf west');
+INSERT INTO rf_west VALUES ('2026-01-01 02:30', 100000);
+SELECT status, revised FROM mlobs.run_monitors('2026-01-01 06:00', monitor => 'rf west');
+SELECT w.window_start, w.rows FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+ WHERE m.name = 'rf west' AND w.window_start = '2026-01-01 02:00';
+SELECT mlobs.drop_monitor('rf west');
 
 -- 7. Latencies of requests that timed out (Infinity) or have no value (NaN) are the slowest and
 -- -Infinity the fastest, as percentile_cont ranks them: an hour of timeouts has an infinite p99,
@@ -200,7 +214,7 @@ SELECT 1 FROM mlobs.run_lock FOR UPDATE;
 SELECT 1 FROM mlobs.monitors FOR NO KEY UPDATE;
 RESET ROLE;
 
-DROP TABLE rf_payroll, rf_seg, rf_late, rf_local, rf_req, rf_trunc, rf_trunc_local, rf_gap;
+DROP TABLE rf_payroll, rf_seg, rf_late, rf_local, rf_req, rf_trunc, rf_trunc_local, rf_gap, rf_west;
 DROP ROLE regress_rf_admin;
 DROP ROLE regress_rf_team;
 DROP ROLE regress_rf_reader;
