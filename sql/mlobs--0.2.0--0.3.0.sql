@@ -1670,6 +1670,7 @@ DECLARE
   e_state text;
   e_msg text;
   saved_sort text := current_setting('enable_sort');
+  lock_msg text;                 -- set once a statement timed out on a lock (55P03)
   -- A monitor's batch of new windows in the current chunk: positions in ps, their windows.
   j_end int;
   mi int;
@@ -1757,6 +1758,12 @@ BEGIN
     PERFORM set_config('application_name', left(format('mlobs run_monitors: %s window %s of %s', m.source, c_from,
                                                        cardinality(ws_all)), 63), true);
     BEGIN
+      -- Once a statement of this call timed out on a lock (lock_timeout, run_monitors), every
+      -- later window fails at once with it and is retried by the next run: waiting again for
+      -- each window multiplied the stall by the windows.
+      IF lock_msg IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = lock_msg;
+      END IF;
       -- Hash the windows, never sort the chunk's rows: the planner takes date_bin for nearly as
       -- many groups as rows and sorted them all (spilling to disk at the default work_mem) to
       -- build 24 groups.
@@ -1794,6 +1801,7 @@ BEGIN
       shared := true;
     EXCEPTION WHEN OTHERS THEN
       shared := false;
+      IF SQLSTATE = '55P03' THEN lock_msg := SQLERRM; END IF;
     END;
     -- A monitor's new windows of the chunk are stored and judged together, in one subtransaction
     -- (a few statements for up to 24 windows); segmented monitors, revisions and retries, and the
@@ -1834,6 +1842,9 @@ BEGIN
           CONTINUE;
         END IF;
         BEGIN
+          IF NOT shared AND lock_msg IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = lock_msg;
+          END IF;
           IF NOT shared THEN
             SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
           ELSE
