@@ -312,9 +312,10 @@ BEGIN
       USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
     RETURN NULL;
   END IF;
-  -- A timestamp or date is read in the time zone track_changes recorded, not in the writer's: a
-  -- labelling client in another zone would otherwise mark the wrong windows. The rows carry the
-  -- zone: a run reads the same wall-clock minute in its own (run_monitors).
+  -- A timestamp or date is recorded as its wall clock, whatever the writer's zone: a labelling
+  -- client in another zone would otherwise mark the wrong windows (a run reads the wall clock in
+  -- its own zone, run_monitors). The zone track_changes recorded (tz) serves the watermark filter
+  -- of monitors no run has given a zone yet.
   IF typ <> 'pg_catalog.timestamptz'::regtype THEN
     tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
     BEGIN
@@ -402,8 +403,8 @@ BEGIN
     FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
-        -- The second argument: the time zone a timestamp or date column is read in (this
-        -- session's; the recorded rows carry it, and runs read the wall clock in their own).
+        -- The second argument: this session's time zone, in which a timestamp or date column's
+        -- watermark filter reads the watermark until a run has recorded its own (run_zone).
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
                        CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'REFERENCING OLD TABLE AS mlobs_old'
@@ -1516,8 +1517,8 @@ DECLARE
   n_new int;
   step interval;
 BEGIN
-  -- NO KEY: the queue's foreign key takes KEY SHARE on monitor rows; FOR UPDATE would make runs
-  -- of other groups wait on (or deadlock with) this one when they queue changes.
+  -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
+  -- (foreign keys to the monitor) for the rest of the run.
   SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR NO KEY UPDATE;
   -- The window as a span of time: timestamptz + '1 day' follows the session's calendar (23 or 25
   -- hours at a DST change), while the grid (date_bin) counts a day as 24 hours.
@@ -1932,8 +1933,7 @@ BEGIN
     RAISE EXCEPTION 'monitor "%" does not exist', monitor USING ERRCODE = '42704';
   END IF;
   INSERT INTO mlobs.runs (as_of, status) VALUES (run_monitors.now, 'running') RETURNING * INTO run;
-  -- The monitors this run may take: those no overlapping run holds (the lock is released when
-  -- the holder's transaction ends, a killed backend's included). Two full runs (a slow one and
+  -- The monitors this run may take: those no overlapping run holds. Two full runs (a slow one and
   -- the next tick) do not both walk the fleet: the second is skipped.
   wanted := ARRAY(SELECT mo.id FROM mlobs.monitors mo
                    WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
@@ -2017,8 +2017,8 @@ BEGIN
           failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
-      -- A wall-clock minute of a timestamp or date column (zone: the triggers') is the instant
-      -- this run reads that wall clock as.
+      -- A wall-clock minute of a timestamp or date column (written as UTC, zone 'UTC') is the
+      -- instant this run reads that wall clock as.
       changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
                       THEN ARRAY(SELECT DISTINCT CASE WHEN u.z IS NULL THEN u.t ELSE (u.t AT TIME ZONE u.z)::timestamptz END
                                    FROM unnest(q_minutes, q_zones) u(t, z) ORDER BY 1) END;
@@ -3306,8 +3306,8 @@ GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes,
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.run_errors TO mlobs_reader;
 -- Error messages can quote values of a monitored table (a failed cast names the value): readers
--- get every column of runs, window failures and retraining requests but the messages (mlobs.run_errors lists each
--- run's errors without them).
+-- get every column of runs, window failures and retraining requests but the messages
+-- (mlobs.run_errors lists each run's errors without them).
 GRANT SELECT (id, started_at, finished_at, duration_ms, as_of, status, windows, points, alert_transitions, revised,
   busy_monitors) ON mlobs.runs TO mlobs_reader;
 GRANT SELECT (monitor_id, window_start, window_end, sqlstate, find_rows, attempts, first_failed_at, last_failed_at)

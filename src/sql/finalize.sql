@@ -19,8 +19,8 @@ GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes,
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.run_errors TO mlobs_reader;
 -- Error messages can quote values of a monitored table (a failed cast names the value): readers
--- get every column of runs, window failures and retraining requests but the messages (mlobs.run_errors lists each
--- run's errors without them).
+-- get every column of runs, window failures and retraining requests but the messages
+-- (mlobs.run_errors lists each run's errors without them).
 GRANT SELECT (id, started_at, finished_at, duration_ms, as_of, status, windows, points, alert_transitions, revised,
   busy_monitors) ON mlobs.runs TO mlobs_reader;
 GRANT SELECT (monitor_id, window_start, window_end, sqlstate, find_rows, attempts, first_failed_at, last_failed_at)

@@ -117,9 +117,10 @@ BEGIN
       USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
     RETURN NULL;
   END IF;
-  -- A timestamp or date is read in the time zone track_changes recorded, not in the writer's: a
-  -- labelling client in another zone would otherwise mark the wrong windows. The rows carry the
-  -- zone: a run reads the same wall-clock minute in its own (run_monitors).
+  -- A timestamp or date is recorded as its wall clock, whatever the writer's zone: a labelling
+  -- client in another zone would otherwise mark the wrong windows (a run reads the wall clock in
+  -- its own zone, run_monitors). The zone track_changes recorded (tz) serves the watermark filter
+  -- of monitors no run has given a zone yet.
   IF typ <> 'pg_catalog.timestamptz'::regtype THEN
     tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
     BEGIN
@@ -207,8 +208,8 @@ BEGIN
     FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
       tname := format('mlobs_changes_%s_%s', op, left(md5(ts_column), 8));
       IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = rel AND tgname = tname) THEN
-        -- The second argument: the time zone a timestamp or date column is read in (this
-        -- session's; the recorded rows carry it, and runs read the wall clock in their own).
+        -- The second argument: this session's time zone, in which a timestamp or date column's
+        -- watermark filter reads the watermark until a run has recorded its own (run_zone).
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(%L, %L)',
                        tname, upper(op), rel,
                        CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS mlobs_new' WHEN 'delete' THEN 'REFERENCING OLD TABLE AS mlobs_old'

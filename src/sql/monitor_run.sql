@@ -256,8 +256,8 @@ DECLARE
   n_new int;
   step interval;
 BEGIN
-  -- NO KEY: the queue's foreign key takes KEY SHARE on monitor rows; FOR UPDATE would make runs
-  -- of other groups wait on (or deadlock with) this one when they queue changes.
+  -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
+  -- (foreign keys to the monitor) for the rest of the run.
   SELECT * INTO m FROM mlobs.monitors mo WHERE mo.id = monitor_id FOR NO KEY UPDATE;
   -- The window as a span of time: timestamptz + '1 day' follows the session's calendar (23 or 25
   -- hours at a DST change), while the grid (date_bin) counts a day as 24 hours.
@@ -672,8 +672,7 @@ BEGIN
     RAISE EXCEPTION 'monitor "%" does not exist', monitor USING ERRCODE = '42704';
   END IF;
   INSERT INTO mlobs.runs (as_of, status) VALUES (run_monitors.now, 'running') RETURNING * INTO run;
-  -- The monitors this run may take: those no overlapping run holds (the lock is released when
-  -- the holder's transaction ends, a killed backend's included). Two full runs (a slow one and
+  -- The monitors this run may take: those no overlapping run holds. Two full runs (a slow one and
   -- the next tick) do not both walk the fleet: the second is skipped.
   wanted := ARRAY(SELECT mo.id FROM mlobs.monitors mo
                    WHERE mo.enabled AND (monitor IS NULL OR mo.name = monitor) AND (monitor_ids IS NULL OR mo.id = ANY (monitor_ids))
@@ -757,8 +756,8 @@ BEGIN
           failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
-      -- A wall-clock minute of a timestamp or date column (zone: the triggers') is the instant
-      -- this run reads that wall clock as.
+      -- A wall-clock minute of a timestamp or date column (written as UTC, zone 'UTC') is the
+      -- instant this run reads that wall clock as.
       changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
                       THEN ARRAY(SELECT DISTINCT CASE WHEN u.z IS NULL THEN u.t ELSE (u.t AT TIME ZONE u.z)::timestamptz END
                                    FROM unnest(q_minutes, q_zones) u(t, z) ORDER BY 1) END;
