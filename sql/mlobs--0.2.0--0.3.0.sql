@@ -1157,6 +1157,7 @@ DECLARE
   cur_f mlobs.feature_profiles;
   concept jsonb;
   lat mlobs.profile;
+  pred mlobs.profile;
   n_finite bigint;
   n_slowest bigint;
   n_fastest bigint;
@@ -1177,11 +1178,19 @@ BEGIN
       FROM mlobs.quality_report(m.reference_summary::mlobs.feature_profiles, summary::mlobs.feature_profiles,
                                 coalesce(m.config->'options', '{}')) q WHERE q.value IS NOT NULL;
   WHEN 'prediction_drift' THEN
-    IF mlobs.row_count(summary::mlobs.profile) > 0 THEN
-      RETURN QUERY SELECT 'prediction', 'psi', mlobs.psi(m.reference_summary::mlobs.profile, summary::mlobs.profile)
-        UNION ALL SELECT 'prediction', 'kl_div',
-          (mlobs.drift(m.reference_summary::mlobs.profile, summary::mlobs.profile, 'kl_div')).statistic
-        UNION ALL SELECT 'prediction', 'mean', mlobs.mean(summary::mlobs.profile);
+    pred := summary::mlobs.profile;
+    -- The drift statistics read finite scores only, so NULL, NaN and ±Infinity scores (a broken
+    -- model or feature pipeline) get their own shares, as the quality monitor's: a window of NaN
+    -- scores shows as missing_share 1 instead of as a window without points.
+    IF rows > 0 THEN
+      RETURN QUERY SELECT 'prediction', 'missing_share',
+          (mlobs.null_count(pred) + mlobs.nan_count(pred) + mlobs.inf_count(pred))::float8 / rows
+        UNION ALL SELECT 'prediction', 'non_finite_share', (mlobs.nan_count(pred) + mlobs.inf_count(pred))::float8 / rows;
+    END IF;
+    IF mlobs.row_count(pred) > 0 THEN
+      RETURN QUERY SELECT 'prediction', 'psi', mlobs.psi(m.reference_summary::mlobs.profile, pred)
+        UNION ALL SELECT 'prediction', 'kl_div', (mlobs.drift(m.reference_summary::mlobs.profile, pred, 'kl_div')).statistic
+        UNION ALL SELECT 'prediction', 'mean', mlobs.mean(pred);
     END IF;
   WHEN 'classification' THEN
     s := summary::jsonb;

@@ -234,8 +234,24 @@ SELECT m.name, sum(p.value) AS labelled, (SELECT count(label) FROM mh_shared) AS
  WHERE m.name LIKE 'mh team _' AND p.metric = 'labelled_rows' AND p.segment = '' GROUP BY 1 ORDER BY 1;
 SELECT count(*) AS queued FROM mlobs.monitor_changes;
 SELECT mlobs.drop_monitor('mh team a'), mlobs.drop_monitor('mh team b');
+-- 9. A model that starts scoring NaN (a broken feature pipeline): the drift statistics read finite
+-- scores only, so the window of NaN scores had no point but `rows` and its alerts resolved as
+-- no_data. Its unusable scores are now counted per window.
+CREATE TABLE mh_nan (ts timestamptz, score float8);
+INSERT INTO mh_nan SELECT ts, CASE WHEN ts >= '2026-03-01 02:00' THEN 'NaN'::float8
+                                   WHEN ts >= '2026-03-01 01:00' AND i % 4 = 0 THEN NULL
+                                   WHEN ts >= '2026-03-01 01:00' AND i % 4 = 1 THEN 'Infinity'
+                                   ELSE (i % 10) / 10.0 END
+  FROM generate_series(timestamptz '2026-03-01', '2026-03-01 02:59', '1 minute') WITH ORDINALITY g(ts, i);
+SELECT mlobs.create_monitor('mh nan', 'mh', 'mh_nan', 'prediction_drift', '{}', '1 hour', '2026-03-01', '2026-03-01 01:00') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-03-01 03:00');
+SELECT p.window_start, p.metric, round(p.value::numeric, 4) AS value
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'mh nan' AND p.metric IN ('rows', 'missing_share', 'non_finite_share', 'mean') ORDER BY 1, 2;
+SELECT mlobs.drop_monitor('mh nan');
+
 RESET statement_timeout;
-DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan;
 DROP VIEW mh_secret_v;
 DROP TABLE mh_secret;
 DROP ROLE regress_mh_admin;
