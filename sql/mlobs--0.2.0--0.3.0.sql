@@ -285,48 +285,49 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 DECLARE
   rows_sql text;
   typ oid;
+  is_partition bool;
+  -- A timestamp or date column: its rows are recorded as their wall clock (below).
+  wall bool;
   tz text;
   sources oid[];
+  wm timestamptz;
+  zoneless bool;
+  first_late timestamptz;
+  row_t text;
 BEGIN
+  -- This runs on every write statement of a monitored table, so it costs one catalog query, one
+  -- query of the monitors and, for an INSERT, one read of the new rows' first timestamp; the
+  -- recording query only when something is recorded (benches/trigger_overhead.sql).
   -- The rows must come from this statement's transition tables, which the firing trigger
   -- declares: a trigger attached without them would let an unqualified mlobs_new resolve to a
   -- temporary view of the writer's (pg_temp is on the path), run as the extension's owner.
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger t
-                  WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND t.tgfoid = 'mlobs._record_source_changes()'::regprocedure
-                    AND TG_LEVEL = 'STATEMENT'
-                    AND (TG_OP IN ('DELETE', 'TRUNCATE') OR t.tgnewtable = 'mlobs_new')
-                    AND (TG_OP IN ('INSERT', 'TRUNCATE') OR t.tgoldtable = 'mlobs_old')) THEN
+  SELECT a.atttypid, c.relispartition INTO typ, is_partition
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    LEFT JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped
+   WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND t.tgfoid = 'mlobs._record_source_changes()'::regprocedure
+     AND TG_LEVEL = 'STATEMENT'
+     AND (TG_OP IN ('DELETE', 'TRUNCATE') OR t.tgnewtable = 'mlobs_new')
+     AND (TG_OP IN ('INSERT', 'TRUNCATE') OR t.tgoldtable = 'mlobs_old');
+  IF NOT FOUND THEN
     RAISE EXCEPTION 'mlobs._record_source_changes must fire from a statement trigger that declares its transition tables (mlobs.track_changes installs them)'
       USING ERRCODE = '39P01';
   END IF;
-  SELECT a.atttypid INTO typ FROM pg_attribute a
-   WHERE a.attrelid = TG_RELID AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped;
   -- Never block the application's write: the monitors of this column fail with the reason.
   IF typ IS NULL THEN
     RAISE WARNING 'mlobs: changes of % are not recorded: it has no column "%"', TG_RELID::regclass, TG_ARGV[0]
       USING HINT = 'A renamed column: call mlobs.track_changes with its new name and drop the old mlobs_changes_* triggers.';
     RETURN NULL;
-  ELSIF NOT mlobs._trackable_ts_type(typ) THEN
+  -- mlobs._trackable_ts_type, inline: a SQL function with a SET clause is planned at every call.
+  ELSIF typ NOT IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
     RAISE WARNING 'mlobs: changes of % are not recorded: column "%" is not timestamptz, timestamp or date',
       TG_RELID::regclass, TG_ARGV[0]
       USING HINT = 'Give the column one of those types, or drop the table''s mlobs_changes_* triggers.';
     RETURN NULL;
   END IF;
-  -- A timestamp or date is recorded as its wall clock, whatever the writer's zone: a labelling
-  -- client in another zone would otherwise mark the wrong windows (a run reads the wall clock in
-  -- its own zone, run_monitors). The zone track_changes recorded (tz) serves the watermark filter
-  -- of monitors no run has given a zone yet.
-  IF typ <> 'pg_catalog.timestamptz'::regtype THEN
-    tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
-    BEGIN
-      PERFORM pg_catalog.timezone(tz, timestamp '2000-01-01');
-    EXCEPTION WHEN OTHERS THEN
-      RAISE WARNING 'mlobs: changes of % are not recorded: its trigger names an unknown time zone "%"', TG_RELID::regclass, tz
-        USING HINT = 'Drop the table''s mlobs_changes_* triggers and call mlobs.track_changes again.';
-      RETURN NULL;
-    END;
+  sources := ARRAY[TG_RELID];
+  IF is_partition THEN
+    sources := sources || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
   END IF;
-  sources := ARRAY[TG_RELID] || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
   -- TRUNCATE has no rows to read: every computed window a run may still revise changed.
   IF TG_OP = 'TRUNCATE' THEN
     INSERT INTO mlobs.source_changes (source, minute, zone)
@@ -336,25 +337,52 @@ BEGIN
      WHERE w.window_end > m.watermark - greatest(m.label_horizon, m.late_data_horizon);
     RETURN NULL;
   END IF;
+  -- r.t: what is recorded, the instant, or for a timestamp or date the wall-clock minute itself
+  -- written as UTC (zone 'UTC': a run reads it back in its own zone, run_monitors; no DST gap to
+  -- lose it in), so a labelling client in another zone marks the same windows.
+  wall := typ <> 'pg_catalog.timestamptz'::regtype;
+  row_t := CASE WHEN wall THEN 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp)' ELSE 'x' END;
+  -- Updated and deleted rows are always recorded. An insert is recorded when stamped before the
+  -- most advanced watermark: for a wall clock, the watermark's wall clock in the zone of the run
+  -- that set it, else in the zone track_changes recorded (tz).
+  IF TG_OP = 'INSERT' THEN
+    IF NOT wall THEN
+      SELECT max(m.watermark) INTO wm FROM mlobs.monitors m WHERE m.source::oid = ANY (sources);
+    ELSE
+      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, m.watermark))),
+             coalesce(bool_or(m.run_zone IS NULL AND m.watermark IS NOT NULL), false)
+        INTO wm, zoneless
+        FROM mlobs.monitors m WHERE m.source::oid = ANY (sources);
+      IF zoneless THEN
+        tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
+        BEGIN
+          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, m.watermark)))) INTO wm
+            FROM mlobs.monitors m WHERE m.source::oid = ANY (sources) AND m.run_zone IS NULL;
+        EXCEPTION WHEN OTHERS THEN
+          RAISE WARNING 'mlobs: changes of % are not recorded: its trigger names an unknown time zone "%"', TG_RELID::regclass, tz
+            USING HINT = 'Drop the table''s mlobs_changes_* triggers and call mlobs.track_changes again.';
+          RETURN NULL;
+        END;
+      END IF;
+    END IF;
+    -- Ordinary ingest stops here: no window of these rows was computed yet.
+    IF wm IS NULL THEN
+      RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT min(r.t) FROM (SELECT %s FROM (SELECT %I FROM mlobs_new) y(x)) r(t) WHERE isfinite(r.t)',
+                   row_t, TG_ARGV[0]) INTO first_late;
+    IF first_late IS NULL OR first_late >= wm THEN
+      RETURN NULL;
+    END IF;
+  END IF;
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
-  -- r.t: what is recorded, the instant, or for a timestamp or date the wall-clock minute itself
-  -- written as UTC (zone 'UTC': a run reads it back in its own zone; no DST gap to lose it in).
-  -- An insert is recorded when stamped before the most advanced watermark: for a wall clock, the
-  -- watermark's wall clock in the zone of the run that set it (else the triggers' zone).
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
-                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''),
-                         CASE WHEN $4 IS NOT NULL THEN ''UTC'' END
+                  SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''), $3
                     FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
-                   WHERE isfinite(r.t) AND ($3 OR %s)',
-                 CASE WHEN tz IS NULL THEN 'x' ELSE 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp)' END,
-                 rows_sql,
-                 CASE WHEN tz IS NULL THEN 'r.t < $2' ELSE 'r.t < pg_catalog.timezone(''UTC'', $5)' END)
-    USING sources, (SELECT max(m.watermark) FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)),
-          TG_OP <> 'INSERT', tz,
-          (SELECT max(pg_catalog.timezone(coalesce(m.run_zone, tz), m.watermark)) FROM mlobs.monitors m
-            WHERE m.source::oid = ANY (sources) AND tz IS NOT NULL);
+                   WHERE isfinite(r.t) AND ($2 IS NULL OR r.t < $2)', row_t, rows_sql)
+    USING sources, wm, CASE WHEN wall THEN 'UTC' END;
   RETURN NULL;
 END $$;
 

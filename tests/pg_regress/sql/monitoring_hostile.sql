@@ -250,8 +250,34 @@ SELECT p.window_start, p.metric, round(p.value::numeric, 4) AS value
  WHERE m.name = 'mh nan' AND p.metric IN ('rows', 'missing_share', 'non_finite_share', 'mean') ORDER BY 1, 2;
 SELECT mlobs.drop_monitor('mh nan');
 
+-- 10. A timestamp column whose triggers name a zone the server no longer knows (say, removed from
+-- tzdata). The zone serves only the late-insert filter of monitors no run has given a zone yet:
+-- labels are recorded regardless, and an insert is never blocked (a WARNING, and not recorded,
+-- only while a monitor without a run zone needs it).
+CREATE TABLE mh_zone (ts timestamp, score float8, label bool);
+INSERT INTO mh_zone SELECT ts, 0.5 FROM generate_series(timestamp '2026-04-01', '2026-04-01 02:59', '1 minute') ts;
+SELECT mlobs.create_monitor('mh zone', 'mh', 'mh_zone', 'prediction_drift', '{}', '1 hour', '2026-04-01', '2026-04-01 01:00') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-04-01 03:00');
+DO $$ DECLARE t record; BEGIN
+  FOR t IN SELECT tgname, tgargs FROM pg_trigger WHERE tgrelid = 'mh_zone'::regclass AND tgname LIKE 'mlobs_changes_%' LOOP
+    EXECUTE format('DROP TRIGGER %I ON mh_zone', t.tgname);
+    EXECUTE format('CREATE TRIGGER %I AFTER %s ON mh_zone %s FOR EACH STATEMENT EXECUTE FUNCTION mlobs._record_source_changes(''ts'', ''Mars/Olympus_Mons'')',
+                   t.tgname, upper(split_part(t.tgname, '_', 3)),
+                   CASE split_part(t.tgname, '_', 3) WHEN 'insert' THEN 'REFERENCING NEW TABLE AS mlobs_new'
+                        WHEN 'delete' THEN 'REFERENCING OLD TABLE AS mlobs_old'
+                        WHEN 'update' THEN 'REFERENCING OLD TABLE AS mlobs_old NEW TABLE AS mlobs_new' ELSE '' END);
+  END LOOP; END $$;
+UPDATE mh_zone SET label = true WHERE ts = '2026-04-01 01:30';
+INSERT INTO mh_zone VALUES ('2026-04-01 02:10', 0.7);
+SELECT minute, zone FROM mlobs.source_changes WHERE source = 'mh_zone'::regclass ORDER BY 1;
+-- As after an update from 0.2.0: no run zone yet.
+UPDATE mlobs.monitors SET run_zone = NULL WHERE name = 'mh zone';
+INSERT INTO mh_zone VALUES ('2026-04-01 02:20', 0.7);
+SELECT count(*) AS rows_kept FROM mh_zone;
+SELECT mlobs.drop_monitor('mh zone');
+
 RESET statement_timeout;
-DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone;
 DROP VIEW mh_secret_v;
 DROP TABLE mh_secret;
 DROP ROLE regress_mh_admin;
