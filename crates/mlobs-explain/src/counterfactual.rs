@@ -96,6 +96,11 @@ fn candidates(model: &Model, x: &[f64]) -> Result<Vec<(Vec<f64>, f64)>> {
                 if lo > hi || (v >= lo && v <= hi) {
                     continue; // empty, or the row's own interval
                 }
+                // A feature the model never splits on has the one interval (−∞, ∞): a missing
+                // value there goes every way it would anywhere, so there is nothing to try.
+                if !lo.is_finite() && !hi.is_finite() {
+                    continue;
+                }
                 // A missing value is in no interval: it takes the interval's finite end.
                 let to = if v.is_nan() {
                     if lo.is_finite() {

@@ -238,6 +238,19 @@ fn counterfactuals_cross_the_target_minimally() {
 }
 
 #[test]
+fn a_missing_feature_the_model_never_splits_on_is_no_candidate() {
+    // price_lgbm never splits on score_ext (feature 5): a row without it used to get the
+    // candidate +Infinity for it, which predict rejects, so the whole search failed.
+    let model = mlobs_explain::decode("lightgbm", &load("price_lgbm.json")).unwrap();
+    let x = [120.0, 35.0, 23.0, 8.0, 4.0, f64::NAN];
+    let before = model.predict(&x, None).unwrap();
+    let cf = counterfactual(&model, &x, before + 50.0, 2, &[], None)
+        .unwrap()
+        .expect("a counterfactual through the features the model uses");
+    assert!(cf.changes.iter().all(|c| c.feature != 5 && c.to.is_finite()));
+}
+
+#[test]
 fn what_if_reports_prediction_and_shap_deltas() {
     let model = mlobs_explain::decode("lightgbm", &load("price_lgbm.json")).unwrap();
     let x = [50.0, 40.0, 12.0, 10.0, 5.0, 0.5];
