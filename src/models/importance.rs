@@ -55,7 +55,8 @@ unsafe fn importance_step(
                             "shap_importance_agg: model must be the same for every row",
                         );
                     }
-                    s.add(&r.model.shap(&x, class_arg(class)).or_raise());
+                    s.add(&r.model.shap(&x, class_arg(class)).or_raise())
+                        .or_raise();
                 }
             },
         )

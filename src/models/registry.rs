@@ -223,11 +223,39 @@ pub fn lookup(name: &str, version: Option<i32>) -> Resolved {
             .expect("the row just found");
             let format = row[0].clone().unwrap_or_default();
             let body = row[1].clone().unwrap_or_default();
-            let names: Option<Vec<String>> = row[2]
-                .as_deref()
-                .map(|t| serde_json::from_str(t).expect("text[] as JSON"));
-            let body: serde_json::Value = serde_json::from_str(&body).expect("jsonb text is JSON");
+            // mlobs_admin may write mlobs.models directly, so the row is checked as
+            // register_model checks its arguments: a bad one is 22023 naming it, not a panic.
+            fn bad_row(name: &str, version: i32, what: String) -> ! {
+                invalid_parameter(format!(
+                    "model '{name}' version {version}: {what} (rows written to mlobs.models directly are not checked: register it with mlobs.register_model)"
+                ))
+            }
+            let names: Option<Vec<String>> = row[2].as_deref().map(|t| {
+                serde_json::from_str(t).unwrap_or_else(|_| {
+                    bad_row(name, version, "feature_names must not contain NULL".into())
+                })
+            });
+            let body: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|e| {
+                bad_row(
+                    name,
+                    version,
+                    format!("its body cannot be read as a model ({e})"),
+                )
+            });
             let mut model = decode(&format, &body);
+            if let Some(n) = &names
+                && n.len() != model.n_features
+            {
+                bad_row(
+                    name,
+                    version,
+                    format!(
+                        "feature_names has {} names, the model {} features",
+                        n.len(),
+                        model.n_features
+                    ),
+                );
+            }
             if names.is_some() {
                 model.feature_names = names;
             }

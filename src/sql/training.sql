@@ -205,8 +205,8 @@ COMMENT ON FUNCTION mlobs.set_retraining_policy(text, regclass, text, text[], te
 
 -- The loop: each open request of a model with an enabled policy is trained on the policy's
 -- recent labelled window (after the alert's breach, see train_after_alert; until then it
--- waits), compared with the production version on the rows after it (each version on the
--- features it was trained on), and promoted when better by more than min_improvement (else kept
+-- waits), compared with the production version on the rows after it (on the policy's features:
+-- the production version may need no others), and promoted when better by more than min_improvement (else kept
 -- as the candidate). Each request
 -- is one subtransaction: a failure is recorded on it (status failed) and the others go on.
 -- Requests are locked (SKIP LOCKED): two runs at once never process one twice; a run killed
@@ -231,6 +231,7 @@ DECLARE
   improvement float8;
   result jsonb;
   params jsonb;
+  outside text[];
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
   PERFORM mlobs._require_primary('mlobs.process_retraining_requests');
@@ -299,14 +300,25 @@ BEGIN
         decision := 'promoted';
         result := jsonb_build_object('reason', 'no production version');
       ELSE
+        -- Rows are read with the owner's rights, so only what the policy trains on: any mlobs_admin
+        -- can register and promote a version whose feature names are other columns (or keys) of
+        -- the source, and would read them through the comparison's results and errors.
+        SELECT array_agg(f ORDER BY f) INTO outside
+          FROM unnest((SELECT x.feature_names FROM mlobs.models x WHERE x.name = req.model AND x.version = prod)) f
+         WHERE f <> ALL (coalesce((SELECT x.feature_names FROM mlobs.models x WHERE x.name = req.model AND x.version = v), '{}'));
+        IF outside IS NOT NULL THEN
+          RAISE EXCEPTION 'production version % needs features the policy does not train on: %', prod, array_to_string(outside, ', ')
+            USING ERRCODE = '22023',
+                  HINT = 'Compare the versions with mlobs.compare_models and promote by hand, or add the features to the policy.';
+        END IF;
         m := coalesce(pol.metric, CASE (SELECT x.objective FROM mlobs.models x WHERE x.name = req.model AND x.version = v)
                                     WHEN 'regression' THEN 'rmse' WHEN 'regressor' THEN 'rmse' ELSE 'roc_auc' END);
         SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
-                                                  pol.target, NULL, pol.ts_column) x WHERE x.metric = m;
+                                                  pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
         IF m = 'roc_auc' AND c.value_a IS NULL THEN
           m := 'accuracy';
           SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
-                                                    pol.target, NULL, pol.ts_column) x WHERE x.metric = m;
+                                                    pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
         END IF;
         IF c.value_a IS NULL OR c.value_b IS NULL THEN
           RAISE EXCEPTION 'no labelled rows to compare on in [%, %]', holdout_from, last_ts USING ERRCODE = '22023';

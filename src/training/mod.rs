@@ -204,6 +204,24 @@ pub fn train_impl(
     } else {
         Target::Values(order.iter().map(|&s| ys[s]).collect())
     };
+    if let Target::Classes { labels, .. } = &y {
+        let need =
+            mlobs_train::data::estimated_bytes(params.algorithm, order.len(), p).saturating_add(
+                mlobs_train::data::estimated_class_bytes(&params, order.len(), labels.len()),
+            );
+        let limit = memory_limit();
+        if need > limit {
+            raise(CoreError::limit_exceeded(format!(
+                "training on {} rows of {} classes needs about {} MB (a value per class in every \
+                 node), above maintenance_work_mem ({} MB); raise maintenance_work_mem, or lower \
+                 params.max_depth, params.n_trees or params.max_rows",
+                order.len(),
+                labels.len(),
+                need.div_ceil(1 << 20),
+                limit >> 20
+            )));
+        }
+    }
     let data = Dataset {
         n_features: p,
         feature_names: feature_names.clone(),

@@ -268,7 +268,7 @@ pub fn what_if(
     }
     let prediction_before = model.predict(x, class)?;
     let prediction_after = model.predict(&after, class)?;
-    let shap_delta = match &model.outputs[0] {
+    let shap_delta: Vec<f64> = match &model.outputs[0] {
         // Linear SHAP differences do not depend on the means: β·(x' − x).
         Output::Linear(_) => {
             let s = model.select(class)?;
@@ -286,6 +286,16 @@ pub fn what_if(
             a.iter().zip(&b).map(|(a, b)| a - b).collect()
         }
     };
+    // Two finite predictions (or attributions) near float8's limits can differ by more than it
+    // holds: an error, as for a prediction that overflows, not an infinite (JSON null) change.
+    if !(prediction_after - prediction_before).is_finite()
+        || shap_delta.iter().any(|d| !d.is_finite())
+    {
+        return Err(ExplainError::at(
+            "changes",
+            "the change it makes to the prediction or to an attribution overflows float8",
+        ));
+    }
     Ok(WhatIf {
         prediction_before,
         prediction_after,

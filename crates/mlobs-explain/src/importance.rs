@@ -34,12 +34,26 @@ impl ImportanceState {
         }
     }
 
-    pub fn add(&mut self, phi: &[f64]) {
+    /// Adds one row's attributions. Sums beyond float8 are an error, not an infinite (or, as
+    /// JSON, null) mean: each row's SHAP is finite, but near 1e308 two of them overflow.
+    pub fn add(&mut self, phi: &[f64]) -> crate::error::Result<()> {
         for ((a, s), v) in self.abs_sum.iter_mut().zip(self.sum.iter_mut()).zip(phi) {
             *a += v.abs();
             *s += v;
         }
         self.rows += 1;
+        self.check_finite()
+            .map_err(|m| crate::error::ExplainError::at("features", m))
+    }
+
+    fn check_finite(&self) -> std::result::Result<(), String> {
+        match self.abs_sum.iter().position(|v| !v.is_finite()) {
+            Some(i) => Err(format!(
+                "the sum of |SHAP| of feature {} over the rows overflows float8",
+                self.features[i]
+            )),
+            None => Ok(()),
+        }
     }
 
     /// (feature, mean |φ|, mean φ) in feature order; None before any row.
@@ -76,6 +90,7 @@ impl Summary for ImportanceState {
             self.abs_sum[i] += o.abs_sum[i];
             self.sum[i] += o.sum[i];
         }
+        self.check_finite().map_err(CoreError::invalid_parameter)?;
         self.rows = mlobs_core::sketch::add_counts(self.rows, o.rows)?;
         Ok(())
     }
@@ -209,9 +224,9 @@ mod tests {
     fn merges_round_trips_and_compares() {
         let names = vec!["a".to_string(), "b".to_string()];
         let mut s = ImportanceState::new("m", names.clone());
-        s.add(&[1.0, -2.0]);
+        s.add(&[1.0, -2.0]).unwrap();
         let mut t = ImportanceState::new("m", names.clone());
-        t.add(&[-3.0, 0.0]);
+        t.add(&[-3.0, 0.0]).unwrap();
         let mut empty = ImportanceState::default();
         empty.merge(&s).unwrap();
         empty.merge(&t).unwrap();
@@ -226,7 +241,7 @@ mod tests {
         assert!(ImportanceState::from_bytes(&bytes).is_err());
         let other = ImportanceState::new("other", names);
         let mut x = s.clone();
-        x.add(&[0.0, 0.0]);
+        x.add(&[0.0, 0.0]).unwrap();
         assert!(x.merge(&ImportanceState { rows: 1, ..other }).is_err());
         let (rows, tv) = compare(
             &[("a".into(), 3.0), ("b".into(), 1.0)],

@@ -30,6 +30,8 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 /// Samples accepted per explanation (each is one model prediction).
 pub const MAX_SAMPLES: usize = 1_000_000;
+/// Memory one explanation may hold for its samples and local model.
+pub const MAX_WORKING_BYTES: usize = 1 << 30;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LimeOptions {
@@ -237,6 +239,25 @@ pub fn explain(
     }
     if options.num_features == 0 {
         return Err(ExplainError::at("num_features", "must be at least 1"));
+    }
+    // What the explanation holds at once (the samples twice, the training columns, the local
+    // model's normal equations over every feature), checked before any of it is allocated: an
+    // allocation that fails later ends the call but leaks what Rust held until then.
+    let need = (options.num_samples.saturating_mul(2))
+        .saturating_add(training.len())
+        .saturating_add(n)
+        .saturating_mul(n)
+        .saturating_mul(8);
+    if need > MAX_WORKING_BYTES {
+        return Err(ExplainError::at(
+            "num_samples",
+            format!(
+                "{} samples of {n} features need about {} MB, above {} MB; lower num_samples or the training rows",
+                options.num_samples,
+                need >> 20,
+                MAX_WORKING_BYTES >> 20
+            ),
+        ));
     }
     let width = options.kernel_width.unwrap_or(0.75 * (n as f64).sqrt());
     // The kernel divides by width²: a square that underflows to 0 (or overflows) makes every

@@ -54,6 +54,13 @@ impl Perfect {
         for t in trees {
             depth = depth.max(t.depth_up_to(MAX_DEPTH)?);
         }
+        // Padding every tree to the deepest one's complete layout is for ensembles of trees of
+        // similar size: many one-leaf trees beside one deep tree keep the node walk (a hostile
+        // or degenerate model would otherwise take up to 2^depth slots per leaf).
+        let nodes: usize = trees.iter().map(|t| t.nodes.len()).sum();
+        if (trees.len() << depth) > 4 * nodes + 4096 {
+            return None;
+        }
         let split = split.unwrap_or(Split::LessEqual);
         let inner = (1usize << depth) - 1;
         let pad = Slot {

@@ -62,10 +62,24 @@ pub fn decode(model: &Value) -> Result<Model> {
     };
     let scale = 1.0 / trees.len() as f64;
     let mut out = vec![Vec::with_capacity(trees.len()); n_outputs];
+    // A classifier's trees are decoded once per class: a few kB of JSON with 10 000 classes
+    // would otherwise become gigabytes in every backend that serves the model.
+    let mut decoded = 0usize;
     for (ti, t) in trees.iter().enumerate() {
+        mlobs_core::interrupt::check();
         let path = format!("model.trees[{ti}]");
         let left = arr(t, "children_left", &path, None)?;
         let n = left.len();
+        decoded = decoded.saturating_add(n.saturating_mul(n_outputs));
+        if decoded > crate::tree::MAX_MODEL_NODES {
+            return Err(ExplainError::at(
+                &path,
+                format!(
+                    "the model has more than {} nodes once its trees are decoded for each of its {n_outputs} outputs",
+                    crate::tree::MAX_MODEL_NODES
+                ),
+            ));
+        }
         let right = arr(t, "children_right", &path, Some(n))?;
         let feature = arr(t, "feature", &path, Some(n))?;
         let threshold = arr(t, "threshold", &path, Some(n))?;

@@ -13,6 +13,9 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_NODES: usize = 1 << 20;
 /// Trees accepted per model, by every tree-ensemble decoder.
 pub const MAX_TREES: usize = 100_000;
+/// Nodes a decoded model may hold over all its outputs (about 64 bytes each): what a backend
+/// keeps per model it serves. scikit-learn's classifiers repeat every tree per class.
+pub const MAX_MODEL_NODES: usize = 4_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Split {

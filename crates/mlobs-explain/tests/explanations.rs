@@ -247,7 +247,10 @@ fn a_missing_feature_the_model_never_splits_on_is_no_candidate() {
     let cf = counterfactual(&model, &x, before + 50.0, 2, &[], None)
         .unwrap()
         .expect("a counterfactual through the features the model uses");
-    assert!(cf.changes.iter().all(|c| c.feature != 5 && c.to.is_finite()));
+    assert!(cf
+        .changes
+        .iter()
+        .all(|c| c.feature != 5 && c.to.is_finite()));
 }
 
 #[test]

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 fn state_of(features: usize, rows: &[Vec<f64>]) -> ImportanceState {
     let names = (0..features).map(|i| format!("f{i}")).collect();
     let mut s = ImportanceState::new("model", names);
-    rows.iter().for_each(|phi| s.add(phi));
+    rows.iter().for_each(|phi| s.add(phi).unwrap());
     s
 }
 

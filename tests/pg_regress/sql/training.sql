@@ -180,8 +180,14 @@ INSERT INTO mlobs.retraining_requests (model, reason) VALUES ('loop', 'broken');
 SELECT decision, error FROM mlobs.process_retraining_requests('loop');
 SELECT status, decision, outcome->>'sqlstate' AS sqlstate FROM mlobs.retraining_requests WHERE reason = 'broken';
 SELECT max(version) AS versions FROM mlobs.models WHERE name = 'loop';
--- A request raised by an alert waits until its windows lie after the alert's window.
+-- The production version is scored on the policy's features only (they are read with the
+-- owner's rights, and any admin may register and promote a version): one that needs others fails
+-- the request before a row is read.
 UPDATE mlobs.retraining_policies SET features = ARRAY['a', 'b'], min_improvement = 0 WHERE model = 'loop';
+INSERT INTO mlobs.retraining_requests (model, reason) VALUES ('loop', 'narrowed');
+SELECT decision, error FROM mlobs.process_retraining_requests('loop');
+-- A request raised by an alert waits until its windows lie after the alert's window.
+UPDATE mlobs.retraining_policies SET features = ARRAY['a', 'b', 'c', 'flag'] WHERE model = 'loop';
 INSERT INTO mlobs.monitors (name, model, source, kind, config) VALUES ('loop perf', 'loop', 'tr_log', 'classification', '{"score": "a"}');
 INSERT INTO mlobs.alerts (rule_id, monitor_id, model, metric, feature, severity, state, started_at, window_start, value)
 SELECT 3, (SELECT id FROM mlobs.monitors WHERE name = 'loop perf'), 'loop', 'accuracy', '', 'critical', 'firing', '2026-03-02 12:00', '2026-03-02 12:00', 0.5;
