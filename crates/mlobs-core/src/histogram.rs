@@ -16,6 +16,7 @@ pub const MAX_EDGES: usize = 10_001;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
+    #[serde(with = "crate::json_float::seq")]
     pub edges: Vec<f64>,
     /// counts[i] holds edges[i] <= x < edges[i+1]; the last bin also holds x == last edge.
     pub counts: Vec<u64>,

@@ -142,3 +142,66 @@ fn hellinger_over_a_huge_range() {
     let c2 = Sample::from_values(&[-1e308, 1e308, 1e308]).unwrap();
     assert!(hellinger(&r, &c2).abs() < 1e-7, "{}", hellinger(&r, &c2));
 }
+
+/// Every state an aggregate can return must read back: the review of 2026-12-07 stored a
+/// regression summary (errors near 1e308, summed beyond float8) and a weighted score summary
+/// (weights near 1e308) that every later read refused, `pg_dump` included. Such sums are an
+/// error (22003) when they are made, by a row or by a merge.
+#[test]
+fn sums_that_overflow_are_refused_when_made_not_when_read() {
+    use mlobs_core::metrics::regression::RegressionSummary;
+    use mlobs_core::metrics::score_summary::ScoreSummary;
+    fn reads_back<S: Summary>(s: &S) -> bool {
+        S::from_bytes(&s.to_bytes()).is_ok()
+    }
+    let mut r = RegressionSummary::default();
+    let mut failed = false;
+    for _ in 0..3 {
+        match r.add(1e308, 1e307) {
+            Ok(()) => assert!(reads_back(&r)),
+            Err(e) => {
+                assert!(e.to_string().contains("overflow"), "{e}");
+                failed = true;
+                break;
+            }
+        }
+    }
+    assert!(failed, "three errors of 9e307 sum beyond float8");
+    let mut part = RegressionSummary::default();
+    part.add(1e308, 1e307).unwrap();
+    assert!(reads_back(&part));
+    let mut merged = part.clone();
+    let merges = (0..2).map(|_| merged.merge(&part)).find(Result::is_err);
+    assert!(merges.is_some(), "three parts of 9e307 merge beyond float8");
+
+    let mut s = ScoreSummary::new(100).unwrap();
+    s.add_weighted(0.5, true, 1e308).unwrap();
+    assert!(reads_back(&s));
+    assert!(s.add_weighted(0.5, true, 1e308).is_err());
+    let mut a = ScoreSummary::new(100).unwrap();
+    a.add_weighted(0.5, true, 1e308).unwrap();
+    let b = a.clone();
+    assert!(a.merge(&b).is_err());
+}
+
+/// A histogram with infinite edges (a release before 0.3.0 allowed them; binary input still
+/// decodes them) wrote its edges as JSON null, which its text input refused: a dump of it could
+/// not be restored. They are written as "Infinity" now, as profile moments are.
+#[test]
+fn histogram_edges_at_infinity_survive_text() {
+    use mlobs_core::histogram::Histogram;
+    let mut h = Histogram::new(vec![0.0, 1.0], "edges").unwrap();
+    h.edges = vec![f64::NEG_INFINITY, 0.0, f64::INFINITY];
+    h.counts = vec![5, 7];
+    let from_bytes = Histogram::from_bytes(&h.to_bytes()).unwrap();
+    let text = from_bytes.to_json();
+    assert!(text.contains("\"-Infinity\""), "{text}");
+    assert_eq!(Histogram::from_json(&text).unwrap(), h);
+    // Finite edges are written as before.
+    let plain = Histogram::new(vec![0.0, 0.5, 1.0], "edges").unwrap();
+    assert!(
+        plain.to_json().contains("\"edges\":[0.0,0.5,1.0]"),
+        "{}",
+        plain.to_json()
+    );
+}

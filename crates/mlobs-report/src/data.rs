@@ -43,8 +43,11 @@ pub struct DriftRow {
     pub feature: String,
     pub kind: String,
     pub method: Option<String>,
+    #[serde(deserialize_with = "lenient::opt")]
     pub statistic: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt")]
     pub p_value: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt")]
     pub threshold: Option<f64>,
     pub drifted: Option<bool>,
 }
@@ -69,7 +72,9 @@ pub struct Alert {
     pub state: String,
     pub started_at: String,
     pub resolved_at: Option<String>,
+    #[serde(deserialize_with = "lenient::opt")]
     pub worst_value: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt")]
     pub threshold: Option<f64>,
 }
 
@@ -80,6 +85,7 @@ pub struct Series {
     pub title: String,
     pub unit: String,
     pub lines: Vec<Line>,
+    #[serde(deserialize_with = "lenient::opt")]
     pub threshold: Option<f64>,
 }
 
@@ -88,6 +94,7 @@ pub struct Series {
 pub struct Line {
     pub name: String,
     /// (epoch seconds of the window end, value); NULL values are gaps.
+    #[serde(deserialize_with = "lenient::points")]
     pub points: Vec<(f64, Option<f64>)>,
     pub dashed: bool,
 }
@@ -107,7 +114,9 @@ pub struct Distribution {
 pub struct QualityRow {
     pub feature: String,
     pub metric: String,
+    #[serde(deserialize_with = "lenient::opt")]
     pub last: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt")]
     pub max: Option<f64>,
 }
 
@@ -133,4 +142,44 @@ pub struct Importance {
     pub feature: String,
     pub reference: Option<f64>,
     pub current: Option<f64>,
+}
+
+/// Values the SQL side renders from float8 may be "Infinity", "-Infinity" or "NaN" (to_jsonb's
+/// words: a documented infinite χ² statistic, a latency p99 of timeouts); they are drawn as ∞.
+mod lenient {
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Float {
+        Number(f64),
+        Word(String),
+    }
+
+    impl Float {
+        fn value<E: serde::de::Error>(self) -> Result<f64, E> {
+            match self {
+                Float::Number(v) => Ok(v),
+                Float::Word(w) => match w.as_str() {
+                    "Infinity" => Ok(f64::INFINITY),
+                    "-Infinity" => Ok(f64::NEG_INFINITY),
+                    "NaN" => Ok(f64::NAN),
+                    other => Err(E::custom(format!("expected a number, got \"{other}\""))),
+                },
+            }
+        }
+    }
+
+    pub fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Option::<Float>::deserialize(d)?
+            .map(Float::value)
+            .transpose()
+    }
+
+    pub fn points<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(f64, Option<f64>)>, D::Error> {
+        Vec::<(Float, Option<Float>)>::deserialize(d)?
+            .into_iter()
+            .map(|(x, y)| Ok((x.value()?, y.map(Float::value).transpose()?)))
+            .collect()
+    }
 }

@@ -116,3 +116,21 @@ fn summaries_report() {
     assert!(!html.contains("Alerts in the period"));
     assert_eq!(html.matches("<svg").count(), 1);
 }
+
+/// to_jsonb writes an infinite float8 as the string "Infinity": a documented infinite χ²
+/// statistic (a reference with one category) or a latency p99 of timeouts made the whole
+/// report fail with 22023 (review of 2026-12-07). They render as ∞.
+#[test]
+fn infinite_values_from_sql_render() {
+    let data = serde_json::json!({"model": "m", "summaries_only": true,
+        "drift_table": [{"feature": "b", "kind": "categorical", "method": "chisquare", "statistic": "Infinity",
+                         "p_value": 0, "threshold": 0.05, "drifted": true}],
+        "quality": [{"feature": "b", "metric": "missing_share", "last": "NaN", "max": "-Infinity"}]});
+    let html = render_json(&data.to_string()).unwrap();
+    assert!(html.contains("∞"), "{html}");
+    let bad =
+        serde_json::json!({"model": "m", "drift_table": [{"feature": "b", "statistic": "lots"}]});
+    assert!(render_json(&bad.to_string())
+        .unwrap_err()
+        .contains("expected a number"));
+}

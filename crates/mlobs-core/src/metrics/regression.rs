@@ -138,7 +138,27 @@ impl RegressionSummary {
             self.max_abs_error = self.max_abs_error.max(abs);
         }
         self.abs_error_sketch.add(abs);
-        Ok(())
+        self.check_overflow()
+    }
+
+    /// The running sums must stay finite: a summary holding ±Infinity is refused when it is read
+    /// back (validate), so one stored by the aggregate could no longer be read or dumped.
+    fn check_overflow(&self) -> Result<()> {
+        let sums = [
+            self.target.mean,
+            self.error.mean,
+            self.target.m2,
+            self.error.m2,
+            self.sum_abs_error,
+            self.sum_abs_pct_error,
+        ];
+        if sums.iter().all(|v| v.is_finite()) {
+            Ok(())
+        } else {
+            Err(CoreError::out_of_range(
+                "the sums of errors overflow float8 (targets or errors near ±1.8e308)",
+            ))
+        }
     }
 
     /// Rows summarised (with any weight).
@@ -228,6 +248,7 @@ impl Summary for RegressionSummary {
         if self.weight.is_some() || o.weight.is_some() {
             self.weight = Some(wa + wb);
         }
+        self.check_overflow()?;
         self.abs_error_sketch.merge(&o.abs_error_sketch)
     }
 

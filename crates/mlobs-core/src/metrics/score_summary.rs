@@ -377,7 +377,10 @@ impl Summary for ScoreSummary {
         self.log_true.merge(&o.log_true);
         self.brier_sum += o.brier_sum;
         crate::sketch::sum_counts(self.bins.values().flat_map(|c| [c[0], c[1]]))?;
-        Ok(())
+        match &self.weights {
+            Some(w) => self.check_overflow(w.values().copied()),
+            None => self.check_overflow(std::iter::empty()),
+        }
     }
 
     fn to_bytes(&self) -> Vec<u8> {

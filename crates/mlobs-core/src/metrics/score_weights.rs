@@ -5,7 +5,7 @@
 
 use super::probability;
 use super::score_summary::{Bounded, ScoreSummary};
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 
 impl ScoreSummary {
     /// Adds one row with a sample weight (finite, ≥ 0); a row of weight 0 is checked and not
@@ -32,7 +32,24 @@ impl ScoreSummary {
         };
         self.log_loss_sum -= weight * p_true.clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
         self.brier_sum += weight * (y - score) * (y - score);
-        Ok(())
+        let bin_weight = self.weights.as_ref().and_then(|w| w.get(b)).copied();
+        self.check_overflow(bin_weight.into_iter())
+    }
+
+    /// Weighted sums must stay finite: a summary holding ±Infinity is refused when it is read
+    /// back (validate), so one stored by the aggregate could no longer be read or dumped.
+    /// `bins`: the bin weights that changed.
+    pub(crate) fn check_overflow(&self, mut bins: impl Iterator<Item = [f64; 2]>) -> Result<()> {
+        if self.log_loss_sum.is_finite()
+            && self.brier_sum.is_finite()
+            && bins.all(|w| w[0].is_finite() && w[1].is_finite())
+        {
+            Ok(())
+        } else {
+            Err(CoreError::out_of_range(
+                "the weighted sums overflow float8 (sample weights near 1.8e308)",
+            ))
+        }
     }
 
     /// Gives every row summarised so far its weight 1 explicitly.
