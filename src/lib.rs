@@ -51,6 +51,7 @@ pub extern "C-unwind" fn _PG_init() {
     // SAFETY: _PG_init runs once per backend, before any thread could read the environment.
     unsafe { std::env::set_var(NO_BACKTRACE.0, NO_BACKTRACE.1) };
     mlobs_core::interrupt::set_check(check_for_interrupts);
+    mlobs_core::interrupt::set_runner(run_cancellable);
 }
 
 /// The environment setting that disables backtrace capture.
@@ -58,6 +59,44 @@ const NO_BACKTRACE: (&str, &str) = ("RUST_LIB_BACKTRACE", "0");
 
 fn check_for_interrupts() {
     pgrx::check_for_interrupts!();
+}
+
+/// Runs a job that cannot poll for interrupts (smartcore growing a tree) on its own thread, and
+/// polls them here while it runs: a cancel, statement_timeout or pg_terminate_backend raises on
+/// this thread at once; the job, which touches nothing of PostgreSQL's and owns its data, runs to
+/// its end and its result is dropped (a terminated backend's exit ends it). The thread blocks
+/// every signal, so PostgreSQL's handlers keep running on the backend's own thread.
+fn run_cancellable(job: Box<dyn FnOnce() + Send + 'static>) {
+    use std::sync::mpsc;
+    let (done, finished) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("mlobs job".into())
+        .spawn(move || {
+            // SAFETY: a signal set on this thread's stack, filled and applied to this thread only.
+            unsafe {
+                let mut all = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+                libc::sigfillset(all.as_mut_ptr());
+                libc::pthread_sigmask(libc::SIG_BLOCK, all.as_ptr(), std::ptr::null_mut());
+            }
+            let _ = done.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
+        });
+    if let Err(e) = spawned {
+        pgrx::ereport!(
+            ERROR,
+            pgrx::PgSqlErrorCode::ERRCODE_INSUFFICIENT_RESOURCES,
+            format!("mlobs: could not start a thread for the computation: {e}")
+        );
+    }
+    loop {
+        match finished.recv_timeout(std::time::Duration::from_millis(10)) {
+            Ok(Ok(())) => return,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(mpsc::RecvTimeoutError::Timeout) => check_for_interrupts(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                panic!("mlobs: the computation's thread ended without a result")
+            }
+        }
+    }
 }
 
 // The hand-written SQL, one file per family in src/sql/ (the per-type blocks inside them are

@@ -83,6 +83,24 @@ SELECT pg_temp.state(format($$SELECT mlobs.register_model('rm classes', 'sklearn
   'n_features', 1, 'kind', 'classifier', 'n_classes', 10000,
   'trees', jsonb_build_array(jsonb_build_object('children_left', (SELECT jsonb_agg(-1) FROM generate_series(1, 401)))))));
 
+-- 5. smartcore grows a tree without polling for interrupts: a tree of 100 classes over 40 000
+-- rows ran for minutes (3.4 in a release build), and neither statement_timeout, a cancel nor
+-- pg_terminate_backend stopped it. Each tree now grows on its own thread while the backend polls:
+-- the statement is cancelled on time. (The thread runs on to its end, or to the backend's exit:
+-- reconnect, so that it does not outlive this test.)
+CREATE TABLE rm_slow AS SELECT timestamptz '2026-01-01' + g * interval '1 second' AS ts, random() AS a, random() AS b,
+       random() AS c, (g * 7919 % 101) AS k FROM generate_series(1, 40000) g;
+SET maintenance_work_mem = '4GB';
+SET statement_timeout = '1s';
+SELECT mlobs.train('rm slow', 'rm_slow', 'k', ARRAY['a', 'b', 'c'], 'decision_tree', '{"max_depth": 60, "holdout": 0}');
+RESET statement_timeout;
+RESET maintenance_work_mem;
+SELECT count(*) AS versions FROM mlobs.models WHERE name = 'rm slow';
+DROP TABLE rm_slow;
+\c
+SET timezone = 'UTC';
+\set VERBOSITY terse
+
 DROP TABLE rm_hr;
 DROP ROLE regress_rm_team;
 DROP ROLE regress_rm_other;
