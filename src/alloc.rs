@@ -25,9 +25,30 @@ unsafe extern "C" {
     fn errfinish(filename: *const c_char, lineno: c_int, funcname: *const c_char);
 }
 
+thread_local! {
+    /// Set on the threads `run_cancellable` (lib.rs) runs library code on.
+    static JOB_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the calling thread as a job thread, not the backend's.
+pub fn mark_job_thread() {
+    JOB_THREAD.with(|t| t.set(true));
+}
+
+fn on_job_thread() -> bool {
+    JOB_THREAD.try_with(|t| t.get()).unwrap_or(false)
+}
+
 #[cold]
 #[inline(never)]
 fn out_of_memory(size: usize) -> ! {
+    // Only the backend's own thread may raise a PostgreSQL ERROR. A job thread (a tree grown by
+    // smartcore) has no per-request cap, and one the system refuses memory has no way to report
+    // it: aborting is what Rust itself would do. Its memory was estimated against
+    // maintenance_work_mem before it started (training).
+    if on_job_thread() {
+        std::process::abort()
+    }
     unsafe {
         if errstart(pgrx::PgLogLevel::ERROR as c_int, std::ptr::null()) {
             errcode(pgrx::PgSqlErrorCode::ERRCODE_OUT_OF_MEMORY as c_int);
@@ -52,7 +73,7 @@ pub struct PgAwareAllocator;
 unsafe impl GlobalAlloc for PgAwareAllocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if layout.size() > MAX_ALLOCATION {
+        if layout.size() > MAX_ALLOCATION && !on_job_thread() {
             out_of_memory(layout.size());
         }
         let p = unsafe { System.alloc(layout) };
@@ -64,7 +85,7 @@ unsafe impl GlobalAlloc for PgAwareAllocator {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if layout.size() > MAX_ALLOCATION {
+        if layout.size() > MAX_ALLOCATION && !on_job_thread() {
             out_of_memory(layout.size());
         }
         let p = unsafe { System.alloc_zeroed(layout) };
@@ -81,7 +102,7 @@ unsafe impl GlobalAlloc for PgAwareAllocator {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > MAX_ALLOCATION {
+        if new_size > MAX_ALLOCATION && !on_job_thread() {
             out_of_memory(new_size);
         }
         let p = unsafe { System.realloc(ptr, layout, new_size) };

@@ -72,6 +72,7 @@ fn run_cancellable(job: Box<dyn FnOnce() + Send + 'static>) {
     let spawned = std::thread::Builder::new()
         .name("mlobs job".into())
         .spawn(move || {
+            alloc::mark_job_thread();
             // SAFETY: a signal set on this thread's stack, filled and applied to this thread only.
             unsafe {
                 let mut all = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
