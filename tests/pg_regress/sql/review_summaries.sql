@@ -34,3 +34,15 @@ SELECT d.method, d.statistic, d.drifted
 SELECT position('∞' IN mlobs.summary_report(r, c, 'x')) > 0 AS shows_infinity
   FROM (SELECT mlobs.features_agg(j) r FROM (VALUES ('{"b": "u"}'::jsonb)) v(j)) s,
        (SELECT mlobs.features_agg(jsonb_build_object('b', 'v' || (i % 4))) c FROM generate_series(1, 1000) i) s2;
+
+-- 4. Weighted confusions with weights near float8's limits: class_report gave recall 0 (true
+-- 0.5), F1 NaN; chi2_contingency gave NaN for weights ×1e160 or ×1e-200. Ratios come from the
+-- table scaled to unit size now; χ² is scaled back (it grows with the weights), Cramér's V not.
+SELECT class, precision, recall, round(f1::numeric, 4) AS f1, support
+  FROM mlobs.class_report((SELECT mlobs.confusion_agg(a, p, w)
+                             FROM (VALUES (1::bigint, 1::bigint, 1e308::float8), (0, 1, 1e308), (0, 0, 1e308), (1, 0, 1e-300)) v(a, p, w)), 0);
+SELECT w, round((r.statistic / w)::numeric, 4) AS statistic_per_weight, round(r.p_value::numeric, 4) AS p, round(r.cramers_v::numeric, 5) AS cramers_v
+  FROM (VALUES (1e-200::float8), (1::float8), (1e160)) ww(w),
+       LATERAL mlobs.chi2_contingency((SELECT mlobs.confusion_agg(a, p, k * ww.w)
+                                         FROM (VALUES (1::bigint, 1::bigint, 3.0::float8), (0, 1, 1), (0, 0, 4), (1, 0, 2)) v(a, p, k)), false) r
+ ORDER BY w;

@@ -27,13 +27,14 @@ pub struct Chi2Contingency {
     pub cramers_v: Option<f64>,
 }
 
-/// Row-major observed table (first column of the summary × second), margins > 0 only.
-fn table(c: &Confusion) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+/// Row-major observed table (first column of the summary × second), margins > 0 only, every
+/// weight times `f`.
+fn table(c: &Confusion, f: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let mut rows: BTreeMap<&Label, f64> = BTreeMap::new();
     let mut cols: BTreeMap<&Label, f64> = BTreeMap::new();
     for ((a, p), &w) in &c.cells {
-        *rows.entry(a).or_insert(0.0) += w;
-        *cols.entry(p).or_insert(0.0) += w;
+        *rows.entry(a).or_insert(0.0) += w * f;
+        *cols.entry(p).or_insert(0.0) += w * f;
     }
     rows.retain(|_, s| *s > 0.0);
     cols.retain(|_, s| *s > 0.0);
@@ -42,7 +43,7 @@ fn table(c: &Confusion) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let mut observed = vec![0.0; ri.len() * ci.len()];
     for ((a, p), &w) in &c.cells {
         if let (Some(i), Some(j)) = (ri.get(a), ci.get(p)) {
-            observed[i * ci.len() + j] += w;
+            observed[i * ci.len() + j] += w * f;
         }
     }
     (
@@ -64,7 +65,11 @@ fn pearson(observed: &[f64], expected: &[f64]) -> f64 {
 /// χ² test of independence of the summary's two columns; `None` when it is empty or all its
 /// weight is 0.
 pub fn chi2_contingency(c: &Confusion, correction: bool) -> Option<Chi2Contingency> {
-    let (observed, row_sums, col_sums) = table(c);
+    // On the table scaled to unit size (a power of two: exact), so that products of margins
+    // neither overflow nor underflow (weights of 1e160 or 1e-200 gave NaN): χ² scales with the
+    // weights, so it is scaled back; Cramér's V does not; Yates' 0.5 is in the rows' own units.
+    let f = c.unit_factor();
+    let (observed, row_sums, col_sums) = table(c, f);
     if observed.is_empty() {
         return None;
     }
@@ -86,13 +91,14 @@ pub fn chi2_contingency(c: &Confusion, correction: bool) -> Option<Chi2Contingen
                 .zip(&expected)
                 .map(|(o, e)| {
                     let diff = e - o;
-                    o + diff.signum() * diff.abs().min(0.5)
+                    o + diff.signum() * diff.abs().min(0.5 * f)
                 })
                 .collect();
             pearson(&moved, &expected)
         } else {
             uncorrected
         };
+        let statistic = statistic / f;
         (statistic, chi2_sf(statistic, dof as f64))
     };
     Some(Chi2Contingency {
@@ -114,6 +120,34 @@ mod tests {
                 .unwrap();
         }
         c
+    }
+
+    #[test]
+    fn weights_near_float8_limits_scale() {
+        // scipy on the unit table: statistic 0.41667 (Yates), Cramér's V 0.40825 (review of
+        // 2026-12-07: ×1e160 and ×1e-200 gave NaN).
+        let cells = [
+            ("1", "1", 3.0),
+            ("0", "1", 1.0),
+            ("0", "0", 4.0),
+            ("1", "0", 2.0),
+        ];
+        let base = chi2_contingency(&summary(&cells), true).unwrap();
+        for k in [1e-200, 1e-160, 1e160, 1e300] {
+            let scaled: Vec<(&str, &str, f64)> =
+                cells.iter().map(|&(a, p, w)| (a, p, w * k)).collect();
+            let r = chi2_contingency(&summary(&scaled), false).unwrap();
+            let plain = chi2_contingency(&summary(&cells), false).unwrap();
+            assert!(
+                (r.statistic / (plain.statistic * k) - 1.0).abs() < 1e-12,
+                "{k}: {r:?}"
+            );
+            assert!(
+                (r.cramers_v.unwrap() - plain.cramers_v.unwrap()).abs() < 1e-12,
+                "{k}: {r:?}"
+            );
+        }
+        assert!((base.cramers_v.unwrap() - 0.408_248_290_463_863).abs() < 1e-12);
     }
 
     #[test]

@@ -269,14 +269,10 @@ impl Confusion {
         self.rows == 0
     }
 
-    fn class_counts(&self) -> BTreeMap<&Label, ClassCounts> {
-        self.class_counts_scaled(1.0)
-    }
-
     /// The factor that scales the cells to unit size (`unit_scale` of the largest): the
     /// scale-free metrics computed on scaled cells have the same bits, and their sums and
     /// products stay within float8.
-    fn unit_factor(&self) -> f64 {
+    pub(crate) fn unit_factor(&self) -> f64 {
         super::unit_scale(self.cells.values().fold(0.0, |m, &w| m.max(w)))
     }
 

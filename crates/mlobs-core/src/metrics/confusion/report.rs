@@ -17,7 +17,11 @@ impl Confusion {
             return Vec::new();
         }
         let div = |parts| zero_division.divide(parts);
-        let counts = self.class_counts();
+        // The ratios and the averages' weights from unit-scaled counts (the same bits, and no
+        // sum overflows: weights near 1e308 gave recall 0 and F1 NaN); supports in the rows'
+        // own weights, scaled back (±Infinity only where the true sum is beyond float8).
+        let f = self.unit_factor();
+        let counts = self.unit_class_counts();
         let mut rows: Vec<ReportRow> = counts
             .iter()
             .map(|(label, c)| ReportRow {
@@ -25,12 +29,13 @@ impl Confusion {
                 precision: div(c.precision()),
                 recall: div(c.recall()),
                 f1: div(c.f1()),
-                support: c.support,
+                support: c.support / f,
             })
             .collect();
-        let total: f64 = counts.values().map(|c| c.support).sum();
+        let scaled_total: f64 = counts.values().map(|c| c.support).sum();
+        let total = scaled_total / f;
         let correct: f64 = counts.values().map(|c| c.tp).sum();
-        let supports: Vec<f64> = rows.iter().map(|r| r.support).collect();
+        let supports: Vec<f64> = counts.values().map(|c| c.support).collect();
         let average = |weights: Option<&[f64]>, pick: fn(&ReportRow) -> Option<f64>| {
             let values: Vec<Option<f64>> = rows.iter().map(pick).collect();
             nan_average(&values, weights)
@@ -41,7 +46,7 @@ impl Confusion {
             precision: None,
             recall: None,
             // micro F1 = 2·ΣTP / (Σtrue + Σpredicted), both sums the total weight
-            f1: div((2.0 * correct, 2.0 * total)),
+            f1: div((2.0 * correct, 2.0 * scaled_total)),
             support: total,
         });
         for (name, weights) in [("macro avg", None), ("weighted avg", Some(&supports[..]))] {

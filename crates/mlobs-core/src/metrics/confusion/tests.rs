@@ -204,3 +204,27 @@ fn no_correct_prediction_is_positive_zero() {
     let micro = c.f1(Average::Micro, None).unwrap().unwrap();
     assert!(micro == 0.0 && micro.is_sign_positive());
 }
+
+#[test]
+fn class_report_of_weights_near_float8_limits() {
+    // Review of 2026-12-07: recall 0 (true 0.5), F1 NaN and support Infinity for class 0.
+    let mut c = Confusion::default();
+    for (a, p, w) in [
+        (1i64, 1i64, 1e308),
+        (0, 1, 1e308),
+        (0, 0, 1e308),
+        (1, 0, 1e-300),
+    ] {
+        c.add(Label::Int(a), Label::Int(p), w).unwrap();
+    }
+    let rows = c.class_report(ZeroDivision::Zero);
+    assert_eq!(rows[0].recall, Some(0.5));
+    assert_eq!(rows[0].precision, Some(1.0));
+    assert!(rows[0].f1.unwrap().is_finite());
+    assert_eq!(rows[0].support, f64::INFINITY); // 2e308: beyond float8
+    assert_eq!(rows[1].support, 1e308);
+    assert!(rows.iter().all(|r| [r.precision, r.recall, r.f1]
+        .iter()
+        .flatten()
+        .all(|v| !v.is_nan())));
+}
