@@ -67,8 +67,18 @@ fn check_for_interrupts() {
 /// its end and its result is dropped (a terminated backend's exit ends it). The thread blocks
 /// every signal, so PostgreSQL's handlers keep running on the backend's own thread.
 fn run_cancellable(job: Box<dyn FnOnce() + Send + 'static>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::mpsc;
+    // Jobs of this backend still running, a cancelled one among them. A new job waits for them
+    // (cancellably), so a client that retries after each timeout holds one abandoned job at most,
+    // not one more core and one more maintenance_work_mem each time.
+    static RUNNING: AtomicUsize = AtomicUsize::new(0);
+    while RUNNING.load(Ordering::Acquire) > 0 {
+        check_for_interrupts();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let (done, finished) = mpsc::channel();
+    RUNNING.fetch_add(1, Ordering::AcqRel);
     let spawned = std::thread::Builder::new()
         .name("mlobs job".into())
         .spawn(move || {
@@ -79,9 +89,12 @@ fn run_cancellable(job: Box<dyn FnOnce() + Send + 'static>) {
                 libc::sigfillset(all.as_mut_ptr());
                 libc::pthread_sigmask(libc::SIG_BLOCK, all.as_ptr(), std::ptr::null_mut());
             }
-            let _ = done.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            RUNNING.fetch_sub(1, Ordering::Release);
+            let _ = done.send(result);
         });
     if let Err(e) = spawned {
+        RUNNING.fetch_sub(1, Ordering::Release);
         pgrx::ereport!(
             ERROR,
             pgrx::PgSqlErrorCode::ERRCODE_INSUFFICIENT_RESOURCES,

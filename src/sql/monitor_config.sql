@@ -91,6 +91,7 @@ DECLARE
   rows_sql text;
   typ oid;
   is_partition bool;
+  is_partitioned bool;
   -- A timestamp or date column: its rows are recorded as their wall clock (below).
   wall bool;
   tz text;
@@ -106,7 +107,7 @@ BEGIN
   -- The rows must come from this statement's transition tables, which the firing trigger
   -- declares: a trigger attached without them would let an unqualified mlobs_new resolve to a
   -- temporary view of the writer's (pg_temp is on the path), run as the extension's owner.
-  SELECT a.atttypid, c.relispartition INTO typ, is_partition
+  SELECT a.atttypid, c.relispartition, c.relkind = 'p' INTO typ, is_partition, is_partitioned
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
     LEFT JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attname = TG_ARGV[0] AND a.attnum > 0 AND NOT a.attisdropped
    WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND t.tgfoid = 'mlobs._record_source_changes()'::regprocedure
@@ -132,6 +133,15 @@ BEGIN
   sources := ARRAY[TG_RELID];
   IF is_partition THEN
     sources := sources || ARRAY(SELECT a::oid FROM pg_partition_ancestors(TG_RELID) a WHERE a::oid <> TG_RELID);
+  END IF;
+  -- A write aimed at a partitioned table fires only its own statement triggers, and which
+  -- partition each row went to is not known here: the minutes are recorded for every monitored
+  -- partition below it too (a monitor of a partition revises those windows; where none of its
+  -- rows changed, the revision finds the same summary).
+  IF is_partitioned THEN
+    sources := sources || ARRAY(SELECT t.relid::oid FROM pg_partition_tree(TG_RELID) t
+                                 WHERE t.relid::oid <> TG_RELID
+                                   AND EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.source::oid = t.relid::oid));
   END IF;
   -- TRUNCATE has no rows to read: every computed window a run may still revise changed.
   IF TG_OP = 'TRUNCATE' THEN

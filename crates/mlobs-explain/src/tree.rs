@@ -125,6 +125,14 @@ impl Tree {
                 format!("a tree needs 1 to {MAX_NODES} nodes, got {n}"),
             ));
         }
+        // TreeSHAP weighs the leaves by cover / root cover: a root of cover 0 (an export whose
+        // hessians are all 0) made the base value NaN and the attributions non-additive.
+        if self.nodes[0].cover.is_nan() || self.nodes[0].cover <= 0.0 {
+            return Err(ExplainError::at(
+                &format!("{path}.nodes[0]"),
+                "the root's cover (training weight) must be positive",
+            ));
+        }
         let mut parents = vec![0u32; n];
         for (i, node) in self.nodes.iter().enumerate() {
             let at = format!("{path}.nodes[{i}]");

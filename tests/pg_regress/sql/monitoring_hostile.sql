@@ -276,6 +276,24 @@ INSERT INTO mh_zone VALUES ('2026-04-01 02:20', 0.7);
 SELECT count(*) AS rows_kept FROM mh_zone;
 SELECT mlobs.drop_monitor('mh zone');
 
+-- 11. A monitor of one partition, written through its partitioned parent: a write aimed at the
+-- parent fires only the parent's statement triggers, so the late row and the deleted row were
+-- recorded for the parent alone and the partition's windows were never revised (review of
+-- 2026-12-07). The parent's triggers now record the minutes for its monitored partitions too.
+CREATE TABLE mh_pp (ts timestamptz, score float8) PARTITION BY RANGE (ts);
+CREATE TABLE mh_pp1 PARTITION OF mh_pp FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+INSERT INTO mh_pp SELECT ts, 0.5 FROM generate_series(timestamptz '2026-04-01', '2026-04-01 02:59', '1 minute') ts;
+SELECT mlobs.create_monitor('mh pp1', 'mh', 'mh_pp1', 'prediction_drift', '{}', '1 hour', '2026-04-01', '2026-04-01 01:00') > 0 AS created;
+SELECT mlobs.track_changes('mh_pp');
+SELECT status, windows FROM mlobs.run_monitors('2026-04-01 03:00');
+INSERT INTO mh_pp VALUES ('2026-04-01 02:10', 0.9);
+DELETE FROM mh_pp WHERE ts = '2026-04-01 01:30';
+SELECT status, revised FROM mlobs.run_monitors('2026-04-01 03:15');
+SELECT w.window_start, w.rows, (SELECT count(*) FROM mh_pp1 t WHERE t.ts >= w.window_start AND t.ts < w.window_end) AS in_table
+  FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'mh pp1' ORDER BY 1;
+SELECT mlobs.drop_monitor('mh pp1');
+DROP TABLE mh_pp;
+
 RESET statement_timeout;
 DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone;
 DROP VIEW mh_secret_v;
