@@ -141,18 +141,23 @@ impl RegressionSummary {
         self.check_overflow()
     }
 
-    /// The running sums must stay finite: a summary holding ±Infinity is refused when it is read
-    /// back (validate), so one stored by the aggregate could no longer be read or dumped.
-    fn check_overflow(&self) -> Result<()> {
-        let sums = [
+    /// The moments and sums a stored summary must hold finite (validate), the largest error too.
+    fn moments(&self) -> [f64; 7] {
+        [
             self.target.mean,
             self.error.mean,
             self.target.m2,
             self.error.m2,
             self.sum_abs_error,
             self.sum_abs_pct_error,
-        ];
-        if sums.iter().all(|v| v.is_finite()) {
+            self.max_abs_error,
+        ]
+    }
+
+    /// The running sums must stay finite: a summary holding ±Infinity is refused when it is read
+    /// back (validate), so one stored by the aggregate could no longer be read or dumped.
+    fn check_overflow(&self) -> Result<()> {
+        if self.moments().iter().all(|v| v.is_finite()) {
             Ok(())
         } else {
             Err(CoreError::out_of_range(
@@ -316,15 +321,7 @@ impl Summary for RegressionSummary {
             return Err("sketch count differs from n".into());
         }
         self.abs_error_sketch.validate()?;
-        let sums = [
-            self.target.mean,
-            self.error.mean,
-            self.target.m2,
-            self.error.m2,
-            self.sum_abs_error,
-            self.sum_abs_pct_error,
-            self.max_abs_error,
-        ];
+        let sums = self.moments();
         if sums.iter().any(|v| !v.is_finite()) {
             return Err("moments must be finite".into());
         }
