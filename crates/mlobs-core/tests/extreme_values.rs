@@ -205,3 +205,47 @@ fn histogram_edges_at_infinity_survive_text() {
         plain.to_json()
     );
 }
+
+/// Drift between samples of data near ±1.8e308 (review of 2026-12-07): the reference's variance
+/// overflows, its deviation does not. Evidently's normed Wasserstein divided by an infinite
+/// deviation (0 instead of 0.445) and the t statistic came out −0 with p 1 (scipy: −0.077,
+/// p 0.94, computed on the data divided by 1e308).
+#[test]
+fn drift_of_data_near_the_float8_limit() {
+    use mlobs_core::drift::distance::{wasserstein_normed, wasserstein_raw};
+    use mlobs_core::drift::rank_tests::t_test;
+    use mlobs_core::drift::sample::Sample;
+    let a = [f64::MAX, -f64::MAX, 0.0, 1e308, -1e308];
+    let b = [1.5e308, -1.2e308, 5.0, 1e300, -1e-300];
+    for (sa, sb) in [
+        (
+            Sample::from_values(&a).unwrap(),
+            Sample::from_values(&b).unwrap(),
+        ),
+        (
+            Sample::from_profile(&profile(&a)).unwrap(),
+            Sample::from_profile(&profile(&b)).unwrap(),
+        ),
+    ] {
+        // The deviations by hand, in units of 1e308: mean 0, squares 2·MAX² + 2·1e616.
+        let m = f64::MAX / 1e308;
+        let sd_a = ((2.0 * m * m + 2.0) / 5.0).sqrt() * 1e308;
+        assert!((sa.sd_pop / sd_a - 1.0).abs() < 1e-12, "{}", sa.sd_pop);
+        let w = wasserstein_normed(&sa, &sb);
+        assert!((w - wasserstein_raw(&sa, &sb) / sd_a).abs() < 1e-9, "{w}");
+        // By hand (units of 1e308): W1 = mean |sorted a − sorted b| = 2.8954/5, over sd 1.3010.
+        // (From profiles, W1 reads the sketch's bucket values: finite, not this exact figure.)
+        assert!(w.is_finite() && w > 0.0, "{w}");
+        if sa.values.len() == a.len() && sa.values[0].0 == -f64::MAX {
+            assert!((w - 0.445_09).abs() < 1e-4, "{w}");
+        }
+        // t by hand (scipy's ttest_ind, pooled): difference of means over the pooled deviation.
+        let (t, p) = t_test(&sa, &sb);
+        let mean_b = sb.mean;
+        let sd_b = sb.sd_pop;
+        let pooled = ((sd_a / 1e308).powi(2) * 5.0 + (sd_b / 1e308).powi(2) * 5.0) / 8.0;
+        let expected = (sa.mean / 1e308 - mean_b / 1e308) / (pooled * 0.4).sqrt();
+        assert!((t - expected).abs() < 1e-9, "{t} vs {expected}");
+        assert!((t + 0.077).abs() < 1e-3 && p > 0.9 && p < 0.97, "{t} {p}");
+    }
+}

@@ -26,7 +26,7 @@ pub fn wasserstein_raw(u: &Sample, v: &Sample) -> f64 {
 
 /// Evidently `wasserstein` ("normed"): W1 / max(std_pop(reference), 0.001).
 pub fn wasserstein_normed(reference: &Sample, current: &Sample) -> f64 {
-    wasserstein_raw(reference, current) / reference.var_pop.sqrt().max(0.001)
+    wasserstein_raw(reference, current) / reference.sd_pop.max(0.001)
 }
 
 /// `scipy.stats.energy_distance(u, v)` = √2 · (∫ (F_u − F_v)²)^½ (Evidently `ed`).

@@ -13,7 +13,14 @@ pub fn t_test(a: &Sample, b: &Sample) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     let pooled = (a.var_pop * na + b.var_pop * nb) / df;
-    let t = (a.mean - b.mean) / (pooled * (1.0 / na + 1.0 / nb)).sqrt();
+    let mut t = (a.mean - b.mean) / (pooled * (1.0 / na + 1.0 / nb)).sqrt();
+    if !(pooled.is_finite() && (a.mean - b.mean).is_finite()) {
+        // Values near ±1.8e308: the variances or the difference of means overflow, t does not.
+        // The same quotient with everything divided by the larger deviation.
+        let m = a.sd_pop.max(b.sd_pop);
+        let scaled = ((a.sd_pop / m).powi(2) * na + (b.sd_pop / m).powi(2) * nb) / df;
+        t = (a.mean / m - b.mean / m) / (scaled * (1.0 / na + 1.0 / nb)).sqrt();
+    }
     if !t.is_finite() {
         return (t, f64::NAN);
     }

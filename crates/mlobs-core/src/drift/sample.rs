@@ -13,8 +13,43 @@ pub struct Sample {
     pub values: Vec<(f64, u64)>,
     pub n: u64,
     pub mean: f64,
-    /// Population variance (divisor n).
+    /// Population variance (divisor n); +Infinity where it is beyond float8 (values near
+    /// ±1.8e308), whose square root `sd_pop` still holds.
     pub var_pop: f64,
+    /// Population standard deviation, finite wherever the spread itself is.
+    pub sd_pop: f64,
+}
+
+/// Mean and population standard deviation of (value, weight) pairs computed on the values
+/// divided by the largest magnitude, for data whose sum or squared deviations overflow.
+fn scaled_moments(values: &[(f64, f64)], n: f64) -> (f64, f64) {
+    let largest = values.iter().fold(0.0f64, |m, &(x, _)| m.max(x.abs()));
+    if largest == 0.0 || !largest.is_finite() {
+        return (0.0, 0.0);
+    }
+    let mean = values.iter().map(|&(x, w)| x / largest * w).sum::<f64>() / n;
+    let var = values
+        .iter()
+        .map(|&(x, w)| (x / largest - mean) * (x / largest - mean) * w)
+        .sum::<f64>()
+        / n;
+    (mean * largest, var.sqrt() * largest)
+}
+
+impl Sample {
+    /// The same moments where they overflowed: the scaled computation's mean and deviation.
+    fn with_spread(mut self) -> Self {
+        self.sd_pop = self.var_pop.sqrt();
+        if !(self.mean.is_finite() && self.var_pop.is_finite()) {
+            let pairs: Vec<(f64, f64)> = self.values.iter().map(|&(x, c)| (x, c as f64)).collect();
+            let (mean, sd) = scaled_moments(&pairs, self.n as f64);
+            if !self.mean.is_finite() {
+                self.mean = mean;
+            }
+            self.sd_pop = sd;
+        }
+        self
+    }
 }
 
 impl Sample {
@@ -26,12 +61,16 @@ impl Sample {
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
         let var_pop = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-        Some(Self {
-            values: to_weighted(values),
-            n: values.len() as u64,
-            mean,
-            var_pop,
-        })
+        Some(
+            Self {
+                values: to_weighted(values),
+                n: values.len() as u64,
+                mean,
+                var_pop,
+                sd_pop: 0.0,
+            }
+            .with_spread(),
+        )
     }
 
     /// From ascending (value, count) pairs with distinct values; `None` when empty.
@@ -47,21 +86,28 @@ impl Sample {
             .map(|&(x, c)| (x - mean) * (x - mean) * c as f64)
             .sum::<f64>()
             / nf;
-        Some(Self {
-            values,
-            n,
-            mean,
-            var_pop,
-        })
+        Some(
+            Self {
+                values,
+                n,
+                mean,
+                var_pop,
+                sd_pop: 0.0,
+            }
+            .with_spread(),
+        )
     }
 
     /// From a stored profile; `None` when it holds no finite value.
     pub fn from_profile(p: &NumericProfile) -> Option<Self> {
+        // The profile keeps its moments scaled: its deviation is finite where the variance
+        // overflows.
         Some(Self {
             values: p.discretised(),
             n: p.n,
             mean: p.mean()?,
             var_pop: p.variance_pop()?,
+            sd_pop: p.stddev_pop()?,
         })
     }
 }
