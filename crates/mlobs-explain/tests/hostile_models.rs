@@ -48,3 +48,27 @@ fn shap_importance_whose_sum_overflows_is_an_error() {
     let err = s.add(&[1.5e308, 1.0]).unwrap_err();
     assert!(err.to_string().contains("feature a"), "{err}");
 }
+
+#[test]
+fn a_root_of_cover_zero_is_refused() {
+    // An XGBoost export whose sum_hessian are all 0 registered, and its SHAP base value was NaN
+    // (leaves weighed by cover / root cover): the attributions no longer added up to the margin.
+    use mlobs_explain::tree::{Node, Tree};
+    let zero = Tree {
+        nodes: vec![
+            Node::split(0, 0.5, 1, 2, 0.0),
+            Node::leaf(1.0, 0.0),
+            Node::leaf(2.0, 0.0),
+        ],
+    };
+    let err = zero.validate(1, "model.trees[0]").unwrap_err();
+    assert!(err.to_string().contains("cover"), "{err}");
+    let ok = Tree {
+        nodes: vec![
+            Node::split(0, 0.5, 1, 2, 2.0),
+            Node::leaf(1.0, 1.0),
+            Node::leaf(2.0, 1.0),
+        ],
+    };
+    assert!(ok.validate(1, "model.trees[0]").is_ok());
+}
