@@ -63,6 +63,40 @@ fn check_memory(params: &Params, rows: usize, features: usize) {
     }
 }
 
+/// What `maintenance_work_mem` leaves for the trees once grown, after the rows and the tree
+/// being grown (charged tree by tree: `train_within`); refuses at once, before any tree is
+/// grown, a training whose rows and growing tree alone exceed it. Checked after the rows are
+/// read, when the classes are known.
+fn tree_budget(params: &Params, data: &Dataset) -> usize {
+    if !params.algorithm.is_tree() {
+        return usize::MAX;
+    }
+    use mlobs_train::data::{
+        classifier_queue_bytes, estimated_class_bytes, growing_class_bytes, tree_training_bytes,
+    };
+    let (rows, limit) = (data.rows(), memory_limit());
+    let classes = match &data.y {
+        Target::Classes { labels, .. } => labels.len(),
+        Target::Values(_) => 0,
+    };
+    let queue = classifier_queue_bytes(params, rows, classes);
+    let before = tree_training_bytes(rows, data.n_features).saturating_add(queue);
+    let need = before.saturating_add(estimated_class_bytes(params, rows, classes));
+    if need > limit {
+        raise(CoreError::limit_exceeded(format!(
+            "training on {rows} rows of {classes} classes needs about {} MB (smartcore's \
+             classification tree keeps a vector over every row for each node of a level, and a \
+             value per class in every node), above maintenance_work_mem ({} MB); raise \
+             maintenance_work_mem, or lower params.max_depth, params.n_trees or params.max_rows",
+            need.div_ceil(1 << 20),
+            limit >> 20
+        )));
+    }
+    limit
+        .saturating_sub(before)
+        .saturating_sub(growing_class_bytes(params, rows, classes))
+}
+
 /// Internal entry of `mlobs.train` (the SQL wrapper takes the regclass and timestamps).
 #[allow(clippy::too_many_arguments)]
 #[pg_extern(volatile, parallel_unsafe, name = "_train")]
@@ -204,31 +238,14 @@ pub fn train_impl(
     } else {
         Target::Values(order.iter().map(|&s| ys[s]).collect())
     };
-    if let Target::Classes { labels, .. } = &y {
-        let need =
-            mlobs_train::data::estimated_bytes(params.algorithm, order.len(), p).saturating_add(
-                mlobs_train::data::estimated_class_bytes(&params, order.len(), labels.len()),
-            );
-        let limit = memory_limit();
-        if need > limit {
-            raise(CoreError::limit_exceeded(format!(
-                "training on {} rows of {} classes needs about {} MB (a value per class in every \
-                 node), above maintenance_work_mem ({} MB); raise maintenance_work_mem, or lower \
-                 params.max_depth, params.n_trees or params.max_rows",
-                order.len(),
-                labels.len(),
-                need.div_ceil(1 << 20),
-                limit >> 20
-            )));
-        }
-    }
     let data = Dataset {
         n_features: p,
         feature_names: feature_names.clone(),
         x,
         y,
     };
-    let trained = mlobs_train::train(&params, &data).or_raise();
+    let tree_budget = tree_budget(&params, &data);
+    let trained = mlobs_train::train_within(&params, &data, tree_budget).or_raise();
     let n = data.rows();
     let train_rows = trained.metadata["train_rows"].as_u64().unwrap_or(0) as usize;
     let mut metadata = trained.metadata.clone();
@@ -259,20 +276,30 @@ pub fn train_impl(
     if let Target::Classes { labels, .. } = &data.y {
         metadata["classes"] = json!(labels);
     }
+    // The body as text, its JSON tree freed before jsonb_in parses it: a forest's tree of
+    // values and jsonb_in's own parse tree together were a third of the backend's peak.
+    let mlobs_train::Trained {
+        format,
+        body,
+        objective,
+        ..
+    } = trained;
+    let body = serde_json::to_string(&body)
+        .unwrap_or_else(|e| invalid_parameter(format!("storing the model failed: {e}")));
     crate::models::registry::lock_versions(name);
     Spi::get_one_with_args::<i32>(
         "INSERT INTO mlobs.models (name, version, format, body, feature_names, n_features, objective, metadata)
-         SELECT $1, coalesce(pg_catalog.max(version), 0) OPERATOR(pg_catalog.+) 1, $2, $3, $4, $5, $6,
+         SELECT $1, coalesce(pg_catalog.max(version), 0) OPERATOR(pg_catalog.+) 1, $2, CAST($3 AS pg_catalog.jsonb), $4, $5, $6,
                 pg_catalog.jsonb_build_object('training', $7)
            FROM mlobs.models WHERE name OPERATOR(pg_catalog.=) $1
          RETURNING version",
         &[
             name.into(),
-            trained.format.into(),
-            pgrx::JsonB(trained.body).into(),
+            format.into(),
+            body.into(),
             feature_names.into(),
             (p as i32).into(),
-            trained.objective.into(),
+            objective.into(),
             pgrx::JsonB(metadata).into(),
         ],
     )

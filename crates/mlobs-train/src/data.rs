@@ -69,6 +69,15 @@ pub fn estimated_bytes(algorithm: Algorithm, rows: usize, features: usize) -> us
     rows.saturating_mul(per_row.saturating_add(features.saturating_mul(per_cell)))
 }
 
+/// Bytes live while trees grow, besides the trees: the rows as read (8 bytes a value, the
+/// labels and timestamps the extension keeps), the float32 matrix (4 a value) and smartcore's
+/// sorted orders and workspace. The reading phase ([`estimated_bytes`]) is over by then. A
+/// default binary forest over 80 000 rows × 10 features measured 9.4 MB of heap beyond the
+/// rows and its trees (`tests/memory_bound.rs`); this charges 44 MB for it.
+pub fn tree_training_bytes(rows: usize, features: usize) -> usize {
+    rows.saturating_mul(200usize.saturating_add(features.saturating_mul(24)))
+}
+
 /// Bytes a tree classifier of more than two classes holds beyond [`estimated_bytes`]: one value
 /// per class in every node, while a tree is grown and exported (~170 bytes a node-class value,
 /// serialized and parsed) and in every finished tree until the model is stored (~60). Measured
@@ -78,22 +87,77 @@ pub fn estimated_bytes(algorithm: Algorithm, rows: usize, features: usize) -> us
 /// A node count per tree is bounded by the rows (each split needs a row on each side) and by
 /// `max_depth`.
 pub fn estimated_class_bytes(params: &crate::params::Params, rows: usize, classes: usize) -> usize {
+    let trees = if params.algorithm == crate::params::Algorithm::RandomForest {
+        params.n_trees
+    } else {
+        1
+    };
+    class_values_bound(params, rows, classes)
+        .saturating_mul(170usize.saturating_add(trees.saturating_mul(60)))
+}
+
+/// Bytes smartcore's classification tree (more than two classes, or the entropy criterion)
+/// holds while it grows: it visits nodes breadth first, and every node waiting in its queue
+/// owns a sample-count vector over all the training rows (8 bytes a row). The queue holds at
+/// most one level's nodes, bounded by `2^max_depth` and by the rows (a queued node holds at
+/// least two). A 5-class forest of depth 10 over 80 000 rows peaked at 245 MB of heap
+/// (`tests/memory_bound.rs`), where the per-row estimate gave 118; without `max_depth` this
+/// grows with the square of the rows. (Binary Gini trees and regression trees are grown by
+/// smartcore's other builder, which keeps index ranges: linear in the rows.)
+pub fn classifier_queue_bytes(
+    params: &crate::params::Params,
+    rows: usize,
+    classes: usize,
+) -> usize {
+    let smartcore_classifier = params.algorithm.is_tree()
+        && params.task == crate::params::Task::Classification
+        && (classes > 2 || (classes == 2 && params.entropy));
+    if !smartcore_classifier {
+        return 0;
+    }
+    let width = params.max_depth.map_or(usize::MAX, |d| {
+        1usize.checked_shl(u32::from(d)).unwrap_or(usize::MAX)
+    });
+    rows.saturating_mul(8)
+        .saturating_mul(width.min(rows / 2).max(1))
+}
+
+/// The part of [`estimated_class_bytes`] taken while one tree grows and is exported; the trees
+/// already grown are charged as they are ([`held_tree_bytes`]).
+pub fn growing_class_bytes(params: &crate::params::Params, rows: usize, classes: usize) -> usize {
+    class_values_bound(params, rows, classes).saturating_mul(170)
+}
+
+/// Node-class values of one tree at most: nodes bounded by the rows (each split needs a row on
+/// each side) and by `max_depth`; 0 for two classes (a binary tree keeps one value a node).
+fn class_values_bound(params: &crate::params::Params, rows: usize, classes: usize) -> usize {
     if !params.algorithm.is_tree() || classes <= 2 {
         return 0;
     }
     let by_depth = params.max_depth.map_or(usize::MAX, |d| {
         1usize.checked_shl(u32::from(d) + 1).unwrap_or(usize::MAX)
     });
-    let nodes = rows.saturating_mul(2).min(by_depth);
-    let trees = if params.algorithm == crate::params::Algorithm::RandomForest {
-        params.n_trees
-    } else {
-        1
-    };
-    nodes
-        .saturating_mul(classes)
-        .saturating_mul(170usize.saturating_add(trees.saturating_mul(60)))
+    rows.saturating_mul(2).min(by_depth).saturating_mul(classes)
 }
+
+/// Bytes a grown tree's `nodes` (of `values_per_node` values each: 1 for regression, 2 for a
+/// binary classifier, one per class otherwise) cost the backend until the model is stored. The
+/// peak comes at the INSERT, where jsonb_in holds a parse tree of every number of the body: a
+/// default binary forest of 20 000 rows (61 004 nodes) peaked at 102 MB of the backend's
+/// anonymous memory, about 1 500 bytes a node (regression 1 290, 7 classes 2 170; slopes
+/// between forests of 10 and 100 trees, docs/training.md); the exported arrays themselves take
+/// ~330 (a counting allocator, `tests/memory_bound.rs`). Forests are charged tree by tree
+/// against the budget the extension gives (`train_within`), since their size is known only as
+/// they grow (pruning leaves a default forest of 3 000 rows at about 200 nodes a tree, far
+/// below its bound of 2 047). The constants are 13–28 % above those slopes.
+pub fn held_tree_bytes(nodes: usize, values_per_node: usize) -> usize {
+    nodes.saturating_mul(
+        HELD_NODE_BYTES.saturating_add(values_per_node.saturating_mul(HELD_VALUE_BYTES)),
+    )
+}
+
+const HELD_NODE_BYTES: usize = 1_250;
+const HELD_VALUE_BYTES: usize = 220;
 
 /// Per-feature statistics over the training rows' finite values.
 #[derive(Debug, Clone, PartialEq)]

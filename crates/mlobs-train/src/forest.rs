@@ -254,12 +254,29 @@ pub fn fit(
     train: usize,
     median: &[f64],
 ) -> Result<Vec<Value>, CoreError> {
+    fit_within(params, data, train, median, usize::MAX)
+}
+
+/// [`fit`], refused with 54000 once the trees grown so far hold more than `budget` bytes
+/// ([`crate::data::held_tree_bytes`]).
+pub fn fit_within(
+    params: &Params,
+    data: &Dataset,
+    train: usize,
+    median: &[f64],
+    budget: usize,
+) -> Result<Vec<Value>, CoreError> {
+    let values_per_node = match &data.y {
+        Target::Classes { labels, .. } => labels.len(),
+        Target::Values(_) => 1,
+    };
     // Shared with the thread each tree is grown on (interrupt::run_cancellable).
     let x = std::sync::Arc::new(tree_matrix(data, train, median));
     let p = data.n_features;
     let all: Vec<usize> = (0..train).collect();
     let mut trees = Vec::with_capacity(params.n_trees);
     let mut total_nodes = 0usize;
+    let mut held_nodes = 0usize;
     let criterion = || {
         if params.entropy {
             SplitCriterion::Entropy
@@ -402,6 +419,20 @@ pub fn fit(
             bag_of(&model, bag_path)?
         };
         trees.push(export_tree(&nodes, &x, &data.y, &bag, median, binary_gini));
+        // Charged as exported (pruned), the form held until the model is stored.
+        held_nodes += trees[t]["children_left"].as_array().map_or(0, Vec::len);
+        let held = crate::data::held_tree_bytes(held_nodes, values_per_node);
+        if held > budget {
+            return Err(CoreError::limit_exceeded(format!(
+                "the {} trees grown so far ({held_nodes} nodes) need about {} MB until the model \
+                 is stored, more than the {} MB maintenance_work_mem leaves after the rows; raise \
+                 maintenance_work_mem, or lower params.n_trees or params.max_depth, or raise \
+                 params.min_samples_leaf",
+                t + 1,
+                held.div_ceil(1 << 20),
+                budget >> 20
+            )));
+        }
     }
     Ok(trees)
 }

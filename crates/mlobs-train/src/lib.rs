@@ -34,6 +34,17 @@ pub struct Trained {
 /// Trains on `data` (rows in time order): the first `1 − holdout` share is fitted, the rest
 /// scored as the holdout.
 pub fn train(params: &Params, data: &Dataset) -> Result<Trained, CoreError> {
+    train_within(params, data, usize::MAX)
+}
+
+/// [`train`], with at most `tree_budget` bytes for the trees once grown (what
+/// `maintenance_work_mem` leaves after the rows): a forest is refused with 54000 as soon as the
+/// trees grown so far need more ([`data::held_tree_bytes`]).
+pub fn train_within(
+    params: &Params,
+    data: &Dataset,
+    tree_budget: usize,
+) -> Result<Trained, CoreError> {
     let n = data.rows();
     let train = data::train_rows(n, params.holdout);
     data::check_target(data, params.task, train)?;
@@ -50,7 +61,7 @@ pub fn train(params: &Params, data: &Dataset) -> Result<Trained, CoreError> {
     }
     let stats = data::feature_stats(data, 0..train)?;
     let (format, mut body, fitted_rows) = if params.algorithm.is_tree() {
-        let trees = forest::fit(params, data, train, &stats.median)?;
+        let trees = forest::fit_within(params, data, train, &stats.median, tree_budget)?;
         let (kind, n_classes) = match &data.y {
             Target::Classes { labels, .. } => ("classifier", json!(labels.len())),
             Target::Values(_) => ("regressor", Value::Null),

@@ -90,7 +90,7 @@ SELECT pg_temp.state(format($$SELECT mlobs.register_model('rm classes', 'sklearn
 -- reconnect, so that it does not outlive this test.)
 CREATE TABLE rm_slow AS SELECT timestamptz '2026-01-01' + g * interval '1 second' AS ts, random() AS a, random() AS b,
        random() AS c, (g * 7919 % 101) AS k FROM generate_series(1, 40000) g;
-SET maintenance_work_mem = '4GB';
+SET maintenance_work_mem = '16GB';
 SET statement_timeout = '1s';
 SELECT mlobs.train('rm slow', 'rm_slow', 'k', ARRAY['a', 'b', 'c'], 'decision_tree', '{"max_depth": 60, "holdout": 0}');
 RESET statement_timeout;

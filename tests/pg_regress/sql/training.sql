@@ -118,7 +118,16 @@ SET maintenance_work_mem = '1MB';
 CREATE TABLE tr_wide AS SELECT i AS ts, i % 2 = 0 AS label, x.* FROM generate_series(1, 20000) i,
   LATERAL (SELECT i * 1.0 AS x1, i * 2.0 AS x2, i * 3.0 AS x3, (i % 7) * 1.0 AS x4) x;
 SELECT pg_temp.err($$SELECT mlobs.train('t_mem', 'tr_wide', 'label', ARRAY['x1', 'x2', 'x3', 'x4'])$$);
+-- The trees are charged as they grow: 1 000 noisy rows fit in 2 MB, a default forest of them
+-- (100 trees) does not, and is refused after the trees that fit instead of growing the backend.
+SET maintenance_work_mem = '2MB';
+CREATE TABLE tr_noisy AS SELECT i AS ts, (i * 7919) % 101 < 50 AS label, ((i * 7919) % 101) % 3 AS k,
+  (i * 31) % 97 * 1.0 AS a, (i * 17) % 89 * 1.0 AS b, (i * 13) % 83 * 1.0 AS c FROM generate_series(1, 1000) i;
+SELECT pg_temp.err($$SELECT mlobs.train('t_mem', 'tr_noisy', 'label', ARRAY['a', 'b', 'c'], 'random_forest')$$);
+-- smartcore's classification tree (here 3 classes) queues a vector over every row for each
+-- node of a level: at depth 30 over 20 000 rows that bound is far above 64 MB.
 RESET maintenance_work_mem;
+SELECT pg_temp.err($$SELECT mlobs.train('t_mem', 'tr_wide', 'x4', ARRAY['x1', 'x2'], 'decision_tree', '{"max_depth": 30, "task": "classification"}')$$);
 SET statement_timeout = '300ms';
 \set VERBOSITY terse
 SELECT mlobs.train('t_slow', 'tr_wide', 'label', ARRAY['x1', 'x2', 'x3', 'x4'], 'random_forest', '{"n_trees": 1000, "max_depth": 20}');
