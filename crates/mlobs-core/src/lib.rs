@@ -15,6 +15,7 @@ pub mod features;
 pub mod histogram;
 pub mod interrupt;
 mod json_float;
+pub mod json_unique_keys;
 pub mod jsonb_binary;
 pub mod metrics;
 pub mod ordered_map;

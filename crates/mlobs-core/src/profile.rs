@@ -498,6 +498,7 @@ impl Summary for NumericProfile {
                 if mean.is_finite() && (mean < lo - slack || mean > hi + slack) {
                     return Err("mean outside [min, max]".into());
                 }
+                self.validate_spread(lo, hi)?;
             }
             _ => return Err("min/max must be present exactly when n > 0".into()),
         }
@@ -506,6 +507,30 @@ impl Summary for NumericProfile {
 }
 
 impl NumericProfile {
+    /// The moments agree with min and max. Non-finite moments are what profiles written before
+    /// 0.3.0 (unscaled) hold after an overflow, so they are accepted only where one could happen:
+    /// a mean beyond float8 needs values near ±1.8e308, an m2 beyond it a spread of at least
+    /// ~1e144 (n·spread² past 1.8e308 for n ≤ 2^63). A finite m2 keeps the population variance
+    /// within (max − min)²/4 (Popoviciu's inequality), with room for rounding.
+    fn validate_spread(&self, lo: f64, hi: f64) -> std::result::Result<(), String> {
+        let (lo_s, hi_s) = (scale_by(lo, -self.scale), scale_by(hi, -self.scale));
+        if !self.mean.is_finite() && lo.abs().max(hi.abs()) < f64::MAX / 4.0 {
+            return Err("non-finite mean for values far from float8's limits".into());
+        }
+        if !self.m2.is_finite() {
+            return if hi - lo >= 1e144 {
+                Ok(())
+            } else {
+                Err("non-finite m2 for values of a small spread".into())
+            };
+        }
+        let half = (hi_s - lo_s) * 0.5;
+        if self.m2 / self.n as f64 > half * half * (1.0 + 1e-6) + f64::MIN_POSITIVE {
+            return Err("m2 above what min and max allow".into());
+        }
+        Ok(())
+    }
+
     /// The distinct sketch agrees with the counts and extremes: an exact set holds min and max
     /// and at most n values (none when n = 0); a HyperLogLog needs more than 256 values.
     fn validate_distinct(&self, d: &DistinctSketch) -> std::result::Result<(), String> {

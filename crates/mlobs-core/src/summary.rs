@@ -40,6 +40,8 @@ pub trait Summary: Sized + Clone + Serialize + DeserializeOwned {
     }
 
     fn from_json(text: &str) -> Result<Self> {
+        crate::json_unique_keys::check(text)
+            .map_err(|e| CoreError::invalid_text(format!("invalid {}: {e}", Self::NAME)))?;
         let value: Self = serde_json::from_str(text)
             .map_err(|e| CoreError::invalid_text(format!("invalid {}: {e}", Self::NAME)))?;
         value

@@ -249,3 +249,58 @@ fn drift_of_data_near_the_float8_limit() {
         assert!((t + 0.077).abs() < 1e-3 && p > 0.9 && p < 0.97, "{t} {p}");
     }
 }
+
+#[test]
+fn forged_moments_are_refused_where_no_overflow_explains_them() {
+    // {1, 2}: mean 1.5, m2 0.5; the population variance may not exceed (2 − 1)²/4.
+    let text = |mean: &str, m2: &str, lo: f64, hi: f64| {
+        let p = profile(&[lo, hi]);
+        let mut v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+        v["mean"] = serde_json::from_str(mean).unwrap();
+        v["m2"] = serde_json::from_str(m2).unwrap();
+        v.to_string()
+    };
+    let ok = profile(&[1.0, 2.0]);
+    assert_eq!(NumericProfile::from_json(&ok.to_json()).unwrap(), ok);
+    assert!(NumericProfile::from_json(&text("0.5", "0.5", 1.0, 2.0)).is_ok());
+    for (mean, m2, why) in [
+        ("0.5", "0.51", "m2 above what min and max allow"),
+        ("0.5", "1e300", "m2 above what min and max allow"),
+        ("\"NaN\"", "0.5", "non-finite mean"),
+        ("\"Infinity\"", "0.5", "non-finite mean"),
+        ("0.5", "\"NaN\"", "non-finite m2"),
+        ("0.5", "\"Infinity\"", "non-finite m2"),
+    ] {
+        let e = NumericProfile::from_json(&text(mean, m2, 1.0, 2.0)).unwrap_err();
+        assert!(e.message.contains(why), "{mean} {m2}: {e}");
+        // The binary form is checked by the same rule.
+        let p: NumericProfile = serde_json::from_str(&text(mean, m2, 1.0, 2.0)).unwrap();
+        assert!(
+            NumericProfile::from_bytes(&p.to_bytes()).is_err(),
+            "{mean} {m2}"
+        );
+    }
+    // What an unscaled profile of 0.2.0 holds after an overflow stays readable.
+    assert!(NumericProfile::from_json(&text("\"Infinity\"", "\"NaN\"", -1.7e308, 1.7e308)).is_ok());
+    assert!(NumericProfile::from_json(&text("0.0", "\"Infinity\"", -1e160, 1e160)).is_ok());
+    // Every profile the aggregate builds passes, extreme and ordinary alike.
+    for values in [
+        vec![1e308, 1e308, -1e308],
+        vec![-1.7976931348623157e308, 1.7976931348623157e308],
+        vec![1e-310, 2e-310, 3e-310],
+        vec![0.1, 0.2, 0.30000000000000004, 0.3],
+        vec![5.0; 1000],
+    ] {
+        let p = profile(&values);
+        assert_eq!(
+            NumericProfile::from_json(&p.to_json()).unwrap(),
+            p,
+            "{values:?}"
+        );
+        assert_eq!(
+            NumericProfile::from_bytes(&p.to_bytes()).unwrap(),
+            p,
+            "{values:?}"
+        );
+    }
+}

@@ -46,3 +46,14 @@ SELECT w, round((r.statistic / w)::numeric, 4) AS statistic_per_weight, round(r.
        LATERAL mlobs.chi2_contingency((SELECT mlobs.confusion_agg(a, p, k * ww.w)
                                          FROM (VALUES (1::bigint, 1::bigint, 3.0::float8), (0, 1, 1), (0, 0, 4), (1, 0, 2)) v(a, p, k)), false) r
  ORDER BY w;
+
+-- 5. Text a summary can only hold if forged or damaged (left by that review, fixed 2026-12-07):
+-- a key repeated within one object kept its last value (a count silently dropped), and a
+-- profile's moments were not checked against its min and max (a standard deviation wider than
+-- its range; a NaN mean for ordinary values). 22P02 now; what the aggregates write still reads.
+SELECT pg_temp.state($$SELECT '{"counts":{"a":2,"a":1},"other_count":0,"null_count":0}'::mlobs.categories$$);
+SELECT pg_temp.state($$SELECT '{"n":2,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":1.0,"max":2.0,"shift":1.0,"mean":0.5,"m2":50,"sketch":{"zero_count":0,"positive":{"offset":0,"counts":[1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]},"negative":{"offset":0,"counts":[]}},"distinct":{"exact":[1.0,2.0]}}'::mlobs.profile$$);
+SELECT pg_temp.state($$SELECT '{"n":2,"null_count":0,"nan_count":0,"pos_inf_count":0,"neg_inf_count":0,"min":1.0,"max":2.0,"shift":1.0,"mean":"NaN","m2":0.5,"sketch":{"zero_count":0,"positive":{"offset":0,"counts":[1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]},"negative":{"offset":0,"counts":[]}},"distinct":{"exact":[1.0,2.0]}}'::mlobs.profile$$);
+SELECT (mlobs.category_agg(x)::text::mlobs.categories)::text AS category_text_round_trip,
+       mlobs.stddev((mlobs.profile_agg(y)::text)::mlobs.profile) AS profile_text_round_trip
+  FROM (VALUES ('a', 1.0::float8), ('b', 2.0), ('a', 2.0)) v(x, y);
