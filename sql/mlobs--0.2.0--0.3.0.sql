@@ -591,30 +591,51 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- A monitor reads its source as its owner, so who may name an owner is a privilege question: a
--- role may create, edit or hand over a monitor only as a role it is a member of (else an admin
--- could point a monitor owned by a superuser at any table and read its summaries). The runtime's
--- own updates run as the owner (or a superuser) and pass. The retraining loop trains as a
--- policy's owner: mlobs.retraining_policies has the same trigger (src/sql/training.sql).
+-- role may create, edit, hand over or delete a monitor only as a role it is a member of (else an
+-- admin could point a monitor owned by a superuser at any table and read its summaries, or drop
+-- another team's monitors with their windows and alerts). The runtime's own updates run as the
+-- owner (or a superuser) and pass. The retraining loop trains as a policy's owner:
+-- mlobs.retraining_policies has the same trigger (src/sql/training.sql).
+-- A monitor's row also steers the change triggers of its source, which run as the extension's
+-- owner on the application's writes: a run_zone no zone database knows, or a watermark or
+-- horizon no timestamp arithmetic takes, would fail (or, an infinite watermark, record) every
+-- write to that table, whoever owns the monitor. Those are refused here, as create_monitor
+-- would never write them.
 CREATE FUNCTION mlobs._check_monitor_owner() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  what text := CASE TG_TABLE_NAME WHEN 'monitors' THEN 'monitor ' || (to_jsonb(NEW)->>'name')
-                                  ELSE 'retraining policy ' || (to_jsonb(NEW)->>'model') END;
+  r record := CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+  what text := CASE TG_TABLE_NAME WHEN 'monitors' THEN 'monitor ' || (to_jsonb(r)->>'name')
+                                  ELSE 'retraining policy ' || (to_jsonb(r)->>'model') END;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = NEW.owner)
-     OR NOT pg_has_role(current_user, NEW.owner, 'MEMBER')
-     OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM pg_roles WHERE oid = OLD.owner)
+  IF (TG_OP <> 'DELETE' AND (NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = NEW.owner)
+                             OR NOT pg_has_role(current_user, NEW.owner, 'MEMBER')))
+     OR (TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM pg_roles WHERE oid = OLD.owner)
          AND NOT pg_has_role(current_user, OLD.owner, 'MEMBER')) THEN
     RAISE EXCEPTION 'permission denied: role % may not % % owned by %', current_user,
-      CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, what,
-      CASE WHEN TG_OP = 'UPDATE' AND NEW.owner <> OLD.owner THEN format('%s (to %s)', OLD.owner, NEW.owner) ELSE NEW.owner::text END
+      CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'DELETE' THEN 'delete' ELSE 'change' END, what,
+      CASE WHEN TG_OP = 'UPDATE' AND NEW.owner <> OLD.owner THEN format('%s (to %s)', OLD.owner, NEW.owner) ELSE r.owner::text END
       USING ERRCODE = '42501', HINT = CASE TG_TABLE_NAME WHEN 'monitors' THEN 'A monitor reads its source as its owner'
                                            ELSE 'The retraining loop reads a policy''s source as its owner' END
-                                      || ': only members of that role may create or change it.';
+                                      || ': only members of that role may create, change or delete it.';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  IF TG_TABLE_NAME = 'monitors' THEN
+    IF NEW.run_zone IS NOT NULL THEN
+      PERFORM pg_catalog.timezone(NEW.run_zone, pg_catalog.now());
+    END IF;
+    IF NEW.watermark IS NOT NULL THEN
+      IF NOT isfinite(NEW.watermark) THEN
+        RAISE EXCEPTION 'a watermark must be finite, got %', NEW.watermark USING ERRCODE = '22008';
+      END IF;
+      PERFORM NEW.watermark - greatest(NEW.label_horizon, NEW.late_data_horizon);
+    END IF;
   END IF;
   RETURN NEW;
 END $$;
-CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
+CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE OR DELETE ON mlobs.monitors
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 
 -- A disabled monitor misses the changes recorded while it is off (runs move them to the queues
@@ -2130,7 +2151,11 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   job bigint;
 BEGIN
-  IF to_regnamespace('cron') IS NULL THEN
+  -- pg_cron's own schema, not any schema named cron: in a database without pg_cron, a role with
+  -- CREATE there could define cron.schedule and have it run as this caller.
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                   JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+                  WHERE e.extname = 'pg_cron' AND n.nspname = 'cron' AND r.rolsuper) THEN
     RAISE EXCEPTION 'pg_cron is not installed in this database (CREATE EXTENSION pg_cron)'
       USING ERRCODE = '55000',
             HINT = 'pg_cron lives in one database per cluster (cron.database_name, postgres by default). '
@@ -2155,7 +2180,10 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   removed bool;
 BEGIN
-  IF to_regnamespace('cron') IS NULL THEN
+  -- pg_cron's own schema only (schedule_monitors says why).
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                   JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+                  WHERE e.extname = 'pg_cron' AND n.nspname = 'cron' AND r.rolsuper) THEN
     RAISE NOTICE 'pg_cron is not installed in this database; in its database, run: %',
       mlobs.unschedule_monitors_command();
     RETURN false;
@@ -2179,7 +2207,9 @@ CREATE PROCEDURE mlobs.run_monitors_committed(now timestamptz DEFAULT NULL, back
 LANGUAGE plpgsql AS $$
 DECLARE
   g record;
-  as_of timestamptz := pg_catalog.statement_timestamp();
+  -- Qualified: the body is compiled with the caller's search_path (a domain named timestamptz
+  -- ahead of pg_catalog would run its CHECK as the caller).
+  as_of pg_catalog.timestamptz := pg_catalog.statement_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
   PERFORM mlobs._require_primary('mlobs.run_monitors_committed');
@@ -2473,9 +2503,9 @@ CREATE TABLE mlobs.retraining_policies (
   owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
   created_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE mlobs.retraining_policies IS 'How mlobs.process_retraining_requests retrains each model';
--- Only members of a policy's owner may create or change it: the loop reads its source as that
+-- Only members of a policy's owner may create, change or delete it: the loop reads its source as that
 -- role (src/sql/monitor_config.sql, _check_monitor_owner).
-CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.retraining_policies
+CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE OR DELETE ON mlobs.retraining_policies
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 SELECT pg_catalog.pg_extension_config_dump('mlobs.retraining_policies', '');
 
@@ -2554,8 +2584,10 @@ BEGIN
     RAISE EXCEPTION 'model ''%'' version % is not registered', promote.name, coalesce(promote.version::text, 'NULL')
       USING ERRCODE = '42704';
   END IF;
-  -- One stage change of a model at a time: the history's previous_version stays exact.
-  PERFORM pg_advisory_xact_lock(hashtext('mlobs.promote'), hashtext(promote.name));
+  -- One stage change of a model at a time: the history's previous_version stays exact. Row locks
+  -- on its versions (registered, checked above), which need a privilege only mlobs_admin has: an
+  -- advisory lock's key could be taken by any role to stall promotions.
+  PERFORM FROM mlobs.models m WHERE m.name = promote.name FOR NO KEY UPDATE;
   SELECT s.version INTO previous FROM mlobs.model_stages s WHERE s.name = promote.name AND s.stage = promote.stage;
   INSERT INTO mlobs.model_stages AS s (name, stage, version) VALUES (promote.name, promote.stage, promote.version)
   ON CONFLICT ON CONSTRAINT model_stages_pkey DO UPDATE
@@ -3100,6 +3132,20 @@ BEGIN
   RETURN res || jsonb_build_object('feature', feature);
 END $$;
 
+-- For mlobs.report: the role to read a monitor's log as, NULL when none may. The owner when the
+-- caller may take that role (is it or a member of it; superusers are) and the owner may read
+-- the source; else the caller, when it may read the source and the source runs no code of its
+-- owner's on a read: a table (plain or partitioned) without row security. A view's functions or
+-- a row security policy's would run as the reader.
+CREATE FUNCTION mlobs._report_read_role(owner regrole, source regclass) RETURNS name
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT')
+              THEN (SELECT r.rolname FROM pg_roles r WHERE r.oid = owner)
+              WHEN has_table_privilege(source, 'SELECT')
+                   AND EXISTS (SELECT FROM pg_class c WHERE c.oid = source AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity)
+              THEN current_user END
+$$;
+
 CREATE FUNCTION mlobs.report(model text, "from" timestamptz DEFAULT pg_catalog.now() - interval '7 days',
                              "to" timestamptz DEFAULT pg_catalog.now())
 RETURNS text LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -3120,6 +3166,8 @@ DECLARE
   shap_ref jsonb;
   max_charts CONSTANT int := 40;
   lbl text := model;
+  saved_role text := current_setting('role');
+  read_as name;
 BEGIN
   IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
     RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
@@ -3174,15 +3222,23 @@ BEGIN
       perf := perf || jsonb_build_object('title', r.title, 'unit', r.metrics[1], 'lines', dist);
     END IF;
   END LOOP;
-  -- Distributions, confusion, calibration and SHAP read the log: only where the caller may.
+  -- Distributions, confusion, calibration and SHAP read the log: only where the caller may, and
+  -- as the monitor's owner. Any admin may label a monitor with any model, and functions in a
+  -- view (or a row security policy) run as the role that reads it: read as the caller, another
+  -- admin's source would run that admin's code with the caller's rights (a superuser's, too).
+  -- A caller who may act as the owner reads as the owner; else only a table without row security
+  -- is read, as the caller (mlobs._report_read_role).
   -- (Named columns: a reader may not read the stored summaries.)
-  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to
+  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to, mo.owner
                FROM mlobs.monitors mo WHERE mo.model = lbl AND mo.kind = 'feature_drift'
                 AND mo.reference_from IS NOT NULL ORDER BY mo.id LIMIT 1 LOOP
-    IF NOT has_table_privilege(mon.source, 'SELECT') THEN
-      notes := notes || format('Distributions and SHAP importance need SELECT on %s, which %s does not have.', mon.source, current_user);
+    read_as := mlobs._report_read_role(mon.owner, mon.source);
+    IF read_as IS NULL THEN
+      notes := notes || format('Distributions and SHAP importance need SELECT on %s, as the monitor''s owner %s or (a table without row security) as %s.',
+                               mon.source, mon.owner, current_user);
       CONTINUE;
     END IF;
+    PERFORM set_config('role', read_as, true);
     FOR r IN SELECT f.feature FROM (SELECT p.feature, max(p.value) AS top FROM mlobs.metric_points p
                                      WHERE p.monitor_id = mon.id AND p.feature <> '' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
                                        AND p.metric NOT IN ('rows', 'mean') GROUP BY p.feature) f
@@ -3208,13 +3264,17 @@ BEGIN
         notes := notes || format('SHAP importance is not computed: %s (%s).', SQLERRM, SQLSTATE);
       END;
     END IF;
+    PERFORM set_config('role', saved_role, true);
   END LOOP;
-  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column FROM mlobs.monitors mo
+  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.owner FROM mlobs.monitors mo
               WHERE mo.model = lbl AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
-    IF NOT has_table_privilege(cls.source, 'SELECT') THEN
-      notes := notes || format('The confusion matrix and calibration need SELECT on %s, which %s does not have.', cls.source, current_user);
+    read_as := mlobs._report_read_role(cls.owner, cls.source);
+    IF read_as IS NULL THEN
+      notes := notes || format('The confusion matrix and calibration need SELECT on %s, as the monitor''s owner %s or (a table without row security) as %s.',
+                               cls.source, cls.owner, current_user);
       CONTINUE;
     END IF;
+    PERFORM set_config('role', read_as, true);
     BEGIN
       EXECUTE format(
         'WITH c AS (SELECT %1$I::text AS a, %2$I::text AS p, count(*) AS n FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %1$I IS NOT NULL
@@ -3237,6 +3297,7 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       notes := notes || format('The confusion matrix and calibration are not computed: %s (%s).', SQLERRM, SQLSTATE);
     END;
+    PERFORM set_config('role', saved_role, true);
   END LOOP;
   d := jsonb_build_object(
     'model', lbl,
@@ -3362,8 +3423,11 @@ END $$;
 REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows, mlobs.runs, mlobs.window_failures, mlobs.retraining_requests FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
+-- Not the change queues (mlobs.source_changes, mlobs.monitor_changes): they hold the minute of
+-- every changed row of a monitored table, rows the reader (or, through row security, even the
+-- admin) may not see included.
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes,
-  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.run_errors TO mlobs_reader;
+  mlobs.removed_defaults, mlobs.run_errors TO mlobs_reader;
 -- Error messages can quote values of a monitored table (a failed cast names the value): readers
 -- get every column of runs, window failures and retraining requests but the messages
 -- (mlobs.run_errors lists each run's errors without them).
@@ -3469,9 +3533,11 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
 -- summaries form and the renderer are pure); the steps that read tables are for the roles that
 -- read metric points.
 REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
-  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) FROM PUBLIC;
+  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
+  mlobs._report_read_role(regrole, regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
-  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) TO mlobs_reader, mlobs_admin;
+  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
+  mlobs._report_read_role(regrole, regclass) TO mlobs_reader, mlobs_admin;
 
 -- ==== section: jsonb (native jsonb reading) ======================================================
 

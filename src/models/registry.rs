@@ -84,12 +84,21 @@ fn register_model(
 /// `max(version) + 1`, which a concurrent transaction's uncommitted version does not change:
 /// both would store the same number, and the second would fail on the primary key. Taken just
 /// before the INSERT, whose own statement snapshot (READ COMMITTED) then sees the other's version.
+/// Row locks on the model's versions, or for a model's first version the table in a mode only
+/// writers conflict with (readers and `predict` go on): both need a privilege only `mlobs_admin`
+/// has, where an advisory lock's key could be taken by any role to stall registrations.
 pub fn lock_versions(name: &str) {
-    Spi::run_with_args(
-        "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('mlobs.models'), pg_catalog.hashtext($1))",
+    let versions = Spi::get_one_with_args::<i64>(
+        "WITH locked AS (SELECT FROM mlobs.models m WHERE m.name OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE)
+         SELECT pg_catalog.count(*) FROM locked",
         &[name.into()],
     )
-    .expect("advisory lock on the model's versions");
+    .expect("lock on the model's versions")
+    .unwrap_or(0);
+    if versions == 0 {
+        Spi::run("LOCK TABLE mlobs.models IN SHARE ROW EXCLUSIVE MODE")
+            .expect("lock on the model registry");
+    }
 }
 
 /// A resolved model: the decoded form with the registry's feature names.
@@ -163,7 +172,7 @@ fn stages_exist() -> bool {
         return true;
     }
     let seen = read_row(
-        "SELECT pg_catalog.to_regclass('mlobs.model_stages')::text, $1, $2",
+        "SELECT pg_catalog.to_regclass('mlobs.model_stages')::pg_catalog.text, $1, $2",
         "",
         None,
         1,
@@ -179,13 +188,13 @@ pub fn lookup(name: &str, version: Option<i32>) -> Resolved {
     let found = read_row(
         if stages_exist() {
             // Without a version: the production stage's version, else the latest (docs/training.md).
-            "SELECT m.version, m.xmin::text FROM mlobs.models m
+            "SELECT m.version, m.xmin::pg_catalog.text FROM mlobs.models m
              WHERE m.name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR m.version OPERATOR(pg_catalog.=) $2)
              ORDER BY m.version OPERATOR(pg_catalog.=) (SELECT s.version FROM mlobs.model_stages s
                         WHERE s.name OPERATOR(pg_catalog.=) $1 AND s.stage OPERATOR(pg_catalog.=) 'production') DESC NULLS LAST,
                       m.version DESC LIMIT 1"
         } else {
-            "SELECT version, xmin::text FROM mlobs.models
+            "SELECT version, xmin::pg_catalog.text FROM mlobs.models
              WHERE name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR version OPERATOR(pg_catalog.=) $2)
              ORDER BY version DESC LIMIT 1"
         },
@@ -214,7 +223,7 @@ pub fn lookup(name: &str, version: Option<i32>) -> Resolved {
         Some(m) => m,
         None => {
             let row = read_row(
-                "SELECT format, body::text, pg_catalog.array_to_json(feature_names)::text FROM mlobs.models
+                "SELECT format, body::pg_catalog.text, pg_catalog.array_to_json(feature_names)::pg_catalog.text FROM mlobs.models
                  WHERE name OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
                 name,
                 Some(version),

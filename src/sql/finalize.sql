@@ -16,8 +16,11 @@ BEGIN
 END $$;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
 GRANT SELECT ON mlobs.estimated_vs_realised TO mlobs_reader, mlobs_admin;
+-- Not the change queues (mlobs.source_changes, mlobs.monitor_changes): they hold the minute of
+-- every changed row of a monitored table, rows the reader (or, through row security, even the
+-- admin) may not see included.
 GRANT SELECT ON mlobs.models, mlobs.metric_points, mlobs.alert_rules, mlobs.alerts, mlobs.alert_routes,
-  mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.run_errors TO mlobs_reader;
+  mlobs.removed_defaults, mlobs.run_errors TO mlobs_reader;
 -- Error messages can quote values of a monitored table (a failed cast names the value): readers
 -- get every column of runs, window failures and retraining requests but the messages
 -- (mlobs.run_errors lists each run's errors without them).
@@ -123,9 +126,11 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
 -- summaries form and the renderer are pure); the steps that read tables are for the roles that
 -- read metric points.
 REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
-  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) FROM PUBLIC;
+  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
+  mlobs._report_read_role(regrole, regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
-  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz) TO mlobs_reader, mlobs_admin;
+  mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
+  mlobs._report_read_role(regrole, regclass) TO mlobs_reader, mlobs_admin;
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
 -- The same statements end src/sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);

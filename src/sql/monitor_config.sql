@@ -419,30 +419,51 @@ BEGIN
 END $$;
 
 -- A monitor reads its source as its owner, so who may name an owner is a privilege question: a
--- role may create, edit or hand over a monitor only as a role it is a member of (else an admin
--- could point a monitor owned by a superuser at any table and read its summaries). The runtime's
--- own updates run as the owner (or a superuser) and pass. The retraining loop trains as a
--- policy's owner: mlobs.retraining_policies has the same trigger (src/sql/training.sql).
+-- role may create, edit, hand over or delete a monitor only as a role it is a member of (else an
+-- admin could point a monitor owned by a superuser at any table and read its summaries, or drop
+-- another team's monitors with their windows and alerts). The runtime's own updates run as the
+-- owner (or a superuser) and pass. The retraining loop trains as a policy's owner:
+-- mlobs.retraining_policies has the same trigger (src/sql/training.sql).
+-- A monitor's row also steers the change triggers of its source, which run as the extension's
+-- owner on the application's writes: a run_zone no zone database knows, or a watermark or
+-- horizon no timestamp arithmetic takes, would fail (or, an infinite watermark, record) every
+-- write to that table, whoever owns the monitor. Those are refused here, as create_monitor
+-- would never write them.
 CREATE FUNCTION mlobs._check_monitor_owner() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  what text := CASE TG_TABLE_NAME WHEN 'monitors' THEN 'monitor ' || (to_jsonb(NEW)->>'name')
-                                  ELSE 'retraining policy ' || (to_jsonb(NEW)->>'model') END;
+  r record := CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+  what text := CASE TG_TABLE_NAME WHEN 'monitors' THEN 'monitor ' || (to_jsonb(r)->>'name')
+                                  ELSE 'retraining policy ' || (to_jsonb(r)->>'model') END;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = NEW.owner)
-     OR NOT pg_has_role(current_user, NEW.owner, 'MEMBER')
-     OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM pg_roles WHERE oid = OLD.owner)
+  IF (TG_OP <> 'DELETE' AND (NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = NEW.owner)
+                             OR NOT pg_has_role(current_user, NEW.owner, 'MEMBER')))
+     OR (TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM pg_roles WHERE oid = OLD.owner)
          AND NOT pg_has_role(current_user, OLD.owner, 'MEMBER')) THEN
     RAISE EXCEPTION 'permission denied: role % may not % % owned by %', current_user,
-      CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'change' END, what,
-      CASE WHEN TG_OP = 'UPDATE' AND NEW.owner <> OLD.owner THEN format('%s (to %s)', OLD.owner, NEW.owner) ELSE NEW.owner::text END
+      CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'DELETE' THEN 'delete' ELSE 'change' END, what,
+      CASE WHEN TG_OP = 'UPDATE' AND NEW.owner <> OLD.owner THEN format('%s (to %s)', OLD.owner, NEW.owner) ELSE r.owner::text END
       USING ERRCODE = '42501', HINT = CASE TG_TABLE_NAME WHEN 'monitors' THEN 'A monitor reads its source as its owner'
                                            ELSE 'The retraining loop reads a policy''s source as its owner' END
-                                      || ': only members of that role may create or change it.';
+                                      || ': only members of that role may create, change or delete it.';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  IF TG_TABLE_NAME = 'monitors' THEN
+    IF NEW.run_zone IS NOT NULL THEN
+      PERFORM pg_catalog.timezone(NEW.run_zone, pg_catalog.now());
+    END IF;
+    IF NEW.watermark IS NOT NULL THEN
+      IF NOT isfinite(NEW.watermark) THEN
+        RAISE EXCEPTION 'a watermark must be finite, got %', NEW.watermark USING ERRCODE = '22008';
+      END IF;
+      PERFORM NEW.watermark - greatest(NEW.label_horizon, NEW.late_data_horizon);
+    END IF;
   END IF;
   RETURN NEW;
 END $$;
-CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.monitors
+CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE OR DELETE ON mlobs.monitors
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 
 -- A disabled monitor misses the changes recorded while it is off (runs move them to the queues

@@ -824,7 +824,9 @@ CREATE PROCEDURE mlobs.run_monitors_committed(now timestamptz DEFAULT NULL, back
 LANGUAGE plpgsql AS $$
 DECLARE
   g record;
-  as_of timestamptz := pg_catalog.statement_timestamp();
+  -- Qualified: the body is compiled with the caller's search_path (a domain named timestamptz
+  -- ahead of pg_catalog would run its CHECK as the caller).
+  as_of pg_catalog.timestamptz := pg_catalog.statement_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
   PERFORM mlobs._require_primary('mlobs.run_monitors_committed');
@@ -849,7 +851,11 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   job bigint;
 BEGIN
-  IF to_regnamespace('cron') IS NULL THEN
+  -- pg_cron's own schema, not any schema named cron: in a database without pg_cron, a role with
+  -- CREATE there could define cron.schedule and have it run as this caller.
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                   JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+                  WHERE e.extname = 'pg_cron' AND n.nspname = 'cron' AND r.rolsuper) THEN
     RAISE EXCEPTION 'pg_cron is not installed in this database (CREATE EXTENSION pg_cron)'
       USING ERRCODE = '55000',
             HINT = 'pg_cron lives in one database per cluster (cron.database_name, postgres by default). '
@@ -909,7 +915,10 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   removed bool;
 BEGIN
-  IF to_regnamespace('cron') IS NULL THEN
+  -- pg_cron's own schema only (schedule_monitors says why).
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                   JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+                  WHERE e.extname = 'pg_cron' AND n.nspname = 'cron' AND r.rolsuper) THEN
     RAISE NOTICE 'pg_cron is not installed in this database; in its database, run: %',
       mlobs.unschedule_monitors_command();
     RETURN false;

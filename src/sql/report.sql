@@ -79,6 +79,20 @@ BEGIN
   RETURN res || jsonb_build_object('feature', feature);
 END $$;
 
+-- For mlobs.report: the role to read a monitor's log as, NULL when none may. The owner when the
+-- caller may take that role (is it or a member of it; superusers are) and the owner may read
+-- the source; else the caller, when it may read the source and the source runs no code of its
+-- owner's on a read: a table (plain or partitioned) without row security. A view's functions or
+-- a row security policy's would run as the reader.
+CREATE FUNCTION mlobs._report_read_role(owner regrole, source regclass) RETURNS name
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT')
+              THEN (SELECT r.rolname FROM pg_roles r WHERE r.oid = owner)
+              WHEN has_table_privilege(source, 'SELECT')
+                   AND EXISTS (SELECT FROM pg_class c WHERE c.oid = source AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity)
+              THEN current_user END
+$$;
+
 CREATE FUNCTION mlobs.report(model text, "from" timestamptz DEFAULT pg_catalog.now() - interval '7 days',
                              "to" timestamptz DEFAULT pg_catalog.now())
 RETURNS text LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -99,6 +113,8 @@ DECLARE
   shap_ref jsonb;
   max_charts CONSTANT int := 40;
   lbl text := model;
+  saved_role text := current_setting('role');
+  read_as name;
 BEGIN
   IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
     RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
@@ -153,15 +169,23 @@ BEGIN
       perf := perf || jsonb_build_object('title', r.title, 'unit', r.metrics[1], 'lines', dist);
     END IF;
   END LOOP;
-  -- Distributions, confusion, calibration and SHAP read the log: only where the caller may.
+  -- Distributions, confusion, calibration and SHAP read the log: only where the caller may, and
+  -- as the monitor's owner. Any admin may label a monitor with any model, and functions in a
+  -- view (or a row security policy) run as the role that reads it: read as the caller, another
+  -- admin's source would run that admin's code with the caller's rights (a superuser's, too).
+  -- A caller who may act as the owner reads as the owner; else only a table without row security
+  -- is read, as the caller (mlobs._report_read_role).
   -- (Named columns: a reader may not read the stored summaries.)
-  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to
+  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to, mo.owner
                FROM mlobs.monitors mo WHERE mo.model = lbl AND mo.kind = 'feature_drift'
                 AND mo.reference_from IS NOT NULL ORDER BY mo.id LIMIT 1 LOOP
-    IF NOT has_table_privilege(mon.source, 'SELECT') THEN
-      notes := notes || format('Distributions and SHAP importance need SELECT on %s, which %s does not have.', mon.source, current_user);
+    read_as := mlobs._report_read_role(mon.owner, mon.source);
+    IF read_as IS NULL THEN
+      notes := notes || format('Distributions and SHAP importance need SELECT on %s, as the monitor''s owner %s or (a table without row security) as %s.',
+                               mon.source, mon.owner, current_user);
       CONTINUE;
     END IF;
+    PERFORM set_config('role', read_as, true);
     FOR r IN SELECT f.feature FROM (SELECT p.feature, max(p.value) AS top FROM mlobs.metric_points p
                                      WHERE p.monitor_id = mon.id AND p.feature <> '' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
                                        AND p.metric NOT IN ('rows', 'mean') GROUP BY p.feature) f
@@ -187,13 +211,17 @@ BEGIN
         notes := notes || format('SHAP importance is not computed: %s (%s).', SQLERRM, SQLSTATE);
       END;
     END IF;
+    PERFORM set_config('role', saved_role, true);
   END LOOP;
-  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column FROM mlobs.monitors mo
+  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.owner FROM mlobs.monitors mo
               WHERE mo.model = lbl AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
-    IF NOT has_table_privilege(cls.source, 'SELECT') THEN
-      notes := notes || format('The confusion matrix and calibration need SELECT on %s, which %s does not have.', cls.source, current_user);
+    read_as := mlobs._report_read_role(cls.owner, cls.source);
+    IF read_as IS NULL THEN
+      notes := notes || format('The confusion matrix and calibration need SELECT on %s, as the monitor''s owner %s or (a table without row security) as %s.',
+                               cls.source, cls.owner, current_user);
       CONTINUE;
     END IF;
+    PERFORM set_config('role', read_as, true);
     BEGIN
       EXECUTE format(
         'WITH c AS (SELECT %1$I::text AS a, %2$I::text AS p, count(*) AS n FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %1$I IS NOT NULL
@@ -216,6 +244,7 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       notes := notes || format('The confusion matrix and calibration are not computed: %s (%s).', SQLERRM, SQLSTATE);
     END;
+    PERFORM set_config('role', saved_role, true);
   END LOOP;
   d := jsonb_build_object(
     'model', lbl,

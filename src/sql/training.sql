@@ -50,9 +50,9 @@ CREATE TABLE mlobs.retraining_policies (
   owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
   created_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE mlobs.retraining_policies IS 'How mlobs.process_retraining_requests retrains each model';
--- Only members of a policy's owner may create or change it: the loop reads its source as that
+-- Only members of a policy's owner may create, change or delete it: the loop reads its source as that
 -- role (src/sql/monitor_config.sql, _check_monitor_owner).
-CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE ON mlobs.retraining_policies
+CREATE TRIGGER check_owner BEFORE INSERT OR UPDATE OR DELETE ON mlobs.retraining_policies
   FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();
 SELECT pg_catalog.pg_extension_config_dump('mlobs.retraining_policies', '');
 
@@ -131,8 +131,10 @@ BEGIN
     RAISE EXCEPTION 'model ''%'' version % is not registered', promote.name, coalesce(promote.version::text, 'NULL')
       USING ERRCODE = '42704';
   END IF;
-  -- One stage change of a model at a time: the history's previous_version stays exact.
-  PERFORM pg_advisory_xact_lock(hashtext('mlobs.promote'), hashtext(promote.name));
+  -- One stage change of a model at a time: the history's previous_version stays exact. Row locks
+  -- on its versions (registered, checked above), which need a privilege only mlobs_admin has: an
+  -- advisory lock's key could be taken by any role to stall promotions.
+  PERFORM FROM mlobs.models m WHERE m.name = promote.name FOR NO KEY UPDATE;
   SELECT s.version INTO previous FROM mlobs.model_stages s WHERE s.name = promote.name AND s.stage = promote.stage;
   INSERT INTO mlobs.model_stages AS s (name, stage, version) VALUES (promote.name, promote.stage, promote.version)
   ON CONFLICT ON CONSTRAINT model_stages_pkey DO UPDATE

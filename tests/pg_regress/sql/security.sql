@@ -173,11 +173,24 @@ CREATE AGGREGATE evil.max(int) (SFUNC = evil.max_step, STYPE = int);
 CREATE AGGREGATE evil.count(*) (SFUNC = evil.count_step, STYPE = bigint, INITCOND = '0');
 CREATE TYPE evil.profile AS (n int);
 CREATE TYPE evil.drift_result AS (method int);
+-- Domains named like built-in types: an unqualified cast or declaration resolves to them when
+-- evil comes before pg_catalog, and their CHECK runs as the caller (found by the 2026-12-07
+-- review in the model registry's SPI and run_monitors_committed's DECLARE).
+CREATE FUNCTION evil.cast_to(what text) RETURNS bool LANGUAGE sql AS $$ INSERT INTO evil.calls VALUES ('cast to ' || what) RETURNING true $$;
+CREATE DOMAIN evil.text AS pg_catalog.text CHECK (evil.cast_to('text'));
+CREATE DOMAIN evil.timestamptz AS pg_catalog.timestamptz CHECK (evil.cast_to('timestamptz'));
+CREATE DOMAIN evil.jsonb AS pg_catalog.jsonb CHECK (evil.cast_to('jsonb'));
+CREATE DOMAIN evil.float8 AS pg_catalog.float8 CHECK (evil.cast_to('float8'));
+CREATE DOMAIN evil.int4 AS pg_catalog.int4 CHECK (evil.cast_to('int4'));
+CREATE DOMAIN evil.int8 AS pg_catalog.int8 CHECK (evil.cast_to('int8'));
+CREATE DOMAIN evil.bool AS pg_catalog.bool CHECK (evil.cast_to('bool'));
+CREATE DOMAIN evil.regclass AS pg_catalog.regclass CHECK (evil.cast_to('regclass'));
 RESET ROLE;
 
 -- Positive control: unqualified references in the session's own SQL are captured.
 SET search_path = evil, pg_catalog, mlobs, public;
-SELECT lower('ABC') AS lower, 'a'::text = 'a'::text AS text_eq, array_to_json(ARRAY['x']) AS array_to_json;
+SELECT lower('ABC') AS lower, 'a'::text = 'a'::text AS text_eq, array_to_json(ARRAY['x']) AS array_to_json,
+       '2026-01-01'::timestamptz IS NOT NULL AS timestamptz;
 RESET search_path;
 SELECT fn, count(*) AS calls FROM evil.calls GROUP BY fn ORDER BY fn;
 TRUNCATE evil.calls;
@@ -188,8 +201,8 @@ TRUNCATE evil.calls;
 -- statements themselves write OPERATOR(pg_catalog.x) where evil has a look-alike operator, so
 -- any call recorded below comes from inside mlobs.
 SET search_path = evil, pg_catalog, mlobs;
-SELECT mlobs.psi(ARRAY[1, 2, 3, 4, 5]::float8[], ARRAY[2, 3, 4, 5, 6]::float8[]) > 0.0 AS psi,
-       (mlobs.drift(ARRAY[1, 2, 3, 4, 5]::float8[], ARRAY[2, 3, 4, 5, 6]::float8[], 'ks')).p_value > 0.0 AS ks;
+SELECT mlobs.psi(ARRAY[1, 2, 3, 4, 5]::pg_catalog.float8[], ARRAY[2, 3, 4, 5, 6]::pg_catalog.float8[]) > 0.0 AS psi,
+       (mlobs.drift(ARRAY[1, 2, 3, 4, 5]::pg_catalog.float8[], ARRAY[2, 3, 4, 5, 6]::pg_catalog.float8[], 'ks')).p_value > 0.0 AS ks;
 SELECT mlobs.count(mlobs.rollup(p)) AS rolled_up, mlobs.quantile(mlobs.rollup(p), 0.5) > 0.0 AS median
 FROM (SELECT mlobs.profile_agg(x) AS p FROM public.sec_rows GROUP BY g) s;
 SELECT mlobs.count(c) AS categories, mlobs.distinct_count(c) AS distinct_count FROM (SELECT mlobs.category_agg(c) AS c FROM public.sec_rows) s;
@@ -202,8 +215,8 @@ SELECT q.feature, q.check_name FROM mlobs.quality_report(
 SELECT mlobs.accuracy(mlobs.confusion_agg(label, predicted)) > 0.0 AS accuracy, mlobs.roc_auc(mlobs.score_agg(score, label)) > 0.0 AS auc
 FROM public.sec_log;
 SELECT mlobs.register_model('sec_model', 'linear', '{"coefficients": [[1, 2]], "intercept": [0.5], "link": "identity"}', ARRAY['a', 'b']) AS version;
-SELECT mlobs.predict('sec_model', '{"a": 1, "b": 2}'::jsonb) AS by_name, mlobs.predict('sec_model', 1, ARRAY[1, 2]::float8[]) AS by_version,
-       mlobs.shap('sec_model', ARRAY[1, 2]::float8[], ARRAY[[0, 0], [1, 1]]::float8[]) IS NOT NULL AS shap;
+SELECT mlobs.predict('sec_model', '{"a": 1, "b": 2}'::pg_catalog.jsonb) AS by_name, mlobs.predict('sec_model', 1, ARRAY[1, 2]::pg_catalog.float8[]) AS by_version,
+       mlobs.shap('sec_model', ARRAY[1, 2]::pg_catalog.float8[], ARRAY[[0, 0], [1, 1]]::pg_catalog.float8[]) IS NOT NULL AS shap;
 SELECT mlobs.create_monitor('sec features', 'sec', 'public.sec_log', 'feature_drift', '{}', '1 hour', '2026-01-01', '2026-01-01 02:00') > 0 AS features,
        mlobs.create_monitor('sec quality', 'sec', 'public.sec_log', 'quality', '{}', '1 hour', '2026-01-01', '2026-01-01 02:00') > 0 AS quality,
        mlobs.create_monitor('sec score', 'sec', 'public.sec_log', 'prediction_drift', '{}', '1 hour', '2026-01-01', '2026-01-01 02:00') > 0 AS score,
@@ -215,6 +228,7 @@ SELECT mlobs.evaluate_alerts() IS NOT NULL AS evaluated;
 SET ROLE mlobs_admin;
 SELECT status IS NOT NULL AS ran FROM mlobs.run_monitors('2026-01-01 08:00');
 RESET ROLE;
+CALL mlobs.run_monitors_committed('2026-01-01 08:00');
 RESET search_path;
 SELECT fn, count(*) AS captured_calls FROM evil.calls GROUP BY fn ORDER BY fn;
 -- What the runs did (read back on a normal path): windows and points per monitor, no errors,
