@@ -5,7 +5,8 @@ use super::sample::{pooled, Sample};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Two-sample t-test with pooled variance, as `scipy.stats.ttest_ind(a, b)`: (t, two-sided p),
-/// from the exact moments. NaN when undefined (fewer than 3 values in all, or no variance).
+/// from the exact moments. NaN when undefined (fewer than 3 values in all, or no variance and
+/// equal means); p 0 for no variance and different means (t ±inf).
 pub fn t_test(a: &Sample, b: &Sample) -> (f64, f64) {
     let (na, nb) = (a.n as f64, b.n as f64);
     let df = na + nb - 2.0;
@@ -21,8 +22,13 @@ pub fn t_test(a: &Sample, b: &Sample) -> (f64, f64) {
         let scaled = ((a.sd_pop / m).powi(2) * na + (b.sd_pop / m).powi(2) * nb) / df;
         t = (a.mean / m - b.mean / m) / (scaled * (1.0 / na + 1.0 / nb)).sqrt();
     }
-    if !t.is_finite() {
+    if t.is_nan() {
         return (t, f64::NAN);
+    }
+    if t.is_infinite() {
+        // No variance on either side and different means: scipy's t is ±inf and its p 0 (a
+        // column that jumped from one constant to another drifted).
+        return (t, 0.0);
     }
     let dist = StudentsT::new(0.0, 1.0, df).expect("df > 0");
     (t, 2.0 * dist.sf(t.abs()))
@@ -216,6 +222,23 @@ fn anderson_p(a2: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::drift::sample::of as sample;
+
+    #[test]
+    fn t_test_of_constants() {
+        // scipy.stats.ttest_ind([1.0] * 10, [2.0] * 10) → (-inf, 0.0): drifted (review of
+        // 2026-12-07: the p-value was NaN, so the jump was never judged); equal constants → nan.
+        let (t, p) = t_test(&sample(&[1.0; 10]), &sample(&[2.0; 10]));
+        assert_eq!((t, p), (f64::NEG_INFINITY, 0.0));
+        let (t, p) = t_test(&sample(&[3.0; 10]), &sample(&[3.0; 10]));
+        assert!(t.is_nan() && p.is_nan());
+        // Far from 0: 200 values at 1e9 gave p 0.18298847 (1.6e-5 off the exact 0.18299135;
+        // scipy's 0.18299122 is 7e-7 off). The refined mean gives 0.18299178 (2.3e-6): what is
+        // left is each mean's own rounding at 1e9 (half an ulp, 6e-8) in a difference of 0.1.
+        let a: Vec<f64> = (1..=200).map(|i| 1e9 + (i as f64).sin()).collect();
+        let b: Vec<f64> = (1..=200).map(|i| 1e9 + (i as f64).cos() + 0.1).collect();
+        let (_, p) = t_test(&sample(&a), &sample(&b));
+        assert!((p - 0.1829913483).abs() / 0.1829913483 < 3e-6, "{p}");
+    }
 
     #[test]
     fn mann_whitney_exact_distribution() {

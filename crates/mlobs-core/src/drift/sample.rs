@@ -52,6 +52,23 @@ impl Sample {
     }
 }
 
+/// The weighted mean of (value, weight) pairs summing to `n`, plus the mean of the residuals
+/// from it: one more pass that corrects the rounding of the first sum, which far from 0 (values
+/// 1e9 + unit noise) would otherwise dominate a difference of means (the t-test's p was off by
+/// 1.6e-5 relative at 200 values, where scipy's pairwise mean is off by 7e-7).
+fn refined_mean(values: impl Iterator<Item = (f64, f64)> + Clone, n: f64) -> f64 {
+    let first = values.clone().map(|(x, w)| x * w).sum::<f64>() / n;
+    if !first.is_finite() {
+        return first;
+    }
+    let residual = values.map(|(x, w)| (x - first) * w).sum::<f64>() / n;
+    if residual.is_finite() {
+        first + residual
+    } else {
+        first
+    }
+}
+
 impl Sample {
     /// From raw finite values; `None` when empty.
     pub fn from_values(values: &[f64]) -> Option<Self> {
@@ -59,7 +76,7 @@ impl Sample {
             return None;
         }
         let n = values.len() as f64;
-        let mean = values.iter().sum::<f64>() / n;
+        let mean = refined_mean(values.iter().map(|&x| (x, 1.0)), n);
         let var_pop = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
         Some(
             Self {
@@ -80,7 +97,7 @@ impl Sample {
             return None;
         }
         let nf = n as f64;
-        let mean = values.iter().map(|&(x, c)| x * c as f64).sum::<f64>() / nf;
+        let mean = refined_mean(values.iter().map(|&(x, c)| (x, c as f64)), nf);
         let var_pop = values
             .iter()
             .map(|&(x, c)| (x - mean) * (x - mean) * c as f64)

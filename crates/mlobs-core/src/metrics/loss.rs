@@ -1,6 +1,7 @@
 //! Per-row losses as scikit-learn 1.7 defines them, accumulated as mergeable sums:
 //! log loss (probabilities clipped to [ε, 1−ε] with ε = f64::EPSILON, rows not renormalised),
-//! the Brier score (binary: (y − p)²; multiclass: Σ_k (1[y=k] − p_k)², range [0, 2]), and the
+//! the Brier score (binary: (y − p)²; multiclass: Σ_k (1[y=k] − p_k)², range [0, 2], halved for
+//! two columns as scikit-learn's `scale_by_half="auto"`), and the
 //! regression losses `mean_tweedie_deviance(power)` (Poisson: power 1, Gamma: power 2) and
 //! `mean_pinball_loss(alpha)`, whose parameter is part of the kind.
 //!
@@ -289,14 +290,23 @@ impl MeanLoss {
         }
         let loss = match self.kind {
             LossKind::LogLoss => -clip(probs[y]).ln(),
-            LossKind::Brier => probs
-                .iter()
-                .enumerate()
-                .map(|(i, &p)| {
-                    let t = (i == y) as u8 as f64;
-                    (t - p) * (t - p)
-                })
-                .sum(),
+            // scikit-learn 1.7 (`scale_by_half="auto"`) halves the sum for fewer than three
+            // columns: two columns give the binary score, (y − p)² of a row summing to 1.
+            LossKind::Brier => {
+                let sum: f64 = probs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &p)| {
+                        let t = (i == y) as u8 as f64;
+                        (t - p) * (t - p)
+                    })
+                    .sum();
+                if k == 2 {
+                    sum * 0.5
+                } else {
+                    sum
+                }
+            }
             _ => unreachable!("checked by probabilistic()"),
         };
         self.push(loss, weight)

@@ -7,8 +7,9 @@
 //!
 //! Sample weights (scikit-learn's `sample_weight`) apply to the one-vs-rest AUC and average
 //! precision, and to their class-prevalence averages (supports are weight sums); scikit-learn's
-//! one-vs-one AUC takes none, so the one-vs-one results ignore weights. Weights are kept only
-//! once a row's weight is not 1; rows of weight 0 are checked and dropped.
+//! one-vs-one AUC takes none, so the one-vs-one results ignore weights (and leave out rows of
+//! weight 0). Weights are kept only once a row's weight is not 1; a row of weight 0 is kept, so
+//! that its class counts as present (with weight 0) in the weighted averages.
 
 use super::loss::class_index;
 use super::probability;
@@ -74,9 +75,8 @@ impl OvrSample {
                 "exact multiclass AUC keeps at most {MAX_SCORES} probabilities"
             )));
         }
-        if weight == 0.0 {
-            return Ok(());
-        }
+        // A row of weight 0 is kept: its class is then present with weight 0, which
+        // scikit-learn's weighted one-vs-rest average drops (a class without rows raises there).
         if weight != 1.0 && self.weights.is_none() {
             self.weights = Some(vec![1.0; self.labels.len()]);
         }
@@ -178,11 +178,17 @@ impl OvrSample {
             return None;
         }
         (0..self.classes as usize)
-            .map(|c| match self.split_weighted(c, c) {
-                Some((pos, neg)) => roc_auc_weighted(&pos, &neg),
-                None => self.auc(c, c, |_| true),
-            })
+            .map(|c| self.ovr_auc(c))
             .collect()
+    }
+
+    /// One-vs-rest AUC of class `c`; `None` when it has no positive or no negative row (or no
+    /// weight on either side).
+    fn ovr_auc(&self, c: usize) -> Option<f64> {
+        match self.split_weighted(c, c) {
+            Some((pos, neg)) => roc_auc_weighted(&pos, &neg),
+            None => self.auc(c, c, |_| true),
+        }
     }
 
     /// Macro-average of per-class AUCs; `None` when empty or when a class has no positive or
@@ -193,12 +199,26 @@ impl OvrSample {
     }
 
     /// One-vs-rest AUCs averaged with the class prevalences as weights
-    /// (`roc_auc_score(multi_class="ovr", average="weighted")`).
+    /// (`roc_auc_score(multi_class="ovr", average="weighted")`). A class whose rows all weigh 0
+    /// has weight 0 and drops out, as scikit-learn forces its (undefined) score to 0 there;
+    /// `None` when empty, when a class has no row at all (scikit-learn raises), when the total
+    /// weight is 0, or when a weighted class has no negative weight.
     pub fn roc_auc_ovr_weighted(&self) -> Option<f64> {
-        let aucs = self.ovr_aucs()?;
+        if self.labels.is_empty() || self.counts().contains(&0.0) {
+            return None;
+        }
         let n = self.supports();
         let total: f64 = n.iter().sum();
-        Some(aucs.iter().zip(&n).map(|(a, w)| a * w).sum::<f64>() / total)
+        if total <= 0.0 {
+            return None;
+        }
+        let mut sum = 0.0;
+        for (c, &w) in n.iter().enumerate() {
+            if w > 0.0 {
+                sum += self.ovr_auc(c)? * w;
+            }
+        }
+        Some(sum / total)
     }
 
     /// One-vs-one AUC (Hand & Till 2001), `roc_auc_score(multi_class="ovo")`: for every pair of
@@ -207,6 +227,9 @@ impl OvrSample {
     /// share of rows in the pair (`weighted`). `None` when empty or a class has no row. Sample
     /// weights are ignored (scikit-learn's one-vs-one AUC takes none).
     pub fn roc_auc_ovo(&self, weighted: bool) -> Option<f64> {
+        if self.weights.as_ref().is_some_and(|w| w.contains(&0.0)) {
+            return self.without_zero_weights().roc_auc_ovo(weighted);
+        }
         let k = self.classes as usize;
         if self.labels.is_empty() {
             return None;
@@ -227,6 +250,28 @@ impl OvrSample {
             }
         }
         Some(sum / weights)
+    }
+
+    /// The rows of positive weight.
+    fn without_zero_weights(&self) -> Self {
+        let k = self.classes as usize;
+        let mut out = OvrSample {
+            classes: self.classes,
+            weights: Some(Vec::new()),
+            ..Default::default()
+        };
+        let weights = self.weights.as_deref().unwrap_or(&[]);
+        for (row, (&y, &w)) in self.labels.iter().zip(weights).enumerate() {
+            if w > 0.0 {
+                out.labels.push(y);
+                out.probs
+                    .extend_from_slice(&self.probs[row * k..(row + 1) * k]);
+                if let Some(ws) = &mut out.weights {
+                    ws.push(w);
+                }
+            }
+        }
+        out
     }
 
     /// One-vs-rest average precision of every class: column c scored against "label = c", the
@@ -390,8 +435,8 @@ impl Summary for OvrSample {
             if w.len() != self.labels.len() {
                 return Err("one weight per row".into());
             }
-            if w.iter().any(|&x| !(x.is_finite() && x > 0.0)) {
-                return Err("weights must be finite and positive".into());
+            if w.iter().any(|&x| !(x.is_finite() && x >= 0.0)) {
+                return Err("weights must be finite and not negative".into());
             }
         }
         if self.labels.is_empty() {
@@ -433,8 +478,8 @@ mod tests {
         assert_eq!(plain.to_bytes(), v1);
         let mut w = old.clone();
         w.add_weighted(&[0.6, 0.4], 0, 3.0).unwrap();
-        w.add_weighted(&[0.9, 0.1], 1, 0.0).unwrap(); // dropped
-        assert_eq!(w.labels.len(), 2);
+        w.add_weighted(&[0.9, 0.1], 1, 0.0).unwrap(); // kept with weight 0, left out of OvO
+        assert_eq!(w.labels.len(), 3);
         let bytes = w.to_bytes();
         assert_eq!(bytes[4], VERSION_WEIGHTED);
         assert_eq!(OvrSample::from_bytes(&bytes).unwrap(), w);

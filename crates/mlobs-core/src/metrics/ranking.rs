@@ -219,12 +219,16 @@ impl RankSample {
     }
 }
 
-/// The quantiles of `calibration_curve`'s equal-count edges: numpy's
-/// `percentile(p, linspace(0, 100, bins + 1))`, as fractions.
+/// The quantiles of `calibration_curve`'s equal-count edges, rounded as scikit-learn's
+/// `percentile(p, linspace(0, 1, bins + 1) * 100)` rounds them: the fraction times 100, which
+/// numpy divides by 100 again. For 3 bins that is 0.33333333333333326, not 1/3: the edge falls
+/// a hair below an order statistic, and a probability equal to it goes to the upper bin
+/// (`linspace(0, 100, 4) / 100`, used before, gave 0.33333333333333337 and the lower bin: ECE
+/// 0.0771 where scikit-learn gives 0.1657, on 7 rounded probabilities).
 pub(crate) fn calibration_quantiles(bins: usize) -> Vec<f64> {
-    linspace(0.0, 100.0, bins + 1)
+    linspace(0.0, 1.0, bins + 1)
         .into_iter()
-        .map(|q| q / 100.0)
+        .map(|q| (q * 100.0) / 100.0)
         .collect()
 }
 

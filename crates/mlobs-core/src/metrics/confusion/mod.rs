@@ -340,7 +340,9 @@ impl Confusion {
 
     /// Fraction (weighted) of rows whose prediction equals the label.
     pub fn accuracy(&self) -> Option<f64> {
-        if self.is_empty() {
+        // Rows whose weights are all 0: no mean (scikit-learn raises ZeroDivisionError), as the
+        // weighted losses and regression metrics.
+        if self.is_empty() || self.total_weight() == 0.0 {
             return None;
         }
         let f = self.unit_factor();
