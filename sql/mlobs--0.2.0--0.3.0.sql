@@ -551,15 +551,15 @@ BEGIN
       'jsonb_build_object(''confusion'', mlobs.confusion_agg(%1$s, %2$s)::text, ''score'', %3$s%4$s)::text',
       mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'predicted'),
       CASE WHEN m.config ? 'score'
-           THEN format('(mlobs.score_agg(%s, %s) FILTER (WHERE %s IS NOT NULL))::text',
-                       mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'label'))
+           THEN format('(mlobs.score_agg(%1$s, %2$s) FILTER (WHERE %2$s IS NOT NULL))::text, ''invalid_scores'', count(*) FILTER (WHERE %3$s IS NOT NULL AND %1$s IS NULL)',
+                       mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'score'))
            ELSE 'NULL' END,
       CASE WHEN m.config ? 'score' AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object'
-           THEN format(', ''concept_drift_score'', (mlobs.concept_drift_agg(%1$L::jsonb, %2$s::float8, %3$s::float8)).score',
-                       m.reference_summary::jsonb->'concept', mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'))
+           THEN format(', ''concept_drift_score'', (mlobs.concept_drift_agg(%1$L::jsonb, %2$s, %3$s::float8) FILTER (WHERE %2$s IS NOT NULL)).score',
+                       m.reference_summary::jsonb->'concept', mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'))
            ELSE '' END)
     WHEN 'regression' THEN format('mlobs.regression_agg(%s, %s)::text',
-      mlobs._monitor_column(m, 'target'), mlobs._monitor_column(m, 'prediction'))
+      mlobs._monitor_finite(m, 'target'), mlobs._monitor_finite(m, 'prediction'))
     WHEN 'cbpe' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
     WHEN 'latency' THEN format('jsonb_build_object(''latency'', mlobs.profile_agg(%s)::text, ''errors'', %s)::text',
       mlobs._monitor_column(m, 'latency_ms'),
@@ -1257,7 +1257,10 @@ BEGIN
     score := (s->>'score')::mlobs.score_summary;
     -- Coverage beside every performance value: labels land later than predictions.
     RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(conf)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / rows WHERE rows > 0;
+      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / rows WHERE rows > 0
+      -- Scores that are not probabilities (NaN, ±Infinity, outside [0, 1]) are left out of the
+      -- score metrics and counted here (_monitor_probability).
+      UNION ALL SELECT '', 'invalid_score_share', (s->>'invalid_scores')::float8 / rows WHERE rows > 0 AND s ? 'invalid_scores';
     IF mlobs.row_count(conf) > 0 THEN
       RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
         UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'));
@@ -1276,10 +1279,10 @@ BEGIN
           concept := m.reference_summary::jsonb->'concept';
           RETURN QUERY EXECUTE format(
             'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift($1, c.x, c.y)).score
-               FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
+               FROM (SELECT array_agg(%1$s) x, array_agg(%2$s::float8) y FROM %3$s
                       WHERE %4$I >= $2 AND %4$I < $3 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
               WHERE c.x IS NOT NULL',
-            mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+            mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
             USING concept, window_start, window_end;
         END IF;
       END IF;
@@ -1296,11 +1299,11 @@ BEGIN
     -- window's scores (re-read: CBPE needs every score of the window once).
     RETURN QUERY EXECUTE format(
       'SELECT '''', ''cbpe_accuracy'', mlobs.accuracy(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
-         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.row_count(c) > 0
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3 AND %1$s IS NOT NULL) s WHERE mlobs.row_count(c) > 0
        UNION ALL
        SELECT '''', ''cbpe_f1'', mlobs.f1(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
-         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.row_count(c) > 0',
-      mlobs._monitor_column(m, 'score'), coalesce((m.config->>'threshold')::float8, 0.5), m.source, m.ts_column)
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3 AND %1$s IS NOT NULL) s WHERE mlobs.row_count(c) > 0',
+      mlobs._monitor_probability(m), coalesce((m.config->>'threshold')::float8, 0.5), m.source, m.ts_column)
       USING m.reference_summary, window_start, window_end;
   WHEN 'latency' THEN
     s := summary::jsonb;
@@ -1434,9 +1437,9 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $
 DECLARE
   concept jsonb;
 BEGIN
-  EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s::float8), array_agg(%2$s::float8)) FROM %3$s
+  EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s), array_agg(%2$s::float8)) FROM %3$s
                    WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
-                 mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+                 mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
     INTO concept USING m.reference_from, m.reference_to;
   RETURN (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
 END $$;
@@ -1512,9 +1515,8 @@ BEGIN
   ELSIF summary IS NOT NULL AND m.kind <> 'cbpe' THEN
     m.reference_summary := summary;
   ELSIF m.kind = 'cbpe' THEN
-    EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
-                   mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
-                   m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
+    EXECUTE format('SELECT mlobs.calibration_agg(%1$s, %2$s)::text FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
+                   mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
       INTO m.reference_summary USING m.reference_from, m.reference_to;
   ELSE
     EXECUTE format('SELECT %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,
@@ -3484,7 +3486,8 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._evaluate_alert_steps(bigint, timestamptz[]),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
-  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text),
+  mlobs._monitor_probability(mlobs.monitors, text), mlobs._monitor_finite(mlobs.monitors, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
@@ -3496,7 +3499,8 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._evaluate_alert_steps(bigint, timestamptz[]),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
-  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text),
+  mlobs._monitor_probability(mlobs.monitors, text), mlobs._monitor_finite(mlobs.monitors, text) TO mlobs_admin;
 -- Training (src/sql/training.sql): training, promoting, policies and the loop write; reading stages
 -- and comparing versions (as the caller, on rows the caller can read) are for everyone.
 GRANT SELECT ON mlobs.model_stages, mlobs.model_stage_history, mlobs.retraining_policies TO mlobs_reader;

@@ -77,7 +77,8 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._evaluate_alert_steps(bigint, timestamptz[]),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
-  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) FROM PUBLIC;
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text),
+  mlobs._monitor_probability(mlobs.monitors, text), mlobs._monitor_finite(mlobs.monitors, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
   mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
@@ -89,7 +90,8 @@ GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, 
   mlobs._evaluate_alert_steps(bigint, timestamptz[]),
   mlobs._record_window_failure(mlobs.monitors, timestamptz, timestamptz, text, text, bool),
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
-  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text) TO mlobs_admin;
+  mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text),
+  mlobs._monitor_probability(mlobs.monitors, text), mlobs._monitor_finite(mlobs.monitors, text) TO mlobs_admin;
 -- Training (src/sql/training.sql): training, promoting, policies and the loop write; reading stages
 -- and comparing versions (as the caller, on rows the caller can read) are for everyone.
 GRANT SELECT ON mlobs.model_stages, mlobs.model_stage_history, mlobs.retraining_policies TO mlobs_reader;

@@ -58,7 +58,10 @@ BEGIN
     score := (s->>'score')::mlobs.score_summary;
     -- Coverage beside every performance value: labels land later than predictions.
     RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(conf)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / rows WHERE rows > 0;
+      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / rows WHERE rows > 0
+      -- Scores that are not probabilities (NaN, ±Infinity, outside [0, 1]) are left out of the
+      -- score metrics and counted here (_monitor_probability).
+      UNION ALL SELECT '', 'invalid_score_share', (s->>'invalid_scores')::float8 / rows WHERE rows > 0 AND s ? 'invalid_scores';
     IF mlobs.row_count(conf) > 0 THEN
       RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
         UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'));
@@ -77,10 +80,10 @@ BEGIN
           concept := m.reference_summary::jsonb->'concept';
           RETURN QUERY EXECUTE format(
             'SELECT ''score'', ''concept_drift_score'', (mlobs.concept_drift($1, c.x, c.y)).score
-               FROM (SELECT array_agg(%1$s::float8) x, array_agg(%2$s::float8) y FROM %3$s
+               FROM (SELECT array_agg(%1$s) x, array_agg(%2$s::float8) y FROM %3$s
                       WHERE %4$I >= $2 AND %4$I < $3 AND %2$s IS NOT NULL AND %1$s IS NOT NULL) c
               WHERE c.x IS NOT NULL',
-            mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+            mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
             USING concept, window_start, window_end;
         END IF;
       END IF;
@@ -97,11 +100,11 @@ BEGIN
     -- window's scores (re-read: CBPE needs every score of the window once).
     RETURN QUERY EXECUTE format(
       'SELECT '''', ''cbpe_accuracy'', mlobs.accuracy(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
-         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.row_count(c) > 0
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3 AND %1$s IS NOT NULL) s WHERE mlobs.row_count(c) > 0
        UNION ALL
        SELECT '''', ''cbpe_f1'', mlobs.f1(c) FROM (SELECT mlobs.cbpe_agg(%1$s, $1::mlobs.calibration, %2$s) c
-         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3) s WHERE mlobs.row_count(c) > 0',
-      mlobs._monitor_column(m, 'score'), coalesce((m.config->>'threshold')::float8, 0.5), m.source, m.ts_column)
+         FROM %3$s WHERE %4$I >= $2 AND %4$I < $3 AND %1$s IS NOT NULL) s WHERE mlobs.row_count(c) > 0',
+      mlobs._monitor_probability(m), coalesce((m.config->>'threshold')::float8, 0.5), m.source, m.ts_column)
       USING m.reference_summary, window_start, window_end;
   WHEN 'latency' THEN
     s := summary::jsonb;

@@ -510,6 +510,21 @@ BEGIN
   RETURN enabled;
 END $$;
 
+-- A monitor's score as a probability, NULL where it is not one (NaN, ±Infinity, outside [0, 1]),
+-- and a target or prediction as a finite float8, NULL where it is not finite. One such row is a
+-- broken model or pipeline, not an outage: it is left out like a NULL (a classification window
+-- counts it as an invalid score) instead of failing the other rows' window. (NaN sorts above
+-- every number in PostgreSQL: `<= 1` and `< 'Infinity'` exclude it.)
+CREATE FUNCTION mlobs._monitor_probability(m mlobs.monitors, key text DEFAULT 'score') RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT format('(CASE WHEN (%1$s)::float8 >= 0 AND (%1$s)::float8 <= 1 THEN (%1$s)::float8 END)', mlobs._monitor_column(m, key))
+$$;
+CREATE FUNCTION mlobs._monitor_finite(m mlobs.monitors, key text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT format('(CASE WHEN (%1$s)::float8 > ''-Infinity''::float8 AND (%1$s)::float8 < ''Infinity''::float8 THEN (%1$s)::float8 END)',
+                mlobs._monitor_column(m, key))
+$$;
+
 -- The column a monitor's config names for `key` (default: the key itself), quoted.
 CREATE FUNCTION mlobs._monitor_column(m mlobs.monitors, key text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
@@ -530,15 +545,15 @@ BEGIN
       'jsonb_build_object(''confusion'', mlobs.confusion_agg(%1$s, %2$s)::text, ''score'', %3$s%4$s)::text',
       mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'predicted'),
       CASE WHEN m.config ? 'score'
-           THEN format('(mlobs.score_agg(%s, %s) FILTER (WHERE %s IS NOT NULL))::text',
-                       mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'label'))
+           THEN format('(mlobs.score_agg(%1$s, %2$s) FILTER (WHERE %2$s IS NOT NULL))::text, ''invalid_scores'', count(*) FILTER (WHERE %3$s IS NOT NULL AND %1$s IS NULL)',
+                       mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'), mlobs._monitor_column(m, 'score'))
            ELSE 'NULL' END,
       CASE WHEN m.config ? 'score' AND jsonb_typeof(m.reference_summary::jsonb->'concept') = 'object'
-           THEN format(', ''concept_drift_score'', (mlobs.concept_drift_agg(%1$L::jsonb, %2$s::float8, %3$s::float8)).score',
-                       m.reference_summary::jsonb->'concept', mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'))
+           THEN format(', ''concept_drift_score'', (mlobs.concept_drift_agg(%1$L::jsonb, %2$s, %3$s::float8) FILTER (WHERE %2$s IS NOT NULL)).score',
+                       m.reference_summary::jsonb->'concept', mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'))
            ELSE '' END)
     WHEN 'regression' THEN format('mlobs.regression_agg(%s, %s)::text',
-      mlobs._monitor_column(m, 'target'), mlobs._monitor_column(m, 'prediction'))
+      mlobs._monitor_finite(m, 'target'), mlobs._monitor_finite(m, 'prediction'))
     WHEN 'cbpe' THEN format('mlobs.profile_agg(%s)::text', mlobs._monitor_column(m, 'score'))
     WHEN 'latency' THEN format('jsonb_build_object(''latency'', mlobs.profile_agg(%s)::text, ''errors'', %s)::text',
       mlobs._monitor_column(m, 'latency_ms'),

@@ -105,9 +105,9 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $
 DECLARE
   concept jsonb;
 BEGIN
-  EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s::float8), array_agg(%2$s::float8)) FROM %3$s
+  EXECUTE format('SELECT mlobs.concept_reference(array_agg(%1$s), array_agg(%2$s::float8)) FROM %3$s
                    WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
-                 mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
+                 mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
     INTO concept USING m.reference_from, m.reference_to;
   RETURN (m.reference_summary::jsonb || jsonb_build_object('concept', concept))::text;
 END $$;
@@ -183,9 +183,8 @@ BEGIN
   ELSIF summary IS NOT NULL AND m.kind <> 'cbpe' THEN
     m.reference_summary := summary;
   ELSIF m.kind = 'cbpe' THEN
-    EXECUTE format('SELECT mlobs.calibration_agg(%s, %s)::text FROM %s WHERE %I >= $1 AND %I < $2 AND %s IS NOT NULL',
-                   mlobs._monitor_column(m, 'score'), mlobs._monitor_column(m, 'label'), m.source,
-                   m.ts_column, m.ts_column, mlobs._monitor_column(m, 'label'))
+    EXECUTE format('SELECT mlobs.calibration_agg(%1$s, %2$s)::text FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %2$s IS NOT NULL AND %1$s IS NOT NULL',
+                   mlobs._monitor_probability(m), mlobs._monitor_column(m, 'label'), m.source, m.ts_column)
       INTO m.reference_summary USING m.reference_from, m.reference_to;
   ELSE
     EXECUTE format('SELECT %s FROM %s WHERE %I >= $1 AND %I < $2', mlobs._monitor_summary_sql(m), m.source,

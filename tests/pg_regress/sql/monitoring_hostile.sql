@@ -294,8 +294,34 @@ SELECT w.window_start, w.rows, (SELECT count(*) FROM mh_pp1 t WHERE t.ts >= w.wi
 SELECT mlobs.drop_monitor('mh pp1');
 DROP TABLE mh_pp;
 
+-- 12. One score that is not a probability (NaN, Infinity, 1.5) or one non-finite target or
+-- prediction failed the whole window of classification, cbpe and regression monitors (no
+-- accuracy or rmse for the other rows), retried on every run forever, and so kept every later
+-- partition from retention (review of 2026-12-07). Such a value is left out like a NULL, and
+-- a classification window counts it in invalid_score_share.
+CREATE TABLE mh_bad AS SELECT timestamptz '2026-06-01' + i * interval '1 minute' AS ts, (i % 10) / 10.0 + 0.05 AS score,
+       (i % 10 >= 5)::int AS predicted, (i % 7 >= 3)::int AS label, (i % 13)::float8 AS target, (i % 13)::float8 + 0.5 AS prediction
+  FROM generate_series(0, 2 * 1440 - 1) i;
+UPDATE mh_bad SET score = 'NaN', prediction = 'Infinity' WHERE ts = '2026-06-02 10:00';
+UPDATE mh_bad SET score = 1.5, target = '-Infinity' WHERE ts = '2026-06-02 11:00';
+UPDATE mh_bad SET score = 'Infinity' WHERE ts = '2026-06-02 12:00';
+SELECT mlobs.create_monitor('mh bad cls', 'mh_bad', 'mh_bad', 'classification', '{"score": "score"}', '1 day', '2026-06-01', '2026-06-02') > 0 AS cls,
+       mlobs.create_monitor('mh bad reg', 'mh_bad', 'mh_bad', 'regression', '{}', '1 day', '2026-06-01', '2026-06-02') > 0 AS reg,
+       mlobs.create_monitor('mh bad cbpe', 'mh_bad', 'mh_bad', 'cbpe', '{}', '1 day', '2026-06-01', '2026-06-02') > 0 AS cbpe;
+SELECT status, jsonb_array_length(errors) AS errors FROM mlobs.run_monitors('2026-06-03', monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE model = 'mh_bad'));
+SELECT m.name, p.metric, round(p.value::numeric, 6) AS value
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.model = 'mh_bad' AND p.window_start = '2026-06-02'
+   AND p.metric IN ('accuracy', 'roc_auc', 'labelled_rows', 'invalid_score_share', 'rmse', 'mae', 'cbpe_accuracy') ORDER BY 1, 2;
+-- The same numbers from the rows that are valid, by hand.
+SELECT round(mlobs.roc_auc(mlobs.score_agg(score, label))::numeric, 6) AS roc_auc,
+       round(mlobs.rmse(mlobs.regression_agg(target, prediction) FILTER (WHERE ts NOT IN ('2026-06-02 10:00', '2026-06-02 11:00')))::numeric, 6) AS rmse
+  FROM mh_bad WHERE ts >= '2026-06-02' AND (score >= 0 AND score <= 1);
+SELECT count(*) AS failed_windows FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.model = 'mh_bad';
+DELETE FROM mlobs.monitors WHERE model = 'mh_bad';
+
 RESET statement_timeout;
-DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad;
 DROP VIEW mh_secret_v;
 DROP TABLE mh_secret;
 DROP ROLE regress_mh_admin;

@@ -50,10 +50,11 @@ SELECT count(*) AS windows, max(abs(p.value - (mlobs.concept_drift(r.x, r.y, c.x
        LATERAL (SELECT array_agg(score::float8) x, array_agg(label::float8) y FROM sh_log
                  WHERE ts >= p.window_start AND ts < p.ts) c
  WHERE p.metric = 'concept_drift_score';
--- A score outside [0, 1] in hour 27 fails the classification window alone: the shared scan of
--- its chunk fails, the chunk is computed monitor by monitor, and every other monitor's window
--- of that hour is stored.
-INSERT INTO sh_log VALUES ('2026-05-02 03:10', '{"x": 0.5, "c": "a"}', 1.5, 1, 1, 7);
+-- A label outside 0/1 in hour 27 (score_agg refuses it) fails the classification window alone:
+-- the shared scan of its chunk fails, the chunk is computed monitor by monitor, and every other
+-- monitor's window of that hour is stored. (A score outside [0, 1] no longer fails a window: it is
+-- counted in invalid_score_share, monitoring_hostile section 12.)
+INSERT INTO sh_log VALUES ('2026-05-02 03:10', '{"x": 0.5, "c": "a"}', 0.5, 7, 1, 7);
 SELECT windows, jsonb_array_length(errors) AS errors, errors->0->>'monitor' AS failed, errors->0->>'sqlstate' AS sqlstate
   FROM mlobs.run_monitors('2026-05-02 06:00');
 SELECT mo.name, count(*) FILTER (WHERE w.window_start = '2026-05-02 03:00') AS hour_27_stored
@@ -61,7 +62,7 @@ SELECT mo.name, count(*) FILTER (WHERE w.window_start = '2026-05-02 03:00') AS h
  WHERE mo.model = 'sh' GROUP BY mo.name ORDER BY mo.name;
 SELECT mo.name, f.window_start FROM mlobs.window_failures f JOIN mlobs.monitors mo ON mo.id = f.monitor_id WHERE mo.model = 'sh';
 -- Fixed, the next run retries it.
-DELETE FROM sh_log WHERE score > 1;
+DELETE FROM sh_log WHERE label = 7;
 SELECT windows, errors FROM mlobs.run_monitors('2026-05-02 06:00');
 SELECT count(*) AS failures_left FROM mlobs.window_failures f JOIN mlobs.monitors mo ON mo.id = f.monitor_id WHERE mo.model = 'sh';
 SELECT * FROM pg_temp.own_scan_differs();
