@@ -798,6 +798,17 @@ BEGIN
       FROM (SELECT mlobs.features_agg(x) f FROM (VALUES ('{"a": 1, "b": "x"}'::jsonb), ('{"a": 2, "b": "y"}')) v(x)) s;
   ELSIF kind = 'classification' THEN
     PERFORM mlobs.f1(mlobs.confusion_agg(x, x), coalesce(config->>'average', 'binary')) FROM (VALUES (0), (1)) v(x);
+    -- The binary F1 needs 0/1 or bool labels (its positive class is 1 or true): text labels would
+    -- pass this check and fail every run ("pos_label is required for text labels").
+    IF coalesce(config->>'average', 'binary') = 'binary'
+       AND (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label')
+              AND a.attnum > 0 AND NOT a.attisdropped)
+           NOT IN ('pg_catalog.bool'::regtype, 'pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype) THEN
+      RAISE EXCEPTION 'monitor %: the binary F1 (config.average, default binary) needs bool or 0/1 integer labels; % labels need "average": "macro", "micro" or "weighted"',
+        name, (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label') AND a.attnum > 0 AND NOT a.attisdropped)
+        USING ERRCODE = '22023';
+    END IF;
   ELSIF kind = 'cbpe' AND config ? 'threshold' THEN
     IF NOT ((config->>'threshold')::float8 BETWEEN 0 AND 1) THEN
       RAISE EXCEPTION 'monitor %: config.threshold must be in [0, 1], got %', name, config->>'threshold' USING ERRCODE = '22023';
@@ -2416,13 +2427,17 @@ $$;
 -- NannyML's estimated-vs-realised view: per model and window, the CBPE estimate (from scores,
 -- available at once) beside the realised value (from labels, revised as they land), the label
 -- coverage it rests on, and the estimation error. The cbpe and classification monitors of a
--- model are matched on the window.
+-- model are matched on the window: one row per cbpe monitor and window, realised by the model's
+-- first classification monitor with that window (a model with a second one, say per label
+-- column, gave a row for each, review of 2026-12-07).
 CREATE VIEW mlobs.estimated_vs_realised AS
 SELECT e.model, e.window_start, e.ts AS window_end, pg_catalog.substr(e.metric, 6) AS metric, e.value AS estimated,
        r.value AS realised, c.value AS labelled_share, r.value - e.value AS estimation_error
   FROM mlobs.metric_points e
-  LEFT JOIN mlobs.metric_points r ON r.model = e.model AND r.window_start = e.window_start AND r.feature = ''
-                                 AND r.metric = pg_catalog.substr(e.metric, 6) AND r.ts = e.ts AND r.segment = ''
+  LEFT JOIN LATERAL (SELECT r1.value, r1.monitor_id, r1.window_start FROM mlobs.metric_points r1
+                      WHERE r1.model = e.model AND r1.window_start = e.window_start AND r1.feature = ''
+                        AND r1.metric = pg_catalog.substr(e.metric, 6) AND r1.ts = e.ts AND r1.segment = ''
+                      ORDER BY r1.monitor_id LIMIT 1) r ON true
   LEFT JOIN mlobs.metric_points c ON c.monitor_id = r.monitor_id AND c.window_start = r.window_start
                                  AND c.feature = '' AND c.metric = 'labelled_share' AND c.segment = ''
  WHERE e.metric IN ('cbpe_accuracy', 'cbpe_f1') AND e.feature = '' AND e.segment = '';

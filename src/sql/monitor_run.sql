@@ -931,13 +931,17 @@ END $$;
 -- NannyML's estimated-vs-realised view: per model and window, the CBPE estimate (from scores,
 -- available at once) beside the realised value (from labels, revised as they land), the label
 -- coverage it rests on, and the estimation error. The cbpe and classification monitors of a
--- model are matched on the window.
+-- model are matched on the window: one row per cbpe monitor and window, realised by the model's
+-- first classification monitor with that window (a model with a second one, say per label
+-- column, gave a row for each, review of 2026-12-07).
 CREATE VIEW mlobs.estimated_vs_realised AS
 SELECT e.model, e.window_start, e.ts AS window_end, pg_catalog.substr(e.metric, 6) AS metric, e.value AS estimated,
        r.value AS realised, c.value AS labelled_share, r.value - e.value AS estimation_error
   FROM mlobs.metric_points e
-  LEFT JOIN mlobs.metric_points r ON r.model = e.model AND r.window_start = e.window_start AND r.feature = ''
-                                 AND r.metric = pg_catalog.substr(e.metric, 6) AND r.ts = e.ts AND r.segment = ''
+  LEFT JOIN LATERAL (SELECT r1.value, r1.monitor_id, r1.window_start FROM mlobs.metric_points r1
+                      WHERE r1.model = e.model AND r1.window_start = e.window_start AND r1.feature = ''
+                        AND r1.metric = pg_catalog.substr(e.metric, 6) AND r1.ts = e.ts AND r1.segment = ''
+                      ORDER BY r1.monitor_id LIMIT 1) r ON true
   LEFT JOIN mlobs.metric_points c ON c.monitor_id = r.monitor_id AND c.window_start = r.window_start
                                  AND c.feature = '' AND c.metric = 'labelled_share' AND c.segment = ''
  WHERE e.metric IN ('cbpe_accuracy', 'cbpe_f1') AND e.feature = '' AND e.segment = '';

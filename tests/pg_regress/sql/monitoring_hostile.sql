@@ -320,6 +320,30 @@ SELECT round(mlobs.roc_auc(mlobs.score_agg(score, label))::numeric, 6) AS roc_au
 SELECT count(*) AS failed_windows FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.model = 'mh_bad';
 DELETE FROM mlobs.monitors WHERE model = 'mh_bad';
 
+-- 13. Two more from that review. mlobs.estimated_vs_realised gave a row per classification
+-- monitor of the model with the same window (three rows with different realised values for a
+-- model with a second label column); it takes the first one now. And a classification monitor on
+-- text labels with the default binary F1 was accepted, then failed every run ("pos_label is
+-- required for text labels"); create_monitor refuses it and names the averages that work.
+CREATE TABLE mh_ev AS SELECT timestamptz '2026-06-01' + i * interval '1 minute' AS ts, (i % 10) / 10.0 + 0.05 AS score,
+       (i % 10 >= 5)::int AS predicted, (i % 7 >= 3)::int AS label, (i % 3 >= 1)::int AS label_v2,
+       CASE WHEN i % 7 >= 3 THEN 'fraud' ELSE 'ok' END AS verdict, CASE WHEN i % 10 >= 5 THEN 'fraud' ELSE 'ok' END AS said
+  FROM generate_series(0, 3 * 1440 - 1) i;
+SELECT mlobs.create_monitor('mh ev acc', 'mh_ev', 'mh_ev', 'classification', '{}', '1 day', '2026-06-01', '2026-06-02') > 0 AS acc,
+       mlobs.create_monitor('mh ev acc v2', 'mh_ev', 'mh_ev', 'classification', '{"label": "label_v2"}', '1 day', '2026-06-01', '2026-06-02') > 0 AS acc_v2,
+       mlobs.create_monitor('mh ev cbpe', 'mh_ev', 'mh_ev', 'cbpe', '{}', '1 day', '2026-06-01', '2026-06-02') > 0 AS cbpe;
+SELECT status FROM mlobs.run_monitors('2026-06-04', monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE model = 'mh_ev'));
+SELECT window_start, metric, count(*) AS rows_in_view, round(min(realised)::numeric, 4) AS realised
+  FROM mlobs.estimated_vs_realised WHERE model = 'mh_ev' GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT round(avg((label = predicted)::int)::numeric, 4) AS first_monitor_accuracy FROM mh_ev WHERE ts >= '2026-06-02' AND ts < '2026-06-03';
+DO $$ BEGIN
+  PERFORM mlobs.create_monitor('mh ev text', 'mh_ev', 'mh_ev', 'classification', '{"label": "verdict", "predicted": "said"}', '1 day', '2026-06-01', '2026-06-02');
+EXCEPTION WHEN OTHERS THEN RAISE NOTICE '%: %', SQLSTATE, SQLERRM;
+END $$;
+SELECT mlobs.create_monitor('mh ev text', 'mh_ev', 'mh_ev', 'classification', '{"label": "verdict", "predicted": "said", "average": "macro"}', '1 day', '2026-06-01', '2026-06-02') > 0 AS text_macro;
+DELETE FROM mlobs.monitors WHERE model = 'mh_ev';
+DROP TABLE mh_ev;
+
 RESET statement_timeout;
 DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad;
 DROP VIEW mh_secret_v;
