@@ -52,7 +52,7 @@ ALLOWLIST = [
     ("body-unpinned", r"^CREATE PROCEDURE mlobs\.run_monitors_committed\(",
      "a procedure that COMMITs cannot have a SET clause (PostgreSQL raises 'invalid transaction "
      "termination'); its body calls only schema-qualified mlobs.run_monitors, "
-     "mlobs._require_primary and pg_catalog functions, reads mlobs.monitors, uses no operator and declares its variables with pg_catalog types, so the caller's search_path resolves "
+     "mlobs._require_primary and pg_catalog functions, reads mlobs.monitors, writes its one operator as OPERATOR(pg_catalog.@>) and declares its variables with pg_catalog and mlobs types, so the caller's search_path resolves "
      "nothing in it; it is not SECURITY DEFINER and only mlobs_admin may call it"),
     ("conditional-role", r"CREATE ROLE mlobs_(reader|admin) NOLOGIN",
      "the roles are cluster-wide and shared by every database that installs mlobs, so they are "

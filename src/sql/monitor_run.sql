@@ -653,6 +653,8 @@ DECLARE
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
   saved_role text := current_setting('role');
   saved_lock_timeout text := current_setting('lock_timeout');
+  -- A statement_timeout or a cancel request during a group: the groups before it are kept.
+  canceled bool := false;
   t0 timestamptz := clock_timestamp();
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
@@ -780,11 +782,20 @@ BEGIN
        WHERE u.m = ANY (failed_ids)
          AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
               OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day');
-    EXCEPTION WHEN OTHERS THEN
+    EXCEPTION WHEN query_canceled THEN
+      -- statement_timeout (a common guard on a job's role) or a cancel request: this group is
+      -- rolled back, the groups before it are kept and the run is recorded and returned, so a
+      -- catch-up longer than the timeout moves on group by group instead of losing every run
+      -- whole (review of 2026-12-07). The groups after it are left to the next run.
+      run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
+                                                    ORDER BY x.id) FROM mlobs.monitors x WHERE x.id = ANY (g.ids));
+      canceled := true;
+    WHEN OTHERS THEN
       -- The subtransaction's rollback also restored the role, lock_timeout and the queue.
       run.errors := run.errors || (SELECT jsonb_agg(jsonb_build_object('monitor', x.name, 'sqlstate', SQLSTATE, 'error', SQLERRM)
                                                     ORDER BY x.id) FROM mlobs.monitors x WHERE x.id = ANY (g.ids));
     END;
+    EXIT WHEN canceled;
   END LOOP;
   -- Rules added or changed since the last window still apply to the latest points: of every
   -- monitor after a full run that held them all, else of the monitors this run held (a run of
@@ -793,7 +804,9 @@ BEGIN
   -- (An evaluate_alerts called meanwhile in another session can open the same alert first:
   -- recorded, not the whole run rolled back; the next run judges again.)
   BEGIN
-    IF full_run AND run.busy_monitors = 0 THEN
+    IF canceled THEN
+      NULL;  -- judged by the next run, with the groups left
+    ELSIF full_run AND run.busy_monitors = 0 THEN
       run.alert_transitions := run.alert_transitions + mlobs.evaluate_alerts();
     ELSE
       run.alert_transitions := run.alert_transitions
@@ -823,6 +836,7 @@ CREATE PROCEDURE mlobs.run_monitors_committed(now timestamptz DEFAULT NULL, back
 LANGUAGE plpgsql AS $$
 DECLARE
   g record;
+  r mlobs.runs;
   -- Qualified: the body is compiled with the caller's search_path (a domain named timestamptz
   -- ahead of pg_catalog would run its CHECK as the caller).
   as_of pg_catalog.timestamptz := pg_catalog.statement_timestamp();
@@ -832,8 +846,12 @@ BEGIN
   IF now IS NOT NULL THEN as_of := now; END IF;
   FOR g IN SELECT pg_catalog.array_agg(mo.id ORDER BY mo.id) AS ids FROM mlobs.monitors mo WHERE mo.enabled
             GROUP BY mo.source, mo.ts_column, mo.window_size, mo.owner ORDER BY pg_catalog.min(mo.id) LOOP
-    PERFORM mlobs.run_monitors(as_of, backfill_from, NULL, g.ids);
+    r := mlobs.run_monitors(as_of, backfill_from, NULL, g.ids);
     COMMIT;
+    -- Cancelled (statement_timeout, a cancel request): what is committed stays, the rest waits.
+    IF r.errors OPERATOR(pg_catalog.@>) '[{"sqlstate": "57014"}]'::pg_catalog.jsonb THEN
+      RETURN;
+    END IF;
   END LOOP;
   PERFORM mlobs.run_monitors(as_of, backfill_from);
   COMMIT;

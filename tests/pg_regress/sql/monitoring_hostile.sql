@@ -344,8 +344,27 @@ SELECT mlobs.create_monitor('mh ev text', 'mh_ev', 'mh_ev', 'classification', '{
 DELETE FROM mlobs.monitors WHERE model = 'mh_ev';
 DROP TABLE mh_ev;
 
+-- 14. A statement_timeout on the job's role (a common guard) cancelled a run whole when a
+-- catch-up took longer: no window, no mlobs.runs row, every later run the same (review of
+-- 2026-12-07). The groups finished before the cancel are kept and the run is recorded.
+CREATE TABLE mh_to AS SELECT timestamptz '2026-07-01' + i * interval '1 minute' AS ts, 10.0 + i % 7 AS latency_ms
+  FROM generate_series(0, 3 * 60 - 1) i;
+CREATE VIEW mh_to_slow AS SELECT t.ts, t.latency_ms FROM mh_to t, (SELECT pg_sleep(30)) s;
+SELECT mlobs.create_monitor('mh to fast', 'mh_to', 'mh_to', 'latency', '{}', '1 hour', start_at => '2026-07-01') > 0 AS fast,
+       mlobs.create_monitor('mh to slow', 'mh_to', 'mh_to_slow', 'latency', '{}', '1 hour', start_at => '2026-07-01') > 0 AS slow;
+SET statement_timeout = '3s';
+SELECT r.status, r.windows, e->>'monitor' AS monitor, e->>'sqlstate' AS sqlstate
+  FROM mlobs.run_monitors('2026-07-01 03:00', monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE model = 'mh_to')) r,
+       jsonb_array_elements(r.errors) e;
 RESET statement_timeout;
-DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad;
+SELECT m.name, count(w.*) AS windows, m.watermark FROM mlobs.monitors m LEFT JOIN mlobs.monitor_windows w ON w.monitor_id = m.id
+ WHERE m.model = 'mh_to' GROUP BY m.id ORDER BY m.id;
+SELECT status, windows FROM mlobs.runs ORDER BY id DESC LIMIT 1;
+DELETE FROM mlobs.monitors WHERE model = 'mh_to';
+DROP VIEW mh_to_slow;
+
+RESET statement_timeout;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad, mh_to;
 DROP VIEW mh_secret_v;
 DROP TABLE mh_secret;
 DROP ROLE regress_mh_admin;
