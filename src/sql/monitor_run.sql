@@ -254,6 +254,10 @@ DECLARE
   max_new CONSTANT int := 100000;
   n_new int;
   step interval;
+  -- The concept side of a classification monitor's reference was computed again (its labels
+  -- landed): every window's concept_drift_score within label_horizon was against the old one.
+  concept_changed bool := false;
+  old_concept jsonb;
 BEGIN
   -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
   -- (foreign keys to the monitor) for the rest of the run.
@@ -276,7 +280,10 @@ BEGIN
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
      OR (reference_labels AND m.reference_to > as_of - m.label_horizon AND m.reference_from >= coalesce(retained, '-infinity')
          AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
+    old_concept := CASE WHEN m.reference_summary IS NOT NULL THEN m.reference_summary::jsonb->'concept' END;
     m := mlobs._monitor_reference(m);
+    concept_changed := m.kind = 'classification' AND m.config ? 'score'
+                       AND (m.reference_summary::jsonb->'concept') IS DISTINCT FROM old_concept;
   ELSIF m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept' THEN
     -- A monitor from before 0.3.0: only the concept side is added (its reference rows may be
     -- gone by now; then it is NULL and the windows get no concept_drift_score, as before).
@@ -320,7 +327,7 @@ BEGIN
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
              WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
                AND w.window_start >= coalesce(keep_from, '-infinity')
-               AND CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
+               AND CASE WHEN changed IS NULL OR concept_changed THEN labels AND w.window_end > as_of - m.label_horizon
                         ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
           ORDER BY y.window_start, y.failed DESC) x;
   -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of

@@ -363,8 +363,31 @@ SELECT status, windows FROM mlobs.runs ORDER BY id DESC LIMIT 1;
 DELETE FROM mlobs.monitors WHERE model = 'mh_to';
 DROP VIEW mh_to_slow;
 
+-- 15. The reference's labels landing after windows were computed (a later labelling batch for
+-- the historical period): the reference was recomputed, but the windows kept no or a stale
+-- concept_drift_score against the old one (review of 2026-12-07). They are revised now, as a
+-- backfill would compute them.
+CREATE TABLE mh_ref AS SELECT ts, s AS score, (s >= 0.5)::int AS predicted, NULL::int AS label,
+       CASE WHEN ts >= '2026-08-02' THEN (((i * 7919) % 1000) / 1000.0 < 1 - s)::int ELSE (((i * 7919) % 1000) / 1000.0 < s)::int END AS truth
+  FROM (SELECT timestamptz '2026-08-01' + i * interval '1 minute' AS ts, ((i * 4271) % 997) / 997.0 AS s, i
+          FROM generate_series(0, 3 * 1440 - 1) i) x;
+UPDATE mh_ref SET label = truth WHERE ts >= '2026-08-02';
+SELECT mlobs.create_monitor('mh ref', 'mh_ref', 'mh_ref', 'classification', '{"score": "score"}', '12 hours', '2026-08-01', '2026-08-02') > 0 AS created;
+SELECT status FROM mlobs.run_monitors('2026-08-04', monitor => 'mh ref');
+SELECT count(*) AS concept_points_before FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'mh ref' AND p.metric = 'concept_drift_score';
+UPDATE mh_ref SET label = truth WHERE ts < '2026-08-02';
+SELECT status, revised FROM mlobs.run_monitors('2026-08-04 01:00', monitor => 'mh ref');
+CREATE TEMP TABLE mh_ref_after AS SELECT p.window_start, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'mh ref' AND p.metric = 'concept_drift_score';
+SELECT status FROM mlobs.run_monitors('2026-08-04 01:00', backfill_from => '2026-08-02', monitor => 'mh ref');
+SELECT count(*) AS concept_points, count(*) FILTER (WHERE a.value = p.value) AS equal_to_backfill
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id LEFT JOIN mh_ref_after a ON a.window_start = p.window_start
+ WHERE m.name = 'mh ref' AND p.metric = 'concept_drift_score';
+SELECT mlobs.drop_monitor('mh ref');
+
 RESET statement_timeout;
-DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad, mh_to;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad, mh_to, mh_ref;
 DROP VIEW mh_secret_v;
 DROP TABLE mh_secret;
 DROP ROLE regress_mh_admin;
