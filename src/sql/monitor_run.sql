@@ -660,6 +660,8 @@ DECLARE
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
   saved_role text := current_setting('role');
   saved_lock_timeout text := current_setting('lock_timeout');
+  saved_zone text := current_setting('TimeZone');
+  pinned_zone text;
   -- A statement_timeout or a cancel request during a group: the groups before it are kept.
   canceled bool := false;
   t0 timestamptz := clock_timestamp();
@@ -764,6 +766,20 @@ BEGIN
           failed_ids := failed_ids || mon.id;
         END;
       END LOOP;
+      -- A timestamp or date column is read in the zone of the group's first run (run_zone), not
+      -- in this session's: a catch-up from a client in another zone (or after ALTER DATABASE ...
+      -- SET timezone) moved the window grid under the watermark, leaving one wall-clock hour in
+      -- no window and another in two (review of 2026-12-07). UPDATE mlobs.monitors SET run_zone
+      -- to change it on purpose.
+      pinned_zone := NULL;
+      IF (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = g.source AND a.attname = g.ts_column
+             AND a.attnum > 0 AND NOT a.attisdropped) IN ('pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+        SELECT mo.run_zone INTO pinned_zone FROM mlobs.monitors mo
+         WHERE mo.id = ANY (ids) AND mo.run_zone IS NOT NULL ORDER BY mo.id LIMIT 1;
+        IF pinned_zone IS NOT NULL AND pinned_zone <> saved_zone THEN
+          PERFORM set_config('TimeZone', pinned_zone, true);
+        END IF;
+      END IF;
       -- A wall-clock minute of a timestamp or date column (written as UTC, zone 'UTC') is the
       -- instant this run reads that wall clock as.
       changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
@@ -772,6 +788,9 @@ BEGIN
       SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
       PERFORM set_config('role', saved_role, true);
       PERFORM set_config('lock_timeout', saved_lock_timeout, true);
+      IF pinned_zone IS NOT NULL AND pinned_zone <> saved_zone THEN
+        PERFORM set_config('TimeZone', saved_zone, true);
+      END IF;
       run.windows := run.windows + res.windows;
       run.revised := run.revised + res.revised;
       run.points := run.points + res.points;

@@ -386,8 +386,30 @@ SELECT count(*) AS concept_points, count(*) FILTER (WHERE a.value = p.value) AS 
  WHERE m.name = 'mh ref' AND p.metric = 'concept_drift_score';
 SELECT mlobs.drop_monitor('mh ref');
 
+-- 16. A timestamp (no zone) log run by sessions in different zones (pg_cron in the database's, a
+-- catch-up from a client that sends its own): the grid moved under the watermark, one wall-clock
+-- hour in no window and another in two, with the totals still agreeing (review of 2026-12-07).
+-- Runs read such a column in the zone of the monitor's first run (run_zone).
+SET timezone = 'UTC';
+CREATE TABLE mh_wall AS SELECT timestamp '2026-09-01' + i * interval '1 minute' AS ts, 1000.0 * (i / 60) AS latency_ms
+  FROM generate_series(0, 24 * 60 - 1) i;
+SELECT mlobs.create_monitor('mh wall', 'mh_wall', 'mh_wall', 'latency', '{}', '1 hour', start_at => '2026-09-01 00:00+00') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-09-01 06:00+00', monitor => 'mh wall');
+SET timezone = 'Europe/Berlin';
+SELECT status, windows FROM mlobs.run_monitors('2026-09-01 12:00+00', monitor => 'mh wall');
+SET timezone = 'UTC';
+SELECT status, windows FROM mlobs.run_monitors('2026-09-01 18:00+00', monitor => 'mh wall');
+-- latency_ms is 1000 × the wall-clock hour: each window's median names the hour it summarised.
+SELECT count(*) AS windows, sum(w.rows) AS rows, (SELECT count(*) FROM mh_wall WHERE ts < '2026-09-01 18:00') AS in_table,
+       count(*) FILTER (WHERE round(p.value) = extract(hour FROM w.window_start AT TIME ZONE 'UTC')) AS on_their_hour,
+       min(m.run_zone) AS run_zone
+  FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+  JOIN mlobs.metric_points p ON p.monitor_id = w.monitor_id AND p.window_start = w.window_start AND p.metric = 'latency_p50_seconds'
+ WHERE m.name = 'mh wall';
+SELECT mlobs.drop_monitor('mh wall');
+
 RESET statement_timeout;
-DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad, mh_to, mh_ref;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad, mh_to, mh_ref, mh_wall;
 DROP VIEW mh_secret_v;
 DROP TABLE mh_secret;
 DROP ROLE regress_mh_admin;
