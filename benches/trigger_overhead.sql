@@ -36,8 +36,10 @@ CREATE FUNCTION pg_temp.time_statements(kind text, tbl text, n int) RETURNS floa
 LANGUAGE plpgsql AS $$
 DECLARE
   sql text := CASE kind
-    WHEN 'insert_1' THEN 'INSERT INTO trig_bench.%I (ts, score) VALUES (''2026-01-02 12:00'', 0.5)'
-    WHEN 'insert_1000' THEN 'INSERT INTO trig_bench.%I (ts, score) SELECT ''2026-01-02 12:00'', 0.5 FROM generate_series(1, 1000)'
+    -- Stamped now (the database's clock): since the fix of 2026-12-07 an insert stamped more than
+    -- a minute before its statement counts as late once the table's monitors have run.
+    WHEN 'insert_1' THEN 'INSERT INTO trig_bench.%I (ts, score) VALUES (now(), 0.5)'
+    WHEN 'insert_1000' THEN 'INSERT INTO trig_bench.%I (ts, score) SELECT now(), 0.5 FROM generate_series(1, 1000)'
     WHEN 'insert_late' THEN 'INSERT INTO trig_bench.%I (ts, score) VALUES (''2026-01-01 12:00'', 0.5)'
     WHEN 'update_label' THEN 'UPDATE trig_bench.%I SET label = NOT coalesce(label, false) WHERE id = 700' END;
   t0 timestamptz;

@@ -894,11 +894,14 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   job bigint;
 BEGIN
-  -- pg_cron's own schema, not any schema named cron: in a database without pg_cron, a role with
-  -- CREATE there could define cron.schedule and have it run as this caller.
-  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-                   JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
-                  WHERE e.extname = 'pg_cron' AND n.nspname = 'cron' AND r.rolsuper) THEN
+  -- pg_cron's own schema (a member of the extension), not any schema named cron: in a database
+  -- without pg_cron, a role with CREATE there could define cron.schedule and have it run as
+  -- this caller.
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension e
+                   JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = e.oid
+                                              AND d.classid = 'pg_catalog.pg_namespace'::regclass AND d.deptype = 'e'
+                   JOIN pg_catalog.pg_namespace n ON n.oid = d.objid
+                  WHERE e.extname = 'pg_cron' AND n.nspname = 'cron') THEN
     RAISE EXCEPTION 'pg_cron is not installed in this database (CREATE EXTENSION pg_cron)'
       USING ERRCODE = '55000',
             HINT = 'pg_cron lives in one database per cluster (cron.database_name, postgres by default). '
@@ -959,9 +962,11 @@ DECLARE
   removed bool;
 BEGIN
   -- pg_cron's own schema only (schedule_monitors says why).
-  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-                   JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
-                  WHERE e.extname = 'pg_cron' AND n.nspname = 'cron' AND r.rolsuper) THEN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension e
+                   JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = e.oid
+                                              AND d.classid = 'pg_catalog.pg_namespace'::regclass AND d.deptype = 'e'
+                   JOIN pg_catalog.pg_namespace n ON n.oid = d.objid
+                  WHERE e.extname = 'pg_cron' AND n.nspname = 'cron') THEN
     RAISE NOTICE 'pg_cron is not installed in this database; in its database, run: %',
       mlobs.unschedule_monitors_command();
     RETURN false;
