@@ -83,7 +83,7 @@ CREATE TABLE mlobs.window_failures (
   first_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   last_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   PRIMARY KEY (monitor_id, window_start));
-COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run until they succeed';
+COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run within the horizons, later when their rows change or by a backfill';
 
 -- Minutes of a monitored table whose rows changed after their window could have been computed:
 -- labels written by UPDATE days later, rows committed late, deletions. Written by the table's
@@ -123,6 +123,16 @@ COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s ta
 CREATE TABLE mlobs.run_lock (id int PRIMARY KEY CHECK (id = 1));
 INSERT INTO mlobs.run_lock VALUES (1);
 COMMENT ON TABLE mlobs.run_lock IS 'The row a full mlobs.run_monitors locks: an overlapping full run is skipped';
+
+-- The latest `now` a run has started with, in microseconds since 1970 (setval is not
+-- transactional: every session sees it while the run is still computing). The change triggers
+-- count an insert stamped before it as late, since a run in progress may have scanned its window
+-- and will commit a watermark past it (review of 2026-12-07: rows stamped hours earlier,
+-- inserted during a catch-up, were in no window). It follows the runs' own `now`, not the clock:
+-- ingest stamped after the last run's `now` (rows stamped now, with the scheduled run's minute
+-- of lag; a simulated or replayed clock ahead of its runs) records nothing. Not dumped.
+CREATE SEQUENCE mlobs.run_horizon AS bigint MINVALUE 0 START 0;
+COMMENT ON SEQUENCE mlobs.run_horizon IS 'The latest now a run started with (µs since 1970): inserts stamped before it are recorded as late';
 
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).
@@ -276,10 +286,11 @@ $$;
 -- (with a snapshot that cannot see it) must be revisited, and a run consumes only the changes it
 -- can see, so a window is recomputed after every change committed to it. Inserted rows are
 -- recorded when stamped before the table's most advanced watermark (their window was computed
--- already) or, once it has one, more than a minute before the statement (a run in progress may
--- have scanned their window), so ordinary ingest (rows stamped now) writes nothing here; a row
--- stamped now and inserted while a run is computing its window is covered, as before, by the
--- scheduled run's one-minute lag (found by the load test's labelling client). Rows without a
+-- already) or, once it has one, before the latest `now` a run started with (mlobs.run_horizon: a
+-- run in progress may have scanned their window), so ordinary ingest writes nothing here,
+-- whatever the clock of its timestamps as long as they are after the runs' `now`; a row inserted
+-- by a transaction that was open when a run began computing its window is covered, as before, by
+-- the scheduled run's one-minute lag (found by the load test's labelling client). Rows without a
 -- finite timestamp belong to no window.
 CREATE FUNCTION mlobs._record_source_changes() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -356,18 +367,16 @@ BEGIN
   -- Updated and deleted rows are always recorded. An insert is recorded when stamped before the
   -- most advanced watermark: for a wall clock, the watermark's wall clock in the zone of the run
   -- that set it, else in the zone track_changes recorded (tz).
-  -- The horizon of an insert is the watermark, or a minute before the statement where that is
-  -- later (once the table's monitors have run): a run that is computing windows has not committed
-  -- its new watermark yet, and a row stamped in a window it has scanned and committed before the
-  -- run does would be in no window for good (review of 2026-12-07: 100 rows stamped hours
-  -- earlier, inserted during a catch-up). The scheduled run closes windows a minute late, so a
-  -- row stamped before that minute may be in a window a run is closing; rows stamped now are not.
+  -- The horizon of an insert is the watermark, or where that is later (once the table's monitors
+  -- have run) the latest `now` a run started with (mlobs.run_horizon): a run that is computing
+  -- windows has not committed its new watermark yet, and a row stamped in a window it has scanned
+  -- and committed before the run does would be in no window for good.
   IF TG_OP = 'INSERT' THEN
     IF NOT wall THEN
-      SELECT max(greatest(m.watermark, statement_timestamp() - interval '1 minute')) FILTER (WHERE m.watermark IS NOT NULL)
+      SELECT max(greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h))) FILTER (WHERE m.watermark IS NOT NULL)
         INTO wm FROM mlobs.monitors m WHERE m.source::oid = ANY (sources);
     ELSE
-      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, greatest(m.watermark, statement_timestamp() - interval '1 minute'))))
+      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h)))))
                FILTER (WHERE m.watermark IS NOT NULL),
              coalesce(bool_or(m.run_zone IS NULL AND m.watermark IS NOT NULL), false)
         INTO wm, zoneless
@@ -375,7 +384,7 @@ BEGIN
       IF zoneless THEN
         tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
         BEGIN
-          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, greatest(m.watermark, statement_timestamp() - interval '1 minute'))))) INTO wm
+          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h)))))) INTO wm
             FROM mlobs.monitors m WHERE m.source::oid = ANY (sources) AND m.run_zone IS NULL;
         EXCEPTION WHEN OTHERS THEN
           RAISE WARNING 'mlobs: changes of % are not recorded: its trigger names an unknown time zone "%"', TG_RELID::regclass, tz
@@ -543,6 +552,22 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   -- segment_by entries: a column, or a jsonb column's key as 'column->key'.
   SELECT 'segment_by', split_part(e, '->', 1)
     FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(config->'segment_by') = 'array' THEN config->'segment_by' END) e
+$$;
+
+-- A monitor's score as a probability, NULL where it is not one (NaN, ±Infinity, outside [0, 1]),
+-- and a target or prediction as a finite float8, NULL where it is not finite. One such row is a
+-- broken model or pipeline, not an outage: it is left out like a NULL (a classification window
+-- counts it as an invalid score) instead of failing the other rows' window. (NaN sorts above
+-- every number in PostgreSQL: `<= 1` and `< 'Infinity'` exclude it.)
+CREATE FUNCTION mlobs._monitor_probability(m mlobs.monitors, key text DEFAULT 'score') RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT format('(CASE WHEN (%1$s)::float8 >= 0 AND (%1$s)::float8 <= 1 THEN (%1$s)::float8 END)', mlobs._monitor_column(m, key))
+$$;
+
+CREATE FUNCTION mlobs._monitor_finite(m mlobs.monitors, key text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT format('(CASE WHEN (%1$s)::float8 > ''-Infinity''::float8 AND (%1$s)::float8 < ''Infinity''::float8 THEN (%1$s)::float8 END)',
+                mlobs._monitor_column(m, key))
 $$;
 
 -- Classification: concept drift computed in the window's scan; kind multivariate_drift.
@@ -1277,10 +1302,11 @@ BEGIN
     score := (s->>'score')::mlobs.score_summary;
     -- Coverage beside every performance value: labels land later than predictions.
     RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(conf)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / rows WHERE rows > 0
+      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / NULLIF(rows, 0) WHERE rows > 0
       -- Scores that are not probabilities (NaN, ±Infinity, outside [0, 1]) are left out of the
       -- score metrics and counted here (_monitor_probability).
-      UNION ALL SELECT '', 'invalid_score_share', (s->>'invalid_scores')::float8 / rows WHERE rows > 0 AND s ? 'invalid_scores';
+      -- (NULLIF: the planner folds the division with this call's values, before the WHERE.)
+      UNION ALL SELECT '', 'invalid_score_share', (s->>'invalid_scores')::float8 / NULLIF(rows, 0) WHERE rows > 0 AND s ? 'invalid_scores';
     IF mlobs.row_count(conf) > 0 THEN
       RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
         UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'));
@@ -1309,7 +1335,7 @@ BEGIN
     END IF;
   WHEN 'regression' THEN
     RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(summary::mlobs.regression_summary)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(summary::mlobs.regression_summary)::float8 / rows WHERE rows > 0;
+      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(summary::mlobs.regression_summary)::float8 / NULLIF(rows, 0) WHERE rows > 0;
     IF mlobs.row_count(summary::mlobs.regression_summary) > 0 THEN
       RETURN QUERY SELECT '', 'rmse', mlobs.rmse(summary::mlobs.regression_summary)
         UNION ALL SELECT '', 'mae', mlobs.mae(summary::mlobs.regression_summary);
@@ -1673,8 +1699,13 @@ BEGIN
          coalesce(array_agg(CASE WHEN x.failed THEN 'retry' ELSE 'revise' END ORDER BY x.window_start), '{}')
     INTO starts, ends, works
     FROM (SELECT DISTINCT ON (y.window_start) y.* FROM (
+            -- A failed window is retried by every run while within the horizons; past them only
+            -- when its rows changed (someone fixed them) or by a backfill: a bad row months old
+            -- was rescanned by every run (review of 2026-12-07). It stays in window_failures.
             SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
              WHERE f.monitor_id = m.id AND f.window_start < ws AND f.window_start >= coalesce(keep_from, '-infinity')
+               AND (f.window_end > as_of - horizon
+                    OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end))
             UNION ALL
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
              WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
@@ -2056,6 +2087,10 @@ BEGIN
      WHERE id = run.id RETURNING * INTO run;
     RETURN run;
   END IF;
+  -- Before any window is scanned: from now on the change triggers count an insert stamped before
+  -- this run's `now` as late (mlobs.run_horizon; not rolled back with the run).
+  PERFORM pg_catalog.setval('mlobs.run_horizon', greatest(h.last_value, (extract(epoch FROM run_monitors.now) * 1e6)::bigint))
+     FROM mlobs.run_horizon h WHERE isfinite(run_monitors.now);
   -- The minutes of each monitored table that changed since (late labels, late rows), as its
   -- triggers recorded them, move to the queue of every enabled monitor of the table; rows another
   -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
@@ -3525,6 +3560,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.moni
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 GRANT SELECT, UPDATE ON mlobs.run_lock TO mlobs_admin;
+GRANT SELECT, UPDATE ON SEQUENCE mlobs.run_horizon TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) TO mlobs_admin;

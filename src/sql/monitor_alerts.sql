@@ -58,10 +58,11 @@ BEGIN
     score := (s->>'score')::mlobs.score_summary;
     -- Coverage beside every performance value: labels land later than predictions.
     RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(conf)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / rows WHERE rows > 0
+      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / NULLIF(rows, 0) WHERE rows > 0
       -- Scores that are not probabilities (NaN, ±Infinity, outside [0, 1]) are left out of the
       -- score metrics and counted here (_monitor_probability).
-      UNION ALL SELECT '', 'invalid_score_share', (s->>'invalid_scores')::float8 / rows WHERE rows > 0 AND s ? 'invalid_scores';
+      -- (NULLIF: the planner folds the division with this call's values, before the WHERE.)
+      UNION ALL SELECT '', 'invalid_score_share', (s->>'invalid_scores')::float8 / NULLIF(rows, 0) WHERE rows > 0 AND s ? 'invalid_scores';
     IF mlobs.row_count(conf) > 0 THEN
       RETURN QUERY SELECT '', 'accuracy', mlobs.accuracy(conf)
         UNION ALL SELECT '', 'f1', mlobs.f1(conf, coalesce(m.config->>'average', 'binary'));
@@ -90,7 +91,7 @@ BEGIN
     END IF;
   WHEN 'regression' THEN
     RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(summary::mlobs.regression_summary)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(summary::mlobs.regression_summary)::float8 / rows WHERE rows > 0;
+      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(summary::mlobs.regression_summary)::float8 / NULLIF(rows, 0) WHERE rows > 0;
     IF mlobs.row_count(summary::mlobs.regression_summary) > 0 THEN
       RETURN QUERY SELECT '', 'rmse', mlobs.rmse(summary::mlobs.regression_summary)
         UNION ALL SELECT '', 'mae', mlobs.mae(summary::mlobs.regression_summary);

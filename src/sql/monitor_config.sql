@@ -81,10 +81,11 @@ $$;
 -- (with a snapshot that cannot see it) must be revisited, and a run consumes only the changes it
 -- can see, so a window is recomputed after every change committed to it. Inserted rows are
 -- recorded when stamped before the table's most advanced watermark (their window was computed
--- already) or, once it has one, more than a minute before the statement (a run in progress may
--- have scanned their window), so ordinary ingest (rows stamped now) writes nothing here; a row
--- stamped now and inserted while a run is computing its window is covered, as before, by the
--- scheduled run's one-minute lag (found by the load test's labelling client). Rows without a
+-- already) or, once it has one, before the latest `now` a run started with (mlobs.run_horizon: a
+-- run in progress may have scanned their window), so ordinary ingest writes nothing here,
+-- whatever the clock of its timestamps as long as they are after the runs' `now`; a row inserted
+-- by a transaction that was open when a run began computing its window is covered, as before, by
+-- the scheduled run's one-minute lag (found by the load test's labelling client). Rows without a
 -- finite timestamp belong to no window.
 CREATE FUNCTION mlobs._record_source_changes() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -161,18 +162,16 @@ BEGIN
   -- Updated and deleted rows are always recorded. An insert is recorded when stamped before the
   -- most advanced watermark: for a wall clock, the watermark's wall clock in the zone of the run
   -- that set it, else in the zone track_changes recorded (tz).
-  -- The horizon of an insert is the watermark, or a minute before the statement where that is
-  -- later (once the table's monitors have run): a run that is computing windows has not committed
-  -- its new watermark yet, and a row stamped in a window it has scanned and committed before the
-  -- run does would be in no window for good (review of 2026-12-07: 100 rows stamped hours
-  -- earlier, inserted during a catch-up). The scheduled run closes windows a minute late, so a
-  -- row stamped before that minute may be in a window a run is closing; rows stamped now are not.
+  -- The horizon of an insert is the watermark, or where that is later (once the table's monitors
+  -- have run) the latest `now` a run started with (mlobs.run_horizon): a run that is computing
+  -- windows has not committed its new watermark yet, and a row stamped in a window it has scanned
+  -- and committed before the run does would be in no window for good.
   IF TG_OP = 'INSERT' THEN
     IF NOT wall THEN
-      SELECT max(greatest(m.watermark, statement_timestamp() - interval '1 minute')) FILTER (WHERE m.watermark IS NOT NULL)
+      SELECT max(greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h))) FILTER (WHERE m.watermark IS NOT NULL)
         INTO wm FROM mlobs.monitors m WHERE m.source::oid = ANY (sources);
     ELSE
-      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, greatest(m.watermark, statement_timestamp() - interval '1 minute'))))
+      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h)))))
                FILTER (WHERE m.watermark IS NOT NULL),
              coalesce(bool_or(m.run_zone IS NULL AND m.watermark IS NOT NULL), false)
         INTO wm, zoneless
@@ -180,7 +179,7 @@ BEGIN
       IF zoneless THEN
         tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
         BEGIN
-          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, greatest(m.watermark, statement_timestamp() - interval '1 minute'))))) INTO wm
+          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h)))))) INTO wm
             FROM mlobs.monitors m WHERE m.source::oid = ANY (sources) AND m.run_zone IS NULL;
         EXCEPTION WHEN OTHERS THEN
           RAISE WARNING 'mlobs: changes of % are not recorded: its trigger names an unknown time zone "%"', TG_RELID::regclass, tz

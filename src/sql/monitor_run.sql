@@ -321,8 +321,13 @@ BEGIN
          coalesce(array_agg(CASE WHEN x.failed THEN 'retry' ELSE 'revise' END ORDER BY x.window_start), '{}')
     INTO starts, ends, works
     FROM (SELECT DISTINCT ON (y.window_start) y.* FROM (
+            -- A failed window is retried by every run while within the horizons; past them only
+            -- when its rows changed (someone fixed them) or by a backfill: a bad row months old
+            -- was rescanned by every run (review of 2026-12-07). It stays in window_failures.
             SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
              WHERE f.monitor_id = m.id AND f.window_start < ws AND f.window_start >= coalesce(keep_from, '-infinity')
+               AND (f.window_end > as_of - horizon
+                    OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end))
             UNION ALL
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
              WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
@@ -704,6 +709,10 @@ BEGIN
      WHERE id = run.id RETURNING * INTO run;
     RETURN run;
   END IF;
+  -- Before any window is scanned: from now on the change triggers count an insert stamped before
+  -- this run's `now` as late (mlobs.run_horizon; not rolled back with the run).
+  PERFORM pg_catalog.setval('mlobs.run_horizon', greatest(h.last_value, (extract(epoch FROM run_monitors.now) * 1e6)::bigint))
+     FROM mlobs.run_horizon h WHERE isfinite(run_monitors.now);
   -- The minutes of each monitored table that changed since (late labels, late rows), as its
   -- triggers recorded them, move to the queue of every enabled monitor of the table; rows another
   -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).

@@ -203,7 +203,7 @@ CREATE TABLE mlobs.window_failures (
   first_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   last_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   PRIMARY KEY (monitor_id, window_start));
-COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run until they succeed';
+COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run within the horizons, later when their rows change or by a backfill';
 
 -- Minutes of a monitored table whose rows changed after their window could have been computed:
 -- labels written by UPDATE days later, rows committed late, deletions. Written by the table's
@@ -243,6 +243,16 @@ COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s ta
 CREATE TABLE mlobs.run_lock (id int PRIMARY KEY CHECK (id = 1));
 INSERT INTO mlobs.run_lock VALUES (1);
 COMMENT ON TABLE mlobs.run_lock IS 'The row a full mlobs.run_monitors locks: an overlapping full run is skipped';
+
+-- The latest `now` a run has started with, in microseconds since 1970 (setval is not
+-- transactional: every session sees it while the run is still computing). The change triggers
+-- count an insert stamped before it as late, since a run in progress may have scanned its window
+-- and will commit a watermark past it (review of 2026-12-07: rows stamped hours earlier,
+-- inserted during a catch-up, were in no window). It follows the runs' own `now`, not the clock:
+-- ingest stamped after the last run's `now` (rows stamped now, with the scheduled run's minute
+-- of lag; a simulated or replayed clock ahead of its runs) records nothing. Not dumped.
+CREATE SEQUENCE mlobs.run_horizon AS bigint MINVALUE 0 START 0;
+COMMENT ON SEQUENCE mlobs.run_horizon IS 'The latest now a run started with (µs since 1970): inserts stamped before it are recorded as late';
 
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
 -- inserts every default again, and loading this table's rows deletes those (pg_dump round trip).

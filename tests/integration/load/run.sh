@@ -123,8 +123,8 @@ ws=$("${PSQL[@]}" -U postgres -d "$DB" -At -c "SELECT max(watermark) FROM mlobs.
   -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null &
 late=$!; pids+=("$late")
 sleep 1.5
-"${PSQL[@]}" -U load_runner -d "$DB" -At -c "SELECT 'run closing W during the transaction: ' || status || ', ' || windows || ' windows'
-  FROM mlobs.run_monitors(timestamptz '$ws' + interval '1 minute')"
+"${PSQL[@]}" -U load_runner -d "$DB" -At -c "SELECT 'run closing W during the transaction: ' || status || ', ' || windows || ' windows, busy ' || busy_monitors || ' ' || errors::text
+  FROM mlobs.run_monitors(timestamptz '$ws' + interval '1 minute')" | sed 's/, busy 0 \[\]$//'
 wait "$late" || fail "the late transaction failed"
 pids=()
 late_out=$("${PSQL[@]}" -U load_runner -d "$DB" -At -F ' ' 2>&1 <<SQL

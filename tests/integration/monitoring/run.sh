@@ -196,8 +196,8 @@ case "$racing" in "partial evaluate_alerts:23505"|"partial api latency:23505"|"o
 # Rows stamped hours earlier, inserted and committed while a run is computing other windows after
 # having scanned theirs: the run commits a watermark past their window, and the trigger compared
 # them with the watermark still committed (review of 2026-12-07: the window kept 60 of 160 rows).
-# The trigger records an insert stamped more than a minute before the statement once the table's
-# monitors have run, so the next run revises the window.
+# Each run publishes its `now` before scanning (mlobs.run_horizon, not transactional) and the
+# trigger records an insert stamped before it, so the next run revises the window.
 "${PSQL[@]}" -d "$DB" <<'SQL' >/dev/null
 SET client_min_messages = warning;
 CREATE TABLE late_fast (ts timestamptz, latency_ms float8);

@@ -318,6 +318,10 @@ SELECT round(mlobs.roc_auc(mlobs.score_agg(score, label))::numeric, 6) AS roc_au
        round(mlobs.rmse(mlobs.regression_agg(target, prediction) FILTER (WHERE ts NOT IN ('2026-06-02 10:00', '2026-06-02 11:00')))::numeric, 6) AS rmse
   FROM mh_bad WHERE ts >= '2026-06-02' AND (score >= 0 AND score <= 1);
 SELECT count(*) AS failed_windows FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.model = 'mh_bad';
+-- A window without rows (found by the load test: the planner folded the invalid-score share's
+-- division by zero before its WHERE rows > 0).
+SELECT status, windows, jsonb_array_length(errors) AS errors
+  FROM mlobs.run_monitors('2026-06-04', monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE model = 'mh_bad'));
 DELETE FROM mlobs.monitors WHERE model = 'mh_bad';
 
 -- 13. Two more from that review. mlobs.estimated_vs_realised gave a row per classification
@@ -408,8 +412,29 @@ SELECT count(*) AS windows, sum(w.rows) AS rows, (SELECT count(*) FROM mh_wall W
  WHERE m.name = 'mh wall';
 SELECT mlobs.drop_monitor('mh wall');
 
+-- 17. A window that keeps failing (here a label outside 0/1 in a binary monitor) was retried by
+-- every run with no horizon: months later still rescanned (review of 2026-12-07). Past the
+-- horizons it is retried only when its rows change; it stays in window_failures meanwhile.
+CREATE TABLE mh_stale AS SELECT timestamptz '2026-10-01' + i * interval '10 minutes' AS ts, (i % 2) AS predicted, (i % 3 = 0)::int AS label
+  FROM generate_series(0, 10 * 144 - 1) i;
+UPDATE mh_stale SET label = 7 WHERE ts = '2026-10-02 10:00';
+SELECT mlobs.create_monitor('mh stale', 'mh_stale', 'mh_stale', 'classification', '{}', '1 day', '2026-10-01', '2026-10-02',
+                            label_horizon => '2 days', late_data_horizon => '1 day') > 0 AS created;
+SELECT mlobs.track_changes('mh_stale', 'ts') IS NOT NULL AS tracked;
+SELECT status, windows FROM mlobs.run_monitors('2026-10-03', monitor => 'mh stale');
+SELECT status FROM mlobs.run_monitors('2026-10-03 01:00', monitor => 'mh stale');
+SELECT status, windows FROM mlobs.run_monitors('2026-10-11', monitor => 'mh stale');
+SELECT status FROM mlobs.run_monitors('2026-10-11 01:00', monitor => 'mh stale');
+SELECT f.window_start, f.attempts FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.name = 'mh stale';
+UPDATE mh_stale SET label = 1 WHERE ts = '2026-10-02 10:00';
+SELECT status, revised FROM mlobs.run_monitors('2026-10-11 02:00', monitor => 'mh stale');
+SELECT count(*) AS failures_left, (SELECT w.rows FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+                                    WHERE m.name = 'mh stale' AND w.window_start = '2026-10-02') AS failed_day_rows
+  FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.name = 'mh stale';
+SELECT mlobs.drop_monitor('mh stale');
+
 RESET statement_timeout;
-DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad, mh_to, mh_ref, mh_wall;
+DROP TABLE mh_api, mh_dst, mh_late, mh_part, mh_seg, mh_shared, mh_nan, mh_zone, mh_bad, mh_to, mh_ref, mh_wall, mh_stale;
 DROP VIEW mh_secret_v;
 DROP TABLE mh_secret;
 DROP ROLE regress_mh_admin;
