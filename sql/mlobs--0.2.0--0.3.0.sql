@@ -130,8 +130,10 @@ COMMENT ON TABLE mlobs.run_lock IS 'The row a full mlobs.run_monitors locks: an 
 -- and will commit a watermark past it (review of 2026-12-07: rows stamped hours earlier,
 -- inserted during a catch-up, were in no window). It follows the runs' own `now`, not the clock:
 -- ingest stamped after the last run's `now` (rows stamped now, with the scheduled run's minute
--- of lag; a simulated or replayed clock ahead of its runs) records nothing. Not dumped.
+-- of lag; a simulated or replayed clock ahead of its runs) records nothing. Dumped, so a restored
+-- database keeps recording what the source did.
 CREATE SEQUENCE mlobs.run_horizon AS bigint MINVALUE 0 START 0;
+SELECT pg_catalog.pg_extension_config_dump('mlobs.run_horizon', '');
 COMMENT ON SEQUENCE mlobs.run_horizon IS 'The latest now a run started with (µs since 1970): inserts stamped before it are recorded as late';
 
 -- Default alert rules and routes that a user deleted: CREATE EXTENSION (which a restore runs)
