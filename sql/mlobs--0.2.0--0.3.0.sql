@@ -735,6 +735,7 @@ DECLARE
   k text;
   msg text;
   id bigint;
+  label_type oid;
 BEGIN
   IF source IS NULL THEN
     RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = '22004';
@@ -836,14 +837,12 @@ BEGIN
     PERFORM mlobs.f1(mlobs.confusion_agg(x, x), coalesce(config->>'average', 'binary')) FROM (VALUES (0), (1)) v(x);
     -- The binary F1 needs 0/1 or bool labels (its positive class is 1 or true): text labels would
     -- pass this check and fail every run ("pos_label is required for text labels").
+    SELECT a.atttypid INTO label_type FROM pg_attribute a
+     WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label') AND a.attnum > 0 AND NOT a.attisdropped;
     IF coalesce(config->>'average', 'binary') = 'binary'
-       AND (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label')
-              AND a.attnum > 0 AND NOT a.attisdropped)
-           NOT IN ('pg_catalog.bool'::regtype, 'pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype) THEN
+       AND label_type NOT IN ('pg_catalog.bool'::regtype, 'pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype) THEN
       RAISE EXCEPTION 'monitor %: the binary F1 (config.average, default binary) needs bool or 0/1 integer labels; % labels need "average": "macro", "micro" or "weighted"',
-        name, (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label') AND a.attnum > 0 AND NOT a.attisdropped)
-        USING ERRCODE = '22023';
+        name, format_type(label_type, NULL) USING ERRCODE = '22023';
     END IF;
   ELSIF kind = 'cbpe' AND config ? 'threshold' THEN
     IF NOT ((config->>'threshold')::float8 BETWEEN 0 AND 1) THEN
