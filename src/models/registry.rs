@@ -3,8 +3,10 @@
 //! latest) or (name, version).
 //!
 //! Two caches keep decoding off the per-row path:
-//! * per backend, decoded models by (name, version), checked against the row's `xmin` so a
-//!   version number reused after a rolled-back registration is never served stale;
+//! * per backend, decoded models by (name, version), checked against the row's `xmin`, `cmin`
+//!   and `ctid` so a version number reused after a rolled-back registration, or a row replaced
+//!   in the transaction that read it (every row it writes shares one `xmin`), is never served
+//!   stale;
 //! * per call site (the function's `fn_extra`), the model resolved for the current command: a
 //!   statement sees one snapshot, so within one command id the lookup cannot change.
 
@@ -16,7 +18,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// (name, version) → (the row's xmin, decoded model).
+/// (name, version) → (the row's identity: xmin/cmin/ctid, decoded model).
 type Decoded = HashMap<(String, i32), (String, Rc<Model>)>;
 /// A matrix argument's bytes and its decoded rows.
 pub type Matrix = (Vec<u8>, Rc<Vec<Vec<f64>>>);
@@ -188,13 +190,13 @@ pub fn lookup(name: &str, version: Option<i32>) -> Resolved {
     let found = read_row(
         if stages_exist() {
             // Without a version: the production stage's version, else the latest (docs/training.md).
-            "SELECT m.version, m.xmin::pg_catalog.text FROM mlobs.models m
+            "SELECT m.version, pg_catalog.concat_ws('/', m.xmin, m.cmin, m.ctid) FROM mlobs.models m
              WHERE m.name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR m.version OPERATOR(pg_catalog.=) $2)
              ORDER BY m.version OPERATOR(pg_catalog.=) (SELECT s.version FROM mlobs.model_stages s
                         WHERE s.name OPERATOR(pg_catalog.=) $1 AND s.stage OPERATOR(pg_catalog.=) 'production') DESC NULLS LAST,
                       m.version DESC LIMIT 1"
         } else {
-            "SELECT version, xmin::pg_catalog.text FROM mlobs.models
+            "SELECT version, pg_catalog.concat_ws('/', xmin, cmin, ctid) FROM mlobs.models
              WHERE name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR version OPERATOR(pg_catalog.=) $2)
              ORDER BY version DESC LIMIT 1"
         },

@@ -182,7 +182,8 @@ impl Spec {
     }
 
     /// `SELECT ts, target, feature...` over the window's labelled rows in time order, every
-    /// value as text.
+    /// value as text; for a jsonb column, its JSON type last (a row must be an object, as for
+    /// `predict`).
     pub fn query(&self) -> String {
         let exprs: Vec<String> = match &self.features {
             Features::Columns(c) => c
@@ -198,6 +199,10 @@ impl Spec {
                         quote_literal(k)
                     )
                 })
+                .chain(std::iter::once(format!(
+                    "pg_catalog.jsonb_typeof(t.{})",
+                    quote_identifier(column)
+                )))
                 .collect(),
         };
         let ts = quote_identifier(&self.ts_column);
@@ -214,12 +219,14 @@ impl Spec {
 }
 
 /// A feature value from its text form: NULL and JSON null are missing; numbers beyond float8
-/// become ±Infinity (missing to the trainer); anything else names the feature and row.
-pub fn parse_value(text: Option<&str>, feature: &str, ts: &str) -> f64 {
+/// become ±Infinity (missing to the trainer); a boolean column's value is 1 or 0, but a jsonb
+/// boolean is refused as `predict` refuses it (a model must not learn inputs it will not
+/// serve); anything else names the feature and row.
+pub fn parse_value(text: Option<&str>, feature: &str, ts: &str, json: bool) -> f64 {
     match text {
         None | Some("null") => f64::NAN,
-        Some("true") => 1.0,
-        Some("false") => 0.0,
+        Some("true") if !json => 1.0,
+        Some("false") if !json => 0.0,
         Some(t) => t.parse::<f64>().unwrap_or_else(|_| {
             invalid_parameter(format!(
                 "features.{feature}: expected a number, got {t} (row at {ts})"
@@ -232,6 +239,7 @@ pub fn parse_value(text: Option<&str>, feature: &str, ts: &str) -> f64 {
 pub fn for_each_row(spec: &Spec, mut each: impl FnMut(&str, &str, Vec<f64>)) {
     let query = spec.query();
     let names = spec.features.names().to_vec();
+    let json = matches!(spec.features, Features::Json { .. });
     Spi::connect(|client| {
         let mut cursor = client
             .try_open_cursor(query.as_str(), &[])
@@ -248,12 +256,21 @@ pub fn for_each_row(spec: &Spec, mut each: impl FnMut(&str, &str, Vec<f64>)) {
             for row in table {
                 let ts: String = row.get(1).ok().flatten().unwrap_or_default();
                 let target: String = row.get(2).ok().flatten().unwrap_or_default();
+                if let Features::Json { column, .. } = &spec.features {
+                    // SQL NULL is a row of missing values; any other non-object is refused.
+                    let kind: Option<String> = row.get(names.len() + 3).ok().flatten();
+                    if let Some(kind) = kind.filter(|k| k != "object") {
+                        invalid_parameter(format!(
+                            "{column}: expected a jsonb object, got {kind} (row at {ts})"
+                        ));
+                    }
+                }
                 let x: Vec<f64> = names
                     .iter()
                     .enumerate()
                     .map(|(j, f)| {
                         let v: Option<String> = row.get(j + 3).ok().flatten();
-                        parse_value(v.as_deref(), f, &ts)
+                        parse_value(v.as_deref(), f, &ts, json)
                     })
                     .collect();
                 each(&ts, &target, x);

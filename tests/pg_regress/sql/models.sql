@@ -17,3 +17,17 @@ SELECT mlobs.register_model('m', 'xgboost', jsonb_set(body, '{learner,objective,
 SELECT mlobs.register_model('m', 'lightgbm', '{"max_feature_idx": 0, "objective": "regression", "tree_info": [{"tree_structure": {"split_feature": 0, "threshold": 1, "decision_type": "<=", "internal_count": 2, "left_child": {"leaf_value": 1}}}]}');
 SELECT mlobs.predict('m', ARRAY[1, 2, 3]);
 SELECT mlobs.shap('missing_model', ARRAY[1.0]);
+
+-- A version replaced in the transaction that used it (every row it writes has one xmin) is read
+-- again: the cache also keys on the row's cmin and ctid. Each was served the first body before.
+BEGIN;
+SELECT mlobs.register_model('same_xact', 'linear', '{"coefficients": [[1]], "intercept": [0], "link": "identity"}') AS v;
+SELECT mlobs.predict('same_xact', ARRAY[10.0]) AS first_body;
+DELETE FROM mlobs.models WHERE name = 'same_xact';
+SELECT mlobs.register_model('same_xact', 'linear', '{"coefficients": [[100]], "intercept": [5], "link": "identity"}') AS v;
+SELECT mlobs.predict('same_xact', ARRAY[10.0]) AS registered_again, mlobs.predict('same_xact', 1, ARRAY[10.0]) AS by_version;
+UPDATE mlobs.models SET body = '{"coefficients": [[-1]], "intercept": [0], "link": "identity"}' WHERE name = 'same_xact';
+SELECT mlobs.predict('same_xact', ARRAY[10.0]) AS updated;
+COMMIT;
+SELECT mlobs.predict('same_xact', ARRAY[10.0]) AS after_commit;
+DELETE FROM mlobs.models WHERE name = 'same_xact';

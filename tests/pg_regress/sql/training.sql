@@ -72,6 +72,18 @@ FROM mlobs.models WHERE name = 't_messy' ORDER BY version;
 SELECT mlobs.predict('t_messy', 1, ARRAY[NULL, 0.5]::float8[]) = mlobs.predict('t_messy', 1, ARRAY[(SELECT (metadata->'training'->'imputation'->'median'->>0)::float8 FROM mlobs.models WHERE name = 't_messy' AND version = 1), 0.5]) AS missing_is_median;
 UPDATE tr_messy SET f = jsonb_set(f, '{a}', '"high"') WHERE id = 7;
 SELECT pg_temp.err($$SELECT mlobs.train('t_messy', 'tr_messy', 'label', ARRAY['f'])$$);
+-- A jsonb boolean and a row that is not an object are refused as predict refuses them (they
+-- were trained as 1/0 and as a row of missing values: a model learning inputs it cannot serve).
+UPDATE tr_messy SET f = jsonb_set(f, '{a}', '0.5') WHERE id = 7;
+UPDATE tr_messy SET f = jsonb_set(f, '{a}', 'true') WHERE id = 8;
+SELECT pg_temp.err($$SELECT mlobs.train('t_messy', 'tr_messy', 'label', ARRAY['f'])$$);
+SELECT pg_temp.err($$SELECT mlobs.predict('t_messy', 2, '{"a": true, "b": 1}'::jsonb)$$) AS predict_refuses_too;
+UPDATE tr_messy SET f = jsonb_set(f, '{a}', '0.5') WHERE id = 8;
+UPDATE tr_messy SET f = '[1, 2]' WHERE id = 9;
+SELECT pg_temp.err($$SELECT mlobs.train('t_messy', 'tr_messy', 'label', ARRAY['f'])$$);
+UPDATE tr_messy SET f = 'null' WHERE id = 9;
+SELECT pg_temp.err($$SELECT mlobs.train('t_messy', 'tr_messy', 'label', ARRAY['f'])$$);
+UPDATE tr_messy SET f = NULL WHERE id = 9;
 -- A window with one labelled row, and one with none.
 SELECT pg_temp.err($$SELECT mlobs.train('t_w', 'tr_log', 'label', ARRAY['a', 'b'], train_from => '2026-03-01 00:01', train_to => '2026-03-01 00:02')$$);
 SELECT pg_temp.err($$SELECT mlobs.train('t_w', 'tr_log', 'label', ARRAY['a', 'b'], train_from => '2027-01-01', train_to => '2027-01-02')$$);
