@@ -65,10 +65,11 @@ fn category_counts(c: Categories) -> pgrx::JsonB {
 fn drift_of_categories(
     reference: Option<Categories>,
     current: Option<Categories>,
-    method: default!(Option<&str>, "'auto'"),
+    method: default!(Option<crate::db_text::DbStr<'_>>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
     options: default!(Option<crate::jsonb_arg::JsonbArg>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
+    let method = method.as_deref();
     let method = required(method, "method");
     let options = required(options, "options");
     drift_category_summaries(

@@ -75,9 +75,11 @@ fn accuracy(c: Confusion) -> Option<f64> {
 #[pg_extern(immutable, parallel_safe)]
 fn precision(
     c: Option<Confusion>,
-    average: default!(Option<&str>, "'binary'"),
-    pos_label: default!(Option<&str>, "NULL"),
+    average: default!(Option<crate::db_text::DbStr<'_>>, "'binary'"),
+    pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL"),
 ) -> Option<f64> {
+    let average = average.as_deref();
+    let pos_label = pos_label.as_deref();
     let average = self::average(required(average, "average"));
     c?.0.precision(average, pos_label).or_raise()
 }
@@ -86,9 +88,11 @@ fn precision(
 #[pg_extern(immutable, parallel_safe)]
 fn recall(
     c: Option<Confusion>,
-    average: default!(Option<&str>, "'binary'"),
-    pos_label: default!(Option<&str>, "NULL"),
+    average: default!(Option<crate::db_text::DbStr<'_>>, "'binary'"),
+    pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL"),
 ) -> Option<f64> {
+    let average = average.as_deref();
+    let pos_label = pos_label.as_deref();
     let average = self::average(required(average, "average"));
     c?.0.recall(average, pos_label).or_raise()
 }
@@ -97,9 +101,11 @@ fn recall(
 #[pg_extern(immutable, parallel_safe)]
 fn f1(
     c: Option<Confusion>,
-    average: default!(Option<&str>, "'binary'"),
-    pos_label: default!(Option<&str>, "NULL"),
+    average: default!(Option<crate::db_text::DbStr<'_>>, "'binary'"),
+    pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL"),
 ) -> Option<f64> {
+    let average = average.as_deref();
+    let pos_label = pos_label.as_deref();
     let average = self::average(required(average, "average"));
     c?.0.f1(average, pos_label).or_raise()
 }
@@ -130,9 +136,11 @@ fn zero_division_metric(
 fn precision_zero_division(
     c: Option<Confusion>,
     zero_division: Option<f64>,
-    average: default!(Option<&str>, "'binary'"),
-    pos_label: default!(Option<&str>, "NULL"),
+    average: default!(Option<crate::db_text::DbStr<'_>>, "'binary'"),
+    pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL"),
 ) -> Option<f64> {
+    let average = average.as_deref();
+    let pos_label = pos_label.as_deref();
     zero_division_metric(
         c,
         zero_division,
@@ -147,9 +155,11 @@ fn precision_zero_division(
 fn recall_zero_division(
     c: Option<Confusion>,
     zero_division: Option<f64>,
-    average: default!(Option<&str>, "'binary'"),
-    pos_label: default!(Option<&str>, "NULL"),
+    average: default!(Option<crate::db_text::DbStr<'_>>, "'binary'"),
+    pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL"),
 ) -> Option<f64> {
+    let average = average.as_deref();
+    let pos_label = pos_label.as_deref();
     zero_division_metric(
         c,
         zero_division,
@@ -164,9 +174,11 @@ fn recall_zero_division(
 fn f1_zero_division(
     c: Option<Confusion>,
     zero_division: Option<f64>,
-    average: default!(Option<&str>, "'binary'"),
-    pos_label: default!(Option<&str>, "NULL"),
+    average: default!(Option<crate::db_text::DbStr<'_>>, "'binary'"),
+    pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL"),
 ) -> Option<f64> {
+    let average = average.as_deref();
+    let pos_label = pos_label.as_deref();
     zero_division_metric(c, zero_division, average, pos_label, CoreConfusion::f1_with)
 }
 
@@ -210,8 +222,9 @@ fn confusion_count(c: Confusion) -> i64 {
 #[pg_extern(immutable, parallel_safe)]
 fn classification_report(
     c: Option<Confusion>,
-    pos_label: default!(Option<&str>, "NULL"),
+    pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL"),
 ) -> Option<JsonB> {
+    let pos_label = pos_label.as_deref();
     let c = &c?.0;
     let mut report = serde_json::json!({
         "rows": c.rows,

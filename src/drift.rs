@@ -27,10 +27,11 @@ pub fn to_tuple(result: DriftResult) -> DriftTuple {
 fn drift_arrays(
     reference: Option<Array<'_, f64>>,
     current: Option<Array<'_, f64>>,
-    method: default!(Option<&str>, "'auto'"),
+    method: default!(Option<crate::db_text::DbStr<'_>>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
     options: default!(Option<crate::jsonb_arg::JsonbArg>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
+    let method = method.as_deref();
     let method = required(method, "method");
     let options = required(options, "options");
     // NULL data (an empty window's array_agg) gives NULL, as for the STRICT functions.
@@ -54,10 +55,11 @@ fn drift_arrays(
 fn drift_of_profiles(
     reference: Option<Profile>,
     current: Option<Profile>,
-    method: default!(Option<&str>, "'auto'"),
+    method: default!(Option<crate::db_text::DbStr<'_>>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
     options: default!(Option<crate::jsonb_arg::JsonbArg>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
+    let method = method.as_deref();
     let method = required(method, "method");
     let options = required(options, "options");
     drift_profiles(
@@ -75,12 +77,13 @@ fn drift_of_profiles(
 /// NULL. Methods: those of `mlobs.drift_methods()` whose inputs include 'categories'.
 #[pg_extern(immutable, parallel_safe, name = "drift")]
 fn drift_text_arrays(
-    reference: Option<Array<'_, &str>>,
-    current: Option<Array<'_, &str>>,
-    method: default!(Option<&str>, "'auto'"),
+    reference: Option<Array<'_, crate::db_text::DbString>>,
+    current: Option<Array<'_, crate::db_text::DbString>>,
+    method: default!(Option<crate::db_text::DbStr<'_>>, "'auto'"),
     threshold: default!(Option<f64>, "NULL"),
     options: default!(Option<crate::jsonb_arg::JsonbArg>, "'{}'"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.drift_result")> {
+    let method = method.as_deref();
     let method = required(method, "method");
     let options = required(options, "options");
     let reference = categories(&reference?, "reference");
@@ -95,9 +98,9 @@ fn drift_text_arrays(
 }
 
 /// The non-NULL elements (copied: the array's borrow does not outlive the call).
-fn categories(values: &Array<'_, &str>, arg: &str) -> Vec<String> {
+fn categories(values: &Array<'_, crate::db_text::DbString>, arg: &str) -> Vec<String> {
     crate::psi::check_array_len(values.len(), arg);
-    values.iter().flatten().map(str::to_owned).collect()
+    values.iter().flatten().map(|s| s.0).collect()
 }
 
 /// The methods of `mlobs.drift`, one row per entry of the core registry

@@ -101,7 +101,8 @@ pub fn require_primary(what: &str) {
 
 /// `mlobs._require_primary(writer)`: `require_primary` for the writers written in SQL.
 #[pg_extern(stable, parallel_safe, name = "_require_primary")]
-fn require_primary_sql(writer: &str) {
+fn require_primary_sql(writer: crate::db_text::DbStr<'_>) {
+    let writer: &str = &writer;
     require_primary(writer)
 }
 

@@ -49,7 +49,8 @@ fn features(f: FeatureProfiles) -> Vec<String> {
 
 /// The numeric profile of one feature's numbers; NULL when the key was never seen.
 #[pg_extern(immutable, parallel_safe)]
-fn feature_profile(f: FeatureProfiles, feature: &str) -> Option<Profile> {
+fn feature_profile(f: FeatureProfiles, feature: crate::db_text::DbStr<'_>) -> Option<Profile> {
+    let feature: &str = &feature;
     f.0.features
         .get(feature)
         .map(|s| Profile(s.numeric.clone()))
@@ -57,7 +58,11 @@ fn feature_profile(f: FeatureProfiles, feature: &str) -> Option<Profile> {
 
 /// The category counts of one feature's strings and booleans; NULL when the key was never seen.
 #[pg_extern(immutable, parallel_safe)]
-fn feature_categories(f: FeatureProfiles, feature: &str) -> Option<Categories> {
+fn feature_categories(
+    f: FeatureProfiles,
+    feature: crate::db_text::DbStr<'_>,
+) -> Option<Categories> {
+    let feature: &str = &feature;
     f.0.features
         .get(feature)
         .map(|s| Categories(s.categories.clone()))
@@ -144,9 +149,9 @@ fn drift_report(
 fn dataset_drift(
     reference: FeatureProfiles,
     current: FeatureProfiles,
-    method: default!(&str, "'auto'"),
+    method: default!(crate::db_text::DbStr<'_>, "'auto'"),
     drift_share: default!(f64, 0.5),
-    categorical_method: default!(&str, "'auto'"),
+    categorical_method: default!(crate::db_text::DbStr<'_>, "'auto'"),
 ) -> TableIterator<
     'static,
     (
@@ -156,6 +161,8 @@ fn dataset_drift(
         name!(dataset_drifted, Option<bool>),
     ),
 > {
+    let method: &str = &method;
+    let categorical_method: &str = &categorical_method;
     let report = core_drift_report(&reference.0, &current.0, method, categorical_method).or_raise();
     let (drifted, judged, share, verdict) = core_dataset_drift(&report, drift_share).or_raise();
     TableIterator::once((drifted as i64, judged as i64, share, verdict))

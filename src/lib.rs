@@ -9,6 +9,7 @@ mod calibration;
 mod classification;
 mod composite;
 mod concept;
+mod db_text;
 mod drift;
 // The allocator is only installed outside `cargo test` builds (see GLOBAL below).
 #[cfg_attr(test, allow(dead_code))]

@@ -20,8 +20,9 @@ use std::rc::Rc;
 /// absent, not a number, or a number beyond float8's range (read natively: never an error). A
 /// payload that is not an object gives all NULLs.
 #[pg_extern(immutable, parallel_safe)]
-fn jsonb_floats(payload: JsonbArg, keys: Array<'_, &str>) -> Vec<Option<f64>> {
-    let keys: Vec<Option<&str>> = keys.iter().collect();
+fn jsonb_floats(payload: JsonbArg, keys: Array<'_, crate::db_text::DbString>) -> Vec<Option<f64>> {
+    let keys: Vec<Option<String>> = keys.iter().map(|k| k.map(|k| k.0)).collect();
+    let keys: Vec<Option<&str>> = keys.iter().map(|k| k.as_deref()).collect();
     let mut out = vec![None; keys.len()];
     let mut index: HashMap<&str, Vec<usize>> = HashMap::with_capacity(keys.len());
     for (i, k) in keys.iter().enumerate() {

@@ -32,9 +32,10 @@ pub fn finite_array(values: Array<'_, f64>, arg: &str) -> Vec<f64> {
 fn psi_arrays(
     reference: Option<Array<'_, f64>>,
     current: Option<Array<'_, f64>>,
-    binning: default!(Option<&str>, "'evidently'"),
+    binning: default!(Option<crate::db_text::DbStr<'_>>, "'evidently'"),
     bins: default!(Option<i32>, "NULL"),
 ) -> Option<f64> {
+    let binning = binning.as_deref();
     let binning = required(binning, "binning");
     let reference = psi::to_weighted(&finite_array(reference?, "reference"));
     let current = psi::to_weighted(&finite_array(current?, "current"));
@@ -54,9 +55,10 @@ fn psi_histograms(reference: Histogram, current: Histogram) -> Option<f64> {
 fn psi_profiles_binned(
     reference: Option<Profile>,
     current: Option<Profile>,
-    binning: default!(Option<&str>, "'evidently'"),
+    binning: default!(Option<crate::db_text::DbStr<'_>>, "'evidently'"),
     bins: default!(Option<i32>, "NULL"),
 ) -> Option<f64> {
+    let binning = binning.as_deref();
     let binning = required(binning, "binning");
     let (reference, current) = (reference?, current?);
     psi::psi_binned_weighted(

@@ -36,9 +36,10 @@ fn method_and_k(method: Option<&str>, k: Option<f64>) -> (FenceMethod, f64) {
 #[pg_extern(immutable, parallel_safe)]
 fn outlier_fences(
     reference: Option<Profile>,
-    method: default!(Option<&str>, "'iqr'"),
+    method: default!(Option<crate::db_text::DbStr<'_>>, "'iqr'"),
     k: default!(Option<f64>, "NULL"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.fences")> {
+    let method = method.as_deref();
     let (m, k) = method_and_k(method, k);
     fences_from_profile(&reference?.0, m, k)
         .or_raise()
@@ -49,9 +50,10 @@ fn outlier_fences(
 #[pg_extern(immutable, parallel_safe, name = "outlier_fences")]
 fn outlier_fences_of_values(
     reference: Option<Vec<Option<f64>>>,
-    method: default!(Option<&str>, "'iqr'"),
+    method: default!(Option<crate::db_text::DbStr<'_>>, "'iqr'"),
     k: default!(Option<f64>, "NULL"),
 ) -> Option<pgrx::composite_type!('static, "mlobs.fences")> {
+    let method = method.as_deref();
     let (m, k) = method_and_k(method, k);
     let values: Vec<f64> = reference?.into_iter().flatten().collect();
     fences_from_values(&values, m, k)

@@ -101,12 +101,13 @@ model_fn! {
 /// of every feature's SHAP value.
 #[pg_extern(stable, parallel_safe)]
 fn what_if(
-    model: Option<&str>,
+    model: Option<crate::db_text::DbStr<'_>>,
     features: Option<crate::jsonb_arg::JsonbArg>,
     changes: Option<crate::jsonb_arg::JsonbArg>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<JsonB> {
+    let model = model.as_deref();
     let (model, features) = (model?, features?);
     let changes = required(changes, "changes");
     let r = unsafe { resolve(fcinfo, model, None) };
@@ -126,14 +127,16 @@ fn what_if(
 /// past `target`, or NULL when none of at most `max_changes` mutable features does.
 #[pg_extern(stable, parallel_safe)]
 fn counterfactual(
-    model: Option<&str>,
+    model: Option<crate::db_text::DbStr<'_>>,
     features: Option<crate::jsonb_arg::JsonbArg>,
     target: Option<f64>,
     max_changes: default!(Option<i32>, 1),
-    immutable: default!(Option<Vec<Option<String>>>, "'{}'"),
+    immutable: default!(Option<Vec<Option<crate::db_text::DbString>>>, "'{}'"),
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<JsonB> {
+    let model = model.as_deref();
+    let immutable = crate::db_text::strings(immutable);
     let (model, features) = (model?, features?);
     let target = required(target, "target");
     let max_changes = required(max_changes, "max_changes");

@@ -18,17 +18,18 @@ macro_rules! model_fn {
         float8[] -> $array_ret:tt: $array:ident $(, $version_array:ident)?;
         jsonb -> $json_ret:tt: $json:ident $(, $version_json:ident)?;
     ) => {
-        model_fn!(@overload [$(#[$doc])*] $sql $array ($model: Option<&str>,)
+        model_fn!(@overload [$(#[$doc])*] $sql $array ($model: Option<crate::db_text::DbStr<'_>>,)
             $features (Option<crate::models::Float8Row>) Array $extra $fcinfo $array_ret
-            { $(let $version: Option<i32> = None;)? } $body);
-        model_fn!(@overload [] $sql $json ($model: Option<&str>,)
+            { let $model = $model.as_deref(); $(let $version: Option<i32> = None;)? } $body);
+        model_fn!(@overload [] $sql $json ($model: Option<crate::db_text::DbStr<'_>>,)
             $features (Option<crate::jsonb_arg::JsonbArg>) Json $extra $fcinfo $json_ret
-            { $(let $version: Option<i32> = None;)? } $body);
-        $(model_fn!(@overload [] $sql $version_array ($model: Option<&str>, $version: Option<i32>,)
-            $features (Option<crate::models::Float8Row>) Array $extra $fcinfo $array_ret {} $body);)?
-        $(model_fn!(@overload [] $sql $version_json ($model: Option<&str>, $version: Option<i32>,)
+            { let $model = $model.as_deref(); $(let $version: Option<i32> = None;)? } $body);
+        $(model_fn!(@overload [] $sql $version_array ($model: Option<crate::db_text::DbStr<'_>>, $version: Option<i32>,)
+            $features (Option<crate::models::Float8Row>) Array $extra $fcinfo $array_ret
+            { let $model = $model.as_deref(); } $body);)?
+        $(model_fn!(@overload [] $sql $version_json ($model: Option<crate::db_text::DbStr<'_>>, $version: Option<i32>,)
             $features (Option<crate::jsonb_arg::JsonbArg>) Json $extra $fcinfo $json_ret
-            {} $body);)?
+            { let $model = $model.as_deref(); } $body);)?
     };
     (
         @overload [$($attr:tt)*] $sql:literal $name:ident ($($lead:tt)*)

@@ -38,11 +38,14 @@ fn decode(format: &str, body: &serde_json::Value) -> Model {
 /// Validates `body` as a `format` model and stores it as the next version of `name`.
 #[pg_extern(volatile, parallel_unsafe)]
 fn register_model(
-    name: Option<&str>,
-    format: Option<&str>,
+    name: Option<crate::db_text::DbStr<'_>>,
+    format: Option<crate::db_text::DbStr<'_>>,
     body: Option<crate::jsonb_arg::JsonbArg>,
-    feature_names: default!(Option<Vec<Option<String>>>, "NULL"),
+    feature_names: default!(Option<Vec<Option<crate::db_text::DbString>>>, "NULL"),
 ) -> i32 {
+    let name = name.as_deref();
+    let format = format.as_deref();
+    let feature_names = crate::db_text::strings(feature_names);
     crate::errors::require_primary("mlobs.register_model");
     let name = required(name, "name");
     let format = required(format, "format");

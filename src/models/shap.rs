@@ -112,18 +112,20 @@ model_fn! {
 /// The base value of path-dependent SHAP (the trees' cover-weighted expectation; the margin at
 /// the feature means for linear models), in margin space.
 #[pg_extern(stable, parallel_safe, name = "shap_base_value")]
-fn shap_base_value(model: &str, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+fn shap_base_value(model: crate::db_text::DbStr<'_>, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+    let model: &str = &model;
     let r = unsafe { resolve(fcinfo, model, None) };
     r.model.shap_base_value(None).or_raise()
 }
 
 #[pg_extern(stable, parallel_safe, name = "shap_base_value")]
 fn shap_base_value_version(
-    model: Option<&str>,
+    model: Option<crate::db_text::DbStr<'_>>,
     version: Option<i32>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
+    let model = model.as_deref();
     let r = unsafe { resolve(fcinfo, model?, version) };
     Some(r.model.shap_base_value(class_arg(class)).or_raise())
 }
@@ -131,11 +133,12 @@ fn shap_base_value_version(
 /// The base value of interventional SHAP: the mean margin over the background rows.
 #[pg_extern(stable, parallel_safe, name = "shap_base_value")]
 fn shap_base_value_background(
-    model: Option<&str>,
+    model: Option<crate::db_text::DbStr<'_>>,
     background: Option<Vec<Option<f64>>>,
     class: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
+    let model = model.as_deref();
     drop(required(background, "background"));
     let r = unsafe { resolve(fcinfo, model?, None) };
     let Some(bg) = (unsafe { background_arg(fcinfo, 1, "background") }) else {

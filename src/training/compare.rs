@@ -152,15 +152,15 @@ fn with_test(mut r: Row, test: &str, statistic: f64, p: f64) -> Row {
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 #[pg_extern(stable, parallel_unsafe, name = "_compare_models")]
 pub fn compare_impl(
-    name: Option<&str>,
+    name: Option<crate::db_text::DbStr<'_>>,
     version_a: Option<i32>,
     version_b: Option<i32>,
     source: Option<pg_sys::Oid>,
-    from: Option<String>,
-    to: Option<String>,
-    target: Option<String>,
-    features: Option<Vec<Option<String>>>,
-    ts_column: Option<String>,
+    from: Option<crate::db_text::DbStr<'_>>,
+    to: Option<crate::db_text::DbStr<'_>>,
+    target: Option<crate::db_text::DbStr<'_>>,
+    features: Option<Vec<Option<crate::db_text::DbString>>>,
+    ts_column: Option<crate::db_text::DbStr<'_>>,
 ) -> TableIterator<
     'static,
     (
@@ -174,6 +174,12 @@ pub fn compare_impl(
         name!(rows, i64),
     ),
 > {
+    let name = name.as_deref();
+    let from = from.map(|s| s.to_string());
+    let to = to.map(|s| s.to_string());
+    let target = target.map(|s| s.to_string());
+    let features = crate::db_text::strings(features);
+    let ts_column = ts_column.map(|s| s.to_string());
     let name = required(name, "name");
     let va = required(version_a, "version_a");
     let vb = required(version_b, "version_b");

@@ -101,17 +101,25 @@ fn tree_budget(params: &Params, data: &Dataset) -> usize {
 #[allow(clippy::too_many_arguments)]
 #[pg_extern(volatile, parallel_unsafe, name = "_train")]
 pub fn train_impl(
-    name: Option<&str>,
+    name: Option<crate::db_text::DbStr<'_>>,
     source: Option<pg_sys::Oid>,
-    target: Option<&str>,
-    features: Option<Vec<Option<String>>>,
-    algorithm: Option<&str>,
+    target: Option<crate::db_text::DbStr<'_>>,
+    features: Option<Vec<Option<crate::db_text::DbString>>>,
+    algorithm: Option<crate::db_text::DbStr<'_>>,
     params: Option<crate::jsonb_arg::JsonbArg>,
-    train_from: Option<String>,
-    train_to: Option<String>,
-    ts_column: Option<&str>,
-    feature_names: Option<Vec<Option<String>>>,
+    train_from: Option<crate::db_text::DbStr<'_>>,
+    train_to: Option<crate::db_text::DbStr<'_>>,
+    ts_column: Option<crate::db_text::DbStr<'_>>,
+    feature_names: Option<Vec<Option<crate::db_text::DbString>>>,
 ) -> i32 {
+    let name = name.as_deref();
+    let target = target.as_deref();
+    let features = crate::db_text::strings(features);
+    let algorithm = algorithm.as_deref();
+    let train_from = train_from.map(|s| s.to_string());
+    let train_to = train_to.map(|s| s.to_string());
+    let ts_column = ts_column.as_deref();
+    let feature_names = crate::db_text::strings(feature_names);
     crate::errors::require_primary("mlobs.train");
     let started = Instant::now();
     let name = required(name, "name");

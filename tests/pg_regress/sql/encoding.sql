@@ -1,0 +1,38 @@
+-- A database whose encoding is not UTF-8 (LATIN1): text arguments are checked, not trusted.
+-- pgrx's own conversion panicked (XX000) on any non-ASCII byte of a text argument there, and
+-- read text[] elements unchecked. Valid UTF-8 is accepted (the bytes of every jsonb key the
+-- aggregates read are held to it), anything else is 22023 naming the argument.
+DROP DATABASE IF EXISTS mlobs_regress_latin1;
+CREATE DATABASE mlobs_regress_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c mlobs_regress_latin1
+SET client_encoding = 'UTF8';
+CREATE EXTENSION mlobs;
+CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+-- 'é' is the byte E9 here (not UTF-8); 'Ã©' the bytes C3 A9 (UTF-8 for é).
+CREATE TABLE enc_log (j jsonb, c text);
+INSERT INTO enc_log VALUES ('{"prix": 1, "Ã©": 5}', 'é'), ('{"prix": 2, "Ã©": 6}', 'Ã©');
+SELECT mlobs.features(mlobs.features_agg(j)) AS keys FROM enc_log;
+-- The key is found by the text that names it.
+SELECT mlobs.mean(mlobs.feature_profile(mlobs.features_agg(j), 'Ã©')) AS mean_of_key FROM enc_log;
+SELECT mlobs.jsonb_floats(j, '{prix,Ã©}') AS floats FROM enc_log ORDER BY 1;
+SELECT mlobs.register_model('modÃ¨le', 'linear', '{"coefficients": [[1]], "intercept": [0], "link": "identity"}', ARRAY['Ã©']) AS v;
+SELECT mlobs.predict('modÃ¨le', '{"Ã©": 2}'::jsonb) AS prediction;
+-- Text that is not UTF-8: 22023 for every kind of text argument (each was XX000 or unchecked).
+SELECT q, pg_temp.err(q) AS outcome FROM (VALUES
+  ($$SELECT mlobs.feature_profile(mlobs.features_agg(j), 'é') FROM enc_log$$),
+  ($$SELECT mlobs.feature_categories(mlobs.features_agg(j), 'é') FROM enc_log$$),
+  ($$SELECT mlobs.jsonb_floats(j, '{prix,é}') FROM enc_log$$),
+  ($$SELECT mlobs.predict('modèle', '{"a": 1}'::jsonb)$$),
+  ($$SELECT mlobs.register_model('m', 'linear', '{"coefficients": [[1]], "intercept": [0], "link": "identity"}', ARRAY['é'])$$),
+  ($$SELECT (mlobs.drift(ARRAY['é', 'a'], ARRAY['a', 'a'])).statistic$$),
+  ($$SELECT mlobs.f1(mlobs.confusion_agg(true, true), average => 'é') FROM enc_log$$),
+  ($$SELECT mlobs.category_agg(c) FROM enc_log$$)
+) t(q);
+\c mlobs_regress
+DROP DATABASE mlobs_regress_latin1;
