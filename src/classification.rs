@@ -192,8 +192,8 @@ macro_rules! rate_fn {
     ($($name:ident => $field:ident, $doc:literal;)*) => {$(
         #[doc = $doc]
         #[pg_extern(immutable, parallel_safe)]
-        fn $name(c: Option<Confusion>, pos_label: default!(Option<&str>, "NULL")) -> Option<f64> {
-            c?.0.rates(pos_label).or_raise().and_then(|r| r.$field)
+        fn $name(c: Option<Confusion>, pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL")) -> Option<f64> {
+            c?.0.rates(pos_label.as_deref()).or_raise().and_then(|r| r.$field)
         }
     )*};
 }
@@ -327,7 +327,7 @@ fn performance_report(
     reference: Option<Confusion>,
     current: Option<Confusion>,
     max_drop: default!(Option<f64>, 0.1),
-    pos_label: default!(Option<&str>, "NULL"),
+    pos_label: default!(Option<crate::db_text::DbStr<'_>>, "NULL"),
 ) -> TableIterator<
     'static,
     (
@@ -338,6 +338,7 @@ fn performance_report(
         name!(degraded, Option<bool>),
     ),
 > {
+    let pos_label = pos_label.as_deref();
     let max_drop = required(max_drop, "max_drop");
     // An empty window (NULL summary) gives no rows, as an aggregate over no rows would.
     let (Some(reference), Some(current)) = (reference, current) else {

@@ -114,8 +114,8 @@ fn feature_types(
 fn drift_report(
     reference: FeatureProfiles,
     current: FeatureProfiles,
-    method: default!(&str, "'auto'"),
-    categorical_method: default!(&str, "'auto'"),
+    method: default!(crate::db_text::DbStr<'_>, "'auto'"),
+    categorical_method: default!(crate::db_text::DbStr<'_>, "'auto'"),
 ) -> TableIterator<
     'static,
     (
@@ -128,6 +128,7 @@ fn drift_report(
         name!(drifted, Option<bool>),
     ),
 > {
+    let (method, categorical_method): (&str, &str) = (&method, &categorical_method);
     let report = core_drift_report(&reference.0, &current.0, method, categorical_method).or_raise();
     TableIterator::new(report.into_iter().map(|f| {
         let r = f.result;

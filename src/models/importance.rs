@@ -20,7 +20,8 @@ unsafe fn importance_step(
     json: bool,
     with_class: bool,
 ) -> pg_sys::Datum {
-    let model: Option<String> = unsafe { pgrx::fcinfo::pg_getarg(fcinfo, 1) };
+    // SAFETY: argument 1 is the model's text name; read as `text_arg` checks it (db_text.rs).
+    let model: Option<String> = unsafe { crate::agg::text_arg(fcinfo, 1) }.map(str::to_owned);
     let Some(model) = model else {
         crate::errors::invalid_parameter("shap_importance_agg: model must not be NULL")
     };

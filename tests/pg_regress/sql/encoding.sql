@@ -32,6 +32,10 @@ SELECT q, pg_temp.err(q) AS outcome FROM (VALUES
   ($$SELECT mlobs.register_model('m', 'linear', '{"coefficients": [[1]], "intercept": [0], "link": "identity"}', ARRAY['é'])$$),
   ($$SELECT (mlobs.drift(ARRAY['é', 'a'], ARRAY['a', 'a'])).statistic$$),
   ($$SELECT mlobs.f1(mlobs.confusion_agg(true, true), average => 'é') FROM enc_log$$),
+  ($$SELECT mlobs.tpr(mlobs.confusion_agg(true, true), 'é') FROM enc_log$$),
+  ($$SELECT r.* FROM (SELECT mlobs.confusion_agg(true, true) AS c FROM enc_log) x, mlobs.performance_report(x.c, x.c, 0.1, 'é') r$$),
+  ($$SELECT r.* FROM (SELECT mlobs.features_agg(j) AS f FROM enc_log) x, mlobs.drift_report(x.f, x.f, 'é') r$$),
+  ($$SELECT mlobs.shap_importance_agg('modèle', j) FROM enc_log$$),
   ($$SELECT mlobs.category_agg(c) FROM enc_log$$)
 ) t(q);
 \c mlobs_regress
