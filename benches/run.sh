@@ -9,6 +9,7 @@
 # quotes it).
 #   bash benches/run.sh [--sql-only]        sizes: MLOBS_BENCH_SIZES="1000000 10000000"
 #   bash benches/run.sh --aggregates        only benches/aggregates.sql (issue 20's tables)
+#   bash benches/run.sh --layout            only benches/layout.sql (the log table's column order)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -29,7 +30,7 @@ P=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
 
 # The Python peers (pinned: tests/fixtures/requirements.txt + psycopg); --aggregates needs none.
 VENV=tests/fixtures/.venv
-if [ "${1:-}" != "--aggregates" ] &&
+if [ "${1:-}" != "--aggregates" ] && [ "${1:-}" != "--layout" ] &&
   { [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import psycopg, evidently" 2>/dev/null; }; then
   python3 -m venv "$VENV" && "$VENV/bin/pip" install -q -r benches/requirements.txt
 fi
@@ -39,6 +40,10 @@ for n in $SIZES; do
   [ "$n" -lt 1000000 ] && tbl=predictions_${n}
   echo "==== $tbl"
   "${P[@]}" -d mlobs_bench -v tbl="$tbl" -v rows="$n" -f benches/dataset.sql
+  if [ "${1:-}" = "--layout" ]; then
+    "${P[@]}" -d mlobs_bench -v tbl="$tbl" -v rows="$n" -v reps="$REPS" -f benches/layout.sql
+    continue
+  fi
   if [ "${1:-}" = "--aggregates" ]; then
     "${P[@]}" -d mlobs_bench -v tbl="$tbl" -v rows="$n" -v reps="$REPS" -f benches/aggregates.sql
     continue
@@ -48,7 +53,7 @@ for n in $SIZES; do
   "$VENV/bin/python" benches/python_e2e_peer.py --port "$PORT" --tbl "$tbl" --rows "$n"
 done
 
-[ "${1:-}" = "--aggregates" ] && exit 0
+case "${1:-}" in --aggregates | --layout) exit 0 ;; esac
 mkdir -p benches/results
 {
   echo "# Benchmark run $(date -u +%Y-%m-%dT%H:%MZ) ($(nproc) cores, release build, medians of $REPS interleaved runs)"
