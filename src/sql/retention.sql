@@ -14,18 +14,30 @@ CREATE TABLE mlobs.log_retention (
 COMMENT ON TABLE mlobs.log_retention IS 'Per log table: its raw rows before dropped_before are gone (mlobs.drop_summarised_partitions)';
 SELECT pg_catalog.pg_extension_config_dump('mlobs.log_retention', '');
 
--- The tables a view reads directly (none for a table): a monitor of the view reads their rows.
+-- The relations a view reads (none for a table), through views of views to the tables below,
+-- UNION branches and subqueries included: a monitor of the view reads their rows (and, through a
+-- partition, some rows of the tables above it: the callers match partition trees). UNION, not
+-- UNION ALL: each relation is visited once, so even a cycle of views ends the walk.
 CREATE FUNCTION mlobs._tables_of_view(src regclass) RETURNS regclass[]
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT coalesce(array_agg(DISTINCT d.refobjid::regclass), '{}')
-    FROM pg_rewrite w JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
-   WHERE w.ev_class = src AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> src
+  WITH RECURSIVE reached(rel) AS (
+    SELECT src::oid
+    UNION
+    SELECT d.refobjid
+      FROM reached r JOIN pg_rewrite w ON w.ev_class = r.rel
+      JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_class'::regclass)
+  SELECT coalesce(array_agg(r.rel::regclass ORDER BY r.rel), '{}') FROM reached r WHERE r.rel <> src
 $$;
 
--- The retention boundary of a monitor's source: its own, or that of a table its view reads.
+-- The retention boundary of a monitor's source: that of any log whose partition tree holds the
+-- source or a relation its views read (a partition of the log, the log, or a table above it).
 CREATE FUNCTION mlobs._retained_before(src regclass) RETURNS timestamptz
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT max(r.dropped_before) FROM mlobs.log_retention r WHERE r.source = src OR r.source = ANY (mlobs._tables_of_view(src))
+  SELECT max(r.dropped_before) FROM mlobs.log_retention r
+   WHERE r.source = src OR r.source = ANY (mlobs._tables_of_view(src))
+      OR EXISTS (SELECT 1 FROM unnest(src::oid || mlobs._tables_of_view(src)::oid[]) x(rel)
+                  WHERE x.rel IN (SELECT t.relid FROM pg_partition_tree(r.source) t
+                                  UNION ALL SELECT a.relid FROM pg_partition_ancestors(r.source) a))
 $$;
 
 -- Why monitor m still needs the raw rows of [lo, hi) of its log, or NULL when it does not. A
@@ -82,9 +94,19 @@ RETURNS TABLE (partition text, range_from timestamptz, range_to timestamptz, act
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   key_column text;
+  -- A timestamp or date key: its bounds are wall clocks, which each monitor reads in its run_zone.
+  wall_clock bool;
+  log_rels oid[];
   p record;
   m mlobs.monitors;
   readers mlobs.monitors[] := '{}';
+  column_why text[] := '{}';
+  rel oid;
+  col int;
+  q text;
+  hit text[];
+  lo timestamptz;
+  hi timestamptz;
   pol record;
   why text;
   blocked text;
@@ -95,26 +117,70 @@ BEGIN
     RAISE EXCEPTION 'source, older_than and dry_run must not be NULL' USING ERRCODE = '22004';
   END IF;
   PERFORM mlobs._require_primary('mlobs.drop_summarised_partitions');
-  SELECT a.attname INTO key_column
+  SELECT a.attname, a.atttypid IN ('pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) INTO key_column, wall_clock
     FROM pg_partitioned_table pt JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
    WHERE pt.partrelid = source AND pt.partstrat = 'r' AND pt.partnatts = 1;
   IF key_column IS NULL THEN
     RAISE EXCEPTION '% is not a table partitioned by RANGE on one column', source USING ERRCODE = '42809',
       HINT = 'Partition the log with PARTITION BY RANGE (ts) (docs/retention.md).';
   END IF;
+  -- The log, its partitions and the tables above it: a monitor of any of them, or of a view that
+  -- reads one, reads rows of the log. They all name the key column alike.
+  log_rels := ARRAY(SELECT t.relid::oid FROM pg_partition_tree(source) t UNION SELECT a.relid::oid FROM pg_partition_ancestors(source) a);
   -- The monitors reading the log, directly or through a view, found once (not per partition)
   -- and locked against edits while they are judged. FOR SHARE also waits for the runs that hold
   -- them (run_monitors locks the rows of its monitors): a run reads the partitions and moves the
   -- watermarks this function judges by.
   FOR m IN SELECT * FROM mlobs.monitors mo
-            WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
+            WHERE mo.source::oid = ANY (log_rels) OR mlobs._tables_of_view(mo.source)::oid[] && log_rels
             ORDER BY mo.id FOR SHARE LOOP
     readers := readers || m;
+    -- Its watermark says how far it summarised the column it windows by: that says nothing of
+    -- the partitions unless the column is the key, passed unchanged through every view on the
+    -- way. Each view's stored query tells: its output column is a plain column reference when
+    -- the parser marked its origin (resorigtbl/resorigcol, what the wire protocol reports as a
+    -- result column's table). Anything that makes a view's row depend on other rows (aggregates,
+    -- window functions, DISTINCT, LIMIT, set operations, subqueries) or reads the log twice
+    -- (a self-join) is not followed: the partitions are kept.
+    rel := m.source;
+    SELECT a.attnum INTO col FROM pg_attribute a
+     WHERE a.attrelid = m.source AND a.attname = m.ts_column AND a.attnum > 0 AND NOT a.attisdropped;
+    FOR step IN 1 .. 100 LOOP
+      EXIT WHEN col IS NULL OR rel = ANY (log_rels);
+      q := (SELECT w.ev_action::text FROM pg_rewrite w WHERE w.ev_class = rel AND w.rulename = '_RETURN');
+      IF q IS NULL
+         OR q ~ ':(hasAggs|hasWindowFuncs|hasSubLinks|hasRecursive) true|:(groupClause|groupingSets|distinctClause) \(|:(limitOffset|limitCount|setOperations) \{'
+         OR (SELECT count(*) FROM regexp_matches(q, ':rtekind 0 :relid (\d+) ', 'g') r(x)
+              WHERE r.x[1]::oid <> rel
+                AND (r.x[1]::oid = ANY (log_rels) OR mlobs._tables_of_view(r.x[1]::oid::regclass)::oid[] && log_rels)) <> 1 THEN
+        col := NULL;
+        EXIT;
+      END IF;
+      -- Without subqueries the last target list is the view's own (those of FROM subqueries come
+      -- before it); its entry numbered as the view's column.
+      hit := regexp_match(substring(q FROM '.*:targetList \((.*)$'),
+                          ':resno ' || col || ' :resname (?:[^ \\]|\\.)+ :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+) :resjunk false');
+      rel := hit[1]::oid;
+      col := nullif(hit[2]::int, 0);
+    END LOOP;
+    IF col IS NOT NULL AND rel = ANY (log_rels) THEN
+      q := (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = rel AND a.attnum = col);
+      column_why := column_why || CASE WHEN q <> key_column THEN
+        format('monitor %s windows by column %s, not by the partition key %s', m.name,
+               CASE WHEN q = m.ts_column THEN q ELSE format('%s of %s (%s of %s)', m.ts_column, m.source, q, rel::regclass) END, key_column) END;
+    ELSE
+      column_why := column_why || format('monitor %s windows by column %s of %s, which is not shown to be the partition key %s passed through unchanged',
+                                         m.name, m.ts_column, m.source, key_column);
+    END IF;
   END LOOP;
-  FOR p IN SELECT x.oid::regclass AS rel, x.lo, x.hi, x.is_default, x.relowner
+  -- Bounds as the session reads them (older_than, range_from, range_to), and for a timestamp or
+  -- date key also as written (lo_wall, hi_wall).
+  FOR p IN SELECT x.oid::regclass AS rel, x.lo, x.hi, x.lo_wall, x.hi_wall, x.is_default, x.relowner
              FROM (SELECT c.oid, c.relowner, b.bound = 'DEFAULT' AS is_default,
                           CASE WHEN r.m[1] = 'MINVALUE' THEN '-infinity'::timestamptz ELSE r.m[1]::timestamptz END AS lo,
-                          CASE WHEN r.m[2] = 'MAXVALUE' THEN 'infinity'::timestamptz ELSE r.m[2]::timestamptz END AS hi
+                          CASE WHEN r.m[2] = 'MAXVALUE' THEN 'infinity'::timestamptz ELSE r.m[2]::timestamptz END AS hi,
+                          CASE WHEN NOT wall_clock THEN NULL WHEN r.m[1] = 'MINVALUE' THEN '-infinity'::timestamp ELSE r.m[1]::timestamp END AS lo_wall,
+                          CASE WHEN NOT wall_clock THEN NULL WHEN r.m[2] = 'MAXVALUE' THEN 'infinity'::timestamp ELSE r.m[2]::timestamp END AS hi_wall
                      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
                           LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b,
                           LATERAL (SELECT regexp_match(b.bound, '^FOR VALUES FROM \(''?(.*?)''?\) TO \(''?(.*?)''?\)$') AS m) r
@@ -135,19 +201,32 @@ BEGIN
       why := format('no monitor reads %s', drop_summarised_partitions.source);
     END IF;
     IF why IS NULL THEN
-      FOREACH m IN ARRAY readers LOOP
-        IF m.source = drop_summarised_partitions.source AND m.ts_column <> key_column THEN
-          why := format('monitor %s windows by column %s, not by the partition key %s', m.name, m.ts_column, key_column);
+      FOR i IN 1 .. cardinality(readers) LOOP
+        m := readers[i];
+        why := column_why[i];
+        EXIT WHEN why IS NOT NULL;
+        IF wall_clock THEN
+          -- A monitor windows a wall clock in the zone its runs are pinned to (run_monitors), not
+          -- in this session's (pg_cron's is the server's). Without one yet, the range is taken as
+          -- wide as every zone could read it.
+          IF m.run_zone IS NULL THEN
+            lo := timezone('UTC', p.lo_wall) - interval '1 day'; hi := timezone('UTC', p.hi_wall) + interval '1 day';
+          ELSE
+            lo := timezone(m.run_zone, p.lo_wall); hi := timezone(m.run_zone, p.hi_wall);
+          END IF;
         ELSE
-          why := mlobs._monitor_needs_range(m, p.lo, p.hi, t_now);
+          lo := p.lo; hi := p.hi;
         END IF;
+        why := mlobs._monitor_needs_range(m, lo, hi, t_now);
         EXIT WHEN why IS NOT NULL;
       END LOOP;
     END IF;
+    -- The latest instant the partition's rows may reach: for a wall clock, in any zone.
+    hi := CASE WHEN wall_clock THEN timezone('UTC', p.hi_wall) + interval '1 day' ELSE p.hi END;
     IF why IS NULL THEN
       FOR pol IN SELECT rp.model, rp.train_window, rp.holdout_window FROM mlobs.retraining_policies rp
                   WHERE rp.source = drop_summarised_partitions.source AND rp.enabled LOOP
-        IF p.hi > t_now - pol.train_window - pol.holdout_window THEN
+        IF hi > t_now - pol.train_window - pol.holdout_window THEN
           why := format('the retraining policy of model %s trains on the last %s', pol.model, pol.train_window + pol.holdout_window);
           EXIT;
         END IF;
@@ -161,7 +240,8 @@ BEGIN
       action := 'would drop'; reason := NULL;
     ELSE
       EXECUTE format('DROP TABLE %s', p.rel);
-      boundary := greatest(boundary, p.hi);
+      -- No run recomputes a window before the boundary, whatever zone it reads a wall clock in.
+      boundary := greatest(boundary, hi);
       action := 'dropped'; reason := NULL;
     END IF;
     RETURN NEXT;
@@ -175,7 +255,8 @@ END $$;
 -- Ages out the runtime's own history: metric points and window summaries older than `keep`
 -- (never those a monitor may still revise or an alert rule's for_duration still looks back on),
 -- resolved alerts resolved before it, and mlobs.runs rows older than keep_runs. Failed windows
--- and open alerts are never deleted. Returns the rows deleted (or that would be) per table.
+-- (their failure, summary and points) and open alerts are never deleted. Returns the rows
+-- deleted (or that would be) per table.
 CREATE FUNCTION mlobs.prune_history(keep interval DEFAULT '13 months', keep_runs interval DEFAULT '90 days',
                                     dry_run bool DEFAULT false)
 RETURNS TABLE (what text, deleted bigint)
@@ -201,16 +282,26 @@ BEGIN
              FROM mlobs.monitors mo JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind ORDER BY mo.id LOOP
     -- Window starts before cutoff go: their windows ended keep ago, out of every look-back.
     cutoff := least(t_now - keep, t_now - m.horizon, t_now - look_back - m.window_size) - m.window_size;
+    -- A failed window keeps its last good summary and points: the run that retries it revises
+    -- them, and until then they are all there is of it (a point's ts is its window's end).
     IF dry_run THEN
-      SELECT count(*) INTO n FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff;
+      SELECT count(*) INTO n FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff
+         AND NOT EXISTS (SELECT 1 FROM mlobs.window_failures f
+                          WHERE f.monitor_id = m.id AND f.window_start < p.ts AND f.window_end > p.window_start);
       n_points := n_points + n;
-      SELECT count(*) INTO n FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff;
+      SELECT count(*) INTO n FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff
+         AND NOT EXISTS (SELECT 1 FROM mlobs.window_failures f
+                          WHERE f.monitor_id = m.id AND f.window_start < w.window_end AND f.window_end > w.window_start);
       n_windows := n_windows + n;
     ELSE
-      DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff;
+      DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff
+         AND NOT EXISTS (SELECT 1 FROM mlobs.window_failures f
+                          WHERE f.monitor_id = m.id AND f.window_start < p.ts AND f.window_end > p.window_start);
       GET DIAGNOSTICS n = ROW_COUNT;
       n_points := n_points + n;
-      DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff;
+      DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff
+         AND NOT EXISTS (SELECT 1 FROM mlobs.window_failures f
+                          WHERE f.monitor_id = m.id AND f.window_start < w.window_end AND f.window_end > w.window_start);
       GET DIAGNOSTICS n = ROW_COUNT;
       n_windows := n_windows + n;
     END IF;

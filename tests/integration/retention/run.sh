@@ -3,10 +3,12 @@
 # their windows (the runtime's own plans, captured with auto_explain); the log's old partitions
 # are dropped by mlobs.drop_summarised_partitions only once every window touching them is
 # summarised and past its monitor's horizons (never before: a missing reference, an unsummarised
-# or disabled monitor, a failed window, a label horizon, a non-owner, each keep them), after
+# or disabled monitor, one through a view of a view, one through a view that does not pass the
+# key through unchanged, a failed window, a label horizon, a non-owner, each keep them; a
+# timestamp key is read in the monitors' zone, not the caller's), after
 # which no backfill, revision or late row recomputes a window over the rows that are gone; and
 # mlobs.prune_history ages out points, windows, alerts and runs without touching what a monitor
-# may still revise. The log's owner is the non-superuser ops (mlobs_admin); dash is an
+# may still revise or that failed. The log's owner is the non-superuser ops (mlobs_admin); dash is an
 # mlobs_reader. Own cluster (.run/retention, port 28872). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -88,6 +90,31 @@ expect "a monitor reading the log through a view keeps what it has not summarise
   "$(as ops "SELECT string_agg(action || CASE WHEN action = 'kept' THEN ':' || split_part(reason, ' up to', 1) ELSE '' END, ',' ORDER BY range_from)
                FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '2 days', dry_run => true) WHERE range_from IS NOT NULL")"
 as ops "SELECT mlobs.drop_monitor('through a view')" > /dev/null
+# A view's column is the partition key only when it passes the key through unchanged: a monitor
+# of a view that shifts it has summarised nothing the watermark says of the partitions.
+as ops "CREATE VIEW app.plog_shifted AS SELECT ts + interval '2 days' AS ts, latency_ms FROM app.plog"
+as ops "SELECT mlobs.create_monitor('shifted', 'fraud', 'app.plog_shifted', 'latency', '{}', '6 hours', start_at => $D0 + interval '1 day')" > /dev/null
+expect "a summarised monitor of a view that shifts the key is run" ok "$(as ops "SELECT status FROM mlobs.run_monitors($NOW, monitor => 'shifted')")"
+expect "a monitor of a view whose column is not the key passed through keeps the partitions" \
+  "kept:monitor shifted windows by column ts of app.plog_shifted, which is not shown to be the partition key ts passed through unchanged" \
+  "$(as ops "SELECT action || ':' || coalesce(reason, '') FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '2 days', dry_run => true)
+               WHERE range_from IS NOT NULL ORDER BY range_from LIMIT 1")"
+as ops "SELECT mlobs.drop_monitor('shifted')" > /dev/null
+as ops "CREATE VIEW app.plog_renamed AS SELECT ts AS logged_at, latency_ms FROM app.plog WHERE score >= 0"
+as ops "SELECT mlobs.create_monitor('renamed', 'fraud', 'app.plog_renamed', 'latency', '{}', '6 hours', start_at => $D0 + interval '1 day', ts_column => 'logged_at')" > /dev/null
+as ops "SELECT status FROM mlobs.run_monitors($NOW, monitor => 'renamed')" > /dev/null
+expect "a summarised monitor of a view that only renames the key does not keep them" "would drop,would drop" \
+  "$(as ops "SELECT string_agg(action, ',' ORDER BY range_from)
+               FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '2 days', dry_run => true) WHERE range_from IS NOT NULL")"
+as ops "SELECT mlobs.drop_monitor('renamed')" > /dev/null
+# Views of views: a monitor two views away from the log reads it as much as one over it.
+as ops "CREATE VIEW app.plog_v1 AS SELECT * FROM app.plog; CREATE VIEW app.plog_v2 AS SELECT * FROM app.plog_v1 WHERE score >= 0"
+as ops "SELECT mlobs.create_monitor('nested', 'fraud', 'app.plog_v2', 'latency', '{}', '1 hour', start_at => $D0 + interval '1 day')" > /dev/null
+expect "a monitor reading the log through a view of a view keeps what it has not summarised" \
+  "would drop,kept:monitor nested has not summarised its windows" \
+  "$(as ops "SELECT string_agg(action || CASE WHEN action = 'kept' THEN ':' || split_part(reason, ' up to', 1) ELSE '' END, ',' ORDER BY range_from)
+               FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '2 days', dry_run => true) WHERE range_from IS NOT NULL")"
+as ops "SELECT mlobs.drop_monitor('nested')" > /dev/null
 as ops "CREATE TABLE app.unmonitored (ts timestamptz) PARTITION BY RANGE (ts)"
 as ops "CREATE TABLE app.unmonitored_1 PARTITION OF app.unmonitored FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')"
 expect "a log no monitor reads is not dropped" "kept no monitor reads app.unmonitored" \
@@ -133,7 +160,30 @@ else
 fi
 [ "$(perf_recent)" != "$perf_before" ] && check ok "windows after the boundary were revised with the late labels" \
   || check no "the late labels did not reach the windows after the boundary"
+expect "the boundary applies to a monitor of a view of a view of the log" t \
+  "$(q "SELECT mlobs._retained_before('app.plog_v2') = dropped_before FROM mlobs.log_retention WHERE source = 'app.plog'::regclass")"
 expect "an mlobs_reader sees the boundary" 1 "$(as dash "SELECT count(*) FROM mlobs.log_retention")"
+
+echo "== a log partitioned by a timestamp (without time zone): bounds read in the monitors' zone"
+# The monitor windows the wall clock in New York (its pinned run_zone) up to 20:00 on the 2nd;
+# the retention job runs from a UTC session (this cluster's, as pg_cron's): the partition of the
+# 2nd ends at 05:00Z there, after the watermark (01:00Z), so it must be kept. Own database: the
+# checks above count this one's runs and boundaries.
+W=("${P[@]}" -U postgres -d retwall -At)
+"${P[@]}" -U postgres -d postgres -c "CREATE DATABASE retwall"
+"${W[@]}" -c "SET client_min_messages = warning" -c "CREATE EXTENSION mlobs" -c "SET TimeZone = 'America/New_York'" \
+  -c "CREATE TABLE wlog (ts timestamp NOT NULL, features jsonb) PARTITION BY RANGE (ts)" \
+  -c "CREATE TABLE wlog_1 PARTITION OF wlog FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')" \
+  -c "CREATE TABLE wlog_2 PARTITION OF wlog FOR VALUES FROM ('2026-01-02') TO ('2026-01-03')" \
+  -c "CREATE TABLE wlog_3 PARTITION OF wlog FOR VALUES FROM ('2026-01-03') TO ('2026-01-04')" \
+  -c "INSERT INTO wlog SELECT timestamp '2026-01-01' + i * interval '1 minute', jsonb_build_object('amount', i % 100) FROM generate_series(0, 3 * 1440 - 1) i" \
+  -c "SELECT mlobs.create_monitor('wall', 'fraud', 'wlog', 'feature_drift', '{}', '1 hour', '2026-01-01 00:00-05', '2026-01-01 12:00-05')" \
+  -c "SELECT status FROM mlobs.run_monitors('2026-01-02 20:00-05')" > /dev/null
+expect "the monitor's zone is pinned" "America/New_York" "$("${W[@]}" -c "SELECT run_zone FROM mlobs.monitors")"
+expect "from a UTC session, the partition whose last wall-clock hours are unsummarised is kept" \
+  "would drop,kept:monitor wall has not summarised its windows up to 2026-01-03 05:00:00+00" \
+  "$("${W[@]}" -c "SET TimeZone = 'UTC'" -c "SELECT string_agg(action || CASE WHEN action = 'kept' THEN ':' || split_part(reason, ' (', 1) ELSE '' END, ',' ORDER BY range_from)
+                   FROM mlobs.drop_summarised_partitions('wlog', '2026-01-03 00:00+00', dry_run => true) WHERE range_from IS NOT NULL")"
 
 echo "== pg_dump / pg_restore keeps the boundary"
 /usr/lib/postgresql/15/bin/pg_dump -h 127.0.0.1 -p "$PORT" -U postgres -Fc -f "$OUT/ret.dump" ret
@@ -147,10 +197,22 @@ echo "== prune_history"
 # performance's label horizon is 30 days by now: pruning may take none of its windows.
 perf_windows() { q "SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'performance'"; }
 before_recent=$(perf_windows)
+# A failed window (here latency's first, long past keep) keeps its last summary and points.
+q "INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
+   SELECT w.monitor_id, w.window_start, w.window_end, '22023', 'test', '' FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+    WHERE m.name = 'latency' ORDER BY w.window_start LIMIT 1"
+failed_window() {
+  q "SELECT (SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.window_failures f USING (monitor_id, window_start)) || ' '
+         || (SELECT count(*) FROM mlobs.metric_points p JOIN mlobs.window_failures f USING (monitor_id, window_start))"
+}
+failed_before=$(failed_window)
 would=$(as ops "SELECT string_agg(what || '=' || deleted, ' ' ORDER BY what) FROM mlobs.prune_history('5 days', '0', dry_run => true)")
 did=$(as ops "SELECT string_agg(what || '=' || deleted, ' ' ORDER BY what) FROM mlobs.prune_history('5 days', '0')")
 echo "prune_history('5 days'): $did"
 expect "a dry run counts what the run deletes" "$would" "$did"
+expect "the summary and points of a failed window are kept ($failed_before)" "$failed_before" "$(failed_window)"
+[ "${failed_before%% *}" = 1 ] && check ok "the failed window had a summary to keep" || check no "the failed window had no summary"
+q "DELETE FROM mlobs.window_failures"
 expect "windows and points older than keep are gone" 0 \
   "$(q "SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
         WHERE m.name = 'drift' AND w.window_start < now() - interval '5 days' - 2 * m.window_size")"
