@@ -176,10 +176,16 @@ BEGIN
   p.features := coalesce(features, CASE
     WHEN t->'features' ? 'columns' THEN ARRAY(SELECT jsonb_array_elements_text(t->'features'->'columns'))
     WHEN t->'features' ? 'jsonb' THEN ARRAY[t->'features'->>'jsonb'] END);
-  p.feature_names := coalesce(feature_names, CASE WHEN t->'features' ? 'jsonb'
-    THEN ARRAY(SELECT jsonb_array_elements_text(t->'features'->'names')) END);
+  -- Names belong to the jsonb column they were found in: inherited only with that column (a
+  -- policy moved to columns or to another jsonb column finds its own); '{}' clears them.
+  p.feature_names := CASE WHEN feature_names IS NOT NULL THEN nullif(feature_names, '{}')
+    WHEN t->'features' ? 'jsonb' AND p.features = ARRAY[t->'features'->>'jsonb']
+    THEN ARRAY(SELECT jsonb_array_elements_text(t->'features'->'names')) END;
   p.algorithm := coalesce(algorithm, t->>'algorithm', 'random_forest');
-  p.params := coalesce(params, (t->'params') - 'holdout', '{}');
+  -- The training's task and max_rows are recorded beside its params: without them an integer
+  -- target fitted as a regression would be retrained as a classifier. The task goes with its target.
+  p.params := coalesce(params, ((t->'params') - 'holdout') || jsonb_strip_nulls(jsonb_build_object(
+    'max_rows', t->'max_rows', 'task', CASE WHEN p.target = t->>'target' THEN t->'task' END)), '{}');
   p.ts_column := coalesce(ts_column, t->>'ts_column', 'ts');
   IF p.source IS NULL OR p.target IS NULL OR p.features IS NULL THEN
     RAISE EXCEPTION 'model ''%'': give source, target and features (no version trained by mlobs.train to take them from)', model
@@ -212,7 +218,9 @@ COMMENT ON FUNCTION mlobs.set_retraining_policy(text, regclass, text, text[], te
 -- as the candidate). Each request
 -- is one subtransaction: a failure is recorded on it (status failed) and the others go on.
 -- Requests are locked (SKIP LOCKED): two runs at once never process one twice; a run killed
--- midway commits nothing, and its requests stay open for the next run.
+-- midway commits nothing, and its requests stay open for the next run; a run cancelled
+-- (statement_timeout) keeps the requests it finished. A run leaves the requests of policies whose
+-- owner its session user may not act as open, for that owner's run.
 CREATE FUNCTION mlobs.process_retraining_requests(model text DEFAULT NULL)
 RETURNS TABLE (request_id bigint, model_name text, decision text, trained_version int, production_version int,
                metric text, production_value float8, trained_value float8, p_value float8, error text)
@@ -234,12 +242,30 @@ DECLARE
   result jsonb;
   params jsonb;
   outside text[];
+  reraise bigint[];
+  later timestamptz;
+  objective text;
+  bad record;
+  canceled bool := false;
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
   PERFORM mlobs._require_primary('mlobs.process_retraining_requests');
   -- Alerts raise a request when they start firing. One still firing after its model's last
   -- request ended without a promotion (kept or failed) asks again once a holdout window has
   -- passed since: the drift is not left unretrained for as long as the alert lasts.
+  -- Two runs at once: each locks the last request it would raise after (SKIP LOCKED: the other
+  -- run leaves that model), and the INSERT, a later statement, sees a request another run
+  -- committed meanwhile: one request (and one candidate) per holdout window, not one per run.
+  reraise := ARRAY(
+    SELECT x.id FROM mlobs.retraining_requests x
+     WHERE x.id IN (SELECT q.id FROM mlobs.retraining_policies p
+                      JOIN LATERAL (SELECT y.* FROM mlobs.retraining_requests y WHERE y.model = p.model ORDER BY y.id DESC LIMIT 1) q ON true
+                     WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
+                       AND q.status IN ('done', 'failed') AND q.decision IS DISTINCT FROM 'promoted'
+                       AND q.processed_at < now() - p.holdout_window
+                       AND EXISTS (SELECT 1 FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
+                                    WHERE a.model = p.model AND a.state = 'firing'))
+     FOR UPDATE OF x SKIP LOCKED);
   INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
   SELECT DISTINCT ON (p.model) p.model, a.id,
          format('alert %s still firing after request %s ended %s', a.id, q.id, coalesce(q.decision, q.status))
@@ -249,12 +275,18 @@ BEGIN
     JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
    WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
      AND q.status IN ('done', 'failed') AND q.decision IS DISTINCT FROM 'promoted'
-     AND q.processed_at < now() - p.holdout_window
+     AND q.processed_at < now() - p.holdout_window AND q.id = ANY (reraise)
    ORDER BY p.model, a.id;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
-                AND EXISTS (SELECT 1 FROM mlobs.retraining_policies p WHERE p.model = q.model AND p.enabled)
-              ORDER BY q.id FOR UPDATE OF q SKIP LOCKED LOOP
+                -- Another team's requests are its own run's: left open, like those of a model
+                -- without a policy (a policy whose owner was dropped fails its requests, 42704).
+                AND EXISTS (SELECT 1 FROM mlobs.retraining_policies p WHERE p.model = q.model AND p.enabled
+                              AND (p.owner = to_regrole(quote_ident(current_user)) OR pg_has_role(session_user, p.owner, 'MEMBER')
+                                   OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = p.owner)))
+              -- A request cancelled by a run's statement_timeout goes after the others: one that
+              -- never fits the timeout does not hold the rest back.
+              ORDER BY coalesce((q.outcome->>'canceled')::int, 0), q.id FOR UPDATE OF q SKIP LOCKED LOOP
     request_id := req.id; model_name := req.model; decision := NULL; trained_version := NULL;
     production_version := NULL; metric := NULL; production_value := NULL; trained_value := NULL;
     p_value := NULL; error := NULL;
@@ -265,15 +297,27 @@ BEGIN
         RAISE EXCEPTION 'the retraining policy''s owner (role oid %) no longer exists', pol.owner::oid USING ERRCODE = '42704';
       END IF;
       IF owner_name <> current_user AND NOT pg_has_role(session_user, pol.owner, 'MEMBER') THEN
-        RAISE EXCEPTION 'this run''s session user % may not act as the policy''s owner %', session_user, owner_name
-          USING ERRCODE = '42501';
+        CONTINUE;  -- the policy changed owner since the request was taken: that owner's run's (open)
       END IF;
       IF owner_name <> current_user THEN
         PERFORM set_config('role', owner_name, true);
       END IF;
-      EXECUTE format('SELECT max(%I) FROM %s WHERE %I IS NOT NULL', pol.ts_column, pol.source, pol.target) INTO last_ts;
+      -- A regclass of a dropped table prints as its OID (a syntax error in the queries below).
+      IF NOT EXISTS (SELECT 1 FROM pg_class cl WHERE cl.oid = pol.source) THEN
+        RAISE EXCEPTION '%', format('model %L: the retraining policy''s source (relation oid %s%s) no longer exists; '
+            'set the policy again with its source (mlobs.set_retraining_policy)', req.model, pol.source::oid,
+          coalesce((SELECT format(', %s when version %s was trained', x.metadata->'training'->>'source', x.version)
+                      FROM mlobs.models x WHERE x.name = req.model AND x.metadata ? 'training' ORDER BY x.version DESC LIMIT 1), ''))
+          USING ERRCODE = '42P01';
+      END IF;
+      -- Rows stamped after this run's now (a client's wrong clock) are not read: one of them would
+      -- put every window in the future.
+      EXECUTE format('SELECT max(%I) FROM %s WHERE %I IS NOT NULL AND %I <= $1', pol.ts_column, pol.source, pol.target,
+                     pol.ts_column) INTO last_ts USING now();
       IF last_ts IS NULL THEN
-        RAISE EXCEPTION 'no labelled rows in %', pol.source USING ERRCODE = '22023';
+        EXECUTE format('SELECT min(%I) FROM %s WHERE %I IS NOT NULL', pol.ts_column, pol.source, pol.target) INTO later;
+        RAISE EXCEPTION '%', format('no labelled rows in %s%s', pol.source, CASE WHEN later IS NOT NULL
+          THEN format(' stamped up to now; the first is stamped %s', to_jsonb(later) #>> '{}') ELSE '' END) USING ERRCODE = '22023';
       END IF;
       SELECT a.window_start INTO alert_start FROM mlobs.alerts a WHERE a.id = req.alert_id;
       IF pol.train_after_alert AND alert_start IS NOT NULL
@@ -313,15 +357,34 @@ BEGIN
             USING ERRCODE = '22023',
                   HINT = 'Compare the versions with mlobs.compare_models and promote by hand, or add the features to the policy.';
         END IF;
-        m := coalesce(pol.metric, CASE (SELECT x.objective FROM mlobs.models x WHERE x.name = req.model AND x.version = v)
-                                    WHEN 'regression' THEN 'rmse' WHEN 'regressor' THEN 'rmse' ELSE 'roc_auc' END);
-        SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
-                                                  pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
-        IF m = 'roc_auc' AND c.value_a IS NULL THEN
-          m := 'accuracy';
+        SELECT x.objective INTO objective FROM mlobs.models x WHERE x.name = req.model AND x.version = v;
+        m := coalesce(pol.metric, CASE WHEN objective IN ('regression', 'regressor') THEN 'rmse' ELSE 'roc_auc' END);
+        BEGIN
           SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
                                                     pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
-        END IF;
+          IF m = 'roc_auc' AND c.value_a IS NULL THEN
+            m := 'accuracy';
+            SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
+                                                      pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
+          END IF;
+        EXCEPTION WHEN invalid_parameter_value THEN
+          -- A regression label that is not finite (or whose error overflows) fails the comparison's
+          -- paired test with "loss_a must be finite", naming nothing: name the model, the window
+          -- and the row, as train does for its own rows (the target is not finite).
+          IF SQLERRM NOT LIKE 'loss\_% must be finite%' OR objective NOT IN ('regression', 'regressor') THEN
+            RAISE;
+          END IF;
+          EXECUTE format('SELECT %1$I AS ts, %2$I::float8 AS y FROM %3$s WHERE %1$I >= $1 AND %1$I <= $2 AND %2$I IS NOT NULL '
+                         'ORDER BY %2$I::float8 IN (''NaN'', ''Infinity'', ''-Infinity'') DESC, abs(%2$I::float8) DESC NULLS FIRST, %1$I LIMIT 1',
+                         pol.ts_column, pol.target, pol.source) INTO bad USING holdout_from, last_ts;
+          RAISE EXCEPTION '%', format('model %L: cannot compare the trained version with version %s on the holdout [%s, %s]: %s',
+                                      req.model, prod, to_jsonb(holdout_from) #>> '{}', to_jsonb(last_ts) #>> '{}',
+                                      CASE WHEN bad.y IN ('NaN', 'Infinity', '-Infinity')
+                                           THEN format('the target is not finite (%s) in the row at %s', bad.y, to_jsonb(bad.ts) #>> '{}')
+                                           ELSE format('a row''s error is not finite; the largest target is %s, in the row at %s', bad.y,
+                                                       to_jsonb(bad.ts) #>> '{}') END)
+            USING ERRCODE = '22023';
+        END;
         IF c.value_a IS NULL OR c.value_b IS NULL THEN
           RAISE EXCEPTION 'no labelled rows to compare on in [%, %]', holdout_from, last_ts USING ERRCODE = '22023';
         END IF;
@@ -344,13 +407,27 @@ BEGIN
       UPDATE mlobs.retraining_requests q SET status = 'done', processed_at = now(), trained_version = v,
              decision = process_retraining_requests.decision, outcome = result
        WHERE q.id = req.id;
-    EXCEPTION WHEN OTHERS THEN
+    EXCEPTION WHEN query_canceled THEN
+      -- statement_timeout (a common guard on a job's role) or a cancel request: this request is
+      -- rolled back and left open, the requests before it are kept and returned (the statement
+      -- ends, its transaction commits them), the rest are left to the next run. Otherwise a run
+      -- longer than the timeout lost every request it finished, and each run redid the same ones.
+      decision := 'canceled'; trained_version := NULL; error := SQLERRM;
+      canceled := true;
+      UPDATE mlobs.retraining_requests q
+         SET outcome = jsonb_build_object('canceled', coalesce((q.outcome->>'canceled')::int, 0) + 1, 'sqlstate', SQLSTATE)
+       WHERE q.id = req.id;
+    WHEN OTHERS THEN
       -- The subtransaction's rollback undid the version and restored the role.
       decision := 'failed'; trained_version := NULL; error := SQLERRM;
       UPDATE mlobs.retraining_requests q SET status = 'failed', processed_at = now(), decision = 'failed',
              outcome = jsonb_build_object('sqlstate', SQLSTATE), error = SQLERRM
        WHERE q.id = req.id;
     END;
+    IF canceled THEN
+      RETURN NEXT;
+      EXIT;
+    END IF;
     PERFORM pg_notify('mlobs_retraining_done', json_build_object('request', req.id, 'model', req.model,
                       'decision', decision, 'version', trained_version)::text);
     RETURN NEXT;

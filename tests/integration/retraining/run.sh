@@ -13,7 +13,8 @@
 #     process one request twice (SKIP LOCKED); a backend killed mid-run commits nothing and the
 #     next run processes its requests; a new version stored (by the loop, mlobs.train or
 #     register_model) while another session's version of the model is uncommitted gets the next
-#     number instead of failing on the primary key;
+#     number instead of failing on the primary key; two runs at once raise one request (not one
+#     each) for an alert still firing after its model's last request ended kept;
 #  3. an mlobs_reader login reads model_stages but may not train, promote, set a policy or run
 #     the loop (42501);
 #  4. pg_dump/pg_restore keeps models, stages, their history, policies and requests exactly.
@@ -227,6 +228,44 @@ grep -v '^$' "$OUT/register_hand.txt"; echo "$got"
 grep -qx "registered by hand: v3" "$OUT/register_hand.txt" && [ "$got" = "registered: v4" ] \
   || fail "register_model: expected v3 then v4, got: $(cat "$OUT/register_hand.txt") / $got"
 pass "concurrent new versions of one model get consecutive numbers (train, the loop, register_model)"
+
+echo "-- 2e. two runs at once raise one request for an alert still firing after a kept request"
+# The accuracy_drop alert (request_retraining) of model r keeps firing; its request ended kept 2
+# hours ago, the holdout window is 1 hour: each run may raise a new request. Run 1 raises and
+# trains one and holds its transaction; run 2 used to raise (and train) another: two candidates
+# in one holdout window (review of 2026-12-07).
+qs "CREATE TABLE rr_log AS SELECT timestamptz '2026-01-01' + i * interval '10 minutes' AS ts, (i % 17)::float8 AS x, (i % 5)::float8 AS z,
+      ((i % 17) > 8)::int AS label, 0.5::float8 AS score, 1 AS predicted FROM generate_series(1, 2000) i;
+    GRANT SELECT ON rr_log TO rt_runner" >/dev/null
+"${PSQL[@]}" -U rt_runner -d "$SIDE" -At >/dev/null <<'SQL'
+SET client_min_messages = warning;
+SELECT mlobs.train('r', 'rr_log', 'label', ARRAY['x', 'z'], 'decision_tree', '{"max_depth": 3}', train_to => '2026-01-05');
+SELECT mlobs.promote('r', 1);
+SELECT mlobs.create_monitor('r accuracy', 'r', 'rr_log', 'classification', '{"score": "score"}', '1 day', '2026-01-01', '2026-01-05');
+SELECT mlobs.set_retraining_policy('r', train_window => '3 days', holdout_window => '1 hour');
+SQL
+qs "INSERT INTO mlobs.alerts (rule_id, monitor_id, model, feature, metric, severity, state, started_at, fired_at, window_start)
+    SELECT r.id, m.id, 'r', '', 'accuracy', 'critical', 'firing', '2026-01-06', '2026-01-06', '2026-01-05'
+      FROM mlobs.alert_rules r, mlobs.monitors m WHERE r.name = 'accuracy_drop' AND m.name = 'r accuracy';
+    INSERT INTO mlobs.retraining_requests (model, alert_id, reason, status, decision, processed_at, trained_version)
+    SELECT 'r', a.id, 'accuracy_drop fired', 'done', 'kept', now() - interval '2 hours', 1 FROM mlobs.alerts a WHERE a.model = 'r'" >/dev/null
+"${PSQL[@]}" -U rt_runner -d "$SIDE" -At -c "BEGIN" -c "SET application_name = 'rt_reraise'" \
+  -c "SELECT 'run 1: ' || decision || ' v' || trained_version FROM mlobs.process_retraining_requests('r')" \
+  -c "SELECT pg_sleep(3)" -c "COMMIT" > "$OUT/reraise1.txt" 2>&1 &
+e_pid=$!; pids+=("$e_pid")
+for _ in $(seq 1 100); do
+  [ "$(qs "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rt_reraise' AND wait_event = 'PgSleep'")" = 1 ] && break
+  sleep 0.1
+done
+"${PSQL[@]}" -U rt_runner -d "$SIDE" -At -c "SELECT 'run 2: ' || decision || ' v' || trained_version FROM mlobs.process_retraining_requests('r')" \
+  > "$OUT/reraise2.txt" 2>&1
+wait "$e_pid" || fail "run 1 failed: $(cat "$OUT/reraise1.txt")"
+grep -v '^$' "$OUT/reraise1.txt" "$OUT/reraise2.txt" || true
+got=$(qs "SELECT string_agg(concat_ws(' ', status, decision, trained_version), '; ' ORDER BY id) FROM mlobs.retraining_requests WHERE model = 'r'")
+echo "requests of r: $got"
+[ "$got" = "done kept 1; done kept 2" ] && [ ! -s "$OUT/reraise2.txt" ] \
+  || fail "expected one re-raised request, trained once (v2) by run 1 and nothing by run 2; got: $got / $(cat "$OUT/reraise2.txt")"
+pass "two runs at once: one re-raised request, one candidate"
 
 stamp "3. pg_cron: the alert fires when the labels land and raises a request"
 wait_for 150 "SELECT EXISTS (SELECT 1 FROM mlobs.retraining_requests q JOIN mlobs.alerts a ON a.id = q.alert_id
