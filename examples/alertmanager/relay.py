@@ -169,8 +169,22 @@ def minute(t):
     return t[:16].replace("T", " ")
 
 
+# row_to_json writes a non-finite float8 (a latency window of timeouts has an infinite p99) as
+# the JSON string "Infinity", "-Infinity" or "NaN": keep PostgreSQL's spelling for those.
+NON_FINITE = {"Infinity": "Infinity", "-Infinity": "-Infinity", "NaN": "NaN"}
+
+
 def num(v):
-    return "" if v is None else f"{v:.6g}"
+    """An alert's value, threshold or worst value as text: 6 significant digits, '' for NULL."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return NON_FINITE.get(v, v)
+    if isinstance(v, float) and v != v:
+        return "NaN"
+    if isinstance(v, float) and v in (float("inf"), float("-inf")):
+        return "Infinity" if v > 0 else "-Infinity"
+    return f"{v:.6g}"
 
 
 def generator_url(grafana, a, now):
@@ -259,7 +273,17 @@ def fetch(db, where):
 def send(args, rows):
     """POSTs the non-pending rows to every Alertmanager; returns (accepted by all, by at least one)."""
     now = dt.datetime.now(dt.timezone.utc)
-    alerts = [(r, a) for r, a in ((r, to_alertmanager(r, now, args)) for r in rows) if a is not None]
+    alerts = []
+    for r in rows:
+        # One row the relay cannot format must not hold back every other alert (nor crash-loop
+        # the relay, which re-sends every firing alert at start): log it and send the rest.
+        try:
+            a = to_alertmanager(r, now, args)
+        except Exception as e:  # noqa: BLE001
+            log(f"alert id={r.get('id')} not sent: {type(e).__name__}: {e}")
+            continue
+        if a is not None:
+            alerts.append((r, a))
     if not alerts:
         return True, True
     accepted = 0

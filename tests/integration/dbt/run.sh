@@ -15,11 +15,15 @@
 #  4. the package's psi_between macro (dbt show --inline, a raw-row pass) equals the PSI daily_drift
 #     read from the rolled-up stored profiles;
 #  5. a third `dbt build` on unchanged data changes no stored number (idempotent);
+#  5b. late labels: daily_metrics built while the labels of days 12-14 were partly missing, then the
+#     labels land by UPDATE: an incremental run recomputes label_horizon_days (3) days before the
+#     last stored day, so every day's labelled rows and accuracy equal the log's again;
 #  6. `config: where:` on a drift test without reference_relation: the package warns that the filter
 #     also applies to the reference rows (here it empties the reference: the test fails);
 #  7. `dbt source freshness`: the January log and its labels are stale (error, exit 1); after a fresh
 #     prediction whose newest label is 36 hours old, the log passes and the labels warn (exit 0).
-# MLOBS_DBT_VERSIONS="1.11" limits the run to some of the versions. Exits non-zero on failure.
+# MLOBS_DBT_VERSIONS="1.11" limits the run to some of the versions; MLOBS_DBT_CLUSTER names the
+# cluster (default dbt; the work directory is .run/<cluster>-work). Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
@@ -27,7 +31,8 @@ START=$SECONDS
 PORT=${MLOBS_DBT_PORT:-28840}
 VERSIONS=${MLOBS_DBT_VERSIONS:-"1.8 1.11"}
 NEWEST=1.11
-WORK=$ROOT/.run/dbt-work
+CLUSTER=${MLOBS_DBT_CLUSTER:-dbt}
+WORK=$ROOT/.run/$CLUSTER-work
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
@@ -49,9 +54,9 @@ venv() {
   echo "$venv"
 }
 
-bash scripts/pg_cluster.sh destroy dbt
-bash scripts/pg_cluster.sh start dbt "$PORT" "timezone = 'UTC'"
-trap 'bash "$ROOT/scripts/pg_cluster.sh" destroy dbt' EXIT
+bash scripts/pg_cluster.sh destroy "$CLUSTER"
+bash scripts/pg_cluster.sh start "$CLUSTER" "$PORT" "timezone = 'UTC'"
+trap 'bash "$ROOT/scripts/pg_cluster.sh" destroy "$CLUSTER"' EXIT
 export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGDATABASE=mlobs_dbt DBT_SCHEMA=monitoring
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_VERSION_CHECK=false DBT_USE_COLORS=false
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
@@ -176,6 +181,27 @@ echo "build 3: $((SECONDS - t0)) s; results: $(statuses)"
 [ "$(statuses)" = "pass=15 success=4 warn=2" ] || fail "run 3: results changed"
 [ "$(counts)" = "42 21 14" ] || fail "run 3: row counts changed: $(counts)"
 [ "$(q "$snap") $(q "$snap_m")" = "$before" ] || fail "run 3: stored drift or metrics changed"
+
+echo "== 5b. late labels (UPDATE) on days already built: daily_metrics recomputes label_horizon_days days"
+q "CREATE TABLE public.true_labels AS SELECT id, label FROM monitoring.prediction_log" >/dev/null
+# The log as of 2026-01-14 12:00: the labels landing later (label_at) are not there yet.
+q "UPDATE monitoring.prediction_log SET label = NULL WHERE label_at > '2026-01-14 12:00+00'" >/dev/null
+dbt run --select daily_metrics --full-refresh >/dev/null
+partial=$(q "SELECT string_agg(to_char(day, 'MM-DD'), ' ' ORDER BY day) FROM monitoring.daily_metrics WHERE labelled < predictions")
+echo "days built with partial labels: $partial"
+[ "$partial" = "01-12 01-13 01-14" ] || fail "5b: expected days 12-14 with partial labels, got '$partial'"
+# Two days later the labels have landed; the daily job runs again (incremental).
+q "UPDATE monitoring.prediction_log p SET label = t.label FROM public.true_labels t WHERE t.id = p.id AND p.label IS NULL" >/dev/null
+dbt run --select daily_metrics >/dev/null
+stale=$(q "SELECT coalesce(string_agg(to_char(d.day, 'MM-DD') || ' stored ' || d.labelled || ' log ' || l.labelled, ', ' ORDER BY d.day), '')
+             FROM monitoring.daily_metrics d
+             JOIN (SELECT (ts AT TIME ZONE 'UTC')::date AS day, count(label) AS labelled,
+                          mlobs.accuracy(mlobs.confusion_agg(label, predicted)) AS accuracy
+                     FROM monitoring.prediction_log GROUP BY 1) l USING (day)
+            WHERE d.labelled <> l.labelled OR d.accuracy IS DISTINCT FROM l.accuracy")
+echo "days whose stored labels disagree with the log after the labels landed: ${stale:-none}"
+[ -z "$stale" ] || fail "5b: daily_metrics kept the partial labels of $stale"
+q "DROP TABLE public.true_labels" >/dev/null
 
 echo "== 6. config where on a drift test also filters its reference rows: the package warns"
 cat > models/where_pitfall.yml <<'YML'

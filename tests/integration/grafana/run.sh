@@ -19,6 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 PORT=${MLOBS_GRAFANA_PORT:-28830}
+CLUSTER=${MLOBS_GRAFANA_CLUSTER:-grafana}  # the cluster's name under .run
 DB=mlobs_grafana_it
 start=$(date +%s)
 
@@ -28,10 +29,10 @@ python3 tests/integration/grafana/check_static.py
 echo "== 1. macro expansion self-test"
 python3 tests/integration/grafana/expand.py --self-test
 
-bash scripts/pg_cluster.sh destroy grafana
-bash scripts/pg_cluster.sh start grafana "$PORT" "timezone = 'UTC'"
+bash scripts/pg_cluster.sh destroy "$CLUSTER"
+bash scripts/pg_cluster.sh start "$CLUSTER" "$PORT" "timezone = 'UTC'"
 TMPDIR_IT=$(mktemp -d)
-trap 'bash scripts/pg_cluster.sh destroy grafana; rm -rf "$TMPDIR_IT"' EXIT
+trap 'bash scripts/pg_cluster.sh destroy "$CLUSTER"; rm -rf "$TMPDIR_IT"' EXIT
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
 

@@ -257,6 +257,17 @@ class Runner:
                 raise PanelError(f"column {name} of type {typ} is neither numeric nor a text label")
         if not values:
             raise PanelError("no numeric value column")
+        # Grafana's long-to-wide conversion keeps one value per (time, label values): two rows of
+        # one series at one time (two monitors of a model writing the same metric) would draw one
+        # monitor's points into the other's line. The series identity must tell them apart.
+        seen, dups = set(), []
+        for r in rows:
+            k = (r[ti],) + tuple(r[names.index(lab)] for lab in labels)
+            if k in seen:
+                dups.append(k)
+            seen.add(k)
+        if dups:
+            raise PanelError(f"{len(dups)} rows repeat a (time, labels) pair, first {dups[0]}: two monitors merge into one series")
         series = len({tuple(r[names.index(lab)] for lab in labels) for r in rows}) * len(values)
         return (f"time_series {len(rows)} rows, {series} series, time {ttype}, values {', '.join(values)}"
                 + (f", labels {', '.join(labels)}" if labels else ""))

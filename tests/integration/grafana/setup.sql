@@ -30,6 +30,11 @@ SELECT mlobs.create_monitor('fraud_predictions drift', 'fraud', 'fraud_predictio
 -- Multivariate drift of amount, merchant_risk and account_age_days (PCA reconstruction error, band from the reference days).
 SELECT mlobs.create_monitor('fraud_predictions multivariate', 'fraud', 'fraud_predictions', 'multivariate_drift',
                             '{"keys": ["amount", "merchant_risk", "account_age_days"]}', '6 hours', '2026-01-01', '2026-01-04') AS multivariate;
+-- A second feature_drift monitor of model fraud (daily windows, whole window only): its points share
+-- the model, metric, feature and timestamps (midnight) of the 6-hour monitor's, so the panels must
+-- keep the two monitors apart (run_panels.py: no (time, labels) pair twice).
+SELECT mlobs.create_monitor('fraud_predictions drift daily', 'fraud', 'fraud_predictions', 'feature_drift', '{}', '1 day',
+                            '2026-01-01', '2026-01-04') AS drift_daily;
 -- (examples/demo.sql's own platform monitors, on February's simulated logs, have nothing new before this.)
 SELECT status, windows, points, alert_transitions, errors FROM mlobs.run_monitors('2026-01-15 00:00');
 -- Grafana's login role: read-only through mlobs_reader, plus the demo log it explains predictions from.

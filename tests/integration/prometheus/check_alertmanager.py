@@ -60,6 +60,15 @@ def dashboards():
     return out
 
 
+def fmt(v):
+    """A value as the relay writes it: 6 significant digits; json_build_object writes a non-finite
+    float8 as the string "Infinity", "-Infinity" or "NaN", which the relay keeps as it is."""
+    if isinstance(v, str):
+        assert v in ("Infinity", "-Infinity", "NaN"), v
+        return v
+    return f"{v:.6g}"
+
+
 def expected_labels(e):
     lb = {"alertname": e["rule"], "model": e["model"], "metric": e["metric"], "severity": e["severity"],
           "monitor": e["monitor"], "receiver": e["receiver"]}
@@ -77,7 +86,7 @@ def check_alert(e, got, crit_keys, args, boards, sent):
     want = expected_labels(e)
     if got["labels"] != want:
         p.append(f"labels {got['labels']} != {want}")
-    value, thr = f"{sent['value']:.6g}", f"{e['threshold']:.6g}"
+    value, thr = fmt(sent["value"]), fmt(e["threshold"])
     what = f"{e['model']} {e['feature'] + ' ' if e['feature'] else ''}{e['metric']}" \
         + (f" [segment {e['segment']}]" if e["segment"] else "")
     measure = "drop vs reference" if e["mode"] == "drop_vs_reference" else "="

@@ -19,14 +19,18 @@
 #     listening, a new firing transition arrives through LISTEN/NOTIFY, and alerts resolved by
 #     disabling their rule disappear. The relay's timestamp format parses with 5-digit fractions.
 # Own cluster (.run/prom, port 28820); exporters 28821 (test) and 28825 (shipped file), Prometheus
-# 28822, Alertmanagers 28823 and 28824; state and logs in .run/prom-stack. Installs the three
+# 28822, Alertmanagers 28823 and 28824; state and logs in .run/prom-stack. MLOBS_PROM_PORT moves the
+# six ports (that port and the 5 after it), MLOBS_PROM_CLUSTER the cluster's name (and the stack's). Installs the three
 # Debian packages when missing (their services are not used). Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
-PG_PORT=28820 EXPORTER_PORT=28821 PROM_PORT=28822 AM_PORT=28823 AM2_PORT=28824 CACHED_PORT=28825
+BASE_PORT=${MLOBS_PROM_PORT:-28820}
+PG_PORT=$BASE_PORT EXPORTER_PORT=$((BASE_PORT + 1)) PROM_PORT=$((BASE_PORT + 2)) AM_PORT=$((BASE_PORT + 3))
+AM2_PORT=$((BASE_PORT + 4)) CACHED_PORT=$((BASE_PORT + 5))
+CLUSTER=${MLOBS_PROM_CLUSTER:-prom}
 DB=mlobs_prom
-STACK=$ROOT/.run/prom-stack
+STACK=$ROOT/.run/$CLUSTER-stack
 T0=$(date +%s)
 
 packages=(prometheus prometheus-alertmanager prometheus-postgres-exporter)
@@ -50,7 +54,7 @@ fi
 
 for port in "$PG_PORT" "$EXPORTER_PORT" "$PROM_PORT" "$AM_PORT" "$AM2_PORT" "$CACHED_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    [ "$port" = "$PG_PORT" ] && [ -f .run/prom/data/postmaster.pid ] && continue  # our own leftover cluster
+    [ "$port" = "$PG_PORT" ] && [ -f ".run/$CLUSTER/data/postmaster.pid" ] && continue  # our own leftover cluster
     echo "FAIL: port $port on 127.0.0.1 is in use" >&2; exit 1
   fi
 done
@@ -65,16 +69,19 @@ cleanup() {
       [ -f "$STACK/$f.log" ] && { echo "--- tail $f.log"; tail -15 "$STACK/$f.log"; }
     done
   fi
-  bash scripts/pg_cluster.sh destroy prom
+  bash scripts/pg_cluster.sh destroy "$CLUSTER"
 }
 fail() { echo "FAIL: $*" >&2; exit 1; }
-bash scripts/pg_cluster.sh destroy prom
+bash scripts/pg_cluster.sh destroy "$CLUSTER"
 rm -rf "$STACK" && mkdir -p "$STACK"
 
 echo "== static checks: promtool check config/rules, amtool check-config, docs yaml, cache_seconds"
 promtool check config examples/prometheus/prometheus.yml >/dev/null || fail "promtool check config prometheus.yml"
 promtool check config examples/prometheus/prometheus-test.yml >/dev/null || fail "promtool check config prometheus-test.yml"
 promtool check rules examples/prometheus/rules.yml >/dev/null || fail "promtool check rules rules.yml"
+# The meta-alerts fire with what postgres_exporter 0.11.1 serves: a failing query's error flag set on
+# one scrape per cache_seconds only, its families absent; per-monitor failures and stalls.
+promtool test rules tests/integration/prometheus/rules_test.yml || fail "promtool test rules rules_test.yml"
 amtool check-config examples/alertmanager/alertmanager.yml >/dev/null || fail "amtool check-config alertmanager.yml"
 # The test's Alertmanager config: the shipped one with short timings (its only difference).
 sed -e 's/^\(  group_wait:\) 30s$/\1 1s/' -e 's/^\(  group_interval:\) 5m$/\1 5s/' \
@@ -105,7 +112,7 @@ PY
   || fail "every query of queries.yaml needs cache_seconds: 60"
 grep -v '^  cache_seconds:' examples/prometheus/queries.yaml >"$STACK/queries-uncached.yaml"
 
-bash scripts/pg_cluster.sh start prom "$PG_PORT" "timezone = 'UTC'"
+bash scripts/pg_cluster.sh start "$CLUSTER" "$PG_PORT" "timezone = 'UTC'"
 trap cleanup EXIT
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
 sql() { "${PSQL[@]}" -d "$DB" -At -c "$1"; }
@@ -161,7 +168,11 @@ start_exporter() {  # port, queries file, log
 }
 start_exporter "$EXPORTER_PORT" "$STACK/queries-uncached.yaml" exporter
 start_exporter "$CACHED_PORT" examples/prometheus/queries.yaml exporter-cached
-prometheus --config.file=examples/prometheus/prometheus-test.yml --storage.tsdb.path="$STACK/prometheus" \
+# The test config, with the exporter's port of this run (and the rules beside it).
+sed "s/127\.0\.0\.1:28821/127.0.0.1:$EXPORTER_PORT/" examples/prometheus/prometheus-test.yml >"$STACK/prometheus-test.yml"
+cp examples/prometheus/rules.yml "$STACK/rules.yml"
+grep -q "127.0.0.1:$EXPORTER_PORT" "$STACK/prometheus-test.yml" || fail "prometheus-test.yml: no target 127.0.0.1:28821"
+prometheus --config.file="$STACK/prometheus-test.yml" --storage.tsdb.path="$STACK/prometheus" \
   --web.listen-address="127.0.0.1:$PROM_PORT" >"$STACK/prometheus.log" 2>&1 &
 pids+=($!)
 for port in "$AM_PORT" "$AM2_PORT"; do
@@ -489,15 +500,16 @@ while True:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/rules", timeout=5) as r:
         rules = {x["name"]: x for g in json.load(r)["data"]["groups"] for x in g["rules"]}
     stalled = rules.get("MlobsMonitorStalled", {}).get("alerts", [])
-    ok = (len(rules) == 5 and all(x.get("health") == "ok" for x in rules.values()) and len(stalled) == monitors
+    ok = (len(rules) == 7 and all(x.get("health") == "ok" for x in rules.values()) and len(stalled) == monitors
           and not rules["MlobsRunsStopped"]["alerts"] and not rules["MlobsRunPartial"]["alerts"]
-          and not rules["MlobsExporterFailing"]["alerts"])
+          and not rules["MlobsExporterFailing"]["alerts"] and not rules["MlobsMonitorFailing"]["alerts"]
+          and not rules["MlobsMetricsMissing"]["alerts"])
     if ok or time.time() > deadline:
         break
     time.sleep(0.5)
 for name, x in sorted(rules.items()):
     print(f"  {name}: health {x.get('health')}, {len(x.get('alerts', []))} alerts {x.get('lastError', '')}")
-sys.exit(0 if ok else "rules: expected 5 healthy rules, MlobsMonitorStalled for every monitor (the log is from 2026-01), nothing else")
+sys.exit(0 if ok else "rules: expected 7 healthy rules, MlobsMonitorStalled for every monitor (the log is from 2026-01), nothing else")
 PY
 
 echo "== disable rule psi_warning: its alerts resolve and leave Alertmanager, psi_critical stays"
@@ -531,4 +543,100 @@ sql "SELECT 'run: ' || status || ', windows ' || windows || ', errors ' || jsonb
   printf 'count(ml_alerts_firing{segment=""})\t9\n'
 } | check_prom "failed window"
 [ "$(sql "SELECT count(*) FROM mlobs.window_failures")" -ge 1 ] || fail "expected a window failure"
+echo "== one pg_cron job per owner: team a's monitor fails on every run (lost grant), team b's runs are ok"
+# The last run is b's (ok), so ml_run_last_status says ok; team a's monitor never computed a window
+# (no watermark) and must still have its ml_monitor_* series and its last error per monitor.
+"${PSQL[@]}" -d "$DB" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE ROLE prom_team_a LOGIN IN ROLE mlobs_admin;
+CREATE TABLE log_a AS SELECT timestamptz '2026-01-01' + i * interval '10 minutes' AS ts, jsonb_build_object('x', i % 7) AS features
+  FROM generate_series(0, 400) i;
+GRANT SELECT ON log_a TO prom_team_a;
+SET ROLE prom_team_a;
+SELECT mlobs.create_monitor('team_a drift', 'team_a', 'log_a', 'feature_drift', '{}', '1 hour', '2026-01-01', '2026-01-02');
+RESET ROLE;
+REVOKE SELECT ON log_a FROM prom_team_a;
+SQL
+for tick in '2026-01-04 00:05' '2026-01-04 00:10'; do
+  "${PSQL[@]}" -d "$DB" -At -c "SET ROLE prom_team_a" \
+    -c "SELECT 'team a run: ' || status FROM mlobs.run_monitors('$tick', monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE owner = 'prom_team_a'::regrole))"
+  sql "SELECT 'team b run: ' || status FROM mlobs.run_monitors('$tick', monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE name = 'fraud quality'))"
+done
+[ "$(sql "SELECT status FROM mlobs.runs ORDER BY id DESC LIMIT 1")" = ok ] || fail "the last run should be team b's, ok"
+[ "$(sql "SELECT watermark IS NULL FROM mlobs.monitors WHERE name = 'team_a drift'")" = t ] || fail "team_a drift should have no watermark"
+{
+  printf 'ml_monitor_computed{monitor="team_a drift"}\t0\n'
+  printf 'ml_monitor_computed{monitor="fraud quality"}\t1\n'
+  printf 'ml_monitor_last_window_end_timestamp_seconds{monitor="team_a drift"}\t%s\n' \
+    "$(sql "SELECT extract(epoch FROM coalesce(start_at, reference_to, created_at)) FROM mlobs.monitors WHERE name = 'team_a drift'")"
+  printf 'ml_monitor_window_size_seconds{monitor="team_a drift"}\t3600\n'
+  printf 'ml_monitor_last_error_timestamp_seconds{monitor="team_a drift"}\t%s\n' \
+    "$(sql "SELECT extract(epoch FROM max(started_at)) FROM mlobs.run_errors WHERE monitor = 'team_a drift'")"
+  printf 'ml_monitor_last_error_timestamp_seconds{monitor="fraud quality"}\t0\n'
+  printf 'count(ml_monitor_last_error_timestamp_seconds)\t%s\n' "$(sql "SELECT count(*) FROM mlobs.monitors WHERE enabled")"
+  printf 'count(ml_monitor_last_window_end_timestamp_seconds)\t%s\n' "$(sql "SELECT count(*) FROM mlobs.monitors WHERE enabled")"
+  printf 'ml_monitors_enabled\t%s\n' "$(sql "SELECT count(*) FROM mlobs.monitors WHERE enabled")"
+  # What MlobsMonitorStalled and MlobsMonitorFailing evaluate for it (their `for` aside).
+  printf 'count(time() - ml_monitor_last_window_end_timestamp_seconds{monitor="team_a drift"} > 2 * ml_monitor_window_size_seconds + 900)\t1\n'
+  printf 'count(time() - ml_monitor_last_error_timestamp_seconds{monitor="team_a drift"} < 900)\t1\n'
+  printf 'ml_run_last_status{status="ok"}\t1\n'
+} | check_prom "per-owner jobs"
+python3 - "$PROM_PORT" <<'PY' || fail "Prometheus rules on team a's monitor"
+import json, sys, time, urllib.request
+deadline = time.time() + 20
+while True:
+    with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/rules", timeout=5) as r:
+        rules = {x["name"]: x for g in json.load(r)["data"]["groups"] for x in g["rules"]}
+    got = {n: sorted(a["labels"].get("monitor", "") for a in rules[n].get("alerts", []))
+           for n in ("MlobsMonitorStalled", "MlobsMonitorFailing")}
+    # Failing: the monitors whose runs recorded errors (team a's, and the broken view's above).
+    ok = "team_a drift" in got["MlobsMonitorStalled"] and got["MlobsMonitorFailing"] == ["broken latency", "team_a drift"]
+    if ok or time.time() > deadline:
+        break
+    time.sleep(0.5)
+print(f"  {'ok  ' if ok else 'FAIL'} pending/firing for team_a drift: {got}")
+sys.exit(0 if ok else "expected MlobsMonitorStalled and MlobsMonitorFailing (pending) for team_a drift")
+PY
+
+echo "== late labels: the accuracy's window, not the newest one, gives ml_model_label_*"
+# Model late: labels known for 2026-01-02, not yet for 2026-01-03 (they land later by UPDATE).
+"${PSQL[@]}" -d "$DB" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE TABLE late_preds AS
+SELECT ts, (i % 10) / 10.0 AS score, (i % 10 >= 5)::int AS predicted,
+       CASE WHEN ts < '2026-01-03' THEN CASE WHEN i % 4 = 0 THEN 1 - (i % 10 >= 5)::int ELSE (i % 10 >= 5)::int END END AS label
+FROM generate_series(0, 3 * 144 - 1) i, LATERAL (SELECT timestamptz '2026-01-01' + i * interval '10 minutes' AS ts) t;
+SELECT mlobs.create_monitor('late accuracy', 'late', 'late_preds', 'classification', '{}', '1 day', '2026-01-01', '2026-01-02');
+SQL
+sql "SELECT 'run: ' || status FROM mlobs.run_monitors('2026-01-04', monitor => 'late accuracy')"
+acc_window() {  # metric → its value in the window of the latest accuracy of model late
+  sql "SELECT p.value FROM mlobs.metric_points p WHERE p.model = 'late' AND p.segment = '' AND p.feature = '' AND p.metric = '$1'
+         AND p.window_start = (SELECT window_start FROM mlobs.metric_points WHERE model = 'late' AND metric = 'accuracy'
+                                  AND segment = '' AND value IS NOT NULL ORDER BY ts DESC LIMIT 1)"
+}
+[ "$(latest late '' labelled_rows)" = 0 ] || fail "the newest window of model late should have no label yet"
+{
+  printf 'ml_model_accuracy{model="late"}\t%s\n' "$(latest late '' accuracy)"
+  printf 'ml_model_label_rows{model="late"}\t%s\n' "$(acc_window labelled_rows)"
+  printf 'ml_model_label_coverage_ratio{model="late"}\t%s\n' "$(acc_window labelled_share)"
+} | check_prom "late labels"
+
+echo "== relay: an alert whose value is Infinity (a window of timeouts) is sent with the others"
+"${PSQL[@]}" -d "$DB" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE TABLE timeouts AS
+SELECT ts, CASE WHEN ts >= '2026-01-02' THEN 'Infinity'::float8 ELSE 20 + i % 30 END AS latency_ms
+FROM generate_series(0, 287) i, LATERAL (SELECT timestamptz '2026-01-01' + i * interval '10 minutes' AS ts) t;
+SELECT mlobs.create_monitor('svc latency', 'svc', 'timeouts', 'latency', '{}', '12 hours', start_at => '2026-01-01');
+SQL
+sql "SELECT 'run: ' || status FROM mlobs.run_monitors('2026-01-03', monitor => 'svc latency')"
+[ "$(sql "SELECT count(*) FROM mlobs.alerts WHERE model = 'svc' AND state = 'firing' AND value = 'Infinity'")" -ge 1 ] \
+  || fail "expected a firing alert of model svc with value Infinity"
+rc=0; "${RELAY[@]}" --once >"$STACK/relay-inf.log" 2>&1 || rc=$?
+cat "$STACK/relay-inf.log"
+[ "$rc" = 0 ] || fail "relay --once with an Infinity alert exited $rc"
+grep -q 'sent firing .*model=svc' "$STACK/relay-inf.log" || fail "the relay did not send the Infinity alert"
+# --once re-sent every firing alert with its current value: no earlier send is the last one any more.
+rm -f "$STACK"/alerts-*.jsonl
+check_am "with an Infinity value"
 echo "prometheus/alertmanager integration: ok ($(( $(date +%s) - T0 )) s)"

@@ -41,11 +41,17 @@
 
 {#- WHERE-clause predicate for incremental daily models: on an incremental run, only rows from the
     last day already stored onward (that day is recomputed: it may have been incomplete; with a
-    unique_key the model replaces its rows). `true` on the first run and on --full-refresh.
+    unique_key the model replaces its rows), and from lookback_days days before it: rows written
+    since (labels landing by UPDATE days after the prediction) change those days too, so a model
+    reading labels passes its label horizon. `true` on the first run and on --full-refresh.
     time_column is a timestamptz (or, with timestamptz=false, a timestamp or date). -#}
-{% macro reprocess_from(time_column, day_column='day', timestamptz=true, tz='UTC') -%}
+{% macro reprocess_from(time_column, day_column='day', timestamptz=true, tz='UTC', lookback_days=0) -%}
   {%- if is_incremental() -%}
-    {%- set last_day = "coalesce((select max(" ~ day_column ~ ") from " ~ this ~ "), '-infinity'::date)" -%}
+    {%- set lookback = lookback_days | int -%}
+    {%- if lookback < 0 -%}
+      {{ exceptions.raise_compiler_error("reprocess_from: lookback_days must be 0 or more, got " ~ lookback_days) }}
+    {%- endif -%}
+    {%- set last_day = "(coalesce((select max(" ~ day_column ~ ") from " ~ this ~ "), '-infinity'::date) - " ~ lookback ~ ")" -%}
     {%- if timestamptz -%}
       {{ time_column }} >= ({{ last_day }}::timestamp at time zone {{ mlobs_dbt._literal(tz) }})
     {%- else -%}
