@@ -2740,10 +2740,16 @@ BEGIN
   p.features := coalesce(features, CASE
     WHEN t->'features' ? 'columns' THEN ARRAY(SELECT jsonb_array_elements_text(t->'features'->'columns'))
     WHEN t->'features' ? 'jsonb' THEN ARRAY[t->'features'->>'jsonb'] END);
-  p.feature_names := coalesce(feature_names, CASE WHEN t->'features' ? 'jsonb'
-    THEN ARRAY(SELECT jsonb_array_elements_text(t->'features'->'names')) END);
+  -- Names belong to the jsonb column they were found in: inherited only with that column (a
+  -- policy moved to columns or to another jsonb column finds its own); '{}' clears them.
+  p.feature_names := CASE WHEN feature_names IS NOT NULL THEN nullif(feature_names, '{}')
+    WHEN t->'features' ? 'jsonb' AND p.features = ARRAY[t->'features'->>'jsonb']
+    THEN ARRAY(SELECT jsonb_array_elements_text(t->'features'->'names')) END;
   p.algorithm := coalesce(algorithm, t->>'algorithm', 'random_forest');
-  p.params := coalesce(params, (t->'params') - 'holdout', '{}');
+  -- The training's task and max_rows are recorded beside its params: without them an integer
+  -- target fitted as a regression would be retrained as a classifier. The task goes with its target.
+  p.params := coalesce(params, ((t->'params') - 'holdout') || jsonb_strip_nulls(jsonb_build_object(
+    'max_rows', t->'max_rows', 'task', CASE WHEN p.target = t->>'target' THEN t->'task' END)), '{}');
   p.ts_column := coalesce(ts_column, t->>'ts_column', 'ts');
   IF p.source IS NULL OR p.target IS NULL OR p.features IS NULL THEN
     RAISE EXCEPTION 'model ''%'': give source, target and features (no version trained by mlobs.train to take them from)', model
@@ -2776,7 +2782,9 @@ COMMENT ON FUNCTION mlobs.set_retraining_policy(text, regclass, text, text[], te
 -- as the candidate). Each request
 -- is one subtransaction: a failure is recorded on it (status failed) and the others go on.
 -- Requests are locked (SKIP LOCKED): two runs at once never process one twice; a run killed
--- midway commits nothing, and its requests stay open for the next run.
+-- midway commits nothing, and its requests stay open for the next run; a run cancelled
+-- (statement_timeout) keeps the requests it finished. A run leaves the requests of policies whose
+-- owner its session user may not act as open, for that owner's run.
 CREATE FUNCTION mlobs.process_retraining_requests(model text DEFAULT NULL)
 RETURNS TABLE (request_id bigint, model_name text, decision text, trained_version int, production_version int,
                metric text, production_value float8, trained_value float8, p_value float8, error text)
@@ -2798,12 +2806,30 @@ DECLARE
   result jsonb;
   params jsonb;
   outside text[];
+  reraise bigint[];
+  later timestamptz;
+  objective text;
+  bad record;
+  canceled bool := false;
 BEGIN
   -- A hot standby: a clear error before any work (not "cannot execute INSERT in a read-only transaction").
   PERFORM mlobs._require_primary('mlobs.process_retraining_requests');
   -- Alerts raise a request when they start firing. One still firing after its model's last
   -- request ended without a promotion (kept or failed) asks again once a holdout window has
   -- passed since: the drift is not left unretrained for as long as the alert lasts.
+  -- Two runs at once: each locks the last request it would raise after (SKIP LOCKED: the other
+  -- run leaves that model), and the INSERT, a later statement, sees a request another run
+  -- committed meanwhile: one request (and one candidate) per holdout window, not one per run.
+  reraise := ARRAY(
+    SELECT x.id FROM mlobs.retraining_requests x
+     WHERE x.id IN (SELECT q.id FROM mlobs.retraining_policies p
+                      JOIN LATERAL (SELECT y.* FROM mlobs.retraining_requests y WHERE y.model = p.model ORDER BY y.id DESC LIMIT 1) q ON true
+                     WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
+                       AND q.status IN ('done', 'failed') AND q.decision IS DISTINCT FROM 'promoted'
+                       AND q.processed_at < now() - p.holdout_window
+                       AND EXISTS (SELECT 1 FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
+                                    WHERE a.model = p.model AND a.state = 'firing'))
+     FOR UPDATE OF x SKIP LOCKED);
   INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
   SELECT DISTINCT ON (p.model) p.model, a.id,
          format('alert %s still firing after request %s ended %s', a.id, q.id, coalesce(q.decision, q.status))
@@ -2813,12 +2839,18 @@ BEGIN
     JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
    WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
      AND q.status IN ('done', 'failed') AND q.decision IS DISTINCT FROM 'promoted'
-     AND q.processed_at < now() - p.holdout_window
+     AND q.processed_at < now() - p.holdout_window AND q.id = ANY (reraise)
    ORDER BY p.model, a.id;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
-                AND EXISTS (SELECT 1 FROM mlobs.retraining_policies p WHERE p.model = q.model AND p.enabled)
-              ORDER BY q.id FOR UPDATE OF q SKIP LOCKED LOOP
+                -- Another team's requests are its own run's: left open, like those of a model
+                -- without a policy (a policy whose owner was dropped fails its requests, 42704).
+                AND EXISTS (SELECT 1 FROM mlobs.retraining_policies p WHERE p.model = q.model AND p.enabled
+                              AND (p.owner = to_regrole(quote_ident(current_user)) OR pg_has_role(session_user, p.owner, 'MEMBER')
+                                   OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = p.owner)))
+              -- A request cancelled by a run's statement_timeout goes after the others: one that
+              -- never fits the timeout does not hold the rest back.
+              ORDER BY coalesce((q.outcome->>'canceled')::int, 0), q.id FOR UPDATE OF q SKIP LOCKED LOOP
     request_id := req.id; model_name := req.model; decision := NULL; trained_version := NULL;
     production_version := NULL; metric := NULL; production_value := NULL; trained_value := NULL;
     p_value := NULL; error := NULL;
@@ -2829,15 +2861,27 @@ BEGIN
         RAISE EXCEPTION 'the retraining policy''s owner (role oid %) no longer exists', pol.owner::oid USING ERRCODE = '42704';
       END IF;
       IF owner_name <> current_user AND NOT pg_has_role(session_user, pol.owner, 'MEMBER') THEN
-        RAISE EXCEPTION 'this run''s session user % may not act as the policy''s owner %', session_user, owner_name
-          USING ERRCODE = '42501';
+        CONTINUE;  -- the policy changed owner since the request was taken: that owner's run's (open)
       END IF;
       IF owner_name <> current_user THEN
         PERFORM set_config('role', owner_name, true);
       END IF;
-      EXECUTE format('SELECT max(%I) FROM %s WHERE %I IS NOT NULL', pol.ts_column, pol.source, pol.target) INTO last_ts;
+      -- A regclass of a dropped table prints as its OID (a syntax error in the queries below).
+      IF NOT EXISTS (SELECT 1 FROM pg_class cl WHERE cl.oid = pol.source) THEN
+        RAISE EXCEPTION '%', format('model %L: the retraining policy''s source (relation oid %s%s) no longer exists; '
+            'set the policy again with its source (mlobs.set_retraining_policy)', req.model, pol.source::oid,
+          coalesce((SELECT format(', %s when version %s was trained', x.metadata->'training'->>'source', x.version)
+                      FROM mlobs.models x WHERE x.name = req.model AND x.metadata ? 'training' ORDER BY x.version DESC LIMIT 1), ''))
+          USING ERRCODE = '42P01';
+      END IF;
+      -- Rows stamped after this run's now (a client's wrong clock) are not read: one of them would
+      -- put every window in the future.
+      EXECUTE format('SELECT max(%I) FROM %s WHERE %I IS NOT NULL AND %I <= $1', pol.ts_column, pol.source, pol.target,
+                     pol.ts_column) INTO last_ts USING now();
       IF last_ts IS NULL THEN
-        RAISE EXCEPTION 'no labelled rows in %', pol.source USING ERRCODE = '22023';
+        EXECUTE format('SELECT min(%I) FROM %s WHERE %I IS NOT NULL', pol.ts_column, pol.source, pol.target) INTO later;
+        RAISE EXCEPTION '%', format('no labelled rows in %s%s', pol.source, CASE WHEN later IS NOT NULL
+          THEN format(' stamped up to now; the first is stamped %s', to_jsonb(later) #>> '{}') ELSE '' END) USING ERRCODE = '22023';
       END IF;
       SELECT a.window_start INTO alert_start FROM mlobs.alerts a WHERE a.id = req.alert_id;
       IF pol.train_after_alert AND alert_start IS NOT NULL
@@ -2877,15 +2921,34 @@ BEGIN
             USING ERRCODE = '22023',
                   HINT = 'Compare the versions with mlobs.compare_models and promote by hand, or add the features to the policy.';
         END IF;
-        m := coalesce(pol.metric, CASE (SELECT x.objective FROM mlobs.models x WHERE x.name = req.model AND x.version = v)
-                                    WHEN 'regression' THEN 'rmse' WHEN 'regressor' THEN 'rmse' ELSE 'roc_auc' END);
-        SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
-                                                  pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
-        IF m = 'roc_auc' AND c.value_a IS NULL THEN
-          m := 'accuracy';
+        SELECT x.objective INTO objective FROM mlobs.models x WHERE x.name = req.model AND x.version = v;
+        m := coalesce(pol.metric, CASE WHEN objective IN ('regression', 'regressor') THEN 'rmse' ELSE 'roc_auc' END);
+        BEGIN
           SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
                                                     pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
-        END IF;
+          IF m = 'roc_auc' AND c.value_a IS NULL THEN
+            m := 'accuracy';
+            SELECT * INTO c FROM mlobs.compare_models(req.model, prod, v, pol.source, holdout_from, last_ts + interval '1 microsecond',
+                                                      pol.target, pol.features, pol.ts_column) x WHERE x.metric = m;
+          END IF;
+        EXCEPTION WHEN invalid_parameter_value THEN
+          -- A regression label that is not finite (or whose error overflows) fails the comparison's
+          -- paired test with "loss_a must be finite", naming nothing: name the model, the window
+          -- and the row, as train does for its own rows (the target is not finite).
+          IF SQLERRM NOT LIKE 'loss\_% must be finite%' OR objective NOT IN ('regression', 'regressor') THEN
+            RAISE;
+          END IF;
+          EXECUTE format('SELECT %1$I AS ts, %2$I::float8 AS y FROM %3$s WHERE %1$I >= $1 AND %1$I <= $2 AND %2$I IS NOT NULL '
+                         'ORDER BY %2$I::float8 IN (''NaN'', ''Infinity'', ''-Infinity'') DESC, abs(%2$I::float8) DESC NULLS FIRST, %1$I LIMIT 1',
+                         pol.ts_column, pol.target, pol.source) INTO bad USING holdout_from, last_ts;
+          RAISE EXCEPTION '%', format('model %L: cannot compare the trained version with version %s on the holdout [%s, %s]: %s',
+                                      req.model, prod, to_jsonb(holdout_from) #>> '{}', to_jsonb(last_ts) #>> '{}',
+                                      CASE WHEN bad.y IN ('NaN', 'Infinity', '-Infinity')
+                                           THEN format('the target is not finite (%s) in the row at %s', bad.y, to_jsonb(bad.ts) #>> '{}')
+                                           ELSE format('a row''s error is not finite; the largest target is %s, in the row at %s', bad.y,
+                                                       to_jsonb(bad.ts) #>> '{}') END)
+            USING ERRCODE = '22023';
+        END;
         IF c.value_a IS NULL OR c.value_b IS NULL THEN
           RAISE EXCEPTION 'no labelled rows to compare on in [%, %]', holdout_from, last_ts USING ERRCODE = '22023';
         END IF;
@@ -2908,13 +2971,27 @@ BEGIN
       UPDATE mlobs.retraining_requests q SET status = 'done', processed_at = now(), trained_version = v,
              decision = process_retraining_requests.decision, outcome = result
        WHERE q.id = req.id;
-    EXCEPTION WHEN OTHERS THEN
+    EXCEPTION WHEN query_canceled THEN
+      -- statement_timeout (a common guard on a job's role) or a cancel request: this request is
+      -- rolled back and left open, the requests before it are kept and returned (the statement
+      -- ends, its transaction commits them), the rest are left to the next run. Otherwise a run
+      -- longer than the timeout lost every request it finished, and each run redid the same ones.
+      decision := 'canceled'; trained_version := NULL; error := SQLERRM;
+      canceled := true;
+      UPDATE mlobs.retraining_requests q
+         SET outcome = jsonb_build_object('canceled', coalesce((q.outcome->>'canceled')::int, 0) + 1, 'sqlstate', SQLSTATE)
+       WHERE q.id = req.id;
+    WHEN OTHERS THEN
       -- The subtransaction's rollback undid the version and restored the role.
       decision := 'failed'; trained_version := NULL; error := SQLERRM;
       UPDATE mlobs.retraining_requests q SET status = 'failed', processed_at = now(), decision = 'failed',
              outcome = jsonb_build_object('sqlstate', SQLSTATE), error = SQLERRM
        WHERE q.id = req.id;
     END;
+    IF canceled THEN
+      RETURN NEXT;
+      EXIT;
+    END IF;
     PERFORM pg_notify('mlobs_retraining_done', json_build_object('request', req.id, 'model', req.model,
                       'decision', decision, 'version', trained_version)::text);
     RETURN NEXT;
@@ -2939,18 +3016,30 @@ CREATE TABLE mlobs.log_retention (
 COMMENT ON TABLE mlobs.log_retention IS 'Per log table: its raw rows before dropped_before are gone (mlobs.drop_summarised_partitions)';
 SELECT pg_catalog.pg_extension_config_dump('mlobs.log_retention', '');
 
--- The tables a view reads directly (none for a table): a monitor of the view reads their rows.
+-- The relations a view reads (none for a table), through views of views to the tables below,
+-- UNION branches and subqueries included: a monitor of the view reads their rows (and, through a
+-- partition, some rows of the tables above it: the callers match partition trees). UNION, not
+-- UNION ALL: each relation is visited once, so even a cycle of views ends the walk.
 CREATE FUNCTION mlobs._tables_of_view(src regclass) RETURNS regclass[]
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT coalesce(array_agg(DISTINCT d.refobjid::regclass), '{}')
-    FROM pg_rewrite w JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
-   WHERE w.ev_class = src AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> src
+  WITH RECURSIVE reached(rel) AS (
+    SELECT src::oid
+    UNION
+    SELECT d.refobjid
+      FROM reached r JOIN pg_rewrite w ON w.ev_class = r.rel
+      JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_class'::regclass)
+  SELECT coalesce(array_agg(r.rel::regclass ORDER BY r.rel), '{}') FROM reached r WHERE r.rel <> src
 $$;
 
--- The retention boundary of a monitor's source: its own, or that of a table its view reads.
+-- The retention boundary of a monitor's source: that of any log whose partition tree holds the
+-- source or a relation its views read (a partition of the log, the log, or a table above it).
 CREATE FUNCTION mlobs._retained_before(src regclass) RETURNS timestamptz
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT max(r.dropped_before) FROM mlobs.log_retention r WHERE r.source = src OR r.source = ANY (mlobs._tables_of_view(src))
+  SELECT max(r.dropped_before) FROM mlobs.log_retention r
+   WHERE r.source = src OR r.source = ANY (mlobs._tables_of_view(src))
+      OR EXISTS (SELECT 1 FROM unnest(src::oid || mlobs._tables_of_view(src)::oid[]) x(rel)
+                  WHERE x.rel IN (SELECT t.relid FROM pg_partition_tree(r.source) t
+                                  UNION ALL SELECT a.relid FROM pg_partition_ancestors(r.source) a))
 $$;
 
 -- Why monitor m still needs the raw rows of [lo, hi) of its log, or NULL when it does not. A
@@ -3007,9 +3096,19 @@ RETURNS TABLE (partition text, range_from timestamptz, range_to timestamptz, act
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   key_column text;
+  -- A timestamp or date key: its bounds are wall clocks, which each monitor reads in its run_zone.
+  wall_clock bool;
+  log_rels oid[];
   p record;
   m mlobs.monitors;
   readers mlobs.monitors[] := '{}';
+  column_why text[] := '{}';
+  rel oid;
+  col int;
+  q text;
+  hit text[];
+  lo timestamptz;
+  hi timestamptz;
   pol record;
   why text;
   blocked text;
@@ -3020,26 +3119,70 @@ BEGIN
     RAISE EXCEPTION 'source, older_than and dry_run must not be NULL' USING ERRCODE = '22004';
   END IF;
   PERFORM mlobs._require_primary('mlobs.drop_summarised_partitions');
-  SELECT a.attname INTO key_column
+  SELECT a.attname, a.atttypid IN ('pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) INTO key_column, wall_clock
     FROM pg_partitioned_table pt JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
    WHERE pt.partrelid = source AND pt.partstrat = 'r' AND pt.partnatts = 1;
   IF key_column IS NULL THEN
     RAISE EXCEPTION '% is not a table partitioned by RANGE on one column', source USING ERRCODE = '42809',
       HINT = 'Partition the log with PARTITION BY RANGE (ts) (docs/retention.md).';
   END IF;
+  -- The log, its partitions and the tables above it: a monitor of any of them, or of a view that
+  -- reads one, reads rows of the log. They all name the key column alike.
+  log_rels := ARRAY(SELECT t.relid::oid FROM pg_partition_tree(source) t UNION SELECT a.relid::oid FROM pg_partition_ancestors(source) a);
   -- The monitors reading the log, directly or through a view, found once (not per partition)
   -- and locked against edits while they are judged. FOR SHARE also waits for the runs that hold
   -- them (run_monitors locks the rows of its monitors): a run reads the partitions and moves the
   -- watermarks this function judges by.
   FOR m IN SELECT * FROM mlobs.monitors mo
-            WHERE mo.source = drop_summarised_partitions.source OR drop_summarised_partitions.source = ANY (mlobs._tables_of_view(mo.source))
+            WHERE mo.source::oid = ANY (log_rels) OR mlobs._tables_of_view(mo.source)::oid[] && log_rels
             ORDER BY mo.id FOR SHARE LOOP
     readers := readers || m;
+    -- Its watermark says how far it summarised the column it windows by: that says nothing of
+    -- the partitions unless the column is the key, passed unchanged through every view on the
+    -- way. Each view's stored query tells: its output column is a plain column reference when
+    -- the parser marked its origin (resorigtbl/resorigcol, what the wire protocol reports as a
+    -- result column's table). Anything that makes a view's row depend on other rows (aggregates,
+    -- window functions, DISTINCT, LIMIT, set operations, subqueries) or reads the log twice
+    -- (a self-join) is not followed: the partitions are kept.
+    rel := m.source;
+    SELECT a.attnum INTO col FROM pg_attribute a
+     WHERE a.attrelid = m.source AND a.attname = m.ts_column AND a.attnum > 0 AND NOT a.attisdropped;
+    FOR step IN 1 .. 100 LOOP
+      EXIT WHEN col IS NULL OR rel = ANY (log_rels);
+      q := (SELECT w.ev_action::text FROM pg_rewrite w WHERE w.ev_class = rel AND w.rulename = '_RETURN');
+      IF q IS NULL
+         OR q ~ ':(hasAggs|hasWindowFuncs|hasSubLinks|hasRecursive) true|:(groupClause|groupingSets|distinctClause) \(|:(limitOffset|limitCount|setOperations) \{'
+         OR (SELECT count(*) FROM regexp_matches(q, ':rtekind 0 :relid (\d+) ', 'g') r(x)
+              WHERE r.x[1]::oid <> rel
+                AND (r.x[1]::oid = ANY (log_rels) OR mlobs._tables_of_view(r.x[1]::oid::regclass)::oid[] && log_rels)) <> 1 THEN
+        col := NULL;
+        EXIT;
+      END IF;
+      -- Without subqueries the last target list is the view's own (those of FROM subqueries come
+      -- before it); its entry numbered as the view's column.
+      hit := regexp_match(substring(q FROM '.*:targetList \((.*)$'),
+                          ':resno ' || col || ' :resname (?:[^ \\]|\\.)+ :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+) :resjunk false');
+      rel := hit[1]::oid;
+      col := nullif(hit[2]::int, 0);
+    END LOOP;
+    IF col IS NOT NULL AND rel = ANY (log_rels) THEN
+      q := (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = rel AND a.attnum = col);
+      column_why := column_why || CASE WHEN q <> key_column THEN
+        format('monitor %s windows by column %s, not by the partition key %s', m.name,
+               CASE WHEN q = m.ts_column THEN q ELSE format('%s of %s (%s of %s)', m.ts_column, m.source, q, rel::regclass) END, key_column) END;
+    ELSE
+      column_why := column_why || format('monitor %s windows by column %s of %s, which is not shown to be the partition key %s passed through unchanged',
+                                         m.name, m.ts_column, m.source, key_column);
+    END IF;
   END LOOP;
-  FOR p IN SELECT x.oid::regclass AS rel, x.lo, x.hi, x.is_default, x.relowner
+  -- Bounds as the session reads them (older_than, range_from, range_to), and for a timestamp or
+  -- date key also as written (lo_wall, hi_wall).
+  FOR p IN SELECT x.oid::regclass AS rel, x.lo, x.hi, x.lo_wall, x.hi_wall, x.is_default, x.relowner
              FROM (SELECT c.oid, c.relowner, b.bound = 'DEFAULT' AS is_default,
                           CASE WHEN r.m[1] = 'MINVALUE' THEN '-infinity'::timestamptz ELSE r.m[1]::timestamptz END AS lo,
-                          CASE WHEN r.m[2] = 'MAXVALUE' THEN 'infinity'::timestamptz ELSE r.m[2]::timestamptz END AS hi
+                          CASE WHEN r.m[2] = 'MAXVALUE' THEN 'infinity'::timestamptz ELSE r.m[2]::timestamptz END AS hi,
+                          CASE WHEN NOT wall_clock THEN NULL WHEN r.m[1] = 'MINVALUE' THEN '-infinity'::timestamp ELSE r.m[1]::timestamp END AS lo_wall,
+                          CASE WHEN NOT wall_clock THEN NULL WHEN r.m[2] = 'MAXVALUE' THEN 'infinity'::timestamp ELSE r.m[2]::timestamp END AS hi_wall
                      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
                           LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b,
                           LATERAL (SELECT regexp_match(b.bound, '^FOR VALUES FROM \(''?(.*?)''?\) TO \(''?(.*?)''?\)$') AS m) r
@@ -3060,19 +3203,32 @@ BEGIN
       why := format('no monitor reads %s', drop_summarised_partitions.source);
     END IF;
     IF why IS NULL THEN
-      FOREACH m IN ARRAY readers LOOP
-        IF m.source = drop_summarised_partitions.source AND m.ts_column <> key_column THEN
-          why := format('monitor %s windows by column %s, not by the partition key %s', m.name, m.ts_column, key_column);
+      FOR i IN 1 .. cardinality(readers) LOOP
+        m := readers[i];
+        why := column_why[i];
+        EXIT WHEN why IS NOT NULL;
+        IF wall_clock THEN
+          -- A monitor windows a wall clock in the zone its runs are pinned to (run_monitors), not
+          -- in this session's (pg_cron's is the server's). Without one yet, the range is taken as
+          -- wide as every zone could read it.
+          IF m.run_zone IS NULL THEN
+            lo := timezone('UTC', p.lo_wall) - interval '1 day'; hi := timezone('UTC', p.hi_wall) + interval '1 day';
+          ELSE
+            lo := timezone(m.run_zone, p.lo_wall); hi := timezone(m.run_zone, p.hi_wall);
+          END IF;
         ELSE
-          why := mlobs._monitor_needs_range(m, p.lo, p.hi, t_now);
+          lo := p.lo; hi := p.hi;
         END IF;
+        why := mlobs._monitor_needs_range(m, lo, hi, t_now);
         EXIT WHEN why IS NOT NULL;
       END LOOP;
     END IF;
+    -- The latest instant the partition's rows may reach: for a wall clock, in any zone.
+    hi := CASE WHEN wall_clock THEN timezone('UTC', p.hi_wall) + interval '1 day' ELSE p.hi END;
     IF why IS NULL THEN
       FOR pol IN SELECT rp.model, rp.train_window, rp.holdout_window FROM mlobs.retraining_policies rp
                   WHERE rp.source = drop_summarised_partitions.source AND rp.enabled LOOP
-        IF p.hi > t_now - pol.train_window - pol.holdout_window THEN
+        IF hi > t_now - pol.train_window - pol.holdout_window THEN
           why := format('the retraining policy of model %s trains on the last %s', pol.model, pol.train_window + pol.holdout_window);
           EXIT;
         END IF;
@@ -3086,7 +3242,8 @@ BEGIN
       action := 'would drop'; reason := NULL;
     ELSE
       EXECUTE format('DROP TABLE %s', p.rel);
-      boundary := greatest(boundary, p.hi);
+      -- No run recomputes a window before the boundary, whatever zone it reads a wall clock in.
+      boundary := greatest(boundary, hi);
       action := 'dropped'; reason := NULL;
     END IF;
     RETURN NEXT;
@@ -3100,7 +3257,8 @@ END $$;
 -- Ages out the runtime's own history: metric points and window summaries older than `keep`
 -- (never those a monitor may still revise or an alert rule's for_duration still looks back on),
 -- resolved alerts resolved before it, and mlobs.runs rows older than keep_runs. Failed windows
--- and open alerts are never deleted. Returns the rows deleted (or that would be) per table.
+-- (their failure, summary and points) and open alerts are never deleted. Returns the rows
+-- deleted (or that would be) per table.
 CREATE FUNCTION mlobs.prune_history(keep interval DEFAULT '13 months', keep_runs interval DEFAULT '90 days',
                                     dry_run bool DEFAULT false)
 RETURNS TABLE (what text, deleted bigint)
@@ -3126,16 +3284,26 @@ BEGIN
              FROM mlobs.monitors mo JOIN mlobs._monitor_kinds() d ON d.kind = mo.kind ORDER BY mo.id LOOP
     -- Window starts before cutoff go: their windows ended keep ago, out of every look-back.
     cutoff := least(t_now - keep, t_now - m.horizon, t_now - look_back - m.window_size) - m.window_size;
+    -- A failed window keeps its last good summary and points: the run that retries it revises
+    -- them, and until then they are all there is of it (a point's ts is its window's end).
     IF dry_run THEN
-      SELECT count(*) INTO n FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff;
+      SELECT count(*) INTO n FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff
+         AND NOT EXISTS (SELECT 1 FROM mlobs.window_failures f
+                          WHERE f.monitor_id = m.id AND f.window_start < p.ts AND f.window_end > p.window_start);
       n_points := n_points + n;
-      SELECT count(*) INTO n FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff;
+      SELECT count(*) INTO n FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff
+         AND NOT EXISTS (SELECT 1 FROM mlobs.window_failures f
+                          WHERE f.monitor_id = m.id AND f.window_start < w.window_end AND f.window_end > w.window_start);
       n_windows := n_windows + n;
     ELSE
-      DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff;
+      DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start < cutoff
+         AND NOT EXISTS (SELECT 1 FROM mlobs.window_failures f
+                          WHERE f.monitor_id = m.id AND f.window_start < p.ts AND f.window_end > p.window_start);
       GET DIAGNOSTICS n = ROW_COUNT;
       n_points := n_points + n;
-      DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff;
+      DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start < cutoff
+         AND NOT EXISTS (SELECT 1 FROM mlobs.window_failures f
+                          WHERE f.monitor_id = m.id AND f.window_start < w.window_end AND f.window_end > w.window_start);
       GET DIAGNOSTICS n = ROW_COUNT;
       n_windows := n_windows + n;
     END IF;
@@ -3561,6 +3729,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.moni
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 GRANT SELECT, UPDATE ON mlobs.run_lock TO mlobs_admin;
+-- The admin reads everything a reader does: the exporter and the Overview dashboard query
+-- run_errors, and an admin member may be what they log in as.
+GRANT SELECT ON mlobs.run_errors TO mlobs_admin;
 GRANT SELECT, UPDATE ON SEQUENCE mlobs.run_horizon TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;

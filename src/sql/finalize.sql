@@ -43,6 +43,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON mlobs.models, mlobs.monitors, mlobs.moni
   mlobs.removed_defaults, mlobs.source_changes, mlobs.monitor_changes, mlobs.monitor_segments TO mlobs_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mlobs TO mlobs_admin;
 GRANT SELECT, UPDATE ON mlobs.run_lock TO mlobs_admin;
+-- The admin reads everything a reader does: the exporter and the Overview dashboard query
+-- run_errors, and an admin member may be what they log in as.
+GRANT SELECT ON mlobs.run_errors TO mlobs_admin;
 GRANT SELECT, UPDATE ON SEQUENCE mlobs.run_horizon TO mlobs_admin;
 -- Functions that write are not for PUBLIC.
 REVOKE EXECUTE ON PROCEDURE mlobs.run_monitors_committed(timestamptz, timestamptz) FROM PUBLIC;

@@ -339,6 +339,16 @@ SELECT t AS type, pg_temp.text_input(t, v) AS outcome FROM (VALUES
   ('calibration', '{"x":[0.1,0.6],"y":[0.0,7.0],"fitted_rows":3}')
 ) c(t, v);
 
+-- mlobs_admin reads everything mlobs_reader reads (an exporter or dashboard may log in as an
+-- admin member): every relation and column readable by the reader is readable by the admin.
+SELECT c.relname, a.attname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'mlobs'
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relkind IN ('r', 'v', 'p', 'm')
+  AND has_column_privilege('mlobs_reader', c.oid, a.attnum, 'SELECT')
+  AND NOT has_column_privilege('mlobs_admin', c.oid, a.attnum, 'SELECT')
+ORDER BY 1, 2;
+
 -- Clean up the cluster-wide roles.
 DROP SCHEMA evil CASCADE;
 DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM regress_mlobs_evil', current_database()); END $$;
