@@ -10,6 +10,36 @@
 -- before 0.3.0 are owned by the role running this update (a superuser: what ran them before);
 -- hand them over with UPDATE mlobs.monitors SET owner = '<role>'.
 ALTER TABLE mlobs.monitors ADD COLUMN owner regrole NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
+-- 0.2.0 read every source as the caller of run_monitors. When this database's pg_cron jobs ran
+-- them as one role (0.2.0's schedule_monitors schedules the job as its caller, often a
+-- non-superuser mlobs_admin member), that role is what read them: it owns them from now on and
+-- its runs go on. (Owned by the updating superuser, they failed every run of that role with
+-- 42501, and a superuser taking the runs over would read the role's views as a superuser.)
+-- Otherwise the updating role owns them. A WARNING says which (an extension script's NOTICEs are
+-- not shown).
+DO $$
+DECLARE
+  runners text[];
+  runner regrole;
+BEGIN
+  IF pg_catalog.to_regclass('cron.job') IS NOT NULL THEN
+    EXECUTE $q$SELECT pg_catalog.array_agg(DISTINCT j.username) FROM cron.job j
+                WHERE j.database OPERATOR(pg_catalog.=) pg_catalog.current_database() AND j.active
+                  AND j.command OPERATOR(pg_catalog.~) 'mlobs\.run_monitors'$q$ INTO runners;
+  END IF;
+  IF pg_catalog.cardinality(runners) = 1 THEN
+    runner := pg_catalog.to_regrole(pg_catalog.quote_ident(runners[1]));
+  END IF;
+  IF runner IS NOT NULL THEN
+    UPDATE mlobs.monitors SET owner = runner;
+    IF FOUND THEN
+      RAISE WARNING 'mlobs: the monitors created before 0.3.0 are owned by %, the role of the pg_cron job that runs them', runner;
+    END IF;
+  ELSIF EXISTS (SELECT 1 FROM mlobs.monitors) THEN
+    RAISE WARNING 'mlobs: the monitors created before 0.3.0 are owned by %, the role running this update; runs read each monitor''s source as its owner', CURRENT_USER
+      USING HINT = 'A role that runs them (its pg_cron job) must own them or be a member of their owner: UPDATE mlobs.monitors SET owner = ''<role>'' (docs/monitoring.md, "Privileges").';
+  END IF;
+END $$;
 -- Late labels and late rows (issue 14): windows within these horizons are revised.
 ALTER TABLE mlobs.monitors ADD COLUMN label_horizon interval NOT NULL DEFAULT '7 days' CHECK (label_horizon >= interval '0'),
   ADD COLUMN late_data_horizon interval NOT NULL DEFAULT '1 day' CHECK (late_data_horizon >= interval '0'),
@@ -234,12 +264,27 @@ CREATE TRIGGER apply_removed_default AFTER INSERT ON mlobs.removed_defaults
   FOR EACH ROW EXECUTE FUNCTION mlobs._apply_removed_default();
 
 -- The default rule new in 0.3.0 (multivariate_drift, id 8), unless a rule of the user's holds its
--- id or name: then the user's rule stays and the default is not installed (with the id free, the
--- tombstone below records it as deleted; a restore's CREATE EXTENSION inserts it and the user's
--- rule, loaded after, replaces it either way).
+-- name. When a rule of the user's holds id 8 (the first rule anyone added under 0.2.0 got it),
+-- the rule goes in under the next id, with a WARNING: a rule of the user's from then on (dumped;
+-- a restore's CREATE EXTENSION inserts the default, and the two rules loaded after replace it).
 INSERT INTO mlobs.alert_rules SELECT * FROM mlobs._default_alert_rules() d
  WHERE d.id = 8 AND NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.id = d.id OR r.name = d.name);
-SELECT pg_catalog.setval('mlobs.alert_rules_id_seq', greatest(8, (SELECT last_value FROM mlobs.alert_rules_id_seq)));
+SELECT pg_catalog.setval('mlobs.alert_rules_id_seq', greatest(8, (SELECT last_value FROM mlobs.alert_rules_id_seq),
+                                                              (SELECT pg_catalog.max(id) FROM mlobs.alert_rules)));
+DO $$
+DECLARE
+  rule_id bigint;
+BEGIN
+  INSERT INTO mlobs.alert_rules
+  SELECT (pg_catalog.jsonb_populate_record(NULL::mlobs.alert_rules,
+            pg_catalog.to_jsonb(d) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('id', pg_catalog.nextval('mlobs.alert_rules_id_seq')))).*
+    FROM mlobs._default_alert_rules() d
+   WHERE d.id = 8 AND NOT EXISTS (SELECT 1 FROM mlobs.alert_rules r WHERE r.name = d.name)
+  RETURNING id INTO rule_id;
+  IF rule_id IS NOT NULL THEN
+    RAISE WARNING 'mlobs: the preinstalled rule multivariate_drift is rule % (id 8 holds a rule of yours)', rule_id;
+  END IF;
+END $$;
 -- Defaults deleted under an earlier version get their tombstone, so a restore does not bring
 -- them back.
 INSERT INTO mlobs.removed_defaults
@@ -3696,6 +3741,45 @@ BEGIN
     'model', title, 'summaries_only', true,
     'subtitle', format('reference: %s rows · current: %s rows', mlobs.row_count(reference), mlobs.row_count(current)),
     'drift_table', rows_table, 'distributions', dists)::text);
+END $$;
+
+-- 0.2.0 stepped a window by window_size in the session's calendar: a '1 day' window across a DST
+-- change lasted 23 or 25 hours, and every window after it started off the grid 0.3.0 windows on
+-- (window_size from 2000-01-01 UTC), where a backfill then added grid windows beside them (rows
+-- counted twice). Such windows go, with their points and failures (rows_total gives their rows
+-- back), and the watermark moves back to the grid before the first of them: the next run computes
+-- those days again, on the grid, from the log (a WARNING names each monitor). A window is off the
+-- grid when its start is, or when it lasted other than window_size (the 23-hour day itself).
+DO $$
+DECLARE
+  m record;
+  first_off timestamptz;
+  off_rows numeric;
+BEGIN
+  FOR m IN SELECT mo.id, mo.name, mo.window_size FROM mlobs.monitors mo
+            WHERE pg_catalog.date_part('month', mo.window_size) = 0 AND pg_catalog.date_part('year', mo.window_size) = 0
+            ORDER BY mo.id LOOP
+    SELECT pg_catalog.min(w.window_start), coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO first_off, off_rows
+      FROM mlobs.monitor_windows w
+     WHERE w.monitor_id = m.id
+       AND (w.window_start <> pg_catalog.date_bin(m.window_size, w.window_start, timestamptz '2000-01-01 00:00:00+00')
+            OR w.window_end - w.window_start <> m.window_size);
+    CONTINUE WHEN first_off IS NULL;
+    DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start >= first_off
+       AND (p.window_start <> pg_catalog.date_bin(m.window_size, p.window_start, timestamptz '2000-01-01 00:00:00+00')
+            OR p.ts - p.window_start <> m.window_size);
+    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start >= first_off
+       AND (f.window_start <> pg_catalog.date_bin(m.window_size, f.window_start, timestamptz '2000-01-01 00:00:00+00')
+            OR f.window_end - f.window_start <> m.window_size);
+    DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start >= first_off
+       AND (w.window_start <> pg_catalog.date_bin(m.window_size, w.window_start, timestamptz '2000-01-01 00:00:00+00')
+            OR w.window_end - w.window_start <> m.window_size);
+    UPDATE mlobs.monitors mo
+       SET watermark = least(mo.watermark, pg_catalog.date_bin(m.window_size, first_off, timestamptz '2000-01-01 00:00:00+00')),
+           rows_total = greatest(mo.rows_total - off_rows, 0)
+     WHERE mo.id = m.id;
+    RAISE WARNING 'mlobs: monitor %: its windows from % were off the window grid (a DST change under 0.2.0); the next run computes them again', m.name, first_off;
+  END LOOP;
 END $$;
 
 -- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns and the error messages.

@@ -25,7 +25,8 @@ same() { # same NAME EXPECTED ACTUAL
 RELEASES=$(cd sql/releases && ls mlobs--*.sql | sed 's/^mlobs--\(.*\)\.sql$/\1/' | sort -V)
 for r in $RELEASES; do install -m 644 "sql/releases/mlobs--$r.sql" "$EXTDIR/"; done
 bash scripts/pg_cluster.sh destroy upgrade
-bash scripts/pg_cluster.sh start upgrade "$PORT"
+# pg_cron for the live 0.2.0 deployment (live_020.sh): its job runs in that database.
+bash scripts/pg_cluster.sh start upgrade "$PORT" "shared_preload_libraries = 'pg_cron'" "cron.database_name = 'live_020'"
 trap 'bash scripts/pg_cluster.sh destroy upgrade' EXIT
 rm -rf "$OUT" && mkdir -p "$OUT"
 P=(psql -X -q -A -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
@@ -119,5 +120,8 @@ for fmt in text binary; do
     AND (SELECT mlobs.n_distinct(mlobs.rollup(p)) IS NULL AND mlobs.row_count(mlobs.rollup(p)) > 0 FROM upgrade_states) FROM upgrade_states")
   [ "$nd" = t ] && check ok "0.1.0 COPY $fmt fixture: profiles without a distinct sketch give NULL n_distinct, alone and rolled up" || check no "0.1.0 COPY $fmt: n_distinct ($nd)"
 done
+
+# 4. A live 0.2.0 deployment and a 0.2.0 dump, updated.
+. tests/integration/upgrade/live_020.sh
 
 [ $fail -eq 0 ] && echo "upgrade: all checks passed" || { echo "upgrade: FAILED"; exit 1; }
