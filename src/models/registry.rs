@@ -7,8 +7,12 @@
 //!   and `ctid` so a version number reused after a rolled-back registration, or a row replaced
 //!   in the transaction that read it (every row it writes shares one `xmin`), is never served
 //!   stale;
-//! * per call site (the function's `fn_extra`), the model resolved for the current command: a
-//!   statement sees one snapshot, so within one command id the lookup cannot change.
+//! * per call site (the function's `fn_extra`), the model resolved under the current snapshot:
+//!   the lookup cannot change while the snapshot (its xmin, xmax, command id and the count of
+//!   transactions completed when it was taken) is the same. A command id alone is not enough: a
+//!   PL/pgSQL loop of read-only statements keeps one command id and one call site (its simple
+//!   expressions' state lives for the transaction) while each statement of a READ COMMITTED
+//!   transaction takes a new snapshot.
 
 use crate::errors::{invalid_parameter, required};
 use mlobs_explain::Model;
@@ -291,7 +295,7 @@ pub fn lookup(name: &str, version: Option<i32>) -> Resolved {
 /// background argument decoded (interventional SHAP, LIME).
 #[derive(Default)]
 pub struct CallSite {
-    model: Option<(String, Option<i32>, u32, Rc<Resolved>)>,
+    model: Option<(String, Option<i32>, SnapshotKey, Rc<Resolved>)>,
     pub background: Option<Matrix>,
 }
 
@@ -311,7 +315,27 @@ pub unsafe fn call_site<'a>(fcinfo: pg_sys::FunctionCallInfo) -> &'a mut CallSit
     }
 }
 
-/// The model `name` (latest, or `version`), resolved once per command at this call site.
+/// What a lookup under the active snapshot depends on: (xmin, xmax, command id, transactions
+/// completed when it was taken); `None` without an active snapshot (never cached).
+type SnapshotKey = Option<(u32, u32, u32, u64)>;
+
+fn snapshot_key() -> SnapshotKey {
+    // SAFETY: reads the backend's active snapshot, if any, without keeping it.
+    unsafe {
+        if !pg_sys::ActiveSnapshotSet() {
+            return None;
+        }
+        let s = pg_sys::GetActiveSnapshot();
+        Some((
+            (*s).xmin.into_inner(),
+            (*s).xmax.into_inner(),
+            (*s).curcid,
+            (*s).snapXactCompletionCount,
+        ))
+    }
+}
+
+/// The model `name` (latest, or `version`), resolved once per snapshot at this call site.
 ///
 /// # Safety
 /// As for `call_site`.
@@ -320,16 +344,17 @@ pub unsafe fn resolve(
     name: &str,
     version: Option<i32>,
 ) -> Rc<Resolved> {
-    let command = unsafe { pg_sys::GetCurrentCommandId(false) };
+    let snapshot = snapshot_key();
     let site = unsafe { call_site(fcinfo) };
-    if let Some((n, v, c, r)) = &site.model
+    if let Some((n, v, k, r)) = &site.model
         && n == name
         && *v == version
-        && *c == command
+        && snapshot.is_some()
+        && *k == snapshot
     {
         return r.clone();
     }
     let r = Rc::new(lookup(name, version));
-    site.model = Some((name.to_owned(), version, command, r.clone()));
+    site.model = Some((name.to_owned(), version, snapshot, r.clone()));
     r
 }

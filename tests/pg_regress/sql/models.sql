@@ -31,3 +31,26 @@ SELECT mlobs.predict('same_xact', ARRAY[10.0]) AS updated;
 COMMIT;
 SELECT mlobs.predict('same_xact', ARRAY[10.0]) AS after_commit;
 DELETE FROM mlobs.models WHERE name = 'same_xact';
+
+-- A PL/pgSQL loop of read-only statements keeps one command id and one call site while each
+-- statement takes a new snapshot: a version registered by another session between two
+-- iterations is served by the second (the call site keyed on the command id served the first).
+CREATE EXTENSION dblink;
+SELECT mlobs.register_model('loop_model', 'linear', '{"coefficients": [[1]], "intercept": [0], "link": "identity"}') AS v;
+CREATE FUNCTION pg_temp.score_twice() RETURNS SETOF float8 LANGUAGE plpgsql AS $$
+DECLARE x float8;
+BEGIN
+  FOR i IN 1..2 LOOP
+    x := mlobs.predict('loop_model', ARRAY[10.0]);
+    RETURN NEXT x;
+    IF i = 1 THEN
+      PERFORM * FROM dblink(format('host=%s port=%s dbname=%s user=%s', host(inet_server_addr()), current_setting('port'),
+                                   current_database(), current_user),
+                            $q$SELECT mlobs.register_model('loop_model', 'linear', '{"coefficients": [[100]], "intercept": [5], "link": "identity"}')$q$)
+                     AS t(version int);
+    END IF;
+  END LOOP;
+END $$;
+SELECT * FROM pg_temp.score_twice();
+DELETE FROM mlobs.models WHERE name = 'loop_model';
+DROP EXTENSION dblink;
