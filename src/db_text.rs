@@ -117,3 +117,50 @@ unsafe impl SqlTranslatable for DbString {
 pub fn strings(v: Option<Vec<Option<DbString>>>) -> Option<Vec<Option<String>>> {
     v.map(|v| v.into_iter().map(|s| s.map(|s| s.0)).collect())
 }
+
+/// A text value read by SPI (a source row's value, a key, a name) as its bytes, checked as text
+/// where it is used, with what it is (`text`): pgrx's `String` conversion of a query result
+/// panics (XX000) on a non-ASCII byte in a database that is not UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextBytes(pub Vec<u8>);
+
+impl TextBytes {
+    /// The bytes as text; ERROR 22023 naming `what()` when the database is not UTF-8 and they are
+    /// not valid UTF-8.
+    pub fn text(&self, what: impl FnOnce() -> String) -> &str {
+        database_text(&self.0, what)
+    }
+}
+
+impl FromDatum for TextBytes {
+    unsafe fn from_polymorphic_datum(
+        datum: pg_sys::Datum,
+        is_null: bool,
+        typoid: pg_sys::Oid,
+    ) -> Option<Self> {
+        // SAFETY: the caller passes a text datum (`type_oid` below is checked by SPI).
+        unsafe { <&[u8]>::from_polymorphic_datum(datum, is_null, typoid) }
+            .map(|b| TextBytes(b.to_vec()))
+    }
+}
+
+impl pgrx::datum::IntoDatum for TextBytes {
+    fn into_datum(self) -> Option<pg_sys::Datum> {
+        self.0.as_slice().into_datum()
+    }
+    fn type_oid() -> pg_sys::Oid {
+        pg_sys::TEXTOID
+    }
+}
+
+// SAFETY: elements of a text[] are text varlenas.
+unsafe impl UnboxDatum for TextBytes {
+    type As<'src> = TextBytes;
+    unsafe fn unbox<'src>(datum: Datum<'src>) -> Self::As<'src>
+    where
+        Self: 'src,
+    {
+        // SAFETY: an element of a text array, not NULL (the array iterator checks).
+        TextBytes(unsafe { crate::varlena_io::varlena_bytes(datum.sans_lifetime()) }.to_vec())
+    }
+}

@@ -3,6 +3,7 @@
 //! cursor, every value parsed from its text form so that out-of-range numbers become missing
 //! values instead of cast errors.
 
+use crate::db_text::TextBytes;
 use crate::errors::{invalid_parameter, raise};
 use mlobs_core::CoreError;
 use pgrx::prelude::*;
@@ -58,14 +59,16 @@ pub fn select_two<A: FromDatum + IntoDatum, B: FromDatum + IntoDatum>(
 
 /// The type of `column` in `source` (42703 when absent).
 pub fn column_type(source: pg_sys::Oid, column: &str, what: &str) -> String {
-    let t = select_one::<String>(
+    let t = select_one::<TextBytes>(
         "SELECT pg_catalog.format_type(atttypid, NULL) FROM pg_catalog.pg_attribute
           WHERE attrelid = $1 AND attname OPERATOR(pg_catalog.=) $2 AND attnum > 0 AND NOT attisdropped",
         &[source.into(), column.into()],
     )
     .unwrap_or(None);
     if let Some(t) = t {
-        return t;
+        return t
+            .text(|| format!("{what}: the type name of column \"{column}\""))
+            .to_owned();
     }
     ereport!(
         ERROR,
@@ -78,10 +81,12 @@ pub fn column_type(source: pg_sys::Oid, column: &str, what: &str) -> String {
 }
 
 pub fn relation_name(source: pg_sys::Oid) -> String {
-    select_one::<String>("SELECT $1::pg_catalog.regclass::text", &[source.into()])
+    select_one::<TextBytes>("SELECT $1::pg_catalog.regclass::text", &[source.into()])
         .ok()
         .flatten()
         .unwrap_or_else(|| invalid_parameter("source: the relation does not exist"))
+        .text(|| "source: the relation's name".into())
+        .to_owned()
 }
 
 const NUMERIC_TYPES: [&str; 7] = [
@@ -161,9 +166,15 @@ impl Spec {
             self.filter(),
             c = quote_identifier(&column),
         );
-        let keys: Vec<String> = select_one::<Vec<String>>(&q, &[])
+        let keys: Vec<String> = select_one::<Vec<TextBytes>>(&q, &[])
             .unwrap_or_else(|e| invalid_parameter(format!("features: {e}")))
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .iter()
+            .map(|k| {
+                k.text(|| format!("features: a key of jsonb column \"{column}\""))
+                    .to_owned()
+            })
+            .collect();
         if keys.is_empty() {
             invalid_parameter(format!(
                 "features: jsonb column \"{column}\" has no keys in the labelled rows of the window"
@@ -255,7 +266,10 @@ pub fn for_each_row(spec: &Spec, mut each: impl FnMut(&str, &str, Vec<f64>)) {
             }
             for row in table {
                 let ts: String = row.get(1).ok().flatten().unwrap_or_default();
-                let target: String = row.get(2).ok().flatten().unwrap_or_default();
+                let target: Option<TextBytes> = row.get(2).ok().flatten();
+                let target = target
+                    .as_ref()
+                    .map_or("", |t| t.text(|| format!("the target (row at {ts})")));
                 if let Features::Json { column, .. } = &spec.features {
                     // SQL NULL is a row of missing values; any other non-object is refused.
                     let kind: Option<String> = row.get(names.len() + 3).ok().flatten();
@@ -269,11 +283,14 @@ pub fn for_each_row(spec: &Spec, mut each: impl FnMut(&str, &str, Vec<f64>)) {
                     .iter()
                     .enumerate()
                     .map(|(j, f)| {
-                        let v: Option<String> = row.get(j + 3).ok().flatten();
-                        parse_value(v.as_deref(), f, &ts, json)
+                        let v: Option<TextBytes> = row.get(j + 3).ok().flatten();
+                        let v = v
+                            .as_ref()
+                            .map(|v| v.text(|| format!("features.{f} (row at {ts})")));
+                        parse_value(v, f, &ts, json)
                     })
                     .collect();
-                each(&ts, &target, x);
+                each(&ts, target, x);
             }
             // A batch's tuples would otherwise stay until SPI_finish: the whole window in memory.
             // SAFETY: `raw` is this batch's table and nothing refers to it any more.

@@ -38,5 +38,17 @@ SELECT q, pg_temp.err(q) AS outcome FROM (VALUES
   ($$SELECT mlobs.shap_importance_agg('modèle', j) FROM enc_log$$),
   ($$SELECT mlobs.category_agg(c) FROM enc_log$$)
 ) t(q);
+-- Values read from a source by mlobs.train (keys, strings, a text target): checked the same way
+-- (pgrx's String conversion of a query result was XX000 on them).
+CREATE TABLE enc_train AS
+SELECT i, timestamptz '2026-01-01 00:00+00' + i * interval '1 minute' AS ts,
+       jsonb_build_object('Ã©', i % 7, 'b', i % 3) AS f, (i % 7 > 3)::int AS y, CASE WHEN i % 2 = 0 THEN 'oui' ELSE 'non' END AS t
+FROM generate_series(1, 200) i;
+SELECT mlobs.train('enc_ok', 'enc_train', 'y', ARRAY['f'], 'decision_tree') AS v;
+SELECT feature_names FROM mlobs.models WHERE name = 'enc_ok';
+UPDATE enc_train SET f = f || '{"é": 1}' WHERE i = 10;
+SELECT pg_temp.err($$SELECT mlobs.train('enc_bad', 'enc_train', 'y', ARRAY['f'], 'decision_tree')$$) AS non_utf8_key;
+UPDATE enc_train SET f = f - 'é', t = 'été' WHERE i = 10;
+SELECT pg_temp.err($$SELECT mlobs.train('enc_bad', 'enc_train', 't', ARRAY['f'], 'decision_tree')$$) AS non_utf8_target;
 \c mlobs_regress
 DROP DATABASE mlobs_regress_latin1;
