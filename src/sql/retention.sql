@@ -131,16 +131,33 @@ BEGIN
   -- and locked against edits while they are judged. FOR SHARE also waits for the runs that hold
   -- them (run_monitors locks the rows of its monitors): a run reads the partitions and moves the
   -- watermarks this function judges by.
+  -- A view calling a function of the user's (neither pg_catalog's nor mlobs') may read the log in
+  -- it, where no dependency shows: its monitors count as readers of every log, never proven.
   FOR m IN SELECT * FROM mlobs.monitors mo
             WHERE mo.source::oid = ANY (log_rels) OR mlobs._tables_of_view(mo.source)::oid[] && log_rels
+               OR EXISTS (SELECT 1 FROM pg_rewrite w
+                            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+                                            AND d.refclassid = 'pg_proc'::regclass
+                            JOIN pg_proc f ON f.oid = d.refobjid
+                           WHERE w.ev_class = ANY (mo.source::oid || mlobs._tables_of_view(mo.source)::oid[])
+                             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace))
             ORDER BY mo.id FOR SHARE LOOP
     readers := readers || m;
+    q := (SELECT min(f.oid::regprocedure::text) FROM pg_rewrite w
+            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_proc'::regclass
+            JOIN pg_proc f ON f.oid = d.refobjid
+           WHERE w.ev_class = ANY (m.source::oid || mlobs._tables_of_view(m.source)::oid[])
+             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace));
+    IF q IS NOT NULL THEN
+      column_why := column_why || format('monitor %s reads %s through function %s, whose reads retention cannot see', m.name, m.source, q);
+      CONTINUE;
+    END IF;
     -- Its watermark says how far it summarised the column it windows by: that says nothing of
     -- the partitions unless the column is the key, passed unchanged through every view on the
     -- way. Each view's stored query tells: its output column is a plain column reference when
     -- the parser marked its origin (resorigtbl/resorigcol, what the wire protocol reports as a
     -- result column's table). Anything that makes a view's row depend on other rows (aggregates,
-    -- window functions, DISTINCT, LIMIT, set operations, subqueries) or reads the log twice
+    -- window functions, DISTINCT, LIMIT, set operations, subqueries, CTEs) or reads the log twice
     -- (a self-join) is not followed: the partitions are kept.
     rel := m.source;
     SELECT a.attnum INTO col FROM pg_attribute a
@@ -149,7 +166,8 @@ BEGIN
       EXIT WHEN col IS NULL OR rel = ANY (log_rels);
       q := (SELECT w.ev_action::text FROM pg_rewrite w WHERE w.ev_class = rel AND w.rulename = '_RETURN');
       IF q IS NULL
-         OR q ~ ':(hasAggs|hasWindowFuncs|hasSubLinks|hasRecursive) true|:(groupClause|groupingSets|distinctClause) \(|:(limitOffset|limitCount|setOperations) \{'
+         -- A CTE's body is read as often as it is referenced: not followed either.
+         OR q ~ ':(hasAggs|hasWindowFuncs|hasSubLinks|hasRecursive) true|:(groupClause|groupingSets|distinctClause|cteList) \(|:(limitOffset|limitCount|setOperations) \{'
          OR (SELECT count(*) FROM regexp_matches(q, ':rtekind 0 :relid (\d+) ', 'g') r(x)
               WHERE r.x[1]::oid <> rel
                 AND (r.x[1]::oid = ANY (log_rels) OR mlobs._tables_of_view(r.x[1]::oid::regclass)::oid[] && log_rels)) <> 1 THEN
