@@ -63,7 +63,7 @@ BEGIN
     END IF;
   ELSIF EXISTS (SELECT 1 FROM mlobs.monitors) THEN
     RAISE WARNING 'mlobs: the monitors created before 0.3.0 are owned by %, the role running this update; runs read each monitor''s source as its owner', CURRENT_USER
-      USING HINT = 'A role that runs them (its pg_cron job) must own them or be a member of their owner: UPDATE mlobs.monitors SET owner = ''<role>'' (docs/monitoring.md, "Privileges").';
+      USING HINT = 'A role that runs them (its pg_cron job, also one scheduled from pg_cron''s own database, which this update cannot see) must own them or be a member of their owner: UPDATE mlobs.monitors SET owner = ''<role>'' (docs/monitoring.md, "Privileges").';
   END IF;
 END $$;
 -- Late labels and late rows (issue 14): windows within these horizons are revised.
@@ -221,25 +221,41 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
 out.append("""-- 0.2.0 stepped a window by window_size in the session's calendar: a '1 day' window across a DST
 -- change lasted 23 or 25 hours, and every window after it started off the grid 0.3.0 windows on
 -- (window_size from 2000-01-01 UTC), where a backfill then added grid windows beside them (rows
--- counted twice). Such windows go, with their points and failures (rows_total gives their rows
--- back), and the watermark moves back to the grid before the first of them: the next run computes
--- those days again, on the grid, from the log (a WARNING names each monitor). A window is off the
--- grid when its start is, or when it lasted other than window_size (the 23-hour day itself).
+-- counted twice). When the log still holds their rows, such windows go, with their points and
+-- failures (rows_total gives their rows back), and the watermark moves back to the grid before the
+-- first of them: the next run computes those days again, on the grid (a WARNING names each
+-- monitor). When rows are gone from the log since, they stay as they are, with a WARNING: their
+-- history is worth more than the grid. A window is off the grid when its start is, or when it
+-- lasted other than window_size (the 23-hour day itself).
 DO $$
 DECLARE
   m record;
   first_off timestamptz;
+  last_off timestamptz;
   off_rows numeric;
+  log_rows numeric;
 BEGIN
-  FOR m IN SELECT mo.id, mo.name, mo.window_size FROM mlobs.monitors mo
+  FOR m IN SELECT mo.id, mo.name, mo.window_size, mo.source, mo.ts_column FROM mlobs.monitors mo
             WHERE pg_catalog.date_part('month', mo.window_size) = 0 AND pg_catalog.date_part('year', mo.window_size) = 0
             ORDER BY mo.id LOOP
-    SELECT pg_catalog.min(w.window_start), coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO first_off, off_rows
+    SELECT pg_catalog.min(w.window_start), pg_catalog.max(w.window_end),
+           coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO first_off, last_off, off_rows
       FROM mlobs.monitor_windows w
      WHERE w.monitor_id = m.id
        AND (w.window_start <> pg_catalog.date_bin(m.window_size, w.window_start, timestamptz '2000-01-01 00:00:00+00')
             OR w.window_end - w.window_start <> m.window_size);
     CONTINUE WHEN first_off IS NULL;
+    BEGIN
+      EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE %I >= $1 AND %I < $2', m.source, m.ts_column, m.ts_column)
+        INTO log_rows USING first_off, last_off;
+    EXCEPTION WHEN OTHERS THEN
+      log_rows := NULL;
+    END;
+    IF log_rows IS NULL OR log_rows < off_rows THEN
+      RAISE WARNING 'mlobs: monitor %: its windows from % are off the window grid (a DST change under 0.2.0) and kept: the log no longer holds their rows', m.name, first_off
+        USING HINT = 'A backfill over them adds grid windows beside them: delete them (and their metric_points) first if you backfill.';
+      CONTINUE;
+    END IF;
     DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start >= first_off
        AND (p.window_start <> pg_catalog.date_bin(m.window_size, p.window_start, timestamptz '2000-01-01 00:00:00+00')
             OR p.ts - p.window_start <> m.window_size);

@@ -37,7 +37,7 @@ BEGIN
     END IF;
   ELSIF EXISTS (SELECT 1 FROM mlobs.monitors) THEN
     RAISE WARNING 'mlobs: the monitors created before 0.3.0 are owned by %, the role running this update; runs read each monitor''s source as its owner', CURRENT_USER
-      USING HINT = 'A role that runs them (its pg_cron job) must own them or be a member of their owner: UPDATE mlobs.monitors SET owner = ''<role>'' (docs/monitoring.md, "Privileges").';
+      USING HINT = 'A role that runs them (its pg_cron job, also one scheduled from pg_cron''s own database, which this update cannot see) must own them or be a member of their owner: UPDATE mlobs.monitors SET owner = ''<role>'' (docs/monitoring.md, "Privileges").';
   END IF;
 END $$;
 -- Late labels and late rows (issue 14): windows within these horizons are revised.
@@ -3178,16 +3178,33 @@ BEGIN
   -- and locked against edits while they are judged. FOR SHARE also waits for the runs that hold
   -- them (run_monitors locks the rows of its monitors): a run reads the partitions and moves the
   -- watermarks this function judges by.
+  -- A view calling a function of the user's (neither pg_catalog's nor mlobs') may read the log in
+  -- it, where no dependency shows: its monitors count as readers of every log, never proven.
   FOR m IN SELECT * FROM mlobs.monitors mo
             WHERE mo.source::oid = ANY (log_rels) OR mlobs._tables_of_view(mo.source)::oid[] && log_rels
+               OR EXISTS (SELECT 1 FROM pg_rewrite w
+                            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+                                            AND d.refclassid = 'pg_proc'::regclass
+                            JOIN pg_proc f ON f.oid = d.refobjid
+                           WHERE w.ev_class = ANY (mo.source::oid || mlobs._tables_of_view(mo.source)::oid[])
+                             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace))
             ORDER BY mo.id FOR SHARE LOOP
     readers := readers || m;
+    q := (SELECT min(f.oid::regprocedure::text) FROM pg_rewrite w
+            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_proc'::regclass
+            JOIN pg_proc f ON f.oid = d.refobjid
+           WHERE w.ev_class = ANY (m.source::oid || mlobs._tables_of_view(m.source)::oid[])
+             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace));
+    IF q IS NOT NULL THEN
+      column_why := column_why || format('monitor %s reads %s through function %s, whose reads retention cannot see', m.name, m.source, q);
+      CONTINUE;
+    END IF;
     -- Its watermark says how far it summarised the column it windows by: that says nothing of
     -- the partitions unless the column is the key, passed unchanged through every view on the
     -- way. Each view's stored query tells: its output column is a plain column reference when
     -- the parser marked its origin (resorigtbl/resorigcol, what the wire protocol reports as a
     -- result column's table). Anything that makes a view's row depend on other rows (aggregates,
-    -- window functions, DISTINCT, LIMIT, set operations, subqueries) or reads the log twice
+    -- window functions, DISTINCT, LIMIT, set operations, subqueries, CTEs) or reads the log twice
     -- (a self-join) is not followed: the partitions are kept.
     rel := m.source;
     SELECT a.attnum INTO col FROM pg_attribute a
@@ -3196,7 +3213,8 @@ BEGIN
       EXIT WHEN col IS NULL OR rel = ANY (log_rels);
       q := (SELECT w.ev_action::text FROM pg_rewrite w WHERE w.ev_class = rel AND w.rulename = '_RETURN');
       IF q IS NULL
-         OR q ~ ':(hasAggs|hasWindowFuncs|hasSubLinks|hasRecursive) true|:(groupClause|groupingSets|distinctClause) \(|:(limitOffset|limitCount|setOperations) \{'
+         -- A CTE's body is read as often as it is referenced: not followed either.
+         OR q ~ ':(hasAggs|hasWindowFuncs|hasSubLinks|hasRecursive) true|:(groupClause|groupingSets|distinctClause|cteList) \(|:(limitOffset|limitCount|setOperations) \{'
          OR (SELECT count(*) FROM regexp_matches(q, ':rtekind 0 :relid (\d+) ', 'g') r(x)
               WHERE r.x[1]::oid <> rel
                 AND (r.x[1]::oid = ANY (log_rels) OR mlobs._tables_of_view(r.x[1]::oid::regclass)::oid[] && log_rels)) <> 1 THEN
@@ -3746,25 +3764,41 @@ END $$;
 -- 0.2.0 stepped a window by window_size in the session's calendar: a '1 day' window across a DST
 -- change lasted 23 or 25 hours, and every window after it started off the grid 0.3.0 windows on
 -- (window_size from 2000-01-01 UTC), where a backfill then added grid windows beside them (rows
--- counted twice). Such windows go, with their points and failures (rows_total gives their rows
--- back), and the watermark moves back to the grid before the first of them: the next run computes
--- those days again, on the grid, from the log (a WARNING names each monitor). A window is off the
--- grid when its start is, or when it lasted other than window_size (the 23-hour day itself).
+-- counted twice). When the log still holds their rows, such windows go, with their points and
+-- failures (rows_total gives their rows back), and the watermark moves back to the grid before the
+-- first of them: the next run computes those days again, on the grid (a WARNING names each
+-- monitor). When rows are gone from the log since, they stay as they are, with a WARNING: their
+-- history is worth more than the grid. A window is off the grid when its start is, or when it
+-- lasted other than window_size (the 23-hour day itself).
 DO $$
 DECLARE
   m record;
   first_off timestamptz;
+  last_off timestamptz;
   off_rows numeric;
+  log_rows numeric;
 BEGIN
-  FOR m IN SELECT mo.id, mo.name, mo.window_size FROM mlobs.monitors mo
+  FOR m IN SELECT mo.id, mo.name, mo.window_size, mo.source, mo.ts_column FROM mlobs.monitors mo
             WHERE pg_catalog.date_part('month', mo.window_size) = 0 AND pg_catalog.date_part('year', mo.window_size) = 0
             ORDER BY mo.id LOOP
-    SELECT pg_catalog.min(w.window_start), coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO first_off, off_rows
+    SELECT pg_catalog.min(w.window_start), pg_catalog.max(w.window_end),
+           coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO first_off, last_off, off_rows
       FROM mlobs.monitor_windows w
      WHERE w.monitor_id = m.id
        AND (w.window_start <> pg_catalog.date_bin(m.window_size, w.window_start, timestamptz '2000-01-01 00:00:00+00')
             OR w.window_end - w.window_start <> m.window_size);
     CONTINUE WHEN first_off IS NULL;
+    BEGIN
+      EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE %I >= $1 AND %I < $2', m.source, m.ts_column, m.ts_column)
+        INTO log_rows USING first_off, last_off;
+    EXCEPTION WHEN OTHERS THEN
+      log_rows := NULL;
+    END;
+    IF log_rows IS NULL OR log_rows < off_rows THEN
+      RAISE WARNING 'mlobs: monitor %: its windows from % are off the window grid (a DST change under 0.2.0) and kept: the log no longer holds their rows', m.name, first_off
+        USING HINT = 'A backfill over them adds grid windows beside them: delete them (and their metric_points) first if you backfill.';
+      CONTINUE;
+    END IF;
     DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start >= first_off
        AND (p.window_start <> pg_catalog.date_bin(m.window_size, p.window_start, timestamptz '2000-01-01 00:00:00+00')
             OR p.ts - p.window_start <> m.window_size);
