@@ -41,6 +41,7 @@ SUITES=(
   "memory|memory: GROUP BY 100k groups over 1M rows under 64 MB per backend"
   "faults|faults (SIGKILL mid-scan, mid-insert, mid-alerts; immediate stops; full disk; equal to a control)"
   "retention|retention (partitioned log: pruning, partitions dropped only when summarised past the horizons; prune_history)"
+  "logical|logical replication subscriber (replicated label updates are revised: a subscribed table counts as untracked)"
   "report|HTML reports in headless Chromium (demo as superuser and as mlobs_reader, hostile names; text checked against the metric points)"
   "shards|scale-out (postgres_fdw: 3 shards + coordinator, pushdown, text round trip, merged = single node)"
   "prometheus|prometheus/alertmanager integration (exporter queries, relay)"

@@ -128,7 +128,9 @@ CREATE TABLE mlobs.source_changes (
   -- UTC, which a run reads back as a wall clock in its own zone. NULL: an instant.
   zone text,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
-CREATE INDEX source_changes_source ON mlobs.source_changes (source);
+-- (source, minute): the triggers skip a minute already recorded, so the queue is bounded by the
+-- distinct minutes changed between two runs, not by the write statements.
+CREATE INDEX source_changes_source ON mlobs.source_changes (source, minute);
 COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
 
 -- Each enabled monitor's own queue of the changed minutes of its table: every run moves the
@@ -392,10 +394,18 @@ BEGIN
   -- partition each row went to is not known here: the minutes are recorded for every monitored
   -- partition below it too (a monitor of a partition revises those windows; where none of its
   -- rows changed, the revision finds the same summary).
+  -- Found from the monitors up (a partition's ancestors are a short walk), not from the table
+  -- down: pg_partition_tree locks and lists every partition, milliseconds a statement at a
+  -- thousand daily partitions.
   IF is_partitioned THEN
-    sources := sources || ARRAY(SELECT t.relid::oid FROM pg_partition_tree(TG_RELID) t
-                                 WHERE t.relid::oid <> TG_RELID
-                                   AND EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.source::oid = t.relid::oid));
+    sources := sources || ARRAY(SELECT DISTINCT m.source::oid FROM mlobs.monitors m JOIN pg_class c ON c.oid = m.source
+                                 WHERE c.relispartition
+                                   AND TG_RELID IN (SELECT a::oid FROM pg_partition_ancestors(m.source) a));
+  END IF;
+  -- A table whose last monitor was dropped keeps its triggers (dropping them needs its owner):
+  -- nothing is recorded for it.
+  IF NOT EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.source::oid = ANY (sources)) THEN
+    RETURN NULL;
   END IF;
   -- TRUNCATE has no rows to read: every computed window a run may still revise changed.
   IF TG_OP = 'TRUNCATE' THEN
@@ -410,7 +420,11 @@ BEGIN
   -- written as UTC (zone 'UTC': a run reads it back in its own zone, run_monitors; no DST gap to
   -- lose it in), so a labelling client in another zone marks the same windows.
   wall := typ <> 'pg_catalog.timestamptz'::regtype;
-  row_t := CASE WHEN wall THEN 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp)' ELSE 'x' END;
+  -- A date past timestamp's range (year 294277 on) has no minute: it is skipped, not an error
+  -- that would fail the application's write.
+  row_t := CASE WHEN typ = 'pg_catalog.date'::regtype
+                  THEN 'pg_catalog.timezone(''UTC'', CASE WHEN x < ''294277-01-01''::pg_catalog.date THEN x::pg_catalog.timestamp END)'
+                WHEN wall THEN 'pg_catalog.timezone(''UTC'', x::pg_catalog.timestamp)' ELSE 'x' END;
   -- Updated and deleted rows are always recorded. An insert is recorded when stamped before the
   -- most advanced watermark: for a wall clock, the watermark's wall clock in the zone of the run
   -- that set it, else in the zone track_changes recorded (tz).
@@ -453,10 +467,15 @@ BEGIN
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
+  -- A minute already queued (and not yet taken by a run) is not queued again.
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
                   SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''), $3
                     FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
-                   WHERE isfinite(r.t) AND ($2 IS NULL OR r.t < $2)', row_t, rows_sql)
+                   WHERE isfinite(r.t) AND ($2 IS NULL OR r.t < $2)
+                     AND NOT EXISTS (SELECT 1 FROM mlobs.source_changes c
+                                      WHERE c.source OPERATOR(pg_catalog.=) s::pg_catalog.regclass
+                                        AND c.minute OPERATOR(pg_catalog.=) date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
+                                        AND c.zone IS NOT DISTINCT FROM $3)', row_t, rows_sql)
     USING sources, wm, CASE WHEN wall THEN 'UTC' END;
   RETURN NULL;
 END $$;
@@ -467,8 +486,10 @@ END $$;
 -- privilege on a table); without it, label monitors recompute every open window on every run and
 -- late rows are not noticed. A partitioned table's partitions get the triggers too (writes aimed
 -- at a partition fire only its own statement triggers): call it again after adding partitions.
--- The triggers fire also for writes applied by logical replication (ENABLE ALWAYS) when the
--- caller owns the table. Returns whether the table's triggers are (now) installed.
+-- The triggers fire also in sessions with session_replication_role = replica (ENABLE ALWAYS)
+-- when the caller owns the table; PostgreSQL's own subscription apply worker fires no statement
+-- trigger, so a subscribed table counts as untracked (_changes_tracked). Returns whether the
+-- table's triggers are (now) installed.
 CREATE FUNCTION mlobs.track_changes(source regclass, ts_column text DEFAULT 'ts') RETURNS bool
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -531,11 +552,17 @@ BEGIN
 END $$;
 
 -- Whether a table's changes are tracked for a timestamp column (its three triggers exist).
+-- A table a logical replication subscription writes (it, or a partitioned table above it) is
+-- not tracked, whatever its triggers: the apply worker fires no statement trigger, so the
+-- replicated label updates and late rows would never be recorded; its label monitors revise every
+-- window within label_horizon on every run instead, as for a table without the triggers.
 CREATE FUNCTION mlobs._changes_tracked(source regclass, ts_column text) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT count(*) = 3 FROM pg_trigger WHERE tgrelid = source AND tgname IN (
     'mlobs_changes_insert_' || left(md5(ts_column), 8), 'mlobs_changes_update_' || left(md5(ts_column), 8),
     'mlobs_changes_delete_' || left(md5(ts_column), 8))
+  AND NOT EXISTS (SELECT 1 FROM pg_subscription_rel sr
+                   WHERE sr.srrelid = source OR sr.srrelid IN (SELECT a::oid FROM pg_partition_ancestors(source) a))
 $$;
 
 -- 0.3.0 revises windows when labels or rows land late, from triggers on the monitored tables

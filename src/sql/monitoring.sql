@@ -218,7 +218,9 @@ CREATE TABLE mlobs.source_changes (
   -- UTC, which a run reads back as a wall clock in its own zone. NULL: an instant.
   zone text,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
-CREATE INDEX source_changes_source ON mlobs.source_changes (source);
+-- (source, minute): the triggers skip a minute already recorded, so the queue is bounded by the
+-- distinct minutes changed between two runs, not by the write statements.
+CREATE INDEX source_changes_source ON mlobs.source_changes (source, minute);
 COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
 
 -- Each enabled monitor's own queue of the changed minutes of its table: every run moves the

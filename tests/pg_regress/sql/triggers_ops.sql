@@ -1,0 +1,48 @@
+-- The change triggers on an application's log, as production writes it (review of 2026-12-07):
+-- a minute is queued once however many statements change it; a table whose last monitor was
+-- dropped records nothing (its triggers stay: dropping them takes its owner); a date beyond
+-- timestamp's range is skipped instead of failing the application's write (was 22008); a write
+-- aimed at a partitioned table records the monitored partitions below it, found from the
+-- monitors up (pg_partition_tree had locked and listed every partition on each statement).
+SET timezone = 'UTC';
+\set VERBOSITY terse
+CREATE TEMP TABLE paused AS SELECT name FROM mlobs.monitors WHERE enabled;
+UPDATE mlobs.monitors SET enabled = false WHERE enabled;
+CREATE TABLE to_log AS SELECT timestamptz '2026-01-01' + i * interval '1 minute' AS ts, i % 2 AS predicted, NULL::int AS label
+FROM generate_series(0, 2879) i;
+SELECT mlobs.create_monitor('to acc', 'to', 'to_log', 'classification', '{}', '1 day', '2026-01-01', '2026-01-02') > 0 AS created;
+SELECT status FROM mlobs.run_monitors('2026-01-03', monitor => 'to acc');
+UPDATE to_log SET label = predicted WHERE ts >= '2026-01-02 10:00' AND ts < '2026-01-02 10:01';
+UPDATE to_log SET label = 1 - predicted WHERE ts >= '2026-01-02 10:00' AND ts < '2026-01-02 10:01';
+UPDATE to_log SET label = predicted WHERE ts >= '2026-01-02 10:00' AND ts < '2026-01-02 10:01';
+SELECT count(*) AS queued, count(DISTINCT minute) AS minutes FROM mlobs.source_changes WHERE source = 'to_log'::regclass;
+SELECT mlobs.drop_monitor('to acc');
+DELETE FROM mlobs.source_changes WHERE source = 'to_log'::regclass;
+UPDATE to_log SET label = predicted WHERE ts < '2026-01-01 01:00';
+SELECT count(*) AS recorded_without_a_monitor FROM mlobs.source_changes WHERE source = 'to_log'::regclass;
+SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgrelid = 'to_log'::regclass AND tgname LIKE 'mlobs_changes_%';
+
+CREATE TABLE to_dates (d date NOT NULL, predicted int, label int);
+INSERT INTO to_dates SELECT date '2026-01-01' + i, i % 2, NULL FROM generate_series(0, 9) i;
+SELECT mlobs.create_monitor('to dates', 'to', 'to_dates', 'classification', '{}', '1 day', '2026-01-01', '2026-01-03', ts_column => 'd') > 0 AS created;
+SELECT status FROM mlobs.run_monitors('2026-01-08', monitor => 'to dates');
+UPDATE to_dates SET d = '300000-01-01', label = 1 WHERE d = '2026-01-05';
+INSERT INTO to_dates VALUES ('300000-01-02', 1, 1), ('2026-01-04', 0, 0);
+SELECT count(*) FILTER (WHERE d > '294276-12-31') AS far_dates_written, count(*) AS rows FROM to_dates;
+SELECT minute FROM mlobs.source_changes WHERE source = 'to_dates'::regclass ORDER BY 1;
+
+CREATE TABLE to_parts (ts timestamptz NOT NULL, latency_ms float8, label int) PARTITION BY RANGE (ts);
+CREATE TABLE to_parts_1 PARTITION OF to_parts FOR VALUES FROM ('2026-01-01') TO ('2026-01-02');
+CREATE TABLE to_parts_2 PARTITION OF to_parts FOR VALUES FROM ('2026-01-02') TO ('2026-01-03');
+INSERT INTO to_parts SELECT timestamptz '2026-01-01' + i * interval '1 minute', 20 + i % 7, NULL FROM generate_series(0, 2879) i;
+SELECT mlobs.create_monitor('to parts', 'to', 'to_parts', 'latency', '{}', '1 hour', start_at => '2026-01-01') > 0 AS created;
+SELECT mlobs.create_monitor('to part 2', 'to', 'to_parts_2', 'latency', '{}', '1 hour', start_at => '2026-01-02') > 0 AS created;
+SELECT (mlobs.run_monitors('2026-01-03', monitor => 'to parts')).status, (mlobs.run_monitors('2026-01-03', monitor => 'to part 2')).status;
+UPDATE to_parts SET label = 1 WHERE ts >= '2026-01-02 05:00' AND ts < '2026-01-02 05:01';
+SELECT source::text, minute FROM mlobs.source_changes WHERE source IN ('to_parts'::regclass, 'to_parts_1'::regclass, 'to_parts_2'::regclass)
+ ORDER BY 1, 2;
+
+SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'to %' ORDER BY name;
+DELETE FROM mlobs.source_changes WHERE source IN ('to_log'::regclass, 'to_dates'::regclass, 'to_parts'::regclass, 'to_parts_1'::regclass, 'to_parts_2'::regclass);
+DROP TABLE to_log, to_dates, to_parts;
+UPDATE mlobs.monitors SET enabled = true WHERE name IN (SELECT name FROM paused);
