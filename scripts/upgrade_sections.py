@@ -252,8 +252,15 @@ BEGIN
       log_rows := NULL;
     END;
     IF log_rows IS NULL OR log_rows < off_rows THEN
-      RAISE WARNING 'mlobs: monitor %: its windows from % are off the window grid (a DST change under 0.2.0) and kept: the log no longer holds their rows', m.name, first_off
-        USING HINT = 'A backfill over them adds grid windows beside them: delete them (and their metric_points) first if you backfill.';
+      -- The windows stay; the watermark moves on to the grid (forward: at most the DST hour
+      -- after the last kept window is in no window, where moving back would count up to a day
+      -- twice), so the windows from now on are on the grid and late rows find theirs.
+      UPDATE mlobs.monitors mo
+         SET watermark = pg_catalog.date_bin(m.window_size, mo.watermark, timestamptz '2000-01-01 00:00:00+00') + m.window_size
+       WHERE mo.id = m.id
+         AND mo.watermark <> pg_catalog.date_bin(m.window_size, mo.watermark, timestamptz '2000-01-01 00:00:00+00');
+      RAISE WARNING 'mlobs: monitor %: its windows from % are off the window grid (a DST change under 0.2.0) and kept: the log no longer holds their rows; its next windows start on the grid', m.name, first_off
+        USING HINT = 'Up to an hour after the last kept window is in no window. A backfill over the kept windows adds grid windows beside them: delete those first.';
       CONTINUE;
     END IF;
     DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start >= first_off

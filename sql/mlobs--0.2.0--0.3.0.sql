@@ -128,8 +128,8 @@ CREATE TABLE mlobs.source_changes (
   -- UTC, which a run reads back as a wall clock in its own zone. NULL: an instant.
   zone text,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
--- (source, minute): the triggers skip a minute already recorded, so the queue is bounded by the
--- distinct minutes changed between two runs, not by the write statements.
+-- (source, minute): the triggers skip a minute their transaction recorded already, so a
+-- transaction of many statements queues each minute once.
 CREATE INDEX source_changes_source ON mlobs.source_changes (source, minute);
 COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
 
@@ -467,7 +467,9 @@ BEGIN
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
-  -- A minute already queued (and not yet taken by a run) is not queued again.
+  -- A minute this transaction queued already is not queued again. Only this transaction's:
+  -- a minute another transaction queued may be taken by a run that started before this one
+  -- commits, and revised without this change (the review of the fixes, 2026-12-07).
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
                   SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''), $3
                     FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
@@ -475,7 +477,8 @@ BEGIN
                      AND NOT EXISTS (SELECT 1 FROM mlobs.source_changes c
                                       WHERE c.source OPERATOR(pg_catalog.=) s::pg_catalog.regclass
                                         AND c.minute OPERATOR(pg_catalog.=) date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
-                                        AND c.zone IS NOT DISTINCT FROM $3)', row_t, rows_sql)
+                                        AND c.zone IS NOT DISTINCT FROM $3
+                                        AND c.xmin OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()::pg_catalog.xid)', row_t, rows_sql)
     USING sources, wm, CASE WHEN wall THEN 'UTC' END;
   RETURN NULL;
 END $$;
@@ -3205,8 +3208,9 @@ BEGIN
   -- and locked against edits while they are judged. FOR SHARE also waits for the runs that hold
   -- them (run_monitors locks the rows of its monitors): a run reads the partitions and moves the
   -- watermarks this function judges by.
-  -- A view calling a function of the user's (neither pg_catalog's nor mlobs') may read the log in
-  -- it, where no dependency shows: its monitors count as readers of every log, never proven.
+  -- A view calling a function of the user's (neither pg_catalog's nor mlobs', and not IMMUTABLE:
+  -- an immutable function reads no table) may read the log in it, where no dependency shows:
+  -- its monitors count as readers of every log, never proven.
   FOR m IN SELECT * FROM mlobs.monitors mo
             WHERE mo.source::oid = ANY (log_rels) OR mlobs._tables_of_view(mo.source)::oid[] && log_rels
                OR EXISTS (SELECT 1 FROM pg_rewrite w
@@ -3214,14 +3218,16 @@ BEGIN
                                             AND d.refclassid = 'pg_proc'::regclass
                             JOIN pg_proc f ON f.oid = d.refobjid
                            WHERE w.ev_class = ANY (mo.source::oid || mlobs._tables_of_view(mo.source)::oid[])
-                             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace))
+                             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
+                             AND f.provolatile <> 'i')
             ORDER BY mo.id FOR SHARE LOOP
     readers := readers || m;
     q := (SELECT min(f.oid::regprocedure::text) FROM pg_rewrite w
             JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_proc'::regclass
             JOIN pg_proc f ON f.oid = d.refobjid
            WHERE w.ev_class = ANY (m.source::oid || mlobs._tables_of_view(m.source)::oid[])
-             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace));
+             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
+             AND f.provolatile <> 'i');
     IF q IS NOT NULL THEN
       column_why := column_why || format('monitor %s reads %s through function %s, whose reads retention cannot see', m.name, m.source, q);
       CONTINUE;
@@ -3822,8 +3828,15 @@ BEGIN
       log_rows := NULL;
     END;
     IF log_rows IS NULL OR log_rows < off_rows THEN
-      RAISE WARNING 'mlobs: monitor %: its windows from % are off the window grid (a DST change under 0.2.0) and kept: the log no longer holds their rows', m.name, first_off
-        USING HINT = 'A backfill over them adds grid windows beside them: delete them (and their metric_points) first if you backfill.';
+      -- The windows stay; the watermark moves on to the grid (forward: at most the DST hour
+      -- after the last kept window is in no window, where moving back would count up to a day
+      -- twice), so the windows from now on are on the grid and late rows find theirs.
+      UPDATE mlobs.monitors mo
+         SET watermark = pg_catalog.date_bin(m.window_size, mo.watermark, timestamptz '2000-01-01 00:00:00+00') + m.window_size
+       WHERE mo.id = m.id
+         AND mo.watermark <> pg_catalog.date_bin(m.window_size, mo.watermark, timestamptz '2000-01-01 00:00:00+00');
+      RAISE WARNING 'mlobs: monitor %: its windows from % are off the window grid (a DST change under 0.2.0) and kept: the log no longer holds their rows; its next windows start on the grid', m.name, first_off
+        USING HINT = 'Up to an hour after the last kept window is in no window. A backfill over the kept windows adds grid windows beside them: delete those first.';
       CONTINUE;
     END IF;
     DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start >= first_off

@@ -213,7 +213,9 @@ BEGIN
   rows_sql := CASE TG_OP WHEN 'INSERT' THEN format('SELECT %I FROM mlobs_new', TG_ARGV[0])
                          WHEN 'DELETE' THEN format('SELECT %I FROM mlobs_old', TG_ARGV[0])
                          ELSE format('SELECT %1$I FROM mlobs_new UNION ALL SELECT %1$I FROM mlobs_old', TG_ARGV[0]) END;
-  -- A minute already queued (and not yet taken by a run) is not queued again.
+  -- A minute this transaction queued already is not queued again. Only this transaction's:
+  -- a minute another transaction queued may be taken by a run that started before this one
+  -- commits, and revised without this change (the review of the fixes, 2026-12-07).
   EXECUTE format('INSERT INTO mlobs.source_changes (source, minute, zone)
                   SELECT DISTINCT s, date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00''), $3
                     FROM (SELECT %s FROM (%s) y(x)) r(t), unnest($1) s
@@ -221,7 +223,8 @@ BEGIN
                      AND NOT EXISTS (SELECT 1 FROM mlobs.source_changes c
                                       WHERE c.source OPERATOR(pg_catalog.=) s::pg_catalog.regclass
                                         AND c.minute OPERATOR(pg_catalog.=) date_bin(''1 minute'', r.t, timestamptz ''2000-01-01 00:00:00+00'')
-                                        AND c.zone IS NOT DISTINCT FROM $3)', row_t, rows_sql)
+                                        AND c.zone IS NOT DISTINCT FROM $3
+                                        AND c.xmin OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()::pg_catalog.xid)', row_t, rows_sql)
     USING sources, wm, CASE WHEN wall THEN 'UTC' END;
   RETURN NULL;
 END $$;

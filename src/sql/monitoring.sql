@@ -218,8 +218,8 @@ CREATE TABLE mlobs.source_changes (
   -- UTC, which a run reads back as a wall clock in its own zone. NULL: an instant.
   zone text,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now());
--- (source, minute): the triggers skip a minute already recorded, so the queue is bounded by the
--- distinct minutes changed between two runs, not by the write statements.
+-- (source, minute): the triggers skip a minute their transaction recorded already, so a
+-- transaction of many statements queues each minute once.
 CREATE INDEX source_changes_source ON mlobs.source_changes (source, minute);
 COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, recorded by their triggers, consumed by run_monitors';
 

@@ -131,8 +131,9 @@ BEGIN
   -- and locked against edits while they are judged. FOR SHARE also waits for the runs that hold
   -- them (run_monitors locks the rows of its monitors): a run reads the partitions and moves the
   -- watermarks this function judges by.
-  -- A view calling a function of the user's (neither pg_catalog's nor mlobs') may read the log in
-  -- it, where no dependency shows: its monitors count as readers of every log, never proven.
+  -- A view calling a function of the user's (neither pg_catalog's nor mlobs', and not IMMUTABLE:
+  -- an immutable function reads no table) may read the log in it, where no dependency shows:
+  -- its monitors count as readers of every log, never proven.
   FOR m IN SELECT * FROM mlobs.monitors mo
             WHERE mo.source::oid = ANY (log_rels) OR mlobs._tables_of_view(mo.source)::oid[] && log_rels
                OR EXISTS (SELECT 1 FROM pg_rewrite w
@@ -140,14 +141,16 @@ BEGIN
                                             AND d.refclassid = 'pg_proc'::regclass
                             JOIN pg_proc f ON f.oid = d.refobjid
                            WHERE w.ev_class = ANY (mo.source::oid || mlobs._tables_of_view(mo.source)::oid[])
-                             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace))
+                             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
+                             AND f.provolatile <> 'i')
             ORDER BY mo.id FOR SHARE LOOP
     readers := readers || m;
     q := (SELECT min(f.oid::regprocedure::text) FROM pg_rewrite w
             JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_proc'::regclass
             JOIN pg_proc f ON f.oid = d.refobjid
            WHERE w.ev_class = ANY (m.source::oid || mlobs._tables_of_view(m.source)::oid[])
-             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace));
+             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
+             AND f.provolatile <> 'i');
     IF q IS NOT NULL THEN
       column_why := column_why || format('monitor %s reads %s through function %s, whose reads retention cannot see', m.name, m.source, q);
       CONTINUE;

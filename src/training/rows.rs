@@ -265,7 +265,11 @@ pub fn for_each_row(spec: &Spec, mut each: impl FnMut(&str, &str, Vec<f64>)) {
                 break;
             }
             for row in table {
-                let ts: String = row.get(1).ok().flatten().unwrap_or_default();
+                let ts: Option<TextBytes> = row.get(1).ok().flatten();
+                let ts = ts
+                    .as_ref()
+                    .map_or("", |t| t.text(|| "a value of the ts_column".into()))
+                    .to_owned();
                 let target: Option<TextBytes> = row.get(2).ok().flatten();
                 let target = target
                     .as_ref()

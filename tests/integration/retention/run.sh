@@ -126,6 +126,15 @@ expect "a monitor of a view over a function of the user's keeps the partitions" 
   "$(as ops "SELECT action || ':' || coalesce(reason, '') FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '2 days', dry_run => true)
                WHERE range_from IS NOT NULL ORDER BY range_from LIMIT 1")"
 as ops "SELECT mlobs.drop_monitor('through a function')" > /dev/null
+# ... but an IMMUTABLE function reads no table: a monitor of a view calling one does not keep them.
+as ops "CREATE FUNCTION app.ms(x float8) RETURNS float8 LANGUAGE sql IMMUTABLE AS 'SELECT x / 1000'"
+as ops "CREATE VIEW app.plog_ms AS SELECT ts, app.ms(latency_ms) AS latency_ms FROM app.plog"
+as ops "SELECT mlobs.create_monitor('immutable', 'fraud', 'app.plog_ms', 'latency', '{}', '6 hours', start_at => $D0 + interval '1 day')" > /dev/null
+as ops "SELECT status FROM mlobs.run_monitors($NOW, monitor => 'immutable')" > /dev/null
+expect "a summarised monitor of a view calling an IMMUTABLE function does not keep them" "would drop,would drop" \
+  "$(as ops "SELECT string_agg(action, ',' ORDER BY range_from)
+               FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '2 days', dry_run => true) WHERE range_from IS NOT NULL")"
+as ops "SELECT mlobs.drop_monitor('immutable')" > /dev/null
 # Views of views: a monitor two views away from the log reads it as much as one over it.
 as ops "CREATE VIEW app.plog_v1 AS SELECT * FROM app.plog; CREATE VIEW app.plog_v2 AS SELECT * FROM app.plog_v1 WHERE score >= 0"
 as ops "SELECT mlobs.create_monitor('nested', 'fraud', 'app.plog_v2', 'latency', '{}', '1 hour', start_at => $D0 + interval '1 day')" > /dev/null

@@ -48,6 +48,13 @@ kept=$(q "SELECT sum(w.rows) FROM mlobs.monitor_windows w JOIN mlobs.monitors m 
 [ "$kept" -ge "$((old_rows - 144))" ] && grep -q "monitor team old: .* kept" "$OUT/live-update.log" \
   && check ok "live 0.2.0 -> $CURRENT: off-grid windows whose rows left the log are kept, with a WARNING ($kept of $old_rows rows)" \
   || { cat "$OUT/live-update.log"; check no "live: windows of deleted rows: $kept rows left of $old_rows"; }
+# Their watermark moved on to the grid: the windows computed since start on it.
+off_after=$(q "SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+                WHERE m.name = 'team old' AND w.window_start >= '2026-04-02'
+                  AND (w.window_start <> date_bin(m.window_size, w.window_start, '2000-01-01 00:00+00') OR w.window_end - w.window_start <> m.window_size)")
+new_windows=$(q "SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id WHERE m.name = 'team old' AND w.window_start >= '2026-04-02'")
+[ "$off_after" = 0 ] && [ "$new_windows" -gt 0 ] && check ok "live 0.2.0 -> $CURRENT: the kept monitor's new windows are on the grid ($new_windows)" \
+  || check no "live: the kept monitor's new windows: $off_after of $new_windows off the grid"
 team "SET timezone = 'Europe/Berlin'" "SELECT status FROM mlobs.run_monitors('2026-04-06 00:00+00', backfill_from => '2026-03-28 00:00+00')" > /dev/null
 g=$(grid)
 [ "$g" = "0 0 0" ] && check ok "live 0.2.0 -> $CURRENT: a backfill over the DST change recomputes in place" || check no "live: after a backfill: $g"

@@ -50,5 +50,8 @@ UPDATE enc_train SET f = f || '{"é": 1}' WHERE i = 10;
 SELECT pg_temp.err($$SELECT mlobs.train('enc_bad', 'enc_train', 'y', ARRAY['f'], 'decision_tree')$$) AS non_utf8_key;
 UPDATE enc_train SET f = f - 'é', t = 'été' WHERE i = 10;
 SELECT pg_temp.err($$SELECT mlobs.train('enc_bad', 'enc_train', 't', ARRAY['f'], 'decision_tree')$$) AS non_utf8_target;
+-- A text ts_column with a value that is not UTF-8 (was XX000 too).
+CREATE TABLE enc_ts AS SELECT 'é' || i AS ts, jsonb_build_object('b', i % 3) AS f, i % 2 AS y FROM generate_series(1, 50) i;
+SELECT pg_temp.err($$SELECT mlobs.train('enc_ts', 'enc_ts', 'y', ARRAY['f'], 'decision_tree', ts_column => 'ts')$$) AS non_utf8_ts;
 \c mlobs_regress
 DROP DATABASE mlobs_regress_latin1;

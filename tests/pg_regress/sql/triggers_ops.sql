@@ -16,6 +16,22 @@ UPDATE to_log SET label = predicted WHERE ts >= '2026-01-02 10:00' AND ts < '202
 UPDATE to_log SET label = 1 - predicted WHERE ts >= '2026-01-02 10:00' AND ts < '2026-01-02 10:01';
 UPDATE to_log SET label = predicted WHERE ts >= '2026-01-02 10:00' AND ts < '2026-01-02 10:01';
 SELECT count(*) AS queued, count(DISTINCT minute) AS minutes FROM mlobs.source_changes WHERE source = 'to_log'::regclass;
+-- A minute another transaction queued is queued again: a run that starts while this writer is
+-- open may take it and revise the window without this writer's change (the run here comes
+-- through dblink, between the writer's UPDATE and its COMMIT). labelled_rows must end equal to
+-- the rows' labels (it stayed one short when the writer skipped the queued minute).
+CREATE EXTENSION dblink;
+BEGIN;
+UPDATE to_log SET label = NULL WHERE ts = '2026-01-02 10:00';
+SELECT * FROM dblink(format('host=%s port=%s dbname=%s user=%s', host(inet_server_addr()), current_setting('port'), current_database(), current_user),
+                     $q$SELECT status FROM mlobs.run_monitors('2026-01-03', monitor => 'to acc')$q$) AS t(status text);
+COMMIT;
+SELECT count(*) AS queued_after_commit FROM mlobs.source_changes WHERE source = 'to_log'::regclass;
+SELECT status FROM mlobs.run_monitors('2026-01-03', monitor => 'to acc');
+SELECT p.value AS labelled_rows, (SELECT count(label) FROM to_log WHERE ts >= '2026-01-02' AND ts < '2026-01-03') AS labels
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'to acc' AND p.metric = 'labelled_rows' AND p.window_start = '2026-01-02';
+DROP EXTENSION dblink;
 SELECT mlobs.drop_monitor('to acc');
 DELETE FROM mlobs.source_changes WHERE source = 'to_log'::regclass;
 UPDATE to_log SET label = predicted WHERE ts < '2026-01-01 01:00';
