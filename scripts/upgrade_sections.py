@@ -230,6 +230,8 @@ out.append("""-- 0.2.0 stepped a window by window_size in the session's calendar
 DO $$
 DECLARE
   m record;
+  -- The monitor's off-grid windows (their starts), judged once.
+  offs timestamptz[];
   first_off timestamptz;
   last_off timestamptz;
   off_rows numeric;
@@ -238,8 +240,8 @@ BEGIN
   FOR m IN SELECT mo.id, mo.name, mo.window_size, mo.source, mo.ts_column FROM mlobs.monitors mo
             WHERE pg_catalog.date_part('month', mo.window_size) = 0 AND pg_catalog.date_part('year', mo.window_size) = 0
             ORDER BY mo.id LOOP
-    SELECT pg_catalog.min(w.window_start), pg_catalog.max(w.window_end),
-           coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO first_off, last_off, off_rows
+    SELECT pg_catalog.array_agg(w.window_start), pg_catalog.min(w.window_start), pg_catalog.max(w.window_end),
+           coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO offs, first_off, last_off, off_rows
       FROM mlobs.monitor_windows w
      WHERE w.monitor_id = m.id
        AND (w.window_start <> pg_catalog.date_bin(m.window_size, w.window_start, timestamptz '2000-01-01 00:00:00+00')
@@ -263,15 +265,9 @@ BEGIN
         USING HINT = 'Up to an hour after the last kept window is in no window. A backfill over the kept windows adds grid windows beside them: delete those first.';
       CONTINUE;
     END IF;
-    DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start >= first_off
-       AND (p.window_start <> pg_catalog.date_bin(m.window_size, p.window_start, timestamptz '2000-01-01 00:00:00+00')
-            OR p.ts - p.window_start <> m.window_size);
-    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start >= first_off
-       AND (f.window_start <> pg_catalog.date_bin(m.window_size, f.window_start, timestamptz '2000-01-01 00:00:00+00')
-            OR f.window_end - f.window_start <> m.window_size);
-    DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start >= first_off
-       AND (w.window_start <> pg_catalog.date_bin(m.window_size, w.window_start, timestamptz '2000-01-01 00:00:00+00')
-            OR w.window_end - w.window_start <> m.window_size);
+    DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start = ANY (offs);
+    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ANY (offs);
+    DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ANY (offs);
     UPDATE mlobs.monitors mo
        SET watermark = least(mo.watermark, pg_catalog.date_bin(m.window_size, first_off, timestamptz '2000-01-01 00:00:00+00')),
            rows_total = greatest(mo.rows_total - off_rows, 0)

@@ -355,6 +355,8 @@ DECLARE
   wm timestamptz;
   zoneless bool;
   first_late timestamptz;
+  -- The latest `now` a run started with (mlobs.run_horizon), read once per insert statement.
+  run_now timestamptz;
   row_t text;
 BEGIN
   -- This runs on every write statement of a monitored table, so it costs one catalog query, one
@@ -433,11 +435,12 @@ BEGIN
   -- windows has not committed its new watermark yet, and a row stamped in a window it has scanned
   -- and committed before the run does would be in no window for good.
   IF TG_OP = 'INSERT' THEN
+    SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) INTO run_now FROM mlobs.run_horizon h;
     IF NOT wall THEN
-      SELECT max(greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h))) FILTER (WHERE m.watermark IS NOT NULL)
+      SELECT max(greatest(m.watermark, run_now)) FILTER (WHERE m.watermark IS NOT NULL)
         INTO wm FROM mlobs.monitors m WHERE m.source::oid = ANY (sources);
     ELSE
-      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h)))))
+      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, greatest(m.watermark, run_now))))
                FILTER (WHERE m.watermark IS NOT NULL),
              coalesce(bool_or(m.run_zone IS NULL AND m.watermark IS NOT NULL), false)
         INTO wm, zoneless
@@ -445,7 +448,7 @@ BEGIN
       IF zoneless THEN
         tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
         BEGIN
-          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h)))))) INTO wm
+          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, greatest(m.watermark, run_now))))) INTO wm
             FROM mlobs.monitors m WHERE m.source::oid = ANY (sources) AND m.run_zone IS NULL;
         EXCEPTION WHEN OTHERS THEN
           RAISE WARNING 'mlobs: changes of % are not recorded: its trigger names an unknown time zone "%"', TG_RELID::regclass, tz
@@ -2912,9 +2915,10 @@ BEGIN
     JOIN LATERAL (SELECT * FROM mlobs.retraining_requests x WHERE x.model = p.model ORDER BY x.id DESC LIMIT 1) q ON true
     JOIN mlobs.alerts a ON a.model = p.model AND a.state = 'firing'
     JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
+   -- q is still the model's last request, one reraise chose (ended, not promoted, a holdout
+   -- window ago): not one another run raised meanwhile.
    WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
-     AND q.status IN ('done', 'failed') AND q.decision IS DISTINCT FROM 'promoted'
-     AND q.processed_at < now() - p.holdout_window AND q.id = ANY (reraise)
+     AND q.id = ANY (reraise)
    ORDER BY p.model, a.id;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
@@ -3175,6 +3179,7 @@ DECLARE
   wall_clock bool;
   log_rels oid[];
   p record;
+  reader record;
   m mlobs.monitors;
   readers mlobs.monitors[] := '{}';
   column_why text[] := '{}';
@@ -3211,25 +3216,22 @@ BEGIN
   -- A view calling a function of the user's (neither pg_catalog's nor mlobs', and not IMMUTABLE:
   -- an immutable function reads no table) may read the log in it, where no dependency shows:
   -- its monitors count as readers of every log, never proven.
-  FOR m IN SELECT * FROM mlobs.monitors mo
-            WHERE mo.source::oid = ANY (log_rels) OR mlobs._tables_of_view(mo.source)::oid[] && log_rels
-               OR EXISTS (SELECT 1 FROM pg_rewrite w
-                            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
-                                            AND d.refclassid = 'pg_proc'::regclass
-                            JOIN pg_proc f ON f.oid = d.refobjid
-                           WHERE w.ev_class = ANY (mo.source::oid || mlobs._tables_of_view(mo.source)::oid[])
-                             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
-                             AND f.provolatile <> 'i')
-            ORDER BY mo.id FOR SHARE LOOP
+  FOR reader IN SELECT mo AS m, fn.name AS fn
+              FROM mlobs.monitors mo
+             CROSS JOIN LATERAL (SELECT mlobs._tables_of_view(mo.source)::oid[] AS rels) v
+              LEFT JOIN LATERAL (SELECT min(f.oid::regprocedure::text) AS name FROM pg_rewrite w
+                                   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+                                                   AND d.refclassid = 'pg_proc'::regclass
+                                   JOIN pg_proc f ON f.oid = d.refobjid
+                                  WHERE w.ev_class = ANY (mo.source::oid || v.rels)
+                                    AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
+                                    AND f.provolatile <> 'i') fn ON true
+             WHERE mo.source::oid = ANY (log_rels) OR v.rels && log_rels OR fn.name IS NOT NULL
+             ORDER BY mo.id FOR SHARE OF mo LOOP
+    m := reader.m;
     readers := readers || m;
-    q := (SELECT min(f.oid::regprocedure::text) FROM pg_rewrite w
-            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_proc'::regclass
-            JOIN pg_proc f ON f.oid = d.refobjid
-           WHERE w.ev_class = ANY (m.source::oid || mlobs._tables_of_view(m.source)::oid[])
-             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
-             AND f.provolatile <> 'i');
-    IF q IS NOT NULL THEN
-      column_why := column_why || format('monitor %s reads %s through function %s, whose reads retention cannot see', m.name, m.source, q);
+    IF reader.fn IS NOT NULL THEN
+      column_why := column_why || format('monitor %s reads %s through function %s, whose reads retention cannot see', m.name, m.source, reader.fn);
       CONTINUE;
     END IF;
     -- Its watermark says how far it summarised the column it windows by: that says nothing of
@@ -3806,6 +3808,8 @@ END $$;
 DO $$
 DECLARE
   m record;
+  -- The monitor's off-grid windows (their starts), judged once.
+  offs timestamptz[];
   first_off timestamptz;
   last_off timestamptz;
   off_rows numeric;
@@ -3814,8 +3818,8 @@ BEGIN
   FOR m IN SELECT mo.id, mo.name, mo.window_size, mo.source, mo.ts_column FROM mlobs.monitors mo
             WHERE pg_catalog.date_part('month', mo.window_size) = 0 AND pg_catalog.date_part('year', mo.window_size) = 0
             ORDER BY mo.id LOOP
-    SELECT pg_catalog.min(w.window_start), pg_catalog.max(w.window_end),
-           coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO first_off, last_off, off_rows
+    SELECT pg_catalog.array_agg(w.window_start), pg_catalog.min(w.window_start), pg_catalog.max(w.window_end),
+           coalesce(pg_catalog.sum(w.rows) FILTER (WHERE w.segment = ''), 0) INTO offs, first_off, last_off, off_rows
       FROM mlobs.monitor_windows w
      WHERE w.monitor_id = m.id
        AND (w.window_start <> pg_catalog.date_bin(m.window_size, w.window_start, timestamptz '2000-01-01 00:00:00+00')
@@ -3839,15 +3843,9 @@ BEGIN
         USING HINT = 'Up to an hour after the last kept window is in no window. A backfill over the kept windows adds grid windows beside them: delete those first.';
       CONTINUE;
     END IF;
-    DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start >= first_off
-       AND (p.window_start <> pg_catalog.date_bin(m.window_size, p.window_start, timestamptz '2000-01-01 00:00:00+00')
-            OR p.ts - p.window_start <> m.window_size);
-    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start >= first_off
-       AND (f.window_start <> pg_catalog.date_bin(m.window_size, f.window_start, timestamptz '2000-01-01 00:00:00+00')
-            OR f.window_end - f.window_start <> m.window_size);
-    DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start >= first_off
-       AND (w.window_start <> pg_catalog.date_bin(m.window_size, w.window_start, timestamptz '2000-01-01 00:00:00+00')
-            OR w.window_end - w.window_start <> m.window_size);
+    DELETE FROM mlobs.metric_points p WHERE p.monitor_id = m.id AND p.window_start = ANY (offs);
+    DELETE FROM mlobs.window_failures f WHERE f.monitor_id = m.id AND f.window_start = ANY (offs);
+    DELETE FROM mlobs.monitor_windows w WHERE w.monitor_id = m.id AND w.window_start = ANY (offs);
     UPDATE mlobs.monitors mo
        SET watermark = least(mo.watermark, pg_catalog.date_bin(m.window_size, first_off, timestamptz '2000-01-01 00:00:00+00')),
            rows_total = greatest(mo.rows_total - off_rows, 0)

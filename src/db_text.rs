@@ -36,9 +36,10 @@ unsafe impl<'fcx> ArgAbi<'fcx> for DbStr<'fcx> {
     unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
         let index = arg.index();
         // SAFETY: as the trait requires, a text argument that is not NULL.
-        let bytes = unsafe { arg.unbox_arg_using_from_datum::<&'fcx [u8]>() }
-            .unwrap_or_else(|| panic!("argument {index} must not be null"));
-        DbStr(checked(bytes, index))
+        match unsafe { Self::unbox_nullable_arg(arg) } {
+            pgrx::nullable::Nullable::Valid(s) => s,
+            _ => panic!("argument {index} must not be null"),
+        }
     }
 
     unsafe fn unbox_nullable_arg(arg: Arg<'_, 'fcx>) -> pgrx::nullable::Nullable<Self> {

@@ -101,6 +101,8 @@ DECLARE
   wm timestamptz;
   zoneless bool;
   first_late timestamptz;
+  -- The latest `now` a run started with (mlobs.run_horizon), read once per insert statement.
+  run_now timestamptz;
   row_t text;
 BEGIN
   -- This runs on every write statement of a monitored table, so it costs one catalog query, one
@@ -179,11 +181,12 @@ BEGIN
   -- windows has not committed its new watermark yet, and a row stamped in a window it has scanned
   -- and committed before the run does would be in no window for good.
   IF TG_OP = 'INSERT' THEN
+    SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) INTO run_now FROM mlobs.run_horizon h;
     IF NOT wall THEN
-      SELECT max(greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h))) FILTER (WHERE m.watermark IS NOT NULL)
+      SELECT max(greatest(m.watermark, run_now)) FILTER (WHERE m.watermark IS NOT NULL)
         INTO wm FROM mlobs.monitors m WHERE m.source::oid = ANY (sources);
     ELSE
-      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h)))))
+      SELECT max(pg_catalog.timezone('UTC', pg_catalog.timezone(m.run_zone, greatest(m.watermark, run_now))))
                FILTER (WHERE m.watermark IS NOT NULL),
              coalesce(bool_or(m.run_zone IS NULL AND m.watermark IS NOT NULL), false)
         INTO wm, zoneless
@@ -191,7 +194,7 @@ BEGIN
       IF zoneless THEN
         tz := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] ELSE current_setting('TimeZone') END;
         BEGIN
-          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, greatest(m.watermark, (SELECT pg_catalog.to_timestamp(h.last_value::float8 / 1e6) FROM mlobs.run_horizon h)))))) INTO wm
+          SELECT greatest(wm, max(pg_catalog.timezone('UTC', pg_catalog.timezone(tz, greatest(m.watermark, run_now))))) INTO wm
             FROM mlobs.monitors m WHERE m.source::oid = ANY (sources) AND m.run_zone IS NULL;
         EXCEPTION WHEN OTHERS THEN
           RAISE WARNING 'mlobs: changes of % are not recorded: its trigger names an unknown time zone "%"', TG_RELID::regclass, tz

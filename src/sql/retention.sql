@@ -98,6 +98,7 @@ DECLARE
   wall_clock bool;
   log_rels oid[];
   p record;
+  reader record;
   m mlobs.monitors;
   readers mlobs.monitors[] := '{}';
   column_why text[] := '{}';
@@ -134,25 +135,22 @@ BEGIN
   -- A view calling a function of the user's (neither pg_catalog's nor mlobs', and not IMMUTABLE:
   -- an immutable function reads no table) may read the log in it, where no dependency shows:
   -- its monitors count as readers of every log, never proven.
-  FOR m IN SELECT * FROM mlobs.monitors mo
-            WHERE mo.source::oid = ANY (log_rels) OR mlobs._tables_of_view(mo.source)::oid[] && log_rels
-               OR EXISTS (SELECT 1 FROM pg_rewrite w
-                            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
-                                            AND d.refclassid = 'pg_proc'::regclass
-                            JOIN pg_proc f ON f.oid = d.refobjid
-                           WHERE w.ev_class = ANY (mo.source::oid || mlobs._tables_of_view(mo.source)::oid[])
-                             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
-                             AND f.provolatile <> 'i')
-            ORDER BY mo.id FOR SHARE LOOP
+  FOR reader IN SELECT mo AS m, fn.name AS fn
+              FROM mlobs.monitors mo
+             CROSS JOIN LATERAL (SELECT mlobs._tables_of_view(mo.source)::oid[] AS rels) v
+              LEFT JOIN LATERAL (SELECT min(f.oid::regprocedure::text) AS name FROM pg_rewrite w
+                                   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+                                                   AND d.refclassid = 'pg_proc'::regclass
+                                   JOIN pg_proc f ON f.oid = d.refobjid
+                                  WHERE w.ev_class = ANY (mo.source::oid || v.rels)
+                                    AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
+                                    AND f.provolatile <> 'i') fn ON true
+             WHERE mo.source::oid = ANY (log_rels) OR v.rels && log_rels OR fn.name IS NOT NULL
+             ORDER BY mo.id FOR SHARE OF mo LOOP
+    m := reader.m;
     readers := readers || m;
-    q := (SELECT min(f.oid::regprocedure::text) FROM pg_rewrite w
-            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_proc'::regclass
-            JOIN pg_proc f ON f.oid = d.refobjid
-           WHERE w.ev_class = ANY (m.source::oid || mlobs._tables_of_view(m.source)::oid[])
-             AND f.pronamespace NOT IN ('pg_catalog'::regnamespace, 'mlobs'::regnamespace)
-             AND f.provolatile <> 'i');
-    IF q IS NOT NULL THEN
-      column_why := column_why || format('monitor %s reads %s through function %s, whose reads retention cannot see', m.name, m.source, q);
+    IF reader.fn IS NOT NULL THEN
+      column_why := column_why || format('monitor %s reads %s through function %s, whose reads retention cannot see', m.name, m.source, reader.fn);
       CONTINUE;
     END IF;
     -- Its watermark says how far it summarised the column it windows by: that says nothing of

@@ -273,9 +273,10 @@ BEGIN
     JOIN LATERAL (SELECT * FROM mlobs.retraining_requests x WHERE x.model = p.model ORDER BY x.id DESC LIMIT 1) q ON true
     JOIN mlobs.alerts a ON a.model = p.model AND a.state = 'firing'
     JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
+   -- q is still the model's last request, one reraise chose (ended, not promoted, a holdout
+   -- window ago): not one another run raised meanwhile.
    WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
-     AND q.status IN ('done', 'failed') AND q.decision IS DISTINCT FROM 'promoted'
-     AND q.processed_at < now() - p.holdout_window AND q.id = ANY (reraise)
+     AND q.id = ANY (reraise)
    ORDER BY p.model, a.id;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
