@@ -144,7 +144,11 @@ COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, r
 CREATE TABLE mlobs.monitor_changes (
   monitor_id bigint NOT NULL,
   minute timestamptz NOT NULL,
-  zone text);                               -- as in source_changes
+  zone text,                                -- as in source_changes
+  -- The earliest recorded_at of the minute's changes: a window revises a change recorded while it
+  -- was open to it even when the run comes after its horizon. NULL (a monitor enabled again):
+  -- the run's own time.
+  recorded_at timestamptz);
 CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
 COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s table that its next run revises (moved from source_changes by run_monitors)';
 
@@ -1210,7 +1214,8 @@ BEGIN
       UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
         FROM latest l, mlobs.alert_rules ru
        WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
-         AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
+         -- <=: an alert that window itself fired (late rows, deleted again by a revision).
+         AND NOT mlobs._label_metric(ru.metric) AND al.started_at <= l.window_end
          -- The alert's segment (or the whole window) in that window: its rows, and its point.
          AND (coalesce((SELECT w.rows FROM mlobs.monitor_windows w WHERE w.monitor_id = l.monitor_id
                            AND w.window_start = l.window_start AND w.segment = al.segment), 0) < ru.min_rows
@@ -1691,12 +1696,13 @@ END $$;
 -- windows that failed before (`retry`) and the computed windows still within the monitor's
 -- horizon whose rows or labels changed (`revise`; `changed`: the source's changed minutes, NULL
 -- when its changes are not tracked, then label monitors revise every window within
--- label_horizon), then every complete window after the watermark, or from `backfill_from`, never
+-- label_horizon; `changed_at`: when each was first recorded, a window within its horizon then
+-- takes it however late the run), then every complete window after the watermark, or from `backfill_from`, never
 -- before the monitor's first window (`new`). `watermark` is where its watermark moves to. Windows
 -- that start before the source's retention boundary (mlobs.log_retention: their rows were
 -- dropped) are never recomputed, nor a reference that reaches before it.
 CREATE FUNCTION mlobs._monitor_plan(monitor_id bigint, as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
-                                    OUT m mlobs.monitors, OUT starts timestamptz[], OUT ends timestamptz[],
+                                    changed_at timestamptz[], OUT m mlobs.monitors, OUT starts timestamptz[], OUT ends timestamptz[],
                                     OUT works text[], OUT watermark timestamptz)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -1735,8 +1741,10 @@ BEGIN
   END IF;
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
-     OR (reference_labels AND m.reference_to > as_of - m.label_horizon AND m.reference_from >= coalesce(retained, '-infinity')
-         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
+     OR (reference_labels AND m.reference_from >= coalesce(retained, '-infinity')
+         AND CASE WHEN changed IS NULL THEN m.reference_to > as_of - m.label_horizon
+                  ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= m.reference_from AND c.t < m.reference_to
+                                  AND m.reference_to > least(as_of, c.at) - m.label_horizon) END)) THEN
     old_concept := CASE WHEN m.reference_summary IS NOT NULL THEN m.reference_summary::jsonb->'concept' END;
     m := mlobs._monitor_reference(m);
     concept_changed := m.kind = 'classification' AND m.config ? 'score'
@@ -1786,11 +1794,15 @@ BEGIN
                AND (f.window_end > as_of - horizon
                     OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end))
             UNION ALL
+            -- A change counts where it was recorded while the window was open to it: labels
+            -- committed before the horizon's end are not lost to a run that comes after it
+            -- (review of 2026-12-07: a daily job lost the last day of every horizon).
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
-             WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
+             WHERE w.monitor_id = m.id AND w.window_start < ws AND backfill_from IS NULL
                AND w.window_start >= coalesce(keep_from, '-infinity')
                AND CASE WHEN changed IS NULL OR concept_changed THEN labels AND w.window_end > as_of - m.label_horizon
-                        ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
+                        ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= w.window_start AND c.t < w.window_end
+                                        AND w.window_end > least(as_of, c.at) - horizon) END) y
           ORDER BY y.window_start, y.failed DESC) x;
   -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of
   -- one-minute windows in one statement); the watermark stops there and the next run goes on. A
@@ -1821,7 +1833,7 @@ END $$;
 -- Progress shows in pg_stat_activity.application_name while it runs. `failed_monitors`: monitors
 -- that could not be planned.
 CREATE FUNCTION mlobs._run_source(ids bigint[], as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
-                                  OUT windows int, OUT revised int, OUT points int, OUT transitions int,
+                                  changed_at timestamptz[], OUT windows int, OUT revised int, OUT points int, OUT transitions int,
                                   OUT failures jsonb, OUT failed_monitors int)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -1916,7 +1928,7 @@ BEGIN
   exprs := '{}';
   FOREACH j IN ARRAY ids LOOP
     BEGIN
-      SELECT * INTO p FROM mlobs._monitor_plan(j, as_of, backfill_from, changed);
+      SELECT * INTO p FROM mlobs._monitor_plan(j, as_of, backfill_from, changed, changed_at);
       ms := ms || p.m;
       marks := marks || p.watermark;
       adds := adds || 0::bigint;
@@ -2118,7 +2130,9 @@ DECLARE
   q_ids bigint[];
   q_minutes timestamptz[];
   q_zones text[];
+  q_ats timestamptz[];
   changed timestamptz[];
+  changed_at timestamptz[];
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
   saved_role text := current_setting('role');
   saved_lock_timeout text := current_setting('lock_timeout');
@@ -2175,9 +2189,10 @@ BEGIN
   -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
   WITH moved AS (DELETE FROM mlobs.source_changes sc
                   WHERE sc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.source_changes x FOR UPDATE SKIP LOCKED))
-                 RETURNING sc.source, sc.minute, sc.zone)
-  INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
-  SELECT DISTINCT mo.id, c.minute, c.zone FROM moved c JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
+                 RETURNING sc.source, sc.minute, sc.zone, sc.recorded_at)
+  INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone, recorded_at)
+  SELECT mo.id, c.minute, c.zone, min(c.recorded_at) FROM moved c JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled
+   GROUP BY mo.id, c.minute, c.zone;
   DELETE FROM mlobs.monitor_changes mc
    WHERE mc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.monitor_changes x
                                WHERE NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.id = x.monitor_id)
@@ -2198,9 +2213,10 @@ BEGIN
       -- that fail, and by the rollback if the whole group fails. A backfill revises nothing
       -- before backfill_from (_monitor_plan), so it leaves the queue to the next run.
       WITH taken AS (DELETE FROM mlobs.monitor_changes mc WHERE mc.monitor_id = ANY (g.ids) AND backfill_from IS NULL
-                     RETURNING mc.monitor_id, mc.minute, mc.zone)
-      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}'), coalesce(array_agg(t.zone), '{}')
-        INTO q_ids, q_minutes, q_zones FROM taken t;
+                     RETURNING mc.monitor_id, mc.minute, mc.zone, mc.recorded_at)
+      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}'), coalesce(array_agg(t.zone), '{}'),
+             coalesce(array_agg(t.recorded_at), '{}')
+        INTO q_ids, q_minutes, q_zones, q_ats FROM taken t;
       ids := '{}';
       -- Each monitor's owner and access, with its own error: first who may act as the owner ...
       FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (g.ids) ORDER BY x.id LOOP
@@ -2247,11 +2263,15 @@ BEGIN
         END IF;
       END IF;
       -- A wall-clock minute of a timestamp or date column (written as UTC, zone 'UTC') is the
-      -- instant this run reads that wall clock as.
-      changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
-                      THEN ARRAY(SELECT DISTINCT CASE WHEN u.z IS NULL THEN u.t ELSE (u.t AT TIME ZONE u.z)::timestamptz END
-                                   FROM unnest(q_minutes, q_zones) u(t, z) ORDER BY 1) END;
-      SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
+      -- instant this run reads that wall clock as; each minute with its first recording.
+      changed := NULL;
+      changed_at := NULL;
+      IF mlobs._changes_tracked(g.source, g.ts_column) THEN
+        SELECT coalesce(array_agg(x.t ORDER BY x.t), '{}'), coalesce(array_agg(x.at ORDER BY x.t), '{}') INTO changed, changed_at
+          FROM (SELECT CASE WHEN u.z IS NULL THEN u.t ELSE (u.t AT TIME ZONE u.z)::timestamptz END AS t, min(u.at) AS at
+                  FROM unnest(q_minutes, q_zones, q_ats) u(t, z, at) GROUP BY 1) x;
+      END IF;
+      SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed, changed_at);
       PERFORM set_config('role', saved_role, true);
       PERFORM set_config('lock_timeout', saved_lock_timeout, true);
       IF pinned_zone IS NOT NULL AND pinned_zone <> saved_zone THEN
@@ -2269,11 +2289,12 @@ BEGIN
       -- Each minute once, and none that no run may revise any more (older than the monitor's
       -- horizons, a day's margin for the zones, unless in a reference still open to labels): the
       -- queue of a monitor that keeps failing stays bounded.
-      INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
-      SELECT DISTINCT u.m, u.t, u.z FROM unnest(q_ids, q_minutes, q_zones) u(m, t, z) JOIN mlobs.monitors mo ON mo.id = u.m
+      INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone, recorded_at)
+      SELECT u.m, u.t, u.z, min(u.at) FROM unnest(q_ids, q_minutes, q_zones, q_ats) u(m, t, z, at) JOIN mlobs.monitors mo ON mo.id = u.m
        WHERE u.m = ANY (failed_ids)
          AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
-              OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day');
+              OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day')
+       GROUP BY u.m, u.t, u.z;
     EXCEPTION WHEN query_canceled THEN
       -- statement_timeout (a common guard on a job's role) or a cancel request: this group is
       -- rolled back, the groups before it are kept and the run is recorded and returned, so a
@@ -3159,6 +3180,14 @@ BEGIN
     RETURN format('monitor %s may still revise its window ending %s until %s (%s horizon)', m.name, last_end,
                   last_end + horizon, CASE WHEN labels AND m.label_horizon >= m.late_data_horizon THEN 'label' ELSE 'late data' END);
   END IF;
+  -- A change recorded while its window was open is revised by the next run however late
+  -- (mlobs._monitor_plan): the rows stay until it is. A day's margin for wall-clock minutes.
+  IF EXISTS (SELECT 1 FROM mlobs.monitor_changes mc WHERE mc.monitor_id = m.id
+                AND mc.minute >= lo - interval '1 day' AND mc.minute < hi + interval '1 day')
+     OR EXISTS (SELECT 1 FROM mlobs.source_changes sc WHERE sc.source = m.source
+                   AND sc.minute >= lo - interval '1 day' AND sc.minute < hi + interval '1 day') THEN
+    RETURN format('monitor %s has recorded changes of rows before %s that its next run applies', m.name, hi);
+  END IF;
   RETURN NULL;
 END $$;
 
@@ -3509,18 +3538,56 @@ BEGIN
   RETURN res || jsonb_build_object('feature', feature);
 END $$;
 
--- For mlobs.report: the role to read a monitor's log as, NULL when none may. The owner when the
--- caller may take that role (is it or a member of it; superusers are) and the owner may read
--- the source; else the caller, when it may read the source and the source runs no code of its
--- owner's on a read: a table (plain or partitioned) without row security. A view's functions or
--- a row security policy's would run as the reader.
-CREATE FUNCTION mlobs._report_read_role(owner regrole, source regclass) RETURNS name
+-- For mlobs.report: the roles a monitor's log may be read as, in order of preference (empty
+-- when none). The owner when the caller may take that role (is it or a member of it;
+-- superusers are) and the owner may read the source. The caller when it may read the source
+-- and reading it runs no code of another role's: a table (plain or partitioned, with no foreign
+-- table among its partitions or children) without row security, whose columns read all have
+-- built-in types. A view's functions, a row security policy, and the cast or operator of a
+-- type the owner wrote (CREATE CAST (its_enum AS text) WITH FUNCTION ...: the report writes
+-- label::text) would run with the caller's rights, and the owner can revoke its own SELECT to
+-- send a superuser down this path.
+CREATE FUNCTION mlobs._report_read_roles(owner regrole, source regclass, columns text[]) RETURNS name[]
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT')
-              THEN (SELECT r.rolname FROM pg_roles r WHERE r.oid = owner)
-              WHEN has_table_privilege(source, 'SELECT')
-                   AND EXISTS (SELECT FROM pg_class c WHERE c.oid = source AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity)
-              THEN current_user END
+  WITH RECURSIVE tree(rel) AS (SELECT source::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.rel)
+  SELECT array_remove(ARRAY[
+    CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT')
+         THEN (SELECT r.rolname FROM pg_roles r WHERE r.oid = owner) END,
+    CASE WHEN has_table_privilege(source, 'SELECT')
+              AND EXISTS (SELECT FROM pg_class c WHERE c.oid = source AND NOT c.relrowsecurity)
+              AND NOT EXISTS (SELECT FROM tree t JOIN pg_class c ON c.oid = t.rel WHERE c.relkind NOT IN ('r', 'p'))
+              AND (SELECT count(*) FROM pg_attribute a
+                    WHERE a.attrelid = source AND a.attname = ANY (columns) AND a.attnum > 0 AND NOT a.attisdropped
+                      AND a.atttypid < 16384)  -- FirstNormalObjectId: made by initdb, owned by the bootstrap superuser
+                  = (SELECT count(DISTINCT c) FROM unnest(columns) c WHERE c IS NOT NULL)
+         THEN current_user END], NULL)
+$$;
+
+-- For mlobs.report: take a role and a monitor's run_zone (a timestamp column is read in it, as
+-- the runs read it) to read a log, or go back to the saved ones. NULL when done, else why not:
+-- a security-definer function or a materialized view may not change role, so the role is only
+-- set when it is not the current one.
+CREATE FUNCTION mlobs._report_read_as(role_name text, zone text) RETURNS text
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF role_name IS DISTINCT FROM current_user::text AND role_name IS DISTINCT FROM current_setting('role') THEN
+    PERFORM set_config('role', role_name, true);
+  END IF;
+  IF zone IS NOT NULL AND zone IS DISTINCT FROM current_setting('TimeZone') THEN
+    PERFORM set_config('TimeZone', zone, true);
+  END IF;
+  RETURN NULL;
+EXCEPTION WHEN insufficient_privilege THEN
+  RETURN format('reading as %s is not possible here: %s.', role_name, SQLERRM);
+END $$;
+
+-- For mlobs.report: why a monitor's log is not read, when _report_read_roles gave no role.
+CREATE FUNCTION mlobs._report_unread_note(what text, source regclass, owner regrole) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = source)
+              THEN format('%s are not drawn: the monitor''s source (OID %s) no longer exists.', what, source::oid)
+              ELSE format('%s need SELECT on %s as the monitor''s owner %s, or as %s on a table without row security '
+                          'whose columns read have built-in types.', what, source, owner, current_user) END
 $$;
 
 CREATE FUNCTION mlobs.report(model text, "from" timestamptz DEFAULT pg_catalog.now() - interval '7 days',
@@ -3544,7 +3611,10 @@ DECLARE
   max_charts CONSTANT int := 40;
   lbl text := model;
   saved_role text := current_setting('role');
+  saved_zone text := current_setting('TimeZone');
   read_as name;
+  roles name[];
+  note text;
 BEGIN
   IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
     RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
@@ -3604,18 +3674,25 @@ BEGIN
   -- view (or a row security policy) run as the role that reads it: read as the caller, another
   -- admin's source would run that admin's code with the caller's rights (a superuser's, too).
   -- A caller who may act as the owner reads as the owner; else only a table without row security
-  -- is read, as the caller (mlobs._report_read_role).
+  -- whose columns read have built-in types is read, as the caller (mlobs._report_read_roles).
   -- (Named columns: a reader may not read the stored summaries.)
-  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to, mo.owner
+  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to, mo.owner, mo.run_zone
                FROM mlobs.monitors mo WHERE mo.model = lbl AND mo.kind = 'feature_drift'
                 AND mo.reference_from IS NOT NULL ORDER BY mo.id LIMIT 1 LOOP
-    read_as := mlobs._report_read_role(mon.owner, mon.source);
-    IF read_as IS NULL THEN
-      notes := notes || format('Distributions and SHAP importance need SELECT on %s, as the monitor''s owner %s or (a table without row security) as %s.',
-                               mon.source, mon.owner, current_user);
+    roles := mlobs._report_read_roles(mon.owner, mon.source,
+                                       ARRAY[coalesce(mon.config->>'features', 'features'), mon.ts_column]);
+    IF cardinality(roles) = 0 THEN
+      notes := notes || mlobs._report_unread_note('Distributions and SHAP importance', mon.source, mon.owner);
       CONTINUE;
     END IF;
-    PERFORM set_config('role', read_as, true);
+    FOREACH read_as IN ARRAY roles LOOP
+      note := mlobs._report_read_as(read_as, mon.run_zone);
+      EXIT WHEN note IS NULL;
+    END LOOP;
+    IF note IS NOT NULL THEN
+      notes := notes || ('Distributions and SHAP importance are not drawn: ' || note);
+      CONTINUE;
+    END IF;
     FOR r IN SELECT f.feature FROM (SELECT p.feature, max(p.value) AS top FROM mlobs.metric_points p
                                      WHERE p.monitor_id = mon.id AND p.feature <> '' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
                                        AND p.metric NOT IN ('rows', 'mean') GROUP BY p.feature) f
@@ -3641,25 +3718,41 @@ BEGIN
         notes := notes || format('SHAP importance is not computed: %s (%s).', SQLERRM, SQLSTATE);
       END;
     END IF;
-    PERFORM set_config('role', saved_role, true);
+    PERFORM mlobs._report_read_as(saved_role, saved_zone);
   END LOOP;
-  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.owner FROM mlobs.monitors mo
+  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.owner, mo.run_zone FROM mlobs.monitors mo
               WHERE mo.model = lbl AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
-    read_as := mlobs._report_read_role(cls.owner, cls.source);
-    IF read_as IS NULL THEN
-      notes := notes || format('The confusion matrix and calibration need SELECT on %s, as the monitor''s owner %s or (a table without row security) as %s.',
-                               cls.source, cls.owner, current_user);
+    roles := mlobs._report_read_roles(cls.owner, cls.source,
+                                       ARRAY[coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'),
+                                             cls.config->>'score', cls.ts_column]);
+    IF cardinality(roles) = 0 THEN
+      notes := notes || mlobs._report_unread_note('The confusion matrix and calibration', cls.source, cls.owner);
       CONTINUE;
     END IF;
-    PERFORM set_config('role', read_as, true);
+    FOREACH read_as IN ARRAY roles LOOP
+      note := mlobs._report_read_as(read_as, cls.run_zone);
+      EXIT WHEN note IS NULL;
+    END LOOP;
+    IF note IS NOT NULL THEN
+      notes := notes || ('The confusion matrix and calibration are not drawn: ' || note);
+      CONTINUE;
+    END IF;
     BEGIN
       EXECUTE format(
+        -- At most 40 classes: beyond that the 39 most frequent (as actual or predicted) and
+        -- the rest counted together last (x NULL), so every labelled row is in the matrix.
         'WITH c AS (SELECT %1$I::text AS a, %2$I::text AS p, count(*) AS n FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %1$I IS NOT NULL
                      AND %2$I IS NOT NULL GROUP BY 1, 2),
-              l AS (SELECT x FROM (SELECT a AS x FROM c UNION SELECT p FROM c) u ORDER BY x LIMIT 40)
-         SELECT jsonb_build_object(''labels'', (SELECT jsonb_agg(x ORDER BY x) FROM l),
-                                   ''counts'', (SELECT jsonb_agg((SELECT jsonb_agg(coalesce((SELECT n FROM c WHERE c.a = la.x AND c.p = lp.x), 0)
-                                                                                   ORDER BY lp.x) FROM l lp) ORDER BY la.x) FROM l la))',
+              f AS (SELECT x, sum(n) AS n FROM (SELECT a AS x, n FROM c UNION ALL SELECT p, n FROM c) u GROUP BY x),
+              k AS (SELECT x FROM f ORDER BY n DESC, x LIMIT CASE WHEN (SELECT count(*) FROM f) > 40 THEN 39 ELSE 40 END),
+              m AS (SELECT CASE WHEN a IN (SELECT x FROM k) THEN a END AS a, CASE WHEN p IN (SELECT x FROM k) THEN p END AS p,
+                           sum(n) AS n FROM c GROUP BY 1, 2),
+              l AS (SELECT x FROM k UNION ALL SELECT NULL WHERE (SELECT count(*) FROM f) > 40)
+         SELECT jsonb_build_object(''labels'', (SELECT jsonb_agg(coalesce(x, ''(other)'') ORDER BY x NULLS LAST) FROM l),
+                                   ''counts'', (SELECT jsonb_agg((SELECT jsonb_agg(coalesce((SELECT n FROM m WHERE m.a IS NOT DISTINCT FROM la.x
+                                                                                                          AND m.p IS NOT DISTINCT FROM lp.x), 0)
+                                                                                   ORDER BY lp.x NULLS LAST) FROM l lp) ORDER BY la.x NULLS LAST) FROM l la),
+                                   ''other_classes'', (SELECT count(*) FROM f) - (SELECT count(*) FROM k))',
         coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'), cls.source, cls.ts_column)
         INTO conf USING "from", "to";
       IF cls.config ? 'score' THEN
@@ -3674,7 +3767,7 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       notes := notes || format('The confusion matrix and calibration are not computed: %s (%s).', SQLERRM, SQLSTATE);
     END;
-    PERFORM set_config('role', saved_role, true);
+    PERFORM mlobs._report_read_as(saved_role, saved_zone);
   END LOOP;
   d := jsonb_build_object(
     'model', lbl,
@@ -3912,8 +4005,8 @@ REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_d
   mlobs._monitor_enabled_again() FROM PUBLIC;
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
-REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
-  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
+REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[], timestamptz[]),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[], timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store_windows(mlobs.monitors, timestamptz[], timestamptz[], bigint[], text[], text),
@@ -3925,8 +4018,8 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text),
   mlobs._monitor_probability(mlobs.monitors, text), mlobs._monitor_finite(mlobs.monitors, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
-  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
+GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[], timestamptz[]),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[], timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store_windows(mlobs.monitors, timestamptz[], timestamptz[], bigint[], text[], text),
@@ -3975,10 +4068,12 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
 -- read metric points.
 REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_role(regrole, regclass) FROM PUBLIC;
+  mlobs._report_read_roles(regrole, regclass, text[]), mlobs._report_read_as(text, text),
+  mlobs._report_unread_note(text, regclass, regrole) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_role(regrole, regclass) TO mlobs_reader, mlobs_admin;
+  mlobs._report_read_roles(regrole, regclass, text[]), mlobs._report_read_as(text, text),
+  mlobs._report_unread_note(text, regclass, regrole) TO mlobs_reader, mlobs_admin;
 
 -- ==== section: jsonb (native jsonb reading) ======================================================
 

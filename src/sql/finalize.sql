@@ -70,8 +70,8 @@ REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_d
   mlobs._monitor_enabled_again() FROM PUBLIC;
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
-REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
-  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
+REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[], timestamptz[]),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[], timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store_windows(mlobs.monitors, timestamptz[], timestamptz[], bigint[], text[], text),
@@ -83,8 +83,8 @@ REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz,
   mlobs._monitor_metrics(mlobs.monitors, text, bigint, timestamptz, timestamptz),
   mlobs._monitor_summary_sql(mlobs.monitors), mlobs._monitor_column(mlobs.monitors, text),
   mlobs._monitor_probability(mlobs.monitors, text), mlobs._monitor_finite(mlobs.monitors, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[]),
-  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
+GRANT EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[], timestamptz[]),
+  mlobs._monitor_plan(bigint, timestamptz, timestamptz, timestamptz[], timestamptz[]), mlobs._monitor_reference(mlobs.monitors, text),
   mlobs._monitor_concept(mlobs.monitors),
   mlobs._monitor_window(mlobs.monitors, timestamptz, timestamptz),
   mlobs._monitor_store_windows(mlobs.monitors, timestamptz[], timestamptz[], bigint[], text[], text),
@@ -133,10 +133,12 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
 -- read metric points.
 REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_role(regrole, regclass) FROM PUBLIC;
+  mlobs._report_read_roles(regrole, regclass, text[]), mlobs._report_read_as(text, text),
+  mlobs._report_unread_note(text, regclass, regrole) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_role(regrole, regclass) TO mlobs_reader, mlobs_admin;
+  mlobs._report_read_roles(regrole, regclass, text[]), mlobs._report_read_as(text, text),
+  mlobs._report_unread_note(text, regclass, regrole) TO mlobs_reader, mlobs_admin;
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================
 -- The same statements end src/sql/finalize.sql (fresh install) and sql/mlobs--0.2.0--0.3.0.sql (update);

@@ -383,7 +383,8 @@ BEGIN
       UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = l.window_end, resolved_reason = 'no_data', updated_at = now()
         FROM latest l, mlobs.alert_rules ru
        WHERE al.monitor_id = l.monitor_id AND ru.id = al.rule_id AND al.state <> 'resolved' AND ru.enabled
-         AND NOT mlobs._label_metric(ru.metric) AND al.started_at < l.window_end
+         -- <=: an alert that window itself fired (late rows, deleted again by a revision).
+         AND NOT mlobs._label_metric(ru.metric) AND al.started_at <= l.window_end
          -- The alert's segment (or the whole window) in that window: its rows, and its point.
          AND (coalesce((SELECT w.rows FROM mlobs.monitor_windows w WHERE w.monitor_id = l.monitor_id
                            AND w.window_start = l.window_start AND w.segment = al.segment), 0) < ru.min_rows

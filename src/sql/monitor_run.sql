@@ -234,12 +234,13 @@ END $$;
 -- windows that failed before (`retry`) and the computed windows still within the monitor's
 -- horizon whose rows or labels changed (`revise`; `changed`: the source's changed minutes, NULL
 -- when its changes are not tracked, then label monitors revise every window within
--- label_horizon), then every complete window after the watermark, or from `backfill_from`, never
+-- label_horizon; `changed_at`: when each was first recorded, a window within its horizon then
+-- takes it however late the run), then every complete window after the watermark, or from `backfill_from`, never
 -- before the monitor's first window (`new`). `watermark` is where its watermark moves to. Windows
 -- that start before the source's retention boundary (mlobs.log_retention: their rows were
 -- dropped) are never recomputed, nor a reference that reaches before it.
 CREATE FUNCTION mlobs._monitor_plan(monitor_id bigint, as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
-                                    OUT m mlobs.monitors, OUT starts timestamptz[], OUT ends timestamptz[],
+                                    changed_at timestamptz[], OUT m mlobs.monitors, OUT starts timestamptz[], OUT ends timestamptz[],
                                     OUT works text[], OUT watermark timestamptz)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -278,8 +279,10 @@ BEGIN
   END IF;
   IF m.reference_from IS NOT NULL AND (m.reference_summary IS NULL
      -- Labels still landing in the reference: recompute it (when they changed, if tracked).
-     OR (reference_labels AND m.reference_to > as_of - m.label_horizon AND m.reference_from >= coalesce(retained, '-infinity')
-         AND (changed IS NULL OR EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= m.reference_from AND c < m.reference_to)))) THEN
+     OR (reference_labels AND m.reference_from >= coalesce(retained, '-infinity')
+         AND CASE WHEN changed IS NULL THEN m.reference_to > as_of - m.label_horizon
+                  ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= m.reference_from AND c.t < m.reference_to
+                                  AND m.reference_to > least(as_of, c.at) - m.label_horizon) END)) THEN
     old_concept := CASE WHEN m.reference_summary IS NOT NULL THEN m.reference_summary::jsonb->'concept' END;
     m := mlobs._monitor_reference(m);
     concept_changed := m.kind = 'classification' AND m.config ? 'score'
@@ -329,11 +332,15 @@ BEGIN
                AND (f.window_end > as_of - horizon
                     OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end))
             UNION ALL
+            -- A change counts where it was recorded while the window was open to it: labels
+            -- committed before the horizon's end are not lost to a run that comes after it
+            -- (review of 2026-12-07: a daily job lost the last day of every horizon).
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
-             WHERE w.monitor_id = m.id AND w.window_start < ws AND w.window_end > as_of - horizon AND backfill_from IS NULL
+             WHERE w.monitor_id = m.id AND w.window_start < ws AND backfill_from IS NULL
                AND w.window_start >= coalesce(keep_from, '-infinity')
                AND CASE WHEN changed IS NULL OR concept_changed THEN labels AND w.window_end > as_of - m.label_horizon
-                        ELSE EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= w.window_start AND c < w.window_end) END) y
+                        ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= w.window_start AND c.t < w.window_end
+                                        AND w.window_end > least(as_of, c.at) - horizon) END) y
           ORDER BY y.window_start, y.failed DESC) x;
   -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of
   -- one-minute windows in one statement); the watermark stops there and the next run goes on. A
@@ -364,7 +371,7 @@ END $$;
 -- Progress shows in pg_stat_activity.application_name while it runs. `failed_monitors`: monitors
 -- that could not be planned.
 CREATE FUNCTION mlobs._run_source(ids bigint[], as_of timestamptz, backfill_from timestamptz, changed timestamptz[],
-                                  OUT windows int, OUT revised int, OUT points int, OUT transitions int,
+                                  changed_at timestamptz[], OUT windows int, OUT revised int, OUT points int, OUT transitions int,
                                   OUT failures jsonb, OUT failed_monitors int)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -459,7 +466,7 @@ BEGIN
   exprs := '{}';
   FOREACH j IN ARRAY ids LOOP
     BEGIN
-      SELECT * INTO p FROM mlobs._monitor_plan(j, as_of, backfill_from, changed);
+      SELECT * INTO p FROM mlobs._monitor_plan(j, as_of, backfill_from, changed, changed_at);
       ms := ms || p.m;
       marks := marks || p.watermark;
       adds := adds || 0::bigint;
@@ -661,7 +668,9 @@ DECLARE
   q_ids bigint[];
   q_minutes timestamptz[];
   q_zones text[];
+  q_ats timestamptz[];
   changed timestamptz[];
+  changed_at timestamptz[];
   full_run bool := monitor IS NULL AND monitor_ids IS NULL;
   saved_role text := current_setting('role');
   saved_lock_timeout text := current_setting('lock_timeout');
@@ -718,9 +727,10 @@ BEGIN
   -- run is moving are left to it. A disabled monitor gets none (enabling it queues its windows).
   WITH moved AS (DELETE FROM mlobs.source_changes sc
                   WHERE sc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.source_changes x FOR UPDATE SKIP LOCKED))
-                 RETURNING sc.source, sc.minute, sc.zone)
-  INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
-  SELECT DISTINCT mo.id, c.minute, c.zone FROM moved c JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled;
+                 RETURNING sc.source, sc.minute, sc.zone, sc.recorded_at)
+  INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone, recorded_at)
+  SELECT mo.id, c.minute, c.zone, min(c.recorded_at) FROM moved c JOIN mlobs.monitors mo ON mo.source = c.source AND mo.enabled
+   GROUP BY mo.id, c.minute, c.zone;
   DELETE FROM mlobs.monitor_changes mc
    WHERE mc.ctid = ANY (ARRAY(SELECT x.ctid FROM mlobs.monitor_changes x
                                WHERE NOT EXISTS (SELECT 1 FROM mlobs.monitors mo WHERE mo.id = x.monitor_id)
@@ -741,9 +751,10 @@ BEGIN
       -- that fail, and by the rollback if the whole group fails. A backfill revises nothing
       -- before backfill_from (_monitor_plan), so it leaves the queue to the next run.
       WITH taken AS (DELETE FROM mlobs.monitor_changes mc WHERE mc.monitor_id = ANY (g.ids) AND backfill_from IS NULL
-                     RETURNING mc.monitor_id, mc.minute, mc.zone)
-      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}'), coalesce(array_agg(t.zone), '{}')
-        INTO q_ids, q_minutes, q_zones FROM taken t;
+                     RETURNING mc.monitor_id, mc.minute, mc.zone, mc.recorded_at)
+      SELECT coalesce(array_agg(t.monitor_id), '{}'), coalesce(array_agg(t.minute), '{}'), coalesce(array_agg(t.zone), '{}'),
+             coalesce(array_agg(t.recorded_at), '{}')
+        INTO q_ids, q_minutes, q_zones, q_ats FROM taken t;
       ids := '{}';
       -- Each monitor's owner and access, with its own error: first who may act as the owner ...
       FOR mon IN SELECT * FROM mlobs.monitors x WHERE x.id = ANY (g.ids) ORDER BY x.id LOOP
@@ -790,11 +801,15 @@ BEGIN
         END IF;
       END IF;
       -- A wall-clock minute of a timestamp or date column (written as UTC, zone 'UTC') is the
-      -- instant this run reads that wall clock as.
-      changed := CASE WHEN mlobs._changes_tracked(g.source, g.ts_column)
-                      THEN ARRAY(SELECT DISTINCT CASE WHEN u.z IS NULL THEN u.t ELSE (u.t AT TIME ZONE u.z)::timestamptz END
-                                   FROM unnest(q_minutes, q_zones) u(t, z) ORDER BY 1) END;
-      SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed);
+      -- instant this run reads that wall clock as; each minute with its first recording.
+      changed := NULL;
+      changed_at := NULL;
+      IF mlobs._changes_tracked(g.source, g.ts_column) THEN
+        SELECT coalesce(array_agg(x.t ORDER BY x.t), '{}'), coalesce(array_agg(x.at ORDER BY x.t), '{}') INTO changed, changed_at
+          FROM (SELECT CASE WHEN u.z IS NULL THEN u.t ELSE (u.t AT TIME ZONE u.z)::timestamptz END AS t, min(u.at) AS at
+                  FROM unnest(q_minutes, q_zones, q_ats) u(t, z, at) GROUP BY 1) x;
+      END IF;
+      SELECT * INTO res FROM mlobs._run_source(ids, run_monitors.now, backfill_from, changed, changed_at);
       PERFORM set_config('role', saved_role, true);
       PERFORM set_config('lock_timeout', saved_lock_timeout, true);
       IF pinned_zone IS NOT NULL AND pinned_zone <> saved_zone THEN
@@ -812,11 +827,12 @@ BEGIN
       -- Each minute once, and none that no run may revise any more (older than the monitor's
       -- horizons, a day's margin for the zones, unless in a reference still open to labels): the
       -- queue of a monitor that keeps failing stays bounded.
-      INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone)
-      SELECT DISTINCT u.m, u.t, u.z FROM unnest(q_ids, q_minutes, q_zones) u(m, t, z) JOIN mlobs.monitors mo ON mo.id = u.m
+      INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone, recorded_at)
+      SELECT u.m, u.t, u.z, min(u.at) FROM unnest(q_ids, q_minutes, q_zones, q_ats) u(m, t, z, at) JOIN mlobs.monitors mo ON mo.id = u.m
        WHERE u.m = ANY (failed_ids)
          AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
-              OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day');
+              OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day')
+       GROUP BY u.m, u.t, u.z;
     EXCEPTION WHEN query_canceled THEN
       -- statement_timeout (a common guard on a job's role) or a cancel request: this group is
       -- rolled back, the groups before it are kept and the run is recorded and returned, so a

@@ -234,7 +234,11 @@ COMMENT ON TABLE mlobs.source_changes IS 'Changed minutes of monitored tables, r
 CREATE TABLE mlobs.monitor_changes (
   monitor_id bigint NOT NULL,
   minute timestamptz NOT NULL,
-  zone text);                               -- as in source_changes
+  zone text,                                -- as in source_changes
+  -- The earliest recorded_at of the minute's changes: a window revises a change recorded while it
+  -- was open to it even when the run comes after its horizon. NULL (a monitor enabled again):
+  -- the run's own time.
+  recorded_at timestamptz);
 CREATE INDEX monitor_changes_monitor ON mlobs.monitor_changes (monitor_id);
 COMMENT ON TABLE mlobs.monitor_changes IS 'Changed minutes of each monitor''s table that its next run revises (moved from source_changes by run_monitors)';
 

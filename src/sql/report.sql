@@ -79,18 +79,56 @@ BEGIN
   RETURN res || jsonb_build_object('feature', feature);
 END $$;
 
--- For mlobs.report: the role to read a monitor's log as, NULL when none may. The owner when the
--- caller may take that role (is it or a member of it; superusers are) and the owner may read
--- the source; else the caller, when it may read the source and the source runs no code of its
--- owner's on a read: a table (plain or partitioned) without row security. A view's functions or
--- a row security policy's would run as the reader.
-CREATE FUNCTION mlobs._report_read_role(owner regrole, source regclass) RETURNS name
+-- For mlobs.report: the roles a monitor's log may be read as, in order of preference (empty
+-- when none). The owner when the caller may take that role (is it or a member of it;
+-- superusers are) and the owner may read the source. The caller when it may read the source
+-- and reading it runs no code of another role's: a table (plain or partitioned, with no foreign
+-- table among its partitions or children) without row security, whose columns read all have
+-- built-in types. A view's functions, a row security policy, and the cast or operator of a
+-- type the owner wrote (CREATE CAST (its_enum AS text) WITH FUNCTION ...: the report writes
+-- label::text) would run with the caller's rights, and the owner can revoke its own SELECT to
+-- send a superuser down this path.
+CREATE FUNCTION mlobs._report_read_roles(owner regrole, source regclass, columns text[]) RETURNS name[]
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT')
-              THEN (SELECT r.rolname FROM pg_roles r WHERE r.oid = owner)
-              WHEN has_table_privilege(source, 'SELECT')
-                   AND EXISTS (SELECT FROM pg_class c WHERE c.oid = source AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity)
-              THEN current_user END
+  WITH RECURSIVE tree(rel) AS (SELECT source::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.rel)
+  SELECT array_remove(ARRAY[
+    CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT')
+         THEN (SELECT r.rolname FROM pg_roles r WHERE r.oid = owner) END,
+    CASE WHEN has_table_privilege(source, 'SELECT')
+              AND EXISTS (SELECT FROM pg_class c WHERE c.oid = source AND NOT c.relrowsecurity)
+              AND NOT EXISTS (SELECT FROM tree t JOIN pg_class c ON c.oid = t.rel WHERE c.relkind NOT IN ('r', 'p'))
+              AND (SELECT count(*) FROM pg_attribute a
+                    WHERE a.attrelid = source AND a.attname = ANY (columns) AND a.attnum > 0 AND NOT a.attisdropped
+                      AND a.atttypid < 16384)  -- FirstNormalObjectId: made by initdb, owned by the bootstrap superuser
+                  = (SELECT count(DISTINCT c) FROM unnest(columns) c WHERE c IS NOT NULL)
+         THEN current_user END], NULL)
+$$;
+
+-- For mlobs.report: take a role and a monitor's run_zone (a timestamp column is read in it, as
+-- the runs read it) to read a log, or go back to the saved ones. NULL when done, else why not:
+-- a security-definer function or a materialized view may not change role, so the role is only
+-- set when it is not the current one.
+CREATE FUNCTION mlobs._report_read_as(role_name text, zone text) RETURNS text
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF role_name IS DISTINCT FROM current_user::text AND role_name IS DISTINCT FROM current_setting('role') THEN
+    PERFORM set_config('role', role_name, true);
+  END IF;
+  IF zone IS NOT NULL AND zone IS DISTINCT FROM current_setting('TimeZone') THEN
+    PERFORM set_config('TimeZone', zone, true);
+  END IF;
+  RETURN NULL;
+EXCEPTION WHEN insufficient_privilege THEN
+  RETURN format('reading as %s is not possible here: %s.', role_name, SQLERRM);
+END $$;
+
+-- For mlobs.report: why a monitor's log is not read, when _report_read_roles gave no role.
+CREATE FUNCTION mlobs._report_unread_note(what text, source regclass, owner regrole) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = source)
+              THEN format('%s are not drawn: the monitor''s source (OID %s) no longer exists.', what, source::oid)
+              ELSE format('%s need SELECT on %s as the monitor''s owner %s, or as %s on a table without row security '
+                          'whose columns read have built-in types.', what, source, owner, current_user) END
 $$;
 
 CREATE FUNCTION mlobs.report(model text, "from" timestamptz DEFAULT pg_catalog.now() - interval '7 days',
@@ -114,7 +152,10 @@ DECLARE
   max_charts CONSTANT int := 40;
   lbl text := model;
   saved_role text := current_setting('role');
+  saved_zone text := current_setting('TimeZone');
   read_as name;
+  roles name[];
+  note text;
 BEGIN
   IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
     RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
@@ -174,18 +215,25 @@ BEGIN
   -- view (or a row security policy) run as the role that reads it: read as the caller, another
   -- admin's source would run that admin's code with the caller's rights (a superuser's, too).
   -- A caller who may act as the owner reads as the owner; else only a table without row security
-  -- is read, as the caller (mlobs._report_read_role).
+  -- whose columns read have built-in types is read, as the caller (mlobs._report_read_roles).
   -- (Named columns: a reader may not read the stored summaries.)
-  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to, mo.owner
+  FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to, mo.owner, mo.run_zone
                FROM mlobs.monitors mo WHERE mo.model = lbl AND mo.kind = 'feature_drift'
                 AND mo.reference_from IS NOT NULL ORDER BY mo.id LIMIT 1 LOOP
-    read_as := mlobs._report_read_role(mon.owner, mon.source);
-    IF read_as IS NULL THEN
-      notes := notes || format('Distributions and SHAP importance need SELECT on %s, as the monitor''s owner %s or (a table without row security) as %s.',
-                               mon.source, mon.owner, current_user);
+    roles := mlobs._report_read_roles(mon.owner, mon.source,
+                                       ARRAY[coalesce(mon.config->>'features', 'features'), mon.ts_column]);
+    IF cardinality(roles) = 0 THEN
+      notes := notes || mlobs._report_unread_note('Distributions and SHAP importance', mon.source, mon.owner);
       CONTINUE;
     END IF;
-    PERFORM set_config('role', read_as, true);
+    FOREACH read_as IN ARRAY roles LOOP
+      note := mlobs._report_read_as(read_as, mon.run_zone);
+      EXIT WHEN note IS NULL;
+    END LOOP;
+    IF note IS NOT NULL THEN
+      notes := notes || ('Distributions and SHAP importance are not drawn: ' || note);
+      CONTINUE;
+    END IF;
     FOR r IN SELECT f.feature FROM (SELECT p.feature, max(p.value) AS top FROM mlobs.metric_points p
                                      WHERE p.monitor_id = mon.id AND p.feature <> '' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
                                        AND p.metric NOT IN ('rows', 'mean') GROUP BY p.feature) f
@@ -211,25 +259,41 @@ BEGIN
         notes := notes || format('SHAP importance is not computed: %s (%s).', SQLERRM, SQLSTATE);
       END;
     END IF;
-    PERFORM set_config('role', saved_role, true);
+    PERFORM mlobs._report_read_as(saved_role, saved_zone);
   END LOOP;
-  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.owner FROM mlobs.monitors mo
+  FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.owner, mo.run_zone FROM mlobs.monitors mo
               WHERE mo.model = lbl AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
-    read_as := mlobs._report_read_role(cls.owner, cls.source);
-    IF read_as IS NULL THEN
-      notes := notes || format('The confusion matrix and calibration need SELECT on %s, as the monitor''s owner %s or (a table without row security) as %s.',
-                               cls.source, cls.owner, current_user);
+    roles := mlobs._report_read_roles(cls.owner, cls.source,
+                                       ARRAY[coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'),
+                                             cls.config->>'score', cls.ts_column]);
+    IF cardinality(roles) = 0 THEN
+      notes := notes || mlobs._report_unread_note('The confusion matrix and calibration', cls.source, cls.owner);
       CONTINUE;
     END IF;
-    PERFORM set_config('role', read_as, true);
+    FOREACH read_as IN ARRAY roles LOOP
+      note := mlobs._report_read_as(read_as, cls.run_zone);
+      EXIT WHEN note IS NULL;
+    END LOOP;
+    IF note IS NOT NULL THEN
+      notes := notes || ('The confusion matrix and calibration are not drawn: ' || note);
+      CONTINUE;
+    END IF;
     BEGIN
       EXECUTE format(
+        -- At most 40 classes: beyond that the 39 most frequent (as actual or predicted) and
+        -- the rest counted together last (x NULL), so every labelled row is in the matrix.
         'WITH c AS (SELECT %1$I::text AS a, %2$I::text AS p, count(*) AS n FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %1$I IS NOT NULL
                      AND %2$I IS NOT NULL GROUP BY 1, 2),
-              l AS (SELECT x FROM (SELECT a AS x FROM c UNION SELECT p FROM c) u ORDER BY x LIMIT 40)
-         SELECT jsonb_build_object(''labels'', (SELECT jsonb_agg(x ORDER BY x) FROM l),
-                                   ''counts'', (SELECT jsonb_agg((SELECT jsonb_agg(coalesce((SELECT n FROM c WHERE c.a = la.x AND c.p = lp.x), 0)
-                                                                                   ORDER BY lp.x) FROM l lp) ORDER BY la.x) FROM l la))',
+              f AS (SELECT x, sum(n) AS n FROM (SELECT a AS x, n FROM c UNION ALL SELECT p, n FROM c) u GROUP BY x),
+              k AS (SELECT x FROM f ORDER BY n DESC, x LIMIT CASE WHEN (SELECT count(*) FROM f) > 40 THEN 39 ELSE 40 END),
+              m AS (SELECT CASE WHEN a IN (SELECT x FROM k) THEN a END AS a, CASE WHEN p IN (SELECT x FROM k) THEN p END AS p,
+                           sum(n) AS n FROM c GROUP BY 1, 2),
+              l AS (SELECT x FROM k UNION ALL SELECT NULL WHERE (SELECT count(*) FROM f) > 40)
+         SELECT jsonb_build_object(''labels'', (SELECT jsonb_agg(coalesce(x, ''(other)'') ORDER BY x NULLS LAST) FROM l),
+                                   ''counts'', (SELECT jsonb_agg((SELECT jsonb_agg(coalesce((SELECT n FROM m WHERE m.a IS NOT DISTINCT FROM la.x
+                                                                                                          AND m.p IS NOT DISTINCT FROM lp.x), 0)
+                                                                                   ORDER BY lp.x NULLS LAST) FROM l lp) ORDER BY la.x NULLS LAST) FROM l la),
+                                   ''other_classes'', (SELECT count(*) FROM f) - (SELECT count(*) FROM k))',
         coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'), cls.source, cls.ts_column)
         INTO conf USING "from", "to";
       IF cls.config ? 'score' THEN
@@ -244,7 +308,7 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       notes := notes || format('The confusion matrix and calibration are not computed: %s (%s).', SQLERRM, SQLSTATE);
     END;
-    PERFORM set_config('role', saved_role, true);
+    PERFORM mlobs._report_read_as(saved_role, saved_zone);
   END LOOP;
   d := jsonb_build_object(
     'model', lbl,

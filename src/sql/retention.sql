@@ -78,6 +78,14 @@ BEGIN
     RETURN format('monitor %s may still revise its window ending %s until %s (%s horizon)', m.name, last_end,
                   last_end + horizon, CASE WHEN labels AND m.label_horizon >= m.late_data_horizon THEN 'label' ELSE 'late data' END);
   END IF;
+  -- A change recorded while its window was open is revised by the next run however late
+  -- (mlobs._monitor_plan): the rows stay until it is. A day's margin for wall-clock minutes.
+  IF EXISTS (SELECT 1 FROM mlobs.monitor_changes mc WHERE mc.monitor_id = m.id
+                AND mc.minute >= lo - interval '1 day' AND mc.minute < hi + interval '1 day')
+     OR EXISTS (SELECT 1 FROM mlobs.source_changes sc WHERE sc.source = m.source
+                   AND sc.minute >= lo - interval '1 day' AND sc.minute < hi + interval '1 day') THEN
+    RETURN format('monitor %s has recorded changes of rows before %s that its next run applies', m.name, hi);
+  END IF;
   RETURN NULL;
 END $$;
 

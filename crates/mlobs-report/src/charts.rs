@@ -151,6 +151,13 @@ pub fn time_series(series: &Series, x0: f64, x1: f64) -> Result<Option<String>, 
             let style = PALETTE[i % PALETTE.len()].stroke_width(2);
             let mut labelled = false;
             for run in runs(line, x0, x1) {
+                // A polyline of one point draws nothing: a value between two gaps, or the
+                // only window of the period, is a dot.
+                if run.len() == 1 {
+                    chart
+                        .draw_series(run.iter().map(|&p| Circle::new(p, 3, style.filled())))
+                        .map_err(fail)?;
+                }
                 let drawn = if line.dashed {
                     chart
                         .draw_series(DashedLineSeries::new(run, 7, 4, style))

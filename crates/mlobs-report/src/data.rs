@@ -126,6 +126,8 @@ pub struct Confusion {
     pub labels: Vec<String>,
     /// counts[actual][predicted]
     pub counts: Vec<Vec<u64>>,
+    /// Classes counted together in the last label (the SQL side keeps the most frequent ones).
+    pub other_classes: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]

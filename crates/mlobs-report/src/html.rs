@@ -1,6 +1,14 @@
 //! HTML text: escaping, numbers, tables, and the page's style sheet (light and dark viewers,
 //! A4 print).
 
+/// Characters replaced by U+FFFD in every text the report shows: controls, and the
+/// bidirectional formatting characters (a feature key ending in U+202E would otherwise display
+/// the rest of its heading reversed, or a category "…\u{202E}gnp.exe" as "…exe.png").
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -11,22 +19,22 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c if hidden(c) && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Text for a chart label: at most 40 characters (an ellipsis marks the cut), control
-/// characters replaced. Not escaped here: plotters' SVG backend escapes every text and attribute
+/// Text for a chart label: at most 40 characters (an ellipsis marks the cut), control and
+/// bidirectional formatting characters replaced. Not escaped here: plotters' SVG backend escapes every text and attribute
 /// it writes (the hostile-name test checks both that nothing becomes markup and that nothing is
 /// escaped twice).
 pub fn chart_text(text: &str) -> String {
     let cut: String = text
         .chars()
         .take(40)
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .map(|c| if hidden(c) { '\u{FFFD}' } else { c })
         .collect();
     if text.chars().count() > 40 {
         format!("{cut}…")

@@ -14,6 +14,8 @@ use html::{escape, number, optional, table};
 /// Bounds that keep a report readable and its size in check whatever the data holds.
 pub const MAX_CHARTS: usize = 60;
 pub const MAX_ROWS: usize = 500;
+/// Bars of the SHAP importance chart.
+pub const MAX_BARS: usize = 20;
 
 /// Renders the report; an error names the JSON problem or the chart that failed.
 pub fn render_json(json: &str) -> Result<String, String> {
@@ -325,7 +327,15 @@ fn performance_section(d: &ReportData) -> Result<String, String> {
 fn confusion_table(c: &data::Confusion) -> String {
     let n = c.labels.len().min(c.counts.len()).min(40);
     let max = c.counts.iter().flatten().copied().max().unwrap_or(0).max(1) as f64;
-    let mut out = String::from("<h3>Confusion matrix</h3><table class=\"cm\"><caption>Labelled rows of the period: actual (rows) against predicted (columns)</caption><thead><tr><th scope=\"col\">actual \\ predicted</th>");
+    let other = if c.other_classes > 0 {
+        format!(
+            "; the last row and column count the {} least frequent classes together",
+            c.other_classes
+        )
+    } else {
+        String::new()
+    };
+    let mut out = format!("<h3>Confusion matrix</h3><table class=\"cm\"><caption>Labelled rows of the period: actual (rows) against predicted (columns){other}</caption><thead><tr><th scope=\"col\">actual \\ predicted</th>");
     for l in &c.labels[..n] {
         out.push_str(&format!(
             "<th scope=\"col\" class=\"num\">{}</th>",
@@ -355,21 +365,27 @@ fn shap_section(d: &ReportData) -> Result<String, String> {
         return Ok(String::new());
     }
     let mut out = String::from("<h2 id=\"shap\">Feature importance (mean |SHAP|)</h2>");
+    // The SQL side orders the features by current importance: the chart shows the first ones
+    // (a bar per feature stays readable), the table the first MAX_ROWS.
+    let drawn = &d.shap[..d.shap.len().min(MAX_BARS)];
     let dist = data::Distribution {
         feature: String::new(),
-        labels: d.shap.iter().map(|s| s.feature.clone()).collect(),
-        reference: d.shap.iter().map(|s| s.reference.unwrap_or(0.0)).collect(),
-        current: d.shap.iter().map(|s| s.current.unwrap_or(0.0)).collect(),
+        labels: drawn.iter().map(|s| s.feature.clone()).collect(),
+        reference: drawn.iter().map(|s| s.reference.unwrap_or(0.0)).collect(),
+        current: drawn.iter().map(|s| s.current.unwrap_or(0.0)).collect(),
     };
     if let Some(svg) = charts::shares(&dist, "mean |SHAP| (margin)")? {
-        out.push_str(&figure(
-            svg,
-            "mean absolute SHAP value per feature, reference period against the reported one",
-        ));
+        let caption = if d.shap.len() > MAX_BARS {
+            format!("mean absolute SHAP value of the {MAX_BARS} most important features (of {}), reference period against the reported one", d.shap.len())
+        } else {
+            "mean absolute SHAP value per feature, reference period against the reported one".into()
+        };
+        out.push_str(&figure(svg, &caption));
     }
     let rows: Vec<Vec<String>> = d
         .shap
         .iter()
+        .take(MAX_ROWS)
         .map(|s| {
             let change = match (s.reference, s.current) {
                 (Some(r), Some(c)) if r != 0.0 => format!("{}%", number(100.0 * (c - r) / r.abs())),
@@ -388,6 +404,12 @@ fn shap_section(d: &ReportData) -> Result<String, String> {
         &["feature", "reference", "current", "change"],
         &rows,
     ));
+    if d.shap.len() > MAX_ROWS {
+        out.push_str(&format!(
+            "<p class=\"note\">{} less important features are not listed.</p>",
+            d.shap.len() - MAX_ROWS
+        ));
+    }
     Ok(out)
 }
 

@@ -134,3 +134,59 @@ fn infinite_values_from_sql_render() {
         .unwrap_err()
         .contains("expected a number"));
 }
+
+#[test]
+fn bidi_controls_are_replaced() {
+    let name = "amount\u{202E}gnp.exe\u{2066}x\u{200F}";
+    let html = render_json(&sample(name)).unwrap();
+    for c in ['\u{202E}', '\u{2066}', '\u{200F}'] {
+        assert!(!html.contains(c), "{:?} reached the document", c);
+    }
+    assert!(html.contains("amount\u{FFFD}gnp.exe"));
+}
+
+#[test]
+fn a_lone_point_is_drawn() {
+    // One window in the period, and one value between two gaps: each a dot, not an empty
+    // one-point polyline.
+    let mut v: serde_json::Value = serde_json::from_str(&sample("f")).unwrap();
+    v["drift"][0]["lines"][0]["points"] = serde_json::json!([[1_767_229_200.0, 0.3]]);
+    v["performance"][0]["lines"] = serde_json::json!([{"name": "realised", "points": [
+        [1_767_229_200.0, null], [1_767_232_800.0, 0.8], [1_767_236_400.0, null]]}]);
+    let html = render_json(&v.to_string()).unwrap();
+    // (The calibration chart's markers are hollow.)
+    let dots = html
+        .split("<circle")
+        .skip(1)
+        .filter(|c| c[..c.find('>').unwrap()].contains("fill=\"#0072B2\""))
+        .count();
+    assert_eq!(dots, 2);
+}
+
+#[test]
+fn shap_of_many_features_is_bounded() {
+    let mut v: serde_json::Value = serde_json::from_str(&sample("f")).unwrap();
+    v["shap"] = serde_json::Value::Array(
+        (0..1500)
+            .map(|i| serde_json::json!({"feature": format!("f{i}"), "reference": 0.1, "current": 1.0 / f64::from(i + 1)}))
+            .collect(),
+    );
+    let html = render_json(&v.to_string()).unwrap();
+    let shap = &html[html.find("id=\"shap\"").unwrap()..];
+    assert_eq!(
+        shap.matches("<tr>").count(),
+        1 + MAX_ROWS,
+        "header and MAX_ROWS rows"
+    );
+    assert!(shap.contains("1000 less important features are not listed"));
+    assert!(shap.contains("the 20 most important features (of 1500)"));
+    assert!(html.len() < 400_000, "{} bytes", html.len());
+}
+
+#[test]
+fn folded_classes_are_named() {
+    let mut v: serde_json::Value = serde_json::from_str(&sample("f")).unwrap();
+    v["confusion"]["other_classes"] = serde_json::json!(11);
+    let html = render_json(&v.to_string()).unwrap();
+    assert!(html.contains("count the 11 least frequent classes together"));
+}

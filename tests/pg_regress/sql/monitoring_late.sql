@@ -88,6 +88,45 @@ SELECT status, revised FROM mlobs.run_monitors('2026-05-02 12:00', monitor => 'r
 SELECT p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'rand acc' AND p.window_start = '2026-05-02 06:00' ORDER BY p.metric;
 
+-- Labels recorded inside label_horizon by a run that comes after its end (a daily job, or the
+-- last minutes before the horizon with a 5-minute one) were lost: the run no longer revised the
+-- window and consumed the change (review of 2026-12-07). A change counts when it was recorded
+-- (recorded_at, set here to the simulated time the labels landed).
+CREATE TABLE ll_h (ts timestamptz, predicted int, label int);
+INSERT INTO ll_h SELECT timestamptz '2026-01-01' + i * interval '1 minute', i % 2, NULL FROM generate_series(0, 3 * 1440 - 1) i;
+UPDATE ll_h SET label = 1 WHERE ts < '2026-01-02';
+SELECT mlobs.create_monitor('ll horizon', 'llh', 'll_h', 'classification', '{}', '1 day', '2026-01-01', '2026-01-02',
+                            label_horizon => '1 day') > 0 AS created;
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-03', monitor => 'll horizon');
+UPDATE ll_h SET label = 1 WHERE ts >= '2026-01-02' AND ts < '2026-01-03';
+UPDATE mlobs.source_changes SET recorded_at = '2026-01-03 18:00' WHERE source = 'll_h'::regclass;
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-04', monitor => 'll horizon');
+-- Labels recorded after the horizon's end are not applied.
+UPDATE ll_h SET label = 0 WHERE ts >= '2026-01-02' AND ts < '2026-01-02 12:00';
+UPDATE mlobs.source_changes SET recorded_at = '2026-01-04 00:01' WHERE source = 'll_h'::regclass;
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-04 00:05', monitor => 'll horizon');
+SELECT p.window_start, p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'll horizon' AND p.metric IN ('labelled_rows', 'accuracy') ORDER BY 1, 2;
+
+-- An alert the latest window fired (late rows), then revised to empty (the rows deleted again),
+-- stayed firing with its old value until the next window: it resolves as no_data.
+CREATE TABLE ll_nd (id bigint, ts timestamptz, features jsonb);
+INSERT INTO ll_nd SELECT i, timestamptz '2026-01-01' + i * interval '1 minute', jsonb_build_object('x', (i * 7919 % 1000) / 10.0)
+  FROM generate_series(0, 2 * 1440 - 1) i;
+SELECT mlobs.create_monitor('ll nodata', 'llnd', 'll_nd', 'feature_drift', '{}', '1 day', '2026-01-01', '2026-01-02') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-01-04', monitor => 'll nodata');
+INSERT INTO ll_nd SELECT 100000 + i, timestamptz '2026-01-03 12:00', '{"x": 5000}' FROM generate_series(1, 100) i;
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-04 00:10', monitor => 'll nodata');
+SELECT ru.name, a.state FROM mlobs.alerts a JOIN mlobs.alert_rules ru ON ru.id = a.rule_id JOIN mlobs.monitors m ON m.id = a.monitor_id
+ WHERE m.name = 'll nodata' ORDER BY 1;
+DELETE FROM ll_nd WHERE id >= 100000;
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-04 00:20', monitor => 'll nodata');
+SELECT ru.name, a.state, a.resolved_reason, a.resolved_at FROM mlobs.alerts a JOIN mlobs.alert_rules ru ON ru.id = a.rule_id
+  JOIN mlobs.monitors m ON m.id = a.monitor_id WHERE m.name = 'll nodata' ORDER BY 1;
+
+SELECT mlobs.drop_monitor('ll horizon'), mlobs.drop_monitor('ll nodata');
+DELETE FROM mlobs.retraining_requests WHERE model = 'llnd';
+DROP TABLE ll_h, ll_nd;
 SELECT mlobs.drop_monitor('late acc'), mlobs.drop_monitor('rand acc');
 DELETE FROM mlobs.retraining_requests WHERE model IN ('late', 'rand');
 DROP TABLE ll_log, ll_rand;

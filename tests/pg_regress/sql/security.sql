@@ -54,7 +54,7 @@ SELECT mlobs.register_model('nobody', 'linear', '{"coefficients": [[1]], "interc
 SELECT mlobs.create_monitor('nobody', 'nobody', 'pg_class', 'latency');
 SELECT mlobs.run_monitors();
 SELECT mlobs.evaluate_alerts();
-SELECT mlobs._run_source(ARRAY[1::bigint], now(), NULL, NULL);
+SELECT mlobs._run_source(ARRAY[1::bigint], now(), NULL, NULL, NULL);
 SELECT mlobs._evaluate_alert_steps(1, ARRAY[now()]);
 CREATE TABLE mlobs.nobody (a int);
 CREATE FUNCTION mlobs.psi(int[], int[]) RETURNS float8 LANGUAGE sql AS 'SELECT 0.0::float8';
