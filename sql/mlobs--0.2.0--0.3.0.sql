@@ -926,10 +926,22 @@ BEGIN
       RAISE EXCEPTION 'monitor %: the binary F1 (config.average, default binary) needs bool or 0/1 integer labels; % labels need "average": "macro", "micro" or "weighted"',
         name, format_type(label_type, NULL) USING ERRCODE = '22023';
     END IF;
-  ELSIF kind = 'cbpe' AND config ? 'threshold' THEN
-    IF NOT ((config->>'threshold')::float8 BETWEEN 0 AND 1) THEN
+  ELSIF kind = 'cbpe' THEN
+    IF config ? 'threshold' AND NOT ((config->>'threshold')::float8 BETWEEN 0 AND 1) THEN
       RAISE EXCEPTION 'monitor %: config.threshold must be in [0, 1], got %', name, config->>'threshold' USING ERRCODE = '22023';
     END IF;
+    -- The windows read only the score: the label is read by the reference's calibration map,
+    -- planned here so that a text label is refused now, not by every run (review of 2026-12-07).
+    BEGIN
+      EXECUTE format('SELECT mlobs.calibration_agg(%s, %s) FROM %s WHERE false', mlobs._monitor_probability(m),
+                     mlobs._monitor_column(m, 'label'), source);
+    EXCEPTION WHEN undefined_function OR datatype_mismatch OR invalid_text_representation OR cannot_coerce THEN
+      RAISE EXCEPTION 'monitor %: CBPE calibrates its reference on bool or 0/1 integer labels; column % of % is %', name,
+        coalesce(config->>'label', 'label'), source,
+        (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+          WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label') AND a.attnum > 0 AND NOT a.attisdropped)
+        USING ERRCODE = '42804';
+    END;
   END IF;
   INSERT INTO mlobs.monitors (name, model, source, ts_column, kind, config, window_size,
                               reference_from, reference_to, start_at, owner, label_horizon, late_data_horizon)
@@ -1653,7 +1665,11 @@ BEGIN
                    m.ts_column, m.ts_column)
       INTO m.reference_summary USING m.reference_from, m.reference_to;
   END IF;
-  IF m.reference_summary IS NULL THEN
+  IF m.reference_summary IS NULL AND m.kind = 'cbpe' THEN
+    -- Its rows may well be there: the calibration map needs their labels (retried every run).
+    RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows with a label and a score yet (CBPE calibrates on labelled rows)',
+      m.name, m.reference_from, m.reference_to;
+  ELSIF m.reference_summary IS NULL THEN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
   END IF;
   IF m.kind = 'classification' AND m.config ? 'score' THEN
@@ -1721,6 +1737,7 @@ DECLARE
   -- landed): every window's concept_drift_score within label_horizon was against the old one.
   concept_changed bool := false;
   old_concept jsonb;
+  old_summary text;
 BEGIN
   -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
   -- (foreign keys to the monitor) for the rest of the run.
@@ -1746,9 +1763,14 @@ BEGIN
                   ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= m.reference_from AND c.t < m.reference_to
                                   AND m.reference_to > least(as_of, c.at) - m.label_horizon) END)) THEN
     old_concept := CASE WHEN m.reference_summary IS NOT NULL THEN m.reference_summary::jsonb->'concept' END;
+    old_summary := m.reference_summary;
     m := mlobs._monitor_reference(m);
+    -- Windows judged against the old reference: the concept side of a classification monitor
+    -- with scores, a CBPE monitor's calibration map (its estimates stayed those of a partial map
+    -- for good: review of 2026-12-07).
     concept_changed := m.kind = 'classification' AND m.config ? 'score'
-                       AND (m.reference_summary::jsonb->'concept') IS DISTINCT FROM old_concept;
+                       AND (m.reference_summary::jsonb->'concept') IS DISTINCT FROM old_concept
+                       OR m.kind = 'cbpe' AND old_summary IS NOT NULL AND m.reference_summary IS DISTINCT FROM old_summary;
   ELSIF m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept' THEN
     -- A monitor from before 0.3.0: only the concept side is added (its reference rows may be
     -- gone by now; then it is NULL and the windows get no concept_drift_score, as before).
@@ -1800,7 +1822,8 @@ BEGIN
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
              WHERE w.monitor_id = m.id AND w.window_start < ws AND backfill_from IS NULL
                AND w.window_start >= coalesce(keep_from, '-infinity')
-               AND CASE WHEN changed IS NULL OR concept_changed THEN labels AND w.window_end > as_of - m.label_horizon
+               AND CASE WHEN concept_changed THEN w.window_end > as_of - m.label_horizon
+                        WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
                         ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= w.window_start AND c.t < w.window_end
                                         AND w.window_end > least(as_of, c.at) - horizon) END) y
           ORDER BY y.window_start, y.failed DESC) x;
@@ -2548,15 +2571,23 @@ BEGIN
     EXECUTE format('SELECT mlobs._row_sample_agg(%s, %s) FROM %s WHERE %I >= $1 AND %I < $2', mlobs._mv_row_sql(m),
                    coalesce((m.config->>'sample')::int, 2000), m.source, m.ts_column, m.ts_column)
       INTO sample USING m.reference_from, m.reference_to;
-    IF sample IS NULL THEN
-      RAISE EXCEPTION 'monitor %: the reference window [%, %) has no complete rows (every key a number)', m.name,
-        m.reference_from, m.reference_to USING ERRCODE = '22023';
+    -- Fewer than 10 would fail every window after it (review of 2026-12-07): not stored, so the
+    -- next run tries the reference again.
+    IF sample IS NULL OR array_length(sample::float8[], 1) < 10 THEN
+      RAISE EXCEPTION 'monitor %: the reference window [%, %) has % complete rows (every key a number); the domain classifier needs at least 10',
+        m.name, m.reference_from, m.reference_to, coalesce(array_length(sample::float8[], 1), 0) USING ERRCODE = '22023';
     END IF;
     RETURN jsonb_build_object('method', 'domain_classifier', 'sample', sample)::text;
   END IF;
-  EXECUTE format('SELECT mlobs.pca_fit(array_agg(r), $3) FROM (SELECT %s AS r FROM %s WHERE %I >= $1 AND %I < $2) s',
-                 mlobs._mv_row_sql(m), m.source, m.ts_column, m.ts_column)
-    INTO model USING m.reference_from, m.reference_to, coalesce((m.config->>'variance')::float8, 0.65);
+  BEGIN
+    EXECUTE format('SELECT mlobs.pca_fit(array_agg(r), $3) FROM (SELECT %s AS r FROM %s WHERE %I >= $1 AND %I < $2) s',
+                   mlobs._mv_row_sql(m), m.source, m.ts_column, m.ts_column)
+      INTO model USING m.reference_from, m.reference_to, coalesce((m.config->>'variance')::float8, 0.65);
+  EXCEPTION WHEN invalid_parameter_value OR numeric_value_out_of_range THEN
+    -- pca_fit's message names neither the monitor nor its keys.
+    RAISE EXCEPTION 'monitor %: the reference window [%, %) of keys % cannot be fitted: %', m.name, m.reference_from,
+      m.reference_to, m.config->'keys', SQLERRM USING ERRCODE = SQLSTATE;
+  END;
   IF model IS NULL THEN
     RETURN NULL;  -- no reference rows: _monitor_reference says so
   END IF;
@@ -3176,9 +3207,14 @@ BEGIN
     RETURN format('monitor %s has a failed window before %s to retry (mlobs.window_failures)', m.name, hi);
   END IF;
   horizon := CASE WHEN labels THEN greatest(m.label_horizon, m.late_data_horizon) ELSE m.late_data_horizon END;
+  -- A CBPE monitor revises its windows within label_horizon when labels landing in its
+  -- reference change the calibration map (mlobs._monitor_plan).
+  IF reference_labels AND NOT labels AND m.reference_to > as_of - m.label_horizon THEN
+    horizon := greatest(horizon, m.label_horizon);
+  END IF;
   IF last_end > as_of - horizon THEN
     RETURN format('monitor %s may still revise its window ending %s until %s (%s horizon)', m.name, last_end,
-                  last_end + horizon, CASE WHEN labels AND m.label_horizon >= m.late_data_horizon THEN 'label' ELSE 'late data' END);
+                  last_end + horizon, CASE WHEN horizon = m.label_horizon AND (labels OR reference_labels) THEN 'label' ELSE 'late data' END);
   END IF;
   -- A change recorded while its window was open is revised by the next run however late
   -- (mlobs._monitor_plan): the rows stay until it is. A day's margin for wall-clock minutes.

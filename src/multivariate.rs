@@ -1,7 +1,7 @@
 //! `mlobs.pca_drift`: multivariate drift by PCA reconstruction error over 2-D arrays.
 
 use crate::errors::{invalid_parameter, OrRaise};
-use mlobs_core::drift::multivariate::{finite_rows, fit};
+use mlobs_core::drift::multivariate::{fit, usable_rows};
 use pgrx::array::RawArray;
 use pgrx::prelude::*;
 
@@ -32,7 +32,7 @@ pub(crate) fn matrix(values: Array<'_, f64>, arg: &str) -> (Vec<Vec<f64>>, usize
                 .take(*rows as usize)
                 .map(<[f64]>::to_vec)
                 .collect();
-            (finite_rows(rows), cols)
+            (usable_rows(rows), cols)
         }
         other => invalid_parameter(format!(
             "{arg} must be a 2-dimensional array (rows × columns), got {} dimensions",

@@ -444,10 +444,22 @@ BEGIN
       RAISE EXCEPTION 'monitor %: the binary F1 (config.average, default binary) needs bool or 0/1 integer labels; % labels need "average": "macro", "micro" or "weighted"',
         name, format_type(label_type, NULL) USING ERRCODE = '22023';
     END IF;
-  ELSIF kind = 'cbpe' AND config ? 'threshold' THEN
-    IF NOT ((config->>'threshold')::float8 BETWEEN 0 AND 1) THEN
+  ELSIF kind = 'cbpe' THEN
+    IF config ? 'threshold' AND NOT ((config->>'threshold')::float8 BETWEEN 0 AND 1) THEN
       RAISE EXCEPTION 'monitor %: config.threshold must be in [0, 1], got %', name, config->>'threshold' USING ERRCODE = '22023';
     END IF;
+    -- The windows read only the score: the label is read by the reference's calibration map,
+    -- planned here so that a text label is refused now, not by every run (review of 2026-12-07).
+    BEGIN
+      EXECUTE format('SELECT mlobs.calibration_agg(%s, %s) FROM %s WHERE false', mlobs._monitor_probability(m),
+                     mlobs._monitor_column(m, 'label'), source);
+    EXCEPTION WHEN undefined_function OR datatype_mismatch OR invalid_text_representation OR cannot_coerce THEN
+      RAISE EXCEPTION 'monitor %: CBPE calibrates its reference on bool or 0/1 integer labels; column % of % is %', name,
+        coalesce(config->>'label', 'label'), source,
+        (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+          WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label') AND a.attnum > 0 AND NOT a.attisdropped)
+        USING ERRCODE = '42804';
+    END;
   END IF;
   INSERT INTO mlobs.monitors (name, model, source, ts_column, kind, config, window_size,
                               reference_from, reference_to, start_at, owner, label_horizon, late_data_horizon)

@@ -115,15 +115,23 @@ BEGIN
     EXECUTE format('SELECT mlobs._row_sample_agg(%s, %s) FROM %s WHERE %I >= $1 AND %I < $2', mlobs._mv_row_sql(m),
                    coalesce((m.config->>'sample')::int, 2000), m.source, m.ts_column, m.ts_column)
       INTO sample USING m.reference_from, m.reference_to;
-    IF sample IS NULL THEN
-      RAISE EXCEPTION 'monitor %: the reference window [%, %) has no complete rows (every key a number)', m.name,
-        m.reference_from, m.reference_to USING ERRCODE = '22023';
+    -- Fewer than 10 would fail every window after it (review of 2026-12-07): not stored, so the
+    -- next run tries the reference again.
+    IF sample IS NULL OR array_length(sample::float8[], 1) < 10 THEN
+      RAISE EXCEPTION 'monitor %: the reference window [%, %) has % complete rows (every key a number); the domain classifier needs at least 10',
+        m.name, m.reference_from, m.reference_to, coalesce(array_length(sample::float8[], 1), 0) USING ERRCODE = '22023';
     END IF;
     RETURN jsonb_build_object('method', 'domain_classifier', 'sample', sample)::text;
   END IF;
-  EXECUTE format('SELECT mlobs.pca_fit(array_agg(r), $3) FROM (SELECT %s AS r FROM %s WHERE %I >= $1 AND %I < $2) s',
-                 mlobs._mv_row_sql(m), m.source, m.ts_column, m.ts_column)
-    INTO model USING m.reference_from, m.reference_to, coalesce((m.config->>'variance')::float8, 0.65);
+  BEGIN
+    EXECUTE format('SELECT mlobs.pca_fit(array_agg(r), $3) FROM (SELECT %s AS r FROM %s WHERE %I >= $1 AND %I < $2) s',
+                   mlobs._mv_row_sql(m), m.source, m.ts_column, m.ts_column)
+      INTO model USING m.reference_from, m.reference_to, coalesce((m.config->>'variance')::float8, 0.65);
+  EXCEPTION WHEN invalid_parameter_value OR numeric_value_out_of_range THEN
+    -- pca_fit's message names neither the monitor nor its keys.
+    RAISE EXCEPTION 'monitor %: the reference window [%, %) of keys % cannot be fitted: %', m.name, m.reference_from,
+      m.reference_to, m.config->'keys', SQLERRM USING ERRCODE = SQLSTATE;
+  END;
   IF model IS NULL THEN
     RETURN NULL;  -- no reference rows: _monitor_reference says so
   END IF;

@@ -191,7 +191,11 @@ BEGIN
                    m.ts_column, m.ts_column)
       INTO m.reference_summary USING m.reference_from, m.reference_to;
   END IF;
-  IF m.reference_summary IS NULL THEN
+  IF m.reference_summary IS NULL AND m.kind = 'cbpe' THEN
+    -- Its rows may well be there: the calibration map needs their labels (retried every run).
+    RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows with a label and a score yet (CBPE calibrates on labelled rows)',
+      m.name, m.reference_from, m.reference_to;
+  ELSIF m.reference_summary IS NULL THEN
     RAISE EXCEPTION 'monitor %: the reference window [%, %) has no rows', m.name, m.reference_from, m.reference_to;
   END IF;
   IF m.kind = 'classification' AND m.config ? 'score' THEN
@@ -259,6 +263,7 @@ DECLARE
   -- landed): every window's concept_drift_score within label_horizon was against the old one.
   concept_changed bool := false;
   old_concept jsonb;
+  old_summary text;
 BEGIN
   -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
   -- (foreign keys to the monitor) for the rest of the run.
@@ -284,9 +289,14 @@ BEGIN
                   ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= m.reference_from AND c.t < m.reference_to
                                   AND m.reference_to > least(as_of, c.at) - m.label_horizon) END)) THEN
     old_concept := CASE WHEN m.reference_summary IS NOT NULL THEN m.reference_summary::jsonb->'concept' END;
+    old_summary := m.reference_summary;
     m := mlobs._monitor_reference(m);
+    -- Windows judged against the old reference: the concept side of a classification monitor
+    -- with scores, a CBPE monitor's calibration map (its estimates stayed those of a partial map
+    -- for good: review of 2026-12-07).
     concept_changed := m.kind = 'classification' AND m.config ? 'score'
-                       AND (m.reference_summary::jsonb->'concept') IS DISTINCT FROM old_concept;
+                       AND (m.reference_summary::jsonb->'concept') IS DISTINCT FROM old_concept
+                       OR m.kind = 'cbpe' AND old_summary IS NOT NULL AND m.reference_summary IS DISTINCT FROM old_summary;
   ELSIF m.kind = 'classification' AND m.config ? 'score' AND NOT m.reference_summary::jsonb ? 'concept' THEN
     -- A monitor from before 0.3.0: only the concept side is added (its reference rows may be
     -- gone by now; then it is NULL and the windows get no concept_drift_score, as before).
@@ -338,7 +348,8 @@ BEGIN
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
              WHERE w.monitor_id = m.id AND w.window_start < ws AND backfill_from IS NULL
                AND w.window_start >= coalesce(keep_from, '-infinity')
-               AND CASE WHEN changed IS NULL OR concept_changed THEN labels AND w.window_end > as_of - m.label_horizon
+               AND CASE WHEN concept_changed THEN w.window_end > as_of - m.label_horizon
+                        WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
                         ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= w.window_start AND c.t < w.window_end
                                         AND w.window_end > least(as_of, c.at) - horizon) END) y
           ORDER BY y.window_start, y.failed DESC) x;

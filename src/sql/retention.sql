@@ -74,9 +74,14 @@ BEGIN
     RETURN format('monitor %s has a failed window before %s to retry (mlobs.window_failures)', m.name, hi);
   END IF;
   horizon := CASE WHEN labels THEN greatest(m.label_horizon, m.late_data_horizon) ELSE m.late_data_horizon END;
+  -- A CBPE monitor revises its windows within label_horizon when labels landing in its
+  -- reference change the calibration map (mlobs._monitor_plan).
+  IF reference_labels AND NOT labels AND m.reference_to > as_of - m.label_horizon THEN
+    horizon := greatest(horizon, m.label_horizon);
+  END IF;
   IF last_end > as_of - horizon THEN
     RETURN format('monitor %s may still revise its window ending %s until %s (%s horizon)', m.name, last_end,
-                  last_end + horizon, CASE WHEN labels AND m.label_horizon >= m.late_data_horizon THEN 'label' ELSE 'late data' END);
+                  last_end + horizon, CASE WHEN horizon = m.label_horizon AND (labels OR reference_labels) THEN 'label' ELSE 'late data' END);
   END IF;
   -- A change recorded while its window was open is revised by the next run however late
   -- (mlobs._monitor_plan): the rows stay until it is. A day's margin for wall-clock minutes.

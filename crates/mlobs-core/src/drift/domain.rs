@@ -87,12 +87,17 @@ pub fn domain_classifier_auc(
         .with_min_samples_leaf(MIN_SAMPLES_LEAF)
         .with_seed(SEED)
         .with_keep_samples(true);
-    let forest = RandomForestRegressor::fit(&matrix, &y, params)
-        .map_err(|e| CoreError::invalid_parameter(format!("domain classifier: {e}")))?;
-    let scores = forest
-        .predict_oob(&matrix)
-        .map_err(|e| CoreError::invalid_parameter(format!("domain classifier: {e}")))?;
     let positive: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
+    // smartcore's fit polls for no cancellation (5000 rows of 500 keys: ~20 s, and neither a
+    // statement_timeout nor pg_terminate_backend stopped it): it runs where the caller can stop
+    // waiting for it (an abandoned fit finishes on its thread and is dropped).
+    let scores = crate::interrupt::run_cancellable(move || {
+        let forest = RandomForestRegressor::fit(&matrix, &y, params)
+            .map_err(|e| CoreError::invalid_parameter(format!("domain classifier: {e}")))?;
+        forest
+            .predict_oob(&matrix)
+            .map_err(|e| CoreError::invalid_parameter(format!("domain classifier: {e}")))
+    })?;
     Ok(roc_auc(&scores, &positive).map(|auc| (auc, r.len(), c.len())))
 }
 

@@ -12,6 +12,11 @@ use serde_json::{json, Value};
 /// Most columns accepted (the covariance matrix is columns²).
 pub const MAX_COLUMNS: usize = 500;
 
+/// Largest magnitude of a value PCA uses: standardising squares the deviations, and beyond this
+/// the squares (a column's variance, a row's error) overflow float8. A row holding a larger
+/// value is left out, as one holding ±Infinity is.
+pub const MAX_MAGNITUDE: f64 = 1e150;
+
 #[derive(Debug, Clone)]
 pub struct PcaModel {
     mean: DVector<f64>,
@@ -42,7 +47,14 @@ impl PcaModel {
         );
         let coords = self.components.transpose() * &z;
         let reconstructed = &self.components * coords;
-        (z - reconstructed).norm()
+        let error = (z - reconstructed).norm();
+        // A row far out along a column of tiny deviation overflows its standardised values, and
+        // Infinity − Infinity is NaN: it is infinitely far from the reference, not unknown.
+        if error.is_nan() {
+            f64::INFINITY
+        } else {
+            error
+        }
     }
 
     /// Mean reconstruction error of `rows` (each of the model's width); `None` when empty.
@@ -131,10 +143,11 @@ impl PcaModel {
     }
 }
 
-/// Rows of a 2-D input, keeping only rows whose values are all finite.
-pub fn finite_rows(rows: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
+/// Rows of a 2-D input that PCA uses: every value finite and within ±`MAX_MAGNITUDE` (one
+/// row of 1e200 overflowed the reference's variance and stopped its monitor for good).
+pub fn usable_rows(rows: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
     rows.into_iter()
-        .filter(|r| r.iter().all(|x| x.is_finite()))
+        .filter(|r| r.iter().all(|x| x.abs() <= MAX_MAGNITUDE))
         .collect()
 }
 
@@ -150,7 +163,7 @@ pub fn fit(reference: &[Vec<f64>], variance: f64) -> Result<PcaModel> {
     let d = reference.first().map_or(0, |r| r.len());
     if n < 2 || d == 0 {
         return Err(CoreError::invalid_parameter(format!(
-            "reference needs at least 2 complete rows of at least 1 column, got {n} rows of {d} columns"
+            "reference needs at least 2 complete rows (every value a number within ±{MAX_MAGNITUDE:e}) of at least 1 column, got {n} complete rows"
         )));
     }
     if d > MAX_COLUMNS {
@@ -263,6 +276,39 @@ mod tests {
         // The same shape at a sane scale fits.
         let rows = vec![vec![1e3, 2.0], vec![-1e3, 4.0], vec![1.7e3, 7.0]];
         assert!(fit(&rows, 0.5).is_ok());
+    }
+
+    #[test]
+    fn rows_beyond_the_magnitude_are_left_out_and_errors_never_nan() {
+        let mut rows: Vec<Vec<f64>> = (0..40)
+            .map(|i| vec![(i as f64 * 0.37).sin(), (i as f64 * 0.11).cos()])
+            .collect();
+        let kept = usable_rows(rows.clone());
+        rows.push(vec![1e200, 0.5]);
+        rows.push(vec![f64::NAN, 0.5]);
+        rows.push(vec![0.1, f64::NEG_INFINITY]);
+        rows.push(vec![-1e151, 0.5]);
+        rows.push(vec![MAX_MAGNITUDE, 0.5]);
+        let usable = usable_rows(rows);
+        assert_eq!(
+            usable.len(),
+            kept.len() + 1,
+            "only the row at the bound is kept"
+        );
+        // The reference that held 1e200 fitted (it overflowed the variance before).
+        let model = fit(&usable, 0.65).unwrap();
+        // A row beyond everything: infinite, not NaN (it stored NaN and fired an alert).
+        for row in [
+            [1e308, 1e308],
+            [1e308, -1e308],
+            [MAX_MAGNITUDE, MAX_MAGNITUDE],
+        ] {
+            let e = model.row_error(&row);
+            assert!(!e.is_nan() && e > 1.0, "{row:?}: {e}");
+        }
+        // A column of deviation ~5e-151: a far value standardises to Infinity.
+        let tiny = fit(&[vec![0.0, 1.0], vec![1e-150, 2.0], vec![0.0, 3.0]], 0.65).unwrap();
+        assert_eq!(tiny.row_error(&[1e160, 2.0]), f64::INFINITY);
     }
 
     #[test]

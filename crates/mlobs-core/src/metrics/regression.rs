@@ -161,7 +161,7 @@ impl RegressionSummary {
             Ok(())
         } else {
             Err(CoreError::out_of_range(
-                "the sums of errors overflow float8 (targets or errors near ±1.8e308)",
+                "the sums of errors overflow float8 (targets or errors near ±1.8e308, or errors beyond about ±1.3e154, whose squares overflow)",
             ))
         }
     }
@@ -190,8 +190,17 @@ impl RegressionSummary {
         self.mean_of(self.sum_sq_error())
     }
 
+    /// √MSE; where the MSE overflows float8 (one error of 1e155: its square) but the moments do
+    /// not, √(ē² + M2/W) by `hypot`, which does not square them (it stored Infinity).
     pub fn rmse(&self) -> Option<f64> {
-        self.mse().map(f64::sqrt)
+        let mse = self.mse()?;
+        Some(if mse.is_finite() {
+            mse.sqrt()
+        } else {
+            self.error
+                .mean
+                .hypot((self.error.m2 / self.total_weight()).sqrt())
+        })
     }
 
     pub fn mae(&self) -> Option<f64> {
@@ -370,6 +379,25 @@ mod tests {
         assert_eq!(s.mae(), Some(0.5));
         assert!((s.r2().unwrap() - 0.948_608_137_044_967_9).abs() < 1e-15);
         assert_eq!(s.max_error(), Some(1.0));
+    }
+
+    #[test]
+    fn rmse_of_errors_whose_squares_overflow_is_finite() {
+        // One labelled row of error 1e155 (review of 2026-12-07): the MSE is beyond float8, the
+        // RMSE is not (it was Infinity); a second row makes the deviations' squares overflow M2,
+        // refused with a bound that names the squares.
+        let mut s = RegressionSummary::default();
+        s.add(1e155, 0.0).unwrap();
+        assert_eq!(s.mse(), Some(f64::INFINITY));
+        assert_eq!(s.rmse(), Some(1e155));
+        let e = s.add(2.0, 2.0).unwrap_err();
+        assert!(e.message.contains("beyond about ±1.3e154"), "{}", e.message);
+        // Ordinary errors keep √MSE exactly.
+        let mut t = RegressionSummary::default();
+        for (y, p) in [(3.0, 2.5), (-0.5, 0.0), (2.0, 2.0), (7.0, 8.0)] {
+            t.add(y, p).unwrap();
+        }
+        assert_eq!(t.rmse(), Some(t.mse().unwrap().sqrt()));
     }
 
     #[test]

@@ -1,0 +1,102 @@
+-- Faults the review of the newer monitor families found on 2026-12-07 (CBPE, multivariate
+-- drift, regression) on production-shaped data. Each case failed before its fix.
+SET timezone = 'UTC';
+\set VERBOSITY terse
+SET client_min_messages = warning;
+-- Full runs below touch only this file's monitors (named with run_monitors' monitor argument).
+
+-- 1. A CBPE monitor recomputes its reference's calibration map while its labels land, but the
+-- windows already estimated kept the old map's estimate for good. They are revised now.
+SELECT setseed(0.3);
+CREATE TABLE rf_cb AS
+SELECT ts, s AS score, NULL::int AS label, (random() < s)::int AS true_label
+  FROM (SELECT ts, random() AS s FROM generate_series(timestamptz '2026-04-01', timestamptz '2026-04-04' - interval '1 minute',
+                                                      interval '1 minute') ts) x;
+SELECT mlobs.create_monitor('rf cb', 'rf_cb', 'rf_cb', 'cbpe', '{}', '6 hours', '2026-04-01', '2026-04-02') > 0 AS created;
+UPDATE rf_cb SET label = true_label WHERE ts < '2026-04-02' AND score > 0.5;          -- the first reference labels
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-04-03', monitor => 'rf cb');
+UPDATE rf_cb SET label = true_label WHERE ts < '2026-04-02' AND label IS NULL;         -- the rest land
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-04-03 06:00', monitor => 'rf cb');
+SELECT p.window_start, p.value = (SELECT mlobs.accuracy(mlobs.cbpe_agg(l.score, m.reference_summary::mlobs.calibration, 0.5))
+                                    FROM rf_cb l WHERE l.ts >= p.window_start AND l.ts < p.window_start + interval '6 hours')
+         AS with_the_current_map
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf cb' AND p.metric = 'cbpe_accuracy' ORDER BY 1;
+
+-- 2. A CBPE monitor over a text label was accepted and failed every run with 42883; its
+-- reference with rows but no labels yet said it had no rows.
+CREATE TABLE rf_tl AS SELECT ts, 0.5::float8 AS score, '1'::text AS label
+  FROM generate_series(timestamptz '2026-04-01', timestamptz '2026-04-03', interval '1 hour') ts;
+SELECT mlobs.create_monitor('rf cb text', 'rf_tl', 'rf_tl', 'cbpe', '{}', '6 hours', '2026-04-01', '2026-04-02');
+ALTER TABLE rf_tl ALTER COLUMN label TYPE int USING NULL;
+SELECT mlobs.create_monitor('rf cb nolabel', 'rf_tl', 'rf_tl', 'cbpe', '{}', '6 hours', '2026-04-01', '2026-04-02') > 0 AS created;
+SELECT status, errors->0->>'error' AS error FROM mlobs.run_monitors('2026-04-03', monitor => 'rf cb nolabel');
+
+-- 3. One reference row holding 1e200 overflowed the PCA fit: every run failed and the monitor
+-- never computed a window. Such a row is left out, like 1e400.
+CREATE TABLE rf_mv AS
+SELECT timestamptz '2026-03-01' + i * interval '1 minute' AS ts,
+       jsonb_build_object('a', (i * 7919 % 1009) / 1009.0, 'b', (i * 104729 % 1013) / 1013.0) AS features
+  FROM generate_series(0, 24 * 60 - 1) i;
+UPDATE rf_mv SET features = '{"a": 1e200, "b": 0.5}' WHERE ts = '2026-03-01 03:30';
+-- 4. ... and a window row of 1e308 stored reconstruction_error NaN and fired the drift rule.
+INSERT INTO rf_mv VALUES ('2026-03-01 18:30', '{"a": 1e308, "b": 1e308}');
+SELECT mlobs.create_monitor('rf pca', 'rf_mv', 'rf_mv', 'multivariate_drift', '{"keys": ["a", "b"]}', '2 hours',
+                            '2026-03-01', '2026-03-01 16:00') > 0 AS created;
+SELECT status, windows, errors FROM mlobs.run_monitors('2026-03-02', monitor => 'rf pca');
+SELECT p.window_start, p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf pca' AND p.window_start = '2026-03-01 18:00' AND p.metric IN ('rows', 'multivariate_drift')
+ ORDER BY 2;
+SELECT count(*) AS nan_points FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf pca' AND p.value = 'NaN';
+SELECT count(*) AS alerts FROM mlobs.alerts a JOIN mlobs.monitors m ON m.id = a.monitor_id WHERE m.name = 'rf pca';
+SELECT mlobs.pca_error(mlobs.pca_fit(ARRAY[[0, 0], [0.1, 0.1], [0.2, 0.25]]::float8[]), ARRAY[[1e149, -1e149]]::float8[]) > 1e140
+       AS far_row_is_far;
+
+-- 5. A reference with no complete rows named neither the monitor nor its keys; a domain
+-- classifier reference of fewer than 10 rows was stored and failed every window after it.
+CREATE TABLE rf_few AS SELECT timestamptz '2026-03-01' + i * interval '1 minute' AS ts,
+       CASE WHEN i < 5 OR i >= 600 THEN jsonb_build_object('a', i % 7, 'b', i % 5) ELSE '{"a": 1}' END AS features
+  FROM generate_series(0, 24 * 60 - 1) i;
+SELECT mlobs.create_monitor('rf few pca', 'rf_few', 'rf_few', 'multivariate_drift', '{"keys": ["a", "b"]}', '2 hours',
+                            '2026-03-01 01:00', '2026-03-01 09:00') > 0 AS created,
+       mlobs.create_monitor('rf few dc', 'rf_few', 'rf_few', 'multivariate_drift', '{"keys": ["a", "b"], "method": "domain_classifier"}',
+                            '2 hours', '2026-03-01', '2026-03-01 09:00') > 0 AS created;
+SELECT e->>'monitor' AS monitor, e->>'sqlstate' AS sqlstate, e->>'error' AS error
+  FROM mlobs.run_monitors('2026-03-02', monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE name LIKE 'rf few %')) r,
+       jsonb_array_elements(r.errors) e ORDER BY 1;
+SELECT name, reference_summary IS NULL AS not_stored, watermark FROM mlobs.monitors WHERE name LIKE 'rf few %' ORDER BY 1;
+
+-- 6. A regression window whose one labelled row has an error of 1e155 stored rmse = Infinity
+-- (the MSE overflows, the RMSE does not); the overflow message put the bound at 1.8e308.
+CREATE TABLE rf_rl AS SELECT ts, (i % 7)::float8 AS target, (i % 5)::float8 AS prediction
+  FROM generate_series(timestamptz '2026-04-01', timestamptz '2026-04-03' - interval '1 minute', interval '1 minute') WITH ORDINALITY g(ts, i);
+UPDATE rf_rl SET target = NULL WHERE ts >= '2026-04-02';
+UPDATE rf_rl SET target = 1e155 WHERE ts = '2026-04-02 03:00';
+SELECT mlobs.create_monitor('rf reg', 'rf_rl', 'rf_rl', 'regression', '{}', '6 hours', '2026-04-01', '2026-04-02') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-04-03', monitor => 'rf reg');
+SELECT p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf reg' AND p.window_start = '2026-04-02 00:00' AND p.metric IN ('rmse', 'mae', 'labelled_rows') ORDER BY 1;
+UPDATE rf_rl SET target = 2 WHERE ts = '2026-04-02 03:01';
+SELECT status, errors->0->>'error' AS error FROM mlobs.run_monitors('2026-04-03 01:00', monitor => 'rf reg');
+
+-- 7. The domain classifier's forest (smartcore) polls for no cancellation: 5000 rows of 500
+-- keys ran ~20 s past a 3 s statement_timeout, and pg_terminate_backend waited as long. It runs
+-- on its own thread while the backend polls (the thread runs on to its end: reconnect after).
+CREATE TABLE rf_dc AS WITH r AS (SELECT array_agg(ARRAY(SELECT ((i * 7919 + j * 104729) % 1000) / 1000.0 FROM generate_series(1, 100) j))::float8[] a
+                                   FROM generate_series(1, 4000) i)
+SELECT r.a AS ra, r.a AS ca FROM r;
+SELECT clock_timestamp() AS rf_t0 \gset
+SET statement_timeout = '200ms';
+SELECT (mlobs.domain_classifier(ra, ca)).auc FROM rf_dc;
+RESET statement_timeout;
+SELECT clock_timestamp() - :'rf_t0'::timestamptz < interval '2 seconds' AS cancelled_on_time;
+DROP TABLE rf_dc;
+\c
+SET timezone = 'UTC';
+\set VERBOSITY terse
+SET client_min_messages = warning;
+
+SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rf %' ORDER BY name;
+DELETE FROM mlobs.retraining_requests WHERE model LIKE 'rf\_%';
+DROP TABLE rf_cb, rf_tl, rf_mv, rf_few, rf_rl;
