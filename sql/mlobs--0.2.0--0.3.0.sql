@@ -2310,12 +2310,14 @@ BEGIN
                                           JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
                                          WHERE NOT f ? 'window_start');
       -- Each minute once, and none that no run may revise any more (older than the monitor's
-      -- horizons, a day's margin for the zones, unless in a reference still open to labels): the
-      -- queue of a monitor that keeps failing stays bounded.
+      -- horizons when it was recorded, a day's margin for the zones, unless in a reference still
+      -- open to labels); a change waits for a monitor that keeps failing 30 days at most, so its
+      -- queue stays bounded (a failed run after the horizon lost labels recorded in time).
       INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone, recorded_at)
       SELECT u.m, u.t, u.z, min(u.at) FROM unnest(q_ids, q_minutes, q_zones, q_ats) u(m, t, z, at) JOIN mlobs.monitors mo ON mo.id = u.m
        WHERE u.m = ANY (failed_ids)
-         AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
+         AND (u.t >= least(run_monitors.now, u.at) - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
+              AND coalesce(u.at, run_monitors.now) > run_monitors.now - interval '30 days'
               OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day')
        GROUP BY u.m, u.t, u.z;
     EXCEPTION WHEN query_canceled THEN
@@ -3222,7 +3224,7 @@ BEGIN
                 AND mc.minute >= lo - interval '1 day' AND mc.minute < hi + interval '1 day')
      OR EXISTS (SELECT 1 FROM mlobs.source_changes sc WHERE sc.source = m.source
                    AND sc.minute >= lo - interval '1 day' AND sc.minute < hi + interval '1 day') THEN
-    RETURN format('monitor %s has recorded changes of rows before %s that its next run applies', m.name, hi);
+    RETURN format('monitor %s has recorded changes of rows before %s that its next run may apply (retry after it)', m.name, hi);
   END IF;
   RETURN NULL;
 END $$;
@@ -3491,9 +3493,11 @@ BEGIN
   RETURN NEXT;
 END $$;
 
--- Reports (issue 22): the C entry point, then src/sql/report.sql as is (all of it is new).
+-- Reports (issue 22): the C entry points, then src/sql/report.sql as is (all of it is new).
 CREATE FUNCTION mlobs._render_report(data text) RETURNS text IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
+CREATE FUNCTION mlobs._report_query_as(owner oid, query text) RETURNS bytea STRICT VOLATILE PARALLEL UNSAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'report_query_as_wrapper';
 -- mlobs.report: one self-contained HTML document about a model (or a monitor's model) over a period, for a ticket or an
 -- investigation: its alerts, drift per feature over time against the rule thresholds, data
 -- quality, realised and estimated performance with label coverage, and, where the caller may
@@ -3574,56 +3578,58 @@ BEGIN
   RETURN res || jsonb_build_object('feature', feature);
 END $$;
 
--- For mlobs.report: the roles a monitor's log may be read as, in order of preference (empty
--- when none). The owner when the caller may take that role (is it or a member of it;
--- superusers are) and the owner may read the source. The caller when it may read the source
--- and reading it runs no code of another role's: a table (plain or partitioned, with no foreign
--- table among its partitions or children) without row security, whose columns read all have
--- built-in types. A view's functions, a row security policy, and the cast or operator of a
--- type the owner wrote (CREATE CAST (its_enum AS text) WITH FUNCTION ...: the report writes
--- label::text) would run with the caller's rights, and the owner can revoke its own SELECT to
--- send a superuser down this path.
-CREATE FUNCTION mlobs._report_read_roles(owner regrole, source regclass, columns text[]) RETURNS name[]
+-- For mlobs.report: an instant as a timestamptz literal of a query's text (ISO 8601 with its
+-- offset: read back the same whatever the DateStyle and TimeZone).
+CREATE FUNCTION mlobs._report_instant(t timestamptz) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  WITH RECURSIVE tree(rel) AS (SELECT source::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.rel)
-  SELECT array_remove(ARRAY[
-    CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT')
-         THEN (SELECT r.rolname FROM pg_roles r WHERE r.oid = owner) END,
-    CASE WHEN has_table_privilege(source, 'SELECT')
-              AND EXISTS (SELECT FROM pg_class c WHERE c.oid = source AND NOT c.relrowsecurity)
-              AND NOT EXISTS (SELECT FROM tree t JOIN pg_class c ON c.oid = t.rel WHERE c.relkind NOT IN ('r', 'p'))
-              AND (SELECT count(*) FROM pg_attribute a
-                    WHERE a.attrelid = source AND a.attname = ANY (columns) AND a.attnum > 0 AND NOT a.attisdropped
-                      AND a.atttypid < 16384)  -- FirstNormalObjectId: made by initdb, owned by the bootstrap superuser
-                  = (SELECT count(DISTINCT c) FROM unnest(columns) c WHERE c IS NOT NULL)
-         THEN current_user END], NULL)
+  SELECT pg_catalog.quote_literal(pg_catalog.to_jsonb(t) #>> '{}') || '::timestamptz'
 $$;
 
--- For mlobs.report: take a role and a monitor's run_zone (a timestamp column is read in it, as
--- the runs read it) to read a log, or go back to the saved ones. NULL when done, else why not:
--- a security-definer function or a materialized view may not change role, so the role is only
--- set when it is not the current one.
-CREATE FUNCTION mlobs._report_read_as(role_name text, zone text) RETURNS text
+-- For mlobs.report: the role to read a monitor's log as, NULL when none may. The monitor's owner
+-- when the caller may act as it (is it or a member of it; superusers are) and it may read the
+-- source: mlobs._report_read then runs the owner's code (a view's functions, a type's cast, an
+-- index expression) as the owner in a security-restricted operation, which cannot take back the
+-- caller's rights. Else the caller, when it may read the source and the source (a table, plain or
+-- partitioned, with every partition and child a table) and everything below it is owned by the
+-- caller or by a superuser: reading a table plans and runs its owner's code as the reader (an
+-- index expression is folded by the planner; the owner can revoke its own SELECT to send a
+-- superuser down this path), so only trusted owners' tables are read as the caller.
+CREATE FUNCTION mlobs._report_read_role(owner regrole, source regclass) RETURNS oid
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  WITH RECURSIVE tree(rel) AS (SELECT source::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.rel)
+  SELECT CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT') THEN owner::oid
+              WHEN has_table_privilege(source, 'SELECT')
+                   AND NOT EXISTS (SELECT FROM tree t JOIN pg_class c ON c.oid = t.rel LEFT JOIN pg_roles r ON r.oid = c.relowner
+                                    WHERE c.relkind NOT IN ('r', 'p')
+                                       OR NOT (c.relowner = (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user)
+                                               OR coalesce(r.rolsuper, false)))
+              THEN (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user) END
+$$;
+
+-- For mlobs.report: the jsonb value (column v) of one query over a monitor's log, read as
+-- read_as (mlobs._report_read_role): directly when that is the caller, else as the owner in a
+-- security-restricted operation (mlobs._report_query_as).
+CREATE FUNCTION mlobs._report_read(read_as oid, query text) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  res jsonb;
 BEGIN
-  IF role_name IS DISTINCT FROM current_user::text AND role_name IS DISTINCT FROM current_setting('role') THEN
-    PERFORM set_config('role', role_name, true);
+  IF read_as = (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user) THEN
+    EXECUTE format('SELECT q.v FROM (%s) q', query) INTO res;
+  ELSE
+    res := convert_from(mlobs._report_query_as(read_as, format('SELECT convert_to(q.v::text, ''UTF8'') FROM (%s) q', query)),
+                        'UTF8')::jsonb;
   END IF;
-  IF zone IS NOT NULL AND zone IS DISTINCT FROM current_setting('TimeZone') THEN
-    PERFORM set_config('TimeZone', zone, true);
-  END IF;
-  RETURN NULL;
-EXCEPTION WHEN insufficient_privilege THEN
-  RETURN format('reading as %s is not possible here: %s.', role_name, SQLERRM);
+  RETURN res;
 END $$;
 
--- For mlobs.report: why a monitor's log is not read, when _report_read_roles gave no role.
+-- For mlobs.report: why a monitor's log is not read, when _report_read_role gave no role.
 CREATE FUNCTION mlobs._report_unread_note(what text, source regclass, owner regrole) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = source)
               THEN format('%s are not drawn: the monitor''s source (OID %s) no longer exists.', what, source::oid)
-              ELSE format('%s need SELECT on %s as the monitor''s owner %s, or as %s on a table without row security '
-                          'whose columns read have built-in types.', what, source, owner, current_user) END
+              ELSE format('%s need SELECT on %s as the monitor''s owner %s (for a member of that role), or as %s on a table '
+                          'that %s or a superuser owns.', what, source, owner, current_user, current_user) END
 $$;
 
 CREATE FUNCTION mlobs.report(model text, "from" timestamptz DEFAULT pg_catalog.now() - interval '7 days',
@@ -3646,11 +3652,9 @@ DECLARE
   shap_ref jsonb;
   max_charts CONSTANT int := 40;
   lbl text := model;
-  saved_role text := current_setting('role');
   saved_zone text := current_setting('TimeZone');
-  read_as name;
-  roles name[];
-  note text;
+  read_as oid;
+  shap jsonb;
 BEGIN
   IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
     RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
@@ -3706,36 +3710,31 @@ BEGIN
     END IF;
   END LOOP;
   -- Distributions, confusion, calibration and SHAP read the log: only where the caller may, and
-  -- as the monitor's owner. Any admin may label a monitor with any model, and functions in a
-  -- view (or a row security policy) run as the role that reads it: read as the caller, another
-  -- admin's source would run that admin's code with the caller's rights (a superuser's, too).
-  -- A caller who may act as the owner reads as the owner; else only a table without row security
-  -- whose columns read have built-in types is read, as the caller (mlobs._report_read_roles).
+  -- never running another role's code with the caller's rights. Any admin may label a monitor
+  -- with any model, and a view's functions, a row security policy, a type's cast or an index
+  -- expression run as the role that reads the log: a caller who may act as the owner reads as the
+  -- owner in a security-restricted operation, else only a table of its own or a superuser's is
+  -- read, as the caller (mlobs._report_read_role, mlobs._report_read). The log's timestamp
+  -- column is read in the monitor's run_zone, as its runs read it.
   -- (Named columns: a reader may not read the stored summaries.)
   FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to, mo.owner, mo.run_zone
                FROM mlobs.monitors mo WHERE mo.model = lbl AND mo.kind = 'feature_drift'
                 AND mo.reference_from IS NOT NULL ORDER BY mo.id LIMIT 1 LOOP
-    roles := mlobs._report_read_roles(mon.owner, mon.source,
-                                       ARRAY[coalesce(mon.config->>'features', 'features'), mon.ts_column]);
-    IF cardinality(roles) = 0 THEN
+    read_as := mlobs._report_read_role(mon.owner, mon.source);
+    IF read_as IS NULL THEN
       notes := notes || mlobs._report_unread_note('Distributions and SHAP importance', mon.source, mon.owner);
       CONTINUE;
     END IF;
-    FOREACH read_as IN ARRAY roles LOOP
-      note := mlobs._report_read_as(read_as, mon.run_zone);
-      EXIT WHEN note IS NULL;
-    END LOOP;
-    IF note IS NOT NULL THEN
-      notes := notes || ('Distributions and SHAP importance are not drawn: ' || note);
-      CONTINUE;
-    END IF;
+    PERFORM set_config('TimeZone', coalesce(mon.run_zone, saved_zone), true);
     FOR r IN SELECT f.feature FROM (SELECT p.feature, max(p.value) AS top FROM mlobs.metric_points p
                                      WHERE p.monitor_id = mon.id AND p.feature <> '' AND p.segment = '' AND p.ts > "from" AND p.ts <= "to"
                                        AND p.metric NOT IN ('rows', 'mean') GROUP BY p.feature) f
               ORDER BY f.top DESC NULLS LAST, f.feature LIMIT 6 LOOP
       BEGIN
-        dist := mlobs._report_distribution(mon.source, coalesce(mon.config->>'features', 'features'), mon.ts_column, r.feature,
-                                           mon.reference_from, mon.reference_to, "from", "to");
+        dist := mlobs._report_read(read_as, format('SELECT mlobs._report_distribution(%s::oid::regclass, %L, %L, %L, %s, %s, %s, %s) AS v',
+                                     mon.source::oid, coalesce(mon.config->>'features', 'features'), mon.ts_column, r.feature,
+                                     mlobs._report_instant(mon.reference_from), mlobs._report_instant(mon.reference_to),
+                                     mlobs._report_instant("from"), mlobs._report_instant("to")));
         IF dist IS NOT NULL THEN dists := dists || dist; END IF;
       EXCEPTION WHEN OTHERS THEN
         notes := notes || format('The distribution of %s is not drawn: %s (%s).', r.feature, SQLERRM, SQLSTATE);
@@ -3744,40 +3743,34 @@ BEGIN
     IF EXISTS (SELECT 1 FROM mlobs.models mm WHERE mm.name = lbl) THEN
       BEGIN
         -- One statement, two periods: the last 500 rows of the reported one and of the reference.
-        EXECUTE format('SELECT mlobs.shap_importance_agg(%1$L, f) FILTER (WHERE cur), mlobs.shap_importance_agg(%1$L, f) FILTER (WHERE NOT cur)
-                          FROM (SELECT * FROM (SELECT true AS cur, %2$I AS f FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 ORDER BY %4$I DESC LIMIT 500) c
-                                UNION ALL
-                                SELECT * FROM (SELECT false, %2$I FROM %3$s WHERE %4$I >= $3 AND %4$I < $4 ORDER BY %4$I DESC LIMIT 500) r) x',
-                       lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column)
-          INTO shap_cur, shap_ref USING "from", "to", mon.reference_from, mon.reference_to;
+        shap := mlobs._report_read(read_as, format(
+          'SELECT jsonb_build_array(mlobs.shap_importance_agg(%1$L, f) FILTER (WHERE cur), mlobs.shap_importance_agg(%1$L, f) FILTER (WHERE NOT cur)) AS v
+             FROM (SELECT * FROM (SELECT true AS cur, %2$I AS f FROM %3$s WHERE %4$I >= %5$s AND %4$I < %6$s ORDER BY %4$I DESC LIMIT 500) c
+                   UNION ALL
+                   SELECT * FROM (SELECT false, %2$I FROM %3$s WHERE %4$I >= %7$s AND %4$I < %8$s ORDER BY %4$I DESC LIMIT 500) r) x',
+          lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mlobs._report_instant("from"),
+          mlobs._report_instant("to"), mlobs._report_instant(mon.reference_from), mlobs._report_instant(mon.reference_to)));
+        shap_cur := nullif(shap->0, 'null');
+        shap_ref := nullif(shap->1, 'null');
       EXCEPTION WHEN OTHERS THEN
         notes := notes || format('SHAP importance is not computed: %s (%s).', SQLERRM, SQLSTATE);
       END;
     END IF;
-    PERFORM mlobs._report_read_as(saved_role, saved_zone);
+    PERFORM set_config('TimeZone', saved_zone, true);
   END LOOP;
   FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.owner, mo.run_zone FROM mlobs.monitors mo
               WHERE mo.model = lbl AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
-    roles := mlobs._report_read_roles(cls.owner, cls.source,
-                                       ARRAY[coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'),
-                                             cls.config->>'score', cls.ts_column]);
-    IF cardinality(roles) = 0 THEN
+    read_as := mlobs._report_read_role(cls.owner, cls.source);
+    IF read_as IS NULL THEN
       notes := notes || mlobs._report_unread_note('The confusion matrix and calibration', cls.source, cls.owner);
       CONTINUE;
     END IF;
-    FOREACH read_as IN ARRAY roles LOOP
-      note := mlobs._report_read_as(read_as, cls.run_zone);
-      EXIT WHEN note IS NULL;
-    END LOOP;
-    IF note IS NOT NULL THEN
-      notes := notes || ('The confusion matrix and calibration are not drawn: ' || note);
-      CONTINUE;
-    END IF;
+    PERFORM set_config('TimeZone', coalesce(cls.run_zone, saved_zone), true);
     BEGIN
-      EXECUTE format(
+      conf := mlobs._report_read(read_as, format(
         -- At most 40 classes: beyond that the 39 most frequent (as actual or predicted) and
         -- the rest counted together last (x NULL), so every labelled row is in the matrix.
-        'WITH c AS (SELECT %1$I::text AS a, %2$I::text AS p, count(*) AS n FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %1$I IS NOT NULL
+        'WITH c AS (SELECT %1$I::text AS a, %2$I::text AS p, count(*) AS n FROM %3$s WHERE %4$I >= %5$s AND %4$I < %6$s AND %1$I IS NOT NULL
                      AND %2$I IS NOT NULL GROUP BY 1, 2),
               f AS (SELECT x, sum(n) AS n FROM (SELECT a AS x, n FROM c UNION ALL SELECT p, n FROM c) u GROUP BY x),
               k AS (SELECT x FROM f ORDER BY n DESC, x LIMIT CASE WHEN (SELECT count(*) FROM f) > 40 THEN 39 ELSE 40 END),
@@ -3788,22 +3781,22 @@ BEGIN
                                    ''counts'', (SELECT jsonb_agg((SELECT jsonb_agg(coalesce((SELECT n FROM m WHERE m.a IS NOT DISTINCT FROM la.x
                                                                                                           AND m.p IS NOT DISTINCT FROM lp.x), 0)
                                                                                    ORDER BY lp.x NULLS LAST) FROM l lp) ORDER BY la.x NULLS LAST) FROM l la),
-                                   ''other_classes'', (SELECT count(*) FROM f) - (SELECT count(*) FROM k))',
-        coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'), cls.source, cls.ts_column)
-        INTO conf USING "from", "to";
+                                   ''other_classes'', (SELECT count(*) FROM f) - (SELECT count(*) FROM k)) AS v',
+        coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'), cls.source, cls.ts_column,
+        mlobs._report_instant("from"), mlobs._report_instant("to")));
       IF cls.config ? 'score' THEN
-        EXECUTE format(
-          'SELECT jsonb_agg(jsonb_build_object(''mean_score'', s, ''positive_share'', y, ''rows'', n) ORDER BY s)
+        cal := mlobs._report_read(read_as, format(
+          'SELECT jsonb_agg(jsonb_build_object(''mean_score'', s, ''positive_share'', y, ''rows'', n) ORDER BY s) AS v
              FROM (SELECT avg(%1$I::float8) AS s, avg(CASE WHEN %2$I::text IN (''1'', ''true'') THEN 1.0 ELSE 0.0 END) AS y, count(*) AS n
-                     FROM %3$s WHERE %4$I >= $1 AND %4$I < $2 AND %2$I IS NOT NULL AND %1$I::float8 BETWEEN 0 AND 1
+                     FROM %3$s WHERE %4$I >= %5$s AND %4$I < %6$s AND %2$I IS NOT NULL AND %1$I::float8 BETWEEN 0 AND 1
                     GROUP BY width_bucket(%1$I::float8, 0, 1.0000001, 10)) b',
-          cls.config->>'score', coalesce(cls.config->>'label', 'label'), cls.source, cls.ts_column)
-          INTO cal USING "from", "to";
+          cls.config->>'score', coalesce(cls.config->>'label', 'label'), cls.source, cls.ts_column,
+          mlobs._report_instant("from"), mlobs._report_instant("to")));
       END IF;
     EXCEPTION WHEN OTHERS THEN
       notes := notes || format('The confusion matrix and calibration are not computed: %s (%s).', SQLERRM, SQLSTATE);
     END;
-    PERFORM mlobs._report_read_as(saved_role, saved_zone);
+    PERFORM set_config('TimeZone', saved_zone, true);
   END LOOP;
   d := jsonb_build_object(
     'model', lbl,
@@ -4104,12 +4097,12 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
 -- read metric points.
 REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_roles(regrole, regclass, text[]), mlobs._report_read_as(text, text),
-  mlobs._report_unread_note(text, regclass, regrole) FROM PUBLIC;
+  mlobs._report_read_role(regrole, regclass), mlobs._report_read(oid, text), mlobs._report_query_as(oid, text),
+  mlobs._report_instant(timestamptz), mlobs._report_unread_note(text, regclass, regrole) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_roles(regrole, regclass, text[]), mlobs._report_read_as(text, text),
-  mlobs._report_unread_note(text, regclass, regrole) TO mlobs_reader, mlobs_admin;
+  mlobs._report_read_role(regrole, regclass), mlobs._report_read(oid, text), mlobs._report_query_as(oid, text),
+  mlobs._report_instant(timestamptz), mlobs._report_unread_note(text, regclass, regrole) TO mlobs_reader, mlobs_admin;
 
 -- ==== section: jsonb (native jsonb reading) ======================================================
 

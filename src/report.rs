@@ -9,3 +9,47 @@ fn render_report(data: crate::db_text::DbStr<'_>) -> String {
     let data: &str = &data;
     mlobs_report::render_json(data).unwrap_or_else(|e| crate::errors::invalid_parameter(e))
 }
+
+/// For mlobs.report: the first value (a `bytea`) of one read-only query over a monitor's log, run
+/// as `owner` the way PostgreSQL's ANALYZE runs a table owner's index functions: as a
+/// security-restricted operation, so the owner's code (a view's functions, a type's cast, an
+/// index expression) runs with the owner's rights and cannot take back the caller's (SET ROLE
+/// and RESET ROLE are refused there: `SET ROLE owner` let a view's function reset the role and
+/// act as the superuser who ran the report), and the settings it changes are undone after.
+/// Only a role that may `SET ROLE` to `owner` may ask, as for SET ROLE.
+#[pg_extern(volatile, parallel_unsafe, name = "_report_query_as")]
+fn report_query_as(owner: pg_sys::Oid, query: crate::db_text::DbStr<'_>) -> Option<Vec<u8>> {
+    let (mut saved_user, mut saved_context) = (pg_sys::InvalidOid, 0);
+    // SAFETY: reads the backend's current user and security context into the two locals.
+    unsafe { pg_sys::GetUserIdAndSecContext(&mut saved_user, &mut saved_context) };
+    // SAFETY: a catalog lookup on the backend's thread.
+    if !unsafe { pg_sys::is_member_of_role(saved_user, owner) } {
+        ereport!(
+            ERROR,
+            PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
+            "only a member of the role may read as it"
+        );
+    }
+    let restricted =
+        (pg_sys::SECURITY_LOCAL_USERID_CHANGE | pg_sys::SECURITY_RESTRICTED_OPERATION) as i32;
+    // SAFETY: as ANALYZE does; an ERROR below unwinds past the restore, and the aborted
+    // (sub)transaction then restores the user, the context and the settings itself.
+    let nest = unsafe {
+        let nest = pg_sys::NewGUCNestLevel();
+        pg_sys::SetUserIdAndSecContext(owner, saved_context | restricted);
+        nest
+    };
+    let query: &str = &query;
+    let value = Spi::connect(|client| {
+        client
+            .select(query, Some(1), &[])?
+            .first()
+            .get_one::<Vec<u8>>()
+    });
+    // SAFETY: undoes the two changes above, in reverse order.
+    unsafe {
+        pg_sys::AtEOXact_GUC(false, nest);
+        pg_sys::SetUserIdAndSecContext(saved_user, saved_context);
+    }
+    value.unwrap_or_else(|e| crate::errors::invalid_parameter(format!("report query: {e}")))
+}

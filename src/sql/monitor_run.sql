@@ -836,12 +836,14 @@ BEGIN
                                           JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
                                          WHERE NOT f ? 'window_start');
       -- Each minute once, and none that no run may revise any more (older than the monitor's
-      -- horizons, a day's margin for the zones, unless in a reference still open to labels): the
-      -- queue of a monitor that keeps failing stays bounded.
+      -- horizons when it was recorded, a day's margin for the zones, unless in a reference still
+      -- open to labels); a change waits for a monitor that keeps failing 30 days at most, so its
+      -- queue stays bounded (a failed run after the horizon lost labels recorded in time).
       INSERT INTO mlobs.monitor_changes (monitor_id, minute, zone, recorded_at)
       SELECT u.m, u.t, u.z, min(u.at) FROM unnest(q_ids, q_minutes, q_zones, q_ats) u(m, t, z, at) JOIN mlobs.monitors mo ON mo.id = u.m
        WHERE u.m = ANY (failed_ids)
-         AND (u.t >= run_monitors.now - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
+         AND (u.t >= least(run_monitors.now, u.at) - greatest(mo.label_horizon, mo.late_data_horizon) - mo.window_size - interval '1 day'
+              AND coalesce(u.at, run_monitors.now) > run_monitors.now - interval '30 days'
               OR mo.reference_to > run_monitors.now - mo.label_horizon AND u.t >= mo.reference_from - interval '1 day')
        GROUP BY u.m, u.t, u.z;
     EXCEPTION WHEN query_canceled THEN

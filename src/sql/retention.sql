@@ -89,7 +89,7 @@ BEGIN
                 AND mc.minute >= lo - interval '1 day' AND mc.minute < hi + interval '1 day')
      OR EXISTS (SELECT 1 FROM mlobs.source_changes sc WHERE sc.source = m.source
                    AND sc.minute >= lo - interval '1 day' AND sc.minute < hi + interval '1 day') THEN
-    RETURN format('monitor %s has recorded changes of rows before %s that its next run applies', m.name, hi);
+    RETURN format('monitor %s has recorded changes of rows before %s that its next run may apply (retry after it)', m.name, hi);
   END IF;
   RETURN NULL;
 END $$;

@@ -108,6 +108,19 @@ SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-04 00:05', moni
 SELECT p.window_start, p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'll horizon' AND p.metric IN ('labelled_rows', 'accuracy') ORDER BY 1, 2;
 
+-- ... nor when the run that should apply them fails more than a day after the horizon (a daily
+-- job, an owner briefly without a grant): the failed monitor's queue kept only minutes within
+-- the horizon of the run's own time.
+UPDATE ll_h SET label = 1 WHERE ts >= '2026-01-03' AND ts < '2026-01-03 06:00';
+UPDATE mlobs.source_changes SET recorded_at = '2026-01-04 18:00' WHERE source = 'll_h'::regclass;
+ALTER TABLE ll_h RENAME COLUMN label TO label_gone;
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-08', monitor => 'll horizon');
+ALTER TABLE ll_h RENAME COLUMN label_gone TO label;
+SELECT count(*) > 0 AS still_queued FROM mlobs.monitor_changes mc JOIN mlobs.monitors m ON m.id = mc.monitor_id WHERE m.name = 'll horizon';
+SELECT status, revised FROM mlobs.run_monitors('2026-01-08 00:05', monitor => 'll horizon');
+SELECT p.value AS labelled_rows FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'll horizon' AND p.metric = 'labelled_rows' AND p.window_start = '2026-01-03';
+
 -- An alert the latest window fired (late rows), then revised to empty (the rows deleted again),
 -- stayed firing with its old value until the next window: it resolves as no_data.
 CREATE TABLE ll_nd (id bigint, ts timestamptz, features jsonb);
