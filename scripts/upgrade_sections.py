@@ -215,9 +215,9 @@ RETURNS int VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_imp
 out.append("-- Retention (issue 21): src/sql/retention.sql as is (all of it is new).\n"
            + (SOURCES / 'retention.sql').read_text().split('\n', 1)[1].strip())
 out.append("""-- Reports (issue 22): the C entry points, then src/sql/report.sql as is (all of it is new).
-CREATE FUNCTION mlobs._render_report(data text) RETURNS text IMMUTABLE STRICT PARALLEL SAFE
+CREATE FUNCTION mlobs._render_report(data bytea) RETURNS text IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
-CREATE FUNCTION mlobs._report_query_as(owner oid, query text) RETURNS bytea STRICT VOLATILE PARALLEL UNSAFE
+CREATE FUNCTION mlobs._report_query_as(owner oid, query bytea) RETURNS bytea STRICT VOLATILE PARALLEL UNSAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'report_query_as_wrapper';
 """ + (SOURCES / 'report.sql').read_text().split('\n', 1)[1].strip())
 out.append("""-- 0.2.0 stepped a window by window_size in the session's calendar: a '1 day' window across a DST

@@ -3494,9 +3494,9 @@ BEGIN
 END $$;
 
 -- Reports (issue 22): the C entry points, then src/sql/report.sql as is (all of it is new).
-CREATE FUNCTION mlobs._render_report(data text) RETURNS text IMMUTABLE STRICT PARALLEL SAFE
+CREATE FUNCTION mlobs._render_report(data bytea) RETURNS text IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'render_report_wrapper';
-CREATE FUNCTION mlobs._report_query_as(owner oid, query text) RETURNS bytea STRICT VOLATILE PARALLEL UNSAFE
+CREATE FUNCTION mlobs._report_query_as(owner oid, query bytea) RETURNS bytea STRICT VOLATILE PARALLEL UNSAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'report_query_as_wrapper';
 -- mlobs.report: one self-contained HTML document about a model (or a monitor's model) over a period, for a ticket or an
 -- investigation: its alerts, drift per feature over time against the rule thresholds, data
@@ -3586,23 +3586,28 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- For mlobs.report: the role to read a monitor's log as, NULL when none may. The monitor's owner
--- when the caller may act as it (is it or a member of it; superusers are) and it may read the
--- source: mlobs._report_read then runs the owner's code (a view's functions, a type's cast, an
--- index expression) as the owner in a security-restricted operation, which cannot take back the
--- caller's rights. Else the caller, when it may read the source and the source (a table, plain or
--- partitioned, with every partition and child a table) and everything below it is owned by the
--- caller or by a superuser: reading a table plans and runs its owner's code as the reader (an
--- index expression is folded by the planner; the owner can revoke its own SELECT to send a
--- superuser down this path), so only trusted owners' tables are read as the caller.
-CREATE FUNCTION mlobs._report_read_role(owner regrole, source regclass) RETURNS oid
+-- when the caller may act as it (is it or a member of it; superusers are): mlobs._report_read
+-- then runs the owner's code (a view's functions, a type's cast, an index expression) as the
+-- owner in a security-restricted operation, which cannot take back the caller's rights (and when
+-- the owner may not read the log, the section says so: the owner can revoke its own SELECT, or
+-- hold column privileges only, to send a superuser down the next path). Else the caller, when it
+-- may read the source, the source (a table, plain or partitioned, with every partition and child
+-- a table) and everything below it is owned by the caller or by a superuser, and every column
+-- read has a built-in type: reading a table runs its owner's code as the reader (an index
+-- expression the planner folds), and a column's type its owner's cast (label::text).
+CREATE FUNCTION mlobs._report_read_role(owner regrole, source regclass, columns text[]) RETURNS oid
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   WITH RECURSIVE tree(rel) AS (SELECT source::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.rel)
-  SELECT CASE WHEN pg_has_role(current_user, owner, 'MEMBER') AND has_table_privilege(owner, source, 'SELECT') THEN owner::oid
+  SELECT CASE WHEN pg_has_role(current_user, owner, 'MEMBER') THEN owner::oid
               WHEN has_table_privilege(source, 'SELECT')
                    AND NOT EXISTS (SELECT FROM tree t JOIN pg_class c ON c.oid = t.rel LEFT JOIN pg_roles r ON r.oid = c.relowner
                                     WHERE c.relkind NOT IN ('r', 'p')
                                        OR NOT (c.relowner = (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user)
                                                OR coalesce(r.rolsuper, false)))
+                   AND (SELECT count(*) FROM pg_attribute a
+                         WHERE a.attrelid = source AND a.attname = ANY (columns) AND a.attnum > 0 AND NOT a.attisdropped
+                           AND a.atttypid < 16384)  -- FirstNormalObjectId: made by initdb, owned by the bootstrap superuser
+                       = (SELECT count(DISTINCT c) FROM unnest(columns) c WHERE c IS NOT NULL)
               THEN (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user) END
 $$;
 
@@ -3617,7 +3622,8 @@ BEGIN
   IF read_as = (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user) THEN
     EXECUTE format('SELECT q.v FROM (%s) q', query) INTO res;
   ELSE
-    res := convert_from(mlobs._report_query_as(read_as, format('SELECT convert_to(q.v::text, ''UTF8'') FROM (%s) q', query)),
+    res := convert_from(mlobs._report_query_as(read_as, convert_to(format('SELECT convert_to(q.v::text, ''UTF8'') FROM (%s) q', query),
+                                                                   current_setting('server_encoding'))),
                         'UTF8')::jsonb;
   END IF;
   RETURN res;
@@ -3628,8 +3634,8 @@ CREATE FUNCTION mlobs._report_unread_note(what text, source regclass, owner regr
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = source)
               THEN format('%s are not drawn: the monitor''s source (OID %s) no longer exists.', what, source::oid)
-              ELSE format('%s need SELECT on %s as the monitor''s owner %s (for a member of that role), or as %s on a table '
-                          'that %s or a superuser owns.', what, source, owner, current_user, current_user) END
+              ELSE format('%s need the role of the monitor''s owner %s, or SELECT on %s as %s on a table that %s or a superuser '
+                          'owns, whose columns read have built-in types.', what, owner, source, current_user, current_user) END
 $$;
 
 CREATE FUNCTION mlobs.report(model text, "from" timestamptz DEFAULT pg_catalog.now() - interval '7 days',
@@ -3720,7 +3726,7 @@ BEGIN
   FOR mon IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.reference_from, mo.reference_to, mo.owner, mo.run_zone
                FROM mlobs.monitors mo WHERE mo.model = lbl AND mo.kind = 'feature_drift'
                 AND mo.reference_from IS NOT NULL ORDER BY mo.id LIMIT 1 LOOP
-    read_as := mlobs._report_read_role(mon.owner, mon.source);
+    read_as := mlobs._report_read_role(mon.owner, mon.source, ARRAY[coalesce(mon.config->>'features', 'features'), mon.ts_column]);
     IF read_as IS NULL THEN
       notes := notes || mlobs._report_unread_note('Distributions and SHAP importance', mon.source, mon.owner);
       CONTINUE;
@@ -3760,7 +3766,9 @@ BEGIN
   END LOOP;
   FOR cls IN SELECT mo.id, mo.source, mo.config, mo.ts_column, mo.owner, mo.run_zone FROM mlobs.monitors mo
               WHERE mo.model = lbl AND mo.kind = 'classification' ORDER BY mo.id LIMIT 1 LOOP
-    read_as := mlobs._report_read_role(cls.owner, cls.source);
+    read_as := mlobs._report_read_role(cls.owner, cls.source,
+                                       ARRAY[coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'),
+                                             cls.config->>'score', cls.ts_column]);
     IF read_as IS NULL THEN
       notes := notes || mlobs._report_unread_note('The confusion matrix and calibration', cls.source, cls.owner);
       CONTINUE;
@@ -3833,7 +3841,7 @@ BEGIN
     'notes', to_jsonb(notes || CASE WHEN EXISTS (SELECT 1 FROM mlobs.metric_points p WHERE p.model = lbl AND p.segment = ''
                                                    AND p.ts > "from" AND p.ts <= "to" AND p.metric IN ('missing_share', 'outlier_share'))
                                     THEN ARRAY['Data-quality metrics that stayed 0 over the period are not listed.'] ELSE '{}' END));
-  RETURN mlobs._render_report(d::text);
+  RETURN mlobs._render_report(convert_to(d::text, 'UTF8'));
 END $$;
 
 -- Reference-against-current shares of two profiles over the reference's deciles, from their
@@ -3912,10 +3920,10 @@ BEGIN
       dists := dists || (dist || jsonb_build_object('feature', r.feature));
     END IF;
   END LOOP;
-  RETURN mlobs._render_report(jsonb_build_object(
+  RETURN mlobs._render_report(convert_to(jsonb_build_object(
     'model', title, 'summaries_only', true,
     'subtitle', format('reference: %s rows · current: %s rows', mlobs.row_count(reference), mlobs.row_count(current)),
-    'drift_table', rows_table, 'distributions', dists)::text);
+    'drift_table', rows_table, 'distributions', dists)::text, 'UTF8'));
 END $$;
 
 -- 0.2.0 stepped a window by window_size in the session's calendar: a '1 day' window across a DST
@@ -4097,11 +4105,11 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
 -- read metric points.
 REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_role(regrole, regclass), mlobs._report_read(oid, text), mlobs._report_query_as(oid, text),
+  mlobs._report_read_role(regrole, regclass, text[]), mlobs._report_read(oid, text), mlobs._report_query_as(oid, bytea),
   mlobs._report_instant(timestamptz), mlobs._report_unread_note(text, regclass, regrole) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_role(regrole, regclass), mlobs._report_read(oid, text), mlobs._report_query_as(oid, text),
+  mlobs._report_read_role(regrole, regclass, text[]), mlobs._report_read(oid, text), mlobs._report_query_as(oid, bytea),
   mlobs._report_instant(timestamptz), mlobs._report_unread_note(text, regclass, regrole) TO mlobs_reader, mlobs_admin;
 
 -- ==== section: jsonb (native jsonb reading) ======================================================

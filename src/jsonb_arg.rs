@@ -178,7 +178,7 @@ unsafe fn datum_payload<'a>(datum: pg_sys::Datum, arg: &'a str) -> Payload<'a> {
 
 /// Whether the database encoding is UTF-8 (fixed for a backend's life), so that the text in a
 /// jsonb is valid UTF-8 by PostgreSQL's own checks and needs no second validation per row.
-fn database_is_utf8() -> bool {
+pub(crate) fn database_is_utf8() -> bool {
     use std::sync::atomic::{AtomicU8, Ordering};
     static UTF8: AtomicU8 = AtomicU8::new(0);
     match UTF8.load(Ordering::Relaxed) {

@@ -133,11 +133,11 @@ GRANT EXECUTE ON FUNCTION mlobs.drop_summarised_partitions(regclass, timestamptz
 -- read metric points.
 REVOKE EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_role(regrole, regclass), mlobs._report_read(oid, text), mlobs._report_query_as(oid, text),
+  mlobs._report_read_role(regrole, regclass, text[]), mlobs._report_read(oid, text), mlobs._report_query_as(oid, bytea),
   mlobs._report_instant(timestamptz), mlobs._report_unread_note(text, regclass, regrole) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, timestamptz),
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
-  mlobs._report_read_role(regrole, regclass), mlobs._report_read(oid, text), mlobs._report_query_as(oid, text),
+  mlobs._report_read_role(regrole, regclass, text[]), mlobs._report_read(oid, text), mlobs._report_query_as(oid, bytea),
   mlobs._report_instant(timestamptz), mlobs._report_unread_note(text, regclass, regrole) TO mlobs_reader, mlobs_admin;
 
 -- ==== surface: internal schema, row_count, COMMENTs (issue 13 item 6) =========================

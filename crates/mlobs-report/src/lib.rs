@@ -30,6 +30,21 @@ pub fn render_json(json: &str) -> Result<String, String> {
         .unwrap_or_else(|_| Err("report data: a chart could not be drawn".into()))
 }
 
+/// The document with every character beyond ASCII written as an HTML character reference: the
+/// same page, in any ASCII-compatible encoding (a database that is not UTF-8 stores it as text).
+/// The style sheet is ASCII, so no reference lands where HTML does not decode it.
+pub fn ascii_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    for c in html.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("&#x{:X};", u32::from(c)));
+        }
+    }
+    out
+}
+
 /// SQL gives NULL for an empty aggregate: an object member that is null counts as absent (its
 /// default), while nulls inside arrays stay (a NULL point is a gap in a line).
 fn drop_null_members(v: &mut serde_json::Value) {

@@ -190,3 +190,16 @@ fn folded_classes_are_named() {
     let html = render_json(&v.to_string()).unwrap();
     assert!(html.contains("count the 11 least frequent classes together"));
 }
+
+#[test]
+fn ascii_html_keeps_the_page() {
+    let html = render_json(&sample("Größe ≥ 3 \u{1F600}")).unwrap();
+    let ascii = ascii_html(&html);
+    assert!(ascii.is_ascii());
+    assert!(ascii.contains("Gr&#xF6;&#xDF;e &#x2265; 3 &#x1F600;"));
+    assert!(
+        html::STYLE.is_ascii(),
+        "references are not decoded in a style sheet"
+    );
+    assert_eq!(ascii_html("plain <b>"), "plain <b>");
+}

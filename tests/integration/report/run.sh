@@ -70,7 +70,7 @@ render() {
 
 EXTRA='{"text": ["Model monitoring report: fraud", "Reference against current distributions", "Confusion matrix", "Calibration", "Feature importance (mean |SHAP|)"]}' \
   render fraud postgres fraud 2026-02-01 2026-02-19
-EXTRA='{"text": ["need SELECT on public.fraud_log as the monitor", "or as analyst on a table that analyst or a superuser owns"], "not_text": ["Reference against current distributions", "Confusion matrix"]}' \
+EXTRA='{"text": ["need the role of the monitor", "or SELECT on public.fraud_log as analyst on a table that analyst or a superuser owns"], "not_text": ["Reference against current distributions", "Confusion matrix"]}' \
   render reader analyst fraud 2026-02-01 2026-02-19
 EXTRA='{"text": ["<script>alert(1)</script>", "The distribution of huge is not drawn"], "not_text": ["<script>alert", "<img src=x", "onload=\"x"]}' \
   render hostile postgres '"&<model>' 2026-03-01 2026-03-05

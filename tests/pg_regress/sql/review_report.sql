@@ -39,14 +39,15 @@ SELECT status FROM mlobs.run_monitors('2026-01-05', monitor => 'rr mal cls');
 RESET ROLE;
 SET ROLE regress_rr_reader;
 SELECT mlobs.report('rr_mal', '2026-01-02', '2026-01-05') LIKE
-       '%The confusion matrix and calibration need SELECT on rr_mal.log as the monitor&#39;s owner regress_rr_mal (for a member of that role), or as regress_rr_reader on a table that regress_rr_reader or a superuser owns.%'
+       '%The confusion matrix and calibration need the role of the monitor&#39;s owner regress_rr_mal, or SELECT on rr_mal.log as regress_rr_reader on a table that regress_rr_reader or a superuser owns, whose columns read have built-in types.%'
        AS reader_left_out_with_a_note;
 RESET ROLE;
 SET ROLE regress_rr_mal;
 REVOKE SELECT ON rr_mal.log FROM regress_rr_mal;
 RESET ROLE;
-SELECT mlobs._report_read_role(owner, source)::regrole AS superuser_may_read_as FROM mlobs.monitors WHERE name = 'rr mal cls';
-SELECT mlobs.report('rr_mal', '2026-01-02', '2026-01-05') LIKE '%confusion matrix and calibration need SELECT%' AS superuser_left_out;
+SELECT mlobs._report_read_role(owner, source, '{label,predicted,ts}')::regrole AS superuser_reads_as FROM mlobs.monitors WHERE name = 'rr mal cls';
+SELECT mlobs.report('rr_mal', '2026-01-02', '2026-01-05') LIKE '%The confusion matrix and calibration are not computed: permission denied for table log (42501).%'
+       AS superuser_left_out;
 SELECT count(*) AS casts_run_as_another_role FROM rr_mal.loot;
 SELECT rolsuper AS admin_is_superuser FROM pg_roles WHERE rolname = 'regress_rr_mal';
 -- The superuser's own log is read as itself.
@@ -57,7 +58,7 @@ INSERT INTO rr_log SELECT timestamptz '2026-01-01' + i * interval '10 minutes',
 SELECT mlobs.create_monitor('rr drift', 'rr_sd', 'rr_log', 'feature_drift', '{}', '6 hours', '2026-01-01', '2026-01-02') > 0 AS created,
        mlobs.create_monitor('rr cls', 'rr_sd', 'rr_log', 'classification', '{"score": "score"}', '6 hours', '2026-01-01', '2026-01-02') > 0 AS created;
 SELECT status FROM mlobs.run_monitors('2026-01-05', monitor_ids => ARRAY(SELECT id FROM mlobs.monitors WHERE name IN ('rr drift', 'rr cls')));
-SELECT mlobs._report_read_role(owner, source)::regrole AS read_as FROM mlobs.monitors WHERE name = 'rr drift';
+SELECT mlobs._report_read_role(owner, source, '{features,ts}')::regrole AS read_as FROM mlobs.monitors WHERE name = 'rr drift';
 
 -- 2. The report always set the role to read the log, even to the current one: from a
 -- security-definer function or a materialized view (the usual ways to hand a report to another
@@ -96,7 +97,8 @@ SELECT rr_sd_report('rr_malv') LIKE '%cannot set parameter &quot;role&quot; with
 RESET ROLE;
 SELECT rolsuper AS admin_is_superuser FROM pg_roles WHERE rolname = 'regress_rr_mal';
 -- An index expression's constant part is folded by the planner as the reader: the owner's
--- table is not read as a superuser who is not its owner (here: the owner revoked its SELECT).
+-- table is read as its owner, restricted, never as a superuser who is not its owner (here the
+-- owner revoked its SELECT: the caller path was the way in).
 SET ROLE regress_rr_mal;
 CREATE FUNCTION rr_mal.k(int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
@@ -113,9 +115,44 @@ RESET ROLE;
 SET timezone = 'UTC';
 \set VERBOSITY terse
 SET client_min_messages = warning;
-SELECT mlobs.report('rr_malx', '2026-01-02', '2026-01-05') LIKE '%The confusion matrix and calibration need SELECT on rr_mal.base%'
+SELECT mlobs.report('rr_malx', '2026-01-02', '2026-01-05') LIKE '%The confusion matrix and calibration are not computed: permission denied for table base (42501).%'
        AS left_out_with_a_note;
 SELECT rolsuper AS admin_is_superuser FROM pg_roles WHERE rolname = 'regress_rr_mal';
+-- A superuser's table with a column of the admin's type, the admin granted column SELECT only
+-- (has_table_privilege false: the superuser read as itself and ran the admin's cast). A member
+-- of the owner reads as the owner, restricted; anyone else only built-in types as itself.
+SET ROLE regress_rr_mal;
+CREATE TYPE rr_mal.lbl2 AS ENUM ('0', '1');
+CREATE FUNCTION rr_mal.lbl2_text(x rr_mal.lbl2) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+    EXECUTE 'ALTER ROLE regress_rr_mal SUPERUSER';
+  END IF;
+  IF current_user <> 'regress_rr_mal' THEN
+    INSERT INTO rr_mal.loot SELECT current_user, false;
+  END IF;
+  RETURN x::name::text;
+END $$;
+GRANT EXECUTE ON FUNCTION rr_mal.lbl2_text(rr_mal.lbl2) TO PUBLIC;
+GRANT USAGE ON TYPE rr_mal.lbl2 TO PUBLIC;
+CREATE CAST (rr_mal.lbl2 AS text) WITH FUNCTION rr_mal.lbl2_text(rr_mal.lbl2) AS IMPLICIT;
+RESET ROLE;
+CREATE TABLE rr_su_log (ts timestamptz, label rr_mal.lbl2, predicted rr_mal.lbl2, pii text);
+INSERT INTO rr_su_log SELECT timestamptz '2026-01-01' + i * interval '10 minutes', (i % 2)::text::rr_mal.lbl2,
+       ((i / 3) % 2)::text::rr_mal.lbl2, 'secret' FROM generate_series(0, 575) i;
+GRANT SELECT (ts, label, predicted) ON rr_su_log TO regress_rr_mal;
+GRANT SELECT ON rr_su_log TO regress_rr_reader;
+SET ROLE regress_rr_mal;
+SELECT mlobs.create_monitor('rr su cls', 'rr_su', 'public.rr_su_log', 'classification', '{"average": "macro"}', '6 hours',
+                            '2026-01-01', '2026-01-02') > 0 AS created;
+RESET ROLE;
+SELECT r LIKE '%Confusion matrix%' AS read_as_the_owner FROM mlobs.report('rr_su', '2026-01-02', '2026-01-05') r;
+SET ROLE regress_rr_reader;
+SELECT r LIKE '%The confusion matrix and calibration need the role%' AS reader_left_out FROM mlobs.report('rr_su', '2026-01-02', '2026-01-05') r;
+RESET ROLE;
+SELECT rolsuper AS admin_is_superuser, (SELECT count(*) FROM rr_mal.loot) AS casts_run_as_another_role
+  FROM pg_roles WHERE rolname = 'regress_rr_mal';
+DROP TABLE rr_su_log;
 -- The owner read in the restricted operation needs none of mlobs' roles: a monitor whose owner
 -- left mlobs_admin still gets its confusion matrix (the report failed whole with 42501).
 SET ROLE regress_rr_mal;
