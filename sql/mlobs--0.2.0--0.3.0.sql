@@ -1811,10 +1811,16 @@ BEGIN
             -- A failed window is retried by every run while within the horizons; past them only
             -- when its rows changed (someone fixed them) or by a backfill: a bad row months old
             -- was rescanned by every run (review of 2026-12-07). It stays in window_failures.
+            -- A transient failure (a lock wait timed out, a deadlock, a serialization failure,
+            -- a cancel, no memory) says nothing of the rows: retried past the horizons too, for
+            -- 30 days (a catch-up run that waited on a lock lost those windows for good, and the
+            -- labels recorded for them in time: review of 2026-12-07).
             SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
              WHERE f.monitor_id = m.id AND f.window_start < ws AND f.window_start >= coalesce(keep_from, '-infinity')
                AND (f.window_end > as_of - horizon
-                    OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end))
+                    OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end)
+                    OR (f.sqlstate IN ('55P03', '40001', '40P01', '57014') OR f.sqlstate LIKE '53%')
+                       AND f.first_failed_at > pg_catalog.now() - interval '30 days')
             UNION ALL
             -- A change counts where it was recorded while the window was open to it: labels
             -- committed before the horizon's end are not lost to a run that comes after it
@@ -3219,9 +3225,11 @@ BEGIN
                   last_end + horizon, CASE WHEN horizon = m.label_horizon AND (labels OR reference_labels) THEN 'label' ELSE 'late data' END);
   END IF;
   -- A change recorded while its window was open is revised by the next run however late
-  -- (mlobs._monitor_plan): the rows stay until it is. A day's margin for wall-clock minutes.
-  IF EXISTS (SELECT 1 FROM mlobs.monitor_changes mc WHERE mc.monitor_id = m.id
-                AND mc.minute >= lo - interval '1 day' AND mc.minute < hi + interval '1 day')
+  -- (mlobs._monitor_plan): the rows stay until it is. A day's margin for wall-clock minutes. Not
+  -- for a disabled monitor, whose queue waits until it is enabled (its windows before the
+  -- retention boundary are never revised then).
+  IF m.enabled AND EXISTS (SELECT 1 FROM mlobs.monitor_changes mc WHERE mc.monitor_id = m.id
+                              AND mc.minute >= lo - interval '1 day' AND mc.minute < hi + interval '1 day')
      OR EXISTS (SELECT 1 FROM mlobs.source_changes sc WHERE sc.source = m.source
                    AND sc.minute >= lo - interval '1 day' AND sc.minute < hi + interval '1 day') THEN
     RETURN format('monitor %s has recorded changes of rows before %s that its next run may apply (retry after it)', m.name, hi);

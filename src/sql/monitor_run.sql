@@ -337,10 +337,16 @@ BEGIN
             -- A failed window is retried by every run while within the horizons; past them only
             -- when its rows changed (someone fixed them) or by a backfill: a bad row months old
             -- was rescanned by every run (review of 2026-12-07). It stays in window_failures.
+            -- A transient failure (a lock wait timed out, a deadlock, a serialization failure,
+            -- a cancel, no memory) says nothing of the rows: retried past the horizons too, for
+            -- 30 days (a catch-up run that waited on a lock lost those windows for good, and the
+            -- labels recorded for them in time: review of 2026-12-07).
             SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
              WHERE f.monitor_id = m.id AND f.window_start < ws AND f.window_start >= coalesce(keep_from, '-infinity')
                AND (f.window_end > as_of - horizon
-                    OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end))
+                    OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end)
+                    OR (f.sqlstate IN ('55P03', '40001', '40P01', '57014') OR f.sqlstate LIKE '53%')
+                       AND f.first_failed_at > pg_catalog.now() - interval '30 days')
             UNION ALL
             -- A change counts where it was recorded while the window was open to it: labels
             -- committed before the horizon's end are not lost to a run that comes after it

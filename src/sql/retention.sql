@@ -84,9 +84,11 @@ BEGIN
                   last_end + horizon, CASE WHEN horizon = m.label_horizon AND (labels OR reference_labels) THEN 'label' ELSE 'late data' END);
   END IF;
   -- A change recorded while its window was open is revised by the next run however late
-  -- (mlobs._monitor_plan): the rows stay until it is. A day's margin for wall-clock minutes.
-  IF EXISTS (SELECT 1 FROM mlobs.monitor_changes mc WHERE mc.monitor_id = m.id
-                AND mc.minute >= lo - interval '1 day' AND mc.minute < hi + interval '1 day')
+  -- (mlobs._monitor_plan): the rows stay until it is. A day's margin for wall-clock minutes. Not
+  -- for a disabled monitor, whose queue waits until it is enabled (its windows before the
+  -- retention boundary are never revised then).
+  IF m.enabled AND EXISTS (SELECT 1 FROM mlobs.monitor_changes mc WHERE mc.monitor_id = m.id
+                              AND mc.minute >= lo - interval '1 day' AND mc.minute < hi + interval '1 day')
      OR EXISTS (SELECT 1 FROM mlobs.source_changes sc WHERE sc.source = m.source
                    AND sc.minute >= lo - interval '1 day' AND sc.minute < hi + interval '1 day') THEN
     RETURN format('monitor %s has recorded changes of rows before %s that its next run may apply (retry after it)', m.name, hi);

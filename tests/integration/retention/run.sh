@@ -76,6 +76,14 @@ expect "a failed window keeps its partition and every later one" "would drop,wou
   "$(as ops "SELECT string_agg(action || CASE WHEN action = 'kept' THEN ':' || split_part(reason, ' before', 1) ELSE '' END, ',' ORDER BY range_from)
                FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '3 days', dry_run => true) WHERE range_from IS NOT NULL")"
 q "DELETE FROM mlobs.window_failures"
+# A change recorded in time is applied by the next run however late: its rows stay until then
+# (a day's margin for wall-clock minutes), but not for a disabled monitor's queue.
+q "INSERT INTO mlobs.monitor_changes (monitor_id, minute, recorded_at)
+   SELECT id, $D0 + interval '2 days 3 hours', now() FROM mlobs.monitors WHERE name = 'drift'"
+expect "a queued change keeps its partition (and, by the margin, the one before)" "would drop,kept:monitor drift has recorded changes of rows,kept:an older partition (app.plog_$(q "SELECT to_char($D0 + interval '1 day', 'YYYYMMDD')")) is kept" \
+  "$(as ops "SELECT string_agg(action || CASE WHEN action = 'kept' THEN ':' || split_part(reason, ' before', 1) ELSE '' END, ',' ORDER BY range_from)
+               FROM mlobs.drop_summarised_partitions('app.plog', $D0 + interval '3 days', dry_run => true) WHERE range_from IS NOT NULL")"
+q "DELETE FROM mlobs.monitor_changes"
 as ops "SELECT mlobs.create_monitor('late', 'fraud', 'app.plog', 'latency', '{}', '1 hour', start_at => $D0 + interval '1 day')" > /dev/null
 as ops "SELECT mlobs.set_monitor_enabled('late', false)" > /dev/null
 expect "a disabled monitor that has not summarised its windows keeps them" \

@@ -121,6 +121,20 @@ SELECT status, revised FROM mlobs.run_monitors('2026-01-08 00:05', monitor => 'l
 SELECT p.value AS labelled_rows FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'll horizon' AND p.metric = 'labelled_rows' AND p.window_start = '2026-01-03';
 
+-- A window that failed on a transient error (here a lock wait that timed out in a catch-up run
+-- after its horizon) was retried only within the horizon: that window, and the labels recorded
+-- for it in time, were lost for good. It is retried whatever its age (for 30 days).
+INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
+SELECT id, '2026-01-02', '2026-01-03', '55P03', 'canceling statement due to lock timeout', '' FROM mlobs.monitors WHERE name = 'll horizon';
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-08 00:10', monitor => 'll horizon');
+SELECT count(*) AS failures_left FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.name = 'll horizon';
+-- A failure of the rows themselves past the horizon waits for them to change, as before.
+INSERT INTO mlobs.window_failures (monitor_id, window_start, window_end, sqlstate, error, find_rows)
+SELECT id, '2026-01-02', '2026-01-03', '22023', 'a bad value', '' FROM mlobs.monitors WHERE name = 'll horizon';
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-08 00:15', monitor => 'll horizon');
+SELECT count(*) AS failures_left FROM mlobs.window_failures f JOIN mlobs.monitors m ON m.id = f.monitor_id WHERE m.name = 'll horizon';
+DELETE FROM mlobs.window_failures;
+
 -- An alert the latest window fired (late rows), then revised to empty (the rows deleted again),
 -- stayed firing with its old value until the next window: it resolves as no_data.
 CREATE TABLE ll_nd (id bigint, ts timestamptz, features jsonb);
