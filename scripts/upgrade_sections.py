@@ -177,7 +177,7 @@ out.append("-- Classification: concept drift computed in the window's scan; kind
 out.append(block('CREATE FUNCTION mlobs._monitor_segment_raw_sql(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._monitor_segment_sql(', '$$;'))
 out.append(span('-- A monitor reads its source as its owner, so who may name an owner', 'FOR EACH ROW EXECUTE FUNCTION mlobs._check_monitor_owner();'))
-out.append(span('-- A disabled monitor misses the changes recorded while it is off', 'EXECUTE FUNCTION mlobs._monitor_enabled_again();'))
+out.append(span('-- A disabled monitor misses the changes recorded while it is off', 'EXECUTE FUNCTION mlobs._monitor_segments_changed();'))
 for pat in ['_monitor_check_access(','create_monitor(','drop_monitor(','set_monitor_enabled(','_evaluate_alert_steps(','create_alert_rule(']:
     out.append(block('CREATE FUNCTION mlobs.'+pat))
 out.append(block('CREATE FUNCTION mlobs.evaluate_alerts(', 'AS $$', False))

@@ -774,6 +774,20 @@ BEGIN
 END $$;
 CREATE TRIGGER enabled_again AFTER UPDATE OF enabled ON mlobs.monitors
   FOR EACH ROW WHEN (NEW.enabled AND NOT OLD.enabled) EXECUTE FUNCTION mlobs._monitor_enabled_again();
+-- A monitor whose segment_by, segments or max_segments changed learns its segments again at its
+-- next run (it kept those of the old segment_by, and every row went to '(other)'). The windows
+-- computed before keep theirs.
+CREATE FUNCTION mlobs._monitor_segments_changed() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  DELETE FROM mlobs.monitor_segments s WHERE s.monitor_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER segments_changed AFTER UPDATE OF config ON mlobs.monitors
+  FOR EACH ROW WHEN (OLD.config->'segment_by' IS DISTINCT FROM NEW.config->'segment_by'
+                     OR OLD.config->'segments' IS DISTINCT FROM NEW.config->'segments'
+                     OR OLD.config->'max_segments' IS DISTINCT FROM NEW.config->'max_segments')
+  EXECUTE FUNCTION mlobs._monitor_segments_changed();
 
 -- Raises, with its SQLSTATE, why the current role may not read what a monitor reads. Checked when
 -- a monitor is created and, as its owner, before every run of it.
@@ -1169,17 +1183,22 @@ BEGIN
             transitions := transitions + 1;
           ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
             UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
-                   judged_share = r.judged_share,
+                   judged_share = r.judged_share, severity = r.severity, threshold = r.threshold,
                    worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
                    updated_at = now()
              WHERE id = a.id RETURNING * INTO a;
             PERFORM pg_notify('mlobs_alerts', a.id::text);
             transitions := transitions + 1;
           ELSE
+            -- The rule's severity and threshold as they are now (an edited rule escalates its
+            -- open alert: the relay is told, to route it anew).
             UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.judged_rows, judged_share = r.judged_share,
                    worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
-                   updated_at = now()
+                   severity = r.severity, threshold = r.threshold, updated_at = now()
              WHERE id = a.id;
+            IF a.severity IS DISTINCT FROM r.severity OR a.threshold IS DISTINCT FROM r.threshold THEN
+              PERFORM pg_notify('mlobs_alerts', a.id::text);
+            END IF;
             EXIT judge;
           END IF;
           -- One open request per model: a flapping alert does not queue retraining after retraining.
@@ -1193,8 +1212,13 @@ BEGIN
               ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
                           concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
                           round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
-                          to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
-            PERFORM pg_notify('mlobs_retraining', r.model);
+                          to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END)
+            -- Two runs at once (one job per owner) both passed the check above: the unique index
+            -- keeps one (retraining_requests_one_open).
+            ON CONFLICT (model) WHERE status = 'open' DO NOTHING;
+            IF FOUND THEN
+              PERFORM pg_notify('mlobs_retraining', r.model);
+            END IF;
           END IF;
         ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
           UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
@@ -1242,13 +1266,16 @@ BEGIN
     END LOOP;
   END LOOP;
   CLOSE cands;
-  -- Alerts of rules since disabled resolve at their monitor's watermark (window time, like every
-  -- other transition).
+  -- Alerts of rules since disabled, or edited so that they no longer cover the alert (its metric,
+  -- model, feature or segment filter changed: the alert stayed firing with its old value, no
+  -- window judging it again), resolve at their monitor's watermark (window time, like every
+  -- other transition), as rule_disabled.
   FOR a IN
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
            resolved_reason = 'rule_disabled', updated_at = now()
       FROM mlobs.alert_rules ru, mlobs.monitors mo
-     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved' AND NOT ru.enabled
+     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved'
+       AND (NOT ru.enabled OR ru.metric <> al.metric OR ru.model <> mo.model OR ru.feature <> al.feature OR ru.segment <> al.segment)
        AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
     RETURNING al.*
   LOOP
@@ -1599,12 +1626,16 @@ DECLARE
 BEGIN
   IF raw IS NULL OR EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN RETURN; END IF;
   IF m.config ? 'segments' THEN
-    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v WHERE v <> '(other)';
+    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v
+     WHERE v <> '(other)' AND octet_length(v) <= 1000;
   ELSE
     -- A value '(other)' in the data is not learned: it is the bucket's name, and its rows go there.
-    -- Nor is an empty string: segment '' is the whole window in every table of the runtime.
+    -- Nor is an empty string: segment '' is the whole window in every table of the runtime. Nor
+    -- a value over 1000 bytes (a key of the windows' and points' indexes: one of 2.7 kB failed
+    -- every run of the monitor, review of 2026-12-07): its rows go to '(other)'.
     EXECUTE format('SELECT array_agg(v ORDER BY n DESC, v) FROM (SELECT %s AS v, count(*) AS n FROM %s
-                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s NOT IN (''(other)'', '''') ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s NOT IN (''(other)'', '''') AND octet_length(%1$s) <= 1000
+                     ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
                    m.ts_column, m.ts_column)
       INTO vals USING lo, hi, coalesce((m.config->>'max_segments')::int, 20);
   END IF;
@@ -1793,9 +1824,11 @@ BEGIN
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
-  -- Without a reference, a segmented monitor learns its segments from its first day.
-  IF m.reference_from IS NULL THEN
-    PERFORM mlobs._monitor_learn_segments(m, first_ws, least(as_of, first_ws + greatest(step, interval '24 hours')));
+  -- Without a reference, a segmented monitor learns its segments from its first day, once that
+  -- day is over (the first run of a job 5 minutes in learned from 5 rows, for good); its windows
+  -- until then are computed as a whole only. A fixed config.segments list needs no rows.
+  IF m.reference_from IS NULL AND (m.config ? 'segments' OR as_of >= first_ws + greatest(step, interval '24 hours')) THEN
+    PERFORM mlobs._monitor_learn_segments(m, first_ws, first_ws + greatest(step, interval '24 hours'));
   END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
@@ -1812,14 +1845,15 @@ BEGIN
             -- when its rows changed (someone fixed them) or by a backfill: a bad row months old
             -- was rescanned by every run (review of 2026-12-07). It stays in window_failures.
             -- A transient failure (a lock wait timed out, a deadlock, a serialization failure,
-            -- a cancel, no memory) says nothing of the rows: retried past the horizons too, for
+            -- a cancel, a full disk, too many connections, an alert a concurrent evaluate_alerts
+            -- opened first) says nothing of the rows: retried past the horizons too, for
             -- 30 days (a catch-up run that waited on a lock lost those windows for good, and the
             -- labels recorded for them in time: review of 2026-12-07).
             SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
              WHERE f.monitor_id = m.id AND f.window_start < ws AND f.window_start >= coalesce(keep_from, '-infinity')
                AND (f.window_end > as_of - horizon
                     OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end)
-                    OR (f.sqlstate IN ('55P03', '40001', '40P01', '57014') OR f.sqlstate LIKE '53%')
+                    OR f.sqlstate IN ('55P03', '40001', '40P01', '57014', '23505', '53100', '53300')
                        AND f.first_failed_at > pg_catalog.now() - interval '30 days')
             UNION ALL
             -- A change counts where it was recorded while the window was open to it: labels
@@ -1828,10 +1862,12 @@ BEGIN
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
              WHERE w.monitor_id = m.id AND w.window_start < ws AND backfill_from IS NULL
                AND w.window_start >= coalesce(keep_from, '-infinity')
-               AND CASE WHEN concept_changed THEN w.window_end > as_of - m.label_horizon
-                        WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
-                        ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= w.window_start AND c.t < w.window_end
-                                        AND w.window_end > least(as_of, c.at) - horizon) END) y
+               -- A changed reference adds the windows within label_horizon to those whose rows
+               -- changed (it replaced them: a late row older than label_horizon was lost).
+               AND (concept_changed AND w.window_end > as_of - m.label_horizon
+                    OR CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
+                            ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= w.window_start AND c.t < w.window_end
+                                            AND w.window_end > least(as_of, c.at) - horizon) END)) y
           ORDER BY y.window_start, y.failed DESC) x;
   -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of
   -- one-minute windows in one statement); the watermark stops there and the next run goes on. A
@@ -2768,6 +2804,14 @@ ALTER TABLE mlobs.retraining_requests DROP CONSTRAINT retraining_requests_status
   -- A failure's message: it can quote a value of the source (a failed cast names it), so readers
   -- get every column but this one (outcome has the SQLSTATE).
   ADD COLUMN error text;
+-- One open request per model (mlobs._evaluate_alert_steps): two runs at once raised two, and the
+-- model was trained twice. An update from a version without the index dismisses the later
+-- duplicates.
+UPDATE mlobs.retraining_requests q SET status = 'dismissed', processed_at = pg_catalog.now(), decision = NULL,
+       outcome = '{"reason": "a duplicate open request of the model"}'
+ WHERE q.status = 'open' AND EXISTS (SELECT 1 FROM mlobs.retraining_requests o
+                                      WHERE o.model = q.model AND o.status = 'open' AND o.id < q.id);
+CREATE UNIQUE INDEX retraining_requests_one_open ON mlobs.retraining_requests (model) WHERE status = 'open';
 
 CREATE FUNCTION mlobs.train(name text, source regclass, target text, features text[],
   algorithm text DEFAULT 'random_forest', params jsonb DEFAULT '{}', train_from timestamptz DEFAULT NULL,
@@ -4047,7 +4091,7 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
   mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner(),
-  mlobs._monitor_enabled_again() FROM PUBLIC;
+  mlobs._monitor_enabled_again(), mlobs._monitor_segments_changed() FROM PUBLIC;
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[], timestamptz[]),

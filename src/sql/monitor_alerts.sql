@@ -326,17 +326,22 @@ BEGIN
             transitions := transitions + 1;
           ELSIF a.state = 'pending' AND r.ts - a.started_at >= r.for_duration THEN
             UPDATE mlobs.alerts SET state = 'firing', fired_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
-                   judged_share = r.judged_share,
+                   judged_share = r.judged_share, severity = r.severity, threshold = r.threshold,
                    worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
                    updated_at = now()
              WHERE id = a.id RETURNING * INTO a;
             PERFORM pg_notify('mlobs_alerts', a.id::text);
             transitions := transitions + 1;
           ELSE
+            -- The rule's severity and threshold as they are now (an edited rule escalates its
+            -- open alert: the relay is told, to route it anew).
             UPDATE mlobs.alerts SET value = r.observed, judged_rows = r.judged_rows, judged_share = r.judged_share,
                    worst_value = CASE WHEN r.comparison LIKE '<%' THEN least(worst_value, r.observed) ELSE greatest(worst_value, r.observed) END,
-                   updated_at = now()
+                   severity = r.severity, threshold = r.threshold, updated_at = now()
              WHERE id = a.id;
+            IF a.severity IS DISTINCT FROM r.severity OR a.threshold IS DISTINCT FROM r.threshold THEN
+              PERFORM pg_notify('mlobs_alerts', a.id::text);
+            END IF;
             EXIT judge;
           END IF;
           -- One open request per model: a flapping alert does not queue retraining after retraining.
@@ -350,8 +355,13 @@ BEGIN
               ELSE format('%s: %s is %s %% below the reference (%s -> %s; threshold %s %%), window starting %s', r.rule_name,
                           concat_ws(' ', nullif(r.segment, ''), nullif(r.feature, ''), r.metric), round(100 * r.observed::numeric, 2),
                           round(r.reference::numeric, 4), round(r.value::numeric, 4), round(100 * r.threshold::numeric, 2),
-                          to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END);
-            PERFORM pg_notify('mlobs_retraining', r.model);
+                          to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END)
+            -- Two runs at once (one job per owner) both passed the check above: the unique index
+            -- keeps one (retraining_requests_one_open).
+            ON CONFLICT (model) WHERE status = 'open' DO NOTHING;
+            IF FOUND THEN
+              PERFORM pg_notify('mlobs_retraining', r.model);
+            END IF;
           END IF;
         ELSIF a.id IS NOT NULL AND r.breached IS NOT NULL THEN
           UPDATE mlobs.alerts SET state = 'resolved', resolved_at = r.ts, value = r.observed, judged_rows = r.judged_rows,
@@ -399,13 +409,16 @@ BEGIN
     END LOOP;
   END LOOP;
   CLOSE cands;
-  -- Alerts of rules since disabled resolve at their monitor's watermark (window time, like every
-  -- other transition).
+  -- Alerts of rules since disabled, or edited so that they no longer cover the alert (its metric,
+  -- model, feature or segment filter changed: the alert stayed firing with its old value, no
+  -- window judging it again), resolve at their monitor's watermark (window time, like every
+  -- other transition), as rule_disabled.
   FOR a IN
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
            resolved_reason = 'rule_disabled', updated_at = now()
       FROM mlobs.alert_rules ru, mlobs.monitors mo
-     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved' AND NOT ru.enabled
+     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved'
+       AND (NOT ru.enabled OR ru.metric <> al.metric OR ru.model <> mo.model OR ru.feature <> al.feature OR ru.segment <> al.segment)
        AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
     RETURNING al.*
   LOOP

@@ -545,6 +545,20 @@ BEGIN
 END $$;
 CREATE TRIGGER enabled_again AFTER UPDATE OF enabled ON mlobs.monitors
   FOR EACH ROW WHEN (NEW.enabled AND NOT OLD.enabled) EXECUTE FUNCTION mlobs._monitor_enabled_again();
+-- A monitor whose segment_by, segments or max_segments changed learns its segments again at its
+-- next run (it kept those of the old segment_by, and every row went to '(other)'). The windows
+-- computed before keep theirs.
+CREATE FUNCTION mlobs._monitor_segments_changed() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  DELETE FROM mlobs.monitor_segments s WHERE s.monitor_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER segments_changed AFTER UPDATE OF config ON mlobs.monitors
+  FOR EACH ROW WHEN (OLD.config->'segment_by' IS DISTINCT FROM NEW.config->'segment_by'
+                     OR OLD.config->'segments' IS DISTINCT FROM NEW.config->'segments'
+                     OR OLD.config->'max_segments' IS DISTINCT FROM NEW.config->'max_segments')
+  EXECUTE FUNCTION mlobs._monitor_segments_changed();
 
 -- Monitor management for mlobs_admin: remove a monitor with its windows, points and alerts, or
 -- pause / resume it (a disabled monitor is skipped by runs; its watermark waits).

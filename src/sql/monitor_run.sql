@@ -125,12 +125,16 @@ DECLARE
 BEGIN
   IF raw IS NULL OR EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN RETURN; END IF;
   IF m.config ? 'segments' THEN
-    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v WHERE v <> '(other)';
+    SELECT array_agg(DISTINCT v) INTO vals FROM jsonb_array_elements_text(m.config->'segments') v
+     WHERE v <> '(other)' AND octet_length(v) <= 1000;
   ELSE
     -- A value '(other)' in the data is not learned: it is the bucket's name, and its rows go there.
-    -- Nor is an empty string: segment '' is the whole window in every table of the runtime.
+    -- Nor is an empty string: segment '' is the whole window in every table of the runtime. Nor
+    -- a value over 1000 bytes (a key of the windows' and points' indexes: one of 2.7 kB failed
+    -- every run of the monitor, review of 2026-12-07): its rows go to '(other)'.
     EXECUTE format('SELECT array_agg(v ORDER BY n DESC, v) FROM (SELECT %s AS v, count(*) AS n FROM %s
-                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s NOT IN (''(other)'', '''') ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
+                     WHERE %I >= $1 AND %I < $2 GROUP BY 1 HAVING %1$s NOT IN (''(other)'', '''') AND octet_length(%1$s) <= 1000
+                     ORDER BY 2 DESC, 1 LIMIT $3) x', raw, m.source,
                    m.ts_column, m.ts_column)
       INTO vals USING lo, hi, coalesce((m.config->>'max_segments')::int, 20);
   END IF;
@@ -319,9 +323,11 @@ BEGIN
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
-  -- Without a reference, a segmented monitor learns its segments from its first day.
-  IF m.reference_from IS NULL THEN
-    PERFORM mlobs._monitor_learn_segments(m, first_ws, least(as_of, first_ws + greatest(step, interval '24 hours')));
+  -- Without a reference, a segmented monitor learns its segments from its first day, once that
+  -- day is over (the first run of a job 5 minutes in learned from 5 rows, for good); its windows
+  -- until then are computed as a whole only. A fixed config.segments list needs no rows.
+  IF m.reference_from IS NULL AND (m.config ? 'segments' OR as_of >= first_ws + greatest(step, interval '24 hours')) THEN
+    PERFORM mlobs._monitor_learn_segments(m, first_ws, first_ws + greatest(step, interval '24 hours'));
   END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
@@ -338,14 +344,15 @@ BEGIN
             -- when its rows changed (someone fixed them) or by a backfill: a bad row months old
             -- was rescanned by every run (review of 2026-12-07). It stays in window_failures.
             -- A transient failure (a lock wait timed out, a deadlock, a serialization failure,
-            -- a cancel, no memory) says nothing of the rows: retried past the horizons too, for
+            -- a cancel, a full disk, too many connections, an alert a concurrent evaluate_alerts
+            -- opened first) says nothing of the rows: retried past the horizons too, for
             -- 30 days (a catch-up run that waited on a lock lost those windows for good, and the
             -- labels recorded for them in time: review of 2026-12-07).
             SELECT f.window_start, f.window_end, true AS failed FROM mlobs.window_failures f
              WHERE f.monitor_id = m.id AND f.window_start < ws AND f.window_start >= coalesce(keep_from, '-infinity')
                AND (f.window_end > as_of - horizon
                     OR changed IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(changed) c WHERE c >= f.window_start AND c < f.window_end)
-                    OR (f.sqlstate IN ('55P03', '40001', '40P01', '57014') OR f.sqlstate LIKE '53%')
+                    OR f.sqlstate IN ('55P03', '40001', '40P01', '57014', '23505', '53100', '53300')
                        AND f.first_failed_at > pg_catalog.now() - interval '30 days')
             UNION ALL
             -- A change counts where it was recorded while the window was open to it: labels
@@ -354,10 +361,12 @@ BEGIN
             SELECT w.window_start, w.window_end, false FROM mlobs.monitor_windows w
              WHERE w.monitor_id = m.id AND w.window_start < ws AND backfill_from IS NULL
                AND w.window_start >= coalesce(keep_from, '-infinity')
-               AND CASE WHEN concept_changed THEN w.window_end > as_of - m.label_horizon
-                        WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
-                        ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= w.window_start AND c.t < w.window_end
-                                        AND w.window_end > least(as_of, c.at) - horizon) END) y
+               -- A changed reference adds the windows within label_horizon to those whose rows
+               -- changed (it replaced them: a late row older than label_horizon was lost).
+               AND (concept_changed AND w.window_end > as_of - m.label_horizon
+                    OR CASE WHEN changed IS NULL THEN labels AND w.window_end > as_of - m.label_horizon
+                            ELSE EXISTS (SELECT 1 FROM unnest(changed, changed_at) c(t, at) WHERE c.t >= w.window_start AND c.t < w.window_end
+                                            AND w.window_end > least(as_of, c.at) - horizon) END)) y
           ORDER BY y.window_start, y.failed DESC) x;
   -- At most max_new new windows a run (a stray row stamped 1970 would otherwise plan millions of
   -- one-minute windows in one statement); the watermark stops there and the next run goes on. A

@@ -66,6 +66,14 @@ ALTER TABLE mlobs.retraining_requests DROP CONSTRAINT retraining_requests_status
   -- A failure's message: it can quote a value of the source (a failed cast names it), so readers
   -- get every column but this one (outcome has the SQLSTATE).
   ADD COLUMN error text;
+-- One open request per model (mlobs._evaluate_alert_steps): two runs at once raised two, and the
+-- model was trained twice. An update from a version without the index dismisses the later
+-- duplicates.
+UPDATE mlobs.retraining_requests q SET status = 'dismissed', processed_at = pg_catalog.now(), decision = NULL,
+       outcome = '{"reason": "a duplicate open request of the model"}'
+ WHERE q.status = 'open' AND EXISTS (SELECT 1 FROM mlobs.retraining_requests o
+                                      WHERE o.model = q.model AND o.status = 'open' AND o.id < q.id);
+CREATE UNIQUE INDEX retraining_requests_one_open ON mlobs.retraining_requests (model) WHERE status = 'open';
 
 CREATE FUNCTION mlobs.train(name text, source regclass, target text, features text[],
   algorithm text DEFAULT 'random_forest', params jsonb DEFAULT '{}', train_from timestamptz DEFAULT NULL,

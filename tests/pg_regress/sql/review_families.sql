@@ -23,6 +23,23 @@ SELECT p.window_start, p.value = (SELECT mlobs.accuracy(mlobs.cbpe_agg(l.score, 
   FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'rf cb' AND p.metric = 'cbpe_accuracy' ORDER BY 1;
 
+-- ... and a late row in an older window (within late_data_horizon, past label_horizon) that came
+-- in the same run as reference labels was lost: the reference's revision replaced the windows
+-- whose rows changed (review of this change).
+CREATE TABLE rf_cl (ts timestamptz NOT NULL, score float8, label bool);
+SELECT setseed(0.3);
+INSERT INTO rf_cl SELECT timestamptz '2026-11-01' + i * interval '10 minutes', s, random() < s
+  FROM generate_series(0, 11 * 144) i, LATERAL (SELECT random() AS s OFFSET 0) x;
+SELECT mlobs.create_monitor('rf cl', 'rf_cl', 'rf_cl', 'cbpe', '{}', '1 day', '2026-11-09', '2026-11-11 12:00', 'ts', '2026-11-01',
+                            label_horizon => '1 day', late_data_horizon => '10 days') > 0 AS created;
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-11-12 00:05', monitor => 'rf cl');
+INSERT INTO rf_cl VALUES ('2026-11-07 12:00:30', 0.5, NULL);
+UPDATE rf_cl SET label = NOT label WHERE ts >= '2026-11-10' AND ts < '2026-11-10 06:00';
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-11-12 00:10', monitor => 'rf cl');
+SELECT w.rows, (SELECT count(*) FROM rf_cl WHERE ts >= '2026-11-07' AND ts < '2026-11-08') AS rows_in_the_log
+  FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
+ WHERE m.name = 'rf cl' AND w.window_start = '2026-11-07' AND w.segment = '';
+
 -- 2. A CBPE monitor over a text label was accepted and failed every run with 42883; its
 -- reference with rows but no labels yet said it had no rows.
 CREATE TABLE rf_tl AS SELECT ts, 0.5::float8 AS score, '1'::text AS label
@@ -99,4 +116,4 @@ SET client_min_messages = warning;
 
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rf %' ORDER BY name;
 DELETE FROM mlobs.retraining_requests WHERE model LIKE 'rf\_%';
-DROP TABLE rf_cb, rf_tl, rf_mv, rf_few, rf_rl;
+DROP TABLE rf_cb, rf_cl, rf_tl, rf_mv, rf_few, rf_rl;
