@@ -113,7 +113,7 @@ CREATE TABLE mlobs.window_failures (
   first_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   last_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   PRIMARY KEY (monitor_id, window_start));
-COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run within the horizons, later when their rows change or by a backfill';
+COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run within the horizons (on a transient error for 30 days), later when their rows change or by a backfill';
 
 -- Minutes of a monitored table whose rows changed after their window could have been computed:
 -- labels written by UPDATE days later, rows committed late, deletions. Written by the table's
@@ -1151,6 +1151,23 @@ DECLARE
 BEGIN
   -- A hot standby (run_monitors checked before calling this: only evaluate_alerts gets here there).
   PERFORM mlobs._require_primary('mlobs.evaluate_alerts');
+  -- Alerts of rules since disabled, or edited so that they no longer cover the alert (its metric,
+  -- model, feature or segment filter changed: the alert stayed firing with its old value, no
+  -- window judging it again), resolve at their monitor's watermark (window time, like every
+  -- other transition), as rule_disabled; first, so that a rule's new metric opens an alert of
+  -- its own instead of moving the old one (found by the lookup by rule, feature and segment).
+  FOR a IN
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
+           resolved_reason = 'rule_disabled', updated_at = now()
+      FROM mlobs.alert_rules ru, mlobs.monitors mo
+     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved'
+       AND (NOT ru.enabled OR ru.metric <> al.metric OR ru.model <> mo.model OR ru.feature <> al.feature OR ru.segment <> al.segment)
+       AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
+    RETURNING al.*
+  LOOP
+    PERFORM pg_notify('mlobs_alerts', a.id::text);
+    transitions := transitions + 1;
+  END LOOP;
   SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
     FROM mlobs.alerts al
    WHERE al.state <> 'resolved' AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor);
@@ -1215,7 +1232,7 @@ BEGIN
                           to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END)
             -- Two runs at once (one job per owner) both passed the check above: the unique index
             -- keeps one (retraining_requests_one_open).
-            ON CONFLICT (model) WHERE status = 'open' DO NOTHING;
+            ON CONFLICT DO NOTHING;
             IF FOUND THEN
               PERFORM pg_notify('mlobs_retraining', r.model);
             END IF;
@@ -1266,22 +1283,6 @@ BEGIN
     END LOOP;
   END LOOP;
   CLOSE cands;
-  -- Alerts of rules since disabled, or edited so that they no longer cover the alert (its metric,
-  -- model, feature or segment filter changed: the alert stayed firing with its old value, no
-  -- window judging it again), resolve at their monitor's watermark (window time, like every
-  -- other transition), as rule_disabled.
-  FOR a IN
-    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
-           resolved_reason = 'rule_disabled', updated_at = now()
-      FROM mlobs.alert_rules ru, mlobs.monitors mo
-     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved'
-       AND (NOT ru.enabled OR ru.metric <> al.metric OR ru.model <> mo.model OR ru.feature <> al.feature OR ru.segment <> al.segment)
-       AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
-    RETURNING al.*
-  LOOP
-    PERFORM pg_notify('mlobs_alerts', a.id::text);
-    transitions := transitions + 1;
-  END LOOP;
   RETURN transitions;
 END $$;
 
@@ -1824,11 +1825,14 @@ BEGIN
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
-  -- Without a reference, a segmented monitor learns its segments from its first day, once that
-  -- day is over (the first run of a job 5 minutes in learned from 5 rows, for good); its windows
-  -- until then are computed as a whole only. A fixed config.segments list needs no rows.
+  -- Without a reference, a segmented monitor learns its segments from the day before the run,
+  -- once a day has passed since its first window (the first run of a job 5 minutes in learned
+  -- from 5 rows, for good); its windows until then are computed as a whole only. Not from the
+  -- first day itself: it may hold no rows (start_at before the traffic) or predate a column a
+  -- changed segment_by names. A day without rows learns nothing: the next run tries again. A
+  -- fixed config.segments list needs no rows.
   IF m.reference_from IS NULL AND (m.config ? 'segments' OR as_of >= first_ws + greatest(step, interval '24 hours')) THEN
-    PERFORM mlobs._monitor_learn_segments(m, first_ws, first_ws + greatest(step, interval '24 hours'));
+    PERFORM mlobs._monitor_learn_segments(m, as_of - greatest(step, interval '24 hours'), as_of);
   END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
@@ -3023,7 +3027,10 @@ BEGIN
    -- window ago): not one another run raised meanwhile.
    WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
      AND q.id = ANY (reraise)
-   ORDER BY p.model, a.id;
+   ORDER BY p.model, a.id
+  -- An older request set back to open by hand holds the model's one open request: no second one
+  -- (the unique index failed the whole call, every model's requests with it).
+  ON CONFLICT DO NOTHING;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
                 -- Another team's requests are its own run's: left open, like those of a model

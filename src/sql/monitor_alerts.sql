@@ -294,6 +294,23 @@ DECLARE
 BEGIN
   -- A hot standby (run_monitors checked before calling this: only evaluate_alerts gets here there).
   PERFORM mlobs._require_primary('mlobs.evaluate_alerts');
+  -- Alerts of rules since disabled, or edited so that they no longer cover the alert (its metric,
+  -- model, feature or segment filter changed: the alert stayed firing with its old value, no
+  -- window judging it again), resolve at their monitor's watermark (window time, like every
+  -- other transition), as rule_disabled; first, so that a rule's new metric opens an alert of
+  -- its own instead of moving the old one (found by the lookup by rule, feature and segment).
+  FOR a IN
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
+           resolved_reason = 'rule_disabled', updated_at = now()
+      FROM mlobs.alert_rules ru, mlobs.monitors mo
+     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved'
+       AND (NOT ru.enabled OR ru.metric <> al.metric OR ru.model <> mo.model OR ru.feature <> al.feature OR ru.segment <> al.segment)
+       AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
+    RETURNING al.*
+  LOOP
+    PERFORM pg_notify('mlobs_alerts', a.id::text);
+    transitions := transitions + 1;
+  END LOOP;
   SELECT coalesce(array_agg(format('%s,%s,%L,%L', al.rule_id, al.monitor_id, al.feature, al.segment)), '{}') INTO open_keys
     FROM mlobs.alerts al
    WHERE al.state <> 'resolved' AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor);
@@ -358,7 +375,7 @@ BEGIN
                           to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END)
             -- Two runs at once (one job per owner) both passed the check above: the unique index
             -- keeps one (retraining_requests_one_open).
-            ON CONFLICT (model) WHERE status = 'open' DO NOTHING;
+            ON CONFLICT DO NOTHING;
             IF FOUND THEN
               PERFORM pg_notify('mlobs_retraining', r.model);
             END IF;
@@ -409,22 +426,6 @@ BEGIN
     END LOOP;
   END LOOP;
   CLOSE cands;
-  -- Alerts of rules since disabled, or edited so that they no longer cover the alert (its metric,
-  -- model, feature or segment filter changed: the alert stayed firing with its old value, no
-  -- window judging it again), resolve at their monitor's watermark (window time, like every
-  -- other transition), as rule_disabled.
-  FOR a IN
-    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
-           resolved_reason = 'rule_disabled', updated_at = now()
-      FROM mlobs.alert_rules ru, mlobs.monitors mo
-     WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved'
-       AND (NOT ru.enabled OR ru.metric <> al.metric OR ru.model <> mo.model OR ru.feature <> al.feature OR ru.segment <> al.segment)
-       AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
-    RETURNING al.*
-  LOOP
-    PERFORM pg_notify('mlobs_alerts', a.id::text);
-    transitions := transitions + 1;
-  END LOOP;
   RETURN transitions;
 END $$;
 

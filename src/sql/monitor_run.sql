@@ -323,11 +323,14 @@ BEGIN
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
-  -- Without a reference, a segmented monitor learns its segments from its first day, once that
-  -- day is over (the first run of a job 5 minutes in learned from 5 rows, for good); its windows
-  -- until then are computed as a whole only. A fixed config.segments list needs no rows.
+  -- Without a reference, a segmented monitor learns its segments from the day before the run,
+  -- once a day has passed since its first window (the first run of a job 5 minutes in learned
+  -- from 5 rows, for good); its windows until then are computed as a whole only. Not from the
+  -- first day itself: it may hold no rows (start_at before the traffic) or predate a column a
+  -- changed segment_by names. A day without rows learns nothing: the next run tries again. A
+  -- fixed config.segments list needs no rows.
   IF m.reference_from IS NULL AND (m.config ? 'segments' OR as_of >= first_ws + greatest(step, interval '24 hours')) THEN
-    PERFORM mlobs._monitor_learn_segments(m, first_ws, first_ws + greatest(step, interval '24 hours'));
+    PERFORM mlobs._monitor_learn_segments(m, as_of - greatest(step, interval '24 hours'), as_of);
   END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);

@@ -203,7 +203,7 @@ CREATE TABLE mlobs.window_failures (
   first_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   last_failed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   PRIMARY KEY (monitor_id, window_start));
-COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run within the horizons, later when their rows change or by a backfill';
+COMMENT ON TABLE mlobs.window_failures IS 'Windows that failed to compute, retried by every run within the horizons (on a transient error for 30 days), later when their rows change or by a backfill';
 
 -- Minutes of a monitored table whose rows changed after their window could have been computed:
 -- labels written by UPDATE days later, rows committed late, deletions. Written by the table's

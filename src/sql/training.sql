@@ -285,7 +285,10 @@ BEGIN
    -- window ago): not one another run raised meanwhile.
    WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
      AND q.id = ANY (reraise)
-   ORDER BY p.model, a.id;
+   ORDER BY p.model, a.id
+  -- An older request set back to open by hand holds the model's one open request: no second one
+  -- (the unique index failed the whole call, every model's requests with it).
+  ON CONFLICT DO NOTHING;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
                 -- Another team's requests are its own run's: left open, like those of a model

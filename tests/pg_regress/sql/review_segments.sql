@@ -34,6 +34,23 @@ SELECT status, windows FROM mlobs.run_monitors('2026-04-03', monitor => 'rsg fir
 SELECT count(*) FILTER (WHERE s.segment <> '(other)') AS learned, bool_and(s.segment = '(other)' OR s.segment ~ '^C\d+$') AS from_the_data
   FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id WHERE m.name = 'rsg first';
 
+-- ... nor from a first day without rows (start_at before the traffic), nor, after segment_by
+-- changed to a column added later, from that first day: from the day before the run.
+CREATE TABLE rsg_late AS
+SELECT timestamptz '2026-04-02' + i * interval '1 minute' AS ts, 'C' || (i % 4) AS country, 50 + (i * 7919 % 100) AS latency_ms
+  FROM generate_series(0, 2 * 1440 - 1) i;
+SELECT mlobs.create_monitor('rsg late', 'rsg', 'rsg_late', 'latency', '{"segment_by": ["country"]}', '1 hour',
+                            start_at => '2026-04-01') > 0 AS created;
+SELECT status FROM mlobs.run_monitors('2026-04-03 01:00', monitor => 'rsg late');
+SELECT string_agg(s.segment, ',' ORDER BY s.rank) AS learned FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id
+ WHERE m.name = 'rsg late';
+ALTER TABLE rsg_late ADD COLUMN channel text;
+UPDATE rsg_late SET channel = CASE WHEN latency_ms % 2 = 0 THEN 'web' ELSE 'app' END WHERE ts >= '2026-04-03';
+UPDATE mlobs.monitors SET config = '{"segment_by": ["channel"]}' WHERE name = 'rsg late';
+SELECT status FROM mlobs.run_monitors('2026-04-04', monitor => 'rsg late');
+SELECT string_agg(s.segment, ',' ORDER BY s.rank) AS learned FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id
+ WHERE m.name = 'rsg late';
+
 -- 3. A changed segment_by kept the segments of the old one: every row went to '(other)', with no
 -- reference, so no drift points. The segments are learned again.
 CREATE TABLE rsg_chg AS
@@ -72,6 +89,13 @@ UPDATE mlobs.alert_rules SET segment = '' WHERE name = 'rsg amount psi';
 SELECT mlobs.evaluate_alerts((SELECT id FROM mlobs.monitors WHERE name = 'rsg alert')) AS transitions;
 SELECT a.segment, a.state, a.resolved_reason FROM mlobs.alerts a JOIN mlobs.monitors m ON m.id = a.monitor_id
  WHERE m.name = 'rsg alert' ORDER BY a.segment;
+-- A rule's metric edited: its open alert was found by rule, feature and segment and took the
+-- new metric's value (resolved as recovered, or overwritten). It resolves as rule_disabled, and
+-- the new metric opens an alert of its own.
+UPDATE mlobs.alert_rules SET metric = 'drift_share', feature = NULL WHERE name = 'rsg amount psi';
+SELECT mlobs.evaluate_alerts((SELECT id FROM mlobs.monitors WHERE name = 'rsg alert')) AS transitions;
+SELECT a.segment, a.metric, a.state, a.resolved_reason, round(a.value::numeric, 3) AS value FROM mlobs.alerts a
+  JOIN mlobs.monitors m ON m.id = a.monitor_id WHERE m.name = 'rsg alert' ORDER BY a.id;
 
 -- 5. Two runs at once (one job per owner) both raised an open retraining request for the model,
 -- which was then trained twice: one open request per model is kept by a unique index.
@@ -83,4 +107,4 @@ DELETE FROM mlobs.retraining_requests WHERE model = 'rsg';
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rsg %' ORDER BY name;
 DELETE FROM mlobs.alert_rules WHERE name = 'rsg amount psi';
 UPDATE mlobs.alert_rules r SET enabled = s.enabled FROM rsg_rules s WHERE s.id = r.id;
-DROP TABLE rsg_long, rsg_first, rsg_chg, rsg_alert;
+DROP TABLE rsg_long, rsg_first, rsg_late, rsg_chg, rsg_alert;

@@ -228,6 +228,14 @@ UPDATE mlobs.retraining_requests SET processed_at = processed_at - interval '3 h
 SELECT decision FROM mlobs.process_retraining_requests('loop');
 SELECT reason LIKE 'alert % still firing after request % ended kept' AS asked_again, status, decision
 FROM mlobs.retraining_requests WHERE model = 'loop' ORDER BY id DESC LIMIT 1;
+-- An older request set back to open by hand (a retry) while the last one ended and the alert
+-- still fires: the loop's new request conflicted with the one-open-per-model index and the whole
+-- call failed (23505), every model's requests with it. The reopened one is the model's request.
+UPDATE mlobs.retraining_requests SET status = 'open' WHERE model = 'loop' AND reason = 'kept one';
+UPDATE mlobs.retraining_requests SET processed_at = processed_at - interval '3 hours'
+ WHERE id = (SELECT max(id) FROM mlobs.retraining_requests WHERE model = 'loop');
+SELECT count(*) AS processed FROM mlobs.process_retraining_requests('loop');
+SELECT count(*) FILTER (WHERE status = 'open') AS open_left, count(*) AS requests FROM mlobs.retraining_requests WHERE model = 'loop';
 
 -- 8. Roles: a reader reads stages but cannot train, promote or run the loop; an admin trains on
 -- what it can read, and only that.
