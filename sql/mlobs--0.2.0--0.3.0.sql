@@ -1184,6 +1184,19 @@ BEGIN
          WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
            AND state <> 'resolved'
          FOR UPDATE;
+        -- A rule whose metric was edited after the sweep above and before these candidates were
+        -- read: its open alert of the old metric is not moved to the new one (review of
+        -- 2026-12-07); it resolves here as it would have there.
+        IF a.id IS NOT NULL AND a.metric IS DISTINCT FROM r.metric THEN
+          UPDATE mlobs.alerts SET state = 'resolved', resolved_at = greatest(a.started_at, r.ts), resolved_reason = 'rule_disabled',
+                 updated_at = now()
+           WHERE id = a.id;
+          PERFORM pg_notify('mlobs_alerts', a.id::text);
+          transitions := transitions + 1;
+          open_keys := array_remove(open_keys, key);
+          a := NULL;
+          EXIT judge WHEN NOT coalesce(r.breached, false);
+        END IF;
         -- An open alert is moved only by a window at or after the one it last judged.
         EXIT judge WHEN a.id IS NOT NULL AND r.ts < a.started_at;
         IF coalesce(r.breached, false) THEN
@@ -1232,7 +1245,7 @@ BEGIN
                           to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END)
             -- Two runs at once (one job per owner) both passed the check above: the unique index
             -- keeps one (retraining_requests_one_open).
-            ON CONFLICT DO NOTHING;
+            ON CONFLICT (model) WHERE status = 'open' DO NOTHING;
             IF FOUND THEN
               PERFORM pg_notify('mlobs_retraining', r.model);
             END IF;
@@ -1616,7 +1629,8 @@ END $$;
 
 -- The segments a monitor with segment_by keeps apart, learned once (mlobs.monitor_segments): its
 -- config's `segments`, else the max_segments (default 20) values with the most rows in [lo, hi)
--- (its reference, or its first day without one), ties by value; '(other)' takes the rest. Does
+-- (its reference, or without one the day before a run, once its log has had rows for a day:
+-- _monitor_plan), ties by value; '(other)' takes the rest. Does
 -- nothing when they are learned already, or when [lo, hi) has no rows yet (then the next run
 -- tries again; until then the monitor computes its windows as a whole only).
 CREATE FUNCTION mlobs._monitor_learn_segments(m mlobs.monitors, lo timestamptz, hi timestamptz) RETURNS void
@@ -1770,6 +1784,7 @@ DECLARE
   concept_changed bool := false;
   old_concept jsonb;
   old_summary text;
+  learn bool;
 BEGIN
   -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
   -- (foreign keys to the monitor) for the rest of the run.
@@ -1826,13 +1841,20 @@ BEGIN
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
   -- Without a reference, a segmented monitor learns its segments from the day before the run,
-  -- once a day has passed since its first window (the first run of a job 5 minutes in learned
-  -- from 5 rows, for good); its windows until then are computed as a whole only. Not from the
-  -- first day itself: it may hold no rows (start_at before the traffic) or predate a column a
-  -- changed segment_by names. A day without rows learns nothing: the next run tries again. A
-  -- fixed config.segments list needs no rows.
-  IF m.reference_from IS NULL AND (m.config ? 'segments' OR as_of >= first_ws + greatest(step, interval '24 hours')) THEN
-    PERFORM mlobs._monitor_learn_segments(m, as_of - greatest(step, interval '24 hours'), as_of);
+  -- once its log has had rows for that whole day (the first run of a job 5 minutes into the
+  -- traffic learned from 5 rows, for good); its windows until then are computed as a whole
+  -- only. Not from the first day itself: it may hold no rows (start_at before the traffic) or
+  -- predate a column a changed segment_by names. A fixed config.segments list needs no rows.
+  IF m.reference_from IS NULL AND NOT EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN
+    IF m.config ? 'segments' THEN
+      PERFORM mlobs._monitor_learn_segments(m, NULL, NULL);
+    ELSE
+      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= $1 AND %I <= $2)', m.source, m.ts_column, m.ts_column)
+        INTO learn USING first_ws, as_of - greatest(step, interval '24 hours');
+      IF learn THEN
+        PERFORM mlobs._monitor_learn_segments(m, as_of - greatest(step, interval '24 hours'), as_of);
+      END IF;
+    END IF;
   END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);
@@ -3016,6 +3038,10 @@ BEGIN
                        AND EXISTS (SELECT 1 FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
                                     WHERE a.model = p.model AND a.state = 'firing'))
      FOR UPDATE OF x SKIP LOCKED);
+  -- An older request set back to open by hand holds the model's one open request: no second one
+  -- (the unique index failed the whole call, every model's requests with it). Dynamic SQL: the
+  -- conflict target's column would read as this function's parameter `model`.
+  EXECUTE $ins$
   INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
   SELECT DISTINCT ON (p.model) p.model, a.id,
          format('alert %s still firing after request %s ended %s', a.id, q.id, coalesce(q.decision, q.status))
@@ -3025,12 +3051,9 @@ BEGIN
     JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
    -- q is still the model's last request, one reraise chose (ended, not promoted, a holdout
    -- window ago): not one another run raised meanwhile.
-   WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
-     AND q.id = ANY (reraise)
+   WHERE p.enabled AND ($1 IS NULL OR p.model = $1) AND q.id = ANY ($2)
    ORDER BY p.model, a.id
-  -- An older request set back to open by hand holds the model's one open request: no second one
-  -- (the unique index failed the whole call, every model's requests with it).
-  ON CONFLICT DO NOTHING;
+  ON CONFLICT (model) WHERE status = 'open' DO NOTHING$ins$ USING process_retraining_requests.model, reraise;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
                 -- Another team's requests are its own run's: left open, like those of a model

@@ -327,6 +327,19 @@ BEGIN
          WHERE rule_id = r.rule_id AND monitor_id = r.monitor_id AND feature = r.feature AND segment = r.segment
            AND state <> 'resolved'
          FOR UPDATE;
+        -- A rule whose metric was edited after the sweep above and before these candidates were
+        -- read: its open alert of the old metric is not moved to the new one (review of
+        -- 2026-12-07); it resolves here as it would have there.
+        IF a.id IS NOT NULL AND a.metric IS DISTINCT FROM r.metric THEN
+          UPDATE mlobs.alerts SET state = 'resolved', resolved_at = greatest(a.started_at, r.ts), resolved_reason = 'rule_disabled',
+                 updated_at = now()
+           WHERE id = a.id;
+          PERFORM pg_notify('mlobs_alerts', a.id::text);
+          transitions := transitions + 1;
+          open_keys := array_remove(open_keys, key);
+          a := NULL;
+          EXIT judge WHEN NOT coalesce(r.breached, false);
+        END IF;
         -- An open alert is moved only by a window at or after the one it last judged.
         EXIT judge WHEN a.id IS NOT NULL AND r.ts < a.started_at;
         IF coalesce(r.breached, false) THEN
@@ -375,7 +388,7 @@ BEGIN
                           to_char(r.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')) END)
             -- Two runs at once (one job per owner) both passed the check above: the unique index
             -- keeps one (retraining_requests_one_open).
-            ON CONFLICT DO NOTHING;
+            ON CONFLICT (model) WHERE status = 'open' DO NOTHING;
             IF FOUND THEN
               PERFORM pg_notify('mlobs_retraining', r.model);
             END IF;

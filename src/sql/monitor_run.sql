@@ -114,7 +114,8 @@ END $$;
 
 -- The segments a monitor with segment_by keeps apart, learned once (mlobs.monitor_segments): its
 -- config's `segments`, else the max_segments (default 20) values with the most rows in [lo, hi)
--- (its reference, or its first day without one), ties by value; '(other)' takes the rest. Does
+-- (its reference, or without one the day before a run, once its log has had rows for a day:
+-- _monitor_plan), ties by value; '(other)' takes the rest. Does
 -- nothing when they are learned already, or when [lo, hi) has no rows yet (then the next run
 -- tries again; until then the monitor computes its windows as a whole only).
 CREATE FUNCTION mlobs._monitor_learn_segments(m mlobs.monitors, lo timestamptz, hi timestamptz) RETURNS void
@@ -268,6 +269,7 @@ DECLARE
   concept_changed bool := false;
   old_concept jsonb;
   old_summary text;
+  learn bool;
 BEGIN
   -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
   -- (foreign keys to the monitor) for the rest of the run.
@@ -324,13 +326,20 @@ BEGIN
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
   -- Without a reference, a segmented monitor learns its segments from the day before the run,
-  -- once a day has passed since its first window (the first run of a job 5 minutes in learned
-  -- from 5 rows, for good); its windows until then are computed as a whole only. Not from the
-  -- first day itself: it may hold no rows (start_at before the traffic) or predate a column a
-  -- changed segment_by names. A day without rows learns nothing: the next run tries again. A
-  -- fixed config.segments list needs no rows.
-  IF m.reference_from IS NULL AND (m.config ? 'segments' OR as_of >= first_ws + greatest(step, interval '24 hours')) THEN
-    PERFORM mlobs._monitor_learn_segments(m, as_of - greatest(step, interval '24 hours'), as_of);
+  -- once its log has had rows for that whole day (the first run of a job 5 minutes into the
+  -- traffic learned from 5 rows, for good); its windows until then are computed as a whole
+  -- only. Not from the first day itself: it may hold no rows (start_at before the traffic) or
+  -- predate a column a changed segment_by names. A fixed config.segments list needs no rows.
+  IF m.reference_from IS NULL AND NOT EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN
+    IF m.config ? 'segments' THEN
+      PERFORM mlobs._monitor_learn_segments(m, NULL, NULL);
+    ELSE
+      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= $1 AND %I <= $2)', m.source, m.ts_column, m.ts_column)
+        INTO learn USING first_ws, as_of - greatest(step, interval '24 hours');
+      IF learn THEN
+        PERFORM mlobs._monitor_learn_segments(m, as_of - greatest(step, interval '24 hours'), as_of);
+      END IF;
+    END IF;
   END IF;
   IF backfill_from IS NOT NULL THEN
     ws := greatest(date_bin(m.window_size, backfill_from, timestamptz '2000-01-01 00:00:00+00'), first_ws);

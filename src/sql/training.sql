@@ -274,6 +274,10 @@ BEGIN
                        AND EXISTS (SELECT 1 FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
                                     WHERE a.model = p.model AND a.state = 'firing'))
      FOR UPDATE OF x SKIP LOCKED);
+  -- An older request set back to open by hand holds the model's one open request: no second one
+  -- (the unique index failed the whole call, every model's requests with it). Dynamic SQL: the
+  -- conflict target's column would read as this function's parameter `model`.
+  EXECUTE $ins$
   INSERT INTO mlobs.retraining_requests (model, alert_id, reason)
   SELECT DISTINCT ON (p.model) p.model, a.id,
          format('alert %s still firing after request %s ended %s', a.id, q.id, coalesce(q.decision, q.status))
@@ -283,12 +287,9 @@ BEGIN
     JOIN mlobs.alert_rules r ON r.id = a.rule_id AND r.request_retraining
    -- q is still the model's last request, one reraise chose (ended, not promoted, a holdout
    -- window ago): not one another run raised meanwhile.
-   WHERE p.enabled AND (process_retraining_requests.model IS NULL OR p.model = process_retraining_requests.model)
-     AND q.id = ANY (reraise)
+   WHERE p.enabled AND ($1 IS NULL OR p.model = $1) AND q.id = ANY ($2)
    ORDER BY p.model, a.id
-  -- An older request set back to open by hand holds the model's one open request: no second one
-  -- (the unique index failed the whole call, every model's requests with it).
-  ON CONFLICT DO NOTHING;
+  ON CONFLICT (model) WHERE status = 'open' DO NOTHING$ins$ USING process_retraining_requests.model, reraise;
   FOR req IN SELECT q.* FROM mlobs.retraining_requests q
               WHERE q.status = 'open' AND (process_retraining_requests.model IS NULL OR q.model = process_retraining_requests.model)
                 -- Another team's requests are its own run's: left open, like those of a model

@@ -166,11 +166,12 @@ SELECT mlobs.drop_monitor('mh secret');
 -- 7. A segment_by column whose data holds the value '(other)': it is the bucket, not a segment.
 CREATE TABLE mh_seg (ts timestamptz, latency_ms float8, country text);
 INSERT INTO mh_seg SELECT ts, 20, (ARRAY['DE', '(other)', 'US'])[1 + i % 3]
-  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 05:59', '1 minute') WITH ORDINALITY g(ts, i);
+  FROM generate_series(timestamptz '2026-01-01', '2026-01-02 23:59', '10 minutes') WITH ORDINALITY g(ts, i);
 SELECT mlobs.create_monitor('mh seg', 'mh', 'mh_seg', 'latency', '{"segment_by": ["country"]}', '1 hour',
                             start_at => '2026-01-01') > 0 AS created;
--- (Without a reference, segments are learned once the first day is over.)
-SELECT status, windows FROM mlobs.run_monitors('2026-01-02 00:00');
+-- (Without a reference, segments are learned from the day before a run once the log has had rows
+-- for a day.)
+SELECT status, windows FROM mlobs.run_monitors('2026-01-03 00:00');
 SELECT s.segment, s.rank FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id WHERE m.name = 'mh seg' ORDER BY 2;
 SELECT w.segment, sum(w.rows) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
  WHERE m.name = 'mh seg' GROUP BY 1 ORDER BY 1;

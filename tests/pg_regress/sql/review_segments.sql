@@ -51,6 +51,20 @@ SELECT status FROM mlobs.run_monitors('2026-04-04', monitor => 'rsg late');
 SELECT string_agg(s.segment, ',' ORDER BY s.rank) AS learned FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id
  WHERE m.name = 'rsg late';
 
+-- ... nor from the day before a run 5 minutes into the traffic (start_at days before it): a test
+-- client's 10 rows were learned for good. The log must have had rows for that whole day.
+CREATE TABLE rsg_qa AS
+SELECT timestamptz '2026-05-05' + i * interval '1 minute' AS ts,
+       CASE WHEN i < 10 THEN 'QA' WHEN i % 10 < 5 THEN 'US' WHEN i % 10 < 8 THEN 'DE' ELSE 'FR' END AS country, 10.0 + i % 7 AS latency_ms
+  FROM generate_series(0, 3 * 1440 - 1) i;
+SELECT mlobs.create_monitor('rsg qa', 'rsg', 'rsg_qa', 'latency', '{"segment_by": ["country"], "max_segments": 3}', '1 hour',
+                            start_at => '2026-05-01') > 0 AS created;
+SELECT status FROM mlobs.run_monitors('2026-05-05 00:05', monitor => 'rsg qa');
+SELECT count(*) AS learned_5_minutes_in FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id WHERE m.name = 'rsg qa';
+SELECT status FROM mlobs.run_monitors('2026-05-06 00:05', monitor => 'rsg qa');
+SELECT string_agg(s.segment, ',' ORDER BY s.rank) AS learned FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id
+ WHERE m.name = 'rsg qa';
+
 -- 3. A changed segment_by kept the segments of the old one: every row went to '(other)', with no
 -- reference, so no drift points. The segments are learned again.
 CREATE TABLE rsg_chg AS
@@ -107,4 +121,4 @@ DELETE FROM mlobs.retraining_requests WHERE model = 'rsg';
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rsg %' ORDER BY name;
 DELETE FROM mlobs.alert_rules WHERE name = 'rsg amount psi';
 UPDATE mlobs.alert_rules r SET enabled = s.enabled FROM rsg_rules s WHERE s.id = r.id;
-DROP TABLE rsg_long, rsg_first, rsg_late, rsg_chg, rsg_alert;
+DROP TABLE rsg_long, rsg_first, rsg_late, rsg_qa, rsg_chg, rsg_alert;
