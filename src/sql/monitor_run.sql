@@ -270,6 +270,7 @@ DECLARE
   old_concept jsonb;
   old_summary text;
   learn bool;
+  learn_hi timestamptz;
 BEGIN
   -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
   -- (foreign keys to the monitor) for the rest of the run.
@@ -330,14 +331,19 @@ BEGIN
   -- traffic learned from 5 rows, for good); its windows until then are computed as a whole
   -- only. Not from the first day itself: it may hold no rows (start_at before the traffic) or
   -- predate a column a changed segment_by names. A fixed config.segments list needs no rows.
-  IF m.reference_from IS NULL AND NOT EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN
+  -- The day is that of the last complete windows (a date column's rows of today sit at its
+  -- midnight: the 24 hours before `now` held only today's first rows). Only for a monitor with
+  -- segment_by (the log is read until they are learned).
+  IF m.reference_from IS NULL AND mlobs._monitor_segment_raw_sql(m.config) IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN
     IF m.config ? 'segments' THEN
       PERFORM mlobs._monitor_learn_segments(m, NULL, NULL);
     ELSE
+      learn_hi := date_bin(m.window_size, as_of, timestamptz '2000-01-01 00:00:00+00');
       EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= $1 AND %I <= $2)', m.source, m.ts_column, m.ts_column)
-        INTO learn USING first_ws, as_of - greatest(step, interval '24 hours');
+        INTO learn USING first_ws, learn_hi - greatest(step, interval '24 hours');
       IF learn THEN
-        PERFORM mlobs._monitor_learn_segments(m, as_of - greatest(step, interval '24 hours'), as_of);
+        PERFORM mlobs._monitor_learn_segments(m, learn_hi - greatest(step, interval '24 hours'), learn_hi);
       END IF;
     END IF;
   END IF;

@@ -65,6 +65,18 @@ SELECT status FROM mlobs.run_monitors('2026-05-06 00:05', monitor => 'rsg qa');
 SELECT string_agg(s.segment, ',' ORDER BY s.rank) AS learned FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id
  WHERE m.name = 'rsg qa';
 
+-- ... nor, with a date column, from today's first rows (the 24 hours before `now` hold only
+-- today's midnight): from the last complete windows' day.
+CREATE TABLE rsg_date AS
+SELECT (date '2026-06-01' + (i / 300))::date AS day, CASE WHEN i >= 600 THEN 'zz' ELSE (ARRAY['de', 'fr', 'us'])[1 + i % 3] END AS country,
+       10.0 + i % 7 AS latency_ms
+  FROM generate_series(0, 604) i;
+SELECT mlobs.create_monitor('rsg date', 'rsg', 'rsg_date', 'latency', '{"segment_by": ["country"], "max_segments": 2}', '1 day',
+                            ts_column => 'day', start_at => '2026-06-01') > 0 AS created;
+SELECT status FROM mlobs.run_monitors('2026-06-03 00:05', monitor => 'rsg date');
+SELECT string_agg(s.segment, ',' ORDER BY s.rank) AS learned FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id
+ WHERE m.name = 'rsg date';
+
 -- 3. A changed segment_by kept the segments of the old one: every row went to '(other)', with no
 -- reference, so no drift points. The segments are learned again.
 CREATE TABLE rsg_chg AS
@@ -121,4 +133,4 @@ DELETE FROM mlobs.retraining_requests WHERE model = 'rsg';
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rsg %' ORDER BY name;
 DELETE FROM mlobs.alert_rules WHERE name = 'rsg amount psi';
 UPDATE mlobs.alert_rules r SET enabled = s.enabled FROM rsg_rules s WHERE s.id = r.id;
-DROP TABLE rsg_long, rsg_first, rsg_late, rsg_qa, rsg_chg, rsg_alert;
+DROP TABLE rsg_long, rsg_first, rsg_late, rsg_qa, rsg_date, rsg_chg, rsg_alert;
