@@ -270,6 +270,7 @@ DECLARE
   old_concept jsonb;
   old_summary text;
   learn bool;
+  learn_lo timestamptz;
   learn_hi timestamptz;
 BEGIN
   -- NO KEY, as run_monitors holds it: a FOR UPDATE would block other sessions' KEY SHARE locks
@@ -339,11 +340,21 @@ BEGIN
     IF m.config ? 'segments' THEN
       PERFORM mlobs._monitor_learn_segments(m, NULL, NULL);
     ELSE
-      learn_hi := date_bin(m.window_size, as_of, timestamptz '2000-01-01 00:00:00+00');
+      -- A date column's rows sit at its dates' local midnights (the run's zone is the monitor's
+      -- run_zone): whole local dates, up to today's midnight (a UTC boundary, or hourly windows,
+      -- left today's first rows in the range).
+      IF (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = m.source AND a.attname = m.ts_column
+             AND a.attnum > 0 AND NOT a.attisdropped) = 'pg_catalog.date'::regtype THEN
+        learn_hi := date_trunc('day', as_of);
+        learn_lo := learn_hi - make_interval(days => ceil(extract(epoch FROM greatest(step, interval '24 hours')) / 86400)::int);
+      ELSE
+        learn_hi := date_bin(m.window_size, as_of, timestamptz '2000-01-01 00:00:00+00');
+        learn_lo := learn_hi - greatest(step, interval '24 hours');
+      END IF;
       EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= $1 AND %I <= $2)', m.source, m.ts_column, m.ts_column)
-        INTO learn USING first_ws, learn_hi - greatest(step, interval '24 hours');
+        INTO learn USING first_ws, learn_lo;
       IF learn THEN
-        PERFORM mlobs._monitor_learn_segments(m, learn_hi - greatest(step, interval '24 hours'), learn_hi);
+        PERFORM mlobs._monitor_learn_segments(m, learn_lo, learn_hi);
       END IF;
     END IF;
   END IF;

@@ -76,6 +76,18 @@ SELECT mlobs.create_monitor('rsg date', 'rsg', 'rsg_date', 'latency', '{"segment
 SELECT status FROM mlobs.run_monitors('2026-06-03 00:05', monitor => 'rsg date');
 SELECT string_agg(s.segment, ',' ORDER BY s.rank) AS learned FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id
  WHERE m.name = 'rsg date';
+-- The same in a zone ahead of UTC (today's local date began an hour before the run), and with
+-- hourly windows mid-day (review of that fix).
+SET timezone = 'Europe/London';
+SELECT mlobs.create_monitor('rsg date london', 'rsg', 'rsg_date', 'latency', '{"segment_by": ["country"], "max_segments": 2}', '1 day',
+                            ts_column => 'day', start_at => '2026-06-01') > 0 AS created;
+SELECT status FROM mlobs.run_monitors('2026-06-03 00:05+00', monitor => 'rsg date london');
+SET timezone = 'UTC';
+SELECT mlobs.create_monitor('rsg date hourly', 'rsg', 'rsg_date', 'latency', '{"segment_by": ["country"], "max_segments": 2}', '1 hour',
+                            ts_column => 'day', start_at => '2026-06-01') > 0 AS created;
+SELECT status FROM mlobs.run_monitors('2026-06-03 10:05', monitor => 'rsg date hourly');
+SELECT m.name, string_agg(s.segment, ',' ORDER BY s.rank) AS learned FROM mlobs.monitor_segments s JOIN mlobs.monitors m ON m.id = s.monitor_id
+ WHERE m.name IN ('rsg date london', 'rsg date hourly') GROUP BY 1 ORDER BY 1;
 
 -- 3. A changed segment_by kept the segments of the old one: every row went to '(other)', with no
 -- reference, so no drift points. The segments are learned again.
