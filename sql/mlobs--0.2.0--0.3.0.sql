@@ -1842,22 +1842,20 @@ BEGIN
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
-  -- Without a reference, a segmented monitor learns its segments from the day before the run,
-  -- once its log has had rows for that whole day (the first run of a job 5 minutes into the
-  -- traffic learned from 5 rows, for good); its windows until then are computed as a whole
-  -- only. Not from the first day itself: it may hold no rows (start_at before the traffic) or
+  -- Without a reference, a segmented monitor learns its segments from the day of its last
+  -- complete windows, once its log has had rows for that whole day (a job's first run 5 minutes
+  -- into the traffic learned from 5 rows, for good); its windows until then are computed as a
+  -- whole only. Not from its first day: that may hold no rows (start_at before the traffic) or
   -- predate a column a changed segment_by names. A fixed config.segments list needs no rows.
-  -- The day is that of the last complete windows (a date column's rows of today sit at its
-  -- midnight: the 24 hours before `now` held only today's first rows). Only for a monitor with
-  -- segment_by (the log is read until they are learned).
+  -- Only a monitor with segment_by reads its log here, and only until they are learned.
   IF m.reference_from IS NULL AND mlobs._monitor_segment_raw_sql(m.config) IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN
     IF m.config ? 'segments' THEN
       PERFORM mlobs._monitor_learn_segments(m, NULL, NULL);
     ELSE
       -- A date column's rows sit at its dates' local midnights (the run's zone is the monitor's
-      -- run_zone): whole local dates, up to today's midnight (a UTC boundary, or hourly windows,
-      -- left today's first rows in the range).
+      -- run_zone): whole local dates up to today's (a UTC-aligned range, or an hourly window's,
+      -- held today's first rows).
       IF (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = m.source AND a.attname = m.ts_column
              AND a.attnum > 0 AND NOT a.attisdropped) = 'pg_catalog.date'::regtype THEN
         learn_hi := date_trunc('day', as_of);
@@ -3760,6 +3758,9 @@ DECLARE
   saved_zone text := current_setting('TimeZone');
   read_as oid;
   shap jsonb;
+  -- The period as literals of the queries that read the log (mlobs._report_read).
+  from_at text := mlobs._report_instant("from");
+  to_at text := mlobs._report_instant("to");
 BEGIN
   IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
     RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
@@ -3839,7 +3840,7 @@ BEGIN
         dist := mlobs._report_read(read_as, format('SELECT mlobs._report_distribution(%s::oid::regclass, %L, %L, %L, %s, %s, %s, %s) AS v',
                                      mon.source::oid, coalesce(mon.config->>'features', 'features'), mon.ts_column, r.feature,
                                      mlobs._report_instant(mon.reference_from), mlobs._report_instant(mon.reference_to),
-                                     mlobs._report_instant("from"), mlobs._report_instant("to")));
+                                     from_at, to_at));
         IF dist IS NOT NULL THEN dists := dists || dist; END IF;
       EXCEPTION WHEN OTHERS THEN
         notes := notes || format('The distribution of %s is not drawn: %s (%s).', r.feature, SQLERRM, SQLSTATE);
@@ -3853,8 +3854,8 @@ BEGIN
              FROM (SELECT * FROM (SELECT true AS cur, %2$I AS f FROM %3$s WHERE %4$I >= %5$s AND %4$I < %6$s ORDER BY %4$I DESC LIMIT 500) c
                    UNION ALL
                    SELECT * FROM (SELECT false, %2$I FROM %3$s WHERE %4$I >= %7$s AND %4$I < %8$s ORDER BY %4$I DESC LIMIT 500) r) x',
-          lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mlobs._report_instant("from"),
-          mlobs._report_instant("to"), mlobs._report_instant(mon.reference_from), mlobs._report_instant(mon.reference_to)));
+          lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, from_at,
+          to_at, mlobs._report_instant(mon.reference_from), mlobs._report_instant(mon.reference_to)));
         shap_cur := nullif(shap->0, 'null');
         shap_ref := nullif(shap->1, 'null');
       EXCEPTION WHEN OTHERS THEN
@@ -3890,7 +3891,7 @@ BEGIN
                                                                                    ORDER BY lp.x NULLS LAST) FROM l lp) ORDER BY la.x NULLS LAST) FROM l la),
                                    ''other_classes'', (SELECT count(*) FROM f) - (SELECT count(*) FROM k)) AS v',
         coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'), cls.source, cls.ts_column,
-        mlobs._report_instant("from"), mlobs._report_instant("to")));
+        from_at, to_at));
       IF cls.config ? 'score' THEN
         cal := mlobs._report_read(read_as, format(
           'SELECT jsonb_agg(jsonb_build_object(''mean_score'', s, ''positive_share'', y, ''rows'', n) ORDER BY s) AS v
@@ -3898,7 +3899,7 @@ BEGIN
                      FROM %3$s WHERE %4$I >= %5$s AND %4$I < %6$s AND %2$I IS NOT NULL AND %1$I::float8 BETWEEN 0 AND 1
                     GROUP BY width_bucket(%1$I::float8, 0, 1.0000001, 10)) b',
           cls.config->>'score', coalesce(cls.config->>'label', 'label'), cls.source, cls.ts_column,
-          mlobs._report_instant("from"), mlobs._report_instant("to")));
+          from_at, to_at));
       END IF;
     EXCEPTION WHEN OTHERS THEN
       notes := notes || format('The confusion matrix and calibration are not computed: %s (%s).', SQLERRM, SQLSTATE);

@@ -327,22 +327,20 @@ BEGIN
   END IF;
   IF first_ts IS NULL THEN RETURN; END IF;
   first_ws := date_bin(m.window_size, first_ts, timestamptz '2000-01-01 00:00:00+00');
-  -- Without a reference, a segmented monitor learns its segments from the day before the run,
-  -- once its log has had rows for that whole day (the first run of a job 5 minutes into the
-  -- traffic learned from 5 rows, for good); its windows until then are computed as a whole
-  -- only. Not from the first day itself: it may hold no rows (start_at before the traffic) or
+  -- Without a reference, a segmented monitor learns its segments from the day of its last
+  -- complete windows, once its log has had rows for that whole day (a job's first run 5 minutes
+  -- into the traffic learned from 5 rows, for good); its windows until then are computed as a
+  -- whole only. Not from its first day: that may hold no rows (start_at before the traffic) or
   -- predate a column a changed segment_by names. A fixed config.segments list needs no rows.
-  -- The day is that of the last complete windows (a date column's rows of today sit at its
-  -- midnight: the 24 hours before `now` held only today's first rows). Only for a monitor with
-  -- segment_by (the log is read until they are learned).
+  -- Only a monitor with segment_by reads its log here, and only until they are learned.
   IF m.reference_from IS NULL AND mlobs._monitor_segment_raw_sql(m.config) IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM mlobs.monitor_segments s WHERE s.monitor_id = m.id) THEN
     IF m.config ? 'segments' THEN
       PERFORM mlobs._monitor_learn_segments(m, NULL, NULL);
     ELSE
       -- A date column's rows sit at its dates' local midnights (the run's zone is the monitor's
-      -- run_zone): whole local dates, up to today's midnight (a UTC boundary, or hourly windows,
-      -- left today's first rows in the range).
+      -- run_zone): whole local dates up to today's (a UTC-aligned range, or an hourly window's,
+      -- held today's first rows).
       IF (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = m.source AND a.attname = m.ts_column
              AND a.attnum > 0 AND NOT a.attisdropped) = 'pg_catalog.date'::regtype THEN
         learn_hi := date_trunc('day', as_of);

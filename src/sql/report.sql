@@ -162,6 +162,9 @@ DECLARE
   saved_zone text := current_setting('TimeZone');
   read_as oid;
   shap jsonb;
+  -- The period as literals of the queries that read the log (mlobs._report_read).
+  from_at text := mlobs._report_instant("from");
+  to_at text := mlobs._report_instant("to");
 BEGIN
   IF model IS NULL OR "from" IS NULL OR "to" IS NULL THEN
     RAISE EXCEPTION 'model, from and to must not be NULL' USING ERRCODE = '22004';
@@ -241,7 +244,7 @@ BEGIN
         dist := mlobs._report_read(read_as, format('SELECT mlobs._report_distribution(%s::oid::regclass, %L, %L, %L, %s, %s, %s, %s) AS v',
                                      mon.source::oid, coalesce(mon.config->>'features', 'features'), mon.ts_column, r.feature,
                                      mlobs._report_instant(mon.reference_from), mlobs._report_instant(mon.reference_to),
-                                     mlobs._report_instant("from"), mlobs._report_instant("to")));
+                                     from_at, to_at));
         IF dist IS NOT NULL THEN dists := dists || dist; END IF;
       EXCEPTION WHEN OTHERS THEN
         notes := notes || format('The distribution of %s is not drawn: %s (%s).', r.feature, SQLERRM, SQLSTATE);
@@ -255,8 +258,8 @@ BEGIN
              FROM (SELECT * FROM (SELECT true AS cur, %2$I AS f FROM %3$s WHERE %4$I >= %5$s AND %4$I < %6$s ORDER BY %4$I DESC LIMIT 500) c
                    UNION ALL
                    SELECT * FROM (SELECT false, %2$I FROM %3$s WHERE %4$I >= %7$s AND %4$I < %8$s ORDER BY %4$I DESC LIMIT 500) r) x',
-          lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, mlobs._report_instant("from"),
-          mlobs._report_instant("to"), mlobs._report_instant(mon.reference_from), mlobs._report_instant(mon.reference_to)));
+          lbl, coalesce(mon.config->>'features', 'features'), mon.source, mon.ts_column, from_at,
+          to_at, mlobs._report_instant(mon.reference_from), mlobs._report_instant(mon.reference_to)));
         shap_cur := nullif(shap->0, 'null');
         shap_ref := nullif(shap->1, 'null');
       EXCEPTION WHEN OTHERS THEN
@@ -292,7 +295,7 @@ BEGIN
                                                                                    ORDER BY lp.x NULLS LAST) FROM l lp) ORDER BY la.x NULLS LAST) FROM l la),
                                    ''other_classes'', (SELECT count(*) FROM f) - (SELECT count(*) FROM k)) AS v',
         coalesce(cls.config->>'label', 'label'), coalesce(cls.config->>'predicted', 'predicted'), cls.source, cls.ts_column,
-        mlobs._report_instant("from"), mlobs._report_instant("to")));
+        from_at, to_at));
       IF cls.config ? 'score' THEN
         cal := mlobs._report_read(read_as, format(
           'SELECT jsonb_agg(jsonb_build_object(''mean_score'', s, ''positive_share'', y, ''rows'', n) ORDER BY s) AS v
@@ -300,7 +303,7 @@ BEGIN
                      FROM %3$s WHERE %4$I >= %5$s AND %4$I < %6$s AND %2$I IS NOT NULL AND %1$I::float8 BETWEEN 0 AND 1
                     GROUP BY width_bucket(%1$I::float8, 0, 1.0000001, 10)) b',
           cls.config->>'score', coalesce(cls.config->>'label', 'label'), cls.source, cls.ts_column,
-          mlobs._report_instant("from"), mlobs._report_instant("to")));
+          from_at, to_at));
       END IF;
     EXCEPTION WHEN OTHERS THEN
       notes := notes || format('The confusion matrix and calibration are not computed: %s (%s).', SQLERRM, SQLSTATE);
