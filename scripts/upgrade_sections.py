@@ -151,6 +151,7 @@ DROP FUNCTION mlobs.create_monitor(text, text, regclass, text, jsonb, interval, 
 DROP FUNCTION mlobs.schedule_monitors(text);
 DROP FUNCTION mlobs.evaluate_alerts(bigint);""")
 out.append(block('CREATE FUNCTION mlobs._trackable_ts_type(', '$$;'))
+out.append(block('CREATE FUNCTION mlobs._column_type(', '$$;'))
 out.append(block('CREATE FUNCTION mlobs._record_source_changes('))
 out.append(block('CREATE FUNCTION mlobs.track_changes('))
 out.append(block('CREATE FUNCTION mlobs._changes_tracked(', '$$;'))

@@ -327,6 +327,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT typ IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype)
 $$;
 
+-- The type of a table's column (the log's timestamp, its label), NULL when it has none by that name.
+CREATE FUNCTION mlobs._column_type(rel regclass, col text) RETURNS regtype
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT a.atttypid::regtype FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+
 -- The change triggers' function. SECURITY DEFINER is unavoidable here: it runs as whoever writes
 -- the monitored table (the application, a labelling job), who has no privileges on mlobs'
 -- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
@@ -515,7 +521,7 @@ BEGIN
     RAISE EXCEPTION '% is not a table: changes of views and foreign tables cannot be tracked', source
       USING ERRCODE = '42809';
   END IF;
-  SELECT atttypid INTO typ FROM pg_attribute WHERE attrelid = source AND attname = ts_column AND attnum > 0 AND NOT attisdropped;
+  typ := mlobs._column_type(source, ts_column);
   IF typ IS NULL THEN
     RAISE EXCEPTION 'column "%" does not exist in %', ts_column, source USING ERRCODE = '42703';
   END IF;
@@ -933,8 +939,7 @@ BEGIN
     PERFORM mlobs.f1(mlobs.confusion_agg(x, x), coalesce(config->>'average', 'binary')) FROM (VALUES (0), (1)) v(x);
     -- The binary F1 needs 0/1 or bool labels (its positive class is 1 or true): text labels would
     -- pass this check and fail every run ("pos_label is required for text labels").
-    SELECT a.atttypid INTO label_type FROM pg_attribute a
-     WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label') AND a.attnum > 0 AND NOT a.attisdropped;
+    label_type := mlobs._column_type(source, coalesce(config->>'label', 'label'));
     IF coalesce(config->>'average', 'binary') = 'binary'
        AND label_type NOT IN ('pg_catalog.bool'::regtype, 'pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype) THEN
       RAISE EXCEPTION 'monitor %: the binary F1 (config.average, default binary) needs bool or 0/1 integer labels; % labels need "average": "macro", "micro" or "weighted"',
@@ -1856,8 +1861,7 @@ BEGIN
       -- A date column's rows sit at its dates' local midnights (the run's zone is the monitor's
       -- run_zone): whole local dates up to today's (a UTC-aligned range, or an hourly window's,
       -- held today's first rows).
-      IF (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = m.source AND a.attname = m.ts_column
-             AND a.attnum > 0 AND NOT a.attisdropped) = 'pg_catalog.date'::regtype THEN
+      IF mlobs._column_type(m.source, m.ts_column) = 'pg_catalog.date'::regtype THEN
         learn_hi := date_trunc('day', as_of);
         learn_lo := learn_hi - make_interval(days => ceil(extract(epoch FROM greatest(step, interval '24 hours')) / 86400)::int);
       ELSE
@@ -2360,8 +2364,7 @@ BEGIN
       -- no window and another in two (review of 2026-12-07). UPDATE mlobs.monitors SET run_zone
       -- to change it on purpose.
       pinned_zone := NULL;
-      IF (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = g.source AND a.attname = g.ts_column
-             AND a.attnum > 0 AND NOT a.attisdropped) IN ('pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+      IF mlobs._column_type(g.source, g.ts_column) IN ('pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
         SELECT mo.run_zone INTO pinned_zone FROM mlobs.monitors mo
          WHERE mo.id = ANY (ids) AND mo.run_zone IS NOT NULL ORDER BY mo.id LIMIT 1;
         IF pinned_zone IS NOT NULL AND pinned_zone <> saved_zone THEN
@@ -3699,13 +3702,13 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
               WHEN has_table_privilege(source, 'SELECT')
                    AND NOT EXISTS (SELECT FROM tree t JOIN pg_class c ON c.oid = t.rel LEFT JOIN pg_roles r ON r.oid = c.relowner
                                     WHERE c.relkind NOT IN ('r', 'p')
-                                       OR NOT (c.relowner = (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user)
+                                       OR NOT (c.relowner = to_regrole(quote_ident(current_user))::oid
                                                OR coalesce(r.rolsuper, false)))
                    AND (SELECT count(*) FROM pg_attribute a
                          WHERE a.attrelid = source AND a.attname = ANY (columns) AND a.attnum > 0 AND NOT a.attisdropped
                            AND a.atttypid < 16384)  -- FirstNormalObjectId: made by initdb, owned by the bootstrap superuser
                        = (SELECT count(DISTINCT c) FROM unnest(columns) c WHERE c IS NOT NULL)
-              THEN (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user) END
+              THEN to_regrole(quote_ident(current_user))::oid END
 $$;
 
 -- For mlobs.report: the jsonb value (column v) of one query over a monitor's log, read as
@@ -3716,7 +3719,7 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   res jsonb;
 BEGIN
-  IF read_as = (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user) THEN
+  IF read_as = to_regrole(quote_ident(current_user))::oid THEN
     EXECUTE format('SELECT q.v FROM (%s) q', query) INTO res;
   ELSE
     res := convert_from(mlobs._report_query_as(read_as, convert_to(format('SELECT convert_to(q.v::text, ''UTF8'') FROM (%s) q', query),

@@ -69,6 +69,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT typ IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype)
 $$;
 
+-- The type of a table's column (the log's timestamp, its label), NULL when it has none by that name.
+CREATE FUNCTION mlobs._column_type(rel regclass, col text) RETURNS regtype
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT a.atttypid::regtype FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+
 -- The change triggers' function. SECURITY DEFINER is unavoidable here: it runs as whoever writes
 -- the monitored table (the application, a labelling job), who has no privileges on mlobs'
 -- tables, and it only appends the changed minutes of that table to mlobs.source_changes. Its
@@ -257,7 +263,7 @@ BEGIN
     RAISE EXCEPTION '% is not a table: changes of views and foreign tables cannot be tracked', source
       USING ERRCODE = '42809';
   END IF;
-  SELECT atttypid INTO typ FROM pg_attribute WHERE attrelid = source AND attname = ts_column AND attnum > 0 AND NOT attisdropped;
+  typ := mlobs._column_type(source, ts_column);
   IF typ IS NULL THEN
     RAISE EXCEPTION 'column "%" does not exist in %', ts_column, source USING ERRCODE = '42703';
   END IF;
@@ -437,8 +443,7 @@ BEGIN
     PERFORM mlobs.f1(mlobs.confusion_agg(x, x), coalesce(config->>'average', 'binary')) FROM (VALUES (0), (1)) v(x);
     -- The binary F1 needs 0/1 or bool labels (its positive class is 1 or true): text labels would
     -- pass this check and fail every run ("pos_label is required for text labels").
-    SELECT a.atttypid INTO label_type FROM pg_attribute a
-     WHERE a.attrelid = source AND a.attname = coalesce(config->>'label', 'label') AND a.attnum > 0 AND NOT a.attisdropped;
+    label_type := mlobs._column_type(source, coalesce(config->>'label', 'label'));
     IF coalesce(config->>'average', 'binary') = 'binary'
        AND label_type NOT IN ('pg_catalog.bool'::regtype, 'pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype) THEN
       RAISE EXCEPTION 'monitor %: the binary F1 (config.average, default binary) needs bool or 0/1 integer labels; % labels need "average": "macro", "micro" or "weighted"',

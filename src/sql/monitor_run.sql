@@ -341,8 +341,7 @@ BEGIN
       -- A date column's rows sit at its dates' local midnights (the run's zone is the monitor's
       -- run_zone): whole local dates up to today's (a UTC-aligned range, or an hourly window's,
       -- held today's first rows).
-      IF (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = m.source AND a.attname = m.ts_column
-             AND a.attnum > 0 AND NOT a.attisdropped) = 'pg_catalog.date'::regtype THEN
+      IF mlobs._column_type(m.source, m.ts_column) = 'pg_catalog.date'::regtype THEN
         learn_hi := date_trunc('day', as_of);
         learn_lo := learn_hi - make_interval(days => ceil(extract(epoch FROM greatest(step, interval '24 hours')) / 86400)::int);
       ELSE
@@ -845,8 +844,7 @@ BEGIN
       -- no window and another in two (review of 2026-12-07). UPDATE mlobs.monitors SET run_zone
       -- to change it on purpose.
       pinned_zone := NULL;
-      IF (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = g.source AND a.attname = g.ts_column
-             AND a.attnum > 0 AND NOT a.attisdropped) IN ('pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
+      IF mlobs._column_type(g.source, g.ts_column) IN ('pg_catalog.timestamp'::regtype, 'pg_catalog.date'::regtype) THEN
         SELECT mo.run_zone INTO pinned_zone FROM mlobs.monitors mo
          WHERE mo.id = ANY (ids) AND mo.run_zone IS NOT NULL ORDER BY mo.id LIMIT 1;
         IF pinned_zone IS NOT NULL AND pinned_zone <> saved_zone THEN

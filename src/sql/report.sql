@@ -103,13 +103,13 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
               WHEN has_table_privilege(source, 'SELECT')
                    AND NOT EXISTS (SELECT FROM tree t JOIN pg_class c ON c.oid = t.rel LEFT JOIN pg_roles r ON r.oid = c.relowner
                                     WHERE c.relkind NOT IN ('r', 'p')
-                                       OR NOT (c.relowner = (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user)
+                                       OR NOT (c.relowner = to_regrole(quote_ident(current_user))::oid
                                                OR coalesce(r.rolsuper, false)))
                    AND (SELECT count(*) FROM pg_attribute a
                          WHERE a.attrelid = source AND a.attname = ANY (columns) AND a.attnum > 0 AND NOT a.attisdropped
                            AND a.atttypid < 16384)  -- FirstNormalObjectId: made by initdb, owned by the bootstrap superuser
                        = (SELECT count(DISTINCT c) FROM unnest(columns) c WHERE c IS NOT NULL)
-              THEN (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user) END
+              THEN to_regrole(quote_ident(current_user))::oid END
 $$;
 
 -- For mlobs.report: the jsonb value (column v) of one query over a monitor's log, read as
@@ -120,7 +120,7 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
   res jsonb;
 BEGIN
-  IF read_as = (SELECT u.oid FROM pg_roles u WHERE u.rolname = current_user) THEN
+  IF read_as = to_regrole(quote_ident(current_user))::oid THEN
     EXECUTE format('SELECT q.v FROM (%s) q', query) INTO res;
   ELSE
     res := convert_from(mlobs._report_query_as(read_as, convert_to(format('SELECT convert_to(q.v::text, ''UTF8'') FROM (%s) q', query),
