@@ -49,9 +49,14 @@ DECLARE
   runner regrole;
 BEGIN
   IF pg_catalog.to_regclass('cron.job') IS NOT NULL THEN
+    -- The active jobs' role; else the paused jobs' (docs/reliability.md pauses the job around
+    -- the update).
     EXECUTE $q$SELECT pg_catalog.array_agg(DISTINCT j.username) FROM cron.job j
-                WHERE j.database OPERATOR(pg_catalog.=) pg_catalog.current_database() AND j.active
-                  AND j.command OPERATOR(pg_catalog.~) 'mlobs\.run_monitors'$q$ INTO runners;
+                WHERE j.database OPERATOR(pg_catalog.=) pg_catalog.current_database()
+                  AND j.command OPERATOR(pg_catalog.~) 'mlobs\.run_monitors'
+                  AND j.active = (SELECT pg_catalog.bool_or(k.active) FROM cron.job k
+                                   WHERE k.database OPERATOR(pg_catalog.=) pg_catalog.current_database()
+                                     AND k.command OPERATOR(pg_catalog.~) 'mlobs\.run_monitors')$q$ INTO runners;
   END IF;
   IF pg_catalog.cardinality(runners) = 1 THEN
     runner := pg_catalog.to_regrole(pg_catalog.quote_ident(runners[1]));
@@ -162,9 +167,12 @@ DO $$
 DECLARE
   r record;
 BEGIN
-  FOR r IN SELECT DISTINCT mo.source, mo.ts_column FROM mlobs.monitors mo
-            WHERE NOT mlobs._changes_tracked(mo.source, mo.ts_column) ORDER BY 1, 2 LOOP
-    RAISE WARNING 'mlobs 0.3.0: changes of % are not tracked: its label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', r.source
+  -- Tables only: a view's (or a foreign table's) changes cannot be tracked, and their monitors
+  -- recompute as they did under 0.2.0 (docs/monitoring.md, "Late labels").
+  FOR r IN SELECT DISTINCT mo.source, mo.ts_column FROM mlobs.monitors mo JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) mo.source
+            WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::"char"[]) AND NOT mlobs._changes_tracked(mo.source, mo.ts_column)
+            ORDER BY 1, 2 LOOP
+    RAISE WARNING 'mlobs 0.3.0: changes of % are not tracked: its monitors with labels recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', r.source
       USING HINT = pg_catalog.format('As a role with the TRIGGER privilege on it: SELECT mlobs.track_changes(%L, %L);', r.source::text, r.ts_column);
   END LOOP;
 END $$;""")

@@ -23,9 +23,14 @@ DECLARE
   runner regrole;
 BEGIN
   IF pg_catalog.to_regclass('cron.job') IS NOT NULL THEN
+    -- The active jobs' role; else the paused jobs' (docs/reliability.md pauses the job around
+    -- the update).
     EXECUTE $q$SELECT pg_catalog.array_agg(DISTINCT j.username) FROM cron.job j
-                WHERE j.database OPERATOR(pg_catalog.=) pg_catalog.current_database() AND j.active
-                  AND j.command OPERATOR(pg_catalog.~) 'mlobs\.run_monitors'$q$ INTO runners;
+                WHERE j.database OPERATOR(pg_catalog.=) pg_catalog.current_database()
+                  AND j.command OPERATOR(pg_catalog.~) 'mlobs\.run_monitors'
+                  AND j.active = (SELECT pg_catalog.bool_or(k.active) FROM cron.job k
+                                   WHERE k.database OPERATOR(pg_catalog.=) pg_catalog.current_database()
+                                     AND k.command OPERATOR(pg_catalog.~) 'mlobs\.run_monitors')$q$ INTO runners;
   END IF;
   IF pg_catalog.cardinality(runners) = 1 THEN
     runner := pg_catalog.to_regrole(pg_catalog.quote_ident(runners[1]));
@@ -588,9 +593,12 @@ DO $$
 DECLARE
   r record;
 BEGIN
-  FOR r IN SELECT DISTINCT mo.source, mo.ts_column FROM mlobs.monitors mo
-            WHERE NOT mlobs._changes_tracked(mo.source, mo.ts_column) ORDER BY 1, 2 LOOP
-    RAISE WARNING 'mlobs 0.3.0: changes of % are not tracked: its label monitors recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', r.source
+  -- Tables only: a view's (or a foreign table's) changes cannot be tracked, and their monitors
+  -- recompute as they did under 0.2.0 (docs/monitoring.md, "Late labels").
+  FOR r IN SELECT DISTINCT mo.source, mo.ts_column FROM mlobs.monitors mo JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) mo.source
+            WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::"char"[]) AND NOT mlobs._changes_tracked(mo.source, mo.ts_column)
+            ORDER BY 1, 2 LOOP
+    RAISE WARNING 'mlobs 0.3.0: changes of % are not tracked: its monitors with labels recompute every window within label_horizon on every run, and rows committed after their window was computed are not counted', r.source
       USING HINT = pg_catalog.format('As a role with the TRIGGER privilege on it: SELECT mlobs.track_changes(%L, %L);', r.source::text, r.ts_column);
   END LOOP;
 END $$;
@@ -1416,8 +1424,11 @@ BEGIN
     cur_f := summary::mlobs.feature_profiles;
     RETURN QUERY SELECT d.feature, d.method, d.statistic
       FROM mlobs.drift_report(ref_f, cur_f, v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
+    -- The dataset verdict with the monitor's methods when configured (Evidently's
+    -- DatasetDriftMetric(num_stattest=...)), else Evidently's default, 'auto'.
     RETURN QUERY SELECT '', x.metric, x.value
-      FROM mlobs.dataset_drift(ref_f, cur_f) d,
+      FROM mlobs.dataset_drift(ref_f, cur_f, coalesce(m.config->>'method', 'auto'), 0.5,
+                               coalesce(m.config->>'categorical_method', 'auto')) d,
            LATERAL (VALUES ('drifted_features', d.drifted_features::float8), ('drift_share', d.share)) x(metric, value);
   WHEN 'quality' THEN
     RETURN QUERY SELECT q.feature, q.check_name, q.value
@@ -1443,8 +1454,9 @@ BEGIN
     conf := (s->>'confusion')::mlobs.confusion;
     score := (s->>'score')::mlobs.score_summary;
     -- Coverage beside every performance value: labels land later than predictions.
-    RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(conf)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / NULLIF(rows, 0) WHERE rows > 0
+    -- (An empty window's confusion summary is NULL: 0 labelled rows.)
+    RETURN QUERY SELECT '', 'labelled_rows', coalesce(mlobs.row_count(conf), 0)::float8
+      UNION ALL SELECT '', 'labelled_share', coalesce(mlobs.row_count(conf), 0)::float8 / NULLIF(rows, 0) WHERE rows > 0
       -- Scores that are not probabilities (NaN, ±Infinity, outside [0, 1]) are left out of the
       -- score metrics and counted here (_monitor_probability).
       -- (NULLIF: the planner folds the division with this call's values, before the WHERE.)

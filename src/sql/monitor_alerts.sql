@@ -30,8 +30,11 @@ BEGIN
     cur_f := summary::mlobs.feature_profiles;
     RETURN QUERY SELECT d.feature, d.method, d.statistic
       FROM mlobs.drift_report(ref_f, cur_f, v_method, v_cat_method) d WHERE d.statistic IS NOT NULL;
+    -- The dataset verdict with the monitor's methods when configured (Evidently's
+    -- DatasetDriftMetric(num_stattest=...)), else Evidently's default, 'auto'.
     RETURN QUERY SELECT '', x.metric, x.value
-      FROM mlobs.dataset_drift(ref_f, cur_f) d,
+      FROM mlobs.dataset_drift(ref_f, cur_f, coalesce(m.config->>'method', 'auto'), 0.5,
+                               coalesce(m.config->>'categorical_method', 'auto')) d,
            LATERAL (VALUES ('drifted_features', d.drifted_features::float8), ('drift_share', d.share)) x(metric, value);
   WHEN 'quality' THEN
     RETURN QUERY SELECT q.feature, q.check_name, q.value
@@ -57,8 +60,9 @@ BEGIN
     conf := (s->>'confusion')::mlobs.confusion;
     score := (s->>'score')::mlobs.score_summary;
     -- Coverage beside every performance value: labels land later than predictions.
-    RETURN QUERY SELECT '', 'labelled_rows', mlobs.row_count(conf)::float8
-      UNION ALL SELECT '', 'labelled_share', mlobs.row_count(conf)::float8 / NULLIF(rows, 0) WHERE rows > 0
+    -- (An empty window's confusion summary is NULL: 0 labelled rows.)
+    RETURN QUERY SELECT '', 'labelled_rows', coalesce(mlobs.row_count(conf), 0)::float8
+      UNION ALL SELECT '', 'labelled_share', coalesce(mlobs.row_count(conf), 0)::float8 / NULLIF(rows, 0) WHERE rows > 0
       -- Scores that are not probabilities (NaN, ±Infinity, outside [0, 1]) are left out of the
       -- score metrics and counted here (_monitor_probability).
       -- (NULLIF: the planner folds the division with this call's values, before the WHERE.)

@@ -20,6 +20,8 @@ q "GRANT USAGE ON SCHEMA cron TO upg_team" "GRANT CREATE ON SCHEMA public TO upg
   -c "CREATE TABLE team_old (ts timestamptz NOT NULL, latency_ms float8)" \
   -c "INSERT INTO team_old SELECT * FROM team_log" \
   -c "SELECT mlobs.create_monitor('team old', 'team', 'team_old', 'latency', '{}', '1 day', start_at => '2026-03-25 00:00+00')" \
+  -c "CREATE VIEW team_view AS SELECT ts, latency_ms FROM team_log" \
+  -c "SELECT mlobs.create_monitor('team view', 'team', 'team_view', 'latency', '{}', '1 day', start_at => '2026-03-25 00:00+00')" \
   -c "SELECT status FROM mlobs.run_monitors('2026-04-02 00:00+00')" \
   -c "DELETE FROM team_old WHERE ts < '2026-04-01'" \
   -c "SELECT mlobs.schedule_monitors('0 0 1 1 *')" > /dev/null
@@ -27,9 +29,12 @@ old_rows=$(q "SELECT sum(w.rows) FROM mlobs.monitor_windows w JOIN mlobs.monitor
 off_before=$(q "SELECT count(*) FROM mlobs.monitor_windows w JOIN mlobs.monitors m ON m.id = w.monitor_id
                  WHERE w.window_start <> date_bin(m.window_size, w.window_start, '2000-01-01 00:00+00')")
 [ "$off_before" -gt 0 ] && check ok "live 0.2.0: its daily windows went off the grid at the DST change ($off_before)" || check no "live 0.2.0: no off-grid window to update"
+# As docs/reliability.md says: the job paused around the update (it chose the updating role).
+q "SELECT cron.alter_job(jobid, active => false) FROM cron.job WHERE command ~ 'mlobs\.run_monitors'" > /dev/null
 q "ALTER EXTENSION mlobs UPDATE" 2> "$OUT/live-update.log"
+q "SELECT cron.alter_job(jobid, active => true) FROM cron.job WHERE command ~ 'mlobs\.run_monitors'" > /dev/null
 owners=$(q "SELECT string_agg(DISTINCT owner::text, ',') FROM mlobs.monitors")
-[ "$owners" = upg_team ] && check ok "live 0.2.0 -> $CURRENT: the monitors are owned by the role of the pg_cron job that ran them" || check no "live: monitors owned by $owners"
+[ "$owners" = upg_team ] && check ok "live 0.2.0 -> $CURRENT: the monitors are owned by the role of the pg_cron job that ran them (paused)" || check no "live: monitors owned by $owners"
 status=$(team "SET timezone = 'Europe/Berlin'" "SELECT status FROM mlobs.run_monitors('2026-04-06 00:00+00')")
 [ "$status" = ok ] && check ok "live 0.2.0 -> $CURRENT: the team's run goes on (ok)" || check no "live: the team's run after the update: $status"
 rules=$(q "SELECT string_agg(id || '=' || name, ',' ORDER BY id) FROM mlobs.alert_rules WHERE name IN ('team_p99', 'multivariate_drift')")
@@ -59,6 +64,9 @@ team "SET timezone = 'Europe/Berlin'" "SELECT status FROM mlobs.run_monitors('20
 g=$(grid)
 [ "$g" = "0 0 0" ] && check ok "live 0.2.0 -> $CURRENT: a backfill over the DST change recomputes in place" || check no "live: after a backfill: $g"
 grep -q "owned by upg_team" "$OUT/live-update.log" && check ok "live 0.2.0 -> $CURRENT: the update says who owns the monitors" || { cat "$OUT/live-update.log"; check no "live: no NOTICE naming the owner"; }
+# A view's changes cannot be tracked: no hint to call track_changes on it (it fails, 42809).
+grep -q "team_view" "$OUT/live-update.log" && { cat "$OUT/live-update.log"; check no "live: the update's WARNING names the view"; } \
+  || check ok "live 0.2.0 -> $CURRENT: no track_changes hint for a monitored view"
 q "SELECT cron.unschedule(jobid) FROM cron.job" > /dev/null
 
 # A 0.2.0 dump (alert rules and routes dumped whole by 0.2.0) restored as docs/monitoring.md says.

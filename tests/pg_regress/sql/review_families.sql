@@ -114,6 +114,28 @@ SET timezone = 'UTC';
 \set VERBOSITY terse
 SET client_min_messages = warning;
 
+-- 8. The dataset verdict (drifted_features, drift_share) judged every monitor with 'auto'
+-- whatever its method: a psi monitor stored psi 15.2 (psi_critical fired) and 0 drifted
+-- features (review of 2026-12-08; Evidently's DatasetDriftMetric(num_stattest='psi') gives 1).
+CREATE TABLE rf_cap AS
+SELECT timestamptz '2026-04-01' + i * interval '1 minute' AS ts,
+       jsonb_build_object('capacitance', (1 + (i * 7919 % 1000) / 1000.0) * CASE WHEN i < 2880 THEN 1e-6 ELSE 3e-6 END) AS features
+  FROM generate_series(0, 3 * 1440 - 1) i;
+SELECT mlobs.create_monitor('rf cap psi', 'rf_cap', 'rf_cap', 'feature_drift', '{"method": "psi"}', '1 day', '2026-04-01', '2026-04-03') > 0 AS created;
+SELECT mlobs.create_monitor('rf cap auto', 'rf_cap', 'rf_cap', 'feature_drift', '{}', '1 day', '2026-04-01', '2026-04-03') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-04-04', monitor => 'rf cap psi');
+SELECT status, windows FROM mlobs.run_monitors('2026-04-04', monitor => 'rf cap auto');
+SELECT m.name, p.feature, p.metric, round(p.value::numeric, 4) AS value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name LIKE 'rf cap %' AND p.window_start = '2026-04-03' AND p.metric <> 'rows' ORDER BY 1, 2, 3;
+
+-- 9. An empty window of a classification monitor stored labelled_rows NULL (rows 0).
+CREATE TABLE rf_c AS SELECT timestamptz '2026-04-01' + i * interval '1 minute' AS ts, i % 2 AS label, (i % 3 = 0)::int AS predicted
+  FROM generate_series(0, 2 * 1440 - 1) i WHERE i < 1440 OR i >= 2 * 1440 - 10;
+SELECT mlobs.create_monitor('rf c', 'rf_c', 'rf_c', 'classification', '{}', '1 day', '2026-03-31', '2026-04-01') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-04-04', monitor => 'rf c');
+SELECT p.window_start::date, p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf c' AND p.metric IN ('rows', 'labelled_rows', 'labelled_share') ORDER BY 1, 2;
+
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rf %' ORDER BY name;
 DELETE FROM mlobs.retraining_requests WHERE model LIKE 'rf\_%';
-DROP TABLE rf_cb, rf_cl, rf_tl, rf_mv, rf_few, rf_rl;
+DROP TABLE rf_cb, rf_cl, rf_tl, rf_mv, rf_few, rf_rl, rf_cap, rf_c;
