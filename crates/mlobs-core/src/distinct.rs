@@ -9,9 +9,13 @@
 //! * Merge: set union, then register maximum. The state is a function of the set of distinct
 //!   values seen only, so any merge order (and a parallel plan) gives the same sketch as a serial
 //!   pass, bit for bit.
-//! * Size: in memory at most `EXACT_MAX` × 8 bytes or `M` bytes; serialized as the sorted values,
-//!   then as (gap to the previous set register, register) while at most `SPARSE_MAX` registers
-//!   are set (about 2 bytes each), then as the `M` registers.
+//! * Counts: while exact, each value's row count too, so that a profile of a column of at most
+//!   `EXACT_MAX` distinct values (counts, years, codes, ratings) gives its exact distribution:
+//!   its sketch's 1 % buckets hold 2019 and 2020 as one value. A set read from the form without
+//!   counts (0.3.0 development builds), or merged with one, keeps none.
+//! * Size: in memory at most `EXACT_MAX` × 16 bytes or `M` bytes; serialized as the sorted values
+//!   (and their counts), then as (gap to the previous set register, register) while at most
+//!   `SPARSE_MAX` registers are set (about 2 bytes each), then as the `M` registers.
 
 use crate::codec::{Reader, Writer};
 use serde::{Deserialize, Serialize};
@@ -85,10 +89,24 @@ const EMPTY: u64 = u64::MAX;
 /// At most `EXACT_MAX` finite values in an open-addressing table of their bits (linear probing,
 /// at most half full, grown by doubling from 16 slots): one hash and about one probe per value,
 /// no allocation but the doublings.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExactSet {
     slots: Vec<u64>,
+    /// Rows of each slot's value while `counted` (beside `slots`); empty otherwise.
+    counts: Vec<u64>,
     len: usize,
+    counted: bool,
+}
+
+impl Default for ExactSet {
+    fn default() -> Self {
+        ExactSet {
+            slots: Vec::new(),
+            counts: Vec::new(),
+            len: 0,
+            counted: true,
+        }
+    }
 }
 
 impl ExactSet {
@@ -100,9 +118,10 @@ impl ExactSet {
         self.len == 0
     }
 
-    /// Inserts the bits of a finite value (−0.0 already as 0.0) with their hash; true when new.
+    /// Inserts the bits of a finite value (−0.0 already as 0.0) with their hash, `rows` times;
+    /// true when new.
     #[inline]
-    fn insert(&mut self, bits: u64, h: u64) -> bool {
+    fn insert(&mut self, bits: u64, h: u64, rows: u64) -> bool {
         if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
@@ -112,10 +131,18 @@ impl ExactSet {
             match self.slots[i] {
                 EMPTY => {
                     self.slots[i] = bits;
+                    if self.counted {
+                        self.counts[i] = rows;
+                    }
                     self.len += 1;
                     return true;
                 }
-                b if b == bits => return false,
+                b if b == bits => {
+                    if self.counted {
+                        self.counts[i] = self.counts[i].saturating_add(rows);
+                    }
+                    return false;
+                }
                 _ => i = (i + 1) & mask,
             }
         }
@@ -124,10 +151,37 @@ impl ExactSet {
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
-        self.len = 0;
-        for b in old.into_iter().filter(|&b| b != EMPTY) {
-            self.insert(b, hash_f64(f64::from_bits(b)));
+        let old_counts = std::mem::take(&mut self.counts);
+        if self.counted {
+            self.counts = vec![0; size];
         }
+        self.len = 0;
+        for (k, b) in old.into_iter().enumerate().filter(|&(_, b)| b != EMPTY) {
+            let rows = old_counts.get(k).copied().unwrap_or(0);
+            self.insert(b, hash_f64(f64::from_bits(b)), rows);
+        }
+    }
+
+    /// Stops counting (a union with a set without counts).
+    fn forget_counts(&mut self) {
+        self.counted = false;
+        self.counts = Vec::new();
+    }
+
+    /// (value, rows) ascending, when the rows are counted.
+    pub fn counted_values(&self) -> Option<Vec<(f64, u64)>> {
+        if !self.counted {
+            return None;
+        }
+        let mut v: Vec<(f64, u64)> = self
+            .slots
+            .iter()
+            .zip(&self.counts)
+            .filter(|&(&b, _)| b != EMPTY)
+            .map(|(&b, &c)| (f64::from_bits(b), c))
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Some(v)
     }
 
     /// The values, ascending.
@@ -143,10 +197,12 @@ impl ExactSet {
     }
 }
 
-/// Equal when they hold the same values (the slot layout depends on insertion order).
+/// Equal when they hold the same values and counts (the slot layout depends on insertion order).
 impl PartialEq for ExactSet {
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len && self.values() == other.values()
+        self.len == other.len
+            && self.values() == other.values()
+            && self.counted_values() == other.counted_values()
     }
 }
 
@@ -154,7 +210,9 @@ impl PartialEq for ExactSet {
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Repr {
+    /// Values without counts (0.3.0 development builds).
     Exact(Vec<f64>),
+    ExactCounts(Vec<(f64, u64)>),
     Sparse(Vec<(u16, u8)>),
     Dense(Vec<u8>),
 }
@@ -162,7 +220,10 @@ enum Repr {
 impl From<DistinctSketch> for Repr {
     fn from(s: DistinctSketch) -> Self {
         match s {
-            DistinctSketch::Exact(v) => Repr::Exact(v.values()),
+            DistinctSketch::Exact(v) => match v.counted_values() {
+                Some(counted) => Repr::ExactCounts(counted),
+                None => Repr::Exact(v.values()),
+            },
             DistinctSketch::Hll(r) => {
                 if set_registers(&r) <= SPARSE_MAX {
                     Repr::Sparse(sparse(&r))
@@ -178,25 +239,10 @@ impl TryFrom<Repr> for DistinctSketch {
     type Error = String;
     fn try_from(r: Repr) -> Result<Self, String> {
         let s = match r {
-            Repr::Exact(v) => {
-                if v.len() > EXACT_MAX {
-                    return Err(format!(
-                        "distinct sketch: more than {EXACT_MAX} exact values"
-                    ));
-                }
-                if v.iter()
-                    .any(|x| !x.is_finite() || x.to_bits() == (-0.0f64).to_bits())
-                {
-                    return Err("distinct sketch: exact values must be finite, not -0".into());
-                }
-                if v.windows(2).any(|w| w[0] >= w[1]) {
-                    return Err("distinct sketch: exact values not strictly ascending".into());
-                }
-                let mut set = ExactSet::default();
-                for &x in &v {
-                    set.insert(x.to_bits(), hash_f64(x));
-                }
-                DistinctSketch::Exact(set)
+            Repr::Exact(v) => DistinctSketch::Exact(exact_set(&v, None)?),
+            Repr::ExactCounts(pairs) => {
+                let (values, counts): (Vec<f64>, Vec<u64>) = pairs.into_iter().unzip();
+                DistinctSketch::Exact(exact_set(&values, Some(&counts))?)
             }
             Repr::Sparse(pairs) => {
                 if pairs.len() > SPARSE_MAX {
@@ -236,6 +282,37 @@ impl TryFrom<Repr> for DistinctSketch {
     }
 }
 
+/// A stored exact set, checked: at most `EXACT_MAX` finite values (no −0), strictly ascending;
+/// the counts, when stored, none 0.
+fn exact_set(values: &[f64], counts: Option<&[u64]>) -> Result<ExactSet, String> {
+    if values.len() > EXACT_MAX {
+        return Err(format!(
+            "distinct sketch: more than {EXACT_MAX} exact values"
+        ));
+    }
+    if values
+        .iter()
+        .any(|x| !x.is_finite() || x.to_bits() == (-0.0f64).to_bits())
+    {
+        return Err("distinct sketch: exact values must be finite, not -0".into());
+    }
+    if values.windows(2).any(|w| w[0] >= w[1]) {
+        return Err("distinct sketch: exact values not strictly ascending".into());
+    }
+    let mut set = ExactSet::default();
+    match counts {
+        None => set.forget_counts(),
+        Some(c) if c.len() != values.len() || c.contains(&0) => {
+            return Err("distinct sketch: one count for each exact value, none 0".into())
+        }
+        Some(_) => {}
+    }
+    for (k, &x) in values.iter().enumerate() {
+        set.insert(x.to_bits(), hash_f64(x), counts.map_or(0, |c| c[k]));
+    }
+    Ok(set)
+}
+
 fn set_registers(r: &[u8]) -> usize {
     r.iter().filter(|&&x| x != 0).count()
 }
@@ -251,20 +328,39 @@ fn sparse(r: &[u8]) -> Vec<(u16, u8)> {
 const FORM_EXACT: u8 = 0;
 const FORM_SPARSE: u8 = 1;
 const FORM_DENSE: u8 = 2;
+const FORM_EXACT_COUNTS: u8 = 3;
 
 impl DistinctSketch {
     /// Adds one finite value (callers count NaN and ±Infinity separately).
     #[inline]
     pub fn add(&mut self, x: f64) {
+        self.add_rows(x, 1);
+    }
+
+    #[inline]
+    fn add_rows(&mut self, x: f64, rows: u64) {
         let x = if x == 0.0 { 0.0 } else { x };
         let h = hash_f64(x);
         match self {
             DistinctSketch::Exact(set) => {
-                if set.insert(x.to_bits(), h) && set.len() > EXACT_MAX {
+                if set.insert(x.to_bits(), h, rows) && set.len() > EXACT_MAX {
                     *self = DistinctSketch::Hll(registers_of(&set.values()));
                 }
             }
             DistinctSketch::Hll(regs) => insert_hash(regs, h),
+        }
+    }
+
+    /// Whether each value's rows are counted (exact, and not merged with an uncounted set).
+    pub fn is_counted(&self) -> bool {
+        matches!(self, DistinctSketch::Exact(set) if set.counted)
+    }
+
+    /// (value, rows) ascending while exact and counted.
+    pub fn counted_values(&self) -> Option<Vec<(f64, u64)>> {
+        match self {
+            DistinctSketch::Exact(set) => set.counted_values(),
+            DistinctSketch::Hll(_) => None,
         }
     }
 
@@ -286,11 +382,13 @@ impl DistinctSketch {
                     .for_each(|&x| insert_hash(&mut regs, hash_f64(x)));
                 *self = DistinctSketch::Hll(regs);
             }
-            (DistinctSketch::Exact(_), DistinctSketch::Exact(b)) => {
-                for x in b.values() {
-                    self.add(x);
+            (DistinctSketch::Exact(a), DistinctSketch::Exact(b)) => match b.counted_values() {
+                Some(pairs) => pairs.into_iter().for_each(|(x, c)| self.add_rows(x, c)),
+                None => {
+                    a.forget_counts();
+                    b.values().into_iter().for_each(|x| self.add_rows(x, 0));
                 }
-            }
+            },
         }
     }
 
@@ -315,10 +413,24 @@ impl DistinctSketch {
 
     pub fn encode(&self, w: &mut Writer) {
         match self {
-            DistinctSketch::Exact(v) => {
-                w.u8(FORM_EXACT);
-                w.f64s(&v.values());
-            }
+            DistinctSketch::Exact(v) => match v.counted_values() {
+                Some(pairs) => {
+                    // The values, then each count as LEB128 (1 byte below 128).
+                    w.u8(FORM_EXACT_COUNTS);
+                    w.f64s(&pairs.iter().map(|p| p.0).collect::<Vec<_>>());
+                    for &(_, mut c) in &pairs {
+                        while c >= 0x80 {
+                            w.u8(0x80 | (c & 0x7f) as u8);
+                            c >>= 7;
+                        }
+                        w.u8(c as u8);
+                    }
+                }
+                None => {
+                    w.u8(FORM_EXACT);
+                    w.f64s(&v.values());
+                }
+            },
             DistinctSketch::Hll(regs) => {
                 if set_registers(regs) <= SPARSE_MAX {
                     let pairs = sparse(regs);
@@ -351,6 +463,33 @@ impl DistinctSketch {
     pub fn decode(r: &mut Reader<'_>) -> crate::Result<Self> {
         let repr = match r.u8()? {
             FORM_EXACT => Repr::Exact(r.f64s(EXACT_MAX)?),
+            FORM_EXACT_COUNTS => {
+                let values = r.f64s(EXACT_MAX)?;
+                let mut pairs = Vec::with_capacity(values.len());
+                for x in values {
+                    let mut c = 0u64;
+                    for shift in (0..64).step_by(7) {
+                        let b = r.u8()?;
+                        if shift == 63 && b > 1 {
+                            return Err(r.error("distinct sketch: a count beyond 64 bits"));
+                        }
+                        if b == 0 && shift > 0 {
+                            return Err(
+                                r.error("distinct sketch: a count not in its shortest form")
+                            );
+                        }
+                        c |= u64::from(b & 0x7f) << shift;
+                        if b < 0x80 {
+                            break;
+                        }
+                        if shift == 63 {
+                            return Err(r.error("distinct sketch: a count beyond 64 bits"));
+                        }
+                    }
+                    pairs.push((x, c));
+                }
+                Repr::ExactCounts(pairs)
+            }
             FORM_SPARSE => {
                 let len = r.u32()? as usize;
                 if len > SPARSE_MAX {

@@ -241,16 +241,28 @@ impl NumericProfile {
         (self.n > 0).then(|| scale_by(self.scaled_var(self.n).sqrt(), self.scale))
     }
 
-    /// The data as the sketch sees it, as (value, count) in increasing order: the smallest and
-    /// largest values exactly (min and max are tracked), every other finite value replaced by its
-    /// bucket's value clamped to [min, max]. Every approximate statistic of a profile is the
-    /// exact statistic of this discretised sample.
+    /// The data as the profile sees it, as (value, count) in increasing order. At most 256
+    /// distinct values (counted by the distinct sketch): exactly. Else as the sketch sees it:
+    /// the smallest and largest values exactly (min and max are tracked), every other finite
+    /// value replaced by its bucket's value clamped to [min, max]. Every approximate statistic
+    /// of a profile is the exact statistic of this discretised sample.
     pub fn discretised(&self) -> Vec<(f64, u64)> {
         let (Some(lo), Some(hi)) = (self.min, self.max) else {
             return Vec::new();
         };
         if self.n == 1 {
             return vec![(lo, 1)];
+        }
+        if let Some(mut exact) = self
+            .distinct
+            .as_ref()
+            .and_then(DistinctSketch::counted_values)
+        {
+            // The set keeps −0 as 0; the extremes keep their sign.
+            let last = exact.len() - 1;
+            exact[0].0 = lo;
+            exact[last].0 = hi;
+            return exact;
         }
         let mut inner: Vec<(f64, u64)> = self
             .sketch
@@ -532,7 +544,8 @@ impl NumericProfile {
     }
 
     /// The distinct sketch agrees with the counts and extremes: an exact set holds min and max
-    /// and at most n values (none when n = 0); a HyperLogLog needs more than 256 values.
+    /// and at most n values (none when n = 0), its counts (if any) summing to n; a HyperLogLog
+    /// needs more than 256 values.
     fn validate_distinct(&self, d: &DistinctSketch) -> std::result::Result<(), String> {
         d.validate()?;
         match (d, self.min, self.max) {
@@ -540,7 +553,10 @@ impl NumericProfile {
             (DistinctSketch::Exact(set), Some(lo), Some(hi))
                 if set.len() as u64 <= self.n
                     && set.values().first() == Some(&lo)
-                    && set.values().last() == Some(&hi) =>
+                    && set.values().last() == Some(&hi)
+                    && set.counted_values().is_none_or(|pairs| {
+                        pairs.iter().map(|p| u128::from(p.1)).sum::<u128>() == u128::from(self.n)
+                    }) =>
             {
                 Ok(())
             }

@@ -156,7 +156,8 @@ fn size_overhead_is_bounded() {
         );
         sizes.push(extra);
     }
-    assert_eq!(sizes[0], 8 * 10 + 4 + 1);
+    // Ten values, each counted once (one LEB128 byte).
+    assert_eq!(sizes[0], 8 * 10 + 4 + 1 + 10);
     // Sparse: a gap byte and a register byte per set register (gaps of 128 or more take two).
     assert!(
         sizes[1] <= 1 + 4 + 3 * distinct::SPARSE_MAX + 1,

@@ -78,10 +78,17 @@ proptest! {
         let pc = profile_of(&c.iter().map(|&v| Some(v)).collect::<Vec<_>>());
         let from_profiles = psi_reference_quantile_weighted(&pr.discretised(), &pc.discretised(), bins).unwrap().unwrap();
         // The documented statement: same as exact PSI after moving every value to its bucket.
-        // Extremes stay exact, every other value moves to its bucket's (clamped) value.
+        // Extremes stay exact, every other value moves to its bucket's (clamped) value; at most
+        // 256 distinct values stay as they are (they are counted).
         let move_to_bucket = |xs: &[f64], p: &NumericProfile| -> Vec<(f64, u64)> {
             let mut sorted = xs.to_vec();
             sorted.sort_by(f64::total_cmp);
+            if p.distinct.as_ref().and_then(|d| d.counted_values()).is_some() {
+                let mut d = sorted.clone();
+                d.dedup();
+                assert!(d.len() <= 256);
+                return to_weighted(&sorted);
+            }
             let n = sorted.len();
             let out: Vec<f64> = sorted.iter().enumerate().map(|(i, &x)| {
                 if i == 0 || i == n - 1 { return x; }

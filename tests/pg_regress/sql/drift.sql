@@ -38,12 +38,18 @@ SELECT round((mlobs.drift(a, b, 'psi', options => '{"binning": "reference_quanti
 SELECT mlobs.drift('{1,2}'::float8[], '{1}'::float8[], 'psi', options => '{"binning": "doane"}');
 SELECT mlobs.drift('{1,2}'::float8[], '{1}'::float8[], 'psi', options => '{"binning": "reference_quantile", "bins": 2.5}');
 SELECT mlobs.drift('{1,2}'::float8[], '{1}'::float8[], 'psi', options => '{"bins": 4}');
--- From profiles: NULL for profiles without finite values; auto by reference size; categorical tests refused.
+-- From profiles: NULL for profiles without finite values; auto as for arrays while both count
+-- their values (at most 256 distinct: Evidently's few-values branch), else by reference size;
+-- categorical tests refused.
 SELECT mlobs.drift(p, p) IS NULL AS no_values FROM (SELECT mlobs.profile_agg(NULL::float8) p) s;
 SELECT (mlobs.drift(a.p, b.p)).method AS small, (mlobs.drift(c.p, b.p)).method AS large
   FROM (SELECT mlobs.profile_agg(i % 3) p FROM generate_series(1, 1000) i) a,
        (SELECT mlobs.profile_agg(i % 3) p FROM generate_series(1, 50) i) b,
        (SELECT mlobs.profile_agg(i % 3) p FROM generate_series(1, 1001) i) c;
+SELECT (mlobs.drift(a.p, b.p)).method AS small, (mlobs.drift(c.p, b.p)).method AS large
+  FROM (SELECT mlobs.profile_agg(i % 300) p FROM generate_series(1, 1000) i) a,
+       (SELECT mlobs.profile_agg(i % 3) p FROM generate_series(1, 50) i) b,
+       (SELECT mlobs.profile_agg(i % 300) p FROM generate_series(1, 1001) i) c;
 SELECT mlobs.drift(p, p, 'z') FROM (SELECT mlobs.profile_agg(i) p FROM generate_series(1, 10) i) s;
 -- Profiles drift the same whether rolled up from hourly summaries or aggregated at once.
 SELECT (mlobs.drift(a.p, b.p, 'ks')).statistic = (mlobs.drift(w.p, b.p, 'ks')).statistic AS rollup_equals_whole

@@ -136,6 +136,22 @@ SELECT status, windows FROM mlobs.run_monitors('2026-04-04', monitor => 'rf c');
 SELECT p.window_start::date, p.metric, p.value FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'rf c' AND p.metric IN ('rows', 'labelled_rows', 'labelled_share') ORDER BY 1, 2;
 
+-- 10. A profile's drift read every value through its sketch's 1 % buckets: years 2019..2026
+-- drifting to 2019..2021 stored psi 0.0015 (Evidently 5.066; no alert), and 0..5 item counts in
+-- a 48-row window psi 8.92 (Evidently 2.61). Profiles of at most 256 distinct values count them.
+CREATE TABLE rf_yr AS
+SELECT timestamptz '2026-04-01' + i * interval '1 minute' AS ts,
+       jsonb_build_object('model_year', CASE WHEN i < 2880 THEN 2019 + (i * 7) % 8 ELSE 2019 + (i * 7) % 3 END,
+                          'n_items', CASE WHEN i < 2880 THEN i % 6 ELSE 1 + i % 4 END) AS features
+  FROM generate_series(0, 3 * 1440 - 1) i WHERE i < 2880 OR i % 30 = 0;
+SELECT mlobs.create_monitor('rf yr', 'rf_yr', 'rf_yr', 'feature_drift', '{"method": "psi"}', '1 day', '2026-04-01', '2026-04-03') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-04-04', monitor => 'rf yr');
+SELECT p.feature, p.metric, round(p.value::numeric, 6) AS stored,
+       round(mlobs.psi(array(SELECT (features->>p.feature)::float8 FROM rf_yr WHERE ts < '2026-04-03'),
+                       array(SELECT (features->>p.feature)::float8 FROM rf_yr WHERE ts >= '2026-04-03'))::numeric, 6) AS on_rows
+  FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+ WHERE m.name = 'rf yr' AND p.metric = 'psi' ORDER BY 1;
+
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rf %' ORDER BY name;
 DELETE FROM mlobs.retraining_requests WHERE model LIKE 'rf\_%';
-DROP TABLE rf_cb, rf_cl, rf_tl, rf_mv, rf_few, rf_rl, rf_cap, rf_c;
+DROP TABLE rf_cb, rf_cl, rf_tl, rf_mv, rf_few, rf_rl, rf_cap, rf_c, rf_yr;

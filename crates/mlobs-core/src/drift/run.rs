@@ -159,7 +159,9 @@ fn drift_category_counts(
     )
 }
 
-/// Drift between two stored profiles: the exact result on their discretised samples.
+/// Drift between two stored profiles: the exact result on their discretised samples. When both
+/// count their values (at most 256 distinct each) the samples are the rows themselves, and
+/// 'auto' chooses as for rows (Evidently's few-values branch: z, chisquare, jensenshannon).
 pub fn drift_profiles(
     reference: &NumericProfile,
     current: &NumericProfile,
@@ -171,14 +173,13 @@ pub fn drift_profiles(
         Sample::from_profile(reference),
         Sample::from_profile(current),
     );
-    drift_samples(
-        r.as_ref(),
-        c.as_ref(),
-        Source::Profile,
-        method,
-        threshold,
-        options,
-    )
+    let counted = |p: &NumericProfile| p.distinct.as_ref().is_some_and(|d| d.is_counted());
+    let source = if method == "auto" && counted(reference) && counted(current) {
+        Source::Exact
+    } else {
+        Source::Profile
+    };
+    drift_samples(r.as_ref(), c.as_ref(), source, method, threshold, options)
 }
 
 /// Drift between two category summaries. When either summary hit its cap, its folded values

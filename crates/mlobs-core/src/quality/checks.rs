@@ -157,17 +157,22 @@ pub fn categories_constant(c: &Categories, threshold: f64) -> Result<Option<Cons
 }
 
 /// Constant is exact (min == max). The top value share (over all rows, NULL/NaN/±Inf included,
-/// as Evidently) is estimated by the largest sketch bucket: every copy of a value falls in one
-/// bucket, so this is an upper bound on the true top value share, and `almost_constant` may
-/// over-flag data packed within ~2 % (one bucket) of one value. `None` without finite values.
+/// as Evidently) is exact for a profile of at most 256 distinct values (they are counted), else
+/// estimated by the largest sketch bucket: every copy of a value falls in one bucket, so this is
+/// an upper bound on the true top value share, and `almost_constant` may over-flag data packed
+/// within ~2 % (one bucket) of one value. `None` without finite values.
 pub fn numeric_constant(p: &NumericProfile, threshold: f64) -> Result<Option<ConstantCheck>> {
     check_threshold(threshold)?;
     let (Some(lo), Some(hi)) = (p.min, p.max) else {
         return Ok(None);
     };
     let constant = lo == hi;
+    let counted = p.distinct.as_ref().and_then(|d| d.counted_values());
     let top = if constant {
         p.n
+    } else if let Some(exact) = counted {
+        // At most 256 distinct values, counted: the exact top share.
+        exact.iter().map(|v| v.1).max().unwrap_or(0)
     } else {
         let top = p.sketch.buckets().iter().map(|b| b.1).max().unwrap_or(0);
         // min and max are distinct values, so no value takes more than n − 1.
@@ -342,10 +347,16 @@ mod tests {
                 .unwrap()
                 .almost_constant
         );
-        // 97 copies of 1.5 and two values in its bucket: flagged (an upper bound).
+        // 97 copies of 1.5 and two values in its bucket: counted, the exact top share; from the
+        // sketch (a profile without counts), an upper bound.
         let mut v = vec![Some(1.5); 97];
         v.extend([Some(1.51), Some(1.52), Some(100.0)]);
-        let k = numeric_constant(&numeric(&v), 0.95).unwrap().unwrap();
+        let mut p = numeric(&v);
+        let k = numeric_constant(&p, 0.95).unwrap().unwrap();
+        assert!(!k.constant && k.almost_constant);
+        assert_eq!(k.top_share, 0.97);
+        p.distinct = None;
+        let k = numeric_constant(&p, 0.95).unwrap().unwrap();
         assert!(!k.constant && k.almost_constant);
         assert_eq!(k.top_share, 0.99);
         let spread: Vec<_> = (0..100).map(|i| Some(f64::from(i))).collect();

@@ -133,6 +133,13 @@ fn cells(p: &NumericProfile) -> Vec<Cell> {
     if p.n == 1 {
         return vec![point(min)];
     }
+    // At most 256 distinct values, counted: every value a point (estimate and bounds exact).
+    if let Some(exact) = p.distinct.as_ref().and_then(|d| d.counted_values()) {
+        return exact
+            .into_iter()
+            .map(|(x, count)| Cell { count, ..point(x) })
+            .collect();
+    }
     let mut inner = sketch_cells(p);
     // One value of the lowest bucket is the min, one of the highest the max.
     if let Some(c) = inner.first_mut() {
@@ -249,8 +256,12 @@ mod tests {
 
     #[test]
     fn straddling_bucket_counts_only_in_upper_bound() {
-        // 10.0 and 10.05 share a bucket (γ ≈ 1.0202); a fence between them splits it.
-        let p = profile(&[0.0, 10.0, 10.05, 50.0]);
+        // 10.0 and 10.05 share a bucket (γ ≈ 1.0202); a fence between them splits it. Counted
+        // (at most 256 distinct values) the answer is exact; the sketch's, without the counts.
+        let mut p = profile(&[0.0, 10.0, 10.05, 50.0]);
+        let e = outside_share_estimate(&p, 10.02, 1000.0).unwrap();
+        assert_eq!((e.estimate, e.lower_bound, e.upper_bound), (2, 2, 2));
+        p.distinct = None;
         let e = outside_share_estimate(&p, 10.02, 1000.0).unwrap();
         let exact = count_outside(&[0.0, 10.0, 10.05, 50.0], 10.02, 1000.0);
         assert_eq!(exact, (2, 0));
