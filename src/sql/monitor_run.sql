@@ -481,6 +481,11 @@ DECLARE
   e_msg text;
   saved_sort text := current_setting('enable_sort');
   lock_msg text;                 -- set once a statement timed out on a lock (55P03)
+  store_lock_msg text;           -- ... while storing or judging a window (an alert's row lock)
+  -- statement_timeout in ms (0: none), the current chunk's start and the last chunk's duration.
+  timeout_ms bigint := (SELECT s.setting::bigint FROM pg_settings s WHERE s.name = 'statement_timeout');
+  chunk_t0 timestamptz;
+  chunk_ms float8 := 0;
   -- A monitor's batch of new windows in the current chunk: positions in ps, their windows.
   j_end int;
   mi int;
@@ -565,6 +570,26 @@ BEGIN
           AND we_all[c_to + 1] - ws_all[c_to + 1] = m.window_size LOOP
       c_to := c_to + 1;
     END LOOP;
+    -- A statement_timeout shorter than the catch-up (review of 2026-12-08): the cancel rolled the
+    -- group back, chunks stored included, and every run did the same work again, for good. When
+    -- only new windows are left and the next chunk would likely end after the timeout (twice the
+    -- last one's time), they are left to the next run: the watermarks stop at the windows stored.
+    IF timeout_ms > 0 AND c_from > 1
+       AND extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000 + 2 * chunk_ms > timeout_ms
+       AND NOT EXISTS (SELECT 1 FROM generate_series(j, cardinality(ps)) x WHERE pw[x] <> 'new') THEN
+      FOR i IN 1 .. cardinality(ms) LOOP
+        k := (SELECT min(x) FROM generate_series(j, cardinality(ps)) x WHERE pm[x] = i);
+        CONTINUE WHEN k IS NULL;
+        marks[i] := ps[k];
+        failures := failures || jsonb_build_object(
+          'monitor', ms[i].name, 'window_start', ps[k], 'sqlstate', '57014',
+          'error', format('left %s windows from %s to the next run: this run would have ended at its statement_timeout (%s) first',
+                          (SELECT count(*) FROM generate_series(k, cardinality(ps)) x WHERE pm[x] = i), ps[k],
+                          current_setting('statement_timeout')));
+      END LOOP;
+      EXIT;
+    END IF;
+    chunk_t0 := clock_timestamp();
     PERFORM set_config('application_name', left(format('mlobs run_monitors: %s window %s of %s', m.source, c_from,
                                                        cardinality(ws_all)), 63), true);
     BEGIN
@@ -619,7 +644,7 @@ BEGIN
     j_end := j;
     WHILE j_end <= cardinality(ps) AND ps[j_end] <= ws_all[c_to] LOOP j_end := j_end + 1; END LOOP;
     done := '{}';
-    FOR mi IN 1 .. CASE WHEN shared THEN cardinality(ms) ELSE 0 END LOOP
+    FOR mi IN 1 .. CASE WHEN shared AND store_lock_msg IS NULL THEN cardinality(ms) ELSE 0 END LOOP
       CONTINUE WHEN seg_slots[mi] > 0;
       SELECT array_agg(x ORDER BY x), bool_and(pw[x] = 'new') INTO b_js, b_new
         FROM generate_series(j, j_end - 1) x WHERE pm[x] = mi;
@@ -639,7 +664,8 @@ BEGIN
         windows := windows + cardinality(b_js);
         done := done || b_js;
       EXCEPTION WHEN OTHERS THEN
-        NULL;  -- window by window below, each failure its own
+        -- Window by window below, each failure its own; after a lock timeout, at once.
+        IF SQLSTATE = '55P03' THEN store_lock_msg := SQLERRM; END IF;
       END;
     END LOOP;
     k := 1;  -- position in bins
@@ -654,6 +680,11 @@ BEGIN
         BEGIN
           IF NOT shared AND lock_msg IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = lock_msg;
+          END IF;
+          -- A window stored or judged after a lock timeout (a transaction holding an open
+          -- alert's row) would wait 10 s again: it fails at once and is retried.
+          IF store_lock_msg IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = store_lock_msg;
           END IF;
           IF NOT shared THEN
             SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
@@ -677,12 +708,14 @@ BEGIN
           IF pw[j] = 'revise' THEN revised := revised + 1; ELSE windows := windows + 1; END IF;
         EXCEPTION WHEN OTHERS THEN
           GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
+          IF e_state = '55P03' AND (shared OR lock_msg IS NULL) THEN store_lock_msg := e_msg; END IF;
           failures := failures || mlobs._record_window_failure(m, ps[j], pe[j], e_state, e_msg, pw[j] <> 'new');
         END;
         j := j + 1;
       END LOOP;
     END LOOP;
     c_from := c_to + 1;
+    chunk_ms := extract(epoch FROM clock_timestamp() - chunk_t0) * 1000;
   END LOOP;
   -- Only monitors that moved: a run with nothing due writes no monitor row (WAL on every tick).
   FOR i IN 1 .. cardinality(ms) LOOP
@@ -871,6 +904,8 @@ BEGIN
       run.points := run.points + res.points;
       run.alert_transitions := run.alert_transitions + res.transitions;
       run.errors := run.errors || res.failures;
+      -- Windows left to the next run at the statement_timeout: so are the groups after this one.
+      canceled := res.failures @> '[{"sqlstate": "57014"}]';
       -- Monitors that could not be planned (a failed window is retried from window_failures).
       failed_ids := failed_ids || ARRAY(SELECT mo.id FROM jsonb_array_elements(res.failures) f
                                           JOIN mlobs.monitors mo ON mo.name = f->>'monitor' AND mo.id = ANY (ids)
@@ -908,6 +943,12 @@ BEGIN
   -- (An evaluate_alerts called meanwhile in another session can open the same alert first:
   -- recorded, not the whole run rolled back; the next run judges again.)
   BEGIN
+    -- Bounded like the groups: a transaction holding an open alert's row (an admin's, a hand-run
+    -- evaluate_alerts not yet committed) stalled the run, every monitor locked, as long as it
+    -- lasted (review of 2026-12-08). Recorded below; the next run judges again.
+    IF current_setting('lock_timeout') IN ('0', '0ms') THEN
+      PERFORM set_config('lock_timeout', '10s', true);
+    END IF;
     IF canceled THEN
       NULL;  -- judged by the next run, with the groups left
     ELSIF full_run AND run.busy_monitors = 0 THEN
@@ -916,6 +957,7 @@ BEGIN
       run.alert_transitions := run.alert_transitions
         + coalesce((SELECT sum(mlobs.evaluate_alerts(x)) FROM unnest(held) x), 0)::int;
     END IF;
+    PERFORM set_config('lock_timeout', saved_lock_timeout, true);
   EXCEPTION WHEN OTHERS THEN
     run.errors := run.errors || jsonb_build_object('stage', 'evaluate_alerts', 'sqlstate', SQLSTATE, 'error', SQLERRM);
   END;

@@ -58,7 +58,35 @@ UPDATE to_parts SET label = 1 WHERE ts >= '2026-01-02 05:00' AND ts < '2026-01-0
 SELECT source::text, minute FROM mlobs.source_changes WHERE source IN ('to_parts'::regclass, 'to_parts_1'::regclass, 'to_parts_2'::regclass)
  ORDER BY 1, 2;
 
+-- An open alert's row locked by another session (an admin's open transaction, a hand-run
+-- evaluate_alerts not yet committed), lock_timeout at its default 0: the run waited as long as
+-- it was held, every monitor locked (review of 2026-12-08). Its windows give up after 10 s (the
+-- second at once) and so does its final evaluation; the next run retries the windows.
+CREATE TABLE to_alerted AS
+SELECT ts, jsonb_build_object('x', (i % 100) * CASE WHEN ts >= '2026-01-02' THEN 5 ELSE 1 END) AS features
+  FROM generate_series(0, 2 * 1440 - 1) i, LATERAL (SELECT timestamptz '2026-01-01' + i * interval '1 minute' AS ts) t;
+SELECT mlobs.create_monitor('to alerted', 'to', 'to_alerted', 'feature_drift', '{}', '6 hours', '2026-01-01', '2026-01-02') > 0 AS created;
+SELECT status, windows FROM mlobs.run_monitors('2026-01-02 12:00', monitor => 'to alerted');
+SELECT count(*) > 0 AS has_open_alerts FROM mlobs.alerts a JOIN mlobs.monitors m ON m.id = a.monitor_id WHERE m.name = 'to alerted' AND a.state <> 'resolved';
+CREATE EXTENSION dblink;
+SELECT dblink_connect('holder', format('host=%s port=%s dbname=%s user=%s', host(inet_server_addr()), current_setting('port'),
+                                       current_database(), current_user));
+SELECT dblink_exec('holder', 'BEGIN');
+SELECT * FROM dblink('holder', $q$SELECT count(*) > 0 FROM (SELECT 1 FROM mlobs.alerts a JOIN mlobs.monitors m ON m.id = a.monitor_id
+                                                            WHERE m.name = 'to alerted' AND a.state <> 'resolved' FOR UPDATE OF a) x$q$) AS t(locked bool);
+SET statement_timeout = '45s';
+SELECT clock_timestamp() AS to_t0 \gset
+SELECT status, windows, (SELECT string_agg(coalesce(e->>'stage', e->>'window_start') || ' ' || (e->>'sqlstate'), ', ' ORDER BY e->>'window_start')
+                           FROM jsonb_array_elements(errors) e) AS errors
+  FROM mlobs.run_monitors('2026-01-03 00:00', monitor => 'to alerted');
+SELECT clock_timestamp() - :'to_t0'::timestamptz < interval '25 seconds' AS bounded;
+RESET statement_timeout;
+SELECT dblink_exec('holder', 'COMMIT');
+SELECT dblink_disconnect('holder');
+DROP EXTENSION dblink;
+SELECT status, windows, revised FROM mlobs.run_monitors('2026-01-03 00:00', monitor => 'to alerted');
+
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'to %' ORDER BY name;
 DELETE FROM mlobs.source_changes WHERE source IN ('to_log'::regclass, 'to_dates'::regclass, 'to_parts'::regclass, 'to_parts_1'::regclass, 'to_parts_2'::regclass);
-DROP TABLE to_log, to_dates, to_parts;
+DROP TABLE to_log, to_dates, to_parts, to_alerted;
 UPDATE mlobs.monitors SET enabled = true WHERE name IN (SELECT name FROM paused);
