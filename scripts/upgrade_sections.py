@@ -87,7 +87,7 @@ UPDATE mlobs.alert_rules SET min_rows = 500
    AND request_retraining AND enabled;
 ALTER TABLE mlobs.alerts ADD COLUMN window_start timestamptz, ADD COLUMN worst_value float8, ADD COLUMN judged_rows bigint,
   ADD COLUMN judged_share float8,
-  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));
+  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled', 'monitor_disabled'));
 -- Segments (issue 18): windows, points, rules and alerts carry a segment ('' = the whole window).
 ALTER TABLE mlobs.monitor_windows ADD COLUMN segment text NOT NULL DEFAULT '';
 ALTER TABLE mlobs.monitor_windows DROP CONSTRAINT monitor_windows_pkey,

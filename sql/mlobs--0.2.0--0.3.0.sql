@@ -61,7 +61,7 @@ UPDATE mlobs.alert_rules SET min_rows = 500
    AND request_retraining AND enabled;
 ALTER TABLE mlobs.alerts ADD COLUMN window_start timestamptz, ADD COLUMN worst_value float8, ADD COLUMN judged_rows bigint,
   ADD COLUMN judged_share float8,
-  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled'));
+  ADD COLUMN resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled', 'monitor_disabled'));
 -- Segments (issue 18): windows, points, rules and alerts carry a segment ('' = the whole window).
 ALTER TABLE mlobs.monitor_windows ADD COLUMN segment text NOT NULL DEFAULT '';
 ALTER TABLE mlobs.monitor_windows DROP CONSTRAINT monitor_windows_pkey,
@@ -1077,7 +1077,8 @@ DECLARE
              ru.segment AS segment_filter, mo.id AS monitor_id, mo.model, mo.reference_metrics,
              mlobs._label_metric(ru.metric) AS needs_labels
         FROM mlobs.alert_rules ru
-        JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model)
+        -- Enabled monitors only: a disabled one's alerts were resolved above (monitor_disabled).
+        JOIN mlobs.monitors mo ON (ru.model IS NULL OR ru.model = mo.model) AND mo.enabled
                               AND (_evaluate_alert_steps.monitor IS NULL OR mo.id = _evaluate_alert_steps.monitor)
         -- A label metric only on kinds with labels (else the search for a window with enough
         -- labels walks the monitor's whole history, on every call).
@@ -1169,12 +1170,15 @@ BEGIN
   -- window judging it again), resolve at their monitor's watermark (window time, like every
   -- other transition), as rule_disabled; first, so that a rule's new metric opens an alert of
   -- its own instead of moving the old one (found by the lookup by rule, feature and segment).
+  -- So do the alerts of a disabled monitor (monitor_disabled): no run judges it, and its alerts
+  -- stayed firing, paged for good (review of 2026-12-08).
   FOR a IN
     UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(mo.watermark, al.started_at)),
-           resolved_reason = 'rule_disabled', updated_at = now()
+           resolved_reason = CASE WHEN mo.enabled THEN 'rule_disabled' ELSE 'monitor_disabled' END, updated_at = now()
       FROM mlobs.alert_rules ru, mlobs.monitors mo
      WHERE ru.id = al.rule_id AND mo.id = al.monitor_id AND al.state <> 'resolved'
-       AND (NOT ru.enabled OR ru.metric <> al.metric OR ru.model <> mo.model OR ru.feature <> al.feature OR ru.segment <> al.segment)
+       AND (NOT mo.enabled OR NOT ru.enabled OR ru.metric <> al.metric OR ru.model <> mo.model OR ru.feature <> al.feature
+            OR ru.segment <> al.segment)
        AND (_evaluate_alert_steps.monitor IS NULL OR al.monitor_id = _evaluate_alert_steps.monitor)
     RETURNING al.*
   LOOP
@@ -1369,10 +1373,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- The latest point of every series (model, feature, segment) of one metric, with a value,
--- optionally of one monitor kind: what the Prometheus exporter and "latest" panels read. A loose
--- index scan over metric_points_series (one probe per series), so its cost does not grow with the
--- history the way a DISTINCT ON over every point of the metric does. Ties on ts go to the highest
--- monitor id. segment '' is the whole window.
+-- optionally of one monitor kind (among the series' 32 newest points: a series several kinds
+-- write, a feature named like another kind's, keeps to the kind's recent points): what the
+-- Prometheus exporter and "latest" panels read. A loose index scan over metric_points_series (one
+-- probe per series), so its cost does not grow with the history the way a DISTINCT ON over every
+-- point of the metric does. Ties on ts go to the highest monitor id. segment '' is the whole window.
 CREATE FUNCTION mlobs.latest_points(metric text, kind text DEFAULT NULL)
 RETURNS TABLE (monitor_id bigint, window_start timestamptz, ts timestamptz, model text, feature text, value float8,
                segment text)
@@ -1387,11 +1392,17 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                           ORDER BY p.model, p.feature, p.segment LIMIT 1) n)
   SELECT l.* FROM series s
    CROSS JOIN LATERAL (
-     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment FROM mlobs.metric_points p
-      WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.segment = s.segment
-        AND p.value IS NOT NULL
-        AND (latest_points.kind IS NULL
-             OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind))
+     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment
+       FROM (SELECT p.* FROM mlobs.metric_points p
+              WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.segment = s.segment
+                AND p.value IS NOT NULL
+              ORDER BY p.ts DESC, p.monitor_id DESC
+              -- With a kind, among the series' 32 newest points: a series of another kind (a
+              -- feature_drift psi asked for prediction_drift's) was walked to its first point,
+              -- the exporter's scrape growing with the history (review of 2026-12-08).
+              LIMIT CASE WHEN latest_points.kind IS NULL THEN 1 ELSE 32 END) p
+      WHERE latest_points.kind IS NULL
+         OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind)
       ORDER BY p.ts DESC, p.monitor_id DESC LIMIT 1) l
 $$;
 

@@ -143,7 +143,7 @@ CREATE TABLE mlobs.alerts (
   worst_value float8,                       -- the most extreme value judged while open
   judged_rows bigint,                       -- rows (labelled rows, for performance metrics) of the window last judged
   judged_share float8,                      -- labelled share of that window (performance metrics)
-  resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled')),
+  resolved_reason text CHECK (resolved_reason IN ('recovered', 'no_data', 'rule_disabled', 'monitor_disabled')),
   segment text NOT NULL DEFAULT '');
 -- At most one open alert per rule, monitor, feature and segment.
 CREATE UNIQUE INDEX alerts_open ON mlobs.alerts (rule_id, monitor_id, feature, segment) WHERE state <> 'resolved';

@@ -69,4 +69,9 @@ for segment in web '(other)'; do
   python3 tests/integration/grafana/run_panels.py --port "$PORT" --db "$DB" --user mlobs_grafana \
     --from 2026-01-01T00:00:00Z --to 2026-01-15T00:00:00Z --isolate-user postgres --var "segment=$segment"
 done
+echo "== 5. the explainability dashboard over a log whose id is a uuid (it compared id = \$prediction unquoted: 42601)"
+"${PSQL[@]}" -d "$DB" -c "CREATE TABLE tx_uuid AS SELECT md5(id::text)::uuid AS id, ts, features FROM transactions" \
+  -c "GRANT SELECT ON tx_uuid TO mlobs_reader"
+python3 tests/integration/grafana/run_panels.py --port "$PORT" --db "$DB" --user mlobs_grafana \
+  --from 2026-01-01T00:00:00Z --to 2026-01-15T00:00:00Z --var "log=public.tx_uuid" examples/grafana/dashboards/explainability.json
 echo "grafana integration: ok ($(( $(date +%s) - start )) s)"

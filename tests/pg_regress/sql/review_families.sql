@@ -152,6 +152,19 @@ SELECT p.feature, p.metric, round(p.value::numeric, 6) AS stored,
   FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
  WHERE m.name = 'rf yr' AND p.metric = 'psi' ORDER BY 1;
 
+-- 11. A disabled monitor's firing alerts stayed firing for good (no run judges it; the relay
+-- paged them and ml_alerts_firing stayed 1): they resolve as monitor_disabled.
+SELECT mlobs.set_monitor_enabled('rf yr', false);
+SELECT mlobs.evaluate_alerts() >= 0 AS evaluated;  -- as every full run ends
+SELECT r.name, a.feature, a.state, a.resolved_reason, a.resolved_at FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id
+  JOIN mlobs.monitors m ON m.id = a.monitor_id WHERE m.name = 'rf yr' AND r.name LIKE 'psi%' ORDER BY 1, 2;
+-- latest_points with a kind reads the series' newest points only: feature_drift's psi series
+-- are not prediction_drift's, whatever their history.
+SELECT count(*) AS prediction_drift_psi FROM mlobs.latest_points('psi', 'prediction_drift') l JOIN mlobs.monitors m ON m.id = l.monitor_id
+ WHERE m.name = 'rf yr';
+SELECT count(*) AS feature_drift_psi FROM mlobs.latest_points('psi', 'feature_drift') l JOIN mlobs.monitors m ON m.id = l.monitor_id
+ WHERE m.name = 'rf yr';
+
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rf %' ORDER BY name;
 DELETE FROM mlobs.retraining_requests WHERE model LIKE 'rf\_%';
 DROP TABLE rf_cb, rf_cl, rf_tl, rf_mv, rf_few, rf_rl, rf_cap, rf_c, rf_yr;
