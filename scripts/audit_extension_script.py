@@ -206,6 +206,9 @@ def unqualified_calls(tokens):
             continue
         if k > 0 and tokens[k - 1][1] in (".", "::", "%"):
             continue
+        # `AS x (a int, ...)`: a column definition list (or a type's typmod), not a call.
+        if k > 0 and tokens[k - 1][1].upper() == "AS":
+            continue
         if tok.lower() in KEYWORDS or tok.startswith('"') and tok.strip('"').lower() in KEYWORDS:
             continue
         calls.append((ln, tok))

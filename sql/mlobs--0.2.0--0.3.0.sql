@@ -4152,6 +4152,90 @@ BEGIN
   END LOOP;
 END $$;
 
+-- Privileges granted or revoked by hand on mlobs' objects since the release was installed (each
+-- ACL against its initial privileges, pg_init_privs): taken back here, before the statements below
+-- replay a fresh install's grants, and given again after them, with the initial privileges set to
+-- a fresh install's. Run in this script, a GRANT recorded the object's whole ACL, user grants
+-- included, as the extension's own: pg_dump (which dumps the difference) left them out and a dump
+-- and restore lost them; and the REVOKE/GRANT pairs undid a user's REVOKE (review of 2026-12-08).
+-- Grants made by roles other than an object's owner stay as they are.
+DO $$
+DECLARE
+  d record;
+  kept jsonb := '[]';
+  what text;
+BEGIN
+  FOR d IN
+    WITH ext AS (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'mlobs'),
+    members AS (
+      SELECT dp.classid, dp.objid FROM pg_catalog.pg_depend dp
+       WHERE dp.deptype OPERATOR(pg_catalog.=) 'e' AND dp.refobjid OPERATOR(pg_catalog.=) (SELECT ext.oid FROM ext)
+         AND dp.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass),
+    objs AS (
+      SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid AS classid, c.oid AS objid, 0 AS subid, c.relowner AS owner,
+             pg_catalog.format('%s %I.%I', CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                               n.nspname, c.relname) AS target, NULL::pg_catalog.text AS col,
+             coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl,
+             pg_catalog.acldefault(CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS dflt
+        FROM members m JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) m.objid
+        JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+       WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+      UNION ALL
+      SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, c.oid, a.attnum, c.relowner,
+             pg_catalog.format('TABLE %I.%I', n.nspname, c.relname), a.attname::pg_catalog.text, a.attacl, NULL
+        FROM members m JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) m.objid
+        JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+        JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+       WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+      UNION ALL
+      SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid, p.oid, 0, p.proowner,
+             pg_catalog.format('ROUTINE %I.%I(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)), NULL,
+             coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)), pg_catalog.acldefault('f', p.proowner)
+        FROM members m JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) m.objid
+        JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+       WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+      UNION ALL
+      SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass::pg_catalog.oid, n.oid, 0, n.nspowner, pg_catalog.format('SCHEMA %I', n.nspname), NULL,
+             coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)), pg_catalog.acldefault('n', n.nspowner)
+        FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) 'mlobs'),
+    judged AS (
+      SELECT o.*, coalesce((SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
+                             WHERE ip.objoid OPERATOR(pg_catalog.=) o.objid AND ip.classoid OPERATOR(pg_catalog.=) o.classid
+                               AND ip.objsubid OPERATOR(pg_catalog.=) o.subid), o.dflt) AS init
+        FROM objs o)
+    SELECT j.classid, j.objid, j.subid, j.owner, j.target, j.col, x.grantee, x.privilege_type, x.is_grantable, x.change
+      FROM judged j
+     CROSS JOIN LATERAL (
+       (SELECT a.grantor, a.grantee, a.privilege_type, a.is_grantable, 'added' AS change FROM pg_catalog.aclexplode(j.acl) a
+        EXCEPT SELECT i.grantor, i.grantee, i.privilege_type, i.is_grantable, 'added' FROM pg_catalog.aclexplode(j.init) i)
+       UNION ALL
+       (SELECT i.grantor, i.grantee, i.privilege_type, i.is_grantable, 'removed' FROM pg_catalog.aclexplode(j.init) i
+        EXCEPT SELECT a.grantor, a.grantee, a.privilege_type, a.is_grantable, 'removed' FROM pg_catalog.aclexplode(j.acl) a)) x
+     WHERE x.grantor OPERATOR(pg_catalog.=) j.owner
+     ORDER BY j.target, j.col, x.change, x.privilege_type
+  LOOP
+    what := pg_catalog.format('%s%s ON %s', d.privilege_type, CASE WHEN d.col IS NULL THEN '' ELSE pg_catalog.format(' (%I)', d.col) END,
+                              d.target);
+    BEGIN
+      IF d.change OPERATOR(pg_catalog.=) 'added' THEN
+        EXECUTE pg_catalog.format('REVOKE %s FROM %s', what,
+                                  CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(d.grantee::pg_catalog.regrole::pg_catalog.text) END);
+      ELSE
+        EXECUTE pg_catalog.format('GRANT %s TO %s%s', what,
+                                  CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(d.grantee::pg_catalog.regrole::pg_catalog.text) END,
+                                  CASE WHEN d.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+      END IF;
+      kept := kept OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+        'classid', d.classid, 'objid', d.objid, 'subid', d.subid, 'what', what, 'grantee', d.grantee, 'grantable', d.is_grantable,
+        'change', d.change);
+    EXCEPTION WHEN OTHERS THEN
+      -- (dependent grants of a role that passed the privilege on: left as they are)
+      NULL;
+    END;
+  END LOOP;
+  PERFORM pg_catalog.set_config('mlobs.update_user_privileges', kept::pg_catalog.text, true);
+END $$;
+
 -- Privileges as a fresh install grants them (src/sql/finalize.sql); readers lose the summary columns and the error messages.
 REVOKE SELECT ON mlobs.monitors, mlobs.monitor_windows, mlobs.runs, mlobs.window_failures, mlobs.retraining_requests FROM mlobs_reader;
 GRANT USAGE ON SCHEMA mlobs TO mlobs_reader, mlobs_admin;
@@ -4279,6 +4363,63 @@ GRANT EXECUTE ON FUNCTION mlobs._report_points(bigint, text, text, timestamptz, 
   mlobs._report_distribution(regclass, text, text, text, timestamptz, timestamptz, timestamptz, timestamptz),
   mlobs._report_read_role(regrole, regclass, text[]), mlobs._report_read(oid, text), mlobs._report_query_as(oid, bytea),
   mlobs._report_instant(timestamptz), mlobs._report_unread_note(text, regclass, regrole) TO mlobs_reader, mlobs_admin;
+
+-- The privileges granted or revoked by hand, taken back above, given again; the initial
+-- privileges of the objects they touched set to what this script granted (a fresh install's).
+DO $$
+DECLARE
+  kept jsonb := coalesce(NULLIF(pg_catalog.current_setting('mlobs.update_user_privileges', true), ''), '[]')::jsonb;
+  d record;
+  o record;
+  fresh jsonb := '[]';
+  acl aclitem[];
+  n int := 0;
+BEGIN
+  FOR o IN SELECT DISTINCT (e OPERATOR(pg_catalog.->>) 'classid')::pg_catalog.oid AS classid,
+                           (e OPERATOR(pg_catalog.->>) 'objid')::pg_catalog.oid AS objid,
+                           (e OPERATOR(pg_catalog.->>) 'subid')::pg_catalog.int4 AS subid
+             FROM pg_catalog.jsonb_array_elements(kept) e LOOP
+    acl := CASE o.classid
+             WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN
+               CASE WHEN o.subid OPERATOR(pg_catalog.=) 0 THEN (SELECT c.relacl FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) o.objid)
+                    ELSE (SELECT a.attacl FROM pg_catalog.pg_attribute a
+                           WHERE a.attrelid OPERATOR(pg_catalog.=) o.objid AND a.attnum OPERATOR(pg_catalog.=) o.subid) END
+             WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN (SELECT p.proacl FROM pg_catalog.pg_proc p WHERE p.oid OPERATOR(pg_catalog.=) o.objid)
+             ELSE (SELECT s.nspacl FROM pg_catalog.pg_namespace s WHERE s.oid OPERATOR(pg_catalog.=) o.objid) END;
+    fresh := fresh OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('classid', o.classid, 'objid', o.objid, 'subid', o.subid, 'acl', acl);
+  END LOOP;
+  FOR d IN SELECT x.* FROM pg_catalog.jsonb_to_recordset(kept) AS x (what text, grantee oid, grantable bool, change text) LOOP
+    BEGIN
+      IF d.change OPERATOR(pg_catalog.=) 'added' THEN
+        EXECUTE pg_catalog.format('GRANT %s TO %s%s', d.what,
+                                  CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(d.grantee::pg_catalog.regrole::pg_catalog.text) END,
+                                  CASE WHEN d.grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+      ELSE
+        EXECUTE pg_catalog.format('REVOKE %s FROM %s', d.what,
+                                  CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(d.grantee::pg_catalog.regrole::pg_catalog.text) END);
+      END IF;
+      n := n OPERATOR(pg_catalog.+) 1;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE WARNING 'mlobs: % %: not given again after the update: %',
+        CASE WHEN d.change OPERATOR(pg_catalog.=) 'added' THEN 'GRANT' ELSE 'REVOKE' END, d.what, SQLERRM;
+    END;
+  END LOOP;
+  FOR o IN SELECT x.* FROM pg_catalog.jsonb_to_recordset(fresh) AS x (classid oid, objid oid, subid int, acl aclitem[]) LOOP
+    IF o.acl IS NULL THEN
+      DELETE FROM pg_catalog.pg_init_privs ip
+       WHERE ip.objoid OPERATOR(pg_catalog.=) o.objid AND ip.classoid OPERATOR(pg_catalog.=) o.classid AND ip.objsubid OPERATOR(pg_catalog.=) o.subid;
+    ELSE
+      UPDATE pg_catalog.pg_init_privs ip SET initprivs = o.acl
+       WHERE ip.objoid OPERATOR(pg_catalog.=) o.objid AND ip.classoid OPERATOR(pg_catalog.=) o.classid AND ip.objsubid OPERATOR(pg_catalog.=) o.subid;
+      IF NOT FOUND THEN
+        INSERT INTO pg_catalog.pg_init_privs (objoid, classoid, objsubid, privtype, initprivs) VALUES (o.objid, o.classid, o.subid, 'e', o.acl);
+      END IF;
+    END IF;
+  END LOOP;
+  IF n OPERATOR(pg_catalog.>) 0 THEN
+    RAISE WARNING 'mlobs: % privileges granted or revoked by hand on mlobs objects are kept through the update, and dumped as yours', n;
+  END IF;
+END $$;
 
 -- ==== section: jsonb (native jsonb reading) ======================================================
 

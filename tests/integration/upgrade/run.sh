@@ -124,4 +124,7 @@ done
 # 4. A live 0.2.0 deployment and a 0.2.0 dump, updated.
 . tests/integration/upgrade/live_020.sh
 
+# 5. Privileges granted and revoked by hand under 0.2.0, through the update and a dump.
+. tests/integration/upgrade/user_acl.sh
+
 [ $fail -eq 0 ] && echo "upgrade: all checks passed" || { echo "upgrade: FAILED"; exit 1; }

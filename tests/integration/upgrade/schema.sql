@@ -67,4 +67,11 @@ FROM pg_namespace WHERE nspname IN ('mlobs', 'mlobs_internal')
 UNION ALL
 SELECT 'config ' || c::regclass || ' ' || coalesce(cond, '')
 FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(c, cond) WHERE e.extname = 'mlobs'
+UNION ALL
+-- The extension's initial privileges: pg_dump dumps each object's ACL as its difference from them.
+SELECT 'initprivs ' || (pg_identify_object(ip.classoid, ip.objoid, ip.objsubid)).identity || ' ' || ip.privtype::text
+       || ' ' || (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(ip.initprivs) x)
+FROM pg_init_privs ip
+WHERE (ip.classoid, ip.objoid) IN (SELECT classid, objid FROM members)
+   OR ip.classoid = 'pg_namespace'::regclass AND ip.objoid IN ('mlobs'::regnamespace, 'mlobs_internal'::regnamespace)
 ORDER BY 1;
