@@ -788,6 +788,26 @@ BEGIN
 END $$;
 CREATE TRIGGER enabled_again AFTER UPDATE OF enabled ON mlobs.monitors
   FOR EACH ROW WHEN (NEW.enabled AND NOT OLD.enabled) EXECUTE FUNCTION mlobs._monitor_enabled_again();
+-- A disabled monitor is judged by no run: its open alerts resolve now (monitor_disabled, at its
+-- watermark), whichever run or job comes next (a per-owner job never evaluates it; its alerts
+-- stayed firing and paged for good, reviews of 2026-12-08). Evaluation sweeps them too.
+CREATE FUNCTION mlobs._monitor_disabled() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  a bigint;
+BEGIN
+  FOR a IN
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(NEW.watermark, al.started_at)),
+           resolved_reason = 'monitor_disabled', updated_at = now()
+     WHERE al.monitor_id = NEW.id AND al.state <> 'resolved'
+    RETURNING al.id
+  LOOP
+    PERFORM pg_notify('mlobs_alerts', a::text);
+  END LOOP;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER disabled AFTER UPDATE OF enabled ON mlobs.monitors
+  FOR EACH ROW WHEN (OLD.enabled AND NOT NEW.enabled) EXECUTE FUNCTION mlobs._monitor_disabled();
 -- A monitor whose segment_by, segments or max_segments changed learns its segments again at its
 -- next run (it kept those of the old segment_by, and every row went to '(other)'). The windows
 -- computed before keep theirs.
@@ -1373,8 +1393,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- The latest point of every series (model, feature, segment) of one metric, with a value,
--- optionally of one monitor kind (among the series' 32 newest points: a series several kinds
--- write, a feature named like another kind's, keeps to the kind's recent points): what the
+-- optionally of one monitor kind (among the series' 32 newest points and each such monitor's
+-- latest window: a series several kinds write, a key named like another kind's, costs that much,
+-- not its history): what the
 -- Prometheus exporter and "latest" panels read. A loose index scan over metric_points_series (one
 -- probe per series), so its cost does not grow with the history the way a DISTINCT ON over every
 -- point of the metric does. Ties on ts go to the highest monitor id. segment '' is the whole window.
@@ -1392,18 +1413,31 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                           ORDER BY p.model, p.feature, p.segment LIMIT 1) n)
   SELECT l.* FROM series s
    CROSS JOIN LATERAL (
-     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment
-       FROM (SELECT p.* FROM mlobs.metric_points p
-              WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.segment = s.segment
-                AND p.value IS NOT NULL
-              ORDER BY p.ts DESC, p.monitor_id DESC
-              -- With a kind, among the series' 32 newest points: a series of another kind (a
-              -- feature_drift psi asked for prediction_drift's) was walked to its first point,
-              -- the exporter's scrape growing with the history (review of 2026-12-08).
-              LIMIT CASE WHEN latest_points.kind IS NULL THEN 1 ELSE 32 END) p
-      WHERE latest_points.kind IS NULL
-         OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind)
-      ORDER BY p.ts DESC, p.monitor_id DESC LIMIT 1) l
+     SELECT c.* FROM (
+       SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment
+         FROM (SELECT p.* FROM mlobs.metric_points p
+                WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.segment = s.segment
+                  AND p.value IS NOT NULL
+                ORDER BY p.ts DESC, p.monitor_id DESC
+                -- With a kind, among the series' 32 newest points: a series of another kind (a
+                -- feature_drift psi asked for prediction_drift's) was walked to its first point,
+                -- the exporter's scrape growing with the history (review of 2026-12-08) ...
+                LIMIT CASE WHEN latest_points.kind IS NULL THEN 1 ELSE 32 END) p
+        WHERE latest_points.kind IS NULL
+           OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind)
+       UNION ALL
+       -- ... and the point of each monitor of the kind (and the series' model) in its latest
+       -- window, one probe each: a monitor of another kind writing the same series more often
+       -- (a 30-minute feature_drift with a key named prediction beside a daily prediction_drift)
+       -- filled the 32 newest points.
+       SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment
+         FROM mlobs.monitors mk
+        CROSS JOIN LATERAL (SELECT w.window_start FROM mlobs.monitor_windows w WHERE w.monitor_id = mk.id AND w.segment = ''
+                             ORDER BY w.window_start DESC LIMIT 1) lw
+         JOIN mlobs.metric_points p ON p.monitor_id = mk.id AND p.window_start = lw.window_start AND p.segment = s.segment
+                                   AND p.feature = s.feature AND p.metric = latest_points.metric AND p.value IS NOT NULL
+        WHERE latest_points.kind IS NOT NULL AND mk.kind = latest_points.kind AND mk.model = s.model) c
+      ORDER BY c.ts DESC, c.monitor_id DESC LIMIT 1) l
 $$;
 
 -- Coverage (labelled_rows, labelled_share) beside every performance value.
@@ -2036,6 +2070,14 @@ DECLARE
   timeout_ms bigint := (SELECT s.setting::bigint FROM pg_settings s WHERE s.name = 'statement_timeout');
   chunk_t0 timestamptz;
   chunk_ms float8 := 0;
+  stop_at int;                   -- the first planned (monitor, window) left to the next run
+  j_chunk int;
+  s_windows int;
+  s_revised int;
+  s_points int;
+  s_transitions int;
+  s_failures jsonb;
+  s_adds bigint[];
   -- A monitor's batch of new windows in the current chunk: positions in ps, their windows.
   j_end int;
   mi int;
@@ -2122,151 +2164,171 @@ BEGIN
     END LOOP;
     -- A statement_timeout shorter than the catch-up (review of 2026-12-08): the cancel rolled the
     -- group back, chunks stored included, and every run did the same work again, for good. When
-    -- only new windows are left and the next chunk would likely end after the timeout (twice the
-    -- last one's time), they are left to the next run: the watermarks stop at the windows stored.
-    IF timeout_ms > 0 AND c_from > 1
+    -- only new windows are left (no backfill: its watermark is ahead already) and the next chunk
+    -- would likely end after the timeout (twice the last one's time), they are left to the next
+    -- run; a cancel that comes in a chunk all the same rolls back that chunk only (below). The
+    -- watermarks stop at the windows stored.
+    IF timeout_ms > 0 AND c_from > 1 AND backfill_from IS NULL
        AND extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000 + 2 * chunk_ms > timeout_ms
        AND NOT EXISTS (SELECT 1 FROM generate_series(j, cardinality(ps)) x WHERE pw[x] <> 'new') THEN
-      FOR i IN 1 .. cardinality(ms) LOOP
-        k := (SELECT min(x) FROM generate_series(j, cardinality(ps)) x WHERE pm[x] = i);
-        CONTINUE WHEN k IS NULL;
-        marks[i] := ps[k];
-        failures := failures || jsonb_build_object(
-          'monitor', ms[i].name, 'window_start', ps[k], 'sqlstate', '57014',
-          'error', format('left %s windows from %s to the next run: this run would have ended at its statement_timeout (%s) first',
-                          (SELECT count(*) FROM generate_series(k, cardinality(ps)) x WHERE pm[x] = i), ps[k],
-                          current_setting('statement_timeout')));
-      END LOOP;
+      stop_at := j;
       EXIT;
     END IF;
-    chunk_t0 := clock_timestamp();
-    PERFORM set_config('application_name', left(format('mlobs run_monitors: %s window %s of %s', m.source, c_from,
-                                                       cardinality(ws_all)), 63), true);
+    -- What the chunk changes, to take back if it is cancelled (variables are not rolled back).
+    j_chunk := j; s_windows := windows; s_revised := revised; s_points := points; s_transitions := transitions;
+    s_failures := failures; s_adds := adds;
     BEGIN
-      -- Once a statement of this call timed out on a lock (lock_timeout, run_monitors), every
-      -- later window fails at once with it and is retried by the next run: waiting again for
-      -- each window multiplied the stall by the windows.
-      IF lock_msg IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = lock_msg;
-      END IF;
-      -- Hash the windows, never sort the chunk's rows: the planner takes date_bin for nearly as
-      -- many groups as rows and sorted them all (spilling to disk at the default work_mem) to
-      -- build 24 groups.
-      PERFORM set_config('enable_sort', 'off', true);
-      IF c_to > c_from THEN
-        EXECUTE format('SELECT array_agg(b ORDER BY b), array_agg(n ORDER BY b), array_agg(s ORDER BY b)
-                          FROM (SELECT date_bin($3, %I::timestamptz, $4) AS b, count(*) AS n, ARRAY[%s]::text[] AS s
-                                  %s GROUP BY 1) x', m.ts_column, exprs_sql, from_sql)
-          INTO bins, counts, sums USING ws_all[c_from], we_all[c_to], m.window_size, origin;
-        IF empty IS NULL AND (bins IS NULL OR cardinality(bins) < c_to - c_from + 1) THEN
-          -- The summaries of a window without rows, as its own scan would give them.
-          EXECUTE format('SELECT ARRAY[%s]::text[] %s AND false', exprs_sql, from_sql) INTO empty
-            USING ws_all[c_from], we_all[c_from];
-        END IF;
-      ELSE
-        EXECUTE format('SELECT ARRAY[count(*)], ARRAY[ARRAY[%s]::text[]] %s', exprs_sql, from_sql)
-          INTO counts, sums USING ws_all[c_from], we_all[c_from];
-        bins := ARRAY[ws_all[c_from]];
-      END IF;
-      -- The segments of the chunk's windows, one scan per segment expression.
-      sk := '{}'; sb := '{}'; sg := '{}'; sn := '{}'; ss := '{}';
-      FOR i IN 1 .. coalesce(cardinality(seg_specs), 0) LOOP
-        EXECUTE format('SELECT array_agg(b ORDER BY b, g), array_agg(g ORDER BY b, g), array_agg(n ORDER BY b, g),
-                               array_agg(s ORDER BY b, g)
-                          FROM (SELECT %s AS b, %s AS g, count(*) AS n, %s AS s
-                                  %s GROUP BY 1, 2) x',
-                       CASE WHEN c_to > c_from THEN format('date_bin($3, %I::timestamptz, $4)', m.ts_column) ELSE '$1' END,
-                       seg_specs[i], seg_arrays[i], from_sql)
-          INTO x_b, x_g, x_n, x_s USING ws_all[c_from], we_all[c_to], m.window_size, origin;
-        IF x_b IS NOT NULL THEN
-          sk := sk || array_fill(i, ARRAY[cardinality(x_b)]); sb := sb || x_b; sg := sg || x_g; sn := sn || x_n; ss := ss || x_s;
-        END IF;
-      END LOOP;
-      PERFORM set_config('enable_sort', saved_sort, true);
-      shared := true;
-    EXCEPTION WHEN OTHERS THEN
-      shared := false;
-      IF SQLSTATE = '55P03' THEN lock_msg := SQLERRM; END IF;
-    END;
-    -- A monitor's new windows of the chunk are stored and judged together, in one subtransaction
-    -- (a few statements for up to 24 windows); segmented monitors, revisions and retries, and the
-    -- windows of a batch that failed, window by window below.
-    j_end := j;
-    WHILE j_end <= cardinality(ps) AND ps[j_end] <= ws_all[c_to] LOOP j_end := j_end + 1; END LOOP;
-    done := '{}';
-    FOR mi IN 1 .. CASE WHEN shared AND store_lock_msg IS NULL THEN cardinality(ms) ELSE 0 END LOOP
-      CONTINUE WHEN seg_slots[mi] > 0;
-      SELECT array_agg(x ORDER BY x), bool_and(pw[x] = 'new') INTO b_js, b_new
-        FROM generate_series(j, j_end - 1) x WHERE pm[x] = mi;
-      CONTINUE WHEN b_js IS NULL OR NOT b_new;
-      -- A window without a bin has no rows: the empty window's summary, as below.
-      SELECT array_agg(ps[x] ORDER BY x), array_agg(pe[x] ORDER BY x),
-             array_agg(CASE WHEN b.k IS NULL THEN 0 ELSE counts[b.k] END ORDER BY x),
-             array_agg(CASE WHEN b.k IS NULL THEN empty[slots[mi]] ELSE sums[b.k][slots[mi]] END ORDER BY x)
-        INTO b_s, b_e, b_n, b_sums FROM unnest(b_js) x, LATERAL (SELECT array_position(bins, ps[x]) AS k) b;
+      chunk_t0 := clock_timestamp();
+      PERFORM set_config('application_name', left(format('mlobs run_monitors: %s window %s of %s', m.source, c_from,
+                                                         cardinality(ws_all)), 63), true);
       BEGIN
-        SELECT * INTO st FROM mlobs._monitor_store_windows(ms[mi], b_s, b_e, b_n, b_sums);
-        IF backfill_from IS NULL THEN
-          transitions := transitions + mlobs._evaluate_alert_steps(ms[mi].id, b_s);
+        -- Once a statement of this call timed out on a lock (lock_timeout, run_monitors), every
+        -- later window fails at once with it and is retried by the next run: waiting again for
+        -- each window multiplied the stall by the windows.
+        IF lock_msg IS NOT NULL THEN
+          RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = lock_msg;
         END IF;
-        points := points + st.points;
-        adds[mi] := adds[mi] + st.added;
-        windows := windows + cardinality(b_js);
-        done := done || b_js;
+        -- Hash the windows, never sort the chunk's rows: the planner takes date_bin for nearly as
+        -- many groups as rows and sorted them all (spilling to disk at the default work_mem) to
+        -- build 24 groups.
+        PERFORM set_config('enable_sort', 'off', true);
+        IF c_to > c_from THEN
+          EXECUTE format('SELECT array_agg(b ORDER BY b), array_agg(n ORDER BY b), array_agg(s ORDER BY b)
+                            FROM (SELECT date_bin($3, %I::timestamptz, $4) AS b, count(*) AS n, ARRAY[%s]::text[] AS s
+                                    %s GROUP BY 1) x', m.ts_column, exprs_sql, from_sql)
+            INTO bins, counts, sums USING ws_all[c_from], we_all[c_to], m.window_size, origin;
+          IF empty IS NULL AND (bins IS NULL OR cardinality(bins) < c_to - c_from + 1) THEN
+            -- The summaries of a window without rows, as its own scan would give them.
+            EXECUTE format('SELECT ARRAY[%s]::text[] %s AND false', exprs_sql, from_sql) INTO empty
+              USING ws_all[c_from], we_all[c_from];
+          END IF;
+        ELSE
+          EXECUTE format('SELECT ARRAY[count(*)], ARRAY[ARRAY[%s]::text[]] %s', exprs_sql, from_sql)
+            INTO counts, sums USING ws_all[c_from], we_all[c_from];
+          bins := ARRAY[ws_all[c_from]];
+        END IF;
+        -- The segments of the chunk's windows, one scan per segment expression.
+        sk := '{}'; sb := '{}'; sg := '{}'; sn := '{}'; ss := '{}';
+        FOR i IN 1 .. coalesce(cardinality(seg_specs), 0) LOOP
+          EXECUTE format('SELECT array_agg(b ORDER BY b, g), array_agg(g ORDER BY b, g), array_agg(n ORDER BY b, g),
+                                 array_agg(s ORDER BY b, g)
+                            FROM (SELECT %s AS b, %s AS g, count(*) AS n, %s AS s
+                                    %s GROUP BY 1, 2) x',
+                         CASE WHEN c_to > c_from THEN format('date_bin($3, %I::timestamptz, $4)', m.ts_column) ELSE '$1' END,
+                         seg_specs[i], seg_arrays[i], from_sql)
+            INTO x_b, x_g, x_n, x_s USING ws_all[c_from], we_all[c_to], m.window_size, origin;
+          IF x_b IS NOT NULL THEN
+            sk := sk || array_fill(i, ARRAY[cardinality(x_b)]); sb := sb || x_b; sg := sg || x_g; sn := sn || x_n; ss := ss || x_s;
+          END IF;
+        END LOOP;
+        PERFORM set_config('enable_sort', saved_sort, true);
+        shared := true;
       EXCEPTION WHEN OTHERS THEN
-        -- Window by window below, each failure its own; after a lock timeout, at once.
-        IF SQLSTATE = '55P03' THEN store_lock_msg := SQLERRM; END IF;
+        shared := false;
+        IF SQLSTATE = '55P03' THEN lock_msg := SQLERRM; END IF;
       END;
-    END LOOP;
-    k := 1;  -- position in bins
-    FOR i IN c_from .. c_to LOOP
-      WHILE k <= coalesce(cardinality(bins), 0) AND bins[k] < ws_all[i] LOOP k := k + 1; END LOOP;
-      WHILE j <= cardinality(ps) AND ps[j] = ws_all[i] LOOP
-        m := ms[pm[j]];
-        IF j = ANY (done) THEN
-          j := j + 1;
-          CONTINUE;
-        END IF;
+      -- A monitor's new windows of the chunk are stored and judged together, in one subtransaction
+      -- (a few statements for up to 24 windows); segmented monitors, revisions and retries, and the
+      -- windows of a batch that failed, window by window below.
+      j_end := j;
+      WHILE j_end <= cardinality(ps) AND ps[j_end] <= ws_all[c_to] LOOP j_end := j_end + 1; END LOOP;
+      done := '{}';
+      FOR mi IN 1 .. CASE WHEN shared AND store_lock_msg IS NULL THEN cardinality(ms) ELSE 0 END LOOP
+        CONTINUE WHEN seg_slots[mi] > 0;
+        SELECT array_agg(x ORDER BY x), bool_and(pw[x] = 'new') INTO b_js, b_new
+          FROM generate_series(j, j_end - 1) x WHERE pm[x] = mi;
+        CONTINUE WHEN b_js IS NULL OR NOT b_new;
+        -- A window without a bin has no rows: the empty window's summary, as below.
+        SELECT array_agg(ps[x] ORDER BY x), array_agg(pe[x] ORDER BY x),
+               array_agg(CASE WHEN b.k IS NULL THEN 0 ELSE counts[b.k] END ORDER BY x),
+               array_agg(CASE WHEN b.k IS NULL THEN empty[slots[mi]] ELSE sums[b.k][slots[mi]] END ORDER BY x)
+          INTO b_s, b_e, b_n, b_sums FROM unnest(b_js) x, LATERAL (SELECT array_position(bins, ps[x]) AS k) b;
         BEGIN
-          IF NOT shared AND lock_msg IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = lock_msg;
-          END IF;
-          -- A window stored or judged after a lock timeout (a transaction holding an open
-          -- alert's row) would wait 10 s again: it fails at once and is retried.
-          IF store_lock_msg IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = store_lock_msg;
-          END IF;
-          IF NOT shared THEN
-            SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
-          ELSE
-            in_bins := k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i];
-            SELECT * INTO st FROM mlobs._monitor_store_windows(
-                m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[CASE WHEN in_bins THEN counts[k] ELSE 0 END],
-                ARRAY[CASE WHEN in_bins THEN sums[k][slots[pm[j]]] ELSE empty[slots[pm[j]]] END]);
-            IF seg_slots[pm[j]] > 0 THEN
-              SELECT array_agg(sg[q] ORDER BY q), array_agg(sn[q] ORDER BY q), array_agg(ss[q][slots[pm[j]]] ORDER BY q)
-                INTO seg_segs, seg_counts, seg_sums
-                FROM generate_subscripts(sk, 1) q WHERE sk[q] = seg_slots[pm[j]] AND sb[q] = ps[j];
-              st.points := st.points + mlobs._monitor_store_segments(m, ps[j], pe[j], seg_segs, seg_counts, seg_sums);
-            END IF;
-          END IF;
+          SELECT * INTO st FROM mlobs._monitor_store_windows(ms[mi], b_s, b_e, b_n, b_sums);
           IF backfill_from IS NULL THEN
-            transitions := transitions + mlobs._evaluate_alert_steps(m.id, ARRAY[ps[j]]);
+            transitions := transitions + mlobs._evaluate_alert_steps(ms[mi].id, b_s);
           END IF;
           points := points + st.points;
-          adds[pm[j]] := adds[pm[j]] + st.added;
-          IF pw[j] = 'revise' THEN revised := revised + 1; ELSE windows := windows + 1; END IF;
+          adds[mi] := adds[mi] + st.added;
+          windows := windows + cardinality(b_js);
+          done := done || b_js;
         EXCEPTION WHEN OTHERS THEN
-          GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
-          IF e_state = '55P03' AND (shared OR lock_msg IS NULL) THEN store_lock_msg := e_msg; END IF;
-          failures := failures || mlobs._record_window_failure(m, ps[j], pe[j], e_state, e_msg, pw[j] <> 'new');
+          -- Window by window below, each failure its own; after a lock timeout, at once.
+          IF SQLSTATE = '55P03' THEN store_lock_msg := SQLERRM; END IF;
         END;
-        j := j + 1;
       END LOOP;
-    END LOOP;
-    c_from := c_to + 1;
+      k := 1;  -- position in bins
+      FOR i IN c_from .. c_to LOOP
+        WHILE k <= coalesce(cardinality(bins), 0) AND bins[k] < ws_all[i] LOOP k := k + 1; END LOOP;
+        WHILE j <= cardinality(ps) AND ps[j] = ws_all[i] LOOP
+          m := ms[pm[j]];
+          IF j = ANY (done) THEN
+            j := j + 1;
+            CONTINUE;
+          END IF;
+          BEGIN
+            IF NOT shared AND lock_msg IS NOT NULL THEN
+              RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = lock_msg;
+            END IF;
+            -- A window stored or judged after a lock timeout (a transaction holding an open
+            -- alert's row) would wait 10 s again: it fails at once and is retried.
+            IF store_lock_msg IS NOT NULL THEN
+              RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = store_lock_msg;
+            END IF;
+            IF NOT shared THEN
+              SELECT * INTO st FROM mlobs._monitor_window(m, ps[j], pe[j]);
+            ELSE
+              in_bins := k <= coalesce(cardinality(bins), 0) AND bins[k] = ws_all[i];
+              SELECT * INTO st FROM mlobs._monitor_store_windows(
+                  m, ARRAY[ps[j]], ARRAY[pe[j]], ARRAY[CASE WHEN in_bins THEN counts[k] ELSE 0 END],
+                  ARRAY[CASE WHEN in_bins THEN sums[k][slots[pm[j]]] ELSE empty[slots[pm[j]]] END]);
+              IF seg_slots[pm[j]] > 0 THEN
+                SELECT array_agg(sg[q] ORDER BY q), array_agg(sn[q] ORDER BY q), array_agg(ss[q][slots[pm[j]]] ORDER BY q)
+                  INTO seg_segs, seg_counts, seg_sums
+                  FROM generate_subscripts(sk, 1) q WHERE sk[q] = seg_slots[pm[j]] AND sb[q] = ps[j];
+                st.points := st.points + mlobs._monitor_store_segments(m, ps[j], pe[j], seg_segs, seg_counts, seg_sums);
+              END IF;
+            END IF;
+            IF backfill_from IS NULL THEN
+              transitions := transitions + mlobs._evaluate_alert_steps(m.id, ARRAY[ps[j]]);
+            END IF;
+            points := points + st.points;
+            adds[pm[j]] := adds[pm[j]] + st.added;
+            IF pw[j] = 'revise' THEN revised := revised + 1; ELSE windows := windows + 1; END IF;
+          EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT;
+            IF e_state = '55P03' AND (shared OR lock_msg IS NULL) THEN store_lock_msg := e_msg; END IF;
+            failures := failures || mlobs._record_window_failure(m, ps[j], pe[j], e_state, e_msg, pw[j] <> 'new');
+          END;
+          j := j + 1;
+        END LOOP;
+      END LOOP;
+      c_from := c_to + 1;
+    EXCEPTION WHEN query_canceled THEN
+      IF backfill_from IS NOT NULL OR EXISTS (SELECT 1 FROM generate_series(j_chunk, cardinality(ps)) x WHERE pw[x] <> 'new') THEN
+        RAISE;  -- revisions, retries or a backfill: the whole group is rolled back (queues given back)
+      END IF;
+      windows := s_windows; revised := s_revised; points := s_points; transitions := s_transitions;
+      failures := s_failures; adds := s_adds;
+      stop_at := j_chunk;
+      EXIT;
+    END;
     chunk_ms := extract(epoch FROM clock_timestamp() - chunk_t0) * 1000;
   END LOOP;
+  -- Windows left to the next run: each monitor's watermark stops at its first one.
+  IF stop_at IS NOT NULL THEN
+    FOR i IN 1 .. cardinality(ms) LOOP
+      k := (SELECT min(x) FROM generate_series(stop_at, cardinality(ps)) x WHERE pm[x] = i);
+      CONTINUE WHEN k IS NULL;
+      -- (None of its windows stored: its watermark stays as it was, NULL before a first run.)
+      marks[i] := CASE WHEN EXISTS (SELECT 1 FROM generate_series(1, k - 1) x WHERE pm[x] = i) THEN ps[k] ELSE ms[i].watermark END;
+      failures := failures || jsonb_build_object(
+        'monitor', ms[i].name, 'window_start', ps[k], 'sqlstate', '57014',
+        'error', format('left %s windows from %s to the next run: the statement_timeout (%s) or a cancel request ended this run',
+                        (SELECT count(*) FROM generate_series(k, cardinality(ps)) x WHERE pm[x] = i), ps[k],
+                        current_setting('statement_timeout')));
+    END LOOP;
+  END IF;
   -- Only monitors that moved: a run with nothing due writes no monitor row (WAL on every tick).
   FOR i IN 1 .. cardinality(ms) LOOP
     CONTINUE WHEN adds[i] = 0 AND (marks[i] IS NULL OR marks[i] <= ms[i].watermark);
@@ -4298,7 +4360,7 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
   mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner(),
-  mlobs._monitor_enabled_again(), mlobs._monitor_segments_changed() FROM PUBLIC;
+  mlobs._monitor_enabled_again(), mlobs._monitor_disabled(), mlobs._monitor_segments_changed() FROM PUBLIC;
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[], timestamptz[]),

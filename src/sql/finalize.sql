@@ -67,7 +67,7 @@ GRANT EXECUTE ON FUNCTION mlobs.register_model(text, text, jsonb, text[]), mlobs
 -- Trigger functions (triggers run them whatever the firing role's EXECUTE privileges).
 REVOKE EXECUTE ON FUNCTION mlobs._replace_default_alert_rule(), mlobs._replace_default_alert_route(),
   mlobs._record_removed_default(), mlobs._apply_removed_default(), mlobs._check_monitor_owner(),
-  mlobs._monitor_enabled_again(), mlobs._monitor_segments_changed() FROM PUBLIC;
+  mlobs._monitor_enabled_again(), mlobs._monitor_disabled(), mlobs._monitor_segments_changed() FROM PUBLIC;
 -- The runtime's internal steps: _run_source writes (windows, points, alerts) and the others
 -- run dynamic SQL over a monitor row; only run_monitors (mlobs_admin) needs them.
 REVOKE EXECUTE ON FUNCTION mlobs._run_source(bigint[], timestamptz, timestamptz, timestamptz[], timestamptz[]),

@@ -507,8 +507,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- The latest point of every series (model, feature, segment) of one metric, with a value,
--- optionally of one monitor kind (among the series' 32 newest points: a series several kinds
--- write, a feature named like another kind's, keeps to the kind's recent points): what the
+-- optionally of one monitor kind (among the series' 32 newest points and each such monitor's
+-- latest window: a series several kinds write, a key named like another kind's, costs that much,
+-- not its history): what the
 -- Prometheus exporter and "latest" panels read. A loose index scan over metric_points_series (one
 -- probe per series), so its cost does not grow with the history the way a DISTINCT ON over every
 -- point of the metric does. Ties on ts go to the highest monitor id. segment '' is the whole window.
@@ -526,16 +527,29 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                           ORDER BY p.model, p.feature, p.segment LIMIT 1) n)
   SELECT l.* FROM series s
    CROSS JOIN LATERAL (
-     SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment
-       FROM (SELECT p.* FROM mlobs.metric_points p
-              WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.segment = s.segment
-                AND p.value IS NOT NULL
-              ORDER BY p.ts DESC, p.monitor_id DESC
-              -- With a kind, among the series' 32 newest points: a series of another kind (a
-              -- feature_drift psi asked for prediction_drift's) was walked to its first point,
-              -- the exporter's scrape growing with the history (review of 2026-12-08).
-              LIMIT CASE WHEN latest_points.kind IS NULL THEN 1 ELSE 32 END) p
-      WHERE latest_points.kind IS NULL
-         OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind)
-      ORDER BY p.ts DESC, p.monitor_id DESC LIMIT 1) l
+     SELECT c.* FROM (
+       SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment
+         FROM (SELECT p.* FROM mlobs.metric_points p
+                WHERE p.metric = latest_points.metric AND p.model = s.model AND p.feature = s.feature AND p.segment = s.segment
+                  AND p.value IS NOT NULL
+                ORDER BY p.ts DESC, p.monitor_id DESC
+                -- With a kind, among the series' 32 newest points: a series of another kind (a
+                -- feature_drift psi asked for prediction_drift's) was walked to its first point,
+                -- the exporter's scrape growing with the history (review of 2026-12-08) ...
+                LIMIT CASE WHEN latest_points.kind IS NULL THEN 1 ELSE 32 END) p
+        WHERE latest_points.kind IS NULL
+           OR EXISTS (SELECT 1 FROM mlobs.monitors m WHERE m.id = p.monitor_id AND m.kind = latest_points.kind)
+       UNION ALL
+       -- ... and the point of each monitor of the kind (and the series' model) in its latest
+       -- window, one probe each: a monitor of another kind writing the same series more often
+       -- (a 30-minute feature_drift with a key named prediction beside a daily prediction_drift)
+       -- filled the 32 newest points.
+       SELECT p.monitor_id, p.window_start, p.ts, p.model, p.feature, p.value, p.segment
+         FROM mlobs.monitors mk
+        CROSS JOIN LATERAL (SELECT w.window_start FROM mlobs.monitor_windows w WHERE w.monitor_id = mk.id AND w.segment = ''
+                             ORDER BY w.window_start DESC LIMIT 1) lw
+         JOIN mlobs.metric_points p ON p.monitor_id = mk.id AND p.window_start = lw.window_start AND p.segment = s.segment
+                                   AND p.feature = s.feature AND p.metric = latest_points.metric AND p.value IS NOT NULL
+        WHERE latest_points.kind IS NOT NULL AND mk.kind = latest_points.kind AND mk.model = s.model) c
+      ORDER BY c.ts DESC, c.monitor_id DESC LIMIT 1) l
 $$;

@@ -550,6 +550,26 @@ BEGIN
 END $$;
 CREATE TRIGGER enabled_again AFTER UPDATE OF enabled ON mlobs.monitors
   FOR EACH ROW WHEN (NEW.enabled AND NOT OLD.enabled) EXECUTE FUNCTION mlobs._monitor_enabled_again();
+-- A disabled monitor is judged by no run: its open alerts resolve now (monitor_disabled, at its
+-- watermark), whichever run or job comes next (a per-owner job never evaluates it; its alerts
+-- stayed firing and paged for good, reviews of 2026-12-08). Evaluation sweeps them too.
+CREATE FUNCTION mlobs._monitor_disabled() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  a bigint;
+BEGIN
+  FOR a IN
+    UPDATE mlobs.alerts al SET state = 'resolved', resolved_at = greatest(al.started_at, coalesce(NEW.watermark, al.started_at)),
+           resolved_reason = 'monitor_disabled', updated_at = now()
+     WHERE al.monitor_id = NEW.id AND al.state <> 'resolved'
+    RETURNING al.id
+  LOOP
+    PERFORM pg_notify('mlobs_alerts', a::text);
+  END LOOP;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER disabled AFTER UPDATE OF enabled ON mlobs.monitors
+  FOR EACH ROW WHEN (OLD.enabled AND NOT NEW.enabled) EXECUTE FUNCTION mlobs._monitor_disabled();
 -- A monitor whose segment_by, segments or max_segments changed learns its segments again at its
 -- next run (it kept those of the old segment_by, and every row went to '(other)'). The windows
 -- computed before keep theirs.

@@ -154,8 +154,8 @@ SELECT p.feature, p.metric, round(p.value::numeric, 6) AS stored,
 
 -- 11. A disabled monitor's firing alerts stayed firing for good (no run judges it; the relay
 -- paged them and ml_alerts_firing stayed 1): they resolve as monitor_disabled.
+-- (At once, by the disabling itself: a per-owner job's run never evaluates a disabled monitor.)
 SELECT mlobs.set_monitor_enabled('rf yr', false);
-SELECT mlobs.evaluate_alerts() >= 0 AS evaluated;  -- as every full run ends
 SELECT r.name, a.feature, a.state, a.resolved_reason, a.resolved_at FROM mlobs.alerts a JOIN mlobs.alert_rules r ON r.id = a.rule_id
   JOIN mlobs.monitors m ON m.id = a.monitor_id WHERE m.name = 'rf yr' AND r.name LIKE 'psi%' ORDER BY 1, 2;
 -- latest_points with a kind reads the series' newest points only: feature_drift's psi series
@@ -164,7 +164,19 @@ SELECT count(*) AS prediction_drift_psi FROM mlobs.latest_points('psi', 'predict
  WHERE m.name = 'rf yr';
 SELECT count(*) AS feature_drift_psi FROM mlobs.latest_points('psi', 'feature_drift') l JOIN mlobs.monitors m ON m.id = l.monitor_id
  WHERE m.name = 'rf yr';
+-- A 30-minute feature_drift with a key named prediction beside a daily prediction_drift: the
+-- feature_drift filled the series' newest points, and the daily psi was not listed.
+CREATE TABLE rf_lp AS SELECT ts, jsonb_build_object('prediction', (i % 50) / 50.0 * CASE WHEN ts >= '2026-04-03' THEN 2 ELSE 1 END) AS features,
+       (i % 50) / 50.0 * CASE WHEN ts >= '2026-04-03' THEN 0.5 ELSE 1 END AS score
+  FROM generate_series(0, 4 * 1440 - 1) i, LATERAL (SELECT timestamptz '2026-04-01' + i * interval '1 minute' AS ts) t;
+SELECT mlobs.create_monitor('rf lp fd', 'rf_lp', 'rf_lp', 'feature_drift', '{}', '30 minutes', '2026-04-01', '2026-04-02') > 0 AS created,
+       mlobs.create_monitor('rf lp pd', 'rf_lp', 'rf_lp', 'prediction_drift', '{}', '1 day', '2026-04-01', '2026-04-02') > 0 AS created;
+SELECT (mlobs.run_monitors('2026-04-05', monitor => 'rf lp fd')).status, (mlobs.run_monitors('2026-04-04', monitor => 'rf lp pd')).status;
+SELECT l.ts, round(l.value::numeric, 4) AS psi,
+       (SELECT round(p.value::numeric, 4) FROM mlobs.metric_points p JOIN mlobs.monitors m ON m.id = p.monitor_id
+         WHERE m.name = 'rf lp pd' AND p.metric = 'psi' ORDER BY p.ts DESC LIMIT 1) AS newest_psi
+  FROM mlobs.latest_points('psi', 'prediction_drift') l WHERE l.model = 'rf_lp';
 
 SELECT mlobs.drop_monitor(name) FROM mlobs.monitors WHERE name LIKE 'rf %' ORDER BY name;
 DELETE FROM mlobs.retraining_requests WHERE model LIKE 'rf\_%';
-DROP TABLE rf_cb, rf_cl, rf_tl, rf_mv, rf_few, rf_rl, rf_cap, rf_c, rf_yr;
+DROP TABLE rf_cb, rf_cl, rf_tl, rf_mv, rf_few, rf_rl, rf_cap, rf_c, rf_yr, rf_lp;
