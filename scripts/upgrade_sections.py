@@ -32,17 +32,19 @@ def span(a_text, b_text):
     i=src.index(a_text); j=src.index(b_text, i); j=src.index('\n', j)
     return src[i:j]
 USER_ACL_BEFORE = r'''-- Privileges granted or revoked by hand on mlobs' objects since the release was installed (each
--- ACL against its initial privileges, pg_init_privs): taken back here, before the statements below
--- replay a fresh install's grants, and given again after them, with the initial privileges set to
--- a fresh install's. Run in this script, a GRANT recorded the object's whole ACL, user grants
--- included, as the extension's own: pg_dump (which dumps the difference) left them out and a dump
--- and restore lost them; and the REVOKE/GRANT pairs undid a user's REVOKE (review of 2026-12-08).
--- Grants made by roles other than an object's owner stay as they are.
+-- ACL against its initial privileges, pg_init_privs; the grants made as the objects' owner, and
+-- grant options apart): taken back here, before the statements below replay a fresh install's
+-- grants, and given again after them, with the initial privileges set to a fresh install's. Run in
+-- this script, a GRANT recorded the object's whole ACL, user grants included, as the extension's
+-- own: pg_dump (which dumps the difference) left them out and a dump and restore lost them; and
+-- the REVOKE/GRANT pairs undid a user's REVOKE (reviews of 2026-12-08). Columns are taken back
+-- before their table (a table's REVOKE also takes its columns' privileges).
 DO $$
 DECLARE
   d record;
   kept jsonb := '[]';
   what text;
+  who text;
 BEGIN
   FOR d IN
     WITH ext AS (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'mlobs'),
@@ -81,91 +83,110 @@ BEGIN
       SELECT o.*, coalesce((SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
                              WHERE ip.objoid OPERATOR(pg_catalog.=) o.objid AND ip.classoid OPERATOR(pg_catalog.=) o.classid
                                AND ip.objsubid OPERATOR(pg_catalog.=) o.subid), o.dflt) AS init
-        FROM objs o)
-    SELECT j.classid, j.objid, j.subid, j.owner, j.target, j.col, x.grantee, x.privilege_type, x.is_grantable, x.change
-      FROM judged j
-     CROSS JOIN LATERAL (
-       (SELECT a.grantor, a.grantee, a.privilege_type, a.is_grantable, 'added' AS change FROM pg_catalog.aclexplode(j.acl) a
-        EXCEPT SELECT i.grantor, i.grantee, i.privilege_type, i.is_grantable, 'added' FROM pg_catalog.aclexplode(j.init) i)
-       UNION ALL
-       (SELECT i.grantor, i.grantee, i.privilege_type, i.is_grantable, 'removed' FROM pg_catalog.aclexplode(j.init) i
-        EXCEPT SELECT a.grantor, a.grantee, a.privilege_type, a.is_grantable, 'removed' FROM pg_catalog.aclexplode(j.acl) a)) x
-     WHERE x.grantor OPERATOR(pg_catalog.=) j.owner
-     ORDER BY j.target, j.col, x.change, x.privilege_type
+        FROM objs o),
+    -- Each (grantee, privilege) the owner granted, now and initially, with its grant option.
+    pairs AS (
+      SELECT j.classid, j.objid, j.subid, j.target, j.col, x.grantee, x.privilege_type,
+             pg_catalog.bool_or(x.now) AS now_held, pg_catalog.bool_or(x.now AND x.is_grantable) AS now_option,
+             pg_catalog.bool_or(NOT x.now) AS init_held, pg_catalog.bool_or(NOT x.now AND x.is_grantable) AS init_option
+        FROM judged j
+       CROSS JOIN LATERAL (SELECT a.grantee, a.privilege_type, a.is_grantable, true AS now FROM pg_catalog.aclexplode(j.acl) a
+                            WHERE a.grantor OPERATOR(pg_catalog.=) j.owner
+                           UNION ALL
+                           SELECT i.grantee, i.privilege_type, i.is_grantable, false FROM pg_catalog.aclexplode(j.init) i
+                            WHERE i.grantor OPERATOR(pg_catalog.=) j.owner) x
+       GROUP BY j.classid, j.objid, j.subid, j.target, j.col, x.grantee, x.privilege_type)
+    SELECT p.*, CASE WHEN p.now_held AND NOT p.init_held THEN 'added'
+                     WHEN p.init_held AND NOT p.now_held THEN 'removed'
+                     WHEN p.now_option AND NOT p.init_option THEN 'option_added'
+                     ELSE 'option_removed' END AS change
+      FROM pairs p
+     WHERE p.now_held IS DISTINCT FROM p.init_held OR p.now_option IS DISTINCT FROM p.init_option
+     ORDER BY p.target, p.col NULLS LAST, p.privilege_type, p.grantee
   LOOP
     what := pg_catalog.format('%s%s ON %s', d.privilege_type, CASE WHEN d.col IS NULL THEN '' ELSE pg_catalog.format(' (%I)', d.col) END,
                               d.target);
+    -- (regrole's text is an identifier, quoted where needed)
+    who := CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE d.grantee::pg_catalog.regrole::pg_catalog.text END;
     BEGIN
-      IF d.change OPERATOR(pg_catalog.=) 'added' THEN
-        EXECUTE pg_catalog.format('REVOKE %s FROM %s', what,
-                                  CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(d.grantee::pg_catalog.regrole::pg_catalog.text) END);
-      ELSE
-        EXECUTE pg_catalog.format('GRANT %s TO %s%s', what,
-                                  CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(d.grantee::pg_catalog.regrole::pg_catalog.text) END,
-                                  CASE WHEN d.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
-      END IF;
+      EXECUTE CASE d.change
+        WHEN 'added' THEN pg_catalog.format('REVOKE %s FROM %s', what, who)
+        WHEN 'removed' THEN pg_catalog.format('GRANT %s TO %s%s', what, who, CASE WHEN d.init_option THEN ' WITH GRANT OPTION' ELSE '' END)
+        WHEN 'option_added' THEN pg_catalog.format('REVOKE GRANT OPTION FOR %s FROM %s', what, who)
+        ELSE pg_catalog.format('GRANT %s TO %s WITH GRANT OPTION', what, who) END;
       kept := kept OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
-        'classid', d.classid, 'objid', d.objid, 'subid', d.subid, 'what', what, 'grantee', d.grantee, 'grantable', d.is_grantable,
-        'change', d.change);
+        'what', what, 'who', who, 'option', coalesce(d.now_option, false), 'change', d.change, 'col', d.col IS NOT NULL);
     EXCEPTION WHEN OTHERS THEN
-      -- (dependent grants of a role that passed the privilege on: left as they are)
-      NULL;
+      -- Passed on by its grantee (WITH GRANT OPTION): it stays as it is, and after a dump and
+      -- restore it is the extension's own grant, not yours.
+      RAISE WARNING 'mlobs: % for % is kept as it is through the update (%)', what, who, SQLERRM
+        USING HINT = 'A grant passed on by its grantee: check it after a dump and restore, and grant it again if it is missing.';
     END;
   END LOOP;
   PERFORM pg_catalog.set_config('mlobs.update_user_privileges', kept::pg_catalog.text, true);
 END $$;'''
-USER_ACL_AFTER = r'''-- The privileges granted or revoked by hand, taken back above, given again; the initial
--- privileges of the objects they touched set to what this script granted (a fresh install's).
+USER_ACL_AFTER = r'''-- The privileges granted or revoked by hand, taken back above, given again (tables before their
+-- columns); then the initial privileges of mlobs' objects are what this script's grants recorded
+-- (a fresh install's), but for grants made by others than an object's owner or to other roles
+-- than the owner, mlobs_reader, mlobs_admin and PUBLIC, which a fresh install never makes: those
+-- are yours.
 DO $$
 DECLARE
   kept jsonb := coalesce(NULLIF(pg_catalog.current_setting('mlobs.update_user_privileges', true), ''), '[]')::jsonb;
   d record;
-  o record;
-  fresh jsonb := '[]';
-  acl aclitem[];
+  snapshot jsonb;
   n int := 0;
 BEGIN
-  FOR o IN SELECT DISTINCT (e OPERATOR(pg_catalog.->>) 'classid')::pg_catalog.oid AS classid,
-                           (e OPERATOR(pg_catalog.->>) 'objid')::pg_catalog.oid AS objid,
-                           (e OPERATOR(pg_catalog.->>) 'subid')::pg_catalog.int4 AS subid
-             FROM pg_catalog.jsonb_array_elements(kept) e LOOP
-    acl := CASE o.classid
-             WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN
-               CASE WHEN o.subid OPERATOR(pg_catalog.=) 0 THEN (SELECT c.relacl FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) o.objid)
-                    ELSE (SELECT a.attacl FROM pg_catalog.pg_attribute a
-                           WHERE a.attrelid OPERATOR(pg_catalog.=) o.objid AND a.attnum OPERATOR(pg_catalog.=) o.subid) END
-             WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN (SELECT p.proacl FROM pg_catalog.pg_proc p WHERE p.oid OPERATOR(pg_catalog.=) o.objid)
-             ELSE (SELECT s.nspacl FROM pg_catalog.pg_namespace s WHERE s.oid OPERATOR(pg_catalog.=) o.objid) END;
-    fresh := fresh OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('classid', o.classid, 'objid', o.objid, 'subid', o.subid, 'acl', acl);
-  END LOOP;
-  FOR d IN SELECT x.* FROM pg_catalog.jsonb_to_recordset(kept) AS x (what text, grantee oid, grantable bool, change text) LOOP
+  WITH ext AS (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'mlobs'),
+  objs AS (
+    SELECT dp.classid, dp.objid FROM pg_catalog.pg_depend dp
+     WHERE dp.deptype OPERATOR(pg_catalog.=) 'e' AND dp.refobjid OPERATOR(pg_catalog.=) (SELECT ext.oid FROM ext)
+       AND dp.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+    UNION ALL
+    SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass, n.oid FROM pg_catalog.pg_namespace n
+     WHERE n.nspname OPERATOR(pg_catalog.=) ANY ('{mlobs,mlobs_internal}'::pg_catalog.name[]))
+  SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('objoid', ip.objoid, 'classoid', ip.classoid, 'objsubid', ip.objsubid,
+                                                                     'privtype', ip.privtype, 'initprivs', ip.initprivs)), '[]')
+    INTO snapshot
+    FROM pg_catalog.pg_init_privs ip JOIN objs o ON o.classid OPERATOR(pg_catalog.=) ip.classoid AND o.objid OPERATOR(pg_catalog.=) ip.objoid;
+  FOR d IN SELECT x.* FROM pg_catalog.jsonb_to_recordset(kept) AS x (what text, who text, option bool, change text, col bool)
+            ORDER BY x.col LOOP
     BEGIN
-      IF d.change OPERATOR(pg_catalog.=) 'added' THEN
-        EXECUTE pg_catalog.format('GRANT %s TO %s%s', d.what,
-                                  CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(d.grantee::pg_catalog.regrole::pg_catalog.text) END,
-                                  CASE WHEN d.grantable THEN ' WITH GRANT OPTION' ELSE '' END);
-      ELSE
-        EXECUTE pg_catalog.format('REVOKE %s FROM %s', d.what,
-                                  CASE WHEN d.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(d.grantee::pg_catalog.regrole::pg_catalog.text) END);
-      END IF;
+      EXECUTE CASE d.change
+        WHEN 'added' THEN pg_catalog.format('GRANT %s TO %s%s', d.what, d.who, CASE WHEN d.option THEN ' WITH GRANT OPTION' ELSE '' END)
+        WHEN 'removed' THEN pg_catalog.format('REVOKE %s FROM %s', d.what, d.who)
+        WHEN 'option_added' THEN pg_catalog.format('GRANT %s TO %s WITH GRANT OPTION', d.what, d.who)
+        ELSE pg_catalog.format('REVOKE GRANT OPTION FOR %s FROM %s', d.what, d.who) END;
       n := n OPERATOR(pg_catalog.+) 1;
     EXCEPTION WHEN OTHERS THEN
-      RAISE WARNING 'mlobs: % %: not given again after the update: %',
-        CASE WHEN d.change OPERATOR(pg_catalog.=) 'added' THEN 'GRANT' ELSE 'REVOKE' END, d.what, SQLERRM;
+      RAISE WARNING 'mlobs: % (%) for %: not given again after the update: %', d.what, d.change, d.who, SQLERRM;
     END;
   END LOOP;
-  FOR o IN SELECT x.* FROM pg_catalog.jsonb_to_recordset(fresh) AS x (classid oid, objid oid, subid int, acl aclitem[]) LOOP
-    IF o.acl IS NULL THEN
-      DELETE FROM pg_catalog.pg_init_privs ip
-       WHERE ip.objoid OPERATOR(pg_catalog.=) o.objid AND ip.classoid OPERATOR(pg_catalog.=) o.classid AND ip.objsubid OPERATOR(pg_catalog.=) o.subid;
-    ELSE
-      UPDATE pg_catalog.pg_init_privs ip SET initprivs = o.acl
-       WHERE ip.objoid OPERATOR(pg_catalog.=) o.objid AND ip.classoid OPERATOR(pg_catalog.=) o.classid AND ip.objsubid OPERATOR(pg_catalog.=) o.subid;
-      IF NOT FOUND THEN
-        INSERT INTO pg_catalog.pg_init_privs (objoid, classoid, objsubid, privtype, initprivs) VALUES (o.objid, o.classid, o.subid, 'e', o.acl);
-      END IF;
-    END IF;
-  END LOOP;
+  -- The replay above recorded itself in pg_init_privs: back to the snapshot, filtered.
+  DELETE FROM pg_catalog.pg_init_privs ip
+   WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_depend dp JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) dp.refobjid
+                  WHERE e.extname OPERATOR(pg_catalog.=) 'mlobs' AND dp.deptype OPERATOR(pg_catalog.=) 'e'
+                    AND dp.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+                    AND dp.classid OPERATOR(pg_catalog.=) ip.classoid AND dp.objid OPERATOR(pg_catalog.=) ip.objoid)
+      OR ip.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
+         AND ip.objoid OPERATOR(pg_catalog.=) ANY (SELECT n.oid FROM pg_catalog.pg_namespace n
+                                                    WHERE n.nspname OPERATOR(pg_catalog.=) ANY ('{mlobs,mlobs_internal}'::pg_catalog.name[]));
+  INSERT INTO pg_catalog.pg_init_privs (objoid, classoid, objsubid, privtype, initprivs)
+  SELECT s.objoid, s.classoid, s.objsubid, s.privtype,
+         coalesce((SELECT pg_catalog.array_agg(item) FROM pg_catalog.unnest(s.initprivs) item
+                    WHERE w.owner IS NULL OR (SELECT e.grantor OPERATOR(pg_catalog.=) w.owner
+                                  AND (e.grantee OPERATOR(pg_catalog.=) 0 OR e.grantee OPERATOR(pg_catalog.=) w.owner
+                                       OR e.grantee::pg_catalog.regrole::pg_catalog.text OPERATOR(pg_catalog.=) ANY ('{mlobs_reader,mlobs_admin}'::pg_catalog.text[]))
+                             FROM pg_catalog.aclexplode(ARRAY[item]) e LIMIT 1)), '{}')
+    FROM pg_catalog.jsonb_to_recordset(snapshot) AS s (objoid oid, classoid oid, objsubid int, privtype "char", initprivs aclitem[])
+   CROSS JOIN LATERAL (SELECT coalesce((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) s.objoid
+                                          AND s.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass),
+                                       (SELECT p.proowner FROM pg_catalog.pg_proc p WHERE p.oid OPERATOR(pg_catalog.=) s.objoid
+                                          AND s.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass),
+                                       (SELECT t.typowner FROM pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) s.objoid
+                                          AND s.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass),
+                                       (SELECT x.nspowner FROM pg_catalog.pg_namespace x WHERE x.oid OPERATOR(pg_catalog.=) s.objoid
+                                          AND s.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass)) AS owner) w;
   IF n OPERATOR(pg_catalog.>) 0 THEN
     RAISE WARNING 'mlobs: % privileges granted or revoked by hand on mlobs objects are kept through the update, and dumped as yours', n;
   END IF;
