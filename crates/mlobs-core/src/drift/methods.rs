@@ -307,7 +307,7 @@ pub fn lookup(name: &str, source: Source) -> Result<&'static MethodSpec> {
     }
     let names: Vec<String> = valid.iter().map(|m| format!("'{}'", m.name)).collect();
     let hint = if source == Source::Profile && METHODS.iter().any(|m| m.name == name) {
-        " (categorical tests need exact counts: pass the raw values)"
+        " (categorical tests need exact counts: named, they are refused on profiles, and 'auto' picks them only when both profiles count their values, at most 256 distinct each; or pass the raw values)"
     } else {
         ""
     };

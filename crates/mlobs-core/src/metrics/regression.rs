@@ -85,14 +85,17 @@ impl Moments {
         self.shift + self.offset
     }
 
-    /// West's weighted Welford step on x − shift; `total` is Σ w including this row. With w = 1
-    /// and total = n it is the unweighted step, operation for operation.
-    fn add(&mut self, x: f64, w: f64, total: f64) {
+    /// West's weighted Welford step on x − shift; `total` is Σ w including this row, `before` the
+    /// total before it. With w = 1 and total = n it is the unweighted step, operation for
+    /// operation.
+    fn add(&mut self, x: f64, w: f64, total: f64, before: f64, weighted: bool) {
         self.n += 1;
         if w == 0.0 {
             return;
         }
-        if total == w {
+        // (Not `total == w`: a first row of weight 1e-30 vanishes in the next row's total, and was
+        // dropped from the moments; review of 2026-12-08.)
+        if before == 0.0 {
             // The first row of positive weight: x·w/w may round, and (x − mean) would then
             // multiply a deviation as large as x into M2.
             (self.shift, self.offset) = (x, 0.0);
@@ -101,7 +104,13 @@ impl Moments {
         let d = x - self.shift;
         let delta = d - self.offset;
         self.offset += delta * w / total;
-        self.m2 += w * delta * (d - self.offset);
+        self.m2 += if weighted {
+            // W_before·w/W·δ², the same value: (d − new offset) rounds to 0 when w/W does (a
+            // row of weight 1e-30 before one of weight 1), and the earlier rows' share was lost.
+            before * w / total * delta * delta
+        } else {
+            w * delta * (d - self.offset)
+        };
     }
 
     /// Chan's merge with the two sides' total weights, on the means as stored (one rounding
@@ -175,7 +184,8 @@ impl RegressionSummary {
                 "prediction − target overflows for target {target} and prediction {prediction}"
             )));
         }
-        let total = self.total_weight() + w;
+        let before = self.total_weight();
+        let total = before + w;
         if !total.is_finite() {
             return Err(CoreError::out_of_range(format!(
                 "the total weight overflows (weight {weight:e})"
@@ -184,8 +194,9 @@ impl RegressionSummary {
         if w != 1.0 || self.weight.is_some() {
             self.weight = Some(total);
         }
-        self.target.add(target, w, total);
-        self.error.add(e, w, total);
+        let weighted = self.weight.is_some();
+        self.target.add(target, w, total, before, weighted);
+        self.error.add(e, w, total, before, weighted);
         let abs = e.abs();
         self.sum_abs_error += w * abs;
         self.sum_abs_pct_error += w * (abs / target.abs().max(f64::EPSILON));
@@ -518,6 +529,24 @@ mod tests {
         for cut in 0..b.len() {
             assert!(RegressionSummary::from_bytes(&b[..cut]).is_err());
         }
+    }
+
+    /// A first row whose weight vanishes in the next row's total (1e-30 then 1) still counts:
+    /// its share of SS_tot is 1e-30·(1e15 − ȳ)² ≈ 1. scikit-learn 1.7.2 (and the exact value):
+    /// R² 0.875; dropping the row gave 0.85 (review of 2026-12-08).
+    #[test]
+    fn a_first_row_of_tiny_weight_counts() {
+        let mut s = RegressionSummary::default();
+        for (y, p, w) in [
+            (1e15, 1e15, 1e-30),
+            (0.0, 0.5, 1.0),
+            (1.0, 1.0, 1.0),
+            (2.0, 1.5, 1.0),
+            (3.0, 3.5, 1.0),
+        ] {
+            s.add_weighted(y, p, w).unwrap();
+        }
+        assert!((s.r2().unwrap() - 0.875).abs() < 1e-12, "{:?}", s.r2());
     }
 
     /// scikit-learn 1.7.2 with sample_weight=[1, 0, 2, 0.5] on its docs example (y_true
