@@ -543,9 +543,17 @@ impl NumericProfile {
         Ok(())
     }
 
+    /// The quantile sketch of counted values (each value's rows in its bucket).
+    fn sketch_of(&self, pairs: &[(f64, u64)]) -> QuantileSketch {
+        let mut s = QuantileSketch::default();
+        pairs.iter().for_each(|&(x, c)| s.add_copies(x, c));
+        s.canonical()
+    }
+
     /// The distinct sketch agrees with the counts and extremes: an exact set holds min and max
-    /// and at most n values (none when n = 0), its counts (if any) summing to n; a HyperLogLog
-    /// needs more than 256 values.
+    /// and at most n values (none when n = 0), its counts (if any) summing to n and filling the
+    /// quantile sketch's buckets as they are (forged counts gave a median the data never had); a
+    /// HyperLogLog needs more than 256 values.
     fn validate_distinct(&self, d: &DistinctSketch) -> std::result::Result<(), String> {
         d.validate()?;
         match (d, self.min, self.max) {
@@ -556,6 +564,7 @@ impl NumericProfile {
                     && set.values().last() == Some(&hi)
                     && set.counted_values().is_none_or(|pairs| {
                         pairs.iter().map(|p| u128::from(p.1)).sum::<u128>() == u128::from(self.n)
+                            && self.sketch_of(&pairs) == self.sketch.canonical()
                     }) =>
             {
                 Ok(())

@@ -237,6 +237,18 @@ impl QuantileSketch {
         }
     }
 
+    /// `n` copies of x at once: a profile's counted values rebuild its sketch (validation).
+    pub fn add_copies(&mut self, x: f64, n: u64) {
+        let m = x.abs();
+        if m < MIN_INDEXABLE {
+            self.zero_count += n;
+        } else if x > 0.0 {
+            self.positive.add(key_of(m, inv_ln_gamma()), n);
+        } else {
+            self.negative.add(key_of(m, inv_ln_gamma()), n);
+        }
+    }
+
     pub fn count(&self) -> u64 {
         self.zero_count + self.positive.total() + self.negative.total()
     }

@@ -156,3 +156,22 @@ fn auto_chooses_as_for_rows_when_both_sides_are_counted() {
         assert!(close(from_profiles.p_value, exact.p_value), "{want}");
     }
 }
+
+/// Counts that contradict the sketch (review of 2026-12-08: {1: 2, 2: 1} for the data {1, 2, 2}
+/// loaded, median 1 with mean 1.667) are refused.
+#[test]
+fn counts_must_fill_the_sketch() {
+    let json = profile_of(&[1.0, 2.0, 2.0]).to_json();
+    assert!(NumericProfile::from_json(&json).is_ok());
+    let forged = json.replace(
+        r#""exact_counts":[[1.0,1],[2.0,2]]"#,
+        r#""exact_counts":[[1.0,2],[2.0,1]]"#,
+    );
+    assert_ne!(forged, json);
+    assert!(NumericProfile::from_json(&forged).is_err());
+    // Merged and rolled-up profiles still agree with their sketches.
+    let mut m = profile_of(&years(8, 500));
+    m.merge(&profile_of(&[-0.0, 0.0, 3.5e300, -1e-310]))
+        .unwrap();
+    assert!(NumericProfile::from_bytes(&m.to_bytes()).is_ok());
+}
