@@ -4,7 +4,7 @@
 //! sketch (exact set, then HyperLogLog: `distinct.rs`).
 
 use crate::codec::{Reader, Writer};
-use crate::distinct::DistinctSketch;
+use crate::distinct::{DistinctSketch, ExactSet};
 use crate::error::{CoreError, Result};
 use crate::sketch::{add_counts, sum_counts, QuantileSketch};
 use crate::summary::Summary;
@@ -544,10 +544,23 @@ impl NumericProfile {
     }
 
     /// The quantile sketch of counted values (each value's rows in its bucket).
-    fn sketch_of(&self, pairs: &[(f64, u64)]) -> QuantileSketch {
-        let mut s = QuantileSketch::default();
-        pairs.iter().for_each(|&(x, c)| s.add_copies(x, c));
-        s.canonical()
+    /// An exact set holds min and max; its counts, when kept, sum to n and fill the quantile
+    /// sketch's buckets as they are. One sort of the set (this runs on every decode).
+    fn exact_set_agrees(&self, set: &ExactSet, lo: f64, hi: f64) -> bool {
+        match set.counted_values() {
+            Some(pairs) => {
+                let mut rebuilt = QuantileSketch::default();
+                pairs.iter().for_each(|&(x, c)| rebuilt.add_copies(x, c));
+                pairs.first().map(|p| p.0) == Some(lo)
+                    && pairs.last().map(|p| p.0) == Some(hi)
+                    && pairs.iter().map(|p| u128::from(p.1)).sum::<u128>() == u128::from(self.n)
+                    && rebuilt.canonical() == self.sketch.canonical()
+            }
+            None => {
+                let values = set.values();
+                values.first() == Some(&lo) && values.last() == Some(&hi)
+            }
+        }
     }
 
     /// The distinct sketch agrees with the counts and extremes: an exact set holds min and max
@@ -559,13 +572,7 @@ impl NumericProfile {
         match (d, self.min, self.max) {
             (DistinctSketch::Exact(v), None, None) if v.is_empty() => Ok(()),
             (DistinctSketch::Exact(set), Some(lo), Some(hi))
-                if set.len() as u64 <= self.n
-                    && set.values().first() == Some(&lo)
-                    && set.values().last() == Some(&hi)
-                    && set.counted_values().is_none_or(|pairs| {
-                        pairs.iter().map(|p| u128::from(p.1)).sum::<u128>() == u128::from(self.n)
-                            && self.sketch_of(&pairs) == self.sketch.canonical()
-                    }) =>
+                if set.len() as u64 <= self.n && self.exact_set_agrees(set, lo, hi) =>
             {
                 Ok(())
             }
